@@ -1,0 +1,334 @@
+//! The SDK's one error type.
+
+use std::fmt;
+
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use serde_json::Value;
+
+/// Everything an SDK call can fail with. Branch on [`Error::kind`]; details are on
+/// the variants.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The server answered with a status that is not a success.
+    Status(Box<StatusError>),
+    /// The connection failed or broke before a complete response arrived.
+    Connection(Box<TransportError>),
+    /// No complete response within the configured timeout.
+    Timeout(Box<TransportError>),
+    /// The response arrived but its body does not have the documented shape.
+    Decode(Box<DecodeError>),
+    /// The request could not be built; nothing was sent.
+    InvalidRequest(String),
+    /// The operation needs credentials and none are configured; nothing was sent.
+    MissingCredentials(String),
+    /// The response body is larger than the client's limit; it was not read.
+    ResponseTooLarge {
+        request: String,
+        limit: usize,
+        size: u64,
+    },
+    /// The client's configuration is invalid (a base URL that is not a URL, a header
+    /// value that cannot be sent).
+    Config(String),
+}
+
+/// What kind of failure an [`Error`] is: the cases callers usually branch on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// 400
+    BadRequest,
+    /// 401
+    Authentication,
+    /// 403
+    PermissionDenied,
+    /// 404
+    NotFound,
+    /// 409
+    Conflict,
+    /// 422
+    UnprocessableEntity,
+    /// 429
+    RateLimited,
+    /// 500 and above
+    Server,
+    /// Any other status that is not a success.
+    OtherStatus,
+    Connection,
+    Timeout,
+    Decode,
+    ResponseTooLarge,
+    InvalidRequest,
+    MissingCredentials,
+    Config,
+}
+
+impl ErrorKind {
+    pub fn from_status(status: StatusCode) -> ErrorKind {
+        match status.as_u16() {
+            400 => ErrorKind::BadRequest,
+            401 => ErrorKind::Authentication,
+            403 => ErrorKind::PermissionDenied,
+            404 => ErrorKind::NotFound,
+            409 => ErrorKind::Conflict,
+            422 => ErrorKind::UnprocessableEntity,
+            429 => ErrorKind::RateLimited,
+            500.. => ErrorKind::Server,
+            _ => ErrorKind::OtherStatus,
+        }
+    }
+}
+
+impl Error {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Status(e) => ErrorKind::from_status(e.status),
+            Error::Connection(_) => ErrorKind::Connection,
+            Error::Timeout(_) => ErrorKind::Timeout,
+            Error::Decode(_) => ErrorKind::Decode,
+            Error::ResponseTooLarge { .. } => ErrorKind::ResponseTooLarge,
+            Error::InvalidRequest(_) => ErrorKind::InvalidRequest,
+            Error::MissingCredentials(_) => ErrorKind::MissingCredentials,
+            Error::Config(_) => ErrorKind::Config,
+        }
+    }
+
+    /// The HTTP status, for errors that have one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Status(e) => Some(e.status),
+            Error::Decode(e) => Some(e.status),
+            _ => None,
+        }
+    }
+
+    /// The status error, if this is one.
+    pub fn as_status(&self) -> Option<&StatusError> {
+        match self {
+            Error::Status(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// How many times the request was sent (1 when it was not retried, 0 when it was
+    /// never sent).
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Error::Status(e) => e.attempts,
+            Error::Connection(e) | Error::Timeout(e) => e.attempts,
+            Error::Decode(e) => e.attempts,
+            Error::ResponseTooLarge { .. } => 1,
+            Error::InvalidRequest(_) | Error::MissingCredentials(_) | Error::Config(_) => 0,
+        }
+    }
+
+    pub(crate) fn invalid_request(message: impl Into<String>) -> Error {
+        Error::InvalidRequest(message.into())
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Status(e) => e.fmt(f),
+            Error::Connection(e) => write!(f, "connection error: {e}"),
+            Error::Timeout(e) => write!(f, "timed out: {e}"),
+            Error::Decode(e) => e.fmt(f),
+            Error::ResponseTooLarge {
+                request,
+                limit,
+                size,
+            } => {
+                write!(
+                    f,
+                    "the response of {request} is {size} bytes, more than the limit of {limit}"
+                )
+            }
+            Error::InvalidRequest(m) => write!(f, "invalid request: {m}"),
+            Error::MissingCredentials(m) => write!(f, "missing credentials: {m}"),
+            Error::Config(m) => write!(f, "invalid client configuration: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Connection(e) | Error::Timeout(e) => e.source.as_deref().map(|s| s as _),
+            Error::Decode(e) => Some(&e.source),
+            _ => None,
+        }
+    }
+}
+
+/// A response with a status that is not a success.
+#[derive(Debug, Clone)]
+pub struct StatusError {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    /// The API's error object, when the body is one.
+    pub body: Option<ErrorBody>,
+    /// The body as text (lossy UTF-8), possibly shortened; empty when there was none.
+    pub raw_body: String,
+    /// `METHOD /path` of the request.
+    pub request: String,
+    pub attempts: u32,
+}
+
+/// The API's error object: `{"code": ..., "message": ..., "details": {...}}`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorBody {
+    pub code: Option<String>,
+    pub message: Option<String>,
+    pub details: Option<Value>,
+    /// The whole body as JSON.
+    pub json: Value,
+}
+
+impl StatusError {
+    pub fn kind(&self) -> ErrorKind {
+        ErrorKind::from_status(self.status)
+    }
+
+    pub fn code(&self) -> Option<&str> {
+        self.body.as_ref()?.code.as_deref()
+    }
+
+    pub fn message(&self) -> Option<&str> {
+        self.body.as_ref()?.message.as_deref()
+    }
+
+    pub fn details(&self) -> Option<&Value> {
+        self.body.as_ref()?.details.as_ref()
+    }
+
+    pub(crate) fn new(
+        status: StatusCode,
+        headers: HeaderMap,
+        body: &[u8],
+        request: String,
+        attempts: u32,
+    ) -> StatusError {
+        let parsed = serde_json::from_slice::<Value>(body).ok().map(|json| {
+            // Some APIs nest the object: {"error": {"code": ..., "message": ...}}.
+            let object = match json.get("error") {
+                Some(inner) if inner.is_object() => inner,
+                _ => &json,
+            };
+            let text = |k: &str| {
+                object.get(k).and_then(|v| match v {
+                    Value::String(s) => Some(s.clone()),
+                    Value::Number(n) => Some(n.to_string()),
+                    _ => None,
+                })
+            };
+            ErrorBody {
+                code: text("code"),
+                message: text("message")
+                    .or_else(|| text("error"))
+                    .or_else(|| text("title")),
+                details: object.get("details").filter(|d| !d.is_null()).cloned(),
+                json: json.clone(),
+            }
+        });
+        StatusError {
+            status,
+            headers,
+            body: parsed,
+            raw_body: excerpt(body, 4096),
+            request,
+            attempts,
+        }
+    }
+}
+
+impl fmt::Display for StatusError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} returned {}", self.request, self.status)?;
+        match (&self.body, self.raw_body.is_empty()) {
+            (Some(body), _) if body.code.is_some() || body.message.is_some() => {
+                if let Some(code) = &body.code {
+                    write!(f, ": {code}")?;
+                }
+                if let Some(message) = &body.message {
+                    write!(f, ": {message}")?;
+                }
+                Ok(())
+            }
+            (_, true) => write!(f, " with no body"),
+            (_, false) => write!(f, ": {}", one_line(&self.raw_body, 200)),
+        }
+    }
+}
+
+/// A failure to exchange a request and response with the server.
+#[derive(Debug)]
+pub struct TransportError {
+    pub message: String,
+    /// `METHOD /path` of the request.
+    pub request: String,
+    pub attempts: u32,
+    pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.request, self.message)?;
+        if self.attempts > 1 {
+            write!(f, " (after {} attempts)", self.attempts)?;
+        }
+        Ok(())
+    }
+}
+
+/// A response body that does not match the documented shape.
+#[derive(Debug)]
+pub struct DecodeError {
+    pub status: StatusCode,
+    /// Where in the body decoding failed, as a path: `items[3].accounts[0].status`.
+    pub path: String,
+    /// The start of the body, for context.
+    pub excerpt: String,
+    /// `METHOD /path` of the request.
+    pub request: String,
+    pub attempts: u32,
+    pub source: serde_json::Error,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "could not decode the response of {} at `{}`: {}",
+            self.request, self.path, self.source
+        )?;
+        if !self.excerpt.is_empty() {
+            write!(f, " (body starts: {})", one_line(&self.excerpt, 120))?;
+        }
+        Ok(())
+    }
+}
+
+/// At most `max` bytes of the body as text, cut at a character boundary.
+pub(crate) fn excerpt(body: &[u8], max: usize) -> String {
+    let cut = &body[..body.len().min(max)];
+    let text = String::from_utf8_lossy(cut);
+    let mut s = text.into_owned();
+    if body.len() > max {
+        s.push('…');
+    }
+    s
+}
+
+fn one_line(text: &str, max_chars: usize) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() > max_chars {
+        let mut s: String = flat.chars().take(max_chars).collect();
+        s.push('…');
+        s
+    } else {
+        flat
+    }
+}

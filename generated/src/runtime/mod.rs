@@ -1,0 +1,24 @@
+//! The SDK's runtime: hand-written, shared by every operation, and never touched by
+//! the code generator. Generated code describes requests; this module sends them
+//! (credentials, retries, timeouts, logging), decodes responses, and walks pages.
+
+mod client;
+pub mod de;
+mod encoding;
+mod error;
+mod multipart;
+mod nullable;
+mod pagination;
+mod request;
+mod response;
+mod retry;
+
+pub use client::{ApiInfo, Client, ClientBuilder, SchemeKind, SecuritySchemeInfo};
+pub use encoding::{Query, QueryStyle, push_path_param};
+pub use error::{DecodeError, Error, ErrorBody, ErrorKind, StatusError, TransportError};
+pub use multipart::{FilePart, Multipart};
+pub use nullable::Nullable;
+pub use pagination::Paginated;
+pub use request::{Operation, Request, RequestOptions, RequestParts};
+pub use reqwest::Method;
+pub use response::{ApiResponse, RawResponse};

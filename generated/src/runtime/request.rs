@@ -1,0 +1,243 @@
+//! Requests: what generated operations describe, and the one generic request type
+//! every operation returns.
+
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::Method;
+use serde::Serialize;
+
+use super::client::Client;
+use super::encoding::Query;
+use super::error::Error;
+use super::multipart::Multipart;
+use super::response::{ApiResponse, RawResponse};
+
+/// One operation's parameters, and how they become an HTTP request and its response a
+/// value. Implemented by the generated `*Params` types.
+pub trait Operation: Send + Sync + 'static {
+    /// What the operation returns.
+    type Output: Send + 'static;
+
+    /// Builds the request. Fails, before anything is sent, on a parameter that cannot
+    /// be written (an empty or `..` path segment).
+    fn build(&self) -> Result<RequestParts, Error>;
+
+    /// Reads the output from a successful response.
+    fn decode(response: RawResponse) -> Result<ApiResponse<Self::Output>, Error>;
+}
+
+/// A described request: method, path, query, headers and body, plus what the runtime
+/// needs to send it (credentials, whether it may be retried).
+#[derive(Debug, Clone)]
+pub struct RequestParts {
+    pub(crate) operation: &'static str,
+    pub(crate) method: Method,
+    /// Already percent-encoded.
+    pub(crate) path: String,
+    pub(crate) query: Query,
+    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) body: Body,
+    pub(crate) accept: &'static str,
+    /// Names of the security schemes any one of which the operation accepts.
+    pub(crate) auth: &'static [&'static str],
+    pub(crate) auth_optional: bool,
+    pub(crate) idempotent: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Body {
+    None,
+    Bytes { bytes: Bytes, content_type: String },
+    Multipart(Multipart),
+}
+
+impl RequestParts {
+    pub fn new(operation: &'static str, method: Method, path: String) -> RequestParts {
+        let idempotent = matches!(
+            method,
+            Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+        );
+        RequestParts {
+            operation,
+            method,
+            path,
+            query: Query::new(),
+            headers: Vec::new(),
+            body: Body::None,
+            accept: "application/json",
+            auth: &[],
+            auth_optional: false,
+            idempotent,
+        }
+    }
+
+    pub fn query(mut self, query: Query) -> RequestParts {
+        self.query = query;
+        self
+    }
+
+    /// A header parameter; `None` adds nothing.
+    pub fn header<T: Serialize + ?Sized>(
+        mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<RequestParts, Error> {
+        if let Some(v) = super::encoding::header_value(name, value)? {
+            self.headers.push((name, v));
+        }
+        Ok(self)
+    }
+
+    /// A cookie parameter; `None` adds nothing.
+    pub fn cookie<T: Serialize + ?Sized>(
+        mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<RequestParts, Error> {
+        if let Some(v) = super::encoding::header_value(name, value)? {
+            self.headers.push(("cookie", format!("{name}={v}")));
+        }
+        Ok(self)
+    }
+
+    pub fn json<T: Serialize + ?Sized>(
+        mut self,
+        body: &T,
+        content_type: &'static str,
+    ) -> Result<RequestParts, Error> {
+        let bytes = serde_json::to_vec(body).map_err(|e| {
+            Error::invalid_request(format!("the body cannot be written as JSON: {e}"))
+        })?;
+        self.body = Body::Bytes {
+            bytes: Bytes::from(bytes),
+            content_type: content_type.to_string(),
+        };
+        Ok(self)
+    }
+
+    pub fn form<T: Serialize + ?Sized>(mut self, body: &T) -> Result<RequestParts, Error> {
+        let text = super::encoding::form_body(body)?;
+        self.body = Body::Bytes {
+            bytes: Bytes::from(text),
+            content_type: "application/x-www-form-urlencoded".to_string(),
+        };
+        Ok(self)
+    }
+
+    pub fn raw(mut self, bytes: Bytes, content_type: &str) -> RequestParts {
+        self.body = Body::Bytes {
+            bytes,
+            content_type: content_type.to_string(),
+        };
+        self
+    }
+
+    pub fn multipart(mut self, form: Multipart) -> RequestParts {
+        self.body = Body::Multipart(form);
+        self
+    }
+
+    pub fn accept(mut self, accept: &'static str) -> RequestParts {
+        self.accept = accept;
+        self
+    }
+
+    pub fn auth(mut self, schemes: &'static [&'static str], optional: bool) -> RequestParts {
+        self.auth = schemes;
+        self.auth_optional = optional;
+        self
+    }
+
+    /// Marks a state-changing operation as safe to send twice.
+    pub fn idempotent(mut self, idempotent: bool) -> RequestParts {
+        self.idempotent = idempotent;
+        self
+    }
+}
+
+/// Options of one request, over the client's.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestOptions {
+    pub timeout: Option<Duration>,
+    pub max_retries: Option<u32>,
+    /// Headers added to (or replacing those of) the request.
+    pub headers: Vec<(String, String)>,
+}
+
+/// A request ready to send: await it for the output, or set per-request options
+/// first. `P` is the operation's parameters type.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct Request<P> {
+    pub(crate) client: Client,
+    pub(crate) params: P,
+    pub(crate) options: RequestOptions,
+}
+
+impl<P: Operation> Request<P> {
+    pub(crate) fn new(client: Client, params: P) -> Request<P> {
+        Request {
+            client,
+            params,
+            options: RequestOptions::default(),
+        }
+    }
+
+    /// The operation's parameters.
+    pub fn params(&self) -> &P {
+        &self.params
+    }
+
+    /// Replaces the operation's parameters.
+    pub fn with_params(mut self, params: P) -> Request<P> {
+        self.params = params;
+        self
+    }
+
+    /// Time allowed for each attempt of this request.
+    pub fn with_timeout(mut self, timeout: Duration) -> Request<P> {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How many times this request is sent again after a retryable failure.
+    pub fn with_max_retries(mut self, retries: u32) -> Request<P> {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// A header for this request only.
+    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Request<P> {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+
+    pub fn with_options(mut self, options: RequestOptions) -> Request<P> {
+        self.options = options;
+        self
+    }
+
+    /// Sends the request and returns the decoded output.
+    pub async fn send(self) -> Result<P::Output, Error> {
+        self.send_with_response().await.map(ApiResponse::into_data)
+    }
+
+    /// Sends the request and returns the output with the response's status and headers.
+    pub async fn send_with_response(self) -> Result<ApiResponse<P::Output>, Error> {
+        let parts = self.params.build()?;
+        let raw = self.client.execute(&parts, &self.options).await?;
+        P::decode(raw)
+    }
+}
+
+impl<P: Operation> IntoFuture for Request<P> {
+    type Output = Result<P::Output, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}

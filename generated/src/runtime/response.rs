@@ -1,0 +1,103 @@
+//! Responses: the raw bytes the client read, and decoded values with their status and
+//! headers.
+
+use bytes::Bytes;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use serde::de::DeserializeOwned;
+
+use super::error::{DecodeError, Error, excerpt};
+
+/// A successful response, read in full.
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+    pub(crate) request: String,
+    pub(crate) attempts: u32,
+}
+
+/// A decoded value with the status and headers of the response that carried it.
+#[derive(Debug, Clone)]
+pub struct ApiResponse<T> {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub data: T,
+    /// How many times the request was sent.
+    pub attempts: u32,
+}
+
+impl<T> ApiResponse<T> {
+    pub fn into_data(self) -> T {
+        self.data
+    }
+
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> ApiResponse<U> {
+        ApiResponse {
+            status: self.status,
+            headers: self.headers,
+            data: f(self.data),
+            attempts: self.attempts,
+        }
+    }
+}
+
+impl RawResponse {
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    fn with<T>(self, data: T) -> ApiResponse<T> {
+        ApiResponse {
+            status: self.status,
+            headers: self.headers,
+            data,
+            attempts: self.attempts,
+        }
+    }
+
+    /// Decodes a JSON body. An empty body reads as `null`.
+    pub fn json<T: DeserializeOwned>(self) -> Result<ApiResponse<T>, Error> {
+        let body: &[u8] = if self.body.is_empty() {
+            b"null"
+        } else {
+            &self.body
+        };
+        match serde_json::from_slice::<T>(body) {
+            Ok(data) => Ok(self.with(data)),
+            Err(source) => {
+                // Decode again, tracking the path, only now that it failed: the
+                // successful path pays nothing for it.
+                let mut de = serde_json::Deserializer::from_slice(body);
+                let path = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+                    Err(e) => e.path().to_string(),
+                    Ok(_) => ".".to_string(),
+                };
+                Err(Error::Decode(Box::new(DecodeError {
+                    status: self.status,
+                    path,
+                    excerpt: excerpt(&self.body, 200),
+                    request: self.request,
+                    attempts: self.attempts,
+                    source,
+                })))
+            }
+        }
+    }
+
+    /// A response without content: the body, if any, is ignored.
+    pub fn empty(self) -> Result<ApiResponse<()>, Error> {
+        Ok(self.with(()))
+    }
+
+    pub fn text(self) -> Result<ApiResponse<String>, Error> {
+        let text = String::from_utf8_lossy(&self.body).into_owned();
+        Ok(self.with(text))
+    }
+
+    pub fn bytes(self) -> Result<ApiResponse<Bytes>, Error> {
+        let body = self.body.clone();
+        Ok(self.with(body))
+    }
+}

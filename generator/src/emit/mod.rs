@@ -1,0 +1,288 @@
+//! Emit: IR -> Rust files. Printers only: every name and shape was decided by `lower`;
+//! nothing here looks at the spec.
+
+mod crate_root;
+mod models;
+mod resources;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::ir::{Api, IntFormat, NumFormat, Ty};
+
+/// One output file, relative to the crate's root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct File {
+    pub path: String,
+    pub contents: String,
+}
+
+/// How the crate is laid out.
+#[derive(Debug, Clone, Default)]
+pub struct EmitOptions {
+    /// Name of the spec file, for the header of each generated file.
+    pub source_name: String,
+    /// The crate is built on its own, outside any workspace (`[workspace]` in its
+    /// Cargo.toml).
+    pub standalone: bool,
+}
+
+/// The first line of every generated file; the xtask recognises generated files by it.
+pub const GENERATED_MARKER: &str = "@generated";
+
+pub fn emit(api: &Api, options: &EmitOptions) -> Vec<File> {
+    let header = format!(
+        "// {GENERATED_MARKER} by sdk-generator from {}. Do not edit: change the spec and run `cargo xtask codegen`.\n\n",
+        options.source_name
+    );
+    let mut files = vec![
+        File {
+            path: "Cargo.toml".into(),
+            contents: crate_root::cargo_toml(api, options),
+        },
+        rust_file("src/lib.rs", &header, crate_root::lib_rs(api)),
+        rust_file("src/models.rs", &header, models::models_rs(api)),
+    ];
+    for (module, tokens) in resources::resource_files(api) {
+        files.push(rust_file(
+            &format!("src/resources/{module}.rs"),
+            &header,
+            tokens,
+        ));
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+fn rust_file(path: &str, header: &str, tokens: TokenStream) -> File {
+    let contents = match syn::parse2::<syn::File>(tokens.clone()) {
+        Ok(file) => space_items(&prettyplease::unparse(&file)),
+        // A bug in an emitter, not in the spec: keep the raw tokens so the compiler
+        // points at the fault instead of losing the file.
+        Err(e) => format!(
+            "compile_error!({:?});\n{tokens}\n",
+            format!("sdk-generator emitted invalid Rust: {e}")
+        ),
+    };
+    // The files are formatted here, by prettyplease; rustfmt leaves them as they are,
+    // so that `cargo fmt` does not make them stale.
+    File {
+        path: path.to_string(),
+        contents: format!("{header}#![cfg_attr(rustfmt, rustfmt::skip)]\n{contents}"),
+    }
+}
+
+/// prettyplease puts items right after one another; a blank line between items (and
+/// between the members of an impl) reads better in review.
+fn space_items(code: &str) -> String {
+    let lines: Vec<&str> = code.lines().collect();
+    let mut out = String::with_capacity(code.len() + code.len() / 16);
+    for (i, line) in lines.iter().enumerate() {
+        out.push_str(line);
+        out.push('\n');
+        let Some(next) = lines.get(i + 1) else {
+            continue;
+        };
+        let indent = line.len() - line.trim_start().len();
+        let next_indent = next.len() - next.trim_start().len();
+        let closes_item = line.trim() == "}" && indent <= 4;
+        let after_attrs_or_docs = next.trim_start().starts_with("//!");
+        let next_starts_item =
+            next_indent == indent && !next.trim().is_empty() && !next.trim_start().starts_with('}');
+        let inner_docs_end =
+            line.starts_with("//!") && !next.starts_with("//!") && !next.is_empty();
+        if (closes_item && next_starts_item && !after_attrs_or_docs)
+            || inner_docs_end
+            || (is_one_line_item(line) && next_starts_item && indent == 0)
+        {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn is_one_line_item(line: &str) -> bool {
+    let t = line.trim();
+    (t.starts_with("pub use ")
+        || t.starts_with("pub mod ")
+        || t.starts_with("pub type ")
+        || t.starts_with("use ")
+        || t.starts_with("mod "))
+        && t.ends_with(';')
+}
+
+/// An identifier from a name `lower` made valid; raw identifiers start with `r#`.
+pub(crate) fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(bare) => Ident::new_raw(bare, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// `name: value` in a struct literal, or the shorthand `name` when the value is the
+/// variable of that name.
+pub(crate) fn field_init(name: &Ident, value: TokenStream) -> TokenStream {
+    if *name == value.to_string() {
+        quote!(#name)
+    } else {
+        quote!(#name: #value)
+    }
+}
+
+/// The crate name as a path segment: `beeper-desktop-api` -> `beeper_desktop_api`.
+pub(crate) fn crate_ident(api: &Api) -> String {
+    api.crate_name.replace('-', "_")
+}
+
+/// Where a type is written from: named types are local in `models` and reached as
+/// `models::Name` elsewhere.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ctx {
+    Models,
+    Elsewhere,
+}
+
+pub(crate) fn ty_tokens(ty: &Ty, ctx: Ctx) -> TokenStream {
+    match ty {
+        Ty::String => quote!(String),
+        Ty::Bool => quote!(bool),
+        Ty::Integer(IntFormat::I32) => quote!(i32),
+        Ty::Integer(IntFormat::I64) => quote!(i64),
+        Ty::Integer(IntFormat::U32) => quote!(u32),
+        Ty::Integer(IntFormat::U64) => quote!(u64),
+        Ty::Number(NumFormat::F32) => quote!(f32),
+        Ty::Number(NumFormat::F64) => quote!(f64),
+        Ty::DateTime => quote!(chrono::DateTime<chrono::Utc>),
+        Ty::Date => quote!(chrono::NaiveDate),
+        // Binary inside JSON can only be text; file uploads use `FilePart` instead.
+        Ty::Bytes => quote!(String),
+        Ty::Any => quote!(serde_json::Value),
+        Ty::Object => quote!(serde_json::Map<String, serde_json::Value>),
+        Ty::Named(name) => {
+            let id = ident(name);
+            match ctx {
+                Ctx::Models => quote!(#id),
+                Ctx::Elsewhere => quote!(crate::models::#id),
+            }
+        }
+        Ty::Array(inner) => {
+            let inner = ty_tokens(inner, ctx);
+            quote!(Vec<#inner>)
+        }
+        Ty::Map(inner) => {
+            let inner = ty_tokens(inner, ctx);
+            quote!(std::collections::BTreeMap<String, #inner>)
+        }
+        Ty::Option(inner) => {
+            let inner = ty_tokens(inner, ctx);
+            quote!(Option<#inner>)
+        }
+    }
+}
+
+/// `#[doc = "..."]` lines for a description, made safe for rustdoc: code fences that
+/// are not Rust are marked `text` (so they are not run as doctests), indentation that
+/// would start a code block is removed, and list continuations are indented.
+pub(crate) fn doc_attrs(text: Option<&str>) -> TokenStream {
+    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
+        return TokenStream::new();
+    };
+    let lines = doc_lines(text);
+    quote!(#(#[doc = #lines])*)
+}
+
+pub(crate) fn doc_lines(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut in_fence = false;
+    let mut in_list = false;
+    for raw in text.replace('\t', "    ").lines() {
+        let line = raw.trim_end();
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") {
+            if in_fence {
+                out.push(" ```".to_string());
+            } else {
+                out.push(" ```text".to_string());
+            }
+            in_fence = !in_fence;
+            in_list = false;
+            continue;
+        }
+        if in_fence {
+            out.push(format!(" {line}"));
+            continue;
+        }
+        if trimmed.is_empty() {
+            in_list = false;
+            out.push(String::new());
+            continue;
+        }
+        let is_item = trimmed.starts_with("- ")
+            || trimmed.starts_with("* ")
+            || trimmed.starts_with("+ ")
+            || trimmed
+                .split_once(". ")
+                .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+        if is_item {
+            in_list = true;
+            out.push(format!(" {trimmed}"));
+        } else if in_list {
+            out.push(format!("   {trimmed}"));
+        } else {
+            out.push(format!(" {trimmed}"));
+        }
+    }
+    if in_fence {
+        out.push(" ```".to_string());
+    }
+    // Rustdoc reads `[x]` as a link and `<x>` as HTML; neither is meant in API prose.
+    out.into_iter().map(|l| escape_doc_line(&l)).collect()
+}
+
+fn escape_doc_line(line: &str) -> String {
+    if line.starts_with(" ```") || line.starts_with("    ") {
+        return line.to_string();
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut in_code = false;
+    for c in line.chars() {
+        match c {
+            '`' => {
+                in_code = !in_code;
+                out.push(c);
+            }
+            '[' | ']' if !in_code => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' if !in_code => out.push_str("&lt;"),
+            '>' if !in_code => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+pub use crate_root::cargo_dependencies;
+
+#[cfg(test)]
+mod tests {
+    use super::doc_lines;
+
+    #[test]
+    fn docs_are_made_safe() {
+        assert_eq!(
+            doc_lines("A [link] and <b>.\n\n    indented"),
+            vec![" A \\[link\\] and &lt;b&gt;.", "", " indented"]
+        );
+        assert_eq!(
+            doc_lines("```\ncode\n```"),
+            vec![" ```text", " code", " ```"]
+        );
+        assert_eq!(
+            doc_lines("- one\ncontinued\n- two"),
+            vec![" - one", "   continued", " - two"]
+        );
+        assert_eq!(doc_lines("Use `a<b>` here"), vec![" Use `a<b>` here"]);
+    }
+}

@@ -1,0 +1,693 @@
+//! Types: structs (with a `Deserialize` that keeps unknown keys without buffering),
+//! forward-compatible string enums, unions, aliases.
+
+use std::collections::HashSet;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use super::{Ctx, doc_attrs, field_init, ident, ty_tokens};
+use crate::ir::{
+    Additional, Api, BodyMedia, Field, Presence, Resource, ResponseKind, StringEnum, Struct, Ty,
+    TypeDef, TypeKind, Union,
+};
+use crate::lower::names::bare;
+
+pub fn models_rs(api: &Api) -> TokenStream {
+    let multipart = multipart_bodies(&api.root);
+    let mut items = Vec::new();
+    for def in &api.types {
+        items.push(match &def.kind {
+            TypeKind::Struct(s) if multipart.contains(&def.name) => multipart_struct(def, s),
+            TypeKind::Struct(s) => struct_def(api, def, s),
+            TypeKind::Enum(e) => enum_def(def, e),
+            TypeKind::Union(u) => union_def(def, u),
+            TypeKind::Alias(ty) => {
+                let name = ident(&def.name);
+                let docs = doc_attrs(def.doc.as_deref());
+                let ty = ty_tokens(ty, Ctx::Models);
+                quote! { #docs pub type #name = #ty; }
+            }
+        });
+    }
+    let mut by_status = Vec::new();
+    collect_status_enums(&api.root, &mut by_status);
+    quote! {
+        //! Request and response types of the API.
+        #(#items)*
+        #(#by_status)*
+    }
+}
+
+/// Bodies sent as `multipart/form-data`: plain structs with files, no serde.
+fn multipart_bodies(resource: &Resource) -> HashSet<String> {
+    let mut out = HashSet::new();
+    for op in &resource.operations {
+        if let Some(body) = &op.body
+            && body.media == BodyMedia::Multipart
+            && let Some(f) = &body.flattened
+        {
+            out.insert(f.type_name.clone());
+        }
+    }
+    for child in &resource.children {
+        out.extend(multipart_bodies(child));
+    }
+    out
+}
+
+/// The Rust type of a field, with its presence and box.
+pub(crate) fn field_ty(field: &Field, ctx: Ctx) -> TokenStream {
+    let mut ty = ty_tokens(&field.ty, ctx);
+    if field.boxed {
+        ty = quote!(Box<#ty>);
+    }
+    match field.presence {
+        Presence::Required | Presence::Defaulted(_) => ty,
+        Presence::RequiredNullable | Presence::Optional => quote!(Option<#ty>),
+        Presence::OptionalNullable => quote!(Option<crate::runtime::Nullable<#ty>>),
+    }
+}
+
+/// A field the constructor takes as an argument.
+pub(crate) fn is_argument(field: &Field) -> bool {
+    matches!(field.presence, Presence::Required) && field.constant.is_none()
+}
+
+/// The value a field starts with when it is not an argument of `new`.
+fn initial_value(field: &Field, api: &Api) -> TokenStream {
+    match (&field.presence, &field.constant) {
+        (Presence::Required, Some(c)) => {
+            let value = literal(c, &field.ty, api, Ctx::Models);
+            if field.boxed {
+                quote!(Box::new(#value))
+            } else {
+                value
+            }
+        }
+        (Presence::Defaulted(v), _) => literal(v, &field.ty, api, Ctx::Models),
+        _ => quote!(None),
+    }
+}
+
+/// A JSON value as a Rust expression of type `ty`.
+pub(crate) fn literal(value: &Value, ty: &Ty, api: &Api, ctx: Ctx) -> TokenStream {
+    match (value, ty) {
+        (Value::Bool(b), _) => quote!(#b),
+        (Value::String(s), Ty::String) => quote!(String::from(#s)),
+        (Value::String(s), Ty::Named(n)) => {
+            let ty = ty_tokens(&Ty::Named(n.clone()), ctx);
+            let is_enum = api
+                .types
+                .iter()
+                .any(|t| t.name == *n && matches!(t.kind, TypeKind::Enum(_)));
+            if is_enum {
+                quote!(#ty::from(#s))
+            } else {
+                quote!(Default::default())
+            }
+        }
+        (Value::Number(n), Ty::Integer(f)) => {
+            let v = n.as_i64().unwrap_or_default();
+            let lit = match f {
+                crate::ir::IntFormat::I32 => proc_macro2::Literal::i32_suffixed(v as i32),
+                crate::ir::IntFormat::I64 => proc_macro2::Literal::i64_suffixed(v),
+                crate::ir::IntFormat::U32 => proc_macro2::Literal::u32_suffixed(v as u32),
+                crate::ir::IntFormat::U64 => {
+                    proc_macro2::Literal::u64_suffixed(n.as_u64().unwrap_or(v as u64))
+                }
+            };
+            quote!(#lit)
+        }
+        (Value::Number(n), Ty::Number(f)) => {
+            let v = n.as_f64().unwrap_or_default();
+            let lit = match f {
+                crate::ir::NumFormat::F32 => proc_macro2::Literal::f32_suffixed(v as f32),
+                crate::ir::NumFormat::F64 => proc_macro2::Literal::f64_suffixed(v),
+            };
+            quote!(#lit)
+        }
+        _ => quote!(Default::default()),
+    }
+}
+
+fn struct_def(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = doc_attrs(def.doc.as_deref());
+    let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
+    let extra_name = ident(&s.extra_field);
+    let mut fields = Vec::new();
+    for f in &s.fields {
+        let fname = ident(&f.name);
+        let ty = field_ty(f, Ctx::Models);
+        let docs = field_docs(f);
+        let mut serde_args = Vec::new();
+        if f.wire != bare(&f.name) {
+            let wire = &f.wire;
+            serde_args.push(quote!(rename = #wire));
+        }
+        if matches!(f.presence, Presence::Optional | Presence::OptionalNullable) {
+            serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
+        }
+        let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
+        let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
+        fields.push(quote! { #docs #deprecated #serde_attr pub #fname: #ty, });
+    }
+    let extra = match &s.additional {
+        Additional::Keep => Some(quote! {
+            /// Keys this version of the SDK does not know, kept as they arrived and
+            /// written back unchanged.
+            #[serde(flatten)]
+            pub #extra_name: std::collections::BTreeMap<String, serde_json::Value>,
+        }),
+        Additional::Typed(ty) => {
+            let ty = ty_tokens(ty, Ctx::Models);
+            Some(quote! {
+                /// Keys other than the declared fields.
+                #[serde(flatten)]
+                pub #extra_name: std::collections::BTreeMap<String, #ty>,
+            })
+        }
+        Additional::Drop => None,
+    };
+    let allow_deprecated = s
+        .fields
+        .iter()
+        .any(|f| f.deprecated)
+        .then(|| quote!(#[allow(deprecated)]));
+
+    // The constructor: required fields as arguments, the rest at their start values.
+    let args: Vec<&Field> = s.fields.iter().filter(|f| is_argument(f)).collect();
+    let params = args.iter().map(|f| {
+        let n = ident(&f.name);
+        let (ty, _) = arg_type(f, Ctx::Models);
+        quote!(#n: #ty)
+    });
+    let inits = s.fields.iter().map(|f| {
+        let n = ident(&f.name);
+        if is_argument(f) {
+            let (_, convert) = arg_type(f, Ctx::Models);
+            let value = convert(quote!(#n));
+            if f.boxed {
+                quote!(#n: Box::new(#value))
+            } else {
+                field_init(&n, value)
+            }
+        } else {
+            let v = initial_value(f, api);
+            quote!(#n: #v)
+        }
+    });
+    let extra_init = (s.additional != Additional::Drop)
+        .then(|| quote!(#extra_name: std::collections::BTreeMap::new(),));
+    let too_many = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let default_impl = args.is_empty().then(|| {
+        quote! {
+            impl Default for #name {
+                fn default() -> Self { Self::new() }
+            }
+        }
+    });
+    let deserialize = struct_deserialize(api, def, s);
+    quote! {
+        #docs
+        #deprecated
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+        pub struct #name {
+            #(#fields)*
+            #extra
+        }
+
+        #allow_deprecated
+        impl #name {
+            /// A value with the required fields; the others are unset.
+            #too_many
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits,)* #extra_init }
+            }
+        }
+
+        #default_impl
+        #deserialize
+    }
+}
+
+fn field_docs(f: &Field) -> TokenStream {
+    let mut text = f.doc.clone().unwrap_or_default();
+    let mut note = |s: &str| {
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        text.push_str(s);
+    };
+    if f.read_only {
+        note("Read-only: sent by the server, ignored in requests.");
+    }
+    if f.write_only {
+        note("Write-only: sent in requests, never returned.");
+    }
+    if let Presence::Defaulted(v) = &f.presence {
+        note(&format!("Defaults to `{v}` when absent."));
+    }
+    if let Some(c) = &f.constant {
+        note(&format!("Always `{c}`."));
+    }
+    doc_attrs(Some(&text))
+}
+
+/// The argument type of a required field in a constructor or method, and how to turn
+/// the argument into the field's value.
+#[allow(clippy::type_complexity)]
+pub(crate) fn arg_type(
+    f: &Field,
+    ctx: Ctx,
+) -> (TokenStream, Box<dyn Fn(TokenStream) -> TokenStream>) {
+    arg_type_of(&f.ty, ctx)
+}
+
+#[allow(clippy::type_complexity)]
+pub(crate) fn arg_type_of(
+    ty: &Ty,
+    ctx: Ctx,
+) -> (TokenStream, Box<dyn Fn(TokenStream) -> TokenStream>) {
+    match ty {
+        Ty::String => (quote!(impl Into<String>), Box::new(|v| quote!(#v.into()))),
+        Ty::Named(_) | Ty::DateTime => {
+            let t = ty_tokens(ty, ctx);
+            (quote!(impl Into<#t>), Box::new(|v| quote!(#v.into())))
+        }
+        Ty::Array(inner) if **inner == Ty::String => (
+            quote!(impl IntoIterator<Item = impl Into<String>>),
+            Box::new(|v| quote!(#v.into_iter().map(Into::into).collect())),
+        ),
+        _ => (ty_tokens(ty, ctx), Box::new(|v| v)),
+    }
+}
+
+/// `Deserialize` by a visitor that matches known keys and keeps the rest, without the
+/// buffering `#[serde(flatten)]` would cost on the way in.
+fn struct_deserialize(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream {
+    let name = ident(&def.name);
+    let expecting = format!("an object `{}`", def.name);
+    let extra_name = ident(&s.extra_field);
+    let mut locals = Vec::new();
+    let mut arms = Vec::new();
+    let mut finals = Vec::new();
+    for (i, f) in s.fields.iter().enumerate() {
+        let local = format_ident!("f{}", i);
+        let fname = ident(&f.name);
+        let wire = &f.wire;
+        let mut ty = ty_tokens(&f.ty, Ctx::Models);
+        if f.boxed {
+            ty = quote!(Box<#ty>);
+        }
+        match &f.presence {
+            Presence::Required => {
+                locals.push(quote!(let mut #local: Option<#ty> = None;));
+                arms.push(quote!(#wire => #local = Some(map.next_value()?),));
+                finals.push(quote!(#fname: #local.ok_or_else(|| crate::runtime::de::missing::<A::Error>(#wire))?,));
+            }
+            Presence::RequiredNullable => {
+                locals.push(quote!(let mut #local: Option<Option<#ty>> = None;));
+                arms.push(quote!(#wire => #local = Some(map.next_value()?),));
+                finals.push(quote!(#fname: #local.ok_or_else(|| crate::runtime::de::missing::<A::Error>(#wire))?,));
+            }
+            Presence::Optional => {
+                locals.push(quote!(let mut #local: Option<#ty> = None;));
+                arms.push(quote!(#wire => #local = map.next_value()?,));
+                finals.push(quote!(#fname: #local,));
+            }
+            Presence::OptionalNullable => {
+                locals.push(quote!(let mut #local: Option<crate::runtime::Nullable<#ty>> = None;));
+                arms.push(quote!(#wire => #local = Some(map.next_value()?),));
+                finals.push(quote!(#fname: #local,));
+            }
+            Presence::Defaulted(v) => {
+                let default = literal(v, &f.ty, api, Ctx::Models);
+                locals.push(quote!(let mut #local: Option<#ty> = None;));
+                arms.push(quote!(#wire => #local = map.next_value()?,));
+                finals.push(quote!(#fname: #local.unwrap_or_else(|| #default),));
+            }
+        }
+    }
+    let (extra_local, other_arm, extra_final) = match &s.additional {
+        Additional::Keep | Additional::Typed(_) => (
+            quote!(let mut #extra_name = std::collections::BTreeMap::new();),
+            quote!(_ => { #extra_name.insert(key.into_string(), map.next_value()?); }),
+            quote!(#extra_name,),
+        ),
+        Additional::Drop => (
+            quote!(),
+            quote!(_ => { map.next_value::<serde::de::IgnoredAny>()?; }),
+            quote!(),
+        ),
+    };
+    let allow_deprecated = s
+        .fields
+        .iter()
+        .any(|f| f.deprecated)
+        .then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        #allow_deprecated
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Visitor;
+                #allow_deprecated
+                impl<'de> serde::de::Visitor<'de> for Visitor {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
+                        #(#locals)*
+                        #extra_local
+                        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                            match key.as_str() {
+                                #(#arms)*
+                                #other_arm
+                            }
+                        }
+                        Ok(#name { #(#finals)* #extra_final })
+                    }
+                }
+                deserializer.deserialize_map(Visitor)
+            }
+        }
+    }
+}
+
+/// A multipart body: its fields, files as `FilePart`, and how they become a form.
+fn multipart_struct(def: &TypeDef, s: &Struct) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = doc_attrs(def.doc.as_deref());
+    let is_file = |f: &Field| matches!(f.ty, Ty::Bytes);
+    let mut fields = Vec::new();
+    let mut pushes = Vec::new();
+    let mut params = Vec::new();
+    let mut inits = Vec::new();
+    for f in &s.fields {
+        let fname = ident(&f.name);
+        let wire = &f.wire;
+        let docs = field_docs(f);
+        let required = matches!(f.presence, Presence::Required);
+        let base = if is_file(f) {
+            quote!(crate::runtime::FilePart)
+        } else {
+            ty_tokens(&f.ty, Ctx::Models)
+        };
+        let ty = if required {
+            base.clone()
+        } else {
+            quote!(Option<#base>)
+        };
+        fields.push(quote! { #docs pub #fname: #ty, });
+        pushes.push(match (is_file(f), required) {
+            (true, true) => quote!(let form = form.file(#wire, &self.#fname);),
+            (true, false) => quote!(let form = form.file_opt(#wire, &self.#fname);),
+            (false, _) => quote!(let form = form.text(#wire, &self.#fname)?;),
+        });
+        if required && f.constant.is_none() {
+            let (arg, convert) = if is_file(f) {
+                (
+                    base.clone(),
+                    Box::new(|v| v) as Box<dyn Fn(TokenStream) -> TokenStream>,
+                )
+            } else {
+                arg_type(f, Ctx::Models)
+            };
+            params.push(quote!(#fname: #arg));
+            let v = convert(quote!(#fname));
+            inits.push(field_init(&fname, v));
+        } else if let (true, Some(c)) = (required, &f.constant) {
+            let v = c
+                .as_str()
+                .map(|s| quote!(#s.into()))
+                .unwrap_or_else(|| quote!(Default::default()));
+            inits.push(quote!(#fname: #v));
+        } else {
+            inits.push(quote!(#fname: None));
+        }
+    }
+    let too_many = (params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    quote! {
+        #docs
+        #[derive(Debug, Clone)]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl #name {
+            /// A body with the required fields; the others are unset.
+            #too_many
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits),* }
+            }
+
+            /// The body as a multipart form.
+            pub fn to_multipart(&self) -> Result<crate::runtime::Multipart, crate::runtime::Error> {
+                let form = crate::runtime::Multipart::new();
+                #(#pushes)*
+                Ok(form)
+            }
+        }
+    }
+}
+
+fn enum_def(def: &TypeDef, e: &StringEnum) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = doc_attrs(def.doc.as_deref());
+    let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
+    let variants = e.variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        let doc = format!(
+            " `{}`",
+            if v.wire.is_empty() {
+                "\"\"".to_string()
+            } else {
+                v.wire.replace('`', "'")
+            }
+        );
+        quote! { #[doc = #doc] #vname, }
+    });
+    let as_str = e.variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        let wire = &v.wire;
+        quote!(Self::#vname => #wire,)
+    });
+    let known = e.variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        let wire = &v.wire;
+        quote!(#wire => Some(Self::#vname),)
+    });
+    let expecting = format!("a `{}` string", def.name);
+    let default_impl = (e.variants.len() == 1).then(|| {
+        let only = ident(&e.variants[0].name);
+        quote! {
+            /// The only value this enum documents.
+            impl Default for #name {
+                fn default() -> Self { Self::#only }
+            }
+        }
+    });
+    quote! {
+        #docs
+        #deprecated
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the SDK does not know, kept as received.
+            Unknown(String),
+        }
+
+        impl #name {
+            /// The value as written on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#as_str)*
+                    Self::Unknown(value) => value,
+                }
+            }
+
+            fn known(value: &str) -> Option<Self> {
+                match value {
+                    #(#known)*
+                    _ => None,
+                }
+            }
+        }
+
+        #default_impl
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl AsRef<str> for #name {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                match Self::known(&value) {
+                    Some(known) => known,
+                    None => Self::Unknown(value),
+                }
+            }
+        }
+
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::runtime::de::string_enum(deserializer, #expecting, Self::known, Self::Unknown)
+            }
+        }
+    }
+}
+
+fn union_def(def: &TypeDef, u: &Union) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = doc_attrs(def.doc.as_deref());
+    let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
+    let variants = u.variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        let mut ty = ty_tokens(&v.ty, Ctx::Models);
+        if v.boxed {
+            ty = quote!(Box<#ty>);
+        }
+        let doc = u.tag.as_ref().map(|tag| {
+            format!(
+                "`{tag}`: {}",
+                v.tag_values
+                    .iter()
+                    .map(|t| format!("`{}`", t.replace('`', "'")))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        });
+        let doc = doc_attrs(doc.as_deref());
+        quote! { #doc #vname(#ty), }
+    });
+    let body = match &u.tag {
+        Some(tag) => {
+            let arms = u.variants.iter().map(|v| {
+                let vname = ident(&v.name);
+                let values = &v.tag_values;
+                quote! {
+                    #(Some(#values))|* => serde::Deserialize::deserialize(&value).map(Self::#vname).map_err(serde::de::Error::custom),
+                }
+            });
+            quote! {
+                match value.get(#tag).and_then(serde_json::Value::as_str) {
+                    #(#arms)*
+                    _ => Ok(Self::Unknown(value)),
+                }
+            }
+        }
+        None => {
+            let tries = u.variants.iter().map(|v| {
+                let vname = ident(&v.name);
+                quote! {
+                    if let Ok(v) = serde::Deserialize::deserialize(&value) {
+                        return Ok(Self::#vname(v));
+                    }
+                }
+            });
+            quote! {
+                #(#tries)*
+                Ok(Self::Unknown(value))
+            }
+        }
+    };
+    let how = match &u.tag {
+        Some(tag) => format!(
+            "Told apart by `{tag}`; a value of `{tag}` this SDK does not know reads as `Unknown`."
+        ),
+        None => "Read by trying each variant in order; a value that fits none reads as `Unknown`."
+            .to_string(),
+    };
+    let how_doc = doc_attrs(Some(&how));
+    let sep = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
+    quote! {
+        #docs
+        #sep
+        #how_doc
+        #deprecated
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+        #[serde(untagged)]
+        // Variants hold whole objects; boxing them would cost an allocation per value.
+        #[allow(clippy::large_enum_variant)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the SDK does not know, kept as JSON.
+            Unknown(serde_json::Value),
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                #body
+            }
+        }
+    }
+}
+
+/// Enums for operations whose success responses differ by status.
+fn collect_status_enums(resource: &Resource, out: &mut Vec<TokenStream>) {
+    for op in &resource.operations {
+        let Some(enum_name) = &op.response.by_status_name else {
+            continue;
+        };
+        let name = ident(enum_name);
+        let variants = op.response.statuses.iter().map(|s| {
+            let vname = ident(&s.variant);
+            let doc = match s.status {
+                Some(code) => format!(" Status {code}."),
+                None => " Any other success status.".to_string(),
+            };
+            match &s.kind {
+                ResponseKind::Json(ty) => {
+                    let ty = ty_tokens(ty, Ctx::Models);
+                    quote!(#[doc = #doc] #vname(#ty),)
+                }
+                ResponseKind::Text => quote!(#[doc = #doc] #vname(String),),
+                ResponseKind::Bytes => quote!(#[doc = #doc] #vname(bytes::Bytes),),
+                ResponseKind::Empty | ResponseKind::ByStatus => quote!(#[doc = #doc] #vname,),
+            }
+        });
+        let doc = format!(" The response of `{}`, by status.", op.sdk_name);
+        out.push(quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, PartialEq)]
+            #[allow(clippy::large_enum_variant)]
+            pub enum #name {
+                #(#variants)*
+            }
+        });
+    }
+    for child in &resource.children {
+        collect_status_enums(child, out);
+    }
+}

@@ -1,0 +1,392 @@
+//! The intermediate model: plain data that records every decision lowering made
+//! (names, shapes, optionality, wire names, the resource tree). Emitters print it and
+//! look nothing up in the spec. Its `Debug` output is snapshotted, so that a reviewer
+//! sees in one diff what a spec change does.
+
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    /// The crate's name as in Cargo.toml (`beeper-desktop-api`).
+    pub crate_name: String,
+    pub default_base_url: Option<String>,
+    pub env: EnvVars,
+    pub security_schemes: Vec<SecurityScheme>,
+    /// Sorted by Rust name.
+    pub types: Vec<TypeDef>,
+    /// The root of the resource tree; its operations are methods of the client itself.
+    pub root: Resource,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvVars {
+    /// Read by `Client::from_env` for the credential of the first security scheme.
+    pub access_token: Option<String>,
+    pub base_url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityScheme {
+    /// The key in `components.securitySchemes`.
+    pub name: String,
+    pub kind: SecuritySchemeKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecuritySchemeKind {
+    /// `Authorization: Bearer <token>`; also OAuth 2 and OpenID Connect access tokens.
+    Bearer,
+    Basic,
+    ApiKey {
+        location: ApiKeyLocation,
+        name: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiKeyLocation {
+    Header,
+    Query,
+    Cookie,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    pub name: String,
+    /// JSON pointer of the schema this type comes from.
+    pub source: String,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    Struct(Struct),
+    /// A string enum that keeps values it does not know.
+    Enum(StringEnum),
+    Union(Union),
+    /// `pub type Name = Ty;`
+    Alias(Ty),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    pub additional: Additional,
+    /// Name of the field that holds undeclared keys (unless they are dropped).
+    pub extra_field: String,
+    /// Reachable from a request body: optional nullable fields get three states there,
+    /// because a PATCH needs "leave as is" (absent) apart from "clear" (null).
+    pub in_request: bool,
+}
+
+/// What happens to object keys that are not declared properties.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Additional {
+    /// Kept in an `extra` map of JSON values, and written back unchanged.
+    Keep,
+    /// `additionalProperties: <schema>`: kept in an `extra` map of that type.
+    Typed(Ty),
+    /// `additionalProperties: false`: dropped when read.
+    Drop,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// Rust identifier, already escaped (`r#type`).
+    pub name: String,
+    pub wire: String,
+    pub ty: Ty,
+    pub presence: Presence,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+    pub read_only: bool,
+    pub write_only: bool,
+    /// Boxed because the field closes a cycle of types.
+    pub boxed: bool,
+    /// A single-value `enum`: the field can only hold this value.
+    pub constant: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Presence {
+    /// `T`; an error when missing.
+    Required,
+    /// `Option<T>`: required but may be `null`.
+    RequiredNullable,
+    /// `Option<T>`: absent and `null` both read as `None`; `None` is not written.
+    Optional,
+    /// `Option<Nullable<T>>`: absent (`None`), `null` and a value are three states.
+    OptionalNullable,
+    /// `T`, filled with the spec's `default` when absent.
+    Defaulted(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StringEnum {
+    pub variants: Vec<EnumVariant>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumVariant {
+    pub name: String,
+    pub wire: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Union {
+    /// The property whose value tells the variants apart; `None` for an untagged union,
+    /// which tries the variants in order.
+    pub tag: Option<String>,
+    pub variants: Vec<UnionVariant>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    pub name: String,
+    pub ty: Ty,
+    /// Values of the tag that select this variant (tagged unions only).
+    pub tag_values: Vec<String>,
+    pub boxed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Ty {
+    String,
+    Bool,
+    Integer(IntFormat),
+    Number(NumFormat),
+    DateTime,
+    Date,
+    /// Raw bytes (`format: binary`).
+    Bytes,
+    /// Any JSON value.
+    Any,
+    /// A JSON object with any keys.
+    Object,
+    Named(String),
+    Array(Box<Ty>),
+    Map(Box<Ty>),
+    /// A nullable value inside a collection.
+    Option(Box<Ty>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum IntFormat {
+    I32,
+    I64,
+    U32,
+    U64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum NumFormat {
+    F32,
+    F64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource {
+    /// snake_case names from the root: `["bridges", "login_sessions"]`; empty for the root.
+    pub path: Vec<String>,
+    /// The accessor's struct: `BridgesLoginSessions`; `Client` for the root.
+    pub type_name: String,
+    pub doc: Option<String>,
+    pub operations: Vec<Operation>,
+    pub children: Vec<Resource>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// `operationId`, or one derived from method and path.
+    pub id: String,
+    /// Dotted place in the resource tree: `bridges.login_sessions.create`.
+    pub sdk_name: String,
+    pub method_name: String,
+    /// The parameters struct: `BridgesLoginSessionsCreateParams`.
+    pub params_name: String,
+    pub http_method: HttpMethod,
+    pub path: String,
+    pub path_segments: Vec<PathSegment>,
+    pub params: Vec<Param>,
+    pub body: Option<RequestBody>,
+    pub response: Response,
+    pub auth: Auth,
+    /// May be sent again after a failure where the server may have acted on it.
+    pub idempotent: bool,
+    pub pagination: Option<Pagination>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum HttpMethod {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl HttpMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Trace => "TRACE",
+        }
+    }
+
+    /// Safe methods never change state, so any failure may be retried.
+    pub fn is_safe(self) -> bool {
+        matches!(
+            self,
+            HttpMethod::Get | HttpMethod::Head | HttpMethod::Options | HttpMethod::Trace
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathSegment {
+    Literal(String),
+    /// Index into `Operation::params`.
+    Param(usize),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    pub name: String,
+    pub wire: String,
+    pub location: ParamLocation,
+    pub ty: Ty,
+    pub required: bool,
+    pub style: ParamStyle,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+/// How a query parameter's value is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    /// `a=1&a=2` for a list, `k1=v1&k2=v2` for an object.
+    FormExploded,
+    /// `a=1,2` for a list, `o=k1,v1,k2,v2` for an object.
+    FormCompact,
+    /// `a=1%202` for a list.
+    SpaceDelimited,
+    /// `a=1|2` for a list.
+    PipeDelimited,
+    /// `o[k1]=v1&o[k2]=v2`.
+    DeepObject,
+    /// Path and header values: a list is written `1,2`.
+    Simple,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestBody {
+    pub media: BodyMedia,
+    /// The media type sent as `Content-Type`.
+    pub content_type: String,
+    pub ty: Ty,
+    pub required: bool,
+    /// The body schema is an object defined inline: its fields are set through the
+    /// request builder, the required ones as arguments of the method.
+    pub flattened: Option<FlattenedBody>,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlattenedBody {
+    /// The body struct (also in `Api::types`).
+    pub type_name: String,
+    pub fields: Vec<Field>,
+    /// The builder's setter (or argument) for each field; differs from the field's name
+    /// only where a parameter already has that name.
+    pub setters: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyMedia {
+    Json,
+    FormUrlEncoded,
+    Multipart,
+    /// Raw bytes sent as they are (`application/octet-stream`, `image/png`, ...).
+    Binary,
+    Text,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    /// One entry per 2xx status that has its own shape; more than one makes an enum.
+    pub kind: ResponseKind,
+    /// Name of the enum when responses differ by status.
+    pub by_status_name: Option<String>,
+    pub statuses: Vec<StatusResponse>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusResponse {
+    /// `None` for a `2XX` range.
+    pub status: Option<u16>,
+    pub variant: String,
+    pub kind: ResponseKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseKind {
+    /// No content: `()`.
+    Empty,
+    Json(Ty),
+    Text,
+    /// Any other media type: bytes, or a stream of them.
+    Bytes,
+    /// Differs by status; see `Response::statuses`.
+    ByStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Auth {
+    /// `security: []`: no credentials are sent.
+    None,
+    /// Any one of these schemes (names in `Api::security_schemes`); `optional` if the
+    /// requirement also allows none.
+    Schemes { names: Vec<String>, optional: bool },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pagination {
+    /// Rust name of the page's list field.
+    pub items_field: String,
+    pub item_ty: Ty,
+    /// Index into `Operation::params` of the cursor parameter.
+    pub cursor_param: usize,
+    /// Rust name of the page's "more pages" flag, if it has one.
+    pub has_more_field: Option<String>,
+    /// Rust name of the page's cursor field to follow by default.
+    pub next_cursor_field: String,
+    /// Index of the direction parameter, and the cursor field to follow for each of
+    /// its values (wire value -> Rust field name).
+    pub direction: Option<(usize, BTreeMap<String, String>)>,
+}

@@ -1,0 +1,168 @@
+//! Lower: `openapiv3::OpenAPI` -> IR. The one place where names and shapes are decided.
+
+mod cycles;
+pub mod names;
+mod operations;
+mod types;
+
+use std::collections::{BTreeMap, HashMap};
+
+use heck::ToShoutySnakeCase;
+use openapiv3::{OpenAPI, ReferenceOr, SecurityScheme as OaSecurityScheme};
+use serde_json::Value;
+
+use crate::diagnostics::{Diagnostics, Kind, pointer_push};
+use crate::ir::{Api, ApiKeyLocation, EnvVars, SecurityScheme, SecuritySchemeKind, TypeDef};
+use names::Scope;
+
+/// Settings that do not come from the spec.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Overrides `x-sdk.crate` and the name derived from `info.title`.
+    pub crate_name: Option<String>,
+}
+
+pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnostics) -> Api {
+    let mut lowerer = Lowerer::new(doc, raw, diags);
+    lowerer.name_components();
+    lowerer.lower_components();
+    let security_schemes = lowerer.security_schemes();
+    let root = lowerer.lower_operations(&security_schemes);
+    lowerer.mark_request_types(&root);
+    let types = lowerer.finish_types();
+
+    let sdk = raw.get("x-sdk");
+    let crate_name = options
+        .crate_name
+        .clone()
+        .or_else(|| {
+            sdk.and_then(|s| s.get("crate"))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| default_crate_name(&doc.info.title));
+    let env_prefix = crate_name.to_shouty_snake_case();
+    let env_value = |key: &str| {
+        sdk.and_then(|s| s.get("env"))
+            .and_then(|e| e.get(key))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    let env = EnvVars {
+        access_token: if security_schemes.is_empty() {
+            None
+        } else {
+            Some(env_value("accessToken").unwrap_or_else(|| format!("{env_prefix}_ACCESS_TOKEN")))
+        },
+        base_url: env_value("baseUrl").unwrap_or_else(|| format!("{env_prefix}_BASE_URL")),
+    };
+
+    Api {
+        title: doc.info.title.clone(),
+        version: doc.info.version.clone(),
+        description: doc
+            .info
+            .description
+            .clone()
+            .filter(|d| !d.trim().is_empty()),
+        crate_name,
+        default_base_url: default_base_url(doc),
+        env,
+        security_schemes,
+        types,
+        root,
+    }
+}
+
+fn default_crate_name(title: &str) -> String {
+    let name = heck::ToKebabCase::to_kebab_case(names::snake_name(title).trim_start_matches("r#"));
+    let name = name.trim_matches('-').to_string();
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("api-{name}").trim_end_matches('-').to_string()
+    } else {
+        name
+    }
+}
+
+/// The first server's URL with its variables at their defaults, if it is absolute.
+fn default_base_url(doc: &OpenAPI) -> Option<String> {
+    let server = doc.servers.first()?;
+    let mut url = server.url.clone();
+    if let Some(vars) = &server.variables {
+        for (name, var) in vars {
+            url = url.replace(&format!("{{{name}}}"), &var.default);
+        }
+    }
+    let absolute = url.starts_with("http://") || url.starts_with("https://");
+    absolute.then(|| url.trim_end_matches('/').to_string())
+}
+
+pub(crate) struct Lowerer<'a> {
+    pub doc: &'a OpenAPI,
+    pub raw: &'a Value,
+    pub diags: &'a mut Diagnostics,
+    /// Component schema key -> Rust type name.
+    pub component_names: HashMap<String, String>,
+    /// Every Rust type name handed out (components first, then inline types).
+    pub type_names: Scope,
+    pub types: BTreeMap<String, TypeDef>,
+}
+
+impl<'a> Lowerer<'a> {
+    fn new(doc: &'a OpenAPI, raw: &'a Value, diags: &'a mut Diagnostics) -> Self {
+        Lowerer {
+            doc,
+            raw,
+            diags,
+            component_names: HashMap::new(),
+            type_names: Scope::new(),
+            types: BTreeMap::new(),
+        }
+    }
+
+    fn security_schemes(&mut self) -> Vec<SecurityScheme> {
+        let mut out = Vec::new();
+        let Some(components) = &self.doc.components else {
+            return out;
+        };
+        for (name, scheme) in &components.security_schemes {
+            let pointer = pointer_push("/components/securitySchemes", name);
+            let ReferenceOr::Item(scheme) = scheme else {
+                continue;
+            };
+            let kind = match scheme {
+                OaSecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => {
+                    SecuritySchemeKind::Bearer
+                }
+                OaSecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => {
+                    SecuritySchemeKind::Basic
+                }
+                OaSecurityScheme::HTTP { scheme, .. } => {
+                    self.diags.warning(
+                        Kind::Unsupported,
+                        pointer,
+                        format!("HTTP authentication scheme `{scheme}` is not supported; its credential is sent as a bearer token"),
+                    );
+                    SecuritySchemeKind::Bearer
+                }
+                OaSecurityScheme::APIKey { location, name, .. } => SecuritySchemeKind::ApiKey {
+                    location: match location {
+                        openapiv3::APIKeyLocation::Header => ApiKeyLocation::Header,
+                        openapiv3::APIKeyLocation::Query => ApiKeyLocation::Query,
+                        openapiv3::APIKeyLocation::Cookie => ApiKeyLocation::Cookie,
+                    },
+                    name: name.clone(),
+                },
+                // The SDK does not run OAuth flows; it sends the access token it is given.
+                OaSecurityScheme::OAuth2 { .. } | OaSecurityScheme::OpenIDConnect { .. } => {
+                    SecuritySchemeKind::Bearer
+                }
+            };
+            out.push(SecurityScheme {
+                name: name.clone(),
+                kind,
+            });
+        }
+        out
+    }
+}

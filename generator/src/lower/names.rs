@@ -1,0 +1,262 @@
+//! Rust names from spec names: PascalCase types and variants, snake_case fields and
+//! methods, keywords escaped, and nothing a Rust identifier cannot hold.
+
+use std::collections::HashSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Keywords of Rust 2024, strict and reserved.
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+];
+
+/// Keywords that cannot be raw identifiers.
+const NOT_RAW: &[&str] = &["crate", "self", "Self", "super"];
+
+/// Names the generated models module uses unqualified from the prelude; a schema
+/// with one of these names would shadow it.
+const PRELUDE_TYPES: &[&str] = &[
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "ToString",
+    "ToOwned",
+    "Clone",
+    "Copy",
+    "Send",
+    "Sync",
+    "Sized",
+    "Default",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Iterator",
+    "IntoIterator",
+    "Extend",
+    "Eq",
+    "PartialEq",
+    "Ord",
+    "PartialOrd",
+    "AsRef",
+    "AsMut",
+    "Into",
+    "From",
+    "TryFrom",
+    "TryInto",
+    "Unpin",
+    "FromIterator",
+    "DoubleEndedIterator",
+    "ExactSizeIterator",
+];
+
+/// Splits words on anything that is not an ASCII letter or digit, after spelling out
+/// leading symbols that carry meaning (`+1` and `-1` must not both become `1`).
+fn words(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len() + 8);
+    let chars = raw.chars().peekable();
+    let mut at_start = true;
+    for c in chars {
+        let spelled = match c {
+            '+' => Some("plus"),
+            '-' if at_start => Some("minus"),
+            '*' => Some("star"),
+            '@' if at_start => Some("at"),
+            '#' if at_start => Some("hash"),
+            '$' if at_start => Some("dollar"),
+            '%' => Some("percent"),
+            '&' => Some("and"),
+            '=' => Some("eq"),
+            '<' => Some("lt"),
+            '>' => Some("gt"),
+            '!' if at_start => Some("not"),
+            _ => None,
+        };
+        match spelled {
+            Some(word) => {
+                out.push(' ');
+                out.push_str(word);
+                out.push(' ');
+            }
+            None if c.is_ascii_alphanumeric() => out.push(c),
+            // heck's own word boundary markers are kept as they are.
+            None if c == '_' || c == '-' || c == ' ' || c == '.' => out.push(c),
+            None => out.push(' '),
+        }
+        if c.is_ascii_alphanumeric() {
+            at_start = false;
+        }
+    }
+    out
+}
+
+/// `accountID` -> `AccountId`; `2fa` -> `V2fa`; `Option` -> `OptionModel`.
+pub fn type_name(raw: &str) -> String {
+    let mut name = words(raw).to_upper_camel_case();
+    if name.is_empty() {
+        name = "Unnamed".into();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'V');
+    }
+    if PRELUDE_TYPES.contains(&name.as_str()) || name == "Self" {
+        name.push_str("Model");
+    }
+    name
+}
+
+/// Enum variant from a wire value: `self-hosted` -> `SelfHosted`, `""` -> `Empty`.
+pub fn variant_name(raw: &str) -> String {
+    if raw.is_empty() {
+        return "Empty".into();
+    }
+    let mut name = words(raw).to_upper_camel_case();
+    if name.is_empty() {
+        name = "Value".into();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'V');
+    }
+    if name == "Self" {
+        name.push('_');
+    }
+    name
+}
+
+/// Field, parameter or method name: `accountID` -> `account_id`, `type` -> `r#type`.
+pub fn snake_name(raw: &str) -> String {
+    let mut name = words(raw).to_snake_case();
+    if name.is_empty() {
+        name = "value".into();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, '_');
+    }
+    escape_keyword(name)
+}
+
+pub fn escape_keyword(name: String) -> String {
+    if NOT_RAW.contains(&name.as_str()) {
+        format!("{name}_")
+    } else if KEYWORDS.contains(&name.as_str()) {
+        format!("r#{name}")
+    } else {
+        name
+    }
+}
+
+/// The name without a raw prefix, for building other names from it.
+pub fn bare(name: &str) -> &str {
+    name.strip_prefix("r#").unwrap_or(name)
+}
+
+/// Hands out unique names within one scope: the second `foo` becomes `foo2`.
+#[derive(Debug, Default)]
+pub struct Scope {
+    taken: HashSet<String>,
+}
+
+impl Scope {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn with_reserved(names: &[&str]) -> Self {
+        Scope {
+            taken: names.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+
+    pub fn reserve(&mut self, name: &str) {
+        self.taken.insert(name.to_string());
+    }
+
+    /// Returns the name itself if free, else the first free `name2`, `name3`, ...; the
+    /// bool says whether it had to be changed.
+    pub fn claim(&mut self, name: &str) -> (String, bool) {
+        if self.taken.insert(name.to_string()) {
+            return (name.to_string(), false);
+        }
+        let (base, raw) = match name.strip_prefix("r#") {
+            Some(b) => (b, true),
+            None => (name, false),
+        };
+        let sep = if base.ends_with(|c: char| c.is_ascii_digit()) {
+            "_"
+        } else {
+            ""
+        };
+        for n in 2.. {
+            let candidate = format!("{base}{sep}{n}");
+            let candidate = if raw {
+                escape_keyword(candidate)
+            } else {
+                candidate
+            };
+            if self.taken.insert(candidate.clone()) {
+                return (candidate, true);
+            }
+        }
+        unreachable!("an unbounded range always yields a free name")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(type_name("accountID"), "AccountId");
+        assert_eq!(type_name("login-session"), "LoginSession");
+        assert_eq!(type_name("200"), "V200");
+        assert_eq!(type_name("Result"), "ResultModel");
+        assert_eq!(
+            type_name("ProvisioningCapabilities"),
+            "ProvisioningCapabilities"
+        );
+        assert_eq!(variant_name("self-hosted"), "SelfHosted");
+        assert_eq!(variant_name(""), "Empty");
+        assert_eq!(variant_name("+1"), "Plus1");
+        assert_eq!(variant_name("-1"), "Minus1");
+        assert_eq!(variant_name("qr.confirmScanned"), "QrConfirmScanned");
+        assert_eq!(snake_name("accountID"), "account_id");
+        assert_eq!(snake_name("imgURL"), "img_url");
+        assert_eq!(snake_name("lastURL"), "last_url");
+        assert_eq!(
+            snake_name("expectedFinalURLRegex"),
+            "expected_final_url_regex"
+        );
+        assert_eq!(snake_name("group_creation"), "group_creation");
+        assert_eq!(snake_name("type"), "r#type");
+        assert_eq!(snake_name("self"), "self_");
+        assert_eq!(snake_name("2fa"), "_2fa");
+        assert_eq!(snake_name("@timestamp"), "at_timestamp");
+        assert_eq!(snake_name("🙂"), "value");
+    }
+
+    #[test]
+    fn scope_disambiguates_deterministically() {
+        let mut scope = Scope::new();
+        assert_eq!(scope.claim("foo"), ("foo".into(), false));
+        assert_eq!(scope.claim("foo"), ("foo2".into(), true));
+        assert_eq!(scope.claim("v1"), ("v1".into(), false));
+        assert_eq!(scope.claim("v1"), ("v1_2".into(), true));
+        assert_eq!(scope.claim("r#type"), ("r#type".into(), false));
+        assert_eq!(scope.claim("r#type"), ("type2".into(), true));
+    }
+}

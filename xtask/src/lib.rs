@@ -1,0 +1,11 @@
+//! Maintainer commands, as a library so that tests can run the same checks.
+
+pub mod codegen;
+
+use std::path::PathBuf;
+
+/// The workspace root (the folder of the top-level Cargo.toml).
+pub fn workspace_root() -> PathBuf {
+    let xtask = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    xtask.parent().map(PathBuf::from).unwrap_or(xtask)
+}
