@@ -594,7 +594,7 @@ pub struct BridgeLogin {
     pub status: BridgeLoginStatus,
     /// Chat accounts that belong to this bridge login, when known.
     #[serde(rename = "accountIDs", skip_serializing_if = "Option::is_none")]
-    pub account_i_ds: Option<Vec<String>>,
+    pub account_ids: Option<Vec<String>>,
     /// Human-friendly bridge login status text.
     #[serde(rename = "statusText", skip_serializing_if = "Option::is_none")]
     pub status_text: Option<String>,
@@ -620,7 +620,7 @@ impl BridgeLogin {
             login_id: login_id.into(),
             remove_scopes,
             status: status.into(),
-            account_i_ds: None,
+            account_ids: None,
             status_text: None,
             user: None,
             extra: std::collections::BTreeMap::new(),
@@ -681,7 +681,7 @@ impl<'de> serde::Deserialize<'de> for BridgeLogin {
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("status"))?,
-                    account_i_ds: f4,
+                    account_ids: f4,
                     status_text: f5,
                     user: f6,
                     extra,

@@ -1,6 +1,7 @@
 //! Maintainer commands, as a library so that tests can run the same checks.
 
 pub mod codegen;
+pub mod standalone;
 
 use std::path::PathBuf;
 

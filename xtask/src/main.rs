@@ -11,6 +11,11 @@ cargo xtask <command>
 commands:
   codegen [--check]   regenerate generated/ from spec/beeper-desktop-api.yaml;
                       --check writes nothing, prints a diff and fails if stale
+  generate --spec PATH --out DIR [--crate-name NAME]
+                      a standalone crate (with its runtime) from any OpenAPI 3.0
+                      document
+  check-spec [PATH]   load and lower a spec (default: the Beeper spec), print its
+                      diagnostics and operations; writes nothing
   help                this text
 ";
 
@@ -18,6 +23,8 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("codegen") => run_codegen(&args[1..]),
+        Some("check-spec") => check_spec(&args[1..]),
+        Some("generate") => run_generate(&args[1..]),
         Some("help") | Some("--help") | Some("-h") | None => {
             print!("{HELP}");
             Ok(())
@@ -79,6 +86,92 @@ fn run_codegen(args: &[String]) -> Result<(), String> {
         plan.write.len(),
         plan.remove.len(),
         plan.unchanged,
+        started.elapsed().as_millis()
+    );
+    Ok(())
+}
+
+fn check_spec(args: &[String]) -> Result<(), String> {
+    let root = xtask::workspace_root();
+    let path = match args.first() {
+        Some(p) => std::path::PathBuf::from(p),
+        None => root.join(codegen::SPEC),
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let name = path.display().to_string();
+    let options = sdk_generator::Options {
+        source_name: name.clone(),
+        ..Default::default()
+    };
+    match sdk_generator::lower_spec(&text, &options) {
+        Ok((api, warnings)) => {
+            if !warnings.is_empty() {
+                eprint!("{}", warnings.render(&name, &text));
+            }
+            let mut ops = Vec::new();
+            collect_ops(&api.root, &mut ops);
+            for (sdk, method, path) in &ops {
+                println!("{method:7} {path:70} {sdk}");
+            }
+            println!("{} operations, {} types", ops.len(), api.types.len());
+            Ok(())
+        }
+        Err(diags) => Err(diags.render(&name, &text)),
+    }
+}
+
+fn collect_ops(resource: &sdk_generator::ir::Resource, out: &mut Vec<(String, String, String)>) {
+    for op in &resource.operations {
+        out.push((
+            op.sdk_name.clone(),
+            op.http_method.as_str().to_string(),
+            op.path.clone(),
+        ));
+    }
+    for child in &resource.children {
+        collect_ops(child, out);
+    }
+}
+
+/// `--name value` options; a flag without a value is an error.
+fn options(
+    args: &[String],
+    known: &[&str],
+) -> Result<std::collections::HashMap<String, String>, String> {
+    let mut out = std::collections::HashMap::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if !known.contains(&a.as_str()) {
+            return Err(format!("unknown option `{a}`"));
+        }
+        let value = it.next().ok_or_else(|| format!("`{a}` needs a value"))?;
+        out.insert(a.trim_start_matches("--").to_string(), value.clone());
+    }
+    Ok(out)
+}
+
+fn run_generate(args: &[String]) -> Result<(), String> {
+    let opts = options(args, &["--spec", "--out", "--crate-name"])?;
+    let spec = opts
+        .get("spec")
+        .ok_or("generate: --spec PATH is required")?;
+    let out = opts.get("out").ok_or("generate: --out DIR is required")?;
+    let root = xtask::workspace_root();
+    let started = Instant::now();
+    let outcome = xtask::standalone::generate(
+        &root,
+        spec.as_ref(),
+        out.as_ref(),
+        opts.get("crate-name").cloned(),
+    )?;
+    if !outcome.warnings.is_empty() {
+        let text = std::fs::read_to_string(spec).unwrap_or_default();
+        eprint!("{}", outcome.warnings.render(spec, &text));
+    }
+    println!(
+        "generate: crate `{}` in {out} ({} files) in {} ms",
+        outcome.api.crate_name,
+        outcome.files,
         started.elapsed().as_millis()
     );
     Ok(())

@@ -324,12 +324,12 @@ impl crate::runtime::Paginated for AccountsContactsListParams {
         if page.items.is_empty() {
             return None;
         }
-        let cursor = match self.direction.as_ref().map(|d| d.as_str()) {
+        let cursor: Option<&String> = match self.direction.as_ref().map(|d| d.as_str()) {
             Some("after") => page.newest_cursor.as_ref(),
             Some("before") => page.oldest_cursor.as_ref(),
             _ => page.oldest_cursor.as_ref(),
-        }
-            .filter(|c| !c.is_empty())?;
+        };
+        let cursor = cursor.filter(|c| !c.is_empty())?;
         let mut next = self.clone();
         next.cursor = Some(cursor.clone());
         Some(next)

@@ -178,7 +178,9 @@ pub struct Request<P> {
 }
 
 impl<P: Operation> Request<P> {
-    pub(crate) fn new(client: Client, params: P) -> Request<P> {
+    /// A request of the operation `P` on `client`; the generated resource methods are
+    /// the usual way to get one.
+    pub fn new(client: Client, params: P) -> Request<P> {
         Request {
             client,
             params,

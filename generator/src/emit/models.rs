@@ -327,7 +327,11 @@ fn struct_deserialize(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream {
                 let default = literal(v, &f.ty, api, Ctx::Models);
                 locals.push(quote!(let mut #local: Option<#ty> = None;));
                 arms.push(quote!(#wire => #local = map.next_value()?,));
-                finals.push(quote!(#fname: #local.unwrap_or_else(|| #default),));
+                if matches!(v, Value::Bool(_) | Value::Number(_)) {
+                    finals.push(quote!(#fname: #local.unwrap_or(#default),));
+                } else {
+                    finals.push(quote!(#fname: #local.unwrap_or_else(|| #default),));
+                }
             }
         }
     }

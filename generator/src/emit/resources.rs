@@ -849,7 +849,8 @@ fn pagination_impl(api: &Api, op: &Operation) -> TokenStream {
                 if page.#items.is_empty() {
                     return None;
                 }
-                let cursor = #cursor_expr.filter(|c| !c.is_empty())?;
+                let cursor: Option<&String> = #cursor_expr;
+                let cursor = cursor.filter(|c| !c.is_empty())?;
                 let mut next = self.clone();
                 next.#cursor_param = Some(cursor.clone());
                 Some(next)

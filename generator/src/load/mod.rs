@@ -25,8 +25,10 @@ pub struct Loaded {
 /// `None` and the errors are in `diags`.
 pub fn load(text: &str, diags: &mut Diagnostics) -> Option<Loaded> {
     let mut raw = parse_text(text, diags)?;
-    check::check_document(&mut raw, diags);
-    if diags.has_errors() {
+    // The check repairs what it reports where it can, so that lowering still runs and
+    // finds the faults further on: all diagnostics come in one run. It returns false
+    // when the document cannot be read further (not OpenAPI 3.0, not a mapping).
+    if !check::check_document(&mut raw, diags) {
         return None;
     }
     match serde_path_to_error::deserialize::<_, OpenAPI>(&raw) {
@@ -106,10 +108,20 @@ pub fn parse_text(text: &str, diags: &mut Diagnostics) -> Option<Value> {
     }
 }
 
-/// serde's messages end in "at line L column C", which the diagnostic already shows.
+/// serde's messages say "at line L column C", which the diagnostic already shows.
 fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message.to_string(),
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(i) = rest.find(" at line ") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + " at line ".len()..];
+        // Skip "L column C".
+        let skip = after
+            .char_indices()
+            .find(|(_, c)| !(c.is_ascii_digit() || *c == ' ' || "column".contains(*c)))
+            .map_or(after.len(), |(k, _)| k);
+        rest = &after[skip..];
     }
+    out.push_str(rest);
+    out.trim_end_matches([' ', ',']).to_string()
 }

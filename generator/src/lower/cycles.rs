@@ -92,8 +92,8 @@ pub fn box_cycles(types: &mut BTreeMap<String, TypeDef>, diags: &mut Diagnostics
     // A type alias cannot name itself, even through a box.
     for (name, source) in alias_cycles {
         diags.push(
-            Diagnostic::warning(Kind::CyclicRef, source, format!("schema `{name}` is defined only in terms of itself; it is read as any JSON value"))
-                .with_hint("give the schema a shape: properties, items or a type"),
+            Diagnostic::error(Kind::CyclicRef, source, format!("schema `{name}` is defined only in terms of itself"))
+                .with_hint("a chain of `$ref`s (or of single-schema allOf/oneOf) must end at a schema with a shape"),
         );
         if let Some(def) = types.get_mut(&name) {
             def.kind = TypeKind::Alias(Ty::Any);

@@ -63,6 +63,7 @@ const PRELUDE_TYPES: &[&str] = &[
 /// Splits words on anything that is not an ASCII letter or digit, after spelling out
 /// leading symbols that carry meaning (`+1` and `-1` must not both become `1`).
 fn words(raw: &str) -> String {
+    let raw = &plural_acronyms(raw);
     let mut out = String::with_capacity(raw.len() + 8);
     let chars = raw.chars().peekable();
     let mut at_start = true;
@@ -95,6 +96,37 @@ fn words(raw: &str) -> String {
         }
         if c.is_ascii_alphanumeric() {
             at_start = false;
+        }
+    }
+    out
+}
+
+/// `accountIDs` -> `accountIds`, so that the plural `s` stays with its acronym
+/// (`account_ids`, not `account_i_ds`).
+fn plural_acronyms(raw: &str) -> String {
+    let chars: Vec<char> = raw.chars().collect();
+    let mut out = String::with_capacity(raw.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let start = i;
+        while i < chars.len() && chars[i].is_ascii_uppercase() {
+            i += 1;
+        }
+        let run = i - start;
+        let plural = run >= 2
+            && i < chars.len()
+            && chars[i] == 's'
+            && chars.get(i + 1).is_none_or(|c| !c.is_ascii_lowercase());
+        for (k, c) in chars[start..i].iter().enumerate() {
+            out.push(if plural && k > 0 {
+                c.to_ascii_lowercase()
+            } else {
+                *c
+            });
+        }
+        if i == start {
+            out.push(chars[i]);
+            i += 1;
         }
     }
     out
@@ -247,6 +279,12 @@ mod tests {
         assert_eq!(snake_name("2fa"), "_2fa");
         assert_eq!(snake_name("@timestamp"), "at_timestamp");
         assert_eq!(snake_name("🙂"), "value");
+        assert_eq!(snake_name("accountIDs"), "account_ids");
+        assert_eq!(snake_name("URLs"), "urls");
+        assert_eq!(snake_name("chatIDsAfter"), "chat_ids_after");
+        assert_eq!(snake_name("IDs"), "ids");
+        assert_eq!(snake_name("status"), "status");
+        assert_eq!(type_name("APIError"), "ApiError");
     }
 
     #[test]

@@ -135,7 +135,7 @@ impl<'a> Lowerer<'a> {
 
         let mut scope = Scope::with_reserved(BUILDER_RESERVED);
         let params = self.params(op, shared_params, &base, pointer, &mut scope);
-        let path_segments = self.path_segments(path, &params, pointer)?;
+        let path_segments = self.path_segments(path, &params, pointer);
         let body = match &op.request_body {
             Some(body) => self.request_body(
                 body,
@@ -162,6 +162,9 @@ impl<'a> Lowerer<'a> {
             ),
             None => None,
         };
+        // A path that does not fit its parameters was reported; the rest of the
+        // operation was still lowered so that its other faults show in the same run.
+        let path_segments = path_segments?;
         Some(Pending {
             resource: resource.clone(),
             method_wanted,
@@ -366,9 +369,18 @@ impl<'a> Lowerer<'a> {
                         .map(unescape_token)
                         .and_then(|k| doc.components.as_ref()?.parameters.get(&k).map(|p| (k, p)));
                     let Some((k, target)) = found else {
+                        if !self.resolves(reference) {
+                            return None;
+                        }
                         self.diags.push(
-                            Diagnostic::error(Kind::UnresolvedRef, pointer_push(&at, "$ref"), format!("`$ref` points to `{reference}`, which is not a parameter in this document"))
-                                .with_hint("parameter references have the form #/components/parameters/Name"),
+                            Diagnostic::error(
+                                Kind::InvalidValue,
+                                pointer_push(&at, "$ref"),
+                                format!("`$ref` points to `{reference}`, which is not a parameter"),
+                            )
+                            .with_hint(
+                                "parameter references have the form #/components/parameters/Name",
+                            ),
                         );
                         return None;
                     };
@@ -481,8 +493,11 @@ impl<'a> Lowerer<'a> {
                         pointer_push("/components/requestBodies", key.as_deref().unwrap_or("")),
                     ),
                     _ => {
+                        if !self.resolves(reference) {
+                            return None;
+                        }
                         self.diags.push(
-                            Diagnostic::error(Kind::UnresolvedRef, pointer_push(pointer, "$ref"), format!("`$ref` points to `{reference}`, which is not a request body in this document"))
+                            Diagnostic::error(Kind::InvalidValue, pointer_push(pointer, "$ref"), format!("`$ref` points to `{reference}`, which is not a request body"))
                                 .with_hint("request body references have the form #/components/requestBodies/Name"),
                         );
                         return None;
@@ -665,9 +680,18 @@ impl<'a> Lowerer<'a> {
                         pointer_push("/components/responses", key.as_deref().unwrap_or("")),
                     ),
                     _ => {
+                        if !self.resolves(reference) {
+                            return ResponseKind::Empty;
+                        }
                         self.diags.push(
-                            Diagnostic::error(Kind::UnresolvedRef, pointer_push(pointer, "$ref"), format!("`$ref` points to `{reference}`, which is not a response in this document"))
-                                .with_hint("response references have the form #/components/responses/Name"),
+                            Diagnostic::error(
+                                Kind::InvalidValue,
+                                pointer_push(pointer, "$ref"),
+                                format!("`$ref` points to `{reference}`, which is not a response"),
+                            )
+                            .with_hint(
+                                "response references have the form #/components/responses/Name",
+                            ),
                         );
                         return ResponseKind::Empty;
                     }

@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::Lowerer;
 use super::names::{self, Scope, type_name, variant_name};
-use crate::diagnostics::{Diagnostic, Kind, pointer_push, unescape_token};
+use crate::diagnostics::{Diagnostic, Kind, percent_decode, pointer_push, unescape_token};
 use crate::ir::{
     Additional, EnumVariant, Field, IntFormat, NumFormat, Presence, StringEnum, Struct, Ty,
     TypeDef, TypeKind, Union, UnionVariant,
@@ -194,44 +194,31 @@ impl<'a> Lowerer<'a> {
 
     /// The component key a schema `$ref` names, or `None` after a diagnostic.
     pub(crate) fn component_key(&mut self, reference: &str, pointer: &str) -> Option<String> {
-        let Some(rest) = reference.strip_prefix(COMPONENT_PREFIX) else {
-            let (msg, hint) = if reference.starts_with('#') {
-                (
-                    format!(
-                        "`$ref` points to `{reference}`, which is not a schema under #/components/schemas"
-                    ),
-                    "schema references have the form #/components/schemas/Name".to_string(),
-                )
-            } else {
-                (
-                    format!("`$ref` to another document (`{reference}`) is not supported"),
-                    "bundle the spec into one document first".to_string(),
-                )
-            };
-            let kind = if reference.starts_with('#') {
-                Kind::UnresolvedRef
-            } else {
-                Kind::Unsupported
-            };
-            self.diags
-                .push(Diagnostic::error(kind, pointer, msg).with_hint(hint));
-            return None;
-        };
-        let key = unescape_token(&percent_decode(rest));
-        let schemas = self.doc.components.as_ref().map(|c| &c.schemas);
-        if schemas.is_some_and(|s| s.contains_key(&key)) {
-            return Some(key);
+        // A reference that points nowhere, or into another document, was reported when
+        // the document was loaded; only one to the wrong kind of thing is new here.
+        if let Some(rest) = reference.strip_prefix(COMPONENT_PREFIX) {
+            let key = unescape_token(&percent_decode(rest));
+            let schemas = self.doc.components.as_ref().map(|c| &c.schemas);
+            return schemas.is_some_and(|s| s.contains_key(&key)).then_some(key);
         }
-        let mut d = Diagnostic::error(
-            Kind::UnresolvedRef,
-            pointer,
-            format!("`$ref` points to `{reference}`, which does not exist"),
-        );
-        if let Some(similar) = schemas.and_then(|s| closest(&key, s.keys())) {
-            d = d.with_hint(format!("did you mean `{COMPONENT_PREFIX}{similar}`?"));
+        if self.resolves(reference) {
+            self.diags.push(
+                Diagnostic::error(
+                    Kind::InvalidValue,
+                    pointer,
+                    format!("`$ref` points to `{reference}`, which is not a schema"),
+                )
+                .with_hint("schema references have the form #/components/schemas/Name"),
+            );
         }
-        self.diags.push(d);
         None
+    }
+
+    /// Whether a local `$ref` names anything at all in the document.
+    pub(crate) fn resolves(&self, reference: &str) -> bool {
+        reference
+            .strip_prefix('#')
+            .is_some_and(|fragment| self.raw.pointer(&percent_decode(fragment)).is_some())
     }
 
     /// Follows `$ref`s to a schema, reporting unresolved and cyclic references.
@@ -1003,56 +990,6 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-/// `x-`: a list of candidate names, the closest to `key` if close enough.
-fn closest<'k>(key: &str, candidates: impl Iterator<Item = &'k String>) -> Option<&'k str> {
-    let mut best: Option<(usize, &str)> = None;
-    for c in candidates {
-        let d = edit_distance(&key.to_ascii_lowercase(), &c.to_ascii_lowercase());
-        if d <= key.len().max(3) / 3 && best.is_none_or(|(bd, _)| d < bd) {
-            best = Some((d, c));
-        }
-    }
-    best.map(|(_, c)| c)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
-fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let hex = |b: u8| (b as char).to_digit(16);
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 fn props_pointer(pointer: &str, key: &str) -> String {
     pointer_push(&pointer_push(pointer, "properties"), key)
 }
@@ -1145,24 +1082,5 @@ fn default_fits(value: &Value, ty: &Ty) -> bool {
         // again in `finish_types`.
         (Value::String(_), Ty::Named(_)) => true,
         _ => false,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn suggests_close_names() {
-        let names = ["Account".to_string(), "User".to_string()];
-        assert_eq!(closest("Acount", names.iter()), Some("Account"));
-        assert_eq!(closest("Zebra", names.iter()), None);
-    }
-
-    #[test]
-    fn decodes_percent_escapes() {
-        assert_eq!(percent_decode("a%20b"), "a b");
-        assert_eq!(percent_decode("100%"), "100%");
-        assert_eq!(percent_decode("%zz"), "%zz");
     }
 }

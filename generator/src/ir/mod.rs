@@ -3,7 +3,11 @@
 //! look nothing up in the spec. Its `Debug` output is snapshotted, so that a reviewer
 //! sees in one diff what a spec change does.
 
+mod render;
+
 use std::collections::BTreeMap;
+
+pub use render::render;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Api {

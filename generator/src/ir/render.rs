@@ -1,0 +1,277 @@
+//! A compact, stable text form of the IR, one line per decision, for snapshots: a
+//! reviewer reads in its diff what a spec change does to names, shapes and operations.
+
+use std::fmt::Write as _;
+
+use super::*;
+
+pub fn render(api: &Api) -> String {
+    let mut out = String::new();
+    let w = &mut out;
+    let _ = writeln!(
+        w,
+        "api {:?} version {:?}, crate {}",
+        api.title, api.version, api.crate_name
+    );
+    let _ = writeln!(
+        w,
+        "base url: {}",
+        api.default_base_url.as_deref().unwrap_or("(none)")
+    );
+    let _ = writeln!(
+        w,
+        "env: token {}, base url {}",
+        api.env.access_token.as_deref().unwrap_or("(none)"),
+        api.env.base_url
+    );
+    for s in &api.security_schemes {
+        let kind = match &s.kind {
+            SecuritySchemeKind::Bearer => "bearer".to_string(),
+            SecuritySchemeKind::Basic => "basic".to_string(),
+            SecuritySchemeKind::ApiKey { location, name } => {
+                format!("api key {name:?} in {location:?}").to_lowercase()
+            }
+        };
+        let _ = writeln!(w, "security scheme {}: {kind}", s.name);
+    }
+    let _ = writeln!(w, "\ntypes ({}):", api.types.len());
+    for t in &api.types {
+        render_type(w, t);
+    }
+    let _ = writeln!(w, "\noperations:");
+    render_resource(w, &api.root);
+    out
+}
+
+pub fn ty(t: &Ty) -> String {
+    match t {
+        Ty::String => "String".into(),
+        Ty::Bool => "bool".into(),
+        Ty::Integer(f) => format!("{f:?}").to_lowercase(),
+        Ty::Number(f) => format!("{f:?}").to_lowercase(),
+        Ty::DateTime => "DateTime".into(),
+        Ty::Date => "Date".into(),
+        Ty::Bytes => "Bytes".into(),
+        Ty::Any => "Any".into(),
+        Ty::Object => "Object".into(),
+        Ty::Named(n) => n.clone(),
+        Ty::Array(i) => format!("Vec<{}>", ty(i)),
+        Ty::Map(i) => format!("Map<{}>", ty(i)),
+        Ty::Option(i) => format!("Option<{}>", ty(i)),
+    }
+}
+
+fn render_type(w: &mut String, t: &TypeDef) {
+    let deprecated = if t.deprecated { " (deprecated)" } else { "" };
+    match &t.kind {
+        TypeKind::Struct(s) => {
+            let req = if s.in_request {
+                ", used in requests"
+            } else {
+                ""
+            };
+            let _ = writeln!(w, "  struct {}{deprecated}  <- #{}{req}", t.name, t.source);
+            for f in &s.fields {
+                let _ = writeln!(w, "    {}", field(f));
+            }
+            match &s.additional {
+                Additional::Keep => {
+                    let _ = writeln!(w, "    {}: other keys kept", s.extra_field);
+                }
+                Additional::Typed(x) => {
+                    let _ = writeln!(w, "    {}: other keys as {}", s.extra_field, ty(x));
+                }
+                Additional::Drop => {
+                    let _ = writeln!(w, "    other keys dropped");
+                }
+            }
+        }
+        TypeKind::Enum(e) => {
+            let values: Vec<String> = e
+                .variants
+                .iter()
+                .map(|v| format!("{} = {:?}", v.name, v.wire))
+                .collect();
+            let _ = writeln!(
+                w,
+                "  enum {}{deprecated}  <- #{}: {} (+ Unknown)",
+                t.name,
+                t.source,
+                values.join(", ")
+            );
+        }
+        TypeKind::Union(u) => {
+            let how = match &u.tag {
+                Some(tag) => format!("tagged by {tag:?}"),
+                None => "untagged".into(),
+            };
+            let _ = writeln!(w, "  union {}{deprecated}  <- #{}, {how}", t.name, t.source);
+            for v in &u.variants {
+                let tags = if v.tag_values.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " = {}",
+                        v.tag_values
+                            .iter()
+                            .map(|t| format!("{t:?}"))
+                            .collect::<Vec<_>>()
+                            .join(" | ")
+                    )
+                };
+                let boxed = if v.boxed { " (boxed)" } else { "" };
+                let _ = writeln!(w, "    {}({}){boxed}{tags}", v.name, ty(&v.ty));
+            }
+        }
+        TypeKind::Alias(x) => {
+            let _ = writeln!(
+                w,
+                "  alias {}{deprecated} = {}  <- #{}",
+                t.name,
+                ty(x),
+                t.source
+            );
+        }
+    }
+}
+
+fn field(f: &Field) -> String {
+    let presence = match &f.presence {
+        Presence::Required => "required".to_string(),
+        Presence::RequiredNullable => "required, nullable".to_string(),
+        Presence::Optional => "optional".to_string(),
+        Presence::OptionalNullable => "optional, nullable (3 states)".to_string(),
+        Presence::Defaulted(v) => format!("default {v}"),
+    };
+    let mut notes = vec![presence];
+    if let Some(c) = &f.constant {
+        notes.push(format!("always {c}"));
+    }
+    if f.boxed {
+        notes.push("boxed".into());
+    }
+    if f.read_only {
+        notes.push("read-only".into());
+    }
+    if f.write_only {
+        notes.push("write-only".into());
+    }
+    if f.deprecated {
+        notes.push("deprecated".into());
+    }
+    format!(
+        "{}: {} = {:?} ({})",
+        f.name,
+        ty(&f.ty),
+        f.wire,
+        notes.join(", ")
+    )
+}
+
+fn render_resource(w: &mut String, r: &Resource) {
+    let name = if r.path.is_empty() {
+        "client".to_string()
+    } else {
+        r.path.join(".")
+    };
+    let _ = writeln!(w, "  {name} ({})", r.type_name);
+    for op in &r.operations {
+        let output = match &op.response.kind {
+            ResponseKind::Empty => "()".to_string(),
+            ResponseKind::Json(t) => ty(t),
+            ResponseKind::Text => "text".to_string(),
+            ResponseKind::Bytes => "bytes".to_string(),
+            ResponseKind::ByStatus => format!(
+                "{} by status: {}",
+                op.response.by_status_name.as_deref().unwrap_or("?"),
+                op.response
+                    .statuses
+                    .iter()
+                    .map(|s| format!(
+                        "{} {}",
+                        s.status.map_or("2XX".to_string(), |c| c.to_string()),
+                        s.variant
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        let _ = writeln!(
+            w,
+            "    {} {} {} -> {output}",
+            op.method_name,
+            op.http_method.as_str(),
+            op.path
+        );
+        let auth = match &op.auth {
+            Auth::None => "none".to_string(),
+            Auth::Schemes { names, optional } => format!(
+                "{}{}",
+                names.join(" | "),
+                if *optional { " (optional)" } else { "" }
+            ),
+        };
+        let retry = if op.idempotent {
+            "retried"
+        } else {
+            "not retried after it may have acted"
+        };
+        let _ = writeln!(
+            w,
+            "      id {}, params {}, auth {auth}, {retry}",
+            op.id, op.params_name
+        );
+        for p in &op.params {
+            let req = if p.required { "required" } else { "optional" };
+            let _ = writeln!(
+                w,
+                "      {:?} {} -> {}: {} ({req}, {:?})",
+                p.location,
+                p.wire,
+                p.name,
+                ty(&p.ty),
+                p.style
+            );
+        }
+        if let Some(b) = &op.body {
+            let req = if b.required { "required" } else { "optional" };
+            let _ = writeln!(
+                w,
+                "      body {} {:?} {} ({req})",
+                b.content_type,
+                b.media,
+                ty(&b.ty)
+            );
+            if let Some(flat) = &b.flattened {
+                for (f, s) in flat.fields.iter().zip(&flat.setters) {
+                    let _ = writeln!(w, "        {s} -> {}", field(f));
+                }
+            }
+        }
+        if let Some(p) = &op.pagination {
+            let by = match &p.direction {
+                Some((i, by)) => format!(
+                    ", direction {} ({})",
+                    op.params[*i].name,
+                    by.iter()
+                        .map(|(k, v)| format!("{k} -> {v}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                None => String::new(),
+            };
+            let _ = writeln!(
+                w,
+                "      paginated: items {} of {}, cursor {}, has more {}, next {}{by}",
+                p.items_field,
+                ty(&p.item_ty),
+                op.params[p.cursor_param].name,
+                p.has_more_field.as_deref().unwrap_or("(none)"),
+                p.next_cursor_field
+            );
+        }
+    }
+    for c in &r.children {
+        render_resource(w, c);
+    }
+}
