@@ -11,6 +11,8 @@ use serde_json::Value;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
+pub mod faults;
+
 pub const TOKEN: &str = "test-token-3f9a";
 
 /// The spec as JSON.

@@ -114,6 +114,28 @@ impl Client {
         &self.inner.base_url
     }
 
+    /// A builder with this client's settings and its connection pool: change some,
+    /// and `build()` a second client that shares the pool.
+    pub fn to_builder(&self) -> ClientBuilder {
+        let c = &self.inner;
+        ClientBuilder {
+            info: c.info,
+            base_url: Some(c.base_url.clone()),
+            credentials: c.credentials.clone(),
+            timeout: c.timeout,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            max_retries: c.max_retries,
+            backoff: c.backoff,
+            headers: c
+                .headers
+                .iter()
+                .filter_map(|(k, v)| Some((k.as_str().to_string(), v.to_str().ok()?.to_string())))
+                .collect(),
+            http: Some(c.http.clone()),
+            max_response_bytes: c.max_response_bytes,
+        }
+    }
+
     /// Sends a request, retrying as the policy allows, and reads the whole response.
     pub(crate) async fn execute(
         &self,
@@ -122,8 +144,8 @@ impl Client {
     ) -> Result<RawResponse, Error> {
         let c = &self.inner;
         let request_label = format!("{} {}", parts.method, parts.path);
-        let (auth_headers, auth_query) = self.credentials_for(parts)?;
-        let url = self.url(parts, &auth_query);
+        let (auth_headers, auth_query) = self.credentials_for(parts, options)?;
+        let url = self.url(parts, options, &auth_query);
         let headers = self.headers_for(parts, options, auth_headers)?;
         let max_retries = options.max_retries.unwrap_or(c.max_retries);
         let timeout = options.timeout.or(c.timeout);
@@ -234,11 +256,19 @@ impl Client {
         }
     }
 
-    fn url(&self, parts: &RequestParts, auth_query: &[(&'static str, String)]) -> String {
-        let mut url = String::with_capacity(
-            self.inner.base_url.len() + parts.path.len() + parts.query.as_str().len() + 1,
-        );
-        url.push_str(&self.inner.base_url);
+    fn url(
+        &self,
+        parts: &RequestParts,
+        options: &RequestOptions,
+        auth_query: &[(&'static str, String)],
+    ) -> String {
+        let base = options
+            .base_url
+            .as_deref()
+            .map_or(self.inner.base_url.as_str(), |b| b.trim_end_matches('/'));
+        let mut url =
+            String::with_capacity(base.len() + parts.path.len() + parts.query.as_str().len() + 1);
+        url.push_str(base);
         url.push_str(&parts.path);
         let mut query = parts.query.clone();
         for (k, v) in auth_query {
@@ -299,10 +329,12 @@ impl Client {
     fn credentials_for(
         &self,
         parts: &RequestParts,
+        options: &RequestOptions,
     ) -> Result<(Vec<(HeaderName, HeaderValue)>, Vec<(&'static str, String)>), Error> {
         if parts.auth.is_empty() {
             return Ok((Vec::new(), Vec::new()));
         }
+        let override_token = options.access_token.clone().map(Secret);
         let creds = &self.inner.credentials;
         for name in parts.auth {
             let Some(scheme) = self
@@ -314,7 +346,10 @@ impl Client {
             else {
                 continue;
             };
-            let secret = creds.by_scheme.get(*name).or(creds.token.as_ref());
+            let secret = override_token
+                .as_ref()
+                .or(creds.by_scheme.get(*name))
+                .or(creds.token.as_ref());
             let sensitive = |v: String| -> Result<HeaderValue, Error> {
                 let mut value = HeaderValue::from_str(&v).map_err(|_| {
                     Error::Config(

@@ -159,12 +159,34 @@ impl RequestParts {
 }
 
 /// Options of one request, over the client's.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct RequestOptions {
     pub timeout: Option<Duration>,
     pub max_retries: Option<u32>,
     /// Headers added to (or replacing those of) the request.
     pub headers: Vec<(String, String)>,
+    /// Another server for this request.
+    pub base_url: Option<String>,
+    /// Another access token for this request.
+    pub access_token: Option<String>,
+}
+
+impl std::fmt::Debug for RequestOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestOptions")
+            .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
+            .field(
+                "headers",
+                &self.headers.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            )
+            .field("base_url", &self.base_url)
+            .field(
+                "access_token",
+                &self.access_token.as_ref().map(|_| "<redacted>"),
+            )
+            .finish()
+    }
 }
 
 /// A request ready to send: await it for the output, or set per-request options
@@ -214,6 +236,18 @@ impl<P: Operation> Request<P> {
     /// A header for this request only.
     pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Request<P> {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends this request to another server.
+    pub fn with_base_url(mut self, base_url: impl Into<String>) -> Request<P> {
+        self.options.base_url = Some(base_url.into());
+        self
+    }
+
+    /// Sends this request with another access token.
+    pub fn with_access_token(mut self, token: impl Into<String>) -> Request<P> {
+        self.options.access_token = Some(token.into());
         self
     }
 

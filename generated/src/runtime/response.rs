@@ -71,7 +71,8 @@ impl RawResponse {
                 // successful path pays nothing for it.
                 let mut de = serde_json::Deserializer::from_slice(body);
                 let path = match serde_path_to_error::deserialize::<_, T>(&mut de) {
-                    Err(e) => e.path().to_string(),
+                    // `?` stands for a key that was never read (the input ended first).
+                    Err(e) => e.path().to_string().trim_end_matches(".?").to_string(),
                     Ok(_) => ".".to_string(),
                 };
                 Err(Error::Decode(Box::new(DecodeError {

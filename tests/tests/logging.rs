@@ -1,0 +1,67 @@
+//! Logging through `tracing`. Alone in its test binary: it installs the global
+//! subscriber, which must see every event of the process.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use beeper_desktop_api::Client;
+use sdk_tests::TOKEN;
+use sdk_tests::faults::{FaultServer, Reply};
+use serde_json::json;
+
+/// A `tracing` writer that keeps everything written to it.
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn requests_are_logged_without_the_token() {
+    let capture = Capture::default();
+    let writer = capture.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    tracing::subscriber::set_global_default(subscriber).unwrap();
+
+    let server = FaultServer::start(vec![
+        Reply::json(500, &json!({"message": "boom"})),
+        Reply::json(200, &json!([])),
+        Reply::json(404, &json!({"code": "NOT_FOUND", "message": "no"})),
+    ])
+    .await;
+    let client = Client::builder()
+        .base_url(&server.url)
+        .access_token(TOKEN)
+        .retry_backoff(Duration::from_millis(1), Duration::from_millis(1))
+        .build()
+        .unwrap();
+    client.accounts().list().await.unwrap();
+    client.accounts().retrieve("x").await.unwrap_err();
+
+    let log = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    for expected in [
+        "sending request operation=\"accounts.list\" method=GET path=/v1/accounts attempt=1",
+        "retrying after error status operation=\"accounts.list\" method=GET path=/v1/accounts status=500 attempt=1",
+        "response operation=\"accounts.list\" method=GET path=/v1/accounts status=200 attempt=2 elapsed_ms=",
+        "error status operation=\"accounts.retrieve\" method=GET path=/v1/accounts/x status=404 attempt=1 elapsed_ms=",
+    ] {
+        assert!(log.contains(expected), "missing `{expected}` in:\n{log}");
+    }
+    assert!(
+        !log.contains(TOKEN),
+        "the token leaked into the log:\n{log}"
+    );
+    assert!(!log.to_ascii_lowercase().contains("bearer"), "{log}");
+}
