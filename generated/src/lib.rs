@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! # Beeper Desktop API
 //!
-//! Local HTTP API of Beeper Desktop: chat accounts, contacts, and the bridges that connect chat networks. The server runs on the user's machine and authenticates requests with a bearer access token.
+//! Local HTTP API of Beeper Desktop: chat accounts, contacts, and the bridges that connect chat networks; chats, messages and their attachments; and the app's own sign-in and encryption setup. The server runs on the user's machine and authenticates requests with a bearer access token.
 //!
 //! A Rust client of the Beeper Desktop API, generated from its OpenAPI spec.
 //!
@@ -13,7 +13,7 @@
 //! ```no_run
 //! # async fn example() -> Result<(), beeper_desktop_api::Error> {
 //! let client = beeper_desktop_api::Client::from_env()?;
-//! let response = client.accounts().list().await?;
+//! let response = client.focus().await?;
 //! # let _ = response;
 //! # Ok(())
 //! # }
@@ -27,8 +27,8 @@ pub mod resources;
 pub mod runtime;
 
 pub use runtime::{
-    ApiResponse, Client, ClientBuilder, Error, ErrorBody, ErrorKind, FilePart, Nullable,
-    Request, RequestOptions, StatusError,
+    ApiResponse, ByteStream, Client, ClientBuilder, Error, ErrorBody, ErrorKind,
+    FilePart, Nullable, Request, RequestOptions, StatusError,
 };
 /// What the runtime needs to know about this API.
 pub(crate) static API: runtime::ApiInfo = runtime::ApiInfo {

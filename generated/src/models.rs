@@ -378,6 +378,1313 @@ impl<'de> serde::Deserialize<'de> for ApiError {
     }
 }
 
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AppSetupEmailBody {
+    /// Address the sign-in code is sent to.
+    pub email: String,
+    /// Setup request ID from the start step.
+    #[serde(rename = "setupRequestID")]
+    pub setup_request_id: String,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl AppSetupEmailBody {
+    /// A value with the required fields; the others are unset.
+    pub fn new(email: impl Into<String>, setup_request_id: impl Into<String>) -> Self {
+        Self {
+            email: email.into(),
+            setup_request_id: setup_request_id.into(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppSetupEmailBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AppSetupEmailBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AppSetupEmailBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AppSetupEmailBody, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "email" => f0 = Some(map.next_value()?),
+                        "setupRequestID" => f1 = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AppSetupEmailBody {
+                    email: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("email"))?,
+                    setup_request_id: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("setupRequestID"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AppSetupRecoveryKeyResetConfirmBody {
+    /// The new recovery key returned by the reset step.
+    #[serde(rename = "recoveryKey")]
+    pub recovery_key: String,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl AppSetupRecoveryKeyResetConfirmBody {
+    /// A value with the required fields; the others are unset.
+    pub fn new(recovery_key: impl Into<String>) -> Self {
+        Self {
+            recovery_key: recovery_key.into(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyResetConfirmBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AppSetupRecoveryKeyResetConfirmBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AppSetupRecoveryKeyResetConfirmBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AppSetupRecoveryKeyResetConfirmBody, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "recoveryKey" => f0 = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AppSetupRecoveryKeyResetConfirmBody {
+                    recovery_key: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("recoveryKey"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AppSetupRecoveryKeyResetCreateBody {
+    /// The current recovery key, if the user still has it.
+    #[serde(rename = "existingRecoveryKey", skip_serializing_if = "Option::is_none")]
+    pub existing_recovery_key: Option<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl AppSetupRecoveryKeyResetCreateBody {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            existing_recovery_key: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl Default for AppSetupRecoveryKeyResetCreateBody {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyResetCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AppSetupRecoveryKeyResetCreateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AppSetupRecoveryKeyResetCreateBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AppSetupRecoveryKeyResetCreateBody, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "existingRecoveryKey" => f0 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AppSetupRecoveryKeyResetCreateBody {
+                    existing_recovery_key: f0,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AppSetupRecoveryKeyVerifyBody {
+    /// The recovery key the user saved.
+    #[serde(rename = "recoveryKey")]
+    pub recovery_key: String,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl AppSetupRecoveryKeyVerifyBody {
+    /// A value with the required fields; the others are unset.
+    pub fn new(recovery_key: impl Into<String>) -> Self {
+        Self {
+            recovery_key: recovery_key.into(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyVerifyBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AppSetupRecoveryKeyVerifyBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AppSetupRecoveryKeyVerifyBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AppSetupRecoveryKeyVerifyBody, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "recoveryKey" => f0 = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AppSetupRecoveryKeyVerifyBody {
+                    recovery_key: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("recoveryKey"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AppSetupRegisterBody {
+    /// Must be true. Confirms that the user accepted the terms of use at https://www.beeper.com/terms-onboarding and has seen the privacy policy at https://www.beeper.com/privacy.
+    ///
+    /// Always `true`.
+    #[serde(rename = "acceptTerms")]
+    pub accept_terms: bool,
+    /// Registration token Beeper returned with the sign-in code step.
+    #[serde(rename = "leadToken")]
+    pub lead_token: String,
+    /// Setup request ID from the start step.
+    #[serde(rename = "setupRequestID")]
+    pub setup_request_id: String,
+    /// Username the user picked.
+    pub username: String,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl AppSetupRegisterBody {
+    /// A value with the required fields; the others are unset.
+    pub fn new(
+        lead_token: impl Into<String>,
+        setup_request_id: impl Into<String>,
+        username: impl Into<String>,
+    ) -> Self {
+        Self {
+            accept_terms: true,
+            lead_token: lead_token.into(),
+            setup_request_id: setup_request_id.into(),
+            username: username.into(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppSetupRegisterBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AppSetupRegisterBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AppSetupRegisterBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AppSetupRegisterBody, A::Error> {
+                let mut f0: Option<bool> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "acceptTerms" => f0 = Some(map.next_value()?),
+                        "leadToken" => f1 = Some(map.next_value()?),
+                        "setupRequestID" => f2 = Some(map.next_value()?),
+                        "username" => f3 = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AppSetupRegisterBody {
+                    accept_terms: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("acceptTerms"))?,
+                    lead_token: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("leadToken"))?,
+                    setup_request_id: f2
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("setupRequestID"))?,
+                    username: f3
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("username"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AppSetupResponseBody {
+    /// The sign-in code from the email.
+    pub response: String,
+    /// Setup request ID from the start step.
+    #[serde(rename = "setupRequestID")]
+    pub setup_request_id: String,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl AppSetupResponseBody {
+    /// A value with the required fields; the others are unset.
+    pub fn new(
+        response: impl Into<String>,
+        setup_request_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            response: response.into(),
+            setup_request_id: setup_request_id.into(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppSetupResponseBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AppSetupResponseBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AppSetupResponseBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AppSetupResponseBody, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "response" => f0 = Some(map.next_value()?),
+                        "setupRequestID" => f1 = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AppSetupResponseBody {
+                    response: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("response"))?,
+                    setup_request_id: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("setupRequestID"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AppSetupVerificationsCancelBody {
+    /// Cancellation code, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Reason to show to the user, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl AppSetupVerificationsCancelBody {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            code: None,
+            reason: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl Default for AppSetupVerificationsCancelBody {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppSetupVerificationsCancelBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AppSetupVerificationsCancelBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AppSetupVerificationsCancelBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AppSetupVerificationsCancelBody, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "code" => f0 = map.next_value()?,
+                        "reason" => f1 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AppSetupVerificationsCancelBody {
+                    code: f0,
+                    reason: f1,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AppSetupVerificationsCreateBody {
+    /// Why a device verification exists, or is started.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<VerificationPurpose>,
+    /// Beeper user to verify; the signed-in user when omitted.
+    #[serde(rename = "userID", skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl AppSetupVerificationsCreateBody {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            purpose: None,
+            user_id: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl Default for AppSetupVerificationsCreateBody {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppSetupVerificationsCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AppSetupVerificationsCreateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AppSetupVerificationsCreateBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AppSetupVerificationsCreateBody, A::Error> {
+                let mut f0: Option<VerificationPurpose> = None;
+                let mut f1: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "purpose" => f0 = map.next_value()?,
+                        "userID" => f1 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AppSetupVerificationsCreateBody {
+                    purpose: f0,
+                    user_id: f1,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AppSetupVerificationsQrScanBody {
+    /// Content of the QR code scanned from the other device.
+    pub data: String,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl AppSetupVerificationsQrScanBody {
+    /// A value with the required fields; the others are unset.
+    pub fn new(data: impl Into<String>) -> Self {
+        Self {
+            data: data.into(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppSetupVerificationsQrScanBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AppSetupVerificationsQrScanBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AppSetupVerificationsQrScanBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AppSetupVerificationsQrScanBody, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AppSetupVerificationsQrScanBody {
+                    data: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("data"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// Result of downloading a file.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AssetDownloadResponse {
+    /// Why the download failed, if it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Local file URL of the downloaded file.
+    #[serde(rename = "srcURL", skip_serializing_if = "Option::is_none")]
+    pub src_url: Option<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl AssetDownloadResponse {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            error: None,
+            src_url: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl Default for AssetDownloadResponse {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AssetDownloadResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AssetDownloadResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AssetDownloadResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AssetDownloadResponse, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "error" => f0 = map.next_value()?,
+                        "srcURL" => f1 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AssetDownloadResponse {
+                    error: f0,
+                    src_url: f1,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AssetsDownloadBody {
+    /// Beeper media URL (`mxc://` or `localmxc://`) of the file.
+    pub url: String,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl AssetsDownloadBody {
+    /// A value with the required fields; the others are unset.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AssetsDownloadBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AssetsDownloadBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AssetsDownloadBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AssetsDownloadBody, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "url" => f0 = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AssetsDownloadBody {
+                    url: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("url"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AssetsUploadBase64Body {
+    /// The file's content in base64, at most about 500 MB once decoded.
+    pub content: String,
+    /// Original file name; one is generated when omitted.
+    #[serde(rename = "fileName", skip_serializing_if = "Option::is_none")]
+    pub file_name: Option<String>,
+    /// MIME type; detected from the file's first bytes when omitted.
+    #[serde(rename = "mimeType", skip_serializing_if = "Option::is_none")]
+    pub mime_type: Option<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl AssetsUploadBase64Body {
+    /// A value with the required fields; the others are unset.
+    pub fn new(content: impl Into<String>) -> Self {
+        Self {
+            content: content.into(),
+            file_name: None,
+            mime_type: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AssetsUploadBase64Body {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AssetsUploadBase64Body;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AssetsUploadBase64Body`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AssetsUploadBase64Body, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "content" => f0 = Some(map.next_value()?),
+                        "fileName" => f1 = map.next_value()?,
+                        "mimeType" => f2 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AssetsUploadBase64Body {
+                    content: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("content"))?,
+                    file_name: f1,
+                    mime_type: f2,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AssetsUploadBody {
+    /// The file to upload, at most 500 MB.
+    pub file: crate::runtime::FilePart,
+    /// Original file name; the uploaded part's file name when omitted.
+    pub file_name: Option<String>,
+    /// MIME type; detected from the file's first bytes when omitted.
+    pub mime_type: Option<String>,
+}
+
+impl AssetsUploadBody {
+    /// A body with the required fields; the others are unset.
+    pub fn new(file: impl Into<crate::runtime::FilePart>) -> Self {
+        Self {
+            file: file.into(),
+            file_name: None,
+            mime_type: None,
+        }
+    }
+
+    /// The body as a multipart form.
+    pub fn to_multipart(
+        &self,
+    ) -> Result<crate::runtime::Multipart, crate::runtime::Error> {
+        let form = crate::runtime::Multipart::new();
+        let form = form.file("file", &self.file);
+        let form = form.text("fileName", &self.file_name)?;
+        let form = form.text("mimeType", &self.mime_type)?;
+        Ok(form)
+    }
+}
+
+/// A file attached to a message.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Attachment {
+    /// Kind of attachment.
+    pub r#type: AttachmentType,
+    /// ID of the attachment, usually an mxc:// URL; the download operation turns it into a local file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Length of audio or video, in seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<f64>,
+    /// Original file name, when known.
+    #[serde(rename = "fileName", skip_serializing_if = "Option::is_none")]
+    pub file_name: Option<String>,
+    /// Size in bytes, when known.
+    #[serde(rename = "fileSize", skip_serializing_if = "Option::is_none")]
+    pub file_size: Option<f64>,
+    /// True if the attachment is a GIF.
+    #[serde(rename = "isGif", skip_serializing_if = "Option::is_none")]
+    pub is_gif: Option<bool>,
+    /// True if the attachment is a sticker.
+    #[serde(rename = "isSticker", skip_serializing_if = "Option::is_none")]
+    pub is_sticker: Option<bool>,
+    /// True if the attachment is a voice note.
+    #[serde(rename = "isVoiceNote", skip_serializing_if = "Option::is_none")]
+    pub is_voice_note: Option<bool>,
+    /// MIME type, when known (such as image/png).
+    #[serde(rename = "mimeType", skip_serializing_if = "Option::is_none")]
+    pub mime_type: Option<String>,
+    /// URL of a still frame of a video. May be temporary or only valid on this device; download it soon if it must last.
+    #[serde(rename = "posterImg", skip_serializing_if = "Option::is_none")]
+    pub poster_img: Option<String>,
+    /// Width and height of an image or video, in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<MediaSize>,
+    /// Public URL or local path to fetch the file from. May be temporary or only valid on this device; download it soon if it must last.
+    #[serde(rename = "srcURL", skip_serializing_if = "Option::is_none")]
+    pub src_url: Option<String>,
+    /// Transcription of the attachment, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transcription: Option<AttachmentTranscription>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl Attachment {
+    /// A value with the required fields; the others are unset.
+    pub fn new(r#type: impl Into<AttachmentType>) -> Self {
+        Self {
+            r#type: r#type.into(),
+            id: None,
+            duration: None,
+            file_name: None,
+            file_size: None,
+            is_gif: None,
+            is_sticker: None,
+            is_voice_note: None,
+            mime_type: None,
+            poster_img: None,
+            size: None,
+            src_url: None,
+            transcription: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Attachment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Attachment;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Attachment`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Attachment, A::Error> {
+                let mut f0: Option<AttachmentType> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<f64> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<f64> = None;
+                let mut f5: Option<bool> = None;
+                let mut f6: Option<bool> = None;
+                let mut f7: Option<bool> = None;
+                let mut f8: Option<String> = None;
+                let mut f9: Option<String> = None;
+                let mut f10: Option<MediaSize> = None;
+                let mut f11: Option<String> = None;
+                let mut f12: Option<AttachmentTranscription> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "type" => f0 = Some(map.next_value()?),
+                        "id" => f1 = map.next_value()?,
+                        "duration" => f2 = map.next_value()?,
+                        "fileName" => f3 = map.next_value()?,
+                        "fileSize" => f4 = map.next_value()?,
+                        "isGif" => f5 = map.next_value()?,
+                        "isSticker" => f6 = map.next_value()?,
+                        "isVoiceNote" => f7 = map.next_value()?,
+                        "mimeType" => f8 = map.next_value()?,
+                        "posterImg" => f9 = map.next_value()?,
+                        "size" => f10 = map.next_value()?,
+                        "srcURL" => f11 = map.next_value()?,
+                        "transcription" => f12 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Attachment {
+                    r#type: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                    id: f1,
+                    duration: f2,
+                    file_name: f3,
+                    file_size: f4,
+                    is_gif: f5,
+                    is_sticker: f6,
+                    is_voice_note: f7,
+                    mime_type: f8,
+                    poster_img: f9,
+                    size: f10,
+                    src_url: f11,
+                    transcription: f12,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// Limits of one attachment message type.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AttachmentCapabilities {
+    /// MIME types or MIME patterns supported for this message type. A MIME type that is not listed is rejected.
+    #[serde(rename = "mimeTypes")]
+    pub mime_types: std::collections::BTreeMap<String, CapabilityLevel>,
+    /// How well a feature is supported: -2 rejected, -1 dropped, 0 unsupported, 1 partly supported, 2 fully supported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caption: Option<CapabilityLevel>,
+    /// Longest a caption can be, when captions are supported.
+    #[serde(rename = "maxCaptionLength", skip_serializing_if = "Option::is_none")]
+    pub max_caption_length: Option<i64>,
+    /// Longest audio or video, in seconds.
+    #[serde(rename = "maxDuration", skip_serializing_if = "Option::is_none")]
+    pub max_duration: Option<i64>,
+    /// Tallest image or video, in pixels.
+    #[serde(rename = "maxHeight", skip_serializing_if = "Option::is_none")]
+    pub max_height: Option<i64>,
+    /// Largest file, in bytes.
+    #[serde(rename = "maxSize", skip_serializing_if = "Option::is_none")]
+    pub max_size: Option<i64>,
+    /// Widest image or video, in pixels.
+    #[serde(rename = "maxWidth", skip_serializing_if = "Option::is_none")]
+    pub max_width: Option<i64>,
+    /// True if this kind of file can be sent as view-once media.
+    #[serde(rename = "viewOnce", skip_serializing_if = "Option::is_none")]
+    pub view_once: Option<bool>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl AttachmentCapabilities {
+    /// A value with the required fields; the others are unset.
+    pub fn new(mime_types: std::collections::BTreeMap<String, CapabilityLevel>) -> Self {
+        Self {
+            mime_types,
+            caption: None,
+            max_caption_length: None,
+            max_duration: None,
+            max_height: None,
+            max_size: None,
+            max_width: None,
+            view_once: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AttachmentCapabilities {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AttachmentCapabilities;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AttachmentCapabilities`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AttachmentCapabilities, A::Error> {
+                let mut f0: Option<
+                    std::collections::BTreeMap<String, CapabilityLevel>,
+                > = None;
+                let mut f1: Option<CapabilityLevel> = None;
+                let mut f2: Option<i64> = None;
+                let mut f3: Option<i64> = None;
+                let mut f4: Option<i64> = None;
+                let mut f5: Option<i64> = None;
+                let mut f6: Option<i64> = None;
+                let mut f7: Option<bool> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "mimeTypes" => f0 = Some(map.next_value()?),
+                        "caption" => f1 = map.next_value()?,
+                        "maxCaptionLength" => f2 = map.next_value()?,
+                        "maxDuration" => f3 = map.next_value()?,
+                        "maxHeight" => f4 = map.next_value()?,
+                        "maxSize" => f5 = map.next_value()?,
+                        "maxWidth" => f6 = map.next_value()?,
+                        "viewOnce" => f7 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AttachmentCapabilities {
+                    mime_types: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("mimeTypes"))?,
+                    caption: f1,
+                    max_caption_length: f2,
+                    max_duration: f3,
+                    max_height: f4,
+                    max_size: f5,
+                    max_width: f6,
+                    view_once: f7,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// Width and height to use for the attachment, in pixels.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AttachmentDimensions {
+    /// Height in pixels.
+    pub height: f64,
+    /// Width in pixels.
+    pub width: f64,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl AttachmentDimensions {
+    /// A value with the required fields; the others are unset.
+    pub fn new(height: f64, width: f64) -> Self {
+        Self {
+            height,
+            width,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AttachmentDimensions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AttachmentDimensions;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AttachmentDimensions`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AttachmentDimensions, A::Error> {
+                let mut f0: Option<f64> = None;
+                let mut f1: Option<f64> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "height" => f0 = Some(map.next_value()?),
+                        "width" => f1 = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AttachmentDimensions {
+                    height: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("height"))?,
+                    width: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("width"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// Transcription of the attachment, when there is one.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AttachmentTranscription {
+    /// Engine that made the transcription.
+    pub engine: String,
+    /// The transcribed text.
+    pub transcription: String,
+    /// Language detected or chosen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl AttachmentTranscription {
+    /// A value with the required fields; the others are unset.
+    pub fn new(engine: impl Into<String>, transcription: impl Into<String>) -> Self {
+        Self {
+            engine: engine.into(),
+            transcription: transcription.into(),
+            language: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AttachmentTranscription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AttachmentTranscription;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AttachmentTranscription`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AttachmentTranscription, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "engine" => f0 = Some(map.next_value()?),
+                        "transcription" => f1 = Some(map.next_value()?),
+                        "language" => f2 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AttachmentTranscription {
+                    engine: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("engine"))?,
+                    transcription: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("transcription"))?,
+                    language: f2,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// Kind of attachment.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AttachmentType {
+    /// `unknown`
+    UnknownValue,
+    /// `img`
+    Img,
+    /// `video`
+    Video,
+    /// `audio`
+    Audio,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+
+impl AttachmentType {
+    /// The value as written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UnknownValue => "unknown",
+            Self::Img => "img",
+            Self::Video => "video",
+            Self::Audio => "audio",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "unknown" => Some(Self::UnknownValue),
+            "img" => Some(Self::Img),
+            "video" => Some(Self::Video),
+            "audio" => Some(Self::Audio),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for AttachmentType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for AttachmentType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for AttachmentType {
+    fn from(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+impl From<String> for AttachmentType {
+    fn from(value: String) -> Self {
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for AttachmentType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl serde::Serialize for AttachmentType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AttachmentType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::string_enum(
+            deserializer,
+            "a `AttachmentType` string",
+            Self::known,
+            Self::Unknown,
+        )
+    }
+}
+
 /// Available bridge that can connect or reconnect chat accounts.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Bridge {
@@ -589,7 +1896,7 @@ pub struct BridgeLogin {
     pub login_id: String,
     /// Scopes this login can be removed from.
     #[serde(rename = "removeScopes")]
-    pub remove_scopes: Vec<BridgeLoginRemoveScopesItem>,
+    pub remove_scopes: Vec<LoginRemoveScope>,
     /// Connection status of the bridge login.
     pub status: BridgeLoginStatus,
     /// Chat accounts that belong to this bridge login, when known.
@@ -612,7 +1919,7 @@ impl BridgeLogin {
     pub fn new(
         bridge_id: impl Into<String>,
         login_id: impl Into<String>,
-        remove_scopes: Vec<BridgeLoginRemoveScopesItem>,
+        remove_scopes: Vec<LoginRemoveScope>,
         status: impl Into<BridgeLoginStatus>,
     ) -> Self {
         Self {
@@ -644,7 +1951,7 @@ impl<'de> serde::Deserialize<'de> for BridgeLogin {
             ) -> Result<BridgeLogin, A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
-                let mut f2: Option<Vec<BridgeLoginRemoveScopesItem>> = None;
+                let mut f2: Option<Vec<LoginRemoveScope>> = None;
                 let mut f3: Option<BridgeLoginStatus> = None;
                 let mut f4: Option<Vec<String>> = None;
                 let mut f5: Option<String> = None;
@@ -692,54 +1999,215 @@ impl<'de> serde::Deserialize<'de> for BridgeLogin {
     }
 }
 
+/// The logins of a bridge.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BridgeLoginListResponse {
+    pub items: Vec<BridgeLogin>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl BridgeLoginListResponse {
+    /// A value with the required fields; the others are unset.
+    pub fn new(items: Vec<BridgeLogin>) -> Self {
+        Self {
+            items,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BridgeLoginListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BridgeLoginListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `BridgeLoginListResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BridgeLoginListResponse, A::Error> {
+                let mut f0: Option<Vec<BridgeLogin>> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "items" => f0 = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(BridgeLoginListResponse {
+                    items: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("items"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// Result of removing a bridge login.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BridgeLoginRemoveResponse {
+    /// Bridge ID.
+    #[serde(rename = "bridgeID")]
+    pub bridge_id: String,
+    /// Bridge login ID.
+    #[serde(rename = "loginID")]
+    pub login_id: String,
+    /// Where a bridge login is removed: from this device, or from all devices.
+    pub scope: LoginRemoveScope,
+    /// Always `removed`.
+    ///
+    /// Always `"removed"`.
+    pub status: BridgeLoginRemoveResponseStatus,
+    /// Chat accounts that went away with the login.
+    #[serde(rename = "affectedAccountIDs", skip_serializing_if = "Option::is_none")]
+    pub affected_account_ids: Option<Vec<String>>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl BridgeLoginRemoveResponse {
+    /// A value with the required fields; the others are unset.
+    pub fn new(
+        bridge_id: impl Into<String>,
+        login_id: impl Into<String>,
+        scope: impl Into<LoginRemoveScope>,
+    ) -> Self {
+        Self {
+            bridge_id: bridge_id.into(),
+            login_id: login_id.into(),
+            scope: scope.into(),
+            status: BridgeLoginRemoveResponseStatus::from("removed"),
+            affected_account_ids: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BridgeLoginRemoveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BridgeLoginRemoveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `BridgeLoginRemoveResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BridgeLoginRemoveResponse, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<LoginRemoveScope> = None;
+                let mut f3: Option<BridgeLoginRemoveResponseStatus> = None;
+                let mut f4: Option<Vec<String>> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "bridgeID" => f0 = Some(map.next_value()?),
+                        "loginID" => f1 = Some(map.next_value()?),
+                        "scope" => f2 = Some(map.next_value()?),
+                        "status" => f3 = Some(map.next_value()?),
+                        "affectedAccountIDs" => f4 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(BridgeLoginRemoveResponse {
+                    bridge_id: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("bridgeID"))?,
+                    login_id: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("loginID"))?,
+                    scope: f2
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("scope"))?,
+                    status: f3
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("status"))?,
+                    affected_account_ids: f4,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// Always `removed`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BridgeLoginRemoveScopesItem {
-    /// `current-device`
-    CurrentDevice,
-    /// `all-devices`
-    AllDevices,
+pub enum BridgeLoginRemoveResponseStatus {
+    /// `removed`
+    Removed,
     /// A value this version of the SDK does not know, kept as received.
     Unknown(String),
 }
 
-impl BridgeLoginRemoveScopesItem {
+impl BridgeLoginRemoveResponseStatus {
     /// The value as written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::CurrentDevice => "current-device",
-            Self::AllDevices => "all-devices",
+            Self::Removed => "removed",
             Self::Unknown(value) => value,
         }
     }
 
     fn known(value: &str) -> Option<Self> {
         match value {
-            "current-device" => Some(Self::CurrentDevice),
-            "all-devices" => Some(Self::AllDevices),
+            "removed" => Some(Self::Removed),
             _ => None,
         }
     }
 }
 
-impl std::fmt::Display for BridgeLoginRemoveScopesItem {
+/// The only value this enum documents.
+impl Default for BridgeLoginRemoveResponseStatus {
+    fn default() -> Self {
+        Self::Removed
+    }
+}
+
+impl std::fmt::Display for BridgeLoginRemoveResponseStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl AsRef<str> for BridgeLoginRemoveScopesItem {
+impl AsRef<str> for BridgeLoginRemoveResponseStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
-impl From<&str> for BridgeLoginRemoveScopesItem {
+impl From<&str> for BridgeLoginRemoveResponseStatus {
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
 
-impl From<String> for BridgeLoginRemoveScopesItem {
+impl From<String> for BridgeLoginRemoveResponseStatus {
     fn from(value: String) -> Self {
         match Self::known(&value) {
             Some(known) => known,
@@ -748,26 +2216,26 @@ impl From<String> for BridgeLoginRemoveScopesItem {
     }
 }
 
-impl std::str::FromStr for BridgeLoginRemoveScopesItem {
+impl std::str::FromStr for BridgeLoginRemoveResponseStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 
-impl serde::Serialize for BridgeLoginRemoveScopesItem {
+impl serde::Serialize for BridgeLoginRemoveResponseStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for BridgeLoginRemoveScopesItem {
+impl<'de> serde::Deserialize<'de> for BridgeLoginRemoveResponseStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
-            "a `BridgeLoginRemoveScopesItem` string",
+            "a `BridgeLoginRemoveResponseStatus` string",
             Self::known,
             Self::Unknown,
         )
@@ -1380,6 +2848,2962 @@ impl<'de> serde::Deserialize<'de> for BridgesLoginSessionsStepsSubmitBodyType {
     }
 }
 
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BridgesLoginsRemoveBody {
+    /// Where a bridge login is removed: from this device, or from all devices.
+    pub scope: LoginRemoveScope,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl BridgesLoginsRemoveBody {
+    /// A value with the required fields; the others are unset.
+    pub fn new(scope: impl Into<LoginRemoveScope>) -> Self {
+        Self {
+            scope: scope.into(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BridgesLoginsRemoveBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BridgesLoginsRemoveBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `BridgesLoginsRemoveBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BridgesLoginsRemoveBody, A::Error> {
+                let mut f0: Option<LoginRemoveScope> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "scope" => f0 = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(BridgesLoginsRemoveBody {
+                    scope: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("scope"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// How well a feature is supported: -2 rejected, -1 dropped, 0 unsupported, 1 partly supported, 2 fully supported.
+pub type CapabilityLevel = i64;
+
+/// A chat on one of the user's accounts.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Chat {
+    /// ID of the chat, unique across Beeper.
+    pub id: String,
+    /// Account the chat belongs to.
+    #[serde(rename = "accountID")]
+    pub account_id: String,
+    /// Human-readable name of the account's network, for display only.
+    pub network: String,
+    /// The participants of a chat, possibly only some of them.
+    pub participants: ChatParticipants,
+    /// Title of the chat, as computed for display.
+    pub title: String,
+    /// Kind of chat: `single` for a direct chat, `group` for a group chat.
+    pub r#type: ChatType,
+    /// Number of unread messages.
+    #[serde(rename = "unreadCount")]
+    pub unread_count: i64,
+    /// What the network supports in this chat.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capabilities: Option<ChatCapabilities>,
+    /// Description (topic) of a group chat, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The chat's current draft; absent or null when there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub draft: Option<ChatDraft>,
+    /// Local file path of the chat's avatar image, when there is one.
+    #[serde(rename = "imgURL", skip_serializing_if = "Option::is_none")]
+    pub img_url: Option<String>,
+    /// True if the chat is archived.
+    #[serde(rename = "isArchived", skip_serializing_if = "Option::is_none")]
+    pub is_archived: Option<bool>,
+    /// True if the chat is marked low priority.
+    #[serde(rename = "isLowPriority", skip_serializing_if = "Option::is_none")]
+    pub is_low_priority: Option<bool>,
+    /// True if the signed-in user explicitly marked the chat unread.
+    #[serde(rename = "isMarkedUnread", skip_serializing_if = "Option::is_none")]
+    pub is_marked_unread: Option<bool>,
+    /// True if the chat's notifications are muted.
+    #[serde(rename = "isMuted", skip_serializing_if = "Option::is_none")]
+    pub is_muted: Option<bool>,
+    /// True if the chat is pinned.
+    #[serde(rename = "isPinned", skip_serializing_if = "Option::is_none")]
+    pub is_pinned: Option<bool>,
+    /// True if no messages can be sent in the chat.
+    #[serde(rename = "isReadOnly", skip_serializing_if = "Option::is_none")]
+    pub is_read_only: Option<bool>,
+    /// Labels the chat carries. Left out if there are none, or if the user does not have labels turned on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<Label>>,
+    /// When the chat last had activity.
+    #[serde(rename = "lastActivity", skip_serializing_if = "Option::is_none")]
+    pub last_activity: Option<chrono::DateTime<chrono::Utc>>,
+    /// Sort key of the last message that was read.
+    #[serde(rename = "lastReadMessageSortKey", skip_serializing_if = "Option::is_none")]
+    pub last_read_message_sort_key: Option<String>,
+    /// ID of the chat on this installation only.
+    #[serde(rename = "localChatID", skip_serializing_if = "Option::is_none")]
+    pub local_chat_id: Option<String>,
+    /// Present when the chat is a merged chat: the conversations with one person across networks, or across accounts of one network, grouped as one chat. A merged chat holds no messages itself; read them from the member chats. Send to a member chat, or to the merged chat to let Beeper pick the member.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merge: Option<ChatMerge>,
+    /// ID of the merged chat this chat belongs to, if any. A client that shows merged chats as single conversations shows the merged chat and hides its members, which carry this field.
+    #[serde(rename = "mergedIntoChatID", skip_serializing_if = "Option::is_none")]
+    pub merged_into_chat_id: Option<String>,
+    /// Disappearing-message timer in seconds, when one is set.
+    #[serde(rename = "messageExpirySeconds", skip_serializing_if = "Option::is_none")]
+    pub message_expiry_seconds: Option<i64>,
+    /// The chat's current reminder; absent or null when none is set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reminder: Option<ChatReminder>,
+    /// The chat's current snooze; absent or null when it is not snoozed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snooze: Option<ChatSnooze>,
+    /// Number of unread messages that mention the signed-in user or @room.
+    #[serde(rename = "unreadMentionsCount", skip_serializing_if = "Option::is_none")]
+    pub unread_mentions_count: Option<i64>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl Chat {
+    /// A value with the required fields; the others are unset.
+    pub fn new(
+        id: impl Into<String>,
+        account_id: impl Into<String>,
+        network: impl Into<String>,
+        participants: impl Into<ChatParticipants>,
+        title: impl Into<String>,
+        r#type: impl Into<ChatType>,
+        unread_count: i64,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            account_id: account_id.into(),
+            network: network.into(),
+            participants: participants.into(),
+            title: title.into(),
+            r#type: r#type.into(),
+            unread_count,
+            capabilities: None,
+            description: None,
+            draft: None,
+            img_url: None,
+            is_archived: None,
+            is_low_priority: None,
+            is_marked_unread: None,
+            is_muted: None,
+            is_pinned: None,
+            is_read_only: None,
+            labels: None,
+            last_activity: None,
+            last_read_message_sort_key: None,
+            local_chat_id: None,
+            merge: None,
+            merged_into_chat_id: None,
+            message_expiry_seconds: None,
+            reminder: None,
+            snooze: None,
+            unread_mentions_count: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Chat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Chat;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Chat`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Chat, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<ChatParticipants> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<ChatType> = None;
+                let mut f6: Option<i64> = None;
+                let mut f7: Option<ChatCapabilities> = None;
+                let mut f8: Option<String> = None;
+                let mut f9: Option<ChatDraft> = None;
+                let mut f10: Option<String> = None;
+                let mut f11: Option<bool> = None;
+                let mut f12: Option<bool> = None;
+                let mut f13: Option<bool> = None;
+                let mut f14: Option<bool> = None;
+                let mut f15: Option<bool> = None;
+                let mut f16: Option<bool> = None;
+                let mut f17: Option<Vec<Label>> = None;
+                let mut f18: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut f19: Option<String> = None;
+                let mut f20: Option<String> = None;
+                let mut f21: Option<ChatMerge> = None;
+                let mut f22: Option<String> = None;
+                let mut f23: Option<i64> = None;
+                let mut f24: Option<ChatReminder> = None;
+                let mut f25: Option<ChatSnooze> = None;
+                let mut f26: Option<i64> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "accountID" => f1 = Some(map.next_value()?),
+                        "network" => f2 = Some(map.next_value()?),
+                        "participants" => f3 = Some(map.next_value()?),
+                        "title" => f4 = Some(map.next_value()?),
+                        "type" => f5 = Some(map.next_value()?),
+                        "unreadCount" => f6 = Some(map.next_value()?),
+                        "capabilities" => f7 = map.next_value()?,
+                        "description" => f8 = map.next_value()?,
+                        "draft" => f9 = map.next_value()?,
+                        "imgURL" => f10 = map.next_value()?,
+                        "isArchived" => f11 = map.next_value()?,
+                        "isLowPriority" => f12 = map.next_value()?,
+                        "isMarkedUnread" => f13 = map.next_value()?,
+                        "isMuted" => f14 = map.next_value()?,
+                        "isPinned" => f15 = map.next_value()?,
+                        "isReadOnly" => f16 = map.next_value()?,
+                        "labels" => f17 = map.next_value()?,
+                        "lastActivity" => f18 = map.next_value()?,
+                        "lastReadMessageSortKey" => f19 = map.next_value()?,
+                        "localChatID" => f20 = map.next_value()?,
+                        "merge" => f21 = map.next_value()?,
+                        "mergedIntoChatID" => f22 = map.next_value()?,
+                        "messageExpirySeconds" => f23 = map.next_value()?,
+                        "reminder" => f24 = map.next_value()?,
+                        "snooze" => f25 = map.next_value()?,
+                        "unreadMentionsCount" => f26 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Chat {
+                    id: f0.ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                    account_id: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("accountID"))?,
+                    network: f2
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("network"))?,
+                    participants: f3
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("participants"))?,
+                    title: f4
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("title"))?,
+                    r#type: f5
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                    unread_count: f6
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("unreadCount"))?,
+                    capabilities: f7,
+                    description: f8,
+                    draft: f9,
+                    img_url: f10,
+                    is_archived: f11,
+                    is_low_priority: f12,
+                    is_marked_unread: f13,
+                    is_muted: f14,
+                    is_pinned: f15,
+                    is_read_only: f16,
+                    labels: f17,
+                    last_activity: f18,
+                    last_read_message_sort_key: f19,
+                    local_chat_id: f20,
+                    merge: f21,
+                    merged_into_chat_id: f22,
+                    message_expiry_seconds: f23,
+                    reminder: f24,
+                    snooze: f25,
+                    unread_mentions_count: f26,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// What the network supports in this chat.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ChatCapabilities {
+    /// Unicode reactions that are allowed; when absent, every emoji is.
+    #[serde(rename = "allowedReactions", skip_serializing_if = "Option::is_none")]
+    pub allowed_reactions: Option<Vec<String>>,
+    /// True if the chat can be archived and unarchived.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archive: Option<bool>,
+    /// Attachment message types that can be sent, with their limits, keyed by Matrix msgtype or pseudo-msgtype (such as m.image, m.video, org.matrix.msc3245.voice). A type that is not listed is rejected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<std::collections::BTreeMap<String, AttachmentCapabilities>>,
+    /// True if custom emoji can be used as reactions.
+    #[serde(rename = "customEmojiReactions", skip_serializing_if = "Option::is_none")]
+    pub custom_emoji_reactions: Option<bool>,
+    /// How well a feature is supported: -2 rejected, -1 dropped, 0 unsupported, 1 partly supported, 2 fully supported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delete: Option<CapabilityLevel>,
+    /// True if the signed-in user can delete the chat for themselves.
+    #[serde(rename = "deleteChat", skip_serializing_if = "Option::is_none")]
+    pub delete_chat: Option<bool>,
+    /// True if the chat can be deleted for everyone.
+    #[serde(rename = "deleteChatForEveryone", skip_serializing_if = "Option::is_none")]
+    pub delete_chat_for_everyone: Option<bool>,
+    /// True if messages can be deleted for the signed-in user only.
+    #[serde(rename = "deleteForMe", skip_serializing_if = "Option::is_none")]
+    pub delete_for_me: Option<bool>,
+    /// Oldest a message can be, in seconds, to be deleted for everyone.
+    #[serde(rename = "deleteMaxAge", skip_serializing_if = "Option::is_none")]
+    pub delete_max_age: Option<i64>,
+    /// Disappearing-message timers the chat supports.
+    #[serde(rename = "disappearingTimer", skip_serializing_if = "Option::is_none")]
+    pub disappearing_timer: Option<ChatCapabilitiesDisappearingTimer>,
+    /// How well a feature is supported: -2 rejected, -1 dropped, 0 unsupported, 1 partly supported, 2 fully supported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edit: Option<CapabilityLevel>,
+    /// Oldest a message can be, in seconds, to be edited.
+    #[serde(rename = "editMaxAge", skip_serializing_if = "Option::is_none")]
+    pub edit_max_age: Option<i64>,
+    /// Most edits one message can have.
+    #[serde(rename = "editMaxCount", skip_serializing_if = "Option::is_none")]
+    pub edit_max_count: Option<i64>,
+    /// Rich-text features supported, keyed by feature name (such as bold, inline_code, code_block.syntax_highlighting). When absent, no formatting is advertised.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub formatting: Option<std::collections::BTreeMap<String, CapabilityLevel>>,
+    /// How well a feature is supported: -2 rejected, -1 dropped, 0 unsupported, 1 partly supported, 2 fully supported.
+    #[serde(rename = "locationMessage", skip_serializing_if = "Option::is_none")]
+    pub location_message: Option<CapabilityLevel>,
+    /// True if the chat can be marked unread.
+    #[serde(rename = "markAsUnread", skip_serializing_if = "Option::is_none")]
+    pub mark_as_unread: Option<bool>,
+    /// Longest a text message can be.
+    #[serde(rename = "maxTextLength", skip_serializing_if = "Option::is_none")]
+    pub max_text_length: Option<i64>,
+    /// How message requests can be accepted.
+    #[serde(rename = "messageRequest", skip_serializing_if = "Option::is_none")]
+    pub message_request: Option<ChatCapabilitiesMessageRequest>,
+    /// What can be done to participants.
+    #[serde(rename = "participantActions", skip_serializing_if = "Option::is_none")]
+    pub participant_actions: Option<ChatCapabilitiesParticipantActions>,
+    /// How well a feature is supported: -2 rejected, -1 dropped, 0 unsupported, 1 partly supported, 2 fully supported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub poll: Option<CapabilityLevel>,
+    /// How well a feature is supported: -2 rejected, -1 dropped, 0 unsupported, 1 partly supported, 2 fully supported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reaction: Option<CapabilityLevel>,
+    /// Most reactions one message can have.
+    #[serde(rename = "reactionCount", skip_serializing_if = "Option::is_none")]
+    pub reaction_count: Option<i64>,
+    /// True if read receipts are supported.
+    #[serde(rename = "readReceipts", skip_serializing_if = "Option::is_none")]
+    pub read_receipts: Option<bool>,
+    /// How well a feature is supported: -2 rejected, -1 dropped, 0 unsupported, 1 partly supported, 2 fully supported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reply: Option<CapabilityLevel>,
+    /// Which parts of the chat's state can be changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<ChatStateCapabilities>,
+    /// How well a feature is supported: -2 rejected, -1 dropped, 0 unsupported, 1 partly supported, 2 fully supported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thread: Option<CapabilityLevel>,
+    /// True if typing notifications are supported.
+    #[serde(rename = "typingNotifications", skip_serializing_if = "Option::is_none")]
+    pub typing_notifications: Option<bool>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl ChatCapabilities {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            allowed_reactions: None,
+            archive: None,
+            attachments: None,
+            custom_emoji_reactions: None,
+            delete: None,
+            delete_chat: None,
+            delete_chat_for_everyone: None,
+            delete_for_me: None,
+            delete_max_age: None,
+            disappearing_timer: None,
+            edit: None,
+            edit_max_age: None,
+            edit_max_count: None,
+            formatting: None,
+            location_message: None,
+            mark_as_unread: None,
+            max_text_length: None,
+            message_request: None,
+            participant_actions: None,
+            poll: None,
+            reaction: None,
+            reaction_count: None,
+            read_receipts: None,
+            reply: None,
+            state: None,
+            thread: None,
+            typing_notifications: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl Default for ChatCapabilities {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatCapabilities {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ChatCapabilities;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ChatCapabilities`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChatCapabilities, A::Error> {
+                let mut f0: Option<Vec<String>> = None;
+                let mut f1: Option<bool> = None;
+                let mut f2: Option<
+                    std::collections::BTreeMap<String, AttachmentCapabilities>,
+                > = None;
+                let mut f3: Option<bool> = None;
+                let mut f4: Option<CapabilityLevel> = None;
+                let mut f5: Option<bool> = None;
+                let mut f6: Option<bool> = None;
+                let mut f7: Option<bool> = None;
+                let mut f8: Option<i64> = None;
+                let mut f9: Option<ChatCapabilitiesDisappearingTimer> = None;
+                let mut f10: Option<CapabilityLevel> = None;
+                let mut f11: Option<i64> = None;
+                let mut f12: Option<i64> = None;
+                let mut f13: Option<
+                    std::collections::BTreeMap<String, CapabilityLevel>,
+                > = None;
+                let mut f14: Option<CapabilityLevel> = None;
+                let mut f15: Option<bool> = None;
+                let mut f16: Option<i64> = None;
+                let mut f17: Option<ChatCapabilitiesMessageRequest> = None;
+                let mut f18: Option<ChatCapabilitiesParticipantActions> = None;
+                let mut f19: Option<CapabilityLevel> = None;
+                let mut f20: Option<CapabilityLevel> = None;
+                let mut f21: Option<i64> = None;
+                let mut f22: Option<bool> = None;
+                let mut f23: Option<CapabilityLevel> = None;
+                let mut f24: Option<ChatStateCapabilities> = None;
+                let mut f25: Option<CapabilityLevel> = None;
+                let mut f26: Option<bool> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "allowedReactions" => f0 = map.next_value()?,
+                        "archive" => f1 = map.next_value()?,
+                        "attachments" => f2 = map.next_value()?,
+                        "customEmojiReactions" => f3 = map.next_value()?,
+                        "delete" => f4 = map.next_value()?,
+                        "deleteChat" => f5 = map.next_value()?,
+                        "deleteChatForEveryone" => f6 = map.next_value()?,
+                        "deleteForMe" => f7 = map.next_value()?,
+                        "deleteMaxAge" => f8 = map.next_value()?,
+                        "disappearingTimer" => f9 = map.next_value()?,
+                        "edit" => f10 = map.next_value()?,
+                        "editMaxAge" => f11 = map.next_value()?,
+                        "editMaxCount" => f12 = map.next_value()?,
+                        "formatting" => f13 = map.next_value()?,
+                        "locationMessage" => f14 = map.next_value()?,
+                        "markAsUnread" => f15 = map.next_value()?,
+                        "maxTextLength" => f16 = map.next_value()?,
+                        "messageRequest" => f17 = map.next_value()?,
+                        "participantActions" => f18 = map.next_value()?,
+                        "poll" => f19 = map.next_value()?,
+                        "reaction" => f20 = map.next_value()?,
+                        "reactionCount" => f21 = map.next_value()?,
+                        "readReceipts" => f22 = map.next_value()?,
+                        "reply" => f23 = map.next_value()?,
+                        "state" => f24 = map.next_value()?,
+                        "thread" => f25 = map.next_value()?,
+                        "typingNotifications" => f26 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ChatCapabilities {
+                    allowed_reactions: f0,
+                    archive: f1,
+                    attachments: f2,
+                    custom_emoji_reactions: f3,
+                    delete: f4,
+                    delete_chat: f5,
+                    delete_chat_for_everyone: f6,
+                    delete_for_me: f7,
+                    delete_max_age: f8,
+                    disappearing_timer: f9,
+                    edit: f10,
+                    edit_max_age: f11,
+                    edit_max_count: f12,
+                    formatting: f13,
+                    location_message: f14,
+                    mark_as_unread: f15,
+                    max_text_length: f16,
+                    message_request: f17,
+                    participant_actions: f18,
+                    poll: f19,
+                    reaction: f20,
+                    reaction_count: f21,
+                    read_receipts: f22,
+                    reply: f23,
+                    state: f24,
+                    thread: f25,
+                    typing_notifications: f26,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// Disappearing-message timers the chat supports.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ChatCapabilitiesDisappearingTimer {
+    /// True if an empty timer object is left out of message content.
+    #[serde(rename = "omitEmptyTimer", skip_serializing_if = "Option::is_none")]
+    pub omit_empty_timer: Option<bool>,
+    /// Timer values allowed, in milliseconds; when absent, any value is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timers: Option<Vec<i64>>,
+    /// Kinds of disappearing timers supported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub types: Option<Vec<ChatCapabilitiesDisappearingTimerTypesItem>>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl ChatCapabilitiesDisappearingTimer {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            omit_empty_timer: None,
+            timers: None,
+            types: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl Default for ChatCapabilitiesDisappearingTimer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatCapabilitiesDisappearingTimer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ChatCapabilitiesDisappearingTimer;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ChatCapabilitiesDisappearingTimer`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChatCapabilitiesDisappearingTimer, A::Error> {
+                let mut f0: Option<bool> = None;
+                let mut f1: Option<Vec<i64>> = None;
+                let mut f2: Option<Vec<ChatCapabilitiesDisappearingTimerTypesItem>> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "omitEmptyTimer" => f0 = map.next_value()?,
+                        "timers" => f1 = map.next_value()?,
+                        "types" => f2 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ChatCapabilitiesDisappearingTimer {
+                    omit_empty_timer: f0,
+                    timers: f1,
+                    types: f2,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ChatCapabilitiesDisappearingTimerTypesItem {
+    /// `afterRead`
+    AfterRead,
+    /// `afterReadByRecipient`
+    AfterReadByRecipient,
+    /// `afterSend`
+    AfterSend,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+
+impl ChatCapabilitiesDisappearingTimerTypesItem {
+    /// The value as written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AfterRead => "afterRead",
+            Self::AfterReadByRecipient => "afterReadByRecipient",
+            Self::AfterSend => "afterSend",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "afterRead" => Some(Self::AfterRead),
+            "afterReadByRecipient" => Some(Self::AfterReadByRecipient),
+            "afterSend" => Some(Self::AfterSend),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for ChatCapabilitiesDisappearingTimerTypesItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for ChatCapabilitiesDisappearingTimerTypesItem {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for ChatCapabilitiesDisappearingTimerTypesItem {
+    fn from(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+impl From<String> for ChatCapabilitiesDisappearingTimerTypesItem {
+    fn from(value: String) -> Self {
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for ChatCapabilitiesDisappearingTimerTypesItem {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl serde::Serialize for ChatCapabilitiesDisappearingTimerTypesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatCapabilitiesDisappearingTimerTypesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::string_enum(
+            deserializer,
+            "a `ChatCapabilitiesDisappearingTimerTypesItem` string",
+            Self::known,
+            Self::Unknown,
+        )
+    }
+}
+
+/// How message requests can be accepted.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ChatCapabilitiesMessageRequest {
+    /// How well a feature is supported: -2 rejected, -1 dropped, 0 unsupported, 1 partly supported, 2 fully supported.
+    #[serde(rename = "acceptWithButton", skip_serializing_if = "Option::is_none")]
+    pub accept_with_button: Option<CapabilityLevel>,
+    /// How well a feature is supported: -2 rejected, -1 dropped, 0 unsupported, 1 partly supported, 2 fully supported.
+    #[serde(rename = "acceptWithMessage", skip_serializing_if = "Option::is_none")]
+    pub accept_with_message: Option<CapabilityLevel>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl ChatCapabilitiesMessageRequest {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            accept_with_button: None,
+            accept_with_message: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl Default for ChatCapabilitiesMessageRequest {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatCapabilitiesMessageRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ChatCapabilitiesMessageRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ChatCapabilitiesMessageRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChatCapabilitiesMessageRequest, A::Error> {
+                let mut f0: Option<CapabilityLevel> = None;
+                let mut f1: Option<CapabilityLevel> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "acceptWithButton" => f0 = map.next_value()?,
+                        "acceptWithMessage" => f1 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ChatCapabilitiesMessageRequest {
+                    accept_with_button: f0,
+                    accept_with_message: f1,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// What can be done to participants.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ChatCapabilitiesParticipantActions {
+    /// How well a feature is supported: -2 rejected, -1 dropped, 0 unsupported, 1 partly supported, 2 fully supported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ban: Option<CapabilityLevel>,
+    /// How well a feature is supported: -2 rejected, -1 dropped, 0 unsupported, 1 partly supported, 2 fully supported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invite: Option<CapabilityLevel>,
+    /// How well a feature is supported: -2 rejected, -1 dropped, 0 unsupported, 1 partly supported, 2 fully supported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kick: Option<CapabilityLevel>,
+    /// How well a feature is supported: -2 rejected, -1 dropped, 0 unsupported, 1 partly supported, 2 fully supported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub leave: Option<CapabilityLevel>,
+    /// How well a feature is supported: -2 rejected, -1 dropped, 0 unsupported, 1 partly supported, 2 fully supported.
+    #[serde(rename = "revokeInvite", skip_serializing_if = "Option::is_none")]
+    pub revoke_invite: Option<CapabilityLevel>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl ChatCapabilitiesParticipantActions {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            ban: None,
+            invite: None,
+            kick: None,
+            leave: None,
+            revoke_invite: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl Default for ChatCapabilitiesParticipantActions {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatCapabilitiesParticipantActions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ChatCapabilitiesParticipantActions;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ChatCapabilitiesParticipantActions`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChatCapabilitiesParticipantActions, A::Error> {
+                let mut f0: Option<CapabilityLevel> = None;
+                let mut f1: Option<CapabilityLevel> = None;
+                let mut f2: Option<CapabilityLevel> = None;
+                let mut f3: Option<CapabilityLevel> = None;
+                let mut f4: Option<CapabilityLevel> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "ban" => f0 = map.next_value()?,
+                        "invite" => f1 = map.next_value()?,
+                        "kick" => f2 = map.next_value()?,
+                        "leave" => f3 = map.next_value()?,
+                        "revokeInvite" => f4 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ChatCapabilitiesParticipantActions {
+                    ban: f0,
+                    invite: f1,
+                    kick: f2,
+                    leave: f3,
+                    revoke_invite: f4,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// The chat's current draft; absent or null when there is none.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ChatDraft {
+    /// Draft text, in Beeper rich text.
+    pub text: String,
+    /// Draft attachments keyed by attachment ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<std::collections::BTreeMap<String, DraftAttachment>>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl ChatDraft {
+    /// A value with the required fields; the others are unset.
+    pub fn new(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            attachments: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatDraft {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ChatDraft;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ChatDraft`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChatDraft, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<
+                    std::collections::BTreeMap<String, DraftAttachment>,
+                > = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "text" => f0 = Some(map.next_value()?),
+                        "attachments" => f1 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ChatDraft {
+                    text: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("text"))?,
+                    attachments: f1,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// A chat in the chat list, with a preview of its last message.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ChatListItem {
+    /// ID of the chat, unique across Beeper.
+    pub id: String,
+    /// Account the chat belongs to.
+    #[serde(rename = "accountID")]
+    pub account_id: String,
+    /// Human-readable name of the account's network, for display only.
+    pub network: String,
+    /// The participants of a chat, possibly only some of them.
+    pub participants: ChatParticipants,
+    /// Title of the chat, as computed for display.
+    pub title: String,
+    /// Kind of chat: `single` for a direct chat, `group` for a group chat.
+    pub r#type: ChatType,
+    /// Number of unread messages.
+    #[serde(rename = "unreadCount")]
+    pub unread_count: i64,
+    /// What the network supports in this chat.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capabilities: Option<ChatCapabilities>,
+    /// Description (topic) of a group chat, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The chat's current draft; absent or null when there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub draft: Option<ChatDraft>,
+    /// Local file path of the chat's avatar image, when there is one.
+    #[serde(rename = "imgURL", skip_serializing_if = "Option::is_none")]
+    pub img_url: Option<String>,
+    /// True if the chat is archived.
+    #[serde(rename = "isArchived", skip_serializing_if = "Option::is_none")]
+    pub is_archived: Option<bool>,
+    /// True if the chat is marked low priority.
+    #[serde(rename = "isLowPriority", skip_serializing_if = "Option::is_none")]
+    pub is_low_priority: Option<bool>,
+    /// True if the signed-in user explicitly marked the chat unread.
+    #[serde(rename = "isMarkedUnread", skip_serializing_if = "Option::is_none")]
+    pub is_marked_unread: Option<bool>,
+    /// True if the chat's notifications are muted.
+    #[serde(rename = "isMuted", skip_serializing_if = "Option::is_none")]
+    pub is_muted: Option<bool>,
+    /// True if the chat is pinned.
+    #[serde(rename = "isPinned", skip_serializing_if = "Option::is_none")]
+    pub is_pinned: Option<bool>,
+    /// True if no messages can be sent in the chat.
+    #[serde(rename = "isReadOnly", skip_serializing_if = "Option::is_none")]
+    pub is_read_only: Option<bool>,
+    /// Labels the chat carries. Left out if there are none, or if the user does not have labels turned on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<Label>>,
+    /// When the chat last had activity.
+    #[serde(rename = "lastActivity", skip_serializing_if = "Option::is_none")]
+    pub last_activity: Option<chrono::DateTime<chrono::Utc>>,
+    /// Sort key of the last message that was read.
+    #[serde(rename = "lastReadMessageSortKey", skip_serializing_if = "Option::is_none")]
+    pub last_read_message_sort_key: Option<String>,
+    /// ID of the chat on this installation only.
+    #[serde(rename = "localChatID", skip_serializing_if = "Option::is_none")]
+    pub local_chat_id: Option<String>,
+    /// Present when the chat is a merged chat: the conversations with one person across networks, or across accounts of one network, grouped as one chat. A merged chat holds no messages itself; read them from the member chats. Send to a member chat, or to the merged chat to let Beeper pick the member.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merge: Option<ChatMerge>,
+    /// ID of the merged chat this chat belongs to, if any. A client that shows merged chats as single conversations shows the merged chat and hides its members, which carry this field.
+    #[serde(rename = "mergedIntoChatID", skip_serializing_if = "Option::is_none")]
+    pub merged_into_chat_id: Option<String>,
+    /// Disappearing-message timer in seconds, when one is set.
+    #[serde(rename = "messageExpirySeconds", skip_serializing_if = "Option::is_none")]
+    pub message_expiry_seconds: Option<i64>,
+    /// The chat's current reminder; absent or null when none is set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reminder: Option<ChatReminder>,
+    /// The chat's current snooze; absent or null when it is not snoozed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snooze: Option<ChatSnooze>,
+    /// Number of unread messages that mention the signed-in user or @room.
+    #[serde(rename = "unreadMentionsCount", skip_serializing_if = "Option::is_none")]
+    pub unread_mentions_count: Option<i64>,
+    /// A message in a chat.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview: Option<Message>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl ChatListItem {
+    /// A value with the required fields; the others are unset.
+    pub fn new(
+        id: impl Into<String>,
+        account_id: impl Into<String>,
+        network: impl Into<String>,
+        participants: impl Into<ChatParticipants>,
+        title: impl Into<String>,
+        r#type: impl Into<ChatType>,
+        unread_count: i64,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            account_id: account_id.into(),
+            network: network.into(),
+            participants: participants.into(),
+            title: title.into(),
+            r#type: r#type.into(),
+            unread_count,
+            capabilities: None,
+            description: None,
+            draft: None,
+            img_url: None,
+            is_archived: None,
+            is_low_priority: None,
+            is_marked_unread: None,
+            is_muted: None,
+            is_pinned: None,
+            is_read_only: None,
+            labels: None,
+            last_activity: None,
+            last_read_message_sort_key: None,
+            local_chat_id: None,
+            merge: None,
+            merged_into_chat_id: None,
+            message_expiry_seconds: None,
+            reminder: None,
+            snooze: None,
+            unread_mentions_count: None,
+            preview: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ChatListItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ChatListItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChatListItem, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<ChatParticipants> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<ChatType> = None;
+                let mut f6: Option<i64> = None;
+                let mut f7: Option<ChatCapabilities> = None;
+                let mut f8: Option<String> = None;
+                let mut f9: Option<ChatDraft> = None;
+                let mut f10: Option<String> = None;
+                let mut f11: Option<bool> = None;
+                let mut f12: Option<bool> = None;
+                let mut f13: Option<bool> = None;
+                let mut f14: Option<bool> = None;
+                let mut f15: Option<bool> = None;
+                let mut f16: Option<bool> = None;
+                let mut f17: Option<Vec<Label>> = None;
+                let mut f18: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut f19: Option<String> = None;
+                let mut f20: Option<String> = None;
+                let mut f21: Option<ChatMerge> = None;
+                let mut f22: Option<String> = None;
+                let mut f23: Option<i64> = None;
+                let mut f24: Option<ChatReminder> = None;
+                let mut f25: Option<ChatSnooze> = None;
+                let mut f26: Option<i64> = None;
+                let mut f27: Option<Message> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "accountID" => f1 = Some(map.next_value()?),
+                        "network" => f2 = Some(map.next_value()?),
+                        "participants" => f3 = Some(map.next_value()?),
+                        "title" => f4 = Some(map.next_value()?),
+                        "type" => f5 = Some(map.next_value()?),
+                        "unreadCount" => f6 = Some(map.next_value()?),
+                        "capabilities" => f7 = map.next_value()?,
+                        "description" => f8 = map.next_value()?,
+                        "draft" => f9 = map.next_value()?,
+                        "imgURL" => f10 = map.next_value()?,
+                        "isArchived" => f11 = map.next_value()?,
+                        "isLowPriority" => f12 = map.next_value()?,
+                        "isMarkedUnread" => f13 = map.next_value()?,
+                        "isMuted" => f14 = map.next_value()?,
+                        "isPinned" => f15 = map.next_value()?,
+                        "isReadOnly" => f16 = map.next_value()?,
+                        "labels" => f17 = map.next_value()?,
+                        "lastActivity" => f18 = map.next_value()?,
+                        "lastReadMessageSortKey" => f19 = map.next_value()?,
+                        "localChatID" => f20 = map.next_value()?,
+                        "merge" => f21 = map.next_value()?,
+                        "mergedIntoChatID" => f22 = map.next_value()?,
+                        "messageExpirySeconds" => f23 = map.next_value()?,
+                        "reminder" => f24 = map.next_value()?,
+                        "snooze" => f25 = map.next_value()?,
+                        "unreadMentionsCount" => f26 = map.next_value()?,
+                        "preview" => f27 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ChatListItem {
+                    id: f0.ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                    account_id: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("accountID"))?,
+                    network: f2
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("network"))?,
+                    participants: f3
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("participants"))?,
+                    title: f4
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("title"))?,
+                    r#type: f5
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                    unread_count: f6
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("unreadCount"))?,
+                    capabilities: f7,
+                    description: f8,
+                    draft: f9,
+                    img_url: f10,
+                    is_archived: f11,
+                    is_low_priority: f12,
+                    is_marked_unread: f13,
+                    is_muted: f14,
+                    is_pinned: f15,
+                    is_read_only: f16,
+                    labels: f17,
+                    last_activity: f18,
+                    last_read_message_sort_key: f19,
+                    local_chat_id: f20,
+                    merge: f21,
+                    merged_into_chat_id: f22,
+                    message_expiry_seconds: f23,
+                    reminder: f24,
+                    snooze: f25,
+                    unread_mentions_count: f26,
+                    preview: f27,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// One page of the chat list.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ChatListPage {
+    /// Chats on this page.
+    pub items: Vec<ChatListItem>,
+    /// True if more chats exist beyond this page.
+    #[serde(rename = "hasMore", skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
+    /// Cursor of the oldest item on this page; pass it with `direction=before`.
+    #[serde(rename = "oldestCursor", skip_serializing_if = "Option::is_none")]
+    pub oldest_cursor: Option<String>,
+    /// Cursor of the newest item on this page; pass it with `direction=after`.
+    #[serde(rename = "newestCursor", skip_serializing_if = "Option::is_none")]
+    pub newest_cursor: Option<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl ChatListPage {
+    /// A value with the required fields; the others are unset.
+    pub fn new(items: Vec<ChatListItem>) -> Self {
+        Self {
+            items,
+            has_more: None,
+            oldest_cursor: None,
+            newest_cursor: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatListPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ChatListPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ChatListPage`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChatListPage, A::Error> {
+                let mut f0: Option<Vec<ChatListItem>> = None;
+                let mut f1: Option<bool> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "items" => f0 = Some(map.next_value()?),
+                        "hasMore" => f1 = map.next_value()?,
+                        "oldestCursor" => f2 = map.next_value()?,
+                        "newestCursor" => f3 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ChatListPage {
+                    items: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("items"))?,
+                    has_more: f1,
+                    oldest_cursor: f2,
+                    newest_cursor: f3,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// Present when the chat is a merged chat: the conversations with one person across networks, or across accounts of one network, grouped as one chat. A merged chat holds no messages itself; read them from the member chats. Send to a member chat, or to the merged chat to let Beeper pick the member.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ChatMerge {
+    /// IDs of the member chats.
+    #[serde(rename = "chatIDs")]
+    pub chat_ids: Vec<String>,
+    /// Member chat that receives what is sent to the merged chat, when the user picked one (a setting of this device). Otherwise the most recently active member receives it.
+    #[serde(rename = "defaultChatID", skip_serializing_if = "Option::is_none")]
+    pub default_chat_id: Option<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl ChatMerge {
+    /// A value with the required fields; the others are unset.
+    pub fn new(chat_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            chat_ids: chat_ids.into_iter().map(Into::into).collect(),
+            default_chat_id: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatMerge {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ChatMerge;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ChatMerge`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChatMerge, A::Error> {
+                let mut f0: Option<Vec<String>> = None;
+                let mut f1: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "chatIDs" => f0 = Some(map.next_value()?),
+                        "defaultChatID" => f1 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ChatMerge {
+                    chat_ids: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("chatIDs"))?,
+                    default_chat_id: f1,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// One page of chat search results.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ChatPage {
+    /// Chats on this page.
+    pub items: Vec<Chat>,
+    /// True if more chats exist beyond this page.
+    #[serde(rename = "hasMore", skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
+    /// Cursor of the oldest item on this page; pass it with `direction=before`.
+    #[serde(rename = "oldestCursor", skip_serializing_if = "Option::is_none")]
+    pub oldest_cursor: Option<String>,
+    /// Cursor of the newest item on this page; pass it with `direction=after`.
+    #[serde(rename = "newestCursor", skip_serializing_if = "Option::is_none")]
+    pub newest_cursor: Option<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl ChatPage {
+    /// A value with the required fields; the others are unset.
+    pub fn new(items: Vec<Chat>) -> Self {
+        Self {
+            items,
+            has_more: None,
+            oldest_cursor: None,
+            newest_cursor: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ChatPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ChatPage`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChatPage, A::Error> {
+                let mut f0: Option<Vec<Chat>> = None;
+                let mut f1: Option<bool> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "items" => f0 = Some(map.next_value()?),
+                        "hasMore" => f1 = map.next_value()?,
+                        "oldestCursor" => f2 = map.next_value()?,
+                        "newestCursor" => f3 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ChatPage {
+                    items: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("items"))?,
+                    has_more: f1,
+                    oldest_cursor: f2,
+                    newest_cursor: f3,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// The participants of a chat, possibly only some of them.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ChatParticipants {
+    /// True if the chat has more participants than `items` holds.
+    #[serde(rename = "hasMore")]
+    pub has_more: bool,
+    /// Participants included here; the request decides how many at most.
+    pub items: Vec<Participant>,
+    /// Number of participants in the chat.
+    pub total: i64,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl ChatParticipants {
+    /// A value with the required fields; the others are unset.
+    pub fn new(has_more: bool, items: Vec<Participant>, total: i64) -> Self {
+        Self {
+            has_more,
+            items,
+            total,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatParticipants {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ChatParticipants;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ChatParticipants`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChatParticipants, A::Error> {
+                let mut f0: Option<bool> = None;
+                let mut f1: Option<Vec<Participant>> = None;
+                let mut f2: Option<i64> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "hasMore" => f0 = Some(map.next_value()?),
+                        "items" => f1 = Some(map.next_value()?),
+                        "total" => f2 = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ChatParticipants {
+                    has_more: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("hasMore"))?,
+                    items: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("items"))?,
+                    total: f2
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("total"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// The chat's current reminder; absent or null when none is set.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ChatReminder {
+    /// True if the reminder is cancelled when someone writes in the chat.
+    #[serde(
+        rename = "dismissOnIncomingMessage",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub dismiss_on_incoming_message: Option<bool>,
+    /// When the reminder goes off.
+    #[serde(rename = "remindAt", skip_serializing_if = "Option::is_none")]
+    pub remind_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl ChatReminder {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            dismiss_on_incoming_message: None,
+            remind_at: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl Default for ChatReminder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatReminder {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ChatReminder;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ChatReminder`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChatReminder, A::Error> {
+                let mut f0: Option<bool> = None;
+                let mut f1: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "dismissOnIncomingMessage" => f0 = map.next_value()?,
+                        "remindAt" => f1 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ChatReminder {
+                    dismiss_on_incoming_message: f0,
+                    remind_at: f1,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// The chat's current snooze; absent or null when it is not snoozed.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ChatSnooze {
+    /// When the snooze ends.
+    #[serde(rename = "snoozeUntil", skip_serializing_if = "Option::is_none")]
+    pub snooze_until: Option<chrono::DateTime<chrono::Utc>>,
+    /// When the user snoozed the chat.
+    #[serde(rename = "userSnoozedAt", skip_serializing_if = "Option::is_none")]
+    pub user_snoozed_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl ChatSnooze {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            snooze_until: None,
+            user_snoozed_at: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl Default for ChatSnooze {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatSnooze {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ChatSnooze;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ChatSnooze`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChatSnooze, A::Error> {
+                let mut f0: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut f1: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "snoozeUntil" => f0 = map.next_value()?,
+                        "userSnoozedAt" => f1 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ChatSnooze {
+                    snooze_until: f0,
+                    user_snoozed_at: f1,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// Which parts of the chat's state can be changed.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ChatStateCapabilities {
+    /// Whether one part of the chat's state can be changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<ChatStateCapability>,
+    /// Whether one part of the chat's state can be changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<ChatStateCapability>,
+    /// Whether one part of the chat's state can be changed.
+    #[serde(rename = "disappearingTimer", skip_serializing_if = "Option::is_none")]
+    pub disappearing_timer: Option<ChatStateCapability>,
+    /// Whether one part of the chat's state can be changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<ChatStateCapability>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl ChatStateCapabilities {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            avatar: None,
+            description: None,
+            disappearing_timer: None,
+            title: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl Default for ChatStateCapabilities {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatStateCapabilities {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ChatStateCapabilities;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ChatStateCapabilities`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChatStateCapabilities, A::Error> {
+                let mut f0: Option<ChatStateCapability> = None;
+                let mut f1: Option<ChatStateCapability> = None;
+                let mut f2: Option<ChatStateCapability> = None;
+                let mut f3: Option<ChatStateCapability> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "avatar" => f0 = map.next_value()?,
+                        "description" => f1 = map.next_value()?,
+                        "disappearingTimer" => f2 = map.next_value()?,
+                        "title" => f3 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ChatStateCapabilities {
+                    avatar: f0,
+                    description: f1,
+                    disappearing_timer: f2,
+                    title: f3,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// Whether one part of the chat's state can be changed.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ChatStateCapability {
+    /// How well a feature is supported: -2 rejected, -1 dropped, 0 unsupported, 1 partly supported, 2 fully supported.
+    pub level: CapabilityLevel,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl ChatStateCapability {
+    /// A value with the required fields; the others are unset.
+    pub fn new(level: impl Into<CapabilityLevel>) -> Self {
+        Self {
+            level: level.into(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatStateCapability {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ChatStateCapability;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ChatStateCapability`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChatStateCapability, A::Error> {
+                let mut f0: Option<CapabilityLevel> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "level" => f0 = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ChatStateCapability {
+                    level: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("level"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// Kind of chat: `single` for a direct chat, `group` for a group chat.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ChatType {
+    /// `single`
+    Single,
+    /// `group`
+    Group,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+
+impl ChatType {
+    /// The value as written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Single => "single",
+            Self::Group => "group",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "single" => Some(Self::Single),
+            "group" => Some(Self::Group),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for ChatType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for ChatType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for ChatType {
+    fn from(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+impl From<String> for ChatType {
+    fn from(value: String) -> Self {
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for ChatType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl serde::Serialize for ChatType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::string_enum(
+            deserializer,
+            "a `ChatType` string",
+            Self::known,
+            Self::Unknown,
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ChatsArchiveBody {
+    /// True to archive the chat, false to unarchive it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archived: Option<bool>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl ChatsArchiveBody {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            archived: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl Default for ChatsArchiveBody {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatsArchiveBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ChatsArchiveBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ChatsArchiveBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChatsArchiveBody, A::Error> {
+                let mut f0: Option<bool> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "archived" => f0 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ChatsArchiveBody {
+                    archived: f0,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ChatsCreateBody {
+    /// Account on which to create the chat.
+    #[serde(rename = "accountID")]
+    pub account_id: String,
+    /// IDs of the users to put in the chat.
+    #[serde(rename = "participantIDs")]
+    pub participant_ids: Vec<String>,
+    /// Kind of chat: `single` for a direct chat, `group` for a group chat.
+    pub r#type: ChatType,
+    /// First message to send, for networks that need one to create a chat.
+    #[serde(rename = "messageText", skip_serializing_if = "Option::is_none")]
+    pub message_text: Option<String>,
+    /// Title of a group chat. Most networks ignore it for a direct chat.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl ChatsCreateBody {
+    /// A value with the required fields; the others are unset.
+    pub fn new(
+        account_id: impl Into<String>,
+        participant_ids: impl IntoIterator<Item = impl Into<String>>,
+        r#type: impl Into<ChatType>,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            participant_ids: participant_ids.into_iter().map(Into::into).collect(),
+            r#type: r#type.into(),
+            message_text: None,
+            title: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatsCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ChatsCreateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ChatsCreateBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChatsCreateBody, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<Vec<String>> = None;
+                let mut f2: Option<ChatType> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "accountID" => f0 = Some(map.next_value()?),
+                        "participantIDs" => f1 = Some(map.next_value()?),
+                        "type" => f2 = Some(map.next_value()?),
+                        "messageText" => f3 = map.next_value()?,
+                        "title" => f4 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ChatsCreateBody {
+                    account_id: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("accountID"))?,
+                    participant_ids: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("participantIDs"))?,
+                    r#type: f2
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                    message_text: f3,
+                    title: f4,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ChatsMarkReadBody {
+    /// Message up to which the chat is marked read.
+    #[serde(rename = "messageID", skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl ChatsMarkReadBody {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            message_id: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl Default for ChatsMarkReadBody {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatsMarkReadBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ChatsMarkReadBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ChatsMarkReadBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChatsMarkReadBody, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "messageID" => f0 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ChatsMarkReadBody {
+                    message_id: f0,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ChatsMarkUnreadBody {
+    /// Message from which the chat is marked unread.
+    #[serde(rename = "messageID", skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl ChatsMarkUnreadBody {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            message_id: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl Default for ChatsMarkUnreadBody {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatsMarkUnreadBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ChatsMarkUnreadBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ChatsMarkUnreadBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChatsMarkUnreadBody, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "messageID" => f0 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ChatsMarkUnreadBody {
+                    message_id: f0,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ChatsMessagesReactionsAddBody {
+    /// The reaction to add; an emoji, a shortcode or a custom emoji key.
+    #[serde(rename = "reactionKey")]
+    pub reaction_key: String,
+    /// Optional ID of this request, used to avoid duplicates and to track the send.
+    #[serde(rename = "transactionID", skip_serializing_if = "Option::is_none")]
+    pub transaction_id: Option<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl ChatsMessagesReactionsAddBody {
+    /// A value with the required fields; the others are unset.
+    pub fn new(reaction_key: impl Into<String>) -> Self {
+        Self {
+            reaction_key: reaction_key.into(),
+            transaction_id: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatsMessagesReactionsAddBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ChatsMessagesReactionsAddBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ChatsMessagesReactionsAddBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChatsMessagesReactionsAddBody, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "reactionKey" => f0 = Some(map.next_value()?),
+                        "transactionID" => f1 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ChatsMessagesReactionsAddBody {
+                    reaction_key: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("reactionKey"))?,
+                    transaction_id: f1,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ChatsRemindersCreateBody {
+    /// When and how to remind.
+    pub reminder: ChatsRemindersCreateBodyReminder,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl ChatsRemindersCreateBody {
+    /// A value with the required fields; the others are unset.
+    pub fn new(reminder: impl Into<ChatsRemindersCreateBodyReminder>) -> Self {
+        Self {
+            reminder: reminder.into(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatsRemindersCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ChatsRemindersCreateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ChatsRemindersCreateBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChatsRemindersCreateBody, A::Error> {
+                let mut f0: Option<ChatsRemindersCreateBodyReminder> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "reminder" => f0 = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ChatsRemindersCreateBody {
+                    reminder: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("reminder"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// When and how to remind.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ChatsRemindersCreateBodyReminder {
+    /// When the reminder goes off.
+    #[serde(rename = "remindAt")]
+    pub remind_at: chrono::DateTime<chrono::Utc>,
+    /// True to cancel the reminder when someone writes in the chat.
+    #[serde(
+        rename = "dismissOnIncomingMessage",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub dismiss_on_incoming_message: Option<bool>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl ChatsRemindersCreateBodyReminder {
+    /// A value with the required fields; the others are unset.
+    pub fn new(remind_at: impl Into<chrono::DateTime<chrono::Utc>>) -> Self {
+        Self {
+            remind_at: remind_at.into(),
+            dismiss_on_incoming_message: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatsRemindersCreateBodyReminder {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ChatsRemindersCreateBodyReminder;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ChatsRemindersCreateBodyReminder`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChatsRemindersCreateBodyReminder, A::Error> {
+                let mut f0: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut f1: Option<bool> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "remindAt" => f0 = Some(map.next_value()?),
+                        "dismissOnIncomingMessage" => f1 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ChatsRemindersCreateBodyReminder {
+                    remind_at: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("remindAt"))?,
+                    dismiss_on_incoming_message: f1,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ChatsSearchInbox {
+    /// `primary`
+    Primary,
+    /// `low-priority`
+    LowPriority,
+    /// `archive`
+    Archive,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+
+impl ChatsSearchInbox {
+    /// The value as written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Primary => "primary",
+            Self::LowPriority => "low-priority",
+            Self::Archive => "archive",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "primary" => Some(Self::Primary),
+            "low-priority" => Some(Self::LowPriority),
+            "archive" => Some(Self::Archive),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for ChatsSearchInbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for ChatsSearchInbox {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for ChatsSearchInbox {
+    fn from(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+impl From<String> for ChatsSearchInbox {
+    fn from(value: String) -> Self {
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for ChatsSearchInbox {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl serde::Serialize for ChatsSearchInbox {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatsSearchInbox {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::string_enum(
+            deserializer,
+            "a `ChatsSearchInbox` string",
+            Self::known,
+            Self::Unknown,
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ChatsSearchScope {
+    /// `titles`
+    Titles,
+    /// `participants`
+    Participants,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+
+impl ChatsSearchScope {
+    /// The value as written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Titles => "titles",
+            Self::Participants => "participants",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "titles" => Some(Self::Titles),
+            "participants" => Some(Self::Participants),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for ChatsSearchScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for ChatsSearchScope {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for ChatsSearchScope {
+    fn from(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+impl From<String> for ChatsSearchScope {
+    fn from(value: String) -> Self {
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for ChatsSearchScope {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl serde::Serialize for ChatsSearchScope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatsSearchScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::string_enum(
+            deserializer,
+            "a `ChatsSearchScope` string",
+            Self::known,
+            Self::Unknown,
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ChatsSearchType {
+    /// `single`
+    Single,
+    /// `group`
+    Group,
+    /// `any`
+    Any,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+
+impl ChatsSearchType {
+    /// The value as written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Single => "single",
+            Self::Group => "group",
+            Self::Any => "any",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "single" => Some(Self::Single),
+            "group" => Some(Self::Group),
+            "any" => Some(Self::Any),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for ChatsSearchType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for ChatsSearchType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for ChatsSearchType {
+    fn from(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+impl From<String> for ChatsSearchType {
+    fn from(value: String) -> Self {
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for ChatsSearchType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl serde::Serialize for ChatsSearchType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatsSearchType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::string_enum(
+            deserializer,
+            "a `ChatsSearchType` string",
+            Self::known,
+            Self::Unknown,
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ChatsStartBody {
+    /// Account on which to start the chat.
+    #[serde(rename = "accountID")]
+    pub account_id: String,
+    /// What is known about the person; the server picks the best identifier from it.
+    pub user: ChatsStartBodyUser,
+    /// Whether the chat may be created through an invite when the network requires one.
+    #[serde(rename = "allowInvite", skip_serializing_if = "Option::is_none")]
+    pub allow_invite: Option<bool>,
+    /// First message to send, for networks that need one to create a chat.
+    #[serde(rename = "messageText", skip_serializing_if = "Option::is_none")]
+    pub message_text: Option<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl ChatsStartBody {
+    /// A value with the required fields; the others are unset.
+    pub fn new(
+        account_id: impl Into<String>,
+        user: impl Into<ChatsStartBodyUser>,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            user: user.into(),
+            allow_invite: None,
+            message_text: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatsStartBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ChatsStartBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ChatsStartBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChatsStartBody, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<ChatsStartBodyUser> = None;
+                let mut f2: Option<bool> = None;
+                let mut f3: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "accountID" => f0 = Some(map.next_value()?),
+                        "user" => f1 = Some(map.next_value()?),
+                        "allowInvite" => f2 = map.next_value()?,
+                        "messageText" => f3 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ChatsStartBody {
+                    account_id: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("accountID"))?,
+                    user: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("user"))?,
+                    allow_invite: f2,
+                    message_text: f3,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// What is known about the person; the server picks the best identifier from it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ChatsStartBodyUser {
+    /// The user's ID, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// An email address that may identify the user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Display name; only used to rank candidates.
+    #[serde(rename = "fullName", skip_serializing_if = "Option::is_none")]
+    pub full_name: Option<String>,
+    /// A phone number that may identify the user, preferably in E.164 form.
+    #[serde(rename = "phoneNumber", skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
+    /// A username or handle that may identify the user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl ChatsStartBodyUser {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            email: None,
+            full_name: None,
+            phone_number: None,
+            username: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl Default for ChatsStartBodyUser {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatsStartBodyUser {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ChatsStartBodyUser;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ChatsStartBodyUser`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChatsStartBodyUser, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "email" => f1 = map.next_value()?,
+                        "fullName" => f2 = map.next_value()?,
+                        "phoneNumber" => f3 = map.next_value()?,
+                        "username" => f4 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ChatsStartBodyUser {
+                    id: f0,
+                    email: f1,
+                    full_name: f2,
+                    phone_number: f3,
+                    username: f4,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ChatsUpdateBody {
+    /// Description (topic) of a group chat; null clears it. Whether it can be set depends on the account and the chat's permissions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<crate::runtime::Nullable<String>>,
+    /// Draft to set, or null to clear the draft's text and attachments together. A non-empty draft is only accepted while the current draft is empty.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub draft: Option<crate::runtime::Nullable<ChatsUpdateBodyDraft>>,
+    /// Local file path of an image to use as the group chat's avatar; null clears it. Support depends on the account and the chat's permissions.
+    #[serde(rename = "imgURL", skip_serializing_if = "Option::is_none")]
+    pub img_url: Option<crate::runtime::Nullable<String>>,
+    /// True to archive the chat, false to bring it back to the inbox.
+    #[serde(rename = "isArchived", skip_serializing_if = "Option::is_none")]
+    pub is_archived: Option<bool>,
+    /// Mark or unmark the chat as low priority, where the account supports it.
+    #[serde(rename = "isLowPriority", skip_serializing_if = "Option::is_none")]
+    pub is_low_priority: Option<bool>,
+    /// Mute or unmute the chat.
+    #[serde(rename = "isMuted", skip_serializing_if = "Option::is_none")]
+    pub is_muted: Option<bool>,
+    /// Pin or unpin the chat, where the account supports it.
+    #[serde(rename = "isPinned", skip_serializing_if = "Option::is_none")]
+    pub is_pinned: Option<bool>,
+    /// Disappearing-message timer in seconds, or null to turn it off, where supported.
+    #[serde(rename = "messageExpirySeconds", skip_serializing_if = "Option::is_none")]
+    pub message_expiry_seconds: Option<crate::runtime::Nullable<i64>>,
+    /// Custom title of the chat; null clears it. Support depends on the account and the chat's permissions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<crate::runtime::Nullable<String>>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl ChatsUpdateBody {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            description: None,
+            draft: None,
+            img_url: None,
+            is_archived: None,
+            is_low_priority: None,
+            is_muted: None,
+            is_pinned: None,
+            message_expiry_seconds: None,
+            title: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl Default for ChatsUpdateBody {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatsUpdateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ChatsUpdateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ChatsUpdateBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChatsUpdateBody, A::Error> {
+                let mut f0: Option<crate::runtime::Nullable<String>> = None;
+                let mut f1: Option<crate::runtime::Nullable<ChatsUpdateBodyDraft>> = None;
+                let mut f2: Option<crate::runtime::Nullable<String>> = None;
+                let mut f3: Option<bool> = None;
+                let mut f4: Option<bool> = None;
+                let mut f5: Option<bool> = None;
+                let mut f6: Option<bool> = None;
+                let mut f7: Option<crate::runtime::Nullable<i64>> = None;
+                let mut f8: Option<crate::runtime::Nullable<String>> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "description" => f0 = Some(map.next_value()?),
+                        "draft" => f1 = Some(map.next_value()?),
+                        "imgURL" => f2 = Some(map.next_value()?),
+                        "isArchived" => f3 = map.next_value()?,
+                        "isLowPriority" => f4 = map.next_value()?,
+                        "isMuted" => f5 = map.next_value()?,
+                        "isPinned" => f6 = map.next_value()?,
+                        "messageExpirySeconds" => f7 = Some(map.next_value()?),
+                        "title" => f8 = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ChatsUpdateBody {
+                    description: f0,
+                    draft: f1,
+                    img_url: f2,
+                    is_archived: f3,
+                    is_low_priority: f4,
+                    is_muted: f5,
+                    is_pinned: f6,
+                    message_expiry_seconds: f7,
+                    title: f8,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// Draft to set, or null to clear the draft's text and attachments together. A non-empty draft is only accepted while the current draft is empty.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ChatsUpdateBodyDraft {
+    /// Draft text. Plain text and Markdown become Beeper rich text, by the same rules as sending and editing messages.
+    pub text: String,
+    /// Draft attachments keyed by attachment ID; each one refers to an upload made with the upload operations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<std::collections::BTreeMap<String, DraftAttachmentInput>>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl ChatsUpdateBodyDraft {
+    /// A value with the required fields; the others are unset.
+    pub fn new(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            attachments: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatsUpdateBodyDraft {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ChatsUpdateBodyDraft;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ChatsUpdateBodyDraft`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChatsUpdateBodyDraft, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<
+                    std::collections::BTreeMap<String, DraftAttachmentInput>,
+                > = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "text" => f0 = Some(map.next_value()?),
+                        "attachments" => f1 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ChatsUpdateBodyDraft {
+                    text: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("text"))?,
+                    attachments: f1,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// One page of an account's contacts.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ContactListPage {
@@ -1666,6 +6090,370 @@ impl<'de> serde::Deserialize<'de> for CookieFieldType {
         crate::runtime::de::string_enum(
             deserializer,
             "a `CookieFieldType` string",
+            Self::known,
+            Self::Unknown,
+        )
+    }
+}
+
+/// A chat returned by create and start, with two deprecated fields kept for older clients.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CreatedChat {
+    /// ID of the chat, unique across Beeper.
+    pub id: String,
+    /// Account the chat belongs to.
+    #[serde(rename = "accountID")]
+    pub account_id: String,
+    /// Human-readable name of the account's network, for display only.
+    pub network: String,
+    /// The participants of a chat, possibly only some of them.
+    pub participants: ChatParticipants,
+    /// Title of the chat, as computed for display.
+    pub title: String,
+    /// Kind of chat: `single` for a direct chat, `group` for a group chat.
+    pub r#type: ChatType,
+    /// Number of unread messages.
+    #[serde(rename = "unreadCount")]
+    pub unread_count: i64,
+    /// What the network supports in this chat.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capabilities: Option<ChatCapabilities>,
+    /// Description (topic) of a group chat, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The chat's current draft; absent or null when there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub draft: Option<ChatDraft>,
+    /// Local file path of the chat's avatar image, when there is one.
+    #[serde(rename = "imgURL", skip_serializing_if = "Option::is_none")]
+    pub img_url: Option<String>,
+    /// True if the chat is archived.
+    #[serde(rename = "isArchived", skip_serializing_if = "Option::is_none")]
+    pub is_archived: Option<bool>,
+    /// True if the chat is marked low priority.
+    #[serde(rename = "isLowPriority", skip_serializing_if = "Option::is_none")]
+    pub is_low_priority: Option<bool>,
+    /// True if the signed-in user explicitly marked the chat unread.
+    #[serde(rename = "isMarkedUnread", skip_serializing_if = "Option::is_none")]
+    pub is_marked_unread: Option<bool>,
+    /// True if the chat's notifications are muted.
+    #[serde(rename = "isMuted", skip_serializing_if = "Option::is_none")]
+    pub is_muted: Option<bool>,
+    /// True if the chat is pinned.
+    #[serde(rename = "isPinned", skip_serializing_if = "Option::is_none")]
+    pub is_pinned: Option<bool>,
+    /// True if no messages can be sent in the chat.
+    #[serde(rename = "isReadOnly", skip_serializing_if = "Option::is_none")]
+    pub is_read_only: Option<bool>,
+    /// Labels the chat carries. Left out if there are none, or if the user does not have labels turned on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<Label>>,
+    /// When the chat last had activity.
+    #[serde(rename = "lastActivity", skip_serializing_if = "Option::is_none")]
+    pub last_activity: Option<chrono::DateTime<chrono::Utc>>,
+    /// Sort key of the last message that was read.
+    #[serde(rename = "lastReadMessageSortKey", skip_serializing_if = "Option::is_none")]
+    pub last_read_message_sort_key: Option<String>,
+    /// ID of the chat on this installation only.
+    #[serde(rename = "localChatID", skip_serializing_if = "Option::is_none")]
+    pub local_chat_id: Option<String>,
+    /// Present when the chat is a merged chat: the conversations with one person across networks, or across accounts of one network, grouped as one chat. A merged chat holds no messages itself; read them from the member chats. Send to a member chat, or to the merged chat to let Beeper pick the member.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merge: Option<ChatMerge>,
+    /// ID of the merged chat this chat belongs to, if any. A client that shows merged chats as single conversations shows the merged chat and hides its members, which carry this field.
+    #[serde(rename = "mergedIntoChatID", skip_serializing_if = "Option::is_none")]
+    pub merged_into_chat_id: Option<String>,
+    /// Disappearing-message timer in seconds, when one is set.
+    #[serde(rename = "messageExpirySeconds", skip_serializing_if = "Option::is_none")]
+    pub message_expiry_seconds: Option<i64>,
+    /// The chat's current reminder; absent or null when none is set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reminder: Option<ChatReminder>,
+    /// The chat's current snooze; absent or null when it is not snoozed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snooze: Option<ChatSnooze>,
+    /// Number of unread messages that mention the signed-in user or @room.
+    #[serde(rename = "unreadMentionsCount", skip_serializing_if = "Option::is_none")]
+    pub unread_mentions_count: Option<i64>,
+    /// Deprecated; the same as `id`, kept for older clients.
+    #[deprecated]
+    #[serde(rename = "chatID")]
+    pub chat_id: String,
+    /// Deprecated; whether an existing chat was reused or a new one created. New clients look at the returned chat instead.
+    #[deprecated]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<CreatedChatStatus>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl CreatedChat {
+    /// A value with the required fields; the others are unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        account_id: impl Into<String>,
+        network: impl Into<String>,
+        participants: impl Into<ChatParticipants>,
+        title: impl Into<String>,
+        r#type: impl Into<ChatType>,
+        unread_count: i64,
+        chat_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            account_id: account_id.into(),
+            network: network.into(),
+            participants: participants.into(),
+            title: title.into(),
+            r#type: r#type.into(),
+            unread_count,
+            capabilities: None,
+            description: None,
+            draft: None,
+            img_url: None,
+            is_archived: None,
+            is_low_priority: None,
+            is_marked_unread: None,
+            is_muted: None,
+            is_pinned: None,
+            is_read_only: None,
+            labels: None,
+            last_activity: None,
+            last_read_message_sort_key: None,
+            local_chat_id: None,
+            merge: None,
+            merged_into_chat_id: None,
+            message_expiry_seconds: None,
+            reminder: None,
+            snooze: None,
+            unread_mentions_count: None,
+            chat_id: chat_id.into(),
+            status: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for CreatedChat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        #[allow(deprecated)]
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreatedChat;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreatedChat`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreatedChat, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<ChatParticipants> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<ChatType> = None;
+                let mut f6: Option<i64> = None;
+                let mut f7: Option<ChatCapabilities> = None;
+                let mut f8: Option<String> = None;
+                let mut f9: Option<ChatDraft> = None;
+                let mut f10: Option<String> = None;
+                let mut f11: Option<bool> = None;
+                let mut f12: Option<bool> = None;
+                let mut f13: Option<bool> = None;
+                let mut f14: Option<bool> = None;
+                let mut f15: Option<bool> = None;
+                let mut f16: Option<bool> = None;
+                let mut f17: Option<Vec<Label>> = None;
+                let mut f18: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut f19: Option<String> = None;
+                let mut f20: Option<String> = None;
+                let mut f21: Option<ChatMerge> = None;
+                let mut f22: Option<String> = None;
+                let mut f23: Option<i64> = None;
+                let mut f24: Option<ChatReminder> = None;
+                let mut f25: Option<ChatSnooze> = None;
+                let mut f26: Option<i64> = None;
+                let mut f27: Option<String> = None;
+                let mut f28: Option<CreatedChatStatus> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "accountID" => f1 = Some(map.next_value()?),
+                        "network" => f2 = Some(map.next_value()?),
+                        "participants" => f3 = Some(map.next_value()?),
+                        "title" => f4 = Some(map.next_value()?),
+                        "type" => f5 = Some(map.next_value()?),
+                        "unreadCount" => f6 = Some(map.next_value()?),
+                        "capabilities" => f7 = map.next_value()?,
+                        "description" => f8 = map.next_value()?,
+                        "draft" => f9 = map.next_value()?,
+                        "imgURL" => f10 = map.next_value()?,
+                        "isArchived" => f11 = map.next_value()?,
+                        "isLowPriority" => f12 = map.next_value()?,
+                        "isMarkedUnread" => f13 = map.next_value()?,
+                        "isMuted" => f14 = map.next_value()?,
+                        "isPinned" => f15 = map.next_value()?,
+                        "isReadOnly" => f16 = map.next_value()?,
+                        "labels" => f17 = map.next_value()?,
+                        "lastActivity" => f18 = map.next_value()?,
+                        "lastReadMessageSortKey" => f19 = map.next_value()?,
+                        "localChatID" => f20 = map.next_value()?,
+                        "merge" => f21 = map.next_value()?,
+                        "mergedIntoChatID" => f22 = map.next_value()?,
+                        "messageExpirySeconds" => f23 = map.next_value()?,
+                        "reminder" => f24 = map.next_value()?,
+                        "snooze" => f25 = map.next_value()?,
+                        "unreadMentionsCount" => f26 = map.next_value()?,
+                        "chatID" => f27 = Some(map.next_value()?),
+                        "status" => f28 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreatedChat {
+                    id: f0.ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                    account_id: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("accountID"))?,
+                    network: f2
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("network"))?,
+                    participants: f3
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("participants"))?,
+                    title: f4
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("title"))?,
+                    r#type: f5
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                    unread_count: f6
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("unreadCount"))?,
+                    capabilities: f7,
+                    description: f8,
+                    draft: f9,
+                    img_url: f10,
+                    is_archived: f11,
+                    is_low_priority: f12,
+                    is_marked_unread: f13,
+                    is_muted: f14,
+                    is_pinned: f15,
+                    is_read_only: f16,
+                    labels: f17,
+                    last_activity: f18,
+                    last_read_message_sort_key: f19,
+                    local_chat_id: f20,
+                    merge: f21,
+                    merged_into_chat_id: f22,
+                    message_expiry_seconds: f23,
+                    reminder: f24,
+                    snooze: f25,
+                    unread_mentions_count: f26,
+                    chat_id: f27
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("chatID"))?,
+                    status: f28,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// Whether an existing chat was reused or a new one created.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CreatedChatStatus {
+    /// `existing`
+    Existing,
+    /// `created`
+    Created,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+
+impl CreatedChatStatus {
+    /// The value as written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Existing => "existing",
+            Self::Created => "created",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "existing" => Some(Self::Existing),
+            "created" => Some(Self::Created),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for CreatedChatStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for CreatedChatStatus {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for CreatedChatStatus {
+    fn from(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+impl From<String> for CreatedChatStatus {
+    fn from(value: String) -> Self {
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for CreatedChatStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl serde::Serialize for CreatedChatStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreatedChatStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::string_enum(
+            deserializer,
+            "a `CreatedChatStatus` string",
             Self::known,
             Self::Unknown,
         )
@@ -3088,6 +7876,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepUserInputType {
     }
 }
 
+/// Direction to page in from a cursor.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Direction {
     /// `after`
@@ -3330,6 +8119,445 @@ impl<'de> serde::Deserialize<'de> for DisappearingTimerCapabilityTypesItem {
     }
 }
 
+/// An attachment of a chat's draft, as the server reports it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DraftAttachment {
+    /// ID of the draft attachment.
+    pub id: String,
+    /// Kind of attachment. A GIF and a recorded audio clip are distinct kinds.
+    pub r#type: DraftAttachmentType,
+    /// Length of the audio in seconds, when known.
+    #[serde(rename = "audioDurationSeconds", skip_serializing_if = "Option::is_none")]
+    pub audio_duration_seconds: Option<f64>,
+    /// Original file name, when known.
+    #[serde(rename = "fileName", skip_serializing_if = "Option::is_none")]
+    pub file_name: Option<String>,
+    /// Local file path of the attachment.
+    #[serde(rename = "filePath", skip_serializing_if = "Option::is_none")]
+    pub file_path: Option<String>,
+    /// Size in bytes, when known.
+    #[serde(rename = "fileSize", skip_serializing_if = "Option::is_none")]
+    pub file_size: Option<f64>,
+    /// MIME type, when known.
+    #[serde(rename = "mimeType", skip_serializing_if = "Option::is_none")]
+    pub mime_type: Option<String>,
+    /// Width and height of an image or video, in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<MediaSize>,
+    /// Sticker ID, when the attachment is a sticker.
+    #[serde(rename = "stickerID", skip_serializing_if = "Option::is_none")]
+    pub sticker_id: Option<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl DraftAttachment {
+    /// A value with the required fields; the others are unset.
+    pub fn new(id: impl Into<String>, r#type: impl Into<DraftAttachmentType>) -> Self {
+        Self {
+            id: id.into(),
+            r#type: r#type.into(),
+            audio_duration_seconds: None,
+            file_name: None,
+            file_path: None,
+            file_size: None,
+            mime_type: None,
+            size: None,
+            sticker_id: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DraftAttachment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DraftAttachment;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `DraftAttachment`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DraftAttachment, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<DraftAttachmentType> = None;
+                let mut f2: Option<f64> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<f64> = None;
+                let mut f6: Option<String> = None;
+                let mut f7: Option<MediaSize> = None;
+                let mut f8: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "type" => f1 = Some(map.next_value()?),
+                        "audioDurationSeconds" => f2 = map.next_value()?,
+                        "fileName" => f3 = map.next_value()?,
+                        "filePath" => f4 = map.next_value()?,
+                        "fileSize" => f5 = map.next_value()?,
+                        "mimeType" => f6 = map.next_value()?,
+                        "size" => f7 = map.next_value()?,
+                        "stickerID" => f8 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DraftAttachment {
+                    id: f0.ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                    r#type: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                    audio_duration_seconds: f2,
+                    file_name: f3,
+                    file_path: f4,
+                    file_size: f5,
+                    mime_type: f6,
+                    size: f7,
+                    sticker_id: f8,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// An attachment to put into a chat's draft, by its upload ID.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DraftAttachmentInput {
+    /// Upload ID returned by an upload operation.
+    #[serde(rename = "uploadID")]
+    pub upload_id: String,
+    /// Length in seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<f64>,
+    /// File name.
+    #[serde(rename = "fileName", skip_serializing_if = "Option::is_none")]
+    pub file_name: Option<String>,
+    /// MIME type.
+    #[serde(rename = "mimeType", skip_serializing_if = "Option::is_none")]
+    pub mime_type: Option<String>,
+    /// Width and height to use for the attachment, in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<AttachmentDimensions>,
+    /// Kind of attachment to send; detected from the MIME type when omitted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<OutgoingAttachmentType>,
+    /// ID of the draft attachment; a new one is made when omitted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl DraftAttachmentInput {
+    /// A value with the required fields; the others are unset.
+    pub fn new(upload_id: impl Into<String>) -> Self {
+        Self {
+            upload_id: upload_id.into(),
+            duration: None,
+            file_name: None,
+            mime_type: None,
+            size: None,
+            r#type: None,
+            id: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DraftAttachmentInput {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DraftAttachmentInput;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `DraftAttachmentInput`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DraftAttachmentInput, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<f64> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<AttachmentDimensions> = None;
+                let mut f5: Option<OutgoingAttachmentType> = None;
+                let mut f6: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "uploadID" => f0 = Some(map.next_value()?),
+                        "duration" => f1 = map.next_value()?,
+                        "fileName" => f2 = map.next_value()?,
+                        "mimeType" => f3 = map.next_value()?,
+                        "size" => f4 = map.next_value()?,
+                        "type" => f5 = map.next_value()?,
+                        "id" => f6 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DraftAttachmentInput {
+                    upload_id: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("uploadID"))?,
+                    duration: f1,
+                    file_name: f2,
+                    mime_type: f3,
+                    size: f4,
+                    r#type: f5,
+                    id: f6,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// Kind of attachment. A GIF and a recorded audio clip are distinct kinds.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DraftAttachmentType {
+    /// `file`
+    File,
+    /// `gif`
+    Gif,
+    /// `recorded_audio`
+    RecordedAudio,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+
+impl DraftAttachmentType {
+    /// The value as written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::File => "file",
+            Self::Gif => "gif",
+            Self::RecordedAudio => "recorded_audio",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "file" => Some(Self::File),
+            "gif" => Some(Self::Gif),
+            "recorded_audio" => Some(Self::RecordedAudio),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for DraftAttachmentType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for DraftAttachmentType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for DraftAttachmentType {
+    fn from(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+impl From<String> for DraftAttachmentType {
+    fn from(value: String) -> Self {
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for DraftAttachmentType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl serde::Serialize for DraftAttachmentType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DraftAttachmentType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::string_enum(
+            deserializer,
+            "a `DraftAttachmentType` string",
+            Self::known,
+            Self::Unknown,
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FocusBody {
+    /// Beeper chat ID (or this installation's local chat ID) to open once the app is in front. Without it, the app is only opened or focused.
+    #[serde(rename = "chatID", skip_serializing_if = "Option::is_none")]
+    pub chat_id: Option<String>,
+    /// Local path of an image to put into the message input.
+    #[serde(rename = "draftAttachmentPath", skip_serializing_if = "Option::is_none")]
+    pub draft_attachment_path: Option<String>,
+    /// Plain text to put into the message input.
+    #[serde(rename = "draftText", skip_serializing_if = "Option::is_none")]
+    pub draft_text: Option<String>,
+    /// Message to scroll to in the opened chat.
+    #[serde(rename = "messageID", skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl FocusBody {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            chat_id: None,
+            draft_attachment_path: None,
+            draft_text: None,
+            message_id: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl Default for FocusBody {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FocusBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = FocusBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `FocusBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FocusBody, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "chatID" => f0 = map.next_value()?,
+                        "draftAttachmentPath" => f1 = map.next_value()?,
+                        "draftText" => f2 = map.next_value()?,
+                        "messageID" => f3 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(FocusBody {
+                    chat_id: f0,
+                    draft_attachment_path: f1,
+                    draft_text: f2,
+                    message_id: f3,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// Result of focusing the app.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FocusResponse {
+    /// True if the app was opened or brought to the front.
+    pub success: bool,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl FocusResponse {
+    /// A value with the required fields; the others are unset.
+    pub fn new(success: bool) -> Self {
+        Self {
+            success,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FocusResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = FocusResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `FocusResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FocusResponse, A::Error> {
+                let mut f0: Option<bool> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => f0 = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(FocusResponse {
+                    success: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("success"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// Group creation field capability.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GroupFieldCapability {
@@ -3515,6 +8743,168 @@ impl<'de> serde::Deserialize<'de> for GroupTypeCapabilities {
                     participants: f5,
                     topic: f6,
                     username: f7,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// A label the user created to organize chats across accounts.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Label {
+    /// ID of the label.
+    pub id: String,
+    /// Name of the label, for display.
+    pub name: String,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl Label {
+    /// A value with the required fields; the others are unset.
+    pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Label {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Label;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Label`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Label, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "name" => f1 = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Label {
+                    id: f0.ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                    name: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("name"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// Preview of a link in a message.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct LinkPreview {
+    /// Title of the linked page.
+    pub title: String,
+    /// The link's URL after resolving.
+    pub url: String,
+    /// URL of the site's icon, when there is one. May be temporary or only valid on this device.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub favicon: Option<String>,
+    /// URL of the preview image, when there is one. May be temporary or only valid on this device.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub img: Option<String>,
+    /// Width and height of an image or video, in pixels.
+    #[serde(rename = "imgSize", skip_serializing_if = "Option::is_none")]
+    pub img_size: Option<MediaSize>,
+    /// The URL as written, when the shown URL was shortened or redirected.
+    #[serde(rename = "originalURL", skip_serializing_if = "Option::is_none")]
+    pub original_url: Option<String>,
+    /// Summary of the linked page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl LinkPreview {
+    /// A value with the required fields; the others are unset.
+    pub fn new(title: impl Into<String>, url: impl Into<String>) -> Self {
+        Self {
+            title: title.into(),
+            url: url.into(),
+            favicon: None,
+            img: None,
+            img_size: None,
+            original_url: None,
+            summary: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LinkPreview {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = LinkPreview;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `LinkPreview`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LinkPreview, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<MediaSize> = None;
+                let mut f5: Option<String> = None;
+                let mut f6: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "title" => f0 = Some(map.next_value()?),
+                        "url" => f1 = Some(map.next_value()?),
+                        "favicon" => f2 = map.next_value()?,
+                        "img" => f3 = map.next_value()?,
+                        "imgSize" => f4 = map.next_value()?,
+                        "originalURL" => f5 = map.next_value()?,
+                        "summary" => f6 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LinkPreview {
+                    title: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("title"))?,
+                    url: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("url"))?,
+                    favicon: f2,
+                    img: f3,
+                    img_size: f4,
+                    original_url: f5,
+                    summary: f6,
                     extra,
                 })
             }
@@ -3736,6 +9126,89 @@ impl<'de> serde::Deserialize<'de> for LoginInputField {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// Where a bridge login is removed: from this device, or from all devices.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum LoginRemoveScope {
+    /// `current-device`
+    CurrentDevice,
+    /// `all-devices`
+    AllDevices,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+
+impl LoginRemoveScope {
+    /// The value as written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CurrentDevice => "current-device",
+            Self::AllDevices => "all-devices",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "current-device" => Some(Self::CurrentDevice),
+            "all-devices" => Some(Self::AllDevices),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for LoginRemoveScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for LoginRemoveScope {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for LoginRemoveScope {
+    fn from(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+impl From<String> for LoginRemoveScope {
+    fn from(value: String) -> Self {
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for LoginRemoveScope {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl serde::Serialize for LoginRemoveScope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LoginRemoveScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::string_enum(
+            deserializer,
+            "a `LoginRemoveScope` string",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -4131,6 +9604,1260 @@ impl<'de> serde::Deserialize<'de> for LoginSessionStatus {
     }
 }
 
+/// Width and height of an image or video, in pixels.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct MediaSize {
+    /// Height in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub height: Option<f64>,
+    /// Width in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<f64>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl MediaSize {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            height: None,
+            width: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl Default for MediaSize {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MediaSize {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MediaSize;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `MediaSize`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MediaSize, A::Error> {
+                let mut f0: Option<f64> = None;
+                let mut f1: Option<f64> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "height" => f0 = map.next_value()?,
+                        "width" => f1 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(MediaSize {
+                    height: f0,
+                    width: f1,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// A message in a chat.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Message {
+    /// Message ID.
+    pub id: String,
+    /// Beeper account the message belongs to.
+    #[serde(rename = "accountID")]
+    pub account_id: String,
+    /// Chat the message is in.
+    #[serde(rename = "chatID")]
+    pub chat_id: String,
+    /// Fully qualified user ID of the sender; IDs from networks usually include the network's prefix and the homeserver.
+    #[serde(rename = "senderID")]
+    pub sender_id: String,
+    /// Unique key that sorts messages in order.
+    #[serde(rename = "sortKey")]
+    pub sort_key: String,
+    /// When the message was sent.
+    pub timestamp: chrono::DateTime<chrono::Utc>,
+    /// Attachments of the message, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<Attachment>>,
+    /// When the message was edited, if known.
+    #[serde(rename = "editedTimestamp", skip_serializing_if = "Option::is_none")]
+    pub edited_timestamp: Option<chrono::DateTime<chrono::Utc>>,
+    /// True if the message was deleted.
+    #[serde(rename = "isDeleted", skip_serializing_if = "Option::is_none")]
+    pub is_deleted: Option<bool>,
+    /// True if the message is hidden in normal display.
+    #[serde(rename = "isHidden", skip_serializing_if = "Option::is_none")]
+    pub is_hidden: Option<bool>,
+    /// True if the signed-in user sent the message.
+    #[serde(rename = "isSender", skip_serializing_if = "Option::is_none")]
+    pub is_sender: Option<bool>,
+    /// True if the signed-in user has not read the message. May be absent.
+    #[serde(rename = "isUnread", skip_serializing_if = "Option::is_none")]
+    pub is_unread: Option<bool>,
+    /// Message this one replies to, if any.
+    #[serde(rename = "linkedMessageID", skip_serializing_if = "Option::is_none")]
+    pub linked_message_id: Option<String>,
+    /// Link previews of the message, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<LinkPreview>>,
+    /// User IDs (or @room) the message mentions. Null for older messages whose text must be scanned for mentions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mentions: Option<Vec<String>>,
+    /// Reactions to the message, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reactions: Option<Vec<Reaction>>,
+    /// Read receipts of a message, when known: true or false, the time it was read, or a map from user ID to either of those.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seen: Option<MessageSeen>,
+    /// Display name of the sender.
+    #[serde(rename = "senderName", skip_serializing_if = "Option::is_none")]
+    pub sender_name: Option<String>,
+    /// How sending the message went, when the bridge reports it.
+    #[serde(rename = "sendStatus", skip_serializing_if = "Option::is_none")]
+    pub send_status: Option<SendStatus>,
+    /// Body of the message in Beeper rich text, if it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Kind of content of a message, which tells reactions, media messages and state events apart from plain text messages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<MessageType>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl Message {
+    /// A value with the required fields; the others are unset.
+    pub fn new(
+        id: impl Into<String>,
+        account_id: impl Into<String>,
+        chat_id: impl Into<String>,
+        sender_id: impl Into<String>,
+        sort_key: impl Into<String>,
+        timestamp: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            account_id: account_id.into(),
+            chat_id: chat_id.into(),
+            sender_id: sender_id.into(),
+            sort_key: sort_key.into(),
+            timestamp: timestamp.into(),
+            attachments: None,
+            edited_timestamp: None,
+            is_deleted: None,
+            is_hidden: None,
+            is_sender: None,
+            is_unread: None,
+            linked_message_id: None,
+            links: None,
+            mentions: None,
+            reactions: None,
+            seen: None,
+            sender_name: None,
+            send_status: None,
+            text: None,
+            r#type: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Message {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Message;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Message`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Message, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut f6: Option<Vec<Attachment>> = None;
+                let mut f7: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut f8: Option<bool> = None;
+                let mut f9: Option<bool> = None;
+                let mut f10: Option<bool> = None;
+                let mut f11: Option<bool> = None;
+                let mut f12: Option<String> = None;
+                let mut f13: Option<Vec<LinkPreview>> = None;
+                let mut f14: Option<Vec<String>> = None;
+                let mut f15: Option<Vec<Reaction>> = None;
+                let mut f16: Option<MessageSeen> = None;
+                let mut f17: Option<String> = None;
+                let mut f18: Option<SendStatus> = None;
+                let mut f19: Option<String> = None;
+                let mut f20: Option<MessageType> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "accountID" => f1 = Some(map.next_value()?),
+                        "chatID" => f2 = Some(map.next_value()?),
+                        "senderID" => f3 = Some(map.next_value()?),
+                        "sortKey" => f4 = Some(map.next_value()?),
+                        "timestamp" => f5 = Some(map.next_value()?),
+                        "attachments" => f6 = map.next_value()?,
+                        "editedTimestamp" => f7 = map.next_value()?,
+                        "isDeleted" => f8 = map.next_value()?,
+                        "isHidden" => f9 = map.next_value()?,
+                        "isSender" => f10 = map.next_value()?,
+                        "isUnread" => f11 = map.next_value()?,
+                        "linkedMessageID" => f12 = map.next_value()?,
+                        "links" => f13 = map.next_value()?,
+                        "mentions" => f14 = map.next_value()?,
+                        "reactions" => f15 = map.next_value()?,
+                        "seen" => f16 = map.next_value()?,
+                        "senderName" => f17 = map.next_value()?,
+                        "sendStatus" => f18 = map.next_value()?,
+                        "text" => f19 = map.next_value()?,
+                        "type" => f20 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Message {
+                    id: f0.ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                    account_id: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("accountID"))?,
+                    chat_id: f2
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("chatID"))?,
+                    sender_id: f3
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("senderID"))?,
+                    sort_key: f4
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("sortKey"))?,
+                    timestamp: f5
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("timestamp"))?,
+                    attachments: f6,
+                    edited_timestamp: f7,
+                    is_deleted: f8,
+                    is_hidden: f9,
+                    is_sender: f10,
+                    is_unread: f11,
+                    linked_message_id: f12,
+                    links: f13,
+                    mentions: f14,
+                    reactions: f15,
+                    seen: f16,
+                    sender_name: f17,
+                    send_status: f18,
+                    text: f19,
+                    r#type: f20,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// One page of messages.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct MessagePage {
+    /// Messages on this page.
+    pub items: Vec<Message>,
+    /// True if more messages exist beyond this page.
+    #[serde(rename = "hasMore", skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
+    /// Cursor of the oldest item on this page; pass it with `direction=before`.
+    #[serde(rename = "oldestCursor", skip_serializing_if = "Option::is_none")]
+    pub oldest_cursor: Option<String>,
+    /// Cursor of the newest item on this page; pass it with `direction=after`.
+    #[serde(rename = "newestCursor", skip_serializing_if = "Option::is_none")]
+    pub newest_cursor: Option<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl MessagePage {
+    /// A value with the required fields; the others are unset.
+    pub fn new(items: Vec<Message>) -> Self {
+        Self {
+            items,
+            has_more: None,
+            oldest_cursor: None,
+            newest_cursor: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MessagePage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MessagePage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `MessagePage`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MessagePage, A::Error> {
+                let mut f0: Option<Vec<Message>> = None;
+                let mut f1: Option<bool> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "items" => f0 = Some(map.next_value()?),
+                        "hasMore" => f1 = map.next_value()?,
+                        "oldestCursor" => f2 = map.next_value()?,
+                        "newestCursor" => f3 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(MessagePage {
+                    items: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("items"))?,
+                    has_more: f1,
+                    oldest_cursor: f2,
+                    newest_cursor: f3,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// The first page of matching messages, with the chats they are in. Further pages come from the message search operation.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct MessageSearchResults {
+    /// Messages on this page.
+    pub items: Vec<Message>,
+    /// True if more messages exist beyond this page.
+    #[serde(rename = "hasMore")]
+    pub has_more: bool,
+    /// Cursor of the oldest item on this page; pass it with `direction=before`.
+    #[serde(rename = "oldestCursor", skip_serializing_if = "Option::is_none")]
+    pub oldest_cursor: Option<String>,
+    /// Cursor of the newest item on this page; pass it with `direction=after`.
+    #[serde(rename = "newestCursor", skip_serializing_if = "Option::is_none")]
+    pub newest_cursor: Option<String>,
+    /// The chats of the messages, keyed by chat ID.
+    pub chats: std::collections::BTreeMap<String, Chat>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl MessageSearchResults {
+    /// A value with the required fields; the others are unset.
+    pub fn new(
+        items: Vec<Message>,
+        has_more: bool,
+        chats: std::collections::BTreeMap<String, Chat>,
+    ) -> Self {
+        Self {
+            items,
+            has_more,
+            oldest_cursor: None,
+            newest_cursor: None,
+            chats,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MessageSearchResults {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MessageSearchResults;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `MessageSearchResults`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MessageSearchResults, A::Error> {
+                let mut f0: Option<Vec<Message>> = None;
+                let mut f1: Option<bool> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<std::collections::BTreeMap<String, Chat>> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "items" => f0 = Some(map.next_value()?),
+                        "hasMore" => f1 = Some(map.next_value()?),
+                        "oldestCursor" => f2 = map.next_value()?,
+                        "newestCursor" => f3 = map.next_value()?,
+                        "chats" => f4 = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(MessageSearchResults {
+                    items: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("items"))?,
+                    has_more: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("hasMore"))?,
+                    oldest_cursor: f2,
+                    newest_cursor: f3,
+                    chats: f4
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("chats"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// Read receipts of a message, when known: true or false, the time it was read, or a map from user ID to either of those.
+///
+/// Read by trying each variant in order; a value that fits none reads as `Unknown`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[allow(clippy::large_enum_variant)]
+pub enum MessageSeen {
+    Boolean(bool),
+    String(chrono::DateTime<chrono::Utc>),
+    Object(std::collections::BTreeMap<String, MessageSeenObjectValue>),
+    /// A value this version of the SDK does not know, kept as JSON.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for MessageSeen {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Boolean(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::String(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Object(v));
+        }
+        Ok(Self::Unknown(value))
+    }
+}
+
+/// Read by trying each variant in order; a value that fits none reads as `Unknown`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[allow(clippy::large_enum_variant)]
+pub enum MessageSeenObjectValue {
+    Boolean(bool),
+    String(chrono::DateTime<chrono::Utc>),
+    /// A value this version of the SDK does not know, kept as JSON.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for MessageSeenObjectValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Boolean(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::String(v));
+        }
+        Ok(Self::Unknown(value))
+    }
+}
+
+/// A message accepted for sending.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct MessageSendResponse {
+    /// Chat the message went to. For a merged chat, the member chat it was routed to.
+    #[serde(rename = "chatID")]
+    pub chat_id: String,
+    /// ID of the message until the network confirms it. Pass it to the get message operation to resolve it, or wait for the matching message.upserted event on the WebSocket.
+    #[serde(rename = "pendingMessageID")]
+    pub pending_message_id: String,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl MessageSendResponse {
+    /// A value with the required fields; the others are unset.
+    pub fn new(
+        chat_id: impl Into<String>,
+        pending_message_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            chat_id: chat_id.into(),
+            pending_message_id: pending_message_id.into(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MessageSendResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MessageSendResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `MessageSendResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MessageSendResponse, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "chatID" => f0 = Some(map.next_value()?),
+                        "pendingMessageID" => f1 = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(MessageSendResponse {
+                    chat_id: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("chatID"))?,
+                    pending_message_id: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("pendingMessageID"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// Kind of content of a message, which tells reactions, media messages and state events apart from plain text messages.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MessageType {
+    /// `TEXT`
+    Text,
+    /// `NOTICE`
+    Notice,
+    /// `IMAGE`
+    Image,
+    /// `VIDEO`
+    Video,
+    /// `VOICE`
+    Voice,
+    /// `AUDIO`
+    Audio,
+    /// `FILE`
+    File,
+    /// `STICKER`
+    Sticker,
+    /// `LOCATION`
+    Location,
+    /// `REACTION`
+    Reaction,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+
+impl MessageType {
+    /// The value as written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Text => "TEXT",
+            Self::Notice => "NOTICE",
+            Self::Image => "IMAGE",
+            Self::Video => "VIDEO",
+            Self::Voice => "VOICE",
+            Self::Audio => "AUDIO",
+            Self::File => "FILE",
+            Self::Sticker => "STICKER",
+            Self::Location => "LOCATION",
+            Self::Reaction => "REACTION",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "TEXT" => Some(Self::Text),
+            "NOTICE" => Some(Self::Notice),
+            "IMAGE" => Some(Self::Image),
+            "VIDEO" => Some(Self::Video),
+            "VOICE" => Some(Self::Voice),
+            "AUDIO" => Some(Self::Audio),
+            "FILE" => Some(Self::File),
+            "STICKER" => Some(Self::Sticker),
+            "LOCATION" => Some(Self::Location),
+            "REACTION" => Some(Self::Reaction),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for MessageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for MessageType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for MessageType {
+    fn from(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+impl From<String> for MessageType {
+    fn from(value: String) -> Self {
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for MessageType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl serde::Serialize for MessageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MessageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::string_enum(
+            deserializer,
+            "a `MessageType` string",
+            Self::known,
+            Self::Unknown,
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MessagesSearchMediaTypesItem {
+    /// `any`
+    Any,
+    /// `video`
+    Video,
+    /// `image`
+    Image,
+    /// `link`
+    Link,
+    /// `file`
+    File,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+
+impl MessagesSearchMediaTypesItem {
+    /// The value as written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Any => "any",
+            Self::Video => "video",
+            Self::Image => "image",
+            Self::Link => "link",
+            Self::File => "file",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "any" => Some(Self::Any),
+            "video" => Some(Self::Video),
+            "image" => Some(Self::Image),
+            "link" => Some(Self::Link),
+            "file" => Some(Self::File),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for MessagesSearchMediaTypesItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for MessagesSearchMediaTypesItem {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for MessagesSearchMediaTypesItem {
+    fn from(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+impl From<String> for MessagesSearchMediaTypesItem {
+    fn from(value: String) -> Self {
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for MessagesSearchMediaTypesItem {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl serde::Serialize for MessagesSearchMediaTypesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MessagesSearchMediaTypesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::string_enum(
+            deserializer,
+            "a `MessagesSearchMediaTypesItem` string",
+            Self::known,
+            Self::Unknown,
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct MessagesSendBody {
+    /// A file to send, by its upload ID. The other fields override what was detected at upload.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<OutgoingAttachment>,
+    /// Message this one replies to.
+    #[serde(rename = "replyToMessageID", skip_serializing_if = "Option::is_none")]
+    pub reply_to_message_id: Option<String>,
+    /// Message text. Plain text and Markdown become Beeper rich text, by the same rules as editing messages and drafts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl MessagesSendBody {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            attachment: None,
+            reply_to_message_id: None,
+            text: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl Default for MessagesSendBody {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MessagesSendBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MessagesSendBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `MessagesSendBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MessagesSendBody, A::Error> {
+                let mut f0: Option<OutgoingAttachment> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "attachment" => f0 = map.next_value()?,
+                        "replyToMessageID" => f1 = map.next_value()?,
+                        "text" => f2 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(MessagesSendBody {
+                    attachment: f0,
+                    reply_to_message_id: f1,
+                    text: f2,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct MessagesUpdateBody {
+    /// The message's new text.
+    pub text: String,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl MessagesUpdateBody {
+    /// A value with the required fields; the others are unset.
+    pub fn new(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MessagesUpdateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MessagesUpdateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `MessagesUpdateBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MessagesUpdateBody, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "text" => f0 = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(MessagesUpdateBody {
+                    text: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("text"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// A file to send, by its upload ID. The other fields override what was detected at upload.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct OutgoingAttachment {
+    /// Upload ID returned by an upload operation.
+    #[serde(rename = "uploadID")]
+    pub upload_id: String,
+    /// Length in seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<f64>,
+    /// File name.
+    #[serde(rename = "fileName", skip_serializing_if = "Option::is_none")]
+    pub file_name: Option<String>,
+    /// MIME type.
+    #[serde(rename = "mimeType", skip_serializing_if = "Option::is_none")]
+    pub mime_type: Option<String>,
+    /// Width and height to use for the attachment, in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<AttachmentDimensions>,
+    /// Kind of attachment to send; detected from the MIME type when omitted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<OutgoingAttachmentType>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl OutgoingAttachment {
+    /// A value with the required fields; the others are unset.
+    pub fn new(upload_id: impl Into<String>) -> Self {
+        Self {
+            upload_id: upload_id.into(),
+            duration: None,
+            file_name: None,
+            mime_type: None,
+            size: None,
+            r#type: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OutgoingAttachment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OutgoingAttachment;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `OutgoingAttachment`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OutgoingAttachment, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<f64> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<AttachmentDimensions> = None;
+                let mut f5: Option<OutgoingAttachmentType> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "uploadID" => f0 = Some(map.next_value()?),
+                        "duration" => f1 = map.next_value()?,
+                        "fileName" => f2 = map.next_value()?,
+                        "mimeType" => f3 = map.next_value()?,
+                        "size" => f4 = map.next_value()?,
+                        "type" => f5 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(OutgoingAttachment {
+                    upload_id: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("uploadID"))?,
+                    duration: f1,
+                    file_name: f2,
+                    mime_type: f3,
+                    size: f4,
+                    r#type: f5,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// Kind of attachment to send; detected from the MIME type when omitted.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OutgoingAttachmentType {
+    /// `image`
+    Image,
+    /// `video`
+    Video,
+    /// `audio`
+    Audio,
+    /// `file`
+    File,
+    /// `gif`
+    Gif,
+    /// `voice-note`
+    VoiceNote,
+    /// `sticker`
+    Sticker,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+
+impl OutgoingAttachmentType {
+    /// The value as written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Image => "image",
+            Self::Video => "video",
+            Self::Audio => "audio",
+            Self::File => "file",
+            Self::Gif => "gif",
+            Self::VoiceNote => "voice-note",
+            Self::Sticker => "sticker",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "image" => Some(Self::Image),
+            "video" => Some(Self::Video),
+            "audio" => Some(Self::Audio),
+            "file" => Some(Self::File),
+            "gif" => Some(Self::Gif),
+            "voice-note" => Some(Self::VoiceNote),
+            "sticker" => Some(Self::Sticker),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for OutgoingAttachmentType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for OutgoingAttachmentType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for OutgoingAttachmentType {
+    fn from(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+impl From<String> for OutgoingAttachmentType {
+    fn from(value: String) -> Self {
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for OutgoingAttachmentType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl serde::Serialize for OutgoingAttachmentType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OutgoingAttachmentType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::string_enum(
+            deserializer,
+            "a `OutgoingAttachmentType` string",
+            Self::known,
+            Self::Unknown,
+        )
+    }
+}
+
+/// A participant of a chat; a User with facts about the membership.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Participant {
+    /// Stable Beeper user ID. Use as the primary key when referencing a person.
+    pub id: String,
+    /// True if Beeper cannot initiate messages to this user (e.g., blocked, network restriction, or no DM path). The user may still message you.
+    #[serde(rename = "cannotMessage", skip_serializing_if = "Option::is_none")]
+    pub cannot_message: Option<bool>,
+    /// Email address if known. Not guaranteed verified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Display name as shown in clients (e.g., 'Alice Example'). May include emojis.
+    #[serde(rename = "fullName", skip_serializing_if = "Option::is_none")]
+    pub full_name: Option<String>,
+    /// Avatar image URL if available. This may be a remote URL, media URL, data URL, or local file URL depending on the source. May be temporary or available only on this device; download promptly if durable access is needed.
+    #[serde(rename = "imgURL", skip_serializing_if = "Option::is_none")]
+    pub img_url: Option<String>,
+    /// True if this user represents the authenticated account's own identity.
+    #[serde(rename = "isSelf", skip_serializing_if = "Option::is_none")]
+    pub is_self: Option<bool>,
+    /// User's phone number in E.164 format (e.g., '+14155552671'). Omit if unknown.
+    #[serde(rename = "phoneNumber", skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
+    /// Human-readable handle if available (e.g., '@alice'). May be network-specific and not globally unique.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// True if the participant is an admin of the chat.
+    #[serde(rename = "isAdmin", skip_serializing_if = "Option::is_none")]
+    pub is_admin: Option<bool>,
+    /// True if the participant is an automated account of the network.
+    #[serde(rename = "isNetworkBot", skip_serializing_if = "Option::is_none")]
+    pub is_network_bot: Option<bool>,
+    /// True if the participant was invited and has not joined yet.
+    #[serde(rename = "isPending", skip_serializing_if = "Option::is_none")]
+    pub is_pending: Option<bool>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl Participant {
+    /// A value with the required fields; the others are unset.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            cannot_message: None,
+            email: None,
+            full_name: None,
+            img_url: None,
+            is_self: None,
+            phone_number: None,
+            username: None,
+            is_admin: None,
+            is_network_bot: None,
+            is_pending: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Participant {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Participant;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Participant`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Participant, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<bool> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<bool> = None;
+                let mut f6: Option<String> = None;
+                let mut f7: Option<String> = None;
+                let mut f8: Option<bool> = None;
+                let mut f9: Option<bool> = None;
+                let mut f10: Option<bool> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "cannotMessage" => f1 = map.next_value()?,
+                        "email" => f2 = map.next_value()?,
+                        "fullName" => f3 = map.next_value()?,
+                        "imgURL" => f4 = map.next_value()?,
+                        "isSelf" => f5 = map.next_value()?,
+                        "phoneNumber" => f6 = map.next_value()?,
+                        "username" => f7 = map.next_value()?,
+                        "isAdmin" => f8 = map.next_value()?,
+                        "isNetworkBot" => f9 = map.next_value()?,
+                        "isPending" => f10 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Participant {
+                    id: f0.ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                    cannot_message: f1,
+                    email: f2,
+                    full_name: f3,
+                    img_url: f4,
+                    is_self: f5,
+                    phone_number: f6,
+                    username: f7,
+                    is_admin: f8,
+                    is_network_bot: f9,
+                    is_pending: f10,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// Advanced network capabilities for account lookup and group creation. Its wire names are snake_case, unlike the rest of the API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProvisioningCapabilities {
@@ -4202,6 +10929,369 @@ impl<'de> serde::Deserialize<'de> for ProvisioningCapabilities {
                             A::Error,
                         >("resolve_identifier"))?,
                     image_pack_import: f2,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// A reaction to a message.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Reaction {
+    /// Reaction ID: the participant ID, or, where a participant can react more than once, the participant ID followed by the reaction key.
+    pub id: String,
+    /// User who reacted.
+    #[serde(rename = "participantID")]
+    pub participant_id: String,
+    /// The reaction; an emoji, a key of the network, or a shortcode such as "smiling-face".
+    #[serde(rename = "reactionKey")]
+    pub reaction_key: String,
+    /// True if the reaction key is an emoji.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub emoji: Option<bool>,
+    /// URL of the reaction's image. May be temporary or only valid on this device.
+    #[serde(rename = "imgURL", skip_serializing_if = "Option::is_none")]
+    pub img_url: Option<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl Reaction {
+    /// A value with the required fields; the others are unset.
+    pub fn new(
+        id: impl Into<String>,
+        participant_id: impl Into<String>,
+        reaction_key: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            participant_id: participant_id.into(),
+            reaction_key: reaction_key.into(),
+            emoji: None,
+            img_url: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Reaction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Reaction;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Reaction`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Reaction, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<bool> = None;
+                let mut f4: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "participantID" => f1 = Some(map.next_value()?),
+                        "reactionKey" => f2 = Some(map.next_value()?),
+                        "emoji" => f3 = map.next_value()?,
+                        "imgURL" => f4 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Reaction {
+                    id: f0.ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                    participant_id: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("participantID"))?,
+                    reaction_key: f2
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("reactionKey"))?,
+                    emoji: f3,
+                    img_url: f4,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// A reaction accepted for sending.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ReactionAddResult {
+    /// Chat of the message.
+    #[serde(rename = "chatID")]
+    pub chat_id: String,
+    /// The message.
+    #[serde(rename = "messageID")]
+    pub message_id: String,
+    /// The reaction that was added or removed.
+    #[serde(rename = "reactionKey")]
+    pub reaction_key: String,
+    /// Always true; the change is queued. Failures answer with an error instead.
+    ///
+    /// Always `true`.
+    pub success: bool,
+    /// Transaction ID that tracks the send.
+    #[serde(rename = "transactionID")]
+    pub transaction_id: String,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl ReactionAddResult {
+    /// A value with the required fields; the others are unset.
+    pub fn new(
+        chat_id: impl Into<String>,
+        message_id: impl Into<String>,
+        reaction_key: impl Into<String>,
+        transaction_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            chat_id: chat_id.into(),
+            message_id: message_id.into(),
+            reaction_key: reaction_key.into(),
+            success: true,
+            transaction_id: transaction_id.into(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReactionAddResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ReactionAddResult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ReactionAddResult`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReactionAddResult, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<bool> = None;
+                let mut f4: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "chatID" => f0 = Some(map.next_value()?),
+                        "messageID" => f1 = Some(map.next_value()?),
+                        "reactionKey" => f2 = Some(map.next_value()?),
+                        "success" => f3 = Some(map.next_value()?),
+                        "transactionID" => f4 = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ReactionAddResult {
+                    chat_id: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("chatID"))?,
+                    message_id: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("messageID"))?,
+                    reaction_key: f2
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("reactionKey"))?,
+                    success: f3
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("success"))?,
+                    transaction_id: f4
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("transactionID"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// A reaction change accepted by the server.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ReactionResult {
+    /// Chat of the message.
+    #[serde(rename = "chatID")]
+    pub chat_id: String,
+    /// The message.
+    #[serde(rename = "messageID")]
+    pub message_id: String,
+    /// The reaction that was added or removed.
+    #[serde(rename = "reactionKey")]
+    pub reaction_key: String,
+    /// Always true; the change is queued. Failures answer with an error instead.
+    ///
+    /// Always `true`.
+    pub success: bool,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl ReactionResult {
+    /// A value with the required fields; the others are unset.
+    pub fn new(
+        chat_id: impl Into<String>,
+        message_id: impl Into<String>,
+        reaction_key: impl Into<String>,
+    ) -> Self {
+        Self {
+            chat_id: chat_id.into(),
+            message_id: message_id.into(),
+            reaction_key: reaction_key.into(),
+            success: true,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReactionResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ReactionResult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ReactionResult`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReactionResult, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<bool> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "chatID" => f0 = Some(map.next_value()?),
+                        "messageID" => f1 = Some(map.next_value()?),
+                        "reactionKey" => f2 = Some(map.next_value()?),
+                        "success" => f3 = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ReactionResult {
+                    chat_id: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("chatID"))?,
+                    message_id: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("messageID"))?,
+                    reaction_key: f2
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("reactionKey"))?,
+                    success: f3
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("success"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// A new recovery key, not in use until the reset is confirmed.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RecoveryKeyResetResult {
+    /// The new recovery key; show it to the user to save.
+    #[serde(rename = "recoveryKey")]
+    pub recovery_key: String,
+    /// Where Beeper Desktop or Beeper Server stands in signing in and setting up encrypted messaging.
+    pub session: SetupSession,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl RecoveryKeyResetResult {
+    /// A value with the required fields; the others are unset.
+    pub fn new(
+        recovery_key: impl Into<String>,
+        session: impl Into<SetupSession>,
+    ) -> Self {
+        Self {
+            recovery_key: recovery_key.into(),
+            session: session.into(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RecoveryKeyResetResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RecoveryKeyResetResult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `RecoveryKeyResetResult`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecoveryKeyResetResult, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<SetupSession> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "recoveryKey" => f0 = Some(map.next_value()?),
+                        "session" => f1 = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RecoveryKeyResetResult {
+                    recovery_key: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("recoveryKey"))?,
+                    session: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("session"))?,
                     extra,
                 })
             }
@@ -4330,6 +11420,2621 @@ impl<'de> serde::Deserialize<'de> for ResolveIdentifierCapabilities {
     }
 }
 
+/// Results of a search across chats and messages.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SearchResponse {
+    /// The results by kind.
+    pub results: SearchResponseResults,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl SearchResponse {
+    /// A value with the required fields; the others are unset.
+    pub fn new(results: impl Into<SearchResponseResults>) -> Self {
+        Self {
+            results: results.into(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SearchResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SearchResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SearchResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SearchResponse, A::Error> {
+                let mut f0: Option<SearchResponseResults> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "results" => f0 = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(SearchResponse {
+                    results: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("results"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// The results by kind.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SearchResponseResults {
+    /// Best matching chats.
+    pub chats: Vec<Chat>,
+    /// Best matching group chats, by their participants.
+    pub in_groups: Vec<Chat>,
+    /// The first page of matching messages, with the chats they are in. Further pages come from the message search operation.
+    pub messages: MessageSearchResults,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl SearchResponseResults {
+    /// A value with the required fields; the others are unset.
+    pub fn new(
+        chats: Vec<Chat>,
+        in_groups: Vec<Chat>,
+        messages: impl Into<MessageSearchResults>,
+    ) -> Self {
+        Self {
+            chats,
+            in_groups,
+            messages: messages.into(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SearchResponseResults {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SearchResponseResults;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SearchResponseResults`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SearchResponseResults, A::Error> {
+                let mut f0: Option<Vec<Chat>> = None;
+                let mut f1: Option<Vec<Chat>> = None;
+                let mut f2: Option<MessageSearchResults> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "chats" => f0 = Some(map.next_value()?),
+                        "in_groups" => f1 = Some(map.next_value()?),
+                        "messages" => f2 = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(SearchResponseResults {
+                    chats: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("chats"))?,
+                    in_groups: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("in_groups"))?,
+                    messages: f2
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("messages"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// How sending the message went, when the bridge reports it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SendStatus {
+    /// State of the send.
+    pub status: SendStatusStatus,
+    /// When the status was reported.
+    pub timestamp: chrono::DateTime<chrono::Utc>,
+    /// Users the message reached, when the network reports it.
+    #[serde(rename = "deliveredToUsers", skip_serializing_if = "Option::is_none")]
+    pub delivered_to_users: Option<Vec<String>>,
+    /// Error detail from the network's adapter, for diagnosis; not for users.
+    #[serde(rename = "internalError", skip_serializing_if = "Option::is_none")]
+    pub internal_error: Option<String>,
+    /// Readable status or failure message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Machine-readable reason of a failure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl SendStatus {
+    /// A value with the required fields; the others are unset.
+    pub fn new(
+        status: impl Into<SendStatusStatus>,
+        timestamp: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            timestamp: timestamp.into(),
+            delivered_to_users: None,
+            internal_error: None,
+            message: None,
+            reason: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SendStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SendStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SendStatus`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SendStatus, A::Error> {
+                let mut f0: Option<SendStatusStatus> = None;
+                let mut f1: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut f2: Option<Vec<String>> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "status" => f0 = Some(map.next_value()?),
+                        "timestamp" => f1 = Some(map.next_value()?),
+                        "deliveredToUsers" => f2 = map.next_value()?,
+                        "internalError" => f3 = map.next_value()?,
+                        "message" => f4 = map.next_value()?,
+                        "reason" => f5 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(SendStatus {
+                    status: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("status"))?,
+                    timestamp: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("timestamp"))?,
+                    delivered_to_users: f2,
+                    internal_error: f3,
+                    message: f4,
+                    reason: f5,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// State of the send.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SendStatusStatus {
+    /// `SUCCESS`
+    Success,
+    /// `PENDING`
+    Pending,
+    /// `FAIL_RETRIABLE`
+    FailRetriable,
+    /// `FAIL_PERMANENT`
+    FailPermanent,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+
+impl SendStatusStatus {
+    /// The value as written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Success => "SUCCESS",
+            Self::Pending => "PENDING",
+            Self::FailRetriable => "FAIL_RETRIABLE",
+            Self::FailPermanent => "FAIL_PERMANENT",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "SUCCESS" => Some(Self::Success),
+            "PENDING" => Some(Self::Pending),
+            "FAIL_RETRIABLE" => Some(Self::FailRetriable),
+            "FAIL_PERMANENT" => Some(Self::FailPermanent),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for SendStatusStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for SendStatusStatus {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for SendStatusStatus {
+    fn from(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+impl From<String> for SendStatusStatus {
+    fn from(value: String) -> Self {
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for SendStatusStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl serde::Serialize for SendStatusStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SendStatusStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::string_enum(
+            deserializer,
+            "a `SendStatusStatus` string",
+            Self::known,
+            Self::Unknown,
+        )
+    }
+}
+
+/// Facts about this API server. Its wire names are snake_case, unlike most of the API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ServerInfo {
+    /// The app that runs the server.
+    pub app: ServerInfoApp,
+    /// Where the server's other endpoints are.
+    pub endpoints: ServerInfoEndpoints,
+    /// The machine the server runs on.
+    pub platform: ServerInfoPlatform,
+    /// The server itself.
+    pub server: ServerInfoServer,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl ServerInfo {
+    /// A value with the required fields; the others are unset.
+    pub fn new(
+        app: impl Into<ServerInfoApp>,
+        endpoints: impl Into<ServerInfoEndpoints>,
+        platform: impl Into<ServerInfoPlatform>,
+        server: impl Into<ServerInfoServer>,
+    ) -> Self {
+        Self {
+            app: app.into(),
+            endpoints: endpoints.into(),
+            platform: platform.into(),
+            server: server.into(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServerInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServerInfo`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServerInfo, A::Error> {
+                let mut f0: Option<ServerInfoApp> = None;
+                let mut f1: Option<ServerInfoEndpoints> = None;
+                let mut f2: Option<ServerInfoPlatform> = None;
+                let mut f3: Option<ServerInfoServer> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "app" => f0 = Some(map.next_value()?),
+                        "endpoints" => f1 = Some(map.next_value()?),
+                        "platform" => f2 = Some(map.next_value()?),
+                        "server" => f3 = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ServerInfo {
+                    app: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("app"))?,
+                    endpoints: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("endpoints"))?,
+                    platform: f2
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("platform"))?,
+                    server: f3
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("server"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// The app that runs the server.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ServerInfoApp {
+    /// Bundle identifier of the app.
+    pub bundle_id: String,
+    /// Name of the app.
+    pub name: String,
+    /// Version of the app.
+    pub version: String,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl ServerInfoApp {
+    /// A value with the required fields; the others are unset.
+    pub fn new(
+        bundle_id: impl Into<String>,
+        name: impl Into<String>,
+        version: impl Into<String>,
+    ) -> Self {
+        Self {
+            bundle_id: bundle_id.into(),
+            name: name.into(),
+            version: version.into(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerInfoApp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServerInfoApp;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServerInfoApp`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServerInfoApp, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "bundle_id" => f0 = Some(map.next_value()?),
+                        "name" => f1 = Some(map.next_value()?),
+                        "version" => f2 = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ServerInfoApp {
+                    bundle_id: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("bundle_id"))?,
+                    name: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("name"))?,
+                    version: f2
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("version"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// Where the server's other endpoints are.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ServerInfoEndpoints {
+    /// URL of the MCP endpoint.
+    pub mcp: String,
+    /// URLs of the OAuth endpoints.
+    pub oauth: ServerInfoEndpointsOauth,
+    /// URL of the OpenAPI document.
+    pub spec: String,
+    /// URL of the WebSocket event stream.
+    pub ws_events: String,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl ServerInfoEndpoints {
+    /// A value with the required fields; the others are unset.
+    pub fn new(
+        mcp: impl Into<String>,
+        oauth: impl Into<ServerInfoEndpointsOauth>,
+        spec: impl Into<String>,
+        ws_events: impl Into<String>,
+    ) -> Self {
+        Self {
+            mcp: mcp.into(),
+            oauth: oauth.into(),
+            spec: spec.into(),
+            ws_events: ws_events.into(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerInfoEndpoints {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServerInfoEndpoints;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServerInfoEndpoints`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServerInfoEndpoints, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<ServerInfoEndpointsOauth> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "mcp" => f0 = Some(map.next_value()?),
+                        "oauth" => f1 = Some(map.next_value()?),
+                        "spec" => f2 = Some(map.next_value()?),
+                        "ws_events" => f3 = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ServerInfoEndpoints {
+                    mcp: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("mcp"))?,
+                    oauth: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("oauth"))?,
+                    spec: f2
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("spec"))?,
+                    ws_events: f3
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("ws_events"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// URLs of the OAuth endpoints.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ServerInfoEndpointsOauth {
+    /// Authorization endpoint.
+    pub authorization_endpoint: String,
+    /// Token introspection endpoint.
+    pub introspection_endpoint: String,
+    /// Dynamic client registration endpoint.
+    pub registration_endpoint: String,
+    /// Token revocation endpoint.
+    pub revocation_endpoint: String,
+    /// Token endpoint.
+    pub token_endpoint: String,
+    /// Userinfo endpoint.
+    pub userinfo_endpoint: String,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl ServerInfoEndpointsOauth {
+    /// A value with the required fields; the others are unset.
+    pub fn new(
+        authorization_endpoint: impl Into<String>,
+        introspection_endpoint: impl Into<String>,
+        registration_endpoint: impl Into<String>,
+        revocation_endpoint: impl Into<String>,
+        token_endpoint: impl Into<String>,
+        userinfo_endpoint: impl Into<String>,
+    ) -> Self {
+        Self {
+            authorization_endpoint: authorization_endpoint.into(),
+            introspection_endpoint: introspection_endpoint.into(),
+            registration_endpoint: registration_endpoint.into(),
+            revocation_endpoint: revocation_endpoint.into(),
+            token_endpoint: token_endpoint.into(),
+            userinfo_endpoint: userinfo_endpoint.into(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerInfoEndpointsOauth {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServerInfoEndpointsOauth;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServerInfoEndpointsOauth`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServerInfoEndpointsOauth, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "authorization_endpoint" => f0 = Some(map.next_value()?),
+                        "introspection_endpoint" => f1 = Some(map.next_value()?),
+                        "registration_endpoint" => f2 = Some(map.next_value()?),
+                        "revocation_endpoint" => f3 = Some(map.next_value()?),
+                        "token_endpoint" => f4 = Some(map.next_value()?),
+                        "userinfo_endpoint" => f5 = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ServerInfoEndpointsOauth {
+                    authorization_endpoint: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("authorization_endpoint"))?,
+                    introspection_endpoint: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("introspection_endpoint"))?,
+                    registration_endpoint: f2
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("registration_endpoint"))?,
+                    revocation_endpoint: f3
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("revocation_endpoint"))?,
+                    token_endpoint: f4
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("token_endpoint"))?,
+                    userinfo_endpoint: f5
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("userinfo_endpoint"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// The machine the server runs on.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ServerInfoPlatform {
+    /// CPU architecture.
+    pub arch: String,
+    /// Operating system.
+    pub os: String,
+    /// Release of the runtime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub release: Option<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl ServerInfoPlatform {
+    /// A value with the required fields; the others are unset.
+    pub fn new(arch: impl Into<String>, os: impl Into<String>) -> Self {
+        Self {
+            arch: arch.into(),
+            os: os.into(),
+            release: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerInfoPlatform {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServerInfoPlatform;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServerInfoPlatform`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServerInfoPlatform, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "arch" => f0 = Some(map.next_value()?),
+                        "os" => f1 = Some(map.next_value()?),
+                        "release" => f2 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ServerInfoPlatform {
+                    arch: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("arch"))?,
+                    os: f1.ok_or_else(|| crate::runtime::de::missing::<A::Error>("os"))?,
+                    release: f2,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// The server itself.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ServerInfoServer {
+    /// Base URL of the API.
+    pub base_url: String,
+    /// Host the server listens on.
+    pub hostname: String,
+    /// True if the MCP endpoint is on.
+    pub mcp_enabled: bool,
+    /// Port the server listens on.
+    pub port: i64,
+    /// True if remote access is on.
+    pub remote_access: bool,
+    /// State of the server.
+    pub status: String,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl ServerInfoServer {
+    /// A value with the required fields; the others are unset.
+    pub fn new(
+        base_url: impl Into<String>,
+        hostname: impl Into<String>,
+        mcp_enabled: bool,
+        port: i64,
+        remote_access: bool,
+        status: impl Into<String>,
+    ) -> Self {
+        Self {
+            base_url: base_url.into(),
+            hostname: hostname.into(),
+            mcp_enabled,
+            port,
+            remote_access,
+            status: status.into(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerInfoServer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServerInfoServer;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ServerInfoServer`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServerInfoServer, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<bool> = None;
+                let mut f3: Option<i64> = None;
+                let mut f4: Option<bool> = None;
+                let mut f5: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "base_url" => f0 = Some(map.next_value()?),
+                        "hostname" => f1 = Some(map.next_value()?),
+                        "mcp_enabled" => f2 = Some(map.next_value()?),
+                        "port" => f3 = Some(map.next_value()?),
+                        "remote_access" => f4 = Some(map.next_value()?),
+                        "status" => f5 = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ServerInfoServer {
+                    base_url: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("base_url"))?,
+                    hostname: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("hostname"))?,
+                    mcp_enabled: f2
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("mcp_enabled"))?,
+                    port: f3
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("port"))?,
+                    remote_access: f4
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("remote_access"))?,
+                    status: f5
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("status"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// Credentials of the account that just signed in, for the app's own use. The access token is only returned this once.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SetupCredentials {
+    /// ID of this device.
+    #[serde(rename = "deviceID")]
+    pub device_id: String,
+    /// URL of the account's Beeper homeserver.
+    pub homeserver: String,
+    /// Beeper user ID of the signed-in user.
+    #[serde(rename = "userID")]
+    pub user_id: String,
+    /// Access token of the Beeper account.
+    #[serde(rename = "accessToken")]
+    pub access_token: String,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl SetupCredentials {
+    /// A value with the required fields; the others are unset.
+    pub fn new(
+        device_id: impl Into<String>,
+        homeserver: impl Into<String>,
+        user_id: impl Into<String>,
+        access_token: impl Into<String>,
+    ) -> Self {
+        Self {
+            device_id: device_id.into(),
+            homeserver: homeserver.into(),
+            user_id: user_id.into(),
+            access_token: access_token.into(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetupCredentials {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SetupCredentials;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SetupCredentials`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SetupCredentials, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "deviceID" => f0 = Some(map.next_value()?),
+                        "homeserver" => f1 = Some(map.next_value()?),
+                        "userID" => f2 = Some(map.next_value()?),
+                        "accessToken" => f3 = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(SetupCredentials {
+                    device_id: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("deviceID"))?,
+                    homeserver: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("homeserver"))?,
+                    user_id: f2
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("userID"))?,
+                    access_token: f3
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("accessToken"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// State of encrypted messaging setup.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SetupE2ee {
+    /// True if the account can vouch for its trusted devices.
+    #[serde(rename = "crossSigning")]
+    pub cross_signing: bool,
+    /// True once the first sync of encrypted messages is done.
+    #[serde(rename = "firstSyncDone")]
+    pub first_sync_done: bool,
+    /// True if the user confirmed saving the recovery key.
+    #[serde(rename = "hasBackedUpRecoveryKey")]
+    pub has_backed_up_recovery_key: bool,
+    /// True once encrypted messaging setup has begun.
+    pub initialized: bool,
+    /// True if the backup of encrypted messages is available.
+    #[serde(rename = "keyBackup")]
+    pub key_backup: bool,
+    /// Which encryption keys this device holds.
+    pub secrets: SetupE2eeSecrets,
+    /// True if secure key storage is available.
+    #[serde(rename = "secretStorage")]
+    pub secret_storage: bool,
+    /// True if this device is trusted for encrypted messages.
+    pub verified: bool,
+    /// When the recovery key was made, as a Unix timestamp.
+    #[serde(rename = "recoveryKeyGeneratedAt", skip_serializing_if = "Option::is_none")]
+    pub recovery_key_generated_at: Option<f64>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl SetupE2ee {
+    /// A value with the required fields; the others are unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        cross_signing: bool,
+        first_sync_done: bool,
+        has_backed_up_recovery_key: bool,
+        initialized: bool,
+        key_backup: bool,
+        secrets: impl Into<SetupE2eeSecrets>,
+        secret_storage: bool,
+        verified: bool,
+    ) -> Self {
+        Self {
+            cross_signing,
+            first_sync_done,
+            has_backed_up_recovery_key,
+            initialized,
+            key_backup,
+            secrets: secrets.into(),
+            secret_storage,
+            verified,
+            recovery_key_generated_at: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetupE2ee {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SetupE2ee;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SetupE2ee`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SetupE2ee, A::Error> {
+                let mut f0: Option<bool> = None;
+                let mut f1: Option<bool> = None;
+                let mut f2: Option<bool> = None;
+                let mut f3: Option<bool> = None;
+                let mut f4: Option<bool> = None;
+                let mut f5: Option<SetupE2eeSecrets> = None;
+                let mut f6: Option<bool> = None;
+                let mut f7: Option<bool> = None;
+                let mut f8: Option<f64> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "crossSigning" => f0 = Some(map.next_value()?),
+                        "firstSyncDone" => f1 = Some(map.next_value()?),
+                        "hasBackedUpRecoveryKey" => f2 = Some(map.next_value()?),
+                        "initialized" => f3 = Some(map.next_value()?),
+                        "keyBackup" => f4 = Some(map.next_value()?),
+                        "secrets" => f5 = Some(map.next_value()?),
+                        "secretStorage" => f6 = Some(map.next_value()?),
+                        "verified" => f7 = Some(map.next_value()?),
+                        "recoveryKeyGeneratedAt" => f8 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(SetupE2ee {
+                    cross_signing: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("crossSigning"))?,
+                    first_sync_done: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("firstSyncDone"))?,
+                    has_backed_up_recovery_key: f2
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("hasBackedUpRecoveryKey"))?,
+                    initialized: f3
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("initialized"))?,
+                    key_backup: f4
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("keyBackup"))?,
+                    secrets: f5
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("secrets"))?,
+                    secret_storage: f6
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("secretStorage"))?,
+                    verified: f7
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("verified"))?,
+                    recovery_key_generated_at: f8,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// Which encryption keys this device holds.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SetupE2eeSecrets {
+    /// True if the account's identity key is here.
+    #[serde(rename = "masterKey")]
+    pub master_key: bool,
+    /// True if the key of the message backup is here.
+    #[serde(rename = "megolmBackupKey")]
+    pub megolm_backup_key: bool,
+    /// True if a recovery key is here.
+    #[serde(rename = "recoveryKey")]
+    pub recovery_key: bool,
+    /// True if the key that vouches for devices is here.
+    #[serde(rename = "selfSigningKey")]
+    pub self_signing_key: bool,
+    /// True if the key that vouches for other users is here.
+    #[serde(rename = "userSigningKey")]
+    pub user_signing_key: bool,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl SetupE2eeSecrets {
+    /// A value with the required fields; the others are unset.
+    pub fn new(
+        master_key: bool,
+        megolm_backup_key: bool,
+        recovery_key: bool,
+        self_signing_key: bool,
+        user_signing_key: bool,
+    ) -> Self {
+        Self {
+            master_key,
+            megolm_backup_key,
+            recovery_key,
+            self_signing_key,
+            user_signing_key,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetupE2eeSecrets {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SetupE2eeSecrets;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SetupE2eeSecrets`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SetupE2eeSecrets, A::Error> {
+                let mut f0: Option<bool> = None;
+                let mut f1: Option<bool> = None;
+                let mut f2: Option<bool> = None;
+                let mut f3: Option<bool> = None;
+                let mut f4: Option<bool> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "masterKey" => f0 = Some(map.next_value()?),
+                        "megolmBackupKey" => f1 = Some(map.next_value()?),
+                        "recoveryKey" => f2 = Some(map.next_value()?),
+                        "selfSigningKey" => f3 = Some(map.next_value()?),
+                        "userSigningKey" => f4 = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(SetupE2eeSecrets {
+                    master_key: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("masterKey"))?,
+                    megolm_backup_key: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("megolmBackupKey"))?,
+                    recovery_key: f2
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("recoveryKey"))?,
+                    self_signing_key: f3
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("selfSigningKey"))?,
+                    user_signing_key: f4
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("userSigningKey"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// The signed-in account. Absent until sign-in is done.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SetupMatrix {
+    /// ID of this device.
+    #[serde(rename = "deviceID")]
+    pub device_id: String,
+    /// URL of the account's Beeper homeserver.
+    pub homeserver: String,
+    /// Beeper user ID of the signed-in user.
+    #[serde(rename = "userID")]
+    pub user_id: String,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl SetupMatrix {
+    /// A value with the required fields; the others are unset.
+    pub fn new(
+        device_id: impl Into<String>,
+        homeserver: impl Into<String>,
+        user_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            device_id: device_id.into(),
+            homeserver: homeserver.into(),
+            user_id: user_id.into(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetupMatrix {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SetupMatrix;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SetupMatrix`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SetupMatrix, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "deviceID" => f0 = Some(map.next_value()?),
+                        "homeserver" => f1 = Some(map.next_value()?),
+                        "userID" => f2 = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(SetupMatrix {
+                    device_id: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("deviceID"))?,
+                    homeserver: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("homeserver"))?,
+                    user_id: f2
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("userID"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// Text to show while the user creates an account.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SetupRegistrationCopy {
+    /// Label of the submit button.
+    ///
+    /// Always `"Continue"`.
+    pub submit: SetupRegistrationCopySubmit,
+    /// Terms and privacy notice to show before the account is created.
+    ///
+    /// Always `"By continuing, you agree to the Terms of Use and acknowledge the Privacy Policy."`.
+    pub terms: SetupRegistrationCopyTerms,
+    /// Title of the username step.
+    ///
+    /// Always `"Choose your username"`.
+    pub title: SetupRegistrationCopyTitle,
+    /// Placeholder of the username field.
+    ///
+    /// Always `"Username"`.
+    #[serde(rename = "usernamePlaceholder")]
+    pub username_placeholder: SetupRegistrationCopyUsernamePlaceholder,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl SetupRegistrationCopy {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            submit: SetupRegistrationCopySubmit::from("Continue"),
+            terms: SetupRegistrationCopyTerms::from(
+                "By continuing, you agree to the Terms of Use and acknowledge the Privacy Policy.",
+            ),
+            title: SetupRegistrationCopyTitle::from("Choose your username"),
+            username_placeholder: SetupRegistrationCopyUsernamePlaceholder::from(
+                "Username",
+            ),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl Default for SetupRegistrationCopy {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetupRegistrationCopy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SetupRegistrationCopy;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SetupRegistrationCopy`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SetupRegistrationCopy, A::Error> {
+                let mut f0: Option<SetupRegistrationCopySubmit> = None;
+                let mut f1: Option<SetupRegistrationCopyTerms> = None;
+                let mut f2: Option<SetupRegistrationCopyTitle> = None;
+                let mut f3: Option<SetupRegistrationCopyUsernamePlaceholder> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "submit" => f0 = Some(map.next_value()?),
+                        "terms" => f1 = Some(map.next_value()?),
+                        "title" => f2 = Some(map.next_value()?),
+                        "usernamePlaceholder" => f3 = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(SetupRegistrationCopy {
+                    submit: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("submit"))?,
+                    terms: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("terms"))?,
+                    title: f2
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("title"))?,
+                    username_placeholder: f3
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("usernamePlaceholder"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// Label of the submit button.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SetupRegistrationCopySubmit {
+    /// `Continue`
+    Continue,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+
+impl SetupRegistrationCopySubmit {
+    /// The value as written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Continue => "Continue",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "Continue" => Some(Self::Continue),
+            _ => None,
+        }
+    }
+}
+
+/// The only value this enum documents.
+impl Default for SetupRegistrationCopySubmit {
+    fn default() -> Self {
+        Self::Continue
+    }
+}
+
+impl std::fmt::Display for SetupRegistrationCopySubmit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for SetupRegistrationCopySubmit {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for SetupRegistrationCopySubmit {
+    fn from(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+impl From<String> for SetupRegistrationCopySubmit {
+    fn from(value: String) -> Self {
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for SetupRegistrationCopySubmit {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl serde::Serialize for SetupRegistrationCopySubmit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetupRegistrationCopySubmit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::string_enum(
+            deserializer,
+            "a `SetupRegistrationCopySubmit` string",
+            Self::known,
+            Self::Unknown,
+        )
+    }
+}
+
+/// Terms and privacy notice to show before the account is created.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SetupRegistrationCopyTerms {
+    /// `By continuing, you agree to the Terms of Use and acknowledge the Privacy Policy.`
+    ByContinuingYouAgreeToTheTermsOfUseAndAcknowledgeThePrivacyPolicy,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+
+impl SetupRegistrationCopyTerms {
+    /// The value as written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ByContinuingYouAgreeToTheTermsOfUseAndAcknowledgeThePrivacyPolicy => {
+                "By continuing, you agree to the Terms of Use and acknowledge the Privacy Policy."
+            }
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "By continuing, you agree to the Terms of Use and acknowledge the Privacy Policy." => {
+                Some(
+                    Self::ByContinuingYouAgreeToTheTermsOfUseAndAcknowledgeThePrivacyPolicy,
+                )
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The only value this enum documents.
+impl Default for SetupRegistrationCopyTerms {
+    fn default() -> Self {
+        Self::ByContinuingYouAgreeToTheTermsOfUseAndAcknowledgeThePrivacyPolicy
+    }
+}
+
+impl std::fmt::Display for SetupRegistrationCopyTerms {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for SetupRegistrationCopyTerms {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for SetupRegistrationCopyTerms {
+    fn from(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+impl From<String> for SetupRegistrationCopyTerms {
+    fn from(value: String) -> Self {
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for SetupRegistrationCopyTerms {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl serde::Serialize for SetupRegistrationCopyTerms {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetupRegistrationCopyTerms {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::string_enum(
+            deserializer,
+            "a `SetupRegistrationCopyTerms` string",
+            Self::known,
+            Self::Unknown,
+        )
+    }
+}
+
+/// Title of the username step.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SetupRegistrationCopyTitle {
+    /// `Choose your username`
+    ChooseYourUsername,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+
+impl SetupRegistrationCopyTitle {
+    /// The value as written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ChooseYourUsername => "Choose your username",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "Choose your username" => Some(Self::ChooseYourUsername),
+            _ => None,
+        }
+    }
+}
+
+/// The only value this enum documents.
+impl Default for SetupRegistrationCopyTitle {
+    fn default() -> Self {
+        Self::ChooseYourUsername
+    }
+}
+
+impl std::fmt::Display for SetupRegistrationCopyTitle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for SetupRegistrationCopyTitle {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for SetupRegistrationCopyTitle {
+    fn from(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+impl From<String> for SetupRegistrationCopyTitle {
+    fn from(value: String) -> Self {
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for SetupRegistrationCopyTitle {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl serde::Serialize for SetupRegistrationCopyTitle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetupRegistrationCopyTitle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::string_enum(
+            deserializer,
+            "a `SetupRegistrationCopyTitle` string",
+            Self::known,
+            Self::Unknown,
+        )
+    }
+}
+
+/// Placeholder of the username field.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SetupRegistrationCopyUsernamePlaceholder {
+    /// `Username`
+    Username,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+
+impl SetupRegistrationCopyUsernamePlaceholder {
+    /// The value as written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Username => "Username",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "Username" => Some(Self::Username),
+            _ => None,
+        }
+    }
+}
+
+/// The only value this enum documents.
+impl Default for SetupRegistrationCopyUsernamePlaceholder {
+    fn default() -> Self {
+        Self::Username
+    }
+}
+
+impl std::fmt::Display for SetupRegistrationCopyUsernamePlaceholder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for SetupRegistrationCopyUsernamePlaceholder {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for SetupRegistrationCopyUsernamePlaceholder {
+    fn from(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+impl From<String> for SetupRegistrationCopyUsernamePlaceholder {
+    fn from(value: String) -> Self {
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for SetupRegistrationCopyUsernamePlaceholder {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl serde::Serialize for SetupRegistrationCopyUsernamePlaceholder {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetupRegistrationCopyUsernamePlaceholder {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::string_enum(
+            deserializer,
+            "a `SetupRegistrationCopyUsernamePlaceholder` string",
+            Self::known,
+            Self::Unknown,
+        )
+    }
+}
+
+/// The user has no Beeper account yet and must create one.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SetupRegistrationRequired {
+    /// Text to show while the user creates an account.
+    pub copy: SetupRegistrationCopy,
+    /// Registration token to pass when creating the account.
+    #[serde(rename = "leadToken")]
+    pub lead_token: String,
+    /// Always true; an account must be created.
+    ///
+    /// Always `true`.
+    #[serde(rename = "registrationRequired")]
+    pub registration_required: bool,
+    /// Setup request ID to pass when creating the account.
+    #[serde(rename = "setupRequestID")]
+    pub setup_request_id: String,
+    /// Usernames to suggest for the new account.
+    #[serde(rename = "usernameSuggestions", skip_serializing_if = "Option::is_none")]
+    pub username_suggestions: Option<Vec<String>>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl SetupRegistrationRequired {
+    /// A value with the required fields; the others are unset.
+    pub fn new(
+        copy: impl Into<SetupRegistrationCopy>,
+        lead_token: impl Into<String>,
+        setup_request_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            copy: copy.into(),
+            lead_token: lead_token.into(),
+            registration_required: true,
+            setup_request_id: setup_request_id.into(),
+            username_suggestions: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetupRegistrationRequired {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SetupRegistrationRequired;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SetupRegistrationRequired`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SetupRegistrationRequired, A::Error> {
+                let mut f0: Option<SetupRegistrationCopy> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<bool> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<Vec<String>> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "copy" => f0 = Some(map.next_value()?),
+                        "leadToken" => f1 = Some(map.next_value()?),
+                        "registrationRequired" => f2 = Some(map.next_value()?),
+                        "setupRequestID" => f3 = Some(map.next_value()?),
+                        "usernameSuggestions" => f4 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(SetupRegistrationRequired {
+                    copy: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("copy"))?,
+                    lead_token: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("leadToken"))?,
+                    registration_required: f2
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("registrationRequired"))?,
+                    setup_request_id: f3
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("setupRequestID"))?,
+                    username_suggestions: f4,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// Either the user must create an account first, or sign-in is done. The variants share no property with fixed values, so the union is untagged; the one with the `registrationRequired` marker comes first.
+///
+/// Read by trying each variant in order; a value that fits none reads as `Unknown`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[allow(clippy::large_enum_variant)]
+pub enum SetupResponseResult {
+    SetupRegistrationRequired(SetupRegistrationRequired),
+    SetupSignedIn(SetupSignedIn),
+    /// A value this version of the SDK does not know, kept as JSON.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for SetupResponseResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::SetupRegistrationRequired(v));
+        }
+        if let Ok(v) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::SetupSignedIn(v));
+        }
+        Ok(Self::Unknown(value))
+    }
+}
+
+/// Where Beeper Desktop or Beeper Server stands in signing in and setting up encrypted messaging.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SetupSession {
+    /// State of encrypted messaging setup.
+    pub e2ee: SetupE2ee,
+    /// Current step of sign-in and encrypted messaging setup.
+    pub state: SetupSessionState,
+    /// The signed-in account. Absent until sign-in is done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub matrix: Option<SetupMatrix>,
+    /// A device verification and how far it got.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification: Option<Verification>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl SetupSession {
+    /// A value with the required fields; the others are unset.
+    pub fn new(e2ee: impl Into<SetupE2ee>, state: impl Into<SetupSessionState>) -> Self {
+        Self {
+            e2ee: e2ee.into(),
+            state: state.into(),
+            matrix: None,
+            verification: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetupSession {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SetupSession;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SetupSession`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SetupSession, A::Error> {
+                let mut f0: Option<SetupE2ee> = None;
+                let mut f1: Option<SetupSessionState> = None;
+                let mut f2: Option<SetupMatrix> = None;
+                let mut f3: Option<Verification> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "e2ee" => f0 = Some(map.next_value()?),
+                        "state" => f1 = Some(map.next_value()?),
+                        "matrix" => f2 = map.next_value()?,
+                        "verification" => f3 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(SetupSession {
+                    e2ee: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("e2ee"))?,
+                    state: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("state"))?,
+                    matrix: f2,
+                    verification: f3,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// The setup state after a recovery-key step.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SetupSessionResult {
+    /// Where Beeper Desktop or Beeper Server stands in signing in and setting up encrypted messaging.
+    pub session: SetupSession,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl SetupSessionResult {
+    /// A value with the required fields; the others are unset.
+    pub fn new(session: impl Into<SetupSession>) -> Self {
+        Self {
+            session: session.into(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetupSessionResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SetupSessionResult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SetupSessionResult`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SetupSessionResult, A::Error> {
+                let mut f0: Option<SetupSession> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "session" => f0 = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(SetupSessionResult {
+                    session: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("session"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// Current step of sign-in and encrypted messaging setup.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SetupSessionState {
+    /// `needs-login`
+    NeedsLogin,
+    /// `initializing`
+    Initializing,
+    /// `needs-cross-signing-setup`
+    NeedsCrossSigningSetup,
+    /// `needs-verification`
+    NeedsVerification,
+    /// `needs-secrets`
+    NeedsSecrets,
+    /// `needs-first-sync`
+    NeedsFirstSync,
+    /// `ready`
+    Ready,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+
+impl SetupSessionState {
+    /// The value as written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NeedsLogin => "needs-login",
+            Self::Initializing => "initializing",
+            Self::NeedsCrossSigningSetup => "needs-cross-signing-setup",
+            Self::NeedsVerification => "needs-verification",
+            Self::NeedsSecrets => "needs-secrets",
+            Self::NeedsFirstSync => "needs-first-sync",
+            Self::Ready => "ready",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "needs-login" => Some(Self::NeedsLogin),
+            "initializing" => Some(Self::Initializing),
+            "needs-cross-signing-setup" => Some(Self::NeedsCrossSigningSetup),
+            "needs-verification" => Some(Self::NeedsVerification),
+            "needs-secrets" => Some(Self::NeedsSecrets),
+            "needs-first-sync" => Some(Self::NeedsFirstSync),
+            "ready" => Some(Self::Ready),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for SetupSessionState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for SetupSessionState {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for SetupSessionState {
+    fn from(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+impl From<String> for SetupSessionState {
+    fn from(value: String) -> Self {
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for SetupSessionState {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl serde::Serialize for SetupSessionState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetupSessionState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::string_enum(
+            deserializer,
+            "a `SetupSessionState` string",
+            Self::known,
+            Self::Unknown,
+        )
+    }
+}
+
+/// A finished sign-in (or account creation) and the setup state after it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SetupSignedIn {
+    /// Credentials of the account that just signed in, for the app's own use. The access token is only returned this once.
+    pub matrix: SetupCredentials,
+    /// Where Beeper Desktop or Beeper Server stands in signing in and setting up encrypted messaging.
+    pub session: SetupSession,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl SetupSignedIn {
+    /// A value with the required fields; the others are unset.
+    pub fn new(
+        matrix: impl Into<SetupCredentials>,
+        session: impl Into<SetupSession>,
+    ) -> Self {
+        Self {
+            matrix: matrix.into(),
+            session: session.into(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetupSignedIn {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SetupSignedIn;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SetupSignedIn`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SetupSignedIn, A::Error> {
+                let mut f0: Option<SetupCredentials> = None;
+                let mut f1: Option<SetupSession> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "matrix" => f0 = Some(map.next_value()?),
+                        "session" => f1 = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(SetupSignedIn {
+                    matrix: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("matrix"))?,
+                    session: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("session"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// A new setup request.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SetupStartResponse {
+    /// Setup request ID to pass to the next sign-in step.
+    #[serde(rename = "setupRequestID")]
+    pub setup_request_id: String,
+    /// Ways to sign in that this setup request offers.
+    #[serde(rename = "signInMethods")]
+    pub sign_in_methods: Vec<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl SetupStartResponse {
+    /// A value with the required fields; the others are unset.
+    pub fn new(
+        setup_request_id: impl Into<String>,
+        sign_in_methods: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        Self {
+            setup_request_id: setup_request_id.into(),
+            sign_in_methods: sign_in_methods.into_iter().map(Into::into).collect(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetupStartResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SetupStartResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SetupStartResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SetupStartResponse, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<Vec<String>> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "setupRequestID" => f0 = Some(map.next_value()?),
+                        "signInMethods" => f1 = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(SetupStartResponse {
+                    setup_request_id: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("setupRequestID"))?,
+                    sign_in_methods: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("signInMethods"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// The edited message, with two deprecated fields kept for older clients.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct UpdatedMessage {
+    /// Message ID.
+    pub id: String,
+    /// Beeper account the message belongs to.
+    #[serde(rename = "accountID")]
+    pub account_id: String,
+    /// Chat the message is in.
+    #[serde(rename = "chatID")]
+    pub chat_id: String,
+    /// Fully qualified user ID of the sender; IDs from networks usually include the network's prefix and the homeserver.
+    #[serde(rename = "senderID")]
+    pub sender_id: String,
+    /// Unique key that sorts messages in order.
+    #[serde(rename = "sortKey")]
+    pub sort_key: String,
+    /// When the message was sent.
+    pub timestamp: chrono::DateTime<chrono::Utc>,
+    /// Attachments of the message, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<Attachment>>,
+    /// When the message was edited, if known.
+    #[serde(rename = "editedTimestamp", skip_serializing_if = "Option::is_none")]
+    pub edited_timestamp: Option<chrono::DateTime<chrono::Utc>>,
+    /// True if the message was deleted.
+    #[serde(rename = "isDeleted", skip_serializing_if = "Option::is_none")]
+    pub is_deleted: Option<bool>,
+    /// True if the message is hidden in normal display.
+    #[serde(rename = "isHidden", skip_serializing_if = "Option::is_none")]
+    pub is_hidden: Option<bool>,
+    /// True if the signed-in user sent the message.
+    #[serde(rename = "isSender", skip_serializing_if = "Option::is_none")]
+    pub is_sender: Option<bool>,
+    /// True if the signed-in user has not read the message. May be absent.
+    #[serde(rename = "isUnread", skip_serializing_if = "Option::is_none")]
+    pub is_unread: Option<bool>,
+    /// Message this one replies to, if any.
+    #[serde(rename = "linkedMessageID", skip_serializing_if = "Option::is_none")]
+    pub linked_message_id: Option<String>,
+    /// Link previews of the message, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<LinkPreview>>,
+    /// User IDs (or @room) the message mentions. Null for older messages whose text must be scanned for mentions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mentions: Option<Vec<String>>,
+    /// Reactions to the message, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reactions: Option<Vec<Reaction>>,
+    /// Read receipts of a message, when known: true or false, the time it was read, or a map from user ID to either of those.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seen: Option<MessageSeen>,
+    /// Display name of the sender.
+    #[serde(rename = "senderName", skip_serializing_if = "Option::is_none")]
+    pub sender_name: Option<String>,
+    /// How sending the message went, when the bridge reports it.
+    #[serde(rename = "sendStatus", skip_serializing_if = "Option::is_none")]
+    pub send_status: Option<SendStatus>,
+    /// Body of the message in Beeper rich text, if it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Kind of content of a message, which tells reactions, media messages and state events apart from plain text messages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<MessageType>,
+    /// Deprecated; the same as `id`, kept for older clients.
+    #[deprecated]
+    #[serde(rename = "messageID")]
+    pub message_id: String,
+    /// Deprecated; always true. A 200 status already says the edit succeeded.
+    ///
+    /// Always `true`.
+    #[deprecated]
+    pub success: bool,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+#[allow(deprecated)]
+impl UpdatedMessage {
+    /// A value with the required fields; the others are unset.
+    pub fn new(
+        id: impl Into<String>,
+        account_id: impl Into<String>,
+        chat_id: impl Into<String>,
+        sender_id: impl Into<String>,
+        sort_key: impl Into<String>,
+        timestamp: impl Into<chrono::DateTime<chrono::Utc>>,
+        message_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            account_id: account_id.into(),
+            chat_id: chat_id.into(),
+            sender_id: sender_id.into(),
+            sort_key: sort_key.into(),
+            timestamp: timestamp.into(),
+            attachments: None,
+            edited_timestamp: None,
+            is_deleted: None,
+            is_hidden: None,
+            is_sender: None,
+            is_unread: None,
+            linked_message_id: None,
+            links: None,
+            mentions: None,
+            reactions: None,
+            seen: None,
+            sender_name: None,
+            send_status: None,
+            text: None,
+            r#type: None,
+            message_id: message_id.into(),
+            success: true,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for UpdatedMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        #[allow(deprecated)]
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdatedMessage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UpdatedMessage`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdatedMessage, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut f6: Option<Vec<Attachment>> = None;
+                let mut f7: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut f8: Option<bool> = None;
+                let mut f9: Option<bool> = None;
+                let mut f10: Option<bool> = None;
+                let mut f11: Option<bool> = None;
+                let mut f12: Option<String> = None;
+                let mut f13: Option<Vec<LinkPreview>> = None;
+                let mut f14: Option<Vec<String>> = None;
+                let mut f15: Option<Vec<Reaction>> = None;
+                let mut f16: Option<MessageSeen> = None;
+                let mut f17: Option<String> = None;
+                let mut f18: Option<SendStatus> = None;
+                let mut f19: Option<String> = None;
+                let mut f20: Option<MessageType> = None;
+                let mut f21: Option<String> = None;
+                let mut f22: Option<bool> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "accountID" => f1 = Some(map.next_value()?),
+                        "chatID" => f2 = Some(map.next_value()?),
+                        "senderID" => f3 = Some(map.next_value()?),
+                        "sortKey" => f4 = Some(map.next_value()?),
+                        "timestamp" => f5 = Some(map.next_value()?),
+                        "attachments" => f6 = map.next_value()?,
+                        "editedTimestamp" => f7 = map.next_value()?,
+                        "isDeleted" => f8 = map.next_value()?,
+                        "isHidden" => f9 = map.next_value()?,
+                        "isSender" => f10 = map.next_value()?,
+                        "isUnread" => f11 = map.next_value()?,
+                        "linkedMessageID" => f12 = map.next_value()?,
+                        "links" => f13 = map.next_value()?,
+                        "mentions" => f14 = map.next_value()?,
+                        "reactions" => f15 = map.next_value()?,
+                        "seen" => f16 = map.next_value()?,
+                        "senderName" => f17 = map.next_value()?,
+                        "sendStatus" => f18 = map.next_value()?,
+                        "text" => f19 = map.next_value()?,
+                        "type" => f20 = map.next_value()?,
+                        "messageID" => f21 = Some(map.next_value()?),
+                        "success" => f22 = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdatedMessage {
+                    id: f0.ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                    account_id: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("accountID"))?,
+                    chat_id: f2
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("chatID"))?,
+                    sender_id: f3
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("senderID"))?,
+                    sort_key: f4
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("sortKey"))?,
+                    timestamp: f5
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("timestamp"))?,
+                    attachments: f6,
+                    edited_timestamp: f7,
+                    is_deleted: f8,
+                    is_hidden: f9,
+                    is_sender: f10,
+                    is_unread: f11,
+                    linked_message_id: f12,
+                    links: f13,
+                    mentions: f14,
+                    reactions: f15,
+                    seen: f16,
+                    sender_name: f17,
+                    send_status: f18,
+                    text: f19,
+                    r#type: f20,
+                    message_id: f21
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("messageID"))?,
+                    success: f22
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("success"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// Result of an upload. Its upload ID can be used to send the file or to attach it to a draft.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct UploadedAsset {
+    /// Length of audio or video, in seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<f64>,
+    /// Why the upload failed, if it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// File name, as given or as resolved.
+    #[serde(rename = "fileName", skip_serializing_if = "Option::is_none")]
+    pub file_name: Option<String>,
+    /// Size in bytes.
+    #[serde(rename = "fileSize", skip_serializing_if = "Option::is_none")]
+    pub file_size: Option<f64>,
+    /// Height of an image or video, in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub height: Option<f64>,
+    /// MIME type, as given or as detected.
+    #[serde(rename = "mimeType", skip_serializing_if = "Option::is_none")]
+    pub mime_type: Option<String>,
+    /// Local file URL (file://) of the uploaded file.
+    #[serde(rename = "srcURL", skip_serializing_if = "Option::is_none")]
+    pub src_url: Option<String>,
+    /// ID of the temporary upload.
+    #[serde(rename = "uploadID", skip_serializing_if = "Option::is_none")]
+    pub upload_id: Option<String>,
+    /// Width of an image or video, in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<f64>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl UploadedAsset {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            duration: None,
+            error: None,
+            file_name: None,
+            file_size: None,
+            height: None,
+            mime_type: None,
+            src_url: None,
+            upload_id: None,
+            width: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl Default for UploadedAsset {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UploadedAsset {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UploadedAsset;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UploadedAsset`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UploadedAsset, A::Error> {
+                let mut f0: Option<f64> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<f64> = None;
+                let mut f4: Option<f64> = None;
+                let mut f5: Option<String> = None;
+                let mut f6: Option<String> = None;
+                let mut f7: Option<String> = None;
+                let mut f8: Option<f64> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "duration" => f0 = map.next_value()?,
+                        "error" => f1 = map.next_value()?,
+                        "fileName" => f2 = map.next_value()?,
+                        "fileSize" => f3 = map.next_value()?,
+                        "height" => f4 = map.next_value()?,
+                        "mimeType" => f5 = map.next_value()?,
+                        "srcURL" => f6 = map.next_value()?,
+                        "uploadID" => f7 = map.next_value()?,
+                        "width" => f8 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UploadedAsset {
+                    duration: f0,
+                    error: f1,
+                    file_name: f2,
+                    file_size: f3,
+                    height: f4,
+                    mime_type: f5,
+                    src_url: f6,
+                    upload_id: f7,
+                    width: f8,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// A person on a chat network.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct User {
@@ -4431,5 +14136,963 @@ impl<'de> serde::Deserialize<'de> for User {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// A device verification and how far it got.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Verification {
+    /// Verification ID, to use in the paths of verification actions.
+    pub id: String,
+    /// Actions that can be taken in the current state.
+    #[serde(rename = "availableActions")]
+    pub available_actions: Vec<VerificationAvailableActionsItem>,
+    /// Whether this device started the verification or received it.
+    pub direction: VerificationDirection,
+    /// Ways this verification can be done.
+    pub methods: Vec<VerificationMethodsItem>,
+    /// Why a device verification exists, or is started.
+    pub purpose: VerificationPurpose,
+    /// Current state of the verification.
+    pub state: VerificationState,
+    /// Why the verification stopped, if it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<VerificationError>,
+    /// The other device in the verification.
+    #[serde(rename = "otherDevice", skip_serializing_if = "Option::is_none")]
+    pub other_device: Option<VerificationOtherDevice>,
+    /// The other Beeper user in the verification.
+    #[serde(rename = "otherUserID", skip_serializing_if = "Option::is_none")]
+    pub other_user_id: Option<String>,
+    /// QR code for the verification.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub qr: Option<VerificationQr>,
+    /// What to compare on both devices.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sas: Option<VerificationSas>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl Verification {
+    /// A value with the required fields; the others are unset.
+    pub fn new(
+        id: impl Into<String>,
+        available_actions: Vec<VerificationAvailableActionsItem>,
+        direction: impl Into<VerificationDirection>,
+        methods: Vec<VerificationMethodsItem>,
+        purpose: impl Into<VerificationPurpose>,
+        state: impl Into<VerificationState>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            available_actions,
+            direction: direction.into(),
+            methods,
+            purpose: purpose.into(),
+            state: state.into(),
+            error: None,
+            other_device: None,
+            other_user_id: None,
+            qr: None,
+            sas: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Verification {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Verification;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Verification`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Verification, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<Vec<VerificationAvailableActionsItem>> = None;
+                let mut f2: Option<VerificationDirection> = None;
+                let mut f3: Option<Vec<VerificationMethodsItem>> = None;
+                let mut f4: Option<VerificationPurpose> = None;
+                let mut f5: Option<VerificationState> = None;
+                let mut f6: Option<VerificationError> = None;
+                let mut f7: Option<VerificationOtherDevice> = None;
+                let mut f8: Option<String> = None;
+                let mut f9: Option<VerificationQr> = None;
+                let mut f10: Option<VerificationSas> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "availableActions" => f1 = Some(map.next_value()?),
+                        "direction" => f2 = Some(map.next_value()?),
+                        "methods" => f3 = Some(map.next_value()?),
+                        "purpose" => f4 = Some(map.next_value()?),
+                        "state" => f5 = Some(map.next_value()?),
+                        "error" => f6 = map.next_value()?,
+                        "otherDevice" => f7 = map.next_value()?,
+                        "otherUserID" => f8 = map.next_value()?,
+                        "qr" => f9 = map.next_value()?,
+                        "sas" => f10 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Verification {
+                    id: f0.ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                    available_actions: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("availableActions"))?,
+                    direction: f2
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("direction"))?,
+                    methods: f3
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("methods"))?,
+                    purpose: f4
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("purpose"))?,
+                    state: f5
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("state"))?,
+                    error: f6,
+                    other_device: f7,
+                    other_user_id: f8,
+                    qr: f9,
+                    sas: f10,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum VerificationAvailableActionsItem {
+    /// `accept`
+    Accept,
+    /// `cancel`
+    Cancel,
+    /// `qr.confirmScanned`
+    QrConfirmScanned,
+    /// `sas.start`
+    SasStart,
+    /// `sas.confirm`
+    SasConfirm,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+
+impl VerificationAvailableActionsItem {
+    /// The value as written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Accept => "accept",
+            Self::Cancel => "cancel",
+            Self::QrConfirmScanned => "qr.confirmScanned",
+            Self::SasStart => "sas.start",
+            Self::SasConfirm => "sas.confirm",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "accept" => Some(Self::Accept),
+            "cancel" => Some(Self::Cancel),
+            "qr.confirmScanned" => Some(Self::QrConfirmScanned),
+            "sas.start" => Some(Self::SasStart),
+            "sas.confirm" => Some(Self::SasConfirm),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for VerificationAvailableActionsItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for VerificationAvailableActionsItem {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for VerificationAvailableActionsItem {
+    fn from(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+impl From<String> for VerificationAvailableActionsItem {
+    fn from(value: String) -> Self {
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for VerificationAvailableActionsItem {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl serde::Serialize for VerificationAvailableActionsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VerificationAvailableActionsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::string_enum(
+            deserializer,
+            "a `VerificationAvailableActionsItem` string",
+            Self::known,
+            Self::Unknown,
+        )
+    }
+}
+
+/// Whether this device started the verification or received it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum VerificationDirection {
+    /// `incoming`
+    Incoming,
+    /// `outgoing`
+    Outgoing,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+
+impl VerificationDirection {
+    /// The value as written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Incoming => "incoming",
+            Self::Outgoing => "outgoing",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "incoming" => Some(Self::Incoming),
+            "outgoing" => Some(Self::Outgoing),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for VerificationDirection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for VerificationDirection {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for VerificationDirection {
+    fn from(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+impl From<String> for VerificationDirection {
+    fn from(value: String) -> Self {
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for VerificationDirection {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl serde::Serialize for VerificationDirection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VerificationDirection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::string_enum(
+            deserializer,
+            "a `VerificationDirection` string",
+            Self::known,
+            Self::Unknown,
+        )
+    }
+}
+
+/// Why the verification stopped, if it did.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct VerificationError {
+    /// Error code.
+    pub code: String,
+    /// Message to show to the user.
+    pub reason: String,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl VerificationError {
+    /// A value with the required fields; the others are unset.
+    pub fn new(code: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self {
+            code: code.into(),
+            reason: reason.into(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VerificationError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = VerificationError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `VerificationError`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerificationError, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "code" => f0 = Some(map.next_value()?),
+                        "reason" => f1 = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(VerificationError {
+                    code: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("code"))?,
+                    reason: f1
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("reason"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// Pending and active device verifications.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct VerificationListResponse {
+    pub items: Vec<Verification>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl VerificationListResponse {
+    /// A value with the required fields; the others are unset.
+    pub fn new(items: Vec<Verification>) -> Self {
+        Self {
+            items,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VerificationListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = VerificationListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `VerificationListResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerificationListResponse, A::Error> {
+                let mut f0: Option<Vec<Verification>> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "items" => f0 = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(VerificationListResponse {
+                    items: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("items"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum VerificationMethodsItem {
+    /// `qr`
+    Qr,
+    /// `sas`
+    Sas,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+
+impl VerificationMethodsItem {
+    /// The value as written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Qr => "qr",
+            Self::Sas => "sas",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "qr" => Some(Self::Qr),
+            "sas" => Some(Self::Sas),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for VerificationMethodsItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for VerificationMethodsItem {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for VerificationMethodsItem {
+    fn from(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+impl From<String> for VerificationMethodsItem {
+    fn from(value: String) -> Self {
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for VerificationMethodsItem {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl serde::Serialize for VerificationMethodsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VerificationMethodsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::string_enum(
+            deserializer,
+            "a `VerificationMethodsItem` string",
+            Self::known,
+            Self::Unknown,
+        )
+    }
+}
+
+/// The other device in the verification.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct VerificationOtherDevice {
+    /// ID of the other device.
+    pub id: String,
+    /// Name of the other device, if known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl VerificationOtherDevice {
+    /// A value with the required fields; the others are unset.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            name: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VerificationOtherDevice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = VerificationOtherDevice;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `VerificationOtherDevice`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerificationOtherDevice, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "name" => f1 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(VerificationOtherDevice {
+                    id: f0.ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                    name: f1,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// Why a device verification exists, or is started.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum VerificationPurpose {
+    /// `login`
+    Login,
+    /// `device`
+    Device,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+
+impl VerificationPurpose {
+    /// The value as written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Login => "login",
+            Self::Device => "device",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "login" => Some(Self::Login),
+            "device" => Some(Self::Device),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for VerificationPurpose {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for VerificationPurpose {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for VerificationPurpose {
+    fn from(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+impl From<String> for VerificationPurpose {
+    fn from(value: String) -> Self {
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for VerificationPurpose {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl serde::Serialize for VerificationPurpose {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VerificationPurpose {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::string_enum(
+            deserializer,
+            "a `VerificationPurpose` string",
+            Self::known,
+            Self::Unknown,
+        )
+    }
+}
+
+/// QR code for the verification.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct VerificationQr {
+    /// Content of the QR code to show.
+    pub data: String,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl VerificationQr {
+    /// A value with the required fields; the others are unset.
+    pub fn new(data: impl Into<String>) -> Self {
+        Self {
+            data: data.into(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VerificationQr {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = VerificationQr;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `VerificationQr`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerificationQr, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "data" => f0 = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(VerificationQr {
+                    data: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("data"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// The setup state and a device verification.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct VerificationResult {
+    /// Where Beeper Desktop or Beeper Server stands in signing in and setting up encrypted messaging.
+    pub session: SetupSession,
+    /// A device verification and how far it got.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification: Option<Verification>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl VerificationResult {
+    /// A value with the required fields; the others are unset.
+    pub fn new(session: impl Into<SetupSession>) -> Self {
+        Self {
+            session: session.into(),
+            verification: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VerificationResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = VerificationResult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `VerificationResult`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerificationResult, A::Error> {
+                let mut f0: Option<SetupSession> = None;
+                let mut f1: Option<Verification> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "session" => f0 = Some(map.next_value()?),
+                        "verification" => f1 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(VerificationResult {
+                    session: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("session"))?,
+                    verification: f1,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// What to compare on both devices.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct VerificationSas {
+    /// Emoji to compare on both devices.
+    pub emojis: String,
+    /// Numbers to compare on both devices.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decimals: Option<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl VerificationSas {
+    /// A value with the required fields; the others are unset.
+    pub fn new(emojis: impl Into<String>) -> Self {
+        Self {
+            emojis: emojis.into(),
+            decimals: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VerificationSas {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = VerificationSas;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `VerificationSas`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerificationSas, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "emojis" => f0 = Some(map.next_value()?),
+                        "decimals" => f1 = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(VerificationSas {
+                    emojis: f0
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("emojis"))?,
+                    decimals: f1,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// Current state of the verification.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum VerificationState {
+    /// `requested`
+    Requested,
+    /// `ready`
+    Ready,
+    /// `sas_ready`
+    SasReady,
+    /// `qr_scanned`
+    QrScanned,
+    /// `done`
+    Done,
+    /// `cancelled`
+    Cancelled,
+    /// `error`
+    Error,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+
+impl VerificationState {
+    /// The value as written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Requested => "requested",
+            Self::Ready => "ready",
+            Self::SasReady => "sas_ready",
+            Self::QrScanned => "qr_scanned",
+            Self::Done => "done",
+            Self::Cancelled => "cancelled",
+            Self::Error => "error",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "requested" => Some(Self::Requested),
+            "ready" => Some(Self::Ready),
+            "sas_ready" => Some(Self::SasReady),
+            "qr_scanned" => Some(Self::QrScanned),
+            "done" => Some(Self::Done),
+            "cancelled" => Some(Self::Cancelled),
+            "error" => Some(Self::Error),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for VerificationState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for VerificationState {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for VerificationState {
+    fn from(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+impl From<String> for VerificationState {
+    fn from(value: String) -> Self {
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for VerificationState {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl serde::Serialize for VerificationState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VerificationState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::string_enum(
+            deserializer,
+            "a `VerificationState` string",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }

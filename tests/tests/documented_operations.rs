@@ -3,10 +3,10 @@
 //! example responses decoded with their fields checked.
 
 use beeper_desktop_api::models::{
-    AccountStatus, BridgeLoginRemoveScopesItem, BridgeLoginStatus, BridgeProvider, BridgeStatus,
+    AccountStatus, BridgeLoginStatus, BridgeProvider, BridgeStatus,
     BridgesLoginSessionsStepsSubmitBodySource, BridgesLoginSessionsStepsSubmitBodyType,
-    CurrentStep, Direction, DisappearingTimerCapabilityTypesItem, LoginSessionCancelResponseStatus,
-    LoginSessionStatus,
+    CurrentStep, Direction, DisappearingTimerCapabilityTypesItem, LoginRemoveScope,
+    LoginSessionCancelResponseStatus, LoginSessionStatus,
 };
 use sdk_tests::{RequestExt, TestServer, assert_request, example};
 use serde_json::json;
@@ -271,10 +271,7 @@ fn assert_documented_login_session(session: &beeper_desktop_api::models::LoginSe
     let login = session.login.as_ref().unwrap();
     assert_eq!(login.bridge_id, "bridgeID");
     assert_eq!(login.login_id, "loginID");
-    assert_eq!(
-        login.remove_scopes,
-        vec![BridgeLoginRemoveScopesItem::CurrentDevice]
-    );
+    assert_eq!(login.remove_scopes, vec![LoginRemoveScope::CurrentDevice]);
     assert_eq!(login.status, BridgeLoginStatus::Connected);
     assert_eq!(
         login.account_ids.as_ref().unwrap(),

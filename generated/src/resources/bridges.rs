@@ -24,6 +24,13 @@ impl<'a> Bridges<'a> {
         }
     }
 
+    /// Bridge logins: the identities signed in on a bridge, each holding one or more chat accounts.
+    pub fn logins(&self) -> BridgesLogins<'a> {
+        BridgesLogins {
+            client: self.client,
+        }
+    }
+
     /// List available bridges.
     ///
     /// List available bridges. A bridge is a chat-network connector that can connect or reconnect chat accounts. Connected accounts use the same Account schema as GET /v1/accounts.
@@ -626,5 +633,213 @@ impl crate::runtime::Request<BridgesLoginSessionsStepsSubmitParams> {
     ) -> Self {
         self.params.body.source = Some(value.into());
         self
+    }
+}
+
+/// Bridge logins: the identities signed in on a bridge, each holding one or more chat accounts.
+#[derive(Debug, Clone, Copy)]
+pub struct BridgesLogins<'a> {
+    pub(crate) client: &'a crate::runtime::Client,
+}
+
+impl<'a> BridgesLogins<'a> {
+    /// List bridge logins.
+    ///
+    /// List the logins of a bridge. A bridge login is one signed-in identity on the bridge; it can hold one or more chat accounts.
+    ///
+    /// `GET /v1/bridges/{bridgeID}/logins`
+    ///
+    /// ```no_run
+    /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
+    /// let logins = client.bridges().logins().list("bridge-1").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(
+        &self,
+        bridge_id: impl Into<String>,
+    ) -> crate::runtime::Request<BridgesLoginsListParams> {
+        crate::runtime::Request::new(
+            self.client.clone(),
+            BridgesLoginsListParams::new(bridge_id),
+        )
+    }
+
+    /// Get bridge login.
+    ///
+    /// Get one login of a bridge.
+    ///
+    /// `GET /v1/bridges/{bridgeID}/logins/{loginID}`
+    ///
+    /// ```no_run
+    /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
+    /// let login = client.bridges().logins().retrieve("bridge-1", "login-1").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn retrieve(
+        &self,
+        bridge_id: impl Into<String>,
+        login_id: impl Into<String>,
+    ) -> crate::runtime::Request<BridgesLoginsRetrieveParams> {
+        crate::runtime::Request::new(
+            self.client.clone(),
+            BridgesLoginsRetrieveParams::new(bridge_id, login_id),
+        )
+    }
+
+    /// Remove bridge login.
+    ///
+    /// Remove a bridge login from this device, or from all devices when the bridge supports it. The login's `removeScopes` say which scopes are allowed.
+    ///
+    /// `POST /v1/bridges/{bridgeID}/logins/{loginID}/remove`
+    ///
+    /// ```no_run
+    /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
+    /// let response = client.bridges().logins().remove("bridge-1", "login-1", beeper_desktop_api::models::LoginRemoveScope::CurrentDevice).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn remove(
+        &self,
+        bridge_id: impl Into<String>,
+        login_id: impl Into<String>,
+        scope: impl Into<crate::models::LoginRemoveScope>,
+    ) -> crate::runtime::Request<BridgesLoginsRemoveParams> {
+        crate::runtime::Request::new(
+            self.client.clone(),
+            BridgesLoginsRemoveParams::new(bridge_id, login_id, scope),
+        )
+    }
+}
+
+/// Parameters of `bridges.logins.list` (`GET /v1/bridges/{bridgeID}/logins`).
+#[derive(Debug, Clone)]
+pub struct BridgesLoginsListParams {
+    /// Bridge ID.
+    pub bridge_id: String,
+}
+
+impl BridgesLoginsListParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new(bridge_id: impl Into<String>) -> Self {
+        Self {
+            bridge_id: bridge_id.into(),
+        }
+    }
+}
+
+impl crate::runtime::Operation for BridgesLoginsListParams {
+    type Output = crate::models::BridgeLoginListResponse;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let mut path = String::from("/v1/bridges/");
+        crate::runtime::push_path_param(&mut path, "bridgeID", &self.bridge_id)?;
+        path.push_str("/logins");
+        let parts = crate::runtime::RequestParts::new(
+            "bridges.logins.list",
+            crate::runtime::Method::GET,
+            path,
+        );
+        let parts = parts.auth(&["bearerAuth"], false);
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+/// Parameters of `bridges.logins.retrieve` (`GET /v1/bridges/{bridgeID}/logins/{loginID}`).
+#[derive(Debug, Clone)]
+pub struct BridgesLoginsRetrieveParams {
+    /// Bridge ID.
+    pub bridge_id: String,
+    /// Bridge login ID.
+    pub login_id: String,
+}
+
+impl BridgesLoginsRetrieveParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new(bridge_id: impl Into<String>, login_id: impl Into<String>) -> Self {
+        Self {
+            bridge_id: bridge_id.into(),
+            login_id: login_id.into(),
+        }
+    }
+}
+
+impl crate::runtime::Operation for BridgesLoginsRetrieveParams {
+    type Output = crate::models::BridgeLogin;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let mut path = String::from("/v1/bridges/");
+        crate::runtime::push_path_param(&mut path, "bridgeID", &self.bridge_id)?;
+        path.push_str("/logins/");
+        crate::runtime::push_path_param(&mut path, "loginID", &self.login_id)?;
+        let parts = crate::runtime::RequestParts::new(
+            "bridges.logins.retrieve",
+            crate::runtime::Method::GET,
+            path,
+        );
+        let parts = parts.auth(&["bearerAuth"], false);
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+/// Parameters of `bridges.logins.remove` (`POST /v1/bridges/{bridgeID}/logins/{loginID}/remove`).
+#[derive(Debug, Clone)]
+pub struct BridgesLoginsRemoveParams {
+    /// Bridge ID.
+    pub bridge_id: String,
+    /// Bridge login ID.
+    pub login_id: String,
+    /// The request body.
+    pub body: crate::models::BridgesLoginsRemoveBody,
+}
+
+impl BridgesLoginsRemoveParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new(
+        bridge_id: impl Into<String>,
+        login_id: impl Into<String>,
+        scope: impl Into<crate::models::LoginRemoveScope>,
+    ) -> Self {
+        Self {
+            bridge_id: bridge_id.into(),
+            login_id: login_id.into(),
+            body: crate::models::BridgesLoginsRemoveBody::new(scope),
+        }
+    }
+}
+
+impl crate::runtime::Operation for BridgesLoginsRemoveParams {
+    type Output = crate::models::BridgeLoginRemoveResponse;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let mut path = String::from("/v1/bridges/");
+        crate::runtime::push_path_param(&mut path, "bridgeID", &self.bridge_id)?;
+        path.push_str("/logins/");
+        crate::runtime::push_path_param(&mut path, "loginID", &self.login_id)?;
+        path.push_str("/remove");
+        let parts = crate::runtime::RequestParts::new(
+            "bridges.logins.remove",
+            crate::runtime::Method::POST,
+            path,
+        );
+        let parts = parts.json(&self.body, "application/json")?;
+        let parts = parts.auth(&["bearerAuth"], false);
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
     }
 }

@@ -7,9 +7,33 @@ pub mod accounts;
 
 pub mod bridges;
 
+pub mod chats;
+
+pub mod messages;
+
+pub mod labels;
+
+pub mod assets;
+
+pub mod info;
+
+pub mod app;
+
 pub use accounts::Accounts;
 
 pub use bridges::Bridges;
+
+pub use chats::Chats;
+
+pub use messages::Messages;
+
+pub use labels::Labels;
+
+pub use assets::Assets;
+
+pub use info::Info;
+
+pub use app::App;
 
 impl crate::runtime::Client {
     /// Manage connected chat accounts.
@@ -20,5 +44,177 @@ impl crate::runtime::Client {
     /// Available bridges, bridge logins, login sessions for connect and reconnect flows, and advanced network capabilities.
     pub fn bridges(&self) -> bridges::Bridges<'_> {
         bridges::Bridges { client: self }
+    }
+
+    /// Chats of all accounts, their settings, drafts and read state.
+    pub fn chats(&self) -> chats::Chats<'_> {
+        chats::Chats { client: self }
+    }
+
+    /// Read, search, send, edit and delete messages.
+    pub fn messages(&self) -> messages::Messages<'_> {
+        messages::Messages { client: self }
+    }
+
+    /// Labels the user created to organize chats.
+    pub fn labels(&self) -> labels::Labels<'_> {
+        labels::Labels { client: self }
+    }
+
+    /// Files for message attachments, downloaded, served or uploaded.
+    pub fn assets(&self) -> assets::Assets<'_> {
+        assets::Assets { client: self }
+    }
+
+    /// Discovery of the server and its endpoints, usable before authentication.
+    pub fn info(&self) -> info::Info<'_> {
+        info::Info { client: self }
+    }
+
+    /// Setup of the Beeper account and of encrypted messaging in the app.
+    pub fn app(&self) -> app::App<'_> {
+        app::App { client: self }
+    }
+
+    /// Focus the app.
+    ///
+    /// Bring Beeper Desktop to the front. Optionally open a chat, jump to one of its messages, or pre-fill the message input with text or an image.
+    ///
+    /// `POST /v1/focus`
+    ///
+    /// ```no_run
+    /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
+    /// let response = client.focus().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn focus(&self) -> crate::runtime::Request<FocusParams> {
+        crate::runtime::Request::new(self.clone(), FocusParams::new())
+    }
+
+    /// Search chats and messages.
+    ///
+    /// One call that returns matching chats, group chats whose participants match, and the first page of matching messages. To page through results, use the chat search and message search operations instead.
+    ///
+    /// `GET /v1/search`
+    ///
+    /// ```no_run
+    /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
+    /// let results = client.search("query").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search(
+        &self,
+        query: impl Into<String>,
+    ) -> crate::runtime::Request<SearchParams> {
+        crate::runtime::Request::new(self.clone(), SearchParams::new(query))
+    }
+}
+
+/// Parameters of `focus` (`POST /v1/focus`).
+#[derive(Debug, Clone)]
+pub struct FocusParams {
+    /// The request body.
+    pub body: crate::models::FocusBody,
+}
+
+impl FocusParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new() -> Self {
+        Self {
+            body: crate::models::FocusBody::new(),
+        }
+    }
+}
+
+impl Default for FocusParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl crate::runtime::Operation for FocusParams {
+    type Output = crate::models::FocusResponse;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let path = String::from("/v1/focus");
+        let parts = crate::runtime::RequestParts::new(
+            "focus",
+            crate::runtime::Method::POST,
+            path,
+        );
+        let parts = parts.json(&self.body, "application/json")?;
+        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.idempotent(true);
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+impl crate::runtime::Request<FocusParams> {
+    /// Beeper chat ID (or this installation's local chat ID) to open once the app is in front. Without it, the app is only opened or focused.
+    pub fn chat_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.chat_id = Some(value.into());
+        self
+    }
+
+    /// Local path of an image to put into the message input.
+    pub fn draft_attachment_path(mut self, value: impl Into<String>) -> Self {
+        self.params.body.draft_attachment_path = Some(value.into());
+        self
+    }
+
+    /// Plain text to put into the message input.
+    pub fn draft_text(mut self, value: impl Into<String>) -> Self {
+        self.params.body.draft_text = Some(value.into());
+        self
+    }
+
+    /// Message to scroll to in the opened chat.
+    pub fn message_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.message_id = Some(value.into());
+        self
+    }
+}
+
+/// Parameters of `search` (`GET /v1/search`).
+#[derive(Debug, Clone)]
+pub struct SearchParams {
+    /// Search text as the user typed it; words are matched literally.
+    pub query: String,
+}
+
+impl SearchParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new(query: impl Into<String>) -> Self {
+        Self { query: query.into() }
+    }
+}
+
+impl crate::runtime::Operation for SearchParams {
+    type Output = crate::models::SearchResponse;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let path = String::from("/v1/search");
+        let parts = crate::runtime::RequestParts::new(
+            "search",
+            crate::runtime::Method::GET,
+            path,
+        );
+        let mut query = crate::runtime::Query::new();
+        query.push("query", &self.query, crate::runtime::QueryStyle::FormExploded)?;
+        let parts = parts.query(query);
+        let parts = parts.auth(&["bearerAuth"], false);
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
     }
 }

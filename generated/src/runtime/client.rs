@@ -11,7 +11,7 @@ use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 
 use super::error::{Error, StatusError, TransportError};
 use super::request::{Body, RequestOptions, RequestParts};
-use super::response::RawResponse;
+use super::response::{ByteStream, RawResponse};
 use super::retry::{self, Backoff};
 
 /// Facts about the API that the generated code hands to the runtime.
@@ -142,12 +142,50 @@ impl Client {
         parts: &RequestParts,
         options: &RequestOptions,
     ) -> Result<RawResponse, Error> {
+        match self.send(parts, options, false).await? {
+            Sent::Read(raw) => Ok(raw),
+            Sent::Streaming { .. } => unreachable!("a response is only left unread when asked for"),
+        }
+    }
+
+    /// Like `execute`, but a success response's body is left unread, to be streamed.
+    /// The timeout covers the wait for the response's headers only.
+    pub(crate) async fn execute_streaming(
+        &self,
+        parts: &RequestParts,
+        options: &RequestOptions,
+    ) -> Result<ByteStream, Error> {
+        match self.send(parts, options, true).await? {
+            Sent::Streaming {
+                response,
+                request,
+                attempts,
+            } => Ok(ByteStream::new(response, request, attempts)),
+            Sent::Read(raw) => Ok(ByteStream::from_bytes(raw)),
+        }
+    }
+
+    async fn send(
+        &self,
+        parts: &RequestParts,
+        options: &RequestOptions,
+        streaming: bool,
+    ) -> Result<Sent, Error> {
         let c = &self.inner;
         let request_label = format!("{} {}", parts.method, parts.path);
         let (auth_headers, auth_query) = self.credentials_for(parts, options)?;
         let url = self.url(parts, options, &auth_query);
         let headers = self.headers_for(parts, options, auth_headers)?;
-        let max_retries = options.max_retries.unwrap_or(c.max_retries);
+        // A body read from a stream can only be sent once.
+        let repeatable = match &parts.body {
+            Body::Multipart(form) => form.is_repeatable(),
+            _ => true,
+        };
+        let max_retries = if repeatable {
+            options.max_retries.unwrap_or(c.max_retries)
+        } else {
+            0
+        };
         let timeout = options.timeout.or(c.timeout);
 
         let mut attempt: u32 = 0;
@@ -158,16 +196,31 @@ impl Client {
                 .http
                 .request(parts.method.clone(), &url)
                 .headers(headers.clone());
-            if let Some(t) = timeout {
+            if let (Some(t), false) = (timeout, streaming) {
                 builder = builder.timeout(t);
             }
             builder = match &parts.body {
                 Body::None => builder,
                 Body::Bytes { bytes, .. } => builder.body(bytes.clone()),
-                Body::Multipart(form) => builder.multipart(form.to_form(attempt).await?),
+                Body::Multipart(form) => builder.multipart(form.to_form().await?),
             };
             tracing::debug!(operation = parts.operation, method = %parts.method, path = %parts.path, attempt, "sending request");
-            let outcome = match builder.send().await {
+            let sent = match (streaming, timeout) {
+                (true, Some(t)) => match tokio::time::timeout(t, builder.send()).await {
+                    Ok(result) => result.map_err(Some),
+                    Err(_) => Err(None),
+                },
+                _ => builder.send().await.map_err(Some),
+            };
+            let outcome = match sent {
+                Ok(response) if streaming && response.status().is_success() => {
+                    tracing::debug!(operation = parts.operation, method = %parts.method, path = %parts.path, status = response.status().as_u16(), attempt, elapsed_ms = started.elapsed().as_millis() as u64, "response, streaming its body");
+                    return Ok(Sent::Streaming {
+                        response,
+                        request: request_label,
+                        attempts: attempt,
+                    });
+                }
                 Ok(response) => {
                     let status = response.status();
                     let response_headers = response.headers().clone();
@@ -180,26 +233,28 @@ impl Client {
                                 size,
                             });
                         }
-                        Err(ReadError::Transport(e)) => Err((e, false)),
+                        Err(ReadError::Transport(e)) => Err((Some(e), false)),
                     }
                 }
-                Err(e) => {
+                Err(Some(e)) => {
                     let not_sent = e.is_connect();
-                    Err((e, not_sent))
+                    Err((Some(e), not_sent))
                 }
+                // The wait for the headers of a streamed response timed out.
+                Err(None) => Err((None, false)),
             };
             let elapsed_ms = started.elapsed().as_millis() as u64;
             let retries_left = attempt <= max_retries;
             match outcome {
                 Ok((status, response_headers, body)) if status.is_success() => {
                     tracing::debug!(operation = parts.operation, method = %parts.method, path = %parts.path, status = status.as_u16(), attempt, elapsed_ms, "response");
-                    return Ok(RawResponse {
+                    return Ok(Sent::Read(RawResponse {
                         status,
                         headers: response_headers,
                         body,
                         request: request_label,
                         attempts: attempt,
-                    });
+                    }));
                 }
                 Ok((status, response_headers, body)) => {
                     let retryable =
@@ -221,7 +276,7 @@ impl Client {
                     ))));
                 }
                 Err((e, not_sent)) => {
-                    let timed_out = e.is_timeout();
+                    let timed_out = e.as_ref().is_none_or(reqwest::Error::is_timeout);
                     if retries_left && (parts.idempotent || not_sent) {
                         let wait = c.backoff.delay(attempt - 1);
                         tracing::info!(operation = parts.operation, method = %parts.method, path = %parts.path, attempt, elapsed_ms, timed_out, wait_ms = wait.as_millis() as u64, "retrying after transport error");
@@ -238,13 +293,14 @@ impl Client {
                     };
                     // The URL can hold credentials (API keys in the query); errors show the
                     // method and path only.
-                    let source: Box<dyn std::error::Error + Send + Sync> =
-                        Box::new(e.without_url());
+                    let source = e.map(|e| {
+                        Box::new(e.without_url()) as Box<dyn std::error::Error + Send + Sync>
+                    });
                     let err = Box::new(TransportError {
                         message,
                         request: request_label,
                         attempts: attempt,
-                        source: Some(source),
+                        source,
                     });
                     return Err(if timed_out {
                         Error::Timeout(err)
@@ -414,6 +470,15 @@ impl Client {
             parts.method, parts.operation
         )))
     }
+}
+
+enum Sent {
+    Read(RawResponse),
+    Streaming {
+        response: reqwest::Response,
+        request: String,
+        attempts: u32,
+    },
 }
 
 enum ReadError {

@@ -21,4 +21,4 @@ pub use nullable::Nullable;
 pub use pagination::Paginated;
 pub use request::{Operation, Request, RequestOptions, RequestParts};
 pub use reqwest::Method;
-pub use response::{ApiResponse, RawResponse};
+pub use response::{ApiResponse, ByteStream, RawResponse};

@@ -1,23 +1,53 @@
 //! `multipart/form-data` bodies: text fields and files.
 
-use std::path::PathBuf;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
+use tokio::io::AsyncRead;
 
 use super::error::Error;
 
-/// A file to upload: its bytes (or where to read them from), name and media type.
-#[derive(Debug, Clone)]
+/// A file to upload: where its bytes come from, its name and its media type.
+///
+/// ```
+/// # use beeper_desktop_api::FilePart;
+/// let from_memory = FilePart::bytes(b"hello".to_vec()).file_name("hello.txt").mime_type("text/plain");
+/// let from_disk = FilePart::path("photo.png"); // named photo.png, sent as image/png
+/// ```
+#[derive(Clone)]
 pub struct FilePart {
     source: FileSource,
     file_name: Option<String>,
     mime_type: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+type Reader = Box<dyn AsyncRead + Send + Sync + Unpin>;
+
+#[derive(Clone)]
 enum FileSource {
     Bytes(Bytes),
+    /// Read when the request is sent, streamed rather than loaded whole.
     Path(PathBuf),
+    /// Streamed when the request is sent; it can be read once, so a request with one
+    /// is not sent again.
+    Reader(Arc<Mutex<Option<Reader>>>),
+}
+
+impl fmt::Debug for FilePart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let source = match &self.source {
+            FileSource::Bytes(b) => format!("{} bytes", b.len()),
+            FileSource::Path(p) => format!("path {}", p.display()),
+            FileSource::Reader(_) => "reader".to_string(),
+        };
+        f.debug_struct("FilePart")
+            .field("source", &source)
+            .field("file_name", &self.file_name)
+            .field("mime_type", &self.mime_type)
+            .finish()
+    }
 }
 
 impl FilePart {
@@ -30,13 +60,24 @@ impl FilePart {
         }
     }
 
-    /// A file read from disk when the request is sent; its name is the path's file name.
+    /// A file on disk, streamed when the request is sent. Its name is the path's file
+    /// name, and its media type is guessed from the extension.
     pub fn path(path: impl Into<PathBuf>) -> FilePart {
         let path = path.into();
         let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        let mime_type = guess_mime(&path).map(str::to_owned);
         FilePart {
             source: FileSource::Path(path),
             file_name,
+            mime_type,
+        }
+    }
+
+    /// A file read from an async reader when the request is sent.
+    pub fn reader(reader: impl AsyncRead + Send + Sync + Unpin + 'static) -> FilePart {
+        FilePart {
+            source: FileSource::Reader(Arc::new(Mutex::new(Some(Box::new(reader))))),
+            file_name: None,
             mime_type: None,
         }
     }
@@ -51,17 +92,49 @@ impl FilePart {
         self
     }
 
+    /// Whether the part can be sent more than once (a reader cannot).
+    pub(crate) fn is_repeatable(&self) -> bool {
+        !matches!(self.source, FileSource::Reader(_))
+    }
+
     async fn to_part(&self) -> Result<reqwest::multipart::Part, Error> {
-        let bytes = match &self.source {
-            FileSource::Bytes(b) => b.clone(),
-            FileSource::Path(p) => Bytes::from(std::fs::read(p).map_err(|e| {
-                Error::invalid_request(format!("could not read `{}`: {e}", p.display()))
-            })?),
+        let part = match &self.source {
+            FileSource::Bytes(b) => {
+                reqwest::multipart::Part::stream_with_length(b.clone(), b.len() as u64)
+            }
+            FileSource::Path(p) => {
+                let file = tokio::fs::File::open(p).await.map_err(|e| {
+                    Error::invalid_request(format!("could not open `{}`: {e}", p.display()))
+                })?;
+                let length = file
+                    .metadata()
+                    .await
+                    .map_err(|e| {
+                        Error::invalid_request(format!("could not read `{}`: {e}", p.display()))
+                    })?
+                    .len();
+                let body = reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::new(file));
+                reqwest::multipart::Part::stream_with_length(body, length)
+            }
+            FileSource::Reader(slot) => {
+                let reader = slot
+                    .lock()
+                    .map_err(|_| Error::invalid_request("the upload's reader is poisoned"))?
+                    .take()
+                    .ok_or_else(|| {
+                        Error::invalid_request(
+                            "the upload's reader was already read by an earlier attempt",
+                        )
+                    })?;
+                reqwest::multipart::Part::stream(reqwest::Body::wrap_stream(
+                    tokio_util::io::ReaderStream::new(reader),
+                ))
+            }
         };
-        let mut part = reqwest::multipart::Part::stream(bytes);
-        if let Some(name) = &self.file_name {
-            part = part.file_name(name.clone());
-        }
+        let part = match &self.file_name {
+            Some(name) => part.file_name(name.clone()),
+            None => part.file_name("upload"),
+        };
         let mime = self
             .mime_type
             .as_deref()
@@ -69,6 +142,63 @@ impl FilePart {
         part.mime_str(mime)
             .map_err(|_| Error::invalid_request(format!("`{mime}` is not a media type")))
     }
+}
+
+impl From<Vec<u8>> for FilePart {
+    fn from(bytes: Vec<u8>) -> Self {
+        FilePart::bytes(bytes)
+    }
+}
+
+impl From<Bytes> for FilePart {
+    fn from(bytes: Bytes) -> Self {
+        FilePart::bytes(bytes)
+    }
+}
+
+impl From<&'static [u8]> for FilePart {
+    fn from(bytes: &'static [u8]) -> Self {
+        FilePart::bytes(Bytes::from_static(bytes))
+    }
+}
+
+impl From<PathBuf> for FilePart {
+    fn from(path: PathBuf) -> Self {
+        FilePart::path(path)
+    }
+}
+
+impl From<&Path> for FilePart {
+    fn from(path: &Path) -> Self {
+        FilePart::path(path)
+    }
+}
+
+/// The media type of common file extensions.
+fn guess_mime(path: &Path) -> Option<&'static str> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "heic" => "image/heic",
+        "svg" => "image/svg+xml",
+        "mp4" => "video/mp4",
+        "mov" => "video/quicktime",
+        "webm" => "video/webm",
+        "mp3" => "audio/mpeg",
+        "m4a" => "audio/mp4",
+        "ogg" | "oga" => "audio/ogg",
+        "wav" => "audio/wav",
+        "pdf" => "application/pdf",
+        "zip" => "application/zip",
+        "json" => "application/json",
+        "txt" => "text/plain",
+        "csv" => "text/csv",
+        "html" | "htm" => "text/html",
+        _ => return None,
+    })
 }
 
 /// A multipart body under construction.
@@ -112,15 +242,46 @@ impl Multipart {
         }
     }
 
-    /// A fresh form for one attempt (a form is consumed when sent).
-    pub(crate) async fn to_form(&self, _attempt: u32) -> Result<reqwest::multipart::Form, Error> {
+    /// Whether every part can be sent again.
+    pub(crate) fn is_repeatable(&self) -> bool {
+        self.fields.iter().all(|(_, f)| match f {
+            Field::Text(_) => true,
+            Field::File(file) => file.is_repeatable(),
+        })
+    }
+
+    /// A fresh form for one attempt (a form is consumed when sent). Text fields come
+    /// first, then files.
+    pub(crate) async fn to_form(&self) -> Result<reqwest::multipart::Form, Error> {
         let mut form = reqwest::multipart::Form::new();
         for (name, field) in &self.fields {
-            form = match field {
-                Field::Text(t) => form.text(*name, t.clone()),
-                Field::File(f) => form.part(*name, f.to_part().await?),
-            };
+            if let Field::Text(t) = field {
+                form = form.text(*name, t.clone());
+            }
+        }
+        for (name, field) in &self.fields {
+            if let Field::File(f) = field {
+                form = form.part(*name, f.to_part().await?);
+            }
         }
         Ok(form)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn guesses_media_types_from_extensions() {
+        assert_eq!(
+            FilePart::path("/tmp/pic.PNG").mime_type.as_deref(),
+            Some("image/png")
+        );
+        assert_eq!(
+            FilePart::path("/tmp/pic.PNG").file_name.as_deref(),
+            Some("pic.PNG")
+        );
+        assert_eq!(FilePart::path("/tmp/notes").mime_type, None);
     }
 }

@@ -13,7 +13,7 @@ use super::client::Client;
 use super::encoding::Query;
 use super::error::Error;
 use super::multipart::Multipart;
-use super::response::{ApiResponse, RawResponse};
+use super::response::{ApiResponse, ByteStream, RawResponse};
 
 /// One operation's parameters, and how they become an HTTP request and its response a
 /// value. Implemented by the generated `*Params` types.
@@ -275,5 +275,14 @@ impl<P: Operation> IntoFuture for Request<P> {
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+impl<P: Operation<Output = bytes::Bytes>> Request<P> {
+    /// Sends the request and streams the response body as it arrives, instead of
+    /// reading it whole. The timeout covers the wait for the response's headers.
+    pub async fn send_streaming(self) -> Result<ByteStream, Error> {
+        let parts = self.params.build()?;
+        self.client.execute_streaming(&parts, &self.options).await
     }
 }

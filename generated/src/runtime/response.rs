@@ -1,12 +1,17 @@
 //! Responses: the raw bytes the client read, and decoded values with their status and
 //! headers.
 
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
 use bytes::Bytes;
+use futures_core::Stream;
+use futures_util::StreamExt;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
-use super::error::{DecodeError, Error, excerpt};
+use super::error::{DecodeError, Error, TransportError, excerpt};
 
 /// A successful response, read in full.
 #[derive(Debug, Clone)]
@@ -100,5 +105,95 @@ impl RawResponse {
     pub fn bytes(self) -> Result<ApiResponse<Bytes>, Error> {
         let body = self.body.clone();
         Ok(self.with(body))
+    }
+}
+
+/// A response body read as it arrives, chunk by chunk.
+pub struct ByteStream {
+    status: StatusCode,
+    headers: HeaderMap,
+    attempts: u32,
+    inner: Pin<Box<dyn Stream<Item = Result<Bytes, Error>> + Send>>,
+}
+
+impl std::fmt::Debug for ByteStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ByteStream")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ByteStream {
+    pub(crate) fn new(response: reqwest::Response, request: String, attempts: u32) -> ByteStream {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let inner = response.bytes_stream().map(move |chunk| {
+            chunk.map_err(|e| {
+                Error::Connection(Box::new(TransportError {
+                    message: "the connection failed while the body was streamed".to_string(),
+                    request: request.clone(),
+                    attempts,
+                    source: Some(Box::new(e.without_url())),
+                }))
+            })
+        });
+        ByteStream {
+            status,
+            headers,
+            attempts,
+            inner: Box::pin(inner),
+        }
+    }
+
+    pub(crate) fn from_bytes(raw: RawResponse) -> ByteStream {
+        let body = raw.body;
+        ByteStream {
+            status: raw.status,
+            headers: raw.headers,
+            attempts: raw.attempts,
+            inner: Box::pin(futures_util::stream::once(async move { Ok(body) })),
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// How many times the request was sent.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// The body's length, when the server announced it.
+    pub fn content_length(&self) -> Option<u64> {
+        self.headers
+            .get(reqwest::header::CONTENT_LENGTH)?
+            .to_str()
+            .ok()?
+            .parse()
+            .ok()
+    }
+
+    /// Reads the rest of the body into memory.
+    pub async fn collect(mut self) -> Result<Bytes, Error> {
+        let mut buf = bytes::BytesMut::new();
+        while let Some(chunk) = self.inner.next().await {
+            buf.extend_from_slice(&chunk?);
+        }
+        Ok(buf.freeze())
+    }
+}
+
+impl Stream for ByteStream {
+    type Item = Result<Bytes, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.as_mut().poll_next(cx)
     }
 }

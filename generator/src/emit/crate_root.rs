@@ -19,7 +19,8 @@ reqwest = { version = "0.13.5", default-features = false, features = ["rustls", 
 serde = { version = "1.0", features = ["derive"] }
 serde_json = "1.0.145"
 serde_path_to_error = "0.1.20"
-tokio = { version = "1", features = ["time"] }
+tokio = { version = "1", features = ["time", "fs"] }
+tokio-util = { version = "0.7", default-features = false, features = ["io"] }
 tracing = "0.1"
 "#
 }
@@ -138,7 +139,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         pub mod runtime;
 
         pub use runtime::{
-            ApiResponse, Client, ClientBuilder, Error, ErrorBody, ErrorKind, FilePart, Nullable, Request, RequestOptions, StatusError,
+            ApiResponse, ByteStream, Client, ClientBuilder, Error, ErrorBody, ErrorKind, FilePart, Nullable, Request, RequestOptions, StatusError,
         };
 
         /// What the runtime needs to know about this API.

@@ -414,8 +414,8 @@ fn multipart_struct(def: &TypeDef, s: &Struct) -> TokenStream {
         if required && f.constant.is_none() {
             let (arg, convert) = if is_file(f) {
                 (
-                    base.clone(),
-                    Box::new(|v| v) as Box<dyn Fn(TokenStream) -> TokenStream>,
+                    quote!(impl Into<crate::runtime::FilePart>),
+                    Box::new(|v| quote!(#v.into())) as Box<dyn Fn(TokenStream) -> TokenStream>,
                 )
             } else {
                 arg_type(f, Ctx::Models)

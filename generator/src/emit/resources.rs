@@ -146,6 +146,26 @@ fn arguments(op: &Operation) -> Vec<Arg<'_>> {
     args
 }
 
+/// The argument type of a body field: files of a multipart body are `FilePart`s.
+#[allow(clippy::type_complexity)]
+fn body_field_arg(
+    op: &Operation,
+    f: &Field,
+) -> (TokenStream, Box<dyn Fn(TokenStream) -> TokenStream>) {
+    let multipart = op
+        .body
+        .as_ref()
+        .is_some_and(|b| b.media == BodyMedia::Multipart);
+    if multipart && f.ty == Ty::Bytes {
+        (
+            quote!(impl Into<crate::runtime::FilePart>),
+            Box::new(|v| quote!(#v.into())),
+        )
+    } else {
+        arg_type(f, Ctx::Elsewhere)
+    }
+}
+
 fn body_ty(op: &Operation) -> Option<TokenStream> {
     let body = op.body.as_ref()?;
     Some(match (&body.flattened, body.media) {
@@ -205,7 +225,7 @@ fn operation_method(api: &Api, op: &Operation, is_root: bool) -> TokenStream {
             }
             Arg::BodyField(f, setter) => {
                 let n = ident(setter);
-                let (ty, _) = arg_type(f, Ctx::Elsewhere);
+                let (ty, _) = body_field_arg(op, f);
                 (quote!(#n: #ty), quote!(#n))
             }
             Arg::Body(_) => {
@@ -267,6 +287,15 @@ fn method_docs(api: &Api, op: &Operation) -> TokenStream {
                     call_args.push(bare(&p.name).to_string());
                 }
             },
+            Arg::BodyField(f, _)
+                if f.ty == Ty::Bytes
+                    && op
+                        .body
+                        .as_ref()
+                        .is_some_and(|b| b.media == BodyMedia::Multipart) =>
+            {
+                call_args.push(format!("{krate}::FilePart::path(\"photo.png\")"));
+            }
             Arg::BodyField(f, setter) => match example_value(api, &f.ty, &f.wire) {
                 Some(v) => call_args.push(v),
                 None => {
@@ -414,7 +443,7 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
         }
         Arg::BodyField(f, setter) => {
             let n = ident(setter);
-            let (ty, _) = arg_type(f, Ctx::Elsewhere);
+            let (ty, _) = body_field_arg(op, f);
             quote!(#n: #ty)
         }
         Arg::Body(_) => {
@@ -579,7 +608,7 @@ fn operation_impl(op: &Operation) -> TokenStream {
         let stmt = match b.media {
             BodyMedia::Json => quote!(parts.json(#value, #content_type)?),
             BodyMedia::FormUrlEncoded => quote!(parts.form(#value)?),
-            BodyMedia::Multipart => quote!(parts.multipart(#value.to_multipart()?)),
+            BodyMedia::Multipart => quote!(parts.multipart(self.body.to_multipart()?)),
             BodyMedia::Binary | BodyMedia::Text => {
                 quote!(parts.raw(bytes::Bytes::from(#value.clone()), #content_type))
             }
@@ -713,7 +742,7 @@ fn setters(op: &Operation) -> TokenStream {
                     let fname = ident(&f.name);
                     let s = ident(setter);
                     let docs = doc_attrs(f.doc.as_deref());
-                    let (ty, convert) = arg_type(f, Ctx::Elsewhere);
+                    let (ty, convert) = body_field_arg(op, f);
                     let v = convert(quote!(value));
                     let boxed = if f.boxed { quote!(Box::new(#v)) } else { v };
                     let assign = match f.presence {
