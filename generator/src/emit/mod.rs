@@ -2,6 +2,7 @@
 //! nothing here looks at the spec.
 
 mod crate_root;
+mod docs;
 mod models;
 mod resources;
 
@@ -264,6 +265,7 @@ fn escape_doc_line(line: &str) -> String {
 }
 
 pub use crate_root::cargo_dependencies;
+pub use docs::operations_table;
 
 #[cfg(test)]
 mod tests {
