@@ -1,6 +1,8 @@
 //! Maintainer commands, as a library so that tests can run the same checks.
 
+pub mod bench;
 pub mod codegen;
+pub mod conformance;
 pub mod standalone;
 
 use std::path::PathBuf;

@@ -16,6 +16,11 @@ commands:
                       document
   check-spec [PATH]   load and lower a spec (default: the Beeper spec), print its
                       diagnostics and operations; writes nothing
+  bench-codegen [--runs N] [SPEC...]
+                      generation time per spec (load, lower, emit) against its size;
+                      default: the Beeper spec and the real-world corpus
+  conformance         install Prism 5.14.2 into target/prism (npm), mock the spec,
+                      call all 60 operations against it, stop Prism
   help                this text
 ";
 
@@ -25,6 +30,11 @@ fn main() -> ExitCode {
         Some("codegen") => run_codegen(&args[1..]),
         Some("check-spec") => check_spec(&args[1..]),
         Some("generate") => run_generate(&args[1..]),
+        Some("bench-codegen") => run_bench_codegen(&args[1..]),
+        Some("conformance") => match args.get(1) {
+            Some(other) => Err(format!("conformance: unknown option `{other}`")),
+            None => xtask::conformance::run(&xtask::workspace_root()),
+        },
         Some("help") | Some("--help") | Some("-h") | None => {
             print!("{HELP}");
             Ok(())
@@ -174,5 +184,52 @@ fn run_generate(args: &[String]) -> Result<(), String> {
         outcome.files,
         started.elapsed().as_millis()
     );
+    Ok(())
+}
+
+fn run_bench_codegen(args: &[String]) -> Result<(), String> {
+    let root = xtask::workspace_root();
+    let mut runs = 5;
+    let mut specs = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--runs" => {
+                runs = it
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .ok_or("--runs needs a number")?
+            }
+            other => specs.push(std::path::PathBuf::from(other)),
+        }
+    }
+    if specs.is_empty() {
+        specs.push(root.join(codegen::SPEC));
+        specs.extend(xtask::bench::corpus_specs(&root)?);
+    }
+    if cfg!(debug_assertions) {
+        eprintln!(
+            "note: a debug build; run `cargo run --release -p xtask -- bench-codegen` for figures"
+        );
+    }
+    println!(
+        "{:<32} {:>10} {:>10} {:>10} {:>10} {:>10} {:>12}",
+        "spec", "KiB", "load ms", "lower ms", "emit ms", "total ms", "MB/s"
+    );
+    for spec in specs {
+        let t = xtask::bench::time_spec(&spec, runs)?;
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+        println!(
+            "{:<32} {:>10.0} {:>10.1} {:>10.1} {:>10.1} {:>10.1} {:>12.2}{}",
+            t.name,
+            t.bytes as f64 / 1024.0,
+            ms(t.load),
+            ms(t.lower),
+            ms(t.emit),
+            ms(t.total()),
+            t.bytes as f64 / t.total().as_secs_f64() / 1e6,
+            if t.ok { "" } else { "  (errors)" }
+        );
+    }
     Ok(())
 }

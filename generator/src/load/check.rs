@@ -811,6 +811,19 @@ impl Checker<'_> {
         match map.get("type") {
             None => {}
             Some(Value::String(t)) if TYPES.contains(&t.as_str()) => {}
+            // `type: null` is OpenAPI 3.1; its meaning in 3.0 is `nullable: true`.
+            Some(Value::String(t)) if t == "null" => {
+                self.diags.push(
+                    Diagnostic::warning(
+                        Kind::InvalidValue,
+                        pointer_push(pointer, "type"),
+                        "`type: null` is OpenAPI 3.1; it is read as `nullable: true`",
+                    )
+                    .with_hint("in OpenAPI 3.0, write `nullable: true` (or a `nullable` variant in `oneOf`)"),
+                );
+                map.remove("type");
+                map.insert("nullable".into(), Value::Bool(true));
+            }
             Some(Value::String(t)) => {
                 let hint = match t.as_str() {
                     "null" => "OpenAPI 3.0 has no `null` type; use `nullable: true`".to_string(),
@@ -833,12 +846,30 @@ impl Checker<'_> {
                 );
                 map.remove("type");
             }
-            Some(Value::Array(_)) => {
+            Some(Value::Array(types)) => {
+                // A list of types is OpenAPI 3.1. One type and `null` say "that type,
+                // nullable", which 3.0 can say too.
+                let names: Vec<&str> = types.iter().filter_map(Value::as_str).collect();
+                let nullable = names.contains(&"null");
+                let others: Vec<&str> = names.iter().copied().filter(|t| *t != "null").collect();
+                let (message, replacement) = match others.as_slice() {
+                    [one] if TYPES.contains(one) => (
+                        format!("`type` is a list (OpenAPI 3.1); it is read as `type: {one}`{}", if nullable { " with `nullable: true`" } else { "" }),
+                        Some(one.to_string()),
+                    ),
+                    _ => ("`type` is a list of several types (OpenAPI 3.1); the value is read as any JSON value".to_string(), None),
+                };
                 self.diags.push(
-                    Diagnostic::error(Kind::InvalidValue, pointer_push(pointer, "type"), "`type` must be a single type name in OpenAPI 3.0, found a list")
-                        .with_hint("a list of types is OpenAPI 3.1; in 3.0 use one type and `nullable: true`, or `oneOf`"),
+                    Diagnostic::warning(Kind::InvalidValue, pointer_push(pointer, "type"), message)
+                        .with_hint("in OpenAPI 3.0 use one type and `nullable: true`, or `oneOf`"),
                 );
                 map.remove("type");
+                if let Some(t) = replacement {
+                    map.insert("type".into(), Value::String(t));
+                }
+                if nullable {
+                    map.insert("nullable".into(), Value::Bool(true));
+                }
             }
             Some(other) => {
                 self.diags.error(

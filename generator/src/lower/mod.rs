@@ -1,6 +1,7 @@
 //! Lower: `openapiv3::OpenAPI` -> IR. The one place where names and shapes are decided.
 
 mod cycles;
+mod foreign;
 pub mod names;
 mod operations;
 mod types;
@@ -23,7 +24,8 @@ pub struct Options {
 }
 
 pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnostics) -> Api {
-    let mut lowerer = Lowerer::new(doc, raw, diags);
+    let foreign = foreign::collect(doc, raw);
+    let mut lowerer = Lowerer::new(doc, raw, &foreign, diags);
     lowerer.name_components();
     lowerer.lower_components();
     let security_schemes = lowerer.security_schemes();
@@ -100,6 +102,8 @@ fn default_base_url(doc: &OpenAPI) -> Option<String> {
 pub(crate) struct Lowerer<'a> {
     pub doc: &'a OpenAPI,
     pub raw: &'a Value,
+    /// Schemas referenced where they sit (see `foreign`), by reference.
+    pub foreign: &'a indexmap::IndexMap<String, ReferenceOr<openapiv3::Schema>>,
     pub diags: &'a mut Diagnostics,
     /// Component schema key -> Rust type name.
     pub component_names: HashMap<String, String>,
@@ -109,10 +113,16 @@ pub(crate) struct Lowerer<'a> {
 }
 
 impl<'a> Lowerer<'a> {
-    fn new(doc: &'a OpenAPI, raw: &'a Value, diags: &'a mut Diagnostics) -> Self {
+    fn new(
+        doc: &'a OpenAPI,
+        raw: &'a Value,
+        foreign: &'a indexmap::IndexMap<String, ReferenceOr<openapiv3::Schema>>,
+        diags: &'a mut Diagnostics,
+    ) -> Self {
         Lowerer {
             doc,
             raw,
+            foreign,
             diags,
             component_names: HashMap::new(),
             type_names: Scope::new(),

@@ -134,8 +134,8 @@ impl<'a> Lowerer<'a> {
         );
 
         let mut scope = Scope::with_reserved(BUILDER_RESERVED);
-        let params = self.params(op, shared_params, &base, pointer, &mut scope);
-        let path_segments = self.path_segments(path, &params, pointer);
+        let mut params = self.params(op, shared_params, &base, pointer, &mut scope);
+        let path_segments = self.path_segments(path, &mut params, pointer, &mut scope);
         let body = match &op.request_body {
             Some(body) => self.request_body(
                 body,
@@ -400,20 +400,22 @@ impl<'a> Lowerer<'a> {
 
     /// Splits the path template into literal text and parameters, checking that each
     /// `{name}` has a path parameter and each path parameter a `{name}`.
+    /// Splits the path template into literal text and parameters. A `{name}` without a
+    /// path parameter gets a string parameter, and a path parameter that is not in the
+    /// template is dropped, each with a warning: the URL the spec means is still built.
     fn path_segments(
         &mut self,
         path: &str,
-        params: &[Param],
+        params: &mut Vec<Param>,
         pointer: &str,
+        scope: &mut Scope,
     ) -> Option<Vec<PathSegment>> {
         let path_pointer = pointer
             .rsplit_once('/')
             .map_or(pointer, |(p, _)| p)
             .to_string();
-        let mut segments = Vec::new();
+        let mut names = Vec::new();
         let mut rest = path;
-        let mut used = vec![false; params.len()];
-        let mut ok = true;
         while let Some(open) = rest.find('{') {
             let Some(close) = rest[open..].find('}').map(|c| open + c) else {
                 self.diags.error(
@@ -423,51 +425,65 @@ impl<'a> Lowerer<'a> {
                 );
                 return None;
             };
+            names.push(rest[open + 1..close].to_string());
+            rest = &rest[close + 1..];
+        }
+        let is_path = |p: &Param, name: &str| p.location == ParamLocation::Path && p.wire == name;
+        let mut kept = Vec::with_capacity(params.len());
+        for p in params.drain(..) {
+            if p.location == ParamLocation::Path && !names.contains(&p.wire) {
+                self.diags.push(
+                    Diagnostic::warning(Kind::UnknownPathParameter, pointer.to_string(), format!("path parameter `{}` does not appear in the path `{path}`; it is left out", p.wire))
+                        .with_hint(format!("add `{{{}}}` to the path, or make it a query parameter", p.wire)),
+                );
+            } else {
+                kept.push(p);
+            }
+        }
+        *params = kept;
+        for name in &names {
+            if params.iter().any(|p| is_path(p, name)) {
+                continue;
+            }
+            self.diags.push(
+                Diagnostic::warning(Kind::MissingPathParameter, pointer.to_string(), format!("path `{path}` has `{{{name}}}`, but the operation has no path parameter `{name}`; a string parameter is assumed"))
+                    .with_hint(format!("add a parameter with `name: {name}` and `in: path`")),
+            );
+            let (rust, _) = scope.claim(&snake_name(name));
+            let at = params
+                .iter()
+                .take_while(|p| p.location == ParamLocation::Path)
+                .count();
+            params.insert(
+                at,
+                Param {
+                    name: rust,
+                    wire: name.clone(),
+                    location: ParamLocation::Path,
+                    ty: Ty::String,
+                    required: true,
+                    style: ParamStyle::Simple,
+                    doc: None,
+                    deprecated: false,
+                },
+            );
+        }
+        let mut segments = Vec::new();
+        let mut rest = path;
+        while let Some(open) = rest.find('{') {
+            let close = open + rest[open..].find('}').unwrap_or(0);
             if open > 0 {
                 segments.push(PathSegment::Literal(rest[..open].to_string()));
             }
             let name = &rest[open + 1..close];
-            match params
-                .iter()
-                .position(|p| p.location == ParamLocation::Path && p.wire == name)
-            {
-                Some(i) => {
-                    used[i] = true;
-                    segments.push(PathSegment::Param(i));
-                }
-                None => {
-                    self.diags.push(
-                        Diagnostic::error(Kind::MissingPathParameter, pointer.to_string(), format!("path `{path}` has `{{{name}}}`, but the operation has no path parameter `{name}`"))
-                            .with_hint(format!("add a parameter with `name: {name}` and `in: path`")),
-                    );
-                    ok = false;
-                }
-            }
+            let index = params.iter().position(|p| is_path(p, name))?;
+            segments.push(PathSegment::Param(index));
             rest = &rest[close + 1..];
         }
         if !rest.is_empty() {
             segments.push(PathSegment::Literal(rest.to_string()));
         }
-        for (i, p) in params.iter().enumerate() {
-            if p.location == ParamLocation::Path && !used[i] {
-                self.diags.push(
-                    Diagnostic::error(
-                        Kind::UnknownPathParameter,
-                        pointer.to_string(),
-                        format!(
-                            "path parameter `{}` does not appear in the path `{path}`",
-                            p.wire
-                        ),
-                    )
-                    .with_hint(format!(
-                        "add `{{{}}}` to the path, or make it a query parameter",
-                        p.wire
-                    )),
-                );
-                ok = false;
-            }
-        }
-        ok.then_some(segments)
+        Some(segments)
     }
 
     fn request_body(
@@ -665,6 +681,7 @@ impl<'a> Lowerer<'a> {
         pointer: &str,
     ) -> ResponseKind {
         let doc: &'a openapiv3::OpenAPI = self.doc;
+        let borrowed_from_elsewhere: OaResponse;
         let (resp, at) = match resp {
             ReferenceOr::Item(r) => (r, pointer.to_string()),
             ReferenceOr::Reference { reference } => {
@@ -683,17 +700,45 @@ impl<'a> Lowerer<'a> {
                         if !self.resolves(reference) {
                             return ResponseKind::Empty;
                         }
+                        // Something with `content` (a request body, say) reads as a
+                        // response whose content it is.
+                        let fragment = reference.trim_start_matches('#');
+                        let target = self
+                            .raw
+                            .pointer(&crate::diagnostics::percent_decode(fragment));
+                        let as_response =
+                            target.filter(|t| t.get("content").is_some()).and_then(|t| {
+                                let mut t = t.clone();
+                                t.as_object_mut()?
+                                    .entry("description")
+                                    .or_insert_with(|| Value::String(String::new()));
+                                serde_json::from_value::<OaResponse>(t).ok()
+                            });
+                        let Some(response) = as_response else {
+                            self.diags.push(
+                                Diagnostic::error(
+                                    Kind::InvalidValue,
+                                    pointer_push(pointer, "$ref"),
+                                    format!(
+                                        "`$ref` points to `{reference}`, which is not a response"
+                                    ),
+                                )
+                                .with_hint(
+                                    "response references have the form #/components/responses/Name",
+                                ),
+                            );
+                            return ResponseKind::Empty;
+                        };
                         self.diags.push(
-                            Diagnostic::error(
+                            Diagnostic::warning(
                                 Kind::InvalidValue,
                                 pointer_push(pointer, "$ref"),
-                                format!("`$ref` points to `{reference}`, which is not a response"),
+                                format!("`$ref` points to `{reference}`, which is not a response; its `content` is used as the response's"),
                             )
-                            .with_hint(
-                                "response references have the form #/components/responses/Name",
-                            ),
+                            .with_hint("response references have the form #/components/responses/Name"),
                         );
-                        return ResponseKind::Empty;
+                        borrowed_from_elsewhere = response;
+                        (&borrowed_from_elsewhere, fragment.to_string())
                     }
                 }
             }

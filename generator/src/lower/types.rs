@@ -52,10 +52,12 @@ impl<'a> Lowerer<'a> {
     /// Gives every component schema its Rust name up front, so that references can be
     /// written before the referenced type is lowered.
     pub(super) fn name_components(&mut self) {
-        let Some(components) = &self.doc.components else {
-            return;
-        };
-        let mut keys: Vec<&String> = components.schemas.keys().collect();
+        let doc: &'a openapiv3::OpenAPI = self.doc;
+        let mut keys: Vec<&String> = doc
+            .components
+            .iter()
+            .flat_map(|c| c.schemas.keys())
+            .collect();
         keys.sort();
         for key in keys {
             let wanted = type_name(key);
@@ -78,18 +80,35 @@ impl<'a> Lowerer<'a> {
             }
             self.component_names.insert(key.clone(), name);
         }
+        // Schemas referenced where they sit are named after their place; they are
+        // keyed by the reference itself, which no component key can equal.
+        for reference in self.foreign.keys() {
+            let (name, _) = self.type_names.claim(&super::foreign::name_hint(reference));
+            self.component_names.insert(reference.clone(), name);
+        }
     }
 
     pub(super) fn lower_components(&mut self) {
-        let Some(components) = &self.doc.components else {
-            return;
-        };
-        let mut keys: Vec<&String> = components.schemas.keys().collect();
+        let doc: &'a openapiv3::OpenAPI = self.doc;
+        let foreign: &'a indexmap::IndexMap<String, ReferenceOr<Schema>> = self.foreign;
+        let mut keys: Vec<&String> = doc
+            .components
+            .iter()
+            .flat_map(|c| c.schemas.keys())
+            .collect();
         keys.sort();
-        for key in keys {
-            let pointer = pointer_push("/components/schemas", key);
+        let components = keys.into_iter().filter_map(|k| {
+            Some((
+                k,
+                pointer_push("/components/schemas", k),
+                doc.components.as_ref()?.schemas.get(k)?,
+            ))
+        });
+        let foreign = foreign
+            .iter()
+            .map(|(r, s)| (r, r.trim_start_matches('#').to_string(), s));
+        for (key, pointer, schema) in components.chain(foreign) {
             let name = self.component_names[key.as_str()].clone();
-            let schema = &components.schemas[key.as_str()];
             let (kind, facts) = match schema {
                 ReferenceOr::Reference { reference } => {
                     let ty = self.ref_ty(reference, &pointer_push(&pointer, "$ref"));
@@ -196,7 +215,12 @@ impl<'a> Lowerer<'a> {
     pub(crate) fn component_key(&mut self, reference: &str, pointer: &str) -> Option<String> {
         // A reference that points nowhere, or into another document, was reported when
         // the document was loaded; only one to the wrong kind of thing is new here.
-        if let Some(rest) = reference.strip_prefix(COMPONENT_PREFIX) {
+        if self.foreign.contains_key(reference) {
+            return Some(reference.to_string());
+        }
+        if let Some(rest) = reference.strip_prefix(COMPONENT_PREFIX)
+            && !rest.contains('/')
+        {
             let key = unescape_token(&percent_decode(rest));
             let schemas = self.doc.components.as_ref().map(|c| &c.schemas);
             return schemas.is_some_and(|s| s.contains_key(&key)).then_some(key);
@@ -250,9 +274,18 @@ impl<'a> Lowerer<'a> {
                         );
                         return None;
                     }
-                    at = pointer_push("/components/schemas", &key);
                     let doc: &'a openapiv3::OpenAPI = self.doc;
-                    current = doc.components.as_ref().and_then(|c| c.schemas.get(&key))?;
+                    let foreign: &'a indexmap::IndexMap<String, ReferenceOr<Schema>> = self.foreign;
+                    match foreign.get(&key) {
+                        Some(schema) => {
+                            at = key.trim_start_matches('#').to_string();
+                            current = schema;
+                        }
+                        None => {
+                            at = pointer_push("/components/schemas", &key);
+                            current = doc.components.as_ref().and_then(|c| c.schemas.get(&key))?;
+                        }
+                    }
                 }
             }
         }
@@ -271,8 +304,14 @@ impl<'a> Lowerer<'a> {
             ReferenceOr::Reference { reference } => {
                 let key = self.component_key(reference, &pointer_push(pointer, "$ref"))?;
                 let doc: &'a openapiv3::OpenAPI = self.doc;
-                let target = doc.components.as_ref()?.schemas.get(&key)?;
-                self.resolve(target, &pointer_push("/components/schemas", &key))
+                let foreign: &'a indexmap::IndexMap<String, ReferenceOr<Schema>> = self.foreign;
+                match foreign.get(&key) {
+                    Some(target) => self.resolve(target, key.trim_start_matches('#')),
+                    None => {
+                        let target = doc.components.as_ref()?.schemas.get(&key)?;
+                        self.resolve(target, &pointer_push("/components/schemas", &key))
+                    }
+                }
             }
         }
     }
