@@ -6098,6 +6098,7 @@ impl<'de> serde::Deserialize<'de> for CookieFieldType {
 
 /// A chat returned by create and start, with two deprecated fields kept for older clients.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[allow(deprecated)]
 pub struct CreatedChat {
     /// ID of the chat, unique across Beeper.
     pub id: String,
@@ -6244,7 +6245,6 @@ impl<'de> serde::Deserialize<'de> for CreatedChat {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
-        #[allow(deprecated)]
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreatedChat;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -13676,6 +13676,7 @@ impl<'de> serde::Deserialize<'de> for SetupStartResponse {
 
 /// The edited message, with two deprecated fields kept for older clients.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[allow(deprecated)]
 pub struct UpdatedMessage {
     /// Message ID.
     pub id: String,
@@ -13800,7 +13801,6 @@ impl<'de> serde::Deserialize<'de> for UpdatedMessage {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
-        #[allow(deprecated)]
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = UpdatedMessage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

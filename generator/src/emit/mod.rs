@@ -2,6 +2,7 @@
 //! nothing here looks at the spec.
 
 mod crate_root;
+mod deprecation;
 mod docs;
 mod models;
 mod resources;
@@ -31,45 +32,93 @@ pub struct EmitOptions {
 /// The first line of every generated file; the xtask recognises generated files by it.
 pub const GENERATED_MARKER: &str = "@generated";
 
+/// A piece of a file, built (and formatted) on whichever thread gets to it.
+pub(crate) type Chunk<'a> = Box<dyn Fn() -> TokenStream + Send + Sync + 'a>;
+
 pub fn emit(api: &Api, options: &EmitOptions) -> Vec<File> {
     let header = format!(
         "// {GENERATED_MARKER} by sdk-generator from {}. Do not edit: change the spec and run `cargo xtask codegen`.\n\n",
         options.source_name
     );
-    let mut files = vec![
-        File {
-            path: "Cargo.toml".into(),
-            contents: crate_root::cargo_toml(api, options),
-        },
-        rust_file("src/lib.rs", &header, crate_root::lib_rs(api)),
-        rust_file("src/models.rs", &header, models::models_rs(api)),
+    let mut rust_files: Vec<(String, Vec<Chunk<'_>>)> = vec![
+        (
+            "src/lib.rs".into(),
+            vec![Box::new(move || crate_root::lib_rs(api)) as Chunk<'_>],
+        ),
+        ("src/models.rs".into(), models::models_rs(api)),
     ];
-    for (module, tokens) in resources::resource_files(api) {
-        files.push(rust_file(
-            &format!("src/resources/{module}.rs"),
-            &header,
-            tokens,
-        ));
+    for (module, chunks) in resources::resource_files(api) {
+        rust_files.push((format!("src/resources/{module}.rs"), chunks));
+    }
+    let all: Vec<&Chunk<'_>> = rust_files.iter().flat_map(|(_, chunks)| chunks).collect();
+    let mut formatted = format_all(&all).into_iter();
+    let mut files = vec![File {
+        path: "Cargo.toml".into(),
+        contents: crate_root::cargo_toml(api, options),
+    }];
+    for (path, chunks) in &rust_files {
+        let mut contents = String::new();
+        for text in formatted.by_ref().take(chunks.len()) {
+            if !contents.is_empty() && !text.is_empty() {
+                contents.push('\n');
+            }
+            contents.push_str(&text);
+        }
+        // The files are formatted here, by prettyplease; rustfmt leaves them as they
+        // are, so that `cargo fmt` does not make them stale.
+        files.push(File {
+            path: path.clone(),
+            contents: format!("{header}#![cfg_attr(rustfmt, rustfmt::skip)]\n{contents}"),
+        });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
 }
 
-fn rust_file(path: &str, header: &str, tokens: TokenStream) -> File {
-    let contents = match syn::parse2::<syn::File>(tokens.clone()) {
+/// Builds and formats every chunk, on as many threads as there are cores; one type or
+/// one operation at a time also keeps every allocation small. The output does not
+/// depend on the number of threads.
+fn format_all(chunks: &[&Chunk<'_>]) -> Vec<String> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8)
+        .min(chunks.len().max(1));
+    if threads == 1 {
+        return chunks.iter().map(|c| format_chunk(c())).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<(usize, String)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(chunk) = chunks.get(i) else { break };
+                        done.push((i, format_chunk(chunk())));
+                    }
+                    done
+                })
+            })
+            .collect();
+        // A panic in a worker is a bug in an emitter; it goes on as one.
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, s)| s).collect()
+}
+
+fn format_chunk(tokens: TokenStream) -> String {
+    match syn::parse2::<syn::File>(tokens) {
         Ok(file) => space_items(&prettyplease::unparse(&file)),
-        // A bug in an emitter, not in the spec: keep the raw tokens so the compiler
-        // points at the fault instead of losing the file.
+        // A bug in an emitter, not in the spec: the compiler will point at it.
         Err(e) => format!(
-            "compile_error!({:?});\n{tokens}\n",
+            "compile_error!({:?});\n",
             format!("sdk-generator emitted invalid Rust: {e}")
         ),
-    };
-    // The files are formatted here, by prettyplease; rustfmt leaves them as they are,
-    // so that `cargo fmt` does not make them stale.
-    File {
-        path: path.to_string(),
-        contents: format!("{header}#![cfg_attr(rustfmt, rustfmt::skip)]\n{contents}"),
     }
 }
 

@@ -14,30 +14,42 @@ use crate::ir::{
 };
 use crate::lower::names::bare;
 
-pub fn models_rs(api: &Api) -> TokenStream {
-    let multipart = multipart_bodies(&api.root);
-    let mut items = Vec::new();
+/// The models module, one chunk per type.
+pub fn models_rs(api: &Api) -> Vec<super::Chunk<'_>> {
+    let multipart = std::sync::Arc::new(multipart_bodies(&api.root));
+    let mut chunks: Vec<super::Chunk<'_>> = vec![Box::new(|| {
+        quote! {
+            //! Request and response types of the API.
+        }
+    })];
     for def in &api.types {
-        items.push(match &def.kind {
-            TypeKind::Struct(s) if multipart.contains(&def.name) => multipart_struct(def, s),
-            TypeKind::Struct(s) => struct_def(api, def, s),
-            TypeKind::Enum(e) => enum_def(def, e),
-            TypeKind::Union(u) => union_def(def, u),
-            TypeKind::Alias(ty) => {
-                let name = ident(&def.name);
-                let docs = doc_attrs(def.doc.as_deref());
-                let ty = ty_tokens(ty, Ctx::Models);
-                quote! { #docs pub type #name = #ty; }
+        let multipart = multipart.clone();
+        chunks.push(Box::new(move || {
+            let tokens = match &def.kind {
+                TypeKind::Struct(s) if multipart.contains(&def.name) => multipart_struct(def, s),
+                TypeKind::Struct(s) => struct_def(api, def, s),
+                TypeKind::Enum(e) => enum_def(def, e),
+                TypeKind::Union(u) => union_def(def, u),
+                TypeKind::Alias(ty) => {
+                    let name = ident(&def.name);
+                    let docs = doc_attrs(def.doc.as_deref());
+                    let ty = ty_tokens(ty, Ctx::Models);
+                    quote! { #docs pub type #name = #ty; }
+                }
+            };
+            if super::deprecation::type_touches_deprecated(api, def) {
+                super::deprecation::allow_deprecated(tokens)
+            } else {
+                tokens
             }
-        });
+        }));
     }
-    let mut by_status = Vec::new();
-    collect_status_enums(&api.root, &mut by_status);
-    quote! {
-        //! Request and response types of the API.
-        #(#items)*
-        #(#by_status)*
+    let mut ops = Vec::new();
+    collect_status_ops(&api.root, &mut ops);
+    for op in ops {
+        chunks.push(Box::new(move || status_enum(op)));
     }
+    chunks
 }
 
 /// Bodies sent as `multipart/form-data`: plain structs with files, no serde.
@@ -171,11 +183,6 @@ fn struct_def(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream {
         }
         Additional::Drop => None,
     };
-    let allow_deprecated = s
-        .fields
-        .iter()
-        .any(|f| f.deprecated)
-        .then(|| quote!(#[allow(deprecated)]));
 
     // The constructor: required fields as arguments, the rest at their start values.
     let args: Vec<&Field> = s.fields.iter().filter(|f| is_argument(f)).collect();
@@ -219,7 +226,6 @@ fn struct_def(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream {
             #extra
         }
 
-        #allow_deprecated
         impl #name {
             /// A value with the required fields; the others are unset.
             #too_many
@@ -347,17 +353,10 @@ fn struct_deserialize(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream {
             quote!(),
         ),
     };
-    let allow_deprecated = s
-        .fields
-        .iter()
-        .any(|f| f.deprecated)
-        .then(|| quote!(#[allow(deprecated)]));
     quote! {
-        #allow_deprecated
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 struct Visitor;
-                #allow_deprecated
                 impl<'de> serde::de::Visitor<'de> for Visitor {
                     type Value = #name;
                     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -658,40 +657,45 @@ fn union_def(def: &TypeDef, u: &Union) -> TokenStream {
     }
 }
 
-/// Enums for operations whose success responses differ by status.
-fn collect_status_enums(resource: &Resource, out: &mut Vec<TokenStream>) {
-    for op in &resource.operations {
-        let Some(enum_name) = &op.response.by_status_name else {
-            continue;
-        };
-        let name = ident(enum_name);
-        let variants = op.response.statuses.iter().map(|s| {
-            let vname = ident(&s.variant);
-            let doc = match s.status {
-                Some(code) => format!(" Status {code}."),
-                None => " Any other success status.".to_string(),
-            };
-            match &s.kind {
-                ResponseKind::Json(ty) => {
-                    let ty = ty_tokens(ty, Ctx::Models);
-                    quote!(#[doc = #doc] #vname(#ty),)
-                }
-                ResponseKind::Text => quote!(#[doc = #doc] #vname(String),),
-                ResponseKind::Bytes => quote!(#[doc = #doc] #vname(bytes::Bytes),),
-                ResponseKind::Empty | ResponseKind::ByStatus => quote!(#[doc = #doc] #vname,),
-            }
-        });
-        let doc = format!(" The response of `{}`, by status.", op.sdk_name);
-        out.push(quote! {
-            #[doc = #doc]
-            #[derive(Debug, Clone, PartialEq)]
-            #[allow(clippy::large_enum_variant)]
-            pub enum #name {
-                #(#variants)*
-            }
-        });
-    }
+/// Operations whose success responses differ by status.
+fn collect_status_ops<'a>(resource: &'a Resource, out: &mut Vec<&'a crate::ir::Operation>) {
+    out.extend(
+        resource
+            .operations
+            .iter()
+            .filter(|op| op.response.by_status_name.is_some()),
+    );
     for child in &resource.children {
-        collect_status_enums(child, out);
+        collect_status_ops(child, out);
+    }
+}
+
+/// The enum of an operation's responses by status.
+fn status_enum(op: &crate::ir::Operation) -> TokenStream {
+    let name = ident(op.response.by_status_name.as_deref().unwrap_or("Response"));
+    let variants = op.response.statuses.iter().map(|s| {
+        let vname = ident(&s.variant);
+        let doc = match s.status {
+            Some(code) => format!(" Status {code}."),
+            None => " Any other success status.".to_string(),
+        };
+        match &s.kind {
+            ResponseKind::Json(ty) => {
+                let ty = ty_tokens(ty, Ctx::Models);
+                quote!(#[doc = #doc] #vname(#ty),)
+            }
+            ResponseKind::Text => quote!(#[doc = #doc] #vname(String),),
+            ResponseKind::Bytes => quote!(#[doc = #doc] #vname(bytes::Bytes),),
+            ResponseKind::Empty | ResponseKind::ByStatus => quote!(#[doc = #doc] #vname,),
+        }
+    });
+    let doc = format!(" The response of `{}`, by status.", op.sdk_name);
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        #[allow(clippy::large_enum_variant)]
+        pub enum #name {
+            #(#variants)*
+        }
     }
 }

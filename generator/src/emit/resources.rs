@@ -15,34 +15,37 @@ use crate::ir::{
 use crate::lower::names::bare;
 
 /// `(module name, tokens)` for `src/resources/<module>.rs`: `mod` for the root.
-pub fn resource_files(api: &Api) -> Vec<(String, TokenStream)> {
+/// `(module name, chunks)` for `src/resources/<module>.rs`: `mod` for the root.
+pub fn resource_files(api: &Api) -> Vec<(String, Vec<super::Chunk<'_>>)> {
     let mut files = Vec::new();
     let modules: Vec<String> = api.root.children.iter().map(module_name).collect();
-    let module_idents = modules.iter().map(|m| ident(m));
-    let root_items = resource_items(api, &api.root);
-    let uses = api.root.children.iter().zip(&modules).map(|(c, m)| {
-        let m = ident(m);
-        let t = ident(&c.type_name);
-        quote!(pub use #m::#t;)
-    });
-    files.push((
-        "mod".to_string(),
+    let head_modules = modules.clone();
+    let mut root: Vec<super::Chunk<'_>> = vec![Box::new(move || {
+        let module_idents = head_modules.iter().map(|m| ident(m));
+        let uses = api.root.children.iter().zip(&head_modules).map(|(c, m)| {
+            let m = ident(m);
+            let t = ident(&c.type_name);
+            quote!(pub use #m::#t;)
+        });
         quote! {
             //! Operations, grouped by resource as in the API's documentation.
             #(pub mod #module_idents;)*
             #(#uses)*
-            #root_items
-        },
-    ));
+        }
+    })];
+    resource_chunks(api, &api.root, &mut root);
+    files.push(("mod".to_string(), root));
     for (child, module) in api.root.children.iter().zip(modules) {
-        let doc = child
-            .doc
-            .clone()
-            .unwrap_or_else(|| format!("The `{}` resource.", child.path.join(".")));
-        let inner_docs: Vec<String> = super::doc_lines(&doc);
-        let mut items = TokenStream::new();
-        collect_items(api, child, &mut items);
-        files.push((module, quote! { #(#![doc = #inner_docs])* #items }));
+        let mut chunks: Vec<super::Chunk<'_>> = vec![Box::new(move || {
+            let doc = child
+                .doc
+                .clone()
+                .unwrap_or_else(|| format!("The `{}` resource.", child.path.join(".")));
+            let inner_docs: Vec<String> = super::doc_lines(&doc);
+            quote! { #(#![doc = #inner_docs])* }
+        })];
+        collect_items(api, child, &mut chunks);
+        files.push((module, chunks));
     }
     files
 }
@@ -53,16 +56,43 @@ fn module_name(resource: &Resource) -> String {
     if name == "mod" { "mod_".into() } else { name }
 }
 
-fn collect_items(api: &Api, resource: &Resource, out: &mut TokenStream) {
-    out.extend(resource_items(api, resource));
+fn collect_items<'a>(api: &'a Api, resource: &'a Resource, out: &mut Vec<super::Chunk<'a>>) {
+    resource_chunks(api, resource, out);
     for child in &resource.children {
         collect_items(api, child, out);
     }
 }
 
-/// The accessor struct of a resource (or, for the root, methods on `Client`), its
-/// operations' parameter types, and accessors for its children.
-fn resource_items(api: &Api, resource: &Resource) -> TokenStream {
+/// One chunk for a resource's accessor, one per operation.
+fn resource_chunks<'a>(api: &'a Api, resource: &'a Resource, out: &mut Vec<super::Chunk<'a>>) {
+    use super::deprecation::{allow_deprecated, operation_touches_deprecated};
+    out.push(Box::new(move || {
+        let tokens = resource_accessor(api, resource);
+        if resource
+            .operations
+            .iter()
+            .any(|op| operation_touches_deprecated(api, op))
+        {
+            allow_deprecated(tokens)
+        } else {
+            tokens
+        }
+    }));
+    for op in &resource.operations {
+        out.push(Box::new(move || {
+            let tokens = operation_items(api, op);
+            if operation_touches_deprecated(api, op) {
+                allow_deprecated(tokens)
+            } else {
+                tokens
+            }
+        }));
+    }
+}
+
+/// The accessor struct of a resource (or, for the root, methods on `Client`), with
+/// its operations' methods and accessors for its children.
+fn resource_accessor(api: &Api, resource: &Resource) -> TokenStream {
     let is_root = resource.path.is_empty();
     let children = resource.children.iter().map(|c| {
         let method = ident(c.path.last().map_or("", String::as_str));
@@ -85,11 +115,7 @@ fn resource_items(api: &Api, resource: &Resource) -> TokenStream {
         .iter()
         .map(|op| operation_method(api, op, is_root))
         .collect();
-    let op_items = resource
-        .operations
-        .iter()
-        .map(|op| operation_items(api, op));
-    let accessor = if is_root {
+    if is_root {
         quote! {
             impl crate::runtime::Client {
                 #(#children)*
@@ -111,8 +137,7 @@ fn resource_items(api: &Api, resource: &Resource) -> TokenStream {
                 #(#methods)*
             }
         }
-    };
-    quote! { #accessor #(#op_items)* }
+    }
 }
 
 /// The arguments of an operation's method: path parameters, required parameters,
@@ -610,7 +635,12 @@ fn operation_impl(op: &Operation) -> TokenStream {
             BodyMedia::FormUrlEncoded => quote!(parts.form(#value)?),
             BodyMedia::Multipart => quote!(parts.multipart(self.body.to_multipart()?)),
             BodyMedia::Binary | BodyMedia::Text => {
-                quote!(parts.raw(bytes::Bytes::from(#value.clone()), #content_type))
+                let owned = if b.flattened.is_none() && !b.required {
+                    quote!(body.clone())
+                } else {
+                    quote!(self.body.clone())
+                };
+                quote!(parts.raw(bytes::Bytes::from(#owned), #content_type))
             }
         };
         if b.flattened.is_none() && !b.required {
@@ -745,11 +775,15 @@ fn setters(op: &Operation) -> TokenStream {
                     let (ty, convert) = body_field_arg(op, f);
                     let v = convert(quote!(value));
                     let boxed = if f.boxed { quote!(Box::new(#v)) } else { v };
+                    // Multipart bodies are plain structs: every optional field is an Option.
+                    let multipart = body.media == BodyMedia::Multipart;
                     let assign = match f.presence {
+                        Presence::Required => boxed,
+                        _ if multipart => quote!(Some(#boxed)),
                         Presence::OptionalNullable => {
                             quote!(Some(crate::runtime::Nullable::Value(#boxed)))
                         }
-                        Presence::Defaulted(_) | Presence::Required => boxed,
+                        Presence::Defaulted(_) => boxed,
                         Presence::Optional | Presence::RequiredNullable => quote!(Some(#boxed)),
                     };
                     methods.push(quote! {
@@ -759,8 +793,9 @@ fn setters(op: &Operation) -> TokenStream {
                             self
                         }
                     });
-                    if f.presence == Presence::OptionalNullable
-                        || f.presence == Presence::RequiredNullable
+                    if !multipart
+                        && (f.presence == Presence::OptionalNullable
+                            || f.presence == Presence::RequiredNullable)
                     {
                         let clear = ident(&format!("clear_{}", bare(setter)));
                         let doc = format!(" Sends `{}` as `null`.", f.wire);

@@ -480,6 +480,29 @@ impl<'a> Lowerer<'a> {
             (&any.any_of, "anyOf")
         };
         if !variants.is_empty() {
+            // Variants that only constrain the declared properties (which must be
+            // present, which values they take) do not change the shape: the object
+            // is typed from its properties.
+            let constraints_only = variants.iter().all(|v| match v {
+                ReferenceOr::Item(v) => match &v.schema_kind {
+                    SchemaKind::Any(a) => {
+                        matches!(a.typ.as_deref(), None | Some("object"))
+                            && a.items.is_none()
+                            && a.one_of.is_empty()
+                            && a.all_of.is_empty()
+                            && a.any_of.is_empty()
+                            && a.properties.keys().all(|k| any.properties.contains_key(k))
+                    }
+                    SchemaKind::Type(Type::Object(o)) => {
+                        o.properties.keys().all(|k| any.properties.contains_key(k))
+                    }
+                    _ => false,
+                },
+                ReferenceOr::Reference { .. } => false,
+            });
+            if has_object_keywords && constraints_only {
+                return self.object_shape(own_part(), name);
+            }
             if has_object_keywords {
                 self.diags.push(Diagnostic::warning(
                     Kind::Unsupported,
@@ -819,6 +842,20 @@ impl<'a> Lowerer<'a> {
                     return None;
                 }
                 per_variant.push(values);
+            }
+            // A value that selects two variants cannot tell them apart.
+            let mut seen = HashSet::new();
+            if let Some(shared) = per_variant
+                .iter()
+                .flatten()
+                .find(|v| !seen.insert(v.as_str()))
+            {
+                self.diags.warning(
+                    Kind::Unsupported,
+                    pointer_push(list_pointer.rsplit_once('/').map_or(list_pointer, |(p, _)| p), "discriminator"),
+                    format!("the discriminator value `{shared}` selects more than one variant; the union is read untagged"),
+                );
+                return None;
             }
             return Some((d.property_name.clone(), per_variant));
         }

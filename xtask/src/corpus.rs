@@ -1,0 +1,251 @@
+//! `cargo xtask corpus`: every real-world spec in `../shared/specs/real/` generated into
+//! a standalone crate under `target/corpus/`, built with `cargo check`, and reported
+//! in one table.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::bench;
+use crate::standalone;
+
+/// Scratch folders, relative to the workspace root.
+pub const OUT_DIR: &str = "target/corpus";
+/// One target folder for all corpus crates, so that their dependencies build once.
+pub const TARGET_DIR: &str = "target/corpus-target";
+
+pub struct Row {
+    pub spec: String,
+    pub bytes: usize,
+    pub operations: usize,
+    pub schemas: usize,
+    pub operations_generated: Option<usize>,
+    pub schemas_generated: Option<usize>,
+    /// `(severity, kind)` -> count.
+    pub diagnostics: BTreeMap<(String, String), usize>,
+    pub generation: Duration,
+    pub compiles: Compiles,
+}
+
+pub enum Compiles {
+    Yes { warnings: usize, seconds: f64 },
+    No { errors: usize, first: String },
+    NotGenerated,
+    Skipped,
+}
+
+pub fn run(root: &Path, only: Option<&str>, check: bool) -> Result<Vec<Row>, String> {
+    let mut rows = Vec::new();
+    for spec in bench::corpus_specs(root)? {
+        let stem = spec
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if only.is_some_and(|o| !stem.contains(o)) {
+            continue;
+        }
+        eprintln!("corpus: {stem}");
+        rows.push(one(root, &spec, &stem, check)?);
+    }
+    Ok(rows)
+}
+
+fn one(root: &Path, spec: &Path, stem: &str, check: bool) -> Result<Row, String> {
+    let text = std::fs::read_to_string(spec).map_err(|e| format!("{}: {e}", spec.display()))?;
+    let (operations, schemas) = count_in_spec(&text);
+    let timing = bench::time_spec(spec, 3)?;
+    let out = root.join(OUT_DIR).join(stem);
+    let mut row = Row {
+        spec: spec
+            .file_name()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        bytes: text.len(),
+        operations,
+        schemas,
+        operations_generated: None,
+        schemas_generated: None,
+        diagnostics: BTreeMap::new(),
+        generation: timing.total(),
+        compiles: Compiles::NotGenerated,
+    };
+    let diagnostics = match standalone::generate(root, spec, &out, None) {
+        Ok(outcome) => {
+            row.operations_generated = Some(count_operations(&outcome.api.root));
+            // Component schemas that became a type (a form body made from one has
+            // the same source, so sources are counted once).
+            let sources: std::collections::HashSet<&str> = outcome
+                .api
+                .types
+                .iter()
+                .map(|t| t.source.as_str())
+                .filter(|s| {
+                    s.strip_prefix("/components/schemas/")
+                        .is_some_and(|k| !k.contains('/'))
+                })
+                .collect();
+            row.schemas_generated = Some(sources.len());
+            row.compiles = if check {
+                cargo_check(root, &out)
+            } else {
+                Compiles::Skipped
+            };
+            outcome.warnings
+        }
+        Err(_) => {
+            // Generate again for the diagnostics themselves.
+            let options = sdk_generator::Options {
+                source_name: stem.to_string(),
+                ..Default::default()
+            };
+            match sdk_generator::lower_spec(&text, &options) {
+                Err(d) => d,
+                Ok((_, w)) => w,
+            }
+        }
+    };
+    for d in diagnostics.iter() {
+        *row.diagnostics
+            .entry((d.severity.as_str().to_string(), d.kind.code().to_string()))
+            .or_default() += 1;
+    }
+    Ok(row)
+}
+
+/// Operations and component schemas as the document has them.
+fn count_in_spec(text: &str) -> (usize, usize) {
+    // The generator's reader, which takes the numbers serde_yaml cannot.
+    let Some(value) = sdk_generator::load::parse_text(text, &mut sdk_generator::Diagnostics::new())
+    else {
+        return (0, 0);
+    };
+    let methods = [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+    let operations = value
+        .get("paths")
+        .and_then(Value::as_object)
+        .map(|paths| {
+            paths
+                .values()
+                .filter_map(Value::as_object)
+                .map(|item| methods.iter().filter(|m| item.contains_key(**m)).count())
+                .sum()
+        })
+        .unwrap_or(0);
+    let schemas = value
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map_or(0, |s| s.len());
+    (operations, schemas)
+}
+
+fn count_operations(resource: &sdk_generator::ir::Resource) -> usize {
+    resource.operations.len()
+        + resource
+            .children
+            .iter()
+            .map(count_operations)
+            .sum::<usize>()
+}
+
+fn cargo_check(root: &Path, crate_dir: &Path) -> Compiles {
+    let started = Instant::now();
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["check", "--quiet", "--message-format", "short"])
+        .current_dir(crate_dir)
+        .env("CARGO_TARGET_DIR", root.join(TARGET_DIR))
+        .output();
+    let seconds = started.elapsed().as_secs_f64();
+    match output {
+        Ok(o) => {
+            let stderr = String::from_utf8_lossy(&o.stderr);
+            let errors: Vec<&str> = stderr.lines().filter(|l| l.contains(": error")).collect();
+            let warnings = stderr.lines().filter(|l| l.contains(": warning")).count();
+            if o.status.success() {
+                Compiles::Yes { warnings, seconds }
+            } else {
+                Compiles::No {
+                    errors: errors.len().max(1),
+                    first: errors.first().map_or_else(
+                        || stderr.lines().last().unwrap_or("").to_string(),
+                        |e| e.to_string(),
+                    ),
+                }
+            }
+        }
+        Err(e) => Compiles::No {
+            errors: 1,
+            first: format!("could not run cargo: {e}"),
+        },
+    }
+}
+
+/// The table, as Markdown.
+pub fn table(rows: &[Row]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "| spec | KiB | ops | schemas | ops generated | schemas generated | diagnostics | generation ms | compiles |"
+    );
+    let _ = writeln!(out, "|---|--:|--:|--:|--:|--:|---|--:|---|");
+    for r in rows {
+        let diagnostics = if r.diagnostics.is_empty() {
+            "none".to_string()
+        } else {
+            r.diagnostics
+                .iter()
+                .map(|((sev, kind), n)| format!("{n} {sev} {kind}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let compiles = match &r.compiles {
+            Compiles::Yes {
+                warnings: 0,
+                seconds,
+            } => format!("yes ({seconds:.0} s)"),
+            Compiles::Yes { warnings, seconds } => {
+                format!("yes, {warnings} warnings ({seconds:.0} s)")
+            }
+            Compiles::No { errors, first } => format!("**no**: {errors} errors, first: {first}"),
+            Compiles::NotGenerated => "not generated".into(),
+            Compiles::Skipped => "not checked".into(),
+        };
+        let opt = |v: Option<usize>| v.map_or("-".to_string(), |v| v.to_string());
+        let _ = writeln!(
+            out,
+            "| {} | {:.0} | {} | {} | {} | {} | {} | {:.1} | {} |",
+            r.spec,
+            r.bytes as f64 / 1024.0,
+            r.operations,
+            r.schemas,
+            opt(r.operations_generated),
+            opt(r.schemas_generated),
+            diagnostics,
+            r.generation.as_secs_f64() * 1000.0,
+            compiles
+        );
+    }
+    let generated = rows
+        .iter()
+        .filter(|r| r.operations_generated.is_some())
+        .count();
+    let compiling = rows
+        .iter()
+        .filter(|r| matches!(r.compiles, Compiles::Yes { .. }))
+        .count();
+    let all_ops = rows
+        .iter()
+        .filter(|r| r.operations_generated == Some(r.operations))
+        .count();
+    let _ = writeln!(
+        out,
+        "\n{} specs: {generated} generated, {compiling} compile, {all_ops} with every operation present.",
+        rows.len()
+    );
+    out
+}
