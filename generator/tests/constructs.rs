@@ -49,4 +49,14 @@ macro_rules! construct {
     };
 }
 
-construct!(fields, refs_and_inline, enums, unions, maps, params);
+construct!(
+    fields,
+    refs_and_inline,
+    enums,
+    unions,
+    maps,
+    params,
+    compositions,
+    media_and_params,
+    names
+);

@@ -38,9 +38,18 @@ pub enum Compiles {
     Skipped,
 }
 
+/// The generator's construct fixtures: each must compile too.
+pub const FIXTURES: &str = "generator/tests/fixtures/constructs";
+
 pub fn run(root: &Path, only: Option<&str>, check: bool) -> Result<Vec<Row>, String> {
     let mut rows = Vec::new();
-    for spec in bench::corpus_specs(root)? {
+    let mut fixtures: Vec<std::path::PathBuf> = std::fs::read_dir(root.join(FIXTURES))
+        .map_err(|e| format!("{FIXTURES}: {e}"))?
+        .filter_map(|e| Some(e.ok()?.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    fixtures.sort();
+    for spec in bench::corpus_specs(root)?.into_iter().chain(fixtures) {
         let stem = spec
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())

@@ -125,7 +125,7 @@ impl<'a> Lowerer<'a> {
             foreign,
             diags,
             component_names: HashMap::new(),
-            type_names: Scope::new(),
+            type_names: Scope::pascal(),
             types: BTreeMap::new(),
         }
     }

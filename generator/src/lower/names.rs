@@ -160,7 +160,7 @@ pub fn variant_name(raw: &str) -> String {
         name.insert(0, 'V');
     }
     if name == "Self" {
-        name.push('_');
+        name.push_str("Value");
     }
     name
 }
@@ -196,6 +196,9 @@ pub fn bare(name: &str) -> &str {
 #[derive(Debug, Default)]
 pub struct Scope {
     taken: HashSet<String>,
+    /// PascalCase names take `Alt2` after a digit, where snake_case names take `_2`:
+    /// `V1_2` would not be UpperCamelCase.
+    pascal: bool,
 }
 
 impl Scope {
@@ -206,6 +209,22 @@ impl Scope {
     pub fn with_reserved(names: &[&str]) -> Self {
         Scope {
             taken: names.iter().map(|s| s.to_string()).collect(),
+            pascal: false,
+        }
+    }
+
+    /// A scope of PascalCase names (types, variants).
+    pub fn pascal() -> Self {
+        Scope {
+            taken: HashSet::new(),
+            pascal: true,
+        }
+    }
+
+    pub fn pascal_with_reserved(names: &[&str]) -> Self {
+        Scope {
+            pascal: true,
+            ..Scope::with_reserved(names)
         }
     }
 
@@ -227,10 +246,10 @@ impl Scope {
             Some(b) => (b, true),
             None => (name, false),
         };
-        let sep = if base.ends_with(|c: char| c.is_ascii_digit()) {
-            "_"
-        } else {
-            ""
+        let sep = match (base.ends_with(|c: char| c.is_ascii_digit()), self.pascal) {
+            (true, true) => "Alt",
+            (true, false) => "_",
+            (false, _) => "",
         };
         for n in 2.. {
             let candidate = format!("{base}{sep}{n}");
@@ -296,5 +315,8 @@ mod tests {
         assert_eq!(scope.claim("v1"), ("v1_2".into(), true));
         assert_eq!(scope.claim("r#type"), ("r#type".into(), false));
         assert_eq!(scope.claim("r#type"), ("type2".into(), true));
+        let mut types = Scope::pascal();
+        assert_eq!(types.claim("V1"), ("V1".into(), false));
+        assert_eq!(types.claim("V1"), ("V1Alt2".into(), true));
     }
 }

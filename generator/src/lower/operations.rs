@@ -932,7 +932,7 @@ impl<'a> Lowerer<'a> {
                 node = &mut node.children[index];
             }
         }
-        let mut params_names = Scope::new();
+        let mut params_names = Scope::pascal();
         reserve_type_names(&root, &mut params_names);
         let mut method_scopes: HashMap<Vec<String>, Scope> = HashMap::new();
         for mut p in pending {

@@ -570,7 +570,7 @@ impl<'a> Lowerer<'a> {
         values: impl Iterator<Item = &'s str>,
         pointer: &str,
     ) -> StringEnum {
-        let mut scope = Scope::with_reserved(&["Unknown"]);
+        let mut scope = Scope::pascal_with_reserved(&["Unknown"]);
         let mut seen = BTreeSet::new();
         let mut variants = Vec::new();
         for wire in values {
@@ -735,7 +735,7 @@ impl<'a> Lowerer<'a> {
         }
 
         let tag = self.union_tag(&members, schema, &list_pointer);
-        let mut scope = Scope::with_reserved(&["Unknown"]);
+        let mut scope = Scope::pascal_with_reserved(&["Unknown"]);
         let mut out = Vec::with_capacity(members.len());
         for (i, v) in &members {
             let vp = pointer_push(&list_pointer, &i.to_string());
