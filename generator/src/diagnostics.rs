@@ -250,11 +250,22 @@ fn render_one(out: &mut String, d: &Diagnostic, file_name: &str, source: &str) {
             let pad = " ".repeat(gutter);
             let _ = writeln!(out, "{pad}--> {}:{}:{}", file_name, loc.line, loc.column);
             if let Some(text) = source.lines().nth(loc.line - 1) {
-                let text: String = text.chars().take(160).collect();
+                // A window of the line around the column, for long (minified) lines.
+                let column = loc.column.saturating_sub(1);
+                let start = column.saturating_sub(100);
+                let shown: String = text.chars().skip(start).take(160).collect();
+                let (lead, caret_at) = if start > 0 {
+                    ("…", column - start + 1)
+                } else {
+                    ("", column)
+                };
                 let _ = writeln!(out, "{pad} |");
-                let _ = writeln!(out, "{} | {}", loc.line, text);
-                let caret_at = text.chars().take(loc.column.saturating_sub(1)).count();
-                let _ = writeln!(out, "{pad} | {}^", " ".repeat(caret_at));
+                let _ = writeln!(out, "{} | {lead}{shown}", loc.line);
+                let _ = writeln!(
+                    out,
+                    "{pad} | {}^",
+                    " ".repeat(caret_at.min(shown.chars().count() + lead.len()))
+                );
             }
             let _ = writeln!(out, "{pad} = at: #{}", d.pointer);
             if let Some(hint) = &d.hint {

@@ -74,6 +74,10 @@ broken!(
     many_errors => "many_errors.yaml",
     lossy_numbers => "lossy_numbers.yaml",
     name_collisions => "name_collisions.yaml",
+    deep_nesting => "deep_nesting.yaml",
+    self_allof => "self_allof.yaml",
+    self_inline_allof => "self_inline_allof.yaml",
+    self_allof_twice => "self_allof_twice.yaml",
 );
 
 /// Every fixture in the folder has a test above.

@@ -264,6 +264,11 @@ proptest! {
             apply(&mut doc, m);
         }
         let text = render(&doc, &form);
+        // A stack overflow aborts the process before proptest can report the input;
+        // with NO_PANIC_TRACE=path, each case is saved there first.
+        if let Ok(path) = std::env::var("NO_PANIC_TRACE") {
+            let _ = std::fs::write(path, &text);
+        }
         let options = sdk_generator::Options { source_name: "fuzz.yaml".into(), ..Default::default() };
         match sdk_generator::generate(&text, &options) {
             Ok(generated) => prop_assert!(!generated.files.is_empty()),

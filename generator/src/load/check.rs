@@ -16,7 +16,10 @@ const TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "ob
 
 /// Returns false if the document cannot be read as OpenAPI 3.0 at all.
 pub fn check_document(root: &mut Value, diags: &mut Diagnostics) -> bool {
-    let mut c = Checker { diags };
+    let mut c = Checker {
+        diags,
+        schema_depth: 0,
+    };
     let Some(doc) = root.as_object_mut() else {
         let message = if root.is_null() {
             "the spec has no content".to_string()
@@ -53,15 +56,29 @@ pub fn check_document(root: &mut Value, diags: &mut Diagnostics) -> bool {
     if let Some(tags) = doc.get_mut("tags") {
         c.tags(tags, "/tags");
     }
-    if let Some(servers) = doc.get("servers")
-        && !servers.is_array()
-    {
-        c.diags.warning(
-            Kind::InvalidValue,
-            "/servers",
-            "`servers` must be a list; ignored",
-        );
-        doc.remove("servers");
+    c.external_docs_or_drop(doc, "");
+    // Servers: only an absolute URL with defaults for its variables is used (the
+    // default base URL); others are dropped rather than failing the document.
+    if let Some(servers) = doc.get_mut("servers") {
+        match servers.as_array_mut() {
+            Some(list) => list.retain(|server| {
+                server.get("url").is_some_and(Value::is_string)
+                    && server.get("variables").is_none_or(|vars| {
+                        vars.as_object().is_some_and(|m| {
+                            m.values()
+                                .all(|v| v.get("default").is_some_and(Value::is_string))
+                        })
+                    })
+            }),
+            None => {
+                c.diags.warning(
+                    Kind::InvalidValue,
+                    "/servers",
+                    "`servers` must be a list; ignored",
+                );
+                doc.remove("servers");
+            }
+        }
     }
     let refs = check_refs(doc);
     for d in refs {
@@ -155,7 +172,13 @@ fn check_ref(doc: &Map<String, Value>, reference: &str, pointer: &str) -> Option
 
 struct Checker<'d> {
     diags: &'d mut Diagnostics,
+    /// How many schemas enclose the one being checked.
+    schema_depth: usize,
 }
+
+/// Deeper schemas are read as any JSON value: everything downstream (openapiv3,
+/// lowering, emitting) recurses, and no real API nests schemas this deep.
+const MAX_SCHEMA_DEPTH: usize = 32;
 
 fn describe(v: &Value) -> String {
     match v {
@@ -237,6 +260,10 @@ impl Checker<'_> {
             }
         }
         self.string_or_drop(info, "/info", "description");
+        // Contact and license are not used by a client.
+        info.remove("contact");
+        info.remove("license");
+        info.remove("termsOfService");
     }
 
     fn tags(&mut self, tags: &mut Value, pointer: &str) {
@@ -250,6 +277,12 @@ impl Checker<'_> {
             return;
         };
         list.retain(|t| t.get("name").is_some_and(Value::is_string));
+        // Only a tag's name and description matter to a client.
+        for t in list.iter_mut() {
+            if let Some(t) = t.as_object_mut() {
+                t.retain(|k, v| k == "name" || (k == "description" && v.is_string()));
+            }
+        }
     }
 
     fn paths(&mut self, paths: &mut Value, pointer: &str) {
@@ -303,6 +336,7 @@ impl Checker<'_> {
             map.clear();
             return;
         }
+        map.remove("servers");
         if let Some(params) = map.get_mut("parameters") {
             self.parameter_list(params, &pointer_push(pointer, "parameters"));
         }
@@ -325,6 +359,8 @@ impl Checker<'_> {
             return;
         };
         self.string_or_drop(map, pointer, "operationId");
+        self.external_docs_or_drop(map, pointer);
+        map.remove("servers");
         self.string_or_drop(map, pointer, "summary");
         self.string_or_drop(map, pointer, "description");
         self.bool_or_drop(map, pointer, "deprecated");
@@ -394,8 +430,8 @@ impl Checker<'_> {
             );
             return false;
         };
-        if map.contains_key("$ref") {
-            return self.reference(map, pointer);
+        if map.contains_key("$ref") && self.reference(map, pointer) {
+            return true;
         }
         let name_ok = matches!(map.get("name"), Some(Value::String(_)));
         if !name_ok {
@@ -435,6 +471,7 @@ impl Checker<'_> {
         }
         self.bool_or_drop(map, pointer, "required");
         self.bool_or_drop(map, pointer, "deprecated");
+        map.remove("examples");
         self.bool_or_drop(map, pointer, "explode");
         self.bool_or_drop(map, pointer, "allowEmptyValue");
         self.bool_or_drop(map, pointer, "allowReserved");
@@ -489,9 +526,11 @@ impl Checker<'_> {
                     pointer_push(pointer, "$ref"),
                     format!("`$ref` must be a string, found {}", describe(other)),
                 );
+                // Removed, so that the rest is checked (and read) as an inline object.
+                map.remove("$ref");
                 false
             }
-            None => true,
+            None => false,
         }
     }
 
@@ -504,8 +543,7 @@ impl Checker<'_> {
             );
             return;
         };
-        if map.contains_key("$ref") {
-            self.reference(map, pointer);
+        if map.contains_key("$ref") && self.reference(map, pointer) {
             return;
         }
         self.bool_or_drop(map, pointer, "required");
@@ -555,16 +593,10 @@ impl Checker<'_> {
             if let Some(schema) = mt.get_mut("schema") {
                 self.schema(schema, &pointer_push(&p, "schema"));
             }
-            if let Some(encoding) = mt.get("encoding")
-                && !encoding.is_object()
-            {
-                self.diags.warning(
-                    Kind::InvalidValue,
-                    pointer_push(&p, "encoding"),
-                    "`encoding` must be a mapping; ignored",
-                );
-                mt.remove("encoding");
-            }
+            // Neither is used by a client, and a malformed one would fail the whole
+            // document in openapiv3.
+            mt.remove("encoding");
+            mt.remove("examples");
         }
     }
 
@@ -616,8 +648,7 @@ impl Checker<'_> {
             );
             return;
         };
-        if map.contains_key("$ref") {
-            self.reference(map, pointer);
+        if map.contains_key("$ref") && self.reference(map, pointer) {
             return;
         }
         match map.get("description") {
@@ -633,9 +664,7 @@ impl Checker<'_> {
         if let Some(headers) = map.get_mut("headers") {
             self.headers(headers, &pointer_push(pointer, "headers"));
         }
-        if map.get("links").is_some_and(|l| !l.is_object()) {
-            map.remove("links");
-        }
+        map.remove("links");
     }
 
     fn headers(&mut self, headers: &mut Value, pointer: &str) {
@@ -665,13 +694,15 @@ impl Checker<'_> {
             *header = Value::Null;
             return;
         };
-        if h.contains_key("$ref") {
-            self.reference(h, pointer);
+        if h.contains_key("$ref") && self.reference(h, pointer) {
             return;
         }
-        // `name` and `in` are not allowed in a header object, and openapiv3 rejects them.
+        // `name` and `in` are not allowed in a header object, and openapiv3 rejects them;
+        // `style` can only be `simple`; examples are not used.
         h.remove("name");
         h.remove("in");
+        h.remove("style");
+        h.remove("examples");
         if let Some(schema) = h.get_mut("schema") {
             self.schema(schema, &pointer_push(pointer, "schema"));
         } else if !h.contains_key("content") {
@@ -724,9 +755,7 @@ impl Checker<'_> {
         }
         // Sections a client does not use; malformed ones must not stop the load.
         for section in ["examples", "links", "callbacks"] {
-            if map.get(section).is_some_and(|v| !v.is_object()) {
-                map.remove(section);
-            }
+            map.remove(section);
         }
     }
 
@@ -758,7 +787,11 @@ impl Checker<'_> {
                         .is_some_and(|s| ["query", "header", "cookie"].contains(&s))
             }
             Some("http") => map.get("scheme").is_some_and(Value::is_string),
-            Some("oauth2") => map.get("flows").is_some_and(Value::is_object),
+            Some("oauth2") => {
+                // The client sends the token it is given; the flows are not used.
+                map.insert("flows".into(), Value::Object(Map::new()));
+                true
+            }
             Some("openIdConnect") => map.get("openIdConnectUrl").is_some_and(Value::is_string),
             _ => false,
         };
@@ -788,6 +821,24 @@ impl Checker<'_> {
 
     /// Checks one schema and everything nested in it.
     fn schema(&mut self, schema: &mut Value, pointer: &str) {
+        if self.schema_depth >= MAX_SCHEMA_DEPTH {
+            self.diags.push(
+                Diagnostic::warning(
+                    Kind::Unsupported,
+                    pointer,
+                    format!("schemas nested more than {MAX_SCHEMA_DEPTH} deep are not supported; this one is read as any JSON value"),
+                )
+                .with_hint("give the inner schema a name under #/components/schemas and refer to it"),
+            );
+            *schema = Value::Object(Map::new());
+            return;
+        }
+        self.schema_depth += 1;
+        self.schema_inner(schema, pointer);
+        self.schema_depth -= 1;
+    }
+
+    fn schema_inner(&mut self, schema: &mut Value, pointer: &str) {
         let Some(map) = schema.as_object_mut() else {
             match schema {
                 // `true`/`false` schemas belong to JSON Schema, not OpenAPI 3.0; read
@@ -804,8 +855,7 @@ impl Checker<'_> {
             }
             return;
         };
-        if map.contains_key("$ref") {
-            self.reference(map, pointer);
+        if map.contains_key("$ref") && self.reference(map, pointer) {
             return;
         }
         match map.get("type") {
@@ -917,6 +967,7 @@ impl Checker<'_> {
         for key in ["format", "pattern", "title", "description"] {
             self.string_or_drop(map, pointer, key);
         }
+        self.external_docs_or_drop(map, pointer);
         for key in ["minimum", "maximum", "multipleOf"] {
             if map.get(key).is_some_and(|v| !v.is_number()) {
                 self.diags.warning(
@@ -1032,6 +1083,21 @@ impl Checker<'_> {
                     map.remove(key);
                 }
             }
+        }
+    }
+
+    /// `externalDocs` needs a `url`; a malformed one is dropped (a client has no use
+    /// for it, and openapiv3 would reject the whole schema).
+    fn external_docs_or_drop(&mut self, map: &mut Map<String, Value>, pointer: &str) {
+        if let Some(d) = map.get("externalDocs")
+            && !d.get("url").is_some_and(Value::is_string)
+        {
+            self.diags.warning(
+                Kind::InvalidValue,
+                pointer_push(pointer, "externalDocs"),
+                "`externalDocs` needs a `url` string; ignored",
+            );
+            map.remove("externalDocs");
         }
     }
 

@@ -110,6 +110,10 @@ pub(crate) struct Lowerer<'a> {
     /// Every Rust type name handed out (components first, then inline types).
     pub type_names: Scope,
     pub types: BTreeMap<String, TypeDef>,
+    /// Schemas whose facts are being read, to stop at a schema that depends on itself.
+    pub facts_in_progress: std::collections::HashSet<String>,
+    /// Inline schemas being lowered, to stop at one that contains itself.
+    pub inline_in_progress: std::collections::HashSet<String>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -127,6 +131,8 @@ impl<'a> Lowerer<'a> {
             component_names: HashMap::new(),
             type_names: Scope::pascal(),
             types: BTreeMap::new(),
+            facts_in_progress: std::collections::HashSet::new(),
+            inline_in_progress: std::collections::HashSet::new(),
         }
     }
 

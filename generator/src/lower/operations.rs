@@ -124,13 +124,11 @@ impl<'a> Lowerer<'a> {
             .clone()
             .unwrap_or_else(|| derived_id(method, path));
         let (resource, method_wanted) = self.placement(op, &id, pointer);
-        let base = format!(
-            "{}{}",
+        let base = pascal_join(
             resource
                 .iter()
-                .map(|r| r.to_upper_camel_case())
-                .collect::<String>(),
-            bare(&method_wanted).to_upper_camel_case()
+                .map(String::as_str)
+                .chain([bare(&method_wanted)]),
         );
 
         let mut scope = Scope::with_reserved(BUILDER_RESERVED);
@@ -196,9 +194,10 @@ impl<'a> Lowerer<'a> {
             let at = pointer_push(pointer, "x-sdk-method");
             match ext.as_str() {
                 Some(s) if !s.is_empty() && s.split('.').all(is_snake_identifier) => {
-                    let mut parts: Vec<String> = s.split('.').map(str::to_owned).collect();
+                    // Keywords (`type`) become raw identifiers like any other name.
+                    let mut parts: Vec<String> = s.split('.').map(snake_name).collect();
                     let method = parts.pop().unwrap_or_default();
-                    return (parts, snake_name(&method));
+                    return (parts, method);
                 }
                 _ => self.diags.push(
                     Diagnostic::error(
@@ -920,7 +919,7 @@ impl<'a> Lowerer<'a> {
                         let path = p.resource[..=depth].to_vec();
                         let key = path.join(".");
                         node.children.push(Resource {
-                            type_name: path.iter().map(|s| s.to_upper_camel_case()).collect(),
+                            type_name: pascal_join(path.iter().map(String::as_str)),
                             doc: docs.get(&key).cloned(),
                             path,
                             operations: Vec::new(),
@@ -954,9 +953,12 @@ impl<'a> Lowerer<'a> {
                     format!("method name `{}` is already taken in this resource; this operation is `{method_name}`", p.method_wanted),
                 );
             }
-            let prefix: String = p.resource.iter().map(|s| s.to_upper_camel_case()).collect();
-            let wanted_builder =
-                format!("{prefix}{}Params", bare(&method_name).to_upper_camel_case());
+            let wanted_builder = pascal_join(
+                p.resource
+                    .iter()
+                    .map(String::as_str)
+                    .chain([bare(&method_name), "params"]),
+            );
             let (params_name, _) = params_names.claim(&wanted_builder);
             let mut sdk = p.resource.clone();
             sdk.push(bare(&method_name).to_string());
@@ -1080,6 +1082,13 @@ fn find_mut<'r>(root: &'r mut Resource, path: &[String]) -> &'r mut Resource {
         node = &mut node.children[i];
     }
     node
+}
+
+/// PascalCase words joined into one type name, valid even when the first word starts
+/// with a digit (`303` + `params` -> `V303Params`).
+fn pascal_join<'w>(words: impl Iterator<Item = &'w str>) -> String {
+    let joined: String = words.map(|w| w.to_upper_camel_case()).collect();
+    type_name(&joined)
 }
 
 fn is_snake_identifier(s: &str) -> bool {

@@ -183,7 +183,18 @@ impl<'a> Lowerer<'a> {
     }
 
     fn inline_ty(&mut self, schema: &Schema, name_hint: &str, pointer: &str) -> Ty {
-        match self.shape(schema, name_hint, pointer) {
+        // An inline schema can contain itself through an `allOf` that merges the schema
+        // around it; the inner occurrence cannot be expanded again.
+        if !self.inline_in_progress.insert(pointer.to_string()) {
+            self.diags.push(
+                Diagnostic::warning(Kind::CyclicRef, pointer, "this inline schema contains itself (through `allOf`); the inner occurrence is read as any JSON value")
+                    .with_hint("give the schema a name under #/components/schemas and refer to it"),
+            );
+            return Ty::Any;
+        }
+        let shape = self.shape(schema, name_hint, pointer);
+        self.inline_in_progress.remove(pointer);
+        match shape {
             Shape::Ty(ty) => ty,
             Shape::Def(kind) => {
                 let (name, _) = self.type_names.claim(name_hint);
@@ -334,7 +345,18 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// The facts of a schema. A schema whose facts depend on themselves
+    /// (`A: {allOf: [{$ref: A}]}`) stops the recursion at its second visit.
     fn schema_facts(&mut self, schema: &Schema, pointer: &str) -> Facts {
+        if !self.facts_in_progress.insert(pointer.to_string()) {
+            return Facts::default();
+        }
+        let facts = self.schema_facts_inner(schema, pointer);
+        self.facts_in_progress.remove(pointer);
+        facts
+    }
+
+    fn schema_facts_inner(&mut self, schema: &Schema, pointer: &str) -> Facts {
         let data = &schema.schema_data;
         let mut facts = Facts {
             nullable: data.nullable,
@@ -785,7 +807,7 @@ impl<'a> Lowerer<'a> {
             match self.resolve(v, &vp) {
                 Some((s, at)) => {
                     let mut parts = Vec::new();
-                    self.object_parts(s, &at, &mut parts, 0);
+                    self.object_parts(s, &at, &mut parts, &mut HashSet::new());
                     if parts.is_empty() {
                         objects = false;
                     }
@@ -887,16 +909,20 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The object parts of a schema: itself, or the object parts of its `allOf`.
+    ///
+    /// `expanded` holds the pointers already taken apart in this walk: a schema
+    /// reached twice (a cycle, or `allOf: [$ref A, $ref A]`) contributes once,
+    /// which keeps the walk linear in the number of schemas.
     fn object_parts<'s>(
         &mut self,
         schema: &'s Schema,
         pointer: &str,
         out: &mut Vec<ObjectPart<'s>>,
-        depth: usize,
+        expanded: &mut HashSet<String>,
     ) where
         'a: 's,
     {
-        if depth > 32 {
+        if !expanded.insert(pointer.to_owned()) {
             return;
         }
         match &schema.schema_kind {
@@ -910,7 +936,7 @@ impl<'a> Lowerer<'a> {
                 additional: o.additional_properties.as_ref(),
                 additional_pointer: pointer_push(pointer, "additionalProperties"),
             }),
-            SchemaKind::AllOf { all_of } => self.all_of_parts(all_of, pointer, out, depth),
+            SchemaKind::AllOf { all_of } => self.all_of_parts(all_of, pointer, out, expanded),
             SchemaKind::Any(any) => {
                 if !any.properties.is_empty()
                     || any.additional_properties.is_some()
@@ -928,7 +954,7 @@ impl<'a> Lowerer<'a> {
                     });
                 }
                 if !any.all_of.is_empty() {
-                    self.all_of_parts(&any.all_of, pointer, out, depth);
+                    self.all_of_parts(&any.all_of, pointer, out, expanded);
                 }
             }
             _ => {}
@@ -940,14 +966,14 @@ impl<'a> Lowerer<'a> {
         all_of: &'s [ReferenceOr<Schema>],
         pointer: &str,
         out: &mut Vec<ObjectPart<'s>>,
-        depth: usize,
+        expanded: &mut HashSet<String>,
     ) where
         'a: 's,
     {
         let list = pointer_push(pointer, "allOf");
         for (i, part) in all_of.iter().enumerate() {
             if let Some((s, at)) = self.resolve(part, &pointer_push(&list, &i.to_string())) {
-                self.object_parts(s, &at, out, depth + 1);
+                self.object_parts(s, &at, out, expanded);
             }
         }
     }
@@ -1015,8 +1041,12 @@ impl<'a> Lowerer<'a> {
             let Some((s, at)) = self.resolve(part, &pp) else {
                 continue;
             };
+            // A part naming the schema itself adds nothing to merge.
+            if at == pointer {
+                continue;
+            }
             let before = parts.len();
-            self.object_parts(s, &at, &mut parts, 0);
+            self.object_parts(s, &at, &mut parts, &mut HashSet::new());
             if parts.len() == before {
                 non_object.push((pp, *part));
             }
@@ -1026,7 +1056,13 @@ impl<'a> Lowerer<'a> {
         }
         if parts.is_empty() {
             let Some((pp, first)) = non_object.first() else {
-                return Shape::Ty(Ty::Any);
+                // Only self-references: the alias to itself is reported as a cycle.
+                return match substantive.first() {
+                    Some((i, first)) => {
+                        Shape::Ty(self.ty_of(first, name, &pointer_push(&list, &i.to_string())))
+                    }
+                    None => Shape::Ty(Ty::Any),
+                };
             };
             self.diags.warning(
                 Kind::Unsupported,
