@@ -2,7 +2,6 @@
 //! parameters type per operation (how it becomes a request, how its response is
 //! read), and the setters of its optional parameters.
 
-use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -51,7 +50,14 @@ pub fn resource_files(api: &Api) -> Vec<(String, Vec<super::Chunk<'_>>)> {
 }
 
 fn module_name(resource: &Resource) -> String {
-    let name = bare(resource.path.last().map_or("root", String::as_str)).to_snake_case();
+    // Resource names are snake_case already, and valid identifiers; a keyword is
+    // spelled without `r#` in a file name, so it gets a `_` instead.
+    let name = bare(resource.path.last().map_or("root", String::as_str)).to_string();
+    let name = if crate::lower::names::escape_keyword(name.clone()) != name {
+        format!("{name}_")
+    } else {
+        name
+    };
     // `mod` is the root module's file.
     if name == "mod" { "mod_".into() } else { name }
 }
@@ -191,6 +197,22 @@ fn body_field_arg(
     }
 }
 
+/// `(name: Type, name)` for each argument of an operation's method (and of its
+/// parameters' `new`).
+fn argument_decls(op: &Operation) -> Vec<(TokenStream, TokenStream)> {
+    arguments(op)
+        .iter()
+        .map(|a| {
+            let (name, ty) = match a {
+                Arg::Param(p) => (ident(&p.name), arg_type_of(&p.ty, Ctx::Elsewhere).0),
+                Arg::BodyField(f, setter) => (ident(setter), body_field_arg(op, f).0),
+                Arg::Body(_) => (ident("body"), body_arg_type(op).0),
+            };
+            (quote!(#name: #ty), quote!(#name))
+        })
+        .collect()
+}
+
 fn body_ty(op: &Operation) -> Option<TokenStream> {
     let body = op.body.as_ref()?;
     Some(match (&body.flattened, body.media) {
@@ -239,26 +261,8 @@ fn operation_method(api: &Api, op: &Operation, is_root: bool) -> TokenStream {
     let method = ident(&op.method_name);
     let params_ty = ident(&op.params_name);
     let params_path = quote!(#params_ty);
-    let args = arguments(op);
-    let (decls, values): (Vec<TokenStream>, Vec<TokenStream>) = args
-        .iter()
-        .map(|a| match a {
-            Arg::Param(p) => {
-                let n = ident(&p.name);
-                let (ty, _) = arg_type_of(&p.ty, Ctx::Elsewhere);
-                (quote!(#n: #ty), quote!(#n))
-            }
-            Arg::BodyField(f, setter) => {
-                let n = ident(setter);
-                let (ty, _) = body_field_arg(op, f);
-                (quote!(#n: #ty), quote!(#n))
-            }
-            Arg::Body(_) => {
-                let (ty, _) = body_arg_type(op);
-                (quote!(body: #ty), quote!(body))
-            }
-        })
-        .unzip();
+    let (decls, values): (Vec<TokenStream>, Vec<TokenStream>) =
+        argument_decls(op).into_iter().unzip();
     let client = if is_root {
         quote!(self.clone())
     } else {
@@ -460,22 +464,7 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
 
     // `new`: the method's arguments.
     let args = arguments(op);
-    let decls = args.iter().map(|a| match a {
-        Arg::Param(p) => {
-            let n = ident(&p.name);
-            let (ty, _) = arg_type_of(&p.ty, Ctx::Elsewhere);
-            quote!(#n: #ty)
-        }
-        Arg::BodyField(f, setter) => {
-            let n = ident(setter);
-            let (ty, _) = body_field_arg(op, f);
-            quote!(#n: #ty)
-        }
-        Arg::Body(_) => {
-            let (ty, _) = body_arg_type(op);
-            quote!(body: #ty)
-        }
-    });
+    let decls = argument_decls(op).into_iter().map(|(decl, _)| decl);
     let mut inits = Vec::new();
     for p in &op.params {
         let n = ident(&p.name);
@@ -677,28 +666,9 @@ fn operation_impl(op: &Operation) -> TokenStream {
         ResponseKind::Bytes => quote!(response.bytes()),
         ResponseKind::ByStatus => {
             let enum_ty = output_ty(op);
-            let mut arms = Vec::new();
-            let mut fallback = None;
-            for s in &op.response.statuses {
+            let read = |s: &crate::ir::StatusResponse| {
                 let v = ident(&s.variant);
-                let read = match &s.kind {
-                    ResponseKind::Json(ty) => {
-                        let ty = ty_tokens(ty, Ctx::Elsewhere);
-                        quote!(Ok(response.json::<#ty>()?.map(#enum_ty::#v)))
-                    }
-                    ResponseKind::Text => quote!(Ok(response.text()?.map(#enum_ty::#v))),
-                    ResponseKind::Bytes => quote!(Ok(response.bytes()?.map(#enum_ty::#v))),
-                    _ => quote!(Ok(response.empty()?.map(|()| #enum_ty::#v))),
-                };
-                match s.status {
-                    Some(code) => arms.push(quote!(#code => #read,)),
-                    None => fallback = Some(read),
-                }
-            }
-            let fallback = fallback.unwrap_or_else(|| {
-                let first = &op.response.statuses[0];
-                let v = ident(&first.variant);
-                match &first.kind {
+                match &s.kind {
                     ResponseKind::Json(ty) => {
                         let ty = ty_tokens(ty, Ctx::Elsewhere);
                         quote!(Ok(response.json::<#ty>()?.map(#enum_ty::#v)))
@@ -707,7 +677,20 @@ fn operation_impl(op: &Operation) -> TokenStream {
                     ResponseKind::Bytes => quote!(Ok(response.bytes()?.map(#enum_ty::#v))),
                     _ => quote!(Ok(response.empty()?.map(|()| #enum_ty::#v))),
                 }
+            };
+            let arms = op.response.statuses.iter().filter_map(|s| {
+                let code = s.status?;
+                let r = read(s);
+                Some(quote!(#code => #r,))
             });
+            // A range (2XX) takes every other status; else the first one does.
+            let fallback = op
+                .response
+                .statuses
+                .iter()
+                .find(|s| s.status.is_none())
+                .or(op.response.statuses.first())
+                .map(read);
             quote! {
                 match response.status().as_u16() {
                     #(#arms)*
