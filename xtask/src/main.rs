@@ -24,9 +24,13 @@ commands:
   bench-codegen [--runs N] [SPEC...]
                       generation time per spec (load, lower, emit) against its size;
                       default: the Beeper spec and the real-world corpus
-  corpus [--only NAME] [--no-check]
+  corpus [--only NAME] [--no-check] [--strict]
                       every spec of ../shared/specs/real generated into target/corpus,
-                      cargo-checked, and reported in a table
+                      cargo-checked, and reported in a table; --strict fails if
+                      any loses an operation or does not compile
+  bench-progenitor [--runs N]
+                      generation time and cargo check time against cargo-progenitor
+                      0.15.1 (installed into target/tools), on the corpus
   conformance         install Prism 5.14.2 into target/prism (npm), mock the spec,
                       call all 60 operations against it, stop Prism
   help                this text
@@ -39,6 +43,14 @@ fn main() -> ExitCode {
         Some("check-spec") => check_spec(&args[1..]),
         Some("generate") => run_generate(&args[1..]),
         Some("bench-codegen") => release(&args).unwrap_or_else(|| run_bench_codegen(&args[1..])),
+        Some("bench-progenitor") => release(&args).unwrap_or_else(|| {
+            let runs = args
+                .get(1)
+                .filter(|a| *a == "--runs")
+                .and_then(|_| args.get(2)?.parse().ok())
+                .unwrap_or(3);
+            xtask::progenitor::run(&xtask::workspace_root(), runs)
+        }),
         Some("corpus") => release(&args).unwrap_or_else(|| run_corpus(&args[1..])),
         Some("conformance") => match args.get(1) {
             Some(other) => Err(format!("conformance: unknown option `{other}`")),
@@ -269,16 +281,37 @@ fn release(args: &[String]) -> Option<Result<(), String>> {
 fn run_corpus(args: &[String]) -> Result<(), String> {
     let mut only = None;
     let mut check = true;
+    let mut strict = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--only" => only = Some(it.next().ok_or("--only needs a name")?.clone()),
             "--no-check" => check = false,
+            "--strict" => strict = true,
             other => return Err(format!("corpus: unknown option `{other}`")),
         }
     }
     let root = xtask::workspace_root();
     let rows = xtask::corpus::run(&root, only.as_deref(), check)?;
     print!("{}", xtask::corpus::table(&rows));
+    let failed: Vec<&str> = rows
+        .iter()
+        .filter(|r| {
+            let compiled = matches!(
+                r.compiles,
+                xtask::corpus::Compiles::Yes { .. } | xtask::corpus::Compiles::Skipped
+            );
+            let complete = r.operations_generated == Some(r.operations);
+            !(compiled && complete)
+        })
+        .map(|r| r.spec.as_str())
+        .collect();
+    if strict && !failed.is_empty() {
+        return Err(format!(
+            "corpus: {} document(s) lost operations or did not compile: {}",
+            failed.len(),
+            failed.join(", ")
+        ));
+    }
     Ok(())
 }
