@@ -64,7 +64,18 @@ fn run_progenitor(bin: &Path, spec: &Path, out: &Path, name: &str, runs: usize) 
             .output();
         let took = started.elapsed();
         match output {
-            Ok(o) if o.status.success() => times.push(took),
+            Ok(o) if o.status.success() => {
+                times.push(took);
+                // target/ is inside our workspace; an empty [workspace] table keeps
+                // cargo from taking the crate for one of its members.
+                let manifest = out.join("Cargo.toml");
+                if let Ok(mut text) = std::fs::read_to_string(&manifest)
+                    && !text.contains("[workspace]")
+                {
+                    text.push_str("\n[workspace]\n");
+                    let _ = std::fs::write(&manifest, text);
+                }
+            }
             Ok(o) => {
                 let stderr = String::from_utf8_lossy(&o.stderr);
                 let reason = stderr
@@ -120,7 +131,14 @@ fn check_time(dir: &Path, target: &Path, runs: usize) -> Result<Duration, String
     if !first.status.success() {
         let stderr = String::from_utf8_lossy(&first.stderr);
         let errors = stderr.lines().filter(|l| l.starts_with("error")).count();
-        return Err(format!("does not compile ({errors} errors)"));
+        let first = stderr
+            .lines()
+            .find(|l| l.starts_with("error"))
+            .unwrap_or("")
+            .chars()
+            .take(100)
+            .collect::<String>();
+        return Err(format!("does not compile ({errors} errors; {first})"));
     }
     let mut times = Vec::new();
     for _ in 0..runs {
