@@ -46,6 +46,26 @@ struct ObjectPart<'s> {
     additional_pointer: String,
 }
 
+impl<'s> ObjectPart<'s> {
+    /// The part an object schema (typed or not) at `pointer` declares itself.
+    fn declared(
+        properties: &'s indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &'s [String],
+        additional: Option<&'s AdditionalProperties>,
+        pointer: &str,
+    ) -> Self {
+        ObjectPart {
+            properties: properties
+                .iter()
+                .map(|(k, v)| (k.as_str(), v, props_pointer(pointer, k)))
+                .collect(),
+            required: required.iter().map(String::as_str).collect(),
+            additional,
+            additional_pointer: pointer_push(pointer, "additionalProperties"),
+        }
+    }
+}
+
 const COMPONENT_PREFIX: &str = "#/components/schemas/";
 
 impl<'a> Lowerer<'a> {
@@ -447,16 +467,12 @@ impl<'a> Lowerer<'a> {
                 Shape::Ty(self.array_ty(a.items.as_ref(), name, pointer))
             }
             SchemaKind::Type(Type::Object(o)) => {
-                let part = ObjectPart {
-                    properties: o
-                        .properties
-                        .iter()
-                        .map(|(k, v)| (k.as_str(), v, props_pointer(pointer, k)))
-                        .collect(),
-                    required: o.required.iter().map(String::as_str).collect(),
-                    additional: o.additional_properties.as_ref(),
-                    additional_pointer: pointer_push(pointer, "additionalProperties"),
-                };
+                let part = ObjectPart::declared(
+                    &o.properties,
+                    &o.required,
+                    o.additional_properties.as_ref(),
+                    pointer,
+                );
                 self.object_shape(part, name)
             }
             SchemaKind::OneOf { one_of } => {
@@ -482,15 +498,13 @@ impl<'a> Lowerer<'a> {
     /// several kinds together.
     fn any_shape(&mut self, any: &AnySchema, schema: &Schema, name: &str, pointer: &str) -> Shape {
         let has_object_keywords = !any.properties.is_empty() || any.additional_properties.is_some();
-        let own_part = || ObjectPart {
-            properties: any
-                .properties
-                .iter()
-                .map(|(k, v)| (k.as_str(), v, props_pointer(pointer, k)))
-                .collect(),
-            required: any.required.iter().map(String::as_str).collect(),
-            additional: any.additional_properties.as_ref(),
-            additional_pointer: pointer_push(pointer, "additionalProperties"),
+        let own_part = || {
+            ObjectPart::declared(
+                &any.properties,
+                &any.required,
+                any.additional_properties.as_ref(),
+                pointer,
+            )
         };
         if !any.all_of.is_empty() {
             let own = has_object_keywords.then(own_part);
@@ -926,32 +940,24 @@ impl<'a> Lowerer<'a> {
             return;
         }
         match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(o)) => out.push(ObjectPart {
-                properties: o
-                    .properties
-                    .iter()
-                    .map(|(k, v)| (k.as_str(), v, props_pointer(pointer, k)))
-                    .collect(),
-                required: o.required.iter().map(String::as_str).collect(),
-                additional: o.additional_properties.as_ref(),
-                additional_pointer: pointer_push(pointer, "additionalProperties"),
-            }),
+            SchemaKind::Type(Type::Object(o)) => out.push(ObjectPart::declared(
+                &o.properties,
+                &o.required,
+                o.additional_properties.as_ref(),
+                pointer,
+            )),
             SchemaKind::AllOf { all_of } => self.all_of_parts(all_of, pointer, out, expanded),
             SchemaKind::Any(any) => {
                 if !any.properties.is_empty()
                     || any.additional_properties.is_some()
                     || any.typ.as_deref() == Some("object")
                 {
-                    out.push(ObjectPart {
-                        properties: any
-                            .properties
-                            .iter()
-                            .map(|(k, v)| (k.as_str(), v, props_pointer(pointer, k)))
-                            .collect(),
-                        required: any.required.iter().map(String::as_str).collect(),
-                        additional: any.additional_properties.as_ref(),
-                        additional_pointer: pointer_push(pointer, "additionalProperties"),
-                    });
+                    out.push(ObjectPart::declared(
+                        &any.properties,
+                        &any.required,
+                        any.additional_properties.as_ref(),
+                        pointer,
+                    ));
                 }
                 if !any.all_of.is_empty() {
                     self.all_of_parts(&any.all_of, pointer, out, expanded);
