@@ -215,21 +215,19 @@ impl crate::runtime::Request<MessagesListParams> {
 impl crate::runtime::Paginated for MessagesListParams {
     type Item = crate::models::Message;
     fn next_page(&self, page: &crate::models::MessagePage) -> Option<Self> {
-        if page.has_more == Some(false) {
-            return None;
-        }
-        if page.items.is_empty() {
-            return None;
-        }
-        let cursor: Option<&String> = match self.direction.as_ref().map(|d| d.as_str()) {
-            Some("after") => page.newest_cursor.as_ref(),
-            Some("before") => page.oldest_cursor.as_ref(),
-            _ => page.oldest_cursor.as_ref(),
-        };
-        let cursor = cursor.filter(|c| !c.is_empty())?;
-        let mut next = self.clone();
-        next.cursor = Some(cursor.clone());
-        Some(next)
+        let cursor = crate::runtime::next_cursor(
+            page.has_more,
+            page.items.is_empty(),
+            match self.direction.as_ref().map(|d| d.as_str()) {
+                Some("after") => page.newest_cursor.as_ref(),
+                Some("before") => page.oldest_cursor.as_ref(),
+                _ => page.oldest_cursor.as_ref(),
+            },
+        )?;
+        Some(Self {
+            cursor: Some(cursor),
+            ..self.clone()
+        })
     }
 
     fn into_items(page: crate::models::MessagePage) -> Vec<Self::Item> {
@@ -687,21 +685,19 @@ impl crate::runtime::Request<MessagesSearchParams> {
 impl crate::runtime::Paginated for MessagesSearchParams {
     type Item = crate::models::Message;
     fn next_page(&self, page: &crate::models::MessagePage) -> Option<Self> {
-        if page.has_more == Some(false) {
-            return None;
-        }
-        if page.items.is_empty() {
-            return None;
-        }
-        let cursor: Option<&String> = match self.direction.as_ref().map(|d| d.as_str()) {
-            Some("after") => page.newest_cursor.as_ref(),
-            Some("before") => page.oldest_cursor.as_ref(),
-            _ => page.oldest_cursor.as_ref(),
-        };
-        let cursor = cursor.filter(|c| !c.is_empty())?;
-        let mut next = self.clone();
-        next.cursor = Some(cursor.clone());
-        Some(next)
+        let cursor = crate::runtime::next_cursor(
+            page.has_more,
+            page.items.is_empty(),
+            match self.direction.as_ref().map(|d| d.as_str()) {
+                Some("after") => page.newest_cursor.as_ref(),
+                Some("before") => page.oldest_cursor.as_ref(),
+                _ => page.oldest_cursor.as_ref(),
+            },
+        )?;
+        Some(Self {
+            cursor: Some(cursor),
+            ..self.clone()
+        })
     }
 
     fn into_items(page: crate::models::MessagePage) -> Vec<Self::Item> {

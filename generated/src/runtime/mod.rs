@@ -18,7 +18,7 @@ pub use encoding::{Query, QueryStyle, push_path_param};
 pub use error::{DecodeError, Error, ErrorBody, ErrorKind, StatusError, TransportError};
 pub use multipart::{FilePart, Multipart};
 pub use nullable::Nullable;
-pub use pagination::Paginated;
+pub use pagination::{Paginated, next_cursor};
 pub use request::{Operation, Request, RequestOptions, RequestParts};
 pub use reqwest::Method;
 pub use response::{ApiResponse, ByteStream, RawResponse};

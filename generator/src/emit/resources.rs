@@ -854,15 +854,16 @@ fn pagination_impl(api: &Api, op: &Operation) -> TokenStream {
             _ => quote!(page.#f.as_ref()),
         }
     };
-    let has_more_check = pg.has_more_field.as_deref().map(|h| {
-        let f = ident(h);
-        match field(h).map(|f| &f.presence) {
-            Some(Presence::Required) | Some(Presence::Defaulted(_)) => {
-                quote!(if !page.#f { return None; })
+    let has_more = match pg.has_more_field.as_deref() {
+        Some(h) => {
+            let f = ident(h);
+            match field(h).map(|f| &f.presence) {
+                Some(Presence::Required) | Some(Presence::Defaulted(_)) => quote!(Some(page.#f)),
+                _ => quote!(page.#f),
             }
-            _ => quote!(if page.#f == Some(false) { return None; }),
         }
-    });
+        None => quote!(None),
+    };
     let default_cursor = cursor_of(&pg.next_cursor_field);
     let cursor_expr = match &pg.direction {
         Some((index, by)) if !by.is_empty() => {
@@ -892,15 +893,8 @@ fn pagination_impl(api: &Api, op: &Operation) -> TokenStream {
             type Item = #item_ty;
 
             fn next_page(&self, page: &#page_ty) -> Option<Self> {
-                #has_more_check
-                if page.#items.is_empty() {
-                    return None;
-                }
-                let cursor: Option<&String> = #cursor_expr;
-                let cursor = cursor.filter(|c| !c.is_empty())?;
-                let mut next = self.clone();
-                next.#cursor_param = Some(cursor.clone());
-                Some(next)
+                let cursor = crate::runtime::next_cursor(#has_more, page.#items.is_empty(), #cursor_expr)?;
+                Some(Self { #cursor_param: Some(cursor), ..self.clone() })
             }
 
             fn into_items(page: #page_ty) -> Vec<Self::Item> {
