@@ -430,7 +430,7 @@ impl Checker<'_> {
             );
             return false;
         };
-        if map.contains_key("$ref") && self.reference(map, pointer) {
+        if self.is_reference(map, pointer) {
             return true;
         }
         let name_ok = matches!(map.get("name"), Some(Value::String(_)));
@@ -513,7 +513,9 @@ impl Checker<'_> {
         name_ok
     }
 
-    fn reference(&mut self, map: &mut Map<String, Value>, pointer: &str) -> bool {
+    /// Whether `map` is a `$ref` to follow (its siblings are dropped). A `$ref` that is
+    /// not a string is reported and removed, and the map is checked as an inline object.
+    fn is_reference(&mut self, map: &mut Map<String, Value>, pointer: &str) -> bool {
         match map.get("$ref") {
             Some(Value::String(_)) => {
                 // Siblings of `$ref` are ignored in OpenAPI 3.0.
@@ -543,7 +545,7 @@ impl Checker<'_> {
             );
             return;
         };
-        if map.contains_key("$ref") && self.reference(map, pointer) {
+        if self.is_reference(map, pointer) {
             return;
         }
         self.bool_or_drop(map, pointer, "required");
@@ -648,7 +650,7 @@ impl Checker<'_> {
             );
             return;
         };
-        if map.contains_key("$ref") && self.reference(map, pointer) {
+        if self.is_reference(map, pointer) {
             return;
         }
         match map.get("description") {
@@ -694,7 +696,7 @@ impl Checker<'_> {
             *header = Value::Null;
             return;
         };
-        if h.contains_key("$ref") && self.reference(h, pointer) {
+        if self.is_reference(h, pointer) {
             return;
         }
         // `name` and `in` are not allowed in a header object, and openapiv3 rejects them;
@@ -855,7 +857,7 @@ impl Checker<'_> {
             }
             return;
         };
-        if map.contains_key("$ref") && self.reference(map, pointer) {
+        if self.is_reference(map, pointer) {
             return;
         }
         match map.get("type") {
