@@ -65,6 +65,7 @@ enum Frame {
     Map {
         len: usize,
         key: Option<String>,
+        first_key: bool,
     },
     Seq {
         len: usize,
@@ -101,9 +102,26 @@ impl Recorder {
                 self.record(mark);
                 true
             }
-            Some(Frame::Map { len, key }) => {
+            Some(Frame::Map {
+                len,
+                key,
+                first_key,
+            }) => {
                 let len = *len;
                 if key.is_none() {
+                    // A block mapping's start event is marked after its first key
+                    // (`- url: x` is marked at the colon); the key is where it starts.
+                    if std::mem::take(first_key) {
+                        let at = Location {
+                            line: mark.line(),
+                            column: mark.col() + 1,
+                        };
+                        if let Some(loc) = self.positions.get_mut(&self.pointer[..len])
+                            && at < *loc
+                        {
+                            *loc = at;
+                        }
+                    }
                     // This node is a key. Keys that are collections have no pointer.
                     *key = Some(scalar_key.unwrap_or("").to_string());
                     self.pointer.truncate(len);
@@ -145,6 +163,7 @@ impl MarkedEventReceiver for Recorder {
                 self.stack.push(Frame::Map {
                     len: self.pointer.len(),
                     key: None,
+                    first_key: true,
                 });
             }
             Event::SequenceStart(..) => {
@@ -180,6 +199,16 @@ mod tests {
         assert_eq!(map.locate("/d~1e/0"), Some(Location { line: 5, column: 9 }));
         assert_eq!(
             map.locate("/b/0/nope"),
+            Some(Location { line: 3, column: 5 })
+        );
+    }
+
+    #[test]
+    fn a_block_mapping_in_a_list_starts_at_its_first_key() {
+        let text = "servers:\n  - url: a\n  - url: b\n    description: c\n";
+        let map = SourceMap::build(text, &["/servers/1"]);
+        assert_eq!(
+            map.locate("/servers/1"),
             Some(Location { line: 3, column: 5 })
         );
     }

@@ -61,15 +61,27 @@ pub fn check_document(root: &mut Value, diags: &mut Diagnostics) -> bool {
     // default base URL); others are dropped rather than failing the document.
     if let Some(servers) = doc.get_mut("servers") {
         match servers.as_array_mut() {
-            Some(list) => list.retain(|server| {
-                server.get("url").is_some_and(Value::is_string)
-                    && server.get("variables").is_none_or(|vars| {
-                        vars.as_object().is_some_and(|m| {
-                            m.values()
-                                .all(|v| v.get("default").is_some_and(Value::is_string))
+            Some(list) => {
+                let usable = |server: &Value| {
+                    server.get("url").is_some_and(Value::is_string)
+                        && server.get("variables").is_none_or(|vars| {
+                            vars.as_object().is_some_and(|m| {
+                                m.values()
+                                    .all(|v| v.get("default").is_some_and(Value::is_string))
+                            })
                         })
-                    })
-            }),
+                };
+                for (i, server) in list.iter().enumerate() {
+                    if !usable(server) {
+                        c.diags.warning(
+                            Kind::InvalidValue,
+                            format!("/servers/{i}"),
+                            "a server needs a `url` string, and a string `default` for each variable; ignored",
+                        );
+                    }
+                }
+                list.retain(usable);
+            }
             None => {
                 c.diags.warning(
                     Kind::InvalidValue,
