@@ -1,7 +1,8 @@
-//! generated/ must be what the spec produces today.
+//! generated/ and the IR record must be what the spec produces today, and the spec
+//! must lower without warnings.
 
 #[test]
-fn generated_crate_is_fresh() {
+fn generated_crate_and_ir_record_are_fresh() {
     let root = xtask::workspace_root();
     let plan = match xtask::codegen::plan(&root) {
         Ok(plan) => plan,
@@ -12,9 +13,16 @@ fn generated_crate_is_fresh() {
         let diff = plan.diff(&root);
         let shown: String = diff.lines().take(60).collect::<Vec<_>>().join("\n");
         panic!(
-            "generated/ is stale: {} file(s) to write, {} to remove.\nRun `cargo xtask codegen` and commit the result.\n\n{shown}",
+            "generated/ or {} is stale: {} file(s) to write, {} to remove.\nRun `cargo xtask codegen` and commit the result.\n\n{shown}",
+            xtask::codegen::IR_RECORD,
             plan.write.len(),
             plan.remove.len()
         );
     }
+    let spec = std::fs::read_to_string(root.join(xtask::codegen::SPEC)).unwrap();
+    assert!(
+        plan.warnings.is_empty(),
+        "the spec has warnings:\n{}",
+        plan.warnings.render(xtask::codegen::SPEC, &spec)
+    );
 }

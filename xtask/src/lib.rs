@@ -1,5 +1,6 @@
 //! Maintainer commands, as a library so that tests can run the same checks.
 
+pub mod api_changes;
 pub mod bench;
 pub mod codegen;
 pub mod conformance;

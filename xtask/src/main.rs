@@ -8,13 +8,16 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::time::Instant;
 
-use xtask::codegen::{self, Failure};
+use xtask::codegen;
 
 const HELP: &str = "\
 cargo xtask <command>
 
 commands:
-  codegen [--check]   regenerate generated/ from spec/beeper-desktop-api.yaml;
+  codegen [--check] [--since REV]
+                      regenerate generated/ and the IR record
+                      (spec/beeper-desktop-api.ir.txt) from the spec, and print what
+                      the change did to the SDK's API since the spec at REV (HEAD);
                       --check writes nothing, prints a diff and fails if stale
   generate --spec PATH --out DIR [--crate-name NAME]
                       a standalone crate (with its runtime) from any OpenAPI 3.0
@@ -74,52 +77,16 @@ fn main() -> ExitCode {
 }
 
 fn run_codegen(args: &[String]) -> Result<(), String> {
-    let mut check = false;
-    for a in args {
-        match a.as_str() {
-            "--check" => check = true,
-            other => return Err(format!("codegen: unknown option `{other}`")),
+    let outcome = codegen::command(&xtask::workspace_root(), args);
+    print!("{}", outcome.stdout);
+    if outcome.ok {
+        if !outcome.stderr.is_empty() {
+            eprint!("{}", outcome.stderr);
         }
+        Ok(())
+    } else {
+        Err(outcome.stderr)
     }
-    let root = xtask::workspace_root();
-    let started = Instant::now();
-    let plan = match codegen::plan(&root) {
-        Ok(p) => p,
-        Err(Failure::Spec(rendered)) => {
-            return Err(format!(
-                "{rendered}codegen: the spec has errors; generated/ is unchanged"
-            ));
-        }
-        Err(Failure::Io(e)) => return Err(format!("codegen: {e}")),
-    };
-    if !plan.warnings.is_empty() {
-        let text = std::fs::read_to_string(root.join(codegen::SPEC)).unwrap_or_default();
-        eprint!("{}", plan.warnings.render(codegen::SPEC, &text));
-    }
-    if check {
-        if plan.is_fresh() {
-            println!(
-                "codegen --check: generated/ is up to date ({} files)",
-                plan.unchanged
-            );
-            return Ok(());
-        }
-        print!("{}", plan.diff(&root));
-        return Err(format!(
-            "codegen --check: generated/ is stale ({} to write, {} to remove); run `cargo xtask codegen`",
-            plan.write.len(),
-            plan.remove.len()
-        ));
-    }
-    codegen::apply(&plan).map_err(|e| format!("codegen: could not write generated/: {e}"))?;
-    println!(
-        "codegen: {} written, {} removed, {} unchanged, in {} ms",
-        plan.write.len(),
-        plan.remove.len(),
-        plan.unchanged,
-        started.elapsed().as_millis()
-    );
-    Ok(())
 }
 
 fn check_spec(args: &[String]) -> Result<(), String> {

@@ -156,3 +156,25 @@ fn a_bad_spec_writes_nothing_and_points_at_the_fault() {
     assert_eq!(after, before);
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn check_mode_covers_the_ir_record() {
+    let dir = scratch("record");
+    fs::write(dir.join(SPEC), GOOD).unwrap();
+    codegen::apply(&codegen::plan(&dir).ok().unwrap()).unwrap();
+    let record = dir.join(codegen::IR_RECORD);
+    let written = fs::read_to_string(&record).unwrap();
+    assert!(
+        written.contains("    list GET /things -> Vec<String>"),
+        "{written}"
+    );
+    fs::write(&record, written.replace("list GET", "list PUT")).unwrap();
+
+    let plan = codegen::plan(&dir).ok().unwrap();
+
+    assert!(!plan.is_fresh());
+    let diff = plan.diff(&dir);
+    assert!(diff.contains("-    list PUT /things"), "{diff}");
+    assert!(diff.contains("+    list GET /things"), "{diff}");
+    fs::remove_dir_all(&dir).unwrap();
+}

@@ -4,10 +4,11 @@
 //! sees in one diff what a spec change does.
 
 mod render;
+mod walk;
 
 use std::collections::BTreeMap;
 
-pub use render::render;
+pub use render::{render, ty as render_ty};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Api {

@@ -1,0 +1,18 @@
+//! The operations of the resource tree as one list, for the tools that read every
+//! operation (the API change summary, the coverage check of the tests).
+
+use super::{Api, Operation, Resource};
+
+impl Api {
+    /// Every operation with the resource it belongs to, depth first in the tree's
+    /// order: the client's own operations first.
+    pub fn operations(&self) -> Vec<(&Resource, &Operation)> {
+        let mut out = Vec::new();
+        let mut stack = vec![&self.root];
+        while let Some(resource) = stack.pop() {
+            out.extend(resource.operations.iter().map(|op| (resource, op)));
+            stack.extend(resource.children.iter().rev());
+        }
+        out
+    }
+}

@@ -1,0 +1,574 @@
+//! The API change summary that `cargo xtask codegen` prints: what a spec change did to
+//! the SDK's public Rust API, computed from the IR before and after, and whether code
+//! written against the SDK before the change still compiles.
+//!
+//! "Before" is the spec as committed at a git revision (`HEAD` unless `--since` says
+//! otherwise), lowered by the generator of the working tree, so that the summary shows
+//! what the spec change did and nothing else. Only [`Surface::of`] reads the IR; the
+//! comparison works on the surface alone.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use sdk_generator::ir::{Api, Field as IrField, Presence, ResponseKind, TypeKind, render_ty};
+
+/// How a change affects code written against the SDK before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Impact {
+    /// Existing code compiles and behaves as before.
+    Compatible,
+    /// Breaks only code that names every field or variant: a struct literal without
+    /// `..`, an exhaustive destructuring or `match`. The generated types are not
+    /// `#[non_exhaustive]`, so cargo's semver rules call this a major change; code that
+    /// builds values with `new(..)` or `..Default::default()` and matches with a `_` arm
+    /// is not affected.
+    Exhaustive,
+    /// Breaks code that uses the item.
+    Breaking,
+}
+
+/// One line of the summary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// `+` added, `-` removed, `~` changed.
+    pub sign: char,
+    pub text: String,
+    pub impact: Impact,
+}
+
+/// The public API of a generated SDK, reduced to what a change to it can break.
+#[derive(Debug, Default, PartialEq)]
+pub struct Surface {
+    /// By dotted name in the resource tree (`chats.reminders.create`).
+    operations: BTreeMap<String, Op>,
+    /// By Rust name.
+    types: BTreeMap<String, Type>,
+}
+
+#[derive(Debug, PartialEq)]
+struct Op {
+    /// `GET /v1/chats`.
+    request: String,
+    /// The method's arguments, in order: name and Rust type.
+    args: Vec<(String, String)>,
+    /// The request's setters: name and the type of their value.
+    setters: BTreeMap<String, String>,
+    output: String,
+    paginated: bool,
+}
+
+#[derive(Debug, PartialEq)]
+enum Type {
+    Struct(BTreeMap<String, Field>),
+    /// Wire value -> Rust variant.
+    Enum(BTreeMap<String, String>),
+    /// Variant -> the type it holds.
+    Union(BTreeMap<String, String>),
+    Alias(String),
+}
+
+#[derive(Debug, PartialEq)]
+struct Field {
+    /// The field's Rust type (`Option<String>`).
+    ty: String,
+    /// What the spec says of its presence (`required, nullable`).
+    presence: &'static str,
+    /// An argument of the type's `new`.
+    required: bool,
+}
+
+impl Type {
+    fn kind(&self) -> &'static str {
+        match self {
+            Type::Struct(_) => "struct",
+            Type::Enum(_) => "enum",
+            Type::Union(_) => "union",
+            Type::Alias(_) => "alias",
+        }
+    }
+}
+
+impl Surface {
+    /// The surface of the SDK generated from `api`. The only reader of the IR here.
+    pub fn of(api: &Api) -> Surface {
+        let mut surface = Surface::default();
+        for t in &api.types {
+            let ty = match &t.kind {
+                TypeKind::Struct(s) => Type::Struct(
+                    s.fields
+                        .iter()
+                        .map(|f| (f.name.clone(), field(f)))
+                        .collect(),
+                ),
+                TypeKind::Enum(e) => Type::Enum(
+                    e.variants
+                        .iter()
+                        .map(|v| (v.wire.clone(), v.name.clone()))
+                        .collect(),
+                ),
+                TypeKind::Union(u) => Type::Union(
+                    u.variants
+                        .iter()
+                        .map(|v| (v.name.clone(), render_ty(&v.ty)))
+                        .collect(),
+                ),
+                TypeKind::Alias(x) => Type::Alias(render_ty(x)),
+            };
+            surface.types.insert(t.name.clone(), ty);
+        }
+        for (_, op) in api.operations() {
+            let mut args = Vec::new();
+            let mut setters = BTreeMap::new();
+            for p in &op.params {
+                let entry = (p.name.clone(), render_ty(&p.ty));
+                if p.required {
+                    args.push(entry);
+                } else {
+                    setters.insert(entry.0, entry.1);
+                }
+            }
+            if let Some(body) = &op.body {
+                match &body.flattened {
+                    Some(flat) => {
+                        for (f, setter) in flat.fields.iter().zip(&flat.setters) {
+                            let fixed = f.constant.is_some() && f.presence == Presence::Required;
+                            if f.read_only || fixed {
+                                continue;
+                            }
+                            let entry = (setter.clone(), render_ty(&f.ty));
+                            if f.presence == Presence::Required {
+                                args.push(entry);
+                            } else {
+                                setters.insert(entry.0, entry.1);
+                            }
+                        }
+                    }
+                    None if body.required => args.push(("body".into(), render_ty(&body.ty))),
+                    None => {
+                        setters.insert("body".into(), render_ty(&body.ty));
+                    }
+                }
+            }
+            let output = match &op.response.kind {
+                ResponseKind::Empty => "()".to_string(),
+                ResponseKind::Json(t) => render_ty(t),
+                ResponseKind::Text => "String".to_string(),
+                ResponseKind::Bytes => "Bytes".to_string(),
+                ResponseKind::ByStatus => op.response.by_status_name.clone().unwrap_or_default(),
+            };
+            surface.operations.insert(
+                op.sdk_name.clone(),
+                Op {
+                    request: format!("{} {}", op.http_method.as_str(), op.path),
+                    args,
+                    setters,
+                    output,
+                    paginated: op.pagination.is_some(),
+                },
+            );
+        }
+        surface
+    }
+}
+
+fn field(f: &IrField) -> Field {
+    let inner = render_ty(&f.ty);
+    let inner = if f.boxed {
+        format!("Box<{inner}>")
+    } else {
+        inner
+    };
+    let (ty, presence) = match f.presence {
+        Presence::Required => (inner, "required"),
+        Presence::Defaulted(_) => (inner, "optional with a default"),
+        Presence::RequiredNullable => (format!("Option<{inner}>"), "required, nullable"),
+        Presence::Optional => (format!("Option<{inner}>"), "optional"),
+        Presence::OptionalNullable => (format!("Option<Nullable<{inner}>>"), "optional, nullable"),
+    };
+    Field {
+        ty,
+        presence,
+        required: f.presence == Presence::Required && f.constant.is_none(),
+    }
+}
+
+/// Every change from `before` to `after`: operations first, then types, each sorted by
+/// name.
+pub fn changes(before: &Surface, after: &Surface) -> Vec<Change> {
+    let mut out = Changes(Vec::new());
+    for (name, old, new) in pairs(&before.operations, &after.operations) {
+        match (old, new) {
+            (Some(old), None) => out.push(
+                '-',
+                format!("operation {name}: {}", old.request),
+                Impact::Breaking,
+            ),
+            (None, Some(new)) => out.push(
+                '+',
+                format!("operation {name}: {}", new.request),
+                Impact::Compatible,
+            ),
+            (Some(old), Some(new)) => operation(&mut out, name, old, new),
+            (None, None) => {}
+        }
+    }
+    for (name, old, new) in pairs(&before.types, &after.types) {
+        match (old, new) {
+            (Some(old), None) => out.push(
+                '-',
+                format!("type {name} ({})", old.kind()),
+                Impact::Breaking,
+            ),
+            (None, Some(new)) => out.push(
+                '+',
+                format!("type {name} ({})", new.kind()),
+                Impact::Compatible,
+            ),
+            (Some(old), Some(new)) => type_def(&mut out, name, old, new),
+            (None, None) => {}
+        }
+    }
+    out.0
+}
+
+struct Changes(Vec<Change>);
+
+impl Changes {
+    fn push(&mut self, sign: char, text: String, impact: Impact) {
+        self.0.push(Change { sign, text, impact });
+    }
+}
+
+/// The keys of two maps, in order, with the value each map has for it.
+fn pairs<'a, V>(
+    before: &'a BTreeMap<String, V>,
+    after: &'a BTreeMap<String, V>,
+) -> Vec<(&'a str, Option<&'a V>, Option<&'a V>)> {
+    let mut keys: Vec<&str> = before
+        .keys()
+        .chain(after.keys())
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys.into_iter()
+        .map(|k| (k, before.get(k), after.get(k)))
+        .collect()
+}
+
+fn operation(out: &mut Changes, name: &str, old: &Op, new: &Op) {
+    if old.request != new.request {
+        out.push(
+            '~',
+            format!(
+                "operation {name}: {} -> {} (same Rust signature)",
+                old.request, new.request
+            ),
+            Impact::Compatible,
+        );
+    }
+    let old_args: BTreeMap<&str, &str> = old
+        .args
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    let new_args: BTreeMap<&str, &str> = new
+        .args
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    for (arg, ty) in &new_args {
+        match old_args.get(arg) {
+            Some(old_ty) if old_ty != ty => out.push(
+                '~',
+                format!("argument {name}({arg}): {old_ty} -> {ty}"),
+                Impact::Breaking,
+            ),
+            Some(_) => {}
+            None if old.setters.contains_key(*arg) => out.push(
+                '~',
+                format!("argument {name}({arg}: {ty}): now required (an argument, was a setter)"),
+                Impact::Breaking,
+            ),
+            None => out.push(
+                '+',
+                format!("argument {name}({arg}: {ty})"),
+                Impact::Breaking,
+            ),
+        }
+    }
+    for (arg, ty) in &old_args {
+        if new_args.contains_key(arg) {
+            continue;
+        }
+        if new.setters.contains_key(*arg) {
+            out.push(
+                '~',
+                format!("argument {name}({arg}: {ty}): now optional (a setter, was an argument)"),
+                Impact::Breaking,
+            );
+        } else {
+            out.push(
+                '-',
+                format!("argument {name}({arg}: {ty})"),
+                Impact::Breaking,
+            );
+        }
+    }
+    let order = |args: &[(String, String)]| -> Vec<String> {
+        args.iter()
+            .filter(|(n, _)| old_args.contains_key(n.as_str()) && new_args.contains_key(n.as_str()))
+            .map(|(n, _)| n.clone())
+            .collect()
+    };
+    if order(&old.args) != order(&new.args) {
+        out.push(
+            '~',
+            format!(
+                "operation {name}: arguments reordered ({}) -> ({})",
+                order(&old.args).join(", "),
+                order(&new.args).join(", ")
+            ),
+            Impact::Breaking,
+        );
+    }
+    for (setter, old_ty, new_ty) in pairs(&old.setters, &new.setters) {
+        match (old_ty, new_ty) {
+            (Some(a), Some(b)) if a != b => out.push(
+                '~',
+                format!("setter {name}().{setter}(..): {a} -> {b}"),
+                Impact::Breaking,
+            ),
+            (None, Some(ty)) if !old_args.contains_key(setter) => out.push(
+                '+',
+                format!("setter {name}().{setter}({ty})"),
+                Impact::Compatible,
+            ),
+            (Some(ty), None) if !new_args.contains_key(setter) => out.push(
+                '-',
+                format!("setter {name}().{setter}({ty})"),
+                Impact::Breaking,
+            ),
+            _ => {}
+        }
+    }
+    if old.output != new.output {
+        out.push(
+            '~',
+            format!("operation {name} returns {} -> {}", old.output, new.output),
+            Impact::Breaking,
+        );
+    }
+    if old.paginated != new.paginated {
+        let (sign, impact, what) = if new.paginated {
+            (
+                '+',
+                Impact::Compatible,
+                "now paginated (.stream(), .pages())",
+            )
+        } else {
+            ('-', Impact::Breaking, "no longer paginated")
+        };
+        out.push(sign, format!("operation {name}: {what}"), impact);
+    }
+}
+
+fn type_def(out: &mut Changes, name: &str, old: &Type, new: &Type) {
+    match (old, new) {
+        (Type::Struct(old), Type::Struct(new)) => {
+            for (f, a, b) in pairs(old, new) {
+                match (a, b) {
+                    (Some(a), None) => {
+                        out.push('-', format!("field {name}.{f}: {}", a.ty), Impact::Breaking)
+                    }
+                    (None, Some(b)) if b.required => out.push(
+                        '+',
+                        format!(
+                            "field {name}.{f}: {} (required: an argument of {name}::new)",
+                            b.ty
+                        ),
+                        Impact::Breaking,
+                    ),
+                    (None, Some(b)) => out.push(
+                        '+',
+                        format!(
+                            "field {name}.{f}: {} (breaks struct literals without `..`)",
+                            b.ty
+                        ),
+                        Impact::Exhaustive,
+                    ),
+                    (Some(a), Some(b)) => field_change(out, &format!("{name}.{f}"), name, a, b),
+                    (None, None) => {}
+                }
+            }
+        }
+        (Type::Enum(old), Type::Enum(new)) => {
+            for (wire, a, b) in pairs(old, new) {
+                match (a, b) {
+                    (Some(a), None) => out.push(
+                        '-',
+                        format!("enum value {name}::{a} = {wire:?}"),
+                        Impact::Breaking,
+                    ),
+                    (None, Some(b)) => out.push(
+                        '+',
+                        format!("enum value {name}::{b} = {wire:?} (breaks exhaustive matches)"),
+                        Impact::Exhaustive,
+                    ),
+                    (Some(a), Some(b)) if a != b => out.push(
+                        '~',
+                        format!("enum value {name} {wire:?}: {a} -> {b}"),
+                        Impact::Breaking,
+                    ),
+                    _ => {}
+                }
+            }
+        }
+        (Type::Union(old), Type::Union(new)) => {
+            for (variant, a, b) in pairs(old, new) {
+                match (a, b) {
+                    (Some(a), None) => out.push(
+                        '-',
+                        format!("union variant {name}::{variant}({a})"),
+                        Impact::Breaking,
+                    ),
+                    (None, Some(b)) => out.push(
+                        '+',
+                        format!("union variant {name}::{variant}({b}) (breaks exhaustive matches)"),
+                        Impact::Exhaustive,
+                    ),
+                    (Some(a), Some(b)) if a != b => out.push(
+                        '~',
+                        format!("union variant {name}::{variant}: {a} -> {b}"),
+                        Impact::Breaking,
+                    ),
+                    _ => {}
+                }
+            }
+        }
+        (Type::Alias(a), Type::Alias(b)) if a != b => {
+            out.push('~', format!("type {name} = {a} -> {b}"), Impact::Breaking)
+        }
+        (Type::Alias(_), Type::Alias(_)) => {}
+        (old, new) => out.push(
+            '~',
+            format!("type {name}: {} -> {}", old.kind(), new.kind()),
+            Impact::Breaking,
+        ),
+    }
+}
+
+fn field_change(out: &mut Changes, field: &str, owner: &str, a: &Field, b: &Field) {
+    let presence = if a.presence == b.presence {
+        String::new()
+    } else {
+        format!(" (now {}, was {})", b.presence, a.presence)
+    };
+    if a.ty != b.ty {
+        out.push(
+            '~',
+            format!("field {field}: {} -> {}{presence}", a.ty, b.ty),
+            Impact::Breaking,
+        );
+    } else if a.required != b.required {
+        let how = if b.required { "now" } else { "no longer" };
+        out.push(
+            '~',
+            format!(
+                "field {field}: {}{presence}, {how} an argument of {owner}::new",
+                b.ty
+            ),
+            Impact::Breaking,
+        );
+    } else if !presence.is_empty() {
+        // Same Rust type: it compiles, but what is sent or accepted changes.
+        out.push(
+            '~',
+            format!("field {field}: {}{presence}, same Rust type", b.ty),
+            Impact::Compatible,
+        );
+    }
+}
+
+/// The summary as printed: one line per change, then the verdict.
+pub fn render(changes: &[Change]) -> String {
+    if changes.is_empty() {
+        return "  no API change\n".to_string();
+    }
+    let mut out = String::new();
+    for c in changes {
+        let mark = match c.impact {
+            Impact::Breaking => "  [breaking]",
+            Impact::Exhaustive | Impact::Compatible => "",
+        };
+        out.push_str(&format!("  {} {}{mark}\n", c.sign, c.text));
+    }
+    let count = |impact| changes.iter().filter(|c| c.impact == impact).count();
+    let (breaking, exhaustive) = (count(Impact::Breaking), count(Impact::Exhaustive));
+    let exhaustive_note = format!(
+        "{} only code that names every field or variant (struct literals without `..`, \
+         matches without `_`), since the generated types are not #[non_exhaustive]",
+        changes_break(exhaustive)
+    );
+    let verdict = match (breaking, exhaustive) {
+        (0, 0) => "compatible: code written against the SDK before compiles unchanged".to_string(),
+        (0, _) => format!("breaking, narrowly: {exhaustive_note}"),
+        (_, 0) => format!(
+            "breaking: {} code that uses the item",
+            changes_break(breaking)
+        ),
+        (_, _) => format!(
+            "breaking: {} code that uses the item; {exhaustive_note}",
+            changes_break(breaking)
+        ),
+    };
+    out.push_str(&format!("  verdict: {verdict}\n"));
+    out
+}
+
+fn changes_break(n: usize) -> String {
+    if n == 1 {
+        "1 change breaks".to_string()
+    } else {
+        format!("{n} changes break")
+    }
+}
+
+/// The summary of the change from the spec committed at `rev` to `after`, as printed by
+/// `cargo xtask codegen`; says why when there is nothing to compare with.
+pub fn report(root: &Path, spec: &str, rev: &str, after: &Api) -> String {
+    match baseline(root, spec, rev) {
+        Ok(before) => format!(
+            "API changes since {rev}:\n{}",
+            render(&changes(&Surface::of(&before), &Surface::of(after)))
+        ),
+        Err(why) => format!("API changes since {rev}: not computed: {why}\n"),
+    }
+}
+
+/// The IR of `spec` (relative to `root`) as committed at `rev`.
+pub fn baseline(root: &Path, spec: &str, rev: &str) -> Result<Api, String> {
+    // `./` makes the path relative to `root`, wherever the repository's top is.
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["show", &format!("{rev}:./{spec}")])
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let first = stderr.lines().next().unwrap_or("").trim();
+        return Err(format!("{spec} is not in git at {rev} ({first})"));
+    }
+    let text =
+        String::from_utf8(output.stdout).map_err(|_| format!("{spec} at {rev} is not UTF-8"))?;
+    let options = sdk_generator::Options {
+        source_name: format!("{rev}:{spec}"),
+        ..Default::default()
+    };
+    sdk_generator::lower_spec(&text, &options)
+        .map(|(api, _)| api)
+        .map_err(|_| format!("{spec} at {rev} has errors"))
+}
