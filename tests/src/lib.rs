@@ -11,7 +11,10 @@ use serde_json::Value;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
+pub mod calls;
+pub mod coverage;
 pub mod faults;
+pub mod scenarios;
 
 pub const TOKEN: &str = "test-token-3f9a";
 
@@ -41,7 +44,8 @@ pub fn example(method: &str, path: &str) -> Value {
     response["content"]["application/json"]["example"].clone()
 }
 
-fn resolve(value: &Value) -> &Value {
+/// `value`, or what its `$ref` points at in the spec.
+pub fn resolve(value: &Value) -> &Value {
     match value.get("$ref").and_then(Value::as_str) {
         Some(reference) => {
             let pointer = reference.trim_start_matches('#');

@@ -1,4 +1,4 @@
-//! The twelve documented operations against a real HTTP server on 127.0.0.1: what
+//! The operations of the API's own documentation against a real HTTP server on 127.0.0.1: what
 //! goes on the wire (method, raw path, query, JSON body, token), and the docs'
 //! example responses decoded with their fields checked.
 

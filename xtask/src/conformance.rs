@@ -1,5 +1,8 @@
 //! `cargo xtask conformance`: every operation of the SDK against the Prism mock server.
 //!
+//! 0. Runs `cargo run -p sdk-tests --bin conformance -- --coverage`, which fails,
+//!    naming them, when an operation of the generator's IR of the spec has no
+//!    scenario; before anything is installed or started.
 //! 1. Installs `@stoplight/prism-cli`, pinned by `xtask/prism/package.json` and its
 //!    lockfile, into `target/prism/` with `npm ci` (skipped when that version is
 //!    already installed from the same lockfile).
@@ -36,6 +39,15 @@ const READY_TIMEOUT: Duration = Duration::from_secs(60);
 const LOG_TAIL_LINES: usize = 40;
 
 pub fn run(root: &Path) -> Result<(), String> {
+    match run_runner(root, &["--coverage"]) {
+        Ok(status) if status.success() => {}
+        Ok(status) => {
+            return Err(format!(
+                "conformance: an operation has no scenario ({status})"
+            ));
+        }
+        Err(e) => return Err(format!("conformance: {e}")),
+    }
     let install_dir = root.join(INSTALL_DIR);
     let started = Instant::now();
     let version = install(root, &install_dir)?;
@@ -62,7 +74,7 @@ pub fn run(root: &Path) -> Result<(), String> {
     );
 
     let ran = Instant::now();
-    let outcome = run_runner(root, &base_url);
+    let outcome = run_runner(root, &[&base_url]);
     let pid = prism.pid();
     drop(prism);
     println!(
@@ -327,7 +339,8 @@ fn free_port() -> Result<u16, String> {
 // ---------------------------------------------------------------------------
 // The runner
 
-fn run_runner(root: &Path, base_url: &str) -> Result<ExitStatus, String> {
+/// The runner, on the spec of the workspace at `root`, with `args`.
+fn run_runner(root: &Path, args: &[&str]) -> Result<ExitStatus, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     Command::new(cargo)
         .args([
@@ -338,8 +351,10 @@ fn run_runner(root: &Path, base_url: &str) -> Result<ExitStatus, String> {
             "--bin",
             "conformance",
             "--",
+            "--spec",
         ])
-        .arg(base_url)
+        .arg(root.join(SPEC))
+        .args(args)
         .current_dir(root)
         .stdin(Stdio::null())
         .status()

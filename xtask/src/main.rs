@@ -34,8 +34,9 @@ commands:
   bench-progenitor [--runs N]
                       generation time and cargo check time against cargo-progenitor
                       0.15.1 (installed into target/tools), on the corpus
-  conformance         install Prism 5.14.2 into target/prism (npm), mock the spec,
-                      call all 60 operations against it, stop Prism
+  conformance         check that every operation of the spec has a scenario,
+                      install Prism 5.14.2 into target/prism (npm), mock the spec,
+                      play every operation's scenario against it, stop Prism
   help                this text
 ";
 

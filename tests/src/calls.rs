@@ -1,0 +1,189 @@
+//! How a scenario calls an operation: bounded in time, with the response checked for
+//! Prism's violation header, paginated operations walked a few pages, public
+//! operations called with and without a token. Shared by the conformance runner and
+//! the per-operation tests, so that both run the same calls.
+
+use std::future::Future;
+use std::time::Duration;
+
+use beeper_desktop_api::runtime::{Operation, Paginated, Request};
+use beeper_desktop_api::{Client, Error};
+use futures_util::{Stream, StreamExt};
+use serde_json::Value;
+
+/// Bound on one call, retries included (the clients make none).
+const CALL_TIMEOUT: Duration = Duration::from_secs(30);
+/// Pages walked by the bounded walks of paginated operations.
+pub const WALK_PAGES: usize = 3;
+
+/// The clients a scenario calls with: one with a token, one without any.
+pub struct Clients {
+    pub client: Client,
+    pub anonymous: Client,
+}
+
+impl Clients {
+    /// Clients of the server at `base_url` that never retry, so that each call is one
+    /// request.
+    pub fn new(base_url: &str, token: &str) -> Result<Clients, Error> {
+        let builder = || {
+            Client::builder()
+                .base_url(base_url)
+                .max_retries(0)
+                .timeout(Duration::from_secs(20))
+        };
+        Ok(Clients {
+            client: builder().access_token(token).build()?,
+            anonymous: builder().build()?,
+        })
+    }
+}
+
+/// What a scenario reports: a short note on success, the error otherwise.
+pub type Outcome = Result<String, String>;
+
+pub fn none<T>(_: T) -> String {
+    String::new()
+}
+
+pub fn count(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+/// Sends one request, bounded in time; an error becomes its description. A success
+/// that carries Prism's `sl-violations` header (a request or response that does not
+/// match the spec, at any severity) is a failure too.
+pub async fn call<P: Operation>(request: Request<P>) -> Result<P::Output, String> {
+    let response = bounded(request.send_with_response())
+        .await?
+        .map_err(|e| describe(&e))?;
+    if let Some(violations) = violations(&response.headers) {
+        return Err(format!(
+            "{} with Prism violations: {violations}",
+            response.status
+        ));
+    }
+    Ok(response.data)
+}
+
+async fn bounded<T>(future: impl Future<Output = T>) -> Result<T, String> {
+    tokio::time::timeout(CALL_TIMEOUT, future)
+        .await
+        .map_err(|_| format!("no answer within {} s", CALL_TIMEOUT.as_secs()))
+}
+
+/// A public operation: with the token, then with the client that has none.
+pub async fn public<P: Operation>(with_token: Request<P>, without_token: Request<P>) -> Outcome {
+    call(with_token).await?;
+    call(without_token)
+        .await
+        .map_err(|e| format!("without a token: {e}"))?;
+    Ok("also without a token".into())
+}
+
+/// A paginated operation: its first page, then a walk of the SDK's item stream that
+/// stops by itself after about `WALK_PAGES` pages (Prism answers the same example page,
+/// with `hasMore: true`, forever).
+pub async fn paginated<P: Paginated>(request: Request<P>) -> Outcome {
+    let page = call(request.clone()).await?;
+    let per_page = P::into_items(page).len();
+    if per_page == 0 {
+        // An empty example page: the item stream would fetch pages without yielding
+        // items, so walk the pages themselves.
+        let pages = walk(request.pages(), WALK_PAGES)
+            .await
+            .map_err(|e| format!("walk: {e}"))?;
+        if pages != WALK_PAGES {
+            return Err(format!("walk: {pages} pages, expected {WALK_PAGES}"));
+        }
+        return Ok(format!("empty page; walked {pages} pages"));
+    }
+    let wanted = per_page * WALK_PAGES;
+    let items = walk(request.stream(), wanted)
+        .await
+        .map_err(|e| format!("stream walk: {e}"))?;
+    if items != wanted {
+        return Err(format!("stream walk: {items} items, expected {wanted}"));
+    }
+    Ok(format!(
+        "{} per page; stream walk stopped after {items} items",
+        per_page
+    ))
+}
+
+/// The first `n` entries of a stream of results: how many were `Ok`, or the first error.
+async fn walk<T>(stream: impl Stream<Item = Result<T, Error>>, n: usize) -> Result<usize, String> {
+    let results: Vec<Result<T, Error>> = bounded(stream.take(n).collect()).await?;
+    let mut ok = 0;
+    for r in results {
+        r.map_err(|e| describe(&e))?;
+        ok += 1;
+    }
+    Ok(ok)
+}
+
+/// Prism's `sl-violations` header, as `[location] message; ...`.
+fn violations(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    let raw = headers.get("sl-violations")?.to_str().ok()?;
+    let text = match serde_json::from_str::<Value>(raw) {
+        Ok(Value::Array(items)) => validation_messages(&items),
+        _ => raw.to_string(),
+    };
+    Some(text)
+}
+
+fn validation_messages(items: &[Value]) -> String {
+    items
+        .iter()
+        .map(|v| {
+            let location = v
+                .get("location")
+                .and_then(Value::as_array)
+                .map(|l| {
+                    l.iter()
+                        .map(|p| {
+                            p.as_str()
+                                .map(str::to_string)
+                                .unwrap_or_else(|| p.to_string())
+                        })
+                        .collect::<Vec<_>>()
+                        .join(".")
+                })
+                .unwrap_or_default();
+            let severity = v.get("severity").and_then(Value::as_str).unwrap_or("?");
+            let message = v.get("message").and_then(Value::as_str).unwrap_or("?");
+            format!("[{severity} {location}] {message}")
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// An error, with Prism's validation messages when it answered 422.
+///
+/// This spec documents a `default` error response with an example, so Prism answers a
+/// 422 (or 401) with that example rather than with its own problem+json; the
+/// validation messages then only travel in the `sl-violations` header.
+pub fn describe(error: &Error) -> String {
+    let mut text = error.to_string();
+    if let Some(status) = error.as_status() {
+        if let Some(violations) = violations(&status.headers) {
+            text.push_str(&format!(" | Prism violations: {violations}"));
+            return text;
+        }
+        let validation = status
+            .body
+            .as_ref()
+            .and_then(|b| b.json.get("validation"))
+            .and_then(Value::as_array);
+        match validation {
+            Some(items) if !items.is_empty() => {
+                text.push_str(&format!(" | validation: {}", validation_messages(items)));
+            }
+            _ if status.status.as_u16() >= 400 && !status.raw_body.is_empty() => {
+                text.push_str(&format!(" | body: {}", status.raw_body));
+            }
+            _ => {}
+        }
+    }
+    text
+}
