@@ -107,28 +107,19 @@ fn check_spec(args: &[String]) -> Result<(), String> {
             if !warnings.is_empty() {
                 eprint!("{}", warnings.render(&name, &text));
             }
-            let mut ops = Vec::new();
-            collect_ops(&api.root, &mut ops);
-            for (sdk, method, path) in &ops {
-                println!("{method:7} {path:70} {sdk}");
+            let ops = api.operations();
+            for (_, op) in &ops {
+                println!(
+                    "{:7} {:70} {}",
+                    op.http_method.as_str(),
+                    op.path,
+                    op.sdk_name
+                );
             }
             println!("{} operations, {} types", ops.len(), api.types.len());
             Ok(())
         }
         Err(diags) => Err(diags.render(&name, &text)),
-    }
-}
-
-fn collect_ops(resource: &sdk_generator::ir::Resource, out: &mut Vec<(String, String, String)>) {
-    for op in &resource.operations {
-        out.push((
-            op.sdk_name.clone(),
-            op.http_method.as_str().to_string(),
-            op.path.clone(),
-        ));
-    }
-    for child in &resource.children {
-        collect_ops(child, out);
     }
 }
 
