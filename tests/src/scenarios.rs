@@ -1,6 +1,7 @@
 //! One scenario per operation of the SDK, keyed by the operation's name in the
 //! resource tree (`chats.reminders.create`, as in the spec's `x-sdk-method`): a call
-//! with realistic arguments that sets every parameter the operation has.
+//! with realistic arguments that sets every query parameter the operation has (the
+//! local test checks that each one is sent).
 //!
 //! The conformance runner plays them against Prism, and `tests/every_operation.rs`
 //! against a local server; both take the list of operations from the generator's IR

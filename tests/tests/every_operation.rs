@@ -2,7 +2,8 @@
 //! (`tests/src/scenarios.rs`) against a local HTTP server on 127.0.0.1 that answers with
 //! the operation's documented response. Each request is checked against the spec, not
 //! against the SDK: method, path template, required query parameters, credentials,
-//! content type and required body fields. An operation without a scenario fails here
+//! content type and required body fields; and every query parameter the spec declares
+//! is sent by at least one request of the scenario. An operation without a scenario fails here
 //! with its name (and `cargo xtask conformance` fails the same way).
 
 use std::process::Command;
@@ -107,6 +108,18 @@ async fn every_operation_against_a_local_server() {
                 problems.push(format!("request {}: {problem}", i + 1));
             }
         }
+        for name in query_parameters(op) {
+            let sent = requests.iter().any(|r| {
+                r.url
+                    .query_pairs()
+                    .any(|(k, _)| k == name || k.starts_with(&format!("{name}[")))
+            });
+            if !sent {
+                problems.push(format!(
+                    "query parameter `{name}` never sent: the scenario should set it"
+                ));
+            }
+        }
         if !problems.is_empty() {
             failures.push(format!("{op}:\n    {}", problems.join("\n    ")));
         }
@@ -146,6 +159,26 @@ fn documented_response(op: &SpecOperation) -> ResponseTemplate {
     }
 }
 
+/// The parameters the spec declares for `op`, at the path or the operation.
+fn parameters(op: &SpecOperation) -> Vec<&'static Value> {
+    let path_params = spec()["paths"][&op.path]["parameters"].as_array();
+    let params = operation(op)["parameters"].as_array();
+    path_params
+        .into_iter()
+        .chain(params)
+        .flatten()
+        .map(resolve)
+        .collect()
+}
+
+fn query_parameters(op: &SpecOperation) -> Vec<&'static str> {
+    parameters(op)
+        .into_iter()
+        .filter(|p| p["in"] == "query")
+        .filter_map(|p| p["name"].as_str())
+        .collect()
+}
+
 /// What is wrong with `request` as a request of `op`, by the spec.
 fn check_request(op: &SpecOperation, request: &Request) -> Vec<String> {
     let mut problems = Vec::new();
@@ -158,9 +191,7 @@ fn check_request(op: &SpecOperation, request: &Request) -> Vec<String> {
     }
 
     let query: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
-    let path_params = spec()["paths"][&op.path]["parameters"].as_array();
-    let params = spec_op["parameters"].as_array();
-    for p in path_params.into_iter().chain(params).flatten().map(resolve) {
+    for p in parameters(op) {
         let name = p["name"].as_str().unwrap_or_default();
         let required = p["required"].as_bool().unwrap_or(false);
         if p["in"] == "query" && required && !query.iter().any(|(k, _)| k == name) {
