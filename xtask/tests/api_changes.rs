@@ -141,6 +141,17 @@ fn codegen_prints_no_api_change_then_the_summary_of_an_edit() {
         first.stdout
     );
     assert!(dir.join(IR_RECORD).exists());
+    // A change of the text that changes no decision is no API change either.
+    fs::write(dir.join(SPEC), format!("# A comment.\n{SCRATCH_SPEC}")).unwrap();
+    let comment = run(&dir, &["--check"]);
+    assert!(comment.ok, "{}{}", comment.stdout, comment.stderr);
+    assert!(
+        comment
+            .stdout
+            .starts_with("API changes since HEAD:\n  no API change\n"),
+        "{}",
+        comment.stdout
+    );
 
     let edited = SCRATCH_SPEC
         .replace("required: [id]", "required: [id, name]")
