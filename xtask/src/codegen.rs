@@ -39,6 +39,20 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// Writes `contents` to `path` unless the file already holds them.
+    fn stage(&mut self, path: PathBuf, contents: String) {
+        match fs::read_to_string(&path) {
+            Ok(old) if old == contents => self.unchanged += 1,
+            Ok(old) => {
+                self.old.insert(path.clone(), old);
+                self.write.insert(path, contents);
+            }
+            Err(_) => {
+                self.write.insert(path, contents);
+            }
+        }
+    }
+
     pub fn is_fresh(&self) -> bool {
         self.write.is_empty() && self.remove.is_empty()
     }
@@ -127,22 +141,6 @@ pub fn plan(root: &Path) -> Result<Plan, Failure> {
     }
     plan.api = Some(generated.api);
     Ok(plan)
-}
-
-impl Plan {
-    /// Writes `contents` to `path` unless the file already holds them.
-    fn stage(&mut self, path: PathBuf, contents: String) {
-        match fs::read_to_string(&path) {
-            Ok(old) if old == contents => self.unchanged += 1,
-            Ok(old) => {
-                self.old.insert(path.clone(), old);
-                self.write.insert(path, contents);
-            }
-            Err(_) => {
-                self.write.insert(path, contents);
-            }
-        }
-    }
 }
 
 /// The IR record's text: a header that says where it comes from, then the IR's
@@ -279,7 +277,7 @@ pub fn command(root: &Path, args: &[String]) -> Outcome {
     let plan = match plan(root) {
         Ok(p) => p,
         Err(Failure::Spec(rendered)) => {
-            out.stderr = format!("{rendered}codegen: the spec has errors; generated/ is unchanged");
+            out.stderr = format!("{rendered}codegen: the spec has errors; nothing was written");
             return out;
         }
         Err(Failure::Io(e)) => {
