@@ -1,7 +1,7 @@
 //! One scenario per operation of the SDK, keyed by the operation's name in the
 //! resource tree (`chats.reminders.create`, as in the spec's `x-sdk-method`): a call
-//! with realistic arguments that sets every query parameter the operation has (the
-//! local test checks that each one is sent).
+//! with realistic arguments that sets every query parameter and every property of a
+//! JSON body the operation has (the local test checks that each one is sent).
 //!
 //! The conformance runner plays them against Prism, and `tests/every_operation.rs`
 //! against a local server; both take the list of operations from the generator's IR
@@ -122,7 +122,8 @@ pub fn scenarios() -> Vec<Scenario> {
                 .login_sessions()
                 .create(BRIDGE)
                 .flow_id("qr")
-                .account_id(ACCOUNT),
+                .account_id(ACCOUNT)
+                .login_id(LOGIN),
         )
         .await
         .map(none)),
@@ -150,6 +151,7 @@ pub fn scenarios() -> Vec<Scenario> {
                         BridgesLoginSessionsStepsSubmitBodyType::UserInput,
                     )
                     .fields(fields)
+                    .last_url("https://example.com/login/done")
                     .source(BridgesLoginSessionsStepsSubmitBodySource::Api),
             )
             .await
@@ -159,7 +161,8 @@ pub fn scenarios() -> Vec<Scenario> {
             c.focus()
                 .chat_id(CHAT)
                 .message_id(MESSAGE)
-                .draft_text("Draft from the conformance run"),
+                .draft_text("Draft from the conformance run")
+                .draft_attachment_path("/tmp/photo.png"),
         )
         .await
         .map(none)),
@@ -242,7 +245,12 @@ pub fn scenarios() -> Vec<Scenario> {
                 .update(CHAT)
                 .title("Renamed by the conformance run")
                 .clear_description()
+                .img_url("/tmp/avatar.png")
+                .is_archived(false)
+                .is_low_priority(false)
+                .is_muted(true)
                 .is_pinned(true)
+                .message_expiry_seconds(86_400)
                 .draft(ChatsUpdateBodyDraft::new("Draft text")),
         )
         .await
@@ -257,9 +265,11 @@ pub fn scenarios() -> Vec<Scenario> {
         )
         .await
         .map(none)),
-        scenario!("chats.mark_unread", |c| call(c.chats().mark_unread(CHAT))
-            .await
-            .map(none)),
+        scenario!("chats.mark_unread", |c| call(
+            c.chats().mark_unread(CHAT).message_id(MESSAGE)
+        )
+        .await
+        .map(none)),
         scenario!("chats.notify_anyway", |c| call(
             c.chats().notify_anyway(CHAT)
         )

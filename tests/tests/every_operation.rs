@@ -2,8 +2,8 @@
 //! (`tests/src/scenarios.rs`) against a local HTTP server on 127.0.0.1 that answers with
 //! the operation's documented response. Each request is checked against the spec, not
 //! against the SDK: method, path template, required query parameters, credentials,
-//! content type and required body fields; and every query parameter the spec declares
-//! is sent by at least one request of the scenario. An operation without a scenario fails here
+//! content type and required body fields; and every query parameter and JSON body
+//! property the spec declares is sent by at least one request of the scenario. An operation without a scenario fails here
 //! with its name (and `cargo xtask conformance` fails the same way).
 
 use std::process::Command;
@@ -117,6 +117,16 @@ async fn every_operation_against_a_local_server() {
             if !sent {
                 problems.push(format!(
                     "query parameter `{name}` never sent: the scenario should set it"
+                ));
+            }
+        }
+        for name in body_properties(op) {
+            let sent = requests.iter().any(|r| {
+                serde_json::from_slice::<Value>(&r.body).is_ok_and(|b| b.get(name).is_some())
+            });
+            if !sent {
+                problems.push(format!(
+                    "body property `{name}` never sent: the scenario should set it"
                 ));
             }
         }
@@ -271,4 +281,16 @@ fn matches_template(path: &str, template: &str) -> bool {
                 s == w
             }
         })
+}
+
+/// The properties of the JSON body the spec declares for `op`.
+fn body_properties(op: &SpecOperation) -> Vec<&'static str> {
+    let Some(body) = operation(op).get("requestBody").map(resolve) else {
+        return vec![];
+    };
+    let schema = resolve(&body["content"]["application/json"]["schema"]);
+    schema["properties"]
+        .as_object()
+        .map(|p| p.keys().map(String::as_str).collect())
+        .unwrap_or_default()
 }
