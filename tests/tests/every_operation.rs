@@ -10,7 +10,7 @@ use std::process::Command;
 
 use sdk_tests::calls::Clients;
 use sdk_tests::coverage::{self, SPEC, SpecOperation};
-use sdk_tests::scenarios::scenarios;
+use sdk_tests::scenarios::{Scenario, scenarios};
 use sdk_tests::{RequestExt, TOKEN, resolve, spec};
 use serde_json::Value;
 use wiremock::matchers::any;
@@ -77,6 +77,35 @@ fn an_operation_without_a_scenario_fails_with_its_name() {
         "{stderr}"
     );
     std::fs::remove_file(&path).unwrap();
+}
+
+#[test]
+fn a_scenario_for_no_operation_or_a_second_one_is_an_error() {
+    let operations = coverage::spec_operations(SPEC).unwrap();
+    let mut all = scenarios();
+    let idle: sdk_tests::scenarios::Run = |_| Box::pin(async { Ok(String::new()) });
+    all.push(Scenario {
+        operation: "chats.pin",
+        run: idle,
+    });
+    all.push(Scenario {
+        operation: "accounts.list",
+        run: idle,
+    });
+    let message = match coverage::pair(&operations, &all) {
+        Ok(_) => panic!("a stray or second scenario must fail"),
+        Err(message) => message,
+    };
+    assert!(
+        message.contains(
+            "scenarios in tests/src/scenarios.rs for no operation of the spec:\n  chats.pin\n"
+        ),
+        "{message}"
+    );
+    assert!(
+        message.contains("two scenarios for accounts.list\n"),
+        "{message}"
+    );
 }
 
 #[tokio::test]
