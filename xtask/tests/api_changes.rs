@@ -226,3 +226,26 @@ fn outside_git_the_summary_says_why_it_is_missing() {
     );
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The README's example summary is the summary of the fixture's edit, not a sketch.
+#[test]
+fn the_readme_example_is_real_output() {
+    let readme = fs::read_to_string(xtask::workspace_root().join("README.md")).unwrap();
+    let start = readme
+        .find("   API changes since HEAD:\n")
+        .expect("the example");
+    let example: Vec<&str> = readme[start..]
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.trim_start().starts_with("verdict"))
+        .collect();
+    assert!(example.len() > 3, "{example:?}");
+    let summary = summary("before.yaml", "after.yaml");
+    for line in example {
+        let line = line.strip_prefix("   ").unwrap_or(line);
+        assert!(
+            summary.lines().any(|l| l == line),
+            "{line:?} not in\n{summary}"
+        );
+    }
+}
