@@ -69,51 +69,51 @@ impl<'de> serde::Deserialize<'de> for Account {
                 self,
                 mut map: A,
             ) -> Result<Account, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<AccountBridge> = None;
-                let mut f2: Option<AccountStatus> = None;
-                let mut f3: Option<User> = None;
-                let mut f4: Option<
+                let mut v_account_id: Option<String> = None;
+                let mut v_bridge: Option<AccountBridge> = None;
+                let mut v_status: Option<AccountStatus> = None;
+                let mut v_user: Option<User> = None;
+                let mut v_capabilities: Option<
                     std::collections::BTreeMap<String, serde_json::Value>,
                 > = None;
-                let mut f5: Option<String> = None;
-                let mut f6: Option<String> = None;
-                let mut f7: Option<String> = None;
+                let mut v_login_id: Option<String> = None;
+                let mut v_network: Option<String> = None;
+                let mut v_status_text: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "accountID" => f0 = Some(map.next_value()?),
-                        "bridge" => f1 = Some(map.next_value()?),
-                        "status" => f2 = Some(map.next_value()?),
-                        "user" => f3 = Some(map.next_value()?),
-                        "capabilities" => f4 = map.next_value()?,
-                        "loginID" => f5 = map.next_value()?,
-                        "network" => f6 = map.next_value()?,
-                        "statusText" => f7 = map.next_value()?,
+                        "accountID" => v_account_id = Some(map.next_value()?),
+                        "bridge" => v_bridge = Some(map.next_value()?),
+                        "status" => v_status = Some(map.next_value()?),
+                        "user" => v_user = Some(map.next_value()?),
+                        "capabilities" => v_capabilities = map.next_value()?,
+                        "loginID" => v_login_id = map.next_value()?,
+                        "network" => v_network = map.next_value()?,
+                        "statusText" => v_status_text = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(Account {
-                    account_id: f0
+                    account_id: v_account_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("accountID"))?,
-                    bridge: f1
+                    bridge: v_bridge
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("bridge"))?,
-                    status: f2
+                    status: v_status
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("status"))?,
-                    user: f3
+                    user: v_user
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("user"))?,
-                    capabilities: f4,
-                    login_id: f5,
-                    network: f6,
-                    status_text: f7,
+                    capabilities: v_capabilities,
+                    login_id: v_login_id,
+                    network: v_network,
+                    status_text: v_status_text,
                     extra,
                 })
             }
@@ -167,27 +167,28 @@ impl<'de> serde::Deserialize<'de> for AccountBridge {
                 self,
                 mut map: A,
             ) -> Result<AccountBridge, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<BridgeProvider> = None;
-                let mut f2: Option<String> = None;
+                let mut v_id: Option<String> = None;
+                let mut v_provider: Option<BridgeProvider> = None;
+                let mut v_type: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = Some(map.next_value()?),
-                        "provider" => f1 = Some(map.next_value()?),
-                        "type" => f2 = Some(map.next_value()?),
+                        "id" => v_id = Some(map.next_value()?),
+                        "provider" => v_provider = Some(map.next_value()?),
+                        "type" => v_type = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(AccountBridge {
-                    id: f0.ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
-                    provider: f1
+                    id: v_id
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                    provider: v_provider
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("provider"))?,
-                    r#type: f2
+                    r#type: v_type
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
                     extra,
                 })
@@ -346,30 +347,30 @@ impl<'de> serde::Deserialize<'de> for ApiError {
                 self,
                 mut map: A,
             ) -> Result<ApiError, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<
+                let mut v_code: Option<String> = None;
+                let mut v_message: Option<String> = None;
+                let mut v_details: Option<
                     std::collections::BTreeMap<String, serde_json::Value>,
                 > = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "code" => f0 = Some(map.next_value()?),
-                        "message" => f1 = Some(map.next_value()?),
-                        "details" => f2 = map.next_value()?,
+                        "code" => v_code = Some(map.next_value()?),
+                        "message" => v_message = Some(map.next_value()?),
+                        "details" => v_details = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(ApiError {
-                    code: f0
+                    code: v_code
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("code"))?,
-                    message: f1
+                    message: v_message
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("message"))?,
-                    details: f2,
+                    details: v_details,
                     extra,
                 })
             }
@@ -416,24 +417,24 @@ impl<'de> serde::Deserialize<'de> for AppSetupEmailBody {
                 self,
                 mut map: A,
             ) -> Result<AppSetupEmailBody, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
+                let mut v_email: Option<String> = None;
+                let mut v_setup_request_id: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "email" => f0 = Some(map.next_value()?),
-                        "setupRequestID" => f1 = Some(map.next_value()?),
+                        "email" => v_email = Some(map.next_value()?),
+                        "setupRequestID" => v_setup_request_id = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(AppSetupEmailBody {
-                    email: f0
+                    email: v_email
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("email"))?,
-                    setup_request_id: f1
+                    setup_request_id: v_setup_request_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("setupRequestID"))?,
@@ -480,18 +481,18 @@ impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyResetConfirmBody {
                 self,
                 mut map: A,
             ) -> Result<AppSetupRecoveryKeyResetConfirmBody, A::Error> {
-                let mut f0: Option<String> = None;
+                let mut v_recovery_key: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "recoveryKey" => f0 = Some(map.next_value()?),
+                        "recoveryKey" => v_recovery_key = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(AppSetupRecoveryKeyResetConfirmBody {
-                    recovery_key: f0
+                    recovery_key: v_recovery_key
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("recoveryKey"))?,
@@ -544,18 +545,20 @@ impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyResetCreateBody {
                 self,
                 mut map: A,
             ) -> Result<AppSetupRecoveryKeyResetCreateBody, A::Error> {
-                let mut f0: Option<String> = None;
+                let mut v_existing_recovery_key: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "existingRecoveryKey" => f0 = map.next_value()?,
+                        "existingRecoveryKey" => {
+                            v_existing_recovery_key = map.next_value()?;
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(AppSetupRecoveryKeyResetCreateBody {
-                    existing_recovery_key: f0,
+                    existing_recovery_key: v_existing_recovery_key,
                     extra,
                 })
             }
@@ -599,18 +602,18 @@ impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyVerifyBody {
                 self,
                 mut map: A,
             ) -> Result<AppSetupRecoveryKeyVerifyBody, A::Error> {
-                let mut f0: Option<String> = None;
+                let mut v_recovery_key: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "recoveryKey" => f0 = Some(map.next_value()?),
+                        "recoveryKey" => v_recovery_key = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(AppSetupRecoveryKeyVerifyBody {
-                    recovery_key: f0
+                    recovery_key: v_recovery_key
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("recoveryKey"))?,
@@ -674,36 +677,36 @@ impl<'de> serde::Deserialize<'de> for AppSetupRegisterBody {
                 self,
                 mut map: A,
             ) -> Result<AppSetupRegisterBody, A::Error> {
-                let mut f0: Option<bool> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<String> = None;
+                let mut v_accept_terms: Option<bool> = None;
+                let mut v_lead_token: Option<String> = None;
+                let mut v_setup_request_id: Option<String> = None;
+                let mut v_username: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "acceptTerms" => f0 = Some(map.next_value()?),
-                        "leadToken" => f1 = Some(map.next_value()?),
-                        "setupRequestID" => f2 = Some(map.next_value()?),
-                        "username" => f3 = Some(map.next_value()?),
+                        "acceptTerms" => v_accept_terms = Some(map.next_value()?),
+                        "leadToken" => v_lead_token = Some(map.next_value()?),
+                        "setupRequestID" => v_setup_request_id = Some(map.next_value()?),
+                        "username" => v_username = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(AppSetupRegisterBody {
-                    accept_terms: f0
+                    accept_terms: v_accept_terms
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("acceptTerms"))?,
-                    lead_token: f1
+                    lead_token: v_lead_token
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("leadToken"))?,
-                    setup_request_id: f2
+                    setup_request_id: v_setup_request_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("setupRequestID"))?,
-                    username: f3
+                    username: v_username
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("username"))?,
@@ -756,24 +759,24 @@ impl<'de> serde::Deserialize<'de> for AppSetupResponseBody {
                 self,
                 mut map: A,
             ) -> Result<AppSetupResponseBody, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
+                let mut v_response: Option<String> = None;
+                let mut v_setup_request_id: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "response" => f0 = Some(map.next_value()?),
-                        "setupRequestID" => f1 = Some(map.next_value()?),
+                        "response" => v_response = Some(map.next_value()?),
+                        "setupRequestID" => v_setup_request_id = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(AppSetupResponseBody {
-                    response: f0
+                    response: v_response
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("response"))?,
-                    setup_request_id: f1
+                    setup_request_id: v_setup_request_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("setupRequestID"))?,
@@ -830,21 +833,21 @@ impl<'de> serde::Deserialize<'de> for AppSetupVerificationsCancelBody {
                 self,
                 mut map: A,
             ) -> Result<AppSetupVerificationsCancelBody, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
+                let mut v_code: Option<String> = None;
+                let mut v_reason: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "code" => f0 = map.next_value()?,
-                        "reason" => f1 = map.next_value()?,
+                        "code" => v_code = map.next_value()?,
+                        "reason" => v_reason = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(AppSetupVerificationsCancelBody {
-                    code: f0,
-                    reason: f1,
+                    code: v_code,
+                    reason: v_reason,
                     extra,
                 })
             }
@@ -898,21 +901,21 @@ impl<'de> serde::Deserialize<'de> for AppSetupVerificationsCreateBody {
                 self,
                 mut map: A,
             ) -> Result<AppSetupVerificationsCreateBody, A::Error> {
-                let mut f0: Option<VerificationPurpose> = None;
-                let mut f1: Option<String> = None;
+                let mut v_purpose: Option<VerificationPurpose> = None;
+                let mut v_user_id: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "purpose" => f0 = map.next_value()?,
-                        "userID" => f1 = map.next_value()?,
+                        "purpose" => v_purpose = map.next_value()?,
+                        "userID" => v_user_id = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(AppSetupVerificationsCreateBody {
-                    purpose: f0,
-                    user_id: f1,
+                    purpose: v_purpose,
+                    user_id: v_user_id,
                     extra,
                 })
             }
@@ -955,18 +958,18 @@ impl<'de> serde::Deserialize<'de> for AppSetupVerificationsQrScanBody {
                 self,
                 mut map: A,
             ) -> Result<AppSetupVerificationsQrScanBody, A::Error> {
-                let mut f0: Option<String> = None;
+                let mut v_data: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
+                        "data" => v_data = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(AppSetupVerificationsQrScanBody {
-                    data: f0
+                    data: v_data
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("data"))?,
                     extra,
                 })
@@ -1022,21 +1025,21 @@ impl<'de> serde::Deserialize<'de> for AssetDownloadResponse {
                 self,
                 mut map: A,
             ) -> Result<AssetDownloadResponse, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
+                let mut v_error: Option<String> = None;
+                let mut v_src_url: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "error" => f0 = map.next_value()?,
-                        "srcURL" => f1 = map.next_value()?,
+                        "error" => v_error = map.next_value()?,
+                        "srcURL" => v_src_url = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(AssetDownloadResponse {
-                    error: f0,
-                    src_url: f1,
+                    error: v_error,
+                    src_url: v_src_url,
                     extra,
                 })
             }
@@ -1079,18 +1082,18 @@ impl<'de> serde::Deserialize<'de> for AssetsDownloadBody {
                 self,
                 mut map: A,
             ) -> Result<AssetsDownloadBody, A::Error> {
-                let mut f0: Option<String> = None;
+                let mut v_url: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "url" => f0 = Some(map.next_value()?),
+                        "url" => v_url = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(AssetsDownloadBody {
-                    url: f0
+                    url: v_url
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("url"))?,
                     extra,
                 })
@@ -1142,27 +1145,27 @@ impl<'de> serde::Deserialize<'de> for AssetsUploadBase64Body {
                 self,
                 mut map: A,
             ) -> Result<AssetsUploadBase64Body, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
+                let mut v_content: Option<String> = None;
+                let mut v_file_name: Option<String> = None;
+                let mut v_mime_type: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "content" => f0 = Some(map.next_value()?),
-                        "fileName" => f1 = map.next_value()?,
-                        "mimeType" => f2 = map.next_value()?,
+                        "content" => v_content = Some(map.next_value()?),
+                        "fileName" => v_file_name = map.next_value()?,
+                        "mimeType" => v_mime_type = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(AssetsUploadBase64Body {
-                    content: f0
+                    content: v_content
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("content"))?,
-                    file_name: f1,
-                    mime_type: f2,
+                    file_name: v_file_name,
+                    mime_type: v_mime_type,
                     extra,
                 })
             }
@@ -1286,55 +1289,55 @@ impl<'de> serde::Deserialize<'de> for Attachment {
                 self,
                 mut map: A,
             ) -> Result<Attachment, A::Error> {
-                let mut f0: Option<AttachmentType> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<f64> = None;
-                let mut f3: Option<String> = None;
-                let mut f4: Option<f64> = None;
-                let mut f5: Option<bool> = None;
-                let mut f6: Option<bool> = None;
-                let mut f7: Option<bool> = None;
-                let mut f8: Option<String> = None;
-                let mut f9: Option<String> = None;
-                let mut f10: Option<MediaSize> = None;
-                let mut f11: Option<String> = None;
-                let mut f12: Option<AttachmentTranscription> = None;
+                let mut v_type: Option<AttachmentType> = None;
+                let mut v_id: Option<String> = None;
+                let mut v_duration: Option<f64> = None;
+                let mut v_file_name: Option<String> = None;
+                let mut v_file_size: Option<f64> = None;
+                let mut v_is_gif: Option<bool> = None;
+                let mut v_is_sticker: Option<bool> = None;
+                let mut v_is_voice_note: Option<bool> = None;
+                let mut v_mime_type: Option<String> = None;
+                let mut v_poster_img: Option<String> = None;
+                let mut v_size: Option<MediaSize> = None;
+                let mut v_src_url: Option<String> = None;
+                let mut v_transcription: Option<AttachmentTranscription> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "type" => f0 = Some(map.next_value()?),
-                        "id" => f1 = map.next_value()?,
-                        "duration" => f2 = map.next_value()?,
-                        "fileName" => f3 = map.next_value()?,
-                        "fileSize" => f4 = map.next_value()?,
-                        "isGif" => f5 = map.next_value()?,
-                        "isSticker" => f6 = map.next_value()?,
-                        "isVoiceNote" => f7 = map.next_value()?,
-                        "mimeType" => f8 = map.next_value()?,
-                        "posterImg" => f9 = map.next_value()?,
-                        "size" => f10 = map.next_value()?,
-                        "srcURL" => f11 = map.next_value()?,
-                        "transcription" => f12 = map.next_value()?,
+                        "type" => v_type = Some(map.next_value()?),
+                        "id" => v_id = map.next_value()?,
+                        "duration" => v_duration = map.next_value()?,
+                        "fileName" => v_file_name = map.next_value()?,
+                        "fileSize" => v_file_size = map.next_value()?,
+                        "isGif" => v_is_gif = map.next_value()?,
+                        "isSticker" => v_is_sticker = map.next_value()?,
+                        "isVoiceNote" => v_is_voice_note = map.next_value()?,
+                        "mimeType" => v_mime_type = map.next_value()?,
+                        "posterImg" => v_poster_img = map.next_value()?,
+                        "size" => v_size = map.next_value()?,
+                        "srcURL" => v_src_url = map.next_value()?,
+                        "transcription" => v_transcription = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(Attachment {
-                    r#type: f0
+                    r#type: v_type
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
-                    id: f1,
-                    duration: f2,
-                    file_name: f3,
-                    file_size: f4,
-                    is_gif: f5,
-                    is_sticker: f6,
-                    is_voice_note: f7,
-                    mime_type: f8,
-                    poster_img: f9,
-                    size: f10,
-                    src_url: f11,
-                    transcription: f12,
+                    id: v_id,
+                    duration: v_duration,
+                    file_name: v_file_name,
+                    file_size: v_file_size,
+                    is_gif: v_is_gif,
+                    is_sticker: v_is_sticker,
+                    is_voice_note: v_is_voice_note,
+                    mime_type: v_mime_type,
+                    poster_img: v_poster_img,
+                    size: v_size,
+                    src_url: v_src_url,
+                    transcription: v_transcription,
                     extra,
                 })
             }
@@ -1407,44 +1410,44 @@ impl<'de> serde::Deserialize<'de> for AttachmentCapabilities {
                 self,
                 mut map: A,
             ) -> Result<AttachmentCapabilities, A::Error> {
-                let mut f0: Option<
+                let mut v_mime_types: Option<
                     std::collections::BTreeMap<String, CapabilityLevel>,
                 > = None;
-                let mut f1: Option<CapabilityLevel> = None;
-                let mut f2: Option<i64> = None;
-                let mut f3: Option<i64> = None;
-                let mut f4: Option<i64> = None;
-                let mut f5: Option<i64> = None;
-                let mut f6: Option<i64> = None;
-                let mut f7: Option<bool> = None;
+                let mut v_caption: Option<CapabilityLevel> = None;
+                let mut v_max_caption_length: Option<i64> = None;
+                let mut v_max_duration: Option<i64> = None;
+                let mut v_max_height: Option<i64> = None;
+                let mut v_max_size: Option<i64> = None;
+                let mut v_max_width: Option<i64> = None;
+                let mut v_view_once: Option<bool> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "mimeTypes" => f0 = Some(map.next_value()?),
-                        "caption" => f1 = map.next_value()?,
-                        "maxCaptionLength" => f2 = map.next_value()?,
-                        "maxDuration" => f3 = map.next_value()?,
-                        "maxHeight" => f4 = map.next_value()?,
-                        "maxSize" => f5 = map.next_value()?,
-                        "maxWidth" => f6 = map.next_value()?,
-                        "viewOnce" => f7 = map.next_value()?,
+                        "mimeTypes" => v_mime_types = Some(map.next_value()?),
+                        "caption" => v_caption = map.next_value()?,
+                        "maxCaptionLength" => v_max_caption_length = map.next_value()?,
+                        "maxDuration" => v_max_duration = map.next_value()?,
+                        "maxHeight" => v_max_height = map.next_value()?,
+                        "maxSize" => v_max_size = map.next_value()?,
+                        "maxWidth" => v_max_width = map.next_value()?,
+                        "viewOnce" => v_view_once = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(AttachmentCapabilities {
-                    mime_types: f0
+                    mime_types: v_mime_types
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("mimeTypes"))?,
-                    caption: f1,
-                    max_caption_length: f2,
-                    max_duration: f3,
-                    max_height: f4,
-                    max_size: f5,
-                    max_width: f6,
-                    view_once: f7,
+                    caption: v_caption,
+                    max_caption_length: v_max_caption_length,
+                    max_duration: v_max_duration,
+                    max_height: v_max_height,
+                    max_size: v_max_size,
+                    max_width: v_max_width,
+                    view_once: v_view_once,
                     extra,
                 })
             }
@@ -1491,24 +1494,24 @@ impl<'de> serde::Deserialize<'de> for AttachmentDimensions {
                 self,
                 mut map: A,
             ) -> Result<AttachmentDimensions, A::Error> {
-                let mut f0: Option<f64> = None;
-                let mut f1: Option<f64> = None;
+                let mut v_height: Option<f64> = None;
+                let mut v_width: Option<f64> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "height" => f0 = Some(map.next_value()?),
-                        "width" => f1 = Some(map.next_value()?),
+                        "height" => v_height = Some(map.next_value()?),
+                        "width" => v_width = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(AttachmentDimensions {
-                    height: f0
+                    height: v_height
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("height"))?,
-                    width: f1
+                    width: v_width
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("width"))?,
@@ -1562,30 +1565,30 @@ impl<'de> serde::Deserialize<'de> for AttachmentTranscription {
                 self,
                 mut map: A,
             ) -> Result<AttachmentTranscription, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
+                let mut v_engine: Option<String> = None;
+                let mut v_transcription: Option<String> = None;
+                let mut v_language: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "engine" => f0 = Some(map.next_value()?),
-                        "transcription" => f1 = Some(map.next_value()?),
-                        "language" => f2 = map.next_value()?,
+                        "engine" => v_engine = Some(map.next_value()?),
+                        "transcription" => v_transcription = Some(map.next_value()?),
+                        "language" => v_language = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(AttachmentTranscription {
-                    engine: f0
+                    engine: v_engine
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("engine"))?,
-                    transcription: f1
+                    transcription: v_transcription
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("transcription"))?,
-                    language: f2,
+                    language: v_language,
                     extra,
                 })
             }
@@ -1762,64 +1765,69 @@ impl<'de> serde::Deserialize<'de> for Bridge {
                 self,
                 mut map: A,
             ) -> Result<Bridge, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<Vec<Account>> = None;
-                let mut f2: Option<i64> = None;
-                let mut f3: Option<String> = None;
-                let mut f4: Option<BridgeProvider> = None;
-                let mut f5: Option<BridgeStatus> = None;
-                let mut f6: Option<bool> = None;
-                let mut f7: Option<String> = None;
-                let mut f8: Option<String> = None;
-                let mut f9: Option<String> = None;
+                let mut v_id: Option<String> = None;
+                let mut v_accounts: Option<Vec<Account>> = None;
+                let mut v_active_account_count: Option<i64> = None;
+                let mut v_display_name: Option<String> = None;
+                let mut v_provider: Option<BridgeProvider> = None;
+                let mut v_status: Option<BridgeStatus> = None;
+                let mut v_supports_multiple_accounts: Option<bool> = None;
+                let mut v_type: Option<String> = None;
+                let mut v_network: Option<String> = None;
+                let mut v_status_text: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = Some(map.next_value()?),
-                        "accounts" => f1 = Some(map.next_value()?),
-                        "activeAccountCount" => f2 = Some(map.next_value()?),
-                        "displayName" => f3 = Some(map.next_value()?),
-                        "provider" => f4 = Some(map.next_value()?),
-                        "status" => f5 = Some(map.next_value()?),
-                        "supportsMultipleAccounts" => f6 = Some(map.next_value()?),
-                        "type" => f7 = Some(map.next_value()?),
-                        "network" => f8 = map.next_value()?,
-                        "statusText" => f9 = map.next_value()?,
+                        "id" => v_id = Some(map.next_value()?),
+                        "accounts" => v_accounts = Some(map.next_value()?),
+                        "activeAccountCount" => {
+                            v_active_account_count = Some(map.next_value()?);
+                        }
+                        "displayName" => v_display_name = Some(map.next_value()?),
+                        "provider" => v_provider = Some(map.next_value()?),
+                        "status" => v_status = Some(map.next_value()?),
+                        "supportsMultipleAccounts" => {
+                            v_supports_multiple_accounts = Some(map.next_value()?);
+                        }
+                        "type" => v_type = Some(map.next_value()?),
+                        "network" => v_network = map.next_value()?,
+                        "statusText" => v_status_text = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(Bridge {
-                    id: f0.ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
-                    accounts: f1
+                    id: v_id
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                    accounts: v_accounts
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("accounts"))?,
-                    active_account_count: f2
+                    active_account_count: v_active_account_count
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("activeAccountCount"))?,
-                    display_name: f3
+                    display_name: v_display_name
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("displayName"))?,
-                    provider: f4
+                    provider: v_provider
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("provider"))?,
-                    status: f5
+                    status: v_status
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("status"))?,
-                    supports_multiple_accounts: f6
+                    supports_multiple_accounts: v_supports_multiple_accounts
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("supportsMultipleAccounts"))?,
-                    r#type: f7
+                    r#type: v_type
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
-                    network: f8,
-                    status_text: f9,
+                    network: v_network,
+                    status_text: v_status_text,
                     extra,
                 })
             }
@@ -1862,18 +1870,18 @@ impl<'de> serde::Deserialize<'de> for BridgeListResponse {
                 self,
                 mut map: A,
             ) -> Result<BridgeListResponse, A::Error> {
-                let mut f0: Option<Vec<Bridge>> = None;
+                let mut v_items: Option<Vec<Bridge>> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "items" => f0 = Some(map.next_value()?),
+                        "items" => v_items = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(BridgeListResponse {
-                    items: f0
+                    items: v_items
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("items"))?,
@@ -1949,48 +1957,48 @@ impl<'de> serde::Deserialize<'de> for BridgeLogin {
                 self,
                 mut map: A,
             ) -> Result<BridgeLogin, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<Vec<LoginRemoveScope>> = None;
-                let mut f3: Option<BridgeLoginStatus> = None;
-                let mut f4: Option<Vec<String>> = None;
-                let mut f5: Option<String> = None;
-                let mut f6: Option<User> = None;
+                let mut v_bridge_id: Option<String> = None;
+                let mut v_login_id: Option<String> = None;
+                let mut v_remove_scopes: Option<Vec<LoginRemoveScope>> = None;
+                let mut v_status: Option<BridgeLoginStatus> = None;
+                let mut v_account_ids: Option<Vec<String>> = None;
+                let mut v_status_text: Option<String> = None;
+                let mut v_user: Option<User> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "bridgeID" => f0 = Some(map.next_value()?),
-                        "loginID" => f1 = Some(map.next_value()?),
-                        "removeScopes" => f2 = Some(map.next_value()?),
-                        "status" => f3 = Some(map.next_value()?),
-                        "accountIDs" => f4 = map.next_value()?,
-                        "statusText" => f5 = map.next_value()?,
-                        "user" => f6 = map.next_value()?,
+                        "bridgeID" => v_bridge_id = Some(map.next_value()?),
+                        "loginID" => v_login_id = Some(map.next_value()?),
+                        "removeScopes" => v_remove_scopes = Some(map.next_value()?),
+                        "status" => v_status = Some(map.next_value()?),
+                        "accountIDs" => v_account_ids = map.next_value()?,
+                        "statusText" => v_status_text = map.next_value()?,
+                        "user" => v_user = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(BridgeLogin {
-                    bridge_id: f0
+                    bridge_id: v_bridge_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("bridgeID"))?,
-                    login_id: f1
+                    login_id: v_login_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("loginID"))?,
-                    remove_scopes: f2
+                    remove_scopes: v_remove_scopes
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("removeScopes"))?,
-                    status: f3
+                    status: v_status
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("status"))?,
-                    account_ids: f4,
-                    status_text: f5,
-                    user: f6,
+                    account_ids: v_account_ids,
+                    status_text: v_status_text,
+                    user: v_user,
                     extra,
                 })
             }
@@ -2033,18 +2041,18 @@ impl<'de> serde::Deserialize<'de> for BridgeLoginListResponse {
                 self,
                 mut map: A,
             ) -> Result<BridgeLoginListResponse, A::Error> {
-                let mut f0: Option<Vec<BridgeLogin>> = None;
+                let mut v_items: Option<Vec<BridgeLogin>> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "items" => f0 = Some(map.next_value()?),
+                        "items" => v_items = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(BridgeLoginListResponse {
-                    items: f0
+                    items: v_items
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("items"))?,
@@ -2112,42 +2120,44 @@ impl<'de> serde::Deserialize<'de> for BridgeLoginRemoveResponse {
                 self,
                 mut map: A,
             ) -> Result<BridgeLoginRemoveResponse, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<LoginRemoveScope> = None;
-                let mut f3: Option<BridgeLoginRemoveResponseStatus> = None;
-                let mut f4: Option<Vec<String>> = None;
+                let mut v_bridge_id: Option<String> = None;
+                let mut v_login_id: Option<String> = None;
+                let mut v_scope: Option<LoginRemoveScope> = None;
+                let mut v_status: Option<BridgeLoginRemoveResponseStatus> = None;
+                let mut v_affected_account_ids: Option<Vec<String>> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "bridgeID" => f0 = Some(map.next_value()?),
-                        "loginID" => f1 = Some(map.next_value()?),
-                        "scope" => f2 = Some(map.next_value()?),
-                        "status" => f3 = Some(map.next_value()?),
-                        "affectedAccountIDs" => f4 = map.next_value()?,
+                        "bridgeID" => v_bridge_id = Some(map.next_value()?),
+                        "loginID" => v_login_id = Some(map.next_value()?),
+                        "scope" => v_scope = Some(map.next_value()?),
+                        "status" => v_status = Some(map.next_value()?),
+                        "affectedAccountIDs" => {
+                            v_affected_account_ids = map.next_value()?;
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(BridgeLoginRemoveResponse {
-                    bridge_id: f0
+                    bridge_id: v_bridge_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("bridgeID"))?,
-                    login_id: f1
+                    login_id: v_login_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("loginID"))?,
-                    scope: f2
+                    scope: v_scope
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("scope"))?,
-                    status: f3
+                    status: v_status
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("status"))?,
-                    affected_account_ids: f4,
+                    affected_account_ids: v_affected_account_ids,
                     extra,
                 })
             }
@@ -2572,24 +2582,24 @@ impl<'de> serde::Deserialize<'de> for BridgesLoginSessionsCreateBody {
                 self,
                 mut map: A,
             ) -> Result<BridgesLoginSessionsCreateBody, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
+                let mut v_account_id: Option<String> = None;
+                let mut v_flow_id: Option<String> = None;
+                let mut v_login_id: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "accountID" => f0 = map.next_value()?,
-                        "flowID" => f1 = map.next_value()?,
-                        "loginID" => f2 = map.next_value()?,
+                        "accountID" => v_account_id = map.next_value()?,
+                        "flowID" => v_flow_id = map.next_value()?,
+                        "loginID" => v_login_id = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(BridgesLoginSessionsCreateBody {
-                    account_id: f0,
-                    flow_id: f1,
-                    login_id: f2,
+                    account_id: v_account_id,
+                    flow_id: v_flow_id,
+                    login_id: v_login_id,
                     extra,
                 })
             }
@@ -2644,28 +2654,28 @@ impl<'de> serde::Deserialize<'de> for BridgesLoginSessionsStepsSubmitBody {
                 self,
                 mut map: A,
             ) -> Result<BridgesLoginSessionsStepsSubmitBody, A::Error> {
-                let mut f0: Option<BridgesLoginSessionsStepsSubmitBodyType> = None;
-                let mut f1: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<BridgesLoginSessionsStepsSubmitBodySource> = None;
+                let mut v_type: Option<BridgesLoginSessionsStepsSubmitBodyType> = None;
+                let mut v_fields: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut v_last_url: Option<String> = None;
+                let mut v_source: Option<BridgesLoginSessionsStepsSubmitBodySource> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "type" => f0 = Some(map.next_value()?),
-                        "fields" => f1 = map.next_value()?,
-                        "lastURL" => f2 = map.next_value()?,
-                        "source" => f3 = map.next_value()?,
+                        "type" => v_type = Some(map.next_value()?),
+                        "fields" => v_fields = map.next_value()?,
+                        "lastURL" => v_last_url = map.next_value()?,
+                        "source" => v_source = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(BridgesLoginSessionsStepsSubmitBody {
-                    r#type: f0
+                    r#type: v_type
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
-                    fields: f1,
-                    last_url: f2,
-                    source: f3,
+                    fields: v_fields,
+                    last_url: v_last_url,
+                    source: v_source,
                     extra,
                 })
             }
@@ -2882,18 +2892,18 @@ impl<'de> serde::Deserialize<'de> for BridgesLoginsRemoveBody {
                 self,
                 mut map: A,
             ) -> Result<BridgesLoginsRemoveBody, A::Error> {
-                let mut f0: Option<LoginRemoveScope> = None;
+                let mut v_scope: Option<LoginRemoveScope> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "scope" => f0 = Some(map.next_value()?),
+                        "scope" => v_scope = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(BridgesLoginsRemoveBody {
-                    scope: f0
+                    scope: v_scope
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("scope"))?,
@@ -3051,112 +3061,119 @@ impl<'de> serde::Deserialize<'de> for Chat {
                 self,
                 mut map: A,
             ) -> Result<Chat, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<ChatParticipants> = None;
-                let mut f4: Option<String> = None;
-                let mut f5: Option<ChatType> = None;
-                let mut f6: Option<i64> = None;
-                let mut f7: Option<ChatCapabilities> = None;
-                let mut f8: Option<String> = None;
-                let mut f9: Option<ChatDraft> = None;
-                let mut f10: Option<String> = None;
-                let mut f11: Option<bool> = None;
-                let mut f12: Option<bool> = None;
-                let mut f13: Option<bool> = None;
-                let mut f14: Option<bool> = None;
-                let mut f15: Option<bool> = None;
-                let mut f16: Option<bool> = None;
-                let mut f17: Option<Vec<Label>> = None;
-                let mut f18: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut f19: Option<String> = None;
-                let mut f20: Option<String> = None;
-                let mut f21: Option<ChatMerge> = None;
-                let mut f22: Option<String> = None;
-                let mut f23: Option<i64> = None;
-                let mut f24: Option<ChatReminder> = None;
-                let mut f25: Option<ChatSnooze> = None;
-                let mut f26: Option<i64> = None;
+                let mut v_id: Option<String> = None;
+                let mut v_account_id: Option<String> = None;
+                let mut v_network: Option<String> = None;
+                let mut v_participants: Option<ChatParticipants> = None;
+                let mut v_title: Option<String> = None;
+                let mut v_type: Option<ChatType> = None;
+                let mut v_unread_count: Option<i64> = None;
+                let mut v_capabilities: Option<ChatCapabilities> = None;
+                let mut v_description: Option<String> = None;
+                let mut v_draft: Option<ChatDraft> = None;
+                let mut v_img_url: Option<String> = None;
+                let mut v_is_archived: Option<bool> = None;
+                let mut v_is_low_priority: Option<bool> = None;
+                let mut v_is_marked_unread: Option<bool> = None;
+                let mut v_is_muted: Option<bool> = None;
+                let mut v_is_pinned: Option<bool> = None;
+                let mut v_is_read_only: Option<bool> = None;
+                let mut v_labels: Option<Vec<Label>> = None;
+                let mut v_last_activity: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut v_last_read_message_sort_key: Option<String> = None;
+                let mut v_local_chat_id: Option<String> = None;
+                let mut v_merge: Option<ChatMerge> = None;
+                let mut v_merged_into_chat_id: Option<String> = None;
+                let mut v_message_expiry_seconds: Option<i64> = None;
+                let mut v_reminder: Option<ChatReminder> = None;
+                let mut v_snooze: Option<ChatSnooze> = None;
+                let mut v_unread_mentions_count: Option<i64> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = Some(map.next_value()?),
-                        "accountID" => f1 = Some(map.next_value()?),
-                        "network" => f2 = Some(map.next_value()?),
-                        "participants" => f3 = Some(map.next_value()?),
-                        "title" => f4 = Some(map.next_value()?),
-                        "type" => f5 = Some(map.next_value()?),
-                        "unreadCount" => f6 = Some(map.next_value()?),
-                        "capabilities" => f7 = map.next_value()?,
-                        "description" => f8 = map.next_value()?,
-                        "draft" => f9 = map.next_value()?,
-                        "imgURL" => f10 = map.next_value()?,
-                        "isArchived" => f11 = map.next_value()?,
-                        "isLowPriority" => f12 = map.next_value()?,
-                        "isMarkedUnread" => f13 = map.next_value()?,
-                        "isMuted" => f14 = map.next_value()?,
-                        "isPinned" => f15 = map.next_value()?,
-                        "isReadOnly" => f16 = map.next_value()?,
-                        "labels" => f17 = map.next_value()?,
-                        "lastActivity" => f18 = map.next_value()?,
-                        "lastReadMessageSortKey" => f19 = map.next_value()?,
-                        "localChatID" => f20 = map.next_value()?,
-                        "merge" => f21 = map.next_value()?,
-                        "mergedIntoChatID" => f22 = map.next_value()?,
-                        "messageExpirySeconds" => f23 = map.next_value()?,
-                        "reminder" => f24 = map.next_value()?,
-                        "snooze" => f25 = map.next_value()?,
-                        "unreadMentionsCount" => f26 = map.next_value()?,
+                        "id" => v_id = Some(map.next_value()?),
+                        "accountID" => v_account_id = Some(map.next_value()?),
+                        "network" => v_network = Some(map.next_value()?),
+                        "participants" => v_participants = Some(map.next_value()?),
+                        "title" => v_title = Some(map.next_value()?),
+                        "type" => v_type = Some(map.next_value()?),
+                        "unreadCount" => v_unread_count = Some(map.next_value()?),
+                        "capabilities" => v_capabilities = map.next_value()?,
+                        "description" => v_description = map.next_value()?,
+                        "draft" => v_draft = map.next_value()?,
+                        "imgURL" => v_img_url = map.next_value()?,
+                        "isArchived" => v_is_archived = map.next_value()?,
+                        "isLowPriority" => v_is_low_priority = map.next_value()?,
+                        "isMarkedUnread" => v_is_marked_unread = map.next_value()?,
+                        "isMuted" => v_is_muted = map.next_value()?,
+                        "isPinned" => v_is_pinned = map.next_value()?,
+                        "isReadOnly" => v_is_read_only = map.next_value()?,
+                        "labels" => v_labels = map.next_value()?,
+                        "lastActivity" => v_last_activity = map.next_value()?,
+                        "lastReadMessageSortKey" => {
+                            v_last_read_message_sort_key = map.next_value()?;
+                        }
+                        "localChatID" => v_local_chat_id = map.next_value()?,
+                        "merge" => v_merge = map.next_value()?,
+                        "mergedIntoChatID" => v_merged_into_chat_id = map.next_value()?,
+                        "messageExpirySeconds" => {
+                            v_message_expiry_seconds = map.next_value()?;
+                        }
+                        "reminder" => v_reminder = map.next_value()?,
+                        "snooze" => v_snooze = map.next_value()?,
+                        "unreadMentionsCount" => {
+                            v_unread_mentions_count = map.next_value()?;
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(Chat {
-                    id: f0.ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
-                    account_id: f1
+                    id: v_id
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                    account_id: v_account_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("accountID"))?,
-                    network: f2
+                    network: v_network
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("network"))?,
-                    participants: f3
+                    participants: v_participants
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("participants"))?,
-                    title: f4
+                    title: v_title
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("title"))?,
-                    r#type: f5
+                    r#type: v_type
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
-                    unread_count: f6
+                    unread_count: v_unread_count
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("unreadCount"))?,
-                    capabilities: f7,
-                    description: f8,
-                    draft: f9,
-                    img_url: f10,
-                    is_archived: f11,
-                    is_low_priority: f12,
-                    is_marked_unread: f13,
-                    is_muted: f14,
-                    is_pinned: f15,
-                    is_read_only: f16,
-                    labels: f17,
-                    last_activity: f18,
-                    last_read_message_sort_key: f19,
-                    local_chat_id: f20,
-                    merge: f21,
-                    merged_into_chat_id: f22,
-                    message_expiry_seconds: f23,
-                    reminder: f24,
-                    snooze: f25,
-                    unread_mentions_count: f26,
+                    capabilities: v_capabilities,
+                    description: v_description,
+                    draft: v_draft,
+                    img_url: v_img_url,
+                    is_archived: v_is_archived,
+                    is_low_priority: v_is_low_priority,
+                    is_marked_unread: v_is_marked_unread,
+                    is_muted: v_is_muted,
+                    is_pinned: v_is_pinned,
+                    is_read_only: v_is_read_only,
+                    labels: v_labels,
+                    last_activity: v_last_activity,
+                    last_read_message_sort_key: v_last_read_message_sort_key,
+                    local_chat_id: v_local_chat_id,
+                    merge: v_merge,
+                    merged_into_chat_id: v_merged_into_chat_id,
+                    message_expiry_seconds: v_message_expiry_seconds,
+                    reminder: v_reminder,
+                    snooze: v_snooze,
+                    unread_mentions_count: v_unread_mentions_count,
                     extra,
                 })
             }
@@ -3311,100 +3328,110 @@ impl<'de> serde::Deserialize<'de> for ChatCapabilities {
                 self,
                 mut map: A,
             ) -> Result<ChatCapabilities, A::Error> {
-                let mut f0: Option<Vec<String>> = None;
-                let mut f1: Option<bool> = None;
-                let mut f2: Option<
+                let mut v_allowed_reactions: Option<Vec<String>> = None;
+                let mut v_archive: Option<bool> = None;
+                let mut v_attachments: Option<
                     std::collections::BTreeMap<String, AttachmentCapabilities>,
                 > = None;
-                let mut f3: Option<bool> = None;
-                let mut f4: Option<CapabilityLevel> = None;
-                let mut f5: Option<bool> = None;
-                let mut f6: Option<bool> = None;
-                let mut f7: Option<bool> = None;
-                let mut f8: Option<i64> = None;
-                let mut f9: Option<ChatCapabilitiesDisappearingTimer> = None;
-                let mut f10: Option<CapabilityLevel> = None;
-                let mut f11: Option<i64> = None;
-                let mut f12: Option<i64> = None;
-                let mut f13: Option<
+                let mut v_custom_emoji_reactions: Option<bool> = None;
+                let mut v_delete: Option<CapabilityLevel> = None;
+                let mut v_delete_chat: Option<bool> = None;
+                let mut v_delete_chat_for_everyone: Option<bool> = None;
+                let mut v_delete_for_me: Option<bool> = None;
+                let mut v_delete_max_age: Option<i64> = None;
+                let mut v_disappearing_timer: Option<
+                    ChatCapabilitiesDisappearingTimer,
+                > = None;
+                let mut v_edit: Option<CapabilityLevel> = None;
+                let mut v_edit_max_age: Option<i64> = None;
+                let mut v_edit_max_count: Option<i64> = None;
+                let mut v_formatting: Option<
                     std::collections::BTreeMap<String, CapabilityLevel>,
                 > = None;
-                let mut f14: Option<CapabilityLevel> = None;
-                let mut f15: Option<bool> = None;
-                let mut f16: Option<i64> = None;
-                let mut f17: Option<ChatCapabilitiesMessageRequest> = None;
-                let mut f18: Option<ChatCapabilitiesParticipantActions> = None;
-                let mut f19: Option<CapabilityLevel> = None;
-                let mut f20: Option<CapabilityLevel> = None;
-                let mut f21: Option<i64> = None;
-                let mut f22: Option<bool> = None;
-                let mut f23: Option<CapabilityLevel> = None;
-                let mut f24: Option<ChatStateCapabilities> = None;
-                let mut f25: Option<CapabilityLevel> = None;
-                let mut f26: Option<bool> = None;
+                let mut v_location_message: Option<CapabilityLevel> = None;
+                let mut v_mark_as_unread: Option<bool> = None;
+                let mut v_max_text_length: Option<i64> = None;
+                let mut v_message_request: Option<ChatCapabilitiesMessageRequest> = None;
+                let mut v_participant_actions: Option<
+                    ChatCapabilitiesParticipantActions,
+                > = None;
+                let mut v_poll: Option<CapabilityLevel> = None;
+                let mut v_reaction: Option<CapabilityLevel> = None;
+                let mut v_reaction_count: Option<i64> = None;
+                let mut v_read_receipts: Option<bool> = None;
+                let mut v_reply: Option<CapabilityLevel> = None;
+                let mut v_state: Option<ChatStateCapabilities> = None;
+                let mut v_thread: Option<CapabilityLevel> = None;
+                let mut v_typing_notifications: Option<bool> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "allowedReactions" => f0 = map.next_value()?,
-                        "archive" => f1 = map.next_value()?,
-                        "attachments" => f2 = map.next_value()?,
-                        "customEmojiReactions" => f3 = map.next_value()?,
-                        "delete" => f4 = map.next_value()?,
-                        "deleteChat" => f5 = map.next_value()?,
-                        "deleteChatForEveryone" => f6 = map.next_value()?,
-                        "deleteForMe" => f7 = map.next_value()?,
-                        "deleteMaxAge" => f8 = map.next_value()?,
-                        "disappearingTimer" => f9 = map.next_value()?,
-                        "edit" => f10 = map.next_value()?,
-                        "editMaxAge" => f11 = map.next_value()?,
-                        "editMaxCount" => f12 = map.next_value()?,
-                        "formatting" => f13 = map.next_value()?,
-                        "locationMessage" => f14 = map.next_value()?,
-                        "markAsUnread" => f15 = map.next_value()?,
-                        "maxTextLength" => f16 = map.next_value()?,
-                        "messageRequest" => f17 = map.next_value()?,
-                        "participantActions" => f18 = map.next_value()?,
-                        "poll" => f19 = map.next_value()?,
-                        "reaction" => f20 = map.next_value()?,
-                        "reactionCount" => f21 = map.next_value()?,
-                        "readReceipts" => f22 = map.next_value()?,
-                        "reply" => f23 = map.next_value()?,
-                        "state" => f24 = map.next_value()?,
-                        "thread" => f25 = map.next_value()?,
-                        "typingNotifications" => f26 = map.next_value()?,
+                        "allowedReactions" => v_allowed_reactions = map.next_value()?,
+                        "archive" => v_archive = map.next_value()?,
+                        "attachments" => v_attachments = map.next_value()?,
+                        "customEmojiReactions" => {
+                            v_custom_emoji_reactions = map.next_value()?;
+                        }
+                        "delete" => v_delete = map.next_value()?,
+                        "deleteChat" => v_delete_chat = map.next_value()?,
+                        "deleteChatForEveryone" => {
+                            v_delete_chat_for_everyone = map.next_value()?;
+                        }
+                        "deleteForMe" => v_delete_for_me = map.next_value()?,
+                        "deleteMaxAge" => v_delete_max_age = map.next_value()?,
+                        "disappearingTimer" => v_disappearing_timer = map.next_value()?,
+                        "edit" => v_edit = map.next_value()?,
+                        "editMaxAge" => v_edit_max_age = map.next_value()?,
+                        "editMaxCount" => v_edit_max_count = map.next_value()?,
+                        "formatting" => v_formatting = map.next_value()?,
+                        "locationMessage" => v_location_message = map.next_value()?,
+                        "markAsUnread" => v_mark_as_unread = map.next_value()?,
+                        "maxTextLength" => v_max_text_length = map.next_value()?,
+                        "messageRequest" => v_message_request = map.next_value()?,
+                        "participantActions" => v_participant_actions = map.next_value()?,
+                        "poll" => v_poll = map.next_value()?,
+                        "reaction" => v_reaction = map.next_value()?,
+                        "reactionCount" => v_reaction_count = map.next_value()?,
+                        "readReceipts" => v_read_receipts = map.next_value()?,
+                        "reply" => v_reply = map.next_value()?,
+                        "state" => v_state = map.next_value()?,
+                        "thread" => v_thread = map.next_value()?,
+                        "typingNotifications" => {
+                            v_typing_notifications = map.next_value()?;
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(ChatCapabilities {
-                    allowed_reactions: f0,
-                    archive: f1,
-                    attachments: f2,
-                    custom_emoji_reactions: f3,
-                    delete: f4,
-                    delete_chat: f5,
-                    delete_chat_for_everyone: f6,
-                    delete_for_me: f7,
-                    delete_max_age: f8,
-                    disappearing_timer: f9,
-                    edit: f10,
-                    edit_max_age: f11,
-                    edit_max_count: f12,
-                    formatting: f13,
-                    location_message: f14,
-                    mark_as_unread: f15,
-                    max_text_length: f16,
-                    message_request: f17,
-                    participant_actions: f18,
-                    poll: f19,
-                    reaction: f20,
-                    reaction_count: f21,
-                    read_receipts: f22,
-                    reply: f23,
-                    state: f24,
-                    thread: f25,
-                    typing_notifications: f26,
+                    allowed_reactions: v_allowed_reactions,
+                    archive: v_archive,
+                    attachments: v_attachments,
+                    custom_emoji_reactions: v_custom_emoji_reactions,
+                    delete: v_delete,
+                    delete_chat: v_delete_chat,
+                    delete_chat_for_everyone: v_delete_chat_for_everyone,
+                    delete_for_me: v_delete_for_me,
+                    delete_max_age: v_delete_max_age,
+                    disappearing_timer: v_disappearing_timer,
+                    edit: v_edit,
+                    edit_max_age: v_edit_max_age,
+                    edit_max_count: v_edit_max_count,
+                    formatting: v_formatting,
+                    location_message: v_location_message,
+                    mark_as_unread: v_mark_as_unread,
+                    max_text_length: v_max_text_length,
+                    message_request: v_message_request,
+                    participant_actions: v_participant_actions,
+                    poll: v_poll,
+                    reaction: v_reaction,
+                    reaction_count: v_reaction_count,
+                    read_receipts: v_read_receipts,
+                    reply: v_reply,
+                    state: v_state,
+                    thread: v_thread,
+                    typing_notifications: v_typing_notifications,
                     extra,
                 })
             }
@@ -3463,24 +3490,26 @@ impl<'de> serde::Deserialize<'de> for ChatCapabilitiesDisappearingTimer {
                 self,
                 mut map: A,
             ) -> Result<ChatCapabilitiesDisappearingTimer, A::Error> {
-                let mut f0: Option<bool> = None;
-                let mut f1: Option<Vec<i64>> = None;
-                let mut f2: Option<Vec<ChatCapabilitiesDisappearingTimerTypesItem>> = None;
+                let mut v_omit_empty_timer: Option<bool> = None;
+                let mut v_timers: Option<Vec<i64>> = None;
+                let mut v_types: Option<
+                    Vec<ChatCapabilitiesDisappearingTimerTypesItem>,
+                > = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "omitEmptyTimer" => f0 = map.next_value()?,
-                        "timers" => f1 = map.next_value()?,
-                        "types" => f2 = map.next_value()?,
+                        "omitEmptyTimer" => v_omit_empty_timer = map.next_value()?,
+                        "timers" => v_timers = map.next_value()?,
+                        "types" => v_types = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(ChatCapabilitiesDisappearingTimer {
-                    omit_empty_timer: f0,
-                    timers: f1,
-                    types: f2,
+                    omit_empty_timer: v_omit_empty_timer,
+                    timers: v_timers,
+                    types: v_types,
                     extra,
                 })
             }
@@ -3621,21 +3650,21 @@ impl<'de> serde::Deserialize<'de> for ChatCapabilitiesMessageRequest {
                 self,
                 mut map: A,
             ) -> Result<ChatCapabilitiesMessageRequest, A::Error> {
-                let mut f0: Option<CapabilityLevel> = None;
-                let mut f1: Option<CapabilityLevel> = None;
+                let mut v_accept_with_button: Option<CapabilityLevel> = None;
+                let mut v_accept_with_message: Option<CapabilityLevel> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "acceptWithButton" => f0 = map.next_value()?,
-                        "acceptWithMessage" => f1 = map.next_value()?,
+                        "acceptWithButton" => v_accept_with_button = map.next_value()?,
+                        "acceptWithMessage" => v_accept_with_message = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(ChatCapabilitiesMessageRequest {
-                    accept_with_button: f0,
-                    accept_with_message: f1,
+                    accept_with_button: v_accept_with_button,
+                    accept_with_message: v_accept_with_message,
                     extra,
                 })
             }
@@ -3702,30 +3731,30 @@ impl<'de> serde::Deserialize<'de> for ChatCapabilitiesParticipantActions {
                 self,
                 mut map: A,
             ) -> Result<ChatCapabilitiesParticipantActions, A::Error> {
-                let mut f0: Option<CapabilityLevel> = None;
-                let mut f1: Option<CapabilityLevel> = None;
-                let mut f2: Option<CapabilityLevel> = None;
-                let mut f3: Option<CapabilityLevel> = None;
-                let mut f4: Option<CapabilityLevel> = None;
+                let mut v_ban: Option<CapabilityLevel> = None;
+                let mut v_invite: Option<CapabilityLevel> = None;
+                let mut v_kick: Option<CapabilityLevel> = None;
+                let mut v_leave: Option<CapabilityLevel> = None;
+                let mut v_revoke_invite: Option<CapabilityLevel> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "ban" => f0 = map.next_value()?,
-                        "invite" => f1 = map.next_value()?,
-                        "kick" => f2 = map.next_value()?,
-                        "leave" => f3 = map.next_value()?,
-                        "revokeInvite" => f4 = map.next_value()?,
+                        "ban" => v_ban = map.next_value()?,
+                        "invite" => v_invite = map.next_value()?,
+                        "kick" => v_kick = map.next_value()?,
+                        "leave" => v_leave = map.next_value()?,
+                        "revokeInvite" => v_revoke_invite = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(ChatCapabilitiesParticipantActions {
-                    ban: f0,
-                    invite: f1,
-                    kick: f2,
-                    leave: f3,
-                    revoke_invite: f4,
+                    ban: v_ban,
+                    invite: v_invite,
+                    kick: v_kick,
+                    leave: v_leave,
+                    revoke_invite: v_revoke_invite,
                     extra,
                 })
             }
@@ -3773,24 +3802,24 @@ impl<'de> serde::Deserialize<'de> for ChatDraft {
                 self,
                 mut map: A,
             ) -> Result<ChatDraft, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<
+                let mut v_text: Option<String> = None;
+                let mut v_attachments: Option<
                     std::collections::BTreeMap<String, DraftAttachment>,
                 > = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "text" => f0 = Some(map.next_value()?),
-                        "attachments" => f1 = map.next_value()?,
+                        "text" => v_text = Some(map.next_value()?),
+                        "attachments" => v_attachments = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(ChatDraft {
-                    text: f0
+                    text: v_text
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("text"))?,
-                    attachments: f1,
+                    attachments: v_attachments,
                     extra,
                 })
             }
@@ -3946,115 +3975,122 @@ impl<'de> serde::Deserialize<'de> for ChatListItem {
                 self,
                 mut map: A,
             ) -> Result<ChatListItem, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<ChatParticipants> = None;
-                let mut f4: Option<String> = None;
-                let mut f5: Option<ChatType> = None;
-                let mut f6: Option<i64> = None;
-                let mut f7: Option<ChatCapabilities> = None;
-                let mut f8: Option<String> = None;
-                let mut f9: Option<ChatDraft> = None;
-                let mut f10: Option<String> = None;
-                let mut f11: Option<bool> = None;
-                let mut f12: Option<bool> = None;
-                let mut f13: Option<bool> = None;
-                let mut f14: Option<bool> = None;
-                let mut f15: Option<bool> = None;
-                let mut f16: Option<bool> = None;
-                let mut f17: Option<Vec<Label>> = None;
-                let mut f18: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut f19: Option<String> = None;
-                let mut f20: Option<String> = None;
-                let mut f21: Option<ChatMerge> = None;
-                let mut f22: Option<String> = None;
-                let mut f23: Option<i64> = None;
-                let mut f24: Option<ChatReminder> = None;
-                let mut f25: Option<ChatSnooze> = None;
-                let mut f26: Option<i64> = None;
-                let mut f27: Option<Message> = None;
+                let mut v_id: Option<String> = None;
+                let mut v_account_id: Option<String> = None;
+                let mut v_network: Option<String> = None;
+                let mut v_participants: Option<ChatParticipants> = None;
+                let mut v_title: Option<String> = None;
+                let mut v_type: Option<ChatType> = None;
+                let mut v_unread_count: Option<i64> = None;
+                let mut v_capabilities: Option<ChatCapabilities> = None;
+                let mut v_description: Option<String> = None;
+                let mut v_draft: Option<ChatDraft> = None;
+                let mut v_img_url: Option<String> = None;
+                let mut v_is_archived: Option<bool> = None;
+                let mut v_is_low_priority: Option<bool> = None;
+                let mut v_is_marked_unread: Option<bool> = None;
+                let mut v_is_muted: Option<bool> = None;
+                let mut v_is_pinned: Option<bool> = None;
+                let mut v_is_read_only: Option<bool> = None;
+                let mut v_labels: Option<Vec<Label>> = None;
+                let mut v_last_activity: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut v_last_read_message_sort_key: Option<String> = None;
+                let mut v_local_chat_id: Option<String> = None;
+                let mut v_merge: Option<ChatMerge> = None;
+                let mut v_merged_into_chat_id: Option<String> = None;
+                let mut v_message_expiry_seconds: Option<i64> = None;
+                let mut v_reminder: Option<ChatReminder> = None;
+                let mut v_snooze: Option<ChatSnooze> = None;
+                let mut v_unread_mentions_count: Option<i64> = None;
+                let mut v_preview: Option<Message> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = Some(map.next_value()?),
-                        "accountID" => f1 = Some(map.next_value()?),
-                        "network" => f2 = Some(map.next_value()?),
-                        "participants" => f3 = Some(map.next_value()?),
-                        "title" => f4 = Some(map.next_value()?),
-                        "type" => f5 = Some(map.next_value()?),
-                        "unreadCount" => f6 = Some(map.next_value()?),
-                        "capabilities" => f7 = map.next_value()?,
-                        "description" => f8 = map.next_value()?,
-                        "draft" => f9 = map.next_value()?,
-                        "imgURL" => f10 = map.next_value()?,
-                        "isArchived" => f11 = map.next_value()?,
-                        "isLowPriority" => f12 = map.next_value()?,
-                        "isMarkedUnread" => f13 = map.next_value()?,
-                        "isMuted" => f14 = map.next_value()?,
-                        "isPinned" => f15 = map.next_value()?,
-                        "isReadOnly" => f16 = map.next_value()?,
-                        "labels" => f17 = map.next_value()?,
-                        "lastActivity" => f18 = map.next_value()?,
-                        "lastReadMessageSortKey" => f19 = map.next_value()?,
-                        "localChatID" => f20 = map.next_value()?,
-                        "merge" => f21 = map.next_value()?,
-                        "mergedIntoChatID" => f22 = map.next_value()?,
-                        "messageExpirySeconds" => f23 = map.next_value()?,
-                        "reminder" => f24 = map.next_value()?,
-                        "snooze" => f25 = map.next_value()?,
-                        "unreadMentionsCount" => f26 = map.next_value()?,
-                        "preview" => f27 = map.next_value()?,
+                        "id" => v_id = Some(map.next_value()?),
+                        "accountID" => v_account_id = Some(map.next_value()?),
+                        "network" => v_network = Some(map.next_value()?),
+                        "participants" => v_participants = Some(map.next_value()?),
+                        "title" => v_title = Some(map.next_value()?),
+                        "type" => v_type = Some(map.next_value()?),
+                        "unreadCount" => v_unread_count = Some(map.next_value()?),
+                        "capabilities" => v_capabilities = map.next_value()?,
+                        "description" => v_description = map.next_value()?,
+                        "draft" => v_draft = map.next_value()?,
+                        "imgURL" => v_img_url = map.next_value()?,
+                        "isArchived" => v_is_archived = map.next_value()?,
+                        "isLowPriority" => v_is_low_priority = map.next_value()?,
+                        "isMarkedUnread" => v_is_marked_unread = map.next_value()?,
+                        "isMuted" => v_is_muted = map.next_value()?,
+                        "isPinned" => v_is_pinned = map.next_value()?,
+                        "isReadOnly" => v_is_read_only = map.next_value()?,
+                        "labels" => v_labels = map.next_value()?,
+                        "lastActivity" => v_last_activity = map.next_value()?,
+                        "lastReadMessageSortKey" => {
+                            v_last_read_message_sort_key = map.next_value()?;
+                        }
+                        "localChatID" => v_local_chat_id = map.next_value()?,
+                        "merge" => v_merge = map.next_value()?,
+                        "mergedIntoChatID" => v_merged_into_chat_id = map.next_value()?,
+                        "messageExpirySeconds" => {
+                            v_message_expiry_seconds = map.next_value()?;
+                        }
+                        "reminder" => v_reminder = map.next_value()?,
+                        "snooze" => v_snooze = map.next_value()?,
+                        "unreadMentionsCount" => {
+                            v_unread_mentions_count = map.next_value()?;
+                        }
+                        "preview" => v_preview = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(ChatListItem {
-                    id: f0.ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
-                    account_id: f1
+                    id: v_id
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                    account_id: v_account_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("accountID"))?,
-                    network: f2
+                    network: v_network
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("network"))?,
-                    participants: f3
+                    participants: v_participants
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("participants"))?,
-                    title: f4
+                    title: v_title
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("title"))?,
-                    r#type: f5
+                    r#type: v_type
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
-                    unread_count: f6
+                    unread_count: v_unread_count
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("unreadCount"))?,
-                    capabilities: f7,
-                    description: f8,
-                    draft: f9,
-                    img_url: f10,
-                    is_archived: f11,
-                    is_low_priority: f12,
-                    is_marked_unread: f13,
-                    is_muted: f14,
-                    is_pinned: f15,
-                    is_read_only: f16,
-                    labels: f17,
-                    last_activity: f18,
-                    last_read_message_sort_key: f19,
-                    local_chat_id: f20,
-                    merge: f21,
-                    merged_into_chat_id: f22,
-                    message_expiry_seconds: f23,
-                    reminder: f24,
-                    snooze: f25,
-                    unread_mentions_count: f26,
-                    preview: f27,
+                    capabilities: v_capabilities,
+                    description: v_description,
+                    draft: v_draft,
+                    img_url: v_img_url,
+                    is_archived: v_is_archived,
+                    is_low_priority: v_is_low_priority,
+                    is_marked_unread: v_is_marked_unread,
+                    is_muted: v_is_muted,
+                    is_pinned: v_is_pinned,
+                    is_read_only: v_is_read_only,
+                    labels: v_labels,
+                    last_activity: v_last_activity,
+                    last_read_message_sort_key: v_last_read_message_sort_key,
+                    local_chat_id: v_local_chat_id,
+                    merge: v_merge,
+                    merged_into_chat_id: v_merged_into_chat_id,
+                    message_expiry_seconds: v_message_expiry_seconds,
+                    reminder: v_reminder,
+                    snooze: v_snooze,
+                    unread_mentions_count: v_unread_mentions_count,
+                    preview: v_preview,
                     extra,
                 })
             }
@@ -4110,30 +4146,30 @@ impl<'de> serde::Deserialize<'de> for ChatListPage {
                 self,
                 mut map: A,
             ) -> Result<ChatListPage, A::Error> {
-                let mut f0: Option<Vec<ChatListItem>> = None;
-                let mut f1: Option<bool> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<String> = None;
+                let mut v_items: Option<Vec<ChatListItem>> = None;
+                let mut v_has_more: Option<bool> = None;
+                let mut v_oldest_cursor: Option<String> = None;
+                let mut v_newest_cursor: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "items" => f0 = Some(map.next_value()?),
-                        "hasMore" => f1 = map.next_value()?,
-                        "oldestCursor" => f2 = map.next_value()?,
-                        "newestCursor" => f3 = map.next_value()?,
+                        "items" => v_items = Some(map.next_value()?),
+                        "hasMore" => v_has_more = map.next_value()?,
+                        "oldestCursor" => v_oldest_cursor = map.next_value()?,
+                        "newestCursor" => v_newest_cursor = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(ChatListPage {
-                    items: f0
+                    items: v_items
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("items"))?,
-                    has_more: f1,
-                    oldest_cursor: f2,
-                    newest_cursor: f3,
+                    has_more: v_has_more,
+                    oldest_cursor: v_oldest_cursor,
+                    newest_cursor: v_newest_cursor,
                     extra,
                 })
             }
@@ -4182,24 +4218,24 @@ impl<'de> serde::Deserialize<'de> for ChatMerge {
                 self,
                 mut map: A,
             ) -> Result<ChatMerge, A::Error> {
-                let mut f0: Option<Vec<String>> = None;
-                let mut f1: Option<String> = None;
+                let mut v_chat_ids: Option<Vec<String>> = None;
+                let mut v_default_chat_id: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "chatIDs" => f0 = Some(map.next_value()?),
-                        "defaultChatID" => f1 = map.next_value()?,
+                        "chatIDs" => v_chat_ids = Some(map.next_value()?),
+                        "defaultChatID" => v_default_chat_id = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(ChatMerge {
-                    chat_ids: f0
+                    chat_ids: v_chat_ids
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("chatIDs"))?,
-                    default_chat_id: f1,
+                    default_chat_id: v_default_chat_id,
                     extra,
                 })
             }
@@ -4255,30 +4291,30 @@ impl<'de> serde::Deserialize<'de> for ChatPage {
                 self,
                 mut map: A,
             ) -> Result<ChatPage, A::Error> {
-                let mut f0: Option<Vec<Chat>> = None;
-                let mut f1: Option<bool> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<String> = None;
+                let mut v_items: Option<Vec<Chat>> = None;
+                let mut v_has_more: Option<bool> = None;
+                let mut v_oldest_cursor: Option<String> = None;
+                let mut v_newest_cursor: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "items" => f0 = Some(map.next_value()?),
-                        "hasMore" => f1 = map.next_value()?,
-                        "oldestCursor" => f2 = map.next_value()?,
-                        "newestCursor" => f3 = map.next_value()?,
+                        "items" => v_items = Some(map.next_value()?),
+                        "hasMore" => v_has_more = map.next_value()?,
+                        "oldestCursor" => v_oldest_cursor = map.next_value()?,
+                        "newestCursor" => v_newest_cursor = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(ChatPage {
-                    items: f0
+                    items: v_items
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("items"))?,
-                    has_more: f1,
-                    oldest_cursor: f2,
-                    newest_cursor: f3,
+                    has_more: v_has_more,
+                    oldest_cursor: v_oldest_cursor,
+                    newest_cursor: v_newest_cursor,
                     extra,
                 })
             }
@@ -4329,30 +4365,30 @@ impl<'de> serde::Deserialize<'de> for ChatParticipants {
                 self,
                 mut map: A,
             ) -> Result<ChatParticipants, A::Error> {
-                let mut f0: Option<bool> = None;
-                let mut f1: Option<Vec<Participant>> = None;
-                let mut f2: Option<i64> = None;
+                let mut v_has_more: Option<bool> = None;
+                let mut v_items: Option<Vec<Participant>> = None;
+                let mut v_total: Option<i64> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "hasMore" => f0 = Some(map.next_value()?),
-                        "items" => f1 = Some(map.next_value()?),
-                        "total" => f2 = Some(map.next_value()?),
+                        "hasMore" => v_has_more = Some(map.next_value()?),
+                        "items" => v_items = Some(map.next_value()?),
+                        "total" => v_total = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(ChatParticipants {
-                    has_more: f0
+                    has_more: v_has_more
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("hasMore"))?,
-                    items: f1
+                    items: v_items
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("items"))?,
-                    total: f2
+                    total: v_total
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("total"))?,
@@ -4413,21 +4449,23 @@ impl<'de> serde::Deserialize<'de> for ChatReminder {
                 self,
                 mut map: A,
             ) -> Result<ChatReminder, A::Error> {
-                let mut f0: Option<bool> = None;
-                let mut f1: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut v_dismiss_on_incoming_message: Option<bool> = None;
+                let mut v_remind_at: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "dismissOnIncomingMessage" => f0 = map.next_value()?,
-                        "remindAt" => f1 = map.next_value()?,
+                        "dismissOnIncomingMessage" => {
+                            v_dismiss_on_incoming_message = map.next_value()?;
+                        }
+                        "remindAt" => v_remind_at = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(ChatReminder {
-                    dismiss_on_incoming_message: f0,
-                    remind_at: f1,
+                    dismiss_on_incoming_message: v_dismiss_on_incoming_message,
+                    remind_at: v_remind_at,
                     extra,
                 })
             }
@@ -4482,21 +4520,21 @@ impl<'de> serde::Deserialize<'de> for ChatSnooze {
                 self,
                 mut map: A,
             ) -> Result<ChatSnooze, A::Error> {
-                let mut f0: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut f1: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut v_snooze_until: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut v_user_snoozed_at: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "snoozeUntil" => f0 = map.next_value()?,
-                        "userSnoozedAt" => f1 = map.next_value()?,
+                        "snoozeUntil" => v_snooze_until = map.next_value()?,
+                        "userSnoozedAt" => v_user_snoozed_at = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(ChatSnooze {
-                    snooze_until: f0,
-                    user_snoozed_at: f1,
+                    snooze_until: v_snooze_until,
+                    user_snoozed_at: v_user_snoozed_at,
                     extra,
                 })
             }
@@ -4559,27 +4597,27 @@ impl<'de> serde::Deserialize<'de> for ChatStateCapabilities {
                 self,
                 mut map: A,
             ) -> Result<ChatStateCapabilities, A::Error> {
-                let mut f0: Option<ChatStateCapability> = None;
-                let mut f1: Option<ChatStateCapability> = None;
-                let mut f2: Option<ChatStateCapability> = None;
-                let mut f3: Option<ChatStateCapability> = None;
+                let mut v_avatar: Option<ChatStateCapability> = None;
+                let mut v_description: Option<ChatStateCapability> = None;
+                let mut v_disappearing_timer: Option<ChatStateCapability> = None;
+                let mut v_title: Option<ChatStateCapability> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "avatar" => f0 = map.next_value()?,
-                        "description" => f1 = map.next_value()?,
-                        "disappearingTimer" => f2 = map.next_value()?,
-                        "title" => f3 = map.next_value()?,
+                        "avatar" => v_avatar = map.next_value()?,
+                        "description" => v_description = map.next_value()?,
+                        "disappearingTimer" => v_disappearing_timer = map.next_value()?,
+                        "title" => v_title = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(ChatStateCapabilities {
-                    avatar: f0,
-                    description: f1,
-                    disappearing_timer: f2,
-                    title: f3,
+                    avatar: v_avatar,
+                    description: v_description,
+                    disappearing_timer: v_disappearing_timer,
+                    title: v_title,
                     extra,
                 })
             }
@@ -4623,18 +4661,18 @@ impl<'de> serde::Deserialize<'de> for ChatStateCapability {
                 self,
                 mut map: A,
             ) -> Result<ChatStateCapability, A::Error> {
-                let mut f0: Option<CapabilityLevel> = None;
+                let mut v_level: Option<CapabilityLevel> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "level" => f0 = Some(map.next_value()?),
+                        "level" => v_level = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(ChatStateCapability {
-                    level: f0
+                    level: v_level
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("level"))?,
@@ -4770,18 +4808,18 @@ impl<'de> serde::Deserialize<'de> for ChatsArchiveBody {
                 self,
                 mut map: A,
             ) -> Result<ChatsArchiveBody, A::Error> {
-                let mut f0: Option<bool> = None;
+                let mut v_archived: Option<bool> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "archived" => f0 = map.next_value()?,
+                        "archived" => v_archived = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(ChatsArchiveBody {
-                    archived: f0,
+                    archived: v_archived,
                     extra,
                 })
             }
@@ -4844,37 +4882,37 @@ impl<'de> serde::Deserialize<'de> for ChatsCreateBody {
                 self,
                 mut map: A,
             ) -> Result<ChatsCreateBody, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<Vec<String>> = None;
-                let mut f2: Option<ChatType> = None;
-                let mut f3: Option<String> = None;
-                let mut f4: Option<String> = None;
+                let mut v_account_id: Option<String> = None;
+                let mut v_participant_ids: Option<Vec<String>> = None;
+                let mut v_type: Option<ChatType> = None;
+                let mut v_message_text: Option<String> = None;
+                let mut v_title: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "accountID" => f0 = Some(map.next_value()?),
-                        "participantIDs" => f1 = Some(map.next_value()?),
-                        "type" => f2 = Some(map.next_value()?),
-                        "messageText" => f3 = map.next_value()?,
-                        "title" => f4 = map.next_value()?,
+                        "accountID" => v_account_id = Some(map.next_value()?),
+                        "participantIDs" => v_participant_ids = Some(map.next_value()?),
+                        "type" => v_type = Some(map.next_value()?),
+                        "messageText" => v_message_text = map.next_value()?,
+                        "title" => v_title = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(ChatsCreateBody {
-                    account_id: f0
+                    account_id: v_account_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("accountID"))?,
-                    participant_ids: f1
+                    participant_ids: v_participant_ids
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("participantIDs"))?,
-                    r#type: f2
+                    r#type: v_type
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
-                    message_text: f3,
-                    title: f4,
+                    message_text: v_message_text,
+                    title: v_title,
                     extra,
                 })
             }
@@ -4924,18 +4962,18 @@ impl<'de> serde::Deserialize<'de> for ChatsMarkReadBody {
                 self,
                 mut map: A,
             ) -> Result<ChatsMarkReadBody, A::Error> {
-                let mut f0: Option<String> = None;
+                let mut v_message_id: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "messageID" => f0 = map.next_value()?,
+                        "messageID" => v_message_id = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(ChatsMarkReadBody {
-                    message_id: f0,
+                    message_id: v_message_id,
                     extra,
                 })
             }
@@ -4985,18 +5023,18 @@ impl<'de> serde::Deserialize<'de> for ChatsMarkUnreadBody {
                 self,
                 mut map: A,
             ) -> Result<ChatsMarkUnreadBody, A::Error> {
-                let mut f0: Option<String> = None;
+                let mut v_message_id: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "messageID" => f0 = map.next_value()?,
+                        "messageID" => v_message_id = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(ChatsMarkUnreadBody {
-                    message_id: f0,
+                    message_id: v_message_id,
                     extra,
                 })
             }
@@ -5044,24 +5082,24 @@ impl<'de> serde::Deserialize<'de> for ChatsMessagesReactionsAddBody {
                 self,
                 mut map: A,
             ) -> Result<ChatsMessagesReactionsAddBody, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
+                let mut v_reaction_key: Option<String> = None;
+                let mut v_transaction_id: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "reactionKey" => f0 = Some(map.next_value()?),
-                        "transactionID" => f1 = map.next_value()?,
+                        "reactionKey" => v_reaction_key = Some(map.next_value()?),
+                        "transactionID" => v_transaction_id = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(ChatsMessagesReactionsAddBody {
-                    reaction_key: f0
+                    reaction_key: v_reaction_key
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("reactionKey"))?,
-                    transaction_id: f1,
+                    transaction_id: v_transaction_id,
                     extra,
                 })
             }
@@ -5104,18 +5142,18 @@ impl<'de> serde::Deserialize<'de> for ChatsRemindersCreateBody {
                 self,
                 mut map: A,
             ) -> Result<ChatsRemindersCreateBody, A::Error> {
-                let mut f0: Option<ChatsRemindersCreateBodyReminder> = None;
+                let mut v_reminder: Option<ChatsRemindersCreateBodyReminder> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "reminder" => f0 = Some(map.next_value()?),
+                        "reminder" => v_reminder = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(ChatsRemindersCreateBody {
-                    reminder: f0
+                    reminder: v_reminder
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("reminder"))?,
@@ -5170,24 +5208,26 @@ impl<'de> serde::Deserialize<'de> for ChatsRemindersCreateBodyReminder {
                 self,
                 mut map: A,
             ) -> Result<ChatsRemindersCreateBodyReminder, A::Error> {
-                let mut f0: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut f1: Option<bool> = None;
+                let mut v_remind_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut v_dismiss_on_incoming_message: Option<bool> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "remindAt" => f0 = Some(map.next_value()?),
-                        "dismissOnIncomingMessage" => f1 = map.next_value()?,
+                        "remindAt" => v_remind_at = Some(map.next_value()?),
+                        "dismissOnIncomingMessage" => {
+                            v_dismiss_on_incoming_message = map.next_value()?;
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(ChatsRemindersCreateBodyReminder {
-                    remind_at: f0
+                    remind_at: v_remind_at
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("remindAt"))?,
-                    dismiss_on_incoming_message: f1,
+                    dismiss_on_incoming_message: v_dismiss_on_incoming_message,
                     extra,
                 })
             }
@@ -5499,31 +5539,31 @@ impl<'de> serde::Deserialize<'de> for ChatsStartBody {
                 self,
                 mut map: A,
             ) -> Result<ChatsStartBody, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<ChatsStartBodyUser> = None;
-                let mut f2: Option<bool> = None;
-                let mut f3: Option<String> = None;
+                let mut v_account_id: Option<String> = None;
+                let mut v_user: Option<ChatsStartBodyUser> = None;
+                let mut v_allow_invite: Option<bool> = None;
+                let mut v_message_text: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "accountID" => f0 = Some(map.next_value()?),
-                        "user" => f1 = Some(map.next_value()?),
-                        "allowInvite" => f2 = map.next_value()?,
-                        "messageText" => f3 = map.next_value()?,
+                        "accountID" => v_account_id = Some(map.next_value()?),
+                        "user" => v_user = Some(map.next_value()?),
+                        "allowInvite" => v_allow_invite = map.next_value()?,
+                        "messageText" => v_message_text = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(ChatsStartBody {
-                    account_id: f0
+                    account_id: v_account_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("accountID"))?,
-                    user: f1
+                    user: v_user
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("user"))?,
-                    allow_invite: f2,
-                    message_text: f3,
+                    allow_invite: v_allow_invite,
+                    message_text: v_message_text,
                     extra,
                 })
             }
@@ -5590,30 +5630,30 @@ impl<'de> serde::Deserialize<'de> for ChatsStartBodyUser {
                 self,
                 mut map: A,
             ) -> Result<ChatsStartBodyUser, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<String> = None;
-                let mut f4: Option<String> = None;
+                let mut v_id: Option<String> = None;
+                let mut v_email: Option<String> = None;
+                let mut v_full_name: Option<String> = None;
+                let mut v_phone_number: Option<String> = None;
+                let mut v_username: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = map.next_value()?,
-                        "email" => f1 = map.next_value()?,
-                        "fullName" => f2 = map.next_value()?,
-                        "phoneNumber" => f3 = map.next_value()?,
-                        "username" => f4 = map.next_value()?,
+                        "id" => v_id = map.next_value()?,
+                        "email" => v_email = map.next_value()?,
+                        "fullName" => v_full_name = map.next_value()?,
+                        "phoneNumber" => v_phone_number = map.next_value()?,
+                        "username" => v_username = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(ChatsStartBodyUser {
-                    id: f0,
-                    email: f1,
-                    full_name: f2,
-                    phone_number: f3,
-                    username: f4,
+                    id: v_id,
+                    email: v_email,
+                    full_name: v_full_name,
+                    phone_number: v_phone_number,
+                    username: v_username,
                     extra,
                 })
             }
@@ -5695,42 +5735,48 @@ impl<'de> serde::Deserialize<'de> for ChatsUpdateBody {
                 self,
                 mut map: A,
             ) -> Result<ChatsUpdateBody, A::Error> {
-                let mut f0: Option<crate::runtime::Nullable<String>> = None;
-                let mut f1: Option<crate::runtime::Nullable<ChatsUpdateBodyDraft>> = None;
-                let mut f2: Option<crate::runtime::Nullable<String>> = None;
-                let mut f3: Option<bool> = None;
-                let mut f4: Option<bool> = None;
-                let mut f5: Option<bool> = None;
-                let mut f6: Option<bool> = None;
-                let mut f7: Option<crate::runtime::Nullable<i64>> = None;
-                let mut f8: Option<crate::runtime::Nullable<String>> = None;
+                let mut v_description: Option<crate::runtime::Nullable<String>> = None;
+                let mut v_draft: Option<
+                    crate::runtime::Nullable<ChatsUpdateBodyDraft>,
+                > = None;
+                let mut v_img_url: Option<crate::runtime::Nullable<String>> = None;
+                let mut v_is_archived: Option<bool> = None;
+                let mut v_is_low_priority: Option<bool> = None;
+                let mut v_is_muted: Option<bool> = None;
+                let mut v_is_pinned: Option<bool> = None;
+                let mut v_message_expiry_seconds: Option<
+                    crate::runtime::Nullable<i64>,
+                > = None;
+                let mut v_title: Option<crate::runtime::Nullable<String>> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "description" => f0 = Some(map.next_value()?),
-                        "draft" => f1 = Some(map.next_value()?),
-                        "imgURL" => f2 = Some(map.next_value()?),
-                        "isArchived" => f3 = map.next_value()?,
-                        "isLowPriority" => f4 = map.next_value()?,
-                        "isMuted" => f5 = map.next_value()?,
-                        "isPinned" => f6 = map.next_value()?,
-                        "messageExpirySeconds" => f7 = Some(map.next_value()?),
-                        "title" => f8 = Some(map.next_value()?),
+                        "description" => v_description = Some(map.next_value()?),
+                        "draft" => v_draft = Some(map.next_value()?),
+                        "imgURL" => v_img_url = Some(map.next_value()?),
+                        "isArchived" => v_is_archived = map.next_value()?,
+                        "isLowPriority" => v_is_low_priority = map.next_value()?,
+                        "isMuted" => v_is_muted = map.next_value()?,
+                        "isPinned" => v_is_pinned = map.next_value()?,
+                        "messageExpirySeconds" => {
+                            v_message_expiry_seconds = Some(map.next_value()?);
+                        }
+                        "title" => v_title = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(ChatsUpdateBody {
-                    description: f0,
-                    draft: f1,
-                    img_url: f2,
-                    is_archived: f3,
-                    is_low_priority: f4,
-                    is_muted: f5,
-                    is_pinned: f6,
-                    message_expiry_seconds: f7,
-                    title: f8,
+                    description: v_description,
+                    draft: v_draft,
+                    img_url: v_img_url,
+                    is_archived: v_is_archived,
+                    is_low_priority: v_is_low_priority,
+                    is_muted: v_is_muted,
+                    is_pinned: v_is_pinned,
+                    message_expiry_seconds: v_message_expiry_seconds,
+                    title: v_title,
                     extra,
                 })
             }
@@ -5778,24 +5824,24 @@ impl<'de> serde::Deserialize<'de> for ChatsUpdateBodyDraft {
                 self,
                 mut map: A,
             ) -> Result<ChatsUpdateBodyDraft, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<
+                let mut v_text: Option<String> = None;
+                let mut v_attachments: Option<
                     std::collections::BTreeMap<String, DraftAttachmentInput>,
                 > = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "text" => f0 = Some(map.next_value()?),
-                        "attachments" => f1 = map.next_value()?,
+                        "text" => v_text = Some(map.next_value()?),
+                        "attachments" => v_attachments = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(ChatsUpdateBodyDraft {
-                    text: f0
+                    text: v_text
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("text"))?,
-                    attachments: f1,
+                    attachments: v_attachments,
                     extra,
                 })
             }
@@ -5851,30 +5897,30 @@ impl<'de> serde::Deserialize<'de> for ContactListPage {
                 self,
                 mut map: A,
             ) -> Result<ContactListPage, A::Error> {
-                let mut f0: Option<Vec<User>> = None;
-                let mut f1: Option<bool> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<String> = None;
+                let mut v_items: Option<Vec<User>> = None;
+                let mut v_has_more: Option<bool> = None;
+                let mut v_oldest_cursor: Option<String> = None;
+                let mut v_newest_cursor: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "items" => f0 = Some(map.next_value()?),
-                        "hasMore" => f1 = map.next_value()?,
-                        "oldestCursor" => f2 = map.next_value()?,
-                        "newestCursor" => f3 = map.next_value()?,
+                        "items" => v_items = Some(map.next_value()?),
+                        "hasMore" => v_has_more = map.next_value()?,
+                        "oldestCursor" => v_oldest_cursor = map.next_value()?,
+                        "newestCursor" => v_newest_cursor = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(ContactListPage {
-                    items: f0
+                    items: v_items
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("items"))?,
-                    has_more: f1,
-                    oldest_cursor: f2,
-                    newest_cursor: f3,
+                    has_more: v_has_more,
+                    oldest_cursor: v_oldest_cursor,
+                    newest_cursor: v_newest_cursor,
                     extra,
                 })
             }
@@ -5917,18 +5963,18 @@ impl<'de> serde::Deserialize<'de> for ContactSearchResponse {
                 self,
                 mut map: A,
             ) -> Result<ContactSearchResponse, A::Error> {
-                let mut f0: Option<Vec<User>> = None;
+                let mut v_items: Option<Vec<User>> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "items" => f0 = Some(map.next_value()?),
+                        "items" => v_items = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(ContactSearchResponse {
-                    items: f0
+                    items: v_items
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("items"))?,
@@ -5983,24 +6029,25 @@ impl<'de> serde::Deserialize<'de> for CookieField {
                 self,
                 mut map: A,
             ) -> Result<CookieField, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<CookieFieldType> = None;
+                let mut v_id: Option<String> = None;
+                let mut v_name: Option<String> = None;
+                let mut v_type: Option<CookieFieldType> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = Some(map.next_value()?),
-                        "name" => f1 = map.next_value()?,
-                        "type" => f2 = map.next_value()?,
+                        "id" => v_id = Some(map.next_value()?),
+                        "name" => v_name = map.next_value()?,
+                        "type" => v_type = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(CookieField {
-                    id: f0.ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
-                    name: f1,
-                    r#type: f2,
+                    id: v_id
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                    name: v_name,
+                    r#type: v_type,
                     extra,
                 })
             }
@@ -6254,121 +6301,128 @@ impl<'de> serde::Deserialize<'de> for CreatedChat {
                 self,
                 mut map: A,
             ) -> Result<CreatedChat, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<ChatParticipants> = None;
-                let mut f4: Option<String> = None;
-                let mut f5: Option<ChatType> = None;
-                let mut f6: Option<i64> = None;
-                let mut f7: Option<ChatCapabilities> = None;
-                let mut f8: Option<String> = None;
-                let mut f9: Option<ChatDraft> = None;
-                let mut f10: Option<String> = None;
-                let mut f11: Option<bool> = None;
-                let mut f12: Option<bool> = None;
-                let mut f13: Option<bool> = None;
-                let mut f14: Option<bool> = None;
-                let mut f15: Option<bool> = None;
-                let mut f16: Option<bool> = None;
-                let mut f17: Option<Vec<Label>> = None;
-                let mut f18: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut f19: Option<String> = None;
-                let mut f20: Option<String> = None;
-                let mut f21: Option<ChatMerge> = None;
-                let mut f22: Option<String> = None;
-                let mut f23: Option<i64> = None;
-                let mut f24: Option<ChatReminder> = None;
-                let mut f25: Option<ChatSnooze> = None;
-                let mut f26: Option<i64> = None;
-                let mut f27: Option<String> = None;
-                let mut f28: Option<CreatedChatStatus> = None;
+                let mut v_id: Option<String> = None;
+                let mut v_account_id: Option<String> = None;
+                let mut v_network: Option<String> = None;
+                let mut v_participants: Option<ChatParticipants> = None;
+                let mut v_title: Option<String> = None;
+                let mut v_type: Option<ChatType> = None;
+                let mut v_unread_count: Option<i64> = None;
+                let mut v_capabilities: Option<ChatCapabilities> = None;
+                let mut v_description: Option<String> = None;
+                let mut v_draft: Option<ChatDraft> = None;
+                let mut v_img_url: Option<String> = None;
+                let mut v_is_archived: Option<bool> = None;
+                let mut v_is_low_priority: Option<bool> = None;
+                let mut v_is_marked_unread: Option<bool> = None;
+                let mut v_is_muted: Option<bool> = None;
+                let mut v_is_pinned: Option<bool> = None;
+                let mut v_is_read_only: Option<bool> = None;
+                let mut v_labels: Option<Vec<Label>> = None;
+                let mut v_last_activity: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut v_last_read_message_sort_key: Option<String> = None;
+                let mut v_local_chat_id: Option<String> = None;
+                let mut v_merge: Option<ChatMerge> = None;
+                let mut v_merged_into_chat_id: Option<String> = None;
+                let mut v_message_expiry_seconds: Option<i64> = None;
+                let mut v_reminder: Option<ChatReminder> = None;
+                let mut v_snooze: Option<ChatSnooze> = None;
+                let mut v_unread_mentions_count: Option<i64> = None;
+                let mut v_chat_id: Option<String> = None;
+                let mut v_status: Option<CreatedChatStatus> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = Some(map.next_value()?),
-                        "accountID" => f1 = Some(map.next_value()?),
-                        "network" => f2 = Some(map.next_value()?),
-                        "participants" => f3 = Some(map.next_value()?),
-                        "title" => f4 = Some(map.next_value()?),
-                        "type" => f5 = Some(map.next_value()?),
-                        "unreadCount" => f6 = Some(map.next_value()?),
-                        "capabilities" => f7 = map.next_value()?,
-                        "description" => f8 = map.next_value()?,
-                        "draft" => f9 = map.next_value()?,
-                        "imgURL" => f10 = map.next_value()?,
-                        "isArchived" => f11 = map.next_value()?,
-                        "isLowPriority" => f12 = map.next_value()?,
-                        "isMarkedUnread" => f13 = map.next_value()?,
-                        "isMuted" => f14 = map.next_value()?,
-                        "isPinned" => f15 = map.next_value()?,
-                        "isReadOnly" => f16 = map.next_value()?,
-                        "labels" => f17 = map.next_value()?,
-                        "lastActivity" => f18 = map.next_value()?,
-                        "lastReadMessageSortKey" => f19 = map.next_value()?,
-                        "localChatID" => f20 = map.next_value()?,
-                        "merge" => f21 = map.next_value()?,
-                        "mergedIntoChatID" => f22 = map.next_value()?,
-                        "messageExpirySeconds" => f23 = map.next_value()?,
-                        "reminder" => f24 = map.next_value()?,
-                        "snooze" => f25 = map.next_value()?,
-                        "unreadMentionsCount" => f26 = map.next_value()?,
-                        "chatID" => f27 = Some(map.next_value()?),
-                        "status" => f28 = map.next_value()?,
+                        "id" => v_id = Some(map.next_value()?),
+                        "accountID" => v_account_id = Some(map.next_value()?),
+                        "network" => v_network = Some(map.next_value()?),
+                        "participants" => v_participants = Some(map.next_value()?),
+                        "title" => v_title = Some(map.next_value()?),
+                        "type" => v_type = Some(map.next_value()?),
+                        "unreadCount" => v_unread_count = Some(map.next_value()?),
+                        "capabilities" => v_capabilities = map.next_value()?,
+                        "description" => v_description = map.next_value()?,
+                        "draft" => v_draft = map.next_value()?,
+                        "imgURL" => v_img_url = map.next_value()?,
+                        "isArchived" => v_is_archived = map.next_value()?,
+                        "isLowPriority" => v_is_low_priority = map.next_value()?,
+                        "isMarkedUnread" => v_is_marked_unread = map.next_value()?,
+                        "isMuted" => v_is_muted = map.next_value()?,
+                        "isPinned" => v_is_pinned = map.next_value()?,
+                        "isReadOnly" => v_is_read_only = map.next_value()?,
+                        "labels" => v_labels = map.next_value()?,
+                        "lastActivity" => v_last_activity = map.next_value()?,
+                        "lastReadMessageSortKey" => {
+                            v_last_read_message_sort_key = map.next_value()?;
+                        }
+                        "localChatID" => v_local_chat_id = map.next_value()?,
+                        "merge" => v_merge = map.next_value()?,
+                        "mergedIntoChatID" => v_merged_into_chat_id = map.next_value()?,
+                        "messageExpirySeconds" => {
+                            v_message_expiry_seconds = map.next_value()?;
+                        }
+                        "reminder" => v_reminder = map.next_value()?,
+                        "snooze" => v_snooze = map.next_value()?,
+                        "unreadMentionsCount" => {
+                            v_unread_mentions_count = map.next_value()?;
+                        }
+                        "chatID" => v_chat_id = Some(map.next_value()?),
+                        "status" => v_status = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(CreatedChat {
-                    id: f0.ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
-                    account_id: f1
+                    id: v_id
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                    account_id: v_account_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("accountID"))?,
-                    network: f2
+                    network: v_network
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("network"))?,
-                    participants: f3
+                    participants: v_participants
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("participants"))?,
-                    title: f4
+                    title: v_title
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("title"))?,
-                    r#type: f5
+                    r#type: v_type
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
-                    unread_count: f6
+                    unread_count: v_unread_count
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("unreadCount"))?,
-                    capabilities: f7,
-                    description: f8,
-                    draft: f9,
-                    img_url: f10,
-                    is_archived: f11,
-                    is_low_priority: f12,
-                    is_marked_unread: f13,
-                    is_muted: f14,
-                    is_pinned: f15,
-                    is_read_only: f16,
-                    labels: f17,
-                    last_activity: f18,
-                    last_read_message_sort_key: f19,
-                    local_chat_id: f20,
-                    merge: f21,
-                    merged_into_chat_id: f22,
-                    message_expiry_seconds: f23,
-                    reminder: f24,
-                    snooze: f25,
-                    unread_mentions_count: f26,
-                    chat_id: f27
+                    capabilities: v_capabilities,
+                    description: v_description,
+                    draft: v_draft,
+                    img_url: v_img_url,
+                    is_archived: v_is_archived,
+                    is_low_priority: v_is_low_priority,
+                    is_marked_unread: v_is_marked_unread,
+                    is_muted: v_is_muted,
+                    is_pinned: v_is_pinned,
+                    is_read_only: v_is_read_only,
+                    labels: v_labels,
+                    last_activity: v_last_activity,
+                    last_read_message_sort_key: v_last_read_message_sort_key,
+                    local_chat_id: v_local_chat_id,
+                    merge: v_merge,
+                    merged_into_chat_id: v_merged_into_chat_id,
+                    message_expiry_seconds: v_message_expiry_seconds,
+                    reminder: v_reminder,
+                    snooze: v_snooze,
+                    unread_mentions_count: v_unread_mentions_count,
+                    chat_id: v_chat_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("chatID"))?,
-                    status: f28,
+                    status: v_status,
                     extra,
                 })
             }
@@ -6569,31 +6623,31 @@ impl<'de> serde::Deserialize<'de> for CurrentStepComplete {
                 self,
                 mut map: A,
             ) -> Result<CurrentStepComplete, A::Error> {
-                let mut f0: Option<CurrentStepCompleteType> = None;
-                let mut f1: Option<Account> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<BridgeLogin> = None;
-                let mut f4: Option<String> = None;
+                let mut v_type: Option<CurrentStepCompleteType> = None;
+                let mut v_account: Option<Account> = None;
+                let mut v_instructions: Option<String> = None;
+                let mut v_login: Option<BridgeLogin> = None;
+                let mut v_step_id: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "type" => f0 = Some(map.next_value()?),
-                        "account" => f1 = map.next_value()?,
-                        "instructions" => f2 = map.next_value()?,
-                        "login" => f3 = map.next_value()?,
-                        "stepID" => f4 = map.next_value()?,
+                        "type" => v_type = Some(map.next_value()?),
+                        "account" => v_account = map.next_value()?,
+                        "instructions" => v_instructions = map.next_value()?,
+                        "login" => v_login = map.next_value()?,
+                        "stepID" => v_step_id = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(CurrentStepComplete {
-                    r#type: f0
+                    r#type: v_type
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
-                    account: f1,
-                    instructions: f2,
-                    login: f3,
-                    step_id: f4,
+                    account: v_account,
+                    instructions: v_instructions,
+                    login: v_login,
+                    step_id: v_step_id,
                     extra,
                 })
             }
@@ -6752,47 +6806,49 @@ impl<'de> serde::Deserialize<'de> for CurrentStepCookies {
                 self,
                 mut map: A,
             ) -> Result<CurrentStepCookies, A::Error> {
-                let mut f0: Option<Vec<CookieField>> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<CurrentStepCookiesType> = None;
-                let mut f3: Option<String> = None;
-                let mut f4: Option<String> = None;
-                let mut f5: Option<String> = None;
-                let mut f6: Option<String> = None;
-                let mut f7: Option<String> = None;
+                let mut v_fields: Option<Vec<CookieField>> = None;
+                let mut v_step_id: Option<String> = None;
+                let mut v_type: Option<CurrentStepCookiesType> = None;
+                let mut v_url: Option<String> = None;
+                let mut v_expected_final_url_regex: Option<String> = None;
+                let mut v_extract_js: Option<String> = None;
+                let mut v_instructions: Option<String> = None;
+                let mut v_user_agent: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "fields" => f0 = Some(map.next_value()?),
-                        "stepID" => f1 = Some(map.next_value()?),
-                        "type" => f2 = Some(map.next_value()?),
-                        "url" => f3 = Some(map.next_value()?),
-                        "expectedFinalURLRegex" => f4 = map.next_value()?,
-                        "extractJS" => f5 = map.next_value()?,
-                        "instructions" => f6 = map.next_value()?,
-                        "userAgent" => f7 = map.next_value()?,
+                        "fields" => v_fields = Some(map.next_value()?),
+                        "stepID" => v_step_id = Some(map.next_value()?),
+                        "type" => v_type = Some(map.next_value()?),
+                        "url" => v_url = Some(map.next_value()?),
+                        "expectedFinalURLRegex" => {
+                            v_expected_final_url_regex = map.next_value()?;
+                        }
+                        "extractJS" => v_extract_js = map.next_value()?,
+                        "instructions" => v_instructions = map.next_value()?,
+                        "userAgent" => v_user_agent = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(CurrentStepCookies {
-                    fields: f0
+                    fields: v_fields
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("fields"))?,
-                    step_id: f1
+                    step_id: v_step_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("stepID"))?,
-                    r#type: f2
+                    r#type: v_type
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
-                    url: f3
+                    url: v_url
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("url"))?,
-                    expected_final_url_regex: f4,
-                    extract_js: f5,
-                    instructions: f6,
-                    user_agent: f7,
+                    expected_final_url_regex: v_expected_final_url_regex,
+                    extract_js: v_extract_js,
+                    instructions: v_instructions,
+                    user_agent: v_user_agent,
                     extra,
                 })
             }
@@ -6935,34 +6991,34 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWait {
                 self,
                 mut map: A,
             ) -> Result<CurrentStepDisplayAndWait, A::Error> {
-                let mut f0: Option<CurrentStepDisplayAndWaitDisplay> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<CurrentStepDisplayAndWaitType> = None;
-                let mut f3: Option<String> = None;
+                let mut v_display: Option<CurrentStepDisplayAndWaitDisplay> = None;
+                let mut v_step_id: Option<String> = None;
+                let mut v_type: Option<CurrentStepDisplayAndWaitType> = None;
+                let mut v_instructions: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "display" => f0 = Some(map.next_value()?),
-                        "stepID" => f1 = Some(map.next_value()?),
-                        "type" => f2 = Some(map.next_value()?),
-                        "instructions" => f3 = map.next_value()?,
+                        "display" => v_display = Some(map.next_value()?),
+                        "stepID" => v_step_id = Some(map.next_value()?),
+                        "type" => v_type = Some(map.next_value()?),
+                        "instructions" => v_instructions = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(CurrentStepDisplayAndWait {
-                    display: f0
+                    display: v_display
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("display"))?,
-                    step_id: f1
+                    step_id: v_step_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("stepID"))?,
-                    r#type: f2
+                    r#type: v_type
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
-                    instructions: f3,
+                    instructions: v_instructions,
                     extra,
                 })
             }
@@ -7061,22 +7117,22 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayCode {
                 self,
                 mut map: A,
             ) -> Result<CurrentStepDisplayAndWaitDisplayCode, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<CurrentStepDisplayAndWaitDisplayCodeType> = None;
+                let mut v_data: Option<String> = None;
+                let mut v_type: Option<CurrentStepDisplayAndWaitDisplayCodeType> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        "type" => f1 = Some(map.next_value()?),
+                        "data" => v_data = Some(map.next_value()?),
+                        "type" => v_type = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(CurrentStepDisplayAndWaitDisplayCode {
-                    data: f0
+                    data: v_data
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("data"))?,
-                    r#type: f1
+                    r#type: v_type
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
                     extra,
                 })
@@ -7210,24 +7266,24 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayEmoji {
                 self,
                 mut map: A,
             ) -> Result<CurrentStepDisplayAndWaitDisplayEmoji, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<CurrentStepDisplayAndWaitDisplayEmojiType> = None;
+                let mut v_image_url: Option<String> = None;
+                let mut v_type: Option<CurrentStepDisplayAndWaitDisplayEmojiType> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "imageURL" => f0 = Some(map.next_value()?),
-                        "type" => f1 = Some(map.next_value()?),
+                        "imageURL" => v_image_url = Some(map.next_value()?),
+                        "type" => v_type = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(CurrentStepDisplayAndWaitDisplayEmoji {
-                    image_url: f0
+                    image_url: v_image_url
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("imageURL"))?,
-                    r#type: f1
+                    r#type: v_type
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
                     extra,
                 })
@@ -7363,18 +7419,18 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayNothing {
                 self,
                 mut map: A,
             ) -> Result<CurrentStepDisplayAndWaitDisplayNothing, A::Error> {
-                let mut f0: Option<CurrentStepDisplayAndWaitDisplayNothingType> = None;
+                let mut v_type: Option<CurrentStepDisplayAndWaitDisplayNothingType> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "type" => f0 = Some(map.next_value()?),
+                        "type" => v_type = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(CurrentStepDisplayAndWaitDisplayNothing {
-                    r#type: f0
+                    r#type: v_type
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
                     extra,
                 })
@@ -7507,22 +7563,22 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayQr {
                 self,
                 mut map: A,
             ) -> Result<CurrentStepDisplayAndWaitDisplayQr, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<CurrentStepDisplayAndWaitDisplayQrType> = None;
+                let mut v_data: Option<String> = None;
+                let mut v_type: Option<CurrentStepDisplayAndWaitDisplayQrType> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
-                        "type" => f1 = Some(map.next_value()?),
+                        "data" => v_data = Some(map.next_value()?),
+                        "type" => v_type = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(CurrentStepDisplayAndWaitDisplayQr {
-                    data: f0
+                    data: v_data
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("data"))?,
-                    r#type: f1
+                    r#type: v_type
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
                     extra,
                 })
@@ -7752,37 +7808,37 @@ impl<'de> serde::Deserialize<'de> for CurrentStepUserInput {
                 self,
                 mut map: A,
             ) -> Result<CurrentStepUserInput, A::Error> {
-                let mut f0: Option<Vec<LoginInputField>> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<CurrentStepUserInputType> = None;
-                let mut f3: Option<Vec<serde_json::Value>> = None;
-                let mut f4: Option<String> = None;
+                let mut v_fields: Option<Vec<LoginInputField>> = None;
+                let mut v_step_id: Option<String> = None;
+                let mut v_type: Option<CurrentStepUserInputType> = None;
+                let mut v_attachments: Option<Vec<serde_json::Value>> = None;
+                let mut v_instructions: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "fields" => f0 = Some(map.next_value()?),
-                        "stepID" => f1 = Some(map.next_value()?),
-                        "type" => f2 = Some(map.next_value()?),
-                        "attachments" => f3 = map.next_value()?,
-                        "instructions" => f4 = map.next_value()?,
+                        "fields" => v_fields = Some(map.next_value()?),
+                        "stepID" => v_step_id = Some(map.next_value()?),
+                        "type" => v_type = Some(map.next_value()?),
+                        "attachments" => v_attachments = map.next_value()?,
+                        "instructions" => v_instructions = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(CurrentStepUserInput {
-                    fields: f0
+                    fields: v_fields
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("fields"))?,
-                    step_id: f1
+                    step_id: v_step_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("stepID"))?,
-                    r#type: f2
+                    r#type: v_type
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
-                    attachments: f3,
-                    instructions: f4,
+                    attachments: v_attachments,
+                    instructions: v_instructions,
                     extra,
                 })
             }
@@ -8004,27 +8060,27 @@ impl<'de> serde::Deserialize<'de> for DisappearingTimerCapability {
                 self,
                 mut map: A,
             ) -> Result<DisappearingTimerCapability, A::Error> {
-                let mut f0: Option<Vec<DisappearingTimerCapabilityTypesItem>> = None;
-                let mut f1: Option<bool> = None;
-                let mut f2: Option<Vec<i64>> = None;
+                let mut v_types: Option<Vec<DisappearingTimerCapabilityTypesItem>> = None;
+                let mut v_omit_empty_timer: Option<bool> = None;
+                let mut v_timers: Option<Vec<i64>> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "types" => f0 = Some(map.next_value()?),
-                        "omit_empty_timer" => f1 = map.next_value()?,
-                        "timers" => f2 = map.next_value()?,
+                        "types" => v_types = Some(map.next_value()?),
+                        "omit_empty_timer" => v_omit_empty_timer = map.next_value()?,
+                        "timers" => v_timers = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(DisappearingTimerCapability {
-                    types: f0
+                    types: v_types
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("types"))?,
-                    omit_empty_timer: f1,
-                    timers: f2,
+                    omit_empty_timer: v_omit_empty_timer,
+                    timers: v_timers,
                     extra,
                 })
             }
@@ -8185,43 +8241,46 @@ impl<'de> serde::Deserialize<'de> for DraftAttachment {
                 self,
                 mut map: A,
             ) -> Result<DraftAttachment, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<DraftAttachmentType> = None;
-                let mut f2: Option<f64> = None;
-                let mut f3: Option<String> = None;
-                let mut f4: Option<String> = None;
-                let mut f5: Option<f64> = None;
-                let mut f6: Option<String> = None;
-                let mut f7: Option<MediaSize> = None;
-                let mut f8: Option<String> = None;
+                let mut v_id: Option<String> = None;
+                let mut v_type: Option<DraftAttachmentType> = None;
+                let mut v_audio_duration_seconds: Option<f64> = None;
+                let mut v_file_name: Option<String> = None;
+                let mut v_file_path: Option<String> = None;
+                let mut v_file_size: Option<f64> = None;
+                let mut v_mime_type: Option<String> = None;
+                let mut v_size: Option<MediaSize> = None;
+                let mut v_sticker_id: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = Some(map.next_value()?),
-                        "type" => f1 = Some(map.next_value()?),
-                        "audioDurationSeconds" => f2 = map.next_value()?,
-                        "fileName" => f3 = map.next_value()?,
-                        "filePath" => f4 = map.next_value()?,
-                        "fileSize" => f5 = map.next_value()?,
-                        "mimeType" => f6 = map.next_value()?,
-                        "size" => f7 = map.next_value()?,
-                        "stickerID" => f8 = map.next_value()?,
+                        "id" => v_id = Some(map.next_value()?),
+                        "type" => v_type = Some(map.next_value()?),
+                        "audioDurationSeconds" => {
+                            v_audio_duration_seconds = map.next_value()?;
+                        }
+                        "fileName" => v_file_name = map.next_value()?,
+                        "filePath" => v_file_path = map.next_value()?,
+                        "fileSize" => v_file_size = map.next_value()?,
+                        "mimeType" => v_mime_type = map.next_value()?,
+                        "size" => v_size = map.next_value()?,
+                        "stickerID" => v_sticker_id = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(DraftAttachment {
-                    id: f0.ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
-                    r#type: f1
+                    id: v_id
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                    r#type: v_type
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
-                    audio_duration_seconds: f2,
-                    file_name: f3,
-                    file_path: f4,
-                    file_size: f5,
-                    mime_type: f6,
-                    size: f7,
-                    sticker_id: f8,
+                    audio_duration_seconds: v_audio_duration_seconds,
+                    file_name: v_file_name,
+                    file_path: v_file_path,
+                    file_size: v_file_size,
+                    mime_type: v_mime_type,
+                    size: v_size,
+                    sticker_id: v_sticker_id,
                     extra,
                 })
             }
@@ -8290,39 +8349,39 @@ impl<'de> serde::Deserialize<'de> for DraftAttachmentInput {
                 self,
                 mut map: A,
             ) -> Result<DraftAttachmentInput, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<f64> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<String> = None;
-                let mut f4: Option<AttachmentDimensions> = None;
-                let mut f5: Option<OutgoingAttachmentType> = None;
-                let mut f6: Option<String> = None;
+                let mut v_upload_id: Option<String> = None;
+                let mut v_duration: Option<f64> = None;
+                let mut v_file_name: Option<String> = None;
+                let mut v_mime_type: Option<String> = None;
+                let mut v_size: Option<AttachmentDimensions> = None;
+                let mut v_type: Option<OutgoingAttachmentType> = None;
+                let mut v_id: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "uploadID" => f0 = Some(map.next_value()?),
-                        "duration" => f1 = map.next_value()?,
-                        "fileName" => f2 = map.next_value()?,
-                        "mimeType" => f3 = map.next_value()?,
-                        "size" => f4 = map.next_value()?,
-                        "type" => f5 = map.next_value()?,
-                        "id" => f6 = map.next_value()?,
+                        "uploadID" => v_upload_id = Some(map.next_value()?),
+                        "duration" => v_duration = map.next_value()?,
+                        "fileName" => v_file_name = map.next_value()?,
+                        "mimeType" => v_mime_type = map.next_value()?,
+                        "size" => v_size = map.next_value()?,
+                        "type" => v_type = map.next_value()?,
+                        "id" => v_id = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(DraftAttachmentInput {
-                    upload_id: f0
+                    upload_id: v_upload_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("uploadID"))?,
-                    duration: f1,
-                    file_name: f2,
-                    mime_type: f3,
-                    size: f4,
-                    r#type: f5,
-                    id: f6,
+                    duration: v_duration,
+                    file_name: v_file_name,
+                    mime_type: v_mime_type,
+                    size: v_size,
+                    r#type: v_type,
+                    id: v_id,
                     extra,
                 })
             }
@@ -8471,27 +8530,29 @@ impl<'de> serde::Deserialize<'de> for FocusBody {
                 self,
                 mut map: A,
             ) -> Result<FocusBody, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<String> = None;
+                let mut v_chat_id: Option<String> = None;
+                let mut v_draft_attachment_path: Option<String> = None;
+                let mut v_draft_text: Option<String> = None;
+                let mut v_message_id: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "chatID" => f0 = map.next_value()?,
-                        "draftAttachmentPath" => f1 = map.next_value()?,
-                        "draftText" => f2 = map.next_value()?,
-                        "messageID" => f3 = map.next_value()?,
+                        "chatID" => v_chat_id = map.next_value()?,
+                        "draftAttachmentPath" => {
+                            v_draft_attachment_path = map.next_value()?;
+                        }
+                        "draftText" => v_draft_text = map.next_value()?,
+                        "messageID" => v_message_id = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(FocusBody {
-                    chat_id: f0,
-                    draft_attachment_path: f1,
-                    draft_text: f2,
-                    message_id: f3,
+                    chat_id: v_chat_id,
+                    draft_attachment_path: v_draft_attachment_path,
+                    draft_text: v_draft_text,
+                    message_id: v_message_id,
                     extra,
                 })
             }
@@ -8535,18 +8596,18 @@ impl<'de> serde::Deserialize<'de> for FocusResponse {
                 self,
                 mut map: A,
             ) -> Result<FocusResponse, A::Error> {
-                let mut f0: Option<bool> = None;
+                let mut v_success: Option<bool> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "success" => f0 = Some(map.next_value()?),
+                        "success" => v_success = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(FocusResponse {
-                    success: f0
+                    success: v_success
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("success"))?,
@@ -8609,33 +8670,33 @@ impl<'de> serde::Deserialize<'de> for GroupFieldCapability {
                 self,
                 mut map: A,
             ) -> Result<GroupFieldCapability, A::Error> {
-                let mut f0: Option<bool> = None;
-                let mut f1: Option<i64> = None;
-                let mut f2: Option<i64> = None;
-                let mut f3: Option<bool> = None;
-                let mut f4: Option<DisappearingTimerCapability> = None;
+                let mut v_allowed: Option<bool> = None;
+                let mut v_max_length: Option<i64> = None;
+                let mut v_min_length: Option<i64> = None;
+                let mut v_required: Option<bool> = None;
+                let mut v_settings: Option<DisappearingTimerCapability> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "allowed" => f0 = Some(map.next_value()?),
-                        "max_length" => f1 = map.next_value()?,
-                        "min_length" => f2 = map.next_value()?,
-                        "required" => f3 = map.next_value()?,
-                        "settings" => f4 = map.next_value()?,
+                        "allowed" => v_allowed = Some(map.next_value()?),
+                        "max_length" => v_max_length = map.next_value()?,
+                        "min_length" => v_min_length = map.next_value()?,
+                        "required" => v_required = map.next_value()?,
+                        "settings" => v_settings = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(GroupFieldCapability {
-                    allowed: f0
+                    allowed: v_allowed
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("allowed"))?,
-                    max_length: f1,
-                    min_length: f2,
-                    required: f3,
-                    settings: f4,
+                    max_length: v_max_length,
+                    min_length: v_min_length,
+                    required: v_required,
+                    settings: v_settings,
                     extra,
                 })
             }
@@ -8707,42 +8768,44 @@ impl<'de> serde::Deserialize<'de> for GroupTypeCapabilities {
                 self,
                 mut map: A,
             ) -> Result<GroupTypeCapabilities, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<GroupFieldCapability> = None;
-                let mut f2: Option<GroupFieldCapability> = None;
-                let mut f3: Option<GroupFieldCapability> = None;
-                let mut f4: Option<GroupFieldCapability> = None;
-                let mut f5: Option<GroupFieldCapability> = None;
-                let mut f6: Option<GroupFieldCapability> = None;
-                let mut f7: Option<GroupFieldCapability> = None;
+                let mut v_type_description: Option<String> = None;
+                let mut v_avatar: Option<GroupFieldCapability> = None;
+                let mut v_disappear: Option<GroupFieldCapability> = None;
+                let mut v_name: Option<GroupFieldCapability> = None;
+                let mut v_parent: Option<GroupFieldCapability> = None;
+                let mut v_participants: Option<GroupFieldCapability> = None;
+                let mut v_topic: Option<GroupFieldCapability> = None;
+                let mut v_username: Option<GroupFieldCapability> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "type_description" => f0 = Some(map.next_value()?),
-                        "avatar" => f1 = map.next_value()?,
-                        "disappear" => f2 = map.next_value()?,
-                        "name" => f3 = map.next_value()?,
-                        "parent" => f4 = map.next_value()?,
-                        "participants" => f5 = map.next_value()?,
-                        "topic" => f6 = map.next_value()?,
-                        "username" => f7 = map.next_value()?,
+                        "type_description" => {
+                            v_type_description = Some(map.next_value()?);
+                        }
+                        "avatar" => v_avatar = map.next_value()?,
+                        "disappear" => v_disappear = map.next_value()?,
+                        "name" => v_name = map.next_value()?,
+                        "parent" => v_parent = map.next_value()?,
+                        "participants" => v_participants = map.next_value()?,
+                        "topic" => v_topic = map.next_value()?,
+                        "username" => v_username = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(GroupTypeCapabilities {
-                    type_description: f0
+                    type_description: v_type_description
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("type_description"))?,
-                    avatar: f1,
-                    disappear: f2,
-                    name: f3,
-                    parent: f4,
-                    participants: f5,
-                    topic: f6,
-                    username: f7,
+                    avatar: v_avatar,
+                    disappear: v_disappear,
+                    name: v_name,
+                    parent: v_parent,
+                    participants: v_participants,
+                    topic: v_topic,
+                    username: v_username,
                     extra,
                 })
             }
@@ -8789,21 +8852,22 @@ impl<'de> serde::Deserialize<'de> for Label {
                 self,
                 mut map: A,
             ) -> Result<Label, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
+                let mut v_id: Option<String> = None;
+                let mut v_name: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = Some(map.next_value()?),
-                        "name" => f1 = Some(map.next_value()?),
+                        "id" => v_id = Some(map.next_value()?),
+                        "name" => v_name = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(Label {
-                    id: f0.ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
-                    name: f1
+                    id: v_id
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                    name: v_name
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("name"))?,
                     extra,
                 })
@@ -8871,40 +8935,40 @@ impl<'de> serde::Deserialize<'de> for LinkPreview {
                 self,
                 mut map: A,
             ) -> Result<LinkPreview, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<String> = None;
-                let mut f4: Option<MediaSize> = None;
-                let mut f5: Option<String> = None;
-                let mut f6: Option<String> = None;
+                let mut v_title: Option<String> = None;
+                let mut v_url: Option<String> = None;
+                let mut v_favicon: Option<String> = None;
+                let mut v_img: Option<String> = None;
+                let mut v_img_size: Option<MediaSize> = None;
+                let mut v_original_url: Option<String> = None;
+                let mut v_summary: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "title" => f0 = Some(map.next_value()?),
-                        "url" => f1 = Some(map.next_value()?),
-                        "favicon" => f2 = map.next_value()?,
-                        "img" => f3 = map.next_value()?,
-                        "imgSize" => f4 = map.next_value()?,
-                        "originalURL" => f5 = map.next_value()?,
-                        "summary" => f6 = map.next_value()?,
+                        "title" => v_title = Some(map.next_value()?),
+                        "url" => v_url = Some(map.next_value()?),
+                        "favicon" => v_favicon = map.next_value()?,
+                        "img" => v_img = map.next_value()?,
+                        "imgSize" => v_img_size = map.next_value()?,
+                        "originalURL" => v_original_url = map.next_value()?,
+                        "summary" => v_summary = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(LinkPreview {
-                    title: f0
+                    title: v_title
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("title"))?,
-                    url: f1
+                    url: v_url
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("url"))?,
-                    favicon: f2,
-                    img: f3,
-                    img_size: f4,
-                    original_url: f5,
-                    summary: f6,
+                    favicon: v_favicon,
+                    img: v_img,
+                    img_size: v_img_size,
+                    original_url: v_original_url,
+                    summary: v_summary,
                     extra,
                 })
             }
@@ -8956,24 +9020,25 @@ impl<'de> serde::Deserialize<'de> for LoginFlow {
                 self,
                 mut map: A,
             ) -> Result<LoginFlow, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
+                let mut v_id: Option<String> = None;
+                let mut v_description: Option<String> = None;
+                let mut v_name: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = Some(map.next_value()?),
-                        "description" => f1 = map.next_value()?,
-                        "name" => f2 = map.next_value()?,
+                        "id" => v_id = Some(map.next_value()?),
+                        "description" => v_description = map.next_value()?,
+                        "name" => v_name = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(LoginFlow {
-                    id: f0.ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
-                    description: f1,
-                    name: f2,
+                    id: v_id
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                    description: v_description,
+                    name: v_name,
                     extra,
                 })
             }
@@ -9016,18 +9081,18 @@ impl<'de> serde::Deserialize<'de> for LoginFlowListResponse {
                 self,
                 mut map: A,
             ) -> Result<LoginFlowListResponse, A::Error> {
-                let mut f0: Option<Vec<LoginFlow>> = None;
+                let mut v_items: Option<Vec<LoginFlow>> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "items" => f0 = Some(map.next_value()?),
+                        "items" => v_items = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(LoginFlowListResponse {
-                    items: f0
+                    items: v_items
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("items"))?,
@@ -9094,33 +9159,34 @@ impl<'de> serde::Deserialize<'de> for LoginInputField {
                 self,
                 mut map: A,
             ) -> Result<LoginInputField, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<bool> = None;
-                let mut f4: Option<String> = None;
-                let mut f5: Option<String> = None;
+                let mut v_id: Option<String> = None;
+                let mut v_initial_value: Option<String> = None;
+                let mut v_label: Option<String> = None;
+                let mut v_optional: Option<bool> = None;
+                let mut v_placeholder: Option<String> = None;
+                let mut v_type: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = Some(map.next_value()?),
-                        "initialValue" => f1 = map.next_value()?,
-                        "label" => f2 = map.next_value()?,
-                        "optional" => f3 = map.next_value()?,
-                        "placeholder" => f4 = map.next_value()?,
-                        "type" => f5 = map.next_value()?,
+                        "id" => v_id = Some(map.next_value()?),
+                        "initialValue" => v_initial_value = map.next_value()?,
+                        "label" => v_label = map.next_value()?,
+                        "optional" => v_optional = map.next_value()?,
+                        "placeholder" => v_placeholder = map.next_value()?,
+                        "type" => v_type = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(LoginInputField {
-                    id: f0.ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
-                    initial_value: f1,
-                    label: f2,
-                    optional: f3,
-                    placeholder: f4,
-                    r#type: f5,
+                    id: v_id
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                    initial_value: v_initial_value,
+                    label: v_label,
+                    optional: v_optional,
+                    placeholder: v_placeholder,
+                    r#type: v_type,
                     extra,
                 })
             }
@@ -9283,51 +9349,51 @@ impl<'de> serde::Deserialize<'de> for LoginSession {
                 self,
                 mut map: A,
             ) -> Result<LoginSession, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<LoginSessionStatus> = None;
-                let mut f3: Option<Account> = None;
-                let mut f4: Option<String> = None;
-                let mut f5: Option<CurrentStep> = None;
-                let mut f6: Option<ApiError> = None;
-                let mut f7: Option<BridgeLogin> = None;
-                let mut f8: Option<String> = None;
+                let mut v_bridge_id: Option<String> = None;
+                let mut v_login_session_id: Option<String> = None;
+                let mut v_status: Option<LoginSessionStatus> = None;
+                let mut v_account: Option<Account> = None;
+                let mut v_account_id: Option<String> = None;
+                let mut v_current_step: Option<CurrentStep> = None;
+                let mut v_error: Option<ApiError> = None;
+                let mut v_login: Option<BridgeLogin> = None;
+                let mut v_login_id: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "bridgeID" => f0 = Some(map.next_value()?),
-                        "loginSessionID" => f1 = Some(map.next_value()?),
-                        "status" => f2 = Some(map.next_value()?),
-                        "account" => f3 = map.next_value()?,
-                        "accountID" => f4 = map.next_value()?,
-                        "currentStep" => f5 = map.next_value()?,
-                        "error" => f6 = map.next_value()?,
-                        "login" => f7 = map.next_value()?,
-                        "loginID" => f8 = map.next_value()?,
+                        "bridgeID" => v_bridge_id = Some(map.next_value()?),
+                        "loginSessionID" => v_login_session_id = Some(map.next_value()?),
+                        "status" => v_status = Some(map.next_value()?),
+                        "account" => v_account = map.next_value()?,
+                        "accountID" => v_account_id = map.next_value()?,
+                        "currentStep" => v_current_step = map.next_value()?,
+                        "error" => v_error = map.next_value()?,
+                        "login" => v_login = map.next_value()?,
+                        "loginID" => v_login_id = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(LoginSession {
-                    bridge_id: f0
+                    bridge_id: v_bridge_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("bridgeID"))?,
-                    login_session_id: f1
+                    login_session_id: v_login_session_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("loginSessionID"))?,
-                    status: f2
+                    status: v_status
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("status"))?,
-                    account: f3,
-                    account_id: f4,
-                    current_step: f5,
-                    error: f6,
-                    login: f7,
-                    login_id: f8,
+                    account: v_account,
+                    account_id: v_account_id,
+                    current_step: v_current_step,
+                    error: v_error,
+                    login: v_login,
+                    login_id: v_login_id,
                     extra,
                 })
             }
@@ -9384,30 +9450,30 @@ impl<'de> serde::Deserialize<'de> for LoginSessionCancelResponse {
                 self,
                 mut map: A,
             ) -> Result<LoginSessionCancelResponse, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<LoginSessionCancelResponseStatus> = None;
+                let mut v_bridge_id: Option<String> = None;
+                let mut v_login_session_id: Option<String> = None;
+                let mut v_status: Option<LoginSessionCancelResponseStatus> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "bridgeID" => f0 = Some(map.next_value()?),
-                        "loginSessionID" => f1 = Some(map.next_value()?),
-                        "status" => f2 = Some(map.next_value()?),
+                        "bridgeID" => v_bridge_id = Some(map.next_value()?),
+                        "loginSessionID" => v_login_session_id = Some(map.next_value()?),
+                        "status" => v_status = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(LoginSessionCancelResponse {
-                    bridge_id: f0
+                    bridge_id: v_bridge_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("bridgeID"))?,
-                    login_session_id: f1
+                    login_session_id: v_login_session_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("loginSessionID"))?,
-                    status: f2
+                    status: v_status
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("status"))?,
@@ -9650,21 +9716,21 @@ impl<'de> serde::Deserialize<'de> for MediaSize {
                 self,
                 mut map: A,
             ) -> Result<MediaSize, A::Error> {
-                let mut f0: Option<f64> = None;
-                let mut f1: Option<f64> = None;
+                let mut v_height: Option<f64> = None;
+                let mut v_width: Option<f64> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "height" => f0 = map.next_value()?,
-                        "width" => f1 = map.next_value()?,
+                        "height" => v_height = map.next_value()?,
+                        "width" => v_width = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(MediaSize {
-                    height: f0,
-                    width: f1,
+                    height: v_height,
+                    width: v_width,
                     extra,
                 })
             }
@@ -9794,93 +9860,94 @@ impl<'de> serde::Deserialize<'de> for Message {
                 self,
                 mut map: A,
             ) -> Result<Message, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<String> = None;
-                let mut f4: Option<String> = None;
-                let mut f5: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut f6: Option<Vec<Attachment>> = None;
-                let mut f7: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut f8: Option<bool> = None;
-                let mut f9: Option<bool> = None;
-                let mut f10: Option<bool> = None;
-                let mut f11: Option<bool> = None;
-                let mut f12: Option<String> = None;
-                let mut f13: Option<Vec<LinkPreview>> = None;
-                let mut f14: Option<Vec<String>> = None;
-                let mut f15: Option<Vec<Reaction>> = None;
-                let mut f16: Option<MessageSeen> = None;
-                let mut f17: Option<String> = None;
-                let mut f18: Option<SendStatus> = None;
-                let mut f19: Option<String> = None;
-                let mut f20: Option<MessageType> = None;
+                let mut v_id: Option<String> = None;
+                let mut v_account_id: Option<String> = None;
+                let mut v_chat_id: Option<String> = None;
+                let mut v_sender_id: Option<String> = None;
+                let mut v_sort_key: Option<String> = None;
+                let mut v_timestamp: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut v_attachments: Option<Vec<Attachment>> = None;
+                let mut v_edited_timestamp: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut v_is_deleted: Option<bool> = None;
+                let mut v_is_hidden: Option<bool> = None;
+                let mut v_is_sender: Option<bool> = None;
+                let mut v_is_unread: Option<bool> = None;
+                let mut v_linked_message_id: Option<String> = None;
+                let mut v_links: Option<Vec<LinkPreview>> = None;
+                let mut v_mentions: Option<Vec<String>> = None;
+                let mut v_reactions: Option<Vec<Reaction>> = None;
+                let mut v_seen: Option<MessageSeen> = None;
+                let mut v_sender_name: Option<String> = None;
+                let mut v_send_status: Option<SendStatus> = None;
+                let mut v_text: Option<String> = None;
+                let mut v_type: Option<MessageType> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = Some(map.next_value()?),
-                        "accountID" => f1 = Some(map.next_value()?),
-                        "chatID" => f2 = Some(map.next_value()?),
-                        "senderID" => f3 = Some(map.next_value()?),
-                        "sortKey" => f4 = Some(map.next_value()?),
-                        "timestamp" => f5 = Some(map.next_value()?),
-                        "attachments" => f6 = map.next_value()?,
-                        "editedTimestamp" => f7 = map.next_value()?,
-                        "isDeleted" => f8 = map.next_value()?,
-                        "isHidden" => f9 = map.next_value()?,
-                        "isSender" => f10 = map.next_value()?,
-                        "isUnread" => f11 = map.next_value()?,
-                        "linkedMessageID" => f12 = map.next_value()?,
-                        "links" => f13 = map.next_value()?,
-                        "mentions" => f14 = map.next_value()?,
-                        "reactions" => f15 = map.next_value()?,
-                        "seen" => f16 = map.next_value()?,
-                        "senderName" => f17 = map.next_value()?,
-                        "sendStatus" => f18 = map.next_value()?,
-                        "text" => f19 = map.next_value()?,
-                        "type" => f20 = map.next_value()?,
+                        "id" => v_id = Some(map.next_value()?),
+                        "accountID" => v_account_id = Some(map.next_value()?),
+                        "chatID" => v_chat_id = Some(map.next_value()?),
+                        "senderID" => v_sender_id = Some(map.next_value()?),
+                        "sortKey" => v_sort_key = Some(map.next_value()?),
+                        "timestamp" => v_timestamp = Some(map.next_value()?),
+                        "attachments" => v_attachments = map.next_value()?,
+                        "editedTimestamp" => v_edited_timestamp = map.next_value()?,
+                        "isDeleted" => v_is_deleted = map.next_value()?,
+                        "isHidden" => v_is_hidden = map.next_value()?,
+                        "isSender" => v_is_sender = map.next_value()?,
+                        "isUnread" => v_is_unread = map.next_value()?,
+                        "linkedMessageID" => v_linked_message_id = map.next_value()?,
+                        "links" => v_links = map.next_value()?,
+                        "mentions" => v_mentions = map.next_value()?,
+                        "reactions" => v_reactions = map.next_value()?,
+                        "seen" => v_seen = map.next_value()?,
+                        "senderName" => v_sender_name = map.next_value()?,
+                        "sendStatus" => v_send_status = map.next_value()?,
+                        "text" => v_text = map.next_value()?,
+                        "type" => v_type = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(Message {
-                    id: f0.ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
-                    account_id: f1
+                    id: v_id
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                    account_id: v_account_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("accountID"))?,
-                    chat_id: f2
+                    chat_id: v_chat_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("chatID"))?,
-                    sender_id: f3
+                    sender_id: v_sender_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("senderID"))?,
-                    sort_key: f4
+                    sort_key: v_sort_key
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("sortKey"))?,
-                    timestamp: f5
+                    timestamp: v_timestamp
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("timestamp"))?,
-                    attachments: f6,
-                    edited_timestamp: f7,
-                    is_deleted: f8,
-                    is_hidden: f9,
-                    is_sender: f10,
-                    is_unread: f11,
-                    linked_message_id: f12,
-                    links: f13,
-                    mentions: f14,
-                    reactions: f15,
-                    seen: f16,
-                    sender_name: f17,
-                    send_status: f18,
-                    text: f19,
-                    r#type: f20,
+                    attachments: v_attachments,
+                    edited_timestamp: v_edited_timestamp,
+                    is_deleted: v_is_deleted,
+                    is_hidden: v_is_hidden,
+                    is_sender: v_is_sender,
+                    is_unread: v_is_unread,
+                    linked_message_id: v_linked_message_id,
+                    links: v_links,
+                    mentions: v_mentions,
+                    reactions: v_reactions,
+                    seen: v_seen,
+                    sender_name: v_sender_name,
+                    send_status: v_send_status,
+                    text: v_text,
+                    r#type: v_type,
                     extra,
                 })
             }
@@ -9936,30 +10003,30 @@ impl<'de> serde::Deserialize<'de> for MessagePage {
                 self,
                 mut map: A,
             ) -> Result<MessagePage, A::Error> {
-                let mut f0: Option<Vec<Message>> = None;
-                let mut f1: Option<bool> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<String> = None;
+                let mut v_items: Option<Vec<Message>> = None;
+                let mut v_has_more: Option<bool> = None;
+                let mut v_oldest_cursor: Option<String> = None;
+                let mut v_newest_cursor: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "items" => f0 = Some(map.next_value()?),
-                        "hasMore" => f1 = map.next_value()?,
-                        "oldestCursor" => f2 = map.next_value()?,
-                        "newestCursor" => f3 = map.next_value()?,
+                        "items" => v_items = Some(map.next_value()?),
+                        "hasMore" => v_has_more = map.next_value()?,
+                        "oldestCursor" => v_oldest_cursor = map.next_value()?,
+                        "newestCursor" => v_newest_cursor = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(MessagePage {
-                    items: f0
+                    items: v_items
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("items"))?,
-                    has_more: f1,
-                    oldest_cursor: f2,
-                    newest_cursor: f3,
+                    has_more: v_has_more,
+                    oldest_cursor: v_oldest_cursor,
+                    newest_cursor: v_newest_cursor,
                     extra,
                 })
             }
@@ -10022,36 +10089,36 @@ impl<'de> serde::Deserialize<'de> for MessageSearchResults {
                 self,
                 mut map: A,
             ) -> Result<MessageSearchResults, A::Error> {
-                let mut f0: Option<Vec<Message>> = None;
-                let mut f1: Option<bool> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<String> = None;
-                let mut f4: Option<std::collections::BTreeMap<String, Chat>> = None;
+                let mut v_items: Option<Vec<Message>> = None;
+                let mut v_has_more: Option<bool> = None;
+                let mut v_oldest_cursor: Option<String> = None;
+                let mut v_newest_cursor: Option<String> = None;
+                let mut v_chats: Option<std::collections::BTreeMap<String, Chat>> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "items" => f0 = Some(map.next_value()?),
-                        "hasMore" => f1 = Some(map.next_value()?),
-                        "oldestCursor" => f2 = map.next_value()?,
-                        "newestCursor" => f3 = map.next_value()?,
-                        "chats" => f4 = Some(map.next_value()?),
+                        "items" => v_items = Some(map.next_value()?),
+                        "hasMore" => v_has_more = Some(map.next_value()?),
+                        "oldestCursor" => v_oldest_cursor = map.next_value()?,
+                        "newestCursor" => v_newest_cursor = map.next_value()?,
+                        "chats" => v_chats = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(MessageSearchResults {
-                    items: f0
+                    items: v_items
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("items"))?,
-                    has_more: f1
+                    has_more: v_has_more
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("hasMore"))?,
-                    oldest_cursor: f2,
-                    newest_cursor: f3,
-                    chats: f4
+                    oldest_cursor: v_oldest_cursor,
+                    newest_cursor: v_newest_cursor,
+                    chats: v_chats
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("chats"))?,
@@ -10168,24 +10235,26 @@ impl<'de> serde::Deserialize<'de> for MessageSendResponse {
                 self,
                 mut map: A,
             ) -> Result<MessageSendResponse, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
+                let mut v_chat_id: Option<String> = None;
+                let mut v_pending_message_id: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "chatID" => f0 = Some(map.next_value()?),
-                        "pendingMessageID" => f1 = Some(map.next_value()?),
+                        "chatID" => v_chat_id = Some(map.next_value()?),
+                        "pendingMessageID" => {
+                            v_pending_message_id = Some(map.next_value()?);
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(MessageSendResponse {
-                    chat_id: f0
+                    chat_id: v_chat_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("chatID"))?,
-                    pending_message_id: f1
+                    pending_message_id: v_pending_message_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("pendingMessageID"))?,
@@ -10455,24 +10524,24 @@ impl<'de> serde::Deserialize<'de> for MessagesSendBody {
                 self,
                 mut map: A,
             ) -> Result<MessagesSendBody, A::Error> {
-                let mut f0: Option<OutgoingAttachment> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
+                let mut v_attachment: Option<OutgoingAttachment> = None;
+                let mut v_reply_to_message_id: Option<String> = None;
+                let mut v_text: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "attachment" => f0 = map.next_value()?,
-                        "replyToMessageID" => f1 = map.next_value()?,
-                        "text" => f2 = map.next_value()?,
+                        "attachment" => v_attachment = map.next_value()?,
+                        "replyToMessageID" => v_reply_to_message_id = map.next_value()?,
+                        "text" => v_text = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(MessagesSendBody {
-                    attachment: f0,
-                    reply_to_message_id: f1,
-                    text: f2,
+                    attachment: v_attachment,
+                    reply_to_message_id: v_reply_to_message_id,
+                    text: v_text,
                     extra,
                 })
             }
@@ -10515,18 +10584,18 @@ impl<'de> serde::Deserialize<'de> for MessagesUpdateBody {
                 self,
                 mut map: A,
             ) -> Result<MessagesUpdateBody, A::Error> {
-                let mut f0: Option<String> = None;
+                let mut v_text: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "text" => f0 = Some(map.next_value()?),
+                        "text" => v_text = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(MessagesUpdateBody {
-                    text: f0
+                    text: v_text
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("text"))?,
                     extra,
                 })
@@ -10592,36 +10661,36 @@ impl<'de> serde::Deserialize<'de> for OutgoingAttachment {
                 self,
                 mut map: A,
             ) -> Result<OutgoingAttachment, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<f64> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<String> = None;
-                let mut f4: Option<AttachmentDimensions> = None;
-                let mut f5: Option<OutgoingAttachmentType> = None;
+                let mut v_upload_id: Option<String> = None;
+                let mut v_duration: Option<f64> = None;
+                let mut v_file_name: Option<String> = None;
+                let mut v_mime_type: Option<String> = None;
+                let mut v_size: Option<AttachmentDimensions> = None;
+                let mut v_type: Option<OutgoingAttachmentType> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "uploadID" => f0 = Some(map.next_value()?),
-                        "duration" => f1 = map.next_value()?,
-                        "fileName" => f2 = map.next_value()?,
-                        "mimeType" => f3 = map.next_value()?,
-                        "size" => f4 = map.next_value()?,
-                        "type" => f5 = map.next_value()?,
+                        "uploadID" => v_upload_id = Some(map.next_value()?),
+                        "duration" => v_duration = map.next_value()?,
+                        "fileName" => v_file_name = map.next_value()?,
+                        "mimeType" => v_mime_type = map.next_value()?,
+                        "size" => v_size = map.next_value()?,
+                        "type" => v_type = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(OutgoingAttachment {
-                    upload_id: f0
+                    upload_id: v_upload_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("uploadID"))?,
-                    duration: f1,
-                    file_name: f2,
-                    mime_type: f3,
-                    size: f4,
-                    r#type: f5,
+                    duration: v_duration,
+                    file_name: v_file_name,
+                    mime_type: v_mime_type,
+                    size: v_size,
+                    r#type: v_type,
                     extra,
                 })
             }
@@ -10808,48 +10877,49 @@ impl<'de> serde::Deserialize<'de> for Participant {
                 self,
                 mut map: A,
             ) -> Result<Participant, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<bool> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<String> = None;
-                let mut f4: Option<String> = None;
-                let mut f5: Option<bool> = None;
-                let mut f6: Option<String> = None;
-                let mut f7: Option<String> = None;
-                let mut f8: Option<bool> = None;
-                let mut f9: Option<bool> = None;
-                let mut f10: Option<bool> = None;
+                let mut v_id: Option<String> = None;
+                let mut v_cannot_message: Option<bool> = None;
+                let mut v_email: Option<String> = None;
+                let mut v_full_name: Option<String> = None;
+                let mut v_img_url: Option<String> = None;
+                let mut v_is_self: Option<bool> = None;
+                let mut v_phone_number: Option<String> = None;
+                let mut v_username: Option<String> = None;
+                let mut v_is_admin: Option<bool> = None;
+                let mut v_is_network_bot: Option<bool> = None;
+                let mut v_is_pending: Option<bool> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = Some(map.next_value()?),
-                        "cannotMessage" => f1 = map.next_value()?,
-                        "email" => f2 = map.next_value()?,
-                        "fullName" => f3 = map.next_value()?,
-                        "imgURL" => f4 = map.next_value()?,
-                        "isSelf" => f5 = map.next_value()?,
-                        "phoneNumber" => f6 = map.next_value()?,
-                        "username" => f7 = map.next_value()?,
-                        "isAdmin" => f8 = map.next_value()?,
-                        "isNetworkBot" => f9 = map.next_value()?,
-                        "isPending" => f10 = map.next_value()?,
+                        "id" => v_id = Some(map.next_value()?),
+                        "cannotMessage" => v_cannot_message = map.next_value()?,
+                        "email" => v_email = map.next_value()?,
+                        "fullName" => v_full_name = map.next_value()?,
+                        "imgURL" => v_img_url = map.next_value()?,
+                        "isSelf" => v_is_self = map.next_value()?,
+                        "phoneNumber" => v_phone_number = map.next_value()?,
+                        "username" => v_username = map.next_value()?,
+                        "isAdmin" => v_is_admin = map.next_value()?,
+                        "isNetworkBot" => v_is_network_bot = map.next_value()?,
+                        "isPending" => v_is_pending = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(Participant {
-                    id: f0.ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
-                    cannot_message: f1,
-                    email: f2,
-                    full_name: f3,
-                    img_url: f4,
-                    is_self: f5,
-                    phone_number: f6,
-                    username: f7,
-                    is_admin: f8,
-                    is_network_bot: f9,
-                    is_pending: f10,
+                    id: v_id
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                    cannot_message: v_cannot_message,
+                    email: v_email,
+                    full_name: v_full_name,
+                    img_url: v_img_url,
+                    is_self: v_is_self,
+                    phone_number: v_phone_number,
+                    username: v_username,
+                    is_admin: v_is_admin,
+                    is_network_bot: v_is_network_bot,
+                    is_pending: v_is_pending,
                     extra,
                 })
             }
@@ -10903,32 +10973,34 @@ impl<'de> serde::Deserialize<'de> for ProvisioningCapabilities {
                 self,
                 mut map: A,
             ) -> Result<ProvisioningCapabilities, A::Error> {
-                let mut f0: Option<
+                let mut v_group_creation: Option<
                     std::collections::BTreeMap<String, GroupTypeCapabilities>,
                 > = None;
-                let mut f1: Option<ResolveIdentifierCapabilities> = None;
-                let mut f2: Option<bool> = None;
+                let mut v_resolve_identifier: Option<ResolveIdentifierCapabilities> = None;
+                let mut v_image_pack_import: Option<bool> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "group_creation" => f0 = Some(map.next_value()?),
-                        "resolve_identifier" => f1 = Some(map.next_value()?),
-                        "image_pack_import" => f2 = map.next_value()?,
+                        "group_creation" => v_group_creation = Some(map.next_value()?),
+                        "resolve_identifier" => {
+                            v_resolve_identifier = Some(map.next_value()?);
+                        }
+                        "image_pack_import" => v_image_pack_import = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(ProvisioningCapabilities {
-                    group_creation: f0
+                    group_creation: v_group_creation
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("group_creation"))?,
-                    resolve_identifier: f1
+                    resolve_identifier: v_resolve_identifier
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("resolve_identifier"))?,
-                    image_pack_import: f2,
+                    image_pack_import: v_image_pack_import,
                     extra,
                 })
             }
@@ -10992,36 +11064,37 @@ impl<'de> serde::Deserialize<'de> for Reaction {
                 self,
                 mut map: A,
             ) -> Result<Reaction, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<bool> = None;
-                let mut f4: Option<String> = None;
+                let mut v_id: Option<String> = None;
+                let mut v_participant_id: Option<String> = None;
+                let mut v_reaction_key: Option<String> = None;
+                let mut v_emoji: Option<bool> = None;
+                let mut v_img_url: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = Some(map.next_value()?),
-                        "participantID" => f1 = Some(map.next_value()?),
-                        "reactionKey" => f2 = Some(map.next_value()?),
-                        "emoji" => f3 = map.next_value()?,
-                        "imgURL" => f4 = map.next_value()?,
+                        "id" => v_id = Some(map.next_value()?),
+                        "participantID" => v_participant_id = Some(map.next_value()?),
+                        "reactionKey" => v_reaction_key = Some(map.next_value()?),
+                        "emoji" => v_emoji = map.next_value()?,
+                        "imgURL" => v_img_url = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(Reaction {
-                    id: f0.ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
-                    participant_id: f1
+                    id: v_id
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                    participant_id: v_participant_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("participantID"))?,
-                    reaction_key: f2
+                    reaction_key: v_reaction_key
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("reactionKey"))?,
-                    emoji: f3,
-                    img_url: f4,
+                    emoji: v_emoji,
+                    img_url: v_img_url,
                     extra,
                 })
             }
@@ -11088,42 +11161,42 @@ impl<'de> serde::Deserialize<'de> for ReactionAddResult {
                 self,
                 mut map: A,
             ) -> Result<ReactionAddResult, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<bool> = None;
-                let mut f4: Option<String> = None;
+                let mut v_chat_id: Option<String> = None;
+                let mut v_message_id: Option<String> = None;
+                let mut v_reaction_key: Option<String> = None;
+                let mut v_success: Option<bool> = None;
+                let mut v_transaction_id: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "chatID" => f0 = Some(map.next_value()?),
-                        "messageID" => f1 = Some(map.next_value()?),
-                        "reactionKey" => f2 = Some(map.next_value()?),
-                        "success" => f3 = Some(map.next_value()?),
-                        "transactionID" => f4 = Some(map.next_value()?),
+                        "chatID" => v_chat_id = Some(map.next_value()?),
+                        "messageID" => v_message_id = Some(map.next_value()?),
+                        "reactionKey" => v_reaction_key = Some(map.next_value()?),
+                        "success" => v_success = Some(map.next_value()?),
+                        "transactionID" => v_transaction_id = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(ReactionAddResult {
-                    chat_id: f0
+                    chat_id: v_chat_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("chatID"))?,
-                    message_id: f1
+                    message_id: v_message_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("messageID"))?,
-                    reaction_key: f2
+                    reaction_key: v_reaction_key
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("reactionKey"))?,
-                    success: f3
+                    success: v_success
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("success"))?,
-                    transaction_id: f4
+                    transaction_id: v_transaction_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("transactionID"))?,
@@ -11188,36 +11261,36 @@ impl<'de> serde::Deserialize<'de> for ReactionResult {
                 self,
                 mut map: A,
             ) -> Result<ReactionResult, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<bool> = None;
+                let mut v_chat_id: Option<String> = None;
+                let mut v_message_id: Option<String> = None;
+                let mut v_reaction_key: Option<String> = None;
+                let mut v_success: Option<bool> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "chatID" => f0 = Some(map.next_value()?),
-                        "messageID" => f1 = Some(map.next_value()?),
-                        "reactionKey" => f2 = Some(map.next_value()?),
-                        "success" => f3 = Some(map.next_value()?),
+                        "chatID" => v_chat_id = Some(map.next_value()?),
+                        "messageID" => v_message_id = Some(map.next_value()?),
+                        "reactionKey" => v_reaction_key = Some(map.next_value()?),
+                        "success" => v_success = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(ReactionResult {
-                    chat_id: f0
+                    chat_id: v_chat_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("chatID"))?,
-                    message_id: f1
+                    message_id: v_message_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("messageID"))?,
-                    reaction_key: f2
+                    reaction_key: v_reaction_key
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("reactionKey"))?,
-                    success: f3
+                    success: v_success
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("success"))?,
@@ -11271,24 +11344,24 @@ impl<'de> serde::Deserialize<'de> for RecoveryKeyResetResult {
                 self,
                 mut map: A,
             ) -> Result<RecoveryKeyResetResult, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<SetupSession> = None;
+                let mut v_recovery_key: Option<String> = None;
+                let mut v_session: Option<SetupSession> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "recoveryKey" => f0 = Some(map.next_value()?),
-                        "session" => f1 = Some(map.next_value()?),
+                        "recoveryKey" => v_recovery_key = Some(map.next_value()?),
+                        "session" => v_session = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(RecoveryKeyResetResult {
-                    recovery_key: f0
+                    recovery_key: v_recovery_key
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("recoveryKey"))?,
-                    session: f1
+                    session: v_session
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("session"))?,
@@ -11361,54 +11434,54 @@ impl<'de> serde::Deserialize<'de> for ResolveIdentifierCapabilities {
                 self,
                 mut map: A,
             ) -> Result<ResolveIdentifierCapabilities, A::Error> {
-                let mut f0: Option<bool> = None;
-                let mut f1: Option<bool> = None;
-                let mut f2: Option<bool> = None;
-                let mut f3: Option<bool> = None;
-                let mut f4: Option<bool> = None;
-                let mut f5: Option<bool> = None;
-                let mut f6: Option<bool> = None;
+                let mut v_any_phone: Option<bool> = None;
+                let mut v_contact_list: Option<bool> = None;
+                let mut v_create_dm: Option<bool> = None;
+                let mut v_lookup_email: Option<bool> = None;
+                let mut v_lookup_phone: Option<bool> = None;
+                let mut v_lookup_username: Option<bool> = None;
+                let mut v_search: Option<bool> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "any_phone" => f0 = Some(map.next_value()?),
-                        "contact_list" => f1 = Some(map.next_value()?),
-                        "create_dm" => f2 = Some(map.next_value()?),
-                        "lookup_email" => f3 = Some(map.next_value()?),
-                        "lookup_phone" => f4 = Some(map.next_value()?),
-                        "lookup_username" => f5 = Some(map.next_value()?),
-                        "search" => f6 = Some(map.next_value()?),
+                        "any_phone" => v_any_phone = Some(map.next_value()?),
+                        "contact_list" => v_contact_list = Some(map.next_value()?),
+                        "create_dm" => v_create_dm = Some(map.next_value()?),
+                        "lookup_email" => v_lookup_email = Some(map.next_value()?),
+                        "lookup_phone" => v_lookup_phone = Some(map.next_value()?),
+                        "lookup_username" => v_lookup_username = Some(map.next_value()?),
+                        "search" => v_search = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(ResolveIdentifierCapabilities {
-                    any_phone: f0
+                    any_phone: v_any_phone
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("any_phone"))?,
-                    contact_list: f1
+                    contact_list: v_contact_list
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("contact_list"))?,
-                    create_dm: f2
+                    create_dm: v_create_dm
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("create_dm"))?,
-                    lookup_email: f3
+                    lookup_email: v_lookup_email
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("lookup_email"))?,
-                    lookup_phone: f4
+                    lookup_phone: v_lookup_phone
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("lookup_phone"))?,
-                    lookup_username: f5
+                    lookup_username: v_lookup_username
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("lookup_username"))?,
-                    search: f6
+                    search: v_search
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("search"))?,
@@ -11455,18 +11528,18 @@ impl<'de> serde::Deserialize<'de> for SearchResponse {
                 self,
                 mut map: A,
             ) -> Result<SearchResponse, A::Error> {
-                let mut f0: Option<SearchResponseResults> = None;
+                let mut v_results: Option<SearchResponseResults> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "results" => f0 = Some(map.next_value()?),
+                        "results" => v_results = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(SearchResponse {
-                    results: f0
+                    results: v_results
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("results"))?,
@@ -11523,30 +11596,30 @@ impl<'de> serde::Deserialize<'de> for SearchResponseResults {
                 self,
                 mut map: A,
             ) -> Result<SearchResponseResults, A::Error> {
-                let mut f0: Option<Vec<Chat>> = None;
-                let mut f1: Option<Vec<Chat>> = None;
-                let mut f2: Option<MessageSearchResults> = None;
+                let mut v_chats: Option<Vec<Chat>> = None;
+                let mut v_in_groups: Option<Vec<Chat>> = None;
+                let mut v_messages: Option<MessageSearchResults> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "chats" => f0 = Some(map.next_value()?),
-                        "in_groups" => f1 = Some(map.next_value()?),
-                        "messages" => f2 = Some(map.next_value()?),
+                        "chats" => v_chats = Some(map.next_value()?),
+                        "in_groups" => v_in_groups = Some(map.next_value()?),
+                        "messages" => v_messages = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(SearchResponseResults {
-                    chats: f0
+                    chats: v_chats
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("chats"))?,
-                    in_groups: f1
+                    in_groups: v_in_groups
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("in_groups"))?,
-                    messages: f2
+                    messages: v_messages
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("messages"))?,
@@ -11615,39 +11688,39 @@ impl<'de> serde::Deserialize<'de> for SendStatus {
                 self,
                 mut map: A,
             ) -> Result<SendStatus, A::Error> {
-                let mut f0: Option<SendStatusStatus> = None;
-                let mut f1: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut f2: Option<Vec<String>> = None;
-                let mut f3: Option<String> = None;
-                let mut f4: Option<String> = None;
-                let mut f5: Option<String> = None;
+                let mut v_status: Option<SendStatusStatus> = None;
+                let mut v_timestamp: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut v_delivered_to_users: Option<Vec<String>> = None;
+                let mut v_internal_error: Option<String> = None;
+                let mut v_message: Option<String> = None;
+                let mut v_reason: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "status" => f0 = Some(map.next_value()?),
-                        "timestamp" => f1 = Some(map.next_value()?),
-                        "deliveredToUsers" => f2 = map.next_value()?,
-                        "internalError" => f3 = map.next_value()?,
-                        "message" => f4 = map.next_value()?,
-                        "reason" => f5 = map.next_value()?,
+                        "status" => v_status = Some(map.next_value()?),
+                        "timestamp" => v_timestamp = Some(map.next_value()?),
+                        "deliveredToUsers" => v_delivered_to_users = map.next_value()?,
+                        "internalError" => v_internal_error = map.next_value()?,
+                        "message" => v_message = map.next_value()?,
+                        "reason" => v_reason = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(SendStatus {
-                    status: f0
+                    status: v_status
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("status"))?,
-                    timestamp: f1
+                    timestamp: v_timestamp
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("timestamp"))?,
-                    delivered_to_users: f2,
-                    internal_error: f3,
-                    message: f4,
-                    reason: f5,
+                    delivered_to_users: v_delivered_to_users,
+                    internal_error: v_internal_error,
+                    message: v_message,
+                    reason: v_reason,
                     extra,
                 })
             }
@@ -11796,34 +11869,34 @@ impl<'de> serde::Deserialize<'de> for ServerInfo {
                 self,
                 mut map: A,
             ) -> Result<ServerInfo, A::Error> {
-                let mut f0: Option<ServerInfoApp> = None;
-                let mut f1: Option<ServerInfoEndpoints> = None;
-                let mut f2: Option<ServerInfoPlatform> = None;
-                let mut f3: Option<ServerInfoServer> = None;
+                let mut v_app: Option<ServerInfoApp> = None;
+                let mut v_endpoints: Option<ServerInfoEndpoints> = None;
+                let mut v_platform: Option<ServerInfoPlatform> = None;
+                let mut v_server: Option<ServerInfoServer> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "app" => f0 = Some(map.next_value()?),
-                        "endpoints" => f1 = Some(map.next_value()?),
-                        "platform" => f2 = Some(map.next_value()?),
-                        "server" => f3 = Some(map.next_value()?),
+                        "app" => v_app = Some(map.next_value()?),
+                        "endpoints" => v_endpoints = Some(map.next_value()?),
+                        "platform" => v_platform = Some(map.next_value()?),
+                        "server" => v_server = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(ServerInfo {
-                    app: f0
+                    app: v_app
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("app"))?,
-                    endpoints: f1
+                    endpoints: v_endpoints
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("endpoints"))?,
-                    platform: f2
+                    platform: v_platform
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("platform"))?,
-                    server: f3
+                    server: v_server
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("server"))?,
@@ -11880,28 +11953,28 @@ impl<'de> serde::Deserialize<'de> for ServerInfoApp {
                 self,
                 mut map: A,
             ) -> Result<ServerInfoApp, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
+                let mut v_bundle_id: Option<String> = None;
+                let mut v_name: Option<String> = None;
+                let mut v_version: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "bundle_id" => f0 = Some(map.next_value()?),
-                        "name" => f1 = Some(map.next_value()?),
-                        "version" => f2 = Some(map.next_value()?),
+                        "bundle_id" => v_bundle_id = Some(map.next_value()?),
+                        "name" => v_name = Some(map.next_value()?),
+                        "version" => v_version = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(ServerInfoApp {
-                    bundle_id: f0
+                    bundle_id: v_bundle_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("bundle_id"))?,
-                    name: f1
+                    name: v_name
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("name"))?,
-                    version: f2
+                    version: v_version
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("version"))?,
@@ -11962,32 +12035,32 @@ impl<'de> serde::Deserialize<'de> for ServerInfoEndpoints {
                 self,
                 mut map: A,
             ) -> Result<ServerInfoEndpoints, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<ServerInfoEndpointsOauth> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<String> = None;
+                let mut v_mcp: Option<String> = None;
+                let mut v_oauth: Option<ServerInfoEndpointsOauth> = None;
+                let mut v_spec: Option<String> = None;
+                let mut v_ws_events: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "mcp" => f0 = Some(map.next_value()?),
-                        "oauth" => f1 = Some(map.next_value()?),
-                        "spec" => f2 = Some(map.next_value()?),
-                        "ws_events" => f3 = Some(map.next_value()?),
+                        "mcp" => v_mcp = Some(map.next_value()?),
+                        "oauth" => v_oauth = Some(map.next_value()?),
+                        "spec" => v_spec = Some(map.next_value()?),
+                        "ws_events" => v_ws_events = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(ServerInfoEndpoints {
-                    mcp: f0
+                    mcp: v_mcp
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("mcp"))?,
-                    oauth: f1
+                    oauth: v_oauth
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("oauth"))?,
-                    spec: f2
+                    spec: v_spec
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("spec"))?,
-                    ws_events: f3
+                    ws_events: v_ws_events
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("ws_events"))?,
@@ -12056,48 +12129,58 @@ impl<'de> serde::Deserialize<'de> for ServerInfoEndpointsOauth {
                 self,
                 mut map: A,
             ) -> Result<ServerInfoEndpointsOauth, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<String> = None;
-                let mut f4: Option<String> = None;
-                let mut f5: Option<String> = None;
+                let mut v_authorization_endpoint: Option<String> = None;
+                let mut v_introspection_endpoint: Option<String> = None;
+                let mut v_registration_endpoint: Option<String> = None;
+                let mut v_revocation_endpoint: Option<String> = None;
+                let mut v_token_endpoint: Option<String> = None;
+                let mut v_userinfo_endpoint: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "authorization_endpoint" => f0 = Some(map.next_value()?),
-                        "introspection_endpoint" => f1 = Some(map.next_value()?),
-                        "registration_endpoint" => f2 = Some(map.next_value()?),
-                        "revocation_endpoint" => f3 = Some(map.next_value()?),
-                        "token_endpoint" => f4 = Some(map.next_value()?),
-                        "userinfo_endpoint" => f5 = Some(map.next_value()?),
+                        "authorization_endpoint" => {
+                            v_authorization_endpoint = Some(map.next_value()?);
+                        }
+                        "introspection_endpoint" => {
+                            v_introspection_endpoint = Some(map.next_value()?);
+                        }
+                        "registration_endpoint" => {
+                            v_registration_endpoint = Some(map.next_value()?);
+                        }
+                        "revocation_endpoint" => {
+                            v_revocation_endpoint = Some(map.next_value()?);
+                        }
+                        "token_endpoint" => v_token_endpoint = Some(map.next_value()?),
+                        "userinfo_endpoint" => {
+                            v_userinfo_endpoint = Some(map.next_value()?);
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(ServerInfoEndpointsOauth {
-                    authorization_endpoint: f0
+                    authorization_endpoint: v_authorization_endpoint
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("authorization_endpoint"))?,
-                    introspection_endpoint: f1
+                    introspection_endpoint: v_introspection_endpoint
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("introspection_endpoint"))?,
-                    registration_endpoint: f2
+                    registration_endpoint: v_registration_endpoint
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("registration_endpoint"))?,
-                    revocation_endpoint: f3
+                    revocation_endpoint: v_revocation_endpoint
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("revocation_endpoint"))?,
-                    token_endpoint: f4
+                    token_endpoint: v_token_endpoint
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("token_endpoint"))?,
-                    userinfo_endpoint: f5
+                    userinfo_endpoint: v_userinfo_endpoint
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("userinfo_endpoint"))?,
@@ -12151,25 +12234,26 @@ impl<'de> serde::Deserialize<'de> for ServerInfoPlatform {
                 self,
                 mut map: A,
             ) -> Result<ServerInfoPlatform, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
+                let mut v_arch: Option<String> = None;
+                let mut v_os: Option<String> = None;
+                let mut v_release: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "arch" => f0 = Some(map.next_value()?),
-                        "os" => f1 = Some(map.next_value()?),
-                        "release" => f2 = map.next_value()?,
+                        "arch" => v_arch = Some(map.next_value()?),
+                        "os" => v_os = Some(map.next_value()?),
+                        "release" => v_release = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(ServerInfoPlatform {
-                    arch: f0
+                    arch: v_arch
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("arch"))?,
-                    os: f1.ok_or_else(|| crate::runtime::de::missing::<A::Error>("os"))?,
-                    release: f2,
+                    os: v_os
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("os"))?,
+                    release: v_release,
                     extra,
                 })
             }
@@ -12235,46 +12319,46 @@ impl<'de> serde::Deserialize<'de> for ServerInfoServer {
                 self,
                 mut map: A,
             ) -> Result<ServerInfoServer, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<bool> = None;
-                let mut f3: Option<i64> = None;
-                let mut f4: Option<bool> = None;
-                let mut f5: Option<String> = None;
+                let mut v_base_url: Option<String> = None;
+                let mut v_hostname: Option<String> = None;
+                let mut v_mcp_enabled: Option<bool> = None;
+                let mut v_port: Option<i64> = None;
+                let mut v_remote_access: Option<bool> = None;
+                let mut v_status: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "base_url" => f0 = Some(map.next_value()?),
-                        "hostname" => f1 = Some(map.next_value()?),
-                        "mcp_enabled" => f2 = Some(map.next_value()?),
-                        "port" => f3 = Some(map.next_value()?),
-                        "remote_access" => f4 = Some(map.next_value()?),
-                        "status" => f5 = Some(map.next_value()?),
+                        "base_url" => v_base_url = Some(map.next_value()?),
+                        "hostname" => v_hostname = Some(map.next_value()?),
+                        "mcp_enabled" => v_mcp_enabled = Some(map.next_value()?),
+                        "port" => v_port = Some(map.next_value()?),
+                        "remote_access" => v_remote_access = Some(map.next_value()?),
+                        "status" => v_status = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(ServerInfoServer {
-                    base_url: f0
+                    base_url: v_base_url
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("base_url"))?,
-                    hostname: f1
+                    hostname: v_hostname
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("hostname"))?,
-                    mcp_enabled: f2
+                    mcp_enabled: v_mcp_enabled
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("mcp_enabled"))?,
-                    port: f3
+                    port: v_port
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("port"))?,
-                    remote_access: f4
+                    remote_access: v_remote_access
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("remote_access"))?,
-                    status: f5
+                    status: v_status
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("status"))?,
@@ -12338,36 +12422,36 @@ impl<'de> serde::Deserialize<'de> for SetupCredentials {
                 self,
                 mut map: A,
             ) -> Result<SetupCredentials, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<String> = None;
+                let mut v_device_id: Option<String> = None;
+                let mut v_homeserver: Option<String> = None;
+                let mut v_user_id: Option<String> = None;
+                let mut v_access_token: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "deviceID" => f0 = Some(map.next_value()?),
-                        "homeserver" => f1 = Some(map.next_value()?),
-                        "userID" => f2 = Some(map.next_value()?),
-                        "accessToken" => f3 = Some(map.next_value()?),
+                        "deviceID" => v_device_id = Some(map.next_value()?),
+                        "homeserver" => v_homeserver = Some(map.next_value()?),
+                        "userID" => v_user_id = Some(map.next_value()?),
+                        "accessToken" => v_access_token = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(SetupCredentials {
-                    device_id: f0
+                    device_id: v_device_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("deviceID"))?,
-                    homeserver: f1
+                    homeserver: v_homeserver
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("homeserver"))?,
-                    user_id: f2
+                    user_id: v_user_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("userID"))?,
-                    access_token: f3
+                    access_token: v_access_token
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("accessToken"))?,
@@ -12454,66 +12538,70 @@ impl<'de> serde::Deserialize<'de> for SetupE2ee {
                 self,
                 mut map: A,
             ) -> Result<SetupE2ee, A::Error> {
-                let mut f0: Option<bool> = None;
-                let mut f1: Option<bool> = None;
-                let mut f2: Option<bool> = None;
-                let mut f3: Option<bool> = None;
-                let mut f4: Option<bool> = None;
-                let mut f5: Option<SetupE2eeSecrets> = None;
-                let mut f6: Option<bool> = None;
-                let mut f7: Option<bool> = None;
-                let mut f8: Option<f64> = None;
+                let mut v_cross_signing: Option<bool> = None;
+                let mut v_first_sync_done: Option<bool> = None;
+                let mut v_has_backed_up_recovery_key: Option<bool> = None;
+                let mut v_initialized: Option<bool> = None;
+                let mut v_key_backup: Option<bool> = None;
+                let mut v_secrets: Option<SetupE2eeSecrets> = None;
+                let mut v_secret_storage: Option<bool> = None;
+                let mut v_verified: Option<bool> = None;
+                let mut v_recovery_key_generated_at: Option<f64> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "crossSigning" => f0 = Some(map.next_value()?),
-                        "firstSyncDone" => f1 = Some(map.next_value()?),
-                        "hasBackedUpRecoveryKey" => f2 = Some(map.next_value()?),
-                        "initialized" => f3 = Some(map.next_value()?),
-                        "keyBackup" => f4 = Some(map.next_value()?),
-                        "secrets" => f5 = Some(map.next_value()?),
-                        "secretStorage" => f6 = Some(map.next_value()?),
-                        "verified" => f7 = Some(map.next_value()?),
-                        "recoveryKeyGeneratedAt" => f8 = map.next_value()?,
+                        "crossSigning" => v_cross_signing = Some(map.next_value()?),
+                        "firstSyncDone" => v_first_sync_done = Some(map.next_value()?),
+                        "hasBackedUpRecoveryKey" => {
+                            v_has_backed_up_recovery_key = Some(map.next_value()?);
+                        }
+                        "initialized" => v_initialized = Some(map.next_value()?),
+                        "keyBackup" => v_key_backup = Some(map.next_value()?),
+                        "secrets" => v_secrets = Some(map.next_value()?),
+                        "secretStorage" => v_secret_storage = Some(map.next_value()?),
+                        "verified" => v_verified = Some(map.next_value()?),
+                        "recoveryKeyGeneratedAt" => {
+                            v_recovery_key_generated_at = map.next_value()?;
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(SetupE2ee {
-                    cross_signing: f0
+                    cross_signing: v_cross_signing
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("crossSigning"))?,
-                    first_sync_done: f1
+                    first_sync_done: v_first_sync_done
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("firstSyncDone"))?,
-                    has_backed_up_recovery_key: f2
+                    has_backed_up_recovery_key: v_has_backed_up_recovery_key
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("hasBackedUpRecoveryKey"))?,
-                    initialized: f3
+                    initialized: v_initialized
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("initialized"))?,
-                    key_backup: f4
+                    key_backup: v_key_backup
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("keyBackup"))?,
-                    secrets: f5
+                    secrets: v_secrets
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("secrets"))?,
-                    secret_storage: f6
+                    secret_storage: v_secret_storage
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("secretStorage"))?,
-                    verified: f7
+                    verified: v_verified
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("verified"))?,
-                    recovery_key_generated_at: f8,
+                    recovery_key_generated_at: v_recovery_key_generated_at,
                     extra,
                 })
             }
@@ -12580,42 +12668,44 @@ impl<'de> serde::Deserialize<'de> for SetupE2eeSecrets {
                 self,
                 mut map: A,
             ) -> Result<SetupE2eeSecrets, A::Error> {
-                let mut f0: Option<bool> = None;
-                let mut f1: Option<bool> = None;
-                let mut f2: Option<bool> = None;
-                let mut f3: Option<bool> = None;
-                let mut f4: Option<bool> = None;
+                let mut v_master_key: Option<bool> = None;
+                let mut v_megolm_backup_key: Option<bool> = None;
+                let mut v_recovery_key: Option<bool> = None;
+                let mut v_self_signing_key: Option<bool> = None;
+                let mut v_user_signing_key: Option<bool> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "masterKey" => f0 = Some(map.next_value()?),
-                        "megolmBackupKey" => f1 = Some(map.next_value()?),
-                        "recoveryKey" => f2 = Some(map.next_value()?),
-                        "selfSigningKey" => f3 = Some(map.next_value()?),
-                        "userSigningKey" => f4 = Some(map.next_value()?),
+                        "masterKey" => v_master_key = Some(map.next_value()?),
+                        "megolmBackupKey" => {
+                            v_megolm_backup_key = Some(map.next_value()?);
+                        }
+                        "recoveryKey" => v_recovery_key = Some(map.next_value()?),
+                        "selfSigningKey" => v_self_signing_key = Some(map.next_value()?),
+                        "userSigningKey" => v_user_signing_key = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(SetupE2eeSecrets {
-                    master_key: f0
+                    master_key: v_master_key
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("masterKey"))?,
-                    megolm_backup_key: f1
+                    megolm_backup_key: v_megolm_backup_key
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("megolmBackupKey"))?,
-                    recovery_key: f2
+                    recovery_key: v_recovery_key
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("recoveryKey"))?,
-                    self_signing_key: f3
+                    self_signing_key: v_self_signing_key
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("selfSigningKey"))?,
-                    user_signing_key: f4
+                    user_signing_key: v_user_signing_key
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("userSigningKey"))?,
@@ -12674,30 +12764,30 @@ impl<'de> serde::Deserialize<'de> for SetupMatrix {
                 self,
                 mut map: A,
             ) -> Result<SetupMatrix, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
+                let mut v_device_id: Option<String> = None;
+                let mut v_homeserver: Option<String> = None;
+                let mut v_user_id: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "deviceID" => f0 = Some(map.next_value()?),
-                        "homeserver" => f1 = Some(map.next_value()?),
-                        "userID" => f2 = Some(map.next_value()?),
+                        "deviceID" => v_device_id = Some(map.next_value()?),
+                        "homeserver" => v_homeserver = Some(map.next_value()?),
+                        "userID" => v_user_id = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(SetupMatrix {
-                    device_id: f0
+                    device_id: v_device_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("deviceID"))?,
-                    homeserver: f1
+                    homeserver: v_homeserver
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("homeserver"))?,
-                    user_id: f2
+                    user_id: v_user_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("userID"))?,
@@ -12772,36 +12862,40 @@ impl<'de> serde::Deserialize<'de> for SetupRegistrationCopy {
                 self,
                 mut map: A,
             ) -> Result<SetupRegistrationCopy, A::Error> {
-                let mut f0: Option<SetupRegistrationCopySubmit> = None;
-                let mut f1: Option<SetupRegistrationCopyTerms> = None;
-                let mut f2: Option<SetupRegistrationCopyTitle> = None;
-                let mut f3: Option<SetupRegistrationCopyUsernamePlaceholder> = None;
+                let mut v_submit: Option<SetupRegistrationCopySubmit> = None;
+                let mut v_terms: Option<SetupRegistrationCopyTerms> = None;
+                let mut v_title: Option<SetupRegistrationCopyTitle> = None;
+                let mut v_username_placeholder: Option<
+                    SetupRegistrationCopyUsernamePlaceholder,
+                > = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "submit" => f0 = Some(map.next_value()?),
-                        "terms" => f1 = Some(map.next_value()?),
-                        "title" => f2 = Some(map.next_value()?),
-                        "usernamePlaceholder" => f3 = Some(map.next_value()?),
+                        "submit" => v_submit = Some(map.next_value()?),
+                        "terms" => v_terms = Some(map.next_value()?),
+                        "title" => v_title = Some(map.next_value()?),
+                        "usernamePlaceholder" => {
+                            v_username_placeholder = Some(map.next_value()?);
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(SetupRegistrationCopy {
-                    submit: f0
+                    submit: v_submit
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("submit"))?,
-                    terms: f1
+                    terms: v_terms
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("terms"))?,
-                    title: f2
+                    title: v_title
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("title"))?,
-                    username_placeholder: f3
+                    username_placeholder: v_username_placeholder
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("usernamePlaceholder"))?,
@@ -13220,40 +13314,44 @@ impl<'de> serde::Deserialize<'de> for SetupRegistrationRequired {
                 self,
                 mut map: A,
             ) -> Result<SetupRegistrationRequired, A::Error> {
-                let mut f0: Option<SetupRegistrationCopy> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<bool> = None;
-                let mut f3: Option<String> = None;
-                let mut f4: Option<Vec<String>> = None;
+                let mut v_copy: Option<SetupRegistrationCopy> = None;
+                let mut v_lead_token: Option<String> = None;
+                let mut v_registration_required: Option<bool> = None;
+                let mut v_setup_request_id: Option<String> = None;
+                let mut v_username_suggestions: Option<Vec<String>> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "copy" => f0 = Some(map.next_value()?),
-                        "leadToken" => f1 = Some(map.next_value()?),
-                        "registrationRequired" => f2 = Some(map.next_value()?),
-                        "setupRequestID" => f3 = Some(map.next_value()?),
-                        "usernameSuggestions" => f4 = map.next_value()?,
+                        "copy" => v_copy = Some(map.next_value()?),
+                        "leadToken" => v_lead_token = Some(map.next_value()?),
+                        "registrationRequired" => {
+                            v_registration_required = Some(map.next_value()?);
+                        }
+                        "setupRequestID" => v_setup_request_id = Some(map.next_value()?),
+                        "usernameSuggestions" => {
+                            v_username_suggestions = map.next_value()?;
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(SetupRegistrationRequired {
-                    copy: f0
+                    copy: v_copy
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("copy"))?,
-                    lead_token: f1
+                    lead_token: v_lead_token
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("leadToken"))?,
-                    registration_required: f2
+                    registration_required: v_registration_required
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("registrationRequired"))?,
-                    setup_request_id: f3
+                    setup_request_id: v_setup_request_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("setupRequestID"))?,
-                    username_suggestions: f4,
+                    username_suggestions: v_username_suggestions,
                     extra,
                 })
             }
@@ -13338,31 +13436,31 @@ impl<'de> serde::Deserialize<'de> for SetupSession {
                 self,
                 mut map: A,
             ) -> Result<SetupSession, A::Error> {
-                let mut f0: Option<SetupE2ee> = None;
-                let mut f1: Option<SetupSessionState> = None;
-                let mut f2: Option<SetupMatrix> = None;
-                let mut f3: Option<Verification> = None;
+                let mut v_e2ee: Option<SetupE2ee> = None;
+                let mut v_state: Option<SetupSessionState> = None;
+                let mut v_matrix: Option<SetupMatrix> = None;
+                let mut v_verification: Option<Verification> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "e2ee" => f0 = Some(map.next_value()?),
-                        "state" => f1 = Some(map.next_value()?),
-                        "matrix" => f2 = map.next_value()?,
-                        "verification" => f3 = map.next_value()?,
+                        "e2ee" => v_e2ee = Some(map.next_value()?),
+                        "state" => v_state = Some(map.next_value()?),
+                        "matrix" => v_matrix = map.next_value()?,
+                        "verification" => v_verification = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(SetupSession {
-                    e2ee: f0
+                    e2ee: v_e2ee
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("e2ee"))?,
-                    state: f1
+                    state: v_state
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("state"))?,
-                    matrix: f2,
-                    verification: f3,
+                    matrix: v_matrix,
+                    verification: v_verification,
                     extra,
                 })
             }
@@ -13406,18 +13504,18 @@ impl<'de> serde::Deserialize<'de> for SetupSessionResult {
                 self,
                 mut map: A,
             ) -> Result<SetupSessionResult, A::Error> {
-                let mut f0: Option<SetupSession> = None;
+                let mut v_session: Option<SetupSession> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "session" => f0 = Some(map.next_value()?),
+                        "session" => v_session = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(SetupSessionResult {
-                    session: f0
+                    session: v_session
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("session"))?,
@@ -13573,24 +13671,24 @@ impl<'de> serde::Deserialize<'de> for SetupSignedIn {
                 self,
                 mut map: A,
             ) -> Result<SetupSignedIn, A::Error> {
-                let mut f0: Option<SetupCredentials> = None;
-                let mut f1: Option<SetupSession> = None;
+                let mut v_matrix: Option<SetupCredentials> = None;
+                let mut v_session: Option<SetupSession> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "matrix" => f0 = Some(map.next_value()?),
-                        "session" => f1 = Some(map.next_value()?),
+                        "matrix" => v_matrix = Some(map.next_value()?),
+                        "session" => v_session = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(SetupSignedIn {
-                    matrix: f0
+                    matrix: v_matrix
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("matrix"))?,
-                    session: f1
+                    session: v_session
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("session"))?,
@@ -13645,24 +13743,24 @@ impl<'de> serde::Deserialize<'de> for SetupStartResponse {
                 self,
                 mut map: A,
             ) -> Result<SetupStartResponse, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<Vec<String>> = None;
+                let mut v_setup_request_id: Option<String> = None;
+                let mut v_sign_in_methods: Option<Vec<String>> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "setupRequestID" => f0 = Some(map.next_value()?),
-                        "signInMethods" => f1 = Some(map.next_value()?),
+                        "setupRequestID" => v_setup_request_id = Some(map.next_value()?),
+                        "signInMethods" => v_sign_in_methods = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(SetupStartResponse {
-                    setup_request_id: f0
+                    setup_request_id: v_setup_request_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("setupRequestID"))?,
-                    sign_in_methods: f1
+                    sign_in_methods: v_sign_in_methods
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("signInMethods"))?,
@@ -13810,102 +13908,103 @@ impl<'de> serde::Deserialize<'de> for UpdatedMessage {
                 self,
                 mut map: A,
             ) -> Result<UpdatedMessage, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<String> = None;
-                let mut f4: Option<String> = None;
-                let mut f5: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut f6: Option<Vec<Attachment>> = None;
-                let mut f7: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut f8: Option<bool> = None;
-                let mut f9: Option<bool> = None;
-                let mut f10: Option<bool> = None;
-                let mut f11: Option<bool> = None;
-                let mut f12: Option<String> = None;
-                let mut f13: Option<Vec<LinkPreview>> = None;
-                let mut f14: Option<Vec<String>> = None;
-                let mut f15: Option<Vec<Reaction>> = None;
-                let mut f16: Option<MessageSeen> = None;
-                let mut f17: Option<String> = None;
-                let mut f18: Option<SendStatus> = None;
-                let mut f19: Option<String> = None;
-                let mut f20: Option<MessageType> = None;
-                let mut f21: Option<String> = None;
-                let mut f22: Option<bool> = None;
+                let mut v_id: Option<String> = None;
+                let mut v_account_id: Option<String> = None;
+                let mut v_chat_id: Option<String> = None;
+                let mut v_sender_id: Option<String> = None;
+                let mut v_sort_key: Option<String> = None;
+                let mut v_timestamp: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut v_attachments: Option<Vec<Attachment>> = None;
+                let mut v_edited_timestamp: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut v_is_deleted: Option<bool> = None;
+                let mut v_is_hidden: Option<bool> = None;
+                let mut v_is_sender: Option<bool> = None;
+                let mut v_is_unread: Option<bool> = None;
+                let mut v_linked_message_id: Option<String> = None;
+                let mut v_links: Option<Vec<LinkPreview>> = None;
+                let mut v_mentions: Option<Vec<String>> = None;
+                let mut v_reactions: Option<Vec<Reaction>> = None;
+                let mut v_seen: Option<MessageSeen> = None;
+                let mut v_sender_name: Option<String> = None;
+                let mut v_send_status: Option<SendStatus> = None;
+                let mut v_text: Option<String> = None;
+                let mut v_type: Option<MessageType> = None;
+                let mut v_message_id: Option<String> = None;
+                let mut v_success: Option<bool> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = Some(map.next_value()?),
-                        "accountID" => f1 = Some(map.next_value()?),
-                        "chatID" => f2 = Some(map.next_value()?),
-                        "senderID" => f3 = Some(map.next_value()?),
-                        "sortKey" => f4 = Some(map.next_value()?),
-                        "timestamp" => f5 = Some(map.next_value()?),
-                        "attachments" => f6 = map.next_value()?,
-                        "editedTimestamp" => f7 = map.next_value()?,
-                        "isDeleted" => f8 = map.next_value()?,
-                        "isHidden" => f9 = map.next_value()?,
-                        "isSender" => f10 = map.next_value()?,
-                        "isUnread" => f11 = map.next_value()?,
-                        "linkedMessageID" => f12 = map.next_value()?,
-                        "links" => f13 = map.next_value()?,
-                        "mentions" => f14 = map.next_value()?,
-                        "reactions" => f15 = map.next_value()?,
-                        "seen" => f16 = map.next_value()?,
-                        "senderName" => f17 = map.next_value()?,
-                        "sendStatus" => f18 = map.next_value()?,
-                        "text" => f19 = map.next_value()?,
-                        "type" => f20 = map.next_value()?,
-                        "messageID" => f21 = Some(map.next_value()?),
-                        "success" => f22 = Some(map.next_value()?),
+                        "id" => v_id = Some(map.next_value()?),
+                        "accountID" => v_account_id = Some(map.next_value()?),
+                        "chatID" => v_chat_id = Some(map.next_value()?),
+                        "senderID" => v_sender_id = Some(map.next_value()?),
+                        "sortKey" => v_sort_key = Some(map.next_value()?),
+                        "timestamp" => v_timestamp = Some(map.next_value()?),
+                        "attachments" => v_attachments = map.next_value()?,
+                        "editedTimestamp" => v_edited_timestamp = map.next_value()?,
+                        "isDeleted" => v_is_deleted = map.next_value()?,
+                        "isHidden" => v_is_hidden = map.next_value()?,
+                        "isSender" => v_is_sender = map.next_value()?,
+                        "isUnread" => v_is_unread = map.next_value()?,
+                        "linkedMessageID" => v_linked_message_id = map.next_value()?,
+                        "links" => v_links = map.next_value()?,
+                        "mentions" => v_mentions = map.next_value()?,
+                        "reactions" => v_reactions = map.next_value()?,
+                        "seen" => v_seen = map.next_value()?,
+                        "senderName" => v_sender_name = map.next_value()?,
+                        "sendStatus" => v_send_status = map.next_value()?,
+                        "text" => v_text = map.next_value()?,
+                        "type" => v_type = map.next_value()?,
+                        "messageID" => v_message_id = Some(map.next_value()?),
+                        "success" => v_success = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(UpdatedMessage {
-                    id: f0.ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
-                    account_id: f1
+                    id: v_id
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                    account_id: v_account_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("accountID"))?,
-                    chat_id: f2
+                    chat_id: v_chat_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("chatID"))?,
-                    sender_id: f3
+                    sender_id: v_sender_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("senderID"))?,
-                    sort_key: f4
+                    sort_key: v_sort_key
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("sortKey"))?,
-                    timestamp: f5
+                    timestamp: v_timestamp
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("timestamp"))?,
-                    attachments: f6,
-                    edited_timestamp: f7,
-                    is_deleted: f8,
-                    is_hidden: f9,
-                    is_sender: f10,
-                    is_unread: f11,
-                    linked_message_id: f12,
-                    links: f13,
-                    mentions: f14,
-                    reactions: f15,
-                    seen: f16,
-                    sender_name: f17,
-                    send_status: f18,
-                    text: f19,
-                    r#type: f20,
-                    message_id: f21
+                    attachments: v_attachments,
+                    edited_timestamp: v_edited_timestamp,
+                    is_deleted: v_is_deleted,
+                    is_hidden: v_is_hidden,
+                    is_sender: v_is_sender,
+                    is_unread: v_is_unread,
+                    linked_message_id: v_linked_message_id,
+                    links: v_links,
+                    mentions: v_mentions,
+                    reactions: v_reactions,
+                    seen: v_seen,
+                    sender_name: v_sender_name,
+                    send_status: v_send_status,
+                    text: v_text,
+                    r#type: v_type,
+                    message_id: v_message_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("messageID"))?,
-                    success: f22
+                    success: v_success
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("success"))?,
@@ -13991,42 +14090,42 @@ impl<'de> serde::Deserialize<'de> for UploadedAsset {
                 self,
                 mut map: A,
             ) -> Result<UploadedAsset, A::Error> {
-                let mut f0: Option<f64> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<f64> = None;
-                let mut f4: Option<f64> = None;
-                let mut f5: Option<String> = None;
-                let mut f6: Option<String> = None;
-                let mut f7: Option<String> = None;
-                let mut f8: Option<f64> = None;
+                let mut v_duration: Option<f64> = None;
+                let mut v_error: Option<String> = None;
+                let mut v_file_name: Option<String> = None;
+                let mut v_file_size: Option<f64> = None;
+                let mut v_height: Option<f64> = None;
+                let mut v_mime_type: Option<String> = None;
+                let mut v_src_url: Option<String> = None;
+                let mut v_upload_id: Option<String> = None;
+                let mut v_width: Option<f64> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "duration" => f0 = map.next_value()?,
-                        "error" => f1 = map.next_value()?,
-                        "fileName" => f2 = map.next_value()?,
-                        "fileSize" => f3 = map.next_value()?,
-                        "height" => f4 = map.next_value()?,
-                        "mimeType" => f5 = map.next_value()?,
-                        "srcURL" => f6 = map.next_value()?,
-                        "uploadID" => f7 = map.next_value()?,
-                        "width" => f8 = map.next_value()?,
+                        "duration" => v_duration = map.next_value()?,
+                        "error" => v_error = map.next_value()?,
+                        "fileName" => v_file_name = map.next_value()?,
+                        "fileSize" => v_file_size = map.next_value()?,
+                        "height" => v_height = map.next_value()?,
+                        "mimeType" => v_mime_type = map.next_value()?,
+                        "srcURL" => v_src_url = map.next_value()?,
+                        "uploadID" => v_upload_id = map.next_value()?,
+                        "width" => v_width = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(UploadedAsset {
-                    duration: f0,
-                    error: f1,
-                    file_name: f2,
-                    file_size: f3,
-                    height: f4,
-                    mime_type: f5,
-                    src_url: f6,
-                    upload_id: f7,
-                    width: f8,
+                    duration: v_duration,
+                    error: v_error,
+                    file_name: v_file_name,
+                    file_size: v_file_size,
+                    height: v_height,
+                    mime_type: v_mime_type,
+                    src_url: v_src_url,
+                    upload_id: v_upload_id,
+                    width: v_width,
                     extra,
                 })
             }
@@ -14098,39 +14197,40 @@ impl<'de> serde::Deserialize<'de> for User {
                 self,
                 mut map: A,
             ) -> Result<User, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<bool> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<String> = None;
-                let mut f4: Option<String> = None;
-                let mut f5: Option<bool> = None;
-                let mut f6: Option<String> = None;
-                let mut f7: Option<String> = None;
+                let mut v_id: Option<String> = None;
+                let mut v_cannot_message: Option<bool> = None;
+                let mut v_email: Option<String> = None;
+                let mut v_full_name: Option<String> = None;
+                let mut v_img_url: Option<String> = None;
+                let mut v_is_self: Option<bool> = None;
+                let mut v_phone_number: Option<String> = None;
+                let mut v_username: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = Some(map.next_value()?),
-                        "cannotMessage" => f1 = map.next_value()?,
-                        "email" => f2 = map.next_value()?,
-                        "fullName" => f3 = map.next_value()?,
-                        "imgURL" => f4 = map.next_value()?,
-                        "isSelf" => f5 = map.next_value()?,
-                        "phoneNumber" => f6 = map.next_value()?,
-                        "username" => f7 = map.next_value()?,
+                        "id" => v_id = Some(map.next_value()?),
+                        "cannotMessage" => v_cannot_message = map.next_value()?,
+                        "email" => v_email = map.next_value()?,
+                        "fullName" => v_full_name = map.next_value()?,
+                        "imgURL" => v_img_url = map.next_value()?,
+                        "isSelf" => v_is_self = map.next_value()?,
+                        "phoneNumber" => v_phone_number = map.next_value()?,
+                        "username" => v_username = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(User {
-                    id: f0.ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
-                    cannot_message: f1,
-                    email: f2,
-                    full_name: f3,
-                    img_url: f4,
-                    is_self: f5,
-                    phone_number: f6,
-                    username: f7,
+                    id: v_id
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                    cannot_message: v_cannot_message,
+                    email: v_email,
+                    full_name: v_full_name,
+                    img_url: v_img_url,
+                    is_self: v_is_self,
+                    phone_number: v_phone_number,
+                    username: v_username,
                     extra,
                 })
             }
@@ -14217,63 +14317,68 @@ impl<'de> serde::Deserialize<'de> for Verification {
                 self,
                 mut map: A,
             ) -> Result<Verification, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<Vec<VerificationAvailableActionsItem>> = None;
-                let mut f2: Option<VerificationDirection> = None;
-                let mut f3: Option<Vec<VerificationMethodsItem>> = None;
-                let mut f4: Option<VerificationPurpose> = None;
-                let mut f5: Option<VerificationState> = None;
-                let mut f6: Option<VerificationError> = None;
-                let mut f7: Option<VerificationOtherDevice> = None;
-                let mut f8: Option<String> = None;
-                let mut f9: Option<VerificationQr> = None;
-                let mut f10: Option<VerificationSas> = None;
+                let mut v_id: Option<String> = None;
+                let mut v_available_actions: Option<
+                    Vec<VerificationAvailableActionsItem>,
+                > = None;
+                let mut v_direction: Option<VerificationDirection> = None;
+                let mut v_methods: Option<Vec<VerificationMethodsItem>> = None;
+                let mut v_purpose: Option<VerificationPurpose> = None;
+                let mut v_state: Option<VerificationState> = None;
+                let mut v_error: Option<VerificationError> = None;
+                let mut v_other_device: Option<VerificationOtherDevice> = None;
+                let mut v_other_user_id: Option<String> = None;
+                let mut v_qr: Option<VerificationQr> = None;
+                let mut v_sas: Option<VerificationSas> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = Some(map.next_value()?),
-                        "availableActions" => f1 = Some(map.next_value()?),
-                        "direction" => f2 = Some(map.next_value()?),
-                        "methods" => f3 = Some(map.next_value()?),
-                        "purpose" => f4 = Some(map.next_value()?),
-                        "state" => f5 = Some(map.next_value()?),
-                        "error" => f6 = map.next_value()?,
-                        "otherDevice" => f7 = map.next_value()?,
-                        "otherUserID" => f8 = map.next_value()?,
-                        "qr" => f9 = map.next_value()?,
-                        "sas" => f10 = map.next_value()?,
+                        "id" => v_id = Some(map.next_value()?),
+                        "availableActions" => {
+                            v_available_actions = Some(map.next_value()?);
+                        }
+                        "direction" => v_direction = Some(map.next_value()?),
+                        "methods" => v_methods = Some(map.next_value()?),
+                        "purpose" => v_purpose = Some(map.next_value()?),
+                        "state" => v_state = Some(map.next_value()?),
+                        "error" => v_error = map.next_value()?,
+                        "otherDevice" => v_other_device = map.next_value()?,
+                        "otherUserID" => v_other_user_id = map.next_value()?,
+                        "qr" => v_qr = map.next_value()?,
+                        "sas" => v_sas = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(Verification {
-                    id: f0.ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
-                    available_actions: f1
+                    id: v_id
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                    available_actions: v_available_actions
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("availableActions"))?,
-                    direction: f2
+                    direction: v_direction
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("direction"))?,
-                    methods: f3
+                    methods: v_methods
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("methods"))?,
-                    purpose: f4
+                    purpose: v_purpose
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("purpose"))?,
-                    state: f5
+                    state: v_state
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("state"))?,
-                    error: f6,
-                    other_device: f7,
-                    other_user_id: f8,
-                    qr: f9,
-                    sas: f10,
+                    error: v_error,
+                    other_device: v_other_device,
+                    other_user_id: v_other_user_id,
+                    qr: v_qr,
+                    sas: v_sas,
                     extra,
                 })
             }
@@ -14497,22 +14602,22 @@ impl<'de> serde::Deserialize<'de> for VerificationError {
                 self,
                 mut map: A,
             ) -> Result<VerificationError, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
+                let mut v_code: Option<String> = None;
+                let mut v_reason: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "code" => f0 = Some(map.next_value()?),
-                        "reason" => f1 = Some(map.next_value()?),
+                        "code" => v_code = Some(map.next_value()?),
+                        "reason" => v_reason = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(VerificationError {
-                    code: f0
+                    code: v_code
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("code"))?,
-                    reason: f1
+                    reason: v_reason
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("reason"))?,
@@ -14558,18 +14663,18 @@ impl<'de> serde::Deserialize<'de> for VerificationListResponse {
                 self,
                 mut map: A,
             ) -> Result<VerificationListResponse, A::Error> {
-                let mut f0: Option<Vec<Verification>> = None;
+                let mut v_items: Option<Vec<Verification>> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "items" => f0 = Some(map.next_value()?),
+                        "items" => v_items = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(VerificationListResponse {
-                    items: f0
+                    items: v_items
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("items"))?,
@@ -14702,21 +14807,22 @@ impl<'de> serde::Deserialize<'de> for VerificationOtherDevice {
                 self,
                 mut map: A,
             ) -> Result<VerificationOtherDevice, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
+                let mut v_id: Option<String> = None;
+                let mut v_name: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => f0 = Some(map.next_value()?),
-                        "name" => f1 = map.next_value()?,
+                        "id" => v_id = Some(map.next_value()?),
+                        "name" => v_name = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(VerificationOtherDevice {
-                    id: f0.ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
-                    name: f1,
+                    id: v_id
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                    name: v_name,
                     extra,
                 })
             }
@@ -14843,18 +14949,18 @@ impl<'de> serde::Deserialize<'de> for VerificationQr {
                 self,
                 mut map: A,
             ) -> Result<VerificationQr, A::Error> {
-                let mut f0: Option<String> = None;
+                let mut v_data: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "data" => f0 = Some(map.next_value()?),
+                        "data" => v_data = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(VerificationQr {
-                    data: f0
+                    data: v_data
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("data"))?,
                     extra,
                 })
@@ -14903,24 +15009,24 @@ impl<'de> serde::Deserialize<'de> for VerificationResult {
                 self,
                 mut map: A,
             ) -> Result<VerificationResult, A::Error> {
-                let mut f0: Option<SetupSession> = None;
-                let mut f1: Option<Verification> = None;
+                let mut v_session: Option<SetupSession> = None;
+                let mut v_verification: Option<Verification> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "session" => f0 = Some(map.next_value()?),
-                        "verification" => f1 = map.next_value()?,
+                        "session" => v_session = Some(map.next_value()?),
+                        "verification" => v_verification = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(VerificationResult {
-                    session: f0
+                    session: v_session
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("session"))?,
-                    verification: f1,
+                    verification: v_verification,
                     extra,
                 })
             }
@@ -14968,24 +15074,24 @@ impl<'de> serde::Deserialize<'de> for VerificationSas {
                 self,
                 mut map: A,
             ) -> Result<VerificationSas, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
+                let mut v_emojis: Option<String> = None;
+                let mut v_decimals: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "emojis" => f0 = Some(map.next_value()?),
-                        "decimals" => f1 = map.next_value()?,
+                        "emojis" => v_emojis = Some(map.next_value()?),
+                        "decimals" => v_decimals = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
                 Ok(VerificationSas {
-                    emojis: f0
+                    emojis: v_emojis
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
                         >("emojis"))?,
-                    decimals: f1,
+                    decimals: v_decimals,
                     extra,
                 })
             }

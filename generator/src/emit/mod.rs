@@ -5,6 +5,7 @@ mod crate_root;
 mod deprecation;
 mod docs;
 mod models;
+mod operation;
 mod resources;
 
 use proc_macro2::{Ident, Span, TokenStream};
@@ -198,11 +199,6 @@ pub(crate) fn field_init(name: &Ident, value: TokenStream) -> TokenStream {
     } else {
         quote!(#name: #value)
     }
-}
-
-/// The crate name as a path segment: `beeper-desktop-api` -> `beeper_desktop_api`.
-pub(crate) fn crate_ident(api: &Api) -> String {
-    api.crate_name.replace('-', "_")
 }
 
 /// Where a type is written from: named types are local in `models` and reached as

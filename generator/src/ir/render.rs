@@ -244,7 +244,13 @@ fn render_resource(w: &mut String, r: &Resource) {
             );
             if let Some(flat) = &b.flattened {
                 for (f, s) in flat.fields.iter().zip(&flat.setters) {
-                    let _ = writeln!(w, "        {s} -> {}", field(f));
+                    let role = match &s.role {
+                        SetterRole::Argument => "argument".to_string(),
+                        SetterRole::Setter { clear: Some(c) } => format!("setter, {c}"),
+                        SetterRole::Setter { clear: None } => "setter".to_string(),
+                        SetterRole::Fixed => "fixed".to_string(),
+                    };
+                    let _ = writeln!(w, "        {} ({role}) -> {}", s.name, field(f));
                 }
             }
         }
