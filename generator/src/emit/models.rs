@@ -12,14 +12,14 @@ use crate::ir::{
 };
 
 /// The models module, one chunk per type.
-pub fn models_rs(api: &Api) -> Vec<super::Chunk<'_>> {
-    let mut chunks: Vec<super::Chunk<'_>> = vec![Box::new(|| {
+pub fn models_rs(api: &Api) -> Vec<TokenStream> {
+    let mut chunks: Vec<TokenStream> = vec![{
         quote! {
             //! Request and response types of the API.
         }
-    })];
+    }];
     for def in &api.types {
-        chunks.push(Box::new(move || {
+        chunks.push({
             let tokens = match &def.kind {
                 TypeKind::Struct(s) if s.multipart => multipart_struct(def, s),
                 TypeKind::Struct(s) => struct_def(api, def, s),
@@ -37,12 +37,12 @@ pub fn models_rs(api: &Api) -> Vec<super::Chunk<'_>> {
             } else {
                 tokens
             }
-        }));
+        });
     }
     let mut ops = Vec::new();
     collect_status_ops(&api.root, &mut ops);
     for op in ops {
-        chunks.push(Box::new(move || status_enum(op)));
+        chunks.push(status_enum(op));
     }
     chunks
 }

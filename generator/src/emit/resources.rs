@@ -10,9 +10,9 @@ use super::{Ctx, doc_attrs, ident, ty_tokens};
 use crate::ir::{Api, ExampleArg, Name, Operation, Resource, Ty};
 
 /// `(module name, chunks)` for `src/resources/<module>.rs`: `mod` for the root.
-pub fn resource_files(api: &Api) -> Vec<(String, Vec<super::Chunk<'_>>)> {
+pub fn resource_files(api: &Api) -> Vec<(String, Vec<TokenStream>)> {
     let mut files = Vec::new();
-    let mut root: Vec<super::Chunk<'_>> = vec![Box::new(move || {
+    let mut root: Vec<TokenStream> = vec![{
         let module_idents = api.root.children.iter().map(|c| ident(&c.module));
         let uses = api.root.children.iter().map(|c| {
             let m = ident(&c.module);
@@ -24,21 +24,21 @@ pub fn resource_files(api: &Api) -> Vec<(String, Vec<super::Chunk<'_>>)> {
             #(pub mod #module_idents;)*
             #(#uses)*
         }
-    })];
+    }];
     resource_chunks(api, &api.root, &mut root);
     files.push((api.root.module.clone(), root));
     for child in &api.root.children {
-        let mut chunks: Vec<super::Chunk<'_>> = vec![Box::new(move || {
+        let mut chunks: Vec<TokenStream> = vec![{
             let inner_docs: Vec<String> = super::doc_lines(child.doc.as_deref().unwrap_or(""));
             quote! { #(#![doc = #inner_docs])* }
-        })];
+        }];
         collect_items(api, child, &mut chunks);
         files.push((child.module.clone(), chunks));
     }
     files
 }
 
-fn collect_items<'a>(api: &'a Api, resource: &'a Resource, out: &mut Vec<super::Chunk<'a>>) {
+fn collect_items(api: &Api, resource: &Resource, out: &mut Vec<TokenStream>) {
     resource_chunks(api, resource, out);
     for child in &resource.children {
         collect_items(api, child, out);
@@ -46,9 +46,9 @@ fn collect_items<'a>(api: &'a Api, resource: &'a Resource, out: &mut Vec<super::
 }
 
 /// One chunk for a resource's accessor, one per operation.
-fn resource_chunks<'a>(api: &'a Api, resource: &'a Resource, out: &mut Vec<super::Chunk<'a>>) {
+fn resource_chunks(api: &Api, resource: &Resource, out: &mut Vec<TokenStream>) {
     use super::deprecation::{allow_deprecated, operation_touches_deprecated};
-    out.push(Box::new(move || {
+    out.push({
         let tokens = resource_accessor(api, resource);
         if resource
             .operations
@@ -59,16 +59,16 @@ fn resource_chunks<'a>(api: &'a Api, resource: &'a Resource, out: &mut Vec<super
         } else {
             tokens
         }
-    }));
+    });
     for op in &resource.operations {
-        out.push(Box::new(move || {
+        out.push({
             let tokens = operation_items(api, op);
             if operation_touches_deprecated(api, op) {
                 allow_deprecated(tokens)
             } else {
                 tokens
             }
-        }));
+        });
     }
 }
 
