@@ -38,10 +38,9 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Vec<File> {
         "// {GENERATED_MARKER} by sdk-generator from {}. Do not edit: change the spec and run `cargo xtask codegen`.\n\n",
         options.source_name
     );
-    let mut rust_files: Vec<(String, Vec<TokenStream>)> = vec![
-        ("src/lib.rs".into(), vec![crate_root::lib_rs(api)]),
-        ("src/models.rs".into(), models::models_rs(api)),
-    ];
+    let mut rust_files: Vec<(String, Vec<TokenStream>)> =
+        vec![("src/lib.rs".into(), vec![crate_root::lib_rs(api)])];
+    rust_files.extend(models::model_files(api));
     for (module, items) in resources::resource_files(api) {
         rust_files.push((format!("src/resources/{module}.rs"), items));
     }
@@ -100,14 +99,21 @@ fn space_items(code: &str) -> String {
             next_indent == indent && !next.trim().is_empty() && !next.trim_start().starts_with('}');
         let inner_docs_end =
             line.starts_with("//!") && !next.starts_with("//!") && !next.is_empty();
+        // A run of imports stays together.
+        let imports = is_import(line) && is_import(next);
         if (closes_item && next_starts_item && !after_attrs_or_docs)
             || inner_docs_end
-            || (is_one_line_item(line) && next_starts_item && indent == 0)
+            || (is_one_line_item(line) && next_starts_item && indent == 0 && !imports)
         {
             out.push('\n');
         }
     }
     out
+}
+
+fn is_import(line: &str) -> bool {
+    let t = line.trim();
+    (t.starts_with("use ") || t.starts_with("pub use ")) && t.ends_with(';')
 }
 
 fn is_one_line_item(line: &str) -> bool {

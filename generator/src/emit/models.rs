@@ -11,40 +11,61 @@ use crate::ir::{
     TypeKind, Union,
 };
 
-/// The models module, one chunk per type.
-pub fn models_rs(api: &Api) -> Vec<TokenStream> {
-    let mut chunks: Vec<TokenStream> = vec![{
-        quote! {
-            //! Request and response types of the API.
-        }
-    }];
-    for def in &api.types {
-        chunks.push({
-            let tokens = match &def.kind {
-                TypeKind::Struct(s) if s.multipart => multipart_struct(def, s),
-                TypeKind::Struct(s) => struct_def(api, def, s),
-                TypeKind::Enum(e) => enum_def(def, e),
-                TypeKind::Union(u) => union_def(def, u),
-                TypeKind::Alias(ty) => {
-                    let name = ident(&def.name);
-                    let docs = doc_attrs(def.doc.as_deref());
-                    let ty = ty_tokens(ty, Ctx::Models);
-                    quote! { #docs pub type #name = #ty; }
-                }
-            };
-            if super::deprecation::type_touches_deprecated(api, def) {
-                super::deprecation::allow_deprecated(tokens)
-            } else {
-                tokens
-            }
-        });
-    }
+/// `src/models/mod.rs`, which re-exports every file (so that `models::X` names
+/// every type), and each file of `models/` with its types, one item at a time.
+pub fn model_files(api: &Api) -> Vec<(String, Vec<TokenStream>)> {
+    let modules: Vec<_> = api.model_files.iter().map(|f| ident(&f.module)).collect();
+    let mut files = vec![(
+        "src/models/mod.rs".to_string(),
+        vec![quote! {
+            //! Request and response types of the API, in one file per resource.
+            #(mod #modules; pub use #modules::*;)*
+        }],
+    )];
     let mut ops = Vec::new();
     collect_status_ops(&api.root, &mut ops);
-    for op in ops {
-        chunks.push(status_enum(op));
+    for file in &api.model_files {
+        let docs = super::doc_lines(&file.doc);
+        let imports: Vec<_> = file.imports.iter().map(|n| ident(n)).collect();
+        // One line per import, so that a new one adds a line and reflows none.
+        let uses = quote!(#(use super::#imports;)*);
+        let mut items = vec![quote! { #(#![doc = #docs])* #uses }];
+        for name in &file.types {
+            if let Ok(i) = api.types.binary_search_by(|t| t.name.cmp(name)) {
+                items.push(type_def(api, &api.types[i]));
+            }
+        }
+        for name in &file.response_enums {
+            if let Some(op) = ops
+                .iter()
+                .find(|op| op.response.by_status_name.as_ref() == Some(name))
+            {
+                items.push(status_enum(op));
+            }
+        }
+        files.push((format!("src/models/{}.rs", file.module), items));
     }
-    chunks
+    files
+}
+
+fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
+    let tokens = match &def.kind {
+        TypeKind::Struct(s) if s.multipart => multipart_struct(def, s),
+        TypeKind::Struct(s) => struct_def(api, def, s),
+        TypeKind::Enum(e) => enum_def(def, e),
+        TypeKind::Union(u) => union_def(def, u),
+        TypeKind::Alias(ty) => {
+            let name = ident(&def.name);
+            let docs = doc_attrs(def.doc.as_deref());
+            let ty = ty_tokens(ty, Ctx::Models);
+            quote! { #docs pub type #name = #ty; }
+        }
+    };
+    if super::deprecation::type_touches_deprecated(api, def) {
+        super::deprecation::allow_deprecated(tokens)
+    } else {
+        tokens
+    }
 }
 
 /// The Rust type of a field, with its presence and box.

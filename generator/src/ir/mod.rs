@@ -73,8 +73,23 @@ pub struct Api {
     pub security_schemes: Vec<SecurityScheme>,
     /// Sorted by Rust name.
     pub types: Vec<TypeDef>,
+    /// The files of `models/`, by module name; each type is in exactly one.
+    pub model_files: Vec<ModelFile>,
     /// The root of the resource tree; its operations are methods of the client itself.
     pub root: Resource,
+}
+
+/// One file of the models, `src/models/<module>.rs`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelFile {
+    pub module: String,
+    pub doc: String,
+    /// The types written in it, in the order of `Api::types`.
+    pub types: Vec<String>,
+    /// The response enums by status (`Response::by_status_name`) written in it.
+    pub response_enums: Vec<String>,
+    /// Types of other files that it names (`use super::{..}`).
+    pub imports: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -38,6 +38,15 @@ pub fn render(api: &Api) -> String {
     for t in &api.types {
         render_type(w, t);
     }
+    let _ = writeln!(w, "\nmodel files:");
+    for f in &api.model_files {
+        let mut items = f.types.clone();
+        items.extend(f.response_enums.iter().cloned());
+        let _ = writeln!(w, "  {}: {}", f.module, items.join(", "));
+        if !f.imports.is_empty() {
+            let _ = writeln!(w, "    uses {}", f.imports.join(", "));
+        }
+    }
     let _ = writeln!(w, "\noperations:");
     render_resource(w, &api.root);
     out

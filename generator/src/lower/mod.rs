@@ -6,6 +6,7 @@ mod cycles;
 mod docs;
 mod facts;
 mod foreign;
+mod model_files;
 pub mod names;
 mod operations;
 mod pagination;
@@ -45,6 +46,7 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
     let mut types = lowerer.finish_types();
     docs::mark_multipart(&root, &mut types);
     let crate_example = docs::document(&mut root, &types);
+    let model_files = model_files::model_files(&root, &types);
 
     let sdk = raw.get("x-sdk");
     let crate_name = options
@@ -87,6 +89,7 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
         env,
         security_schemes,
         types,
+        model_files,
         root,
     }
 }
