@@ -3,6 +3,8 @@
 
 use std::fmt::{self, Write as _};
 
+pub use crate::json_pointer::{escape_token_into, percent_decode, pointer_push, unescape_token};
+pub use crate::source_map::Location;
 use crate::source_map::SourceMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -65,14 +67,6 @@ impl Kind {
             Kind::LossyNumber => "lossy-number",
         }
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Location {
-    /// 1-based.
-    pub line: usize,
-    /// 1-based.
-    pub column: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -304,29 +298,6 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// Appends one reference token to a JSON pointer, escaping `~` and `/`.
-pub fn pointer_push(pointer: &str, token: &str) -> String {
-    let mut out = String::with_capacity(pointer.len() + token.len() + 1);
-    out.push_str(pointer);
-    out.push('/');
-    escape_token_into(&mut out, token);
-    out
-}
-
-pub fn escape_token_into(out: &mut String, token: &str) {
-    for c in token.chars() {
-        match c {
-            '~' => out.push_str("~0"),
-            '/' => out.push_str("~1"),
-            c => out.push(c),
-        }
-    }
-}
-
-pub fn unescape_token(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
-}
-
 /// The closest of `candidates` to `key`, if close enough to be a likely typo.
 pub fn closest<'k>(key: &str, candidates: impl Iterator<Item = &'k String>) -> Option<&'k str> {
     let mut best: Option<(usize, &str)> = None;
@@ -352,28 +323,4 @@ fn edit_distance(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
-}
-
-/// `%7B` -> `{` in a `$ref` fragment.
-pub fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let hex = |b: u8| (b as char).to_digit(16);
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }

@@ -8,6 +8,7 @@
 pub mod diagnostics;
 pub mod emit;
 pub mod ir;
+pub mod json_pointer;
 pub mod load;
 pub mod lower;
 mod source_map;

@@ -10,7 +10,16 @@ use std::collections::{HashMap, HashSet};
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
-use crate::diagnostics::{Location, escape_token_into};
+use crate::json_pointer::escape_token_into;
+
+/// A place in the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Location {
+    /// 1-based.
+    pub line: usize,
+    /// 1-based.
+    pub column: usize,
+}
 
 pub struct SourceMap {
     positions: HashMap<String, Location>,

@@ -74,7 +74,7 @@ fn writes_then_is_fresh_and_removes_stale_files() {
     codegen::apply(&plan).unwrap();
 
     assert!(!stale.exists());
-    assert!(dir.join(OUT_DIR).join("src/models.rs").exists());
+    assert!(dir.join(OUT_DIR).join("src/models/mod.rs").exists());
     assert_eq!(
         fs::read_to_string(dir.join(OUT_DIR).join("src/runtime/mod.rs")).unwrap(),
         "// hand-written\n"

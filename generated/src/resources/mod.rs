@@ -20,19 +20,12 @@ pub mod info;
 pub mod app;
 
 pub use accounts::Accounts;
-
 pub use bridges::Bridges;
-
 pub use chats::Chats;
-
 pub use messages::Messages;
-
 pub use labels::Labels;
-
 pub use assets::Assets;
-
 pub use info::Info;
-
 pub use app::App;
 
 impl crate::runtime::Client {

@@ -3,26 +3,36 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{EmitOptions, GENERATED_MARKER, crate_ident};
-use crate::ir::{Api, ApiKeyLocation, Resource, SecuritySchemeKind};
+use super::{EmitOptions, GENERATED_MARKER};
+use crate::ir::{Api, ApiKeyLocation, SecuritySchemeKind};
 
-/// Dependencies of a generated crate: those of its runtime.
-pub fn cargo_dependencies() -> &'static str {
-    r#"bytes = "1"
-chrono = { version = "0.4", default-features = false, features = ["serde", "std", "clock"] }
-fastrand = "2"
-futures-core = "0.3"
-futures-util = "0.3"
-httpdate = "1"
-percent-encoding = "2"
-reqwest = { version = "0.13.5", default-features = false, features = ["rustls", "stream", "multipart"] }
-serde = { version = "1.0", features = ["derive"] }
-serde_json = "1.0.145"
-serde_path_to_error = "0.1.20"
-tokio = { version = "1", features = ["time", "fs"] }
-tokio-util = { version = "0.7", default-features = false, features = ["io"] }
-tracing = "0.1"
-"#
+/// The workspace manifest, whose "runtime of the generated SDK" section is the one list
+/// of the runtime's dependencies: the workspace builds `generated/` with it, and every
+/// generated crate gets a copy.
+const WORKSPACE_MANIFEST: &str = include_str!("../../../Cargo.toml");
+const RUNTIME_SECTION: &str = "# runtime of the generated SDK";
+
+/// Dependencies of a generated crate: those of its runtime, sorted by name.
+pub fn cargo_dependencies() -> String {
+    runtime_dependencies(WORKSPACE_MANIFEST)
+}
+
+fn runtime_dependencies(manifest: &str) -> String {
+    let mut deps: Vec<&str> = Vec::new();
+    let mut lines = manifest
+        .lines()
+        .skip_while(|l| !l.starts_with(RUNTIME_SECTION));
+    for line in lines.by_ref().skip(1) {
+        let line = line.trim();
+        if line.starts_with('[') || (line.starts_with('#') && !deps.is_empty()) {
+            break;
+        }
+        if !line.is_empty() && !line.starts_with('#') {
+            deps.push(line);
+        }
+    }
+    deps.sort_by_key(|l| l.split('=').next().unwrap_or("").trim());
+    deps.iter().map(|l| format!("{l}\n")).collect()
 }
 
 pub fn cargo_toml(api: &Api, options: &EmitOptions) -> String {
@@ -71,7 +81,7 @@ fn crate_version(version: &str) -> String {
 }
 
 pub fn lib_rs(api: &Api) -> TokenStream {
-    let krate = crate_ident(api);
+    let krate = &api.crate_ident;
     let title = &api.title;
     let mut docs = vec![format!(" # {title}"), String::new()];
     if let Some(d) = &api.description {
@@ -94,7 +104,8 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         ));
     }
     docs.push(String::new());
-    if let Some(example) = first_example_call(&api.root) {
+    if let Some(call) = &api.crate_example {
+        let example = format!("{}()", super::resources::call_chain(call));
         docs.extend([
             " ```no_run".to_string(),
             format!(" # async fn example() -> Result<(), {krate}::Error> {{"),
@@ -154,27 +165,6 @@ pub fn lib_rs(api: &Api) -> TokenStream {
     }
 }
 
-/// A call of the first operation that needs no arguments, for the crate's example.
-fn first_example_call(root: &Resource) -> Option<String> {
-    let mut stack = vec![root];
-    while let Some(r) = stack.pop() {
-        for op in &r.operations {
-            let no_args = op.params.iter().all(|p| !p.required)
-                && op.body.as_ref().is_none_or(|b| !b.required);
-            if no_args {
-                let mut call = String::from("client");
-                for part in &r.path {
-                    call.push_str(&format!(".{part}()"));
-                }
-                call.push_str(&format!(".{}()", op.method_name.trim_start_matches("r#")));
-                return Some(call);
-            }
-        }
-        stack.extend(r.children.iter().rev());
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::crate_version;
@@ -187,5 +177,30 @@ mod tests {
         assert_eq!(crate_version("2023-08-16"), "0.1.0");
         assert_eq!(crate_version(""), "0.1.0");
         assert_eq!(crate_version("1.0.0-beta"), "0.1.0");
+    }
+
+    #[test]
+    fn runtime_dependencies_come_from_the_workspace_manifest() {
+        let deps = super::cargo_dependencies();
+        for name in [
+            "reqwest",
+            "serde",
+            "serde_json",
+            "tokio",
+            "chrono",
+            "tracing",
+        ] {
+            assert!(
+                deps.lines().any(|l| l.starts_with(&format!("{name} ="))),
+                "{name} missing from:\n{deps}"
+            );
+        }
+        // The generator's own and the tests' dependencies stay out.
+        assert!(!deps.contains("openapiv3") && !deps.contains("insta"));
+        let manifest = "[x]\n# runtime of the generated SDK: note\n# more\nb = \"1\"\n\na = \"2\"\n# tests\nc = \"3\"\n";
+        assert_eq!(
+            super::runtime_dependencies(manifest),
+            "a = \"2\"\nb = \"1\"\n"
+        );
     }
 }

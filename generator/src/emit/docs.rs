@@ -1,7 +1,6 @@
 //! Documentation generated from the IR: the table of operations in the README.
 
-use crate::ir::{Api, Operation, Resource};
-use crate::lower::names::bare;
+use crate::ir::{Api, Operation, Resource, SetterRole};
 
 /// A Markdown table of every operation: resource, HTTP method and path, Rust call.
 pub fn operations_table(api: &Api) -> String {
@@ -55,24 +54,23 @@ fn call(op: &Operation) -> String {
     for part in &parts[..parts.len().saturating_sub(1)] {
         chain.push_str(&format!(".{part}()"));
     }
-    let mut args: Vec<String> = op
+    let mut args: Vec<&str> = op
         .params
         .iter()
         .filter(|p| p.required)
-        .map(|p| bare(&p.name).to_string())
+        .map(|p| p.name.bare.as_str())
         .collect();
     if let Some(body) = &op.body {
         match &body.flattened {
-            Some(flat) => {
-                for (f, setter) in flat.fields.iter().zip(&flat.setters) {
-                    if matches!(f.presence, crate::ir::Presence::Required) && f.constant.is_none() {
-                        args.push(bare(setter).to_string());
-                    }
-                }
-            }
-            None if body.required => args.push("body".into()),
+            Some(flat) => args.extend(
+                flat.setters
+                    .iter()
+                    .filter(|s| s.role == SetterRole::Argument)
+                    .map(|s| s.name.bare.as_str()),
+            ),
+            None if body.required => args.push("body"),
             None => {}
         }
     }
-    format!("{chain}.{}({})", bare(&op.method_name), args.join(", "))
+    format!("{chain}.{}({})", op.method_name.bare, args.join(", "))
 }

@@ -5,6 +5,7 @@ mod crate_root;
 mod deprecation;
 mod docs;
 mod models;
+mod operation;
 mod resources;
 
 use proc_macro2::{Ident, Span, TokenStream};
@@ -32,33 +33,26 @@ pub struct EmitOptions {
 /// The first line of every generated file; the xtask recognises generated files by it.
 pub const GENERATED_MARKER: &str = "@generated";
 
-/// A piece of a file, built (and formatted) on whichever thread gets to it.
-pub(crate) type Chunk<'a> = Box<dyn Fn() -> TokenStream + Send + Sync + 'a>;
-
 pub fn emit(api: &Api, options: &EmitOptions) -> Vec<File> {
     let header = format!(
         "// {GENERATED_MARKER} by sdk-generator from {}. Do not edit: change the spec and run `cargo xtask codegen`.\n\n",
         options.source_name
     );
-    let mut rust_files: Vec<(String, Vec<Chunk<'_>>)> = vec![
-        (
-            "src/lib.rs".into(),
-            vec![Box::new(move || crate_root::lib_rs(api)) as Chunk<'_>],
-        ),
-        ("src/models.rs".into(), models::models_rs(api)),
-    ];
-    for (module, chunks) in resources::resource_files(api) {
-        rust_files.push((format!("src/resources/{module}.rs"), chunks));
+    let mut rust_files: Vec<(String, Vec<TokenStream>)> =
+        vec![("src/lib.rs".into(), vec![crate_root::lib_rs(api)])];
+    rust_files.extend(models::model_files(api));
+    for (module, items) in resources::resource_files(api) {
+        rust_files.push((format!("src/resources/{module}.rs"), items));
     }
-    let all: Vec<&Chunk<'_>> = rust_files.iter().flat_map(|(_, chunks)| chunks).collect();
-    let mut formatted = format_all(&all).into_iter();
     let mut files = vec![File {
         path: "Cargo.toml".into(),
         contents: crate_root::cargo_toml(api, options),
     }];
-    for (path, chunks) in &rust_files {
+    for (path, items) in rust_files {
+        // Formatted one type or one operation at a time, which keeps each parse small.
         let mut contents = String::new();
-        for text in formatted.by_ref().take(chunks.len()) {
+        for tokens in items {
+            let text = format_chunk(tokens);
             if !contents.is_empty() && !text.is_empty() {
                 contents.push('\n');
             }
@@ -67,48 +61,12 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Vec<File> {
         // The files are formatted here, by prettyplease; rustfmt leaves them as they
         // are, so that `cargo fmt` does not make them stale.
         files.push(File {
-            path: path.clone(),
+            path,
             contents: format!("{header}#![cfg_attr(rustfmt, rustfmt::skip)]\n{contents}"),
         });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
-}
-
-/// Builds and formats every chunk, on as many threads as there are cores; one type or
-/// one operation at a time also keeps every allocation small. The output does not
-/// depend on the number of threads.
-fn format_all(chunks: &[&Chunk<'_>]) -> Vec<String> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8)
-        .min(chunks.len().max(1));
-    if threads == 1 {
-        return chunks.iter().map(|c| format_chunk(c())).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<(usize, String)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(chunk) = chunks.get(i) else { break };
-                        done.push((i, format_chunk(chunk())));
-                    }
-                    done
-                })
-            })
-            .collect();
-        // A panic in a worker is a bug in an emitter; it goes on as one.
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    });
-    results.sort_by_key(|(i, _)| *i);
-    results.into_iter().map(|(_, s)| s).collect()
 }
 
 fn format_chunk(tokens: TokenStream) -> String {
@@ -141,14 +99,21 @@ fn space_items(code: &str) -> String {
             next_indent == indent && !next.trim().is_empty() && !next.trim_start().starts_with('}');
         let inner_docs_end =
             line.starts_with("//!") && !next.starts_with("//!") && !next.is_empty();
+        // A run of imports stays together.
+        let imports = is_import(line) && is_import(next);
         if (closes_item && next_starts_item && !after_attrs_or_docs)
             || inner_docs_end
-            || (is_one_line_item(line) && next_starts_item && indent == 0)
+            || (is_one_line_item(line) && next_starts_item && indent == 0 && !imports)
         {
             out.push('\n');
         }
     }
     out
+}
+
+fn is_import(line: &str) -> bool {
+    let t = line.trim();
+    (t.starts_with("use ") || t.starts_with("pub use ")) && t.ends_with(';')
 }
 
 fn is_one_line_item(line: &str) -> bool {
@@ -198,11 +163,6 @@ pub(crate) fn field_init(name: &Ident, value: TokenStream) -> TokenStream {
     } else {
         quote!(#name: #value)
     }
-}
-
-/// The crate name as a path segment: `beeper-desktop-api` -> `beeper_desktop_api`.
-pub(crate) fn crate_ident(api: &Api) -> String {
-    api.crate_name.replace('-', "_")
 }
 
 /// Where a type is written from: named types are local in `models` and reached as

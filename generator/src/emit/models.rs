@@ -1,72 +1,71 @@
 //! Types: structs (with a `Deserialize` that keeps unknown keys without buffering),
 //! forward-compatible string enums, unions, aliases.
 
-use std::collections::HashSet;
-
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 use serde_json::Value;
 
 use super::{Ctx, doc_attrs, field_init, ident, ty_tokens};
 use crate::ir::{
-    Additional, Api, BodyMedia, Field, Presence, Resource, ResponseKind, StringEnum, Struct, Ty,
-    TypeDef, TypeKind, Union,
+    Additional, Api, Field, Presence, Resource, ResponseKind, StringEnum, Struct, Ty, TypeDef,
+    TypeKind, Union,
 };
-use crate::lower::names::bare;
 
-/// The models module, one chunk per type.
-pub fn models_rs(api: &Api) -> Vec<super::Chunk<'_>> {
-    let multipart = std::sync::Arc::new(multipart_bodies(&api.root));
-    let mut chunks: Vec<super::Chunk<'_>> = vec![Box::new(|| {
-        quote! {
-            //! Request and response types of the API.
-        }
-    })];
-    for def in &api.types {
-        let multipart = multipart.clone();
-        chunks.push(Box::new(move || {
-            let tokens = match &def.kind {
-                TypeKind::Struct(s) if multipart.contains(&def.name) => multipart_struct(def, s),
-                TypeKind::Struct(s) => struct_def(api, def, s),
-                TypeKind::Enum(e) => enum_def(def, e),
-                TypeKind::Union(u) => union_def(def, u),
-                TypeKind::Alias(ty) => {
-                    let name = ident(&def.name);
-                    let docs = doc_attrs(def.doc.as_deref());
-                    let ty = ty_tokens(ty, Ctx::Models);
-                    quote! { #docs pub type #name = #ty; }
-                }
-            };
-            if super::deprecation::type_touches_deprecated(api, def) {
-                super::deprecation::allow_deprecated(tokens)
-            } else {
-                tokens
-            }
-        }));
-    }
+/// `src/models/mod.rs`, which re-exports every file (so that `models::X` names
+/// every type), and each file of `models/` with its types, one item at a time.
+pub fn model_files(api: &Api) -> Vec<(String, Vec<TokenStream>)> {
+    let modules: Vec<_> = api.model_files.iter().map(|f| ident(&f.module)).collect();
+    let mut files = vec![(
+        "src/models/mod.rs".to_string(),
+        vec![quote! {
+            //! Request and response types of the API, in one file per resource.
+            #(mod #modules; pub use #modules::*;)*
+        }],
+    )];
     let mut ops = Vec::new();
     collect_status_ops(&api.root, &mut ops);
-    for op in ops {
-        chunks.push(Box::new(move || status_enum(op)));
+    for file in &api.model_files {
+        let docs = super::doc_lines(&file.doc);
+        let imports: Vec<_> = file.imports.iter().map(|n| ident(n)).collect();
+        // One line per import, so that a new one adds a line and reflows none.
+        let uses = quote!(#(use super::#imports;)*);
+        let mut items = vec![quote! { #(#![doc = #docs])* #uses }];
+        for name in &file.types {
+            if let Ok(i) = api.types.binary_search_by(|t| t.name.cmp(name)) {
+                items.push(type_def(api, &api.types[i]));
+            }
+        }
+        for name in &file.response_enums {
+            if let Some(op) = ops
+                .iter()
+                .find(|op| op.response.by_status_name.as_ref() == Some(name))
+            {
+                items.push(status_enum(op));
+            }
+        }
+        files.push((format!("src/models/{}.rs", file.module), items));
     }
-    chunks
+    files
 }
 
-/// Bodies sent as `multipart/form-data`: plain structs with files, no serde.
-fn multipart_bodies(resource: &Resource) -> HashSet<String> {
-    let mut out = HashSet::new();
-    for op in &resource.operations {
-        if let Some(body) = &op.body
-            && body.media == BodyMedia::Multipart
-            && let Some(f) = &body.flattened
-        {
-            out.insert(f.type_name.clone());
+fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
+    let tokens = match &def.kind {
+        TypeKind::Struct(s) if s.multipart => multipart_struct(def, s),
+        TypeKind::Struct(s) => struct_def(api, def, s),
+        TypeKind::Enum(e) => enum_def(def, e),
+        TypeKind::Union(u) => union_def(def, u),
+        TypeKind::Alias(ty) => {
+            let name = ident(&def.name);
+            let docs = doc_attrs(def.doc.as_deref());
+            let ty = ty_tokens(ty, Ctx::Models);
+            quote! { #docs pub type #name = #ty; }
         }
+    };
+    if super::deprecation::type_touches_deprecated(api, def) {
+        super::deprecation::allow_deprecated(tokens)
+    } else {
+        tokens
     }
-    for child in &resource.children {
-        out.extend(multipart_bodies(child));
-    }
-    out
 }
 
 /// The Rust type of a field, with its presence and box.
@@ -80,11 +79,6 @@ pub(crate) fn field_ty(field: &Field, ctx: Ctx) -> TokenStream {
         Presence::RequiredNullable | Presence::Optional => quote!(Option<#ty>),
         Presence::OptionalNullable => quote!(Option<crate::runtime::Nullable<#ty>>),
     }
-}
-
-/// A field the constructor takes as an argument.
-pub(crate) fn is_argument(field: &Field) -> bool {
-    matches!(field.presence, Presence::Required) && field.constant.is_none()
 }
 
 /// The value a field starts with when it is not an argument of `new`.
@@ -155,7 +149,7 @@ fn struct_def(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream {
         let ty = field_ty(f, Ctx::Models);
         let docs = field_docs(f);
         let mut serde_args = Vec::new();
-        if f.wire != bare(&f.name) {
+        if f.wire != f.name.bare {
             let wire = &f.wire;
             serde_args.push(quote!(rename = #wire));
         }
@@ -185,7 +179,7 @@ fn struct_def(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream {
     };
 
     // The constructor: required fields as arguments, the rest at their start values.
-    let args: Vec<&Field> = s.fields.iter().filter(|f| is_argument(f)).collect();
+    let args: Vec<&Field> = s.fields.iter().filter(|f| f.is_argument()).collect();
     let params = args.iter().map(|f| {
         let n = ident(&f.name);
         let (ty, _) = arg_type(f, Ctx::Models);
@@ -193,7 +187,7 @@ fn struct_def(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream {
     });
     let inits = s.fields.iter().map(|f| {
         let n = ident(&f.name);
-        if is_argument(f) {
+        if f.is_argument() {
             let (_, convert) = arg_type(f, Ctx::Models);
             let value = convert(quote!(#n));
             if f.boxed {
@@ -300,8 +294,10 @@ fn struct_deserialize(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream {
     let mut locals = Vec::new();
     let mut arms = Vec::new();
     let mut finals = Vec::new();
-    for (i, f) in s.fields.iter().enumerate() {
-        let local = format_ident!("f{}", i);
+    for f in &s.fields {
+        // Named after the field, not its position, so that adding a field changes
+        // only the lines that mention it.
+        let local = ident(&format!("v_{}", f.name.bare));
         let fname = ident(&f.name);
         let wire = &f.wire;
         let mut ty = ty_tokens(&f.ty, Ctx::Models);

@@ -7,8 +7,55 @@ mod render;
 mod walk;
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 pub use render::{render, ty as render_ty};
+
+/// A Rust identifier in the two forms lowering decided: `rust` as code writes it
+/// (`r#type`, `self_`), `bare` as other names and file names are built from it
+/// (`type`). It reads as its `rust` form.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Name {
+    pub rust: String,
+    pub bare: String,
+}
+
+impl Name {
+    pub fn as_str(&self) -> &str {
+        &self.rust
+    }
+}
+
+impl std::ops::Deref for Name {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.rust
+    }
+}
+
+impl fmt::Display for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.rust)
+    }
+}
+
+impl fmt::Debug for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.rust, f)
+    }
+}
+
+impl PartialEq<str> for Name {
+    fn eq(&self, other: &str) -> bool {
+        self.rust == other
+    }
+}
+
+impl PartialEq<&str> for Name {
+    fn eq(&self, other: &&str) -> bool {
+        self.rust == *other
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Api {
@@ -17,13 +64,33 @@ pub struct Api {
     pub description: Option<String>,
     /// The crate's name as in Cargo.toml (`beeper-desktop-api`).
     pub crate_name: String,
+    /// The crate's name as a path (`beeper_desktop_api`).
+    pub crate_ident: String,
+    /// The call shown in the crate's documentation: accessors and method of the first
+    /// operation that takes no arguments (`["accounts", "list"]`).
+    pub crate_example: Option<Vec<Name>>,
     pub default_base_url: Option<String>,
     pub env: EnvVars,
     pub security_schemes: Vec<SecurityScheme>,
     /// Sorted by Rust name.
     pub types: Vec<TypeDef>,
+    /// The files of `models/`, by module name; each type is in exactly one.
+    pub model_files: Vec<ModelFile>,
     /// The root of the resource tree; its operations are methods of the client itself.
     pub root: Resource,
+}
+
+/// One file of the models, `src/models/<module>.rs`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelFile {
+    pub module: String,
+    pub doc: String,
+    /// The types written in it, in the order of `Api::types`.
+    pub types: Vec<String>,
+    /// The response enums by status (`Response::by_status_name`) written in it.
+    pub response_enums: Vec<String>,
+    /// Types of other files that it names (`use super::{..}`).
+    pub imports: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,6 +154,9 @@ pub struct Struct {
     /// Reachable from a request body: optional nullable fields get three states there,
     /// because a PATCH needs "leave as is" (absent) apart from "clear" (null).
     pub in_request: bool,
+    /// Sent as `multipart/form-data`: a plain struct whose binary fields are files,
+    /// turned into a form rather than serialized.
+    pub multipart: bool,
 }
 
 /// What happens to object keys that are not declared properties.
@@ -102,8 +172,7 @@ pub enum Additional {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
-    /// Rust identifier, already escaped (`r#type`).
-    pub name: String,
+    pub name: Name,
     pub wire: String,
     pub ty: Ty,
     pub presence: Presence,
@@ -115,6 +184,13 @@ pub struct Field {
     pub boxed: bool,
     /// A single-value `enum`: the field can only hold this value.
     pub constant: Option<serde_json::Value>,
+}
+
+impl Field {
+    /// Required and not fixed: an argument of the constructor (and of the method).
+    pub fn is_argument(&self) -> bool {
+        matches!(self.presence, Presence::Required) && self.constant.is_none()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -200,6 +276,12 @@ pub struct Resource {
     pub path: Vec<String>,
     /// The accessor's struct: `BridgesLoginSessions`; `Client` for the root.
     pub type_name: String,
+    /// The accessor method on the parent (`login_sessions`); empty for the root.
+    pub accessor: Name,
+    /// The file it is written into, `src/resources/<module>.rs`: its top-level
+    /// resource's (`bridges`), `mod` for the root.
+    pub module: String,
+    /// The spec's description, or a sentence naming the resource.
     pub doc: Option<String>,
     pub operations: Vec<Operation>,
     pub children: Vec<Resource>,
@@ -211,7 +293,7 @@ pub struct Operation {
     pub id: String,
     /// Dotted place in the resource tree: `bridges.login_sessions.create`.
     pub sdk_name: String,
-    pub method_name: String,
+    pub method_name: Name,
     /// The parameters struct: `BridgesLoginSessionsCreateParams`.
     pub params_name: String,
     pub http_method: HttpMethod,
@@ -226,8 +308,51 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     pub summary: Option<String>,
     pub description: Option<String>,
+    /// The method's documentation: summary, description, the HTTP call, and how a
+    /// paginated result reads.
+    pub doc: String,
+    /// The compiled example in the method's documentation.
+    pub example: Example,
     pub deprecated: bool,
     pub source: String,
+}
+
+/// A call of an operation as its documentation shows it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Example {
+    /// Accessors from the client, then the method: `["bridges", "retrieve"]`.
+    pub call: Vec<Name>,
+    pub args: Vec<ExampleArg>,
+    /// The variable the result is bound to (`accounts`, `page`); `None` for `()`.
+    pub binding: Option<String>,
+}
+
+/// One argument of an example call.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExampleArg {
+    /// `"account-1"`, derived from the wire name.
+    Str(String),
+    /// `["account-1"]`
+    StrList(String),
+    Bool(bool),
+    Int(i64),
+    Number(f64),
+    /// The first variant of a string enum: `models::Direction::Before`.
+    EnumVariant {
+        ty: String,
+        variant: String,
+    },
+    /// A file of a multipart body, read from this path.
+    File(String),
+    /// Raw bytes of a binary body.
+    Bytes,
+    /// The text of a text body.
+    Text(String),
+    /// A value too long to write inline: a parameter of the example function.
+    Variable {
+        name: String,
+        ty: Ty,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -274,7 +399,7 @@ pub enum PathSegment {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Param {
-    pub name: String,
+    pub name: Name,
     pub wire: String,
     pub location: ParamLocation,
     pub ty: Ty,
@@ -327,9 +452,26 @@ pub struct FlattenedBody {
     /// The body struct (also in `Api::types`).
     pub type_name: String,
     pub fields: Vec<Field>,
-    /// The builder's setter (or argument) for each field; differs from the field's name
+    /// How the builder sets each field, in the order of `fields`.
+    pub setters: Vec<BodySetter>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BodySetter {
+    /// The builder's setter (or the method's argument); differs from the field's name
     /// only where a parameter already has that name.
-    pub setters: Vec<String>,
+    pub name: Name,
+    pub role: SetterRole,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SetterRole {
+    /// A required argument of the operation's method.
+    Argument,
+    /// A setter on the request; `clear` (when the field is nullable) sends `null`.
+    Setter { clear: Option<Name> },
+    /// Fixed by the spec (a constant) or read-only: not set by the user.
+    Fixed,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -38,6 +38,15 @@ pub fn render(api: &Api) -> String {
     for t in &api.types {
         render_type(w, t);
     }
+    let _ = writeln!(w, "\nmodel files:");
+    for f in &api.model_files {
+        let mut items = f.types.clone();
+        items.extend(f.response_enums.iter().cloned());
+        let _ = writeln!(w, "  {}: {}", f.module, items.join(", "));
+        if !f.imports.is_empty() {
+            let _ = writeln!(w, "    uses {}", f.imports.join(", "));
+        }
+    }
     let _ = writeln!(w, "\noperations:");
     render_resource(w, &api.root);
     out
@@ -244,7 +253,13 @@ fn render_resource(w: &mut String, r: &Resource) {
             );
             if let Some(flat) = &b.flattened {
                 for (f, s) in flat.fields.iter().zip(&flat.setters) {
-                    let _ = writeln!(w, "        {s} -> {}", field(f));
+                    let role = match &s.role {
+                        SetterRole::Argument => "argument".to_string(),
+                        SetterRole::Setter { clear: Some(c) } => format!("setter, {c}"),
+                        SetterRole::Setter { clear: None } => "setter".to_string(),
+                        SetterRole::Fixed => "fixed".to_string(),
+                    };
+                    let _ = writeln!(w, "        {} ({role}) -> {}", s.name, field(f));
                 }
             }
         }

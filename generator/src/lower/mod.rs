@@ -1,10 +1,21 @@
 //! Lower: `openapiv3::OpenAPI` -> IR. The one place where names and shapes are decided.
 
+mod all_of;
+mod bodies;
 mod cycles;
+mod docs;
+mod facts;
 mod foreign;
+mod model_files;
 pub mod names;
 mod operations;
+mod pagination;
+mod params;
+mod path_template;
+mod refs;
+mod tree;
 mod types;
+mod unions;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -12,8 +23,9 @@ use heck::ToShoutySnakeCase;
 use openapiv3::{OpenAPI, ReferenceOr, SecurityScheme as OaSecurityScheme};
 use serde_json::Value;
 
-use crate::diagnostics::{Diagnostics, Kind, pointer_push};
+use crate::diagnostics::{Diagnostics, Kind};
 use crate::ir::{Api, ApiKeyLocation, EnvVars, SecurityScheme, SecuritySchemeKind, TypeDef};
+use crate::json_pointer::pointer_push;
 use names::Scope;
 
 /// Settings that do not come from the spec.
@@ -29,9 +41,12 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
     lowerer.name_components();
     lowerer.lower_components();
     let security_schemes = lowerer.security_schemes();
-    let root = lowerer.lower_operations(&security_schemes);
+    let mut root = lowerer.lower_operations(&security_schemes);
     lowerer.mark_request_types(&root);
-    let types = lowerer.finish_types();
+    let mut types = lowerer.finish_types();
+    docs::mark_multipart(&root, &mut types);
+    let crate_example = docs::document(&mut root, &types);
+    let model_files = model_files::model_files(&root, &types);
 
     let sdk = raw.get("x-sdk");
     let crate_name = options
@@ -67,11 +82,14 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
             .description
             .clone()
             .filter(|d| !d.trim().is_empty()),
+        crate_ident: crate_name.replace('-', "_"),
         crate_name,
+        crate_example,
         default_base_url: default_base_url(doc),
         env,
         security_schemes,
         types,
+        model_files,
         root,
     }
 }

@@ -5,6 +5,8 @@ use std::collections::HashSet;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
+use crate::ir::Name;
+
 /// Keywords of Rust 2024, strict and reserved.
 const KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
@@ -184,6 +186,14 @@ pub fn escape_keyword(name: String) -> String {
         format!("r#{name}")
     } else {
         name
+    }
+}
+
+/// Both forms of a name made by `snake_name` or `Scope::claim`.
+pub fn name(rust: String) -> Name {
+    Name {
+        bare: bare(&rust).to_string(),
+        rust,
     }
 }
 

@@ -1,0 +1,617 @@
+//! One operation's items: its parameters type (what `new` takes, the fields), how it
+//! becomes a request (`Operation::build`), how its response is read
+//! (`Operation::decode`), the setters of its optional parts, and its pagination.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::models::{arg_type, arg_type_of};
+use super::{Ctx, doc_attrs, field_init, ident, ty_tokens};
+use crate::ir::{
+    Api, Auth, BodyMedia, Field, Name, Operation, Param, ParamLocation, ParamStyle, PathSegment,
+    Presence, ResponseKind, SetterRole, Ty, TypeKind,
+};
+
+/// The arguments of an operation's method: path parameters, required parameters,
+/// required body fields (or the whole body).
+enum Arg<'o> {
+    Param(&'o Param),
+    BodyField(&'o Field, &'o Name),
+    Body,
+}
+
+fn arguments(op: &Operation) -> Vec<Arg<'_>> {
+    let mut args: Vec<Arg<'_>> = op
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(Arg::Param)
+        .collect();
+    if let Some(body) = &op.body {
+        match &body.flattened {
+            Some(flat) => {
+                for (f, setter) in flat.fields.iter().zip(&flat.setters) {
+                    if setter.role == SetterRole::Argument {
+                        args.push(Arg::BodyField(f, &setter.name));
+                    }
+                }
+            }
+            None if body.required => args.push(Arg::Body),
+            None => {}
+        }
+    }
+    args
+}
+
+/// The argument type of a body field: files of a multipart body are `FilePart`s.
+#[allow(clippy::type_complexity)]
+fn body_field_arg(
+    op: &Operation,
+    f: &Field,
+) -> (TokenStream, Box<dyn Fn(TokenStream) -> TokenStream>) {
+    let multipart = op
+        .body
+        .as_ref()
+        .is_some_and(|b| b.media == BodyMedia::Multipart);
+    if multipart && f.ty == Ty::Bytes {
+        (
+            quote!(impl Into<crate::runtime::FilePart>),
+            Box::new(|v| quote!(#v.into())),
+        )
+    } else {
+        arg_type(f, Ctx::Elsewhere)
+    }
+}
+
+/// `(name: Type, name)` for each argument of an operation's method (and of its
+/// parameters' `new`).
+pub(super) fn argument_decls(op: &Operation) -> Vec<(TokenStream, TokenStream)> {
+    arguments(op)
+        .iter()
+        .map(|a| {
+            let (name, ty) = match a {
+                Arg::Param(p) => (ident(&p.name), arg_type_of(&p.ty, Ctx::Elsewhere).0),
+                Arg::BodyField(f, setter) => (ident(setter), body_field_arg(op, f).0),
+                Arg::Body => (ident("body"), body_arg_type(op).0),
+            };
+            (quote!(#name: #ty), quote!(#name))
+        })
+        .collect()
+}
+
+fn body_ty(op: &Operation) -> Option<TokenStream> {
+    let body = op.body.as_ref()?;
+    Some(match (&body.flattened, body.media) {
+        (Some(flat), _) => ty_tokens(&Ty::Named(flat.type_name.clone()), Ctx::Elsewhere),
+        (None, BodyMedia::Binary) => quote!(bytes::Bytes),
+        (None, BodyMedia::Text) => quote!(String),
+        (None, _) => ty_tokens(&body.ty, Ctx::Elsewhere),
+    })
+}
+
+fn body_arg_type(op: &Operation) -> (TokenStream, TokenStream) {
+    let body = op
+        .body
+        .as_ref()
+        .expect("only called for operations with a body");
+    match body.media {
+        BodyMedia::Binary => (quote!(impl Into<bytes::Bytes>), quote!(body.into())),
+        BodyMedia::Text => (quote!(impl Into<String>), quote!(body.into())),
+        _ => {
+            let t = ty_tokens(&body.ty, Ctx::Elsewhere);
+            (t, quote!(body))
+        }
+    }
+}
+
+fn output_ty(op: &Operation) -> TokenStream {
+    match &op.response.kind {
+        ResponseKind::Empty => quote!(()),
+        ResponseKind::Json(ty) => ty_tokens(ty, Ctx::Elsewhere),
+        ResponseKind::Text => quote!(String),
+        ResponseKind::Bytes => quote!(bytes::Bytes),
+        ResponseKind::ByStatus => {
+            let name = op.response.by_status_name.as_deref().unwrap_or("Response");
+            ty_tokens(&Ty::Named(name.to_string()), Ctx::Elsewhere)
+        }
+    }
+}
+
+fn param_field_ty(p: &Param) -> TokenStream {
+    let ty = ty_tokens(&p.ty, Ctx::Elsewhere);
+    if p.required { ty } else { quote!(Option<#ty>) }
+}
+
+/// The parameters type, its `Operation` impl, setters, and pagination.
+pub(super) fn operation_items(api: &Api, op: &Operation) -> TokenStream {
+    let name = ident(&op.params_name);
+    let doc = format!(
+        " Parameters of `{}` (`{} {}`).",
+        op.sdk_name,
+        op.http_method.as_str(),
+        op.path
+    );
+    let mut fields = Vec::new();
+    for p in &op.params {
+        let n = ident(&p.name);
+        let ty = param_field_ty(p);
+        let docs = doc_attrs(p.doc.as_deref());
+        fields.push(quote! { #docs pub #n: #ty, });
+    }
+    if let Some(body) = &op.body {
+        let ty = body_ty(op).unwrap_or_default();
+        let ty = if body.flattened.is_none() && !body.required {
+            quote!(Option<#ty>)
+        } else {
+            ty
+        };
+        let docs = doc_attrs(Some(body.doc.as_deref().unwrap_or("The request body.")));
+        fields.push(quote! { #docs pub body: #ty, });
+    }
+
+    // `new`: the method's arguments.
+    let args = arguments(op);
+    let decls = argument_decls(op).into_iter().map(|(decl, _)| decl);
+    let mut inits = Vec::new();
+    for p in &op.params {
+        let n = ident(&p.name);
+        if p.required {
+            let (_, convert) = arg_type_of(&p.ty, Ctx::Elsewhere);
+            let v = convert(quote!(#n));
+            inits.push(field_init(&n, v));
+        } else {
+            inits.push(quote!(#n: None));
+        }
+    }
+    if let Some(body) = &op.body {
+        match &body.flattened {
+            Some(flat) => {
+                let ty = ty_tokens(&Ty::Named(flat.type_name.clone()), Ctx::Elsewhere);
+                let values = flat
+                    .fields
+                    .iter()
+                    .zip(&flat.setters)
+                    .filter(|(_, s)| s.role == SetterRole::Argument)
+                    .map(|(_, s)| {
+                        let s = ident(&s.name);
+                        quote!(#s)
+                    });
+                inits.push(quote!(body: #ty::new(#(#values),*)));
+            }
+            None if body.required => {
+                let (_, convert) = body_arg_type(op);
+                inits.push(field_init(&ident("body"), convert));
+            }
+            None => inits.push(quote!(body: None)),
+        }
+    }
+    let too_many = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let default_impl = args.is_empty().then(|| {
+        quote! {
+            impl Default for #name {
+                fn default() -> Self { Self::new() }
+            }
+        }
+    });
+    let new_fn = quote! {
+        /// Parameters with the required values; the optional ones are unset.
+        #too_many
+        pub fn new(#(#decls),*) -> Self {
+            Self { #(#inits),* }
+        }
+    };
+
+    let operation_impl = operation_impl(op);
+    let setters = setters(op);
+    let pagination = pagination_impl(api, op);
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone)]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl #name {
+            #new_fn
+        }
+
+        #default_impl
+        #operation_impl
+        #setters
+        #pagination
+    }
+}
+
+fn operation_impl(op: &Operation) -> TokenStream {
+    let name = ident(&op.params_name);
+    let output = output_ty(op);
+    let sdk_name = &op.sdk_name;
+    let method = ident(op.http_method.as_str());
+    let path = path_statements(op);
+    let query = query_statements(op);
+    let headers = header_statements(op);
+    let body = body_statement(op);
+    let accept = accept_statement(op);
+    let auth = match &op.auth {
+        Auth::None => quote!(),
+        Auth::Schemes { names, optional } => {
+            quote!(let parts = parts.auth(&[#(#names),*], #optional);)
+        }
+    };
+    let idempotent = (op.idempotent && !op.http_method.is_safe())
+        .then(|| quote!(let parts = parts.idempotent(true);));
+    let decode = decode_expr(op);
+    quote! {
+        impl crate::runtime::Operation for #name {
+            type Output = #output;
+
+            fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+                #(#path)*
+                let parts = crate::runtime::RequestParts::new(#sdk_name, crate::runtime::Method::#method, path);
+                #query
+                #(#headers)*
+                #body
+                #accept
+                #auth
+                #idempotent
+                Ok(parts)
+            }
+
+            fn decode(response: crate::runtime::RawResponse) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+                #decode
+            }
+        }
+    }
+}
+
+/// The path, one literal or parameter at a time; a path of one literal is not `mut`.
+fn path_statements(op: &Operation) -> Vec<TokenStream> {
+    if let [PathSegment::Literal(text)] = op.path_segments.as_slice() {
+        return vec![quote!(let path = String::from(#text);)];
+    }
+    if op.path_segments.is_empty() {
+        return vec![quote!(let path = String::from("/");)];
+    }
+    let mut stmts = Vec::new();
+    for (i, seg) in op.path_segments.iter().enumerate() {
+        match seg {
+            PathSegment::Literal(text) if i == 0 => {
+                stmts.push(quote!(let mut path = String::from(#text);))
+            }
+            PathSegment::Literal(text) => stmts.push(quote!(path.push_str(#text);)),
+            PathSegment::Param(index) => {
+                if i == 0 {
+                    stmts.push(quote!(let mut path = String::new();));
+                }
+                let p = &op.params[*index];
+                let n = ident(&p.name);
+                let wire = &p.wire;
+                stmts.push(quote!(crate::runtime::push_path_param(&mut path, #wire, &self.#n)?;));
+            }
+        }
+    }
+    stmts
+}
+
+fn query_statements(op: &Operation) -> TokenStream {
+    let queries: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Query)
+        .map(|p| {
+            let n = ident(&p.name);
+            let wire = &p.wire;
+            let style = match p.style {
+                ParamStyle::FormExploded | ParamStyle::Simple => quote!(FormExploded),
+                ParamStyle::FormCompact => quote!(FormCompact),
+                ParamStyle::SpaceDelimited => quote!(SpaceDelimited),
+                ParamStyle::PipeDelimited => quote!(PipeDelimited),
+                ParamStyle::DeepObject => quote!(DeepObject),
+            };
+            quote!(query.push(#wire, &self.#n, crate::runtime::QueryStyle::#style)?;)
+        })
+        .collect();
+    if queries.is_empty() {
+        return quote!();
+    }
+    quote! {
+        let mut query = crate::runtime::Query::new();
+        #(#queries)*
+        let parts = parts.query(query);
+    }
+}
+
+fn header_statements(op: &Operation) -> Vec<TokenStream> {
+    op.params
+        .iter()
+        .filter(|p| matches!(p.location, ParamLocation::Header | ParamLocation::Cookie))
+        .map(|p| {
+            let n = ident(&p.name);
+            if p.location == ParamLocation::Header {
+                let wire = p.wire.to_ascii_lowercase();
+                quote!(let parts = parts.header(#wire, &self.#n)?;)
+            } else {
+                let wire = &p.wire;
+                quote!(let parts = parts.cookie(#wire, &self.#n)?;)
+            }
+        })
+        .collect()
+}
+
+/// The body, encoded by its media type; an optional whole body only when set.
+fn body_statement(op: &Operation) -> Option<TokenStream> {
+    let b = op.body.as_ref()?;
+    let content_type = &b.content_type;
+    let optional_whole = b.flattened.is_none() && !b.required;
+    let value = if optional_whole {
+        quote!(body)
+    } else {
+        quote!(&self.body)
+    };
+    let stmt = match b.media {
+        BodyMedia::Json => quote!(parts.json(#value, #content_type)?),
+        BodyMedia::FormUrlEncoded => quote!(parts.form(#value)?),
+        BodyMedia::Multipart => quote!(parts.multipart(self.body.to_multipart()?)),
+        BodyMedia::Binary | BodyMedia::Text => {
+            let owned = if optional_whole {
+                quote!(body.clone())
+            } else {
+                quote!(self.body.clone())
+            };
+            quote!(parts.raw(bytes::Bytes::from(#owned), #content_type))
+        }
+    };
+    Some(if optional_whole {
+        quote! {
+            let parts = match &self.body {
+                Some(body) => #stmt,
+                None => parts,
+            };
+        }
+    } else {
+        quote!(let parts = #stmt;)
+    })
+}
+
+fn accept_statement(op: &Operation) -> Option<TokenStream> {
+    let accept = match &op.response.kind {
+        ResponseKind::Empty => "*/*",
+        ResponseKind::Text => "text/plain, */*",
+        ResponseKind::Bytes => "application/octet-stream, */*",
+        ResponseKind::ByStatus => "application/json, */*",
+        ResponseKind::Json(_) => return None,
+    };
+    Some(quote!(let parts = parts.accept(#accept);))
+}
+
+/// How the response is read: by its kind, or by status into the response enum.
+fn decode_expr(op: &Operation) -> TokenStream {
+    match &op.response.kind {
+        ResponseKind::Empty => quote!(response.empty()),
+        ResponseKind::Json(_) => quote!(response.json()),
+        ResponseKind::Text => quote!(response.text()),
+        ResponseKind::Bytes => quote!(response.bytes()),
+        ResponseKind::ByStatus => {
+            let enum_ty = output_ty(op);
+            let read = |s: &crate::ir::StatusResponse| {
+                let v = ident(&s.variant);
+                match &s.kind {
+                    ResponseKind::Json(ty) => {
+                        let ty = ty_tokens(ty, Ctx::Elsewhere);
+                        quote!(Ok(response.json::<#ty>()?.map(#enum_ty::#v)))
+                    }
+                    ResponseKind::Text => quote!(Ok(response.text()?.map(#enum_ty::#v))),
+                    ResponseKind::Bytes => quote!(Ok(response.bytes()?.map(#enum_ty::#v))),
+                    _ => quote!(Ok(response.empty()?.map(|()| #enum_ty::#v))),
+                }
+            };
+            let arms = op.response.statuses.iter().filter_map(|s| {
+                let code = s.status?;
+                let r = read(s);
+                Some(quote!(#code => #r,))
+            });
+            // A range (2XX) takes every other status; else the first one does.
+            let fallback = op
+                .response
+                .statuses
+                .iter()
+                .find(|s| s.status.is_none())
+                .or(op.response.statuses.first())
+                .map(read);
+            quote! {
+                match response.status().as_u16() {
+                    #(#arms)*
+                    _ => #fallback,
+                }
+            }
+        }
+    }
+}
+
+/// Setters for optional parameters and optional body fields, on the request itself:
+/// `client.accounts().contacts().list(id).limit(10).await`.
+fn setters(op: &Operation) -> TokenStream {
+    let name = ident(&op.params_name);
+    let mut methods = Vec::new();
+    for p in op.params.iter().filter(|p| !p.required) {
+        let n = ident(&p.name);
+        let (ty, convert) = arg_type_of(&p.ty, Ctx::Elsewhere);
+        let v = convert(quote!(value));
+        let docs = doc_attrs(p.doc.as_deref());
+        let deprecated = p.deprecated.then(|| quote!(#[deprecated]));
+        methods.push(quote! {
+            #docs
+            #deprecated
+            pub fn #n(mut self, value: #ty) -> Self {
+                self.params.#n = Some(#v);
+                self
+            }
+        });
+    }
+    if let Some(body) = &op.body {
+        match &body.flattened {
+            Some(flat) => {
+                for (f, setter) in flat.fields.iter().zip(&flat.setters) {
+                    let SetterRole::Setter { clear } = &setter.role else {
+                        continue;
+                    };
+                    methods.extend(body_field_setters(op, f, &setter.name, clear.as_ref()));
+                }
+            }
+            None if !body.required => {
+                let (ty, convert) = body_arg_type(op);
+                methods.push(quote! {
+                    /// The request body.
+                    pub fn body(mut self, body: #ty) -> Self {
+                        self.params.body = Some(#convert);
+                        self
+                    }
+                });
+            }
+            None => {}
+        }
+    }
+    if methods.is_empty() {
+        return quote!();
+    }
+    quote! {
+        impl crate::runtime::Request<#name> {
+            #(#methods)*
+        }
+    }
+}
+
+/// The setter of an optional body field, and its `clear_` when it has one.
+fn body_field_setters(
+    op: &Operation,
+    f: &Field,
+    setter: &Name,
+    clear: Option<&Name>,
+) -> Vec<TokenStream> {
+    let multipart = op
+        .body
+        .as_ref()
+        .is_some_and(|b| b.media == BodyMedia::Multipart);
+    let fname = ident(&f.name);
+    let s = ident(setter);
+    let docs = doc_attrs(f.doc.as_deref());
+    let (ty, convert) = body_field_arg(op, f);
+    let v = convert(quote!(value));
+    let boxed = if f.boxed { quote!(Box::new(#v)) } else { v };
+    // Multipart bodies are plain structs: every optional field is an Option.
+    let assign = match f.presence {
+        Presence::Required => boxed,
+        _ if multipart => quote!(Some(#boxed)),
+        Presence::OptionalNullable => quote!(Some(crate::runtime::Nullable::Value(#boxed))),
+        Presence::Defaulted(_) => boxed,
+        Presence::Optional | Presence::RequiredNullable => quote!(Some(#boxed)),
+    };
+    let mut out = vec![quote! {
+        #docs
+        pub fn #s(mut self, value: #ty) -> Self {
+            self.params.body.#fname = #assign;
+            self
+        }
+    }];
+    if let Some(clear) = clear {
+        let clear = ident(clear);
+        let doc = format!(" Sends `{}` as `null`.", f.wire);
+        let value = if f.presence == Presence::OptionalNullable {
+            quote!(Some(crate::runtime::Nullable::Null))
+        } else {
+            quote!(None)
+        };
+        out.push(quote! {
+            #[doc = #doc]
+            pub fn #clear(mut self) -> Self {
+                self.params.body.#fname = #value;
+                self
+            }
+        });
+    }
+    out
+}
+
+fn pagination_impl(api: &Api, op: &Operation) -> TokenStream {
+    let Some(pg) = &op.pagination else {
+        return quote!();
+    };
+    let ResponseKind::Json(Ty::Named(page_name)) = &op.response.kind else {
+        return quote!();
+    };
+    let Some(TypeKind::Struct(page)) = api
+        .types
+        .iter()
+        .find(|t| t.name == *page_name)
+        .map(|t| &t.kind)
+    else {
+        return quote!();
+    };
+    let name = ident(&op.params_name);
+    let page_ty = ty_tokens(&Ty::Named(page_name.clone()), Ctx::Elsewhere);
+    let item_ty = ty_tokens(&pg.item_ty, Ctx::Elsewhere);
+    let field = |rust: &str| page.fields.iter().find(|f| f.name == rust);
+    let items = ident(&pg.items_field);
+    let cursor_param = ident(&op.params[pg.cursor_param].name);
+
+    // `Option<&String>` of a cursor field, whatever its presence.
+    let cursor_of = |rust: &str| -> TokenStream {
+        let f = ident(rust);
+        match field(rust).map(|f| &f.presence) {
+            Some(Presence::Required) | Some(Presence::Defaulted(_)) => quote!(Some(&page.#f)),
+            Some(Presence::OptionalNullable) => quote!(page.#f.as_ref().and_then(|c| match c {
+                crate::runtime::Nullable::Value(c) => Some(c),
+                crate::runtime::Nullable::Null => None,
+            })),
+            _ => quote!(page.#f.as_ref()),
+        }
+    };
+    let has_more = match pg.has_more_field.as_deref() {
+        Some(h) => {
+            let f = ident(h);
+            match field(h).map(|f| &f.presence) {
+                Some(Presence::Required) | Some(Presence::Defaulted(_)) => quote!(Some(page.#f)),
+                _ => quote!(page.#f),
+            }
+        }
+        None => quote!(None),
+    };
+    let default_cursor = cursor_of(&pg.next_cursor_field);
+    let cursor_expr = match &pg.direction {
+        Some((index, by)) if !by.is_empty() => {
+            let p = &op.params[*index];
+            let d = ident(&p.name);
+            let as_str = match (&p.ty, p.required) {
+                (Ty::String, false) => quote!(self.#d.as_deref()),
+                (Ty::String, true) => quote!(Some(self.#d.as_str())),
+                (_, false) => quote!(self.#d.as_ref().map(|d| d.as_str())),
+                (_, true) => quote!(Some(self.#d.as_str())),
+            };
+            let arms = by.iter().map(|(value, rust)| {
+                let c = cursor_of(rust);
+                quote!(Some(#value) => #c,)
+            });
+            quote! {
+                match #as_str {
+                    #(#arms)*
+                    _ => #default_cursor,
+                }
+            }
+        }
+        _ => default_cursor,
+    };
+    quote! {
+        impl crate::runtime::Paginated for #name {
+            type Item = #item_ty;
+
+            fn next_page(&self, page: &#page_ty) -> Option<Self> {
+                let cursor = crate::runtime::next_cursor(#has_more, page.#items.is_empty(), #cursor_expr)?;
+                Some(Self { #cursor_param: Some(cursor), ..self.clone() })
+            }
+
+            fn into_items(page: #page_ty) -> Vec<Self::Item> {
+                page.#items
+            }
+        }
+    }
+}

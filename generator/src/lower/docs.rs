@@ -1,0 +1,191 @@
+//! What the generated documentation says, decided once the tree and the types are
+//! final: each method's text, its compiled example (argument values, the variable the
+//! result is bound to), the crate's example call, and which bodies are multipart.
+
+use crate::ir::{
+    BodyMedia, Example, ExampleArg, Name, Operation, Resource, ResponseKind, SetterRole, Ty,
+    TypeDef, TypeKind,
+};
+
+/// Fills in each operation's `doc` and `example`, and returns the crate's example call.
+pub(super) fn document(root: &mut Resource, types: &[TypeDef]) -> Option<Vec<Name>> {
+    let mut chain = Vec::new();
+    document_resource(root, types, &mut chain);
+    first_call_without_arguments(root)
+}
+
+fn document_resource(resource: &mut Resource, types: &[TypeDef], chain: &mut Vec<Name>) {
+    for op in &mut resource.operations {
+        op.doc = method_doc(op);
+        op.example = example(op, types, chain);
+    }
+    for child in &mut resource.children {
+        chain.push(child.accessor.clone());
+        document_resource(child, types, chain);
+        chain.pop();
+    }
+}
+
+/// Bodies sent as `multipart/form-data` are plain structs with files.
+pub(super) fn mark_multipart(resource: &Resource, types: &mut [TypeDef]) {
+    for op in &resource.operations {
+        if let Some(body) = &op.body
+            && body.media == BodyMedia::Multipart
+            && let Some(flat) = &body.flattened
+            && let Ok(i) = types.binary_search_by(|t| t.name.cmp(&flat.type_name))
+            && let TypeKind::Struct(s) = &mut types[i].kind
+        {
+            s.multipart = true;
+        }
+    }
+    for child in &resource.children {
+        mark_multipart(child, types);
+    }
+}
+
+fn method_doc(op: &Operation) -> String {
+    let mut text = String::new();
+    if let Some(s) = &op.summary {
+        text.push_str(s.trim_end_matches('.'));
+        text.push_str(".\n\n");
+    }
+    if let Some(d) = &op.description
+        && op.summary.as_deref().map(str::trim) != Some(d.trim())
+    {
+        text.push_str(d);
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!("`{} {}`", op.http_method.as_str(), op.path));
+    if op.pagination.is_some() {
+        text.push_str("\n\nAwait it for one page; `.stream()` walks every item of every page.");
+    }
+    text
+}
+
+/// The example call: simple arguments written out, others taken as parameters of the
+/// example function so that it stays short.
+fn example(op: &Operation, types: &[TypeDef], chain: &[Name]) -> Example {
+    let mut args = Vec::new();
+    for p in op.params.iter().filter(|p| p.required) {
+        args.push(
+            example_value(types, &p.ty, &p.wire).unwrap_or_else(|| ExampleArg::Variable {
+                name: p.name.bare.clone(),
+                ty: p.ty.clone(),
+            }),
+        );
+    }
+    if let Some(body) = &op.body {
+        match &body.flattened {
+            Some(flat) => {
+                let arguments = flat
+                    .fields
+                    .iter()
+                    .zip(&flat.setters)
+                    .filter(|(_, s)| s.role == SetterRole::Argument);
+                for (f, setter) in arguments {
+                    let arg = if f.ty == Ty::Bytes && body.media == BodyMedia::Multipart {
+                        ExampleArg::File("photo.png".into())
+                    } else {
+                        example_value(types, &f.ty, &f.wire).unwrap_or_else(|| {
+                            ExampleArg::Variable {
+                                name: setter.name.bare.clone(),
+                                ty: f.ty.clone(),
+                            }
+                        })
+                    };
+                    args.push(arg);
+                }
+            }
+            None if body.required => args.push(match body.media {
+                BodyMedia::Binary => ExampleArg::Bytes,
+                BodyMedia::Text => ExampleArg::Text("text".into()),
+                _ => ExampleArg::Variable {
+                    name: "body".into(),
+                    ty: body.ty.clone(),
+                },
+            }),
+            None => {}
+        }
+    }
+    let mut call = chain.to_vec();
+    call.push(op.method_name.clone());
+    let binding = match &op.response.kind {
+        ResponseKind::Empty => None,
+        _ => Some(result_binding(op, chain)),
+    };
+    Example {
+        call,
+        args,
+        binding,
+    }
+}
+
+/// `accounts` for a list, `account` for a retrieve, `page` for a page.
+fn result_binding(op: &Operation, chain: &[Name]) -> String {
+    if op.pagination.is_some() {
+        return "page".into();
+    }
+    let resource = chain.last().map(|r| r.bare.as_str());
+    match (op.method_name.bare.as_str(), resource) {
+        ("list", Some(r)) => r.to_string(),
+        ("search", _) => "results".into(),
+        ("retrieve" | "get", Some(r)) => r.strip_suffix('s').unwrap_or(r).to_string(),
+        _ => "response".into(),
+    }
+}
+
+/// A literal for an example argument, when the type has a simple one.
+fn example_value(types: &[TypeDef], ty: &Ty, wire: &str) -> Option<ExampleArg> {
+    match ty {
+        Ty::String => Some(ExampleArg::Str(example_string(wire))),
+        Ty::Bool => Some(ExampleArg::Bool(true)),
+        Ty::Integer(_) => Some(ExampleArg::Int(10)),
+        Ty::Number(_) => Some(ExampleArg::Number(1.0)),
+        Ty::Named(n) => {
+            let def = types
+                .binary_search_by(|t| t.name.as_str().cmp(n))
+                .ok()
+                .map(|i| &types[i])?;
+            match &def.kind {
+                TypeKind::Enum(e) => e.variants.first().map(|v| ExampleArg::EnumVariant {
+                    ty: n.clone(),
+                    variant: v.name.clone(),
+                }),
+                _ => None,
+            }
+        }
+        Ty::Array(inner) if **inner == Ty::String => {
+            Some(ExampleArg::StrList(example_string(wire)))
+        }
+        _ => None,
+    }
+}
+
+/// `chatID` -> `chat-1`, `accountIDs` -> `account-1`, else the wire name itself.
+fn example_string(wire: &str) -> String {
+    let lower = wire.to_ascii_lowercase();
+    if lower.ends_with("ids") {
+        format!("{}-1", &wire[..wire.len() - 3])
+    } else if lower.ends_with("id") {
+        format!("{}-1", &wire[..wire.len() - 2])
+    } else {
+        wire.to_string()
+    }
+    .trim_start_matches('-')
+    .to_string()
+}
+
+/// The first operation, depth first, that needs no arguments.
+fn first_call_without_arguments(root: &Resource) -> Option<Vec<Name>> {
+    let mut stack = vec![root];
+    while let Some(r) = stack.pop() {
+        let found = r.operations.iter().find(|op| {
+            op.params.iter().all(|p| !p.required) && op.body.as_ref().is_none_or(|b| !b.required)
+        });
+        if let Some(op) = found {
+            return Some(op.example.call.clone());
+        }
+        stack.extend(r.children.iter().rev());
+    }
+    None
+}
