@@ -11,7 +11,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use sdk_generator::ir::{Api, Field as IrField, Presence, ResponseKind, TypeKind, render_ty};
+use sdk_generator::ir::{
+    Api, Field as IrField, Presence, ResponseKind, SetterRole, TypeKind, render_ty,
+};
 
 /// How a change affects code written against the SDK before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -98,19 +100,19 @@ impl Surface {
                 TypeKind::Struct(s) => Type::Struct(
                     s.fields
                         .iter()
-                        .map(|f| (f.name.clone(), field(f)))
+                        .map(|f| (f.name.to_string(), field(f)))
                         .collect(),
                 ),
                 TypeKind::Enum(e) => Type::Enum(
                     e.variants
                         .iter()
-                        .map(|v| (v.wire.clone(), v.name.clone()))
+                        .map(|v| (v.wire.clone(), v.name.to_string()))
                         .collect(),
                 ),
                 TypeKind::Union(u) => Type::Union(
                     u.variants
                         .iter()
-                        .map(|v| (v.name.clone(), render_ty(&v.ty)))
+                        .map(|v| (v.name.to_string(), render_ty(&v.ty)))
                         .collect(),
                 ),
                 TypeKind::Alias(x) => Type::Alias(render_ty(x)),
@@ -121,7 +123,7 @@ impl Surface {
             let mut args = Vec::new();
             let mut setters = BTreeMap::new();
             for p in &op.params {
-                let entry = (p.name.clone(), render_ty(&p.ty));
+                let entry = (p.name.to_string(), render_ty(&p.ty));
                 if p.required {
                     args.push(entry);
                 } else {
@@ -132,15 +134,13 @@ impl Surface {
                 match &body.flattened {
                     Some(flat) => {
                         for (f, setter) in flat.fields.iter().zip(&flat.setters) {
-                            let fixed = f.constant.is_some() && f.presence == Presence::Required;
-                            if f.read_only || fixed {
-                                continue;
-                            }
-                            let entry = (setter.clone(), render_ty(&f.ty));
-                            if f.presence == Presence::Required {
-                                args.push(entry);
-                            } else {
-                                setters.insert(entry.0, entry.1);
+                            let entry = (setter.name.to_string(), render_ty(&f.ty));
+                            match setter.role {
+                                SetterRole::Fixed => {}
+                                SetterRole::Argument => args.push(entry),
+                                SetterRole::Setter { .. } => {
+                                    setters.insert(entry.0, entry.1);
+                                }
                             }
                         }
                     }
