@@ -19,7 +19,8 @@ reqwest = { version = "0.13.5", default-features = false, features = ["rustls", 
 serde = { version = "1.0", features = ["derive"] }
 serde_json = "1.0.145"
 serde_path_to_error = "0.1.20"
-tokio = { version = "1", features = ["time", "fs"] }
+tokio = { version = "1", features = ["time", "fs", "sync", "rt", "macros"] }
+tokio-tungstenite = { version = "0.30", default-features = false, features = ["connect", "rustls-tls-native-roots"] }
 tokio-util = { version = "0.7", default-features = false, features = ["io"] }
 tracing = "0.1"
 "#
@@ -130,6 +131,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         };
         quote!(crate::runtime::SecuritySchemeInfo { name: #name, kind: #kind })
     });
+    let events = super::events::lib_items(api);
     quote! {
         #(#![doc = #docs])*
         #![forbid(unsafe_code)]
@@ -141,6 +143,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         pub use runtime::{
             ApiResponse, ByteStream, Client, ClientBuilder, Error, ErrorBody, ErrorKind, FilePart, Nullable, Request, RequestOptions, StatusError,
         };
+        #events
 
         /// What the runtime needs to know about this API.
         pub(crate) static API: runtime::ApiInfo = runtime::ApiInfo {

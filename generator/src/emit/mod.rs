@@ -4,6 +4,7 @@
 mod crate_root;
 mod deprecation;
 mod docs;
+mod events;
 mod models;
 mod resources;
 
@@ -47,6 +48,12 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Vec<File> {
         ),
         ("src/models.rs".into(), models::models_rs(api)),
     ];
+    if api.events.is_some() {
+        rust_files.push((
+            "src/events.rs".into(),
+            vec![Box::new(move || events::events_rs(api).unwrap_or_default()) as Chunk<'_>],
+        ));
+    }
     for (module, chunks) in resources::resource_files(api) {
         rust_files.push((format!("src/resources/{module}.rs"), chunks));
     }

@@ -3,10 +3,12 @@
 //! look nothing up in the spec. Its `Debug` output is snapshotted, so that a reviewer
 //! sees in one diff what a spec change does.
 
+mod events;
 mod render;
 
 use std::collections::BTreeMap;
 
+pub use events::EventStream;
 pub use render::render;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -23,6 +25,8 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// The root of the resource tree; its operations are methods of the client itself.
     pub root: Resource,
+    /// The live event stream, when the spec declares one (`x-sdk-events`).
+    pub events: Option<EventStream>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,6 +1,7 @@
 //! Lower: `openapiv3::OpenAPI` -> IR. The one place where names and shapes are decided.
 
 mod cycles;
+mod events;
 mod foreign;
 pub mod names;
 mod operations;
@@ -32,6 +33,7 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
     let root = lowerer.lower_operations(&security_schemes);
     lowerer.mark_request_types(&root);
     let types = lowerer.finish_types();
+    let events = lowerer.events(&types, &security_schemes);
 
     let sdk = raw.get("x-sdk");
     let crate_name = options
@@ -73,6 +75,7 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
         security_schemes,
         types,
         root,
+        events,
     }
 }
 

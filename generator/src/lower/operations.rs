@@ -770,7 +770,7 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn auth(&mut self, op: &OaOperation, schemes: &[SecurityScheme]) -> Auth {
+    pub(super) fn auth(&mut self, op: &OaOperation, schemes: &[SecurityScheme]) -> Auth {
         let requirements = op.security.as_ref().or(self.doc.security.as_ref());
         let Some(requirements) = requirements else {
             return Auth::None;
