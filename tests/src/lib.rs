@@ -12,6 +12,7 @@ use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 pub mod faults;
+pub mod ws_server;
 
 pub const TOKEN: &str = "test-token-3f9a";
 
