@@ -536,3 +536,34 @@ async fn close(mut socket: Socket) {
     })
     .await;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Target;
+    use crate::runtime::EventsInfo;
+
+    static INFO: EventsInfo = EventsInfo {
+        path: "/v1/ws",
+        tag: "type",
+        resync: "resync",
+        auth: &[],
+        auth_optional: false,
+    };
+
+    #[test]
+    fn the_websocket_url_follows_the_base_url() {
+        let url = |base: &str| Target::new(base, Default::default(), &INFO).map(|t| t.url);
+        assert_eq!(
+            url("http://localhost:23373/v1/ws").unwrap(),
+            "ws://localhost:23373/v1/ws"
+        );
+        assert_eq!(
+            url("https://host/api/v1/ws").unwrap(),
+            "wss://host/api/v1/ws"
+        );
+        assert!(matches!(
+            url("ftp://host/v1/ws"),
+            Err(crate::Error::Config(_))
+        ));
+    }
+}
