@@ -13,6 +13,7 @@ mod pagination;
 mod request;
 mod response;
 mod retry;
+mod upgrade;
 mod ws;
 
 pub use client::{ApiInfo, Client, ClientBuilder, SchemeKind, SecuritySchemeInfo};

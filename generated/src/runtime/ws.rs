@@ -21,6 +21,7 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use super::error::{Error, StatusError, TransportError};
 use super::events::{EventsInfo, Frame, STREAM, decode_frame};
 use super::retry::{self, Backoff};
+use super::upgrade;
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
@@ -79,53 +80,74 @@ enum ConnectError {
 }
 
 async fn connect(target: &Target, settings: &Settings) -> Result<Socket, ConnectError> {
-    let mut request = target
-        .url
-        .as_str()
-        .into_client_request()
-        .map_err(|e| ConnectError::Fatal(Error::Config(format!("event stream URL: {e}"))))?;
-    for (name, value) in &target.headers {
-        // The WebSocket handshake sets its own; the rest (credentials, defaults) go as is.
-        if name != reqwest::header::ACCEPT {
-            request.headers_mut().append(name.clone(), value.clone());
-        }
-    }
     let config = WebSocketConfig::default()
         .max_message_size(Some(settings.max_frame_bytes))
         .max_frame_size(Some(settings.max_frame_bytes));
     let label = format!("GET {}", target.info.path);
-    let transport = |message: String, source: Option<tungstenite::Error>| {
+    let transport = |message: String, source: Option<Box<dyn std::error::Error + Send + Sync>>| {
         Box::new(TransportError {
             message,
             request: label.clone(),
             attempts: 1,
-            source: source.map(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>),
+            source,
         })
     };
-    let attempt = tokio_tungstenite::connect_async_with_config(request, Some(config), true);
-    match tokio::time::timeout(settings.connect_timeout, attempt).await {
-        Ok(Ok((socket, _))) => Ok(socket),
-        Ok(Err(tungstenite::Error::Http(response))) => {
-            let status = response.status();
-            let retryable = retry::status_is_retryable(status, response.headers(), true);
-            let body = response.body().clone().unwrap_or_default();
-            let error = Error::Status(Box::new(StatusError::new(
-                status,
-                response.headers().clone(),
-                &body,
-                label.clone(),
-                1,
-            )));
-            Err(if retryable {
-                ConnectError::Retry(error)
-            } else {
-                ConnectError::Fatal(error)
-            })
+    let refused = |status: reqwest::StatusCode, headers: HeaderMap, body: &[u8]| {
+        let retryable = retry::status_is_retryable(status, &headers, true);
+        let error = Error::Status(Box::new(StatusError::new(
+            status,
+            headers,
+            body,
+            label.clone(),
+            1,
+        )));
+        if retryable {
+            ConnectError::Retry(error)
+        } else {
+            ConnectError::Fatal(error)
         }
-        Ok(Err(e)) => Err(ConnectError::Retry(Error::Connection(transport(
-            "could not open the event stream".into(),
-            Some(e),
-        )))),
+    };
+    let attempt = async {
+        if target.url.starts_with("ws://") {
+            // Our own upgrade request: tungstenite's would log the token (see upgrade.rs).
+            return upgrade::open_plain(&target.url, &target.headers, config)
+                .await
+                .map_err(|e| match e {
+                    upgrade::Refused::Status {
+                        status,
+                        headers,
+                        body,
+                    } => refused(status, headers, &body),
+                    upgrade::Refused::Transport(message, source) => ConnectError::Retry(
+                        Error::Connection(transport(message, source.map(|e| Box::new(e) as _))),
+                    ),
+                });
+        }
+        let mut request =
+            target.url.as_str().into_client_request().map_err(|e| {
+                ConnectError::Fatal(Error::Config(format!("event stream URL: {e}")))
+            })?;
+        for (name, value) in &target.headers {
+            // The WebSocket handshake sets its own; the rest (credentials, defaults) go as is.
+            if name != reqwest::header::ACCEPT {
+                request.headers_mut().append(name.clone(), value.clone());
+            }
+        }
+        match tokio_tungstenite::connect_async_with_config(request, Some(config), true).await {
+            Ok((socket, _)) => Ok(socket),
+            Err(tungstenite::Error::Http(response)) => Err(refused(
+                response.status(),
+                response.headers().clone(),
+                response.body().as_deref().unwrap_or_default(),
+            )),
+            Err(e) => Err(ConnectError::Retry(Error::Connection(transport(
+                "could not open the event stream".into(),
+                Some(Box::new(e)),
+            )))),
+        }
+    };
+    match tokio::time::timeout(settings.connect_timeout, attempt).await {
+        Ok(result) => result,
         Err(_) => Err(ConnectError::Retry(Error::Timeout(transport(
             format!(
                 "no WebSocket handshake within {:?}",
