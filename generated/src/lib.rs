@@ -30,6 +30,10 @@ pub use runtime::{
     ApiResponse, ByteStream, Client, ClientBuilder, Error, ErrorBody, ErrorKind,
     FilePart, Nullable, Request, RequestOptions, StatusError,
 };
+mod events;
+
+pub use runtime::{Chats, EventStream, SentMessage};
+
 /// What the runtime needs to know about this API.
 pub(crate) static API: runtime::ApiInfo = runtime::ApiInfo {
     title: "Beeper Desktop API",

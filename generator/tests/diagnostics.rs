@@ -70,6 +70,8 @@ broken!(
     wrong_types => "wrong_types.yaml",
     bad_parameters => "bad_parameters.yaml",
     bad_extensions => "bad_extensions.yaml",
+    bad_events_not_a_union => "bad_events_not_a_union.yaml",
+    bad_events_resync => "bad_events_resync.yaml",
     unsupported_constructs => "unsupported_constructs.yaml",
     many_errors => "many_errors.yaml",
     lossy_numbers => "lossy_numbers.yaml",

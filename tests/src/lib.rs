@@ -15,6 +15,7 @@ pub mod calls;
 pub mod coverage;
 pub mod faults;
 pub mod scenarios;
+pub mod ws_server;
 
 pub const TOKEN: &str = "test-token-3f9a";
 

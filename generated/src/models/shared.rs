@@ -1726,6 +1726,183 @@ impl<'de> serde::Deserialize<'de> for ChatCapabilitiesParticipantActions {
     }
 }
 
+/// Chats were deleted.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ChatDeletedEvent {
+    /// Always `"chat.deleted"`.
+    pub r#type: ChatDeletedEventType,
+    /// Sequence number, increasing by one per event on one connection; a gap means events were missed.
+    pub seq: EventSeq,
+    /// Server time of the event, in milliseconds since the Unix epoch.
+    pub ts: EventTs,
+    /// The chat concerned.
+    #[serde(rename = "chatID")]
+    pub chat_id: String,
+    /// IDs of the deleted chats.
+    pub ids: Vec<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl ChatDeletedEvent {
+    /// A value with the required fields; the others are unset.
+    pub fn new(
+        seq: impl Into<EventSeq>,
+        ts: impl Into<EventTs>,
+        chat_id: impl Into<String>,
+        ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        Self {
+            r#type: ChatDeletedEventType::from("chat.deleted"),
+            seq: seq.into(),
+            ts: ts.into(),
+            chat_id: chat_id.into(),
+            ids: ids.into_iter().map(Into::into).collect(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatDeletedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ChatDeletedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ChatDeletedEvent`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChatDeletedEvent, A::Error> {
+                let mut v_type: Option<ChatDeletedEventType> = None;
+                let mut v_seq: Option<EventSeq> = None;
+                let mut v_ts: Option<EventTs> = None;
+                let mut v_chat_id: Option<String> = None;
+                let mut v_ids: Option<Vec<String>> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "type" => v_type = Some(map.next_value()?),
+                        "seq" => v_seq = Some(map.next_value()?),
+                        "ts" => v_ts = Some(map.next_value()?),
+                        "chatID" => v_chat_id = Some(map.next_value()?),
+                        "ids" => v_ids = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ChatDeletedEvent {
+                    r#type: v_type
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                    seq: v_seq
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("seq"))?,
+                    ts: v_ts
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("ts"))?,
+                    chat_id: v_chat_id
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("chatID"))?,
+                    ids: v_ids
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("ids"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ChatDeletedEventType {
+    /// `chat.deleted`
+    ChatDeleted,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+
+impl ChatDeletedEventType {
+    /// The value as written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ChatDeleted => "chat.deleted",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "chat.deleted" => Some(Self::ChatDeleted),
+            _ => None,
+        }
+    }
+}
+
+/// The only value this enum documents.
+impl Default for ChatDeletedEventType {
+    fn default() -> Self {
+        Self::ChatDeleted
+    }
+}
+
+impl std::fmt::Display for ChatDeletedEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for ChatDeletedEventType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for ChatDeletedEventType {
+    fn from(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+impl From<String> for ChatDeletedEventType {
+    fn from(value: String) -> Self {
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for ChatDeletedEventType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl serde::Serialize for ChatDeletedEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatDeletedEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::string_enum(
+            deserializer,
+            "a `ChatDeletedEventType` string",
+            Self::known,
+            Self::Unknown,
+        )
+    }
+}
+
 /// The chat's current draft; absent or null when there is none.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ChatDraft {
@@ -2301,6 +2478,190 @@ impl<'de> serde::Deserialize<'de> for ChatType {
     }
 }
 
+/// Chats were created or changed (both are reported as upserts).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ChatUpsertedEvent {
+    /// Always `"chat.upserted"`.
+    pub r#type: ChatUpsertedEventType,
+    /// Sequence number, increasing by one per event on one connection; a gap means events were missed.
+    pub seq: EventSeq,
+    /// Server time of the event, in milliseconds since the Unix epoch.
+    pub ts: EventTs,
+    /// The chat concerned.
+    #[serde(rename = "chatID")]
+    pub chat_id: String,
+    /// IDs of the changed chats.
+    pub ids: Vec<String>,
+    /// The changed chats as the HTTP API returns them; best effort.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entries: Option<Vec<Chat>>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl ChatUpsertedEvent {
+    /// A value with the required fields; the others are unset.
+    pub fn new(
+        seq: impl Into<EventSeq>,
+        ts: impl Into<EventTs>,
+        chat_id: impl Into<String>,
+        ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        Self {
+            r#type: ChatUpsertedEventType::from("chat.upserted"),
+            seq: seq.into(),
+            ts: ts.into(),
+            chat_id: chat_id.into(),
+            ids: ids.into_iter().map(Into::into).collect(),
+            entries: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatUpsertedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ChatUpsertedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ChatUpsertedEvent`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChatUpsertedEvent, A::Error> {
+                let mut v_type: Option<ChatUpsertedEventType> = None;
+                let mut v_seq: Option<EventSeq> = None;
+                let mut v_ts: Option<EventTs> = None;
+                let mut v_chat_id: Option<String> = None;
+                let mut v_ids: Option<Vec<String>> = None;
+                let mut v_entries: Option<Vec<Chat>> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "type" => v_type = Some(map.next_value()?),
+                        "seq" => v_seq = Some(map.next_value()?),
+                        "ts" => v_ts = Some(map.next_value()?),
+                        "chatID" => v_chat_id = Some(map.next_value()?),
+                        "ids" => v_ids = Some(map.next_value()?),
+                        "entries" => v_entries = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ChatUpsertedEvent {
+                    r#type: v_type
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                    seq: v_seq
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("seq"))?,
+                    ts: v_ts
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("ts"))?,
+                    chat_id: v_chat_id
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("chatID"))?,
+                    ids: v_ids
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("ids"))?,
+                    entries: v_entries,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ChatUpsertedEventType {
+    /// `chat.upserted`
+    ChatUpserted,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+
+impl ChatUpsertedEventType {
+    /// The value as written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ChatUpserted => "chat.upserted",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "chat.upserted" => Some(Self::ChatUpserted),
+            _ => None,
+        }
+    }
+}
+
+/// The only value this enum documents.
+impl Default for ChatUpsertedEventType {
+    fn default() -> Self {
+        Self::ChatUpserted
+    }
+}
+
+impl std::fmt::Display for ChatUpsertedEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for ChatUpsertedEventType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for ChatUpsertedEventType {
+    fn from(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+impl From<String> for ChatUpsertedEventType {
+    fn from(value: String) -> Self {
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for ChatUpsertedEventType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl serde::Serialize for ChatUpsertedEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatUpsertedEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::string_enum(
+            deserializer,
+            "a `ChatUpsertedEventType` string",
+            Self::known,
+            Self::Unknown,
+        )
+    }
+}
+
 /// Direction to page in from a cursor.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Direction {
@@ -2579,6 +2940,713 @@ impl<'de> serde::Deserialize<'de> for DraftAttachmentType {
         crate::runtime::de::string_enum(
             deserializer,
             "a `DraftAttachmentType` string",
+            Self::known,
+            Self::Unknown,
+        )
+    }
+}
+
+/// One item of the live event stream: a change in a chat or a message, or a `resync` made by the SDK when events may have been missed. Types this version does not know arrive as `Unknown`, with their JSON.
+///
+/// Told apart by `type`; a value of `type` this SDK does not know reads as `Unknown`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[allow(clippy::large_enum_variant)]
+pub enum Event {
+    /// `type`: `chat.upserted`
+    ChatUpserted(ChatUpsertedEvent),
+    /// `type`: `chat.deleted`
+    ChatDeleted(ChatDeletedEvent),
+    /// `type`: `message.upserted`
+    MessageUpserted(MessageUpsertedEvent),
+    /// `type`: `message.deleted`
+    MessageDeleted(MessageDeletedEvent),
+    /// `type`: `resync`
+    Resync(ResyncEvent),
+    /// A value this version of the SDK does not know, kept as JSON.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for Event {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.get("type").and_then(serde_json::Value::as_str) {
+            Some("chat.upserted") => {
+                serde::Deserialize::deserialize(&value)
+                    .map(Self::ChatUpserted)
+                    .map_err(serde::de::Error::custom)
+            }
+            Some("chat.deleted") => {
+                serde::Deserialize::deserialize(&value)
+                    .map(Self::ChatDeleted)
+                    .map_err(serde::de::Error::custom)
+            }
+            Some("message.upserted") => {
+                serde::Deserialize::deserialize(&value)
+                    .map(Self::MessageUpserted)
+                    .map_err(serde::de::Error::custom)
+            }
+            Some("message.deleted") => {
+                serde::Deserialize::deserialize(&value)
+                    .map(Self::MessageDeleted)
+                    .map_err(serde::de::Error::custom)
+            }
+            Some("resync") => {
+                serde::Deserialize::deserialize(&value)
+                    .map(Self::Resync)
+                    .map_err(serde::de::Error::custom)
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+
+/// Sequence number, increasing by one per event on one connection; a gap means events were missed.
+pub type EventSeq = i64;
+
+/// Server time of the event, in milliseconds since the Unix epoch.
+pub type EventTs = i64;
+
+/// A command was refused.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct EventsError {
+    /// Always `"error"`.
+    pub r#type: EventsErrorType,
+    /// The `requestID` of the refused command.
+    #[serde(rename = "requestID", skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// Machine-readable reason, e.g. `INVALID_PAYLOAD`.
+    pub code: String,
+    /// Human-readable reason.
+    pub message: String,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl EventsError {
+    /// A value with the required fields; the others are unset.
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            r#type: EventsErrorType::from("error"),
+            request_id: None,
+            code: code.into(),
+            message: message.into(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EventsError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = EventsError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `EventsError`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EventsError, A::Error> {
+                let mut v_type: Option<EventsErrorType> = None;
+                let mut v_request_id: Option<String> = None;
+                let mut v_code: Option<String> = None;
+                let mut v_message: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "type" => v_type = Some(map.next_value()?),
+                        "requestID" => v_request_id = map.next_value()?,
+                        "code" => v_code = Some(map.next_value()?),
+                        "message" => v_message = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(EventsError {
+                    r#type: v_type
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                    request_id: v_request_id,
+                    code: v_code
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("code"))?,
+                    message: v_message
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("message"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EventsErrorType {
+    /// `error`
+    Error,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+
+impl EventsErrorType {
+    /// The value as written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Error => "error",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "error" => Some(Self::Error),
+            _ => None,
+        }
+    }
+}
+
+/// The only value this enum documents.
+impl Default for EventsErrorType {
+    fn default() -> Self {
+        Self::Error
+    }
+}
+
+impl std::fmt::Display for EventsErrorType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for EventsErrorType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for EventsErrorType {
+    fn from(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+impl From<String> for EventsErrorType {
+    fn from(value: String) -> Self {
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for EventsErrorType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl serde::Serialize for EventsErrorType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EventsErrorType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::string_enum(
+            deserializer,
+            "a `EventsErrorType` string",
+            Self::known,
+            Self::Unknown,
+        )
+    }
+}
+
+/// Sent by the server when the connection is ready, with the current subscription set.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct EventsReady {
+    /// Always `"ready"`.
+    pub r#type: EventsReadyType,
+    /// Version of the protocol.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    #[serde(rename = "chatIDs")]
+    pub chat_ids: Vec<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl EventsReady {
+    /// A value with the required fields; the others are unset.
+    pub fn new(chat_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            r#type: EventsReadyType::from("ready"),
+            version: None,
+            chat_ids: chat_ids.into_iter().map(Into::into).collect(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EventsReady {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = EventsReady;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `EventsReady`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EventsReady, A::Error> {
+                let mut v_type: Option<EventsReadyType> = None;
+                let mut v_version: Option<i64> = None;
+                let mut v_chat_ids: Option<Vec<String>> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "type" => v_type = Some(map.next_value()?),
+                        "version" => v_version = map.next_value()?,
+                        "chatIDs" => v_chat_ids = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(EventsReady {
+                    r#type: v_type
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                    version: v_version,
+                    chat_ids: v_chat_ids
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("chatIDs"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EventsReadyType {
+    /// `ready`
+    Ready,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+
+impl EventsReadyType {
+    /// The value as written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ready => "ready",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "ready" => Some(Self::Ready),
+            _ => None,
+        }
+    }
+}
+
+/// The only value this enum documents.
+impl Default for EventsReadyType {
+    fn default() -> Self {
+        Self::Ready
+    }
+}
+
+impl std::fmt::Display for EventsReadyType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for EventsReadyType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for EventsReadyType {
+    fn from(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+impl From<String> for EventsReadyType {
+    fn from(value: String) -> Self {
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for EventsReadyType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl serde::Serialize for EventsReadyType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EventsReadyType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::string_enum(
+            deserializer,
+            "a `EventsReadyType` string",
+            Self::known,
+            Self::Unknown,
+        )
+    }
+}
+
+/// Command of the client: replaces the whole subscription set. `["*"]` is every chat, a list of IDs just those chats, `[]` pauses all events; `*` cannot be combined with IDs.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct EventsSubscriptionsSet {
+    /// Always `"subscriptions.set"`.
+    pub r#type: EventsSubscriptionsSetType,
+    /// Chosen by the client, echoed in the answer.
+    #[serde(rename = "requestID")]
+    pub request_id: String,
+    #[serde(rename = "chatIDs")]
+    pub chat_ids: Vec<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl EventsSubscriptionsSet {
+    /// A value with the required fields; the others are unset.
+    pub fn new(
+        request_id: impl Into<String>,
+        chat_ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        Self {
+            r#type: EventsSubscriptionsSetType::from("subscriptions.set"),
+            request_id: request_id.into(),
+            chat_ids: chat_ids.into_iter().map(Into::into).collect(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EventsSubscriptionsSet {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = EventsSubscriptionsSet;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `EventsSubscriptionsSet`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EventsSubscriptionsSet, A::Error> {
+                let mut v_type: Option<EventsSubscriptionsSetType> = None;
+                let mut v_request_id: Option<String> = None;
+                let mut v_chat_ids: Option<Vec<String>> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "type" => v_type = Some(map.next_value()?),
+                        "requestID" => v_request_id = Some(map.next_value()?),
+                        "chatIDs" => v_chat_ids = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(EventsSubscriptionsSet {
+                    r#type: v_type
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                    request_id: v_request_id
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("requestID"))?,
+                    chat_ids: v_chat_ids
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("chatIDs"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EventsSubscriptionsSetType {
+    /// `subscriptions.set`
+    SubscriptionsSet,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+
+impl EventsSubscriptionsSetType {
+    /// The value as written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SubscriptionsSet => "subscriptions.set",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "subscriptions.set" => Some(Self::SubscriptionsSet),
+            _ => None,
+        }
+    }
+}
+
+/// The only value this enum documents.
+impl Default for EventsSubscriptionsSetType {
+    fn default() -> Self {
+        Self::SubscriptionsSet
+    }
+}
+
+impl std::fmt::Display for EventsSubscriptionsSetType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for EventsSubscriptionsSetType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for EventsSubscriptionsSetType {
+    fn from(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+impl From<String> for EventsSubscriptionsSetType {
+    fn from(value: String) -> Self {
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for EventsSubscriptionsSetType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl serde::Serialize for EventsSubscriptionsSetType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EventsSubscriptionsSetType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::string_enum(
+            deserializer,
+            "a `EventsSubscriptionsSetType` string",
+            Self::known,
+            Self::Unknown,
+        )
+    }
+}
+
+/// The server's answer to `subscriptions.set`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct EventsSubscriptionsUpdated {
+    /// Always `"subscriptions.updated"`.
+    pub r#type: EventsSubscriptionsUpdatedType,
+    /// The `requestID` of the command.
+    #[serde(rename = "requestID", skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// The subscription set now in force.
+    #[serde(rename = "chatIDs")]
+    pub chat_ids: Vec<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl EventsSubscriptionsUpdated {
+    /// A value with the required fields; the others are unset.
+    pub fn new(chat_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            r#type: EventsSubscriptionsUpdatedType::from("subscriptions.updated"),
+            request_id: None,
+            chat_ids: chat_ids.into_iter().map(Into::into).collect(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EventsSubscriptionsUpdated {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = EventsSubscriptionsUpdated;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `EventsSubscriptionsUpdated`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EventsSubscriptionsUpdated, A::Error> {
+                let mut v_type: Option<EventsSubscriptionsUpdatedType> = None;
+                let mut v_request_id: Option<String> = None;
+                let mut v_chat_ids: Option<Vec<String>> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "type" => v_type = Some(map.next_value()?),
+                        "requestID" => v_request_id = map.next_value()?,
+                        "chatIDs" => v_chat_ids = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(EventsSubscriptionsUpdated {
+                    r#type: v_type
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                    request_id: v_request_id,
+                    chat_ids: v_chat_ids
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("chatIDs"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EventsSubscriptionsUpdatedType {
+    /// `subscriptions.updated`
+    SubscriptionsUpdated,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+
+impl EventsSubscriptionsUpdatedType {
+    /// The value as written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SubscriptionsUpdated => "subscriptions.updated",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "subscriptions.updated" => Some(Self::SubscriptionsUpdated),
+            _ => None,
+        }
+    }
+}
+
+/// The only value this enum documents.
+impl Default for EventsSubscriptionsUpdatedType {
+    fn default() -> Self {
+        Self::SubscriptionsUpdated
+    }
+}
+
+impl std::fmt::Display for EventsSubscriptionsUpdatedType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for EventsSubscriptionsUpdatedType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for EventsSubscriptionsUpdatedType {
+    fn from(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+impl From<String> for EventsSubscriptionsUpdatedType {
+    fn from(value: String) -> Self {
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for EventsSubscriptionsUpdatedType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl serde::Serialize for EventsSubscriptionsUpdatedType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EventsSubscriptionsUpdatedType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::string_enum(
+            deserializer,
+            "a `EventsSubscriptionsUpdatedType` string",
             Self::known,
             Self::Unknown,
         )
@@ -3034,6 +4102,183 @@ impl<'de> serde::Deserialize<'de> for Message {
     }
 }
 
+/// Messages were deleted.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct MessageDeletedEvent {
+    /// Always `"message.deleted"`.
+    pub r#type: MessageDeletedEventType,
+    /// Sequence number, increasing by one per event on one connection; a gap means events were missed.
+    pub seq: EventSeq,
+    /// Server time of the event, in milliseconds since the Unix epoch.
+    pub ts: EventTs,
+    /// The chat of the messages.
+    #[serde(rename = "chatID")]
+    pub chat_id: String,
+    /// IDs of the deleted messages.
+    pub ids: Vec<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl MessageDeletedEvent {
+    /// A value with the required fields; the others are unset.
+    pub fn new(
+        seq: impl Into<EventSeq>,
+        ts: impl Into<EventTs>,
+        chat_id: impl Into<String>,
+        ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        Self {
+            r#type: MessageDeletedEventType::from("message.deleted"),
+            seq: seq.into(),
+            ts: ts.into(),
+            chat_id: chat_id.into(),
+            ids: ids.into_iter().map(Into::into).collect(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MessageDeletedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MessageDeletedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `MessageDeletedEvent`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MessageDeletedEvent, A::Error> {
+                let mut v_type: Option<MessageDeletedEventType> = None;
+                let mut v_seq: Option<EventSeq> = None;
+                let mut v_ts: Option<EventTs> = None;
+                let mut v_chat_id: Option<String> = None;
+                let mut v_ids: Option<Vec<String>> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "type" => v_type = Some(map.next_value()?),
+                        "seq" => v_seq = Some(map.next_value()?),
+                        "ts" => v_ts = Some(map.next_value()?),
+                        "chatID" => v_chat_id = Some(map.next_value()?),
+                        "ids" => v_ids = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(MessageDeletedEvent {
+                    r#type: v_type
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                    seq: v_seq
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("seq"))?,
+                    ts: v_ts
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("ts"))?,
+                    chat_id: v_chat_id
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("chatID"))?,
+                    ids: v_ids
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("ids"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MessageDeletedEventType {
+    /// `message.deleted`
+    MessageDeleted,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+
+impl MessageDeletedEventType {
+    /// The value as written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MessageDeleted => "message.deleted",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "message.deleted" => Some(Self::MessageDeleted),
+            _ => None,
+        }
+    }
+}
+
+/// The only value this enum documents.
+impl Default for MessageDeletedEventType {
+    fn default() -> Self {
+        Self::MessageDeleted
+    }
+}
+
+impl std::fmt::Display for MessageDeletedEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for MessageDeletedEventType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for MessageDeletedEventType {
+    fn from(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+impl From<String> for MessageDeletedEventType {
+    fn from(value: String) -> Self {
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for MessageDeletedEventType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl serde::Serialize for MessageDeletedEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MessageDeletedEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::string_enum(
+            deserializer,
+            "a `MessageDeletedEventType` string",
+            Self::known,
+            Self::Unknown,
+        )
+    }
+}
+
 /// Read receipts of a message, when known: true or false, the time it was read, or a map from user ID to either of those.
 ///
 /// Read by trying each variant in order; a value that fits none reads as `Unknown`.
@@ -3205,6 +4450,190 @@ impl<'de> serde::Deserialize<'de> for MessageType {
         crate::runtime::de::string_enum(
             deserializer,
             "a `MessageType` string",
+            Self::known,
+            Self::Unknown,
+        )
+    }
+}
+
+/// Messages were created or changed (both are reported as upserts). A message sent with `messages.send` is confirmed by the upsert that carries its final ID.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct MessageUpsertedEvent {
+    /// Always `"message.upserted"`.
+    pub r#type: MessageUpsertedEventType,
+    /// Sequence number, increasing by one per event on one connection; a gap means events were missed.
+    pub seq: EventSeq,
+    /// Server time of the event, in milliseconds since the Unix epoch.
+    pub ts: EventTs,
+    /// The chat of the messages.
+    #[serde(rename = "chatID")]
+    pub chat_id: String,
+    /// IDs of the changed messages.
+    pub ids: Vec<String>,
+    /// The changed messages as the HTTP API returns them; best effort.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entries: Option<Vec<Message>>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl MessageUpsertedEvent {
+    /// A value with the required fields; the others are unset.
+    pub fn new(
+        seq: impl Into<EventSeq>,
+        ts: impl Into<EventTs>,
+        chat_id: impl Into<String>,
+        ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        Self {
+            r#type: MessageUpsertedEventType::from("message.upserted"),
+            seq: seq.into(),
+            ts: ts.into(),
+            chat_id: chat_id.into(),
+            ids: ids.into_iter().map(Into::into).collect(),
+            entries: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MessageUpsertedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MessageUpsertedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `MessageUpsertedEvent`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MessageUpsertedEvent, A::Error> {
+                let mut v_type: Option<MessageUpsertedEventType> = None;
+                let mut v_seq: Option<EventSeq> = None;
+                let mut v_ts: Option<EventTs> = None;
+                let mut v_chat_id: Option<String> = None;
+                let mut v_ids: Option<Vec<String>> = None;
+                let mut v_entries: Option<Vec<Message>> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "type" => v_type = Some(map.next_value()?),
+                        "seq" => v_seq = Some(map.next_value()?),
+                        "ts" => v_ts = Some(map.next_value()?),
+                        "chatID" => v_chat_id = Some(map.next_value()?),
+                        "ids" => v_ids = Some(map.next_value()?),
+                        "entries" => v_entries = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(MessageUpsertedEvent {
+                    r#type: v_type
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                    seq: v_seq
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("seq"))?,
+                    ts: v_ts
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("ts"))?,
+                    chat_id: v_chat_id
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("chatID"))?,
+                    ids: v_ids
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("ids"))?,
+                    entries: v_entries,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MessageUpsertedEventType {
+    /// `message.upserted`
+    MessageUpserted,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+
+impl MessageUpsertedEventType {
+    /// The value as written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MessageUpserted => "message.upserted",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "message.upserted" => Some(Self::MessageUpserted),
+            _ => None,
+        }
+    }
+}
+
+/// The only value this enum documents.
+impl Default for MessageUpsertedEventType {
+    fn default() -> Self {
+        Self::MessageUpserted
+    }
+}
+
+impl std::fmt::Display for MessageUpsertedEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for MessageUpsertedEventType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for MessageUpsertedEventType {
+    fn from(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+impl From<String> for MessageUpsertedEventType {
+    fn from(value: String) -> Self {
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for MessageUpsertedEventType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl serde::Serialize for MessageUpsertedEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MessageUpsertedEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::string_enum(
+            deserializer,
+            "a `MessageUpsertedEventType` string",
             Self::known,
             Self::Unknown,
         )
@@ -3531,6 +4960,266 @@ impl<'de> serde::Deserialize<'de> for Reaction {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// Made by the SDK, never sent by the server: events may have been missed (the connection was lost and made again, or `seq` skipped). List what changed since `since` (for example `messages.list` of each chat in `chatIDs`) to catch up.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ResyncEvent {
+    /// Always `"resync"`.
+    pub r#type: ResyncEventType,
+    /// Why events may have been missed.
+    pub reason: ResyncEventReason,
+    /// The chats whose events may have been missed: the subscription at the time, `["*"]` for every chat.
+    #[serde(rename = "chatIDs")]
+    pub chat_ids: Vec<String>,
+    /// Server time (milliseconds since the Unix epoch) of the last event received before the gap; null when none had been received.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since: Option<i64>,
+    /// The `seq` of the last event received before the gap.
+    #[serde(rename = "lastSeq", skip_serializing_if = "Option::is_none")]
+    pub last_seq: Option<i64>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl ResyncEvent {
+    /// A value with the required fields; the others are unset.
+    pub fn new(
+        reason: impl Into<ResyncEventReason>,
+        chat_ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        Self {
+            r#type: ResyncEventType::from("resync"),
+            reason: reason.into(),
+            chat_ids: chat_ids.into_iter().map(Into::into).collect(),
+            since: None,
+            last_seq: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResyncEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ResyncEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ResyncEvent`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ResyncEvent, A::Error> {
+                let mut v_type: Option<ResyncEventType> = None;
+                let mut v_reason: Option<ResyncEventReason> = None;
+                let mut v_chat_ids: Option<Vec<String>> = None;
+                let mut v_since: Option<i64> = None;
+                let mut v_last_seq: Option<i64> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "type" => v_type = Some(map.next_value()?),
+                        "reason" => v_reason = Some(map.next_value()?),
+                        "chatIDs" => v_chat_ids = Some(map.next_value()?),
+                        "since" => v_since = map.next_value()?,
+                        "lastSeq" => v_last_seq = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ResyncEvent {
+                    r#type: v_type
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                    reason: v_reason
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("reason"))?,
+                    chat_ids: v_chat_ids
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("chatIDs"))?,
+                    since: v_since,
+                    last_seq: v_last_seq,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// Why events may have been missed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ResyncEventReason {
+    /// `reconnected`
+    Reconnected,
+    /// `gap`
+    Gap,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+
+impl ResyncEventReason {
+    /// The value as written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Reconnected => "reconnected",
+            Self::Gap => "gap",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "reconnected" => Some(Self::Reconnected),
+            "gap" => Some(Self::Gap),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for ResyncEventReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for ResyncEventReason {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for ResyncEventReason {
+    fn from(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+impl From<String> for ResyncEventReason {
+    fn from(value: String) -> Self {
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for ResyncEventReason {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl serde::Serialize for ResyncEventReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResyncEventReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::string_enum(
+            deserializer,
+            "a `ResyncEventReason` string",
+            Self::known,
+            Self::Unknown,
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ResyncEventType {
+    /// `resync`
+    Resync,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+
+impl ResyncEventType {
+    /// The value as written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Resync => "resync",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "resync" => Some(Self::Resync),
+            _ => None,
+        }
+    }
+}
+
+/// The only value this enum documents.
+impl Default for ResyncEventType {
+    fn default() -> Self {
+        Self::Resync
+    }
+}
+
+impl std::fmt::Display for ResyncEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for ResyncEventType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for ResyncEventType {
+    fn from(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+impl From<String> for ResyncEventType {
+    fn from(value: String) -> Self {
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for ResyncEventType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl serde::Serialize for ResyncEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResyncEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::string_enum(
+            deserializer,
+            "a `ResyncEventType` string",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 

@@ -723,3 +723,31 @@ mod base64_lite {
         }
     }
 }
+
+// Read by the live event stream (`events.rs`, `ws.rs`), which opens its own connection
+// with the same base URL, default headers and credentials as every HTTP request.
+impl Client {
+    /// The `http(s)://` URL and the headers of the WebSocket upgrade request to `path`.
+    /// The credential header is marked sensitive, so it is never logged.
+    pub(crate) fn upgrade_request(
+        &self,
+        path: &str,
+        auth: &'static [&'static str],
+        auth_optional: bool,
+    ) -> Result<(String, HeaderMap), Error> {
+        let mut parts = RequestParts::new("events", reqwest::Method::GET, path.to_string());
+        parts.auth = auth;
+        parts.auth_optional = auth_optional;
+        let options = RequestOptions::default();
+        let (auth_headers, auth_query) = self.credentials_for(&parts, &options)?;
+        let url = self.url(&parts, &options, &auth_query);
+        let headers = self.headers_for(&parts, &options, auth_headers)?;
+        Ok((url, headers))
+    }
+
+    /// The retry settings, which the event stream's reconnection follows.
+    pub(crate) fn retry_settings(&self) -> (u32, Backoff, Option<Duration>) {
+        let c = &self.inner;
+        (c.max_retries, c.backoff, c.timeout)
+    }
+}

@@ -141,6 +141,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         };
         quote!(crate::runtime::SecuritySchemeInfo { name: #name, kind: #kind })
     });
+    let events = super::events::lib_items(api);
     quote! {
         #(#![doc = #docs])*
         #![forbid(unsafe_code)]
@@ -152,6 +153,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         pub use runtime::{
             ApiResponse, ByteStream, Client, ClientBuilder, Error, ErrorBody, ErrorKind, FilePart, Nullable, Request, RequestOptions, StatusError,
         };
+        #events
 
         /// What the runtime needs to know about this API.
         pub(crate) static API: runtime::ApiInfo = runtime::ApiInfo {

@@ -4,6 +4,7 @@
 mod crate_root;
 mod deprecation;
 mod docs;
+mod events;
 mod models;
 mod operation;
 mod resources;
@@ -41,6 +42,9 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Vec<File> {
     let mut rust_files: Vec<(String, Vec<TokenStream>)> =
         vec![("src/lib.rs".into(), vec![crate_root::lib_rs(api)])];
     rust_files.extend(models::model_files(api));
+    if let Some(events) = events::events_rs(api) {
+        rust_files.push(("src/events.rs".into(), vec![events]));
+    }
     for (module, items) in resources::resource_files(api) {
         rust_files.push((format!("src/resources/{module}.rs"), items));
     }

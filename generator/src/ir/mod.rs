@@ -3,12 +3,14 @@
 //! look nothing up in the spec. Its `Debug` output is snapshotted, so that a reviewer
 //! sees in one diff what a spec change does.
 
+mod events;
 mod render;
 mod walk;
 
 use std::collections::BTreeMap;
 use std::fmt;
 
+pub use events::EventStream;
 pub use render::{render, ty as render_ty};
 
 /// A Rust identifier in the two forms lowering decided: `rust` as code writes it
@@ -78,6 +80,8 @@ pub struct Api {
     pub model_files: Vec<ModelFile>,
     /// The root of the resource tree; its operations are methods of the client itself.
     pub root: Resource,
+    /// The live event stream, when the spec declares one (`x-sdk-events`).
+    pub events: Option<EventStream>,
 }
 
 /// One file of the models, `src/models/<module>.rs`.

@@ -49,6 +49,13 @@ pub fn render(api: &Api) -> String {
     }
     let _ = writeln!(w, "\noperations:");
     render_resource(w, &api.root);
+    if let Some(e) = &api.events {
+        let _ = writeln!(
+            w,
+            "\nevents: WebSocket {} -> {} tagged by {:?}, resync {:?} = {}, auth {:?}",
+            e.path, e.event_type, e.tag, e.resync_tag, e.resync_variant, e.auth
+        );
+    }
     out
 }
 

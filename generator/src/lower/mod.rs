@@ -5,6 +5,7 @@ mod bodies;
 mod cycles;
 mod docs;
 mod facts;
+mod events;
 mod foreign;
 mod model_files;
 pub mod names;
@@ -47,6 +48,7 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
     docs::mark_multipart(&root, &mut types);
     let crate_example = docs::document(&mut root, &types);
     let model_files = model_files::model_files(&root, &types);
+    let events = lowerer.events(&types, &security_schemes);
 
     let sdk = raw.get("x-sdk");
     let crate_name = options
@@ -91,6 +93,7 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
         types,
         model_files,
         root,
+        events,
     }
 }
 

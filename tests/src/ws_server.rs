@@ -1,0 +1,187 @@
+//! A local WebSocket server for the live event stream, scripted per connection so
+//! that it can misbehave on purpose: refuse the upgrade, send broken frames, skip
+//! `seq` numbers, drop the connection, or stop answering pings.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio::net::{TcpListener, TcpStream};
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, Response};
+use tokio_tungstenite::tungstenite::http::{HeaderMap, StatusCode};
+use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
+
+type Script = Arc<dyn Fn(usize, Conn) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
+
+/// What the server saw of the session, for assertions.
+#[derive(Debug, Default, Clone)]
+pub struct Seen {
+    /// Headers of each upgrade request, accepted or not.
+    pub upgrades: Vec<HeaderMap>,
+    /// Every text frame received, per connection.
+    pub frames: Vec<(usize, Value)>,
+    /// Connections that ended with a close frame from the client.
+    pub closed_cleanly: Vec<usize>,
+}
+
+/// One accepted connection, handed to the script.
+pub struct Conn {
+    pub index: usize,
+    socket: WebSocketStream<TcpStream>,
+    seen: Arc<Mutex<Seen>>,
+}
+
+impl Conn {
+    pub async fn send_json(&mut self, value: Value) {
+        self.send_text(&value.to_string()).await;
+    }
+
+    pub async fn send_text(&mut self, text: &str) {
+        let _ = self
+            .socket
+            .send(Message::Text(Utf8Bytes::from(text.to_string())))
+            .await;
+    }
+
+    /// The next text frame as JSON (pings are answered meanwhile); `None` once the
+    /// client has gone. A close frame is recorded.
+    pub async fn recv_json(&mut self) -> Option<Value> {
+        loop {
+            match self.socket.next().await? {
+                Ok(Message::Text(text)) => {
+                    let value: Value = serde_json::from_str(text.as_str()).unwrap_or(Value::Null);
+                    self.seen
+                        .lock()
+                        .unwrap()
+                        .frames
+                        .push((self.index, value.clone()));
+                    return Some(value);
+                }
+                Ok(Message::Close(_)) => {
+                    self.seen.lock().unwrap().closed_cleanly.push(self.index);
+                    return None;
+                }
+                Ok(_) => {}
+                Err(_) => return None,
+            }
+        }
+    }
+
+    /// Reads a `subscriptions.set` and accepts it; returns its `chatIDs`.
+    pub async fn accept_subscription(&mut self) -> Vec<String> {
+        let command = self.recv_json().await.expect("a subscriptions.set");
+        assert_eq!(command["type"], "subscriptions.set", "{command}");
+        let chats = command["chatIDs"].clone();
+        self.send_json(json!({"type": "subscriptions.updated", "requestID": command["requestID"], "chatIDs": chats}))
+            .await;
+        serde_json::from_value(chats).expect("chatIDs is a list of strings")
+    }
+
+    /// `ready`, then accepts the subscription.
+    pub async fn ready_and_subscribe(&mut self) -> Vec<String> {
+        self.send_json(json!({"type": "ready", "version": 1, "chatIDs": []}))
+            .await;
+        self.accept_subscription().await
+    }
+
+    /// Reads until the client closes or goes, answering pings.
+    pub async fn drain(&mut self) {
+        while self.recv_json().await.is_some() {}
+    }
+
+    /// Holds the connection without reading it: pings go unanswered.
+    pub async fn go_silent(self) {
+        std::future::pending::<()>().await;
+        drop(self);
+    }
+}
+
+/// A domain event as the server sends it.
+pub fn event(kind: &str, seq: i64, chat: &str) -> Value {
+    json!({"type": kind, "seq": seq, "ts": 1_739_320_000_000_i64 + seq, "chatID": chat, "ids": [format!("m{seq}")]})
+}
+
+/// A `message.upserted` with one full message entry.
+pub fn message_upserted(seq: i64, chat: &str, id: &str, extra: Value) -> Value {
+    let mut entry = json!({
+        "id": id, "accountID": "matrix", "chatID": chat, "senderID": "@u:beeper.com",
+        "sortKey": format!("{seq:08}"), "timestamp": "2026-02-12T00:00:00Z", "text": "hello",
+    });
+    if let (Some(entry), Some(extra)) = (entry.as_object_mut(), extra.as_object()) {
+        entry.extend(extra.clone());
+    }
+    let mut e = event("message.upserted", seq, chat);
+    e["ids"] = json!([id]);
+    e["entries"] = json!([entry]);
+    e
+}
+
+pub struct WsServer {
+    pub url: String,
+    seen: Arc<Mutex<Seen>>,
+}
+
+impl WsServer {
+    /// Serves every connection with `script(index, conn)`; upgrades without
+    /// `Authorization: Bearer <token>` are refused with 401.
+    pub async fn start<F, Fut>(token: &str, script: F) -> WsServer
+    where
+        F: Fn(usize, Conn) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let script: Script = Arc::new(move |i, c| Box::pin(script(i, c)));
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("address"));
+        let seen = Arc::new(Mutex::new(Seen::default()));
+        let expected = format!("Bearer {token}");
+        let shared = seen.clone();
+        tokio::spawn(async move {
+            let mut index = 0;
+            while let Ok((stream, _)) = listener.accept().await {
+                let seen = shared.clone();
+                let expected = expected.clone();
+                // The callback's signature is tungstenite's.
+                #[allow(clippy::result_large_err)]
+                let check = move |request: &Request,
+                                  response: Response|
+                      -> Result<Response, ErrorResponse> {
+                    seen.lock()
+                        .unwrap()
+                        .upgrades
+                        .push(request.headers().clone());
+                    let auth = request
+                        .headers()
+                        .get("authorization")
+                        .and_then(|v| v.to_str().ok());
+                    if auth == Some(expected.as_str()) {
+                        Ok(response)
+                    } else {
+                        let mut refused = ErrorResponse::new(Some(
+                            "{\"code\":\"UNAUTHORIZED\",\"message\":\"bad token\"}".into(),
+                        ));
+                        *refused.status_mut() = StatusCode::UNAUTHORIZED;
+                        Err(refused)
+                    }
+                };
+                let Ok(socket) = tokio_tungstenite::accept_hdr_async(stream, check).await else {
+                    continue;
+                };
+                let conn = Conn {
+                    index,
+                    socket,
+                    seen: shared.clone(),
+                };
+                tokio::spawn(script(index, conn));
+                index += 1;
+            }
+        });
+        WsServer { url, seen }
+    }
+
+    pub fn seen(&self) -> Seen {
+        self.seen.lock().unwrap().clone()
+    }
+}

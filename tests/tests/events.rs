@@ -1,0 +1,433 @@
+//! The live event stream against a local WebSocket server that misbehaves on purpose.
+//! Intervals are a few milliseconds so that nothing waits for seconds; the outer
+//! `guard` only turns a hang into a failure.
+
+use std::future::Future;
+use std::time::Duration;
+
+use beeper_desktop_api::models::{Event, ResyncEventReason};
+use beeper_desktop_api::{Chats, Client, ErrorKind, EventStream};
+use futures_util::StreamExt;
+use sdk_tests::ws_server::{Conn, WsServer, event, message_upserted};
+use sdk_tests::{TOKEN, TestServer};
+use serde_json::json;
+
+async fn guard<T>(f: impl Future<Output = T>) -> T {
+    tokio::time::timeout(Duration::from_secs(20), f)
+        .await
+        .expect("the test hung")
+}
+
+fn client(url: &str) -> Client {
+    Client::builder()
+        .base_url(url)
+        .access_token(TOKEN)
+        .default_header("x-app", "events-test")
+        .retry_backoff(Duration::from_millis(1), Duration::from_millis(5))
+        .build()
+        .unwrap()
+}
+
+async fn subscribe(url: &str) -> EventStream<Event> {
+    client(url)
+        .events()
+        .ping_interval(Duration::from_millis(20))
+        .pong_timeout(Duration::from_millis(50))
+        .timeout(Duration::from_secs(5))
+        .subscribe(Chats::All)
+        .await
+        .expect("subscribed")
+}
+
+async fn next(stream: &mut EventStream<Event>) -> Event {
+    stream
+        .next()
+        .await
+        .expect("the stream goes on")
+        .expect("an event")
+}
+
+fn seq_of(e: &Event) -> i64 {
+    match e {
+        Event::MessageUpserted(e) => e.seq,
+        Event::ChatUpserted(e) => e.seq,
+        other => panic!("not a domain event: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn the_token_and_default_headers_go_in_the_upgrade_request_and_nowhere_else() {
+    guard(async {
+        let server = WsServer::start(TOKEN, |_, mut conn: Conn| async move {
+            conn.ready_and_subscribe().await;
+            conn.drain().await;
+        })
+        .await;
+        let events = client(&server.url).events();
+        let shown = format!("{events:?}");
+        let stream = events.subscribe(Chats::All).await.unwrap();
+        let seen = server.seen();
+        let headers = &seen.upgrades[0];
+        assert_eq!(headers["authorization"], format!("Bearer {TOKEN}"));
+        assert_eq!(headers["x-app"], "events-test");
+        assert!(
+            headers["user-agent"]
+                .to_str()
+                .unwrap()
+                .starts_with("beeper-desktop-api/")
+        );
+        assert!(!shown.contains(TOKEN), "{shown}");
+        assert!(!format!("{stream:?}").contains(TOKEN));
+        assert!(shown.contains("/v1/ws"), "{shown}");
+
+        // A wrong token is refused at the upgrade, as a typed error, and not retried.
+        let wrong = Client::builder()
+            .base_url(&server.url)
+            .access_token("wrong")
+            .build()
+            .unwrap();
+        let error = wrong.events().subscribe(Chats::All).await.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Authentication);
+        assert_eq!(error.as_status().unwrap().code(), Some("UNAUTHORIZED"));
+        assert!(!format!("{error} {error:?}").contains(TOKEN));
+        assert_eq!(server.seen().upgrades.len(), 2, "a 401 is not retried");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn subscription_changes_round_trip_with_the_servers_answer() {
+    guard(async {
+        let server = WsServer::start(TOKEN, |_, mut conn: Conn| async move {
+            assert_eq!(conn.ready_and_subscribe().await, vec!["*"]);
+            assert_eq!(conn.accept_subscription().await, vec!["a", "b"]);
+            assert_eq!(conn.accept_subscription().await, Vec::<String>::new());
+            conn.send_json(event("chat.upserted", 1, "a")).await;
+            conn.drain().await;
+        })
+        .await;
+        let mut stream = subscribe(&server.url).await;
+        assert_eq!(
+            stream.set_chats(Chats::only(["a", "b"])).await.unwrap(),
+            vec!["a", "b"]
+        );
+        assert_eq!(
+            stream.set_chats(Chats::Paused).await.unwrap(),
+            Vec::<String>::new()
+        );
+        assert!(matches!(next(&mut stream).await, Event::ChatUpserted(e) if e.chat_id == "a"));
+        let sent: Vec<_> = server.seen().frames.into_iter().map(|(_, f)| f).collect();
+        assert_eq!(sent.len(), 3);
+        for (frame, chats) in sent
+            .iter()
+            .zip([json!(["*"]), json!(["a", "b"]), json!([])])
+        {
+            assert_eq!(frame["type"], "subscriptions.set");
+            assert_eq!(frame["chatIDs"], chats);
+            assert!(frame["requestID"].is_string());
+        }
+        assert_ne!(sent[0]["requestID"], sent[1]["requestID"]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_refused_subscription_is_the_servers_error_and_the_stream_goes_on() {
+    guard(async {
+        let server = WsServer::start(TOKEN, |_, mut conn: Conn| async move {
+            conn.ready_and_subscribe().await;
+            let command = conn.recv_json().await.unwrap();
+            assert_eq!(command["chatIDs"], json!(["*", "x"]));
+            conn.send_json(json!({"type": "error", "requestID": command["requestID"], "code": "INVALID_PAYLOAD", "message": "\"*\" cannot be combined with chat IDs"})).await;
+            conn.send_json(event("message.upserted", 1, "c")).await;
+            conn.drain().await;
+        })
+        .await;
+        let mut stream = subscribe(&server.url).await;
+        let error = stream.set_chats(Chats::only(["*", "x"])).await.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::BadRequest);
+        let status = error.as_status().unwrap();
+        assert_eq!(status.code(), Some("INVALID_PAYLOAD"));
+        assert_eq!(status.message(), Some("\"*\" cannot be combined with chat IDs"));
+        assert_eq!(seq_of(&next(&mut stream).await), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_refused_first_subscription_fails_subscribe() {
+    guard(async {
+        let server = WsServer::start(TOKEN, |_, mut conn: Conn| async move {
+            let command = conn.recv_json().await.unwrap();
+            conn.send_json(json!({"type": "error", "requestID": command["requestID"], "code": "INVALID_PAYLOAD", "message": "no"})).await;
+            conn.drain().await;
+        })
+        .await;
+        let error = client(&server.url)
+            .events()
+            .subscribe(Chats::only(["*", "x"]))
+            .await
+            .unwrap_err();
+        assert_eq!(error.as_status().unwrap().code(), Some("INVALID_PAYLOAD"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_unknown_event_type_is_kept_as_json() {
+    guard(async {
+        let unknown = json!({"type": "reaction.added", "seq": 1, "ts": 5, "chatID": "c", "ids": ["r1"], "emoji": "👍"});
+        let sent = unknown.clone();
+        let server = WsServer::start(TOKEN, move |_, mut conn: Conn| {
+            let sent = sent.clone();
+            async move {
+                conn.ready_and_subscribe().await;
+                conn.send_json(sent).await;
+                conn.send_json(event("message.deleted", 2, "c")).await;
+                conn.drain().await;
+            }
+        })
+        .await;
+        let mut stream = subscribe(&server.url).await;
+        assert_eq!(next(&mut stream).await, Event::Unknown(unknown));
+        // Its seq counts: the next one is no gap.
+        assert!(matches!(next(&mut stream).await, Event::MessageDeleted(e) if e.seq == 2));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_malformed_frame_is_an_error_item_and_the_stream_goes_on() {
+    guard(async {
+        let server = WsServer::start(TOKEN, |_, mut conn: Conn| async move {
+            conn.ready_and_subscribe().await;
+            conn.send_text("{not json").await;
+            conn.send_json(
+                json!({"type": "message.upserted", "seq": 1, "ts": 1, "chatID": "c", "ids": "m1"}),
+            )
+            .await;
+            conn.send_json(event("message.upserted", 2, "c")).await;
+            conn.drain().await;
+        })
+        .await;
+        let mut stream = subscribe(&server.url).await;
+        let error = stream.next().await.unwrap().unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Decode, "{error}");
+        assert!(error.to_string().contains("{not json"), "{error}");
+        let error = stream.next().await.unwrap().unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Decode);
+        assert!(
+            error.to_string().contains("ids"),
+            "the failing path is named: {error}"
+        );
+        assert_eq!(seq_of(&next(&mut stream).await), 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_dropped_connection_is_made_again_resubscribed_and_announced() {
+    guard(async {
+        let server = WsServer::start(TOKEN, |index, mut conn: Conn| async move {
+            match index {
+                0 => {
+                    conn.ready_and_subscribe().await;
+                    assert_eq!(conn.accept_subscription().await, vec!["a"]);
+                    conn.send_json(event("message.upserted", 1, "a")).await;
+                    conn.send_json(event("message.upserted", 2, "a")).await;
+                    // Dropped without a close frame, as when the app quits.
+                }
+                _ => {
+                    assert_eq!(conn.ready_and_subscribe().await, vec!["a"]);
+                    conn.send_json(event("message.upserted", 1, "a")).await;
+                    conn.drain().await;
+                }
+            }
+        })
+        .await;
+        let mut stream = subscribe(&server.url).await;
+        stream.set_chats(Chats::only(["a"])).await.unwrap();
+        assert_eq!(seq_of(&next(&mut stream).await), 1);
+        assert_eq!(seq_of(&next(&mut stream).await), 2);
+        let Event::Resync(resync) = next(&mut stream).await else {
+            panic!("a resync after the reconnect")
+        };
+        assert_eq!(resync.reason, ResyncEventReason::Reconnected);
+        assert_eq!(resync.chat_ids, vec!["a"]);
+        assert_eq!(resync.since, Some(1_739_320_000_002));
+        assert_eq!(resync.last_seq, Some(2));
+        // seq starts again on the new connection: no gap is reported.
+        assert_eq!(seq_of(&next(&mut stream).await), 1);
+        let seen = server.seen();
+        assert_eq!(seen.upgrades.len(), 2);
+        assert_eq!(seen.upgrades[1]["authorization"], format!("Bearer {TOKEN}"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_seq_gap_yields_a_resync_before_the_next_event() {
+    guard(async {
+        let server = WsServer::start(TOKEN, |_, mut conn: Conn| async move {
+            conn.ready_and_subscribe().await;
+            for seq in [1, 2, 5, 6] {
+                conn.send_json(event("message.upserted", seq, "c")).await;
+            }
+            conn.drain().await;
+        })
+        .await;
+        let mut stream = subscribe(&server.url).await;
+        assert_eq!(seq_of(&next(&mut stream).await), 1);
+        assert_eq!(seq_of(&next(&mut stream).await), 2);
+        let Event::Resync(resync) = next(&mut stream).await else {
+            panic!("a resync for the gap")
+        };
+        assert_eq!(resync.reason, ResyncEventReason::Gap);
+        assert_eq!(resync.chat_ids, vec!["*"]);
+        assert_eq!(resync.since, Some(1_739_320_000_002));
+        assert_eq!(resync.last_seq, Some(2));
+        assert_eq!(seq_of(&next(&mut stream).await), 5);
+        assert_eq!(seq_of(&next(&mut stream).await), 6);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_peer_that_stops_answering_pings_is_left_and_the_connection_made_again() {
+    guard(async {
+        let server = WsServer::start(TOKEN, |index, mut conn: Conn| async move {
+            conn.ready_and_subscribe().await;
+            if index == 0 {
+                conn.send_json(event("message.upserted", 1, "c")).await;
+                conn.go_silent().await;
+            } else {
+                conn.send_json(event("message.upserted", 7, "c")).await;
+                conn.drain().await;
+            }
+        })
+        .await;
+        let mut stream = subscribe(&server.url).await;
+        assert_eq!(seq_of(&next(&mut stream).await), 1);
+        assert!(matches!(next(&mut stream).await, Event::Resync(r) if r.reason == ResyncEventReason::Reconnected));
+        assert_eq!(seq_of(&next(&mut stream).await), 7);
+        assert_eq!(server.seen().upgrades.len(), 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn ten_thousand_events_arrive_in_order_without_loss() {
+    const N: i64 = 10_000;
+    guard(async {
+        let server = WsServer::start(TOKEN, |_, mut conn: Conn| async move {
+            conn.ready_and_subscribe().await;
+            for seq in 1..=N {
+                conn.send_json(message_upserted(seq, "c", &format!("m{seq}"), json!({})))
+                    .await;
+            }
+            conn.drain().await;
+        })
+        .await;
+        // A small buffer: the reader is slower than the server, so backpressure is exercised.
+        let mut stream = client(&server.url)
+            .events()
+            .buffer(16)
+            .subscribe(Chats::All)
+            .await
+            .unwrap();
+        for expected in 1..=N {
+            match next(&mut stream).await {
+                Event::MessageUpserted(e) => {
+                    assert_eq!(e.seq, expected);
+                    assert_eq!(e.entries.unwrap()[0].id, format!("m{expected}"));
+                }
+                other => panic!("event {expected}: {other:?}"),
+            }
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn close_and_drop_shut_the_socket_with_a_close_frame() {
+    guard(async {
+        let server = WsServer::start(TOKEN, |_, mut conn: Conn| async move {
+            conn.ready_and_subscribe().await;
+            conn.drain().await;
+        })
+        .await;
+        let stream = subscribe(&server.url).await;
+        stream.close().await.unwrap();
+        assert_eq!(server.seen().closed_cleanly, vec![0]);
+
+        let stream = subscribe(&server.url).await;
+        drop(stream);
+        while server.seen().closed_cleanly.len() < 2 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        assert_eq!(server.seen().closed_cleanly, vec![0, 1]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_sent_message_is_confirmed_by_the_upsert_with_its_final_id() {
+    guard(async {
+        let http = TestServer::start().await;
+        http.respond(200, json!({"chatID": "c1", "pendingMessageID": "p1"}))
+            .await;
+        let server = WsServer::start(TOKEN, |_, mut conn: Conn| async move {
+            conn.ready_and_subscribe().await;
+            conn.send_json(event("chat.upserted", 1, "other")).await;
+            // The pending state first, then the confirmation in another chat, then ours.
+            conn.send_json(message_upserted(
+                2,
+                "c1",
+                "p1",
+                json!({"pendingMessageID": "p1"}),
+            ))
+            .await;
+            conn.send_json(message_upserted(
+                3,
+                "c2",
+                "m-other",
+                json!({"pendingMessageID": "p1"}),
+            ))
+            .await;
+            conn.send_json(message_upserted(
+                4,
+                "c1",
+                "m-final",
+                json!({"pendingMessageID": "p1"}),
+            ))
+            .await;
+            conn.drain().await;
+        })
+        .await;
+        let mut stream = subscribe(&server.url).await;
+        let sent = stream
+            .send_and_confirm(
+                http.client.messages().send("c1").text("hi"),
+                Duration::from_secs(5),
+            )
+            .await
+            .unwrap();
+        assert_eq!(sent.message_id, "m-final");
+        assert_eq!(sent.pending_message_id, "p1");
+        assert_eq!(seq_of(&sent.event), 4);
+        let request = http.only_request().await;
+        assert_eq!(request.url.path(), "/v1/chats/c1/messages");
+        // The events read while waiting are still delivered, in order.
+        for seq in [1, 2, 3, 4] {
+            assert_eq!(seq_of(&next(&mut stream).await), seq);
+        }
+
+        // No confirmation: a timeout error, and the events stay for the reader.
+        let error = stream
+            .confirm_sent("c1", "p-never", Duration::from_millis(30))
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Timeout);
+    })
+    .await;
+}
