@@ -2,13 +2,17 @@
 //! the code generator. Generated code describes requests; this module sends them
 //! (credentials, retries, timeouts, logging), decodes responses, and walks pages.
 
+mod base_url;
+mod body;
 mod client;
+mod credentials;
 pub mod de;
 mod encoding;
 mod error;
 mod multipart;
 mod nullable;
 mod pagination;
+mod redact;
 mod request;
 mod response;
 mod retry;
@@ -19,6 +23,7 @@ pub use error::{DecodeError, Error, ErrorBody, ErrorKind, StatusError, Transport
 pub use multipart::{FilePart, Multipart};
 pub use nullable::Nullable;
 pub use pagination::{Paginated, next_cursor};
+pub use redact::Secret;
 pub use request::{Operation, Request, RequestOptions, RequestParts};
 pub use reqwest::Method;
 pub use response::{ApiResponse, ByteStream, RawResponse};
