@@ -449,7 +449,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupEmailBody {
 pub struct AppSetupRecoveryKeyResetConfirmBody {
     /// The new recovery key returned by the reset step.
     #[serde(rename = "recoveryKey")]
-    pub recovery_key: String,
+    pub recovery_key: crate::runtime::Secret<String>,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.
     #[serde(flatten)]
@@ -458,7 +458,7 @@ pub struct AppSetupRecoveryKeyResetConfirmBody {
 
 impl AppSetupRecoveryKeyResetConfirmBody {
     /// A value with the required fields; the others are unset.
-    pub fn new(recovery_key: impl Into<String>) -> Self {
+    pub fn new(recovery_key: impl Into<crate::runtime::Secret<String>>) -> Self {
         Self {
             recovery_key: recovery_key.into(),
             extra: std::collections::BTreeMap::new(),
@@ -480,7 +480,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyResetConfirmBody {
                 self,
                 mut map: A,
             ) -> Result<AppSetupRecoveryKeyResetConfirmBody, A::Error> {
-                let mut f0: Option<String> = None;
+                let mut f0: Option<crate::runtime::Secret<String>> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
@@ -507,7 +507,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyResetConfirmBody {
 pub struct AppSetupRecoveryKeyResetCreateBody {
     /// The current recovery key, if the user still has it.
     #[serde(rename = "existingRecoveryKey", skip_serializing_if = "Option::is_none")]
-    pub existing_recovery_key: Option<String>,
+    pub existing_recovery_key: Option<crate::runtime::Secret<String>>,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.
     #[serde(flatten)]
@@ -544,7 +544,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyResetCreateBody {
                 self,
                 mut map: A,
             ) -> Result<AppSetupRecoveryKeyResetCreateBody, A::Error> {
-                let mut f0: Option<String> = None;
+                let mut f0: Option<crate::runtime::Secret<String>> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
@@ -568,7 +568,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyResetCreateBody {
 pub struct AppSetupRecoveryKeyVerifyBody {
     /// The recovery key the user saved.
     #[serde(rename = "recoveryKey")]
-    pub recovery_key: String,
+    pub recovery_key: crate::runtime::Secret<String>,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.
     #[serde(flatten)]
@@ -577,7 +577,7 @@ pub struct AppSetupRecoveryKeyVerifyBody {
 
 impl AppSetupRecoveryKeyVerifyBody {
     /// A value with the required fields; the others are unset.
-    pub fn new(recovery_key: impl Into<String>) -> Self {
+    pub fn new(recovery_key: impl Into<crate::runtime::Secret<String>>) -> Self {
         Self {
             recovery_key: recovery_key.into(),
             extra: std::collections::BTreeMap::new(),
@@ -599,7 +599,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyVerifyBody {
                 self,
                 mut map: A,
             ) -> Result<AppSetupRecoveryKeyVerifyBody, A::Error> {
-                let mut f0: Option<String> = None;
+                let mut f0: Option<crate::runtime::Secret<String>> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
@@ -631,7 +631,7 @@ pub struct AppSetupRegisterBody {
     pub accept_terms: bool,
     /// Registration token Beeper returned with the sign-in code step.
     #[serde(rename = "leadToken")]
-    pub lead_token: String,
+    pub lead_token: crate::runtime::Secret<String>,
     /// Setup request ID from the start step.
     #[serde(rename = "setupRequestID")]
     pub setup_request_id: String,
@@ -646,7 +646,7 @@ pub struct AppSetupRegisterBody {
 impl AppSetupRegisterBody {
     /// A value with the required fields; the others are unset.
     pub fn new(
-        lead_token: impl Into<String>,
+        lead_token: impl Into<crate::runtime::Secret<String>>,
         setup_request_id: impl Into<String>,
         username: impl Into<String>,
     ) -> Self {
@@ -675,7 +675,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupRegisterBody {
                 mut map: A,
             ) -> Result<AppSetupRegisterBody, A::Error> {
                 let mut f0: Option<bool> = None;
-                let mut f1: Option<String> = None;
+                let mut f1: Option<crate::runtime::Secret<String>> = None;
                 let mut f2: Option<String> = None;
                 let mut f3: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -718,7 +718,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupRegisterBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AppSetupResponseBody {
     /// The sign-in code from the email.
-    pub response: String,
+    pub response: crate::runtime::Secret<String>,
     /// Setup request ID from the start step.
     #[serde(rename = "setupRequestID")]
     pub setup_request_id: String,
@@ -731,7 +731,7 @@ pub struct AppSetupResponseBody {
 impl AppSetupResponseBody {
     /// A value with the required fields; the others are unset.
     pub fn new(
-        response: impl Into<String>,
+        response: impl Into<crate::runtime::Secret<String>>,
         setup_request_id: impl Into<String>,
     ) -> Self {
         Self {
@@ -756,7 +756,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupResponseBody {
                 self,
                 mut map: A,
             ) -> Result<AppSetupResponseBody, A::Error> {
-                let mut f0: Option<String> = None;
+                let mut f0: Option<crate::runtime::Secret<String>> = None;
                 let mut f1: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -924,7 +924,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupVerificationsCreateBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AppSetupVerificationsQrScanBody {
     /// Content of the QR code scanned from the other device.
-    pub data: String,
+    pub data: crate::runtime::Secret<String>,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.
     #[serde(flatten)]
@@ -933,7 +933,7 @@ pub struct AppSetupVerificationsQrScanBody {
 
 impl AppSetupVerificationsQrScanBody {
     /// A value with the required fields; the others are unset.
-    pub fn new(data: impl Into<String>) -> Self {
+    pub fn new(data: impl Into<crate::runtime::Secret<String>>) -> Self {
         Self {
             data: data.into(),
             extra: std::collections::BTreeMap::new(),
@@ -955,7 +955,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupVerificationsQrScanBody {
                 self,
                 mut map: A,
             ) -> Result<AppSetupVerificationsQrScanBody, A::Error> {
-                let mut f0: Option<String> = None;
+                let mut f0: Option<crate::runtime::Secret<String>> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
@@ -2604,7 +2604,9 @@ pub struct BridgesLoginSessionsStepsSubmitBody {
     pub r#type: BridgesLoginSessionsStepsSubmitBodyType,
     /// Field values keyed by the field IDs from the current step.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, String>>,
+    pub fields: Option<
+        std::collections::BTreeMap<String, crate::runtime::Secret<String>>,
+    >,
     /// Last browser URL reached during a cookies step, if available.
     #[serde(rename = "lastURL", skip_serializing_if = "Option::is_none")]
     pub last_url: Option<String>,
@@ -2645,7 +2647,9 @@ impl<'de> serde::Deserialize<'de> for BridgesLoginSessionsStepsSubmitBody {
                 mut map: A,
             ) -> Result<BridgesLoginSessionsStepsSubmitBody, A::Error> {
                 let mut f0: Option<BridgesLoginSessionsStepsSubmitBodyType> = None;
-                let mut f1: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut f1: Option<
+                    std::collections::BTreeMap<String, crate::runtime::Secret<String>>,
+                > = None;
                 let mut f2: Option<String> = None;
                 let mut f3: Option<BridgesLoginSessionsStepsSubmitBodySource> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -11234,7 +11238,7 @@ impl<'de> serde::Deserialize<'de> for ReactionResult {
 pub struct RecoveryKeyResetResult {
     /// The new recovery key; show it to the user to save.
     #[serde(rename = "recoveryKey")]
-    pub recovery_key: String,
+    pub recovery_key: crate::runtime::Secret<String>,
     /// Where Beeper Desktop or Beeper Server stands in signing in and setting up encrypted messaging.
     pub session: SetupSession,
     /// Keys this version of the SDK does not know, kept as they arrived and
@@ -11246,7 +11250,7 @@ pub struct RecoveryKeyResetResult {
 impl RecoveryKeyResetResult {
     /// A value with the required fields; the others are unset.
     pub fn new(
-        recovery_key: impl Into<String>,
+        recovery_key: impl Into<crate::runtime::Secret<String>>,
         session: impl Into<SetupSession>,
     ) -> Self {
         Self {
@@ -11271,7 +11275,7 @@ impl<'de> serde::Deserialize<'de> for RecoveryKeyResetResult {
                 self,
                 mut map: A,
             ) -> Result<RecoveryKeyResetResult, A::Error> {
-                let mut f0: Option<String> = None;
+                let mut f0: Option<crate::runtime::Secret<String>> = None;
                 let mut f1: Option<SetupSession> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -12299,7 +12303,7 @@ pub struct SetupCredentials {
     pub user_id: String,
     /// Access token of the Beeper account.
     #[serde(rename = "accessToken")]
-    pub access_token: String,
+    pub access_token: crate::runtime::Secret<String>,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.
     #[serde(flatten)]
@@ -12312,7 +12316,7 @@ impl SetupCredentials {
         device_id: impl Into<String>,
         homeserver: impl Into<String>,
         user_id: impl Into<String>,
-        access_token: impl Into<String>,
+        access_token: impl Into<crate::runtime::Secret<String>>,
     ) -> Self {
         Self {
             device_id: device_id.into(),
@@ -12341,7 +12345,7 @@ impl<'de> serde::Deserialize<'de> for SetupCredentials {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
-                let mut f3: Option<String> = None;
+                let mut f3: Option<crate::runtime::Secret<String>> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
@@ -13170,7 +13174,7 @@ pub struct SetupRegistrationRequired {
     pub copy: SetupRegistrationCopy,
     /// Registration token to pass when creating the account.
     #[serde(rename = "leadToken")]
-    pub lead_token: String,
+    pub lead_token: crate::runtime::Secret<String>,
     /// Always true; an account must be created.
     ///
     /// Always `true`.
@@ -13192,7 +13196,7 @@ impl SetupRegistrationRequired {
     /// A value with the required fields; the others are unset.
     pub fn new(
         copy: impl Into<SetupRegistrationCopy>,
-        lead_token: impl Into<String>,
+        lead_token: impl Into<crate::runtime::Secret<String>>,
         setup_request_id: impl Into<String>,
     ) -> Self {
         Self {
@@ -13221,7 +13225,7 @@ impl<'de> serde::Deserialize<'de> for SetupRegistrationRequired {
                 mut map: A,
             ) -> Result<SetupRegistrationRequired, A::Error> {
                 let mut f0: Option<SetupRegistrationCopy> = None;
-                let mut f1: Option<String> = None;
+                let mut f1: Option<crate::runtime::Secret<String>> = None;
                 let mut f2: Option<bool> = None;
                 let mut f3: Option<String> = None;
                 let mut f4: Option<Vec<String>> = None;

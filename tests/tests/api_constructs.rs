@@ -539,7 +539,7 @@ async fn an_untagged_union_picks_the_variant_that_fits() {
     let SetupResponseResult::SetupRegistrationRequired(required) = result else {
         panic!("{result:?}")
     };
-    assert_eq!(required.lead_token, "lead-token-1");
+    assert_eq!(required.lead_token.expose(), "lead-token-1");
 
     let t = TestServer::start().await;
     t.respond(200, example("POST", "/v1/app/setup/register"))

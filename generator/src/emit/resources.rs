@@ -396,7 +396,7 @@ fn result_binding(op: &Operation) -> String {
 fn example_value(api: &Api, ty: &Ty, wire: &str) -> Option<String> {
     let krate = crate_ident(api);
     match ty {
-        Ty::String => Some(format!("{:?}", example_string(wire))),
+        Ty::String | Ty::Secret => Some(format!("{:?}", example_string(wire))),
         Ty::Bool => Some("true".into()),
         Ty::Integer(_) => Some("10".into()),
         Ty::Number(_) => Some("1.0".into()),

@@ -24,7 +24,7 @@ use beeper_desktop_api::models::{
     ChatsStartBodyUser, ChatsUpdateBodyDraft, Direction, LoginRemoveScope,
     MessagesSearchMediaTypesItem, OutgoingAttachment, VerificationPurpose,
 };
-use beeper_desktop_api::runtime::{Operation, Paginated, Request};
+use beeper_desktop_api::runtime::{Operation, Paginated, Request, Secret};
 use beeper_desktop_api::{Client, Error, FilePart};
 use futures_util::{Stream, StreamExt};
 use serde_json::{Value, json};
@@ -175,8 +175,8 @@ async fn run_all(c: &Client, anon: &Client, t: &mut Tally) {
             .await
             .map(none),
     );
-    let fields: BTreeMap<String, String> =
-        [("phone_number".to_string(), "+15551234567".to_string())].into();
+    let fields: BTreeMap<String, Secret<String>> =
+        [("phone_number".to_string(), "+15551234567".into())].into();
     t.record(
         "bridges.login_sessions.steps.submit",
         call(
