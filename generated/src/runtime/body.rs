@@ -66,11 +66,17 @@ async fn next_chunk(
     response: &mut reqwest::Response,
     idle: Option<Duration>,
 ) -> Result<Option<Bytes>, ReadError> {
+    let mut chunk = std::pin::pin!(response.chunk());
+    // A chunk already received needs no timer: most small bodies arrive with their
+    // headers, and a timer per chunk is a measurable part of a short request.
+    if let Some(ready) = futures_util::FutureExt::now_or_never(chunk.as_mut()) {
+        return ready.map_err(ReadError::Transport);
+    }
     let chunk = match idle {
-        Some(idle) => tokio::time::timeout(idle, response.chunk())
+        Some(idle) => tokio::time::timeout(idle, chunk)
             .await
             .map_err(|_| ReadError::Idle(idle))?,
-        None => response.chunk().await,
+        None => chunk.await,
     };
     chunk.map_err(ReadError::Transport)
 }

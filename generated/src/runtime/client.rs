@@ -69,6 +69,8 @@ struct Inner {
     backoff: Backoff,
     /// Credential-carrying values are marked sensitive.
     headers: HeaderMap,
+    /// What every request starts from: the user agent and the default headers.
+    base_headers: HeaderMap,
     body_limits: BodyLimits,
     proxy: Option<String>,
 }
@@ -229,6 +231,9 @@ impl Client {
             None => &c.base_url.text,
         };
         let url = Self::url(base, parts, &auth_query);
+        let url = reqwest::Url::parse(&url).map_err(|e| {
+            Error::invalid_request(format!("the request's URL cannot be written: {e}"))
+        })?;
         let headers = self.headers_for(parts, options, auth_headers)?;
         // A body read from a stream can only be sent once.
         let repeatable = match &parts.body {
@@ -246,25 +251,38 @@ impl Client {
         loop {
             attempt += 1;
             let started = Instant::now();
-            let mut builder = c
-                .http
-                .request(parts.method.clone(), &url)
-                .headers(headers.clone());
-            if let (Some(t), false) = (timeout, streaming) {
-                builder = builder.timeout(t);
-            }
-            builder = match &parts.body {
-                Body::None => builder,
-                Body::Bytes { bytes, .. } => builder.body(bytes.clone()),
-                Body::Multipart(form) => builder.multipart(form.to_form().await?),
+            // The headers are moved into the request, not merged into an empty map: the
+            // profile showed that merge (and the map's growth) as a cost of its own.
+            let mut request = match &parts.body {
+                Body::Multipart(form) => c
+                    .http
+                    .request(parts.method.clone(), url.clone())
+                    .headers(headers.clone())
+                    .multipart(form.to_form().await?)
+                    .build()
+                    .map_err(|e| {
+                        Error::invalid_request(format!("the request cannot be built: {e}"))
+                    })?,
+                body => {
+                    let mut request = reqwest::Request::new(parts.method.clone(), url.clone());
+                    *request.headers_mut() = headers.clone();
+                    if let Body::Bytes { bytes, .. } = body {
+                        *request.body_mut() = Some(bytes.clone().into());
+                    }
+                    request
+                }
             };
+            if let (Some(t), false) = (timeout, streaming) {
+                *request.timeout_mut() = Some(t);
+            }
             tracing::debug!(operation = parts.operation, method = %parts.method, path = %parts.path, attempt, "sending request");
+            let sending = c.http.execute(request);
             let sent = match (streaming, timeout) {
-                (true, Some(t)) => match tokio::time::timeout(t, builder.send()).await {
+                (true, Some(t)) => match tokio::time::timeout(t, sending).await {
                     Ok(result) => result.map_err(Failure::from),
                     Err(_) => Err(Failure::timed_out(None)),
                 },
-                _ => builder.send().await.map_err(Failure::from),
+                _ => sending.await.map_err(Failure::from),
             };
             let outcome = match sent {
                 Ok(response) if streaming && response.status().is_success() => {
@@ -397,25 +415,22 @@ impl Client {
         options: &RequestOptions,
         auth: Vec<(HeaderName, HeaderValue)>,
     ) -> Result<HeaderMap, Error> {
-        let mut headers = HeaderMap::with_capacity(8 + parts.headers.len());
-        headers.insert(
-            header::USER_AGENT,
-            HeaderValue::from_static(self.inner.info.user_agent),
-        );
-        headers.insert(header::ACCEPT, HeaderValue::from_static(parts.accept));
-        if let Body::Bytes { content_type, .. } = &parts.body {
+        // Cloning the headers every request shares is cheaper than building a map: the
+        // profile of a short request showed `HeaderMap::with_capacity` as the runtime's
+        // largest cost of its own.
+        let mut headers = self.inner.base_headers.clone();
+        let defaults = &self.inner.headers;
+        if !defaults.contains_key(header::ACCEPT) {
+            headers.insert(header::ACCEPT, HeaderValue::from_static(parts.accept));
+        }
+        if let Body::Bytes { content_type, .. } = &parts.body
+            && !defaults.contains_key(header::CONTENT_TYPE)
+        {
             headers.insert(
                 header::CONTENT_TYPE,
                 HeaderValue::from_str(content_type)
                     .map_err(|_| Error::invalid_request("invalid content type"))?,
             );
-        }
-        // Replaced as a whole, so that a default header with several values keeps them all.
-        for k in self.inner.headers.keys() {
-            headers.remove(k);
-        }
-        for (k, v) in &self.inner.headers {
-            headers.append(k.clone(), v.clone());
         }
         for (k, v) in auth {
             headers.insert(k, v);
@@ -748,6 +763,18 @@ impl ClientBuilder {
             v.set_sensitive(h.sensitive || redact::is_sensitive_header(name));
             headers.append(n, v);
         }
+        let mut base_headers = HeaderMap::with_capacity(headers.len() + 4);
+        base_headers.insert(
+            header::USER_AGENT,
+            HeaderValue::from_static(self.info.user_agent),
+        );
+        // Replaced as a whole, so that a default header with several values keeps them all.
+        for k in headers.keys() {
+            base_headers.remove(k);
+        }
+        for (k, v) in &headers {
+            base_headers.append(k.clone(), v.clone());
+        }
         let http = match self.http {
             Some(h) => h,
             None => {
@@ -784,6 +811,7 @@ impl ClientBuilder {
                 max_retries: self.max_retries,
                 backoff: self.backoff,
                 headers,
+                base_headers,
                 body_limits: self.body_limits,
                 proxy: self.proxy,
             }),

@@ -17,7 +17,7 @@ pub(crate) const REDACTED: &str = "<redacted>";
 ///
 /// ```
 /// use beeper_desktop_api::runtime::Secret;
-/// let key = Secret::from("EsTc 1234");
+/// let key: Secret<String> = Secret::from("EsTc 1234");
 /// assert_eq!(format!("{key:?}"), "<redacted>");
 /// assert_eq!(key.expose(), "EsTc 1234");
 /// ```
