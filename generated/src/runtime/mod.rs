@@ -2,6 +2,7 @@
 //! the code generator. Generated code describes requests; this module sends them
 //! (credentials, retries, timeouts, logging), decodes responses, and walks pages.
 
+mod attempt;
 mod base_url;
 mod body;
 mod client;
