@@ -7,14 +7,14 @@ use std::future::Future;
 use std::time::Duration;
 
 use beeper_desktop_api::runtime::{Operation, Paginated, Request};
-use beeper_desktop_api::{Client, Error};
+use beeper_desktop_api::{Client, Error, ErrorKind};
 use futures_util::{Stream, StreamExt};
 use serde_json::Value;
 
 /// Bound on one call, retries included (the clients make none).
 const CALL_TIMEOUT: Duration = Duration::from_secs(30);
 /// Pages walked by the bounded walks of paginated operations.
-pub const WALK_PAGES: usize = 3;
+pub const WALK_PAGES: usize = 2;
 
 /// The clients a scenario calls with: one with a token, one without any.
 pub struct Clients {
@@ -81,45 +81,90 @@ pub async fn public<P: Operation>(with_token: Request<P>, without_token: Request
     Ok("also without a token".into())
 }
 
-/// A paginated operation: its first page, then a walk of the SDK's item stream that
-/// stops by itself after about `WALK_PAGES` pages (Prism answers the same example page,
-/// with `hasMore: true`, forever).
+/// A paginated operation: its first page, then two walks of the SDK's streams. The
+/// mock servers answer the same example page, with `hasMore: true` and the same
+/// cursor, forever: a walk capped at `WALK_PAGES` pages must end there by itself, and
+/// an uncapped one must end with `RepeatedCursor` after the pages it could follow
+/// (the first request's cursor, then the example's), never loop.
 pub async fn paginated<P: Paginated>(request: Request<P>) -> Outcome {
     let page = call(request.clone()).await?;
     let per_page = P::into_items(page).len();
     if per_page == 0 {
         // An empty example page: the item stream would fetch pages without yielding
         // items, so walk the pages themselves.
-        let pages = walk(request.pages(), WALK_PAGES)
+        let capped = walk(request.clone().max_pages(WALK_PAGES).pages())
             .await
-            .map_err(|e| format!("walk: {e}"))?;
-        if pages != WALK_PAGES {
-            return Err(format!("walk: {pages} pages, expected {WALK_PAGES}"));
-        }
-        return Ok(format!("empty page; walked {pages} pages"));
+            .map_err(|e| format!("capped walk: {e}"))?;
+        expect_end(capped, WALK_PAGES, None, "capped walk")?;
+        let uncapped = walk(request.pages())
+            .await
+            .map_err(|e| format!("uncapped walk: {e}"))?;
+        expect_end(
+            uncapped,
+            2,
+            Some(ErrorKind::RepeatedCursor),
+            "uncapped walk",
+        )?;
+        return Ok(format!(
+            "empty page; walked {WALK_PAGES} pages, and an uncapped walk stopped at a repeated cursor"
+        ));
     }
-    let wanted = per_page * WALK_PAGES;
-    let items = walk(request.stream(), wanted)
+    let capped = walk(request.clone().max_pages(WALK_PAGES).stream())
         .await
-        .map_err(|e| format!("stream walk: {e}"))?;
-    if items != wanted {
-        return Err(format!("stream walk: {items} items, expected {wanted}"));
-    }
+        .map_err(|e| format!("capped stream walk: {e}"))?;
+    expect_end(capped, per_page * WALK_PAGES, None, "capped stream walk")?;
+    let uncapped = walk(request.stream())
+        .await
+        .map_err(|e| format!("uncapped stream walk: {e}"))?;
+    expect_end(
+        uncapped,
+        per_page * 2,
+        Some(ErrorKind::RepeatedCursor),
+        "uncapped stream walk",
+    )?;
     Ok(format!(
-        "{} per page; stream walk stopped after {items} items",
-        per_page
+        "{per_page} per page; a walk capped at {WALK_PAGES} pages yielded {} items, an uncapped one stopped at a repeated cursor",
+        per_page * WALK_PAGES
     ))
 }
 
-/// The first `n` entries of a stream of results: how many were `Ok`, or the first error.
-async fn walk<T>(stream: impl Stream<Item = Result<T, Error>>, n: usize) -> Result<usize, String> {
-    let results: Vec<Result<T, Error>> = bounded(stream.take(n).collect()).await?;
+/// How a walk ended: the number of `Ok` items, then the error that ended it, if any.
+type WalkEnd = (usize, Option<Error>);
+
+fn expect_end(
+    (items, end): WalkEnd,
+    want_items: usize,
+    want_end: Option<ErrorKind>,
+    what: &str,
+) -> Result<(), String> {
+    let end_kind = end.as_ref().map(Error::kind);
+    if items != want_items || end_kind != want_end {
+        let end = end.map_or("its natural end".to_string(), |e| describe(&e));
+        return Err(format!(
+            "{what}: {items} items then {end}; expected {want_items} items then {}",
+            want_end.map_or("its natural end".to_string(), |k| format!("{k:?}"))
+        ));
+    }
+    Ok(())
+}
+
+/// Reads a whole stream of results (bounded in time and length): how many were `Ok`
+/// before it ended, and the error that ended it, if one did.
+async fn walk<T>(stream: impl Stream<Item = Result<T, Error>>) -> Result<WalkEnd, String> {
+    // Far more than any walk here should yield: a walk that does not stop is an error.
+    const LIMIT: usize = 10_000;
+    let results: Vec<Result<T, Error>> = bounded(stream.take(LIMIT).collect()).await?;
+    if results.len() == LIMIT {
+        return Err(format!("did not end after {LIMIT} results"));
+    }
     let mut ok = 0;
     for r in results {
-        r.map_err(|e| describe(&e))?;
-        ok += 1;
+        match r {
+            Ok(_) => ok += 1,
+            Err(e) => return Ok((ok, Some(e))),
+        }
     }
-    Ok(ok)
+    Ok((ok, None))
 }
 
 /// Prism's `sl-violations` header, as `[location] message; ...`.

@@ -1,8 +1,10 @@
 //! A TCP server on 127.0.0.1 that misbehaves on purpose, one scripted reply per
-//! request: statuses, raw bytes, a body cut short, silence, a closed connection.
+//! request: statuses, raw bytes, a body cut short, silence, a closed connection, a
+//! body dripping a byte at a time, an endless chunked body.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -18,6 +20,10 @@ pub enum Reply {
     },
     /// Headers promising `declared` bytes, then only `body`, then the connection closes.
     CutShort { declared: usize, body: Vec<u8> },
+    /// A 200 with a `Content-Length` of the whole body, sent one byte every `every`.
+    Drip { body: Vec<u8>, every: Duration },
+    /// A 200 with a chunked body of `chunk` repeated `count` times (no length declared).
+    Chunked { chunk: Vec<u8>, count: usize },
     /// Reads the request and never answers.
     Hang,
     /// Closes the connection without answering.
@@ -74,6 +80,7 @@ pub struct FaultServer {
     replies: Arc<Vec<Reply>>,
     count: Arc<AtomicUsize>,
     received: Arc<Mutex<Vec<Received>>>,
+    written: Arc<AtomicU64>,
 }
 
 impl FaultServer {
@@ -87,16 +94,17 @@ impl FaultServer {
             replies: Arc::new(replies),
             count: Arc::new(AtomicUsize::new(0)),
             received: Arc::new(Mutex::new(Vec::new())),
+            written: Arc::new(AtomicU64::new(0)),
         };
-        let (replies, count, received) = (
-            server.replies.clone(),
-            server.count.clone(),
-            server.received.clone(),
-        );
+        let shared = Shared {
+            replies: server.replies.clone(),
+            count: server.count.clone(),
+            received: server.received.clone(),
+            written: server.written.clone(),
+        };
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                let (replies, count, received) = (replies.clone(), count.clone(), received.clone());
-                tokio::spawn(serve(stream, replies, count, received));
+                tokio::spawn(serve(stream, shared.clone()));
             }
         });
         server
@@ -110,6 +118,20 @@ impl FaultServer {
     pub fn received(&self) -> Vec<Received> {
         self.received.lock().expect("lock").clone()
     }
+
+    /// Body bytes of `Drip` and `Chunked` replies the client took off the socket (or
+    /// that fit in its buffers) before it stopped reading.
+    pub fn body_bytes_written(&self) -> u64 {
+        self.written.load(Ordering::SeqCst)
+    }
+}
+
+#[derive(Clone)]
+struct Shared {
+    replies: Arc<Vec<Reply>>,
+    count: Arc<AtomicUsize>,
+    received: Arc<Mutex<Vec<Received>>>,
+    written: Arc<AtomicU64>,
 }
 
 /// A URL on which nothing listens: connecting is refused.
@@ -120,12 +142,13 @@ pub async fn refusing_url() -> String {
     url
 }
 
-async fn serve(
-    mut stream: TcpStream,
-    replies: Arc<Vec<Reply>>,
-    count: Arc<AtomicUsize>,
-    received: Arc<Mutex<Vec<Received>>>,
-) {
+async fn serve(mut stream: TcpStream, shared: Shared) {
+    let Shared {
+        replies,
+        count,
+        received,
+        written,
+    } = shared;
     let _ = stream.set_nodelay(true);
     let mut buf = Vec::new();
     loop {
@@ -165,6 +188,40 @@ async fn serve(
                 let _ = stream.write_all(&body).await;
                 let _ = stream.flush().await;
                 return;
+            }
+            Reply::Drip { body, every } => {
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ncontent-length: {}\r\n\r\n",
+                    body.len()
+                );
+                if stream.write_all(head.as_bytes()).await.is_err() {
+                    return;
+                }
+                for byte in body {
+                    tokio::time::sleep(every).await;
+                    if stream.write_all(&[byte]).await.is_err() {
+                        return;
+                    }
+                    written.fetch_add(1, Ordering::SeqCst);
+                }
+            }
+            Reply::Chunked { chunk, count } => {
+                let head = "HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ntransfer-encoding: chunked\r\n\r\n";
+                if stream.write_all(head.as_bytes()).await.is_err() {
+                    return;
+                }
+                let mut framed = format!("{:x}\r\n", chunk.len()).into_bytes();
+                framed.extend_from_slice(&chunk);
+                framed.extend_from_slice(b"\r\n");
+                for _ in 0..count {
+                    if stream.write_all(&framed).await.is_err() {
+                        return;
+                    }
+                    written.fetch_add(chunk.len() as u64, Ordering::SeqCst);
+                }
+                if stream.write_all(b"0\r\n\r\n").await.is_err() {
+                    return;
+                }
             }
             Reply::Hang => {
                 // Keep the connection open, silent, until the client gives up.

@@ -20,6 +20,7 @@ use beeper_desktop_api::models::{
     ChatsStartBodyUser, ChatsUpdateBodyDraft, Direction, LoginRemoveScope,
     MessagesSearchMediaTypesItem, OutgoingAttachment, VerificationPurpose,
 };
+use beeper_desktop_api::runtime::Secret;
 use chrono::{DateTime, Utc};
 
 use crate::calls::{Clients, Outcome, call, count, none, paginated, public};
@@ -138,8 +139,8 @@ pub fn scenarios() -> Vec<Scenario> {
         .await
         .map(none)),
         scenario!("bridges.login_sessions.steps.submit", |c| {
-            let fields: BTreeMap<String, String> =
-                [("phone_number".to_string(), "+15551234567".to_string())].into();
+            let fields: BTreeMap<String, Secret<String>> =
+                [("phone_number".to_string(), "+15551234567".into())].into();
             call(
                 c.bridges()
                     .login_sessions()

@@ -459,7 +459,8 @@ walks_two_pages!(
 #[tokio::test]
 async fn a_bounded_walk_stops_on_its_own() {
     let t = TestServer::start().await;
-    // Every page says there is more, with the same cursor: only the caller's bound ends it.
+    // Every page says there is more, with the same cursor: the walk follows it once,
+    // then stops with an error of its own instead of asking for the same page forever.
     t.respond(
         200,
         json!({"items": [message()], "hasMore": true, "oldestCursor": "same"}),
@@ -475,8 +476,13 @@ async fn a_bounded_walk_stops_on_its_own() {
         .collect()
         .await;
 
-    assert_eq!(first.len(), 5);
-    assert!(first.iter().all(Result::is_ok));
+    assert_eq!(first.len(), 3);
+    assert!(first[..2].iter().all(Result::is_ok));
+    assert_eq!(
+        first[2].as_ref().unwrap_err().kind(),
+        beeper_desktop_api::ErrorKind::RepeatedCursor
+    );
+    assert_eq!(t.requests().await.len(), 2);
 }
 
 #[tokio::test]
@@ -533,7 +539,7 @@ async fn an_untagged_union_picks_the_variant_that_fits() {
     let SetupResponseResult::SetupRegistrationRequired(required) = result else {
         panic!("{result:?}")
     };
-    assert_eq!(required.lead_token, "lead-token-1");
+    assert_eq!(required.lead_token.expose(), "lead-token-1");
 
     let t = TestServer::start().await;
     t.respond(200, example("POST", "/v1/app/setup/register"))

@@ -425,7 +425,7 @@ async fn bridges_login_sessions_steps_submit() {
             BridgesLoginSessionsStepsSubmitBodyType::Cookies,
         )
         .fields(
-            [("session".to_string(), "abc".to_string())]
+            [("session".to_string(), "abc".into())]
                 .into_iter()
                 .collect(),
         )

@@ -74,7 +74,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupEmailBody {
 pub struct AppSetupRecoveryKeyResetConfirmBody {
     /// The new recovery key returned by the reset step.
     #[serde(rename = "recoveryKey")]
-    pub recovery_key: String,
+    pub recovery_key: crate::runtime::Secret<String>,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.
     #[serde(flatten)]
@@ -83,7 +83,7 @@ pub struct AppSetupRecoveryKeyResetConfirmBody {
 
 impl AppSetupRecoveryKeyResetConfirmBody {
     /// A value with the required fields; the others are unset.
-    pub fn new(recovery_key: impl Into<String>) -> Self {
+    pub fn new(recovery_key: impl Into<crate::runtime::Secret<String>>) -> Self {
         Self {
             recovery_key: recovery_key.into(),
             extra: std::collections::BTreeMap::new(),
@@ -105,7 +105,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyResetConfirmBody {
                 self,
                 mut map: A,
             ) -> Result<AppSetupRecoveryKeyResetConfirmBody, A::Error> {
-                let mut v_recovery_key: Option<String> = None;
+                let mut v_recovery_key: Option<crate::runtime::Secret<String>> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
@@ -132,7 +132,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyResetConfirmBody {
 pub struct AppSetupRecoveryKeyResetCreateBody {
     /// The current recovery key, if the user still has it.
     #[serde(rename = "existingRecoveryKey", skip_serializing_if = "Option::is_none")]
-    pub existing_recovery_key: Option<String>,
+    pub existing_recovery_key: Option<crate::runtime::Secret<String>>,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.
     #[serde(flatten)]
@@ -169,7 +169,9 @@ impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyResetCreateBody {
                 self,
                 mut map: A,
             ) -> Result<AppSetupRecoveryKeyResetCreateBody, A::Error> {
-                let mut v_existing_recovery_key: Option<String> = None;
+                let mut v_existing_recovery_key: Option<
+                    crate::runtime::Secret<String>,
+                > = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
@@ -195,7 +197,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyResetCreateBody {
 pub struct AppSetupRecoveryKeyVerifyBody {
     /// The recovery key the user saved.
     #[serde(rename = "recoveryKey")]
-    pub recovery_key: String,
+    pub recovery_key: crate::runtime::Secret<String>,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.
     #[serde(flatten)]
@@ -204,7 +206,7 @@ pub struct AppSetupRecoveryKeyVerifyBody {
 
 impl AppSetupRecoveryKeyVerifyBody {
     /// A value with the required fields; the others are unset.
-    pub fn new(recovery_key: impl Into<String>) -> Self {
+    pub fn new(recovery_key: impl Into<crate::runtime::Secret<String>>) -> Self {
         Self {
             recovery_key: recovery_key.into(),
             extra: std::collections::BTreeMap::new(),
@@ -226,7 +228,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyVerifyBody {
                 self,
                 mut map: A,
             ) -> Result<AppSetupRecoveryKeyVerifyBody, A::Error> {
-                let mut v_recovery_key: Option<String> = None;
+                let mut v_recovery_key: Option<crate::runtime::Secret<String>> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
@@ -258,7 +260,7 @@ pub struct AppSetupRegisterBody {
     pub accept_terms: bool,
     /// Registration token Beeper returned with the sign-in code step.
     #[serde(rename = "leadToken")]
-    pub lead_token: String,
+    pub lead_token: crate::runtime::Secret<String>,
     /// Setup request ID from the start step.
     #[serde(rename = "setupRequestID")]
     pub setup_request_id: String,
@@ -273,7 +275,7 @@ pub struct AppSetupRegisterBody {
 impl AppSetupRegisterBody {
     /// A value with the required fields; the others are unset.
     pub fn new(
-        lead_token: impl Into<String>,
+        lead_token: impl Into<crate::runtime::Secret<String>>,
         setup_request_id: impl Into<String>,
         username: impl Into<String>,
     ) -> Self {
@@ -302,7 +304,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupRegisterBody {
                 mut map: A,
             ) -> Result<AppSetupRegisterBody, A::Error> {
                 let mut v_accept_terms: Option<bool> = None;
-                let mut v_lead_token: Option<String> = None;
+                let mut v_lead_token: Option<crate::runtime::Secret<String>> = None;
                 let mut v_setup_request_id: Option<String> = None;
                 let mut v_username: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -345,7 +347,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupRegisterBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AppSetupResponseBody {
     /// The sign-in code from the email.
-    pub response: String,
+    pub response: crate::runtime::Secret<String>,
     /// Setup request ID from the start step.
     #[serde(rename = "setupRequestID")]
     pub setup_request_id: String,
@@ -358,7 +360,7 @@ pub struct AppSetupResponseBody {
 impl AppSetupResponseBody {
     /// A value with the required fields; the others are unset.
     pub fn new(
-        response: impl Into<String>,
+        response: impl Into<crate::runtime::Secret<String>>,
         setup_request_id: impl Into<String>,
     ) -> Self {
         Self {
@@ -383,7 +385,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupResponseBody {
                 self,
                 mut map: A,
             ) -> Result<AppSetupResponseBody, A::Error> {
-                let mut v_response: Option<String> = None;
+                let mut v_response: Option<crate::runtime::Secret<String>> = None;
                 let mut v_setup_request_id: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -551,7 +553,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupVerificationsCreateBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AppSetupVerificationsQrScanBody {
     /// Content of the QR code scanned from the other device.
-    pub data: String,
+    pub data: crate::runtime::Secret<String>,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.
     #[serde(flatten)]
@@ -560,7 +562,7 @@ pub struct AppSetupVerificationsQrScanBody {
 
 impl AppSetupVerificationsQrScanBody {
     /// A value with the required fields; the others are unset.
-    pub fn new(data: impl Into<String>) -> Self {
+    pub fn new(data: impl Into<crate::runtime::Secret<String>>) -> Self {
         Self {
             data: data.into(),
             extra: std::collections::BTreeMap::new(),
@@ -582,7 +584,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupVerificationsQrScanBody {
                 self,
                 mut map: A,
             ) -> Result<AppSetupVerificationsQrScanBody, A::Error> {
-                let mut v_data: Option<String> = None;
+                let mut v_data: Option<crate::runtime::Secret<String>> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
@@ -608,7 +610,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupVerificationsQrScanBody {
 pub struct RecoveryKeyResetResult {
     /// The new recovery key; show it to the user to save.
     #[serde(rename = "recoveryKey")]
-    pub recovery_key: String,
+    pub recovery_key: crate::runtime::Secret<String>,
     /// Where Beeper Desktop or Beeper Server stands in signing in and setting up encrypted messaging.
     pub session: SetupSession,
     /// Keys this version of the SDK does not know, kept as they arrived and
@@ -620,7 +622,7 @@ pub struct RecoveryKeyResetResult {
 impl RecoveryKeyResetResult {
     /// A value with the required fields; the others are unset.
     pub fn new(
-        recovery_key: impl Into<String>,
+        recovery_key: impl Into<crate::runtime::Secret<String>>,
         session: impl Into<SetupSession>,
     ) -> Self {
         Self {
@@ -645,7 +647,7 @@ impl<'de> serde::Deserialize<'de> for RecoveryKeyResetResult {
                 self,
                 mut map: A,
             ) -> Result<RecoveryKeyResetResult, A::Error> {
-                let mut v_recovery_key: Option<String> = None;
+                let mut v_recovery_key: Option<crate::runtime::Secret<String>> = None;
                 let mut v_session: Option<SetupSession> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -687,7 +689,7 @@ pub struct SetupCredentials {
     pub user_id: String,
     /// Access token of the Beeper account.
     #[serde(rename = "accessToken")]
-    pub access_token: String,
+    pub access_token: crate::runtime::Secret<String>,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.
     #[serde(flatten)]
@@ -700,7 +702,7 @@ impl SetupCredentials {
         device_id: impl Into<String>,
         homeserver: impl Into<String>,
         user_id: impl Into<String>,
-        access_token: impl Into<String>,
+        access_token: impl Into<crate::runtime::Secret<String>>,
     ) -> Self {
         Self {
             device_id: device_id.into(),
@@ -729,7 +731,7 @@ impl<'de> serde::Deserialize<'de> for SetupCredentials {
                 let mut v_device_id: Option<String> = None;
                 let mut v_homeserver: Option<String> = None;
                 let mut v_user_id: Option<String> = None;
-                let mut v_access_token: Option<String> = None;
+                let mut v_access_token: Option<crate::runtime::Secret<String>> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
@@ -1568,7 +1570,7 @@ pub struct SetupRegistrationRequired {
     pub copy: SetupRegistrationCopy,
     /// Registration token to pass when creating the account.
     #[serde(rename = "leadToken")]
-    pub lead_token: String,
+    pub lead_token: crate::runtime::Secret<String>,
     /// Always true; an account must be created.
     ///
     /// Always `true`.
@@ -1590,7 +1592,7 @@ impl SetupRegistrationRequired {
     /// A value with the required fields; the others are unset.
     pub fn new(
         copy: impl Into<SetupRegistrationCopy>,
-        lead_token: impl Into<String>,
+        lead_token: impl Into<crate::runtime::Secret<String>>,
         setup_request_id: impl Into<String>,
     ) -> Self {
         Self {
@@ -1619,7 +1621,7 @@ impl<'de> serde::Deserialize<'de> for SetupRegistrationRequired {
                 mut map: A,
             ) -> Result<SetupRegistrationRequired, A::Error> {
                 let mut v_copy: Option<SetupRegistrationCopy> = None;
-                let mut v_lead_token: Option<String> = None;
+                let mut v_lead_token: Option<crate::runtime::Secret<String>> = None;
                 let mut v_registration_required: Option<bool> = None;
                 let mut v_setup_request_id: Option<String> = None;
                 let mut v_username_suggestions: Option<Vec<String>> = None;

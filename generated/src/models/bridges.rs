@@ -916,7 +916,9 @@ pub struct BridgesLoginSessionsStepsSubmitBody {
     pub r#type: BridgesLoginSessionsStepsSubmitBodyType,
     /// Field values keyed by the field IDs from the current step.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<std::collections::BTreeMap<String, String>>,
+    pub fields: Option<
+        std::collections::BTreeMap<String, crate::runtime::Secret<String>>,
+    >,
     /// Last browser URL reached during a cookies step, if available.
     #[serde(rename = "lastURL", skip_serializing_if = "Option::is_none")]
     pub last_url: Option<String>,
@@ -957,7 +959,9 @@ impl<'de> serde::Deserialize<'de> for BridgesLoginSessionsStepsSubmitBody {
                 mut map: A,
             ) -> Result<BridgesLoginSessionsStepsSubmitBody, A::Error> {
                 let mut v_type: Option<BridgesLoginSessionsStepsSubmitBodyType> = None;
-                let mut v_fields: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut v_fields: Option<
+                    std::collections::BTreeMap<String, crate::runtime::Secret<String>>,
+                > = None;
                 let mut v_last_url: Option<String> = None;
                 let mut v_source: Option<BridgesLoginSessionsStepsSubmitBodySource> = None;
                 let mut extra = std::collections::BTreeMap::new();

@@ -106,7 +106,7 @@ impl<'a> AppSetup<'a> {
     /// ```
     pub fn response(
         &self,
-        response: impl Into<String>,
+        response: impl Into<crate::runtime::Secret<String>>,
         setup_request_id: impl Into<String>,
     ) -> crate::runtime::Request<AppSetupResponseParams> {
         crate::runtime::Request::new(
@@ -129,7 +129,7 @@ impl<'a> AppSetup<'a> {
     /// ```
     pub fn register(
         &self,
-        lead_token: impl Into<String>,
+        lead_token: impl Into<crate::runtime::Secret<String>>,
         setup_request_id: impl Into<String>,
         username: impl Into<String>,
     ) -> crate::runtime::Request<AppSetupRegisterParams> {
@@ -258,7 +258,7 @@ pub struct AppSetupResponseParams {
 impl AppSetupResponseParams {
     /// Parameters with the required values; the optional ones are unset.
     pub fn new(
-        response: impl Into<String>,
+        response: impl Into<crate::runtime::Secret<String>>,
         setup_request_id: impl Into<String>,
     ) -> Self {
         Self {
@@ -297,7 +297,7 @@ pub struct AppSetupRegisterParams {
 impl AppSetupRegisterParams {
     /// Parameters with the required values; the optional ones are unset.
     pub fn new(
-        lead_token: impl Into<String>,
+        lead_token: impl Into<crate::runtime::Secret<String>>,
         setup_request_id: impl Into<String>,
         username: impl Into<String>,
     ) -> Self {
@@ -739,7 +739,7 @@ impl<'a> AppSetupVerificationsQr<'a> {
     /// ```
     pub fn scan(
         &self,
-        data: impl Into<String>,
+        data: impl Into<crate::runtime::Secret<String>>,
     ) -> crate::runtime::Request<AppSetupVerificationsQrScanParams> {
         crate::runtime::Request::new(
             self.client.clone(),
@@ -799,7 +799,7 @@ pub struct AppSetupVerificationsQrScanParams {
 
 impl AppSetupVerificationsQrScanParams {
     /// Parameters with the required values; the optional ones are unset.
-    pub fn new(data: impl Into<String>) -> Self {
+    pub fn new(data: impl Into<crate::runtime::Secret<String>>) -> Self {
         Self {
             body: crate::models::AppSetupVerificationsQrScanBody::new(data),
         }
@@ -991,7 +991,7 @@ impl<'a> AppSetupRecoveryKey<'a> {
     /// ```
     pub fn verify(
         &self,
-        recovery_key: impl Into<String>,
+        recovery_key: impl Into<crate::runtime::Secret<String>>,
     ) -> crate::runtime::Request<AppSetupRecoveryKeyVerifyParams> {
         crate::runtime::Request::new(
             self.client.clone(),
@@ -1009,7 +1009,7 @@ pub struct AppSetupRecoveryKeyVerifyParams {
 
 impl AppSetupRecoveryKeyVerifyParams {
     /// Parameters with the required values; the optional ones are unset.
-    pub fn new(recovery_key: impl Into<String>) -> Self {
+    pub fn new(recovery_key: impl Into<crate::runtime::Secret<String>>) -> Self {
         Self {
             body: crate::models::AppSetupRecoveryKeyVerifyBody::new(recovery_key),
         }
@@ -1079,7 +1079,7 @@ impl<'a> AppSetupRecoveryKeyReset<'a> {
     /// ```
     pub fn confirm(
         &self,
-        recovery_key: impl Into<String>,
+        recovery_key: impl Into<crate::runtime::Secret<String>>,
     ) -> crate::runtime::Request<AppSetupRecoveryKeyResetConfirmParams> {
         crate::runtime::Request::new(
             self.client.clone(),
@@ -1133,7 +1133,10 @@ impl crate::runtime::Operation for AppSetupRecoveryKeyResetCreateParams {
 
 impl crate::runtime::Request<AppSetupRecoveryKeyResetCreateParams> {
     /// The current recovery key, if the user still has it.
-    pub fn existing_recovery_key(mut self, value: impl Into<String>) -> Self {
+    pub fn existing_recovery_key(
+        mut self,
+        value: impl Into<crate::runtime::Secret<String>>,
+    ) -> Self {
         self.params.body.existing_recovery_key = Some(value.into());
         self
     }
@@ -1148,7 +1151,7 @@ pub struct AppSetupRecoveryKeyResetConfirmParams {
 
 impl AppSetupRecoveryKeyResetConfirmParams {
     /// Parameters with the required values; the optional ones are unset.
-    pub fn new(recovery_key: impl Into<String>) -> Self {
+    pub fn new(recovery_key: impl Into<crate::runtime::Secret<String>>) -> Self {
         Self {
             body: crate::models::AppSetupRecoveryKeyResetConfirmBody::new(recovery_key),
         }

@@ -615,7 +615,10 @@ impl crate::runtime::Operation for BridgesLoginSessionsStepsSubmitParams {
 
 impl crate::runtime::Request<BridgesLoginSessionsStepsSubmitParams> {
     /// Field values keyed by the field IDs from the current step.
-    pub fn fields(mut self, value: std::collections::BTreeMap<String, String>) -> Self {
+    pub fn fields(
+        mut self,
+        value: std::collections::BTreeMap<String, crate::runtime::Secret<String>>,
+    ) -> Self {
         self.params.body.fields = Some(value);
         self
     }

@@ -6,6 +6,8 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 
+use super::redact::mark_sensitive;
+
 /// Everything an SDK call can fail with. Branch on [`Error::kind`]; details are on
 /// the variants.
 #[derive(Debug)]
@@ -32,6 +34,15 @@ pub enum Error {
     /// The client's configuration is invalid (a base URL that is not a URL, a header
     /// value that cannot be sent).
     Config(String),
+    /// A walk through the pages was handed a cursor it had already followed (the same
+    /// one again, or a cycle); it stopped after the pages it had read instead of
+    /// requesting forever. Nothing was sent for the repeated cursor.
+    RepeatedCursor {
+        /// `METHOD /path` of the paginated operation.
+        request: String,
+        /// The page that would have been requested a second time (1 is the first).
+        page: usize,
+    },
 }
 
 /// What kind of failure an [`Error`] is: the cases callers usually branch on.
@@ -63,6 +74,8 @@ pub enum ErrorKind {
     InvalidRequest,
     MissingCredentials,
     Config,
+    /// A paginated walk was handed a cursor it had already followed.
+    RepeatedCursor,
 }
 
 impl ErrorKind {
@@ -92,6 +105,7 @@ impl Error {
             Error::InvalidRequest(_) => ErrorKind::InvalidRequest,
             Error::MissingCredentials(_) => ErrorKind::MissingCredentials,
             Error::Config(_) => ErrorKind::Config,
+            Error::RepeatedCursor { .. } => ErrorKind::RepeatedCursor,
         }
     }
 
@@ -120,7 +134,10 @@ impl Error {
             Error::Connection(e) | Error::Timeout(e) => e.attempts,
             Error::Decode(e) => e.attempts,
             Error::ResponseTooLarge { .. } => 1,
-            Error::InvalidRequest(_) | Error::MissingCredentials(_) | Error::Config(_) => 0,
+            Error::InvalidRequest(_)
+            | Error::MissingCredentials(_)
+            | Error::Config(_)
+            | Error::RepeatedCursor { .. } => 0,
         }
     }
 
@@ -149,6 +166,10 @@ impl fmt::Display for Error {
             Error::InvalidRequest(m) => write!(f, "invalid request: {m}"),
             Error::MissingCredentials(m) => write!(f, "missing credentials: {m}"),
             Error::Config(m) => write!(f, "invalid client configuration: {m}"),
+            Error::RepeatedCursor { request, page } => write!(
+                f,
+                "{request}: page {page} would follow a cursor this walk already followed; stopped instead of looping"
+            ),
         }
     }
 }
@@ -211,6 +232,9 @@ impl StatusError {
         request: String,
         attempts: u32,
     ) -> StatusError {
+        let mut headers = headers;
+        // `set-cookie` and the like stay out of `Debug` output.
+        mark_sensitive(&mut headers);
         let parsed = serde_json::from_slice::<Value>(body).ok().map(|json| {
             // Some APIs nest the object: {"error": {"code": ..., "message": ...}}.
             let object = match json.get("error") {

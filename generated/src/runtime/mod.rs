@@ -2,7 +2,11 @@
 //! the code generator. Generated code describes requests; this module sends them
 //! (credentials, retries, timeouts, logging), decodes responses, and walks pages.
 
+mod attempt;
+mod base_url;
+mod body;
 mod client;
+mod credentials;
 pub mod de;
 mod encoding;
 mod error;
@@ -10,6 +14,7 @@ mod events;
 mod multipart;
 mod nullable;
 mod pagination;
+mod redact;
 mod request;
 mod response;
 mod retry;
@@ -23,6 +28,7 @@ pub use events::{Chats, EventStream, Events, EventsInfo, Frame, SentMessage, dec
 pub use multipart::{FilePart, Multipart};
 pub use nullable::Nullable;
 pub use pagination::{Paginated, next_cursor};
+pub use redact::Secret;
 pub use request::{Operation, Request, RequestOptions, RequestParts};
 pub use reqwest::Method;
 pub use response::{ApiResponse, ByteStream, RawResponse};

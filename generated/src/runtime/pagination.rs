@@ -1,10 +1,13 @@
 //! Walking cursor-paginated lists as streams.
 
+use std::collections::HashSet;
+
 use futures_core::Stream;
 use futures_util::{StreamExt, TryStreamExt, stream};
 
 use super::error::Error;
 use super::request::{Operation, Request};
+use super::response::ApiResponse;
 
 /// An operation that returns one page of a list. Implemented by the generated
 /// parameters of paginated operations.
@@ -31,34 +34,92 @@ pub fn next_cursor(
     cursor.filter(|c| !c.is_empty()).cloned()
 }
 
+/// Bounds of one walk through the pages, set on the request.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct WalkLimits {
+    pub(crate) max_pages: Option<usize>,
+    pub(crate) max_items: Option<usize>,
+}
+
+/// Where a walk is: the next request, and every page request it already sent.
+struct Walk<P> {
+    next: Option<Request<P>>,
+    /// `path?query` of each page requested: a request sent twice means the server
+    /// handed back a cursor the walk already followed.
+    followed: HashSet<String>,
+    pages: usize,
+}
+
 impl<P: Paginated> Request<P> {
+    /// Ends a walk (`pages`, `stream`, `collect_all`) after `n` pages, as if the last
+    /// page had been reached: a bound on how many requests one walk sends.
+    pub fn max_pages(mut self, n: usize) -> Request<P> {
+        self.walk.max_pages = Some(n);
+        self
+    }
+
+    /// Ends a walk (`stream`, `collect_all`) after `n` items, as if the last page had
+    /// been reached; no page beyond the one holding the `n`th item is fetched.
+    pub fn max_items(mut self, n: usize) -> Request<P> {
+        self.walk.max_items = Some(n);
+        self
+    }
+
     /// Every page, starting with this request's, fetched one at a time as the stream
-    /// is polled. The stream ends after the last page or the first error.
+    /// is polled. The stream ends after the last page, the first error, or the
+    /// `max_pages` cap. A server that hands back a cursor the walk already followed
+    /// (the same one again, or a cycle) ends it with [`ErrorKind::RepeatedCursor`]
+    /// after the pages read so far, instead of requesting forever.
+    ///
+    /// [`ErrorKind::RepeatedCursor`]: super::ErrorKind::RepeatedCursor
     pub fn pages(self) -> impl Stream<Item = Result<P::Output, Error>> + Send + 'static {
-        stream::unfold(Some(self), |state| async move {
-            let request = state?;
-            let next = request.clone();
-            match request.send().await {
+        let walk = Walk {
+            next: Some(self),
+            followed: HashSet::new(),
+            pages: 0,
+        };
+        stream::unfold(walk, |mut walk| async move {
+            let request = walk.next.take()?;
+            if request.walk.max_pages.is_some_and(|max| walk.pages >= max) {
+                return None;
+            }
+            let parts = match request.params.build() {
+                Ok(parts) => parts,
+                Err(e) => return Some((Err(e), walk)),
+            };
+            let key = format!("{}?{}", parts.path, parts.query.as_str());
+            if !walk.followed.insert(key) {
+                let e = Error::RepeatedCursor {
+                    request: format!("{} {}", parts.method, parts.path),
+                    page: walk.pages + 1,
+                };
+                return Some((Err(e), walk));
+            }
+            let sent = request.client.execute(&parts, &request.options).await;
+            match sent.and_then(P::decode).map(ApiResponse::into_data) {
                 Ok(page) => {
-                    let following = next
+                    walk.pages += 1;
+                    walk.next = request
                         .params
                         .next_page(&page)
-                        .map(|params| Request { params, ..next });
-                    Some((Ok(page), following))
+                        .map(|params| Request { params, ..request });
+                    Some((Ok(page), walk))
                 }
-                Err(e) => Some((Err(e), None)),
+                Err(e) => Some((Err(e), walk)),
             }
         })
     }
 
-    /// Every item of every page.
+    /// Every item of every page (up to the `max_items` cap).
     pub fn stream(self) -> impl Stream<Item = Result<P::Item, Error>> + Send + 'static {
+        let max_items = self.walk.max_items.unwrap_or(usize::MAX);
         self.pages()
             .map_ok(|page| stream::iter(P::into_items(page).into_iter().map(Ok)))
             .try_flatten()
+            .take(max_items)
     }
 
-    /// Every item of every page, collected.
+    /// Every item of every page, collected (up to the `max_items` cap).
     pub async fn collect_all(self) -> Result<Vec<P::Item>, Error> {
         self.stream().try_collect().await
     }

@@ -13,6 +13,8 @@ use super::client::Client;
 use super::encoding::Query;
 use super::error::Error;
 use super::multipart::Multipart;
+use super::pagination::WalkLimits;
+use super::redact::{REDACTED, is_sensitive_header, redact_url};
 use super::response::{ApiResponse, ByteStream, RawResponse};
 
 /// One operation's parameters, and how they become an HTTP request and its response a
@@ -169,6 +171,10 @@ pub struct RequestOptions {
     pub base_url: Option<String>,
     /// Another access token for this request.
     pub access_token: Option<String>,
+    /// Another limit on the response body's size.
+    pub max_response_size: Option<usize>,
+    /// Another longest silence between two chunks of the response body.
+    pub idle_timeout: Option<Duration>,
 }
 
 impl std::fmt::Debug for RequestOptions {
@@ -178,13 +184,22 @@ impl std::fmt::Debug for RequestOptions {
             .field("max_retries", &self.max_retries)
             .field(
                 "headers",
-                &self.headers.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+                &self
+                    .headers
+                    .iter()
+                    .map(|(k, v)| {
+                        let v = if is_sensitive_header(k) { REDACTED } else { v };
+                        (k, v)
+                    })
+                    .collect::<Vec<_>>(),
             )
-            .field("base_url", &self.base_url)
+            .field("base_url", &self.base_url.as_deref().map(redact_url))
             .field(
                 "access_token",
-                &self.access_token.as_ref().map(|_| "<redacted>"),
+                &self.access_token.as_ref().map(|_| REDACTED),
             )
+            .field("max_response_size", &self.max_response_size)
+            .field("idle_timeout", &self.idle_timeout)
             .finish()
     }
 }
@@ -197,6 +212,7 @@ pub struct Request<P> {
     pub(crate) client: Client,
     pub(crate) params: P,
     pub(crate) options: RequestOptions,
+    pub(crate) walk: WalkLimits,
 }
 
 impl<P: Operation> Request<P> {
@@ -207,6 +223,7 @@ impl<P: Operation> Request<P> {
             client,
             params,
             options: RequestOptions::default(),
+            walk: WalkLimits::default(),
         }
     }
 
@@ -251,6 +268,18 @@ impl<P: Operation> Request<P> {
         self
     }
 
+    /// The largest response body read for this request, collected or streamed.
+    pub fn with_max_response_size(mut self, bytes: usize) -> Request<P> {
+        self.options.max_response_size = Some(bytes);
+        self
+    }
+
+    /// The longest silence allowed between two chunks of this request's response body.
+    pub fn with_idle_timeout(mut self, timeout: Duration) -> Request<P> {
+        self.options.idle_timeout = Some(timeout);
+        self
+    }
+
     pub fn with_options(mut self, options: RequestOptions) -> Request<P> {
         self.options = options;
         self
@@ -280,7 +309,8 @@ impl<P: Operation> IntoFuture for Request<P> {
 
 impl<P: Operation<Output = bytes::Bytes>> Request<P> {
     /// Sends the request and streams the response body as it arrives, instead of
-    /// reading it whole. The timeout covers the wait for the response's headers.
+    /// reading it whole. The timeout covers the wait for the response's headers; the
+    /// size limit and the idle timeout apply to the body as it streams.
     pub async fn send_streaming(self) -> Result<ByteStream, Error> {
         let parts = self.params.build()?;
         self.client.execute_streaming(&parts, &self.options).await

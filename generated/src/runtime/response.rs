@@ -11,7 +11,9 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
-use super::error::{DecodeError, Error, TransportError, excerpt};
+use super::body::{BodyLimits, stream_body};
+use super::error::{DecodeError, Error, excerpt};
+use super::redact::mark_sensitive;
 
 /// A successful response, read in full.
 #[derive(Debug, Clone)]
@@ -126,24 +128,20 @@ impl std::fmt::Debug for ByteStream {
 }
 
 impl ByteStream {
-    pub(crate) fn new(response: reqwest::Response, request: String, attempts: u32) -> ByteStream {
+    pub(crate) fn new(
+        response: reqwest::Response,
+        limits: BodyLimits,
+        request: String,
+        attempts: u32,
+    ) -> ByteStream {
         let status = response.status();
-        let headers = response.headers().clone();
-        let inner = response.bytes_stream().map(move |chunk| {
-            chunk.map_err(|e| {
-                Error::Connection(Box::new(TransportError {
-                    message: "the connection failed while the body was streamed".to_string(),
-                    request: request.clone(),
-                    attempts,
-                    source: Some(Box::new(e.without_url())),
-                }))
-            })
-        });
+        let mut headers = response.headers().clone();
+        mark_sensitive(&mut headers);
         ByteStream {
             status,
             headers,
             attempts,
-            inner: Box::pin(inner),
+            inner: Box::pin(stream_body(response, limits, request, attempts)),
         }
     }
 

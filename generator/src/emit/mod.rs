@@ -180,6 +180,7 @@ pub(crate) enum Ctx {
 pub(crate) fn ty_tokens(ty: &Ty, ctx: Ctx) -> TokenStream {
     match ty {
         Ty::String => quote!(String),
+        Ty::Secret => quote!(crate::runtime::Secret<String>),
         Ty::Bool => quote!(bool),
         Ty::Integer(IntFormat::I32) => quote!(i32),
         Ty::Integer(IntFormat::I64) => quote!(i64),

@@ -273,7 +273,7 @@ pub(crate) fn arg_type_of(
 ) -> (TokenStream, Box<dyn Fn(TokenStream) -> TokenStream>) {
     match ty {
         Ty::String => (quote!(impl Into<String>), Box::new(|v| quote!(#v.into()))),
-        Ty::Named(_) | Ty::DateTime => {
+        Ty::Named(_) | Ty::DateTime | Ty::Secret => {
             let t = ty_tokens(ty, ctx);
             (quote!(impl Into<#t>), Box::new(|v| quote!(#v.into())))
         }

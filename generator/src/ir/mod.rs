@@ -242,6 +242,9 @@ pub struct UnionVariant {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Ty {
     String,
+    /// A string that is a secret (`format: password`, `x-sdk-secret: true`): never
+    /// shown by `Debug`, sent as the plain string.
+    Secret,
     Bool,
     Integer(IntFormat),
     Number(NumFormat),

@@ -62,6 +62,7 @@ pub fn render(api: &Api) -> String {
 pub fn ty(t: &Ty) -> String {
     match t {
         Ty::String => "String".into(),
+        Ty::Secret => "Secret".into(),
         Ty::Bool => "bool".into(),
         Ty::Integer(f) => format!("{f:?}").to_lowercase(),
         Ty::Number(f) => format!("{f:?}").to_lowercase(),

@@ -137,7 +137,7 @@ fn result_binding(op: &Operation, chain: &[Name]) -> String {
 /// A literal for an example argument, when the type has a simple one.
 fn example_value(types: &[TypeDef], ty: &Ty, wire: &str) -> Option<ExampleArg> {
     match ty {
-        Ty::String => Some(ExampleArg::Str(example_string(wire))),
+        Ty::String | Ty::Secret => Some(ExampleArg::Str(example_string(wire))),
         Ty::Bool => Some(ExampleArg::Bool(true)),
         Ty::Integer(_) => Some(ExampleArg::Int(10)),
         Ty::Number(_) => Some(ExampleArg::Number(1.0)),

@@ -211,7 +211,7 @@ impl<'a> Lowerer<'a> {
                         self.string_enum(values.into_iter().map(String::as_str), pointer),
                     ));
                 }
-                Shape::Ty(string_ty(&s.format))
+                Shape::Ty(self.secret_or(schema, string_ty(&s.format), pointer))
             }
             SchemaKind::Type(Type::Integer(i)) => {
                 Shape::Ty(Ty::Integer(int_format(&i.format, i.minimum)))
@@ -333,7 +333,11 @@ impl<'a> Lowerer<'a> {
             ));
         }
         match any.typ.as_deref() {
-            Some("string") => Shape::Ty(string_ty(&parse_format(any.format.as_deref()))),
+            Some("string") => Shape::Ty(self.secret_or(
+                schema,
+                string_ty(&parse_format(any.format.as_deref())),
+                pointer,
+            )),
             Some("integer") => Shape::Ty(Ty::Integer(int_format(
                 &parse_format(any.format.as_deref()),
                 any.minimum.map(|m| m as i64),
@@ -344,6 +348,32 @@ impl<'a> Lowerer<'a> {
             Some("boolean") => Shape::Ty(Ty::Bool),
             _ => Shape::Ty(Ty::Any),
         }
+    }
+
+    /// A plain string the spec marks secret (`format: password`, `x-sdk-secret: true`)
+    /// becomes `Ty::Secret`; other types are kept, with a warning when the extension
+    /// asks for what cannot be done.
+    fn secret_or(&mut self, schema: &Schema, ty: Ty, pointer: &str) -> Ty {
+        let password = matches!(
+            &schema.schema_kind,
+            SchemaKind::Type(Type::String(s))
+                if s.format == VariantOrUnknownOrEmpty::Item(StringFormat::Password)
+        ) || matches!(&schema.schema_kind, SchemaKind::Any(a) if a.format.as_deref() == Some("password"));
+        let marked = schema.schema_data.extensions.get("x-sdk-secret") == Some(&Value::Bool(true));
+        if !(password || marked) {
+            return ty;
+        }
+        if ty == Ty::String {
+            return Ty::Secret;
+        }
+        if marked {
+            self.diags.warning(
+                Kind::Unsupported,
+                pointer_push(pointer, "x-sdk-secret"),
+                "`x-sdk-secret` applies to plain strings only; this value is not redacted",
+            );
+        }
+        ty
     }
 
     pub(super) fn array_ty(
