@@ -94,6 +94,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         ));
     }
     docs.push(String::new());
+    docs.extend(super::webhooks::webhook_doc_lines(api));
     if let Some(example) = first_example_call(&api.root) {
         docs.extend([
             " ```no_run".to_string(),

@@ -6,6 +6,7 @@ mod deprecation;
 mod docs;
 mod models;
 mod resources;
+mod webhooks;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -247,6 +248,10 @@ pub(crate) fn ty_tokens(ty: &Ty, ctx: Ctx) -> TokenStream {
         Ty::Option(inner) => {
             let inner = ty_tokens(inner, ctx);
             quote!(Option<#inner>)
+        }
+        Ty::Tuple(items) => {
+            let items = items.iter().map(|t| ty_tokens(t, ctx));
+            quote!((#(#items,)*))
         }
     }
 }

@@ -4,10 +4,12 @@
 //! sees in one diff what a spec change does.
 
 mod render;
+mod webhook;
 
 use std::collections::BTreeMap;
 
 pub use render::render;
+pub use webhook::Webhook;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Api {
@@ -23,6 +25,9 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// The root of the resource tree; its operations are methods of the client itself.
     pub root: Resource,
+    /// Requests the API sends (OpenAPI 3.1 `webhooks`): their payload types are in
+    /// `types`; the client has no methods for them.
+    pub webhooks: Vec<Webhook>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -177,6 +182,8 @@ pub enum Ty {
     Map(Box<Ty>),
     /// A nullable value inside a collection.
     Option(Box<Ty>),
+    /// A JSON array of fixed length whose items have their own types (`prefixItems`).
+    Tuple(Vec<Ty>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

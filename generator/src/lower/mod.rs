@@ -4,7 +4,9 @@ mod cycles;
 mod foreign;
 pub mod names;
 mod operations;
+mod tuples;
 mod types;
+mod webhooks;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -31,6 +33,7 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
     let security_schemes = lowerer.security_schemes();
     let root = lowerer.lower_operations(&security_schemes);
     lowerer.mark_request_types(&root);
+    let webhooks = lowerer.lower_webhooks();
     let types = lowerer.finish_types();
 
     let sdk = raw.get("x-sdk");
@@ -73,6 +76,7 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
         security_schemes,
         types,
         root,
+        webhooks,
     }
 }
 

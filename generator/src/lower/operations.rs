@@ -45,7 +45,7 @@ const BUILDER_RESERVED: &[&str] = &[
 /// Accessor methods every resource struct has besides its operations.
 const RESOURCE_RESERVED: &[&str] = &["client", "new", "clone", "fmt", "builder", "from_env"];
 
-const METHODS: [(&str, HttpMethod); 8] = [
+pub(super) const METHODS: [(&str, HttpMethod); 8] = [
     ("get", HttpMethod::Get),
     ("put", HttpMethod::Put),
     ("post", HttpMethod::Post),
@@ -485,7 +485,7 @@ impl<'a> Lowerer<'a> {
         Some(segments)
     }
 
-    fn request_body(
+    pub(super) fn request_body(
         &mut self,
         body: &ReferenceOr<OaRequestBody>,
         base: &str,
@@ -1017,6 +1017,7 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 Ty::Array(t) | Ty::Map(t) | Ty::Option(t) => stack.push(*t),
+                Ty::Tuple(items) => stack.extend(items),
                 _ => {}
             }
         }

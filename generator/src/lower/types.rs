@@ -391,6 +391,7 @@ impl<'a> Lowerer<'a> {
             default: data.default.clone(),
             constant: None,
         };
+        super::tuples::append_examples(&mut facts.description, &data.extensions);
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
                 facts.nullable |= s.enumeration.iter().any(Option::is_none);
@@ -591,6 +592,9 @@ impl<'a> Lowerer<'a> {
         name: &str,
         pointer: &str,
     ) -> Ty {
+        if let Some(tuple) = self.tuple_ty(name, pointer) {
+            return tuple;
+        }
         match items {
             Some(items) => Ty::Array(Box::new(self.element_ty(
                 items,

@@ -51,6 +51,9 @@ pub fn check_document(root: &mut Value, diags: &mut Diagnostics) -> bool {
         }
         Some(paths) => c.paths(paths, "/paths"),
     }
+    if let Some(webhooks) = doc.get_mut("webhooks") {
+        c.webhooks(webhooks, "/webhooks");
+    }
     if let Some(components) = doc.get_mut("components") {
         c.components(components, "/components");
     }
@@ -125,26 +128,39 @@ impl Checker<'_> {
     fn version(&mut self, doc: &mut Map<String, Value>) {
         match doc.get("openapi") {
             Some(Value::String(v)) if v.starts_with("3.0") => {}
-            Some(Value::String(v)) if v.starts_with("3.1") => self.diags.push(
-                Diagnostic::error(Kind::UnsupportedVersion, "/openapi", format!("OpenAPI {v} is not supported; this generator reads OpenAPI 3.0"))
-                    .with_hint("OpenAPI 3.1 changes `nullable`, `exclusiveMinimum` and `type`; convert the document to 3.0.3"),
-            ),
+            // Normalized to the 3.0 shape by `openapi31` before this check.
+            Some(Value::String(v)) if v.starts_with("3.1") => {}
             Some(Value::String(v)) => self.diags.push(Diagnostic::error(
                 Kind::UnsupportedVersion,
                 "/openapi",
                 format!("OpenAPI version `{v}` is not supported; this generator reads OpenAPI 3.0"),
             )),
             Some(other) => self.diags.push(
-                Diagnostic::error(Kind::InvalidValue, "/openapi", format!("`openapi` must be a version string such as \"3.0.3\", found {}", describe(other)))
-                    .with_hint("quote the version: openapi: \"3.0.3\""),
+                Diagnostic::error(
+                    Kind::InvalidValue,
+                    "/openapi",
+                    format!(
+                        "`openapi` must be a version string such as \"3.0.3\", found {}",
+                        describe(other)
+                    ),
+                )
+                .with_hint("quote the version: openapi: \"3.0.3\""),
             ),
             None if doc.contains_key("swagger") => self.diags.push(
-                Diagnostic::error(Kind::UnsupportedVersion, "/swagger", "Swagger 2.0 documents are not supported; this generator reads OpenAPI 3.0")
-                    .with_hint("convert the document to OpenAPI 3.0 first"),
+                Diagnostic::error(
+                    Kind::UnsupportedVersion,
+                    "/swagger",
+                    "Swagger 2.0 documents are not supported; this generator reads OpenAPI 3.0",
+                )
+                .with_hint("convert the document to OpenAPI 3.0 first"),
             ),
             None => self.diags.push(
-                Diagnostic::error(Kind::InvalidValue, "", "the document has no `openapi` version field")
-                    .with_hint("add `openapi: 3.0.3` at the top"),
+                Diagnostic::error(
+                    Kind::InvalidValue,
+                    "",
+                    "the document has no `openapi` version field",
+                )
+                .with_hint("add `openapi: 3.0.3` at the top"),
             ),
         }
     }

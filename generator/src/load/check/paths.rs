@@ -40,6 +40,28 @@ impl Checker<'_> {
         }
     }
 
+    /// `webhooks` (OpenAPI 3.1): path items of requests the API sends; checked like
+    /// paths, without the path template rules.
+    pub(super) fn webhooks(&mut self, webhooks: &mut Value, pointer: &str) {
+        let Some(map) = webhooks.as_object_mut() else {
+            self.diags.warning(
+                Kind::InvalidValue,
+                pointer,
+                format!(
+                    "`webhooks` must be a mapping, found {}; ignored",
+                    describe(webhooks)
+                ),
+            );
+            *webhooks = Value::Object(Map::new());
+            return;
+        };
+        for (name, item) in map.iter_mut() {
+            if !name.starts_with("x-") {
+                self.path_item(item, &pointer_push(pointer, name));
+            }
+        }
+    }
+
     pub(super) fn path_item(&mut self, item: &mut Value, pointer: &str) {
         let Some(map) = item.as_object_mut() else {
             self.diags.error(

@@ -7,8 +7,12 @@ use crate::diagnostics::{Diagnostic, Kind, closest, percent_decode, pointer_push
 /// Every `$ref` in the document, used or not, must name something in it.
 pub(super) fn check_refs(doc: &Map<String, Value>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let mut stack: Vec<(String, &Value)> =
-        doc.iter().map(|(k, v)| (pointer_push("", k), v)).collect();
+    let mut stack: Vec<(String, &Value)> = doc
+        .iter()
+        // Extensions are not OpenAPI: a `$ref` in them is the extension's business.
+        .filter(|(k, _)| !k.starts_with("x-"))
+        .map(|(k, v)| (pointer_push("", k), v))
+        .collect();
     while let Some((pointer, value)) = stack.pop() {
         match value {
             Value::Object(map) => {

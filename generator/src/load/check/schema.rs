@@ -237,6 +237,25 @@ impl Checker<'_> {
                 self.schema(items, &p);
             }
         }
+        // `prefixItems` (a tuple, OpenAPI 3.1) is read by lowering from the raw value.
+        if let Some(prefix) = map.get_mut("prefixItems") {
+            let p = pointer_push(pointer, "prefixItems");
+            match prefix.as_array_mut() {
+                Some(items) => {
+                    for (i, item) in items.iter_mut().enumerate() {
+                        self.schema(item, &pointer_push(&p, &i.to_string()));
+                    }
+                }
+                None => {
+                    self.diags.warning(
+                        Kind::InvalidValue,
+                        &p,
+                        "`prefixItems` must be a list of schemas; ignored",
+                    );
+                    map.remove("prefixItems");
+                }
+            }
+        }
         if let Some(addl) = map.get_mut("additionalProperties")
             && !addl.is_boolean()
         {
