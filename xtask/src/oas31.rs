@@ -15,18 +15,13 @@ use serde_json::{Map, Value, json};
 /// The converted spec, relative to the workspace root.
 pub const FIXTURE: &str = "xtask/tests/fixtures/beeper-desktop-api-3.1.json";
 
-/// Keywords that only annotate: beside an `allOf` of one `$ref` they become siblings of
-/// the `$ref` itself in 3.1.
-const ANNOTATIONS: [&str; 8] = [
-    "description",
-    "title",
-    "deprecated",
-    "readOnly",
-    "writeOnly",
-    "default",
-    "examples",
-    "externalDocs",
-];
+/// Keywords that only annotate (the generator's list, with 3.1's `examples`): beside an
+/// `allOf` of one `$ref` they become siblings of the `$ref` itself in 3.1.
+fn is_annotation(key: &str) -> bool {
+    key == "examples"
+        || key.starts_with("x-")
+        || sdk_generator::load::openapi31::ANNOTATIONS.contains(&key)
+}
 
 /// The fixture's text for the spec at `spec` (YAML or JSON): pretty JSON, which the
 /// generator reads like YAML.
@@ -180,9 +175,8 @@ fn nullable(map: &mut Map<String, Value>) {
     }
     // `allOf` (or no type at all): the whole schema, or null.
     let inner: Map<String, Value> = std::mem::take(map);
-    let (annotations, shape): (Map<String, Value>, Map<String, Value>) = inner
-        .into_iter()
-        .partition(|(k, _)| ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-"));
+    let (annotations, shape): (Map<String, Value>, Map<String, Value>) =
+        inner.into_iter().partition(|(k, _)| is_annotation(k));
     *map = annotations;
     let shape = simplify_all_of(shape);
     map.insert("anyOf".into(), json!([shape, {"type": "null"}]));
@@ -216,10 +210,7 @@ fn ref_siblings(map: &mut Map<String, Value>) {
     else {
         return;
     };
-    if map
-        .keys()
-        .all(|k| k == "allOf" || ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-"))
-    {
+    if map.keys().all(|k| k == "allOf" || is_annotation(k)) {
         let reference = reference.clone();
         map.remove("allOf");
         map.insert("$ref".into(), reference);

@@ -24,7 +24,7 @@ const TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "ob
 
 /// Keywords that only describe a schema: kept beside an `allOf` that stands for a
 /// `$ref` with siblings, where lowering reads them as annotations of the reference.
-const ANNOTATIONS: [&str; 10] = [
+pub const ANNOTATIONS: [&str; 10] = [
     "description",
     "title",
     "deprecated",
@@ -203,14 +203,19 @@ impl Normalizer<'_> {
         let Value::Object(map) = item else {
             return;
         };
+        const METHODS: [&str; 8] = [
+            "get", "put", "post", "delete", "options", "head", "patch", "trace",
+        ];
         for (key, value) in map.iter_mut() {
             let p = pointer_push(pointer, key);
             if key == "parameters" {
                 self.walk(value, &p);
-            } else if let Value::Object(op) = value {
+            } else if let Value::Object(op) = value
+                && METHODS.contains(&key.as_str())
+            {
                 // `responses` is optional in 3.1: an operation without one returns
                 // nothing worth reading.
-                if !op.contains_key("responses") && !key.starts_with("x-") {
+                if !op.contains_key("responses") {
                     op.insert("responses".into(), json!({"default": {"description": ""}}));
                 }
                 self.walk(value, &p);
