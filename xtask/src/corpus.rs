@@ -148,7 +148,15 @@ fn count_in_spec(text: &str) -> (usize, usize) {
             items
                 .iter()
                 .filter(|(k, _)| !k.starts_with("x-"))
-                .filter_map(|(_, item)| item.as_object())
+                // A path item may be a `$ref` to `components.pathItems` (OpenAPI 3.1).
+                .map(|(_, item)| {
+                    item.get("$ref")
+                        .and_then(Value::as_str)
+                        .and_then(|r| r.strip_prefix('#'))
+                        .and_then(|pointer| value.pointer(pointer))
+                        .unwrap_or(item)
+                })
+                .filter_map(Value::as_object)
                 .map(|item| methods.iter().filter(|m| item.contains_key(**m)).count())
                 .sum::<usize>()
         })
