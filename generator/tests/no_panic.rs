@@ -11,8 +11,8 @@ use std::sync::OnceLock;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
-/// Specs to mutate: the construct fixtures, the broken fixtures that parse, and the
-/// Beeper spec.
+/// Specs to mutate: the construct fixtures, the broken fixtures that parse, the
+/// Beeper spec, and the public OpenAPI 3.1 documents of the corpus (when present).
 fn seeds() -> &'static [Value] {
     static SEEDS: OnceLock<Vec<Value>> = OnceLock::new();
     SEEDS.get_or_init(|| {
@@ -22,6 +22,14 @@ fn seeds() -> &'static [Value] {
             let mut found: Vec<_> = std::fs::read_dir(root.join(dir))
                 .unwrap()
                 .map(|e| e.unwrap().path())
+                .collect();
+            found.sort();
+            paths.extend(found);
+        }
+        if let Ok(dir) = std::fs::read_dir(root.join("../../shared/specs/real-3.1")) {
+            let mut found: Vec<_> = dir
+                .filter_map(|e| Some(e.ok()?.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
                 .collect();
             found.sort();
             paths.extend(found);
@@ -70,6 +78,25 @@ fn vocabulary_value(i: usize) -> Value {
         json!({"name": "id", "in": "path"}),
         json!({"name": "q", "in": "query", "style": "deepObject", "schema": {"type": "object"}}),
         json!("a".repeat(300)),
+        // OpenAPI 3.1.
+        json!("3.1.0"),
+        json!(false),
+        json!({"type": ["string", "integer", "null"], "enum": ["a", 1, null], "minimum": 0}),
+        json!({"type": ["array", "object"], "prefixItems": [{"type": "string"}], "properties": {"a": {}}}),
+        json!({"const": "x"}),
+        json!({"const": null}),
+        json!({"const": {"a": [1]}}),
+        json!({"examples": [1, "a", null]}),
+        json!({"type": "array", "prefixItems": [{"$ref": "#/components/schemas/User"}, true, false], "items": false}),
+        json!({"exclusiveMinimum": 5, "exclusiveMaximum": "x"}),
+        json!({"type": "string", "contentEncoding": "base64", "contentMediaType": "image/png"}),
+        json!({"$ref": "#/components/schemas/User", "description": "d", "properties": {"b": {"type": "string"}}, "maxLength": 3}),
+        json!({"$ref": "#/components/pathItems/Missing"}),
+        json!({"$defs": {"A": {"type": "string"}}, "$ref": "#/$defs/A"}),
+        json!({"if": {}, "then": {}, "else": {}, "dependentSchemas": {}, "patternProperties": {"^x": {}}}),
+        json!({"$dynamicRef": "#node"}),
+        json!({"unevaluatedProperties": false, "oneOf": [{"type": "object"}]}),
+        json!({"post": {"requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}}}),
     ];
     values[i % values.len()].clone()
 }
@@ -117,6 +144,21 @@ fn vocabulary_key(i: usize) -> &'static str {
         "2XX",
         "default",
         "/new/{x}",
+        // OpenAPI 3.1.
+        "const",
+        "examples",
+        "prefixItems",
+        "$defs",
+        "webhooks",
+        "pathItems",
+        "unevaluatedProperties",
+        "exclusiveMinimum",
+        "contentEncoding",
+        "contentMediaType",
+        "jsonSchemaDialect",
+        "if",
+        "$dynamicRef",
+        "patternProperties",
     ];
     keys[i % keys.len()]
 }

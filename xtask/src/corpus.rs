@@ -1,4 +1,5 @@
-//! `cargo xtask corpus`: every real-world spec in `../shared/specs/real/` generated into
+//! `cargo xtask corpus`: every real-world spec in `../shared/specs/real/` (OpenAPI 3.0)
+//! and `../shared/specs/real-3.1/` generated into
 //! a standalone crate under `target/corpus/`, built with `cargo check`, and reported
 //! in one table.
 
@@ -49,7 +50,10 @@ pub fn run(root: &Path, only: Option<&str>, check: bool) -> Result<Vec<Row>, Str
         .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
         .collect();
     fixtures.sort();
-    for spec in bench::corpus_specs(root)?.into_iter().chain(fixtures) {
+    let corpus = bench::corpus_specs(root)?
+        .into_iter()
+        .chain(bench::corpus_specs_31(root)?);
+    for spec in corpus.chain(fixtures) {
         let stem = spec
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -84,7 +88,9 @@ fn one(root: &Path, spec: &Path, stem: &str, check: bool) -> Result<Row, String>
     };
     let diagnostics = match standalone::generate(root, spec, &out, None) {
         Ok(outcome) => {
-            row.operations_generated = Some(count_operations(&outcome.api.root));
+            // Webhooks count as operations: each must give its payload type.
+            row.operations_generated =
+                Some(count_operations(&outcome.api.root) + outcome.api.webhooks.len());
             // Component schemas that became a type (a form body made from one has
             // the same source, so sources are counted once).
             let sources: std::collections::HashSet<&str> = outcome
@@ -135,17 +141,26 @@ fn count_in_spec(text: &str) -> (usize, usize) {
     let methods = [
         "get", "put", "post", "delete", "options", "head", "patch", "trace",
     ];
-    let operations = value
-        .get("paths")
-        .and_then(Value::as_object)
-        .map(|paths| {
-            paths
-                .values()
+    let operations: usize = ["paths", "webhooks"]
+        .iter()
+        .filter_map(|section| value.get(*section).and_then(Value::as_object))
+        .map(|items| {
+            items
+                .iter()
+                .filter(|(k, _)| !k.starts_with("x-"))
+                // A path item may be a `$ref` to `components.pathItems` (OpenAPI 3.1).
+                .map(|(_, item)| {
+                    item.get("$ref")
+                        .and_then(Value::as_str)
+                        .and_then(|r| r.strip_prefix('#'))
+                        .and_then(|pointer| value.pointer(pointer))
+                        .unwrap_or(item)
+                })
                 .filter_map(Value::as_object)
                 .map(|item| methods.iter().filter(|m| item.contains_key(**m)).count())
-                .sum()
+                .sum::<usize>()
         })
-        .unwrap_or(0);
+        .sum();
     let schemas = value
         .pointer("/components/schemas")
         .and_then(Value::as_object)
@@ -199,7 +214,7 @@ pub fn table(rows: &[Row]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "| spec | KiB | ops | schemas | ops generated | schemas generated | diagnostics | generation ms | compiles |"
+        "| spec | KiB | ops + webhooks | schemas | generated | schemas generated | diagnostics | generation ms | compiles |"
     );
     let _ = writeln!(out, "|---|--:|--:|--:|--:|--:|---|--:|---|");
     for r in rows {

@@ -38,6 +38,11 @@ commands:
   conformance         check that every operation of the spec has a scenario,
                       install Prism 5.14.2 into target/prism (npm), mock the spec,
                       play every operation's scenario against it, stop Prism
+  conformance         install Prism 5.14.2 into target/prism (npm), mock the spec,
+                      call all 60 operations against it, stop Prism
+  oas31               write the Beeper spec as OpenAPI 3.1 into
+                      xtask/tests/fixtures/beeper-desktop-api-3.1.json (a test
+                      fixture; rerun it after changing the spec)
   help                this text
 ";
 
@@ -61,6 +66,7 @@ fn main() -> ExitCode {
             Some(other) => Err(format!("conformance: unknown option `{other}`")),
             None => xtask::conformance::run(&xtask::workspace_root()),
         },
+        Some("oas31") => write_oas31(),
         Some("help") | Some("--help") | Some("-h") | None => {
             print!("{HELP}");
             Ok(())
@@ -273,5 +279,17 @@ fn run_corpus(args: &[String]) -> Result<(), String> {
             failed.join(", ")
         ));
     }
+    Ok(())
+}
+
+fn write_oas31() -> Result<(), String> {
+    let root = xtask::workspace_root();
+    let text = xtask::oas31::convert_file(&root.join(codegen::SPEC))?;
+    let out = root.join(xtask::oas31::FIXTURE);
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    std::fs::write(&out, text).map_err(|e| format!("{}: {e}", out.display()))?;
+    println!("wrote {}", xtask::oas31::FIXTURE);
     Ok(())
 }

@@ -104,6 +104,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         ));
     }
     docs.push(String::new());
+    docs.extend(super::webhooks::webhook_doc_lines(api));
     if let Some(call) = &api.crate_example {
         let example = format!("{}()", super::resources::call_chain(call));
         docs.extend([

@@ -17,6 +17,7 @@ fn ty_mentions(api: &Api, ty: &Ty) -> bool {
     match ty {
         Ty::Named(n) => is_deprecated_type(api, n),
         Ty::Array(t) | Ty::Map(t) | Ty::Option(t) => ty_mentions(api, t),
+        Ty::Tuple(items) => items.iter().any(|t| ty_mentions(api, t)),
         _ => false,
     }
 }

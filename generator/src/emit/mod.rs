@@ -8,6 +8,7 @@ mod events;
 mod models;
 mod operation;
 mod resources;
+mod webhooks;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -212,6 +213,10 @@ pub(crate) fn ty_tokens(ty: &Ty, ctx: Ctx) -> TokenStream {
         Ty::Option(inner) => {
             let inner = ty_tokens(inner, ctx);
             quote!(Option<#inner>)
+        }
+        Ty::Tuple(items) => {
+            let items = items.iter().map(|t| ty_tokens(t, ctx));
+            quote!((#(#items,)*))
         }
     }
 }

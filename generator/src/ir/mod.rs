@@ -6,12 +6,14 @@
 mod events;
 mod render;
 mod walk;
+mod webhook;
 
 use std::collections::BTreeMap;
 use std::fmt;
 
 pub use events::EventStream;
 pub use render::{render, ty as render_ty};
+pub use webhook::Webhook;
 
 /// A Rust identifier in the two forms lowering decided: `rust` as code writes it
 /// (`r#type`, `self_`), `bare` as other names and file names are built from it
@@ -82,6 +84,9 @@ pub struct Api {
     pub root: Resource,
     /// The live event stream, when the spec declares one (`x-sdk-events`).
     pub events: Option<EventStream>,
+    /// Requests the API sends (OpenAPI 3.1 `webhooks`): their payload types are in
+    /// `types`; the client has no methods for them.
+    pub webhooks: Vec<Webhook>,
 }
 
 /// One file of the models, `src/models/<module>.rs`.
@@ -261,6 +266,8 @@ pub enum Ty {
     Map(Box<Ty>),
     /// A nullable value inside a collection.
     Option(Box<Ty>),
+    /// A JSON array of fixed length whose items have their own types (`prefixItems`).
+    Tuple(Vec<Ty>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

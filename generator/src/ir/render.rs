@@ -56,6 +56,23 @@ pub fn render(api: &Api) -> String {
             e.path, e.event_type, e.tag, e.resync_tag, e.resync_variant, e.auth
         );
     }
+    // Only documents with webhooks have the section, so other renderings stay as they were.
+    if !api.webhooks.is_empty() {
+        let _ = writeln!(w, "\nwebhooks:");
+        for h in &api.webhooks {
+            let payload = match (&h.content_type, &h.payload) {
+                (Some(media), Some(t)) => format!("{media} {}", ty(t)),
+                _ => "no body".to_string(),
+            };
+            let _ = writeln!(
+                w,
+                "  {} {}: {payload}  [{}]",
+                h.method.as_str(),
+                h.name,
+                h.source
+            );
+        }
+    }
     out
 }
 
@@ -75,6 +92,7 @@ pub fn ty(t: &Ty) -> String {
         Ty::Array(i) => format!("Vec<{}>", ty(i)),
         Ty::Map(i) => format!("Map<{}>", ty(i)),
         Ty::Option(i) => format!("Option<{}>", ty(i)),
+        Ty::Tuple(items) => format!("({})", items.iter().map(ty).collect::<Vec<_>>().join(", ")),
     }
 }
 

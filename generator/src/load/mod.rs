@@ -7,6 +7,7 @@
 //! `#[serde(flatten)]` maps lose the place of an error.
 
 mod check;
+pub mod openapi31;
 mod value;
 
 use openapiv3::OpenAPI;
@@ -25,6 +26,8 @@ pub struct Loaded {
 /// `None` and the errors are in `diags`.
 pub fn load(text: &str, diags: &mut Diagnostics) -> Option<Loaded> {
     let mut raw = parse_text(text, diags)?;
+    // A 3.1 document is first brought to the 3.0 shape that the check and openapiv3 read.
+    openapi31::normalize(&mut raw, diags);
     // The check repairs what it reports where it can, so that lowering still runs and
     // finds the faults further on: all diagnostics come in one run. It returns false
     // when the document cannot be read further (not OpenAPI 3.0, not a mapping).

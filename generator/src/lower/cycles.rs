@@ -7,12 +7,13 @@ use std::collections::{BTreeMap, HashMap};
 use crate::diagnostics::{Diagnostic, Diagnostics, Kind};
 use crate::ir::{Ty, TypeDef, TypeKind};
 
-/// The named type a value of `ty` holds inline, if any.
-fn direct_target(ty: &Ty) -> Option<&str> {
+/// The named types a value of `ty` holds inline (a tuple holds several).
+fn direct_target(ty: &Ty) -> Vec<&str> {
     match ty {
-        Ty::Named(n) => Some(n),
+        Ty::Named(n) => vec![n],
         Ty::Option(inner) => direct_target(inner),
-        _ => None,
+        Ty::Tuple(items) => items.iter().flat_map(direct_target).collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -33,7 +34,7 @@ pub fn box_cycles(types: &mut BTreeMap<String, TypeDef>, diags: &mut Diagnostics
             TypeKind::Enum(_) => Vec::new(),
         };
         for t in targets {
-            if let Some(j) = direct_target(t).and_then(|n| index.get(n)) {
+            for j in direct_target(t).into_iter().filter_map(|n| index.get(n)) {
                 edges[i].push(*j);
             }
         }
@@ -55,7 +56,7 @@ pub fn box_cycles(types: &mut BTreeMap<String, TypeDef>, diags: &mut Diagnostics
                     .fields
                     .iter()
                     .enumerate()
-                    .filter(|(_, f)| direct_target(&f.ty).is_some_and(|t| in_cycle(i, t)))
+                    .filter(|(_, f)| direct_target(&f.ty).into_iter().any(|t| in_cycle(i, t)))
                     .map(|(k, _)| k)
                     .collect();
                 if !boxed.is_empty() {
@@ -67,7 +68,7 @@ pub fn box_cycles(types: &mut BTreeMap<String, TypeDef>, diags: &mut Diagnostics
                     .variants
                     .iter()
                     .enumerate()
-                    .filter(|(_, v)| direct_target(&v.ty).is_some_and(|t| in_cycle(i, t)))
+                    .filter(|(_, v)| direct_target(&v.ty).into_iter().any(|t| in_cycle(i, t)))
                     .map(|(k, _)| k)
                     .collect();
                 if !boxed.is_empty() {
@@ -75,7 +76,7 @@ pub fn box_cycles(types: &mut BTreeMap<String, TypeDef>, diags: &mut Diagnostics
                 }
             }
             TypeKind::Alias(t) => {
-                if direct_target(t).is_some_and(|t| in_cycle(i, t)) {
+                if direct_target(t).into_iter().any(|t| in_cycle(i, t)) {
                     alias_cycles.push(((*name).clone(), def.source.clone()));
                 }
             }

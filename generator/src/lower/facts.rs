@@ -55,6 +55,7 @@ impl<'a> Lowerer<'a> {
             default: data.default.clone(),
             constant: None,
         };
+        super::tuples::append_examples(&mut facts.description, &data.extensions);
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
                 facts.nullable |= s.enumeration.iter().any(Option::is_none);

@@ -61,7 +61,10 @@ pub fn name_hint(reference: &str) -> String {
             | "oneOf"
             | "anyOf"
             | "allOf"
-            | "additionalProperties" => {}
+            | "additionalProperties"
+            // JSON Schema's (OpenAPI 3.1) places for local definitions.
+            | "$defs"
+            | "definitions" => {}
             t if t.contains('/') => {}
             t if t.chars().all(|c| c.is_ascii_digit()) => words.push(format!("Variant{t}")),
             t => words.push(super::names::type_name(t)),

@@ -15,8 +15,10 @@ mod params;
 mod path_template;
 mod refs;
 mod tree;
+mod tuples;
 mod types;
 mod unions;
+mod webhooks;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -44,6 +46,7 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
     let security_schemes = lowerer.security_schemes();
     let mut root = lowerer.lower_operations(&security_schemes);
     lowerer.mark_request_types(&root);
+    let webhooks = lowerer.lower_webhooks();
     let mut types = lowerer.finish_types();
     docs::mark_multipart(&root, &mut types);
     let crate_example = docs::document(&mut root, &types);
@@ -94,6 +97,7 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
         model_files,
         root,
         events,
+        webhooks,
     }
 }
 

@@ -114,6 +114,7 @@ fn imports(
     while let Some(ty) = stack.pop() {
         match ty {
             Ty::Array(t) | Ty::Map(t) | Ty::Option(t) => stack.push(t),
+            Ty::Tuple(items) => stack.extend(items),
             Ty::Named(n) if !names.contains(n) => {
                 out.insert(n.clone());
             }

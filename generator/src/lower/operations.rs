@@ -41,7 +41,7 @@ const BUILDER_RESERVED: &[&str] = &[
 pub(super) const RESOURCE_RESERVED: &[&str] =
     &["client", "new", "clone", "fmt", "builder", "from_env"];
 
-const METHODS: [(&str, HttpMethod); 8] = [
+pub(super) const METHODS: [(&str, HttpMethod); 8] = [
     ("get", HttpMethod::Get),
     ("put", HttpMethod::Put),
     ("post", HttpMethod::Post),

@@ -143,6 +143,7 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 Ty::Array(t) | Ty::Map(t) | Ty::Option(t) => stack.push(*t),
+                Ty::Tuple(items) => stack.extend(items),
                 _ => {}
             }
         }

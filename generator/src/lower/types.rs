@@ -382,6 +382,9 @@ impl<'a> Lowerer<'a> {
         name: &str,
         pointer: &str,
     ) -> Ty {
+        if let Some(tuple) = self.tuple_ty(name, pointer) {
+            return tuple;
+        }
         match items {
             Some(items) => Ty::Array(Box::new(self.element_ty(
                 items,
