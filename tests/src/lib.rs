@@ -14,6 +14,7 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 pub mod calls;
 pub mod coverage;
 pub mod faults;
+pub mod log_capture;
 pub mod scenarios;
 pub mod ws_server;
 

@@ -2,13 +2,13 @@
 //! `trace` log included. Alone in its test binary: it installs the global `log` logger
 //! and `tracing` subscriber.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use beeper_desktop_api::{Chats, Client};
 use futures_util::StreamExt;
 use sdk_tests::TOKEN;
+use sdk_tests::log_capture::Capture;
 use sdk_tests::ws_server::{Conn, WsServer, event};
 
 /// Keeps every `log` record, at every level.
@@ -26,20 +26,6 @@ impl log::Log for LogCapture {
 }
 
 static LOGS: LogCapture = LogCapture(Mutex::new(Vec::new()));
-
-/// A `tracing` writer that keeps everything written to it.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[tokio::test]
 async fn the_token_is_in_no_log_of_the_event_stream() {
@@ -77,7 +63,7 @@ async fn the_token_is_in_no_log_of_the_event_stream() {
     assert_eq!(server.seen().upgrades.len(), 2);
 
     let logs = LOGS.0.lock().unwrap().join("\n");
-    let traces = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let traces = capture.text();
     assert!(
         logs.contains("tungstenite"),
         "the library's log is captured:\n{logs}"

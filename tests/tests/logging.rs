@@ -1,28 +1,13 @@
 //! Logging through `tracing`. Alone in its test binary: it installs the global
 //! subscriber, which must see every event of the process.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use beeper_desktop_api::Client;
 use sdk_tests::TOKEN;
 use sdk_tests::faults::{FaultServer, Reply};
+use sdk_tests::log_capture::Capture;
 use serde_json::json;
-
-/// A `tracing` writer that keeps everything written to it.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[tokio::test]
 async fn requests_are_logged_without_the_token() {
@@ -50,7 +35,7 @@ async fn requests_are_logged_without_the_token() {
     client.accounts().list().await.unwrap();
     client.accounts().retrieve("x").await.unwrap_err();
 
-    let log = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let log = capture.text();
     for expected in [
         "sending request operation=\"accounts.list\" method=GET path=/v1/accounts attempt=1",
         "retrying after error status operation=\"accounts.list\" method=GET path=/v1/accounts status=500 attempt=1",
