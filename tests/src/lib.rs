@@ -12,6 +12,7 @@ use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 pub mod calls;
+#[cfg(feature = "coverage")]
 pub mod coverage;
 pub mod faults;
 pub mod log_capture;
