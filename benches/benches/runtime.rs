@@ -2,12 +2,8 @@
 //! and the per-request overhead of `accounts.list`, each as a ratio against baselines
 //! measured in the same run.
 
-use std::time::Duration;
-
-use beeper_desktop_api::Client;
-use beeper_desktop_api::models::{Account, BridgeListResponse};
+use beeper_desktop_api::models::BridgeListResponse;
 use sdk_benches::{compare, report};
-use sdk_tests::faults::{FaultServer, Reply};
 use serde_json::json;
 
 /// The same shape as the SDK's models, as a plain `#[derive(Deserialize)]` would have it:
@@ -162,48 +158,15 @@ fn decode() {
 }
 
 fn requests() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let example = sdk_tests::example("GET", "/v1/accounts");
-    let server = runtime.block_on(FaultServer::start(vec![Reply::json(200, &example)]));
-    let client = Client::builder()
-        .base_url(&server.url)
-        .access_token("bench-token")
-        .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap();
-    let http = reqwest::Client::new();
-    let url = format!("{}/v1/accounts", server.url);
+    let bench = sdk_benches::AccountsRequests::start();
     let results = compare(
         21,
         200,
         &mut [
-            ("SDK accounts().list()", &mut || {
-                let accounts = runtime.block_on(client.accounts().list().send()).unwrap();
-                assert_eq!(accounts.len(), 3);
-            }),
-            // The same work the SDK must do: send, read the body, decode it into the
-            // same models; what is left of the ratio is the runtime's own cost.
+            ("SDK accounts().list()", &mut || assert_eq!(bench.sdk(), 3)),
             (
                 "bare reqwest GET, decoded into the same models",
-                &mut || {
-                    let accounts = runtime.block_on(async {
-                        let body = http
-                            .get(&url)
-                            .bearer_auth("bench-token")
-                            .send()
-                            .await
-                            .unwrap()
-                            .bytes()
-                            .await
-                            .unwrap();
-                        serde_json::from_slice::<Vec<Account>>(&body).unwrap()
-                    });
-                    assert_eq!(accounts.len(), 3);
-                },
+                &mut || assert_eq!(bench.bare(), 3),
             ),
         ],
     );

@@ -50,3 +50,71 @@ pub fn report(title: &str, results: &[(String, Duration)], bytes: Option<usize>)
         );
     }
 }
+
+/// The per-request benchmark's two sides, shared by the bench and the profiler example
+/// so that both measure the same work: `accounts().list()` through the SDK, and a bare
+/// reqwest GET that decodes the same body into the same models.
+pub struct AccountsRequests {
+    pub runtime: tokio::runtime::Runtime,
+    client: beeper_desktop_api::Client,
+    http: reqwest::Client,
+    url: String,
+    // Kept alive for the requests.
+    _server: sdk_tests::faults::FaultServer,
+}
+
+impl AccountsRequests {
+    /// A local server answering the documented `GET /v1/accounts` example, on keep-alive.
+    pub fn start() -> AccountsRequests {
+        use sdk_tests::faults::{FaultServer, Reply};
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let example = sdk_tests::example("GET", "/v1/accounts");
+        let server = runtime.block_on(FaultServer::start(vec![Reply::json(200, &example)]));
+        let client = beeper_desktop_api::Client::builder()
+            .base_url(&server.url)
+            .access_token("bench-token")
+            .timeout(Duration::from_secs(10))
+            .build()
+            .unwrap();
+        let url = format!("{}/v1/accounts", server.url);
+        AccountsRequests {
+            runtime,
+            client,
+            http: reqwest::Client::new(),
+            url,
+            _server: server,
+        }
+    }
+
+    /// One `accounts().list()` through the SDK; the number of accounts.
+    pub fn sdk(&self) -> usize {
+        self.runtime
+            .block_on(self.client.accounts().list().send())
+            .unwrap()
+            .len()
+    }
+
+    /// The same work without the SDK: send, read the body, decode it into the same
+    /// models; what is left of the ratio is the runtime's own cost.
+    pub fn bare(&self) -> usize {
+        self.runtime.block_on(async {
+            let body = self
+                .http
+                .get(&self.url)
+                .bearer_auth("bench-token")
+                .send()
+                .await
+                .unwrap()
+                .bytes()
+                .await
+                .unwrap();
+            serde_json::from_slice::<Vec<beeper_desktop_api::models::Account>>(&body)
+                .unwrap()
+                .len()
+        })
+    }
+}
