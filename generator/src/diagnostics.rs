@@ -48,6 +48,8 @@ pub enum Kind {
     InvalidExtension,
     /// A number outside the 64-bit range, read as a float.
     LossyNumber,
+    /// Variants of an untagged union that no value can tell apart: the first wins.
+    AmbiguousUnion,
 }
 
 impl Kind {
@@ -65,6 +67,7 @@ impl Kind {
             Kind::NameCollision => "name-collision",
             Kind::InvalidExtension => "invalid-extension",
             Kind::LossyNumber => "lossy-number",
+            Kind::AmbiguousUnion => "ambiguous-union",
         }
     }
 }

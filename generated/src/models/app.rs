@@ -1668,7 +1668,7 @@ impl<'de> serde::Deserialize<'de> for SetupRegistrationRequired {
 
 /// Either the user must create an account first, or sign-in is done. The variants share no property with fixed values, so the union is untagged; the one with the `registrationRequired` marker comes first.
 ///
-/// Read by trying each variant in order; a value that fits none reads as `Unknown`.
+/// Read as the variant the value fits best (its fixed values, required keys, fewest undeclared keys), trying the next on failure; a value that fits none reads as `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
@@ -1686,11 +1686,38 @@ impl<'de> serde::Deserialize<'de> for SetupResponseResult {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Ok(v) = serde::Deserialize::deserialize(&value) {
-            return Ok(Self::SetupRegistrationRequired(v));
-        }
-        if let Ok(v) = serde::Deserialize::deserialize(&value) {
-            return Ok(Self::SetupSignedIn(v));
+        const EVIDENCE: &[crate::runtime::de::Evidence] = &[
+            crate::runtime::de::Evidence::object(
+                &["copy", "leadToken", "registrationRequired", "setupRequestID"],
+                &[("registrationRequired", crate::runtime::de::Constant::Bool(true))],
+                &[
+                    "copy",
+                    "leadToken",
+                    "registrationRequired",
+                    "setupRequestID",
+                    "usernameSuggestions",
+                ],
+                false,
+            ),
+            crate::runtime::de::Evidence::object(
+                &["matrix", "session"],
+                &[],
+                &["matrix", "session"],
+                false,
+            ),
+        ];
+        for candidate in crate::runtime::de::rank_variants(&value, EVIDENCE) {
+            let read: Result<Self, serde_json::Error> = match candidate {
+                0 => {
+                    serde::Deserialize::deserialize(&value)
+                        .map(Self::SetupRegistrationRequired)
+                }
+                1 => serde::Deserialize::deserialize(&value).map(Self::SetupSignedIn),
+                _ => continue,
+            };
+            if let Ok(read) = read {
+                return Ok(read);
+            }
         }
         Ok(Self::Unknown(value))
     }

@@ -4281,7 +4281,7 @@ impl<'de> serde::Deserialize<'de> for MessageDeletedEventType {
 
 /// Read receipts of a message, when known: true or false, the time it was read, or a map from user ID to either of those.
 ///
-/// Read by trying each variant in order; a value that fits none reads as `Unknown`.
+/// Read as the variant the value fits best (its fixed values, required keys, fewest undeclared keys), trying the next on failure; a value that fits none reads as `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
@@ -4300,20 +4300,27 @@ impl<'de> serde::Deserialize<'de> for MessageSeen {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Ok(v) = serde::Deserialize::deserialize(&value) {
-            return Ok(Self::Boolean(v));
-        }
-        if let Ok(v) = serde::Deserialize::deserialize(&value) {
-            return Ok(Self::String(v));
-        }
-        if let Ok(v) = serde::Deserialize::deserialize(&value) {
-            return Ok(Self::Object(v));
+        const EVIDENCE: &[crate::runtime::de::Evidence] = &[
+            crate::runtime::de::Evidence::of(crate::runtime::de::JsonKind::Bool),
+            crate::runtime::de::Evidence::of(crate::runtime::de::JsonKind::String),
+            crate::runtime::de::Evidence::object(&[], &[], &[], true),
+        ];
+        for candidate in crate::runtime::de::rank_variants(&value, EVIDENCE) {
+            let read: Result<Self, serde_json::Error> = match candidate {
+                0 => serde::Deserialize::deserialize(&value).map(Self::Boolean),
+                1 => serde::Deserialize::deserialize(&value).map(Self::String),
+                2 => serde::Deserialize::deserialize(&value).map(Self::Object),
+                _ => continue,
+            };
+            if let Ok(read) = read {
+                return Ok(read);
+            }
         }
         Ok(Self::Unknown(value))
     }
 }
 
-/// Read by trying each variant in order; a value that fits none reads as `Unknown`.
+/// Read as the variant the value fits best (its fixed values, required keys, fewest undeclared keys), trying the next on failure; a value that fits none reads as `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
@@ -4331,11 +4338,19 @@ impl<'de> serde::Deserialize<'de> for MessageSeenObjectValue {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Ok(v) = serde::Deserialize::deserialize(&value) {
-            return Ok(Self::Boolean(v));
-        }
-        if let Ok(v) = serde::Deserialize::deserialize(&value) {
-            return Ok(Self::String(v));
+        const EVIDENCE: &[crate::runtime::de::Evidence] = &[
+            crate::runtime::de::Evidence::of(crate::runtime::de::JsonKind::Bool),
+            crate::runtime::de::Evidence::of(crate::runtime::de::JsonKind::String),
+        ];
+        for candidate in crate::runtime::de::rank_variants(&value, EVIDENCE) {
+            let read: Result<Self, serde_json::Error> = match candidate {
+                0 => serde::Deserialize::deserialize(&value).map(Self::Boolean),
+                1 => serde::Deserialize::deserialize(&value).map(Self::String),
+                _ => continue,
+            };
+            if let Ok(read) = read {
+                return Ok(read);
+            }
         }
         Ok(Self::Unknown(value))
     }

@@ -89,3 +89,134 @@ where
 pub fn missing<E: de::Error>(field: &'static str) -> E {
     E::missing_field(field)
 }
+
+/// The JSON kind of value a union variant reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonKind {
+    /// Anything (a nested union, any JSON value).
+    Any,
+    Object,
+    Array,
+    String,
+    /// A number without a fraction.
+    Integer,
+    Number,
+    Bool,
+}
+
+/// A fixed value of a property: a single-value `enum` or a `const`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Constant {
+    Str(&'static str),
+    Bool(bool),
+    Int(i64),
+}
+
+impl Constant {
+    fn matches(self, value: &serde_json::Value) -> bool {
+        match self {
+            Constant::Str(s) => value.as_str() == Some(s),
+            Constant::Bool(b) => value.as_bool() == Some(b),
+            Constant::Int(i) => value.as_i64() == Some(i),
+        }
+    }
+}
+
+/// What the spec says a value of one variant of an untagged union looks like; the
+/// generator writes one per variant.
+#[derive(Debug, Clone, Copy)]
+pub struct Evidence {
+    pub kind: JsonKind,
+    /// Keys the variant requires.
+    pub required: &'static [&'static str],
+    /// Keys with a fixed value (required or not).
+    pub constants: &'static [(&'static str, Constant)],
+    /// Every key the variant declares.
+    pub known: &'static [&'static str],
+    /// The variant takes any key (a map, or typed additional properties).
+    pub open: bool,
+}
+
+impl Evidence {
+    /// A variant that is not an object: only its kind is known.
+    pub const fn of(kind: JsonKind) -> Self {
+        Evidence {
+            kind,
+            required: &[],
+            constants: &[],
+            known: &[],
+            open: false,
+        }
+    }
+
+    /// An object variant.
+    pub const fn object(
+        required: &'static [&'static str],
+        constants: &'static [(&'static str, Constant)],
+        known: &'static [&'static str],
+        open: bool,
+    ) -> Self {
+        Evidence {
+            kind: JsonKind::Object,
+            required,
+            constants,
+            known,
+            open,
+        }
+    }
+
+    /// `None` when the value cannot be this variant: the wrong kind, a required key
+    /// missing, or a fixed value that differs. Otherwise a score that is higher the
+    /// better the value fits: fixed values matched, then required keys present, then
+    /// fewer undeclared keys, then more declared keys present.
+    fn score(&self, value: &serde_json::Value) -> Option<(usize, usize, isize, usize)> {
+        use serde_json::Value;
+        let kind_fits = match (self.kind, value) {
+            (JsonKind::Any, _) => true,
+            (JsonKind::Object, Value::Object(_))
+            | (JsonKind::Array, Value::Array(_))
+            | (JsonKind::String, Value::String(_))
+            | (JsonKind::Number, Value::Number(_))
+            | (JsonKind::Bool, Value::Bool(_)) => true,
+            (JsonKind::Integer, Value::Number(n)) => n.is_i64() || n.is_u64(),
+            _ => false,
+        };
+        if !kind_fits {
+            return None;
+        }
+        let Value::Object(map) = value else {
+            return Some((0, 0, 0, 0));
+        };
+        if !self.required.iter().all(|k| map.contains_key(*k)) {
+            return None;
+        }
+        let mut constants = 0;
+        for (key, constant) in self.constants {
+            match map.get(*key) {
+                Some(v) if constant.matches(v) => constants += 1,
+                Some(_) => return None,
+                None => {}
+            }
+        }
+        let known = map
+            .keys()
+            .filter(|k| self.known.contains(&k.as_str()))
+            .count();
+        let unknown = if self.open { 0 } else { map.len() - known };
+        Some((constants, self.required.len(), -(unknown as isize), known))
+    }
+}
+
+/// The variants a value may be, best fit first; variants that fit equally well keep
+/// the spec's order, so order decides only between variants the data cannot tell
+/// apart. Variants the value cannot be are left out.
+pub fn rank_variants(value: &serde_json::Value, variants: &[Evidence]) -> Vec<usize> {
+    let mut scored: Vec<(usize, (usize, usize, isize, usize))> = variants
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| Some((i, e.score(value)?)))
+        .collect();
+    // Stable: equal scores stay in declaration order.
+    scored.sort_by(|a, b| b.1.cmp(&a.1));
+    scored.into_iter().map(|(i, _)| i).collect()
+}

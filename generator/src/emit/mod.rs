@@ -8,6 +8,7 @@ mod events;
 mod models;
 mod operation;
 mod resources;
+mod unions;
 mod webhooks;
 
 use proc_macro2::{Ident, Span, TokenStream};

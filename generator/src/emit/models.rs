@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::{Ctx, doc_attrs, field_init, ident, ty_tokens};
 use crate::ir::{
     Additional, Api, Field, Presence, Resource, ResponseKind, StringEnum, Struct, Ty, TypeDef,
-    TypeKind, Union,
+    TypeKind,
 };
 
 /// `src/models/mod.rs`, which re-exports every file (so that `models::X` names
@@ -53,7 +53,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
         TypeKind::Struct(s) if s.multipart => multipart_struct(def, s),
         TypeKind::Struct(s) => struct_def(api, def, s),
         TypeKind::Enum(e) => enum_def(def, e),
-        TypeKind::Union(u) => union_def(def, u),
+        TypeKind::Union(u) => super::unions::union_def(def, u),
         TypeKind::Alias(ty) => {
             let name = ident(&def.name);
             let docs = doc_attrs(def.doc.as_deref());
@@ -561,93 +561,6 @@ fn enum_def(def: &TypeDef, e: &StringEnum) -> TokenStream {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 crate::runtime::de::string_enum(deserializer, #expecting, Self::known, Self::Unknown)
-            }
-        }
-    }
-}
-
-fn union_def(def: &TypeDef, u: &Union) -> TokenStream {
-    let name = ident(&def.name);
-    let docs = doc_attrs(def.doc.as_deref());
-    let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
-    let variants = u.variants.iter().map(|v| {
-        let vname = ident(&v.name);
-        let mut ty = ty_tokens(&v.ty, Ctx::Models);
-        if v.boxed {
-            ty = quote!(Box<#ty>);
-        }
-        let doc = u.tag.as_ref().map(|tag| {
-            format!(
-                "`{tag}`: {}",
-                v.tag_values
-                    .iter()
-                    .map(|t| format!("`{}`", t.replace('`', "'")))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        });
-        let doc = doc_attrs(doc.as_deref());
-        quote! { #doc #vname(#ty), }
-    });
-    let body = match &u.tag {
-        Some(tag) => {
-            let arms = u.variants.iter().map(|v| {
-                let vname = ident(&v.name);
-                let values = &v.tag_values;
-                quote! {
-                    #(Some(#values))|* => serde::Deserialize::deserialize(&value).map(Self::#vname).map_err(serde::de::Error::custom),
-                }
-            });
-            quote! {
-                match value.get(#tag).and_then(serde_json::Value::as_str) {
-                    #(#arms)*
-                    _ => Ok(Self::Unknown(value)),
-                }
-            }
-        }
-        None => {
-            let tries = u.variants.iter().map(|v| {
-                let vname = ident(&v.name);
-                quote! {
-                    if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                        return Ok(Self::#vname(v));
-                    }
-                }
-            });
-            quote! {
-                #(#tries)*
-                Ok(Self::Unknown(value))
-            }
-        }
-    };
-    let how = match &u.tag {
-        Some(tag) => format!(
-            "Told apart by `{tag}`; a value of `{tag}` this SDK does not know reads as `Unknown`."
-        ),
-        None => "Read by trying each variant in order; a value that fits none reads as `Unknown`."
-            .to_string(),
-    };
-    let how_doc = doc_attrs(Some(&how));
-    let sep = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
-    quote! {
-        #docs
-        #sep
-        #how_doc
-        #deprecated
-        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-        #[serde(untagged)]
-        // Variants hold whole objects; boxing them would cost an allocation per value.
-        #[allow(clippy::large_enum_variant)]
-        pub enum #name {
-            #(#variants)*
-            /// A value this version of the SDK does not know, kept as JSON.
-            Unknown(serde_json::Value),
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                #body
             }
         }
     }

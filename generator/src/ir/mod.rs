@@ -230,7 +230,7 @@ pub struct EnumVariant {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Union {
     /// The property whose value tells the variants apart; `None` for an untagged union,
-    /// which tries the variants in order.
+    /// which picks the variant the value fits best (see `Evidence`).
     pub tag: Option<String>,
     pub variants: Vec<UnionVariant>,
 }
@@ -242,6 +242,37 @@ pub struct UnionVariant {
     /// Values of the tag that select this variant (tagged unions only).
     pub tag_values: Vec<String>,
     pub boxed: bool,
+    /// What a value of this variant looks like (untagged unions only).
+    pub evidence: Evidence,
+}
+
+/// What the spec says a value of a variant looks like, by which an untagged union picks
+/// the variant a value fits best: the kind of JSON value, and for objects the keys.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Evidence {
+    pub kind: JsonKind,
+    /// Keys the variant requires.
+    pub required: Vec<String>,
+    /// Keys with one allowed value (a single-value `enum` or `const`), required or not.
+    pub constants: Vec<(String, serde_json::Value)>,
+    /// Every key the variant declares.
+    pub known: Vec<String>,
+    /// Any key is the variant's own (a map, or typed `additionalProperties`).
+    pub open: bool,
+}
+
+/// The kind of JSON value a variant reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum JsonKind {
+    /// Anything: a nested union, or any JSON value.
+    #[default]
+    Any,
+    Object,
+    Array,
+    String,
+    Integer,
+    Number,
+    Bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]

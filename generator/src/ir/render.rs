@@ -138,7 +138,7 @@ fn render_type(w: &mut String, t: &TypeDef) {
         TypeKind::Union(u) => {
             let how = match &u.tag {
                 Some(tag) => format!("tagged by {tag:?}"),
-                None => "untagged".into(),
+                None => "untagged, by evidence".into(),
             };
             let _ = writeln!(w, "  union {}{deprecated}  <- #{}, {how}", t.name, t.source);
             for v in &u.variants {
@@ -156,6 +156,9 @@ fn render_type(w: &mut String, t: &TypeDef) {
                 };
                 let boxed = if v.boxed { " (boxed)" } else { "" };
                 let _ = writeln!(w, "    {}({}){boxed}{tags}", v.name, ty(&v.ty));
+                if u.tag.is_none() {
+                    let _ = writeln!(w, "      evidence: {}", evidence(&v.evidence));
+                }
             }
         }
         TypeKind::Alias(x) => {
@@ -168,6 +171,35 @@ fn render_type(w: &mut String, t: &TypeDef) {
             );
         }
     }
+}
+
+/// `object, requires [a, b], fixes {kind: "x"}, declares [a, b, c]`.
+fn evidence(e: &crate::ir::Evidence) -> String {
+    let mut out = format!("{:?}", e.kind).to_lowercase();
+    let list = |keys: &[String]| {
+        keys.iter()
+            .map(|k| format!("{k:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !e.required.is_empty() {
+        out.push_str(&format!(", requires [{}]", list(&e.required)));
+    }
+    if !e.constants.is_empty() {
+        let fixed: Vec<String> = e
+            .constants
+            .iter()
+            .map(|(k, v)| format!("{k:?}: {v}"))
+            .collect();
+        out.push_str(&format!(", fixes {{{}}}", fixed.join(", ")));
+    }
+    if !e.known.is_empty() {
+        out.push_str(&format!(", declares [{}]", list(&e.known)));
+    }
+    if e.open {
+        out.push_str(", takes any key");
+    }
+    out
 }
 
 fn field(f: &Field) -> String {

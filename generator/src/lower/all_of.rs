@@ -67,9 +67,12 @@ impl<'a> Lowerer<'a> {
             )),
             SchemaKind::AllOf { all_of } => self.all_of_parts(all_of, pointer, out, expanded),
             SchemaKind::Any(any) => {
+                // A part that only lists `required` (`allOf: [$ref X, {required: [a]}]`)
+                // makes X's fields required: it is an object part without properties.
                 if !any.properties.is_empty()
                     || any.additional_properties.is_some()
                     || any.typ.as_deref() == Some("object")
+                    || !any.required.is_empty()
                 {
                     out.push(ObjectPart::declared(
                         &any.properties,
@@ -116,7 +119,10 @@ impl<'a> Lowerer<'a> {
             .enumerate()
             .filter(|(_, p)| !is_annotation_only(p))
             .collect();
-        if own.is_none() {
+        // A subtype that only extends its base (`Cat: {allOf: [$ref Pet]}`) is still
+        // its own struct: the base is the union of its subtypes.
+        let only_extends_base = matches!(substantive.as_slice(), [(_, ReferenceOr::Reference { reference })] if self.is_subtype_of(reference, pointer));
+        if own.is_none() && !only_extends_base {
             match substantive.as_slice() {
                 [] => return Shape::Ty(Ty::Any),
                 [(i, only)] => {

@@ -5,8 +5,10 @@ mod bodies;
 mod cycles;
 mod docs;
 mod events;
+mod evidence;
 mod facts;
 mod foreign;
+mod inheritance;
 mod model_files;
 pub mod names;
 mod operations;
@@ -42,6 +44,7 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
     let foreign = foreign::collect(doc, raw);
     let mut lowerer = Lowerer::new(doc, raw, &foreign, diags);
     lowerer.name_components();
+    lowerer.find_inheritance();
     lowerer.lower_components();
     let security_schemes = lowerer.security_schemes();
     let mut root = lowerer.lower_operations(&security_schemes);
@@ -139,6 +142,15 @@ pub(crate) struct Lowerer<'a> {
     pub facts_in_progress: std::collections::HashSet<String>,
     /// Inline schemas being lowered, to stop at one that contains itself.
     pub inline_in_progress: std::collections::HashSet<String>,
+    /// Base schemas whose discriminator names subtypes that extend them, by key.
+    pub inheritance: BTreeMap<String, inheritance::Inheritance>,
+    /// The type each inline schema became, by pointer: a schema reached again (a
+    /// shared parameter, a property merged by `allOf`) is one type, not a copy.
+    pub inline_types: HashMap<String, crate::ir::Ty>,
+    /// The parent (struct or operation) whose inline string enums are being lowered,
+    /// and the enums it has by their values: identical ones share one type.
+    pub enum_parent: Option<String>,
+    pub parent_enums: HashMap<(String, Vec<String>), crate::ir::Ty>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -158,6 +170,10 @@ impl<'a> Lowerer<'a> {
             types: BTreeMap::new(),
             facts_in_progress: std::collections::HashSet::new(),
             inline_in_progress: std::collections::HashSet::new(),
+            inheritance: BTreeMap::new(),
+            inline_types: HashMap::new(),
+            enum_parent: None,
+            parent_enums: HashMap::new(),
         }
     }
 

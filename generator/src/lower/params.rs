@@ -57,6 +57,7 @@ impl<'a> Lowerer<'a> {
         merged.sort_by_key(|(p, _, _)| !matches!(p, Parameter::Path { .. }));
 
         let mut out = Vec::with_capacity(merged.len());
+        let outer_parent = self.enum_parent.replace(base.to_string());
         for (param, at, component) in merged {
             let data = param.parameter_data_ref();
             let (location, style) = match param {
@@ -129,6 +130,7 @@ impl<'a> Lowerer<'a> {
                 deprecated: data.deprecated.unwrap_or(false),
             });
         }
+        self.enum_parent = outer_parent;
         out
     }
 

@@ -97,6 +97,10 @@ impl<'a> Lowerer<'a> {
                     let ty = self.ref_ty(reference, &pointer_push(&pointer, "$ref"));
                     (TypeKind::Alias(ty), Facts::default())
                 }
+                ReferenceOr::Item(schema) if self.inheritance.contains_key(key.as_str()) => {
+                    let kind = self.inheritance_union(key).unwrap_or(TypeKind::Alias(Ty::Any));
+                    (kind, self.schema_facts(schema, &pointer))
+                }
                 ReferenceOr::Item(schema) => {
                     let kind = match self.shape(schema, &name, &pointer) {
                         Shape::Def(kind) => kind,
@@ -150,6 +154,17 @@ impl<'a> Lowerer<'a> {
     }
 
     pub(super) fn inline_ty(&mut self, schema: &Schema, name_hint: &str, pointer: &str) -> Ty {
+        // One schema, one type: a schema reached again by its place (a parameter of
+        // `components/parameters` used by several operations) is not lowered twice.
+        if let Some(ty) = self.inline_types.get(pointer) {
+            return ty.clone();
+        }
+        let ty = self.inline_ty_uncached(schema, name_hint, pointer);
+        self.inline_types.insert(pointer.to_string(), ty.clone());
+        ty
+    }
+
+    fn inline_ty_uncached(&mut self, schema: &Schema, name_hint: &str, pointer: &str) -> Ty {
         // An inline schema can contain itself through an `allOf` that merges the schema
         // around it; the inner occurrence cannot be expanded again.
         if !self.inline_in_progress.insert(pointer.to_string()) {
@@ -164,7 +179,22 @@ impl<'a> Lowerer<'a> {
         match shape {
             Shape::Ty(ty) => ty,
             Shape::Def(kind) => {
+                // Identical inline enums under one parent (two properties, or two
+                // parameters, with the same values) are one type.
+                let parent_key = match (&kind, &self.enum_parent) {
+                    (TypeKind::Enum(e), Some(parent)) => Some((
+                        parent.clone(),
+                        e.variants.iter().map(|v| v.wire.clone()).collect::<Vec<_>>(),
+                    )),
+                    _ => None,
+                };
+                if let Some(ty) = parent_key.as_ref().and_then(|k| self.parent_enums.get(k)) {
+                    return ty.clone();
+                }
                 let (name, _) = self.type_names.claim(name_hint);
+                if let Some(key) = parent_key {
+                    self.parent_enums.insert(key, Ty::Named(name.clone()));
+                }
                 let facts = self.schema_facts(schema, pointer);
                 self.types.insert(
                     name.clone(),
@@ -464,6 +494,7 @@ impl<'a> Lowerer<'a> {
         };
         let mut scope = Scope::new();
         let mut fields = Vec::with_capacity(part.properties.len());
+        let outer_parent = self.enum_parent.replace(name.to_string());
         for (wire, prop, pointer) in &part.properties {
             let facts = self.facts(prop, pointer);
             let ty = self.ty_of(prop, &format!("{name}{}", type_name(wire)), pointer);
@@ -506,6 +537,7 @@ impl<'a> Lowerer<'a> {
                 constant: facts.constant,
             });
         }
+        self.enum_parent = outer_parent;
         // The map of undeclared keys takes the name `extra` unless a property has it.
         let (extra_field, _) = scope.claim("extra");
         Shape::Def(TypeKind::Struct(Struct {

@@ -1,6 +1,6 @@
 //! `oneOf`/`anyOf` -> unions: one enum for a union of string enums, else variants
 //! told apart by a tag (the `discriminator`, or a property every variant requires with
-//! its own fixed values), else tried in order.
+//! its own fixed values), else by evidence (see `evidence`).
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -11,7 +11,7 @@ use super::facts::is_null_schema;
 use super::names::{Scope, variant_name};
 use super::types::{COMPONENT_PREFIX, Shape};
 use crate::diagnostics::Kind;
-use crate::ir::{Ty, TypeKind, Union, UnionVariant};
+use crate::ir::{Evidence, Ty, TypeKind, Union, UnionVariant};
 use crate::json_pointer::{percent_decode, pointer_push, unescape_token};
 
 impl<'a> Lowerer<'a> {
@@ -82,12 +82,21 @@ impl<'a> Lowerer<'a> {
             };
             let (vname, _) = scope.claim(&wanted);
             let ty = self.ty_of(v, &format!("{name}{vname}"), &vp);
+            let evidence = if tag.is_none() {
+                self.variant_evidence(v, &vp)
+            } else {
+                Evidence::default()
+            };
             out.push(UnionVariant {
                 name: vname,
                 ty,
                 tag_values,
                 boxed: false,
+                evidence,
             });
+        }
+        if tag.is_none() {
+            self.warn_indistinguishable(&out, &list_pointer);
         }
         Shape::Def(TypeKind::Union(Union {
             tag: tag.map(|(t, _)| t),
@@ -231,6 +240,20 @@ impl<'a> Lowerer<'a> {
         let Some((s, _)) = self.resolve(variant, pointer) else {
             return "Value".into();
         };
+        // A name the spec gives: the variant's `title`, else the one fixed value of
+        // an object's property (`kind: circle` -> `Circle`).
+        if let Some(title) = s.schema_data.title.as_deref().filter(|t| !t.trim().is_empty()) {
+            return super::names::type_name(title);
+        }
+        let evidence = self.variant_evidence(variant, pointer);
+        let fixed: Vec<&str> = evidence
+            .constants
+            .iter()
+            .filter_map(|(_, v)| v.as_str())
+            .collect();
+        if let [only] = fixed.as_slice() {
+            return variant_name(only);
+        }
         match &s.schema_kind {
             SchemaKind::Type(Type::String(st)) if st.enumeration.iter().flatten().count() == 1 => {
                 variant_name(

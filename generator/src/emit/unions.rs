@@ -1,0 +1,145 @@
+//! Unions: an enum of the variants and `Unknown`, read by the tag when there is one,
+//! else by the evidence lowering recorded (the variant the value fits best).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use serde_json::Value;
+
+use super::{Ctx, doc_attrs, ident, ty_tokens};
+use crate::ir::{Evidence, JsonKind, TypeDef, Union};
+
+pub(super) fn union_def(def: &TypeDef, u: &Union) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = doc_attrs(def.doc.as_deref());
+    let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
+    let variants = u.variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        let mut ty = ty_tokens(&v.ty, Ctx::Models);
+        if v.boxed {
+            ty = quote!(Box<#ty>);
+        }
+        let doc = u.tag.as_ref().map(|tag| {
+            format!(
+                "`{tag}`: {}",
+                v.tag_values
+                    .iter()
+                    .map(|t| format!("`{}`", t.replace('`', "'")))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        });
+        let doc = doc_attrs(doc.as_deref());
+        quote! { #doc #vname(#ty), }
+    });
+    let body = match &u.tag {
+        Some(tag) => {
+            let arms = u.variants.iter().map(|v| {
+                let vname = ident(&v.name);
+                let values = &v.tag_values;
+                quote! {
+                    #(Some(#values))|* => serde::Deserialize::deserialize(&value).map(Self::#vname).map_err(serde::de::Error::custom),
+                }
+            });
+            quote! {
+                match value.get(#tag).and_then(serde_json::Value::as_str) {
+                    #(#arms)*
+                    _ => Ok(Self::Unknown(value)),
+                }
+            }
+        }
+        None => {
+            let evidence = u.variants.iter().map(|v| evidence_tokens(&v.evidence));
+            let arms = u.variants.iter().enumerate().map(|(i, v)| {
+                let vname = ident(&v.name);
+                let i = proc_macro2::Literal::usize_unsuffixed(i);
+                quote! {
+                    #i => serde::Deserialize::deserialize(&value).map(Self::#vname),
+                }
+            });
+            quote! {
+                const EVIDENCE: &[crate::runtime::de::Evidence] = &[#(#evidence),*];
+                for candidate in crate::runtime::de::rank_variants(&value, EVIDENCE) {
+                    let read: Result<Self, serde_json::Error> = match candidate {
+                        #(#arms)*
+                        _ => continue,
+                    };
+                    if let Ok(read) = read {
+                        return Ok(read);
+                    }
+                }
+                Ok(Self::Unknown(value))
+            }
+        }
+    };
+    let how = match &u.tag {
+        Some(tag) => format!(
+            "Told apart by `{tag}`; a value of `{tag}` this SDK does not know reads as `Unknown`."
+        ),
+        None => "Read as the variant the value fits best (its fixed values, required keys, \
+                 fewest undeclared keys), trying the next on failure; a value that fits none \
+                 reads as `Unknown`."
+            .to_string(),
+    };
+    let how_doc = doc_attrs(Some(&how));
+    let sep = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
+    quote! {
+        #docs
+        #sep
+        #how_doc
+        #deprecated
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+        #[serde(untagged)]
+        // Variants hold whole objects; boxing them would cost an allocation per value.
+        #[allow(clippy::large_enum_variant)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the SDK does not know, kept as JSON.
+            Unknown(serde_json::Value),
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                #body
+            }
+        }
+    }
+}
+
+/// One `crate::runtime::de::Evidence` value.
+fn evidence_tokens(e: &Evidence) -> TokenStream {
+    let kind = match e.kind {
+        JsonKind::Any => quote!(Any),
+        JsonKind::Object => {
+            let required = &e.required;
+            let known = &e.known;
+            let constants = e.constants.iter().filter_map(|(key, value)| {
+                let value = match value {
+                    Value::String(s) => quote!(Str(#s)),
+                    Value::Bool(b) => quote!(Bool(#b)),
+                    Value::Number(n) => {
+                        let n = proc_macro2::Literal::i64_unsuffixed(n.as_i64()?);
+                        quote!(Int(#n))
+                    }
+                    _ => return None,
+                };
+                Some(quote!((#key, crate::runtime::de::Constant::#value)))
+            });
+            let open = e.open;
+            return quote! {
+                crate::runtime::de::Evidence::object(
+                    &[#(#required),*],
+                    &[#(#constants),*],
+                    &[#(#known),*],
+                    #open,
+                )
+            };
+        }
+        JsonKind::Array => quote!(Array),
+        JsonKind::String => quote!(String),
+        JsonKind::Integer => quote!(Integer),
+        JsonKind::Number => quote!(Number),
+        JsonKind::Bool => quote!(Bool),
+    };
+    quote!(crate::runtime::de::Evidence::of(crate::runtime::de::JsonKind::#kind))
+}

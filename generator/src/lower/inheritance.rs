@@ -1,0 +1,164 @@
+//! Inheritance-style discriminators: a base schema with a `discriminator` whose
+//! subtypes extend it (`Dog: {allOf: [{$ref: Pet}, {...}]}`), named by the `mapping`
+//! or, for subtypes the mapping leaves out, by their schema names. The base becomes a
+//! union tagged by the property, with one variant per subtype (each a struct with the
+//! base's fields and its own) and `Unknown` for a value of the tag the SDK does not know.
+
+use std::collections::BTreeMap;
+
+use openapiv3::{ReferenceOr, Schema, SchemaKind};
+
+use super::Lowerer;
+use super::names::Scope;
+use super::types::COMPONENT_PREFIX;
+use crate::diagnostics::Kind;
+use crate::ir::{Evidence, Ty, TypeKind, Union, UnionVariant};
+use crate::json_pointer::{percent_decode, pointer_push, unescape_token};
+
+/// A base schema's discriminator: the tag property and its subtypes with their values.
+#[derive(Debug, Clone)]
+pub(crate) struct Inheritance {
+    pub property: String,
+    /// Subtype component key -> the tag values that select it, in the mapping's order.
+    pub subtypes: Vec<(String, Vec<String>)>,
+}
+
+/// The component key a `$ref` (or a mapping's bare schema name) names.
+fn component_key(target: &str) -> String {
+    let key = target.strip_prefix(COMPONENT_PREFIX).unwrap_or(target);
+    unescape_token(&percent_decode(key))
+}
+
+/// The components an `allOf` of this schema extends by `$ref`.
+fn extended(schema: &Schema) -> Vec<String> {
+    let all_of = match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } => all_of,
+        SchemaKind::Any(any) => &any.all_of,
+        _ => return Vec::new(),
+    };
+    all_of
+        .iter()
+        .filter_map(|part| match part {
+            ReferenceOr::Reference { reference } if reference.starts_with(COMPONENT_PREFIX) => {
+                Some(component_key(reference))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+impl<'a> Lowerer<'a> {
+    /// Finds every base schema with a discriminator and subtypes that extend it.
+    pub(super) fn find_inheritance(&mut self) {
+        let doc: &'a openapiv3::OpenAPI = self.doc;
+        let Some(components) = &doc.components else {
+            return;
+        };
+        // Base key -> the components that extend it, sorted by key.
+        let mut children: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (key, schema) in &components.schemas {
+            if let ReferenceOr::Item(schema) = schema {
+                for base in extended(schema) {
+                    children.entry(base).or_default().push(key.clone());
+                }
+            }
+        }
+        for list in children.values_mut() {
+            list.sort();
+        }
+        for (key, schema) in &components.schemas {
+            let ReferenceOr::Item(schema) = schema else {
+                continue;
+            };
+            let Some(d) = &schema.schema_data.discriminator else {
+                continue;
+            };
+            // A `oneOf`/`anyOf` with a discriminator is a union already.
+            if matches!(
+                schema.schema_kind,
+                SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. }
+            ) || matches!(&schema.schema_kind, SchemaKind::Any(a) if !a.one_of.is_empty() || !a.any_of.is_empty())
+            {
+                continue;
+            }
+            let pointer = pointer_push(&pointer_push("/components/schemas", key), "discriminator");
+            let mut subtypes: Vec<(String, Vec<String>)> = Vec::new();
+            for (value, target) in &d.mapping {
+                let target_key = component_key(target);
+                if &target_key == key {
+                    // The base itself: it has no struct of its own once it is a union.
+                    self.diags.warning(
+                        Kind::Unsupported,
+                        pointer_push(&pointer, "mapping"),
+                        format!("the value `{value}` maps to the base schema itself; such values are read as `Unknown`"),
+                    );
+                    continue;
+                }
+                if !components.schemas.contains_key(&target_key) {
+                    continue;
+                }
+                match subtypes.iter_mut().find(|(k, _)| *k == target_key) {
+                    Some((_, values)) => values.push(value.clone()),
+                    None => subtypes.push((target_key, vec![value.clone()])),
+                }
+            }
+            // Subtypes the mapping leaves out are named by their schema names.
+            for child in children.get(key).into_iter().flatten() {
+                if !subtypes.iter().any(|(k, _)| k == child) {
+                    subtypes.push((child.clone(), vec![child.clone()]));
+                }
+            }
+            if subtypes.is_empty() {
+                continue;
+            }
+            self.inheritance.insert(
+                key.clone(),
+                Inheritance {
+                    property: d.property_name.clone(),
+                    subtypes,
+                },
+            );
+        }
+    }
+
+    /// Whether `pointer` is the schema of a subtype that extends `base` (so that an
+    /// `allOf` of the base alone still makes the subtype its own struct).
+    pub(super) fn is_subtype_of(&self, base_reference: &str, pointer: &str) -> bool {
+        let Some(base) = base_reference.strip_prefix(COMPONENT_PREFIX) else {
+            return false;
+        };
+        let Some(inheritance) = self.inheritance.get(&component_key(base)) else {
+            return false;
+        };
+        inheritance.subtypes.iter().any(|(k, _)| {
+            pointer == pointer_push("/components/schemas", k)
+        })
+    }
+
+    /// The union a base schema becomes.
+    pub(super) fn inheritance_union(&mut self, base: &str) -> Option<TypeKind> {
+        let inheritance = self.inheritance.get(base)?.clone();
+        let mut scope = Scope::pascal_with_reserved(&["Unknown"]);
+        let mut variants = Vec::with_capacity(inheritance.subtypes.len());
+        for (key, values) in inheritance.subtypes {
+            let type_name = self.component_names.get(&key)?.clone();
+            let wanted = if type_name == "Unknown" {
+                "UnknownValue".to_string()
+            } else {
+                type_name.clone()
+            };
+            let (name, _) = scope.claim(&wanted);
+            variants.push(UnionVariant {
+                name,
+                ty: Ty::Named(type_name),
+                tag_values: values,
+                boxed: false,
+                evidence: Evidence::default(),
+            });
+        }
+        Some(TypeKind::Union(Union {
+            tag: Some(inheritance.property),
+            variants,
+        }))
+    }
+}
