@@ -65,5 +65,7 @@ construct!(
     oas31_const_union,
     oas31_schema_keywords,
     oas31_media,
-    oas31_webhooks
+    oas31_webhooks,
+    unions_by_evidence,
+    one_type_per_schema
 );

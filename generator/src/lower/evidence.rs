@@ -127,7 +127,7 @@ impl<'a> Lowerer<'a> {
                 .iter()
                 .find(|earlier| shadows(earlier, later))
             {
-                pairs.push(format!("`{}` by `{}`", later.name, earlier.name));
+                pairs.push(format!("`{}` is shadowed by `{}`", later.name, earlier.name));
             }
         }
         if pairs.is_empty() {
@@ -138,8 +138,8 @@ impl<'a> Lowerer<'a> {
                 Kind::AmbiguousUnion,
                 pointer,
                 format!(
-                    "no value tells these variants apart, so the earlier one is always chosen: {} is shadowed",
-                    pairs.join(", ")
+                    "no value tells these variants apart, so the earlier one is always chosen: {}",
+                    pairs.join("; ")
                 ),
             )
             .with_hint("give the variants a `discriminator`, a property with a fixed value, or different required properties"),
