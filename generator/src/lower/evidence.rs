@@ -92,23 +92,36 @@ impl<'a> Lowerer<'a> {
 
     /// The one value a property may have: a single-value `enum` of strings, booleans
     /// or integers (OpenAPI 3.1's `const` reads as one).
-    fn fixed_value(
-        &mut self,
-        prop: &ReferenceOr<Box<Schema>>,
-        pointer: &str,
-    ) -> Option<Value> {
+    fn fixed_value(&mut self, prop: &ReferenceOr<Box<Schema>>, pointer: &str) -> Option<Value> {
         let (schema, _) = self.resolve(prop, pointer)?;
         let values: Vec<Value> = match &schema.schema_kind {
-            SchemaKind::Type(Type::String(s)) => {
-                s.enumeration.iter().flatten().cloned().map(Value::String).collect()
-            }
-            SchemaKind::Type(Type::Boolean(b)) => {
-                b.enumeration.iter().flatten().copied().map(Value::Bool).collect()
-            }
-            SchemaKind::Type(Type::Integer(i)) => {
-                i.enumeration.iter().flatten().copied().map(Value::from).collect()
-            }
-            SchemaKind::Any(a) => a.enumeration.iter().filter(|v| !v.is_null()).cloned().collect(),
+            SchemaKind::Type(Type::String(s)) => s
+                .enumeration
+                .iter()
+                .flatten()
+                .cloned()
+                .map(Value::String)
+                .collect(),
+            SchemaKind::Type(Type::Boolean(b)) => b
+                .enumeration
+                .iter()
+                .flatten()
+                .copied()
+                .map(Value::Bool)
+                .collect(),
+            SchemaKind::Type(Type::Integer(i)) => i
+                .enumeration
+                .iter()
+                .flatten()
+                .copied()
+                .map(Value::from)
+                .collect(),
+            SchemaKind::Any(a) => a
+                .enumeration
+                .iter()
+                .filter(|v| !v.is_null())
+                .cloned()
+                .collect(),
             _ => return None,
         };
         match values.as_slice() {
@@ -123,11 +136,11 @@ impl<'a> Lowerer<'a> {
     pub(super) fn warn_indistinguishable(&mut self, variants: &[UnionVariant], pointer: &str) {
         let mut pairs = Vec::new();
         for (j, later) in variants.iter().enumerate() {
-            if let Some(earlier) = variants[..j]
-                .iter()
-                .find(|earlier| shadows(earlier, later))
-            {
-                pairs.push(format!("`{}` is shadowed by `{}`", later.name, earlier.name));
+            if let Some(earlier) = variants[..j].iter().find(|earlier| shadows(earlier, later)) {
+                pairs.push(format!(
+                    "`{}` is shadowed by `{}`",
+                    later.name, earlier.name
+                ));
             }
         }
         if pairs.is_empty() {

@@ -130,9 +130,10 @@ impl<'a> Lowerer<'a> {
         let Some(inheritance) = self.inheritance.get(&component_key(base)) else {
             return false;
         };
-        inheritance.subtypes.iter().any(|(k, _)| {
-            pointer == pointer_push("/components/schemas", k)
-        })
+        inheritance
+            .subtypes
+            .iter()
+            .any(|(k, _)| pointer == pointer_push("/components/schemas", k))
     }
 
     /// The union a base schema becomes.

@@ -98,7 +98,9 @@ impl<'a> Lowerer<'a> {
                     (TypeKind::Alias(ty), Facts::default())
                 }
                 ReferenceOr::Item(schema) if self.inheritance.contains_key(key.as_str()) => {
-                    let kind = self.inheritance_union(key).unwrap_or(TypeKind::Alias(Ty::Any));
+                    let kind = self
+                        .inheritance_union(key)
+                        .unwrap_or(TypeKind::Alias(Ty::Any));
                     (kind, self.schema_facts(schema, &pointer))
                 }
                 ReferenceOr::Item(schema) => {
@@ -184,7 +186,10 @@ impl<'a> Lowerer<'a> {
                 let parent_key = match (&kind, &self.enum_parent) {
                     (TypeKind::Enum(e), Some(parent)) => Some((
                         parent.clone(),
-                        e.variants.iter().map(|v| v.wire.clone()).collect::<Vec<_>>(),
+                        e.variants
+                            .iter()
+                            .map(|v| v.wire.clone())
+                            .collect::<Vec<_>>(),
                     )),
                     _ => None,
                 };

@@ -242,7 +242,12 @@ impl<'a> Lowerer<'a> {
         };
         // A name the spec gives: the variant's `title`, else the one fixed value of
         // an object's property (`kind: circle` -> `Circle`).
-        if let Some(title) = s.schema_data.title.as_deref().filter(|t| !t.trim().is_empty()) {
+        if let Some(title) = s
+            .schema_data
+            .title
+            .as_deref()
+            .filter(|t| !t.trim().is_empty())
+        {
             return super::names::type_name(title);
         }
         let evidence = self.variant_evidence(variant, pointer);
