@@ -4287,7 +4287,7 @@ impl<'de> serde::Deserialize<'de> for MessageDeletedEventType {
 #[allow(clippy::large_enum_variant)]
 pub enum MessageSeen {
     Boolean(bool),
-    DateTime(chrono::DateTime<chrono::Utc>),
+    String(chrono::DateTime<chrono::Utc>),
     Object(std::collections::BTreeMap<String, MessageSeenObjectValue>),
     /// A value this version of the SDK does not know, kept as JSON.
     Unknown(serde_json::Value),
@@ -4308,7 +4308,7 @@ impl<'de> serde::Deserialize<'de> for MessageSeen {
         for candidate in crate::runtime::de::rank_variants(&value, EVIDENCE) {
             let read: Result<Self, serde_json::Error> = match candidate {
                 0 => serde::Deserialize::deserialize(&value).map(Self::Boolean),
-                1 => serde::Deserialize::deserialize(&value).map(Self::DateTime),
+                1 => serde::Deserialize::deserialize(&value).map(Self::String),
                 2 => serde::Deserialize::deserialize(&value).map(Self::Object),
                 _ => continue,
             };
@@ -4326,7 +4326,7 @@ impl<'de> serde::Deserialize<'de> for MessageSeen {
 #[allow(clippy::large_enum_variant)]
 pub enum MessageSeenObjectValue {
     Boolean(bool),
-    DateTime(chrono::DateTime<chrono::Utc>),
+    String(chrono::DateTime<chrono::Utc>),
     /// A value this version of the SDK does not know, kept as JSON.
     Unknown(serde_json::Value),
 }
@@ -4345,7 +4345,7 @@ impl<'de> serde::Deserialize<'de> for MessageSeenObjectValue {
         for candidate in crate::runtime::de::rank_variants(&value, EVIDENCE) {
             let read: Result<Self, serde_json::Error> = match candidate {
                 0 => serde::Deserialize::deserialize(&value).map(Self::Boolean),
-                1 => serde::Deserialize::deserialize(&value).map(Self::DateTime),
+                1 => serde::Deserialize::deserialize(&value).map(Self::String),
                 _ => continue,
             };
             if let Ok(read) = read {

@@ -269,15 +269,7 @@ impl<'a> Lowerer<'a> {
                         .map_or("", String::as_str),
                 )
             }
-            SchemaKind::Type(Type::String(st)) => match &st.format {
-                openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::DateTime) => {
-                    "DateTime".into()
-                }
-                openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Date) => {
-                    "Date".into()
-                }
-                _ => "String".into(),
-            },
+            SchemaKind::Type(Type::String(_)) => "String".into(),
             SchemaKind::Type(Type::Integer(_)) => "Integer".into(),
             SchemaKind::Type(Type::Number(_)) => "Number".into(),
             SchemaKind::Type(Type::Boolean(_)) => "Boolean".into(),

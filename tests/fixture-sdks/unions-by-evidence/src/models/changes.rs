@@ -13,7 +13,7 @@ pub enum Ambiguous {
     Left(AmbiguousLeft),
     Right(AmbiguousRight),
     String(String),
-    DateTime(chrono::DateTime<chrono::Utc>),
+    String2(chrono::DateTime<chrono::Utc>),
     /// A value this version of the SDK does not know, kept as JSON.
     Unknown(serde_json::Value),
 }
@@ -36,7 +36,7 @@ impl<'de> serde::Deserialize<'de> for Ambiguous {
                 0 => serde::Deserialize::deserialize(&value).map(Self::Left),
                 1 => serde::Deserialize::deserialize(&value).map(Self::Right),
                 2 => serde::Deserialize::deserialize(&value).map(Self::String),
-                3 => serde::Deserialize::deserialize(&value).map(Self::DateTime),
+                3 => serde::Deserialize::deserialize(&value).map(Self::String2),
                 _ => continue,
             };
             if let Ok(read) = read {
