@@ -26,6 +26,10 @@ pub struct Row {
     pub schemas: usize,
     pub operations_generated: Option<usize>,
     pub schemas_generated: Option<usize>,
+    /// Unions read by evidence (no tag), and how many of them were warned about
+    /// because some of their variants no value can tell apart.
+    pub untagged_unions: Option<usize>,
+    pub ambiguous_unions: usize,
     /// `(severity, kind)` -> count.
     pub diagnostics: BTreeMap<(String, String), usize>,
     pub generation: Duration,
@@ -82,6 +86,8 @@ fn one(root: &Path, spec: &Path, stem: &str, check: bool) -> Result<Row, String>
         schemas,
         operations_generated: None,
         schemas_generated: None,
+        untagged_unions: None,
+        ambiguous_unions: 0,
         diagnostics: BTreeMap::new(),
         generation: timing.total(),
         compiles: Compiles::NotGenerated,
@@ -104,6 +110,16 @@ fn one(root: &Path, spec: &Path, stem: &str, check: bool) -> Result<Row, String>
                 })
                 .collect();
             row.schemas_generated = Some(sources.len());
+            row.untagged_unions = Some(
+                outcome
+                    .api
+                    .types
+                    .iter()
+                    .filter(|t| {
+                        matches!(&t.kind, sdk_generator::ir::TypeKind::Union(u) if u.tag.is_none())
+                    })
+                    .count(),
+            );
             row.compiles = if check {
                 cargo_check(root, &out)
             } else {
@@ -123,6 +139,10 @@ fn one(root: &Path, spec: &Path, stem: &str, check: bool) -> Result<Row, String>
             }
         }
     };
+    row.ambiguous_unions = diagnostics
+        .iter()
+        .filter(|d| d.kind == sdk_generator::diagnostics::Kind::AmbiguousUnion)
+        .count();
     for d in diagnostics.iter() {
         *row.diagnostics
             .entry((d.severity.as_str().to_string(), d.kind.code().to_string()))
@@ -214,9 +234,9 @@ pub fn table(rows: &[Row]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "| spec | KiB | ops + webhooks | schemas | generated | schemas generated | diagnostics | generation ms | compiles |"
+        "| spec | KiB | ops + webhooks | schemas | generated | schemas generated | untagged unions | ambiguous unions (warned) | diagnostics | generation ms | compiles |"
     );
-    let _ = writeln!(out, "|---|--:|--:|--:|--:|--:|---|--:|---|");
+    let _ = writeln!(out, "|---|--:|--:|--:|--:|--:|--:|--:|---|--:|---|");
     for r in rows {
         let diagnostics = if r.diagnostics.is_empty() {
             "none".to_string()
@@ -242,13 +262,15 @@ pub fn table(rows: &[Row]) -> String {
         let opt = |v: Option<usize>| v.map_or("-".to_string(), |v| v.to_string());
         let _ = writeln!(
             out,
-            "| {} | {:.0} | {} | {} | {} | {} | {} | {:.1} | {} |",
+            "| {} | {:.0} | {} | {} | {} | {} | {} | {} | {} | {:.1} | {} |",
             r.spec,
             r.bytes as f64 / 1024.0,
             r.operations,
             r.schemas,
             opt(r.operations_generated),
             opt(r.schemas_generated),
+            opt(r.untagged_unions),
+            r.ambiguous_unions,
             diagnostics,
             r.generation.as_secs_f64() * 1000.0,
             compiles

@@ -193,9 +193,10 @@ impl Evidence {
         let mut constants = 0;
         for (key, constant) in self.constants {
             match map.get(*key) {
+                // `null` says nothing: a nullable property may hold it.
+                None | Some(Value::Null) => {}
                 Some(v) if constant.matches(v) => constants += 1,
                 Some(_) => return None,
-                None => {}
             }
         }
         let known = map

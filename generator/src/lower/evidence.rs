@@ -65,10 +65,15 @@ impl<'a> Lowerer<'a> {
             kind,
             ..Evidence::default()
         };
+        // Write-only properties are never in a response, whatever `required` says.
+        let mut write_only = Vec::new();
         for part in parts {
             for (wire, prop, prop_pointer) in part.properties {
                 if !evidence.known.iter().any(|k| k == wire) {
                     evidence.known.push(wire.to_string());
+                }
+                if self.facts(prop, &prop_pointer).write_only {
+                    write_only.push(wire);
                 }
                 if let Some(value) = self.fixed_value(prop, &prop_pointer)
                     && !evidence.constants.iter().any(|(k, _)| k == wire)
@@ -77,7 +82,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
             for wire in part.required {
-                if !evidence.required.iter().any(|k| k == wire) {
+                if !write_only.contains(&wire) && !evidence.required.iter().any(|k| k == wire) {
                     evidence.required.push(wire.to_string());
                 }
             }
