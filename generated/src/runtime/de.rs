@@ -218,6 +218,6 @@ pub fn rank_variants(value: &serde_json::Value, variants: &[Evidence]) -> Vec<us
         .filter_map(|(i, e)| Some((i, e.score(value)?)))
         .collect();
     // Stable: equal scores stay in declaration order.
-    scored.sort_by(|a, b| b.1.cmp(&a.1));
+    scored.sort_by_key(|(_, score)| std::cmp::Reverse(*score));
     scored.into_iter().map(|(i, _)| i).collect()
 }
