@@ -4,7 +4,9 @@
 
 use serde_json::{Value, json};
 use unions_by_evidence::Client;
-use unions_by_evidence::models::{Ambiguous, Change, Dog, Notification, Pet};
+use unions_by_evidence::models::{
+    Ambiguous, Change, Dog, Notification, Pet, PreferencesSnooze, PreferencesSnoozeForever,
+};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -50,6 +52,24 @@ async fn an_all_optional_variant_listed_first_does_not_take_every_object() {
     match notification(json!({"muted": true})).await {
         Notification::Preferences(p) => assert_eq!(p.muted, Some(true)),
         other => panic!("preferences read as {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_string_enum_listed_first_takes_only_its_own_values() {
+    // Tried in order, the enum (which keeps unknown values) would read "2h" as
+    // `Unknown("2h")` and the plain string variant would never be chosen.
+    for (snooze, expected) in [
+        ("2h", PreferencesSnooze::String("2h".into())),
+        (
+            "forever",
+            PreferencesSnooze::Forever(PreferencesSnoozeForever::Forever),
+        ),
+    ] {
+        match notification(json!({"snooze": snooze})).await {
+            Notification::Preferences(p) => assert_eq!(p.snooze, Some(expected)),
+            other => panic!("preferences read as {other:?}"),
+        }
     }
 }
 

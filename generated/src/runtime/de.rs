@@ -135,6 +135,8 @@ pub struct Evidence {
     pub known: &'static [&'static str],
     /// The variant takes any key (a map, or typed additional properties).
     pub open: bool,
+    /// The only strings a string enum variant takes (empty: any string).
+    pub strings: &'static [&'static str],
 }
 
 impl Evidence {
@@ -146,6 +148,15 @@ impl Evidence {
             constants: &[],
             known: &[],
             open: false,
+            strings: &[],
+        }
+    }
+
+    /// A string enum variant: it takes only these values.
+    pub const fn strings(strings: &'static [&'static str]) -> Self {
+        Evidence {
+            strings,
+            ..Evidence::of(JsonKind::String)
         }
     }
 
@@ -162,6 +173,7 @@ impl Evidence {
             constants,
             known,
             open,
+            strings: &[],
         }
     }
 
@@ -183,6 +195,10 @@ impl Evidence {
         };
         if !kind_fits {
             return None;
+        }
+        if let (false, Value::String(s)) = (self.strings.is_empty(), value) {
+            // One of the enum's values is evidence; another string is not this variant.
+            return self.strings.contains(&s.as_str()).then_some((1, 0, 0, 0));
         }
         let Value::Object(map) = value else {
             return Some((0, 0, 0, 0));

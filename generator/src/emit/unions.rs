@@ -136,6 +136,10 @@ fn evidence_tokens(e: &Evidence) -> TokenStream {
             };
         }
         JsonKind::Array => quote!(Array),
+        JsonKind::String if !e.strings.is_empty() => {
+            let strings = &e.strings;
+            return quote!(crate::runtime::de::Evidence::strings(&[#(#strings),*]));
+        }
         JsonKind::String => quote!(String),
         JsonKind::Integer => quote!(Integer),
         JsonKind::Number => quote!(Number),

@@ -259,6 +259,11 @@ pub struct Evidence {
     pub known: Vec<String>,
     /// Any key is the variant's own (a map, or typed `additionalProperties`).
     pub open: bool,
+    /// The values a string variant takes, when it is an enum: other strings are not it.
+    pub strings: Vec<String>,
+    /// The kind of each declared property's value: not used to pick a variant (reading
+    /// it tells), only to know which variants a value can tell apart.
+    pub property_kinds: Vec<(String, JsonKind)>,
 }
 
 /// The kind of JSON value a variant reads.

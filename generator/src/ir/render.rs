@@ -193,6 +193,9 @@ fn evidence(e: &crate::ir::Evidence) -> String {
             .collect();
         out.push_str(&format!(", fixes {{{}}}", fixed.join(", ")));
     }
+    if !e.strings.is_empty() {
+        out.push_str(&format!(", one of [{}]", list(&e.strings)));
+    }
     if !e.known.is_empty() {
         out.push_str(&format!(", declares [{}]", list(&e.known)));
     }

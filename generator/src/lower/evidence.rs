@@ -21,37 +21,23 @@ impl<'a> Lowerer<'a> {
         let Some((schema, at)) = self.resolve(variant, pointer) else {
             return Evidence::default();
         };
-        let kind = match &schema.schema_kind {
-            SchemaKind::Type(Type::String(_)) => JsonKind::String,
-            SchemaKind::Type(Type::Integer(_)) => JsonKind::Integer,
-            SchemaKind::Type(Type::Number(_)) => JsonKind::Number,
-            SchemaKind::Type(Type::Boolean(_)) => JsonKind::Bool,
-            SchemaKind::Type(Type::Array(_)) => JsonKind::Array,
-            SchemaKind::Type(Type::Object(_)) | SchemaKind::AllOf { .. } => JsonKind::Object,
-            SchemaKind::Any(a) => match a.typ.as_deref() {
-                Some("string") => JsonKind::String,
-                Some("integer") => JsonKind::Integer,
-                Some("number") => JsonKind::Number,
-                Some("boolean") => JsonKind::Bool,
-                Some("array") => JsonKind::Array,
-                Some("object") => JsonKind::Object,
-                _ if !a.properties.is_empty()
-                    || a.additional_properties.is_some()
-                    || !a.all_of.is_empty() =>
-                {
-                    JsonKind::Object
-                }
-                _ if a.items.is_some() => JsonKind::Array,
-                _ if !a.enumeration.is_empty() && a.enumeration.iter().all(Value::is_string) => {
-                    JsonKind::String
-                }
-                _ => JsonKind::Any,
-            },
-            _ => JsonKind::Any,
-        };
+        let kind = json_kind(schema);
         if kind != JsonKind::Object {
+            // A string enum takes only its values (anything else would be `Unknown`).
+            let strings = match &schema.schema_kind {
+                SchemaKind::Type(Type::String(s)) => {
+                    s.enumeration.iter().flatten().cloned().collect()
+                }
+                SchemaKind::Any(a) => a
+                    .enumeration
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect(),
+                _ => Vec::new(),
+            };
             return Evidence {
                 kind,
+                strings,
                 ..Evidence::default()
             };
         }
@@ -74,6 +60,13 @@ impl<'a> Lowerer<'a> {
                 }
                 if self.facts(prop, &prop_pointer).write_only {
                     write_only.push(wire);
+                }
+                if let Some((prop_schema, _)) = self.resolve(prop, &prop_pointer)
+                    && !evidence.property_kinds.iter().any(|(k, _)| k == wire)
+                {
+                    evidence
+                        .property_kinds
+                        .push((wire.to_string(), json_kind(prop_schema)));
                 }
                 if let Some(value) = self.fixed_value(prop, &prop_pointer)
                     && !evidence.constants.iter().any(|(k, _)| k == wire)
@@ -165,6 +158,38 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+/// The kind of JSON value a schema describes.
+fn json_kind(schema: &Schema) -> JsonKind {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(_)) => JsonKind::String,
+        SchemaKind::Type(Type::Integer(_)) => JsonKind::Integer,
+        SchemaKind::Type(Type::Number(_)) => JsonKind::Number,
+        SchemaKind::Type(Type::Boolean(_)) => JsonKind::Bool,
+        SchemaKind::Type(Type::Array(_)) => JsonKind::Array,
+        SchemaKind::Type(Type::Object(_)) | SchemaKind::AllOf { .. } => JsonKind::Object,
+        SchemaKind::Any(a) => match a.typ.as_deref() {
+            Some("string") => JsonKind::String,
+            Some("integer") => JsonKind::Integer,
+            Some("number") => JsonKind::Number,
+            Some("boolean") => JsonKind::Bool,
+            Some("array") => JsonKind::Array,
+            Some("object") => JsonKind::Object,
+            _ if !a.properties.is_empty()
+                || a.additional_properties.is_some()
+                || !a.all_of.is_empty() =>
+            {
+                JsonKind::Object
+            }
+            _ if a.items.is_some() => JsonKind::Array,
+            _ if !a.enumeration.is_empty() && a.enumeration.iter().all(Value::is_string) => {
+                JsonKind::String
+            }
+            _ => JsonKind::Any,
+        },
+        _ => JsonKind::Any,
+    }
+}
+
 /// Whether every value `later` can take is read as `earlier`, which comes first.
 fn shadows(earlier: &UnionVariant, later: &UnionVariant) -> bool {
     let (a, b) = (&earlier.evidence, &later.evidence);
@@ -173,11 +198,24 @@ fn shadows(earlier: &UnionVariant, later: &UnionVariant) -> bool {
     }
     if a.kind == JsonKind::Object {
         let set = |v: &[String]| v.iter().cloned().collect::<std::collections::BTreeSet<_>>();
+        // Same keys whose values are of different kinds: reading tells them apart.
+        let kinds_differ = a.property_kinds.iter().any(|(k, kind)| {
+            b.property_kinds.iter().any(|(k2, kind2)| {
+                k == k2 && kind != kind2 && *kind != JsonKind::Any && *kind2 != JsonKind::Any
+            })
+        });
         return set(&a.required) == set(&b.required)
             && set(&a.known) == set(&b.known)
             && a.open == b.open
             && a.constants.len() == b.constants.len()
-            && a.constants.iter().all(|c| b.constants.contains(c));
+            && a.constants.iter().all(|c| b.constants.contains(c))
+            && !kinds_differ;
+    }
+    if a.kind == JsonKind::String && !(a.strings.is_empty() && b.strings.is_empty()) {
+        // Enums take only their values: shadowed only by one that takes all of them.
+        return !a.strings.is_empty()
+            && !b.strings.is_empty()
+            && b.strings.iter().all(|v| a.strings.contains(v));
     }
     // Scalars and lists: the same type, or a first one that takes every value of
     // its kind (a plain string before a date-time).

@@ -95,7 +95,12 @@ impl<'de> serde::Deserialize<'de> for Notification {
             deserializer,
         )?;
         const EVIDENCE: &[crate::runtime::de::Evidence] = &[
-            crate::runtime::de::Evidence::object(&[], &[], &["muted", "digest"], false),
+            crate::runtime::de::Evidence::object(
+                &[],
+                &[],
+                &["muted", "digest", "snooze"],
+                false,
+            ),
             crate::runtime::de::Evidence::object(
                 &["address", "subject"],
                 &[],
@@ -130,6 +135,9 @@ pub struct Preferences {
     pub muted: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub digest: Option<String>,
+    /// An enum listed before a plain string takes only its own values.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snooze: Option<PreferencesSnooze>,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.
     #[serde(flatten)]
@@ -142,6 +150,7 @@ impl Preferences {
         Self {
             muted: None,
             digest: None,
+            snooze: None,
             extra: std::collections::BTreeMap::new(),
         }
     }
@@ -169,11 +178,13 @@ impl<'de> serde::Deserialize<'de> for Preferences {
             ) -> Result<Preferences, A::Error> {
                 let mut v_muted: Option<bool> = None;
                 let mut v_digest: Option<String> = None;
+                let mut v_snooze: Option<PreferencesSnooze> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "muted" => v_muted = map.next_value()?,
                         "digest" => v_digest = map.next_value()?,
+                        "snooze" => v_snooze = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -182,11 +193,135 @@ impl<'de> serde::Deserialize<'de> for Preferences {
                 Ok(Preferences {
                     muted: v_muted,
                     digest: v_digest,
+                    snooze: v_snooze,
                     extra,
                 })
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// An enum listed before a plain string takes only its own values.
+///
+/// Read as the variant the value fits best (its fixed values, required keys, fewest undeclared keys), trying the next on failure; a value that fits none reads as `Unknown`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[allow(clippy::large_enum_variant)]
+pub enum PreferencesSnooze {
+    Forever(PreferencesSnoozeForever),
+    String(String),
+    /// A value this version of the SDK does not know, kept as JSON.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for PreferencesSnooze {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        const EVIDENCE: &[crate::runtime::de::Evidence] = &[
+            crate::runtime::de::Evidence::strings(&["forever"]),
+            crate::runtime::de::Evidence::of(crate::runtime::de::JsonKind::String),
+        ];
+        for candidate in crate::runtime::de::rank_variants(&value, EVIDENCE) {
+            let read: Result<Self, serde_json::Error> = match candidate {
+                0 => serde::Deserialize::deserialize(&value).map(Self::Forever),
+                1 => serde::Deserialize::deserialize(&value).map(Self::String),
+                _ => continue,
+            };
+            if let Ok(read) = read {
+                return Ok(read);
+            }
+        }
+        Ok(Self::Unknown(value))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PreferencesSnoozeForever {
+    /// `forever`
+    Forever,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+
+impl PreferencesSnoozeForever {
+    /// The value as written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Forever => "forever",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "forever" => Some(Self::Forever),
+            _ => None,
+        }
+    }
+}
+
+/// The only value this enum documents.
+impl Default for PreferencesSnoozeForever {
+    fn default() -> Self {
+        Self::Forever
+    }
+}
+
+impl std::fmt::Display for PreferencesSnoozeForever {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for PreferencesSnoozeForever {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for PreferencesSnoozeForever {
+    fn from(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+impl From<String> for PreferencesSnoozeForever {
+    fn from(value: String) -> Self {
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for PreferencesSnoozeForever {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl serde::Serialize for PreferencesSnoozeForever {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PreferencesSnoozeForever {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::string_enum(
+            deserializer,
+            "a `PreferencesSnoozeForever` string",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
