@@ -42,7 +42,8 @@ async fn two_events_and_a_change(mut conn: Conn) {
 async fn events_arrive_typed_over_wss_with_an_added_root_certificate() {
     guard(async {
         let cert = TestCert::new();
-        let server = WsServer::start_tls(TOKEN, &cert, |_, conn| two_events_and_a_change(conn)).await;
+        let server =
+            WsServer::start_tls(TOKEN, &cert, |_, conn| two_events_and_a_change(conn)).await;
         assert!(server.url.starts_with("https://"));
         let client = builder(&server.url)
             .add_root_certificate(&cert.pem)
@@ -69,7 +70,11 @@ async fn events_arrive_typed_over_wss_with_an_added_root_certificate() {
         let seen = server.seen();
         assert_eq!(seen.upgrades.len(), 1);
         assert_eq!(seen.upgrades[0]["authorization"], format!("Bearer {TOKEN}"));
-        let sent: Vec<_> = seen.frames.iter().map(|(_, f)| f["chatIDs"].clone()).collect();
+        let sent: Vec<_> = seen
+            .frames
+            .iter()
+            .map(|(_, f)| f["chatIDs"].clone())
+            .collect();
         assert_eq!(sent, vec![json!(["*"]), json!(["c"])]);
         while server.seen().closed_cleanly.is_empty() {
             tokio::time::sleep(Duration::from_millis(5)).await;
@@ -82,7 +87,8 @@ async fn events_arrive_typed_over_wss_with_an_added_root_certificate() {
 async fn an_untrusted_certificate_fails_subscribe_with_a_connection_error_without_retrying() {
     guard(async {
         let cert = TestCert::new();
-        let server = WsServer::start_tls(TOKEN, &cert, |_, conn| two_events_and_a_change(conn)).await;
+        let server =
+            WsServer::start_tls(TOKEN, &cert, |_, conn| two_events_and_a_change(conn)).await;
         let another = TestCert::new();
         // Neither the platform's roots nor another certificate make this one trusted.
         // A retry would wait a minute: the guard would fail the test.
@@ -120,7 +126,8 @@ async fn an_untrusted_certificate_fails_subscribe_with_a_connection_error_withou
 async fn events_tls_config_is_the_event_streams_tls_setup_even_with_an_own_http_client() {
     guard(async {
         let cert = TestCert::new();
-        let server = WsServer::start_tls(TOKEN, &cert, |_, conn| two_events_and_a_change(conn)).await;
+        let server =
+            WsServer::start_tls(TOKEN, &cert, |_, conn| two_events_and_a_change(conn)).await;
         let mut roots = rustls::RootCertStore::empty();
         roots.add(cert.der.clone().into()).unwrap();
         let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
@@ -165,9 +172,10 @@ async fn https_requests_trust_the_added_root_certificate_too() {
         let heads = server.heads();
         assert!(heads[0].starts_with("POST /v1/focus HTTP/1.1"), "{heads:?}");
         assert!(
-            heads[0]
-                .to_ascii_lowercase()
-                .contains(&format!("authorization: bearer {}", TOKEN.to_ascii_lowercase())),
+            heads[0].to_ascii_lowercase().contains(&format!(
+                "authorization: bearer {}",
+                TOKEN.to_ascii_lowercase()
+            )),
             "{heads:?}"
         );
 

@@ -103,9 +103,7 @@ pub(crate) async fn open(
         .ok_or_else(|| broken("the event stream URL has no host"))?;
     let bare_host = host.trim_start_matches('[').trim_end_matches(']');
     let secure = parsed.scheme() == "wss";
-    let port = parsed
-        .port()
-        .unwrap_or(if secure { 443 } else { 80 });
+    let port = parsed.port().unwrap_or(if secure { 443 } else { 80 });
     let tcp = TcpStream::connect((bare_host, port))
         .await
         .map_err(|e| Refused::Transport("could not connect".into(), Some(e)))?;
@@ -210,11 +208,5 @@ pub(crate) async fn open(
     if accept != Some(derive_accept_key(key.as_bytes()).as_str()) {
         return Err(broken("the server did not accept the WebSocket upgrade"));
     }
-    Ok(WebSocketStream::from_partially_read(
-        stream,
-        rest,
-        Role::Client,
-        Some(config),
-    )
-    .await)
+    Ok(WebSocketStream::from_partially_read(stream, rest, Role::Client, Some(config)).await)
 }

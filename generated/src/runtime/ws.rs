@@ -129,12 +129,12 @@ async fn connect(target: &Target, settings: &Settings) -> Result<Socket, Connect
                 upgrade::Refused::Transport(message, source) => ConnectError::Retry(
                     Error::Connection(transport(message, source.map(|e| Box::new(e) as _))),
                 ),
-                upgrade::Refused::Untrusted(e) => ConnectError::Fatal(Error::Connection(
-                    transport(
+                upgrade::Refused::Untrusted(e) => {
+                    ConnectError::Fatal(Error::Connection(transport(
                         "the server's TLS certificate is not trusted".into(),
                         Some(Box::new(e)),
-                    ),
-                )),
+                    )))
+                }
                 upgrade::Refused::Config(message) => ConnectError::Fatal(Error::Config(message)),
             })
     };
@@ -566,7 +566,9 @@ mod tests {
 
     #[test]
     fn the_websocket_url_follows_the_base_url() {
-        let url = |base: &str| Target::new(base, Default::default(), Default::default(), &INFO).map(|t| t.url);
+        let url = |base: &str| {
+            Target::new(base, Default::default(), Default::default(), &INFO).map(|t| t.url)
+        };
         assert_eq!(
             url("http://localhost:23373/v1/ws").unwrap(),
             "ws://localhost:23373/v1/ws"
