@@ -136,3 +136,27 @@ pub(crate) async fn connect(tls: &WsTls, host: &str, tcp: TcpStream) -> Result<T
             }
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use rustls::crypto::{CryptoProvider, aws_lc_rs};
+
+    #[test]
+    fn the_provider_is_the_processs_if_installed_else_aws_lc_rs_without_a_panic() {
+        // Nothing installed: aws-lc-rs, named explicitly.
+        assert!(CryptoProvider::get_default().is_none());
+        let all = aws_lc_rs::default_provider().cipher_suites.len();
+        assert_eq!(super::provider().cipher_suites.len(), all);
+        // A program's own choice wins, as with reqwest.
+        let mut own = aws_lc_rs::default_provider();
+        own.cipher_suites.truncate(1);
+        own.install_default().unwrap();
+        assert_eq!(super::provider().cipher_suites.len(), 1);
+        assert!(Arc::ptr_eq(
+            &super::provider(),
+            CryptoProvider::get_default().unwrap()
+        ));
+    }
+}
