@@ -12,6 +12,8 @@ use super::base_url::{self, BaseUrl};
 use super::body::{self, BodyLimits, ReadError};
 use super::credentials::Credentials;
 use super::error::{Error, StatusError, TransportError};
+use super::extras;
+use super::hook::{AttemptOutcome, AttemptRequest, Hook, Hooks};
 use super::redact::{self, Secret, ShownHeaders, redact_url};
 use super::request::{Body, RequestOptions, RequestParts};
 use super::response::{ByteStream, RawResponse};
@@ -72,6 +74,7 @@ struct Inner {
     base_headers: HeaderMap,
     body_limits: BodyLimits,
     proxy: Option<String>,
+    hooks: Hooks,
 }
 
 impl fmt::Debug for Client {
@@ -86,6 +89,7 @@ impl fmt::Debug for Client {
             .field("max_response_size", &c.body_limits.max_bytes)
             .field("idle_timeout", &c.body_limits.idle)
             .field("proxy", &c.proxy.as_deref().map(redact_url))
+            .field("hooks", &c.hooks)
             .finish_non_exhaustive()
     }
 }
@@ -165,6 +169,7 @@ impl Client {
             http: Some(c.http.clone()),
             body_limits: c.body_limits,
             proxy: c.proxy.clone(),
+            hooks: c.hooks.clone(),
         }
     }
 
@@ -218,6 +223,13 @@ impl Client {
         streaming: bool,
     ) -> Result<Sent, Error> {
         let c = &self.inner;
+        let merged;
+        let parts = if extras::any(options) {
+            merged = extras::apply(parts.clone(), options)?;
+            &merged
+        } else {
+            parts
+        };
         let limits = self.body_limits(options);
         let request_label = format!("{} {}", parts.method, parts.path);
         let (auth_headers, auth_query) = self.credentials_for(parts, options)?;
@@ -249,7 +261,6 @@ impl Client {
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
-            let started = Instant::now();
             // The headers are moved into the request, not merged into an empty map: the
             // profile showed that merge (and the map's growth) as a cost of its own.
             let mut request = match &parts.body {
@@ -274,6 +285,26 @@ impl Client {
             if let (Some(t), false) = (timeout, streaming) {
                 *request.timeout_mut() = Some(t);
             }
+            // What the hooks see of this attempt; `None` without hooks, which then cost
+            // nothing.
+            let seen = match c.hooks.is_empty() {
+                true => None,
+                false => {
+                    let mut seen = AttemptRequest {
+                        operation: parts.operation,
+                        method: parts.method.clone(),
+                        url: request.url().clone(),
+                        headers: std::mem::take(request.headers_mut()),
+                        attempt,
+                    };
+                    c.hooks
+                        .before_attempt(&mut seen, timeout, &request_label)
+                        .await?;
+                    *request.headers_mut() = seen.headers.clone();
+                    Some(seen)
+                }
+            };
+            let started = Instant::now();
             tracing::debug!(operation = parts.operation, method = %parts.method, path = %parts.path, attempt, "sending request");
             let sending = c.http.execute(request);
             let sent = match (streaming, timeout) {
@@ -286,6 +317,13 @@ impl Client {
             let outcome = match sent {
                 Ok(response) if streaming && response.status().is_success() => {
                     tracing::debug!(operation = parts.operation, method = %parts.method, path = %parts.path, status = response.status().as_u16(), attempt, elapsed_ms = started.elapsed().as_millis() as u64, "response, streaming its body");
+                    let observed = || AttemptOutcome {
+                        status: Some(response.status()),
+                        headers: Some(response.headers().clone()),
+                        ..AttemptOutcome::new(started)
+                    };
+                    self.observe(seen.as_ref(), observed, timeout, &request_label)
+                        .await?;
                     return Ok(Sent::Streaming {
                         response,
                         request: request_label,
@@ -298,6 +336,14 @@ impl Client {
                     match body::read_body(response, limits).await {
                         Ok(body) => Ok((status, response_headers, body)),
                         Err(ReadError::TooLarge(size)) => {
+                            let observed = || AttemptOutcome {
+                                status: Some(status),
+                                headers: Some(response_headers.clone()),
+                                error: Some("the response body is larger than the limit".into()),
+                                ..AttemptOutcome::new(started)
+                            };
+                            self.observe(seen.as_ref(), observed, timeout, &request_label)
+                                .await?;
                             return Err(Error::ResponseTooLarge {
                                 request: request_label,
                                 limit: limits.max_bytes,
@@ -312,7 +358,15 @@ impl Client {
                     }
                 }
                 Err(failure) => match failure.unsendable() {
-                    Some(message) => return Err(Error::invalid_request(message)),
+                    Some(message) => {
+                        let observed = || AttemptOutcome {
+                            error: Some(message.clone()),
+                            ..AttemptOutcome::new(started)
+                        };
+                        self.observe(seen.as_ref(), observed, timeout, &request_label)
+                            .await?;
+                        return Err(Error::invalid_request(message));
+                    }
                     None => Err(failure),
                 },
             };
@@ -321,6 +375,13 @@ impl Client {
             match outcome {
                 Ok((status, response_headers, body)) if status.is_success() => {
                     tracing::debug!(operation = parts.operation, method = %parts.method, path = %parts.path, status = status.as_u16(), attempt, elapsed_ms, "response");
+                    let observed = || AttemptOutcome {
+                        status: Some(status),
+                        headers: Some(response_headers.clone()),
+                        ..AttemptOutcome::new(started)
+                    };
+                    self.observe(seen.as_ref(), observed, timeout, &request_label)
+                        .await?;
                     return Ok(Sent::Read(RawResponse {
                         status,
                         headers: response_headers,
@@ -330,11 +391,24 @@ impl Client {
                     }));
                 }
                 Ok((status, response_headers, body)) => {
-                    let retryable =
-                        retry::status_is_retryable(status, &response_headers, parts.idempotent);
-                    if retries_left && retryable {
-                        let wait = retry::retry_after(&response_headers)
-                            .unwrap_or_else(|| c.backoff.delay(attempt - 1));
+                    let retryable = retries_left
+                        && retry::status_is_retryable(status, &response_headers, parts.idempotent);
+                    let observed = || AttemptOutcome {
+                        status: Some(status),
+                        headers: Some(response_headers.clone()),
+                        will_retry: retryable,
+                        ..AttemptOutcome::new(started)
+                    };
+                    let hook_retry = self
+                        .observe(seen.as_ref(), observed, timeout, &request_label)
+                        .await?;
+                    if retryable || (retries_left && hook_retry) {
+                        // A hook's retry (after a token refresh) goes at once.
+                        let wait = match retryable {
+                            true => retry::retry_after(&response_headers)
+                                .unwrap_or_else(|| c.backoff.delay(attempt - 1)),
+                            false => Duration::ZERO,
+                        };
                         tracing::info!(operation = parts.operation, method = %parts.method, path = %parts.path, status = status.as_u16(), attempt, elapsed_ms, wait_ms = wait.as_millis() as u64, "retrying after error status");
                         tokio::time::sleep(wait).await;
                         continue;
@@ -355,8 +429,25 @@ impl Client {
                         timed_out,
                         message,
                     } = failure;
-                    if retries_left && (parts.idempotent || not_sent) {
-                        let wait = c.backoff.delay(attempt - 1);
+                    let retryable = retries_left && (parts.idempotent || not_sent);
+                    let observed = || AttemptOutcome {
+                        error: Some(match &message {
+                            Some(m) => m.clone(),
+                            None if timed_out => "no response in time".to_string(),
+                            None => "the connection failed".to_string(),
+                        }),
+                        timed_out,
+                        will_retry: retryable,
+                        ..AttemptOutcome::new(started)
+                    };
+                    let hook_retry = self
+                        .observe(seen.as_ref(), observed, timeout, &request_label)
+                        .await?;
+                    if retryable || (retries_left && hook_retry) {
+                        let wait = match retryable {
+                            true => c.backoff.delay(attempt - 1),
+                            false => Duration::ZERO,
+                        };
                         tracing::info!(operation = parts.operation, method = %parts.method, path = %parts.path, attempt, elapsed_ms, timed_out, wait_ms = wait.as_millis() as u64, "retrying after transport error");
                         tokio::time::sleep(wait).await;
                         continue;
@@ -388,6 +479,27 @@ impl Client {
                         Error::Connection(err)
                     });
                 }
+            }
+        }
+    }
+
+    /// Shows the hooks how an attempt ended; whether one asked for a retry. Without
+    /// hooks (`seen` is `None`) the outcome is not even built.
+    async fn observe(
+        &self,
+        seen: Option<&AttemptRequest>,
+        outcome: impl FnOnce() -> AttemptOutcome,
+        timeout: Option<Duration>,
+        label: &str,
+    ) -> Result<bool, Error> {
+        match seen {
+            None => Ok(false),
+            Some(seen) => {
+                let outcome = outcome();
+                self.inner
+                    .hooks
+                    .after_attempt(seen, &outcome, timeout, label)
+                    .await
             }
         }
     }
@@ -488,6 +600,7 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     body_limits: BodyLimits,
     proxy: Option<String>,
+    hooks: Hooks,
 }
 
 /// A default header as configured: the value's bytes, kept exactly.
@@ -523,6 +636,7 @@ impl fmt::Debug for ClientBuilder {
             .field("max_response_size", &self.body_limits.max_bytes)
             .field("idle_timeout", &self.body_limits.idle)
             .field("proxy", &self.proxy.as_deref().map(redact_url))
+            .field("hooks", &self.hooks)
             .finish_non_exhaustive()
     }
 }
@@ -544,6 +658,7 @@ impl ClientBuilder {
                 idle: Some(DEFAULT_IDLE_TIMEOUT),
             },
             proxy: None,
+            hooks: Hooks::default(),
         }
     }
 
@@ -685,6 +800,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Runs `hook` around every attempt of every request (after the hooks added
+    /// before it): to see, and change, each attempt's headers, and to observe how it
+    /// ended. See [`Hook`].
+    pub fn hook(mut self, hook: impl Hook) -> ClientBuilder {
+        self.hooks.0.push(std::sync::Arc::new(hook));
+        self
+    }
+
     /// Sends requests through an existing `reqwest::Client` (its proxy, redirect, TLS
     /// and pool settings apply; the timeouts and limits set here still apply).
     pub fn http_client(mut self, client: reqwest::Client) -> ClientBuilder {
@@ -761,6 +884,7 @@ impl ClientBuilder {
                 base_headers,
                 body_limits: self.body_limits,
                 proxy: self.proxy,
+                hooks: self.hooks,
             }),
         })
     }
