@@ -15,16 +15,56 @@ use super::pagination::WalkLimits;
 use super::request::{Operation, Request, RequestOptions, RequestParts};
 use super::response::{ApiResponse, RawResponse};
 
-/// Read the response body as bytes, undecoded: `client.get::<RawBody>(path)` is a
-/// request whose output is [`bytes::Bytes`] (and which can be streamed with
-/// `send_streaming`).
-#[derive(Debug, Clone, Copy)]
-pub struct RawBody;
+/// How the escape hatch reads a response body into its output: JSON into any
+/// deserializable type, or [`RawBody`] for the bytes as they are.
+pub trait FromResponse: Sized + Send + 'static {
+    /// Reads the output from a successful response.
+    fn from_response(response: RawResponse) -> Result<ApiResponse<Self>, Error>;
+
+    /// The `Accept` header sent.
+    fn accept() -> &'static str {
+        "application/json"
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> FromResponse for T {
+    fn from_response(response: RawResponse) -> Result<ApiResponse<T>, Error> {
+        response.json()
+    }
+}
+
+/// A response body as bytes, undecoded: `client.get::<RawBody>(path)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawBody(pub Bytes);
+
+impl RawBody {
+    pub fn into_bytes(self) -> Bytes {
+        self.0
+    }
+}
+
+impl std::ops::Deref for RawBody {
+    type Target = Bytes;
+
+    fn deref(&self) -> &Bytes {
+        &self.0
+    }
+}
+
+impl FromResponse for RawBody {
+    fn from_response(response: RawResponse) -> Result<ApiResponse<RawBody>, Error> {
+        response.bytes().map(|r| r.map(RawBody))
+    }
+
+    fn accept() -> &'static str {
+        "*/*"
+    }
+}
 
 /// The parameters of a request the spec does not describe, made by
 /// [`Client::request`] and its shorthands; `T` is what the response's JSON body is
-/// decoded into (`serde_json::Value` for any JSON, `()` to ignore the body, or
-/// [`RawBody`] for the bytes).
+/// decoded into (`serde_json::Value` for any JSON, `()` for a body that is empty or
+/// ignored, or [`RawBody`] for the bytes).
 pub struct Custom<T> {
     method: Method,
     path: String,
@@ -83,27 +123,15 @@ impl<T> Custom<T> {
     }
 }
 
-impl<T: DeserializeOwned + Send + 'static> Operation for Custom<T> {
+impl<T: FromResponse> Operation for Custom<T> {
     type Output = T;
 
     fn build(&self) -> Result<RequestParts, Error> {
-        self.parts()
+        self.parts().map(|p| p.accept(T::accept()))
     }
 
     fn decode(response: RawResponse) -> Result<ApiResponse<T>, Error> {
-        response.json()
-    }
-}
-
-impl Operation for Custom<RawBody> {
-    type Output = Bytes;
-
-    fn build(&self) -> Result<RequestParts, Error> {
-        self.parts().map(|p| p.accept("*/*"))
-    }
-
-    fn decode(response: RawResponse) -> Result<ApiResponse<Bytes>, Error> {
-        response.bytes()
+        T::from_response(response)
     }
 }
 

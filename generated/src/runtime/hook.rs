@@ -78,6 +78,21 @@ pub trait Hook: Send + Sync + 'static {
     }
 }
 
+/// A shared hook: register a clone and keep the other to read what it gathered.
+impl<H: Hook> Hook for Arc<H> {
+    fn before_attempt<'a>(&'a self, request: &'a mut AttemptRequest) -> HookFuture<'a> {
+        (**self).before_attempt(request)
+    }
+
+    fn after_attempt<'a>(
+        &'a self,
+        request: &'a AttemptRequest,
+        outcome: &'a AttemptOutcome,
+    ) -> HookFuture<'a, AfterAttempt> {
+        (**self).after_attempt(request, outcome)
+    }
+}
+
 /// What a hook wants after an attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]

@@ -25,7 +25,7 @@ mod upgrade;
 mod ws;
 
 pub use client::{ApiInfo, Client, ClientBuilder, SchemeKind, SecuritySchemeInfo};
-pub use custom::{Custom, RawBody};
+pub use custom::{Custom, FromResponse, RawBody};
 pub use encoding::{Query, QueryStyle, push_path_param};
 pub use error::{DecodeError, Error, ErrorBody, ErrorKind, StatusError, TransportError};
 pub use events::{Chats, EventStream, Events, EventsInfo, Frame, SentMessage, decode_frame};
