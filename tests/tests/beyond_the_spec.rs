@@ -303,12 +303,7 @@ async fn a_hook_sees_every_attempt_and_its_header_reaches_the_server() {
         .build()
         .unwrap();
 
-    let response = client
-        .accounts()
-        .list()
-        .send_with_response()
-        .await
-        .unwrap();
+    let response = client.accounts().list().send_with_response().await.unwrap();
     assert_eq!(response.attempts, 3);
 
     let seen = |attempt, status, will_retry| Seen {
@@ -363,10 +358,9 @@ impl Hook for RefreshToken {
     fn before_attempt<'a>(&'a self, request: &'a mut AttemptRequest) -> HookFuture<'a> {
         Box::pin(async move {
             if let Some(token) = self.token.lock().await.clone() {
-                request.headers_mut().insert(
-                    "authorization",
-                    format!("Bearer {token}").parse().unwrap(),
-                );
+                request
+                    .headers_mut()
+                    .insert("authorization", format!("Bearer {token}").parse().unwrap());
             }
         })
     }
@@ -407,9 +401,7 @@ async fn a_hook_refreshes_the_token_after_a_401_and_the_request_succeeds() {
         .await;
     Mock::given(method("GET"))
         .and(path("/v1/accounts"))
-        .respond_with(
-            ResponseTemplate::new(401).set_body_json(json!({"message": "token expired"})),
-        )
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"message": "token expired"})))
         .mount(&server)
         .await;
     Mock::given(method("POST"))
