@@ -38,6 +38,7 @@ impl<T: DeserializeOwned + Send + 'static> FromResponse for T {
 pub struct RawBody(pub Bytes);
 
 impl RawBody {
+    /// The body's bytes.
     pub fn into_bytes(self) -> Bytes {
         self.0
     }

@@ -120,6 +120,7 @@ impl AttemptRequest {
         self.operation
     }
 
+    /// The HTTP method.
     pub fn method(&self) -> &Method {
         &self.method
     }
