@@ -316,3 +316,31 @@ async fn bounded<T>(
         }))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_hides_credentials_in_headers_and_query() {
+        let mut headers = HeaderMap::new();
+        headers.insert("authorization", "Bearer s3cret".parse().unwrap());
+        headers.insert("x-api-key", "k3y".parse().unwrap());
+        headers.insert("x-trace", "t1".parse().unwrap());
+        mark_sensitive(&mut headers);
+        let request = AttemptRequest {
+            operation: "custom",
+            method: Method::GET,
+            url: Url::parse("http://h/v1/x?api_key=q5ecret&page=2").unwrap(),
+            headers,
+            attempt: 2,
+        };
+        let shown = format!("{request:?}");
+        for secret in ["s3cret", "k3y", "q5ecret"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        for kept in ["t1", "page=2", "attempt: 2"] {
+            assert!(shown.contains(kept), "{shown}");
+        }
+    }
+}
