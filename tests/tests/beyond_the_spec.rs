@@ -92,11 +92,18 @@ async fn the_escape_hatch_sends_json_bodies_and_reads_values_bytes_and_nothing()
         .await
         .unwrap();
     assert_eq!(&blob[..], b"\x00\xffraw");
+    let streamed = t
+        .client
+        .get::<RawBody>("/v1/gadgets/g2/blob")
+        .send_streaming()
+        .await
+        .unwrap();
+    assert_eq!(&streamed.collect().await.unwrap()[..], b"\x00\xffraw");
 
     let () = t.client.delete("/v1/gadgets/g2").await.unwrap();
 
     let requests = t.requests().await;
-    assert_eq!(requests.len(), 3);
+    assert_eq!(requests.len(), 4);
     for r in &requests {
         assert_eq!(
             r.header_str("authorization").as_deref(),

@@ -33,7 +33,8 @@ impl<T: DeserializeOwned + Send + 'static> FromResponse for T {
     }
 }
 
-/// A response body as bytes, undecoded: `client.get::<RawBody>(path)`.
+/// A response body as bytes, undecoded: `client.get::<RawBody>(path)`; such a request
+/// can also stream the body with `send_streaming`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawBody(pub Bytes);
 
@@ -236,6 +237,16 @@ impl<T> Request<Custom<T>> {
     pub fn idempotent(mut self, idempotent: bool) -> Self {
         self.params.idempotent = Some(idempotent);
         self
+    }
+}
+
+impl Request<Custom<RawBody>> {
+    /// Sends the request and streams the response body as it arrives, within the size
+    /// limit and the idle timeout, instead of reading it whole (as the generated
+    /// download operations do).
+    pub async fn send_streaming(self) -> Result<super::response::ByteStream, Error> {
+        let parts = self.params.build()?;
+        self.client.execute_streaming(&parts, &self.options).await
     }
 }
 
