@@ -13,7 +13,7 @@ use super::body::{self, BodyLimits, ReadError};
 use super::credentials::Credentials;
 use super::error::{Error, StatusError, TransportError};
 use super::extras;
-use super::hook::{AttemptOutcome, AttemptRequest, Hook, Hooks};
+use super::hook::{AttemptOutcome, Hook, Hooks};
 use super::redact::{self, Secret, ShownHeaders, redact_url};
 use super::request::{Body, RequestOptions, RequestParts};
 use super::response::{ByteStream, RawResponse};
@@ -285,25 +285,17 @@ impl Client {
             if let (Some(t), false) = (timeout, streaming) {
                 *request.timeout_mut() = Some(t);
             }
-            // What the hooks see of this attempt; `None` without hooks, which then cost
-            // nothing.
-            let seen = match c.hooks.is_empty() {
-                true => None,
-                false => {
-                    let mut seen = AttemptRequest {
-                        operation: parts.operation,
-                        method: parts.method.clone(),
-                        url: request.url().clone(),
-                        headers: std::mem::take(request.headers_mut()),
-                        attempt,
-                    };
-                    c.hooks
-                        .before_attempt(&mut seen, timeout, &request_label)
-                        .await?;
-                    *request.headers_mut() = seen.headers.clone();
-                    Some(seen)
-                }
-            };
+            // What the hooks saw of this attempt; `None` without hooks.
+            let seen = c
+                .hooks
+                .before_sending(
+                    &mut request,
+                    parts.operation,
+                    attempt,
+                    timeout,
+                    &request_label,
+                )
+                .await?;
             let started = Instant::now();
             tracing::debug!(operation = parts.operation, method = %parts.method, path = %parts.path, attempt, "sending request");
             let sending = c.http.execute(request);
@@ -322,7 +314,8 @@ impl Client {
                         headers: Some(response.headers().clone()),
                         ..AttemptOutcome::new(started)
                     };
-                    self.observe(seen.as_ref(), observed, timeout, &request_label)
+                    c.hooks
+                        .observe(seen.as_ref(), observed, timeout, &request_label)
                         .await?;
                     return Ok(Sent::Streaming {
                         response,
@@ -342,7 +335,8 @@ impl Client {
                                 error: Some("the response body is larger than the limit".into()),
                                 ..AttemptOutcome::new(started)
                             };
-                            self.observe(seen.as_ref(), observed, timeout, &request_label)
+                            c.hooks
+                                .observe(seen.as_ref(), observed, timeout, &request_label)
                                 .await?;
                             return Err(Error::ResponseTooLarge {
                                 request: request_label,
@@ -363,7 +357,8 @@ impl Client {
                             error: Some(message.clone()),
                             ..AttemptOutcome::new(started)
                         };
-                        self.observe(seen.as_ref(), observed, timeout, &request_label)
+                        c.hooks
+                            .observe(seen.as_ref(), observed, timeout, &request_label)
                             .await?;
                         return Err(Error::invalid_request(message));
                     }
@@ -380,7 +375,8 @@ impl Client {
                         headers: Some(response_headers.clone()),
                         ..AttemptOutcome::new(started)
                     };
-                    self.observe(seen.as_ref(), observed, timeout, &request_label)
+                    c.hooks
+                        .observe(seen.as_ref(), observed, timeout, &request_label)
                         .await?;
                     return Ok(Sent::Read(RawResponse {
                         status,
@@ -399,7 +395,8 @@ impl Client {
                         will_retry: retryable,
                         ..AttemptOutcome::new(started)
                     };
-                    let hook_retry = self
+                    let hook_retry = c
+                        .hooks
                         .observe(seen.as_ref(), observed, timeout, &request_label)
                         .await?;
                     if retryable || (retries_left && hook_retry) {
@@ -440,7 +437,8 @@ impl Client {
                         will_retry: retryable,
                         ..AttemptOutcome::new(started)
                     };
-                    let hook_retry = self
+                    let hook_retry = c
+                        .hooks
                         .observe(seen.as_ref(), observed, timeout, &request_label)
                         .await?;
                     if retryable || (retries_left && hook_retry) {
@@ -479,27 +477,6 @@ impl Client {
                         Error::Connection(err)
                     });
                 }
-            }
-        }
-    }
-
-    /// Shows the hooks how an attempt ended; whether one asked for a retry. Without
-    /// hooks (`seen` is `None`) the outcome is not even built.
-    async fn observe(
-        &self,
-        seen: Option<&AttemptRequest>,
-        outcome: impl FnOnce() -> AttemptOutcome,
-        timeout: Option<Duration>,
-        label: &str,
-    ) -> Result<bool, Error> {
-        match seen {
-            None => Ok(false),
-            Some(seen) => {
-                let outcome = outcome();
-                self.inner
-                    .hooks
-                    .after_attempt(seen, &outcome, timeout, label)
-                    .await
             }
         }
     }

@@ -259,8 +259,34 @@ impl Hooks {
         self.0.is_empty()
     }
 
+    /// Runs the hooks' `before_attempt` on one attempt about to be sent, and puts the
+    /// headers they leave into it; what they saw, for `after_attempt`. Without hooks,
+    /// `None` at no cost.
+    pub(crate) async fn before_sending(
+        &self,
+        request: &mut reqwest::Request,
+        operation: &'static str,
+        attempt: u32,
+        timeout: Option<Duration>,
+        label: &str,
+    ) -> Result<Option<AttemptRequest>, Error> {
+        if self.is_empty() {
+            return Ok(None);
+        }
+        let mut seen = AttemptRequest {
+            operation,
+            method: request.method().clone(),
+            url: request.url().clone(),
+            headers: std::mem::take(request.headers_mut()),
+            attempt,
+        };
+        self.before_attempt(&mut seen, timeout, label).await?;
+        *request.headers_mut() = seen.headers.clone();
+        Ok(Some(seen))
+    }
+
     /// Runs every hook's `before_attempt` on `request`, each within `timeout`.
-    pub(crate) async fn before_attempt(
+    async fn before_attempt(
         &self,
         request: &mut AttemptRequest,
         timeout: Option<Duration>,
@@ -274,8 +300,23 @@ impl Hooks {
         Ok(())
     }
 
+    /// Shows the hooks how an attempt ended; whether one asked for a retry. Without
+    /// hooks (`seen` is `None`) the outcome is not even built.
+    pub(crate) async fn observe(
+        &self,
+        seen: Option<&AttemptRequest>,
+        outcome: impl FnOnce() -> AttemptOutcome,
+        timeout: Option<Duration>,
+        label: &str,
+    ) -> Result<bool, Error> {
+        match seen {
+            None => Ok(false),
+            Some(seen) => self.after_attempt(seen, &outcome(), timeout, label).await,
+        }
+    }
+
     /// Runs every hook's `after_attempt`; whether any asked for a retry.
-    pub(crate) async fn after_attempt(
+    async fn after_attempt(
         &self,
         request: &AttemptRequest,
         outcome: &AttemptOutcome,
