@@ -23,6 +23,7 @@ mod response;
 mod retry;
 mod upgrade;
 mod ws;
+mod ws_tls;
 
 pub use client::{ApiInfo, Client, ClientBuilder, SchemeKind, SecuritySchemeInfo};
 pub use custom::{Custom, FromResponse, RawBody};
@@ -37,3 +38,6 @@ pub use redact::Secret;
 pub use request::{Operation, Request, RequestOptions, RequestParts};
 pub use reqwest::Method;
 pub use response::{ApiResponse, ByteStream, RawResponse};
+/// The TLS library of `wss://` event streams, for
+/// [`ClientBuilder::events_tls_config`].
+pub use rustls;
