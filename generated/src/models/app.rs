@@ -253,7 +253,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyVerifyBody {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AppSetupRegisterBody {
-    /// Must be true. Confirms that the user accepted the terms of use at https://www.beeper.com/terms-onboarding and has seen the privacy policy at https://www.beeper.com/privacy.
+    /// Must be true. Confirms that the user accepted the terms of use at <https://www.beeper.com/terms-onboarding> and has seen the privacy policy at <https://www.beeper.com/privacy>.
     ///
     /// Always `true`.
     #[serde(rename = "acceptTerms")]
