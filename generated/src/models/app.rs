@@ -3,6 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Types of the `app` resource.
 
+/// The request body of `app.setup.email`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AppSetupEmailBody {
     /// Address the sign-in code is sent to.
@@ -70,6 +71,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupEmailBody {
     }
 }
 
+/// The request body of `app.setup.recovery_key.reset.confirm`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AppSetupRecoveryKeyResetConfirmBody {
     /// The new recovery key returned by the reset step.
@@ -128,6 +130,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyResetConfirmBody {
     }
 }
 
+/// The request body of `app.setup.recovery_key.reset.create`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AppSetupRecoveryKeyResetCreateBody {
     /// The current recovery key, if the user still has it.
@@ -193,6 +196,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyResetCreateBody {
     }
 }
 
+/// The request body of `app.setup.recovery_key.verify`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AppSetupRecoveryKeyVerifyBody {
     /// The recovery key the user saved.
@@ -251,6 +255,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyVerifyBody {
     }
 }
 
+/// The request body of `app.setup.register`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AppSetupRegisterBody {
     /// Must be true. Confirms that the user accepted the terms of use at <https://www.beeper.com/terms-onboarding> and has seen the privacy policy at <https://www.beeper.com/privacy>.
@@ -344,6 +349,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupRegisterBody {
     }
 }
 
+/// The request body of `app.setup.response`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AppSetupResponseBody {
     /// The sign-in code from the email.
@@ -414,6 +420,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupResponseBody {
     }
 }
 
+/// The request body of `app.setup.verifications.cancel`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AppSetupVerificationsCancelBody {
     /// Cancellation code, if any.
@@ -482,6 +489,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupVerificationsCancelBody {
     }
 }
 
+/// The request body of `app.setup.verifications.create`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AppSetupVerificationsCreateBody {
     /// Why a device verification exists, or is started.
@@ -550,6 +558,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupVerificationsCreateBody {
     }
 }
 
+/// The request body of `app.setup.verifications.qr.scan`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AppSetupVerificationsQrScanBody {
     /// Content of the QR code scanned from the other device.
@@ -1673,7 +1682,9 @@ impl<'de> serde::Deserialize<'de> for SetupRegistrationRequired {
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum SetupResponseResult {
+    /// The value as a `SetupRegistrationRequired`.
     SetupRegistrationRequired(SetupRegistrationRequired),
+    /// The value as a `SetupSignedIn`.
     SetupSignedIn(SetupSignedIn),
     /// A value this version of the SDK does not know, kept as JSON.
     Unknown(serde_json::Value),
@@ -2226,6 +2237,7 @@ impl<'de> serde::Deserialize<'de> for Verification {
     }
 }
 
+/// One item of the `availableActions` list of `Verification`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationAvailableActionsItem {
     /// `accept`
@@ -2471,6 +2483,7 @@ impl<'de> serde::Deserialize<'de> for VerificationError {
 /// Pending and active device verifications.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VerificationListResponse {
+    /// The `items` of `VerificationListResponse`.
     pub items: Vec<Verification>,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.
@@ -2525,6 +2538,7 @@ impl<'de> serde::Deserialize<'de> for VerificationListResponse {
     }
 }
 
+/// One item of the `methods` list of `Verification`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationMethodsItem {
     /// `qr`

@@ -232,6 +232,7 @@ impl<'de> serde::Deserialize<'de> for Bridge {
 /// Available bridges and their connected accounts.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BridgeListResponse {
+    /// The `items` of `BridgeListResponse`.
     pub items: Vec<Bridge>,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.
@@ -403,6 +404,7 @@ impl<'de> serde::Deserialize<'de> for BridgeLogin {
 /// The logins of a bridge.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BridgeLoginListResponse {
+    /// The `items` of `BridgeLoginListResponse`.
     pub items: Vec<BridgeLogin>,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.
@@ -835,6 +837,7 @@ impl<'de> serde::Deserialize<'de> for BridgeStatus {
     }
 }
 
+/// The request body of `bridges.login_sessions.create`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BridgesLoginSessionsCreateBody {
     /// Existing chat account ID to reconnect. Omit to connect a new account.
@@ -910,6 +913,7 @@ impl<'de> serde::Deserialize<'de> for BridgesLoginSessionsCreateBody {
     }
 }
 
+/// The request body of `bridges.login_sessions.steps.submit`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BridgesLoginSessionsStepsSubmitBody {
     /// Kind of the step being submitted.
@@ -1164,6 +1168,7 @@ impl<'de> serde::Deserialize<'de> for BridgesLoginSessionsStepsSubmitBodyType {
     }
 }
 
+/// The request body of `bridges.logins.remove`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BridgesLoginsRemoveBody {
     /// Where a bridge login is removed: from this device, or from all devices.
@@ -1520,6 +1525,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepComplete {
     }
 }
 
+/// The `type` of `CurrentStepComplete`: always `complete`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CurrentStepCompleteType {
     /// `complete`
@@ -1721,6 +1727,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepCookies {
     }
 }
 
+/// The `type` of `CurrentStepCookies`: always `cookies`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CurrentStepCookiesType {
     /// `cookies`
@@ -2006,6 +2013,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayCode {
     }
 }
 
+/// The `type` of `CurrentStepDisplayAndWaitDisplayCode`: always `code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CurrentStepDisplayAndWaitDisplayCodeType {
     /// `code`
@@ -2157,6 +2165,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayEmoji {
     }
 }
 
+/// The `type` of `CurrentStepDisplayAndWaitDisplayEmoji`: always `emoji`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CurrentStepDisplayAndWaitDisplayEmojiType {
     /// `emoji`
@@ -2304,6 +2313,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayNothing {
     }
 }
 
+/// The `type` of `CurrentStepDisplayAndWaitDisplayNothing`: always `nothing`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CurrentStepDisplayAndWaitDisplayNothingType {
     /// `nothing`
@@ -2452,6 +2462,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayQr {
     }
 }
 
+/// The `type` of `CurrentStepDisplayAndWaitDisplayQr`: always `qr`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CurrentStepDisplayAndWaitDisplayQrType {
     /// `qr`
@@ -2537,6 +2548,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayQrType {
     }
 }
 
+/// The `type` of `CurrentStepDisplayAndWait`: always `display_and_wait`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CurrentStepDisplayAndWaitType {
     /// `display_and_wait`
@@ -2711,6 +2723,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepUserInput {
     }
 }
 
+/// The `type` of `CurrentStepUserInput`: always `user_input`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CurrentStepUserInputType {
     /// `user_input`
@@ -2870,6 +2883,7 @@ impl<'de> serde::Deserialize<'de> for DisappearingTimerCapability {
     }
 }
 
+/// One item of the `types` list of `DisappearingTimerCapability`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DisappearingTimerCapabilityTypesItem {
     /// `""`
@@ -3224,6 +3238,7 @@ impl<'de> serde::Deserialize<'de> for LoginFlow {
 /// The login flows of a bridge.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LoginFlowListResponse {
+    /// The `items` of `LoginFlowListResponse`.
     pub items: Vec<LoginFlow>,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.

@@ -445,6 +445,7 @@ impl<'de> serde::Deserialize<'de> for ChatPage {
     }
 }
 
+/// The request body of `chats.archive`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ChatsArchiveBody {
     /// True to archive the chat, false to unarchive it.
@@ -506,6 +507,7 @@ impl<'de> serde::Deserialize<'de> for ChatsArchiveBody {
     }
 }
 
+/// The request body of `chats.create`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ChatsCreateBody {
     /// Account on which to create the chat.
@@ -599,6 +601,7 @@ impl<'de> serde::Deserialize<'de> for ChatsCreateBody {
     }
 }
 
+/// The request body of `chats.mark_read`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ChatsMarkReadBody {
     /// Message up to which the chat is marked read.
@@ -660,6 +663,7 @@ impl<'de> serde::Deserialize<'de> for ChatsMarkReadBody {
     }
 }
 
+/// The request body of `chats.mark_unread`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ChatsMarkUnreadBody {
     /// Message from which the chat is marked unread.
@@ -721,6 +725,7 @@ impl<'de> serde::Deserialize<'de> for ChatsMarkUnreadBody {
     }
 }
 
+/// The request body of `chats.messages.reactions.add`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ChatsMessagesReactionsAddBody {
     /// The reaction to add; an emoji, a shortcode or a custom emoji key.
@@ -786,6 +791,7 @@ impl<'de> serde::Deserialize<'de> for ChatsMessagesReactionsAddBody {
     }
 }
 
+/// The request body of `chats.reminders.create`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ChatsRemindersCreateBody {
     /// When and how to remind.
@@ -914,6 +920,7 @@ impl<'de> serde::Deserialize<'de> for ChatsRemindersCreateBodyReminder {
     }
 }
 
+/// A value of the `inbox` parameter of `chats.search`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ChatsSearchInbox {
     /// `primary`
@@ -1000,6 +1007,7 @@ impl<'de> serde::Deserialize<'de> for ChatsSearchInbox {
     }
 }
 
+/// A value of the `scope` parameter of `chats.search`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ChatsSearchScope {
     /// `titles`
@@ -1082,6 +1090,7 @@ impl<'de> serde::Deserialize<'de> for ChatsSearchScope {
     }
 }
 
+/// A value of the `type` parameter of `chats.search`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ChatsSearchType {
     /// `single`
@@ -1168,6 +1177,7 @@ impl<'de> serde::Deserialize<'de> for ChatsSearchType {
     }
 }
 
+/// The request body of `chats.start`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ChatsStartBody {
     /// Account on which to start the chat.
@@ -1340,6 +1350,7 @@ impl<'de> serde::Deserialize<'de> for ChatsStartBodyUser {
     }
 }
 
+/// The request body of `chats.update`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ChatsUpdateBody {
     /// Description (topic) of a group chat; null clears it. Whether it can be set depends on the account and the chat's permissions.

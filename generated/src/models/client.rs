@@ -6,6 +6,7 @@
 use super::Chat;
 use super::Message;
 
+/// The request body of `focus`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct FocusBody {
     /// Beeper chat ID (or this installation's local chat ID) to open once the app is in front. Without it, the app is only opened or focused.

@@ -166,6 +166,7 @@ impl<'de> serde::Deserialize<'de> for MessageSendResponse {
     }
 }
 
+/// A value of the `mediaTypes` parameter of `messages.search`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MessagesSearchMediaTypesItem {
     /// `any`
@@ -260,6 +261,7 @@ impl<'de> serde::Deserialize<'de> for MessagesSearchMediaTypesItem {
     }
 }
 
+/// The request body of `messages.send`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MessagesSendBody {
     /// A file to send, by its upload ID. The other fields override what was detected at upload.
@@ -335,6 +337,7 @@ impl<'de> serde::Deserialize<'de> for MessagesSendBody {
     }
 }
 
+/// The request body of `messages.update`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MessagesUpdateBody {
     /// The message's new text.

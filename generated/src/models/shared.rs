@@ -1481,6 +1481,7 @@ impl<'de> serde::Deserialize<'de> for ChatCapabilitiesDisappearingTimer {
     }
 }
 
+/// One item of the `types` list of `ChatCapabilitiesDisappearingTimer`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ChatCapabilitiesDisappearingTimerTypesItem {
     /// `afterRead`
@@ -1818,6 +1819,7 @@ impl<'de> serde::Deserialize<'de> for ChatDeletedEvent {
     }
 }
 
+/// The `type` of `ChatDeletedEvent`: always `chat.deleted`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ChatDeletedEventType {
     /// `chat.deleted`
@@ -2577,6 +2579,7 @@ impl<'de> serde::Deserialize<'de> for ChatUpsertedEvent {
     }
 }
 
+/// The `type` of `ChatUpsertedEvent`: always `chat.upserted`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ChatUpsertedEventType {
     /// `chat.upserted`
@@ -3090,6 +3093,7 @@ impl<'de> serde::Deserialize<'de> for EventsError {
     }
 }
 
+/// The `type` of `EventsError`: always `error`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EventsErrorType {
     /// `error`
@@ -3183,6 +3187,7 @@ pub struct EventsReady {
     /// Version of the protocol.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
+    /// The `chatIDs` of `EventsReady`.
     #[serde(rename = "chatIDs")]
     pub chat_ids: Vec<String>,
     /// Keys this version of the SDK does not know, kept as they arrived and
@@ -3247,6 +3252,7 @@ impl<'de> serde::Deserialize<'de> for EventsReady {
     }
 }
 
+/// The `type` of `EventsReady`: always `ready`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EventsReadyType {
     /// `ready`
@@ -3340,6 +3346,7 @@ pub struct EventsSubscriptionsSet {
     /// Chosen by the client, echoed in the answer.
     #[serde(rename = "requestID")]
     pub request_id: String,
+    /// The `chatIDs` of `EventsSubscriptionsSet`.
     #[serde(rename = "chatIDs")]
     pub chat_ids: Vec<String>,
     /// Keys this version of the SDK does not know, kept as they arrived and
@@ -3410,6 +3417,7 @@ impl<'de> serde::Deserialize<'de> for EventsSubscriptionsSet {
     }
 }
 
+/// The `type` of `EventsSubscriptionsSet`: always `subscriptions.set`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EventsSubscriptionsSetType {
     /// `subscriptions.set`
@@ -3568,6 +3576,7 @@ impl<'de> serde::Deserialize<'de> for EventsSubscriptionsUpdated {
     }
 }
 
+/// The `type` of `EventsSubscriptionsUpdated`: always `subscriptions.updated`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EventsSubscriptionsUpdatedType {
     /// `subscriptions.updated`
@@ -4194,6 +4203,7 @@ impl<'de> serde::Deserialize<'de> for MessageDeletedEvent {
     }
 }
 
+/// The `type` of `MessageDeletedEvent`: always `message.deleted`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MessageDeletedEventType {
     /// `message.deleted`
@@ -4286,8 +4296,11 @@ impl<'de> serde::Deserialize<'de> for MessageDeletedEventType {
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum MessageSeen {
+    /// The value as a boolean.
     Boolean(bool),
+    /// The value as a date and time.
     String(chrono::DateTime<chrono::Utc>),
+    /// The value as an object.
     Object(std::collections::BTreeMap<String, MessageSeenObjectValue>),
     /// A value this version of the SDK does not know, kept as JSON.
     Unknown(serde_json::Value),
@@ -4313,12 +4326,16 @@ impl<'de> serde::Deserialize<'de> for MessageSeen {
     }
 }
 
+/// One form of `MessageSeen`.
+///
 /// Read by trying each variant in order; a value that fits none reads as `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum MessageSeenObjectValue {
+    /// The value as a boolean.
     Boolean(bool),
+    /// The value as a date and time.
     String(chrono::DateTime<chrono::Utc>),
     /// A value this version of the SDK does not know, kept as JSON.
     Unknown(serde_json::Value),
@@ -4555,6 +4572,7 @@ impl<'de> serde::Deserialize<'de> for MessageUpsertedEvent {
     }
 }
 
+/// The `type` of `MessageUpsertedEvent`: always `message.upserted`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MessageUpsertedEventType {
     /// `message.upserted`
@@ -5138,6 +5156,7 @@ impl<'de> serde::Deserialize<'de> for ResyncEventReason {
     }
 }
 
+/// The `type` of `ResyncEvent`: always `resync`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ResyncEventType {
     /// `resync`

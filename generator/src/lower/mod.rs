@@ -3,6 +3,7 @@
 mod all_of;
 mod bodies;
 mod cycles;
+mod doc_text;
 mod docs;
 mod events;
 mod facts;
@@ -50,6 +51,7 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
     let mut types = lowerer.finish_types();
     docs::mark_multipart(&root, &mut types);
     let crate_example = docs::document(&mut root, &types);
+    doc_text::finish(&mut root, &mut types, lowerer.diags);
     let model_files = model_files::model_files(&root, &types);
     let events = lowerer.events(&types, &security_schemes);
 

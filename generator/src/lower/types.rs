@@ -431,6 +431,7 @@ impl<'a> Lowerer<'a> {
             variants.push(EnumVariant {
                 name,
                 wire: wire.to_string(),
+                doc: String::new(),
             });
         }
         StringEnum { variants }
@@ -496,6 +497,7 @@ impl<'a> Lowerer<'a> {
             fields.push(Field {
                 name: names::name(field_name),
                 wire: wire.to_string(),
+                source: pointer.clone(),
                 ty,
                 presence,
                 doc: facts.description,
