@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Types of the `app` resource.
 
-/// The request body of `app.setup.email`.
+/// The email address to send a sign-in code to, within a setup request.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AppSetupEmailBody {
     /// Address the sign-in code is sent to.
@@ -71,7 +71,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupEmailBody {
     }
 }
 
-/// The request body of `app.setup.recovery_key.reset.confirm`.
+/// The new recovery key, typed back to confirm that the user saved it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AppSetupRecoveryKeyResetConfirmBody {
     /// The new recovery key returned by the reset step.
@@ -130,7 +130,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyResetConfirmBody {
     }
 }
 
-/// The request body of `app.setup.recovery_key.reset.create`.
+/// The current recovery key, when the user still has it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AppSetupRecoveryKeyResetCreateBody {
     /// The current recovery key, if the user still has it.
@@ -196,7 +196,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyResetCreateBody {
     }
 }
 
-/// The request body of `app.setup.recovery_key.verify`.
+/// The recovery key that unlocks the encrypted message history.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AppSetupRecoveryKeyVerifyBody {
     /// The recovery key the user saved.
@@ -255,7 +255,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyVerifyBody {
     }
 }
 
-/// The request body of `app.setup.register`.
+/// The new Beeper account: its username, the lead token from sign-in, and the user's acceptance of the terms.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AppSetupRegisterBody {
     /// Must be true. Confirms that the user accepted the terms of use at <https://www.beeper.com/terms-onboarding> and has seen the privacy policy at <https://www.beeper.com/privacy>.
@@ -349,7 +349,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupRegisterBody {
     }
 }
 
-/// The request body of `app.setup.response`.
+/// The sign-in code the user received by email, within a setup request.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AppSetupResponseBody {
     /// The sign-in code from the email.
@@ -420,7 +420,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupResponseBody {
     }
 }
 
-/// The request body of `app.setup.verifications.cancel`.
+/// Why the device verification is cancelled: an optional cancellation code and a reason to show to the user.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AppSetupVerificationsCancelBody {
     /// Cancellation code, if any.
@@ -489,7 +489,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupVerificationsCancelBody {
     }
 }
 
-/// The request body of `app.setup.verifications.create`.
+/// What the device verification is for, and which user to verify (the signed-in user when omitted).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AppSetupVerificationsCreateBody {
     /// Why a device verification exists, or is started.
@@ -558,7 +558,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupVerificationsCreateBody {
     }
 }
 
-/// The request body of `app.setup.verifications.qr.scan`.
+/// The data of the QR code the user scanned on the other device.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AppSetupVerificationsQrScanBody {
     /// Content of the QR code scanned from the other device.
@@ -2237,7 +2237,7 @@ impl<'de> serde::Deserialize<'de> for Verification {
     }
 }
 
-/// One item of the `availableActions` list of `Verification`.
+/// An action on a device verification.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationAvailableActionsItem {
     /// `accept`
@@ -2483,7 +2483,7 @@ impl<'de> serde::Deserialize<'de> for VerificationError {
 /// Pending and active device verifications.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VerificationListResponse {
-    /// The `items` of `VerificationListResponse`.
+    /// The device verifications.
     pub items: Vec<Verification>,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.
@@ -2538,7 +2538,7 @@ impl<'de> serde::Deserialize<'de> for VerificationListResponse {
     }
 }
 
-/// One item of the `methods` list of `Verification`.
+/// A way to verify a device: scanning a QR code (`qr`), or comparing emoji or numbers on both devices (`sas`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationMethodsItem {
     /// `qr`

@@ -232,7 +232,7 @@ impl<'de> serde::Deserialize<'de> for Bridge {
 /// Available bridges and their connected accounts.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BridgeListResponse {
-    /// The `items` of `BridgeListResponse`.
+    /// The bridges.
     pub items: Vec<Bridge>,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.
@@ -404,7 +404,7 @@ impl<'de> serde::Deserialize<'de> for BridgeLogin {
 /// The logins of a bridge.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BridgeLoginListResponse {
-    /// The `items` of `BridgeLoginListResponse`.
+    /// The bridge's logins.
     pub items: Vec<BridgeLogin>,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.
@@ -837,7 +837,7 @@ impl<'de> serde::Deserialize<'de> for BridgeStatus {
     }
 }
 
-/// The request body of `bridges.login_sessions.create`.
+/// Which login flow to start, and which existing account or login it reconnects. Without a body, Beeper's default flow connects a new account.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BridgesLoginSessionsCreateBody {
     /// Existing chat account ID to reconnect. Omit to connect a new account.
@@ -913,7 +913,7 @@ impl<'de> serde::Deserialize<'de> for BridgesLoginSessionsCreateBody {
     }
 }
 
-/// The request body of `bridges.login_sessions.steps.submit`.
+/// The answer to the current step of a login session: the step's `type`, then the values it asked for (form fields for `user_input`, cookies and the last URL for `cookies`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BridgesLoginSessionsStepsSubmitBody {
     /// Kind of the step being submitted.
@@ -1168,7 +1168,7 @@ impl<'de> serde::Deserialize<'de> for BridgesLoginSessionsStepsSubmitBodyType {
     }
 }
 
-/// The request body of `bridges.logins.remove`.
+/// How far to remove the login: only from this device, or also from the chat network.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BridgesLoginsRemoveBody {
     /// Where a bridge login is removed: from this device, or from all devices.
@@ -2883,7 +2883,7 @@ impl<'de> serde::Deserialize<'de> for DisappearingTimerCapability {
     }
 }
 
-/// One item of the `types` list of `DisappearingTimerCapability`.
+/// A kind of disappearing-message timer: started when the message is read, or when it is sent; the empty string means no timer.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DisappearingTimerCapabilityTypesItem {
     /// `""`
@@ -3238,7 +3238,7 @@ impl<'de> serde::Deserialize<'de> for LoginFlow {
 /// The login flows of a bridge.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LoginFlowListResponse {
-    /// The `items` of `LoginFlowListResponse`.
+    /// The bridge's login flows.
     pub items: Vec<LoginFlow>,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.

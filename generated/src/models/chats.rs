@@ -445,7 +445,7 @@ impl<'de> serde::Deserialize<'de> for ChatPage {
     }
 }
 
-/// The request body of `chats.archive`.
+/// Whether to archive the chat or bring it back to the inbox.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ChatsArchiveBody {
     /// True to archive the chat, false to unarchive it.
@@ -507,7 +507,7 @@ impl<'de> serde::Deserialize<'de> for ChatsArchiveBody {
     }
 }
 
-/// The request body of `chats.create`.
+/// The chat to create: the account, the other participants, whether it is a direct or a group chat, and optionally its title and a first message.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ChatsCreateBody {
     /// Account on which to create the chat.
@@ -601,7 +601,7 @@ impl<'de> serde::Deserialize<'de> for ChatsCreateBody {
     }
 }
 
-/// The request body of `chats.mark_read`.
+/// Up to which message to mark the chat read; without it, up to the latest message.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ChatsMarkReadBody {
     /// Message up to which the chat is marked read.
@@ -663,7 +663,7 @@ impl<'de> serde::Deserialize<'de> for ChatsMarkReadBody {
     }
 }
 
-/// The request body of `chats.mark_unread`.
+/// From which message to mark the chat unread; without it, the chat as a whole is marked unread.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ChatsMarkUnreadBody {
     /// Message from which the chat is marked unread.
@@ -725,7 +725,7 @@ impl<'de> serde::Deserialize<'de> for ChatsMarkUnreadBody {
     }
 }
 
-/// The request body of `chats.messages.reactions.add`.
+/// The reaction to add, and an optional ID of this request that avoids duplicates.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ChatsMessagesReactionsAddBody {
     /// The reaction to add; an emoji, a shortcode or a custom emoji key.
@@ -791,7 +791,7 @@ impl<'de> serde::Deserialize<'de> for ChatsMessagesReactionsAddBody {
     }
 }
 
-/// The request body of `chats.reminders.create`.
+/// When to be reminded of the chat.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ChatsRemindersCreateBody {
     /// When and how to remind.
@@ -920,7 +920,7 @@ impl<'de> serde::Deserialize<'de> for ChatsRemindersCreateBodyReminder {
     }
 }
 
-/// A value of the `inbox` parameter of `chats.search`.
+/// An inbox of chats.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ChatsSearchInbox {
     /// `primary`
@@ -1007,7 +1007,7 @@ impl<'de> serde::Deserialize<'de> for ChatsSearchInbox {
     }
 }
 
-/// A value of the `scope` parameter of `chats.search`.
+/// What a chat search matches its query against.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ChatsSearchScope {
     /// `titles`
@@ -1090,7 +1090,7 @@ impl<'de> serde::Deserialize<'de> for ChatsSearchScope {
     }
 }
 
-/// A value of the `type` parameter of `chats.search`.
+/// A kind of chat.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ChatsSearchType {
     /// `single`
@@ -1177,7 +1177,7 @@ impl<'de> serde::Deserialize<'de> for ChatsSearchType {
     }
 }
 
-/// The request body of `chats.start`.
+/// The person to start a direct chat with, on which account, and optionally a first message.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ChatsStartBody {
     /// Account on which to start the chat.
@@ -1350,7 +1350,7 @@ impl<'de> serde::Deserialize<'de> for ChatsStartBodyUser {
     }
 }
 
-/// The request body of `chats.update`.
+/// The chat's properties to change. Properties left out stay as they are; a nullable property sent as `null` is cleared.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ChatsUpdateBody {
     /// Description (topic) of a group chat; null clears it. Whether it can be set depends on the account and the chat's permissions.

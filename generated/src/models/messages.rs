@@ -166,7 +166,7 @@ impl<'de> serde::Deserialize<'de> for MessageSendResponse {
     }
 }
 
-/// A value of the `mediaTypes` parameter of `messages.search`.
+/// A kind of media a message can carry; `any` is any of them.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MessagesSearchMediaTypesItem {
     /// `any`
@@ -261,7 +261,7 @@ impl<'de> serde::Deserialize<'de> for MessagesSearchMediaTypesItem {
     }
 }
 
-/// The request body of `messages.send`.
+/// The message to send: its text, an uploaded attachment, or both, and optionally the message it replies to.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MessagesSendBody {
     /// A file to send, by its upload ID. The other fields override what was detected at upload.
@@ -337,7 +337,7 @@ impl<'de> serde::Deserialize<'de> for MessagesSendBody {
     }
 }
 
-/// The request body of `messages.update`.
+/// The message's new text.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MessagesUpdateBody {
     /// The message's new text.

@@ -1481,7 +1481,7 @@ impl<'de> serde::Deserialize<'de> for ChatCapabilitiesDisappearingTimer {
     }
 }
 
-/// One item of the `types` list of `ChatCapabilitiesDisappearingTimer`.
+/// A kind of disappearing-message timer: started when the message is read, when the recipient reads it, or when it is sent.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ChatCapabilitiesDisappearingTimerTypesItem {
     /// `afterRead`
@@ -3187,7 +3187,7 @@ pub struct EventsReady {
     /// Version of the protocol.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
-    /// The `chatIDs` of `EventsReady`.
+    /// The chats whose events this connection receives: `["*"]` for every chat.
     #[serde(rename = "chatIDs")]
     pub chat_ids: Vec<String>,
     /// Keys this version of the SDK does not know, kept as they arrived and
@@ -3346,7 +3346,7 @@ pub struct EventsSubscriptionsSet {
     /// Chosen by the client, echoed in the answer.
     #[serde(rename = "requestID")]
     pub request_id: String,
-    /// The `chatIDs` of `EventsSubscriptionsSet`.
+    /// The chats to receive events of: `["*"]` for every chat, `[]` for none.
     #[serde(rename = "chatIDs")]
     pub chat_ids: Vec<String>,
     /// Keys this version of the SDK does not know, kept as they arrived and
@@ -4326,7 +4326,7 @@ impl<'de> serde::Deserialize<'de> for MessageSeen {
     }
 }
 
-/// One form of `MessageSeen`.
+/// One user's receipt: true or false, or the time they read the message.
 ///
 /// Read by trying each variant in order; a value that fits none reads as `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

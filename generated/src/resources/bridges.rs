@@ -359,7 +359,7 @@ impl<'a> BridgesLoginSessions<'a> {
 pub struct BridgesLoginSessionsCreateParams {
     /// Bridge ID.
     pub bridge_id: String,
-    /// The request body.
+    /// Which login flow to start, and which existing account or login it reconnects. Without a body, Beeper's default flow connects a new account.
     pub body: crate::models::BridgesLoginSessionsCreateBody,
 }
 
@@ -562,7 +562,7 @@ pub struct BridgesLoginSessionsStepsSubmitParams {
     pub login_session_id: String,
     /// Current bridge login session step ID.
     pub step_id: String,
-    /// The request body.
+    /// The answer to the current step of a login session: the step's `type`, then the values it asked for (form fields for `user_input`, cookies and the last URL for `cookies`).
     pub body: crate::models::BridgesLoginSessionsStepsSubmitBody,
 }
 
@@ -803,7 +803,7 @@ pub struct BridgesLoginsRemoveParams {
     pub bridge_id: String,
     /// Bridge login ID.
     pub login_id: String,
-    /// The request body.
+    /// How far to remove the login: only from this device, or also from the chat network.
     pub body: crate::models::BridgesLoginsRemoveBody,
 }
 

@@ -362,7 +362,7 @@ impl crate::runtime::Paginated for ChatsListParams {
 /// Parameters of `chats.create` (`POST /v1/chats`).
 #[derive(Debug, Clone)]
 pub struct ChatsCreateParams {
-    /// The request body.
+    /// The chat to create: the account, the other participants, whether it is a direct or a group chat, and optionally its title and a first message.
     pub body: crate::models::ChatsCreateBody,
 }
 
@@ -656,7 +656,7 @@ impl crate::runtime::Paginated for ChatsSearchParams {
 /// Parameters of `chats.start` (`POST /v1/chats/start`).
 #[derive(Debug, Clone)]
 pub struct ChatsStartParams {
-    /// The request body.
+    /// The person to start a direct chat with, on which account, and optionally a first message.
     pub body: crate::models::ChatsStartBody,
 }
 
@@ -768,7 +768,7 @@ impl crate::runtime::Request<ChatsRetrieveParams> {
 pub struct ChatsUpdateParams {
     /// Chat ID. This installation's local chat ID is accepted too, where there is one.
     pub chat_id: String,
-    /// The request body.
+    /// The chat's properties to change. Properties left out stay as they are; a nullable property sent as `null` is cleared.
     pub body: crate::models::ChatsUpdateBody,
 }
 
@@ -902,7 +902,7 @@ impl crate::runtime::Request<ChatsUpdateParams> {
 pub struct ChatsArchiveParams {
     /// Chat ID. This installation's local chat ID is accepted too, where there is one.
     pub chat_id: String,
-    /// The request body.
+    /// Whether to archive the chat or bring it back to the inbox.
     pub body: crate::models::ChatsArchiveBody,
 }
 
@@ -954,7 +954,7 @@ impl crate::runtime::Request<ChatsArchiveParams> {
 pub struct ChatsMarkReadParams {
     /// Chat ID. This installation's local chat ID is accepted too, where there is one.
     pub chat_id: String,
-    /// The request body.
+    /// Up to which message to mark the chat read; without it, up to the latest message.
     pub body: crate::models::ChatsMarkReadBody,
 }
 
@@ -1005,7 +1005,7 @@ impl crate::runtime::Request<ChatsMarkReadParams> {
 pub struct ChatsMarkUnreadParams {
     /// Chat ID. This installation's local chat ID is accepted too, where there is one.
     pub chat_id: String,
-    /// The request body.
+    /// From which message to mark the chat unread; without it, the chat as a whole is marked unread.
     pub body: crate::models::ChatsMarkUnreadBody,
 }
 
@@ -1145,7 +1145,7 @@ impl<'a> ChatsReminders<'a> {
 pub struct ChatsRemindersCreateParams {
     /// Chat ID. This installation's local chat ID is accepted too, where there is one.
     pub chat_id: String,
-    /// The request body.
+    /// When to be reminded of the chat.
     pub body: crate::models::ChatsRemindersCreateBody,
 }
 
@@ -1302,7 +1302,7 @@ pub struct ChatsMessagesReactionsAddParams {
     pub chat_id: String,
     /// Message ID.
     pub message_id: String,
-    /// The request body.
+    /// The reaction to add, and an optional ID of this request that avoids duplicates.
     pub body: crate::models::ChatsMessagesReactionsAddBody,
 }
 

@@ -240,7 +240,7 @@ impl crate::runtime::Paginated for MessagesListParams {
 pub struct MessagesSendParams {
     /// Chat ID. This installation's local chat ID is accepted too, where there is one.
     pub chat_id: String,
-    /// The request body.
+    /// The message to send: its text, an uploaded attachment, or both, and optionally the message it replies to.
     pub body: crate::models::MessagesSendBody,
 }
 
@@ -349,7 +349,7 @@ pub struct MessagesUpdateParams {
     pub chat_id: String,
     /// Message ID.
     pub message_id: String,
-    /// The request body.
+    /// The message's new text.
     pub body: crate::models::MessagesUpdateBody,
 }
 
