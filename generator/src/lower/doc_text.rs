@@ -9,7 +9,8 @@ use std::collections::HashMap;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Kind};
 use crate::ir::{
-    Field, Operation, ParamLocation, Presence, Resource, Struct, Ty, TypeDef, TypeKind, Union,
+    Field, Operation, ParamLocation, Presence, Resource, ResponseKind, Struct, Ty, TypeDef,
+    TypeKind, Union,
 };
 
 /// Where an inline type sits: what its fallback sentence names.
@@ -26,6 +27,8 @@ enum Place {
     Body { op: String, doc: Option<String> },
     /// One variant of a union.
     Variant { parent: String },
+    /// A response.
+    Response { op: String },
 }
 
 /// Fills in every doc of `types` and of the operations under `root`.
@@ -111,6 +114,15 @@ fn operation_places(root: &Resource, types: &[TypeDef], places: &mut HashMap<Str
                 });
             }
         }
+        for s in &op.response.statuses {
+            if let ResponseKind::Json(ty) = &s.kind
+                && let Some(n) = inline_in(types, ty, &op.source)
+            {
+                places.entry(n).or_insert(Place::Response {
+                    op: op.sdk_name.clone(),
+                });
+            }
+        }
     }
     for child in &root.children {
         operation_places(child, types, places);
@@ -130,7 +142,10 @@ fn undocumented(diags: &mut Diagnostics, pointer: &str, what: String) {
 
 fn finish_type(def: &mut TypeDef, place: Option<&Place>, diags: &mut Diagnostics) {
     let constant = match &def.kind {
-        TypeKind::Enum(e) if e.variants.len() == 1 => Some(e.variants[0].wire.clone()),
+        TypeKind::Enum(e) if e.variants.len() == 1 => Some(match e.variants[0].wire.as_str() {
+            "" => "\"\"".to_string(),
+            wire => wire.replace('`', "'"),
+        }),
         _ => None,
     };
     if def.doc.is_none() {
@@ -189,13 +204,15 @@ fn fallback(def: &TypeDef, place: Option<&Place>) -> String {
         Some(Place::Param { op, wire }) => format!("A value of the `{wire}` parameter of `{op}`."),
         Some(Place::Body { op, .. }) => format!("The request body of `{op}`."),
         Some(Place::Variant { parent }) => format!("One form of `{parent}`."),
-        None => {
-            let key = def.source.rsplit('/').next().unwrap_or(&def.name);
-            format!(
+        Some(Place::Response { op }) => format!("The response of `{op}`."),
+        // A component schema, or one referenced where it sits in another file.
+        None => match def.source.strip_prefix("/components/schemas/") {
+            Some(key) if !key.contains('/') => format!(
                 "The `{}` schema of the API.",
-                key.replace("~1", "/").replace("~0", "~")
-            )
-        }
+                crate::json_pointer::unescape_token(key)
+            ),
+            _ => format!("The `{}` type of the API.", def.name),
+        },
     }
 }
 
