@@ -2096,11 +2096,11 @@ pub struct Verification {
     pub id: String,
     /// Actions that can be taken in the current state.
     #[serde(rename = "availableActions")]
-    pub available_actions: Vec<VerificationAvailableActionsItem>,
+    pub available_actions: Vec<VerificationAvailableAction>,
     /// Whether this device started the verification or received it.
     pub direction: VerificationDirection,
     /// Ways this verification can be done.
-    pub methods: Vec<VerificationMethodsItem>,
+    pub methods: Vec<VerificationMethod>,
     /// Why a device verification exists, or is started.
     pub purpose: VerificationPurpose,
     /// Current state of the verification.
@@ -2130,9 +2130,9 @@ impl Verification {
     /// A value with the required fields; the others are unset.
     pub fn new(
         id: impl Into<String>,
-        available_actions: Vec<VerificationAvailableActionsItem>,
+        available_actions: Vec<VerificationAvailableAction>,
         direction: impl Into<VerificationDirection>,
-        methods: Vec<VerificationMethodsItem>,
+        methods: Vec<VerificationMethod>,
         purpose: impl Into<VerificationPurpose>,
         state: impl Into<VerificationState>,
     ) -> Self {
@@ -2168,11 +2168,9 @@ impl<'de> serde::Deserialize<'de> for Verification {
                 mut map: A,
             ) -> Result<Verification, A::Error> {
                 let mut v_id: Option<String> = None;
-                let mut v_available_actions: Option<
-                    Vec<VerificationAvailableActionsItem>,
-                > = None;
+                let mut v_available_actions: Option<Vec<VerificationAvailableAction>> = None;
                 let mut v_direction: Option<VerificationDirection> = None;
-                let mut v_methods: Option<Vec<VerificationMethodsItem>> = None;
+                let mut v_methods: Option<Vec<VerificationMethod>> = None;
                 let mut v_purpose: Option<VerificationPurpose> = None;
                 let mut v_state: Option<VerificationState> = None;
                 let mut v_error: Option<VerificationError> = None;
@@ -2239,7 +2237,7 @@ impl<'de> serde::Deserialize<'de> for Verification {
 
 /// An action on a device verification.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum VerificationAvailableActionsItem {
+pub enum VerificationAvailableAction {
     /// `accept`
     Accept,
     /// `cancel`
@@ -2254,7 +2252,7 @@ pub enum VerificationAvailableActionsItem {
     Unknown(String),
 }
 
-impl VerificationAvailableActionsItem {
+impl VerificationAvailableAction {
     /// The value as written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2279,25 +2277,25 @@ impl VerificationAvailableActionsItem {
     }
 }
 
-impl std::fmt::Display for VerificationAvailableActionsItem {
+impl std::fmt::Display for VerificationAvailableAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl AsRef<str> for VerificationAvailableActionsItem {
+impl AsRef<str> for VerificationAvailableAction {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
-impl From<&str> for VerificationAvailableActionsItem {
+impl From<&str> for VerificationAvailableAction {
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
 
-impl From<String> for VerificationAvailableActionsItem {
+impl From<String> for VerificationAvailableAction {
     fn from(value: String) -> Self {
         match Self::known(&value) {
             Some(known) => known,
@@ -2306,26 +2304,26 @@ impl From<String> for VerificationAvailableActionsItem {
     }
 }
 
-impl std::str::FromStr for VerificationAvailableActionsItem {
+impl std::str::FromStr for VerificationAvailableAction {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 
-impl serde::Serialize for VerificationAvailableActionsItem {
+impl serde::Serialize for VerificationAvailableAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for VerificationAvailableActionsItem {
+impl<'de> serde::Deserialize<'de> for VerificationAvailableAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
-            "a `VerificationAvailableActionsItem` string",
+            "a `VerificationAvailableAction` string",
             Self::known,
             Self::Unknown,
         )
@@ -2540,7 +2538,7 @@ impl<'de> serde::Deserialize<'de> for VerificationListResponse {
 
 /// A way to verify a device: scanning a QR code (`qr`), or comparing emoji or numbers on both devices (`sas`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum VerificationMethodsItem {
+pub enum VerificationMethod {
     /// `qr`
     Qr,
     /// `sas`
@@ -2549,7 +2547,7 @@ pub enum VerificationMethodsItem {
     Unknown(String),
 }
 
-impl VerificationMethodsItem {
+impl VerificationMethod {
     /// The value as written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2568,25 +2566,25 @@ impl VerificationMethodsItem {
     }
 }
 
-impl std::fmt::Display for VerificationMethodsItem {
+impl std::fmt::Display for VerificationMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl AsRef<str> for VerificationMethodsItem {
+impl AsRef<str> for VerificationMethod {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
-impl From<&str> for VerificationMethodsItem {
+impl From<&str> for VerificationMethod {
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
 
-impl From<String> for VerificationMethodsItem {
+impl From<String> for VerificationMethod {
     fn from(value: String) -> Self {
         match Self::known(&value) {
             Some(known) => known,
@@ -2595,26 +2593,26 @@ impl From<String> for VerificationMethodsItem {
     }
 }
 
-impl std::str::FromStr for VerificationMethodsItem {
+impl std::str::FromStr for VerificationMethod {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 
-impl serde::Serialize for VerificationMethodsItem {
+impl serde::Serialize for VerificationMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for VerificationMethodsItem {
+impl<'de> serde::Deserialize<'de> for VerificationMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
-            "a `VerificationMethodsItem` string",
+            "a `VerificationMethod` string",
             Self::known,
             Self::Unknown,
         )

@@ -1414,7 +1414,7 @@ pub struct ChatCapabilitiesDisappearingTimer {
     pub timers: Option<Vec<i64>>,
     /// Kinds of disappearing timers supported.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub types: Option<Vec<ChatCapabilitiesDisappearingTimerTypesItem>>,
+    pub types: Option<Vec<ChatCapabilitiesDisappearingTimerType>>,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.
     #[serde(flatten)]
@@ -1455,9 +1455,7 @@ impl<'de> serde::Deserialize<'de> for ChatCapabilitiesDisappearingTimer {
             ) -> Result<ChatCapabilitiesDisappearingTimer, A::Error> {
                 let mut v_omit_empty_timer: Option<bool> = None;
                 let mut v_timers: Option<Vec<i64>> = None;
-                let mut v_types: Option<
-                    Vec<ChatCapabilitiesDisappearingTimerTypesItem>,
-                > = None;
+                let mut v_types: Option<Vec<ChatCapabilitiesDisappearingTimerType>> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
@@ -1483,7 +1481,7 @@ impl<'de> serde::Deserialize<'de> for ChatCapabilitiesDisappearingTimer {
 
 /// A kind of disappearing-message timer: started when the message is read, when the recipient reads it, or when it is sent.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ChatCapabilitiesDisappearingTimerTypesItem {
+pub enum ChatCapabilitiesDisappearingTimerType {
     /// `afterRead`
     AfterRead,
     /// `afterReadByRecipient`
@@ -1494,7 +1492,7 @@ pub enum ChatCapabilitiesDisappearingTimerTypesItem {
     Unknown(String),
 }
 
-impl ChatCapabilitiesDisappearingTimerTypesItem {
+impl ChatCapabilitiesDisappearingTimerType {
     /// The value as written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1515,25 +1513,25 @@ impl ChatCapabilitiesDisappearingTimerTypesItem {
     }
 }
 
-impl std::fmt::Display for ChatCapabilitiesDisappearingTimerTypesItem {
+impl std::fmt::Display for ChatCapabilitiesDisappearingTimerType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl AsRef<str> for ChatCapabilitiesDisappearingTimerTypesItem {
+impl AsRef<str> for ChatCapabilitiesDisappearingTimerType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
-impl From<&str> for ChatCapabilitiesDisappearingTimerTypesItem {
+impl From<&str> for ChatCapabilitiesDisappearingTimerType {
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
 
-impl From<String> for ChatCapabilitiesDisappearingTimerTypesItem {
+impl From<String> for ChatCapabilitiesDisappearingTimerType {
     fn from(value: String) -> Self {
         match Self::known(&value) {
             Some(known) => known,
@@ -1542,26 +1540,26 @@ impl From<String> for ChatCapabilitiesDisappearingTimerTypesItem {
     }
 }
 
-impl std::str::FromStr for ChatCapabilitiesDisappearingTimerTypesItem {
+impl std::str::FromStr for ChatCapabilitiesDisappearingTimerType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 
-impl serde::Serialize for ChatCapabilitiesDisappearingTimerTypesItem {
+impl serde::Serialize for ChatCapabilitiesDisappearingTimerType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ChatCapabilitiesDisappearingTimerTypesItem {
+impl<'de> serde::Deserialize<'de> for ChatCapabilitiesDisappearingTimerType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
-            "a `ChatCapabilitiesDisappearingTimerTypesItem` string",
+            "a `ChatCapabilitiesDisappearingTimerType` string",
             Self::known,
             Self::Unknown,
         )

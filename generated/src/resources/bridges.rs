@@ -530,7 +530,7 @@ impl<'a> BridgesLoginSessionsSteps<'a> {
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
-    /// let response = client.bridges().login_sessions().steps().submit("bridge-1", "loginSession-1", "step-1", beeper_desktop_api::models::BridgesLoginSessionsStepsSubmitBodyType::UserInput).await?;
+    /// let response = client.bridges().login_sessions().steps().submit("bridge-1", "loginSession-1", "step-1", beeper_desktop_api::models::BridgesLoginSessionsStepsSubmitType::UserInput).await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -539,7 +539,7 @@ impl<'a> BridgesLoginSessionsSteps<'a> {
         bridge_id: impl Into<String>,
         login_session_id: impl Into<String>,
         step_id: impl Into<String>,
-        r#type: impl Into<crate::models::BridgesLoginSessionsStepsSubmitBodyType>,
+        r#type: impl Into<crate::models::BridgesLoginSessionsStepsSubmitType>,
     ) -> crate::runtime::Request<BridgesLoginSessionsStepsSubmitParams> {
         crate::runtime::Request::new(
             self.client.clone(),
@@ -572,7 +572,7 @@ impl BridgesLoginSessionsStepsSubmitParams {
         bridge_id: impl Into<String>,
         login_session_id: impl Into<String>,
         step_id: impl Into<String>,
-        r#type: impl Into<crate::models::BridgesLoginSessionsStepsSubmitBodyType>,
+        r#type: impl Into<crate::models::BridgesLoginSessionsStepsSubmitType>,
     ) -> Self {
         Self {
             bridge_id: bridge_id.into(),
@@ -632,7 +632,7 @@ impl crate::runtime::Request<BridgesLoginSessionsStepsSubmitParams> {
     /// How the step was completed. Omit unless the client needs to distinguish an embedded webview or browser extension.
     pub fn source(
         mut self,
-        value: impl Into<crate::models::BridgesLoginSessionsStepsSubmitBodySource>,
+        value: impl Into<crate::models::BridgesLoginSessionsStepsSubmitSource>,
     ) -> Self {
         self.params.body.source = Some(value.into());
         self

@@ -91,7 +91,7 @@ impl<'a> Chats<'a> {
     /// `POST /v1/chats/start`
     ///
     /// ```no_run
-    /// # async fn example(client: beeper_desktop_api::Client, user: beeper_desktop_api::models::ChatsStartBodyUser) -> Result<(), beeper_desktop_api::Error> {
+    /// # async fn example(client: beeper_desktop_api::Client, user: beeper_desktop_api::models::ChatsStartUser) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.chats().start("account-1", user).await?;
     /// # Ok(())
     /// # }
@@ -99,7 +99,7 @@ impl<'a> Chats<'a> {
     pub fn start(
         &self,
         account_id: impl Into<String>,
-        user: impl Into<crate::models::ChatsStartBodyUser>,
+        user: impl Into<crate::models::ChatsStartUser>,
     ) -> crate::runtime::Request<ChatsStartParams> {
         crate::runtime::Request::new(
             self.client.clone(),
@@ -664,7 +664,7 @@ impl ChatsStartParams {
     /// Parameters with the required values; the optional ones are unset.
     pub fn new(
         account_id: impl Into<String>,
-        user: impl Into<crate::models::ChatsStartBodyUser>,
+        user: impl Into<crate::models::ChatsStartUser>,
     ) -> Self {
         Self {
             body: crate::models::ChatsStartBody::new(account_id, user),
@@ -820,10 +820,7 @@ impl crate::runtime::Request<ChatsUpdateParams> {
     }
 
     /// Draft to set, or null to clear the draft's text and attachments together. A non-empty draft is only accepted while the current draft is empty.
-    pub fn draft(
-        mut self,
-        value: impl Into<crate::models::ChatsUpdateBodyDraft>,
-    ) -> Self {
+    pub fn draft(mut self, value: impl Into<crate::models::ChatsUpdateDraft>) -> Self {
         self.params.body.draft = Some(crate::runtime::Nullable::Value(value.into()));
         self
     }
@@ -1101,7 +1098,7 @@ impl<'a> ChatsReminders<'a> {
     /// `POST /v1/chats/{chatID}/reminders`
     ///
     /// ```no_run
-    /// # async fn example(client: beeper_desktop_api::Client, reminder: beeper_desktop_api::models::ChatsRemindersCreateBodyReminder) -> Result<(), beeper_desktop_api::Error> {
+    /// # async fn example(client: beeper_desktop_api::Client, reminder: beeper_desktop_api::models::ChatsRemindersCreateReminder) -> Result<(), beeper_desktop_api::Error> {
     /// let () = client.chats().reminders().create("chat-1", reminder).await?;
     /// # Ok(())
     /// # }
@@ -1109,7 +1106,7 @@ impl<'a> ChatsReminders<'a> {
     pub fn create(
         &self,
         chat_id: impl Into<String>,
-        reminder: impl Into<crate::models::ChatsRemindersCreateBodyReminder>,
+        reminder: impl Into<crate::models::ChatsRemindersCreateReminder>,
     ) -> crate::runtime::Request<ChatsRemindersCreateParams> {
         crate::runtime::Request::new(
             self.client.clone(),
@@ -1153,7 +1150,7 @@ impl ChatsRemindersCreateParams {
     /// Parameters with the required values; the optional ones are unset.
     pub fn new(
         chat_id: impl Into<String>,
-        reminder: impl Into<crate::models::ChatsRemindersCreateBodyReminder>,
+        reminder: impl Into<crate::models::ChatsRemindersCreateReminder>,
     ) -> Self {
         Self {
             chat_id: chat_id.into(),

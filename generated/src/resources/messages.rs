@@ -478,7 +478,7 @@ pub struct MessagesSearchParams {
     /// Maximum number of messages on one page.
     pub limit: Option<i64>,
     /// Only messages with these kinds of media: `any` for any media, or exact kinds such as `video` and `image`. Without it, media is not filtered on.
-    pub media_types: Option<Vec<crate::models::MessagesSearchMediaTypesItem>>,
+    pub media_types: Option<Vec<crate::models::MessagesSearchMediaType>>,
     /// Words to look for, in any order, as the user typed them; concepts are not inferred (use "dinner", not "dinner plans"). Without it, only the other filters apply.
     pub query: Option<String>,
     /// Only messages from this sender: `me` (the signed-in user), `others`, or a user ID.
@@ -663,7 +663,7 @@ impl crate::runtime::Request<MessagesSearchParams> {
     /// Only messages with these kinds of media: `any` for any media, or exact kinds such as `video` and `image`. Without it, media is not filtered on.
     pub fn media_types(
         mut self,
-        value: Vec<crate::models::MessagesSearchMediaTypesItem>,
+        value: Vec<crate::models::MessagesSearchMediaType>,
     ) -> Self {
         self.params.media_types = Some(value);
         self

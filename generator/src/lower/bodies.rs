@@ -45,6 +45,7 @@ impl<'a> Lowerer<'a> {
             BodyMedia::Json | BodyMedia::FormUrlEncoded | BodyMedia::Multipart
         );
         let name = format!("{base}Body");
+        self.body_holders.insert(name.clone(), base.to_string());
         let ty = match (&mt.schema, media) {
             (Some(schema), _) if structured => {
                 // Form and multipart bodies are flat lists of fields: give them their own
