@@ -20,6 +20,7 @@ mod response;
 mod retry;
 mod upgrade;
 mod ws;
+mod ws_tls;
 
 pub use client::{ApiInfo, Client, ClientBuilder, SchemeKind, SecuritySchemeInfo};
 pub use encoding::{Query, QueryStyle, push_path_param};
@@ -32,3 +33,6 @@ pub use redact::Secret;
 pub use request::{Operation, Request, RequestOptions, RequestParts};
 pub use reqwest::Method;
 pub use response::{ApiResponse, ByteStream, RawResponse};
+/// The TLS library of `wss://` event streams, for
+/// [`ClientBuilder::events_tls_config`].
+pub use rustls;
