@@ -48,6 +48,9 @@ pub enum Kind {
     InvalidExtension,
     /// A number outside the 64-bit range, read as a float.
     LossyNumber,
+    /// A schema, property, parameter or operation without a description: the SDK
+    /// documents it with a generated sentence instead.
+    Undocumented,
 }
 
 impl Kind {
@@ -65,6 +68,7 @@ impl Kind {
             Kind::NameCollision => "name-collision",
             Kind::InvalidExtension => "invalid-extension",
             Kind::LossyNumber => "lossy-number",
+            Kind::Undocumented => "undocumented",
         }
     }
 }

@@ -13,8 +13,18 @@ fn diagnostics_of(file: &str) -> String {
         source_name: file.to_string(),
         ..Default::default()
     };
+    // Most of these specs are terse on purpose: their `undocumented` warnings would
+    // bury the ones under test, so only the fixture about them shows them.
+    let shown = |diags: &sdk_generator::Diagnostics| -> sdk_generator::Diagnostics {
+        diags
+            .iter()
+            .filter(|d| file == "undocumented.yaml" || d.kind != sdk_generator::Kind::Undocumented)
+            .cloned()
+            .collect()
+    };
     match sdk_generator::generate(&text, &options) {
         Err(diags) => {
+            let diags = shown(&diags);
             assert!(
                 diags.has_errors(),
                 "{file}: a failed generation must carry an error"
@@ -28,13 +38,11 @@ fn diagnostics_of(file: &str) -> String {
             diags.render(file, &text)
         }
         Ok(generated) => {
-            assert!(
-                !generated.warnings.is_empty(),
-                "{file}: expected at least a warning"
-            );
+            let warnings = shown(&generated.warnings);
+            assert!(!warnings.is_empty(), "{file}: expected at least a warning");
             format!(
                 "(generated, with warnings)\n{}",
-                generated.warnings.render(file, &text)
+                warnings.render(file, &text)
             )
         }
     }
@@ -82,6 +90,7 @@ broken!(
     self_allof => "self_allof.yaml",
     self_inline_allof => "self_inline_allof.yaml",
     self_allof_twice => "self_allof_twice.yaml",
+    undocumented => "undocumented.yaml",
 );
 
 /// Every fixture in the folder has a test above.

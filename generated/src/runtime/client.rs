@@ -23,28 +23,41 @@ use super::ws_tls::{self, WsTls};
 /// Facts about the API that the generated code hands to the runtime.
 #[derive(Debug)]
 pub struct ApiInfo {
+    /// The API's title, as the spec names it.
     pub title: &'static str,
+    /// The `User-Agent` header sent with every request.
     pub user_agent: &'static str,
+    /// The server used when neither the builder nor the environment names one.
     pub default_base_url: Option<&'static str>,
     /// Environment variable read by `from_env` for the access token.
     pub env_access_token: Option<&'static str>,
     /// Environment variable read by `from_env` for the base URL.
     pub env_base_url: &'static str,
+    /// The security schemes the spec declares, in its order.
     pub security_schemes: &'static [SecuritySchemeInfo],
 }
 
 #[derive(Debug)]
+/// One security scheme of the API: how a credential is sent.
 pub struct SecuritySchemeInfo {
+    /// The scheme's key in the spec's `components.securitySchemes`.
     pub name: &'static str,
+    /// Where and how the credential goes into a request.
     pub kind: SchemeKind,
 }
 
 #[derive(Debug, Clone, Copy)]
+/// How a security scheme sends its credential.
 pub enum SchemeKind {
+    /// `Authorization: Bearer <token>`.
     Bearer,
+    /// `Authorization: Basic <base64 of user:password>`.
     Basic,
+    /// An API key in the named header.
     ApiKeyHeader(&'static str),
+    /// An API key in the named query parameter.
     ApiKeyQuery(&'static str),
+    /// An API key in the named cookie.
     ApiKeyCookie(&'static str),
 }
 
@@ -145,6 +158,7 @@ impl Client {
         Client::builder().from_env().build()
     }
 
+    /// The server this client sends requests to.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url.text
     }

@@ -83,11 +83,13 @@ impl FilePart {
         }
     }
 
+    /// Sets the file name sent with the part.
     pub fn file_name(mut self, name: impl Into<String>) -> FilePart {
         self.file_name = Some(name.into());
         self
     }
 
+    /// Sets the part's `Content-Type`.
     pub fn mime_type(mut self, mime: impl Into<String>) -> FilePart {
         self.mime_type = Some(mime.into());
         self
@@ -216,6 +218,7 @@ enum Field {
 }
 
 impl Multipart {
+    /// An empty form.
     pub fn new() -> Multipart {
         Multipart::default()
     }
@@ -232,12 +235,14 @@ impl Multipart {
         Ok(self)
     }
 
+    /// A file field.
     pub fn file(mut self, name: &'static str, file: &FilePart) -> Multipart {
         self.fields
             .push((Cow::Borrowed(name), Field::File(file.clone())));
         self
     }
 
+    /// A file field; `None` adds nothing.
     pub fn file_opt(self, name: &'static str, file: &Option<FilePart>) -> Multipart {
         match file {
             Some(f) => self.file(name, f),

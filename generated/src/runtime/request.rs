@@ -59,6 +59,7 @@ pub(crate) enum Body {
 }
 
 impl RequestParts {
+    /// A request of the named operation, with its method and already-encoded path.
     pub fn new(operation: &'static str, method: Method, path: String) -> RequestParts {
         let idempotent = matches!(
             method,
@@ -79,6 +80,7 @@ impl RequestParts {
         }
     }
 
+    /// Sets the query string.
     pub fn query(mut self, query: Query) -> RequestParts {
         self.query = query;
         self
@@ -108,6 +110,7 @@ impl RequestParts {
         Ok(self)
     }
 
+    /// A JSON body, sent with this `Content-Type`.
     pub fn json<T: Serialize + ?Sized>(
         mut self,
         body: &T,
@@ -123,6 +126,7 @@ impl RequestParts {
         Ok(self)
     }
 
+    /// An `application/x-www-form-urlencoded` body.
     pub fn form<T: Serialize + ?Sized>(mut self, body: &T) -> Result<RequestParts, Error> {
         let text = super::encoding::form_body(body)?;
         self.body = Body::Bytes {
@@ -132,6 +136,7 @@ impl RequestParts {
         Ok(self)
     }
 
+    /// A body of raw bytes, sent with this `Content-Type`.
     pub fn raw(mut self, bytes: Bytes, content_type: &str) -> RequestParts {
         self.body = Body::Bytes {
             bytes,
@@ -140,16 +145,19 @@ impl RequestParts {
         self
     }
 
+    /// A `multipart/form-data` body.
     pub fn multipart(mut self, form: Multipart) -> RequestParts {
         self.body = Body::Multipart(form);
         self
     }
 
+    /// The `Accept` header: the media type the operation answers with.
     pub fn accept(mut self, accept: &'static str) -> RequestParts {
         self.accept = accept;
         self
     }
 
+    /// The security schemes any one of which the operation accepts; `optional` if it also accepts none.
     pub fn auth(mut self, schemes: &'static [&'static str], optional: bool) -> RequestParts {
         self.auth = schemes;
         self.auth_optional = optional;
@@ -166,7 +174,9 @@ impl RequestParts {
 /// Options of one request, over the client's.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct RequestOptions {
+    /// The whole request's timeout, over the client's.
     pub timeout: Option<Duration>,
+    /// How many times a failed attempt is retried, over the client's.
     pub max_retries: Option<u32>,
     /// Headers added to (or replacing those of) the request.
     pub headers: Vec<(String, String)>,
@@ -311,6 +321,7 @@ impl<P: Operation> Request<P> {
         self
     }
 
+    /// Replaces every per-request option at once.
     pub fn with_options(mut self, options: RequestOptions) -> Request<P> {
         self.options = options;
         self

@@ -208,6 +208,7 @@ impl<'a> Lowerer<'a> {
                 sdk_name: String::new(),
                 method_name: Default::default(),
                 params_name: String::new(),
+                params_doc: String::new(),
                 http_method: method,
                 path: path.to_string(),
                 path_segments,
