@@ -50,6 +50,9 @@ pub enum Kind {
     LossyNumber,
     /// Variants of an untagged union that no value can tell apart: the first wins.
     AmbiguousUnion,
+    /// A schema, property, parameter or operation without a description: the SDK
+    /// documents it with a generated sentence instead.
+    Undocumented,
 }
 
 impl Kind {
@@ -68,6 +71,7 @@ impl Kind {
             Kind::InvalidExtension => "invalid-extension",
             Kind::LossyNumber => "lossy-number",
             Kind::AmbiguousUnion => "ambiguous-union",
+            Kind::Undocumented => "undocumented",
         }
     }
 }

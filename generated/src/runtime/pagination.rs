@@ -12,11 +12,13 @@ use super::response::ApiResponse;
 /// An operation that returns one page of a list. Implemented by the generated
 /// parameters of paginated operations.
 pub trait Paginated: Operation + Clone {
+    /// One item of a page.
     type Item: Send + 'static;
 
     /// The parameters that fetch the page after `page`, or `None` after the last page.
     fn next_page(&self, page: &Self::Output) -> Option<Self>;
 
+    /// The items of a page, in order.
     fn into_items(page: Self::Output) -> Vec<Self::Item>;
 }
 

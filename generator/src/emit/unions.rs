@@ -18,17 +18,7 @@ pub(super) fn union_def(def: &TypeDef, u: &Union) -> TokenStream {
         if v.boxed {
             ty = quote!(Box<#ty>);
         }
-        let doc = u.tag.as_ref().map(|tag| {
-            format!(
-                "`{tag}`: {}",
-                v.tag_values
-                    .iter()
-                    .map(|t| format!("`{}`", t.replace('`', "'")))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        });
-        let doc = doc_attrs(doc.as_deref());
+        let doc = doc_attrs(Some(&v.doc));
         quote! { #doc #vname(#ty), }
     });
     let body = match &u.tag {
@@ -71,21 +61,8 @@ pub(super) fn union_def(def: &TypeDef, u: &Union) -> TokenStream {
             }
         }
     };
-    let how = match &u.tag {
-        Some(tag) => format!(
-            "Told apart by `{tag}`; a value of `{tag}` this SDK does not know reads as `Unknown`."
-        ),
-        None => "Read as the variant the value fits best (its fixed values, required keys, \
-                 fewest undeclared keys), trying the next on failure; a value that fits none \
-                 reads as `Unknown`."
-            .to_string(),
-    };
-    let how_doc = doc_attrs(Some(&how));
-    let sep = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
     quote! {
         #docs
-        #sep
-        #how_doc
         #deprecated
         #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #[serde(untagged)]

@@ -155,6 +155,7 @@ impl<'a> Lowerer<'a> {
                 tag_values: values,
                 boxed: false,
                 evidence: Evidence::default(),
+                doc: String::new(),
             });
         }
         Some(TypeKind::Union(Union {

@@ -3,6 +3,7 @@
 mod all_of;
 mod bodies;
 mod cycles;
+mod doc_text;
 mod docs;
 mod events;
 mod evidence;
@@ -53,6 +54,7 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
     let mut types = lowerer.finish_types();
     docs::mark_multipart(&root, &mut types);
     let crate_example = docs::document(&mut root, &types);
+    doc_text::finish(&mut root, &mut types, lowerer.diags);
     let model_files = model_files::model_files(&root, &types);
     let events = lowerer.events(&types, &security_schemes);
 
@@ -151,6 +153,12 @@ pub(crate) struct Lowerer<'a> {
     /// and the enums it has by their values: identical ones share one type.
     pub enum_parent: Option<String>,
     pub parent_enums: HashMap<(String, Vec<String>), crate::ir::Ty>,
+    /// Request body type names (`ChatsUpdateBody`) -> the operation's name
+    /// (`ChatsUpdate`), which names the body's inline property types.
+    pub body_holders: HashMap<String, String>,
+    /// The names the properties of the object being lowered would give their types:
+    /// a list's items do not take one of them (see `names::item_type_name`).
+    pub sibling_types: std::collections::HashSet<String>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -174,6 +182,8 @@ impl<'a> Lowerer<'a> {
             inline_types: HashMap::new(),
             enum_parent: None,
             parent_enums: HashMap::new(),
+            body_holders: HashMap::new(),
+            sibling_types: std::collections::HashSet::new(),
         }
     }
 

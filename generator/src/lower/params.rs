@@ -122,6 +122,7 @@ impl<'a> Lowerer<'a> {
             out.push(Param {
                 name: names::name(name),
                 wire: data.name.clone(),
+                source: at.clone(),
                 location,
                 ty,
                 required,
@@ -178,6 +179,7 @@ impl<'a> Lowerer<'a> {
                 Param {
                     name: names::name(rust),
                     wire: name.to_string(),
+                    source: pointer.to_string(),
                     location: ParamLocation::Path,
                     ty: Ty::String,
                     required: true,

@@ -93,6 +93,7 @@ impl<'a> Lowerer<'a> {
                 tag_values,
                 boxed: false,
                 evidence,
+                doc: String::new(),
             });
         }
         if tag.is_none() {

@@ -10,9 +10,13 @@
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum Ambiguous {
-    Left(AmbiguousLeft),
-    Right(AmbiguousRight),
+    /// The value as a `Left`.
+    Left(Left),
+    /// The value as a `Right`.
+    Right(Right),
+    /// The value as a string.
     String(String),
+    /// The value as a date and time.
     String2(chrono::DateTime<chrono::Utc>),
     /// A value this version of the SDK does not know, kept as JSON.
     Unknown(serde_json::Value),
@@ -47,122 +51,6 @@ impl<'de> serde::Deserialize<'de> for Ambiguous {
     }
 }
 
-/// Left
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct AmbiguousLeft {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub x: Option<f64>,
-    /// Keys this version of the SDK does not know, kept as they arrived and
-    /// written back unchanged.
-    #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
-}
-
-impl AmbiguousLeft {
-    /// A value with the required fields; the others are unset.
-    pub fn new() -> Self {
-        Self {
-            x: None,
-            extra: std::collections::BTreeMap::new(),
-        }
-    }
-}
-
-impl Default for AmbiguousLeft {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AmbiguousLeft {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AmbiguousLeft;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `AmbiguousLeft`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AmbiguousLeft, A::Error> {
-                let mut v_x: Option<f64> = None;
-                let mut extra = std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "x" => v_x = map.next_value()?,
-                        _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(AmbiguousLeft { x: v_x, extra })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-/// Right
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct AmbiguousRight {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub x: Option<f64>,
-    /// Keys this version of the SDK does not know, kept as they arrived and
-    /// written back unchanged.
-    #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
-}
-
-impl AmbiguousRight {
-    /// A value with the required fields; the others are unset.
-    pub fn new() -> Self {
-        Self {
-            x: None,
-            extra: std::collections::BTreeMap::new(),
-        }
-    }
-}
-
-impl Default for AmbiguousRight {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AmbiguousRight {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AmbiguousRight;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `AmbiguousRight`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AmbiguousRight, A::Error> {
-                let mut v_x: Option<f64> = None;
-                let mut extra = std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "x" => v_x = map.next_value()?,
-                        _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(AmbiguousRight { x: v_x, extra })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
 /// Told apart by a fixed value that only some variants have; inline variants are named by `title`.
 ///
 /// Read as the variant the value fits best (its fixed values, required keys, fewest undeclared keys), trying the next on failure; a value that fits none reads as `Unknown`.
@@ -170,9 +58,13 @@ impl<'de> serde::Deserialize<'de> for AmbiguousRight {
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum Change {
-    Created(ChangeCreated),
-    Deleted(ChangeDeleted),
-    Renamed(ChangeRenamed),
+    /// The value as a `Created`.
+    Created(Created),
+    /// The value as a `Deleted`.
+    Deleted(Deleted),
+    /// The value as a `Renamed`.
+    Renamed(Renamed),
+    /// The value as a `Ambiguous`.
     Ambiguous(Ambiguous),
     /// A value this version of the SDK does not know, kept as JSON.
     Unknown(serde_json::Value),
@@ -224,18 +116,19 @@ impl<'de> serde::Deserialize<'de> for Change {
 
 /// Created
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct ChangeCreated {
+pub struct Created {
+    /// The `id` of `Created`.
     pub id: String,
     /// Always `"created"`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub state: Option<ChangeCreatedState>,
+    pub state: Option<CreatedState>,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-impl ChangeCreated {
+impl Created {
     /// A value with the required fields; the others are unset.
     pub fn new(id: impl Into<String>) -> Self {
         Self {
@@ -246,22 +139,22 @@ impl ChangeCreated {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ChangeCreated {
+impl<'de> serde::Deserialize<'de> for Created {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ChangeCreated;
+            type Value = Created;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ChangeCreated`")
+                f.write_str("an object `Created`")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ChangeCreated, A::Error> {
+            ) -> Result<Created, A::Error> {
                 let mut v_id: Option<String> = None;
-                let mut v_state: Option<ChangeCreatedState> = None;
+                let mut v_state: Option<CreatedState> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
@@ -272,7 +165,7 @@ impl<'de> serde::Deserialize<'de> for ChangeCreated {
                         }
                     }
                 }
-                Ok(ChangeCreated {
+                Ok(Created {
                     id: v_id
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
                     state: v_state,
@@ -284,15 +177,16 @@ impl<'de> serde::Deserialize<'de> for ChangeCreated {
     }
 }
 
+/// The `state` of `Created`: always `created`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ChangeCreatedState {
+pub enum CreatedState {
     /// `created`
     Created,
     /// A value this version of the SDK does not know, kept as received.
     Unknown(String),
 }
 
-impl ChangeCreatedState {
+impl CreatedState {
     /// The value as written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -310,31 +204,31 @@ impl ChangeCreatedState {
 }
 
 /// The only value this enum documents.
-impl Default for ChangeCreatedState {
+impl Default for CreatedState {
     fn default() -> Self {
         Self::Created
     }
 }
 
-impl std::fmt::Display for ChangeCreatedState {
+impl std::fmt::Display for CreatedState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl AsRef<str> for ChangeCreatedState {
+impl AsRef<str> for CreatedState {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
-impl From<&str> for ChangeCreatedState {
+impl From<&str> for CreatedState {
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
 
-impl From<String> for ChangeCreatedState {
+impl From<String> for CreatedState {
     fn from(value: String) -> Self {
         match Self::known(&value) {
             Some(known) => known,
@@ -343,26 +237,26 @@ impl From<String> for ChangeCreatedState {
     }
 }
 
-impl std::str::FromStr for ChangeCreatedState {
+impl std::str::FromStr for CreatedState {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 
-impl serde::Serialize for ChangeCreatedState {
+impl serde::Serialize for CreatedState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ChangeCreatedState {
+impl<'de> serde::Deserialize<'de> for CreatedState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
-            "a `ChangeCreatedState` string",
+            "a `CreatedState` string",
             Self::known,
             Self::Unknown,
         )
@@ -371,7 +265,8 @@ impl<'de> serde::Deserialize<'de> for ChangeCreatedState {
 
 /// Deleted
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct ChangeDeleted {
+pub struct Deleted {
+    /// The `id` of `Deleted`.
     pub id: String,
     /// Always `true`.
     pub deleted: bool,
@@ -381,7 +276,7 @@ pub struct ChangeDeleted {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-impl ChangeDeleted {
+impl Deleted {
     /// A value with the required fields; the others are unset.
     pub fn new(id: impl Into<String>) -> Self {
         Self {
@@ -392,20 +287,20 @@ impl ChangeDeleted {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ChangeDeleted {
+impl<'de> serde::Deserialize<'de> for Deleted {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ChangeDeleted;
+            type Value = Deleted;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ChangeDeleted`")
+                f.write_str("an object `Deleted`")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ChangeDeleted, A::Error> {
+            ) -> Result<Deleted, A::Error> {
                 let mut v_id: Option<String> = None;
                 let mut v_deleted: Option<bool> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -418,7 +313,7 @@ impl<'de> serde::Deserialize<'de> for ChangeDeleted {
                         }
                     }
                 }
-                Ok(ChangeDeleted {
+                Ok(Deleted {
                     id: v_id
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
                     deleted: v_deleted
@@ -433,13 +328,74 @@ impl<'de> serde::Deserialize<'de> for ChangeDeleted {
     }
 }
 
+/// Left
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Left {
+    /// The `x` of `Left`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub x: Option<f64>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl Left {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            x: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl Default for Left {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Left {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Left;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Left`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Left, A::Error> {
+                let mut v_x: Option<f64> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "x" => v_x = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Left { x: v_x, extra })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// Renamed
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct ChangeRenamed {
+pub struct Renamed {
+    /// The `id` of `Renamed`.
     pub id: String,
     /// Always `"renamed"`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub state: Option<ChangeRenamedState>,
+    pub state: Option<RenamedState>,
+    /// The `name` of `Renamed`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Keys this version of the SDK does not know, kept as they arrived and
@@ -448,7 +404,7 @@ pub struct ChangeRenamed {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-impl ChangeRenamed {
+impl Renamed {
     /// A value with the required fields; the others are unset.
     pub fn new(id: impl Into<String>) -> Self {
         Self {
@@ -460,22 +416,22 @@ impl ChangeRenamed {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ChangeRenamed {
+impl<'de> serde::Deserialize<'de> for Renamed {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ChangeRenamed;
+            type Value = Renamed;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ChangeRenamed`")
+                f.write_str("an object `Renamed`")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ChangeRenamed, A::Error> {
+            ) -> Result<Renamed, A::Error> {
                 let mut v_id: Option<String> = None;
-                let mut v_state: Option<ChangeRenamedState> = None;
+                let mut v_state: Option<RenamedState> = None;
                 let mut v_name: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -488,7 +444,7 @@ impl<'de> serde::Deserialize<'de> for ChangeRenamed {
                         }
                     }
                 }
-                Ok(ChangeRenamed {
+                Ok(Renamed {
                     id: v_id
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
                     state: v_state,
@@ -501,15 +457,16 @@ impl<'de> serde::Deserialize<'de> for ChangeRenamed {
     }
 }
 
+/// The `state` of `Renamed`: always `renamed`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ChangeRenamedState {
+pub enum RenamedState {
     /// `renamed`
     Renamed,
     /// A value this version of the SDK does not know, kept as received.
     Unknown(String),
 }
 
-impl ChangeRenamedState {
+impl RenamedState {
     /// The value as written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -527,31 +484,31 @@ impl ChangeRenamedState {
 }
 
 /// The only value this enum documents.
-impl Default for ChangeRenamedState {
+impl Default for RenamedState {
     fn default() -> Self {
         Self::Renamed
     }
 }
 
-impl std::fmt::Display for ChangeRenamedState {
+impl std::fmt::Display for RenamedState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl AsRef<str> for ChangeRenamedState {
+impl AsRef<str> for RenamedState {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
-impl From<&str> for ChangeRenamedState {
+impl From<&str> for RenamedState {
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
 
-impl From<String> for ChangeRenamedState {
+impl From<String> for RenamedState {
     fn from(value: String) -> Self {
         match Self::known(&value) {
             Some(known) => known,
@@ -560,28 +517,87 @@ impl From<String> for ChangeRenamedState {
     }
 }
 
-impl std::str::FromStr for ChangeRenamedState {
+impl std::str::FromStr for RenamedState {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 
-impl serde::Serialize for ChangeRenamedState {
+impl serde::Serialize for RenamedState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ChangeRenamedState {
+impl<'de> serde::Deserialize<'de> for RenamedState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
-            "a `ChangeRenamedState` string",
+            "a `RenamedState` string",
             Self::known,
             Self::Unknown,
         )
+    }
+}
+
+/// Right
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Right {
+    /// The `x` of `Right`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub x: Option<f64>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl Right {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            x: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl Default for Right {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Right {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Right;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Right`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Right, A::Error> {
+                let mut v_x: Option<f64> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "x" => v_x = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Right { x: v_x, extra })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }

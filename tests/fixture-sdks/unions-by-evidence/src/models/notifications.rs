@@ -3,10 +3,14 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Types of the `notifications` resource.
 
+/// The `Email` schema of the API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Email {
+    /// The `address` of `Email`.
     pub address: String,
+    /// The `subject` of `Email`.
     pub subject: String,
+    /// The `body` of `Email`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// Keys this version of the SDK does not know, kept as they arrived and
@@ -80,8 +84,11 @@ impl<'de> serde::Deserialize<'de> for Email {
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum Notification {
+    /// The value as a `Preferences`.
     Preferences(Preferences),
+    /// The value as a `Email`.
     Email(Email),
+    /// The value as a `TextMessage`.
     TextMessage(TextMessage),
     /// A value this version of the SDK does not know, kept as JSON.
     Unknown(serde_json::Value),
@@ -129,10 +136,13 @@ impl<'de> serde::Deserialize<'de> for Notification {
     }
 }
 
+/// The `Preferences` schema of the API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Preferences {
+    /// The `muted` of `Preferences`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub muted: Option<bool>,
+    /// The `digest` of `Preferences`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub digest: Option<String>,
     /// An enum listed before a plain string takes only its own values.
@@ -209,7 +219,9 @@ impl<'de> serde::Deserialize<'de> for Preferences {
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum PreferencesSnooze {
+    /// The value as a `PreferencesSnoozeForever`.
     Forever(PreferencesSnoozeForever),
+    /// The value as a string.
     String(String),
     /// A value this version of the SDK does not know, kept as JSON.
     Unknown(serde_json::Value),
@@ -240,6 +252,7 @@ impl<'de> serde::Deserialize<'de> for PreferencesSnooze {
     }
 }
 
+/// Always `forever`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PreferencesSnoozeForever {
     /// `forever`
@@ -325,9 +338,12 @@ impl<'de> serde::Deserialize<'de> for PreferencesSnoozeForever {
     }
 }
 
+/// The `TextMessage` schema of the API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TextMessage {
+    /// The `phone` of `TextMessage`.
     pub phone: String,
+    /// The `body` of `TextMessage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// Keys this version of the SDK does not know, kept as they arrived and

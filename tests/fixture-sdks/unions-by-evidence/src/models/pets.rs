@@ -6,9 +6,12 @@
 /// Named by its schema name, which the mapping leaves out.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Cat {
+    /// The `petType` of `Cat`.
     #[serde(rename = "petType")]
     pub pet_type: String,
+    /// The `name` of `Cat`.
     pub name: String,
+    /// The `lives` of `Cat`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lives: Option<i64>,
     /// Keys this version of the SDK does not know, kept as they arrived and
@@ -73,11 +76,15 @@ impl<'de> serde::Deserialize<'de> for Cat {
     }
 }
 
+/// The `Dog` schema of the API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Dog {
+    /// The `petType` of `Dog`.
     #[serde(rename = "petType")]
     pub pet_type: String,
+    /// The `name` of `Dog`.
     pub name: String,
+    /// The `barks` of `Dog`.
     pub barks: bool,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.
@@ -151,8 +158,10 @@ impl<'de> serde::Deserialize<'de> for Dog {
 /// Adds nothing to the base.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Lizard {
+    /// The `petType` of `Lizard`.
     #[serde(rename = "petType")]
     pub pet_type: String,
+    /// The `name` of `Lizard`.
     pub name: String,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.

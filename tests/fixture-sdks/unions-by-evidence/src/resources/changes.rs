@@ -10,6 +10,8 @@ pub struct Changes<'a> {
 }
 
 impl<'a> Changes<'a> {
+    /// The `listChanges` operation.
+    ///
     /// `GET /changes`
     ///
     /// ```no_run

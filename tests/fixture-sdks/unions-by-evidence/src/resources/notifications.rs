@@ -10,6 +10,8 @@ pub struct Notifications<'a> {
 }
 
 impl<'a> Notifications<'a> {
+    /// The `getNotification` operation.
+    ///
     /// `GET /notifications/{id}`
     ///
     /// ```no_run
@@ -32,6 +34,7 @@ impl<'a> Notifications<'a> {
 /// Parameters of `notifications.retrieve` (`GET /notifications/{id}`).
 #[derive(Debug, Clone)]
 pub struct NotificationsRetrieveParams {
+    /// The `id` path parameter.
     pub id: String,
 }
 

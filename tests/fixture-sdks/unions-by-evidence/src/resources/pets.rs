@@ -10,6 +10,8 @@ pub struct Pets<'a> {
 }
 
 impl<'a> Pets<'a> {
+    /// The `getPet` operation.
+    ///
     /// `GET /pets/{id}`
     ///
     /// ```no_run
@@ -25,6 +27,8 @@ impl<'a> Pets<'a> {
         crate::runtime::Request::new(self.client.clone(), PetsRetrieveParams::new(id))
     }
 
+    /// The `createPet` operation.
+    ///
     /// `POST /pets`
     ///
     /// ```no_run
@@ -44,6 +48,7 @@ impl<'a> Pets<'a> {
 /// Parameters of `pets.retrieve` (`GET /pets/{id}`).
 #[derive(Debug, Clone)]
 pub struct PetsRetrieveParams {
+    /// The `id` path parameter.
     pub id: String,
 }
 
