@@ -97,20 +97,28 @@ pub fn missing<E: de::Error>(field: &'static str) -> E {
 pub enum JsonKind {
     /// Anything (a nested union, any JSON value).
     Any,
+    /// A JSON object.
     Object,
+    /// A JSON array.
     Array,
+    /// A JSON string.
     String,
     /// A number without a fraction.
     Integer,
+    /// Any JSON number.
     Number,
+    /// `true` or `false`.
     Bool,
 }
 
 /// A fixed value of a property: a single-value `enum` or a `const`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Constant {
+    /// A string.
     Str(&'static str),
+    /// A boolean.
     Bool(bool),
+    /// An integer.
     Int(i64),
 }
 
@@ -128,6 +136,7 @@ impl Constant {
 /// generator writes one per variant.
 #[derive(Debug, Clone, Copy)]
 pub struct Evidence {
+    /// The kind of JSON value the variant reads.
     pub kind: JsonKind,
     /// Keys the variant requires.
     pub required: &'static [&'static str],
