@@ -27,8 +27,11 @@ pub use error::{DecodeError, Error, ErrorBody, ErrorKind, StatusError, Transport
 pub use events::{Chats, EventStream, Events, EventsInfo, Frame, SentMessage, decode_frame};
 pub use multipart::{FilePart, Multipart};
 pub use nullable::Nullable;
-pub use pagination::{Paginated, next_cursor};
+pub use pagination::{
+    NextPage, Paginated, from_i64, link_next, next_cursor, next_offset, next_page_number, to_i64,
+};
 pub use redact::Secret;
 pub use request::{Operation, Request, RequestOptions, RequestParts};
 pub use reqwest::Method;
+pub use reqwest::header::HeaderMap;
 pub use response::{ApiResponse, ByteStream, RawResponse};

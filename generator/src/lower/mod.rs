@@ -11,6 +11,7 @@ mod model_files;
 pub mod names;
 mod operations;
 mod pagination;
+mod pagination_infer;
 mod params;
 mod path_template;
 mod refs;
@@ -48,6 +49,7 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
     lowerer.mark_request_types(&root);
     let webhooks = lowerer.lower_webhooks();
     let mut types = lowerer.finish_types();
+    pagination::settle_access(&mut root, &types);
     docs::mark_multipart(&root, &mut types);
     let crate_example = docs::document(&mut root, &types);
     let model_files = model_files::model_files(&root, &types);
