@@ -65,5 +65,8 @@ construct!(
     oas31_const_union,
     oas31_schema_keywords,
     oas31_media,
-    oas31_webhooks
+    oas31_webhooks,
+    pagination_inferred,
+    pagination_explicit,
+    pagination_near_misses
 );

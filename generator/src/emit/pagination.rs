@@ -127,6 +127,7 @@ pub(super) fn pagination_impl(op: &Operation) -> TokenStream {
             total_pages,
         } => {
             let p = ident(&op.params[*param].name);
+            let first = proc_macro2::Literal::i64_unsuffixed(*first);
             let has_more = flag(has_more);
             let total = number(total_pages);
             quote! {

@@ -177,8 +177,11 @@ impl<'a> Lowerer<'a> {
                         direction: None,
                     },
                     format!(
-                        "cursor parameter `{}` takes the page's `{}`",
-                        t.params[*i].wire, leaf.dotted
+                        "cursor parameter `{}` takes the page's `{}`{}",
+                        t.params[*i].wire,
+                        leaf.dotted,
+                        has_more
+                            .map_or(String::new(), |h| format!(" while `{}` is true", h.dotted))
                     ),
                 ));
             }
