@@ -18,6 +18,13 @@ use super::request::{Operation, Request};
 pub trait Paginated: Operation + Clone {
     type Item: Send + 'static;
 
+    /// Whether a page the same as the one before, byte for byte, ends the walk with an
+    /// error. Set for walks whose next page is not taken from the page itself
+    /// (offsets, page numbers, `Link` headers): against a server that ignores the
+    /// parameter, they would otherwise go on until `max_pages`. Walks that take a
+    /// cursor or URL from the page stop at the repeated cursor instead.
+    const SAME_PAGE_ENDS_WALK: bool = false;
+
     /// Where the page after `page` is (`headers` are its response's), or `None` after
     /// the last page.
     fn next_page(&self, page: &Self::Output, headers: &HeaderMap) -> Option<NextPage<Self>>;
@@ -263,7 +270,7 @@ impl<P: Paginated> Request<P> {
                 Err(e) => return Some((Err(e), walk)),
             };
             let body = digest(&raw.body);
-            if walk.last_body.replace(body) == Some(body) {
+            if walk.last_body.replace(body) == Some(body) && P::SAME_PAGE_ENDS_WALK {
                 let e = Error::RepeatedPage {
                     request: label,
                     page: walk.pages + 1,

@@ -154,6 +154,14 @@ pub(super) fn pagination_impl(op: &Operation) -> TokenStream {
             crate::runtime::link_next(headers).map(crate::runtime::NextPage::Url)
         },
     };
+    let same_page = match &pg.walk {
+        PageWalk::Offset { .. } | PageWalk::PageNumber { .. } | PageWalk::LinkHeader => {
+            quote!(
+                const SAME_PAGE_ENDS_WALK: bool = true;
+            )
+        }
+        PageWalk::Cursor { .. } | PageWalk::NextUrl { .. } => quote!(),
+    };
     // Only the walks that read them name the headers and the page.
     let headers_arg = match &pg.walk {
         PageWalk::LinkHeader => quote!(headers),
@@ -162,6 +170,7 @@ pub(super) fn pagination_impl(op: &Operation) -> TokenStream {
     quote! {
         impl crate::runtime::Paginated for #name {
             type Item = #item_ty;
+            #same_page
 
             fn next_page(
                 &self,

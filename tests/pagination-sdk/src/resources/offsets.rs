@@ -109,6 +109,7 @@ impl crate::runtime::Request<OffsetsListIncidentsParams> {
 
 impl crate::runtime::Paginated for OffsetsListIncidentsParams {
     type Item = crate::models::Named;
+    const SAME_PAGE_ENDS_WALK: bool = true;
     fn next_page(
         &self,
         page: &crate::models::OffsetsListIncidentsResponse,
@@ -191,6 +192,7 @@ impl crate::runtime::Request<OffsetsListFolderItemsParams> {
 
 impl crate::runtime::Paginated for OffsetsListFolderItemsParams {
     type Item = crate::models::Named;
+    const SAME_PAGE_ENDS_WALK: bool = true;
     fn next_page(
         &self,
         page: &crate::models::OffsetsListFolderItemsResponse,

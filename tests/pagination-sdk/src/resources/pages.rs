@@ -102,6 +102,7 @@ impl crate::runtime::Request<PagesListArticlesParams> {
 
 impl crate::runtime::Paginated for PagesListArticlesParams {
     type Item = crate::models::Named;
+    const SAME_PAGE_ENDS_WALK: bool = true;
     fn next_page(
         &self,
         page: &crate::models::PagesListArticlesResponse,
@@ -198,6 +199,7 @@ impl crate::runtime::Request<PagesListLogsParams> {
 
 impl crate::runtime::Paginated for PagesListLogsParams {
     type Item = crate::models::Named;
+    const SAME_PAGE_ENDS_WALK: bool = true;
     fn next_page(
         &self,
         page: &Vec<crate::models::Named>,

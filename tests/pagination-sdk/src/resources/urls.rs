@@ -243,6 +243,7 @@ impl crate::runtime::Request<UrlsListReposParams> {
 
 impl crate::runtime::Paginated for UrlsListReposParams {
     type Item = crate::models::Named;
+    const SAME_PAGE_ENDS_WALK: bool = true;
     fn next_page(
         &self,
         page: &Vec<crate::models::Named>,
