@@ -48,8 +48,9 @@ const NEXT_CURSOR_FIELDS: &[&str] = &[
     "endcursor",
     "lastid",
 ];
-/// Query parameters that take the id of the last item seen (Stripe).
-const AFTER_ID_PARAMS: &[&str] = &["startingafter"];
+/// Query parameters that take the id of the last item seen (Stripe; OpenAI where the
+/// page has no `last_id`), when the page has no next cursor.
+const AFTER_ID_PARAMS: &[&str] = &["startingafter", "after"];
 const HAS_MORE_FIELDS: &[&str] = &["hasmore", "more", "hasnext", "hasnextpage", "hasmoreitems"];
 const OFFSET_PARAMS: &[&str] = &["offset", "skip", "startindex"];
 const SIZE_PARAMS: &[&str] = &[
@@ -96,6 +97,14 @@ struct Leaf {
     siblings: Vec<String>,
 }
 
+/// Where a struct is in the page: the dotted path and the steps to it, and the page's
+/// list (not a leaf).
+struct Within<'w> {
+    prefix: &'w str,
+    above: &'w [FieldStep],
+    items: &'w FieldStep,
+}
+
 impl Leaf {
     fn name(&self) -> &str {
         self.names.last().map_or("", String::as_str)
@@ -116,7 +125,12 @@ impl<'a> Lowerer<'a> {
                 let wire = list_field(s)?;
                 let (step, ty) = items_step(name, s, &wire).ok()?;
                 let mut leaves = Vec::new();
-                self.leaves(name, s, "", &[], &step, 0, &mut leaves);
+                let top = Within {
+                    prefix: "",
+                    above: &[],
+                    items: &step,
+                };
+                self.leaves(name, s, &top, &mut leaves);
                 (Some(step), ty, leaves)
             }
             Page { list: Some(ty), .. } => (None, ty.clone(), Vec::new()),
@@ -152,19 +166,20 @@ impl<'a> Lowerer<'a> {
 
         let mut found: Option<(PageWalk, String)> = None;
         // A cursor parameter and the next cursor in the body.
+        // Any string parameter pairs with a field named `next` + its name (Stripe's
+        // search: `page` <- `next_page`); a known cursor name also with the usual names.
         for (i, n) in &query {
-            if found.is_some() || !CURSOR_PARAMS.contains(&n.as_str()) {
+            if found.is_some() || !same_kind(&t.params[*i].ty, &Ty::String) {
                 continue;
             }
-            if !same_kind(&t.params[*i].ty, &Ty::String) {
-                continue;
-            }
+            let known = CURSOR_PARAMS.contains(&n.as_str());
             let next_name = format!("next{n}");
             let leaf = one(
                 &|l| {
-                    NEXT_CURSOR_FIELDS.contains(&l.name())
-                        || l.name() == next_name
-                        || (l.names.len() > 1 && l.name() == n)
+                    l.name() == next_name
+                        || (known
+                            && (NEXT_CURSOR_FIELDS.contains(&l.name())
+                                || (l.names.len() > 1 && l.name() == n)))
                 },
                 &Ty::String,
             );
@@ -238,7 +253,10 @@ impl<'a> Lowerer<'a> {
             let total = one(&|l| TOTAL_FIELDS.contains(&l.name()), &int);
             if total.is_some() || has_more.is_some() {
                 let until = match (total, has_more) {
-                    (Some(t), _) => format!("until `{}`", t.dotted),
+                    (Some(t), Some(h)) => {
+                        format!("until `{}`, while `{}` is true", t.dotted, h.dotted)
+                    }
+                    (Some(t), None) => format!("until `{}`", t.dotted),
                     (None, Some(h)) => format!("while `{}` is true", h.dotted),
                     (None, None) => String::new(),
                 };
@@ -307,34 +325,30 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    /// Every scalar field of `s` and of the objects in it, three levels down.
-    #[allow(clippy::too_many_arguments)]
-    fn leaves(
-        &self,
-        owner: &str,
-        s: &Struct,
-        prefix: &str,
-        above: &[FieldStep],
-        items: &FieldStep,
-        depth: usize,
-        out: &mut Vec<Leaf>,
-    ) {
+    /// Every scalar field of `s` (of type `owner`) and of the objects in it, three
+    /// levels down; `at` is where `s` is in the page.
+    fn leaves(&self, owner: &str, s: &Struct, at: &Within<'_>, out: &mut Vec<Leaf>) {
         let siblings: Vec<String> = s.fields.iter().map(|f| norm(&f.wire)).collect();
         for f in &s.fields {
-            if depth == 0 && f.name.rust == items.rust {
+            if at.above.is_empty() && f.name.rust == at.items.rust {
                 continue;
             }
-            let dotted = if prefix.is_empty() {
+            let dotted = if at.prefix.is_empty() {
                 f.wire.clone()
             } else {
-                format!("{prefix}.{}", f.wire)
+                format!("{}.{}", at.prefix, f.wire)
             };
-            let mut steps = above.to_vec();
+            let mut steps = at.above.to_vec();
             steps.push(step(owner, f));
             match &f.ty {
-                Ty::Named(name) if depth < 2 => {
+                Ty::Named(name) if at.above.len() < 2 => {
                     if let Some(TypeKind::Struct(inner)) = self.types.get(name).map(|t| &t.kind) {
-                        self.leaves(name, inner, &dotted, &steps, items, depth + 1, out);
+                        let within = Within {
+                            prefix: &dotted,
+                            above: &steps,
+                            items: at.items,
+                        };
+                        self.leaves(name, inner, &within, out);
                     }
                 }
                 Ty::String | Ty::Bool | Ty::Integer(_) => out.push(Leaf {

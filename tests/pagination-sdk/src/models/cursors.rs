@@ -378,3 +378,71 @@ impl<'de> serde::Deserialize<'de> for CursorsListFilesResponse {
         deserializer.deserialize_map(Visitor)
     }
 }
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CursorsSearchCustomersResponse {
+    pub data: Vec<Named>,
+    pub has_more: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_page: Option<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl CursorsSearchCustomersResponse {
+    /// A value with the required fields; the others are unset.
+    pub fn new(data: Vec<Named>, has_more: bool) -> Self {
+        Self {
+            data,
+            has_more,
+            next_page: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CursorsSearchCustomersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CursorsSearchCustomersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CursorsSearchCustomersResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CursorsSearchCustomersResponse, A::Error> {
+                let mut v_data: Option<Vec<Named>> = None;
+                let mut v_has_more: Option<bool> = None;
+                let mut v_next_page: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "data" => v_data = Some(map.next_value()?),
+                        "has_more" => v_has_more = Some(map.next_value()?),
+                        "next_page" => v_next_page = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CursorsSearchCustomersResponse {
+                    data: v_data
+                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("data"))?,
+                    has_more: v_has_more
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            A::Error,
+                        >("has_more"))?,
+                    next_page: v_next_page,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}

@@ -50,6 +50,28 @@ impl<'a> Cursors<'a> {
         )
     }
 
+    /// A string `page` and the page's `next_page` (Stripe's search).
+    ///
+    /// `GET /customers/search`
+    ///
+    /// Await it for one page; `.stream()` walks every item of every page.
+    ///
+    /// ```no_run
+    /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
+    /// let page = client.cursors().search_customers("query").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search_customers(
+        &self,
+        query: impl Into<String>,
+    ) -> crate::runtime::Request<CursorsSearchCustomersParams> {
+        crate::runtime::Request::new(
+            self.client.clone(),
+            CursorsSearchCustomersParams::new(query),
+        )
+    }
+
     /// An `after` cursor and the page's `last_id` (OpenAI).
     ///
     /// `GET /files`
@@ -235,6 +257,81 @@ impl crate::runtime::Paginated for CursorsListCustomersParams {
     }
 
     fn into_items(page: crate::models::CursorsListCustomersResponse) -> Vec<Self::Item> {
+        page.data
+    }
+}
+
+/// Parameters of `cursors.search_customers` (`GET /customers/search`).
+#[derive(Debug, Clone)]
+pub struct CursorsSearchCustomersParams {
+    pub query: String,
+    pub page: Option<String>,
+}
+
+impl CursorsSearchCustomersParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new(query: impl Into<String>) -> Self {
+        Self {
+            query: query.into(),
+            page: None,
+        }
+    }
+}
+
+impl crate::runtime::Operation for CursorsSearchCustomersParams {
+    type Output = crate::models::CursorsSearchCustomersResponse;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let path = String::from("/customers/search");
+        let parts = crate::runtime::RequestParts::new(
+            "cursors.search_customers",
+            crate::runtime::Method::GET,
+            path,
+        );
+        let mut query = crate::runtime::Query::new();
+        query.push("query", &self.query, crate::runtime::QueryStyle::FormExploded)?;
+        query.push("page", &self.page, crate::runtime::QueryStyle::FormExploded)?;
+        let parts = parts.query(query);
+        let parts = parts.auth(&["token"], false);
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+impl crate::runtime::Request<CursorsSearchCustomersParams> {
+    pub fn page(mut self, value: impl Into<String>) -> Self {
+        self.params.page = Some(value.into());
+        self
+    }
+}
+
+impl crate::runtime::Paginated for CursorsSearchCustomersParams {
+    type Item = crate::models::Named;
+    fn next_page(
+        &self,
+        page: &crate::models::CursorsSearchCustomersResponse,
+        _headers: &crate::runtime::HeaderMap,
+    ) -> Option<crate::runtime::NextPage<Self>> {
+        let cursor = crate::runtime::next_cursor(
+            Some(page.has_more),
+            page.data.is_empty(),
+            page.next_page.as_ref(),
+        )?;
+        Some(
+            crate::runtime::NextPage::Params(Self {
+                page: Some(cursor),
+                ..self.clone()
+            }),
+        )
+    }
+
+    fn into_items(
+        page: crate::models::CursorsSearchCustomersResponse,
+    ) -> Vec<Self::Item> {
         page.data
     }
 }
