@@ -20,6 +20,7 @@ mod response;
 mod retry;
 mod upgrade;
 mod ws;
+mod ws_tls;
 
 pub use client::{ApiInfo, Client, ClientBuilder, SchemeKind, SecuritySchemeInfo};
 pub use encoding::{Query, QueryStyle, push_path_param};
@@ -35,3 +36,6 @@ pub use request::{Operation, Request, RequestOptions, RequestParts};
 pub use reqwest::Method;
 pub use reqwest::header::HeaderMap;
 pub use response::{ApiResponse, ByteStream, RawResponse};
+/// The TLS library of `wss://` event streams, for
+/// [`ClientBuilder::events_tls_config`].
+pub use rustls;
