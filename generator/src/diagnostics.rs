@@ -54,6 +54,9 @@ pub enum Kind {
     LossyNumber,
     /// An operation recognised as a paginated list without `x-sdk-pagination`.
     InferredPagination,
+    /// A schema, property, parameter or operation without a description: the SDK
+    /// documents it with a generated sentence instead.
+    Undocumented,
 }
 
 impl Kind {
@@ -72,6 +75,7 @@ impl Kind {
             Kind::InvalidExtension => "invalid-extension",
             Kind::LossyNumber => "lossy-number",
             Kind::InferredPagination => "inferred-pagination",
+            Kind::Undocumented => "undocumented",
         }
     }
 }

@@ -20,10 +20,19 @@ fn snapshot_of(name: &str) -> String {
             d.render(&format!("{name}.yaml"), &text)
         ),
     };
+    // These fixtures are about constructs, not prose: their undescribed items are
+    // documented by fallbacks (seen in the code below), and the `undocumented`
+    // warnings themselves have a fixture of their own in `diagnostics.rs`.
+    let warnings: sdk_generator::Diagnostics = generated
+        .warnings
+        .iter()
+        .filter(|d| d.kind != sdk_generator::Kind::Undocumented)
+        .cloned()
+        .collect();
     let mut out = String::new();
-    if !generated.warnings.is_empty() {
+    if !warnings.is_empty() {
         out.push_str("==== diagnostics\n");
-        out.push_str(&generated.warnings.render(&format!("{name}.yaml"), &text));
+        out.push_str(&warnings.render(&format!("{name}.yaml"), &text));
     }
     out.push_str("==== IR\n");
     out.push_str(&sdk_generator::ir::render(&generated.api));

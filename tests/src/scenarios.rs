@@ -15,10 +15,10 @@ use std::time::Duration;
 
 use beeper_desktop_api::FilePart;
 use beeper_desktop_api::models::{
-    BridgesLoginSessionsStepsSubmitBodySource, BridgesLoginSessionsStepsSubmitBodyType, ChatType,
-    ChatsRemindersCreateBodyReminder, ChatsSearchInbox, ChatsSearchScope, ChatsSearchType,
-    ChatsStartBodyUser, ChatsUpdateBodyDraft, Direction, LoginRemoveScope,
-    MessagesSearchMediaTypesItem, OutgoingAttachment, VerificationPurpose,
+    BridgesLoginSessionsStepsSubmitSource, BridgesLoginSessionsStepsSubmitType, ChatType,
+    ChatsRemindersCreateReminder, ChatsSearchInbox, ChatsSearchScope, ChatsSearchType,
+    ChatsStartUser, ChatsUpdateDraft, Direction, LoginRemoveScope, MessagesSearchMediaType,
+    OutgoingAttachment, VerificationPurpose,
 };
 use beeper_desktop_api::runtime::Secret;
 use chrono::{DateTime, Utc};
@@ -149,11 +149,11 @@ pub fn scenarios() -> Vec<Scenario> {
                         BRIDGE,
                         LOGIN_SESSION,
                         STEP,
-                        BridgesLoginSessionsStepsSubmitBodyType::UserInput,
+                        BridgesLoginSessionsStepsSubmitType::UserInput,
                     )
                     .fields(fields)
                     .last_url("https://example.com/login/done")
-                    .source(BridgesLoginSessionsStepsSubmitBodySource::Api),
+                    .source(BridgesLoginSessionsStepsSubmitSource::Api),
             )
             .await
             .map(none)
@@ -222,7 +222,7 @@ pub fn scenarios() -> Vec<Scenario> {
             .await
         }),
         scenario!("chats.start", |c| {
-            let user = ChatsStartBodyUser {
+            let user = ChatsStartUser {
                 phone_number: Some("+15551234567".into()),
                 full_name: Some("Alice Example".into()),
                 ..Default::default()
@@ -252,7 +252,7 @@ pub fn scenarios() -> Vec<Scenario> {
                 .is_muted(true)
                 .is_pinned(true)
                 .message_expiry_seconds(86_400)
-                .draft(ChatsUpdateBodyDraft::new("Draft text")),
+                .draft(ChatsUpdateDraft::new("Draft text")),
         )
         .await
         .map(|_| "title set, description cleared".to_string())),
@@ -351,8 +351,8 @@ pub fn scenarios() -> Vec<Scenario> {
                     .chat_ids([CHAT, CHAT_2])
                     .chat_type(ChatType::Single)
                     .media_types(vec![
-                        MessagesSearchMediaTypesItem::Image,
-                        MessagesSearchMediaTypesItem::Link,
+                        MessagesSearchMediaType::Image,
+                        MessagesSearchMediaType::Link,
                     ])
                     .include_muted(true)
                     .exclude_low_priority(false)
@@ -514,8 +514,8 @@ pub fn scenarios() -> Vec<Scenario> {
     ]
 }
 
-fn reminder() -> ChatsRemindersCreateBodyReminder {
-    let mut reminder = ChatsRemindersCreateBodyReminder::new(after());
+fn reminder() -> ChatsRemindersCreateReminder {
+    let mut reminder = ChatsRemindersCreateReminder::new(after());
     reminder.dismiss_on_incoming_message = Some(true);
     reminder
 }

@@ -5,7 +5,7 @@
 
 use std::io::Cursor;
 
-use beeper_desktop_api::models::{ChatsUpdateBodyDraft, Direction, SetupResponseResult};
+use beeper_desktop_api::models::{ChatsUpdateDraft, Direction, SetupResponseResult};
 use beeper_desktop_api::{Client, ErrorKind, FilePart};
 use chrono::TimeZone;
 use futures_util::{StreamExt, TryStreamExt};
@@ -249,7 +249,7 @@ async fn responses_without_content_are_unit() {
         .await
         .unwrap();
     let at = chrono::Utc.with_ymd_and_hms(2025, 1, 2, 3, 4, 5).unwrap();
-    let reminder = beeper_desktop_api::models::ChatsRemindersCreateBodyReminder::new(at);
+    let reminder = beeper_desktop_api::models::ChatsRemindersCreateReminder::new(at);
     let () = t
         .client
         .chats()
@@ -336,7 +336,7 @@ async fn patch_tells_absent_from_null() {
     t.client
         .chats()
         .update(chat)
-        .draft(ChatsUpdateBodyDraft::new("see you"))
+        .draft(ChatsUpdateDraft::new("see you"))
         .message_expiry_seconds(3600)
         .await
         .unwrap();

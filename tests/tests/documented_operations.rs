@@ -4,9 +4,9 @@
 
 use beeper_desktop_api::models::{
     AccountStatus, BridgeLoginStatus, BridgeProvider, BridgeStatus,
-    BridgesLoginSessionsStepsSubmitBodySource, BridgesLoginSessionsStepsSubmitBodyType,
-    CurrentStep, Direction, DisappearingTimerCapabilityTypesItem, LoginRemoveScope,
-    LoginSessionCancelResponseStatus, LoginSessionStatus,
+    BridgesLoginSessionsStepsSubmitSource, BridgesLoginSessionsStepsSubmitType, CurrentStep,
+    Direction, DisappearingTimerCapabilityType, LoginRemoveScope, LoginSessionCancelResponseStatus,
+    LoginSessionStatus,
 };
 use sdk_tests::{RequestExt, TestServer, assert_request, example};
 use serde_json::json;
@@ -199,10 +199,7 @@ async fn bridges_retrieve_capabilities_reads_snake_case_wire_names() {
     assert_eq!(avatar.min_length, Some(0));
     assert_eq!(avatar.required, Some(true));
     let settings = avatar.settings.as_ref().unwrap();
-    assert_eq!(
-        settings.types,
-        vec![DisappearingTimerCapabilityTypesItem::Empty]
-    );
+    assert_eq!(settings.types, vec![DisappearingTimerCapabilityType::Empty]);
     assert_eq!(settings.omit_empty_timer, Some(true));
     assert_eq!(settings.timers, Some(vec![0]));
     for field in [
@@ -422,7 +419,7 @@ async fn bridges_login_sessions_steps_submit() {
             "local-whatsapp",
             "123",
             "x",
-            BridgesLoginSessionsStepsSubmitBodyType::Cookies,
+            BridgesLoginSessionsStepsSubmitType::Cookies,
         )
         .fields(
             [("session".to_string(), "abc".into())]
@@ -430,7 +427,7 @@ async fn bridges_login_sessions_steps_submit() {
                 .collect(),
         )
         .last_url("https://web.whatsapp.com/")
-        .source(BridgesLoginSessionsStepsSubmitBodySource::Webview)
+        .source(BridgesLoginSessionsStepsSubmitSource::Webview)
         .await
         .unwrap();
 

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use beeper_desktop_api::models::BridgesLoginSessionsStepsSubmitBodyType;
+use beeper_desktop_api::models::BridgesLoginSessionsStepsSubmitType;
 use beeper_desktop_api::{Client, Error, ErrorKind};
 use sdk_tests::TOKEN;
 use sdk_tests::faults::{FaultServer, Reply, refusing_url};
@@ -407,7 +407,7 @@ async fn a_post_that_times_out_is_not_sent_again() {
             "b",
             "s",
             "x",
-            BridgesLoginSessionsStepsSubmitBodyType::UserInput,
+            BridgesLoginSessionsStepsSubmitType::UserInput,
         )
         .with_timeout(Duration::from_millis(200))
         .await

@@ -79,7 +79,7 @@ async fn secret_request_fields_are_redacted_in_requests_and_params_and_sent_plai
             "b",
             "s",
             "step",
-            beeper_desktop_api::models::BridgesLoginSessionsStepsSubmitBodyType::UserInput,
+            beeper_desktop_api::models::BridgesLoginSessionsStepsSubmitType::UserInput,
         )
         .fields(fields);
     assert_hidden("the login step", &format!("{submit:?}"));

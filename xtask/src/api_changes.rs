@@ -537,15 +537,86 @@ fn changes_break(n: usize) -> String {
 
 /// The summary of the change from the spec committed at `rev` to `after`, as printed by
 /// `cargo xtask codegen`; says why when there is nothing to compare with.
-pub fn report(root: &Path, spec: &str, rev: &str, after: &Api) -> String {
+pub fn report(root: &Path, spec: &str, record: &str, rev: &str, after: &Api) -> String {
     match baseline(root, spec, rev) {
-        Ok(None) => format!("API changes since {rev}:\n{}", render(&[])),
+        // The same spec: only a change of the generator's own rules (its names)
+        // can change the API, and the committed IR record shows the names before.
+        Ok(None) => {
+            let renamed = git_show(root, record, rev)
+                .map(|before| renamed_types(&before, &sdk_generator::ir::render(after)))
+                .unwrap_or_default();
+            format!("API changes since {rev}:\n{}", render(&renamed))
+        }
         Ok(Some(before)) => format!(
             "API changes since {rev}:\n{}",
             render(&changes(&Surface::of(&before), &Surface::of(after)))
         ),
         Err(why) => format!("API changes since {rev}: not computed: {why}\n"),
     }
+}
+
+/// Types the generator names differently for the same schema (same JSON pointer)
+/// in two renderings of the IR.
+pub fn renamed_types(before: &str, after: &str) -> Vec<Change> {
+    let before = types_by_source(before);
+    let after = types_by_source(after);
+    let mut out = Vec::new();
+    for (source, old) in &before {
+        if let Some(new) = after.get(source)
+            && new != old
+        {
+            out.push(Change {
+                sign: '~',
+                text: format!("type `{old}` renamed to `{new}`"),
+                impact: Impact::Breaking,
+            });
+        }
+    }
+    out.sort_by(|a, b| a.text.cmp(&b.text));
+    out
+}
+
+/// `  struct Name  <- #/pointer, ...` lines of an IR rendering: source -> name.
+fn types_by_source(rendering: &str) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for line in rendering.lines() {
+        let Some(rest) = line.strip_prefix("  ") else {
+            continue;
+        };
+        let Some((head, tail)) = rest.split_once("  <- #") else {
+            continue;
+        };
+        let mut words = head.split_whitespace();
+        let (Some(kind), Some(name)) = (words.next(), words.next()) else {
+            continue;
+        };
+        if !["struct", "enum", "union", "alias"].contains(&kind) {
+            continue;
+        }
+        let source = tail
+            .split([',', ' '])
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(':');
+        out.insert(source.to_string(), name.to_string());
+    }
+    out
+}
+
+/// The text of `path` (relative to `root`) as committed at `rev`.
+fn git_show(root: &Path, path: &str, rev: &str) -> Option<String> {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["show", &format!("{rev}:./{path}")])
+        .stdin(Stdio::null())
+        .output()
+        .ok()?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8(output.stdout).ok())
+        .flatten()
 }
 
 /// The IR of `spec` (relative to `root`) as committed at `rev`; `None` when the spec

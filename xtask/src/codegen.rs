@@ -335,8 +335,9 @@ pub fn command(root: &Path, args: &[String]) -> Outcome {
         out.stderr.push_str(&plan.warnings.render(SPEC, &text));
     }
     if let Some(api) = &plan.api {
-        out.stdout
-            .push_str(&crate::api_changes::report(root, SPEC, &since, api));
+        out.stdout.push_str(&crate::api_changes::report(
+            root, SPEC, IR_RECORD, &since, api,
+        ));
     }
     if check {
         if plan.is_fresh() {

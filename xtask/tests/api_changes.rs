@@ -249,3 +249,17 @@ fn the_readme_example_is_real_output() {
         );
     }
 }
+
+#[test]
+fn a_type_the_generator_renames_is_a_breaking_change() {
+    // Two renderings of the IR of one spec, before and after a change of the naming
+    // rules: the same schema (by pointer) under another name is a rename.
+    let before = "types (3):\n  struct Chat  <- #/components/schemas/Chat\n  struct ChatsUpdateBodyDraft  <- #/paths/~1chats/patch/requestBody/content/application~1json/schema/properties/draft, used in requests\n  enum VerificationMethodsItem  <- #/components/schemas/Verification/properties/methods/items: Qr = \"qr\" (+ Unknown)\n";
+    let after = "types (3):\n  struct Chat  <- #/components/schemas/Chat\n  struct ChatsUpdateDraft  <- #/paths/~1chats/patch/requestBody/content/application~1json/schema/properties/draft, used in requests\n  enum VerificationMethod  <- #/components/schemas/Verification/properties/methods/items: Qr = \"qr\" (+ Unknown)\n";
+    let renamed = xtask::api_changes::renamed_types(before, after);
+    assert_eq!(
+        render(&renamed),
+        "  ~ type `ChatsUpdateBodyDraft` renamed to `ChatsUpdateDraft`  [breaking]\n  ~ type `VerificationMethodsItem` renamed to `VerificationMethod`  [breaking]\n  verdict: breaking: 2 changes break code that uses the item\n"
+    );
+    assert!(xtask::api_changes::renamed_types(before, before).is_empty());
+}

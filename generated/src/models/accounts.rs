@@ -87,6 +87,7 @@ impl<'de> serde::Deserialize<'de> for ContactListPage {
 /// Contacts that match a search.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ContactSearchResponse {
+    /// The matching contacts.
     pub items: Vec<User>,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.

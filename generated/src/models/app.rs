@@ -3,6 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Types of the `app` resource.
 
+/// The email address to send a sign-in code to, within a setup request.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AppSetupEmailBody {
     /// Address the sign-in code is sent to.
@@ -70,6 +71,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupEmailBody {
     }
 }
 
+/// The new recovery key, typed back to confirm that the user saved it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AppSetupRecoveryKeyResetConfirmBody {
     /// The new recovery key returned by the reset step.
@@ -128,6 +130,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyResetConfirmBody {
     }
 }
 
+/// The current recovery key, when the user still has it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AppSetupRecoveryKeyResetCreateBody {
     /// The current recovery key, if the user still has it.
@@ -193,6 +196,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyResetCreateBody {
     }
 }
 
+/// The recovery key that unlocks the encrypted message history.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AppSetupRecoveryKeyVerifyBody {
     /// The recovery key the user saved.
@@ -251,9 +255,10 @@ impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyVerifyBody {
     }
 }
 
+/// The new Beeper account: its username, the lead token from sign-in, and the user's acceptance of the terms.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AppSetupRegisterBody {
-    /// Must be true. Confirms that the user accepted the terms of use at https://www.beeper.com/terms-onboarding and has seen the privacy policy at https://www.beeper.com/privacy.
+    /// Must be true. Confirms that the user accepted the terms of use at <https://www.beeper.com/terms-onboarding> and has seen the privacy policy at <https://www.beeper.com/privacy>.
     ///
     /// Always `true`.
     #[serde(rename = "acceptTerms")]
@@ -344,6 +349,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupRegisterBody {
     }
 }
 
+/// The sign-in code the user received by email, within a setup request.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AppSetupResponseBody {
     /// The sign-in code from the email.
@@ -414,6 +420,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupResponseBody {
     }
 }
 
+/// Why the device verification is cancelled: an optional cancellation code and a reason to show to the user.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AppSetupVerificationsCancelBody {
     /// Cancellation code, if any.
@@ -482,6 +489,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupVerificationsCancelBody {
     }
 }
 
+/// What the device verification is for, and which user to verify (the signed-in user when omitted).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AppSetupVerificationsCreateBody {
     /// Why a device verification exists, or is started.
@@ -550,6 +558,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupVerificationsCreateBody {
     }
 }
 
+/// The data of the QR code the user scanned on the other device.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AppSetupVerificationsQrScanBody {
     /// Content of the QR code scanned from the other device.
@@ -1673,7 +1682,9 @@ impl<'de> serde::Deserialize<'de> for SetupRegistrationRequired {
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum SetupResponseResult {
+    /// The value as a `SetupRegistrationRequired`.
     SetupRegistrationRequired(SetupRegistrationRequired),
+    /// The value as a `SetupSignedIn`.
     SetupSignedIn(SetupSignedIn),
     /// A value this version of the SDK does not know, kept as JSON.
     Unknown(serde_json::Value),
@@ -2085,11 +2096,11 @@ pub struct Verification {
     pub id: String,
     /// Actions that can be taken in the current state.
     #[serde(rename = "availableActions")]
-    pub available_actions: Vec<VerificationAvailableActionsItem>,
+    pub available_actions: Vec<VerificationAvailableAction>,
     /// Whether this device started the verification or received it.
     pub direction: VerificationDirection,
     /// Ways this verification can be done.
-    pub methods: Vec<VerificationMethodsItem>,
+    pub methods: Vec<VerificationMethod>,
     /// Why a device verification exists, or is started.
     pub purpose: VerificationPurpose,
     /// Current state of the verification.
@@ -2119,9 +2130,9 @@ impl Verification {
     /// A value with the required fields; the others are unset.
     pub fn new(
         id: impl Into<String>,
-        available_actions: Vec<VerificationAvailableActionsItem>,
+        available_actions: Vec<VerificationAvailableAction>,
         direction: impl Into<VerificationDirection>,
-        methods: Vec<VerificationMethodsItem>,
+        methods: Vec<VerificationMethod>,
         purpose: impl Into<VerificationPurpose>,
         state: impl Into<VerificationState>,
     ) -> Self {
@@ -2157,11 +2168,9 @@ impl<'de> serde::Deserialize<'de> for Verification {
                 mut map: A,
             ) -> Result<Verification, A::Error> {
                 let mut v_id: Option<String> = None;
-                let mut v_available_actions: Option<
-                    Vec<VerificationAvailableActionsItem>,
-                > = None;
+                let mut v_available_actions: Option<Vec<VerificationAvailableAction>> = None;
                 let mut v_direction: Option<VerificationDirection> = None;
-                let mut v_methods: Option<Vec<VerificationMethodsItem>> = None;
+                let mut v_methods: Option<Vec<VerificationMethod>> = None;
                 let mut v_purpose: Option<VerificationPurpose> = None;
                 let mut v_state: Option<VerificationState> = None;
                 let mut v_error: Option<VerificationError> = None;
@@ -2226,8 +2235,9 @@ impl<'de> serde::Deserialize<'de> for Verification {
     }
 }
 
+/// An action on a device verification.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum VerificationAvailableActionsItem {
+pub enum VerificationAvailableAction {
     /// `accept`
     Accept,
     /// `cancel`
@@ -2242,7 +2252,7 @@ pub enum VerificationAvailableActionsItem {
     Unknown(String),
 }
 
-impl VerificationAvailableActionsItem {
+impl VerificationAvailableAction {
     /// The value as written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2267,25 +2277,25 @@ impl VerificationAvailableActionsItem {
     }
 }
 
-impl std::fmt::Display for VerificationAvailableActionsItem {
+impl std::fmt::Display for VerificationAvailableAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl AsRef<str> for VerificationAvailableActionsItem {
+impl AsRef<str> for VerificationAvailableAction {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
-impl From<&str> for VerificationAvailableActionsItem {
+impl From<&str> for VerificationAvailableAction {
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
 
-impl From<String> for VerificationAvailableActionsItem {
+impl From<String> for VerificationAvailableAction {
     fn from(value: String) -> Self {
         match Self::known(&value) {
             Some(known) => known,
@@ -2294,26 +2304,26 @@ impl From<String> for VerificationAvailableActionsItem {
     }
 }
 
-impl std::str::FromStr for VerificationAvailableActionsItem {
+impl std::str::FromStr for VerificationAvailableAction {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 
-impl serde::Serialize for VerificationAvailableActionsItem {
+impl serde::Serialize for VerificationAvailableAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for VerificationAvailableActionsItem {
+impl<'de> serde::Deserialize<'de> for VerificationAvailableAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
-            "a `VerificationAvailableActionsItem` string",
+            "a `VerificationAvailableAction` string",
             Self::known,
             Self::Unknown,
         )
@@ -2471,6 +2481,7 @@ impl<'de> serde::Deserialize<'de> for VerificationError {
 /// Pending and active device verifications.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VerificationListResponse {
+    /// The device verifications.
     pub items: Vec<Verification>,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.
@@ -2525,8 +2536,9 @@ impl<'de> serde::Deserialize<'de> for VerificationListResponse {
     }
 }
 
+/// A way to verify a device: scanning a QR code (`qr`), or comparing emoji or numbers on both devices (`sas`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum VerificationMethodsItem {
+pub enum VerificationMethod {
     /// `qr`
     Qr,
     /// `sas`
@@ -2535,7 +2547,7 @@ pub enum VerificationMethodsItem {
     Unknown(String),
 }
 
-impl VerificationMethodsItem {
+impl VerificationMethod {
     /// The value as written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2554,25 +2566,25 @@ impl VerificationMethodsItem {
     }
 }
 
-impl std::fmt::Display for VerificationMethodsItem {
+impl std::fmt::Display for VerificationMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl AsRef<str> for VerificationMethodsItem {
+impl AsRef<str> for VerificationMethod {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
-impl From<&str> for VerificationMethodsItem {
+impl From<&str> for VerificationMethod {
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
 
-impl From<String> for VerificationMethodsItem {
+impl From<String> for VerificationMethod {
     fn from(value: String) -> Self {
         match Self::known(&value) {
             Some(known) => known,
@@ -2581,26 +2593,26 @@ impl From<String> for VerificationMethodsItem {
     }
 }
 
-impl std::str::FromStr for VerificationMethodsItem {
+impl std::str::FromStr for VerificationMethod {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 
-impl serde::Serialize for VerificationMethodsItem {
+impl serde::Serialize for VerificationMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for VerificationMethodsItem {
+impl<'de> serde::Deserialize<'de> for VerificationMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
-            "a `VerificationMethodsItem` string",
+            "a `VerificationMethod` string",
             Self::known,
             Self::Unknown,
         )

@@ -72,6 +72,7 @@ impl<'de> serde::Deserialize<'de> for AssetDownloadResponse {
     }
 }
 
+/// The `mxc://` or `localmxc://` URL of the asset to download to the local cache.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AssetsDownloadBody {
     /// Beeper media URL (`mxc://` or `localmxc://`) of the file.
@@ -127,6 +128,7 @@ impl<'de> serde::Deserialize<'de> for AssetsDownloadBody {
     }
 }
 
+/// The file to upload as base64 text, with an optional file name and MIME type.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AssetsUploadBase64Body {
     /// The file's content in base64, at most about 500 MB once decoded.
@@ -198,6 +200,7 @@ impl<'de> serde::Deserialize<'de> for AssetsUploadBase64Body {
     }
 }
 
+/// The file to upload, sent as a multipart form, with an optional file name and MIME type.
 #[derive(Debug, Clone)]
 pub struct AssetsUploadBody {
     /// The file to upload, at most 500 MB.

@@ -232,6 +232,7 @@ impl<'de> serde::Deserialize<'de> for Bridge {
 /// Available bridges and their connected accounts.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BridgeListResponse {
+    /// The bridges.
     pub items: Vec<Bridge>,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.
@@ -403,6 +404,7 @@ impl<'de> serde::Deserialize<'de> for BridgeLogin {
 /// The logins of a bridge.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BridgeLoginListResponse {
+    /// The bridge's logins.
     pub items: Vec<BridgeLogin>,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.
@@ -835,6 +837,7 @@ impl<'de> serde::Deserialize<'de> for BridgeStatus {
     }
 }
 
+/// Which login flow to start, and which existing account or login it reconnects. Without a body, Beeper's default flow connects a new account.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BridgesLoginSessionsCreateBody {
     /// Existing chat account ID to reconnect. Omit to connect a new account.
@@ -910,10 +913,11 @@ impl<'de> serde::Deserialize<'de> for BridgesLoginSessionsCreateBody {
     }
 }
 
+/// The answer to the current step of a login session: the step's `type`, then the values it asked for (form fields for `user_input`, cookies and the last URL for `cookies`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BridgesLoginSessionsStepsSubmitBody {
     /// Kind of the step being submitted.
-    pub r#type: BridgesLoginSessionsStepsSubmitBodyType,
+    pub r#type: BridgesLoginSessionsStepsSubmitType,
     /// Field values keyed by the field IDs from the current step.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<
@@ -924,7 +928,7 @@ pub struct BridgesLoginSessionsStepsSubmitBody {
     pub last_url: Option<String>,
     /// How the step was completed. Omit unless the client needs to distinguish an embedded webview or browser extension.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<BridgesLoginSessionsStepsSubmitBodySource>,
+    pub source: Option<BridgesLoginSessionsStepsSubmitSource>,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.
     #[serde(flatten)]
@@ -933,7 +937,7 @@ pub struct BridgesLoginSessionsStepsSubmitBody {
 
 impl BridgesLoginSessionsStepsSubmitBody {
     /// A value with the required fields; the others are unset.
-    pub fn new(r#type: impl Into<BridgesLoginSessionsStepsSubmitBodyType>) -> Self {
+    pub fn new(r#type: impl Into<BridgesLoginSessionsStepsSubmitType>) -> Self {
         Self {
             r#type: r#type.into(),
             fields: None,
@@ -958,12 +962,12 @@ impl<'de> serde::Deserialize<'de> for BridgesLoginSessionsStepsSubmitBody {
                 self,
                 mut map: A,
             ) -> Result<BridgesLoginSessionsStepsSubmitBody, A::Error> {
-                let mut v_type: Option<BridgesLoginSessionsStepsSubmitBodyType> = None;
+                let mut v_type: Option<BridgesLoginSessionsStepsSubmitType> = None;
                 let mut v_fields: Option<
                     std::collections::BTreeMap<String, crate::runtime::Secret<String>>,
                 > = None;
                 let mut v_last_url: Option<String> = None;
-                let mut v_source: Option<BridgesLoginSessionsStepsSubmitBodySource> = None;
+                let mut v_source: Option<BridgesLoginSessionsStepsSubmitSource> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
@@ -992,7 +996,7 @@ impl<'de> serde::Deserialize<'de> for BridgesLoginSessionsStepsSubmitBody {
 
 /// How the step was completed. Omit unless the client needs to distinguish an embedded webview or browser extension.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BridgesLoginSessionsStepsSubmitBodySource {
+pub enum BridgesLoginSessionsStepsSubmitSource {
     /// `api`
     Api,
     /// `webview`
@@ -1003,7 +1007,7 @@ pub enum BridgesLoginSessionsStepsSubmitBodySource {
     Unknown(String),
 }
 
-impl BridgesLoginSessionsStepsSubmitBodySource {
+impl BridgesLoginSessionsStepsSubmitSource {
     /// The value as written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1024,25 +1028,25 @@ impl BridgesLoginSessionsStepsSubmitBodySource {
     }
 }
 
-impl std::fmt::Display for BridgesLoginSessionsStepsSubmitBodySource {
+impl std::fmt::Display for BridgesLoginSessionsStepsSubmitSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl AsRef<str> for BridgesLoginSessionsStepsSubmitBodySource {
+impl AsRef<str> for BridgesLoginSessionsStepsSubmitSource {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
-impl From<&str> for BridgesLoginSessionsStepsSubmitBodySource {
+impl From<&str> for BridgesLoginSessionsStepsSubmitSource {
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
 
-impl From<String> for BridgesLoginSessionsStepsSubmitBodySource {
+impl From<String> for BridgesLoginSessionsStepsSubmitSource {
     fn from(value: String) -> Self {
         match Self::known(&value) {
             Some(known) => known,
@@ -1051,26 +1055,26 @@ impl From<String> for BridgesLoginSessionsStepsSubmitBodySource {
     }
 }
 
-impl std::str::FromStr for BridgesLoginSessionsStepsSubmitBodySource {
+impl std::str::FromStr for BridgesLoginSessionsStepsSubmitSource {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 
-impl serde::Serialize for BridgesLoginSessionsStepsSubmitBodySource {
+impl serde::Serialize for BridgesLoginSessionsStepsSubmitSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for BridgesLoginSessionsStepsSubmitBodySource {
+impl<'de> serde::Deserialize<'de> for BridgesLoginSessionsStepsSubmitSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
-            "a `BridgesLoginSessionsStepsSubmitBodySource` string",
+            "a `BridgesLoginSessionsStepsSubmitSource` string",
             Self::known,
             Self::Unknown,
         )
@@ -1079,7 +1083,7 @@ impl<'de> serde::Deserialize<'de> for BridgesLoginSessionsStepsSubmitBodySource 
 
 /// Kind of the step being submitted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BridgesLoginSessionsStepsSubmitBodyType {
+pub enum BridgesLoginSessionsStepsSubmitType {
     /// `user_input`
     UserInput,
     /// `cookies`
@@ -1090,7 +1094,7 @@ pub enum BridgesLoginSessionsStepsSubmitBodyType {
     Unknown(String),
 }
 
-impl BridgesLoginSessionsStepsSubmitBodyType {
+impl BridgesLoginSessionsStepsSubmitType {
     /// The value as written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1111,25 +1115,25 @@ impl BridgesLoginSessionsStepsSubmitBodyType {
     }
 }
 
-impl std::fmt::Display for BridgesLoginSessionsStepsSubmitBodyType {
+impl std::fmt::Display for BridgesLoginSessionsStepsSubmitType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl AsRef<str> for BridgesLoginSessionsStepsSubmitBodyType {
+impl AsRef<str> for BridgesLoginSessionsStepsSubmitType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
-impl From<&str> for BridgesLoginSessionsStepsSubmitBodyType {
+impl From<&str> for BridgesLoginSessionsStepsSubmitType {
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
 
-impl From<String> for BridgesLoginSessionsStepsSubmitBodyType {
+impl From<String> for BridgesLoginSessionsStepsSubmitType {
     fn from(value: String) -> Self {
         match Self::known(&value) {
             Some(known) => known,
@@ -1138,32 +1142,33 @@ impl From<String> for BridgesLoginSessionsStepsSubmitBodyType {
     }
 }
 
-impl std::str::FromStr for BridgesLoginSessionsStepsSubmitBodyType {
+impl std::str::FromStr for BridgesLoginSessionsStepsSubmitType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 
-impl serde::Serialize for BridgesLoginSessionsStepsSubmitBodyType {
+impl serde::Serialize for BridgesLoginSessionsStepsSubmitType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for BridgesLoginSessionsStepsSubmitBodyType {
+impl<'de> serde::Deserialize<'de> for BridgesLoginSessionsStepsSubmitType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
-            "a `BridgesLoginSessionsStepsSubmitBodyType` string",
+            "a `BridgesLoginSessionsStepsSubmitType` string",
             Self::known,
             Self::Unknown,
         )
     }
 }
 
+/// How far to remove the login: only from this device, or also from the chat network.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BridgesLoginsRemoveBody {
     /// Where a bridge login is removed: from this device, or from all devices.
@@ -1520,6 +1525,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepComplete {
     }
 }
 
+/// The `type` of `CurrentStepComplete`: always `complete`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CurrentStepCompleteType {
     /// `complete`
@@ -1721,6 +1727,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepCookies {
     }
 }
 
+/// The `type` of `CurrentStepCookies`: always `cookies`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CurrentStepCookiesType {
     /// `cookies`
@@ -2006,6 +2013,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayCode {
     }
 }
 
+/// The `type` of `CurrentStepDisplayAndWaitDisplayCode`: always `code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CurrentStepDisplayAndWaitDisplayCodeType {
     /// `code`
@@ -2157,6 +2165,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayEmoji {
     }
 }
 
+/// The `type` of `CurrentStepDisplayAndWaitDisplayEmoji`: always `emoji`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CurrentStepDisplayAndWaitDisplayEmojiType {
     /// `emoji`
@@ -2304,6 +2313,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayNothing {
     }
 }
 
+/// The `type` of `CurrentStepDisplayAndWaitDisplayNothing`: always `nothing`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CurrentStepDisplayAndWaitDisplayNothingType {
     /// `nothing`
@@ -2452,6 +2462,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayQr {
     }
 }
 
+/// The `type` of `CurrentStepDisplayAndWaitDisplayQr`: always `qr`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CurrentStepDisplayAndWaitDisplayQrType {
     /// `qr`
@@ -2537,6 +2548,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayQrType {
     }
 }
 
+/// The `type` of `CurrentStepDisplayAndWait`: always `display_and_wait`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CurrentStepDisplayAndWaitType {
     /// `display_and_wait`
@@ -2711,6 +2723,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepUserInput {
     }
 }
 
+/// The `type` of `CurrentStepUserInput`: always `user_input`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CurrentStepUserInputType {
     /// `user_input`
@@ -2800,7 +2813,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepUserInputType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DisappearingTimerCapability {
     /// Timer kinds the network supports; the empty string means no timer.
-    pub types: Vec<DisappearingTimerCapabilityTypesItem>,
+    pub types: Vec<DisappearingTimerCapabilityType>,
     /// Present, and true, when an empty timer is left out rather than sent.
     ///
     /// Always `true`.
@@ -2817,7 +2830,7 @@ pub struct DisappearingTimerCapability {
 
 impl DisappearingTimerCapability {
     /// A value with the required fields; the others are unset.
-    pub fn new(types: Vec<DisappearingTimerCapabilityTypesItem>) -> Self {
+    pub fn new(types: Vec<DisappearingTimerCapabilityType>) -> Self {
         Self {
             types,
             omit_empty_timer: None,
@@ -2841,7 +2854,7 @@ impl<'de> serde::Deserialize<'de> for DisappearingTimerCapability {
                 self,
                 mut map: A,
             ) -> Result<DisappearingTimerCapability, A::Error> {
-                let mut v_types: Option<Vec<DisappearingTimerCapabilityTypesItem>> = None;
+                let mut v_types: Option<Vec<DisappearingTimerCapabilityType>> = None;
                 let mut v_omit_empty_timer: Option<bool> = None;
                 let mut v_timers: Option<Vec<i64>> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -2870,8 +2883,9 @@ impl<'de> serde::Deserialize<'de> for DisappearingTimerCapability {
     }
 }
 
+/// A kind of disappearing-message timer: started when the message is read, or when it is sent; the empty string means no timer.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DisappearingTimerCapabilityTypesItem {
+pub enum DisappearingTimerCapabilityType {
     /// `""`
     Empty,
     /// `after_read`
@@ -2882,7 +2896,7 @@ pub enum DisappearingTimerCapabilityTypesItem {
     Unknown(String),
 }
 
-impl DisappearingTimerCapabilityTypesItem {
+impl DisappearingTimerCapabilityType {
     /// The value as written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2903,25 +2917,25 @@ impl DisappearingTimerCapabilityTypesItem {
     }
 }
 
-impl std::fmt::Display for DisappearingTimerCapabilityTypesItem {
+impl std::fmt::Display for DisappearingTimerCapabilityType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl AsRef<str> for DisappearingTimerCapabilityTypesItem {
+impl AsRef<str> for DisappearingTimerCapabilityType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
-impl From<&str> for DisappearingTimerCapabilityTypesItem {
+impl From<&str> for DisappearingTimerCapabilityType {
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
 
-impl From<String> for DisappearingTimerCapabilityTypesItem {
+impl From<String> for DisappearingTimerCapabilityType {
     fn from(value: String) -> Self {
         match Self::known(&value) {
             Some(known) => known,
@@ -2930,26 +2944,26 @@ impl From<String> for DisappearingTimerCapabilityTypesItem {
     }
 }
 
-impl std::str::FromStr for DisappearingTimerCapabilityTypesItem {
+impl std::str::FromStr for DisappearingTimerCapabilityType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 
-impl serde::Serialize for DisappearingTimerCapabilityTypesItem {
+impl serde::Serialize for DisappearingTimerCapabilityType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for DisappearingTimerCapabilityTypesItem {
+impl<'de> serde::Deserialize<'de> for DisappearingTimerCapabilityType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
-            "a `DisappearingTimerCapabilityTypesItem` string",
+            "a `DisappearingTimerCapabilityType` string",
             Self::known,
             Self::Unknown,
         )
@@ -3224,6 +3238,7 @@ impl<'de> serde::Deserialize<'de> for LoginFlow {
 /// The login flows of a bridge.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LoginFlowListResponse {
+    /// The bridge's login flows.
     pub items: Vec<LoginFlow>,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.

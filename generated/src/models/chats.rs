@@ -445,6 +445,7 @@ impl<'de> serde::Deserialize<'de> for ChatPage {
     }
 }
 
+/// Whether to archive the chat or bring it back to the inbox.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ChatsArchiveBody {
     /// True to archive the chat, false to unarchive it.
@@ -506,6 +507,7 @@ impl<'de> serde::Deserialize<'de> for ChatsArchiveBody {
     }
 }
 
+/// The chat to create: the account, the other participants, whether it is a direct or a group chat, and optionally its title and a first message.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ChatsCreateBody {
     /// Account on which to create the chat.
@@ -599,6 +601,7 @@ impl<'de> serde::Deserialize<'de> for ChatsCreateBody {
     }
 }
 
+/// Up to which message to mark the chat read; without it, up to the latest message.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ChatsMarkReadBody {
     /// Message up to which the chat is marked read.
@@ -660,6 +663,7 @@ impl<'de> serde::Deserialize<'de> for ChatsMarkReadBody {
     }
 }
 
+/// From which message to mark the chat unread; without it, the chat as a whole is marked unread.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ChatsMarkUnreadBody {
     /// Message from which the chat is marked unread.
@@ -721,6 +725,7 @@ impl<'de> serde::Deserialize<'de> for ChatsMarkUnreadBody {
     }
 }
 
+/// The reaction to add, and an optional ID of this request that avoids duplicates.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ChatsMessagesReactionsAddBody {
     /// The reaction to add; an emoji, a shortcode or a custom emoji key.
@@ -786,10 +791,11 @@ impl<'de> serde::Deserialize<'de> for ChatsMessagesReactionsAddBody {
     }
 }
 
+/// When to be reminded of the chat.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ChatsRemindersCreateBody {
     /// When and how to remind.
-    pub reminder: ChatsRemindersCreateBodyReminder,
+    pub reminder: ChatsRemindersCreateReminder,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.
     #[serde(flatten)]
@@ -798,7 +804,7 @@ pub struct ChatsRemindersCreateBody {
 
 impl ChatsRemindersCreateBody {
     /// A value with the required fields; the others are unset.
-    pub fn new(reminder: impl Into<ChatsRemindersCreateBodyReminder>) -> Self {
+    pub fn new(reminder: impl Into<ChatsRemindersCreateReminder>) -> Self {
         Self {
             reminder: reminder.into(),
             extra: std::collections::BTreeMap::new(),
@@ -820,7 +826,7 @@ impl<'de> serde::Deserialize<'de> for ChatsRemindersCreateBody {
                 self,
                 mut map: A,
             ) -> Result<ChatsRemindersCreateBody, A::Error> {
-                let mut v_reminder: Option<ChatsRemindersCreateBodyReminder> = None;
+                let mut v_reminder: Option<ChatsRemindersCreateReminder> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
@@ -845,7 +851,7 @@ impl<'de> serde::Deserialize<'de> for ChatsRemindersCreateBody {
 
 /// When and how to remind.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct ChatsRemindersCreateBodyReminder {
+pub struct ChatsRemindersCreateReminder {
     /// When the reminder goes off.
     #[serde(rename = "remindAt")]
     pub remind_at: chrono::DateTime<chrono::Utc>,
@@ -861,7 +867,7 @@ pub struct ChatsRemindersCreateBodyReminder {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-impl ChatsRemindersCreateBodyReminder {
+impl ChatsRemindersCreateReminder {
     /// A value with the required fields; the others are unset.
     pub fn new(remind_at: impl Into<chrono::DateTime<chrono::Utc>>) -> Self {
         Self {
@@ -872,20 +878,20 @@ impl ChatsRemindersCreateBodyReminder {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ChatsRemindersCreateBodyReminder {
+impl<'de> serde::Deserialize<'de> for ChatsRemindersCreateReminder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ChatsRemindersCreateBodyReminder;
+            type Value = ChatsRemindersCreateReminder;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ChatsRemindersCreateBodyReminder`")
+                f.write_str("an object `ChatsRemindersCreateReminder`")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ChatsRemindersCreateBodyReminder, A::Error> {
+            ) -> Result<ChatsRemindersCreateReminder, A::Error> {
                 let mut v_remind_at: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut v_dismiss_on_incoming_message: Option<bool> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -900,7 +906,7 @@ impl<'de> serde::Deserialize<'de> for ChatsRemindersCreateBodyReminder {
                         }
                     }
                 }
-                Ok(ChatsRemindersCreateBodyReminder {
+                Ok(ChatsRemindersCreateReminder {
                     remind_at: v_remind_at
                         .ok_or_else(|| crate::runtime::de::missing::<
                             A::Error,
@@ -914,6 +920,7 @@ impl<'de> serde::Deserialize<'de> for ChatsRemindersCreateBodyReminder {
     }
 }
 
+/// An inbox of chats.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ChatsSearchInbox {
     /// `primary`
@@ -1000,6 +1007,7 @@ impl<'de> serde::Deserialize<'de> for ChatsSearchInbox {
     }
 }
 
+/// What a chat search matches its query against.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ChatsSearchScope {
     /// `titles`
@@ -1082,6 +1090,7 @@ impl<'de> serde::Deserialize<'de> for ChatsSearchScope {
     }
 }
 
+/// A kind of chat.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ChatsSearchType {
     /// `single`
@@ -1168,13 +1177,14 @@ impl<'de> serde::Deserialize<'de> for ChatsSearchType {
     }
 }
 
+/// The person to start a direct chat with, on which account, and optionally a first message.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ChatsStartBody {
     /// Account on which to start the chat.
     #[serde(rename = "accountID")]
     pub account_id: String,
     /// What is known about the person; the server picks the best identifier from it.
-    pub user: ChatsStartBodyUser,
+    pub user: ChatsStartUser,
     /// Whether the chat may be created through an invite when the network requires one.
     #[serde(rename = "allowInvite", skip_serializing_if = "Option::is_none")]
     pub allow_invite: Option<bool>,
@@ -1189,10 +1199,7 @@ pub struct ChatsStartBody {
 
 impl ChatsStartBody {
     /// A value with the required fields; the others are unset.
-    pub fn new(
-        account_id: impl Into<String>,
-        user: impl Into<ChatsStartBodyUser>,
-    ) -> Self {
+    pub fn new(account_id: impl Into<String>, user: impl Into<ChatsStartUser>) -> Self {
         Self {
             account_id: account_id.into(),
             user: user.into(),
@@ -1218,7 +1225,7 @@ impl<'de> serde::Deserialize<'de> for ChatsStartBody {
                 mut map: A,
             ) -> Result<ChatsStartBody, A::Error> {
                 let mut v_account_id: Option<String> = None;
-                let mut v_user: Option<ChatsStartBodyUser> = None;
+                let mut v_user: Option<ChatsStartUser> = None;
                 let mut v_allow_invite: Option<bool> = None;
                 let mut v_message_text: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -1252,7 +1259,7 @@ impl<'de> serde::Deserialize<'de> for ChatsStartBody {
 
 /// What is known about the person; the server picks the best identifier from it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct ChatsStartBodyUser {
+pub struct ChatsStartUser {
     /// The user's ID, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -1274,7 +1281,7 @@ pub struct ChatsStartBodyUser {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-impl ChatsStartBodyUser {
+impl ChatsStartUser {
     /// A value with the required fields; the others are unset.
     pub fn new() -> Self {
         Self {
@@ -1288,26 +1295,26 @@ impl ChatsStartBodyUser {
     }
 }
 
-impl Default for ChatsStartBodyUser {
+impl Default for ChatsStartUser {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ChatsStartBodyUser {
+impl<'de> serde::Deserialize<'de> for ChatsStartUser {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ChatsStartBodyUser;
+            type Value = ChatsStartUser;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ChatsStartBodyUser`")
+                f.write_str("an object `ChatsStartUser`")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ChatsStartBodyUser, A::Error> {
+            ) -> Result<ChatsStartUser, A::Error> {
                 let mut v_id: Option<String> = None;
                 let mut v_email: Option<String> = None;
                 let mut v_full_name: Option<String> = None;
@@ -1326,7 +1333,7 @@ impl<'de> serde::Deserialize<'de> for ChatsStartBodyUser {
                         }
                     }
                 }
-                Ok(ChatsStartBodyUser {
+                Ok(ChatsStartUser {
                     id: v_id,
                     email: v_email,
                     full_name: v_full_name,
@@ -1340,6 +1347,7 @@ impl<'de> serde::Deserialize<'de> for ChatsStartBodyUser {
     }
 }
 
+/// The chat's properties to change. Properties left out stay as they are; a nullable property sent as `null` is cleared.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ChatsUpdateBody {
     /// Description (topic) of a group chat; null clears it. Whether it can be set depends on the account and the chat's permissions.
@@ -1347,7 +1355,7 @@ pub struct ChatsUpdateBody {
     pub description: Option<crate::runtime::Nullable<String>>,
     /// Draft to set, or null to clear the draft's text and attachments together. A non-empty draft is only accepted while the current draft is empty.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub draft: Option<crate::runtime::Nullable<ChatsUpdateBodyDraft>>,
+    pub draft: Option<crate::runtime::Nullable<ChatsUpdateDraft>>,
     /// Local file path of an image to use as the group chat's avatar; null clears it. Support depends on the account and the chat's permissions.
     #[serde(rename = "imgURL", skip_serializing_if = "Option::is_none")]
     pub img_url: Option<crate::runtime::Nullable<String>>,
@@ -1414,9 +1422,7 @@ impl<'de> serde::Deserialize<'de> for ChatsUpdateBody {
                 mut map: A,
             ) -> Result<ChatsUpdateBody, A::Error> {
                 let mut v_description: Option<crate::runtime::Nullable<String>> = None;
-                let mut v_draft: Option<
-                    crate::runtime::Nullable<ChatsUpdateBodyDraft>,
-                > = None;
+                let mut v_draft: Option<crate::runtime::Nullable<ChatsUpdateDraft>> = None;
                 let mut v_img_url: Option<crate::runtime::Nullable<String>> = None;
                 let mut v_is_archived: Option<bool> = None;
                 let mut v_is_low_priority: Option<bool> = None;
@@ -1465,7 +1471,7 @@ impl<'de> serde::Deserialize<'de> for ChatsUpdateBody {
 
 /// Draft to set, or null to clear the draft's text and attachments together. A non-empty draft is only accepted while the current draft is empty.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct ChatsUpdateBodyDraft {
+pub struct ChatsUpdateDraft {
     /// Draft text. Plain text and Markdown become Beeper rich text, by the same rules as sending and editing messages.
     pub text: String,
     /// Draft attachments keyed by attachment ID; each one refers to an upload made with the upload operations.
@@ -1477,7 +1483,7 @@ pub struct ChatsUpdateBodyDraft {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-impl ChatsUpdateBodyDraft {
+impl ChatsUpdateDraft {
     /// A value with the required fields; the others are unset.
     pub fn new(text: impl Into<String>) -> Self {
         Self {
@@ -1488,20 +1494,20 @@ impl ChatsUpdateBodyDraft {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ChatsUpdateBodyDraft {
+impl<'de> serde::Deserialize<'de> for ChatsUpdateDraft {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ChatsUpdateBodyDraft;
+            type Value = ChatsUpdateDraft;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ChatsUpdateBodyDraft`")
+                f.write_str("an object `ChatsUpdateDraft`")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ChatsUpdateBodyDraft, A::Error> {
+            ) -> Result<ChatsUpdateDraft, A::Error> {
                 let mut v_text: Option<String> = None;
                 let mut v_attachments: Option<
                     std::collections::BTreeMap<String, DraftAttachmentInput>,
@@ -1516,7 +1522,7 @@ impl<'de> serde::Deserialize<'de> for ChatsUpdateBodyDraft {
                         }
                     }
                 }
-                Ok(ChatsUpdateBodyDraft {
+                Ok(ChatsUpdateDraft {
                     text: v_text
                         .ok_or_else(|| crate::runtime::de::missing::<A::Error>("text"))?,
                     attachments: v_attachments,

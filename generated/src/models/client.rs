@@ -6,6 +6,7 @@
 use super::Chat;
 use super::Message;
 
+/// What to open once Beeper Desktop is in front: a chat, a message in it, and a draft for the message input. Without a body, the app is only brought to the front.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct FocusBody {
     /// Beeper chat ID (or this installation's local chat ID) to open once the app is in front. Without it, the app is only opened or focused.

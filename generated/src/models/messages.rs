@@ -166,8 +166,9 @@ impl<'de> serde::Deserialize<'de> for MessageSendResponse {
     }
 }
 
+/// A kind of media a message can carry; `any` is any of them.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MessagesSearchMediaTypesItem {
+pub enum MessagesSearchMediaType {
     /// `any`
     Any,
     /// `video`
@@ -182,7 +183,7 @@ pub enum MessagesSearchMediaTypesItem {
     Unknown(String),
 }
 
-impl MessagesSearchMediaTypesItem {
+impl MessagesSearchMediaType {
     /// The value as written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -207,25 +208,25 @@ impl MessagesSearchMediaTypesItem {
     }
 }
 
-impl std::fmt::Display for MessagesSearchMediaTypesItem {
+impl std::fmt::Display for MessagesSearchMediaType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl AsRef<str> for MessagesSearchMediaTypesItem {
+impl AsRef<str> for MessagesSearchMediaType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
-impl From<&str> for MessagesSearchMediaTypesItem {
+impl From<&str> for MessagesSearchMediaType {
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
 
-impl From<String> for MessagesSearchMediaTypesItem {
+impl From<String> for MessagesSearchMediaType {
     fn from(value: String) -> Self {
         match Self::known(&value) {
             Some(known) => known,
@@ -234,32 +235,33 @@ impl From<String> for MessagesSearchMediaTypesItem {
     }
 }
 
-impl std::str::FromStr for MessagesSearchMediaTypesItem {
+impl std::str::FromStr for MessagesSearchMediaType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 
-impl serde::Serialize for MessagesSearchMediaTypesItem {
+impl serde::Serialize for MessagesSearchMediaType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for MessagesSearchMediaTypesItem {
+impl<'de> serde::Deserialize<'de> for MessagesSearchMediaType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
-            "a `MessagesSearchMediaTypesItem` string",
+            "a `MessagesSearchMediaType` string",
             Self::known,
             Self::Unknown,
         )
     }
 }
 
+/// The message to send: its text, an uploaded attachment, or both, and optionally the message it replies to.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MessagesSendBody {
     /// A file to send, by its upload ID. The other fields override what was detected at upload.
@@ -335,6 +337,7 @@ impl<'de> serde::Deserialize<'de> for MessagesSendBody {
     }
 }
 
+/// The message's new text.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MessagesUpdateBody {
     /// The message's new text.

@@ -1414,7 +1414,7 @@ pub struct ChatCapabilitiesDisappearingTimer {
     pub timers: Option<Vec<i64>>,
     /// Kinds of disappearing timers supported.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub types: Option<Vec<ChatCapabilitiesDisappearingTimerTypesItem>>,
+    pub types: Option<Vec<ChatCapabilitiesDisappearingTimerType>>,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.
     #[serde(flatten)]
@@ -1455,9 +1455,7 @@ impl<'de> serde::Deserialize<'de> for ChatCapabilitiesDisappearingTimer {
             ) -> Result<ChatCapabilitiesDisappearingTimer, A::Error> {
                 let mut v_omit_empty_timer: Option<bool> = None;
                 let mut v_timers: Option<Vec<i64>> = None;
-                let mut v_types: Option<
-                    Vec<ChatCapabilitiesDisappearingTimerTypesItem>,
-                > = None;
+                let mut v_types: Option<Vec<ChatCapabilitiesDisappearingTimerType>> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
@@ -1481,8 +1479,9 @@ impl<'de> serde::Deserialize<'de> for ChatCapabilitiesDisappearingTimer {
     }
 }
 
+/// A kind of disappearing-message timer: started when the message is read, when the recipient reads it, or when it is sent.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ChatCapabilitiesDisappearingTimerTypesItem {
+pub enum ChatCapabilitiesDisappearingTimerType {
     /// `afterRead`
     AfterRead,
     /// `afterReadByRecipient`
@@ -1493,7 +1492,7 @@ pub enum ChatCapabilitiesDisappearingTimerTypesItem {
     Unknown(String),
 }
 
-impl ChatCapabilitiesDisappearingTimerTypesItem {
+impl ChatCapabilitiesDisappearingTimerType {
     /// The value as written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1514,25 +1513,25 @@ impl ChatCapabilitiesDisappearingTimerTypesItem {
     }
 }
 
-impl std::fmt::Display for ChatCapabilitiesDisappearingTimerTypesItem {
+impl std::fmt::Display for ChatCapabilitiesDisappearingTimerType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl AsRef<str> for ChatCapabilitiesDisappearingTimerTypesItem {
+impl AsRef<str> for ChatCapabilitiesDisappearingTimerType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
-impl From<&str> for ChatCapabilitiesDisappearingTimerTypesItem {
+impl From<&str> for ChatCapabilitiesDisappearingTimerType {
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
 
-impl From<String> for ChatCapabilitiesDisappearingTimerTypesItem {
+impl From<String> for ChatCapabilitiesDisappearingTimerType {
     fn from(value: String) -> Self {
         match Self::known(&value) {
             Some(known) => known,
@@ -1541,26 +1540,26 @@ impl From<String> for ChatCapabilitiesDisappearingTimerTypesItem {
     }
 }
 
-impl std::str::FromStr for ChatCapabilitiesDisappearingTimerTypesItem {
+impl std::str::FromStr for ChatCapabilitiesDisappearingTimerType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 
-impl serde::Serialize for ChatCapabilitiesDisappearingTimerTypesItem {
+impl serde::Serialize for ChatCapabilitiesDisappearingTimerType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ChatCapabilitiesDisappearingTimerTypesItem {
+impl<'de> serde::Deserialize<'de> for ChatCapabilitiesDisappearingTimerType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
-            "a `ChatCapabilitiesDisappearingTimerTypesItem` string",
+            "a `ChatCapabilitiesDisappearingTimerType` string",
             Self::known,
             Self::Unknown,
         )
@@ -1818,6 +1817,7 @@ impl<'de> serde::Deserialize<'de> for ChatDeletedEvent {
     }
 }
 
+/// The `type` of `ChatDeletedEvent`: always `chat.deleted`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ChatDeletedEventType {
     /// `chat.deleted`
@@ -2577,6 +2577,7 @@ impl<'de> serde::Deserialize<'de> for ChatUpsertedEvent {
     }
 }
 
+/// The `type` of `ChatUpsertedEvent`: always `chat.upserted`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ChatUpsertedEventType {
     /// `chat.upserted`
@@ -3090,6 +3091,7 @@ impl<'de> serde::Deserialize<'de> for EventsError {
     }
 }
 
+/// The `type` of `EventsError`: always `error`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EventsErrorType {
     /// `error`
@@ -3183,6 +3185,7 @@ pub struct EventsReady {
     /// Version of the protocol.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
+    /// The chats whose events this connection receives: `["*"]` for every chat.
     #[serde(rename = "chatIDs")]
     pub chat_ids: Vec<String>,
     /// Keys this version of the SDK does not know, kept as they arrived and
@@ -3247,6 +3250,7 @@ impl<'de> serde::Deserialize<'de> for EventsReady {
     }
 }
 
+/// The `type` of `EventsReady`: always `ready`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EventsReadyType {
     /// `ready`
@@ -3340,6 +3344,7 @@ pub struct EventsSubscriptionsSet {
     /// Chosen by the client, echoed in the answer.
     #[serde(rename = "requestID")]
     pub request_id: String,
+    /// The chats to receive events of: `["*"]` for every chat, `[]` for none.
     #[serde(rename = "chatIDs")]
     pub chat_ids: Vec<String>,
     /// Keys this version of the SDK does not know, kept as they arrived and
@@ -3410,6 +3415,7 @@ impl<'de> serde::Deserialize<'de> for EventsSubscriptionsSet {
     }
 }
 
+/// The `type` of `EventsSubscriptionsSet`: always `subscriptions.set`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EventsSubscriptionsSetType {
     /// `subscriptions.set`
@@ -3568,6 +3574,7 @@ impl<'de> serde::Deserialize<'de> for EventsSubscriptionsUpdated {
     }
 }
 
+/// The `type` of `EventsSubscriptionsUpdated`: always `subscriptions.updated`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EventsSubscriptionsUpdatedType {
     /// `subscriptions.updated`
@@ -4194,6 +4201,7 @@ impl<'de> serde::Deserialize<'de> for MessageDeletedEvent {
     }
 }
 
+/// The `type` of `MessageDeletedEvent`: always `message.deleted`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MessageDeletedEventType {
     /// `message.deleted`
@@ -4286,8 +4294,11 @@ impl<'de> serde::Deserialize<'de> for MessageDeletedEventType {
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum MessageSeen {
+    /// The value as a boolean.
     Boolean(bool),
+    /// The value as a date and time.
     String(chrono::DateTime<chrono::Utc>),
+    /// The value as an object.
     Object(std::collections::BTreeMap<String, MessageSeenObjectValue>),
     /// A value this version of the SDK does not know, kept as JSON.
     Unknown(serde_json::Value),
@@ -4313,12 +4324,16 @@ impl<'de> serde::Deserialize<'de> for MessageSeen {
     }
 }
 
+/// One user's receipt: true or false, or the time they read the message.
+///
 /// Read by trying each variant in order; a value that fits none reads as `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum MessageSeenObjectValue {
+    /// The value as a boolean.
     Boolean(bool),
+    /// The value as a date and time.
     String(chrono::DateTime<chrono::Utc>),
     /// A value this version of the SDK does not know, kept as JSON.
     Unknown(serde_json::Value),
@@ -4555,6 +4570,7 @@ impl<'de> serde::Deserialize<'de> for MessageUpsertedEvent {
     }
 }
 
+/// The `type` of `MessageUpsertedEvent`: always `message.upserted`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MessageUpsertedEventType {
     /// `message.upserted`
@@ -5138,6 +5154,7 @@ impl<'de> serde::Deserialize<'de> for ResyncEventReason {
     }
 }
 
+/// The `type` of `ResyncEvent`: always `resync`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ResyncEventType {
     /// `resync`

@@ -214,7 +214,7 @@ impl crate::runtime::Operation for AppSetupStartParams {
 /// Parameters of `app.setup.email` (`POST /v1/app/setup/email`).
 #[derive(Debug, Clone)]
 pub struct AppSetupEmailParams {
-    /// The request body.
+    /// The email address to send a sign-in code to, within a setup request.
     pub body: crate::models::AppSetupEmailBody,
 }
 
@@ -251,7 +251,7 @@ impl crate::runtime::Operation for AppSetupEmailParams {
 /// Parameters of `app.setup.response` (`POST /v1/app/setup/response`).
 #[derive(Debug, Clone)]
 pub struct AppSetupResponseParams {
-    /// The request body.
+    /// The sign-in code the user received by email, within a setup request.
     pub body: crate::models::AppSetupResponseBody,
 }
 
@@ -290,7 +290,7 @@ impl crate::runtime::Operation for AppSetupResponseParams {
 /// Parameters of `app.setup.register` (`POST /v1/app/setup/register`).
 #[derive(Debug, Clone)]
 pub struct AppSetupRegisterParams {
-    /// The request body.
+    /// The new Beeper account: its username, the lead token from sign-in, and the user's acceptance of the terms.
     pub body: crate::models::AppSetupRegisterBody,
 }
 
@@ -496,7 +496,7 @@ impl crate::runtime::Operation for AppSetupVerificationsListParams {
 /// Parameters of `app.setup.verifications.create` (`POST /v1/app/setup/verifications`).
 #[derive(Debug, Clone)]
 pub struct AppSetupVerificationsCreateParams {
-    /// The request body.
+    /// What the device verification is for, and which user to verify (the signed-in user when omitted).
     pub body: crate::models::AppSetupVerificationsCreateBody,
 }
 
@@ -641,7 +641,7 @@ impl crate::runtime::Operation for AppSetupVerificationsAcceptParams {
 pub struct AppSetupVerificationsCancelParams {
     /// Device verification ID.
     pub verification_id: String,
-    /// The request body.
+    /// Why the device verification is cancelled: an optional cancellation code and a reason to show to the user.
     pub body: crate::models::AppSetupVerificationsCancelBody,
 }
 
@@ -793,7 +793,7 @@ impl crate::runtime::Operation for AppSetupVerificationsQrConfirmScannedParams {
 /// Parameters of `app.setup.verifications.qr.scan` (`POST /v1/app/setup/verifications/qr/scan`).
 #[derive(Debug, Clone)]
 pub struct AppSetupVerificationsQrScanParams {
-    /// The request body.
+    /// The data of the QR code the user scanned on the other device.
     pub body: crate::models::AppSetupVerificationsQrScanBody,
 }
 
@@ -1003,7 +1003,7 @@ impl<'a> AppSetupRecoveryKey<'a> {
 /// Parameters of `app.setup.recovery_key.verify` (`POST /v1/app/setup/verification/recovery-key`).
 #[derive(Debug, Clone)]
 pub struct AppSetupRecoveryKeyVerifyParams {
-    /// The request body.
+    /// The recovery key that unlocks the encrypted message history.
     pub body: crate::models::AppSetupRecoveryKeyVerifyBody,
 }
 
@@ -1091,7 +1091,7 @@ impl<'a> AppSetupRecoveryKeyReset<'a> {
 /// Parameters of `app.setup.recovery_key.reset.create` (`POST /v1/app/setup/verification/recovery-key/reset`).
 #[derive(Debug, Clone)]
 pub struct AppSetupRecoveryKeyResetCreateParams {
-    /// The request body.
+    /// The current recovery key, when the user still has it.
     pub body: crate::models::AppSetupRecoveryKeyResetCreateBody,
 }
 
@@ -1145,7 +1145,7 @@ impl crate::runtime::Request<AppSetupRecoveryKeyResetCreateParams> {
 /// Parameters of `app.setup.recovery_key.reset.confirm` (`POST /v1/app/setup/verification/recovery-key/reset/confirm`).
 #[derive(Debug, Clone)]
 pub struct AppSetupRecoveryKeyResetConfirmParams {
-    /// The request body.
+    /// The new recovery key, typed back to confirm that the user saved it.
     pub body: crate::models::AppSetupRecoveryKeyResetConfirmBody,
 }
 

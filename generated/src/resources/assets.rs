@@ -93,7 +93,7 @@ impl<'a> Assets<'a> {
 /// Parameters of `assets.download` (`POST /v1/assets/download`).
 #[derive(Debug, Clone)]
 pub struct AssetsDownloadParams {
-    /// The request body.
+    /// The `mxc://` or `localmxc://` URL of the asset to download to the local cache.
     pub body: crate::models::AssetsDownloadBody,
 }
 
@@ -169,7 +169,7 @@ impl crate::runtime::Operation for AssetsServeParams {
 /// Parameters of `assets.upload` (`POST /v1/assets/upload`).
 #[derive(Debug, Clone)]
 pub struct AssetsUploadParams {
-    /// The request body.
+    /// The file to upload, sent as a multipart form, with an optional file name and MIME type.
     pub body: crate::models::AssetsUploadBody,
 }
 
@@ -220,7 +220,7 @@ impl crate::runtime::Request<AssetsUploadParams> {
 /// Parameters of `assets.upload_base64` (`POST /v1/assets/upload/base64`).
 #[derive(Debug, Clone)]
 pub struct AssetsUploadBase64Params {
-    /// The request body.
+    /// The file to upload as base64 text, with an optional file name and MIME type.
     pub body: crate::models::AssetsUploadBase64Body,
 }
 

@@ -359,7 +359,7 @@ impl<'a> BridgesLoginSessions<'a> {
 pub struct BridgesLoginSessionsCreateParams {
     /// Bridge ID.
     pub bridge_id: String,
-    /// The request body.
+    /// Which login flow to start, and which existing account or login it reconnects. Without a body, Beeper's default flow connects a new account.
     pub body: crate::models::BridgesLoginSessionsCreateBody,
 }
 
@@ -530,7 +530,7 @@ impl<'a> BridgesLoginSessionsSteps<'a> {
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
-    /// let response = client.bridges().login_sessions().steps().submit("bridge-1", "loginSession-1", "step-1", beeper_desktop_api::models::BridgesLoginSessionsStepsSubmitBodyType::UserInput).await?;
+    /// let response = client.bridges().login_sessions().steps().submit("bridge-1", "loginSession-1", "step-1", beeper_desktop_api::models::BridgesLoginSessionsStepsSubmitType::UserInput).await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -539,7 +539,7 @@ impl<'a> BridgesLoginSessionsSteps<'a> {
         bridge_id: impl Into<String>,
         login_session_id: impl Into<String>,
         step_id: impl Into<String>,
-        r#type: impl Into<crate::models::BridgesLoginSessionsStepsSubmitBodyType>,
+        r#type: impl Into<crate::models::BridgesLoginSessionsStepsSubmitType>,
     ) -> crate::runtime::Request<BridgesLoginSessionsStepsSubmitParams> {
         crate::runtime::Request::new(
             self.client.clone(),
@@ -562,7 +562,7 @@ pub struct BridgesLoginSessionsStepsSubmitParams {
     pub login_session_id: String,
     /// Current bridge login session step ID.
     pub step_id: String,
-    /// The request body.
+    /// The answer to the current step of a login session: the step's `type`, then the values it asked for (form fields for `user_input`, cookies and the last URL for `cookies`).
     pub body: crate::models::BridgesLoginSessionsStepsSubmitBody,
 }
 
@@ -572,7 +572,7 @@ impl BridgesLoginSessionsStepsSubmitParams {
         bridge_id: impl Into<String>,
         login_session_id: impl Into<String>,
         step_id: impl Into<String>,
-        r#type: impl Into<crate::models::BridgesLoginSessionsStepsSubmitBodyType>,
+        r#type: impl Into<crate::models::BridgesLoginSessionsStepsSubmitType>,
     ) -> Self {
         Self {
             bridge_id: bridge_id.into(),
@@ -632,7 +632,7 @@ impl crate::runtime::Request<BridgesLoginSessionsStepsSubmitParams> {
     /// How the step was completed. Omit unless the client needs to distinguish an embedded webview or browser extension.
     pub fn source(
         mut self,
-        value: impl Into<crate::models::BridgesLoginSessionsStepsSubmitBodySource>,
+        value: impl Into<crate::models::BridgesLoginSessionsStepsSubmitSource>,
     ) -> Self {
         self.params.body.source = Some(value.into());
         self
@@ -803,7 +803,7 @@ pub struct BridgesLoginsRemoveParams {
     pub bridge_id: String,
     /// Bridge login ID.
     pub login_id: String,
-    /// The request body.
+    /// How far to remove the login: only from this device, or also from the chat network.
     pub body: crate::models::BridgesLoginsRemoveBody,
 }
 

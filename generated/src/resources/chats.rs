@@ -91,7 +91,7 @@ impl<'a> Chats<'a> {
     /// `POST /v1/chats/start`
     ///
     /// ```no_run
-    /// # async fn example(client: beeper_desktop_api::Client, user: beeper_desktop_api::models::ChatsStartBodyUser) -> Result<(), beeper_desktop_api::Error> {
+    /// # async fn example(client: beeper_desktop_api::Client, user: beeper_desktop_api::models::ChatsStartUser) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.chats().start("account-1", user).await?;
     /// # Ok(())
     /// # }
@@ -99,7 +99,7 @@ impl<'a> Chats<'a> {
     pub fn start(
         &self,
         account_id: impl Into<String>,
-        user: impl Into<crate::models::ChatsStartBodyUser>,
+        user: impl Into<crate::models::ChatsStartUser>,
     ) -> crate::runtime::Request<ChatsStartParams> {
         crate::runtime::Request::new(
             self.client.clone(),
@@ -368,7 +368,7 @@ impl crate::runtime::Paginated for ChatsListParams {
 /// Parameters of `chats.create` (`POST /v1/chats`).
 #[derive(Debug, Clone)]
 pub struct ChatsCreateParams {
-    /// The request body.
+    /// The chat to create: the account, the other participants, whether it is a direct or a group chat, and optionally its title and a first message.
     pub body: crate::models::ChatsCreateBody,
 }
 
@@ -668,7 +668,7 @@ impl crate::runtime::Paginated for ChatsSearchParams {
 /// Parameters of `chats.start` (`POST /v1/chats/start`).
 #[derive(Debug, Clone)]
 pub struct ChatsStartParams {
-    /// The request body.
+    /// The person to start a direct chat with, on which account, and optionally a first message.
     pub body: crate::models::ChatsStartBody,
 }
 
@@ -676,7 +676,7 @@ impl ChatsStartParams {
     /// Parameters with the required values; the optional ones are unset.
     pub fn new(
         account_id: impl Into<String>,
-        user: impl Into<crate::models::ChatsStartBodyUser>,
+        user: impl Into<crate::models::ChatsStartUser>,
     ) -> Self {
         Self {
             body: crate::models::ChatsStartBody::new(account_id, user),
@@ -780,7 +780,7 @@ impl crate::runtime::Request<ChatsRetrieveParams> {
 pub struct ChatsUpdateParams {
     /// Chat ID. This installation's local chat ID is accepted too, where there is one.
     pub chat_id: String,
-    /// The request body.
+    /// The chat's properties to change. Properties left out stay as they are; a nullable property sent as `null` is cleared.
     pub body: crate::models::ChatsUpdateBody,
 }
 
@@ -832,10 +832,7 @@ impl crate::runtime::Request<ChatsUpdateParams> {
     }
 
     /// Draft to set, or null to clear the draft's text and attachments together. A non-empty draft is only accepted while the current draft is empty.
-    pub fn draft(
-        mut self,
-        value: impl Into<crate::models::ChatsUpdateBodyDraft>,
-    ) -> Self {
+    pub fn draft(mut self, value: impl Into<crate::models::ChatsUpdateDraft>) -> Self {
         self.params.body.draft = Some(crate::runtime::Nullable::Value(value.into()));
         self
     }
@@ -914,7 +911,7 @@ impl crate::runtime::Request<ChatsUpdateParams> {
 pub struct ChatsArchiveParams {
     /// Chat ID. This installation's local chat ID is accepted too, where there is one.
     pub chat_id: String,
-    /// The request body.
+    /// Whether to archive the chat or bring it back to the inbox.
     pub body: crate::models::ChatsArchiveBody,
 }
 
@@ -966,7 +963,7 @@ impl crate::runtime::Request<ChatsArchiveParams> {
 pub struct ChatsMarkReadParams {
     /// Chat ID. This installation's local chat ID is accepted too, where there is one.
     pub chat_id: String,
-    /// The request body.
+    /// Up to which message to mark the chat read; without it, up to the latest message.
     pub body: crate::models::ChatsMarkReadBody,
 }
 
@@ -1017,7 +1014,7 @@ impl crate::runtime::Request<ChatsMarkReadParams> {
 pub struct ChatsMarkUnreadParams {
     /// Chat ID. This installation's local chat ID is accepted too, where there is one.
     pub chat_id: String,
-    /// The request body.
+    /// From which message to mark the chat unread; without it, the chat as a whole is marked unread.
     pub body: crate::models::ChatsMarkUnreadBody,
 }
 
@@ -1113,7 +1110,7 @@ impl<'a> ChatsReminders<'a> {
     /// `POST /v1/chats/{chatID}/reminders`
     ///
     /// ```no_run
-    /// # async fn example(client: beeper_desktop_api::Client, reminder: beeper_desktop_api::models::ChatsRemindersCreateBodyReminder) -> Result<(), beeper_desktop_api::Error> {
+    /// # async fn example(client: beeper_desktop_api::Client, reminder: beeper_desktop_api::models::ChatsRemindersCreateReminder) -> Result<(), beeper_desktop_api::Error> {
     /// let () = client.chats().reminders().create("chat-1", reminder).await?;
     /// # Ok(())
     /// # }
@@ -1121,7 +1118,7 @@ impl<'a> ChatsReminders<'a> {
     pub fn create(
         &self,
         chat_id: impl Into<String>,
-        reminder: impl Into<crate::models::ChatsRemindersCreateBodyReminder>,
+        reminder: impl Into<crate::models::ChatsRemindersCreateReminder>,
     ) -> crate::runtime::Request<ChatsRemindersCreateParams> {
         crate::runtime::Request::new(
             self.client.clone(),
@@ -1157,7 +1154,7 @@ impl<'a> ChatsReminders<'a> {
 pub struct ChatsRemindersCreateParams {
     /// Chat ID. This installation's local chat ID is accepted too, where there is one.
     pub chat_id: String,
-    /// The request body.
+    /// When to be reminded of the chat.
     pub body: crate::models::ChatsRemindersCreateBody,
 }
 
@@ -1165,7 +1162,7 @@ impl ChatsRemindersCreateParams {
     /// Parameters with the required values; the optional ones are unset.
     pub fn new(
         chat_id: impl Into<String>,
-        reminder: impl Into<crate::models::ChatsRemindersCreateBodyReminder>,
+        reminder: impl Into<crate::models::ChatsRemindersCreateReminder>,
     ) -> Self {
         Self {
             chat_id: chat_id.into(),
@@ -1314,7 +1311,7 @@ pub struct ChatsMessagesReactionsAddParams {
     pub chat_id: String,
     /// Message ID.
     pub message_id: String,
-    /// The request body.
+    /// The reaction to add, and an optional ID of this request that avoids duplicates.
     pub body: crate::models::ChatsMessagesReactionsAddBody,
 }
 

@@ -246,7 +246,7 @@ impl crate::runtime::Paginated for MessagesListParams {
 pub struct MessagesSendParams {
     /// Chat ID. This installation's local chat ID is accepted too, where there is one.
     pub chat_id: String,
-    /// The request body.
+    /// The message to send: its text, an uploaded attachment, or both, and optionally the message it replies to.
     pub body: crate::models::MessagesSendBody,
 }
 
@@ -355,7 +355,7 @@ pub struct MessagesUpdateParams {
     pub chat_id: String,
     /// Message ID.
     pub message_id: String,
-    /// The request body.
+    /// The message's new text.
     pub body: crate::models::MessagesUpdateBody,
 }
 
@@ -484,7 +484,7 @@ pub struct MessagesSearchParams {
     /// Maximum number of messages on one page.
     pub limit: Option<i64>,
     /// Only messages with these kinds of media: `any` for any media, or exact kinds such as `video` and `image`. Without it, media is not filtered on.
-    pub media_types: Option<Vec<crate::models::MessagesSearchMediaTypesItem>>,
+    pub media_types: Option<Vec<crate::models::MessagesSearchMediaType>>,
     /// Words to look for, in any order, as the user typed them; concepts are not inferred (use "dinner", not "dinner plans"). Without it, only the other filters apply.
     pub query: Option<String>,
     /// Only messages from this sender: `me` (the signed-in user), `others`, or a user ID.
@@ -669,7 +669,7 @@ impl crate::runtime::Request<MessagesSearchParams> {
     /// Only messages with these kinds of media: `any` for any media, or exact kinds such as `video` and `image`. Without it, media is not filtered on.
     pub fn media_types(
         mut self,
-        value: Vec<crate::models::MessagesSearchMediaTypesItem>,
+        value: Vec<crate::models::MessagesSearchMediaType>,
     ) -> Self {
         self.params.media_types = Some(value);
         self

@@ -108,7 +108,7 @@ impl crate::runtime::Client {
 /// Parameters of `focus` (`POST /v1/focus`).
 #[derive(Debug, Clone)]
 pub struct FocusParams {
-    /// The request body.
+    /// What to open once Beeper Desktop is in front: a chat, a message in it, and a draft for the message input. Without a body, the app is only brought to the front.
     pub body: crate::models::FocusBody,
 }
 

@@ -13,6 +13,8 @@ use super::body::{self, BodyLimits, ReadError};
 use super::credentials::Credentials;
 use super::encoding::Query;
 use super::error::{Error, StatusError, TransportError};
+use super::extras;
+use super::hook::{AttemptOutcome, Hook, Hooks};
 use super::redact::{self, Secret, ShownHeaders, redact_url};
 use super::request::{Body, RequestOptions, RequestParts};
 use super::response::{ByteStream, RawResponse};
@@ -22,28 +24,41 @@ use super::ws_tls::{self, WsTls};
 /// Facts about the API that the generated code hands to the runtime.
 #[derive(Debug)]
 pub struct ApiInfo {
+    /// The API's title, as the spec names it.
     pub title: &'static str,
+    /// The `User-Agent` header sent with every request.
     pub user_agent: &'static str,
+    /// The server used when neither the builder nor the environment names one.
     pub default_base_url: Option<&'static str>,
     /// Environment variable read by `from_env` for the access token.
     pub env_access_token: Option<&'static str>,
     /// Environment variable read by `from_env` for the base URL.
     pub env_base_url: &'static str,
+    /// The security schemes the spec declares, in its order.
     pub security_schemes: &'static [SecuritySchemeInfo],
 }
 
 #[derive(Debug)]
+/// One security scheme of the API: how a credential is sent.
 pub struct SecuritySchemeInfo {
+    /// The scheme's key in the spec's `components.securitySchemes`.
     pub name: &'static str,
+    /// Where and how the credential goes into a request.
     pub kind: SchemeKind,
 }
 
 #[derive(Debug, Clone, Copy)]
+/// How a security scheme sends its credential.
 pub enum SchemeKind {
+    /// `Authorization: Bearer <token>`.
     Bearer,
+    /// `Authorization: Basic <base64 of user:password>`.
     Basic,
+    /// An API key in the named header.
     ApiKeyHeader(&'static str),
+    /// An API key in the named query parameter.
     ApiKeyQuery(&'static str),
+    /// An API key in the named cookie.
     ApiKeyCookie(&'static str),
 }
 
@@ -74,6 +89,7 @@ struct Inner {
     base_headers: HeaderMap,
     body_limits: BodyLimits,
     proxy: Option<String>,
+    hooks: Hooks,
     /// The builder's TLS settings, kept for `to_builder`.
     root_certificates: Vec<Vec<u8>>,
     events_tls_config: Option<Arc<rustls::ClientConfig>>,
@@ -92,6 +108,7 @@ impl fmt::Debug for Client {
             .field("max_response_size", &c.body_limits.max_bytes)
             .field("idle_timeout", &c.body_limits.idle)
             .field("proxy", &c.proxy.as_deref().map(redact_url))
+            .field("hooks", &c.hooks)
             .finish_non_exhaustive()
     }
 }
@@ -142,6 +159,7 @@ impl Client {
         Client::builder().from_env().build()
     }
 
+    /// The server this client sends requests to.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url.text
     }
@@ -171,6 +189,7 @@ impl Client {
             http: Some(c.http.clone()),
             body_limits: c.body_limits,
             proxy: c.proxy.clone(),
+            hooks: c.hooks.clone(),
             root_certificates: c.root_certificates.clone(),
             events_tls_config: c.events_tls_config.clone(),
         }
@@ -226,6 +245,13 @@ impl Client {
         streaming: bool,
     ) -> Result<Sent, Error> {
         let c = &self.inner;
+        let merged;
+        let parts = if extras::any(options) {
+            merged = extras::apply(parts.clone(), options)?;
+            &merged
+        } else {
+            parts
+        };
         let limits = self.body_limits(options);
         let request_label = format!("{} {}", parts.method, parts.path);
         let (auth_headers, auth_query) = self.credentials_for(parts, options)?;
@@ -257,7 +283,6 @@ impl Client {
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
-            let started = Instant::now();
             // The headers are moved into the request, not merged into an empty map: the
             // profile showed that merge (and the map's growth) as a cost of its own.
             let mut request = match &parts.body {
@@ -282,6 +307,18 @@ impl Client {
             if let (Some(t), false) = (timeout, streaming) {
                 *request.timeout_mut() = Some(t);
             }
+            // What the hooks saw of this attempt; `None` without hooks.
+            let seen = c
+                .hooks
+                .before_sending(
+                    &mut request,
+                    parts.operation,
+                    attempt,
+                    timeout,
+                    &request_label,
+                )
+                .await?;
+            let started = Instant::now();
             tracing::debug!(operation = parts.operation, method = %parts.method, path = %parts.path, attempt, "sending request");
             let sending = c.http.execute(request);
             let sent = match (streaming, timeout) {
@@ -294,6 +331,14 @@ impl Client {
             let outcome = match sent {
                 Ok(response) if streaming && response.status().is_success() => {
                     tracing::debug!(operation = parts.operation, method = %parts.method, path = %parts.path, status = response.status().as_u16(), attempt, elapsed_ms = started.elapsed().as_millis() as u64, "response, streaming its body");
+                    let observed = || AttemptOutcome {
+                        status: Some(response.status()),
+                        headers: Some(response.headers().clone()),
+                        ..AttemptOutcome::new(started)
+                    };
+                    c.hooks
+                        .observe(seen.as_ref(), observed, timeout, &request_label)
+                        .await?;
                     return Ok(Sent::Streaming {
                         response,
                         request: request_label,
@@ -306,6 +351,15 @@ impl Client {
                     match body::read_body(response, limits).await {
                         Ok(body) => Ok((status, response_headers, body)),
                         Err(ReadError::TooLarge(size)) => {
+                            let observed = || AttemptOutcome {
+                                status: Some(status),
+                                headers: Some(response_headers.clone()),
+                                error: Some("the response body is larger than the limit".into()),
+                                ..AttemptOutcome::new(started)
+                            };
+                            c.hooks
+                                .observe(seen.as_ref(), observed, timeout, &request_label)
+                                .await?;
                             return Err(Error::ResponseTooLarge {
                                 request: request_label,
                                 limit: limits.max_bytes,
@@ -320,7 +374,16 @@ impl Client {
                     }
                 }
                 Err(failure) => match failure.unsendable() {
-                    Some(message) => return Err(Error::invalid_request(message)),
+                    Some(message) => {
+                        let observed = || AttemptOutcome {
+                            error: Some(message.clone()),
+                            ..AttemptOutcome::new(started)
+                        };
+                        c.hooks
+                            .observe(seen.as_ref(), observed, timeout, &request_label)
+                            .await?;
+                        return Err(Error::invalid_request(message));
+                    }
                     None => Err(failure),
                 },
             };
@@ -329,6 +392,14 @@ impl Client {
             match outcome {
                 Ok((status, response_headers, body)) if status.is_success() => {
                     tracing::debug!(operation = parts.operation, method = %parts.method, path = %parts.path, status = status.as_u16(), attempt, elapsed_ms, "response");
+                    let observed = || AttemptOutcome {
+                        status: Some(status),
+                        headers: Some(response_headers.clone()),
+                        ..AttemptOutcome::new(started)
+                    };
+                    c.hooks
+                        .observe(seen.as_ref(), observed, timeout, &request_label)
+                        .await?;
                     return Ok(Sent::Read(RawResponse {
                         status,
                         headers: response_headers,
@@ -338,11 +409,25 @@ impl Client {
                     }));
                 }
                 Ok((status, response_headers, body)) => {
-                    let retryable =
-                        retry::status_is_retryable(status, &response_headers, parts.idempotent);
-                    if retries_left && retryable {
-                        let wait = retry::retry_after(&response_headers)
-                            .unwrap_or_else(|| c.backoff.delay(attempt - 1));
+                    let retryable = retries_left
+                        && retry::status_is_retryable(status, &response_headers, parts.idempotent);
+                    let observed = || AttemptOutcome {
+                        status: Some(status),
+                        headers: Some(response_headers.clone()),
+                        will_retry: retryable,
+                        ..AttemptOutcome::new(started)
+                    };
+                    let hook_retry = c
+                        .hooks
+                        .observe(seen.as_ref(), observed, timeout, &request_label)
+                        .await?;
+                    if retryable || (retries_left && hook_retry) {
+                        // A hook's retry (after a token refresh) goes at once.
+                        let wait = match retryable {
+                            true => retry::retry_after(&response_headers)
+                                .unwrap_or_else(|| c.backoff.delay(attempt - 1)),
+                            false => Duration::ZERO,
+                        };
                         tracing::info!(operation = parts.operation, method = %parts.method, path = %parts.path, status = status.as_u16(), attempt, elapsed_ms, wait_ms = wait.as_millis() as u64, "retrying after error status");
                         tokio::time::sleep(wait).await;
                         continue;
@@ -363,8 +448,26 @@ impl Client {
                         timed_out,
                         message,
                     } = failure;
-                    if retries_left && (parts.idempotent || not_sent) {
-                        let wait = c.backoff.delay(attempt - 1);
+                    let retryable = retries_left && (parts.idempotent || not_sent);
+                    let observed = || AttemptOutcome {
+                        error: Some(match &message {
+                            Some(m) => m.clone(),
+                            None if timed_out => "no response in time".to_string(),
+                            None => "the connection failed".to_string(),
+                        }),
+                        timed_out,
+                        will_retry: retryable,
+                        ..AttemptOutcome::new(started)
+                    };
+                    let hook_retry = c
+                        .hooks
+                        .observe(seen.as_ref(), observed, timeout, &request_label)
+                        .await?;
+                    if retryable || (retries_left && hook_retry) {
+                        let wait = match retryable {
+                            true => c.backoff.delay(attempt - 1),
+                            false => Duration::ZERO,
+                        };
                         tracing::info!(operation = parts.operation, method = %parts.method, path = %parts.path, attempt, elapsed_ms, timed_out, wait_ms = wait.as_millis() as u64, "retrying after transport error");
                         tokio::time::sleep(wait).await;
                         continue;
@@ -508,6 +611,7 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     body_limits: BodyLimits,
     proxy: Option<String>,
+    hooks: Hooks,
     root_certificates: Vec<Vec<u8>>,
     events_tls_config: Option<Arc<rustls::ClientConfig>>,
 }
@@ -545,6 +649,7 @@ impl fmt::Debug for ClientBuilder {
             .field("max_response_size", &self.body_limits.max_bytes)
             .field("idle_timeout", &self.body_limits.idle)
             .field("proxy", &self.proxy.as_deref().map(redact_url))
+            .field("hooks", &self.hooks)
             .field("root_certificates", &self.root_certificates.len())
             .field("events_tls_config", &self.events_tls_config.is_some())
             .finish_non_exhaustive()
@@ -568,6 +673,7 @@ impl ClientBuilder {
                 idle: Some(DEFAULT_IDLE_TIMEOUT),
             },
             proxy: None,
+            hooks: Hooks::default(),
             root_certificates: Vec::new(),
             events_tls_config: None,
         }
@@ -711,6 +817,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Runs `hook` around every attempt of every request (after the hooks added
+    /// before it): to see, and change, each attempt's headers, and to observe how it
+    /// ended. See [`Hook`].
+    pub fn hook(mut self, hook: impl Hook) -> ClientBuilder {
+        self.hooks.0.push(std::sync::Arc::new(hook));
+        self
+    }
+
     /// Sends requests through an existing `reqwest::Client` (its proxy, redirect, TLS
     /// and pool settings apply; the timeouts and limits set here still apply). The
     /// event stream does not go through it: its TLS setup is
@@ -821,6 +935,7 @@ impl ClientBuilder {
                 base_headers,
                 body_limits: self.body_limits,
                 proxy: self.proxy,
+                hooks: self.hooks,
                 events_tls: Arc::new(WsTls::new(extra_roots, self.events_tls_config.as_ref())),
                 root_certificates: self.root_certificates,
                 events_tls_config: self.events_tls_config,

@@ -28,18 +28,27 @@ impl Credentials {
         parts: &RequestParts,
         options: &RequestOptions,
     ) -> Result<(Vec<(HeaderName, HeaderValue)>, Vec<(&'static str, String)>), Error> {
-        if parts.auth.is_empty() {
+        if parts.auth.is_empty() && !parts.any_scheme {
             return Ok((Vec::new(), Vec::new()));
         }
         let override_token = options.access_token.clone().map(Secret::new);
         let creds = self;
-        for name in parts.auth {
-            let Some(scheme) = info.security_schemes.iter().find(|s| s.name == *name) else {
+        // The operation's schemes in its order of preference; for the escape hatch,
+        // which knows none, the API's.
+        let any = parts.any_scheme;
+        let names = parts.auth.iter().copied().chain(
+            info.security_schemes
+                .iter()
+                .filter(move |_| any)
+                .map(|s| s.name),
+        );
+        for name in names {
+            let Some(scheme) = info.security_schemes.iter().find(|s| s.name == name) else {
                 continue;
             };
             let secret = override_token
                 .as_ref()
-                .or(creds.by_scheme.get(*name))
+                .or(creds.by_scheme.get(name))
                 .or(creds.token.as_ref());
             let sensitive = |v: String| -> Result<HeaderValue, Error> {
                 let mut value = HeaderValue::from_str(&v).map_err(|_| {

@@ -14,10 +14,12 @@ use serde::de::{self, Deserializer, Visitor};
 pub struct Key<'de>(Cow<'de, str>);
 
 impl<'de> Key<'de> {
+    /// The key's text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
+    /// The key's text, owned.
     pub fn into_string(self) -> String {
         self.0.into_owned()
     }

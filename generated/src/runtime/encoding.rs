@@ -93,14 +93,17 @@ pub struct Query {
 }
 
 impl Query {
+    /// An empty query string.
     pub fn new() -> Query {
         Query::default()
     }
 
+    /// Whether no parameter has been added.
     pub fn is_empty(&self) -> bool {
         self.encoded.is_empty()
     }
 
+    /// The encoded query, without the leading `?`.
     pub fn as_str(&self) -> &str {
         &self.encoded
     }

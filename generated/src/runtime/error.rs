@@ -27,8 +27,11 @@ pub enum Error {
     MissingCredentials(String),
     /// The response body is larger than the client's limit; it was not read.
     ResponseTooLarge {
+        /// `METHOD /path` of the request.
         request: String,
+        /// The client's limit, in bytes.
         limit: usize,
+        /// The size the response announced (`Content-Length`) or reached, in bytes.
         size: u64,
     },
     /// The client's configuration is invalid (a base URL that is not a URL, a header
@@ -87,12 +90,19 @@ pub enum ErrorKind {
     Server,
     /// Any other status that is not a success.
     OtherStatus,
+    /// The server could not be reached, or the connection broke.
     Connection,
+    /// No complete response within the configured timeout.
     Timeout,
+    /// The response body does not have the documented shape.
     Decode,
+    /// The response body is larger than the client's limit.
     ResponseTooLarge,
+    /// The request could not be built; nothing was sent.
     InvalidRequest,
+    /// The operation needs credentials and none are configured.
     MissingCredentials,
+    /// The client's configuration is invalid.
     Config,
     /// A paginated walk was handed a cursor, offset or URL it had already followed, or
     /// got the same page twice in a row.
@@ -102,6 +112,7 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// The kind of failure a response with this (unsuccessful) status is.
     pub fn from_status(status: StatusCode) -> ErrorKind {
         match status.as_u16() {
             400 => ErrorKind::BadRequest,
@@ -118,6 +129,7 @@ impl ErrorKind {
 }
 
 impl Error {
+    /// What kind of failure this is, to branch on.
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::Status(e) => ErrorKind::from_status(e.status),
@@ -226,7 +238,9 @@ impl std::error::Error for Error {
 /// A response with a status that is not a success.
 #[derive(Debug, Clone)]
 pub struct StatusError {
+    /// The response's status.
     pub status: StatusCode,
+    /// The response's headers (credentials redacted).
     pub headers: HeaderMap,
     /// The API's error object, when the body is one.
     pub body: Option<ErrorBody>,
@@ -234,32 +248,40 @@ pub struct StatusError {
     pub raw_body: String,
     /// `METHOD /path` of the request.
     pub request: String,
+    /// How many times the request was sent.
     pub attempts: u32,
 }
 
 /// The API's error object: `{"code": ..., "message": ..., "details": {...}}`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ErrorBody {
+    /// The error's machine-readable code, when the body has one.
     pub code: Option<String>,
+    /// The error's message for people, when the body has one.
     pub message: Option<String>,
+    /// Further details of the error, as the server sent them.
     pub details: Option<Value>,
     /// The whole body as JSON.
     pub json: Value,
 }
 
 impl StatusError {
+    /// What kind of failure the status is.
     pub fn kind(&self) -> ErrorKind {
         ErrorKind::from_status(self.status)
     }
 
+    /// The error body's `code`, if any.
     pub fn code(&self) -> Option<&str> {
         self.body.as_ref()?.code.as_deref()
     }
 
+    /// The error body's `message`, if any.
     pub fn message(&self) -> Option<&str> {
         self.body.as_ref()?.message.as_deref()
     }
 
+    /// The error body's `details`, if any.
     pub fn details(&self) -> Option<&Value> {
         self.body.as_ref()?.details.as_ref()
     }
@@ -329,10 +351,13 @@ impl fmt::Display for StatusError {
 /// A failure to exchange a request and response with the server.
 #[derive(Debug)]
 pub struct TransportError {
+    /// What went wrong.
     pub message: String,
     /// `METHOD /path` of the request.
     pub request: String,
+    /// How many times the request was sent.
     pub attempts: u32,
+    /// The underlying error of the HTTP client, if any.
     pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
@@ -349,6 +374,7 @@ impl fmt::Display for TransportError {
 /// A response body that does not match the documented shape.
 #[derive(Debug)]
 pub struct DecodeError {
+    /// The response's status.
     pub status: StatusCode,
     /// Where in the body decoding failed, as a path: `items[3].accounts[0].status`.
     pub path: String,
@@ -356,7 +382,9 @@ pub struct DecodeError {
     pub excerpt: String,
     /// `METHOD /path` of the request.
     pub request: String,
+    /// How many times the request was sent.
     pub attempts: u32,
+    /// The JSON decoder's error.
     pub source: serde_json::Error,
 }
 

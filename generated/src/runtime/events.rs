@@ -35,6 +35,7 @@ pub struct EventsInfo {
     pub resync: &'static str,
     /// Security schemes, any one of which the upgrade request may carry.
     pub auth: &'static [&'static str],
+    /// Whether the upgrade request may also carry no credential.
     pub auth_optional: bool,
 }
 
@@ -241,7 +242,9 @@ impl<E> Stream for EventStream<E> {
 /// A message sent and confirmed by the event that carries its final ID.
 #[derive(Debug, Clone)]
 pub struct SentMessage<E> {
+    /// The chat the message was sent to.
     pub chat_id: String,
+    /// The message's temporary ID until the server confirms it.
     pub pending_message_id: String,
     /// The message's final ID.
     pub message_id: String,
@@ -412,21 +415,31 @@ fn stream_ended(request: &str) -> Error {
 #[non_exhaustive]
 pub enum Frame<E> {
     /// The connection is ready; the subscription in force.
-    Ready { chat_ids: Vec<String> },
+    Ready {
+        /// The chats subscribed to (`*` for all).
+        chat_ids: Vec<String>,
+    },
     /// The answer to `subscriptions.set`.
     SubscriptionsUpdated {
+        /// The ID of the command this answers, if it had one.
         request_id: Option<String>,
+        /// The chats now subscribed to (`*` for all).
         chat_ids: Vec<String>,
     },
     /// A command was refused.
     Refused {
+        /// The ID of the refused command, if it had one.
         request_id: Option<String>,
+        /// Why it was refused.
         error: Error,
     },
     /// An event, with its `seq` and `ts` when it has them.
     Event {
+        /// The event's sequence number.
         seq: Option<i64>,
+        /// The server's time when it sent the event, in milliseconds since the Unix epoch.
         ts: Option<i64>,
+        /// The event itself.
         event: E,
     },
 }

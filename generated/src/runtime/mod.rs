@@ -7,10 +7,13 @@ mod base_url;
 mod body;
 mod client;
 mod credentials;
+mod custom;
 pub mod de;
 mod encoding;
 mod error;
 mod events;
+mod extras;
+mod hook;
 mod multipart;
 mod nullable;
 mod pagination;
@@ -23,9 +26,11 @@ mod ws;
 mod ws_tls;
 
 pub use client::{ApiInfo, Client, ClientBuilder, SchemeKind, SecuritySchemeInfo};
+pub use custom::{Custom, FromResponse, RawBody};
 pub use encoding::{Query, QueryStyle, push_path_param};
 pub use error::{DecodeError, Error, ErrorBody, ErrorKind, StatusError, TransportError};
 pub use events::{Chats, EventStream, Events, EventsInfo, Frame, SentMessage, decode_frame};
+pub use hook::{AfterAttempt, AttemptOutcome, AttemptRequest, Hook, HookFuture};
 pub use multipart::{FilePart, Multipart};
 pub use nullable::Nullable;
 pub use pagination::{

@@ -7,15 +7,19 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// and `Some(Nullable::Value(v))` sends the value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Nullable<T> {
+    /// Explicitly `null`.
     Null,
+    /// A value.
     Value(T),
 }
 
 impl<T> Nullable<T> {
+    /// Whether this is `Null`.
     pub fn is_null(&self) -> bool {
         matches!(self, Nullable::Null)
     }
 
+    /// Borrows the value, if any.
     pub fn as_ref(&self) -> Nullable<&T> {
         match self {
             Nullable::Null => Nullable::Null,
@@ -23,6 +27,7 @@ impl<T> Nullable<T> {
         }
     }
 
+    /// The value, with `Null` as `None`.
     pub fn into_option(self) -> Option<T> {
         match self {
             Nullable::Null => None,

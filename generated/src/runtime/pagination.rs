@@ -16,6 +16,7 @@ use super::request::{Operation, Request};
 /// An operation that returns one page of a list. Implemented by the generated
 /// parameters of paginated operations.
 pub trait Paginated: Operation + Clone {
+    /// One item of a page.
     type Item: Send + 'static;
 
     /// Whether a page the same as the one before, byte for byte, ends the walk with an
@@ -29,6 +30,7 @@ pub trait Paginated: Operation + Clone {
     /// the last page.
     fn next_page(&self, page: &Self::Output, headers: &HeaderMap) -> Option<NextPage<Self>>;
 
+    /// The items of a page, in order.
     fn into_items(page: Self::Output) -> Vec<Self::Item>;
 }
 

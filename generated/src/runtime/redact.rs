@@ -25,6 +25,7 @@ pub(crate) const REDACTED: &str = "<redacted>";
 pub struct Secret<T>(T);
 
 impl<T> Secret<T> {
+    /// Wraps a secret value.
     pub fn new(value: T) -> Secret<T> {
         Secret(value)
     }
@@ -34,6 +35,7 @@ impl<T> Secret<T> {
         &self.0
     }
 
+    /// The secret value itself.
     pub fn into_inner(self) -> T {
         self.0
     }

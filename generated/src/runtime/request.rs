@@ -49,6 +49,8 @@ pub struct RequestParts {
     /// Names of the security schemes any one of which the operation accepts.
     pub(crate) auth: &'static [&'static str],
     pub(crate) auth_optional: bool,
+    /// Any of the API's security schemes will do (the escape hatch, which knows none).
+    pub(crate) any_scheme: bool,
     pub(crate) idempotent: bool,
 }
 
@@ -60,6 +62,7 @@ pub(crate) enum Body {
 }
 
 impl RequestParts {
+    /// A request of the named operation, with its method and already-encoded path.
     pub fn new(operation: &'static str, method: Method, path: String) -> RequestParts {
         let idempotent = matches!(
             method,
@@ -76,10 +79,12 @@ impl RequestParts {
             accept: "application/json",
             auth: &[],
             auth_optional: false,
+            any_scheme: false,
             idempotent,
         }
     }
 
+    /// Sets the query string.
     pub fn query(mut self, query: Query) -> RequestParts {
         self.query = query;
         self
@@ -109,6 +114,7 @@ impl RequestParts {
         Ok(self)
     }
 
+    /// A JSON body, sent with this `Content-Type`.
     pub fn json<T: Serialize + ?Sized>(
         mut self,
         body: &T,
@@ -124,6 +130,7 @@ impl RequestParts {
         Ok(self)
     }
 
+    /// An `application/x-www-form-urlencoded` body.
     pub fn form<T: Serialize + ?Sized>(mut self, body: &T) -> Result<RequestParts, Error> {
         let text = super::encoding::form_body(body)?;
         self.body = Body::Bytes {
@@ -133,6 +140,7 @@ impl RequestParts {
         Ok(self)
     }
 
+    /// A body of raw bytes, sent with this `Content-Type`.
     pub fn raw(mut self, bytes: Bytes, content_type: &str) -> RequestParts {
         self.body = Body::Bytes {
             bytes,
@@ -141,16 +149,19 @@ impl RequestParts {
         self
     }
 
+    /// A `multipart/form-data` body.
     pub fn multipart(mut self, form: Multipart) -> RequestParts {
         self.body = Body::Multipart(form);
         self
     }
 
+    /// The `Accept` header: the media type the operation answers with.
     pub fn accept(mut self, accept: &'static str) -> RequestParts {
         self.accept = accept;
         self
     }
 
+    /// The security schemes any one of which the operation accepts; `optional` if it also accepts none.
     pub fn auth(mut self, schemes: &'static [&'static str], optional: bool) -> RequestParts {
         self.auth = schemes;
         self.auth_optional = optional;
@@ -167,7 +178,9 @@ impl RequestParts {
 /// Options of one request, over the client's.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct RequestOptions {
+    /// The whole request's timeout, over the client's.
     pub timeout: Option<Duration>,
+    /// How many times a failed attempt is retried, over the client's.
     pub max_retries: Option<u32>,
     /// Headers added to (or replacing those of) the request.
     pub headers: Vec<(String, String)>,
@@ -179,6 +192,10 @@ pub struct RequestOptions {
     pub max_response_size: Option<usize>,
     /// Another longest silence between two chunks of the response body.
     pub idle_timeout: Option<Duration>,
+    /// Query parameters added after the operation's own (ones the spec lacks).
+    pub extra_query: Vec<(String, String)>,
+    /// Fields added to (or replacing those of) the request's body.
+    pub extra_body: Vec<(String, serde_json::Value)>,
 }
 
 impl std::fmt::Debug for RequestOptions {
@@ -204,6 +221,8 @@ impl std::fmt::Debug for RequestOptions {
             )
             .field("max_response_size", &self.max_response_size)
             .field("idle_timeout", &self.idle_timeout)
+            .field("extra_query", &self.extra_query)
+            .field("extra_body", &self.extra_body)
             .finish()
     }
 }
@@ -284,6 +303,29 @@ impl<P: Operation> Request<P> {
         self
     }
 
+    /// A query parameter the operation does not have (yet), added after its own:
+    /// `.with_query("includeHidden", "true")`. The name and value are percent-encoded.
+    pub fn with_query(mut self, name: impl Into<String>, value: impl Into<String>) -> Request<P> {
+        self.options.extra_query.push((name.into(), value.into()));
+        self
+    }
+
+    /// A body field the operation does not have (yet), or a new value for one it has:
+    /// `.with_body_field("priority", json!(2))`. It is merged into a JSON object body
+    /// (a request without a body gets one), added as a text field to a multipart or
+    /// form body (a string as is, any other value as its JSON text); any other body
+    /// fails the request with [`ErrorKind::InvalidRequest`](super::ErrorKind::InvalidRequest)
+    /// before it is sent.
+    pub fn with_body_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Request<P> {
+        self.options.extra_body.push((name.into(), value.into()));
+        self
+    }
+
+    /// Replaces every per-request option at once.
     pub fn with_options(mut self, options: RequestOptions) -> Request<P> {
         self.options = options;
         self

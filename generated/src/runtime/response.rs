@@ -28,18 +28,23 @@ pub struct RawResponse {
 /// A decoded value with the status and headers of the response that carried it.
 #[derive(Debug, Clone)]
 pub struct ApiResponse<T> {
+    /// The response's status.
     pub status: StatusCode,
+    /// The response's headers.
     pub headers: HeaderMap,
+    /// The decoded body.
     pub data: T,
     /// How many times the request was sent.
     pub attempts: u32,
 }
 
 impl<T> ApiResponse<T> {
+    /// The decoded body, without status and headers.
     pub fn into_data(self) -> T {
         self.data
     }
 
+    /// Changes the decoded body, keeping status and headers.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> ApiResponse<U> {
         ApiResponse {
             status: self.status,
@@ -51,6 +56,7 @@ impl<T> ApiResponse<T> {
 }
 
 impl RawResponse {
+    /// The response's status.
     pub fn status(&self) -> StatusCode {
         self.status
     }
@@ -99,11 +105,13 @@ impl RawResponse {
         Ok(self.with(()))
     }
 
+    /// The body as text (invalid UTF-8 replaced).
     pub fn text(self) -> Result<ApiResponse<String>, Error> {
         let text = String::from_utf8_lossy(&self.body).into_owned();
         Ok(self.with(text))
     }
 
+    /// The body as bytes.
     pub fn bytes(self) -> Result<ApiResponse<Bytes>, Error> {
         let body = self.body.clone();
         Ok(self.with(body))
@@ -155,10 +163,12 @@ impl ByteStream {
         }
     }
 
+    /// The response's status.
     pub fn status(&self) -> StatusCode {
         self.status
     }
 
+    /// The response's headers.
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
     }

@@ -146,6 +146,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
     quote! {
         #(#![doc = #docs])*
         #![forbid(unsafe_code)]
+        #![warn(missing_docs)]
 
         pub mod models;
         pub mod resources;

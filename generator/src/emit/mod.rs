@@ -287,7 +287,18 @@ fn escape_doc_line(line: &str) -> String {
     }
     let mut out = String::with_capacity(line.len());
     let mut in_code = false;
-    for c in line.chars() {
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        // A bare URL becomes an autolink, which rustdoc renders as a link (and
+        // `rustdoc::bare_urls` accepts); trailing sentence punctuation stays outside.
+        if !in_code && let Some(len) = url_len(rest) {
+            out.push('<');
+            out.push_str(&rest[..len]);
+            out.push('>');
+            rest = &rest[len..];
+            continue;
+        }
+        rest = &rest[c.len_utf8()..];
         match c {
             '`' => {
                 in_code = !in_code;
@@ -303,6 +314,20 @@ fn escape_doc_line(line: &str) -> String {
         }
     }
     out
+}
+
+/// The length of the URL `text` starts with, if it starts with one: up to white space
+/// or a character that cannot end a link, without trailing punctuation.
+fn url_len(text: &str) -> Option<usize> {
+    if !(text.starts_with("https://") || text.starts_with("http://")) {
+        return None;
+    }
+    let end = text
+        .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '`' | '"' | '[' | ']'))
+        .unwrap_or(text.len());
+    let url = text[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\'', '*']);
+    // `http://` alone is not a link.
+    (url.len() > url.find("://")? + 3).then_some(url.len())
 }
 
 pub use crate_root::cargo_dependencies;
@@ -327,5 +352,9 @@ mod tests {
             vec![" - one", "   continued", " - two"]
         );
         assert_eq!(doc_lines("Use `a<b>` here"), vec![" Use `a<b>` here"]);
+        assert_eq!(
+            doc_lines("See https://example.com/a?b=1. Or (http://x.org), `https://c.d`."),
+            vec![" See <https://example.com/a?b=1>. Or (<http://x.org>), `https://c.d`."]
+        );
     }
 }

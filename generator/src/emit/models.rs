@@ -147,7 +147,7 @@ fn struct_def(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream {
     for f in &s.fields {
         let fname = ident(&f.name);
         let ty = field_ty(f, Ctx::Models);
-        let docs = field_docs(f);
+        let docs = doc_attrs(f.doc.as_deref());
         let mut serde_args = Vec::new();
         if f.wire != f.name.bare {
             let wire = &f.wire;
@@ -231,29 +231,6 @@ fn struct_def(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream {
         #default_impl
         #deserialize
     }
-}
-
-fn field_docs(f: &Field) -> TokenStream {
-    let mut text = f.doc.clone().unwrap_or_default();
-    let mut note = |s: &str| {
-        if !text.is_empty() {
-            text.push_str("\n\n");
-        }
-        text.push_str(s);
-    };
-    if f.read_only {
-        note("Read-only: sent by the server, ignored in requests.");
-    }
-    if f.write_only {
-        note("Write-only: sent in requests, never returned.");
-    }
-    if let Presence::Defaulted(v) = &f.presence {
-        note(&format!("Defaults to `{v}` when absent."));
-    }
-    if let Some(c) = &f.constant {
-        note(&format!("Always `{c}`."));
-    }
-    doc_attrs(Some(&text))
 }
 
 /// The argument type of a required field in a constructor or method, and how to turn
@@ -388,7 +365,7 @@ fn multipart_struct(def: &TypeDef, s: &Struct) -> TokenStream {
     for f in &s.fields {
         let fname = ident(&f.name);
         let wire = &f.wire;
-        let docs = field_docs(f);
+        let docs = doc_attrs(f.doc.as_deref());
         let required = matches!(f.presence, Presence::Required);
         let base = if is_file(f) {
             quote!(crate::runtime::FilePart)
@@ -459,15 +436,8 @@ fn enum_def(def: &TypeDef, e: &StringEnum) -> TokenStream {
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
     let variants = e.variants.iter().map(|v| {
         let vname = ident(&v.name);
-        let doc = format!(
-            " `{}`",
-            if v.wire.is_empty() {
-                "\"\"".to_string()
-            } else {
-                v.wire.replace('`', "'")
-            }
-        );
-        quote! { #[doc = #doc] #vname, }
+        let doc = doc_attrs(Some(&v.doc));
+        quote! { #doc #vname, }
     });
     let as_str = e.variants.iter().map(|v| {
         let vname = ident(&v.name);
@@ -576,17 +546,7 @@ fn union_def(def: &TypeDef, u: &Union) -> TokenStream {
         if v.boxed {
             ty = quote!(Box<#ty>);
         }
-        let doc = u.tag.as_ref().map(|tag| {
-            format!(
-                "`{tag}`: {}",
-                v.tag_values
-                    .iter()
-                    .map(|t| format!("`{}`", t.replace('`', "'")))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        });
-        let doc = doc_attrs(doc.as_deref());
+        let doc = doc_attrs(Some(&v.doc));
         quote! { #doc #vname(#ty), }
     });
     let body = match &u.tag {
@@ -620,19 +580,8 @@ fn union_def(def: &TypeDef, u: &Union) -> TokenStream {
             }
         }
     };
-    let how = match &u.tag {
-        Some(tag) => format!(
-            "Told apart by `{tag}`; a value of `{tag}` this SDK does not know reads as `Unknown`."
-        ),
-        None => "Read by trying each variant in order; a value that fits none reads as `Unknown`."
-            .to_string(),
-    };
-    let how_doc = doc_attrs(Some(&how));
-    let sep = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
     quote! {
         #docs
-        #sep
-        #how_doc
         #deprecated
         #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #[serde(untagged)]
@@ -671,10 +620,7 @@ fn status_enum(op: &crate::ir::Operation) -> TokenStream {
     let name = ident(op.response.by_status_name.as_deref().unwrap_or("Response"));
     let variants = op.response.statuses.iter().map(|s| {
         let vname = ident(&s.variant);
-        let doc = match s.status {
-            Some(code) => format!(" Status {code}."),
-            None => " Any other success status.".to_string(),
-        };
+        let doc = format!(" {}", s.doc);
         match &s.kind {
             ResponseKind::Json(ty) => {
                 let ty = ty_tokens(ty, Ctx::Models);
@@ -685,7 +631,7 @@ fn status_enum(op: &crate::ir::Operation) -> TokenStream {
             ResponseKind::Empty | ResponseKind::ByStatus => quote!(#[doc = #doc] #vname,),
         }
     });
-    let doc = format!(" The response of `{}`, by status.", op.sdk_name);
+    let doc = format!(" {}", op.response.doc);
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]

@@ -8,8 +8,8 @@ use quote::quote;
 use super::models::{arg_type, arg_type_of};
 use super::{Ctx, doc_attrs, field_init, ident, ty_tokens};
 use crate::ir::{
-    Auth, BodyMedia, Field, Name, Operation, Param, ParamLocation, ParamStyle, PathSegment,
-    Presence, ResponseKind, SetterRole, Ty,
+    Auth, BodyMedia, ClearSetter, Field, Name, Operation, Param, ParamLocation, ParamStyle,
+    PathSegment, Presence, ResponseKind, SetterRole, Ty,
 };
 
 /// The arguments of an operation's method: path parameters, required parameters,
@@ -125,12 +125,7 @@ fn param_field_ty(p: &Param) -> TokenStream {
 /// The parameters type, its `Operation` impl, setters, and pagination.
 pub(super) fn operation_items(op: &Operation) -> TokenStream {
     let name = ident(&op.params_name);
-    let doc = format!(
-        " Parameters of `{}` (`{} {}`).",
-        op.sdk_name,
-        op.http_method.as_str(),
-        op.path
-    );
+    let doc = format!(" {}", op.params_doc);
     let mut fields = Vec::new();
     for p in &op.params {
         let n = ident(&p.name);
@@ -145,7 +140,7 @@ pub(super) fn operation_items(op: &Operation) -> TokenStream {
         } else {
             ty
         };
-        let docs = doc_attrs(Some(body.doc.as_deref().unwrap_or("The request body.")));
+        let docs = doc_attrs(body.doc.as_deref());
         fields.push(quote! { #docs pub body: #ty, });
     }
 
@@ -486,7 +481,7 @@ fn body_field_setters(
     op: &Operation,
     f: &Field,
     setter: &Name,
-    clear: Option<&Name>,
+    clear: Option<&ClearSetter>,
 ) -> Vec<TokenStream> {
     let multipart = op
         .body
@@ -514,15 +509,15 @@ fn body_field_setters(
         }
     }];
     if let Some(clear) = clear {
-        let clear = ident(clear);
-        let doc = format!(" Sends `{}` as `null`.", f.wire);
+        let doc = doc_attrs(Some(&clear.doc));
+        let clear = ident(&clear.name);
         let value = if f.presence == Presence::OptionalNullable {
             quote!(Some(crate::runtime::Nullable::Null))
         } else {
             quote!(None)
         };
         out.push(quote! {
-            #[doc = #doc]
+            #doc
             pub fn #clear(mut self) -> Self {
                 self.params.body.#fname = #value;
                 self

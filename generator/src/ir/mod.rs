@@ -139,6 +139,8 @@ pub struct TypeDef {
     pub name: String,
     /// JSON pointer of the schema this type comes from.
     pub source: String,
+    /// The finished documentation (see `lower::doc_text`): the spec's description with
+    /// the generator's notes, or a fallback where the spec has none.
     pub doc: Option<String>,
     pub deprecated: bool,
     pub kind: TypeKind,
@@ -183,8 +185,12 @@ pub enum Additional {
 pub struct Field {
     pub name: Name,
     pub wire: String,
+    /// JSON pointer of the property's schema.
+    pub source: String,
     pub ty: Ty,
     pub presence: Presence,
+    /// The finished documentation: the description, then notes (default, constant,
+    /// read-only), or a fallback where the spec says nothing.
     pub doc: Option<String>,
     pub deprecated: bool,
     pub read_only: bool,
@@ -225,6 +231,8 @@ pub struct StringEnum {
 pub struct EnumVariant {
     pub name: String,
     pub wire: String,
+    /// The variant's documentation: its wire value.
+    pub doc: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -242,6 +250,8 @@ pub struct UnionVariant {
     /// Values of the tag that select this variant (tagged unions only).
     pub tag_values: Vec<String>,
     pub boxed: bool,
+    /// The variant's documentation: the tag values that select it, or what it holds.
+    pub doc: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -310,6 +320,8 @@ pub struct Operation {
     pub method_name: Name,
     /// The parameters struct: `BridgesLoginSessionsCreateParams`.
     pub params_name: String,
+    /// That struct's documentation.
+    pub params_doc: String,
     pub http_method: HttpMethod,
     pub path: String,
     pub path_segments: Vec<PathSegment>,
@@ -415,6 +427,8 @@ pub enum PathSegment {
 pub struct Param {
     pub name: Name,
     pub wire: String,
+    /// JSON pointer of the parameter (where it is declared, for a shared one).
+    pub source: String,
     pub location: ParamLocation,
     pub ty: Ty,
     pub required: bool,
@@ -483,9 +497,16 @@ pub enum SetterRole {
     /// A required argument of the operation's method.
     Argument,
     /// A setter on the request; `clear` (when the field is nullable) sends `null`.
-    Setter { clear: Option<Name> },
+    Setter { clear: Option<ClearSetter> },
     /// Fixed by the spec (a constant) or read-only: not set by the user.
     Fixed,
+}
+
+/// The setter that sends a nullable body field as `null`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClearSetter {
+    pub name: Name,
+    pub doc: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -504,6 +525,8 @@ pub struct Response {
     pub kind: ResponseKind,
     /// Name of the enum when responses differ by status.
     pub by_status_name: Option<String>,
+    /// That enum's documentation.
+    pub doc: String,
     pub statuses: Vec<StatusResponse>,
 }
 
@@ -513,6 +536,8 @@ pub struct StatusResponse {
     pub status: Option<u16>,
     pub variant: String,
     pub kind: ResponseKind,
+    /// The variant's documentation in the enum by status.
+    pub doc: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -281,7 +281,7 @@ fn render_resource(w: &mut String, r: &Resource) {
                 for (f, s) in flat.fields.iter().zip(&flat.setters) {
                     let role = match &s.role {
                         SetterRole::Argument => "argument".to_string(),
-                        SetterRole::Setter { clear: Some(c) } => format!("setter, {c}"),
+                        SetterRole::Setter { clear: Some(c) } => format!("setter, {}", c.name),
                         SetterRole::Setter { clear: None } => "setter".to_string(),
                         SetterRole::Fixed => "fixed".to_string(),
                     };

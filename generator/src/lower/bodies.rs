@@ -12,8 +12,8 @@ use super::names::{self, Scope};
 use super::refs::RefError;
 use crate::diagnostics::{Diagnostic, Kind};
 use crate::ir::{
-    BodyMedia, BodySetter, Field, FlattenedBody, Presence, RequestBody, Response, ResponseKind,
-    SetterRole, StatusResponse, Ty, TypeKind,
+    BodyMedia, BodySetter, ClearSetter, Field, FlattenedBody, Presence, RequestBody, Response,
+    ResponseKind, SetterRole, StatusResponse, Ty, TypeKind,
 };
 use crate::json_pointer::{percent_decode, pointer_push};
 
@@ -45,6 +45,7 @@ impl<'a> Lowerer<'a> {
             BodyMedia::Json | BodyMedia::FormUrlEncoded | BodyMedia::Multipart
         );
         let name = format!("{base}Body");
+        self.body_holders.insert(name.clone(), base.to_string());
         let ty = match (&mt.schema, media) {
             (Some(schema), _) if structured => {
                 // Form and multipart bodies are flat lists of fields: give them their own
@@ -154,6 +155,7 @@ impl<'a> Lowerer<'a> {
                 status,
                 variant,
                 kind,
+                doc: String::new(),
             });
         }
         let first = statuses
@@ -164,6 +166,7 @@ impl<'a> Lowerer<'a> {
             return Response {
                 kind: first,
                 by_status_name: None,
+                doc: String::new(),
                 statuses,
             };
         }
@@ -171,6 +174,7 @@ impl<'a> Lowerer<'a> {
         Response {
             kind: ResponseKind::ByStatus,
             by_status_name: Some(name),
+            doc: String::new(),
             statuses,
         }
     }
@@ -263,8 +267,10 @@ fn body_setter(f: &Field, multipart: bool, scope: &mut Scope) -> BodySetter {
             f.presence,
             Presence::OptionalNullable | Presence::RequiredNullable
         );
-        let clear = (nullable && !multipart)
-            .then(|| names::name(scope.claim(&format!("clear_{}", name.bare)).0));
+        let clear = (nullable && !multipart).then(|| ClearSetter {
+            name: names::name(scope.claim(&format!("clear_{}", name.bare)).0),
+            doc: format!("Sends `{}` as `null`.", f.wire),
+        });
         SetterRole::Setter { clear }
     };
     BodySetter { name, role }

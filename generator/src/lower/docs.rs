@@ -45,6 +45,10 @@ pub(super) fn mark_multipart(resource: &Resource, types: &mut [TypeDef]) {
 
 fn method_doc(op: &Operation) -> String {
     let mut text = String::new();
+    // Undescribed (and warned about): the operation's ID says what it is.
+    if op.summary.is_none() && op.description.is_none() {
+        text.push_str(&format!("The `{}` operation.\n\n", op.id));
+    }
     if let Some(s) = &op.summary {
         text.push_str(s.trim_end_matches('.'));
         text.push_str(".\n\n");

@@ -3,6 +3,7 @@
 mod all_of;
 mod bodies;
 mod cycles;
+mod doc_text;
 mod docs;
 mod events;
 mod facts;
@@ -52,6 +53,7 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
     pagination::settle_access(&mut root, &types);
     docs::mark_multipart(&root, &mut types);
     let crate_example = docs::document(&mut root, &types);
+    doc_text::finish(&mut root, &mut types, lowerer.diags);
     let model_files = model_files::model_files(&root, &types);
     let events = lowerer.events(&types, &security_schemes);
 
@@ -141,6 +143,12 @@ pub(crate) struct Lowerer<'a> {
     pub facts_in_progress: std::collections::HashSet<String>,
     /// Inline schemas being lowered, to stop at one that contains itself.
     pub inline_in_progress: std::collections::HashSet<String>,
+    /// Request body type names (`ChatsUpdateBody`) -> the operation's name
+    /// (`ChatsUpdate`), which names the body's inline property types.
+    pub body_holders: HashMap<String, String>,
+    /// The names the properties of the object being lowered would give their types:
+    /// a list's items do not take one of them (see `names::item_type_name`).
+    pub sibling_types: std::collections::HashSet<String>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -160,6 +168,8 @@ impl<'a> Lowerer<'a> {
             types: BTreeMap::new(),
             facts_in_progress: std::collections::HashSet::new(),
             inline_in_progress: std::collections::HashSet::new(),
+            body_holders: HashMap::new(),
+            sibling_types: std::collections::HashSet::new(),
         }
     }
 

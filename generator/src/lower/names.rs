@@ -149,6 +149,54 @@ pub fn type_name(raw: &str) -> String {
     name
 }
 
+/// Inline types are named from where they sit, as short as stays unambiguous. A
+/// `title` the spec gives comes first (when no other type has that name); else the
+/// name of what holds the schema and the property's name, where the holder of a
+/// request body's properties is the operation (`ChatsUpdate` + `draft`, not
+/// `ChatsUpdateBody` + `draft`), and a list's items take the singular of the list
+/// (`VerificationMethods` -> `VerificationMethod`). A shorter form that is taken,
+/// by any type or by a sibling property's type, gives way to the long one; what
+/// still collides takes the next free number (`Scope::claim`).
+pub fn titled_type_name(title: Option<&str>, taken: &Scope) -> Option<String> {
+    let name = type_name(title?.trim());
+    (!title?.trim().is_empty() && !taken.contains(&name)).then_some(name)
+}
+
+/// The prefix for the types of an object's properties: a request body's properties
+/// are named after the operation (`ChatsUpdateBody` -> `ChatsUpdate`), unless the
+/// property's own name would then read as one of the operation's other types.
+pub fn property_type_name(holder: &str, body_of: Option<&str>, wire: &str) -> String {
+    let property = type_name(wire);
+    match body_of {
+        Some(op) if !["Body", "Response", "Params"].contains(&property.as_str()) => {
+            format!("{op}{property}")
+        }
+        _ => format!("{holder}{property}"),
+    }
+}
+
+/// The name of a list's items: the singular of the list's name when it reads as an
+/// English plural (`Methods` -> `Method`, `Categories` -> `Category`), else `…Item`.
+pub fn item_type_name(list: &str) -> String {
+    let singular = if let Some(stem) = list.strip_suffix("ies") {
+        Some(format!("{stem}y"))
+    } else if ["sses", "shes", "ches", "xes", "zes"]
+        .iter()
+        .any(|s| list.ends_with(s))
+    {
+        list.strip_suffix("es").map(str::to_string)
+    } else if ["ss", "us", "is", "os"].iter().any(|s| list.ends_with(s)) {
+        None
+    } else {
+        list.strip_suffix('s').map(str::to_string)
+    };
+    match singular {
+        // A stem that is only a digit or empty says nothing.
+        Some(s) if s.chars().last().is_some_and(|c| c.is_ascii_lowercase()) => s,
+        _ => format!("{list}Item"),
+    }
+}
+
 /// Enum variant from a wire value: `self-hosted` -> `SelfHosted`, `""` -> `Empty`.
 pub fn variant_name(raw: &str) -> String {
     if raw.is_empty() {
@@ -314,6 +362,35 @@ mod tests {
         assert_eq!(snake_name("IDs"), "ids");
         assert_eq!(snake_name("status"), "status");
         assert_eq!(type_name("APIError"), "ApiError");
+    }
+
+    #[test]
+    fn inline_type_names() {
+        assert_eq!(item_type_name("VerificationMethods"), "VerificationMethod");
+        assert_eq!(item_type_name("ChatCategories"), "ChatCategory");
+        assert_eq!(item_type_name("MatchBoxes"), "MatchBox");
+        assert_eq!(item_type_name("SendStatus"), "SendStatusItem");
+        assert_eq!(item_type_name("Address"), "AddressItem");
+        assert_eq!(item_type_name("Tags2s"), "Tags2sItem");
+        assert_eq!(item_type_name("Data"), "DataItem");
+        assert_eq!(
+            property_type_name("ChatsUpdateBody", Some("ChatsUpdate"), "draft"),
+            "ChatsUpdateDraft"
+        );
+        assert_eq!(
+            property_type_name("ChatsUpdateBody", Some("ChatsUpdate"), "response"),
+            "ChatsUpdateBodyResponse"
+        );
+        assert_eq!(property_type_name("Chat", None, "draft"), "ChatDraft");
+        let mut taken = Scope::pascal();
+        taken.claim("Account");
+        assert_eq!(
+            titled_type_name(Some("login source"), &taken),
+            Some("LoginSource".into())
+        );
+        assert_eq!(titled_type_name(Some("Account"), &taken), None);
+        assert_eq!(titled_type_name(Some(" "), &taken), None);
+        assert_eq!(titled_type_name(None, &taken), None);
     }
 
     #[test]

@@ -121,6 +121,7 @@ impl<'a> Lowerer<'a> {
             out.push(Param {
                 name: names::name(name),
                 wire: data.name.clone(),
+                source: at.clone(),
                 location,
                 ty,
                 required,
@@ -176,6 +177,7 @@ impl<'a> Lowerer<'a> {
                 Param {
                     name: names::name(rust),
                     wire: name.to_string(),
+                    source: pointer.to_string(),
                     location: ParamLocation::Path,
                     ty: Ty::String,
                     required: true,

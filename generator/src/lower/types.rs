@@ -159,6 +159,8 @@ impl<'a> Lowerer<'a> {
             );
             return Ty::Any;
         }
+        let titled = names::titled_type_name(schema.schema_data.title.as_deref(), &self.type_names);
+        let name_hint = titled.as_deref().unwrap_or(name_hint);
         let shape = self.shape(schema, name_hint, pointer);
         self.inline_in_progress.remove(pointer);
         match shape {
@@ -386,11 +388,21 @@ impl<'a> Lowerer<'a> {
             return tuple;
         }
         match items {
-            Some(items) => Ty::Array(Box::new(self.element_ty(
-                items,
-                &format!("{name}Item"),
-                &pointer_push(pointer, "items"),
-            ))),
+            Some(items) => {
+                let singular = names::item_type_name(name);
+                let hint = if self.type_names.contains(&singular)
+                    || self.sibling_types.contains(&singular)
+                {
+                    format!("{name}Item")
+                } else {
+                    singular
+                };
+                Ty::Array(Box::new(self.element_ty(
+                    items,
+                    &hint,
+                    &pointer_push(pointer, "items"),
+                )))
+            }
             None => Ty::Array(Box::new(Ty::Any)),
         }
     }
@@ -431,6 +443,7 @@ impl<'a> Lowerer<'a> {
             variants.push(EnumVariant {
                 name,
                 wire: wire.to_string(),
+                doc: String::new(),
             });
         }
         StringEnum { variants }
@@ -464,9 +477,17 @@ impl<'a> Lowerer<'a> {
         };
         let mut scope = Scope::new();
         let mut fields = Vec::with_capacity(part.properties.len());
-        for (wire, prop, pointer) in &part.properties {
+        let body_of = self.body_holders.get(name).cloned();
+        let hints: Vec<String> = part
+            .properties
+            .iter()
+            .map(|(wire, _, _)| names::property_type_name(name, body_of.as_deref(), wire))
+            .collect();
+        // Nested objects set their own siblings and put these back when done.
+        let outer = std::mem::replace(&mut self.sibling_types, hints.iter().cloned().collect());
+        for ((wire, prop, pointer), hint) in part.properties.iter().zip(&hints) {
             let facts = self.facts(prop, pointer);
-            let ty = self.ty_of(prop, &format!("{name}{}", type_name(wire)), pointer);
+            let ty = self.ty_of(prop, hint, pointer);
             let (field_name, changed) = scope.claim(&names::snake_name(wire));
             if changed {
                 self.diags.warning(
@@ -496,6 +517,7 @@ impl<'a> Lowerer<'a> {
             fields.push(Field {
                 name: names::name(field_name),
                 wire: wire.to_string(),
+                source: pointer.clone(),
                 ty,
                 presence,
                 doc: facts.description,
@@ -506,6 +528,7 @@ impl<'a> Lowerer<'a> {
                 constant: facts.constant,
             });
         }
+        self.sibling_types = outer;
         // The map of undeclared keys takes the name `extra` unless a property has it.
         let (extra_field, _) = scope.claim("extra");
         Shape::Def(TypeKind::Struct(Struct {

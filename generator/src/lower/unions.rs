@@ -87,6 +87,7 @@ impl<'a> Lowerer<'a> {
                 ty,
                 tag_values,
                 boxed: false,
+                doc: String::new(),
             });
         }
         Shape::Def(TypeKind::Union(Union {

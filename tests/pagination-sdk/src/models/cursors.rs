@@ -5,11 +5,15 @@
 
 use super::Named;
 
+/// The response of `cursors.list_conversations`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CursorsListConversationsResponse {
+    /// The `ok` of `CursorsListConversationsResponse`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ok: Option<bool>,
+    /// The `channels` of `CursorsListConversationsResponse`.
     pub channels: Vec<Named>,
+    /// The `response_metadata` of `CursorsListConversationsResponse`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub response_metadata: Option<CursorsListConversationsResponseResponseMetadata>,
     /// Keys this version of the SDK does not know, kept as they arrived and
@@ -75,8 +79,10 @@ impl<'de> serde::Deserialize<'de> for CursorsListConversationsResponse {
     }
 }
 
+/// The `response_metadata` of `CursorsListConversationsResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CursorsListConversationsResponseResponseMetadata {
+    /// The `next_cursor` of `CursorsListConversationsResponseResponseMetadata`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
     /// Keys this version of the SDK does not know, kept as they arrived and
@@ -137,12 +143,16 @@ impl<'de> serde::Deserialize<'de> for CursorsListConversationsResponseResponseMe
     }
 }
 
+/// The response of `cursors.list_customers`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CursorsListCustomersResponse {
     /// Always `"list"`.
     pub object: CursorsListCustomersResponseObject,
+    /// The `data` of `CursorsListCustomersResponse`.
     pub data: Vec<Named>,
+    /// The `has_more` of `CursorsListCustomersResponse`.
     pub has_more: bool,
+    /// The `url` of `CursorsListCustomersResponse`.
     pub url: String,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.
@@ -214,6 +224,7 @@ impl<'de> serde::Deserialize<'de> for CursorsListCustomersResponse {
     }
 }
 
+/// The `object` of `CursorsListCustomersResponse`: always `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CursorsListCustomersResponseObject {
     /// `list`
@@ -299,15 +310,21 @@ impl<'de> serde::Deserialize<'de> for CursorsListCustomersResponseObject {
     }
 }
 
+/// The response of `cursors.list_files`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CursorsListFilesResponse {
+    /// The `object` of `CursorsListFilesResponse`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
+    /// The `data` of `CursorsListFilesResponse`.
     pub data: Vec<Named>,
+    /// The `first_id` of `CursorsListFilesResponse`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_id: Option<String>,
+    /// The `last_id` of `CursorsListFilesResponse`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_id: Option<String>,
+    /// The `has_more` of `CursorsListFilesResponse`.
     pub has_more: bool,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.
@@ -379,10 +396,14 @@ impl<'de> serde::Deserialize<'de> for CursorsListFilesResponse {
     }
 }
 
+/// The response of `cursors.search_customers`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CursorsSearchCustomersResponse {
+    /// The `data` of `CursorsSearchCustomersResponse`.
     pub data: Vec<Named>,
+    /// The `has_more` of `CursorsSearchCustomersResponse`.
     pub has_more: bool,
+    /// The `next_page` of `CursorsSearchCustomersResponse`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page: Option<String>,
     /// Keys this version of the SDK does not know, kept as they arrived and

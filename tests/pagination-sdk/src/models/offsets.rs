@@ -5,16 +5,22 @@
 
 use super::Named;
 
+/// The response of `offsets.list_folder_items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OffsetsListFolderItemsResponse {
+    /// The `total_count` of `OffsetsListFolderItemsResponse`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
+    /// The `limit` of `OffsetsListFolderItemsResponse`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
+    /// The `offset` of `OffsetsListFolderItemsResponse`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
+    /// The `order` of `OffsetsListFolderItemsResponse`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<Vec<OffsetsListFolderItemsResponseOrderItem>>,
+    /// The `entries` of `OffsetsListFolderItemsResponse`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entries: Option<Vec<Named>>,
     /// Keys this version of the SDK does not know, kept as they arrived and
@@ -89,8 +95,10 @@ impl<'de> serde::Deserialize<'de> for OffsetsListFolderItemsResponse {
     }
 }
 
+/// One item of the `order` list of `OffsetsListFolderItemsResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OffsetsListFolderItemsResponseOrderItem {
+    /// The `by` of `OffsetsListFolderItemsResponseOrderItem`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub by: Option<String>,
     /// Keys this version of the SDK does not know, kept as they arrived and
@@ -149,14 +157,19 @@ impl<'de> serde::Deserialize<'de> for OffsetsListFolderItemsResponseOrderItem {
     }
 }
 
+/// The response of `offsets.list_incidents`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OffsetsListIncidentsResponse {
+    /// The `offset` of `OffsetsListIncidentsResponse`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
+    /// The `limit` of `OffsetsListIncidentsResponse`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
+    /// The `more` of `OffsetsListIncidentsResponse`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub more: Option<bool>,
+    /// The `incidents` of `OffsetsListIncidentsResponse`.
     pub incidents: Vec<Named>,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.

@@ -5,9 +5,12 @@
 
 use super::Named;
 
+/// The response of `pages.list_articles`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PagesListArticlesResponse {
+    /// The `articles` of `PagesListArticlesResponse`.
     pub articles: Vec<Named>,
+    /// The `meta` of `PagesListArticlesResponse`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<PagesListArticlesResponseMeta>,
     /// Keys this version of the SDK does not know, kept as they arrived and
@@ -67,8 +70,10 @@ impl<'de> serde::Deserialize<'de> for PagesListArticlesResponse {
     }
 }
 
+/// The `meta` of `PagesListArticlesResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PagesListArticlesResponseMeta {
+    /// The `total_pages` of `PagesListArticlesResponseMeta`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total_pages: Option<i64>,
     /// Keys this version of the SDK does not know, kept as they arrived and

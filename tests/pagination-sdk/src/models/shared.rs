@@ -3,9 +3,12 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Types used by more than one resource, or by no operation.
 
+/// The `Named` schema of the API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Named {
+    /// The `id` of `Named`.
     pub id: String,
+    /// The `name` of `Named`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Keys this version of the SDK does not know, kept as they arrived and

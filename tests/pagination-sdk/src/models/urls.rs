@@ -5,10 +5,13 @@
 
 use super::Named;
 
+/// The response of `urls.list_orders`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UrlsListOrdersResponse {
+    /// The `items` of `UrlsListOrdersResponse`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Named>>,
+    /// The `_links` of `UrlsListOrdersResponse`.
     #[serde(rename = "_links", skip_serializing_if = "Option::is_none")]
     pub links: Option<UrlsListOrdersResponseLinks>,
     /// Keys this version of the SDK does not know, kept as they arrived and
@@ -71,8 +74,10 @@ impl<'de> serde::Deserialize<'de> for UrlsListOrdersResponse {
     }
 }
 
+/// The `_links` of `UrlsListOrdersResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UrlsListOrdersResponseLinks {
+    /// The `next` of `UrlsListOrdersResponseLinks`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<UrlsListOrdersResponseLinksNext>,
     /// Keys this version of the SDK does not know, kept as they arrived and
@@ -131,8 +136,10 @@ impl<'de> serde::Deserialize<'de> for UrlsListOrdersResponseLinks {
     }
 }
 
+/// The `next` of `UrlsListOrdersResponseLinks`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UrlsListOrdersResponseLinksNext {
+    /// The `href` of `UrlsListOrdersResponseLinksNext`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
     /// Keys this version of the SDK does not know, kept as they arrived and
@@ -191,13 +198,18 @@ impl<'de> serde::Deserialize<'de> for UrlsListOrdersResponseLinksNext {
     }
 }
 
+/// The response of `urls.list_things`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UrlsListThingsResponse {
+    /// The `count` of `UrlsListThingsResponse`.
     pub count: i64,
+    /// The `next` of `UrlsListThingsResponse`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
+    /// The `previous` of `UrlsListThingsResponse`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
+    /// The `results` of `UrlsListThingsResponse`.
     pub results: Vec<Named>,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.

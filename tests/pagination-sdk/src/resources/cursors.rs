@@ -92,7 +92,9 @@ impl<'a> Cursors<'a> {
 /// Parameters of `cursors.list_conversations` (`GET /conversations`).
 #[derive(Debug, Clone)]
 pub struct CursorsListConversationsParams {
+    /// The `cursor` query parameter.
     pub cursor: Option<String>,
+    /// The `limit` query parameter.
     pub limit: Option<i64>,
 }
 
@@ -134,11 +136,13 @@ impl crate::runtime::Operation for CursorsListConversationsParams {
 }
 
 impl crate::runtime::Request<CursorsListConversationsParams> {
+    /// The `cursor` query parameter.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.params.cursor = Some(value.into());
         self
     }
 
+    /// The `limit` query parameter.
     pub fn limit(mut self, value: i64) -> Self {
         self.params.limit = Some(value);
         self
@@ -175,7 +179,9 @@ impl crate::runtime::Paginated for CursorsListConversationsParams {
 /// Parameters of `cursors.list_customers` (`GET /customers`).
 #[derive(Debug, Clone)]
 pub struct CursorsListCustomersParams {
+    /// The `starting_after` query parameter.
     pub starting_after: Option<String>,
+    /// The `limit` query parameter.
     pub limit: Option<i64>,
 }
 
@@ -225,11 +231,13 @@ impl crate::runtime::Operation for CursorsListCustomersParams {
 }
 
 impl crate::runtime::Request<CursorsListCustomersParams> {
+    /// The `starting_after` query parameter.
     pub fn starting_after(mut self, value: impl Into<String>) -> Self {
         self.params.starting_after = Some(value.into());
         self
     }
 
+    /// The `limit` query parameter.
     pub fn limit(mut self, value: i64) -> Self {
         self.params.limit = Some(value);
         self
@@ -264,7 +272,9 @@ impl crate::runtime::Paginated for CursorsListCustomersParams {
 /// Parameters of `cursors.search_customers` (`GET /customers/search`).
 #[derive(Debug, Clone)]
 pub struct CursorsSearchCustomersParams {
+    /// The `query` query parameter.
     pub query: String,
+    /// The `page` query parameter.
     pub page: Option<String>,
 }
 
@@ -303,6 +313,7 @@ impl crate::runtime::Operation for CursorsSearchCustomersParams {
 }
 
 impl crate::runtime::Request<CursorsSearchCustomersParams> {
+    /// The `page` query parameter.
     pub fn page(mut self, value: impl Into<String>) -> Self {
         self.params.page = Some(value.into());
         self
@@ -339,7 +350,9 @@ impl crate::runtime::Paginated for CursorsSearchCustomersParams {
 /// Parameters of `cursors.list_files` (`GET /files`).
 #[derive(Debug, Clone)]
 pub struct CursorsListFilesParams {
+    /// The `after` query parameter.
     pub after: Option<String>,
+    /// The `limit` query parameter.
     pub limit: Option<i64>,
 }
 
@@ -381,11 +394,13 @@ impl crate::runtime::Operation for CursorsListFilesParams {
 }
 
 impl crate::runtime::Request<CursorsListFilesParams> {
+    /// The `after` query parameter.
     pub fn after(mut self, value: impl Into<String>) -> Self {
         self.params.after = Some(value.into());
         self
     }
 
+    /// The `limit` query parameter.
     pub fn limit(mut self, value: i64) -> Self {
         self.params.limit = Some(value);
         self

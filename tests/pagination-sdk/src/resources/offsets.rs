@@ -54,7 +54,9 @@ impl<'a> Offsets<'a> {
 /// Parameters of `offsets.list_incidents` (`GET /incidents`).
 #[derive(Debug, Clone)]
 pub struct OffsetsListIncidentsParams {
+    /// The `offset` query parameter.
     pub offset: Option<i64>,
+    /// The `limit` query parameter.
     pub limit: Option<i64>,
 }
 
@@ -96,11 +98,13 @@ impl crate::runtime::Operation for OffsetsListIncidentsParams {
 }
 
 impl crate::runtime::Request<OffsetsListIncidentsParams> {
+    /// The `offset` query parameter.
     pub fn offset(mut self, value: i64) -> Self {
         self.params.offset = Some(value);
         self
     }
 
+    /// The `limit` query parameter.
     pub fn limit(mut self, value: i64) -> Self {
         self.params.limit = Some(value);
         self
@@ -137,7 +141,9 @@ impl crate::runtime::Paginated for OffsetsListIncidentsParams {
 /// Parameters of `offsets.list_folder_items` (`GET /folder-items`).
 #[derive(Debug, Clone)]
 pub struct OffsetsListFolderItemsParams {
+    /// The `offset` query parameter.
     pub offset: Option<i64>,
+    /// The `limit` query parameter.
     pub limit: Option<i64>,
 }
 
@@ -179,11 +185,13 @@ impl crate::runtime::Operation for OffsetsListFolderItemsParams {
 }
 
 impl crate::runtime::Request<OffsetsListFolderItemsParams> {
+    /// The `offset` query parameter.
     pub fn offset(mut self, value: i64) -> Self {
         self.params.offset = Some(value);
         self
     }
 
+    /// The `limit` query parameter.
     pub fn limit(mut self, value: i64) -> Self {
         self.params.limit = Some(value);
         self

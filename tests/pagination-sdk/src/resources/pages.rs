@@ -46,7 +46,9 @@ impl<'a> Pages<'a> {
 /// Parameters of `pages.list_articles` (`GET /articles`).
 #[derive(Debug, Clone)]
 pub struct PagesListArticlesParams {
+    /// The `page` query parameter.
     pub page: Option<i64>,
+    /// The `per_page` query parameter.
     pub per_page: Option<i64>,
 }
 
@@ -89,11 +91,13 @@ impl crate::runtime::Operation for PagesListArticlesParams {
 }
 
 impl crate::runtime::Request<PagesListArticlesParams> {
+    /// The `page` query parameter.
     pub fn page(mut self, value: i64) -> Self {
         self.params.page = Some(value);
         self
     }
 
+    /// The `per_page` query parameter.
     pub fn per_page(mut self, value: i64) -> Self {
         self.params.per_page = Some(value);
         self
@@ -136,7 +140,9 @@ impl crate::runtime::Paginated for PagesListArticlesParams {
 /// Parameters of `pages.list_logs` (`GET /logs`).
 #[derive(Debug, Clone)]
 pub struct PagesListLogsParams {
+    /// The `page` query parameter.
     pub page: Option<i64>,
+    /// The `page_size` query parameter.
     pub page_size: Option<i64>,
 }
 
@@ -186,11 +192,13 @@ impl crate::runtime::Operation for PagesListLogsParams {
 }
 
 impl crate::runtime::Request<PagesListLogsParams> {
+    /// The `page` query parameter.
     pub fn page(mut self, value: i64) -> Self {
         self.params.page = Some(value);
         self
     }
 
+    /// The `page_size` query parameter.
     pub fn page_size(mut self, value: i64) -> Self {
         self.params.page_size = Some(value);
         self

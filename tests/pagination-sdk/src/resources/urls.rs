@@ -62,6 +62,7 @@ impl<'a> Urls<'a> {
 /// Parameters of `urls.list_things` (`GET /things`).
 #[derive(Debug, Clone)]
 pub struct UrlsListThingsParams {
+    /// The `page` query parameter.
     pub page: Option<i64>,
 }
 
@@ -102,6 +103,7 @@ impl crate::runtime::Operation for UrlsListThingsParams {
 }
 
 impl crate::runtime::Request<UrlsListThingsParams> {
+    /// The `page` query parameter.
     pub fn page(mut self, value: i64) -> Self {
         self.params.page = Some(value);
         self
@@ -187,7 +189,9 @@ impl crate::runtime::Paginated for UrlsListOrdersParams {
 /// Parameters of `urls.list_repos` (`GET /repos`).
 #[derive(Debug, Clone)]
 pub struct UrlsListReposParams {
+    /// The `per_page` query parameter.
     pub per_page: Option<i64>,
+    /// The `page` query parameter.
     pub page: Option<i64>,
 }
 
@@ -230,11 +234,13 @@ impl crate::runtime::Operation for UrlsListReposParams {
 }
 
 impl crate::runtime::Request<UrlsListReposParams> {
+    /// The `per_page` query parameter.
     pub fn per_page(mut self, value: i64) -> Self {
         self.params.per_page = Some(value);
         self
     }
 
+    /// The `page` query parameter.
     pub fn page(mut self, value: i64) -> Self {
         self.params.page = Some(value);
         self
