@@ -11,6 +11,9 @@ use crate::source_map::SourceMap;
 pub enum Severity {
     Error,
     Warning,
+    /// A decision the generator made on its own that the spec can override (a
+    /// pagination it recognised): worth knowing, nothing wrong.
+    Note,
 }
 
 impl Severity {
@@ -18,6 +21,7 @@ impl Severity {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         }
     }
 }
@@ -50,6 +54,8 @@ pub enum Kind {
     LossyNumber,
     /// Variants of an untagged union that no value can tell apart: the first wins.
     AmbiguousUnion,
+    /// An operation recognised as a paginated list without `x-sdk-pagination`.
+    InferredPagination,
     /// A schema, property, parameter or operation without a description: the SDK
     /// documents it with a generated sentence instead.
     Undocumented,
@@ -71,6 +77,7 @@ impl Kind {
             Kind::InvalidExtension => "invalid-extension",
             Kind::LossyNumber => "lossy-number",
             Kind::AmbiguousUnion => "ambiguous-union",
+            Kind::InferredPagination => "inferred-pagination",
             Kind::Undocumented => "undocumented",
         }
     }
@@ -102,6 +109,13 @@ impl Diagnostic {
     pub fn warning(kind: Kind, pointer: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
+            ..Diagnostic::error(kind, pointer, message)
+        }
+    }
+
+    pub fn note(kind: Kind, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Note,
             ..Diagnostic::error(kind, pointer, message)
         }
     }
@@ -198,16 +212,25 @@ impl Diagnostics {
         for d in &self.items {
             render_one(&mut out, d, file_name, source);
         }
-        let errors = self.items.iter().filter(|d| d.is_error()).count();
-        let warnings = self.items.len() - errors;
+        let count =
+            |severity: Severity| self.items.iter().filter(|d| d.severity == severity).count();
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        let (errors, warnings, notes) = (
+            count(Severity::Error),
+            count(Severity::Warning),
+            count(Severity::Note),
+        );
+        let notes = if notes > 0 {
+            format!(", {}", plural(notes, "note"))
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
-            "{}: {} error{}, {} warning{}",
+            "{}: {}, {}{notes}",
             file_name,
-            errors,
-            if errors == 1 { "" } else { "s" },
-            warnings,
-            if warnings == 1 { "" } else { "s" }
+            plural(errors, "error"),
+            plural(warnings, "warning"),
         );
         out
     }

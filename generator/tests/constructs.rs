@@ -76,5 +76,8 @@ construct!(
     oas31_media,
     oas31_webhooks,
     unions_by_evidence,
-    one_type_per_schema
+    one_type_per_schema,
+    pagination_inferred,
+    pagination_explicit,
+    pagination_near_misses
 );

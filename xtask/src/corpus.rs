@@ -30,6 +30,8 @@ pub struct Row {
     /// because some of their variants no value can tell apart.
     pub untagged_unions: Option<usize>,
     pub ambiguous_unions: usize,
+    /// Paginated operations: (inferred, from `x-sdk-pagination`).
+    pub paginated: Option<(usize, usize)>,
     /// `(severity, kind)` -> count.
     pub diagnostics: BTreeMap<(String, String), usize>,
     pub generation: Duration,
@@ -88,6 +90,7 @@ fn one(root: &Path, spec: &Path, stem: &str, check: bool) -> Result<Row, String>
         schemas_generated: None,
         untagged_unions: None,
         ambiguous_unions: 0,
+        paginated: None,
         diagnostics: BTreeMap::new(),
         generation: timing.total(),
         compiles: Compiles::NotGenerated,
@@ -120,6 +123,7 @@ fn one(root: &Path, spec: &Path, stem: &str, check: bool) -> Result<Row, String>
                     })
                     .count(),
             );
+            row.paginated = Some(count_paginated(&outcome.api.root));
             row.compiles = if check {
                 cargo_check(root, &out)
             } else {
@@ -197,6 +201,24 @@ fn count_operations(resource: &sdk_generator::ir::Resource) -> usize {
             .sum::<usize>()
 }
 
+/// Paginated operations: (inferred, written in `x-sdk-pagination`).
+fn count_paginated(resource: &sdk_generator::ir::Resource) -> (usize, usize) {
+    let mut counts = (0, 0);
+    for op in &resource.operations {
+        match op.pagination.as_ref().map(|p| p.inferred.is_some()) {
+            Some(true) => counts.0 += 1,
+            Some(false) => counts.1 += 1,
+            None => {}
+        }
+    }
+    for child in &resource.children {
+        let (inferred, explicit) = count_paginated(child);
+        counts.0 += inferred;
+        counts.1 += explicit;
+    }
+    counts
+}
+
 fn cargo_check(root: &Path, crate_dir: &Path) -> Compiles {
     let started = Instant::now();
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
@@ -234,9 +256,9 @@ pub fn table(rows: &[Row]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "| spec | KiB | ops + webhooks | schemas | generated | schemas generated | untagged unions | ambiguous unions (warned) | diagnostics | generation ms | compiles |"
+        "| spec | KiB | ops + webhooks | schemas | generated | schemas generated | untagged unions | ambiguous unions (warned) | paginated (inferred + x-sdk-pagination) | diagnostics | generation ms | compiles |"
     );
-    let _ = writeln!(out, "|---|--:|--:|--:|--:|--:|--:|--:|---|--:|---|");
+    let _ = writeln!(out, "|---|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|---|");
     for r in rows {
         let diagnostics = if r.diagnostics.is_empty() {
             "none".to_string()
@@ -260,9 +282,14 @@ pub fn table(rows: &[Row]) -> String {
             Compiles::Skipped => "not checked".into(),
         };
         let opt = |v: Option<usize>| v.map_or("-".to_string(), |v| v.to_string());
+        let paginated = match r.paginated {
+            Some((inferred, 0)) => inferred.to_string(),
+            Some((inferred, explicit)) => format!("{inferred} + {explicit}"),
+            None => "-".to_string(),
+        };
         let _ = writeln!(
             out,
-            "| {} | {:.0} | {} | {} | {} | {} | {} | {} | {} | {:.1} | {} |",
+            "| {} | {:.0} | {} | {} | {} | {} | {} | {} | {paginated} | {} | {:.1} | {} |",
             r.spec,
             r.bytes as f64 / 1024.0,
             r.operations,

@@ -317,7 +317,11 @@ impl crate::runtime::Request<AccountsContactsListParams> {
 
 impl crate::runtime::Paginated for AccountsContactsListParams {
     type Item = crate::models::User;
-    fn next_page(&self, page: &crate::models::ContactListPage) -> Option<Self> {
+    fn next_page(
+        &self,
+        page: &crate::models::ContactListPage,
+        _headers: &crate::runtime::HeaderMap,
+    ) -> Option<crate::runtime::NextPage<Self>> {
         let cursor = crate::runtime::next_cursor(
             page.has_more,
             page.items.is_empty(),
@@ -327,10 +331,12 @@ impl crate::runtime::Paginated for AccountsContactsListParams {
                 _ => page.oldest_cursor.as_ref(),
             },
         )?;
-        Some(Self {
-            cursor: Some(cursor),
-            ..self.clone()
-        })
+        Some(
+            crate::runtime::NextPage::Params(Self {
+                cursor: Some(cursor),
+                ..self.clone()
+            }),
+        )
     }
 
     fn into_items(page: crate::models::ContactListPage) -> Vec<Self::Item> {

@@ -338,7 +338,11 @@ impl crate::runtime::Request<ChatsListParams> {
 
 impl crate::runtime::Paginated for ChatsListParams {
     type Item = crate::models::ChatListItem;
-    fn next_page(&self, page: &crate::models::ChatListPage) -> Option<Self> {
+    fn next_page(
+        &self,
+        page: &crate::models::ChatListPage,
+        _headers: &crate::runtime::HeaderMap,
+    ) -> Option<crate::runtime::NextPage<Self>> {
         let cursor = crate::runtime::next_cursor(
             page.has_more,
             page.items.is_empty(),
@@ -348,10 +352,12 @@ impl crate::runtime::Paginated for ChatsListParams {
                 _ => page.oldest_cursor.as_ref(),
             },
         )?;
-        Some(Self {
-            cursor: Some(cursor),
-            ..self.clone()
-        })
+        Some(
+            crate::runtime::NextPage::Params(Self {
+                cursor: Some(cursor),
+                ..self.clone()
+            }),
+        )
     }
 
     fn into_items(page: crate::models::ChatListPage) -> Vec<Self::Item> {
@@ -632,7 +638,11 @@ impl crate::runtime::Request<ChatsSearchParams> {
 
 impl crate::runtime::Paginated for ChatsSearchParams {
     type Item = crate::models::Chat;
-    fn next_page(&self, page: &crate::models::ChatPage) -> Option<Self> {
+    fn next_page(
+        &self,
+        page: &crate::models::ChatPage,
+        _headers: &crate::runtime::HeaderMap,
+    ) -> Option<crate::runtime::NextPage<Self>> {
         let cursor = crate::runtime::next_cursor(
             page.has_more,
             page.items.is_empty(),
@@ -642,10 +652,12 @@ impl crate::runtime::Paginated for ChatsSearchParams {
                 _ => page.oldest_cursor.as_ref(),
             },
         )?;
-        Some(Self {
-            cursor: Some(cursor),
-            ..self.clone()
-        })
+        Some(
+            crate::runtime::NextPage::Params(Self {
+                cursor: Some(cursor),
+                ..self.clone()
+            }),
+        )
     }
 
     fn into_items(page: crate::models::ChatPage) -> Vec<Self::Item> {

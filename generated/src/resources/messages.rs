@@ -214,7 +214,11 @@ impl crate::runtime::Request<MessagesListParams> {
 
 impl crate::runtime::Paginated for MessagesListParams {
     type Item = crate::models::Message;
-    fn next_page(&self, page: &crate::models::MessagePage) -> Option<Self> {
+    fn next_page(
+        &self,
+        page: &crate::models::MessagePage,
+        _headers: &crate::runtime::HeaderMap,
+    ) -> Option<crate::runtime::NextPage<Self>> {
         let cursor = crate::runtime::next_cursor(
             page.has_more,
             page.items.is_empty(),
@@ -224,10 +228,12 @@ impl crate::runtime::Paginated for MessagesListParams {
                 _ => page.oldest_cursor.as_ref(),
             },
         )?;
-        Some(Self {
-            cursor: Some(cursor),
-            ..self.clone()
-        })
+        Some(
+            crate::runtime::NextPage::Params(Self {
+                cursor: Some(cursor),
+                ..self.clone()
+            }),
+        )
     }
 
     fn into_items(page: crate::models::MessagePage) -> Vec<Self::Item> {
@@ -684,7 +690,11 @@ impl crate::runtime::Request<MessagesSearchParams> {
 
 impl crate::runtime::Paginated for MessagesSearchParams {
     type Item = crate::models::Message;
-    fn next_page(&self, page: &crate::models::MessagePage) -> Option<Self> {
+    fn next_page(
+        &self,
+        page: &crate::models::MessagePage,
+        _headers: &crate::runtime::HeaderMap,
+    ) -> Option<crate::runtime::NextPage<Self>> {
         let cursor = crate::runtime::next_cursor(
             page.has_more,
             page.items.is_empty(),
@@ -694,10 +704,12 @@ impl crate::runtime::Paginated for MessagesSearchParams {
                 _ => page.oldest_cursor.as_ref(),
             },
         )?;
-        Some(Self {
-            cursor: Some(cursor),
-            ..self.clone()
-        })
+        Some(
+            crate::runtime::NextPage::Params(Self {
+                cursor: Some(cursor),
+                ..self.clone()
+            }),
+        )
     }
 
     fn into_items(page: crate::models::MessagePage) -> Vec<Self::Item> {

@@ -11,6 +11,7 @@ use super::attempt::{Failure, same_origin_redirects};
 use super::base_url::{self, BaseUrl};
 use super::body::{self, BodyLimits, ReadError};
 use super::credentials::Credentials;
+use super::encoding::Query;
 use super::error::{Error, StatusError, TransportError};
 use super::extras;
 use super::hook::{AttemptOutcome, Hook, Hooks};
@@ -503,6 +504,18 @@ impl Client {
     }
 
     fn url(base: &str, parts: &RequestParts, auth_query: &[(&'static str, String)]) -> String {
+        if let Some(full) = &parts.url {
+            let mut url = full.clone();
+            let mut query = Query::new();
+            for (k, v) in auth_query {
+                query.push_raw(k, v);
+            }
+            if !query.is_empty() {
+                url.push(if url.contains('?') { '&' } else { '?' });
+                url.push_str(query.as_str());
+            }
+            return url;
+        }
         let mut url =
             String::with_capacity(base.len() + parts.path.len() + parts.query.as_str().len() + 1);
         url.push_str(base);

@@ -46,6 +46,26 @@ pub enum Error {
         /// The page that would have been requested a second time (1 is the first).
         page: usize,
     },
+    /// A walk through the pages got the same page twice in a row, byte for byte,
+    /// although it asked for another (a server that ignores the page parameter); it
+    /// stopped after the pages it had read instead of requesting forever.
+    RepeatedPage {
+        /// `METHOD /path` of the paginated operation.
+        request: String,
+        /// The page that repeated the one before it (1 is the first).
+        page: usize,
+    },
+    /// A walk through the pages was handed a next-page URL on another origin than the
+    /// client's (scheme, host and port): it was not followed, so that no credential
+    /// reaches another server. Nothing was sent for it.
+    ForeignNextPage {
+        /// `METHOD /path` of the paginated operation.
+        request: String,
+        /// The page that URL would have been (1 is the first).
+        page: usize,
+        /// The origin of the URL (`https://other.example`), or why it is no URL.
+        origin: String,
+    },
 }
 
 /// What kind of failure an [`Error`] is: the cases callers usually branch on.
@@ -84,8 +104,11 @@ pub enum ErrorKind {
     MissingCredentials,
     /// The client's configuration is invalid.
     Config,
-    /// A paginated walk was handed a cursor it had already followed.
+    /// A paginated walk was handed a cursor, offset or URL it had already followed, or
+    /// got the same page twice in a row.
     RepeatedCursor,
+    /// A paginated walk was handed a next-page URL on another origin.
+    ForeignNextPage,
 }
 
 impl ErrorKind {
@@ -117,7 +140,8 @@ impl Error {
             Error::InvalidRequest(_) => ErrorKind::InvalidRequest,
             Error::MissingCredentials(_) => ErrorKind::MissingCredentials,
             Error::Config(_) => ErrorKind::Config,
-            Error::RepeatedCursor { .. } => ErrorKind::RepeatedCursor,
+            Error::RepeatedCursor { .. } | Error::RepeatedPage { .. } => ErrorKind::RepeatedCursor,
+            Error::ForeignNextPage { .. } => ErrorKind::ForeignNextPage,
         }
     }
 
@@ -149,7 +173,9 @@ impl Error {
             Error::InvalidRequest(_)
             | Error::MissingCredentials(_)
             | Error::Config(_)
-            | Error::RepeatedCursor { .. } => 0,
+            | Error::RepeatedCursor { .. }
+            | Error::RepeatedPage { .. }
+            | Error::ForeignNextPage { .. } => 0,
         }
     }
 
@@ -181,6 +207,19 @@ impl fmt::Display for Error {
             Error::RepeatedCursor { request, page } => write!(
                 f,
                 "{request}: page {page} would follow a cursor this walk already followed; stopped instead of looping"
+            ),
+            Error::RepeatedPage { request, page } => write!(
+                f,
+                "{request}: page {page} is the same as page {}, although another was asked for; stopped instead of looping",
+                page.saturating_sub(1)
+            ),
+            Error::ForeignNextPage {
+                request,
+                page,
+                origin,
+            } => write!(
+                f,
+                "{request}: the URL of page {page} is on another origin ({origin}) than the client's; not followed, so that no credential is sent there"
             ),
         }
     }

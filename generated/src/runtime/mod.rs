@@ -33,10 +33,13 @@ pub use events::{Chats, EventStream, Events, EventsInfo, Frame, SentMessage, dec
 pub use hook::{AfterAttempt, AttemptOutcome, AttemptRequest, Hook, HookFuture};
 pub use multipart::{FilePart, Multipart};
 pub use nullable::Nullable;
-pub use pagination::{Paginated, next_cursor};
+pub use pagination::{
+    NextPage, Paginated, from_i64, link_next, next_cursor, next_offset, next_page_number, to_i64,
+};
 pub use redact::Secret;
 pub use request::{Operation, Request, RequestOptions, RequestParts};
 pub use reqwest::Method;
+pub use reqwest::header::HeaderMap;
 pub use response::{ApiResponse, ByteStream, RawResponse};
 /// The TLS library of `wss://` event streams, for
 /// [`ClientBuilder::events_tls_config`].

@@ -1,13 +1,17 @@
-//! Walking cursor-paginated lists as streams.
+//! Walking paginated lists as streams: by cursor, offset, page number, or a next-page
+//! URL (in the body or the `Link` header), every walk with the same loop guard.
 
 use std::collections::HashSet;
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 use futures_core::Stream;
 use futures_util::{StreamExt, TryStreamExt, stream};
+use reqwest::Url;
+use reqwest::header::{HeaderMap, LINK};
 
+use super::base_url;
 use super::error::Error;
 use super::request::{Operation, Request};
-use super::response::ApiResponse;
 
 /// An operation that returns one page of a list. Implemented by the generated
 /// parameters of paginated operations.
@@ -15,16 +19,34 @@ pub trait Paginated: Operation + Clone {
     /// One item of a page.
     type Item: Send + 'static;
 
-    /// The parameters that fetch the page after `page`, or `None` after the last page.
-    fn next_page(&self, page: &Self::Output) -> Option<Self>;
+    /// Whether a page the same as the one before, byte for byte, ends the walk with an
+    /// error. Set for walks whose next page is not taken from the page itself
+    /// (offsets, page numbers, `Link` headers): against a server that ignores the
+    /// parameter, they would otherwise go on until `max_pages`. Walks that take a
+    /// cursor or URL from the page stop at the repeated cursor instead.
+    const SAME_PAGE_ENDS_WALK: bool = false;
+
+    /// Where the page after `page` is (`headers` are its response's), or `None` after
+    /// the last page.
+    fn next_page(&self, page: &Self::Output, headers: &HeaderMap) -> Option<NextPage<Self>>;
 
     /// The items of a page, in order.
     fn into_items(page: Self::Output) -> Vec<Self::Item>;
 }
 
+/// Where the next page of a walk is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NextPage<P> {
+    /// The same operation with other parameters: a cursor, an offset, a page number.
+    Params(P),
+    /// A URL the server gave, absolute or relative to the page's: requested with the
+    /// operation's method and headers, on the client's origin only.
+    Url(String),
+}
+
 /// The cursor of the page after this one, or `None` when this page is the last: the
 /// server said there are no more (`has_more` false), the page is empty, or it gave no
-/// cursor (or an empty one). One rule for every paginated operation.
+/// cursor (or an empty one). One rule for every cursor and next-URL walk.
 pub fn next_cursor(
     has_more: Option<bool>,
     is_empty: bool,
@@ -36,6 +58,91 @@ pub fn next_cursor(
     cursor.filter(|c| !c.is_empty()).cloned()
 }
 
+/// The offset of the page after this one: this page's offset (0 when unset) plus the
+/// items it holds, or `None` when this page is empty, the server says there are no
+/// more, or the next offset reaches the total.
+pub fn next_offset(
+    offset: Option<i64>,
+    received: usize,
+    has_more: Option<bool>,
+    total: Option<i64>,
+) -> Option<i64> {
+    if received == 0 || has_more == Some(false) {
+        return None;
+    }
+    let next = offset
+        .unwrap_or(0)
+        .checked_add(i64::try_from(received).ok()?)?;
+    match total {
+        Some(total) if next >= total => None,
+        _ => Some(next),
+    }
+}
+
+/// The number of the page after this one (`first` when the parameter is unset), or
+/// `None` when this page is empty, the server says there are no more, or this page is
+/// the last of `total_pages` (counted from 1 when `first` is 1, from 0 when it is 0).
+pub fn next_page_number(
+    page: Option<i64>,
+    first: i64,
+    is_empty: bool,
+    has_more: Option<bool>,
+    total_pages: Option<i64>,
+) -> Option<i64> {
+    if is_empty || has_more == Some(false) {
+        return None;
+    }
+    let page = page.unwrap_or(first);
+    match total_pages {
+        Some(total) if page - first + 1 >= total => None,
+        _ => page.checked_add(1),
+    }
+}
+
+/// An integer parameter or field as the walk counts it.
+pub fn to_i64<T: TryInto<i64>>(n: T) -> Option<i64> {
+    n.try_into().ok()
+}
+
+/// A counted offset or page number as the parameter's integer type; `None` (the walk
+/// ends) when it does not fit.
+pub fn from_i64<T: TryFrom<i64>>(n: i64) -> Option<T> {
+    T::try_from(n).ok()
+}
+
+/// The `rel="next"` URL of a `Link` header (RFC 8288), as GitHub gives it:
+/// `<https://api.github.com/x?page=2>; rel="next", <…>; rel="last"`.
+pub fn link_next(headers: &HeaderMap) -> Option<String> {
+    for value in headers.get_all(LINK) {
+        let Ok(text) = value.to_str() else { continue };
+        let mut rest = text;
+        while let Some(open) = rest.find('<') {
+            let Some(close) = rest[open..].find('>').map(|c| open + c) else {
+                break;
+            };
+            let url = &rest[open + 1..close];
+            let params_end = rest[close..].find('<').map_or(rest.len(), |n| close + n);
+            let params = &rest[close + 1..params_end];
+            let is_next = params.split([';', ',']).any(|p| {
+                let Some((key, value)) = p.split_once('=') else {
+                    return false;
+                };
+                key.trim().eq_ignore_ascii_case("rel")
+                    && value
+                        .trim()
+                        .trim_matches('"')
+                        .split_ascii_whitespace()
+                        .any(|r| r.eq_ignore_ascii_case("next"))
+            });
+            if is_next && !url.trim().is_empty() {
+                return Some(url.trim().to_string());
+            }
+            rest = &rest[params_end..];
+        }
+    }
+    None
+}
+
 /// Bounds of one walk through the pages, set on the request.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct WalkLimits {
@@ -45,11 +152,56 @@ pub(crate) struct WalkLimits {
 
 /// Where a walk is: the next request, and every page request it already sent.
 struct Walk<P> {
-    next: Option<Request<P>>,
-    /// `path?query` of each page requested: a request sent twice means the server
-    /// handed back a cursor the walk already followed.
+    next: Option<(Request<P>, Option<Url>)>,
+    /// The URL of each page requested: a request sent twice means the server handed
+    /// back a cursor, offset or URL the walk already followed.
     followed: HashSet<String>,
+    /// A digest of the last page's body: the same body again means a server that
+    /// ignores the page parameter.
+    last_body: Option<u64>,
+    /// An error to yield after the page just yielded, ending the walk.
+    failed: Option<Error>,
     pages: usize,
+}
+
+/// `next` resolved against the URL of the page that gave it, if it is on the origin of
+/// `base` (the rule redirects follow too); else the origin it is on.
+fn same_origin(base: &str, this_url: &str, next: &str) -> Result<Url, String> {
+    let base = Url::parse(base).map_err(|e| format!("base URL: {e}"))?;
+    let this = Url::parse(this_url).map_err(|e| format!("page URL: {e}"))?;
+    let next = this
+        .join(next.trim())
+        .map_err(|e| format!("not a URL: {e}"))?;
+    if next.origin() == base.origin() {
+        Ok(next)
+    } else {
+        Err(next.origin().ascii_serialization())
+    }
+}
+
+/// One spelling of a page's URL whether it came from parameters or from the server, so
+/// that a URL pointing back at a page requested by parameters counts as repeated.
+fn page_key(base: &str, path: &str, query: &str) -> String {
+    let text = if query.is_empty() {
+        format!("{base}{path}")
+    } else {
+        format!("{base}{path}?{query}")
+    };
+    Url::parse(&text).map_or(text, |u| u.to_string())
+}
+
+/// The base URL a request is sent to, normalized as the client normalizes it.
+fn walk_base<P>(request: &Request<P>) -> String {
+    match &request.options.base_url {
+        Some(b) => base_url::parse(b).map_or_else(|_| b.clone(), |b| b.text),
+        None => request.client.base_url().to_string(),
+    }
+}
+
+fn digest(body: &[u8]) -> u64 {
+    let mut h = DefaultHasher::new();
+    body.hash(&mut h);
+    h.finish()
 }
 
 impl<P: Paginated> Request<P> {
@@ -69,46 +221,91 @@ impl<P: Paginated> Request<P> {
 
     /// Every page, starting with this request's, fetched one at a time as the stream
     /// is polled. The stream ends after the last page, the first error, or the
-    /// `max_pages` cap. A server that hands back a cursor the walk already followed
-    /// (the same one again, or a cycle) ends it with [`ErrorKind::RepeatedCursor`]
-    /// after the pages read so far, instead of requesting forever.
+    /// `max_pages` cap. A server that hands back a cursor, offset or URL the walk
+    /// already followed (the same one again, or a cycle), or the same page twice in a
+    /// row, ends it with [`ErrorKind::RepeatedCursor`] after the pages read so far,
+    /// instead of requesting forever. A next-page URL on another origin than the
+    /// client's is not followed: [`ErrorKind::ForeignNextPage`] after the page that
+    /// gave it.
     ///
     /// [`ErrorKind::RepeatedCursor`]: super::ErrorKind::RepeatedCursor
+    /// [`ErrorKind::ForeignNextPage`]: super::ErrorKind::ForeignNextPage
     pub fn pages(self) -> impl Stream<Item = Result<P::Output, Error>> + Send + 'static {
         let walk = Walk {
-            next: Some(self),
+            next: Some((self, None)),
             followed: HashSet::new(),
+            last_body: None,
+            failed: None,
             pages: 0,
         };
         stream::unfold(walk, |mut walk| async move {
-            let request = walk.next.take()?;
+            if let Some(e) = walk.failed.take() {
+                return Some((Err(e), walk));
+            }
+            let (request, url) = walk.next.take()?;
             if request.walk.max_pages.is_some_and(|max| walk.pages >= max) {
                 return None;
             }
-            let parts = match request.params.build() {
+            let mut parts = match request.params.build() {
                 Ok(parts) => parts,
                 Err(e) => return Some((Err(e), walk)),
             };
-            let key = format!("{}?{}", parts.path, parts.query.as_str());
+            let label = format!("{} {}", parts.method, parts.path);
+            let base = walk_base(&request);
+            let key = match url {
+                Some(url) => {
+                    let key = url.to_string();
+                    parts.url = Some(key.clone());
+                    key
+                }
+                None => page_key(&base, &parts.path, parts.query.as_str()),
+            };
             if !walk.followed.insert(key) {
                 let e = Error::RepeatedCursor {
-                    request: format!("{} {}", parts.method, parts.path),
+                    request: label,
                     page: walk.pages + 1,
                 };
                 return Some((Err(e), walk));
             }
-            let sent = request.client.execute(&parts, &request.options).await;
-            match sent.and_then(P::decode).map(ApiResponse::into_data) {
-                Ok(page) => {
-                    walk.pages += 1;
-                    walk.next = request
-                        .params
-                        .next_page(&page)
-                        .map(|params| Request { params, ..request });
-                    Some((Ok(page), walk))
-                }
-                Err(e) => Some((Err(e), walk)),
+            let raw = match request.client.execute(&parts, &request.options).await {
+                Ok(raw) => raw,
+                Err(e) => return Some((Err(e), walk)),
+            };
+            let body = digest(&raw.body);
+            if walk.last_body.replace(body) == Some(body) && P::SAME_PAGE_ENDS_WALK {
+                let e = Error::RepeatedPage {
+                    request: label,
+                    page: walk.pages + 1,
+                };
+                return Some((Err(e), walk));
             }
+            let page = match P::decode(raw) {
+                Ok(page) => page,
+                Err(e) => return Some((Err(e), walk)),
+            };
+            walk.pages += 1;
+            let this_url = parts
+                .url
+                .clone()
+                .unwrap_or_else(|| format!("{base}{}", parts.path));
+            match request.params.next_page(&page.data, &page.headers) {
+                None => {}
+                Some(NextPage::Params(params)) => {
+                    walk.next = Some((Request { params, ..request }, None));
+                }
+                Some(NextPage::Url(next)) => match same_origin(&base, &this_url, &next) {
+                    Ok(url) => walk.next = Some((request, Some(url))),
+                    // The page read is yielded first; the error ends the walk after it.
+                    Err(origin) => {
+                        walk.failed = Some(Error::ForeignNextPage {
+                            request: label,
+                            page: walk.pages + 1,
+                            origin,
+                        })
+                    }
+                },
+            }
+            Some((Ok(page.data), walk))
         })
     }
 
@@ -134,7 +331,72 @@ impl<P: Paginated> Request<P> {
 
 #[cfg(test)]
 mod tests {
-    use super::next_cursor;
+    use super::*;
+
+    #[test]
+    fn offsets_advance_by_the_items_received_and_stop_at_the_total() {
+        assert_eq!(next_offset(None, 10, None, None), Some(10));
+        assert_eq!(next_offset(Some(10), 5, Some(true), Some(100)), Some(15));
+        assert_eq!(next_offset(Some(90), 10, None, Some(100)), None);
+        assert_eq!(next_offset(Some(10), 10, Some(false), None), None);
+        assert_eq!(next_offset(Some(10), 0, Some(true), None), None);
+    }
+
+    #[test]
+    fn page_numbers_stop_at_the_total_or_an_empty_page() {
+        assert_eq!(next_page_number(None, 1, false, None, None), Some(2));
+        assert_eq!(next_page_number(Some(2), 1, false, None, Some(3)), Some(3));
+        assert_eq!(next_page_number(Some(3), 1, false, None, Some(3)), None);
+        assert_eq!(next_page_number(None, 0, false, None, Some(2)), Some(1));
+        assert_eq!(next_page_number(Some(1), 0, false, None, Some(2)), None);
+        assert_eq!(next_page_number(Some(1), 1, true, None, None), None);
+        assert_eq!(next_page_number(Some(1), 1, false, Some(false), None), None);
+    }
+
+    #[test]
+    fn the_next_link_is_found_among_others() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            LINK,
+            r#"<https://a.example/x?page=1>; rel="prev", <https://a.example/x?page=3>; rel="next", <https://a.example/x?page=9>; rel="last""#
+                .parse()
+                .unwrap(),
+        );
+        assert_eq!(link_next(&h).as_deref(), Some("https://a.example/x?page=3"));
+        h.insert(LINK, "</x?page=2>; rel=\"next last\"".parse().unwrap());
+        assert_eq!(link_next(&h).as_deref(), Some("/x?page=2"));
+        h.insert(
+            LINK,
+            r#"<https://a.example/x?page=1>; rel="prev""#.parse().unwrap(),
+        );
+        assert_eq!(link_next(&h), None);
+        assert_eq!(link_next(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn next_urls_stay_on_the_base_origin() {
+        let base = "http://127.0.0.1:8080/api";
+        let this = "http://127.0.0.1:8080/api/items";
+        assert_eq!(
+            same_origin(base, this, "?page=2").unwrap().as_str(),
+            "http://127.0.0.1:8080/api/items?page=2"
+        );
+        assert_eq!(
+            same_origin(base, this, "/api/items?after=x")
+                .unwrap()
+                .as_str(),
+            "http://127.0.0.1:8080/api/items?after=x"
+        );
+        assert_eq!(
+            same_origin(base, this, "https://evil.example/api/items?page=2").unwrap_err(),
+            "https://evil.example"
+        );
+        assert_eq!(
+            same_origin(base, this, "http://127.0.0.1:9090/api/items").unwrap_err(),
+            "http://127.0.0.1:9090"
+        );
+        assert!(same_origin(base, this, "//evil.example/x").is_err());
+    }
 
     #[test]
     fn the_last_page_is_the_one_that_says_so_is_empty_or_has_no_cursor() {

@@ -40,6 +40,9 @@ pub struct RequestParts {
     /// Already percent-encoded.
     pub(crate) path: String,
     pub(crate) query: Query,
+    /// A full URL that replaces the base URL, path and query: the next page's URL as
+    /// the server gave it, already checked to be on the client's origin.
+    pub(crate) url: Option<String>,
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) body: Body,
     pub(crate) accept: &'static str,
@@ -70,6 +73,7 @@ impl RequestParts {
             method,
             path,
             query: Query::new(),
+            url: None,
             headers: Vec::new(),
             body: Body::None,
             accept: "application/json",

@@ -7,6 +7,7 @@ mod docs;
 mod events;
 mod models;
 mod operation;
+mod pagination;
 mod resources;
 mod unions;
 mod webhooks;

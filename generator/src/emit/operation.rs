@@ -8,8 +8,8 @@ use quote::quote;
 use super::models::{arg_type, arg_type_of};
 use super::{Ctx, doc_attrs, field_init, ident, ty_tokens};
 use crate::ir::{
-    Api, Auth, BodyMedia, ClearSetter, Field, Name, Operation, Param, ParamLocation, ParamStyle,
-    PathSegment, Presence, ResponseKind, SetterRole, Ty, TypeKind,
+    Auth, BodyMedia, ClearSetter, Field, Name, Operation, Param, ParamLocation, ParamStyle,
+    PathSegment, Presence, ResponseKind, SetterRole, Ty,
 };
 
 /// The arguments of an operation's method: path parameters, required parameters,
@@ -123,7 +123,7 @@ fn param_field_ty(p: &Param) -> TokenStream {
 }
 
 /// The parameters type, its `Operation` impl, setters, and pagination.
-pub(super) fn operation_items(api: &Api, op: &Operation) -> TokenStream {
+pub(super) fn operation_items(op: &Operation) -> TokenStream {
     let name = ident(&op.params_name);
     let doc = format!(" {}", op.params_doc);
     let mut fields = Vec::new();
@@ -198,7 +198,7 @@ pub(super) fn operation_items(api: &Api, op: &Operation) -> TokenStream {
 
     let operation_impl = operation_impl(op);
     let setters = setters(op);
-    let pagination = pagination_impl(api, op);
+    let pagination = super::pagination::pagination_impl(op);
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone)]
@@ -525,88 +525,4 @@ fn body_field_setters(
         });
     }
     out
-}
-
-fn pagination_impl(api: &Api, op: &Operation) -> TokenStream {
-    let Some(pg) = &op.pagination else {
-        return quote!();
-    };
-    let ResponseKind::Json(Ty::Named(page_name)) = &op.response.kind else {
-        return quote!();
-    };
-    let Some(TypeKind::Struct(page)) = api
-        .types
-        .iter()
-        .find(|t| t.name == *page_name)
-        .map(|t| &t.kind)
-    else {
-        return quote!();
-    };
-    let name = ident(&op.params_name);
-    let page_ty = ty_tokens(&Ty::Named(page_name.clone()), Ctx::Elsewhere);
-    let item_ty = ty_tokens(&pg.item_ty, Ctx::Elsewhere);
-    let field = |rust: &str| page.fields.iter().find(|f| f.name == rust);
-    let items = ident(&pg.items_field);
-    let cursor_param = ident(&op.params[pg.cursor_param].name);
-
-    // `Option<&String>` of a cursor field, whatever its presence.
-    let cursor_of = |rust: &str| -> TokenStream {
-        let f = ident(rust);
-        match field(rust).map(|f| &f.presence) {
-            Some(Presence::Required) | Some(Presence::Defaulted(_)) => quote!(Some(&page.#f)),
-            Some(Presence::OptionalNullable) => quote!(page.#f.as_ref().and_then(|c| match c {
-                crate::runtime::Nullable::Value(c) => Some(c),
-                crate::runtime::Nullable::Null => None,
-            })),
-            _ => quote!(page.#f.as_ref()),
-        }
-    };
-    let has_more = match pg.has_more_field.as_deref() {
-        Some(h) => {
-            let f = ident(h);
-            match field(h).map(|f| &f.presence) {
-                Some(Presence::Required) | Some(Presence::Defaulted(_)) => quote!(Some(page.#f)),
-                _ => quote!(page.#f),
-            }
-        }
-        None => quote!(None),
-    };
-    let default_cursor = cursor_of(&pg.next_cursor_field);
-    let cursor_expr = match &pg.direction {
-        Some((index, by)) if !by.is_empty() => {
-            let p = &op.params[*index];
-            let d = ident(&p.name);
-            let as_str = match (&p.ty, p.required) {
-                (Ty::String, false) => quote!(self.#d.as_deref()),
-                (Ty::String, true) => quote!(Some(self.#d.as_str())),
-                (_, false) => quote!(self.#d.as_ref().map(|d| d.as_str())),
-                (_, true) => quote!(Some(self.#d.as_str())),
-            };
-            let arms = by.iter().map(|(value, rust)| {
-                let c = cursor_of(rust);
-                quote!(Some(#value) => #c,)
-            });
-            quote! {
-                match #as_str {
-                    #(#arms)*
-                    _ => #default_cursor,
-                }
-            }
-        }
-        _ => default_cursor,
-    };
-    quote! {
-        impl crate::runtime::Paginated for #name {
-            type Item = #item_ty;
-
-            fn next_page(&self, page: &#page_ty) -> Option<Self> {
-                let cursor = crate::runtime::next_cursor(#has_more, page.#items.is_empty(), #cursor_expr)?;
-                Some(Self { #cursor_param: Some(cursor), ..self.clone() })
-            }
-
-            fn into_items(page: #page_ty) -> Vec<Self::Item> {
-                page.#items
-            }
-        }
-    }
 }

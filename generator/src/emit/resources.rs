@@ -62,7 +62,7 @@ fn resource_chunks(api: &Api, resource: &Resource, out: &mut Vec<TokenStream>) {
     });
     for op in &resource.operations {
         out.push({
-            let tokens = operation_items(api, op);
+            let tokens = operation_items(op);
             if operation_touches_deprecated(api, op) {
                 allow_deprecated(tokens)
             } else {

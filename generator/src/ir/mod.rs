@@ -597,18 +597,88 @@ pub enum Auth {
     Schemes { names: Vec<String>, optional: bool },
 }
 
+/// How a list operation's pages are walked: written in `x-sdk-pagination` or inferred
+/// from the operation's parameters and response (see `lower/pagination.rs`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pagination {
-    /// Rust name of the page's list field.
-    pub items_field: String,
+    /// The page's list field; `None` when the page is the list itself.
+    pub items_field: Option<FieldStep>,
     pub item_ty: Ty,
-    /// Index into `Operation::params` of the cursor parameter.
-    pub cursor_param: usize,
-    /// Rust name of the page's "more pages" flag, if it has one.
-    pub has_more_field: Option<String>,
-    /// Rust name of the page's cursor field to follow by default.
-    pub next_cursor_field: String,
-    /// Index of the direction parameter, and the cursor field to follow for each of
-    /// its values (wire value -> Rust field name).
-    pub direction: Option<(usize, BTreeMap<String, String>)>,
+    pub walk: PageWalk,
+    /// The rule that recognised the pattern; `None` when `x-sdk-pagination` says it.
+    pub inferred: Option<String>,
+}
+
+/// Where the next page is, for each pattern the SDK can walk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageWalk {
+    /// A query parameter takes a cursor the page gives.
+    Cursor {
+        /// Index into `Operation::params` of the cursor parameter.
+        param: usize,
+        next: CursorSource,
+        /// The page's "more pages" flag, if it has one.
+        has_more: Option<FieldPath>,
+        /// Index of the direction parameter, and the cursor field to follow for each of
+        /// its values (wire value -> field).
+        direction: Option<(usize, BTreeMap<String, FieldPath>)>,
+    },
+    /// A query parameter takes how many items to skip: advanced by the items received.
+    Offset {
+        param: usize,
+        has_more: Option<FieldPath>,
+        /// The number of items of the whole list.
+        total: Option<FieldPath>,
+    },
+    /// A query parameter takes the page number: advanced by one.
+    PageNumber {
+        param: usize,
+        /// The number of the first page, when the parameter is not set.
+        first: i64,
+        has_more: Option<FieldPath>,
+        total_pages: Option<FieldPath>,
+    },
+    /// The page gives the full URL of the next page.
+    NextUrl { next: FieldPath },
+    /// The response's `Link` header has the URL of the next page (`rel="next"`).
+    LinkHeader,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CursorSource {
+    /// A field of the page.
+    Field(FieldPath),
+    /// A field of the page's last item (Stripe's `starting_after` takes the last id).
+    LastItem(FieldPath),
+}
+
+/// A field of the page, or of an object inside it: `links.next`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldPath {
+    /// The wire names joined by `.`, as written in `x-sdk-pagination`.
+    pub wire: String,
+    pub steps: Vec<FieldStep>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldStep {
+    /// Rust name of the field.
+    pub rust: String,
+    pub wire: String,
+    /// The type the field belongs to.
+    pub owner: String,
+    /// Settled once the types are final (a page's optional nullable fields become
+    /// plain options then).
+    pub access: FieldAccess,
+}
+
+/// How a field's value is reached from its struct.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldAccess {
+    /// `T`: always there.
+    Plain,
+    /// `Option<T>`.
+    Optional,
+    /// `Option<Nullable<T>>`.
+    OptionalNullable,
 }

@@ -325,29 +325,80 @@ fn render_resource(w: &mut String, r: &Resource) {
             }
         }
         if let Some(p) = &op.pagination {
-            let by = match &p.direction {
-                Some((i, by)) => format!(
-                    ", direction {} ({})",
-                    op.params[*i].name,
-                    by.iter()
-                        .map(|(k, v)| format!("{k} -> {v}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                None => String::new(),
-            };
-            let _ = writeln!(
-                w,
-                "      paginated: items {} of {}, cursor {}, has more {}, next {}{by}",
-                p.items_field,
-                ty(&p.item_ty),
-                op.params[p.cursor_param].name,
-                p.has_more_field.as_deref().unwrap_or("(none)"),
-                p.next_cursor_field
-            );
+            let _ = writeln!(w, "      paginated: {}", pagination(op, p));
         }
     }
     for c in &r.children {
         render_resource(w, c);
     }
+}
+
+/// One line: where the items are, how the next page is found, and who said so.
+fn pagination(op: &Operation, p: &Pagination) -> String {
+    let param = |i: &usize| op.params[*i].name.clone();
+    let flag = |name: &str, f: &Option<FieldPath>| match f {
+        Some(f) => format!(", {name} {}", f.wire),
+        None => String::new(),
+    };
+    let walk = match &p.walk {
+        PageWalk::Cursor {
+            param: i,
+            next,
+            has_more,
+            direction,
+        } => {
+            let next = match next {
+                CursorSource::Field(f) => format!("next {}", f.wire),
+                CursorSource::LastItem(f) => format!("next from the last item's {}", f.wire),
+            };
+            let by = match direction {
+                Some((d, by)) => format!(
+                    ", direction {} ({})",
+                    param(d),
+                    by.iter()
+                        .map(|(k, v)| format!("{k} -> {}", v.wire))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                None => String::new(),
+            };
+            format!(
+                "cursor {}, {next}{}{by}",
+                param(i),
+                flag("has more", has_more)
+            )
+        }
+        PageWalk::Offset {
+            param: i,
+            has_more,
+            total,
+        } => format!(
+            "offset {}{}{}",
+            param(i),
+            flag("has more", has_more),
+            flag("total", total)
+        ),
+        PageWalk::PageNumber {
+            param: i,
+            first,
+            has_more,
+            total_pages,
+        } => format!(
+            "page number {} from {first}{}{}",
+            param(i),
+            flag("has more", has_more),
+            flag("total pages", total_pages)
+        ),
+        PageWalk::NextUrl { next } => format!("next URL {}", next.wire),
+        PageWalk::LinkHeader => "next URL in the Link header".to_string(),
+    };
+    let items = match &p.items_field {
+        Some(f) => format!("items {} of {}", f.rust, ty(&p.item_ty)),
+        None => format!("the page is the list of {}", ty(&p.item_ty)),
+    };
+    let by = match &p.inferred {
+        Some(rule) => format!("inferred: {rule}"),
+        None => "x-sdk-pagination".to_string(),
+    };
+    format!("{items}, {walk} ({by})")
 }

@@ -14,6 +14,7 @@ mod model_files;
 pub mod names;
 mod operations;
 mod pagination;
+mod pagination_infer;
 mod params;
 mod path_template;
 mod refs;
@@ -52,6 +53,7 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
     lowerer.mark_request_types(&root);
     let webhooks = lowerer.lower_webhooks();
     let mut types = lowerer.finish_types();
+    pagination::settle_access(&mut root, &types);
     docs::mark_multipart(&root, &mut types);
     let crate_example = docs::document(&mut root, &types);
     doc_text::finish(&mut root, &mut types, lowerer.diags);

@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use super::Lowerer;
 use super::names::{Scope, bare, snake_name, type_name};
+use super::pagination::PagedOp;
 use super::path_template::{self, Part, TemplateError};
 use crate::diagnostics::{Diagnostic, Kind};
 use crate::ir::{Auth, HttpMethod, Operation, Resource, SecurityScheme};
@@ -188,15 +189,15 @@ impl<'a> Lowerer<'a> {
                 .get("x-sdk-idempotent")
                 .and_then(Value::as_bool)
                 .unwrap_or(false);
-        let pagination = match op.extensions.get("x-sdk-pagination") {
-            Some(ext) => self.pagination(
-                ext,
-                &params,
-                &response,
-                &pointer_push(pointer, "x-sdk-pagination"),
-            ),
-            None => None,
-        };
+        let pagination = self.pagination(&PagedOp {
+            op,
+            shared: shared_params,
+            method,
+            path,
+            params: &params,
+            response: &response,
+            pointer,
+        });
         // A path that does not fit its parameters was reported; the rest of the
         // operation was still lowered so that its other faults show in the same run.
         let path_segments = path_segments?;
