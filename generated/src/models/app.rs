@@ -4,6 +4,7 @@
 //! Types of the `app` resource.
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct AppSetupEmailBody {
     /// Address the sign-in code is sent to.
     pub email: String,
@@ -71,6 +72,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupEmailBody {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct AppSetupRecoveryKeyResetConfirmBody {
     /// The new recovery key returned by the reset step.
     #[serde(rename = "recoveryKey")]
@@ -129,6 +131,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyResetConfirmBody {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct AppSetupRecoveryKeyResetCreateBody {
     /// The current recovery key, if the user still has it.
     #[serde(rename = "existingRecoveryKey", skip_serializing_if = "Option::is_none")]
@@ -146,6 +149,16 @@ impl AppSetupRecoveryKeyResetCreateBody {
             existing_recovery_key: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `existing_recovery_key` (`existingRecoveryKey` on the wire).
+    #[must_use]
+    pub fn with_existing_recovery_key(
+        mut self,
+        value: impl Into<crate::runtime::Secret<String>>,
+    ) -> Self {
+        self.existing_recovery_key = Some(value.into());
+        self
     }
 }
 
@@ -194,6 +207,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyResetCreateBody {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct AppSetupRecoveryKeyVerifyBody {
     /// The recovery key the user saved.
     #[serde(rename = "recoveryKey")]
@@ -252,6 +266,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyVerifyBody {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct AppSetupRegisterBody {
     /// Must be true. Confirms that the user accepted the terms of use at https://www.beeper.com/terms-onboarding and has seen the privacy policy at https://www.beeper.com/privacy.
     ///
@@ -345,6 +360,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupRegisterBody {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct AppSetupResponseBody {
     /// The sign-in code from the email.
     pub response: crate::runtime::Secret<String>,
@@ -415,6 +431,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupResponseBody {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct AppSetupVerificationsCancelBody {
     /// Cancellation code, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -436,6 +453,20 @@ impl AppSetupVerificationsCancelBody {
             reason: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `code` (`code` on the wire).
+    #[must_use]
+    pub fn with_code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    /// Sets `reason` (`reason` on the wire).
+    #[must_use]
+    pub fn with_reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(value.into());
+        self
     }
 }
 
@@ -483,6 +514,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupVerificationsCancelBody {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct AppSetupVerificationsCreateBody {
     /// Why a device verification exists, or is started.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -504,6 +536,20 @@ impl AppSetupVerificationsCreateBody {
             user_id: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `purpose` (`purpose` on the wire).
+    #[must_use]
+    pub fn with_purpose(mut self, value: impl Into<VerificationPurpose>) -> Self {
+        self.purpose = Some(value.into());
+        self
+    }
+
+    /// Sets `user_id` (`userID` on the wire).
+    #[must_use]
+    pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
     }
 }
 
@@ -551,6 +597,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupVerificationsCreateBody {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct AppSetupVerificationsQrScanBody {
     /// Content of the QR code scanned from the other device.
     pub data: crate::runtime::Secret<String>,
@@ -607,6 +654,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupVerificationsQrScanBody {
 
 /// A new recovery key, not in use until the reset is confirmed.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct RecoveryKeyResetResult {
     /// The new recovery key; show it to the user to save.
     #[serde(rename = "recoveryKey")]
@@ -678,6 +726,7 @@ impl<'de> serde::Deserialize<'de> for RecoveryKeyResetResult {
 
 /// Credentials of the account that just signed in, for the app's own use. The access token is only returned this once.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct SetupCredentials {
     /// ID of this device.
     #[serde(rename = "deviceID")]
@@ -771,6 +820,7 @@ impl<'de> serde::Deserialize<'de> for SetupCredentials {
 
 /// State of encrypted messaging setup.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct SetupE2ee {
     /// True if the account can vouch for its trusted devices.
     #[serde(rename = "crossSigning")]
@@ -827,6 +877,13 @@ impl SetupE2ee {
             recovery_key_generated_at: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `recovery_key_generated_at` (`recoveryKeyGeneratedAt` on the wire).
+    #[must_use]
+    pub fn with_recovery_key_generated_at(mut self, value: f64) -> Self {
+        self.recovery_key_generated_at = Some(value);
+        self
     }
 }
 
@@ -918,6 +975,7 @@ impl<'de> serde::Deserialize<'de> for SetupE2ee {
 
 /// Which encryption keys this device holds.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct SetupE2eeSecrets {
     /// True if the account's identity key is here.
     #[serde(rename = "masterKey")]
@@ -1025,6 +1083,7 @@ impl<'de> serde::Deserialize<'de> for SetupE2eeSecrets {
 
 /// The signed-in account. Absent until sign-in is done.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct SetupMatrix {
     /// ID of this device.
     #[serde(rename = "deviceID")]
@@ -1107,6 +1166,7 @@ impl<'de> serde::Deserialize<'de> for SetupMatrix {
 
 /// Text to show while the user creates an account.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct SetupRegistrationCopy {
     /// Label of the submit button.
     ///
@@ -1215,6 +1275,7 @@ impl<'de> serde::Deserialize<'de> for SetupRegistrationCopy {
 
 /// Label of the submit button.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SetupRegistrationCopySubmit {
     /// `Continue`
     Continue,
@@ -1301,6 +1362,7 @@ impl<'de> serde::Deserialize<'de> for SetupRegistrationCopySubmit {
 
 /// Terms and privacy notice to show before the account is created.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SetupRegistrationCopyTerms {
     /// `By continuing, you agree to the Terms of Use and acknowledge the Privacy Policy.`
     ByContinuingYouAgreeToTheTermsOfUseAndAcknowledgeThePrivacyPolicy,
@@ -1393,6 +1455,7 @@ impl<'de> serde::Deserialize<'de> for SetupRegistrationCopyTerms {
 
 /// Title of the username step.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SetupRegistrationCopyTitle {
     /// `Choose your username`
     ChooseYourUsername,
@@ -1479,6 +1542,7 @@ impl<'de> serde::Deserialize<'de> for SetupRegistrationCopyTitle {
 
 /// Placeholder of the username field.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SetupRegistrationCopyUsernamePlaceholder {
     /// `Username`
     Username,
@@ -1565,6 +1629,7 @@ impl<'de> serde::Deserialize<'de> for SetupRegistrationCopyUsernamePlaceholder {
 
 /// The user has no Beeper account yet and must create one.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct SetupRegistrationRequired {
     /// Text to show while the user creates an account.
     pub copy: SetupRegistrationCopy,
@@ -1603,6 +1668,16 @@ impl SetupRegistrationRequired {
             username_suggestions: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `username_suggestions` (`usernameSuggestions` on the wire).
+    #[must_use]
+    pub fn with_username_suggestions(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.username_suggestions = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 
@@ -1672,6 +1747,7 @@ impl<'de> serde::Deserialize<'de> for SetupRegistrationRequired {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum SetupResponseResult {
     SetupRegistrationRequired(SetupRegistrationRequired),
     SetupSignedIn(SetupSignedIn),
@@ -1698,6 +1774,7 @@ impl<'de> serde::Deserialize<'de> for SetupResponseResult {
 
 /// Where Beeper Desktop or Beeper Server stands in signing in and setting up encrypted messaging.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct SetupSession {
     /// State of encrypted messaging setup.
     pub e2ee: SetupE2ee,
@@ -1725,6 +1802,20 @@ impl SetupSession {
             verification: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `matrix` (`matrix` on the wire).
+    #[must_use]
+    pub fn with_matrix(mut self, value: impl Into<SetupMatrix>) -> Self {
+        self.matrix = Some(value.into());
+        self
+    }
+
+    /// Sets `verification` (`verification` on the wire).
+    #[must_use]
+    pub fn with_verification(mut self, value: impl Into<Verification>) -> Self {
+        self.verification = Some(value.into());
+        self
     }
 }
 
@@ -1777,6 +1868,7 @@ impl<'de> serde::Deserialize<'de> for SetupSession {
 
 /// The setup state after a recovery-key step.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct SetupSessionResult {
     /// Where Beeper Desktop or Beeper Server stands in signing in and setting up encrypted messaging.
     pub session: SetupSession,
@@ -1835,6 +1927,7 @@ impl<'de> serde::Deserialize<'de> for SetupSessionResult {
 
 /// Current step of sign-in and encrypted messaging setup.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SetupSessionState {
     /// `needs-login`
     NeedsLogin,
@@ -1938,6 +2031,7 @@ impl<'de> serde::Deserialize<'de> for SetupSessionState {
 
 /// A finished sign-in (or account creation) and the setup state after it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct SetupSignedIn {
     /// Credentials of the account that just signed in, for the app's own use. The access token is only returned this once.
     pub matrix: SetupCredentials,
@@ -2008,6 +2102,7 @@ impl<'de> serde::Deserialize<'de> for SetupSignedIn {
 
 /// A new setup request.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct SetupStartResponse {
     /// Setup request ID to pass to the next sign-in step.
     #[serde(rename = "setupRequestID")]
@@ -2080,6 +2175,7 @@ impl<'de> serde::Deserialize<'de> for SetupStartResponse {
 
 /// A device verification and how far it got.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Verification {
     /// Verification ID, to use in the paths of verification actions.
     pub id: String,
@@ -2139,6 +2235,44 @@ impl Verification {
             sas: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `error` (`error` on the wire).
+    #[must_use]
+    pub fn with_error(mut self, value: impl Into<VerificationError>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+
+    /// Sets `other_device` (`otherDevice` on the wire).
+    #[must_use]
+    pub fn with_other_device(
+        mut self,
+        value: impl Into<VerificationOtherDevice>,
+    ) -> Self {
+        self.other_device = Some(value.into());
+        self
+    }
+
+    /// Sets `other_user_id` (`otherUserID` on the wire).
+    #[must_use]
+    pub fn with_other_user_id(mut self, value: impl Into<String>) -> Self {
+        self.other_user_id = Some(value.into());
+        self
+    }
+
+    /// Sets `qr` (`qr` on the wire).
+    #[must_use]
+    pub fn with_qr(mut self, value: impl Into<VerificationQr>) -> Self {
+        self.qr = Some(value.into());
+        self
+    }
+
+    /// Sets `sas` (`sas` on the wire).
+    #[must_use]
+    pub fn with_sas(mut self, value: impl Into<VerificationSas>) -> Self {
+        self.sas = Some(value.into());
+        self
     }
 }
 
@@ -2227,6 +2361,7 @@ impl<'de> serde::Deserialize<'de> for Verification {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationAvailableActionsItem {
     /// `accept`
     Accept,
@@ -2322,6 +2457,7 @@ impl<'de> serde::Deserialize<'de> for VerificationAvailableActionsItem {
 
 /// Whether this device started the verification or received it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationDirection {
     /// `incoming`
     Incoming,
@@ -2405,6 +2541,7 @@ impl<'de> serde::Deserialize<'de> for VerificationDirection {
 
 /// Why the verification stopped, if it did.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct VerificationError {
     /// Error code.
     pub code: String,
@@ -2470,6 +2607,7 @@ impl<'de> serde::Deserialize<'de> for VerificationError {
 
 /// Pending and active device verifications.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct VerificationListResponse {
     pub items: Vec<Verification>,
     /// Keys this version of the SDK does not know, kept as they arrived and
@@ -2526,6 +2664,7 @@ impl<'de> serde::Deserialize<'de> for VerificationListResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationMethodsItem {
     /// `qr`
     Qr,
@@ -2609,6 +2748,7 @@ impl<'de> serde::Deserialize<'de> for VerificationMethodsItem {
 
 /// The other device in the verification.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct VerificationOtherDevice {
     /// ID of the other device.
     pub id: String,
@@ -2629,6 +2769,13 @@ impl VerificationOtherDevice {
             name: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `name` (`name` on the wire).
+    #[must_use]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
     }
 }
 
@@ -2672,6 +2819,7 @@ impl<'de> serde::Deserialize<'de> for VerificationOtherDevice {
 
 /// Why a device verification exists, or is started.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationPurpose {
     /// `login`
     Login,
@@ -2755,6 +2903,7 @@ impl<'de> serde::Deserialize<'de> for VerificationPurpose {
 
 /// QR code for the verification.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct VerificationQr {
     /// Content of the QR code to show.
     pub data: String,
@@ -2811,6 +2960,7 @@ impl<'de> serde::Deserialize<'de> for VerificationQr {
 
 /// The setup state and a device verification.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct VerificationResult {
     /// Where Beeper Desktop or Beeper Server stands in signing in and setting up encrypted messaging.
     pub session: SetupSession,
@@ -2831,6 +2981,13 @@ impl VerificationResult {
             verification: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `verification` (`verification` on the wire).
+    #[must_use]
+    pub fn with_verification(mut self, value: impl Into<Verification>) -> Self {
+        self.verification = Some(value.into());
+        self
     }
 }
 
@@ -2876,6 +3033,7 @@ impl<'de> serde::Deserialize<'de> for VerificationResult {
 
 /// What to compare on both devices.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct VerificationSas {
     /// Emoji to compare on both devices.
     pub emojis: String,
@@ -2896,6 +3054,13 @@ impl VerificationSas {
             decimals: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `decimals` (`decimals` on the wire).
+    #[must_use]
+    pub fn with_decimals(mut self, value: impl Into<String>) -> Self {
+        self.decimals = Some(value.into());
+        self
     }
 }
 
@@ -2941,6 +3106,7 @@ impl<'de> serde::Deserialize<'de> for VerificationSas {
 
 /// Current state of the verification.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationState {
     /// `requested`
     Requested,

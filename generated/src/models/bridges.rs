@@ -9,6 +9,7 @@ use super::User;
 
 /// An error reported by the API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ApiError {
     /// Machine-readable error code.
     pub code: String,
@@ -32,6 +33,16 @@ impl ApiError {
             details: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `details` (`details` on the wire).
+    #[must_use]
+    pub fn with_details(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.details = Some(value);
+        self
     }
 }
 
@@ -83,6 +94,7 @@ impl<'de> serde::Deserialize<'de> for ApiError {
 
 /// Available bridge that can connect or reconnect chat accounts.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Bridge {
     /// Bridge ID. Use with bridge endpoints.
     pub id: String,
@@ -141,6 +153,20 @@ impl Bridge {
             status_text: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `network` (`network` on the wire).
+    #[must_use]
+    pub fn with_network(mut self, value: impl Into<String>) -> Self {
+        self.network = Some(value.into());
+        self
+    }
+
+    /// Sets `status_text` (`statusText` on the wire).
+    #[must_use]
+    pub fn with_status_text(mut self, value: impl Into<String>) -> Self {
+        self.status_text = Some(value.into());
+        self
     }
 }
 
@@ -231,6 +257,7 @@ impl<'de> serde::Deserialize<'de> for Bridge {
 
 /// Available bridges and their connected accounts.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct BridgeListResponse {
     pub items: Vec<Bridge>,
     /// Keys this version of the SDK does not know, kept as they arrived and
@@ -288,6 +315,7 @@ impl<'de> serde::Deserialize<'de> for BridgeListResponse {
 
 /// Signed-in identity for a bridge. One bridge login can contain multiple chat accounts.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct BridgeLogin {
     /// Bridge ID.
     #[serde(rename = "bridgeID")]
@@ -333,6 +361,30 @@ impl BridgeLogin {
             user: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `account_ids` (`accountIDs` on the wire).
+    #[must_use]
+    pub fn with_account_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.account_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `status_text` (`statusText` on the wire).
+    #[must_use]
+    pub fn with_status_text(mut self, value: impl Into<String>) -> Self {
+        self.status_text = Some(value.into());
+        self
+    }
+
+    /// Sets `user` (`user` on the wire).
+    #[must_use]
+    pub fn with_user(mut self, value: impl Into<User>) -> Self {
+        self.user = Some(value.into());
+        self
     }
 }
 
@@ -402,6 +454,7 @@ impl<'de> serde::Deserialize<'de> for BridgeLogin {
 
 /// The logins of a bridge.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct BridgeLoginListResponse {
     pub items: Vec<BridgeLogin>,
     /// Keys this version of the SDK does not know, kept as they arrived and
@@ -459,6 +512,7 @@ impl<'de> serde::Deserialize<'de> for BridgeLoginListResponse {
 
 /// Result of removing a bridge login.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct BridgeLoginRemoveResponse {
     /// Bridge ID.
     #[serde(rename = "bridgeID")]
@@ -496,6 +550,16 @@ impl BridgeLoginRemoveResponse {
             affected_account_ids: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `affected_account_ids` (`affectedAccountIDs` on the wire).
+    #[must_use]
+    pub fn with_affected_account_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.affected_account_ids = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 
@@ -561,6 +625,7 @@ impl<'de> serde::Deserialize<'de> for BridgeLoginRemoveResponse {
 
 /// Always `removed`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BridgeLoginRemoveResponseStatus {
     /// `removed`
     Removed,
@@ -647,6 +712,7 @@ impl<'de> serde::Deserialize<'de> for BridgeLoginRemoveResponseStatus {
 
 /// Connection status of the bridge login.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BridgeLoginStatus {
     /// `connected`
     Connected,
@@ -742,6 +808,7 @@ impl<'de> serde::Deserialize<'de> for BridgeLoginStatus {
 
 /// Whether this bridge can currently be used to connect new accounts.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BridgeStatus {
     /// `available`
     Available,
@@ -836,6 +903,7 @@ impl<'de> serde::Deserialize<'de> for BridgeStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct BridgesLoginSessionsCreateBody {
     /// Existing chat account ID to reconnect. Omit to connect a new account.
     #[serde(rename = "accountID", skip_serializing_if = "Option::is_none")]
@@ -861,6 +929,27 @@ impl BridgesLoginSessionsCreateBody {
             login_id: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `account_id` (`accountID` on the wire).
+    #[must_use]
+    pub fn with_account_id(mut self, value: impl Into<String>) -> Self {
+        self.account_id = Some(value.into());
+        self
+    }
+
+    /// Sets `flow_id` (`flowID` on the wire).
+    #[must_use]
+    pub fn with_flow_id(mut self, value: impl Into<String>) -> Self {
+        self.flow_id = Some(value.into());
+        self
+    }
+
+    /// Sets `login_id` (`loginID` on the wire).
+    #[must_use]
+    pub fn with_login_id(mut self, value: impl Into<String>) -> Self {
+        self.login_id = Some(value.into());
+        self
     }
 }
 
@@ -911,6 +1000,7 @@ impl<'de> serde::Deserialize<'de> for BridgesLoginSessionsCreateBody {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct BridgesLoginSessionsStepsSubmitBody {
     /// Kind of the step being submitted.
     pub r#type: BridgesLoginSessionsStepsSubmitBodyType,
@@ -941,6 +1031,33 @@ impl BridgesLoginSessionsStepsSubmitBody {
             source: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `fields` (`fields` on the wire).
+    #[must_use]
+    pub fn with_fields(
+        mut self,
+        value: std::collections::BTreeMap<String, crate::runtime::Secret<String>>,
+    ) -> Self {
+        self.fields = Some(value);
+        self
+    }
+
+    /// Sets `last_url` (`lastURL` on the wire).
+    #[must_use]
+    pub fn with_last_url(mut self, value: impl Into<String>) -> Self {
+        self.last_url = Some(value.into());
+        self
+    }
+
+    /// Sets `source` (`source` on the wire).
+    #[must_use]
+    pub fn with_source(
+        mut self,
+        value: impl Into<BridgesLoginSessionsStepsSubmitBodySource>,
+    ) -> Self {
+        self.source = Some(value.into());
+        self
     }
 }
 
@@ -992,6 +1109,7 @@ impl<'de> serde::Deserialize<'de> for BridgesLoginSessionsStepsSubmitBody {
 
 /// How the step was completed. Omit unless the client needs to distinguish an embedded webview or browser extension.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BridgesLoginSessionsStepsSubmitBodySource {
     /// `api`
     Api,
@@ -1079,6 +1197,7 @@ impl<'de> serde::Deserialize<'de> for BridgesLoginSessionsStepsSubmitBodySource 
 
 /// Kind of the step being submitted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BridgesLoginSessionsStepsSubmitBodyType {
     /// `user_input`
     UserInput,
@@ -1165,6 +1284,7 @@ impl<'de> serde::Deserialize<'de> for BridgesLoginSessionsStepsSubmitBodyType {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct BridgesLoginsRemoveBody {
     /// Where a bridge login is removed: from this device, or from all devices.
     pub scope: LoginRemoveScope,
@@ -1223,6 +1343,7 @@ impl<'de> serde::Deserialize<'de> for BridgesLoginsRemoveBody {
 
 /// One value to collect from the browser during a cookies step.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CookieField {
     /// Field ID to send back in the fields object.
     pub id: String,
@@ -1247,6 +1368,20 @@ impl CookieField {
             r#type: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `name` (`name` on the wire).
+    #[must_use]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `type` (`type` on the wire).
+    #[must_use]
+    pub fn with_type(mut self, value: impl Into<CookieFieldType>) -> Self {
+        self.r#type = Some(value.into());
+        self
     }
 }
 
@@ -1293,6 +1428,7 @@ impl<'de> serde::Deserialize<'de> for CookieField {
 
 /// Browser storage source for this value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CookieFieldType {
     /// `cookie`
     Cookie,
@@ -1384,6 +1520,7 @@ impl<'de> serde::Deserialize<'de> for CookieFieldType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum CurrentStep {
     /// `type`: `user_input`
     UserInput(CurrentStepUserInput),
@@ -1432,6 +1569,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStep {
 
 /// The login is complete.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CurrentStepComplete {
     /// Always `"complete"`.
     pub r#type: CurrentStepCompleteType,
@@ -1464,6 +1602,34 @@ impl CurrentStepComplete {
             step_id: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `account` (`account` on the wire).
+    #[must_use]
+    pub fn with_account(mut self, value: impl Into<Account>) -> Self {
+        self.account = Some(value.into());
+        self
+    }
+
+    /// Sets `instructions` (`instructions` on the wire).
+    #[must_use]
+    pub fn with_instructions(mut self, value: impl Into<String>) -> Self {
+        self.instructions = Some(value.into());
+        self
+    }
+
+    /// Sets `login` (`login` on the wire).
+    #[must_use]
+    pub fn with_login(mut self, value: impl Into<BridgeLogin>) -> Self {
+        self.login = Some(value.into());
+        self
+    }
+
+    /// Sets `step_id` (`stepID` on the wire).
+    #[must_use]
+    pub fn with_step_id(mut self, value: impl Into<String>) -> Self {
+        self.step_id = Some(value.into());
+        self
     }
 }
 
@@ -1521,6 +1687,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepComplete {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CurrentStepCompleteType {
     /// `complete`
     Complete,
@@ -1607,6 +1774,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepCompleteType {
 
 /// The user signs in in a browser, and values are collected from it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CurrentStepCookies {
     /// Values to collect from the browser.
     pub fields: Vec<CookieField>,
@@ -1653,6 +1821,34 @@ impl CurrentStepCookies {
             user_agent: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `expected_final_url_regex` (`expectedFinalURLRegex` on the wire).
+    #[must_use]
+    pub fn with_expected_final_url_regex(mut self, value: impl Into<String>) -> Self {
+        self.expected_final_url_regex = Some(value.into());
+        self
+    }
+
+    /// Sets `extract_js` (`extractJS` on the wire).
+    #[must_use]
+    pub fn with_extract_js(mut self, value: impl Into<String>) -> Self {
+        self.extract_js = Some(value.into());
+        self
+    }
+
+    /// Sets `instructions` (`instructions` on the wire).
+    #[must_use]
+    pub fn with_instructions(mut self, value: impl Into<String>) -> Self {
+        self.instructions = Some(value.into());
+        self
+    }
+
+    /// Sets `user_agent` (`userAgent` on the wire).
+    #[must_use]
+    pub fn with_user_agent(mut self, value: impl Into<String>) -> Self {
+        self.user_agent = Some(value.into());
+        self
     }
 }
 
@@ -1722,6 +1918,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepCookies {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CurrentStepCookiesType {
     /// `cookies`
     Cookies,
@@ -1808,6 +2005,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepCookiesType {
 
 /// Something is shown to the user, and the client waits for the network.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CurrentStepDisplayAndWait {
     /// What to show.
     pub display: CurrentStepDisplayAndWaitDisplay,
@@ -1838,6 +2036,13 @@ impl CurrentStepDisplayAndWait {
             instructions: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `instructions` (`instructions` on the wire).
+    #[must_use]
+    pub fn with_instructions(mut self, value: impl Into<String>) -> Self {
+        self.instructions = Some(value.into());
+        self
     }
 }
 
@@ -1897,6 +2102,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWait {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum CurrentStepDisplayAndWaitDisplay {
     /// `type`: `qr`
     Qr(CurrentStepDisplayAndWaitDisplayQr),
@@ -1945,6 +2151,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplay {
 
 /// A code to enter on the other device.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CurrentStepDisplayAndWaitDisplayCode {
     /// The code.
     pub data: String,
@@ -2007,6 +2214,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayCode {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CurrentStepDisplayAndWaitDisplayCodeType {
     /// `code`
     Code,
@@ -2093,6 +2301,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayCodeType {
 
 /// Emoji to compare with the other device.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CurrentStepDisplayAndWaitDisplayEmoji {
     /// URL of an image of the emoji.
     #[serde(rename = "imageURL")]
@@ -2158,6 +2367,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayEmoji {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CurrentStepDisplayAndWaitDisplayEmojiType {
     /// `emoji`
     Emoji,
@@ -2244,6 +2454,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayEmojiType 
 
 /// Nothing to show; wait.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CurrentStepDisplayAndWaitDisplayNothing {
     /// Always `"nothing"`.
     pub r#type: CurrentStepDisplayAndWaitDisplayNothingType,
@@ -2305,6 +2516,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayNothing {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CurrentStepDisplayAndWaitDisplayNothingType {
     /// `nothing`
     Nothing,
@@ -2391,6 +2603,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayNothingTyp
 
 /// A QR code to scan with the network's app.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CurrentStepDisplayAndWaitDisplayQr {
     /// Contents of the QR code.
     pub data: String,
@@ -2453,6 +2666,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayQr {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CurrentStepDisplayAndWaitDisplayQrType {
     /// `qr`
     Qr,
@@ -2538,6 +2752,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayQrType {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CurrentStepDisplayAndWaitType {
     /// `display_and_wait`
     DisplayAndWait,
@@ -2624,6 +2839,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitType {
 
 /// The user fills in input fields.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CurrentStepUserInput {
     /// Fields to show to the user.
     pub fields: Vec<LoginInputField>,
@@ -2655,6 +2871,20 @@ impl CurrentStepUserInput {
             instructions: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `attachments` (`attachments` on the wire).
+    #[must_use]
+    pub fn with_attachments(mut self, value: Vec<serde_json::Value>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+
+    /// Sets `instructions` (`instructions` on the wire).
+    #[must_use]
+    pub fn with_instructions(mut self, value: impl Into<String>) -> Self {
+        self.instructions = Some(value.into());
+        self
     }
 }
 
@@ -2712,6 +2942,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepUserInput {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CurrentStepUserInputType {
     /// `user_input`
     UserInput,
@@ -2798,6 +3029,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepUserInputType {
 
 /// Disappearing-message timer capability.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct DisappearingTimerCapability {
     /// Timer kinds the network supports; the empty string means no timer.
     pub types: Vec<DisappearingTimerCapabilityTypesItem>,
@@ -2824,6 +3056,20 @@ impl DisappearingTimerCapability {
             timers: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `omit_empty_timer` (`omit_empty_timer` on the wire).
+    #[must_use]
+    pub fn with_omit_empty_timer(mut self, value: bool) -> Self {
+        self.omit_empty_timer = Some(value);
+        self
+    }
+
+    /// Sets `timers` (`timers` on the wire).
+    #[must_use]
+    pub fn with_timers(mut self, value: Vec<i64>) -> Self {
+        self.timers = Some(value);
+        self
     }
 }
 
@@ -2871,6 +3117,7 @@ impl<'de> serde::Deserialize<'de> for DisappearingTimerCapability {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DisappearingTimerCapabilityTypesItem {
     /// `""`
     Empty,
@@ -2958,6 +3205,7 @@ impl<'de> serde::Deserialize<'de> for DisappearingTimerCapabilityTypesItem {
 
 /// Group creation field capability.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct GroupFieldCapability {
     /// True if the field can be set when creating a group.
     pub allowed: bool,
@@ -2990,6 +3238,37 @@ impl GroupFieldCapability {
             settings: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `max_length` (`max_length` on the wire).
+    #[must_use]
+    pub fn with_max_length(mut self, value: i64) -> Self {
+        self.max_length = Some(value);
+        self
+    }
+
+    /// Sets `min_length` (`min_length` on the wire).
+    #[must_use]
+    pub fn with_min_length(mut self, value: i64) -> Self {
+        self.min_length = Some(value);
+        self
+    }
+
+    /// Sets `required` (`required` on the wire).
+    #[must_use]
+    pub fn with_required(mut self, value: bool) -> Self {
+        self.required = Some(value);
+        self
+    }
+
+    /// Sets `settings` (`settings` on the wire).
+    #[must_use]
+    pub fn with_settings(
+        mut self,
+        value: impl Into<DisappearingTimerCapability>,
+    ) -> Self {
+        self.settings = Some(value.into());
+        self
     }
 }
 
@@ -3044,6 +3323,7 @@ impl<'de> serde::Deserialize<'de> for GroupFieldCapability {
 
 /// Group creation capabilities for one group type.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct GroupTypeCapabilities {
     /// Human-readable name of the group type.
     pub type_description: String,
@@ -3088,6 +3368,55 @@ impl GroupTypeCapabilities {
             username: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `avatar` (`avatar` on the wire).
+    #[must_use]
+    pub fn with_avatar(mut self, value: impl Into<GroupFieldCapability>) -> Self {
+        self.avatar = Some(value.into());
+        self
+    }
+
+    /// Sets `disappear` (`disappear` on the wire).
+    #[must_use]
+    pub fn with_disappear(mut self, value: impl Into<GroupFieldCapability>) -> Self {
+        self.disappear = Some(value.into());
+        self
+    }
+
+    /// Sets `name` (`name` on the wire).
+    #[must_use]
+    pub fn with_name(mut self, value: impl Into<GroupFieldCapability>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `parent` (`parent` on the wire).
+    #[must_use]
+    pub fn with_parent(mut self, value: impl Into<GroupFieldCapability>) -> Self {
+        self.parent = Some(value.into());
+        self
+    }
+
+    /// Sets `participants` (`participants` on the wire).
+    #[must_use]
+    pub fn with_participants(mut self, value: impl Into<GroupFieldCapability>) -> Self {
+        self.participants = Some(value.into());
+        self
+    }
+
+    /// Sets `topic` (`topic` on the wire).
+    #[must_use]
+    pub fn with_topic(mut self, value: impl Into<GroupFieldCapability>) -> Self {
+        self.topic = Some(value.into());
+        self
+    }
+
+    /// Sets `username` (`username` on the wire).
+    #[must_use]
+    pub fn with_username(mut self, value: impl Into<GroupFieldCapability>) -> Self {
+        self.username = Some(value.into());
+        self
     }
 }
 
@@ -3153,6 +3482,7 @@ impl<'de> serde::Deserialize<'de> for GroupTypeCapabilities {
 
 /// Connect or reconnect flow option for a bridge.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct LoginFlow {
     /// Flow ID to pass when creating a bridge login session.
     pub id: String,
@@ -3177,6 +3507,20 @@ impl LoginFlow {
             name: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `description` (`description` on the wire).
+    #[must_use]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `name` (`name` on the wire).
+    #[must_use]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
     }
 }
 
@@ -3223,6 +3567,7 @@ impl<'de> serde::Deserialize<'de> for LoginFlow {
 
 /// The login flows of a bridge.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct LoginFlowListResponse {
     pub items: Vec<LoginFlow>,
     /// Keys this version of the SDK does not know, kept as they arrived and
@@ -3280,6 +3625,7 @@ impl<'de> serde::Deserialize<'de> for LoginFlowListResponse {
 
 /// One input the user fills in during a user_input step.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct LoginInputField {
     /// Field ID to send back in the fields object.
     pub id: String,
@@ -3316,6 +3662,41 @@ impl LoginInputField {
             r#type: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `initial_value` (`initialValue` on the wire).
+    #[must_use]
+    pub fn with_initial_value(mut self, value: impl Into<String>) -> Self {
+        self.initial_value = Some(value.into());
+        self
+    }
+
+    /// Sets `label` (`label` on the wire).
+    #[must_use]
+    pub fn with_label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
+
+    /// Sets `optional` (`optional` on the wire).
+    #[must_use]
+    pub fn with_optional(mut self, value: bool) -> Self {
+        self.optional = Some(value);
+        self
+    }
+
+    /// Sets `placeholder` (`placeholder` on the wire).
+    #[must_use]
+    pub fn with_placeholder(mut self, value: impl Into<String>) -> Self {
+        self.placeholder = Some(value.into());
+        self
+    }
+
+    /// Sets `type` (`type` on the wire).
+    #[must_use]
+    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
     }
 }
 
@@ -3371,6 +3752,7 @@ impl<'de> serde::Deserialize<'de> for LoginInputField {
 
 /// Where a bridge login is removed: from this device, or from all devices.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LoginRemoveScope {
     /// `current-device`
     CurrentDevice,
@@ -3454,6 +3836,7 @@ impl<'de> serde::Deserialize<'de> for LoginRemoveScope {
 
 /// A temporary session that connects or reconnects a chat account through a bridge.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct LoginSession {
     /// Bridge ID.
     #[serde(rename = "bridgeID")]
@@ -3506,6 +3889,48 @@ impl LoginSession {
             login_id: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `account` (`account` on the wire).
+    #[must_use]
+    pub fn with_account(mut self, value: impl Into<Account>) -> Self {
+        self.account = Some(value.into());
+        self
+    }
+
+    /// Sets `account_id` (`accountID` on the wire).
+    #[must_use]
+    pub fn with_account_id(mut self, value: impl Into<String>) -> Self {
+        self.account_id = Some(value.into());
+        self
+    }
+
+    /// Sets `current_step` (`currentStep` on the wire).
+    #[must_use]
+    pub fn with_current_step(mut self, value: impl Into<CurrentStep>) -> Self {
+        self.current_step = Some(value.into());
+        self
+    }
+
+    /// Sets `error` (`error` on the wire).
+    #[must_use]
+    pub fn with_error(mut self, value: impl Into<ApiError>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+
+    /// Sets `login` (`login` on the wire).
+    #[must_use]
+    pub fn with_login(mut self, value: impl Into<BridgeLogin>) -> Self {
+        self.login = Some(value.into());
+        self
+    }
+
+    /// Sets `login_id` (`loginID` on the wire).
+    #[must_use]
+    pub fn with_login_id(mut self, value: impl Into<String>) -> Self {
+        self.login_id = Some(value.into());
+        self
     }
 }
 
@@ -3578,6 +4003,7 @@ impl<'de> serde::Deserialize<'de> for LoginSession {
 
 /// Result of cancelling a login session.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct LoginSessionCancelResponse {
     /// Bridge ID.
     #[serde(rename = "bridgeID")]
@@ -3661,6 +4087,7 @@ impl<'de> serde::Deserialize<'de> for LoginSessionCancelResponse {
 
 /// Always `cancelled`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LoginSessionCancelResponseStatus {
     /// `cancelled`
     Cancelled,
@@ -3747,6 +4174,7 @@ impl<'de> serde::Deserialize<'de> for LoginSessionCancelResponseStatus {
 
 /// State of the session.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LoginSessionStatus {
     /// `waiting_for_input`
     WaitingForInput,
@@ -3846,6 +4274,7 @@ impl<'de> serde::Deserialize<'de> for LoginSessionStatus {
 
 /// Advanced network capabilities for account lookup and group creation. Its wire names are snake_case, unlike the rest of the API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ProvisioningCapabilities {
     /// Group creation capabilities keyed by group type.
     pub group_creation: std::collections::BTreeMap<String, GroupTypeCapabilities>,
@@ -3872,6 +4301,13 @@ impl ProvisioningCapabilities {
             image_pack_import: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `image_pack_import` (`image_pack_import` on the wire).
+    #[must_use]
+    pub fn with_image_pack_import(mut self, value: bool) -> Self {
+        self.image_pack_import = Some(value);
+        self
     }
 }
 
@@ -3927,6 +4363,7 @@ impl<'de> serde::Deserialize<'de> for ProvisioningCapabilities {
 
 /// Identifier lookup capabilities for this bridge.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ResolveIdentifierCapabilities {
     /// True if any phone number can be resolved.
     pub any_phone: bool,

@@ -7,6 +7,7 @@ use super::Chat;
 use super::Message;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct FocusBody {
     /// Beeper chat ID (or this installation's local chat ID) to open once the app is in front. Without it, the app is only opened or focused.
     #[serde(rename = "chatID", skip_serializing_if = "Option::is_none")]
@@ -36,6 +37,34 @@ impl FocusBody {
             message_id: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `chat_id` (`chatID` on the wire).
+    #[must_use]
+    pub fn with_chat_id(mut self, value: impl Into<String>) -> Self {
+        self.chat_id = Some(value.into());
+        self
+    }
+
+    /// Sets `draft_attachment_path` (`draftAttachmentPath` on the wire).
+    #[must_use]
+    pub fn with_draft_attachment_path(mut self, value: impl Into<String>) -> Self {
+        self.draft_attachment_path = Some(value.into());
+        self
+    }
+
+    /// Sets `draft_text` (`draftText` on the wire).
+    #[must_use]
+    pub fn with_draft_text(mut self, value: impl Into<String>) -> Self {
+        self.draft_text = Some(value.into());
+        self
+    }
+
+    /// Sets `message_id` (`messageID` on the wire).
+    #[must_use]
+    pub fn with_message_id(mut self, value: impl Into<String>) -> Self {
+        self.message_id = Some(value.into());
+        self
     }
 }
 
@@ -92,6 +121,7 @@ impl<'de> serde::Deserialize<'de> for FocusBody {
 
 /// Result of focusing the app.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct FocusResponse {
     /// True if the app was opened or brought to the front.
     pub success: bool,
@@ -150,6 +180,7 @@ impl<'de> serde::Deserialize<'de> for FocusResponse {
 
 /// The first page of matching messages, with the chats they are in. Further pages come from the message search operation.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct MessageSearchResults {
     /// Messages on this page.
     pub items: Vec<Message>,
@@ -185,6 +216,20 @@ impl MessageSearchResults {
             chats,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `oldest_cursor` (`oldestCursor` on the wire).
+    #[must_use]
+    pub fn with_oldest_cursor(mut self, value: impl Into<String>) -> Self {
+        self.oldest_cursor = Some(value.into());
+        self
+    }
+
+    /// Sets `newest_cursor` (`newestCursor` on the wire).
+    #[must_use]
+    pub fn with_newest_cursor(mut self, value: impl Into<String>) -> Self {
+        self.newest_cursor = Some(value.into());
+        self
     }
 }
 
@@ -245,6 +290,7 @@ impl<'de> serde::Deserialize<'de> for MessageSearchResults {
 
 /// Results of a search across chats and messages.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct SearchResponse {
     /// The results by kind.
     pub results: SearchResponseResults,
@@ -303,6 +349,7 @@ impl<'de> serde::Deserialize<'de> for SearchResponse {
 
 /// The results by kind.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct SearchResponseResults {
     /// Best matching chats.
     pub chats: Vec<Chat>,

@@ -211,10 +211,12 @@ fn struct_def(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream {
         }
     });
     let deserialize = struct_deserialize(api, def, s);
+    let setters = super::model_setters::setters(&s.fields, false);
     quote! {
         #docs
         #deprecated
         #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #extra
@@ -226,6 +228,8 @@ fn struct_def(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream {
             pub fn new(#(#params),*) -> Self {
                 Self { #(#inits,)* #extra_init }
             }
+
+            #(#setters)*
         }
 
         #default_impl
@@ -429,9 +433,11 @@ fn multipart_struct(def: &TypeDef, s: &Struct) -> TokenStream {
         }
     }
     let too_many = (params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let setters = super::model_setters::setters(&s.fields, true);
     quote! {
         #docs
         #[derive(Debug, Clone)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
@@ -442,6 +448,8 @@ fn multipart_struct(def: &TypeDef, s: &Struct) -> TokenStream {
             pub fn new(#(#params),*) -> Self {
                 Self { #(#inits),* }
             }
+
+            #(#setters)*
 
             /// The body as a multipart form.
             pub fn to_multipart(&self) -> Result<crate::runtime::Multipart, crate::runtime::Error> {
@@ -493,6 +501,7 @@ fn enum_def(def: &TypeDef, e: &StringEnum) -> TokenStream {
         #docs
         #deprecated
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this version of the SDK does not know, kept as received.
@@ -638,6 +647,7 @@ fn union_def(def: &TypeDef, u: &Union) -> TokenStream {
         #[serde(untagged)]
         // Variants hold whole objects; boxing them would cost an allocation per value.
         #[allow(clippy::large_enum_variant)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this version of the SDK does not know, kept as JSON.
@@ -690,6 +700,7 @@ fn status_enum(op: &crate::ir::Operation) -> TokenStream {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
         #[allow(clippy::large_enum_variant)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
         }

@@ -207,6 +207,7 @@ pub(super) fn operation_items(api: &Api, op: &Operation) -> TokenStream {
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }

@@ -504,6 +504,7 @@ impl<'a> Lowerer<'a> {
                 write_only: facts.write_only,
                 boxed: false,
                 constant: facts.constant,
+                setter: None,
             });
         }
         // The map of undeclared keys takes the name `extra` unless a property has it.
