@@ -264,7 +264,8 @@ impl AssetsUploadBody {
         self
     }
 
-    /// The body as a multipart form.
+    /// The body as a multipart form (used by the operation that sends it).
+    #[doc(hidden)]
     pub fn to_multipart(
         &self,
     ) -> Result<crate::runtime::Multipart, crate::runtime::Error> {

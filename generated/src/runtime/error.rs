@@ -186,6 +186,7 @@ impl std::error::Error for Error {
 
 /// A response with a status that is not a success.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct StatusError {
     pub status: StatusCode,
     pub headers: HeaderMap,
@@ -200,6 +201,7 @@ pub struct StatusError {
 
 /// The API's error object: `{"code": ..., "message": ..., "details": {...}}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ErrorBody {
     pub code: Option<String>,
     pub message: Option<String>,
@@ -289,6 +291,7 @@ impl fmt::Display for StatusError {
 
 /// A failure to exchange a request and response with the server.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct TransportError {
     pub message: String,
     /// `METHOD /path` of the request.
@@ -309,6 +312,7 @@ impl fmt::Display for TransportError {
 
 /// A response body that does not match the documented shape.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct DecodeError {
     pub status: StatusCode,
     /// Where in the body decoding failed, as a path: `items[3].accounts[0].status`.

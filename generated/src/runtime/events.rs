@@ -40,6 +40,7 @@ pub struct EventsInfo {
 
 /// Which chats to receive events of.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Chats {
     /// Every chat (`["*"]` on the wire).
     All,
@@ -240,6 +241,7 @@ impl<E> Stream for EventStream<E> {
 
 /// A message sent and confirmed by the event that carries its final ID.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct SentMessage<E> {
     pub chat_id: String,
     pub pending_message_id: String,

@@ -7,6 +7,7 @@ mod base_url;
 mod body;
 mod client;
 mod credentials;
+#[doc(hidden)]
 pub mod de;
 mod encoding;
 mod error;
@@ -21,14 +22,33 @@ mod retry;
 mod upgrade;
 mod ws;
 
-pub use client::{ApiInfo, Client, ClientBuilder, SchemeKind, SecuritySchemeInfo};
-pub use encoding::{Query, QueryStyle, push_path_param};
+// What users name. The public items of this module are the crate's promise (see the
+// README's "Stability"); everything re-exported `#[doc(hidden)]` below is plumbing the
+// generated code calls, which may change in any release.
+pub use client::{Client, ClientBuilder};
 pub use error::{DecodeError, Error, ErrorBody, ErrorKind, StatusError, TransportError};
-pub use events::{Chats, EventStream, Events, EventsInfo, Frame, SentMessage, decode_frame};
-pub use multipart::{FilePart, Multipart};
+pub use events::{Chats, EventStream, Events, SentMessage};
+pub use multipart::FilePart;
 pub use nullable::Nullable;
-pub use pagination::{Paginated, next_cursor};
+pub use pagination::Paginated;
 pub use redact::Secret;
-pub use request::{Operation, Request, RequestOptions, RequestParts};
+pub use request::{Operation, Request, RequestOptions};
 pub use reqwest::Method;
-pub use response::{ApiResponse, ByteStream, RawResponse};
+pub use response::{ApiResponse, ByteStream};
+
+// Plumbing for the generated code (and the benches): public because generated items in
+// other modules, and the signatures of `Operation` and `Paginated`, name them.
+#[doc(hidden)]
+pub use client::{ApiInfo, SchemeKind, SecuritySchemeInfo};
+#[doc(hidden)]
+pub use encoding::{Query, QueryStyle, push_path_param};
+#[doc(hidden)]
+pub use events::{EventsInfo, Frame, decode_frame};
+#[doc(hidden)]
+pub use multipart::Multipart;
+#[doc(hidden)]
+pub use pagination::next_cursor;
+#[doc(hidden)]
+pub use request::RequestParts;
+#[doc(hidden)]
+pub use response::RawResponse;

@@ -162,6 +162,7 @@ impl RequestParts {
 
 /// Options of one request, over the client's.
 #[derive(Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RequestOptions {
     pub timeout: Option<Duration>,
     pub max_retries: Option<u32>,

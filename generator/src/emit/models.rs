@@ -451,7 +451,8 @@ fn multipart_struct(def: &TypeDef, s: &Struct) -> TokenStream {
 
             #(#setters)*
 
-            /// The body as a multipart form.
+            /// The body as a multipart form (used by the operation that sends it).
+            #[doc(hidden)]
             pub fn to_multipart(&self) -> Result<crate::runtime::Multipart, crate::runtime::Error> {
                 let form = crate::runtime::Multipart::new();
                 #(#pushes)*
