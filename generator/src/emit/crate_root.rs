@@ -219,4 +219,14 @@ mod tests {
             "a = \"2\"\nb = \"1\"\n"
         );
     }
+
+    #[test]
+    fn dev_dependencies_take_the_workspace_version() {
+        let manifest = "[x]\nwiremock-extra = \"1\"\nwiremock = \"0.6.5\"\n";
+        assert_eq!(
+            super::workspace_dependency(manifest, "wiremock").as_deref(),
+            Some("wiremock = \"0.6.5\"\n")
+        );
+        assert_eq!(super::workspace_dependency(manifest, "absent"), None);
+    }
 }
