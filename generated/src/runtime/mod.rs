@@ -21,6 +21,7 @@ mod response;
 mod retry;
 mod upgrade;
 mod ws;
+mod ws_tls;
 
 // What users name. The public items of this module are the crate's promise (see the
 // README's "Stability"); everything re-exported `#[doc(hidden)]` below is plumbing the
@@ -35,6 +36,9 @@ pub use redact::Secret;
 pub use request::{Operation, Request, RequestOptions};
 pub use reqwest::Method;
 pub use response::{ApiResponse, ByteStream};
+/// The TLS library of `wss://` event streams, for
+/// [`ClientBuilder::events_tls_config`].
+pub use rustls;
 
 // Plumbing for the generated code (and the benches): public because generated items in
 // other modules, and the signatures of `Operation` and `Paginated`, name them.
