@@ -222,11 +222,9 @@ pub fn scenarios() -> Vec<Scenario> {
             .await
         }),
         scenario!("chats.start", |c| {
-            let user = ChatsStartUser {
-                phone_number: Some("+15551234567".into()),
-                full_name: Some("Alice Example".into()),
-                ..Default::default()
-            };
+            let user = ChatsStartUser::new()
+                .with_phone_number("+15551234567")
+                .with_full_name("Alice Example");
             call(
                 c.chats()
                     .start(ACCOUNT, user)
@@ -309,11 +307,9 @@ pub fn scenarios() -> Vec<Scenario> {
         )
         .await),
         scenario!("messages.send", |c| {
-            let attachment = OutgoingAttachment {
-                file_name: Some("photo.png".into()),
-                mime_type: Some("image/png".into()),
-                ..OutgoingAttachment::new("upload-1")
-            };
+            let attachment = OutgoingAttachment::new("upload-1")
+                .with_file_name("photo.png")
+                .with_mime_type("image/png");
             call(
                 c.messages()
                     .send(CHAT)

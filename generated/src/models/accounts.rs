@@ -7,6 +7,7 @@ use super::User;
 
 /// One page of an account's contacts.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ContactListPage {
     /// Contacts on this page.
     pub items: Vec<User>,
@@ -35,6 +36,27 @@ impl ContactListPage {
             newest_cursor: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `has_more` (`hasMore` on the wire).
+    #[must_use]
+    pub fn with_has_more(mut self, value: bool) -> Self {
+        self.has_more = Some(value);
+        self
+    }
+
+    /// Sets `oldest_cursor` (`oldestCursor` on the wire).
+    #[must_use]
+    pub fn with_oldest_cursor(mut self, value: impl Into<String>) -> Self {
+        self.oldest_cursor = Some(value.into());
+        self
+    }
+
+    /// Sets `newest_cursor` (`newestCursor` on the wire).
+    #[must_use]
+    pub fn with_newest_cursor(mut self, value: impl Into<String>) -> Self {
+        self.newest_cursor = Some(value.into());
+        self
     }
 }
 
@@ -86,6 +108,7 @@ impl<'de> serde::Deserialize<'de> for ContactListPage {
 
 /// Contacts that match a search.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ContactSearchResponse {
     /// The matching contacts.
     pub items: Vec<User>,

@@ -5,6 +5,7 @@
 
 /// The email address to send a sign-in code to, within a setup request.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct AppSetupEmailBody {
     /// Address the sign-in code is sent to.
     pub email: String,
@@ -73,6 +74,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupEmailBody {
 
 /// The new recovery key, typed back to confirm that the user saved it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct AppSetupRecoveryKeyResetConfirmBody {
     /// The new recovery key returned by the reset step.
     #[serde(rename = "recoveryKey")]
@@ -132,6 +134,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyResetConfirmBody {
 
 /// The current recovery key, when the user still has it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct AppSetupRecoveryKeyResetCreateBody {
     /// The current recovery key, if the user still has it.
     #[serde(rename = "existingRecoveryKey", skip_serializing_if = "Option::is_none")]
@@ -149,6 +152,16 @@ impl AppSetupRecoveryKeyResetCreateBody {
             existing_recovery_key: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `existing_recovery_key` (`existingRecoveryKey` on the wire).
+    #[must_use]
+    pub fn with_existing_recovery_key(
+        mut self,
+        value: impl Into<crate::runtime::Secret<String>>,
+    ) -> Self {
+        self.existing_recovery_key = Some(value.into());
+        self
     }
 }
 
@@ -198,6 +211,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyResetCreateBody {
 
 /// The recovery key that unlocks the encrypted message history.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct AppSetupRecoveryKeyVerifyBody {
     /// The recovery key the user saved.
     #[serde(rename = "recoveryKey")]
@@ -257,6 +271,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyVerifyBody {
 
 /// The new Beeper account: its username, the lead token from sign-in, and the user's acceptance of the terms.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct AppSetupRegisterBody {
     /// Must be true. Confirms that the user accepted the terms of use at <https://www.beeper.com/terms-onboarding> and has seen the privacy policy at <https://www.beeper.com/privacy>.
     ///
@@ -351,6 +366,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupRegisterBody {
 
 /// The sign-in code the user received by email, within a setup request.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct AppSetupResponseBody {
     /// The sign-in code from the email.
     pub response: crate::runtime::Secret<String>,
@@ -422,6 +438,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupResponseBody {
 
 /// Why the device verification is cancelled: an optional cancellation code and a reason to show to the user.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct AppSetupVerificationsCancelBody {
     /// Cancellation code, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -443,6 +460,20 @@ impl AppSetupVerificationsCancelBody {
             reason: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `code` (`code` on the wire).
+    #[must_use]
+    pub fn with_code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    /// Sets `reason` (`reason` on the wire).
+    #[must_use]
+    pub fn with_reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(value.into());
+        self
     }
 }
 
@@ -491,6 +522,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupVerificationsCancelBody {
 
 /// What the device verification is for, and which user to verify (the signed-in user when omitted).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct AppSetupVerificationsCreateBody {
     /// Why a device verification exists, or is started.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -512,6 +544,20 @@ impl AppSetupVerificationsCreateBody {
             user_id: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `purpose` (`purpose` on the wire).
+    #[must_use]
+    pub fn with_purpose(mut self, value: impl Into<VerificationPurpose>) -> Self {
+        self.purpose = Some(value.into());
+        self
+    }
+
+    /// Sets `user_id` (`userID` on the wire).
+    #[must_use]
+    pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
     }
 }
 
@@ -560,6 +606,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupVerificationsCreateBody {
 
 /// The data of the QR code the user scanned on the other device.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct AppSetupVerificationsQrScanBody {
     /// Content of the QR code scanned from the other device.
     pub data: crate::runtime::Secret<String>,
@@ -616,6 +663,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupVerificationsQrScanBody {
 
 /// A new recovery key, not in use until the reset is confirmed.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct RecoveryKeyResetResult {
     /// The new recovery key; show it to the user to save.
     #[serde(rename = "recoveryKey")]
@@ -687,6 +735,7 @@ impl<'de> serde::Deserialize<'de> for RecoveryKeyResetResult {
 
 /// Credentials of the account that just signed in, for the app's own use. The access token is only returned this once.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct SetupCredentials {
     /// ID of this device.
     #[serde(rename = "deviceID")]
@@ -780,6 +829,7 @@ impl<'de> serde::Deserialize<'de> for SetupCredentials {
 
 /// State of encrypted messaging setup.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct SetupE2ee {
     /// True if the account can vouch for its trusted devices.
     #[serde(rename = "crossSigning")]
@@ -836,6 +886,13 @@ impl SetupE2ee {
             recovery_key_generated_at: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `recovery_key_generated_at` (`recoveryKeyGeneratedAt` on the wire).
+    #[must_use]
+    pub fn with_recovery_key_generated_at(mut self, value: f64) -> Self {
+        self.recovery_key_generated_at = Some(value);
+        self
     }
 }
 
@@ -927,6 +984,7 @@ impl<'de> serde::Deserialize<'de> for SetupE2ee {
 
 /// Which encryption keys this device holds.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct SetupE2eeSecrets {
     /// True if the account's identity key is here.
     #[serde(rename = "masterKey")]
@@ -1034,6 +1092,7 @@ impl<'de> serde::Deserialize<'de> for SetupE2eeSecrets {
 
 /// The signed-in account. Absent until sign-in is done.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct SetupMatrix {
     /// ID of this device.
     #[serde(rename = "deviceID")]
@@ -1116,6 +1175,7 @@ impl<'de> serde::Deserialize<'de> for SetupMatrix {
 
 /// Text to show while the user creates an account.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct SetupRegistrationCopy {
     /// Label of the submit button.
     ///
@@ -1224,6 +1284,7 @@ impl<'de> serde::Deserialize<'de> for SetupRegistrationCopy {
 
 /// Label of the submit button.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SetupRegistrationCopySubmit {
     /// `Continue`
     Continue,
@@ -1310,6 +1371,7 @@ impl<'de> serde::Deserialize<'de> for SetupRegistrationCopySubmit {
 
 /// Terms and privacy notice to show before the account is created.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SetupRegistrationCopyTerms {
     /// `By continuing, you agree to the Terms of Use and acknowledge the Privacy Policy.`
     ByContinuingYouAgreeToTheTermsOfUseAndAcknowledgeThePrivacyPolicy,
@@ -1402,6 +1464,7 @@ impl<'de> serde::Deserialize<'de> for SetupRegistrationCopyTerms {
 
 /// Title of the username step.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SetupRegistrationCopyTitle {
     /// `Choose your username`
     ChooseYourUsername,
@@ -1488,6 +1551,7 @@ impl<'de> serde::Deserialize<'de> for SetupRegistrationCopyTitle {
 
 /// Placeholder of the username field.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SetupRegistrationCopyUsernamePlaceholder {
     /// `Username`
     Username,
@@ -1574,6 +1638,7 @@ impl<'de> serde::Deserialize<'de> for SetupRegistrationCopyUsernamePlaceholder {
 
 /// The user has no Beeper account yet and must create one.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct SetupRegistrationRequired {
     /// Text to show while the user creates an account.
     pub copy: SetupRegistrationCopy,
@@ -1612,6 +1677,16 @@ impl SetupRegistrationRequired {
             username_suggestions: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `username_suggestions` (`usernameSuggestions` on the wire).
+    #[must_use]
+    pub fn with_username_suggestions(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.username_suggestions = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 
@@ -1681,6 +1756,7 @@ impl<'de> serde::Deserialize<'de> for SetupRegistrationRequired {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum SetupResponseResult {
     /// The value as a `SetupRegistrationRequired`.
     SetupRegistrationRequired(SetupRegistrationRequired),
@@ -1736,6 +1812,7 @@ impl<'de> serde::Deserialize<'de> for SetupResponseResult {
 
 /// Where Beeper Desktop or Beeper Server stands in signing in and setting up encrypted messaging.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct SetupSession {
     /// State of encrypted messaging setup.
     pub e2ee: SetupE2ee,
@@ -1763,6 +1840,20 @@ impl SetupSession {
             verification: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `matrix` (`matrix` on the wire).
+    #[must_use]
+    pub fn with_matrix(mut self, value: impl Into<SetupMatrix>) -> Self {
+        self.matrix = Some(value.into());
+        self
+    }
+
+    /// Sets `verification` (`verification` on the wire).
+    #[must_use]
+    pub fn with_verification(mut self, value: impl Into<Verification>) -> Self {
+        self.verification = Some(value.into());
+        self
     }
 }
 
@@ -1815,6 +1906,7 @@ impl<'de> serde::Deserialize<'de> for SetupSession {
 
 /// The setup state after a recovery-key step.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct SetupSessionResult {
     /// Where Beeper Desktop or Beeper Server stands in signing in and setting up encrypted messaging.
     pub session: SetupSession,
@@ -1873,6 +1965,7 @@ impl<'de> serde::Deserialize<'de> for SetupSessionResult {
 
 /// Current step of sign-in and encrypted messaging setup.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SetupSessionState {
     /// `needs-login`
     NeedsLogin,
@@ -1976,6 +2069,7 @@ impl<'de> serde::Deserialize<'de> for SetupSessionState {
 
 /// A finished sign-in (or account creation) and the setup state after it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct SetupSignedIn {
     /// Credentials of the account that just signed in, for the app's own use. The access token is only returned this once.
     pub matrix: SetupCredentials,
@@ -2046,6 +2140,7 @@ impl<'de> serde::Deserialize<'de> for SetupSignedIn {
 
 /// A new setup request.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct SetupStartResponse {
     /// Setup request ID to pass to the next sign-in step.
     #[serde(rename = "setupRequestID")]
@@ -2118,6 +2213,7 @@ impl<'de> serde::Deserialize<'de> for SetupStartResponse {
 
 /// A device verification and how far it got.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Verification {
     /// Verification ID, to use in the paths of verification actions.
     pub id: String,
@@ -2177,6 +2273,44 @@ impl Verification {
             sas: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `error` (`error` on the wire).
+    #[must_use]
+    pub fn with_error(mut self, value: impl Into<VerificationError>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+
+    /// Sets `other_device` (`otherDevice` on the wire).
+    #[must_use]
+    pub fn with_other_device(
+        mut self,
+        value: impl Into<VerificationOtherDevice>,
+    ) -> Self {
+        self.other_device = Some(value.into());
+        self
+    }
+
+    /// Sets `other_user_id` (`otherUserID` on the wire).
+    #[must_use]
+    pub fn with_other_user_id(mut self, value: impl Into<String>) -> Self {
+        self.other_user_id = Some(value.into());
+        self
+    }
+
+    /// Sets `qr` (`qr` on the wire).
+    #[must_use]
+    pub fn with_qr(mut self, value: impl Into<VerificationQr>) -> Self {
+        self.qr = Some(value.into());
+        self
+    }
+
+    /// Sets `sas` (`sas` on the wire).
+    #[must_use]
+    pub fn with_sas(mut self, value: impl Into<VerificationSas>) -> Self {
+        self.sas = Some(value.into());
+        self
     }
 }
 
@@ -2264,6 +2398,7 @@ impl<'de> serde::Deserialize<'de> for Verification {
 
 /// An action on a device verification.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationAvailableAction {
     /// `accept`
     Accept,
@@ -2359,6 +2494,7 @@ impl<'de> serde::Deserialize<'de> for VerificationAvailableAction {
 
 /// Whether this device started the verification or received it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationDirection {
     /// `incoming`
     Incoming,
@@ -2442,6 +2578,7 @@ impl<'de> serde::Deserialize<'de> for VerificationDirection {
 
 /// Why the verification stopped, if it did.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct VerificationError {
     /// Error code.
     pub code: String,
@@ -2507,6 +2644,7 @@ impl<'de> serde::Deserialize<'de> for VerificationError {
 
 /// Pending and active device verifications.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct VerificationListResponse {
     /// The device verifications.
     pub items: Vec<Verification>,
@@ -2565,6 +2703,7 @@ impl<'de> serde::Deserialize<'de> for VerificationListResponse {
 
 /// A way to verify a device: scanning a QR code (`qr`), or comparing emoji or numbers on both devices (`sas`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationMethod {
     /// `qr`
     Qr,
@@ -2648,6 +2787,7 @@ impl<'de> serde::Deserialize<'de> for VerificationMethod {
 
 /// The other device in the verification.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct VerificationOtherDevice {
     /// ID of the other device.
     pub id: String,
@@ -2668,6 +2808,13 @@ impl VerificationOtherDevice {
             name: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `name` (`name` on the wire).
+    #[must_use]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
     }
 }
 
@@ -2711,6 +2858,7 @@ impl<'de> serde::Deserialize<'de> for VerificationOtherDevice {
 
 /// Why a device verification exists, or is started.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationPurpose {
     /// `login`
     Login,
@@ -2794,6 +2942,7 @@ impl<'de> serde::Deserialize<'de> for VerificationPurpose {
 
 /// QR code for the verification.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct VerificationQr {
     /// Content of the QR code to show.
     pub data: String,
@@ -2850,6 +2999,7 @@ impl<'de> serde::Deserialize<'de> for VerificationQr {
 
 /// The setup state and a device verification.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct VerificationResult {
     /// Where Beeper Desktop or Beeper Server stands in signing in and setting up encrypted messaging.
     pub session: SetupSession,
@@ -2870,6 +3020,13 @@ impl VerificationResult {
             verification: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `verification` (`verification` on the wire).
+    #[must_use]
+    pub fn with_verification(mut self, value: impl Into<Verification>) -> Self {
+        self.verification = Some(value.into());
+        self
     }
 }
 
@@ -2915,6 +3072,7 @@ impl<'de> serde::Deserialize<'de> for VerificationResult {
 
 /// What to compare on both devices.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct VerificationSas {
     /// Emoji to compare on both devices.
     pub emojis: String,
@@ -2935,6 +3093,13 @@ impl VerificationSas {
             decimals: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `decimals` (`decimals` on the wire).
+    #[must_use]
+    pub fn with_decimals(mut self, value: impl Into<String>) -> Self {
+        self.decimals = Some(value.into());
+        self
     }
 }
 
@@ -2980,6 +3145,7 @@ impl<'de> serde::Deserialize<'de> for VerificationSas {
 
 /// Current state of the verification.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationState {
     /// `requested`
     Requested,

@@ -5,6 +5,7 @@
 
 /// Result of downloading a file.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct AssetDownloadResponse {
     /// Why the download failed, if it did.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -26,6 +27,20 @@ impl AssetDownloadResponse {
             src_url: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `error` (`error` on the wire).
+    #[must_use]
+    pub fn with_error(mut self, value: impl Into<String>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+
+    /// Sets `src_url` (`srcURL` on the wire).
+    #[must_use]
+    pub fn with_src_url(mut self, value: impl Into<String>) -> Self {
+        self.src_url = Some(value.into());
+        self
     }
 }
 
@@ -74,6 +89,7 @@ impl<'de> serde::Deserialize<'de> for AssetDownloadResponse {
 
 /// The `mxc://` or `localmxc://` URL of the asset to download to the local cache.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct AssetsDownloadBody {
     /// Beeper media URL (`mxc://` or `localmxc://`) of the file.
     pub url: String,
@@ -130,6 +146,7 @@ impl<'de> serde::Deserialize<'de> for AssetsDownloadBody {
 
 /// The file to upload as base64 text, with an optional file name and MIME type.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct AssetsUploadBase64Body {
     /// The file's content in base64, at most about 500 MB once decoded.
     pub content: String,
@@ -154,6 +171,20 @@ impl AssetsUploadBase64Body {
             mime_type: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `file_name` (`fileName` on the wire).
+    #[must_use]
+    pub fn with_file_name(mut self, value: impl Into<String>) -> Self {
+        self.file_name = Some(value.into());
+        self
+    }
+
+    /// Sets `mime_type` (`mimeType` on the wire).
+    #[must_use]
+    pub fn with_mime_type(mut self, value: impl Into<String>) -> Self {
+        self.mime_type = Some(value.into());
+        self
     }
 }
 
@@ -202,6 +233,7 @@ impl<'de> serde::Deserialize<'de> for AssetsUploadBase64Body {
 
 /// The file to upload, sent as a multipart form, with an optional file name and MIME type.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct AssetsUploadBody {
     /// The file to upload, at most 500 MB.
     pub file: crate::runtime::FilePart,
@@ -221,7 +253,22 @@ impl AssetsUploadBody {
         }
     }
 
-    /// The body as a multipart form.
+    /// Sets `file_name` (`fileName` on the wire).
+    #[must_use]
+    pub fn with_file_name(mut self, value: impl Into<String>) -> Self {
+        self.file_name = Some(value.into());
+        self
+    }
+
+    /// Sets `mime_type` (`mimeType` on the wire).
+    #[must_use]
+    pub fn with_mime_type(mut self, value: impl Into<String>) -> Self {
+        self.mime_type = Some(value.into());
+        self
+    }
+
+    /// The body as a multipart form (used by the operation that sends it).
+    #[doc(hidden)]
     pub fn to_multipart(
         &self,
     ) -> Result<crate::runtime::Multipart, crate::runtime::Error> {
@@ -235,6 +282,7 @@ impl AssetsUploadBody {
 
 /// Result of an upload. Its upload ID can be used to send the file or to attach it to a draft.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct UploadedAsset {
     /// Length of audio or video, in seconds.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -284,6 +332,69 @@ impl UploadedAsset {
             width: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `duration` (`duration` on the wire).
+    #[must_use]
+    pub fn with_duration(mut self, value: f64) -> Self {
+        self.duration = Some(value);
+        self
+    }
+
+    /// Sets `error` (`error` on the wire).
+    #[must_use]
+    pub fn with_error(mut self, value: impl Into<String>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+
+    /// Sets `file_name` (`fileName` on the wire).
+    #[must_use]
+    pub fn with_file_name(mut self, value: impl Into<String>) -> Self {
+        self.file_name = Some(value.into());
+        self
+    }
+
+    /// Sets `file_size` (`fileSize` on the wire).
+    #[must_use]
+    pub fn with_file_size(mut self, value: f64) -> Self {
+        self.file_size = Some(value);
+        self
+    }
+
+    /// Sets `height` (`height` on the wire).
+    #[must_use]
+    pub fn with_height(mut self, value: f64) -> Self {
+        self.height = Some(value);
+        self
+    }
+
+    /// Sets `mime_type` (`mimeType` on the wire).
+    #[must_use]
+    pub fn with_mime_type(mut self, value: impl Into<String>) -> Self {
+        self.mime_type = Some(value.into());
+        self
+    }
+
+    /// Sets `src_url` (`srcURL` on the wire).
+    #[must_use]
+    pub fn with_src_url(mut self, value: impl Into<String>) -> Self {
+        self.src_url = Some(value.into());
+        self
+    }
+
+    /// Sets `upload_id` (`uploadID` on the wire).
+    #[must_use]
+    pub fn with_upload_id(mut self, value: impl Into<String>) -> Self {
+        self.upload_id = Some(value.into());
+        self
+    }
+
+    /// Sets `width` (`width` on the wire).
+    #[must_use]
+    pub fn with_width(mut self, value: f64) -> Self {
+        self.width = Some(value);
+        self
     }
 }
 

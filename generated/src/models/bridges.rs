@@ -9,6 +9,7 @@ use super::User;
 
 /// An error reported by the API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ApiError {
     /// Machine-readable error code.
     pub code: String,
@@ -32,6 +33,16 @@ impl ApiError {
             details: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `details` (`details` on the wire).
+    #[must_use]
+    pub fn with_details(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.details = Some(value);
+        self
     }
 }
 
@@ -83,6 +94,7 @@ impl<'de> serde::Deserialize<'de> for ApiError {
 
 /// Available bridge that can connect or reconnect chat accounts.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Bridge {
     /// Bridge ID. Use with bridge endpoints.
     pub id: String,
@@ -141,6 +153,20 @@ impl Bridge {
             status_text: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `network` (`network` on the wire).
+    #[must_use]
+    pub fn with_network(mut self, value: impl Into<String>) -> Self {
+        self.network = Some(value.into());
+        self
+    }
+
+    /// Sets `status_text` (`statusText` on the wire).
+    #[must_use]
+    pub fn with_status_text(mut self, value: impl Into<String>) -> Self {
+        self.status_text = Some(value.into());
+        self
     }
 }
 
@@ -231,6 +257,7 @@ impl<'de> serde::Deserialize<'de> for Bridge {
 
 /// Available bridges and their connected accounts.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct BridgeListResponse {
     /// The bridges.
     pub items: Vec<Bridge>,
@@ -289,6 +316,7 @@ impl<'de> serde::Deserialize<'de> for BridgeListResponse {
 
 /// Signed-in identity for a bridge. One bridge login can contain multiple chat accounts.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct BridgeLogin {
     /// Bridge ID.
     #[serde(rename = "bridgeID")]
@@ -334,6 +362,30 @@ impl BridgeLogin {
             user: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `account_ids` (`accountIDs` on the wire).
+    #[must_use]
+    pub fn with_account_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.account_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `status_text` (`statusText` on the wire).
+    #[must_use]
+    pub fn with_status_text(mut self, value: impl Into<String>) -> Self {
+        self.status_text = Some(value.into());
+        self
+    }
+
+    /// Sets `user` (`user` on the wire).
+    #[must_use]
+    pub fn with_user(mut self, value: impl Into<User>) -> Self {
+        self.user = Some(value.into());
+        self
     }
 }
 
@@ -403,6 +455,7 @@ impl<'de> serde::Deserialize<'de> for BridgeLogin {
 
 /// The logins of a bridge.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct BridgeLoginListResponse {
     /// The bridge's logins.
     pub items: Vec<BridgeLogin>,
@@ -461,6 +514,7 @@ impl<'de> serde::Deserialize<'de> for BridgeLoginListResponse {
 
 /// Result of removing a bridge login.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct BridgeLoginRemoveResponse {
     /// Bridge ID.
     #[serde(rename = "bridgeID")]
@@ -498,6 +552,16 @@ impl BridgeLoginRemoveResponse {
             affected_account_ids: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `affected_account_ids` (`affectedAccountIDs` on the wire).
+    #[must_use]
+    pub fn with_affected_account_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.affected_account_ids = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 
@@ -563,6 +627,7 @@ impl<'de> serde::Deserialize<'de> for BridgeLoginRemoveResponse {
 
 /// Always `removed`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BridgeLoginRemoveResponseStatus {
     /// `removed`
     Removed,
@@ -649,6 +714,7 @@ impl<'de> serde::Deserialize<'de> for BridgeLoginRemoveResponseStatus {
 
 /// Connection status of the bridge login.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BridgeLoginStatus {
     /// `connected`
     Connected,
@@ -744,6 +810,7 @@ impl<'de> serde::Deserialize<'de> for BridgeLoginStatus {
 
 /// Whether this bridge can currently be used to connect new accounts.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BridgeStatus {
     /// `available`
     Available,
@@ -839,6 +906,7 @@ impl<'de> serde::Deserialize<'de> for BridgeStatus {
 
 /// Which login flow to start, and which existing account or login it reconnects. Without a body, Beeper's default flow connects a new account.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct BridgesLoginSessionsCreateBody {
     /// Existing chat account ID to reconnect. Omit to connect a new account.
     #[serde(rename = "accountID", skip_serializing_if = "Option::is_none")]
@@ -864,6 +932,27 @@ impl BridgesLoginSessionsCreateBody {
             login_id: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `account_id` (`accountID` on the wire).
+    #[must_use]
+    pub fn with_account_id(mut self, value: impl Into<String>) -> Self {
+        self.account_id = Some(value.into());
+        self
+    }
+
+    /// Sets `flow_id` (`flowID` on the wire).
+    #[must_use]
+    pub fn with_flow_id(mut self, value: impl Into<String>) -> Self {
+        self.flow_id = Some(value.into());
+        self
+    }
+
+    /// Sets `login_id` (`loginID` on the wire).
+    #[must_use]
+    pub fn with_login_id(mut self, value: impl Into<String>) -> Self {
+        self.login_id = Some(value.into());
+        self
     }
 }
 
@@ -915,6 +1004,7 @@ impl<'de> serde::Deserialize<'de> for BridgesLoginSessionsCreateBody {
 
 /// The answer to the current step of a login session: the step's `type`, then the values it asked for (form fields for `user_input`, cookies and the last URL for `cookies`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct BridgesLoginSessionsStepsSubmitBody {
     /// Kind of the step being submitted.
     pub r#type: BridgesLoginSessionsStepsSubmitType,
@@ -945,6 +1035,33 @@ impl BridgesLoginSessionsStepsSubmitBody {
             source: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `fields` (`fields` on the wire).
+    #[must_use]
+    pub fn with_fields(
+        mut self,
+        value: std::collections::BTreeMap<String, crate::runtime::Secret<String>>,
+    ) -> Self {
+        self.fields = Some(value);
+        self
+    }
+
+    /// Sets `last_url` (`lastURL` on the wire).
+    #[must_use]
+    pub fn with_last_url(mut self, value: impl Into<String>) -> Self {
+        self.last_url = Some(value.into());
+        self
+    }
+
+    /// Sets `source` (`source` on the wire).
+    #[must_use]
+    pub fn with_source(
+        mut self,
+        value: impl Into<BridgesLoginSessionsStepsSubmitSource>,
+    ) -> Self {
+        self.source = Some(value.into());
+        self
     }
 }
 
@@ -996,6 +1113,7 @@ impl<'de> serde::Deserialize<'de> for BridgesLoginSessionsStepsSubmitBody {
 
 /// How the step was completed. Omit unless the client needs to distinguish an embedded webview or browser extension.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BridgesLoginSessionsStepsSubmitSource {
     /// `api`
     Api,
@@ -1083,6 +1201,7 @@ impl<'de> serde::Deserialize<'de> for BridgesLoginSessionsStepsSubmitSource {
 
 /// Kind of the step being submitted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BridgesLoginSessionsStepsSubmitType {
     /// `user_input`
     UserInput,
@@ -1170,6 +1289,7 @@ impl<'de> serde::Deserialize<'de> for BridgesLoginSessionsStepsSubmitType {
 
 /// How far to remove the login: only from this device, or also from the chat network.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct BridgesLoginsRemoveBody {
     /// Where a bridge login is removed: from this device, or from all devices.
     pub scope: LoginRemoveScope,
@@ -1228,6 +1348,7 @@ impl<'de> serde::Deserialize<'de> for BridgesLoginsRemoveBody {
 
 /// One value to collect from the browser during a cookies step.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CookieField {
     /// Field ID to send back in the fields object.
     pub id: String,
@@ -1252,6 +1373,20 @@ impl CookieField {
             r#type: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `name` (`name` on the wire).
+    #[must_use]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `type` (`type` on the wire).
+    #[must_use]
+    pub fn with_type(mut self, value: impl Into<CookieFieldType>) -> Self {
+        self.r#type = Some(value.into());
+        self
     }
 }
 
@@ -1298,6 +1433,7 @@ impl<'de> serde::Deserialize<'de> for CookieField {
 
 /// Browser storage source for this value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CookieFieldType {
     /// `cookie`
     Cookie,
@@ -1389,6 +1525,7 @@ impl<'de> serde::Deserialize<'de> for CookieFieldType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum CurrentStep {
     /// `type`: `user_input`
     UserInput(CurrentStepUserInput),
@@ -1437,6 +1574,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStep {
 
 /// The login is complete.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CurrentStepComplete {
     /// Always `"complete"`.
     pub r#type: CurrentStepCompleteType,
@@ -1469,6 +1607,34 @@ impl CurrentStepComplete {
             step_id: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `account` (`account` on the wire).
+    #[must_use]
+    pub fn with_account(mut self, value: impl Into<Account>) -> Self {
+        self.account = Some(value.into());
+        self
+    }
+
+    /// Sets `instructions` (`instructions` on the wire).
+    #[must_use]
+    pub fn with_instructions(mut self, value: impl Into<String>) -> Self {
+        self.instructions = Some(value.into());
+        self
+    }
+
+    /// Sets `login` (`login` on the wire).
+    #[must_use]
+    pub fn with_login(mut self, value: impl Into<BridgeLogin>) -> Self {
+        self.login = Some(value.into());
+        self
+    }
+
+    /// Sets `step_id` (`stepID` on the wire).
+    #[must_use]
+    pub fn with_step_id(mut self, value: impl Into<String>) -> Self {
+        self.step_id = Some(value.into());
+        self
     }
 }
 
@@ -1527,6 +1693,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepComplete {
 
 /// The `type` of `CurrentStepComplete`: always `complete`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CurrentStepCompleteType {
     /// `complete`
     Complete,
@@ -1613,6 +1780,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepCompleteType {
 
 /// The user signs in in a browser, and values are collected from it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CurrentStepCookies {
     /// Values to collect from the browser.
     pub fields: Vec<CookieField>,
@@ -1659,6 +1827,34 @@ impl CurrentStepCookies {
             user_agent: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `expected_final_url_regex` (`expectedFinalURLRegex` on the wire).
+    #[must_use]
+    pub fn with_expected_final_url_regex(mut self, value: impl Into<String>) -> Self {
+        self.expected_final_url_regex = Some(value.into());
+        self
+    }
+
+    /// Sets `extract_js` (`extractJS` on the wire).
+    #[must_use]
+    pub fn with_extract_js(mut self, value: impl Into<String>) -> Self {
+        self.extract_js = Some(value.into());
+        self
+    }
+
+    /// Sets `instructions` (`instructions` on the wire).
+    #[must_use]
+    pub fn with_instructions(mut self, value: impl Into<String>) -> Self {
+        self.instructions = Some(value.into());
+        self
+    }
+
+    /// Sets `user_agent` (`userAgent` on the wire).
+    #[must_use]
+    pub fn with_user_agent(mut self, value: impl Into<String>) -> Self {
+        self.user_agent = Some(value.into());
+        self
     }
 }
 
@@ -1729,6 +1925,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepCookies {
 
 /// The `type` of `CurrentStepCookies`: always `cookies`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CurrentStepCookiesType {
     /// `cookies`
     Cookies,
@@ -1815,6 +2012,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepCookiesType {
 
 /// Something is shown to the user, and the client waits for the network.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CurrentStepDisplayAndWait {
     /// What to show.
     pub display: CurrentStepDisplayAndWaitDisplay,
@@ -1845,6 +2043,13 @@ impl CurrentStepDisplayAndWait {
             instructions: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `instructions` (`instructions` on the wire).
+    #[must_use]
+    pub fn with_instructions(mut self, value: impl Into<String>) -> Self {
+        self.instructions = Some(value.into());
+        self
     }
 }
 
@@ -1904,6 +2109,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWait {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum CurrentStepDisplayAndWaitDisplay {
     /// `type`: `qr`
     Qr(CurrentStepDisplayAndWaitDisplayQr),
@@ -1952,6 +2158,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplay {
 
 /// A code to enter on the other device.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CurrentStepDisplayAndWaitDisplayCode {
     /// The code.
     pub data: String,
@@ -2015,6 +2222,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayCode {
 
 /// The `type` of `CurrentStepDisplayAndWaitDisplayCode`: always `code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CurrentStepDisplayAndWaitDisplayCodeType {
     /// `code`
     Code,
@@ -2101,6 +2309,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayCodeType {
 
 /// Emoji to compare with the other device.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CurrentStepDisplayAndWaitDisplayEmoji {
     /// URL of an image of the emoji.
     #[serde(rename = "imageURL")]
@@ -2167,6 +2376,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayEmoji {
 
 /// The `type` of `CurrentStepDisplayAndWaitDisplayEmoji`: always `emoji`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CurrentStepDisplayAndWaitDisplayEmojiType {
     /// `emoji`
     Emoji,
@@ -2253,6 +2463,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayEmojiType 
 
 /// Nothing to show; wait.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CurrentStepDisplayAndWaitDisplayNothing {
     /// Always `"nothing"`.
     pub r#type: CurrentStepDisplayAndWaitDisplayNothingType,
@@ -2315,6 +2526,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayNothing {
 
 /// The `type` of `CurrentStepDisplayAndWaitDisplayNothing`: always `nothing`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CurrentStepDisplayAndWaitDisplayNothingType {
     /// `nothing`
     Nothing,
@@ -2401,6 +2613,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayNothingTyp
 
 /// A QR code to scan with the network's app.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CurrentStepDisplayAndWaitDisplayQr {
     /// Contents of the QR code.
     pub data: String,
@@ -2464,6 +2677,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayQr {
 
 /// The `type` of `CurrentStepDisplayAndWaitDisplayQr`: always `qr`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CurrentStepDisplayAndWaitDisplayQrType {
     /// `qr`
     Qr,
@@ -2550,6 +2764,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayQrType {
 
 /// The `type` of `CurrentStepDisplayAndWait`: always `display_and_wait`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CurrentStepDisplayAndWaitType {
     /// `display_and_wait`
     DisplayAndWait,
@@ -2636,6 +2851,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitType {
 
 /// The user fills in input fields.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CurrentStepUserInput {
     /// Fields to show to the user.
     pub fields: Vec<LoginInputField>,
@@ -2667,6 +2883,20 @@ impl CurrentStepUserInput {
             instructions: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `attachments` (`attachments` on the wire).
+    #[must_use]
+    pub fn with_attachments(mut self, value: Vec<serde_json::Value>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+
+    /// Sets `instructions` (`instructions` on the wire).
+    #[must_use]
+    pub fn with_instructions(mut self, value: impl Into<String>) -> Self {
+        self.instructions = Some(value.into());
+        self
     }
 }
 
@@ -2725,6 +2955,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepUserInput {
 
 /// The `type` of `CurrentStepUserInput`: always `user_input`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CurrentStepUserInputType {
     /// `user_input`
     UserInput,
@@ -2811,6 +3042,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepUserInputType {
 
 /// Disappearing-message timer capability.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct DisappearingTimerCapability {
     /// Timer kinds the network supports; the empty string means no timer.
     pub types: Vec<DisappearingTimerCapabilityType>,
@@ -2837,6 +3069,20 @@ impl DisappearingTimerCapability {
             timers: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `omit_empty_timer` (`omit_empty_timer` on the wire).
+    #[must_use]
+    pub fn with_omit_empty_timer(mut self, value: bool) -> Self {
+        self.omit_empty_timer = Some(value);
+        self
+    }
+
+    /// Sets `timers` (`timers` on the wire).
+    #[must_use]
+    pub fn with_timers(mut self, value: Vec<i64>) -> Self {
+        self.timers = Some(value);
+        self
     }
 }
 
@@ -2885,6 +3131,7 @@ impl<'de> serde::Deserialize<'de> for DisappearingTimerCapability {
 
 /// A kind of disappearing-message timer: started when the message is read, or when it is sent; the empty string means no timer.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DisappearingTimerCapabilityType {
     /// `""`
     Empty,
@@ -2972,6 +3219,7 @@ impl<'de> serde::Deserialize<'de> for DisappearingTimerCapabilityType {
 
 /// Group creation field capability.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct GroupFieldCapability {
     /// True if the field can be set when creating a group.
     pub allowed: bool,
@@ -3004,6 +3252,37 @@ impl GroupFieldCapability {
             settings: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `max_length` (`max_length` on the wire).
+    #[must_use]
+    pub fn with_max_length(mut self, value: i64) -> Self {
+        self.max_length = Some(value);
+        self
+    }
+
+    /// Sets `min_length` (`min_length` on the wire).
+    #[must_use]
+    pub fn with_min_length(mut self, value: i64) -> Self {
+        self.min_length = Some(value);
+        self
+    }
+
+    /// Sets `required` (`required` on the wire).
+    #[must_use]
+    pub fn with_required(mut self, value: bool) -> Self {
+        self.required = Some(value);
+        self
+    }
+
+    /// Sets `settings` (`settings` on the wire).
+    #[must_use]
+    pub fn with_settings(
+        mut self,
+        value: impl Into<DisappearingTimerCapability>,
+    ) -> Self {
+        self.settings = Some(value.into());
+        self
     }
 }
 
@@ -3058,6 +3337,7 @@ impl<'de> serde::Deserialize<'de> for GroupFieldCapability {
 
 /// Group creation capabilities for one group type.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct GroupTypeCapabilities {
     /// Human-readable name of the group type.
     pub type_description: String,
@@ -3102,6 +3382,55 @@ impl GroupTypeCapabilities {
             username: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `avatar` (`avatar` on the wire).
+    #[must_use]
+    pub fn with_avatar(mut self, value: impl Into<GroupFieldCapability>) -> Self {
+        self.avatar = Some(value.into());
+        self
+    }
+
+    /// Sets `disappear` (`disappear` on the wire).
+    #[must_use]
+    pub fn with_disappear(mut self, value: impl Into<GroupFieldCapability>) -> Self {
+        self.disappear = Some(value.into());
+        self
+    }
+
+    /// Sets `name` (`name` on the wire).
+    #[must_use]
+    pub fn with_name(mut self, value: impl Into<GroupFieldCapability>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `parent` (`parent` on the wire).
+    #[must_use]
+    pub fn with_parent(mut self, value: impl Into<GroupFieldCapability>) -> Self {
+        self.parent = Some(value.into());
+        self
+    }
+
+    /// Sets `participants` (`participants` on the wire).
+    #[must_use]
+    pub fn with_participants(mut self, value: impl Into<GroupFieldCapability>) -> Self {
+        self.participants = Some(value.into());
+        self
+    }
+
+    /// Sets `topic` (`topic` on the wire).
+    #[must_use]
+    pub fn with_topic(mut self, value: impl Into<GroupFieldCapability>) -> Self {
+        self.topic = Some(value.into());
+        self
+    }
+
+    /// Sets `username` (`username` on the wire).
+    #[must_use]
+    pub fn with_username(mut self, value: impl Into<GroupFieldCapability>) -> Self {
+        self.username = Some(value.into());
+        self
     }
 }
 
@@ -3167,6 +3496,7 @@ impl<'de> serde::Deserialize<'de> for GroupTypeCapabilities {
 
 /// Connect or reconnect flow option for a bridge.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct LoginFlow {
     /// Flow ID to pass when creating a bridge login session.
     pub id: String,
@@ -3191,6 +3521,20 @@ impl LoginFlow {
             name: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `description` (`description` on the wire).
+    #[must_use]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `name` (`name` on the wire).
+    #[must_use]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
     }
 }
 
@@ -3237,6 +3581,7 @@ impl<'de> serde::Deserialize<'de> for LoginFlow {
 
 /// The login flows of a bridge.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct LoginFlowListResponse {
     /// The bridge's login flows.
     pub items: Vec<LoginFlow>,
@@ -3295,6 +3640,7 @@ impl<'de> serde::Deserialize<'de> for LoginFlowListResponse {
 
 /// One input the user fills in during a user_input step.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct LoginInputField {
     /// Field ID to send back in the fields object.
     pub id: String,
@@ -3331,6 +3677,41 @@ impl LoginInputField {
             r#type: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `initial_value` (`initialValue` on the wire).
+    #[must_use]
+    pub fn with_initial_value(mut self, value: impl Into<String>) -> Self {
+        self.initial_value = Some(value.into());
+        self
+    }
+
+    /// Sets `label` (`label` on the wire).
+    #[must_use]
+    pub fn with_label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
+
+    /// Sets `optional` (`optional` on the wire).
+    #[must_use]
+    pub fn with_optional(mut self, value: bool) -> Self {
+        self.optional = Some(value);
+        self
+    }
+
+    /// Sets `placeholder` (`placeholder` on the wire).
+    #[must_use]
+    pub fn with_placeholder(mut self, value: impl Into<String>) -> Self {
+        self.placeholder = Some(value.into());
+        self
+    }
+
+    /// Sets `type` (`type` on the wire).
+    #[must_use]
+    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
     }
 }
 
@@ -3386,6 +3767,7 @@ impl<'de> serde::Deserialize<'de> for LoginInputField {
 
 /// Where a bridge login is removed: from this device, or from all devices.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LoginRemoveScope {
     /// `current-device`
     CurrentDevice,
@@ -3469,6 +3851,7 @@ impl<'de> serde::Deserialize<'de> for LoginRemoveScope {
 
 /// A temporary session that connects or reconnects a chat account through a bridge.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct LoginSession {
     /// Bridge ID.
     #[serde(rename = "bridgeID")]
@@ -3521,6 +3904,48 @@ impl LoginSession {
             login_id: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `account` (`account` on the wire).
+    #[must_use]
+    pub fn with_account(mut self, value: impl Into<Account>) -> Self {
+        self.account = Some(value.into());
+        self
+    }
+
+    /// Sets `account_id` (`accountID` on the wire).
+    #[must_use]
+    pub fn with_account_id(mut self, value: impl Into<String>) -> Self {
+        self.account_id = Some(value.into());
+        self
+    }
+
+    /// Sets `current_step` (`currentStep` on the wire).
+    #[must_use]
+    pub fn with_current_step(mut self, value: impl Into<CurrentStep>) -> Self {
+        self.current_step = Some(value.into());
+        self
+    }
+
+    /// Sets `error` (`error` on the wire).
+    #[must_use]
+    pub fn with_error(mut self, value: impl Into<ApiError>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+
+    /// Sets `login` (`login` on the wire).
+    #[must_use]
+    pub fn with_login(mut self, value: impl Into<BridgeLogin>) -> Self {
+        self.login = Some(value.into());
+        self
+    }
+
+    /// Sets `login_id` (`loginID` on the wire).
+    #[must_use]
+    pub fn with_login_id(mut self, value: impl Into<String>) -> Self {
+        self.login_id = Some(value.into());
+        self
     }
 }
 
@@ -3593,6 +4018,7 @@ impl<'de> serde::Deserialize<'de> for LoginSession {
 
 /// Result of cancelling a login session.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct LoginSessionCancelResponse {
     /// Bridge ID.
     #[serde(rename = "bridgeID")]
@@ -3676,6 +4102,7 @@ impl<'de> serde::Deserialize<'de> for LoginSessionCancelResponse {
 
 /// Always `cancelled`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LoginSessionCancelResponseStatus {
     /// `cancelled`
     Cancelled,
@@ -3762,6 +4189,7 @@ impl<'de> serde::Deserialize<'de> for LoginSessionCancelResponseStatus {
 
 /// State of the session.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LoginSessionStatus {
     /// `waiting_for_input`
     WaitingForInput,
@@ -3861,6 +4289,7 @@ impl<'de> serde::Deserialize<'de> for LoginSessionStatus {
 
 /// Advanced network capabilities for account lookup and group creation. Its wire names are snake_case, unlike the rest of the API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ProvisioningCapabilities {
     /// Group creation capabilities keyed by group type.
     pub group_creation: std::collections::BTreeMap<String, GroupTypeCapabilities>,
@@ -3887,6 +4316,13 @@ impl ProvisioningCapabilities {
             image_pack_import: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `image_pack_import` (`image_pack_import` on the wire).
+    #[must_use]
+    pub fn with_image_pack_import(mut self, value: bool) -> Self {
+        self.image_pack_import = Some(value);
+        self
     }
 }
 
@@ -3942,6 +4378,7 @@ impl<'de> serde::Deserialize<'de> for ProvisioningCapabilities {
 
 /// Identifier lookup capabilities for this bridge.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ResolveIdentifierCapabilities {
     /// True if any phone number can be resolved.
     pub any_phone: bool,

@@ -18,6 +18,7 @@ use super::OutgoingAttachmentType;
 
 /// A chat in the chat list, with a preview of its last message.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ChatListItem {
     /// ID of the chat, unique across Beeper.
     pub id: String,
@@ -146,6 +147,156 @@ impl ChatListItem {
             preview: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `capabilities` (`capabilities` on the wire).
+    #[must_use]
+    pub fn with_capabilities(mut self, value: impl Into<ChatCapabilities>) -> Self {
+        self.capabilities = Some(value.into());
+        self
+    }
+
+    /// Sets `description` (`description` on the wire).
+    #[must_use]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `draft` (`draft` on the wire).
+    #[must_use]
+    pub fn with_draft(mut self, value: impl Into<ChatDraft>) -> Self {
+        self.draft = Some(value.into());
+        self
+    }
+
+    /// Sets `img_url` (`imgURL` on the wire).
+    #[must_use]
+    pub fn with_img_url(mut self, value: impl Into<String>) -> Self {
+        self.img_url = Some(value.into());
+        self
+    }
+
+    /// Sets `is_archived` (`isArchived` on the wire).
+    #[must_use]
+    pub fn with_is_archived(mut self, value: bool) -> Self {
+        self.is_archived = Some(value);
+        self
+    }
+
+    /// Sets `is_low_priority` (`isLowPriority` on the wire).
+    #[must_use]
+    pub fn with_is_low_priority(mut self, value: bool) -> Self {
+        self.is_low_priority = Some(value);
+        self
+    }
+
+    /// Sets `is_marked_unread` (`isMarkedUnread` on the wire).
+    #[must_use]
+    pub fn with_is_marked_unread(mut self, value: bool) -> Self {
+        self.is_marked_unread = Some(value);
+        self
+    }
+
+    /// Sets `is_muted` (`isMuted` on the wire).
+    #[must_use]
+    pub fn with_is_muted(mut self, value: bool) -> Self {
+        self.is_muted = Some(value);
+        self
+    }
+
+    /// Sets `is_pinned` (`isPinned` on the wire).
+    #[must_use]
+    pub fn with_is_pinned(mut self, value: bool) -> Self {
+        self.is_pinned = Some(value);
+        self
+    }
+
+    /// Sets `is_read_only` (`isReadOnly` on the wire).
+    #[must_use]
+    pub fn with_is_read_only(mut self, value: bool) -> Self {
+        self.is_read_only = Some(value);
+        self
+    }
+
+    /// Sets `labels` (`labels` on the wire).
+    #[must_use]
+    pub fn with_labels(mut self, value: Vec<Label>) -> Self {
+        self.labels = Some(value);
+        self
+    }
+
+    /// Sets `last_activity` (`lastActivity` on the wire).
+    #[must_use]
+    pub fn with_last_activity(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.last_activity = Some(value.into());
+        self
+    }
+
+    /// Sets `last_read_message_sort_key` (`lastReadMessageSortKey` on the wire).
+    #[must_use]
+    pub fn with_last_read_message_sort_key(mut self, value: impl Into<String>) -> Self {
+        self.last_read_message_sort_key = Some(value.into());
+        self
+    }
+
+    /// Sets `local_chat_id` (`localChatID` on the wire).
+    #[must_use]
+    pub fn with_local_chat_id(mut self, value: impl Into<String>) -> Self {
+        self.local_chat_id = Some(value.into());
+        self
+    }
+
+    /// Sets `merge` (`merge` on the wire).
+    #[must_use]
+    pub fn with_merge(mut self, value: impl Into<ChatMerge>) -> Self {
+        self.merge = Some(value.into());
+        self
+    }
+
+    /// Sets `merged_into_chat_id` (`mergedIntoChatID` on the wire).
+    #[must_use]
+    pub fn with_merged_into_chat_id(mut self, value: impl Into<String>) -> Self {
+        self.merged_into_chat_id = Some(value.into());
+        self
+    }
+
+    /// Sets `message_expiry_seconds` (`messageExpirySeconds` on the wire).
+    #[must_use]
+    pub fn with_message_expiry_seconds(mut self, value: i64) -> Self {
+        self.message_expiry_seconds = Some(value);
+        self
+    }
+
+    /// Sets `reminder` (`reminder` on the wire).
+    #[must_use]
+    pub fn with_reminder(mut self, value: impl Into<ChatReminder>) -> Self {
+        self.reminder = Some(value.into());
+        self
+    }
+
+    /// Sets `snooze` (`snooze` on the wire).
+    #[must_use]
+    pub fn with_snooze(mut self, value: impl Into<ChatSnooze>) -> Self {
+        self.snooze = Some(value.into());
+        self
+    }
+
+    /// Sets `unread_mentions_count` (`unreadMentionsCount` on the wire).
+    #[must_use]
+    pub fn with_unread_mentions_count(mut self, value: i64) -> Self {
+        self.unread_mentions_count = Some(value);
+        self
+    }
+
+    /// Sets `preview` (`preview` on the wire).
+    #[must_use]
+    pub fn with_preview(mut self, value: impl Into<Message>) -> Self {
+        self.preview = Some(value.into());
+        self
     }
 }
 
@@ -289,6 +440,7 @@ impl<'de> serde::Deserialize<'de> for ChatListItem {
 
 /// One page of the chat list.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ChatListPage {
     /// Chats on this page.
     pub items: Vec<ChatListItem>,
@@ -317,6 +469,27 @@ impl ChatListPage {
             newest_cursor: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `has_more` (`hasMore` on the wire).
+    #[must_use]
+    pub fn with_has_more(mut self, value: bool) -> Self {
+        self.has_more = Some(value);
+        self
+    }
+
+    /// Sets `oldest_cursor` (`oldestCursor` on the wire).
+    #[must_use]
+    pub fn with_oldest_cursor(mut self, value: impl Into<String>) -> Self {
+        self.oldest_cursor = Some(value.into());
+        self
+    }
+
+    /// Sets `newest_cursor` (`newestCursor` on the wire).
+    #[must_use]
+    pub fn with_newest_cursor(mut self, value: impl Into<String>) -> Self {
+        self.newest_cursor = Some(value.into());
+        self
     }
 }
 
@@ -368,6 +541,7 @@ impl<'de> serde::Deserialize<'de> for ChatListPage {
 
 /// One page of chat search results.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ChatPage {
     /// Chats on this page.
     pub items: Vec<Chat>,
@@ -396,6 +570,27 @@ impl ChatPage {
             newest_cursor: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `has_more` (`hasMore` on the wire).
+    #[must_use]
+    pub fn with_has_more(mut self, value: bool) -> Self {
+        self.has_more = Some(value);
+        self
+    }
+
+    /// Sets `oldest_cursor` (`oldestCursor` on the wire).
+    #[must_use]
+    pub fn with_oldest_cursor(mut self, value: impl Into<String>) -> Self {
+        self.oldest_cursor = Some(value.into());
+        self
+    }
+
+    /// Sets `newest_cursor` (`newestCursor` on the wire).
+    #[must_use]
+    pub fn with_newest_cursor(mut self, value: impl Into<String>) -> Self {
+        self.newest_cursor = Some(value.into());
+        self
     }
 }
 
@@ -447,6 +642,7 @@ impl<'de> serde::Deserialize<'de> for ChatPage {
 
 /// Whether to archive the chat or bring it back to the inbox.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ChatsArchiveBody {
     /// True to archive the chat, false to unarchive it.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -464,6 +660,13 @@ impl ChatsArchiveBody {
             archived: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `archived` (`archived` on the wire).
+    #[must_use]
+    pub fn with_archived(mut self, value: bool) -> Self {
+        self.archived = Some(value);
+        self
     }
 }
 
@@ -509,6 +712,7 @@ impl<'de> serde::Deserialize<'de> for ChatsArchiveBody {
 
 /// The chat to create: the account, the other participants, whether it is a direct or a group chat, and optionally its title and a first message.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ChatsCreateBody {
     /// Account on which to create the chat.
     #[serde(rename = "accountID")]
@@ -545,6 +749,20 @@ impl ChatsCreateBody {
             title: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `message_text` (`messageText` on the wire).
+    #[must_use]
+    pub fn with_message_text(mut self, value: impl Into<String>) -> Self {
+        self.message_text = Some(value.into());
+        self
+    }
+
+    /// Sets `title` (`title` on the wire).
+    #[must_use]
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
     }
 }
 
@@ -603,6 +821,7 @@ impl<'de> serde::Deserialize<'de> for ChatsCreateBody {
 
 /// Up to which message to mark the chat read; without it, up to the latest message.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ChatsMarkReadBody {
     /// Message up to which the chat is marked read.
     #[serde(rename = "messageID", skip_serializing_if = "Option::is_none")]
@@ -620,6 +839,13 @@ impl ChatsMarkReadBody {
             message_id: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `message_id` (`messageID` on the wire).
+    #[must_use]
+    pub fn with_message_id(mut self, value: impl Into<String>) -> Self {
+        self.message_id = Some(value.into());
+        self
     }
 }
 
@@ -665,6 +891,7 @@ impl<'de> serde::Deserialize<'de> for ChatsMarkReadBody {
 
 /// From which message to mark the chat unread; without it, the chat as a whole is marked unread.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ChatsMarkUnreadBody {
     /// Message from which the chat is marked unread.
     #[serde(rename = "messageID", skip_serializing_if = "Option::is_none")]
@@ -682,6 +909,13 @@ impl ChatsMarkUnreadBody {
             message_id: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `message_id` (`messageID` on the wire).
+    #[must_use]
+    pub fn with_message_id(mut self, value: impl Into<String>) -> Self {
+        self.message_id = Some(value.into());
+        self
     }
 }
 
@@ -727,6 +961,7 @@ impl<'de> serde::Deserialize<'de> for ChatsMarkUnreadBody {
 
 /// The reaction to add, and an optional ID of this request that avoids duplicates.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ChatsMessagesReactionsAddBody {
     /// The reaction to add; an emoji, a shortcode or a custom emoji key.
     #[serde(rename = "reactionKey")]
@@ -748,6 +983,13 @@ impl ChatsMessagesReactionsAddBody {
             transaction_id: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `transaction_id` (`transactionID` on the wire).
+    #[must_use]
+    pub fn with_transaction_id(mut self, value: impl Into<String>) -> Self {
+        self.transaction_id = Some(value.into());
+        self
     }
 }
 
@@ -793,6 +1035,7 @@ impl<'de> serde::Deserialize<'de> for ChatsMessagesReactionsAddBody {
 
 /// When to be reminded of the chat.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ChatsRemindersCreateBody {
     /// When and how to remind.
     pub reminder: ChatsRemindersCreateReminder,
@@ -851,6 +1094,7 @@ impl<'de> serde::Deserialize<'de> for ChatsRemindersCreateBody {
 
 /// When and how to remind.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ChatsRemindersCreateReminder {
     /// When the reminder goes off.
     #[serde(rename = "remindAt")]
@@ -875,6 +1119,13 @@ impl ChatsRemindersCreateReminder {
             dismiss_on_incoming_message: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `dismiss_on_incoming_message` (`dismissOnIncomingMessage` on the wire).
+    #[must_use]
+    pub fn with_dismiss_on_incoming_message(mut self, value: bool) -> Self {
+        self.dismiss_on_incoming_message = Some(value);
+        self
     }
 }
 
@@ -922,6 +1173,7 @@ impl<'de> serde::Deserialize<'de> for ChatsRemindersCreateReminder {
 
 /// An inbox of chats.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChatsSearchInbox {
     /// `primary`
     Primary,
@@ -1009,6 +1261,7 @@ impl<'de> serde::Deserialize<'de> for ChatsSearchInbox {
 
 /// What a chat search matches its query against.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChatsSearchScope {
     /// `titles`
     Titles,
@@ -1092,6 +1345,7 @@ impl<'de> serde::Deserialize<'de> for ChatsSearchScope {
 
 /// A kind of chat.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChatsSearchType {
     /// `single`
     Single,
@@ -1179,6 +1433,7 @@ impl<'de> serde::Deserialize<'de> for ChatsSearchType {
 
 /// The person to start a direct chat with, on which account, and optionally a first message.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ChatsStartBody {
     /// Account on which to start the chat.
     #[serde(rename = "accountID")]
@@ -1207,6 +1462,20 @@ impl ChatsStartBody {
             message_text: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `allow_invite` (`allowInvite` on the wire).
+    #[must_use]
+    pub fn with_allow_invite(mut self, value: bool) -> Self {
+        self.allow_invite = Some(value);
+        self
+    }
+
+    /// Sets `message_text` (`messageText` on the wire).
+    #[must_use]
+    pub fn with_message_text(mut self, value: impl Into<String>) -> Self {
+        self.message_text = Some(value.into());
+        self
     }
 }
 
@@ -1259,6 +1528,7 @@ impl<'de> serde::Deserialize<'de> for ChatsStartBody {
 
 /// What is known about the person; the server picks the best identifier from it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ChatsStartUser {
     /// The user's ID, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1292,6 +1562,41 @@ impl ChatsStartUser {
             username: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `id` (`id` on the wire).
+    #[must_use]
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `email` (`email` on the wire).
+    #[must_use]
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Sets `full_name` (`fullName` on the wire).
+    #[must_use]
+    pub fn with_full_name(mut self, value: impl Into<String>) -> Self {
+        self.full_name = Some(value.into());
+        self
+    }
+
+    /// Sets `phone_number` (`phoneNumber` on the wire).
+    #[must_use]
+    pub fn with_phone_number(mut self, value: impl Into<String>) -> Self {
+        self.phone_number = Some(value.into());
+        self
+    }
+
+    /// Sets `username` (`username` on the wire).
+    #[must_use]
+    pub fn with_username(mut self, value: impl Into<String>) -> Self {
+        self.username = Some(value.into());
+        self
     }
 }
 
@@ -1349,6 +1654,7 @@ impl<'de> serde::Deserialize<'de> for ChatsStartUser {
 
 /// The chat's properties to change. Properties left out stay as they are; a nullable property sent as `null` is cleared.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ChatsUpdateBody {
     /// Description (topic) of a group chat; null clears it. Whether it can be set depends on the account and the chat's permissions.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1398,6 +1704,69 @@ impl ChatsUpdateBody {
             title: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `description` (`description` on the wire).
+    #[must_use]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(crate::runtime::Nullable::Value(value.into()));
+        self
+    }
+
+    /// Sets `draft` (`draft` on the wire).
+    #[must_use]
+    pub fn with_draft(mut self, value: impl Into<ChatsUpdateDraft>) -> Self {
+        self.draft = Some(crate::runtime::Nullable::Value(value.into()));
+        self
+    }
+
+    /// Sets `img_url` (`imgURL` on the wire).
+    #[must_use]
+    pub fn with_img_url(mut self, value: impl Into<String>) -> Self {
+        self.img_url = Some(crate::runtime::Nullable::Value(value.into()));
+        self
+    }
+
+    /// Sets `is_archived` (`isArchived` on the wire).
+    #[must_use]
+    pub fn with_is_archived(mut self, value: bool) -> Self {
+        self.is_archived = Some(value);
+        self
+    }
+
+    /// Sets `is_low_priority` (`isLowPriority` on the wire).
+    #[must_use]
+    pub fn with_is_low_priority(mut self, value: bool) -> Self {
+        self.is_low_priority = Some(value);
+        self
+    }
+
+    /// Sets `is_muted` (`isMuted` on the wire).
+    #[must_use]
+    pub fn with_is_muted(mut self, value: bool) -> Self {
+        self.is_muted = Some(value);
+        self
+    }
+
+    /// Sets `is_pinned` (`isPinned` on the wire).
+    #[must_use]
+    pub fn with_is_pinned(mut self, value: bool) -> Self {
+        self.is_pinned = Some(value);
+        self
+    }
+
+    /// Sets `message_expiry_seconds` (`messageExpirySeconds` on the wire).
+    #[must_use]
+    pub fn with_message_expiry_seconds(mut self, value: i64) -> Self {
+        self.message_expiry_seconds = Some(crate::runtime::Nullable::Value(value));
+        self
+    }
+
+    /// Sets `title` (`title` on the wire).
+    #[must_use]
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(crate::runtime::Nullable::Value(value.into()));
+        self
     }
 }
 
@@ -1471,6 +1840,7 @@ impl<'de> serde::Deserialize<'de> for ChatsUpdateBody {
 
 /// Draft to set, or null to clear the draft's text and attachments together. A non-empty draft is only accepted while the current draft is empty.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ChatsUpdateDraft {
     /// Draft text. Plain text and Markdown become Beeper rich text, by the same rules as sending and editing messages.
     pub text: String,
@@ -1491,6 +1861,16 @@ impl ChatsUpdateDraft {
             attachments: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `attachments` (`attachments` on the wire).
+    #[must_use]
+    pub fn with_attachments(
+        mut self,
+        value: std::collections::BTreeMap<String, DraftAttachmentInput>,
+    ) -> Self {
+        self.attachments = Some(value);
+        self
     }
 }
 
@@ -1536,6 +1916,7 @@ impl<'de> serde::Deserialize<'de> for ChatsUpdateDraft {
 
 /// A chat returned by create and start, with two deprecated fields kept for older clients.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 #[allow(deprecated)]
 pub struct CreatedChat {
     /// ID of the chat, unique across Beeper.
@@ -1674,6 +2055,157 @@ impl CreatedChat {
             status: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `capabilities` (`capabilities` on the wire).
+    #[must_use]
+    pub fn with_capabilities(mut self, value: impl Into<ChatCapabilities>) -> Self {
+        self.capabilities = Some(value.into());
+        self
+    }
+
+    /// Sets `description` (`description` on the wire).
+    #[must_use]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `draft` (`draft` on the wire).
+    #[must_use]
+    pub fn with_draft(mut self, value: impl Into<ChatDraft>) -> Self {
+        self.draft = Some(value.into());
+        self
+    }
+
+    /// Sets `img_url` (`imgURL` on the wire).
+    #[must_use]
+    pub fn with_img_url(mut self, value: impl Into<String>) -> Self {
+        self.img_url = Some(value.into());
+        self
+    }
+
+    /// Sets `is_archived` (`isArchived` on the wire).
+    #[must_use]
+    pub fn with_is_archived(mut self, value: bool) -> Self {
+        self.is_archived = Some(value);
+        self
+    }
+
+    /// Sets `is_low_priority` (`isLowPriority` on the wire).
+    #[must_use]
+    pub fn with_is_low_priority(mut self, value: bool) -> Self {
+        self.is_low_priority = Some(value);
+        self
+    }
+
+    /// Sets `is_marked_unread` (`isMarkedUnread` on the wire).
+    #[must_use]
+    pub fn with_is_marked_unread(mut self, value: bool) -> Self {
+        self.is_marked_unread = Some(value);
+        self
+    }
+
+    /// Sets `is_muted` (`isMuted` on the wire).
+    #[must_use]
+    pub fn with_is_muted(mut self, value: bool) -> Self {
+        self.is_muted = Some(value);
+        self
+    }
+
+    /// Sets `is_pinned` (`isPinned` on the wire).
+    #[must_use]
+    pub fn with_is_pinned(mut self, value: bool) -> Self {
+        self.is_pinned = Some(value);
+        self
+    }
+
+    /// Sets `is_read_only` (`isReadOnly` on the wire).
+    #[must_use]
+    pub fn with_is_read_only(mut self, value: bool) -> Self {
+        self.is_read_only = Some(value);
+        self
+    }
+
+    /// Sets `labels` (`labels` on the wire).
+    #[must_use]
+    pub fn with_labels(mut self, value: Vec<Label>) -> Self {
+        self.labels = Some(value);
+        self
+    }
+
+    /// Sets `last_activity` (`lastActivity` on the wire).
+    #[must_use]
+    pub fn with_last_activity(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.last_activity = Some(value.into());
+        self
+    }
+
+    /// Sets `last_read_message_sort_key` (`lastReadMessageSortKey` on the wire).
+    #[must_use]
+    pub fn with_last_read_message_sort_key(mut self, value: impl Into<String>) -> Self {
+        self.last_read_message_sort_key = Some(value.into());
+        self
+    }
+
+    /// Sets `local_chat_id` (`localChatID` on the wire).
+    #[must_use]
+    pub fn with_local_chat_id(mut self, value: impl Into<String>) -> Self {
+        self.local_chat_id = Some(value.into());
+        self
+    }
+
+    /// Sets `merge` (`merge` on the wire).
+    #[must_use]
+    pub fn with_merge(mut self, value: impl Into<ChatMerge>) -> Self {
+        self.merge = Some(value.into());
+        self
+    }
+
+    /// Sets `merged_into_chat_id` (`mergedIntoChatID` on the wire).
+    #[must_use]
+    pub fn with_merged_into_chat_id(mut self, value: impl Into<String>) -> Self {
+        self.merged_into_chat_id = Some(value.into());
+        self
+    }
+
+    /// Sets `message_expiry_seconds` (`messageExpirySeconds` on the wire).
+    #[must_use]
+    pub fn with_message_expiry_seconds(mut self, value: i64) -> Self {
+        self.message_expiry_seconds = Some(value);
+        self
+    }
+
+    /// Sets `reminder` (`reminder` on the wire).
+    #[must_use]
+    pub fn with_reminder(mut self, value: impl Into<ChatReminder>) -> Self {
+        self.reminder = Some(value.into());
+        self
+    }
+
+    /// Sets `snooze` (`snooze` on the wire).
+    #[must_use]
+    pub fn with_snooze(mut self, value: impl Into<ChatSnooze>) -> Self {
+        self.snooze = Some(value.into());
+        self
+    }
+
+    /// Sets `unread_mentions_count` (`unreadMentionsCount` on the wire).
+    #[must_use]
+    pub fn with_unread_mentions_count(mut self, value: i64) -> Self {
+        self.unread_mentions_count = Some(value);
+        self
+    }
+
+    /// Sets `status` (`status` on the wire).
+    #[deprecated]
+    #[must_use]
+    pub fn with_status(mut self, value: impl Into<CreatedChatStatus>) -> Self {
+        self.status = Some(value.into());
+        self
     }
 }
 
@@ -1824,6 +2356,7 @@ impl<'de> serde::Deserialize<'de> for CreatedChat {
 
 /// Whether an existing chat was reused or a new one created.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreatedChatStatus {
     /// `existing`
     Existing,
@@ -1907,6 +2440,7 @@ impl<'de> serde::Deserialize<'de> for CreatedChatStatus {
 
 /// An attachment to put into a chat's draft, by its upload ID.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct DraftAttachmentInput {
     /// Upload ID returned by an upload operation.
     #[serde(rename = "uploadID")]
@@ -1948,6 +2482,48 @@ impl DraftAttachmentInput {
             id: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `duration` (`duration` on the wire).
+    #[must_use]
+    pub fn with_duration(mut self, value: f64) -> Self {
+        self.duration = Some(value);
+        self
+    }
+
+    /// Sets `file_name` (`fileName` on the wire).
+    #[must_use]
+    pub fn with_file_name(mut self, value: impl Into<String>) -> Self {
+        self.file_name = Some(value.into());
+        self
+    }
+
+    /// Sets `mime_type` (`mimeType` on the wire).
+    #[must_use]
+    pub fn with_mime_type(mut self, value: impl Into<String>) -> Self {
+        self.mime_type = Some(value.into());
+        self
+    }
+
+    /// Sets `size` (`size` on the wire).
+    #[must_use]
+    pub fn with_size(mut self, value: impl Into<AttachmentDimensions>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
+
+    /// Sets `type` (`type` on the wire).
+    #[must_use]
+    pub fn with_type(mut self, value: impl Into<OutgoingAttachmentType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets `id` (`id` on the wire).
+    #[must_use]
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
     }
 }
 
@@ -2008,6 +2584,7 @@ impl<'de> serde::Deserialize<'de> for DraftAttachmentInput {
 
 /// A reaction accepted for sending.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ReactionAddResult {
     /// Chat of the message.
     #[serde(rename = "chatID")]
@@ -2113,6 +2690,7 @@ impl<'de> serde::Deserialize<'de> for ReactionAddResult {
 
 /// A reaction change accepted by the server.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ReactionResult {
     /// Chat of the message.
     #[serde(rename = "chatID")]

@@ -8,6 +8,7 @@ use super::Message;
 
 /// What to open once Beeper Desktop is in front: a chat, a message in it, and a draft for the message input. Without a body, the app is only brought to the front.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct FocusBody {
     /// Beeper chat ID (or this installation's local chat ID) to open once the app is in front. Without it, the app is only opened or focused.
     #[serde(rename = "chatID", skip_serializing_if = "Option::is_none")]
@@ -37,6 +38,34 @@ impl FocusBody {
             message_id: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `chat_id` (`chatID` on the wire).
+    #[must_use]
+    pub fn with_chat_id(mut self, value: impl Into<String>) -> Self {
+        self.chat_id = Some(value.into());
+        self
+    }
+
+    /// Sets `draft_attachment_path` (`draftAttachmentPath` on the wire).
+    #[must_use]
+    pub fn with_draft_attachment_path(mut self, value: impl Into<String>) -> Self {
+        self.draft_attachment_path = Some(value.into());
+        self
+    }
+
+    /// Sets `draft_text` (`draftText` on the wire).
+    #[must_use]
+    pub fn with_draft_text(mut self, value: impl Into<String>) -> Self {
+        self.draft_text = Some(value.into());
+        self
+    }
+
+    /// Sets `message_id` (`messageID` on the wire).
+    #[must_use]
+    pub fn with_message_id(mut self, value: impl Into<String>) -> Self {
+        self.message_id = Some(value.into());
+        self
     }
 }
 
@@ -93,6 +122,7 @@ impl<'de> serde::Deserialize<'de> for FocusBody {
 
 /// Result of focusing the app.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct FocusResponse {
     /// True if the app was opened or brought to the front.
     pub success: bool,
@@ -151,6 +181,7 @@ impl<'de> serde::Deserialize<'de> for FocusResponse {
 
 /// The first page of matching messages, with the chats they are in. Further pages come from the message search operation.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct MessageSearchResults {
     /// Messages on this page.
     pub items: Vec<Message>,
@@ -186,6 +217,20 @@ impl MessageSearchResults {
             chats,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `oldest_cursor` (`oldestCursor` on the wire).
+    #[must_use]
+    pub fn with_oldest_cursor(mut self, value: impl Into<String>) -> Self {
+        self.oldest_cursor = Some(value.into());
+        self
+    }
+
+    /// Sets `newest_cursor` (`newestCursor` on the wire).
+    #[must_use]
+    pub fn with_newest_cursor(mut self, value: impl Into<String>) -> Self {
+        self.newest_cursor = Some(value.into());
+        self
     }
 }
 
@@ -246,6 +291,7 @@ impl<'de> serde::Deserialize<'de> for MessageSearchResults {
 
 /// Results of a search across chats and messages.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct SearchResponse {
     /// The results by kind.
     pub results: SearchResponseResults,
@@ -304,6 +350,7 @@ impl<'de> serde::Deserialize<'de> for SearchResponse {
 
 /// The results by kind.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct SearchResponseResults {
     /// Best matching chats.
     pub chats: Vec<Chat>,

@@ -5,6 +5,7 @@
 
 /// Facts about this API server. Its wire names are snake_case, unlike most of the API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ServerInfo {
     /// The app that runs the server.
     pub app: ServerInfoApp,
@@ -93,6 +94,7 @@ impl<'de> serde::Deserialize<'de> for ServerInfo {
 
 /// The app that runs the server.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ServerInfoApp {
     /// Bundle identifier of the app.
     pub bundle_id: String,
@@ -171,6 +173,7 @@ impl<'de> serde::Deserialize<'de> for ServerInfoApp {
 
 /// Where the server's other endpoints are.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ServerInfoEndpoints {
     /// URL of the MCP endpoint.
     pub mcp: String,
@@ -257,6 +260,7 @@ impl<'de> serde::Deserialize<'de> for ServerInfoEndpoints {
 
 /// URLs of the OAuth endpoints.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ServerInfoEndpointsOauth {
     /// Authorization endpoint.
     pub authorization_endpoint: String,
@@ -377,6 +381,7 @@ impl<'de> serde::Deserialize<'de> for ServerInfoEndpointsOauth {
 
 /// The machine the server runs on.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ServerInfoPlatform {
     /// CPU architecture.
     pub arch: String,
@@ -400,6 +405,13 @@ impl ServerInfoPlatform {
             release: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `release` (`release` on the wire).
+    #[must_use]
+    pub fn with_release(mut self, value: impl Into<String>) -> Self {
+        self.release = Some(value.into());
+        self
     }
 }
 
@@ -447,6 +459,7 @@ impl<'de> serde::Deserialize<'de> for ServerInfoPlatform {
 
 /// The server itself.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ServerInfoServer {
     /// Base URL of the API.
     pub base_url: String,

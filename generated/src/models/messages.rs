@@ -15,6 +15,7 @@ use super::SendStatus;
 
 /// One page of messages.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct MessagePage {
     /// Messages on this page.
     pub items: Vec<Message>,
@@ -43,6 +44,27 @@ impl MessagePage {
             newest_cursor: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `has_more` (`hasMore` on the wire).
+    #[must_use]
+    pub fn with_has_more(mut self, value: bool) -> Self {
+        self.has_more = Some(value);
+        self
+    }
+
+    /// Sets `oldest_cursor` (`oldestCursor` on the wire).
+    #[must_use]
+    pub fn with_oldest_cursor(mut self, value: impl Into<String>) -> Self {
+        self.oldest_cursor = Some(value.into());
+        self
+    }
+
+    /// Sets `newest_cursor` (`newestCursor` on the wire).
+    #[must_use]
+    pub fn with_newest_cursor(mut self, value: impl Into<String>) -> Self {
+        self.newest_cursor = Some(value.into());
+        self
     }
 }
 
@@ -94,6 +116,7 @@ impl<'de> serde::Deserialize<'de> for MessagePage {
 
 /// A message accepted for sending.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct MessageSendResponse {
     /// Chat the message went to. For a merged chat, the member chat it was routed to.
     #[serde(rename = "chatID")]
@@ -168,6 +191,7 @@ impl<'de> serde::Deserialize<'de> for MessageSendResponse {
 
 /// A kind of media a message can carry; `any` is any of them.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MessagesSearchMediaType {
     /// `any`
     Any,
@@ -263,6 +287,7 @@ impl<'de> serde::Deserialize<'de> for MessagesSearchMediaType {
 
 /// The message to send: its text, an uploaded attachment, or both, and optionally the message it replies to.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct MessagesSendBody {
     /// A file to send, by its upload ID. The other fields override what was detected at upload.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -288,6 +313,27 @@ impl MessagesSendBody {
             text: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `attachment` (`attachment` on the wire).
+    #[must_use]
+    pub fn with_attachment(mut self, value: impl Into<OutgoingAttachment>) -> Self {
+        self.attachment = Some(value.into());
+        self
+    }
+
+    /// Sets `reply_to_message_id` (`replyToMessageID` on the wire).
+    #[must_use]
+    pub fn with_reply_to_message_id(mut self, value: impl Into<String>) -> Self {
+        self.reply_to_message_id = Some(value.into());
+        self
+    }
+
+    /// Sets `text` (`text` on the wire).
+    #[must_use]
+    pub fn with_text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
     }
 }
 
@@ -339,6 +385,7 @@ impl<'de> serde::Deserialize<'de> for MessagesSendBody {
 
 /// The message's new text.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct MessagesUpdateBody {
     /// The message's new text.
     pub text: String,
@@ -395,6 +442,7 @@ impl<'de> serde::Deserialize<'de> for MessagesUpdateBody {
 
 /// A file to send, by its upload ID. The other fields override what was detected at upload.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct OutgoingAttachment {
     /// Upload ID returned by an upload operation.
     #[serde(rename = "uploadID")]
@@ -432,6 +480,41 @@ impl OutgoingAttachment {
             r#type: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `duration` (`duration` on the wire).
+    #[must_use]
+    pub fn with_duration(mut self, value: f64) -> Self {
+        self.duration = Some(value);
+        self
+    }
+
+    /// Sets `file_name` (`fileName` on the wire).
+    #[must_use]
+    pub fn with_file_name(mut self, value: impl Into<String>) -> Self {
+        self.file_name = Some(value.into());
+        self
+    }
+
+    /// Sets `mime_type` (`mimeType` on the wire).
+    #[must_use]
+    pub fn with_mime_type(mut self, value: impl Into<String>) -> Self {
+        self.mime_type = Some(value.into());
+        self
+    }
+
+    /// Sets `size` (`size` on the wire).
+    #[must_use]
+    pub fn with_size(mut self, value: impl Into<AttachmentDimensions>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
+
+    /// Sets `type` (`type` on the wire).
+    #[must_use]
+    pub fn with_type(mut self, value: impl Into<OutgoingAttachmentType>) -> Self {
+        self.r#type = Some(value.into());
+        self
     }
 }
 
@@ -489,6 +572,7 @@ impl<'de> serde::Deserialize<'de> for OutgoingAttachment {
 
 /// The edited message, with two deprecated fields kept for older clients.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 #[allow(deprecated)]
 pub struct UpdatedMessage {
     /// Message ID.
@@ -605,6 +689,117 @@ impl UpdatedMessage {
             success: true,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `attachments` (`attachments` on the wire).
+    #[must_use]
+    pub fn with_attachments(mut self, value: Vec<Attachment>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+
+    /// Sets `edited_timestamp` (`editedTimestamp` on the wire).
+    #[must_use]
+    pub fn with_edited_timestamp(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.edited_timestamp = Some(value.into());
+        self
+    }
+
+    /// Sets `is_deleted` (`isDeleted` on the wire).
+    #[must_use]
+    pub fn with_is_deleted(mut self, value: bool) -> Self {
+        self.is_deleted = Some(value);
+        self
+    }
+
+    /// Sets `is_hidden` (`isHidden` on the wire).
+    #[must_use]
+    pub fn with_is_hidden(mut self, value: bool) -> Self {
+        self.is_hidden = Some(value);
+        self
+    }
+
+    /// Sets `is_sender` (`isSender` on the wire).
+    #[must_use]
+    pub fn with_is_sender(mut self, value: bool) -> Self {
+        self.is_sender = Some(value);
+        self
+    }
+
+    /// Sets `is_unread` (`isUnread` on the wire).
+    #[must_use]
+    pub fn with_is_unread(mut self, value: bool) -> Self {
+        self.is_unread = Some(value);
+        self
+    }
+
+    /// Sets `linked_message_id` (`linkedMessageID` on the wire).
+    #[must_use]
+    pub fn with_linked_message_id(mut self, value: impl Into<String>) -> Self {
+        self.linked_message_id = Some(value.into());
+        self
+    }
+
+    /// Sets `links` (`links` on the wire).
+    #[must_use]
+    pub fn with_links(mut self, value: Vec<LinkPreview>) -> Self {
+        self.links = Some(value);
+        self
+    }
+
+    /// Sets `mentions` (`mentions` on the wire).
+    #[must_use]
+    pub fn with_mentions(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.mentions = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `reactions` (`reactions` on the wire).
+    #[must_use]
+    pub fn with_reactions(mut self, value: Vec<Reaction>) -> Self {
+        self.reactions = Some(value);
+        self
+    }
+
+    /// Sets `seen` (`seen` on the wire).
+    #[must_use]
+    pub fn with_seen(mut self, value: impl Into<MessageSeen>) -> Self {
+        self.seen = Some(value.into());
+        self
+    }
+
+    /// Sets `sender_name` (`senderName` on the wire).
+    #[must_use]
+    pub fn with_sender_name(mut self, value: impl Into<String>) -> Self {
+        self.sender_name = Some(value.into());
+        self
+    }
+
+    /// Sets `send_status` (`sendStatus` on the wire).
+    #[must_use]
+    pub fn with_send_status(mut self, value: impl Into<SendStatus>) -> Self {
+        self.send_status = Some(value.into());
+        self
+    }
+
+    /// Sets `text` (`text` on the wire).
+    #[must_use]
+    pub fn with_text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+
+    /// Sets `type` (`type` on the wire).
+    #[must_use]
+    pub fn with_type(mut self, value: impl Into<MessageType>) -> Self {
+        self.r#type = Some(value.into());
+        self
     }
 }
 

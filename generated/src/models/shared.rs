@@ -5,6 +5,7 @@
 
 /// A chat account added to Beeper.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Account {
     /// Chat account added to Beeper. Use this to route account-scoped actions. Examples include matrix for Beeper/Matrix, discordgo for a cloud bridge, slackgo.TEAM-USER for workspace-scoped cloud bridges, and local-whatsapp_ba_… for local bridges.
     #[serde(rename = "accountID")]
@@ -52,6 +53,37 @@ impl Account {
             status_text: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `capabilities` (`capabilities` on the wire).
+    #[must_use]
+    pub fn with_capabilities(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.capabilities = Some(value);
+        self
+    }
+
+    /// Sets `login_id` (`loginID` on the wire).
+    #[must_use]
+    pub fn with_login_id(mut self, value: impl Into<String>) -> Self {
+        self.login_id = Some(value.into());
+        self
+    }
+
+    /// Sets `network` (`network` on the wire).
+    #[must_use]
+    pub fn with_network(mut self, value: impl Into<String>) -> Self {
+        self.network = Some(value.into());
+        self
+    }
+
+    /// Sets `status_text` (`statusText` on the wire).
+    #[must_use]
+    pub fn with_status_text(mut self, value: impl Into<String>) -> Self {
+        self.status_text = Some(value.into());
+        self
     }
 }
 
@@ -124,6 +156,7 @@ impl<'de> serde::Deserialize<'de> for Account {
 
 /// Bridge metadata for the account. Available in Beeper Desktop v4.2.785+.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct AccountBridge {
     /// Bridge identifier. Beeper Cloud accounts often use the network type (for example matrix or discordgo); on-device accounts use a local bridge ID (for example local-whatsapp). Available in Beeper Desktop v4.2.785+.
     pub id: String,
@@ -200,6 +233,7 @@ impl<'de> serde::Deserialize<'de> for AccountBridge {
 
 /// Current connection status for this account.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AccountStatus {
     /// `connected`
     Connected,
@@ -307,6 +341,7 @@ impl<'de> serde::Deserialize<'de> for AccountStatus {
 
 /// A file attached to a message.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Attachment {
     /// Kind of attachment.
     pub r#type: AttachmentType,
@@ -371,6 +406,93 @@ impl Attachment {
             transcription: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `id` (`id` on the wire).
+    #[must_use]
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `duration` (`duration` on the wire).
+    #[must_use]
+    pub fn with_duration(mut self, value: f64) -> Self {
+        self.duration = Some(value);
+        self
+    }
+
+    /// Sets `file_name` (`fileName` on the wire).
+    #[must_use]
+    pub fn with_file_name(mut self, value: impl Into<String>) -> Self {
+        self.file_name = Some(value.into());
+        self
+    }
+
+    /// Sets `file_size` (`fileSize` on the wire).
+    #[must_use]
+    pub fn with_file_size(mut self, value: f64) -> Self {
+        self.file_size = Some(value);
+        self
+    }
+
+    /// Sets `is_gif` (`isGif` on the wire).
+    #[must_use]
+    pub fn with_is_gif(mut self, value: bool) -> Self {
+        self.is_gif = Some(value);
+        self
+    }
+
+    /// Sets `is_sticker` (`isSticker` on the wire).
+    #[must_use]
+    pub fn with_is_sticker(mut self, value: bool) -> Self {
+        self.is_sticker = Some(value);
+        self
+    }
+
+    /// Sets `is_voice_note` (`isVoiceNote` on the wire).
+    #[must_use]
+    pub fn with_is_voice_note(mut self, value: bool) -> Self {
+        self.is_voice_note = Some(value);
+        self
+    }
+
+    /// Sets `mime_type` (`mimeType` on the wire).
+    #[must_use]
+    pub fn with_mime_type(mut self, value: impl Into<String>) -> Self {
+        self.mime_type = Some(value.into());
+        self
+    }
+
+    /// Sets `poster_img` (`posterImg` on the wire).
+    #[must_use]
+    pub fn with_poster_img(mut self, value: impl Into<String>) -> Self {
+        self.poster_img = Some(value.into());
+        self
+    }
+
+    /// Sets `size` (`size` on the wire).
+    #[must_use]
+    pub fn with_size(mut self, value: impl Into<MediaSize>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
+
+    /// Sets `src_url` (`srcURL` on the wire).
+    #[must_use]
+    pub fn with_src_url(mut self, value: impl Into<String>) -> Self {
+        self.src_url = Some(value.into());
+        self
+    }
+
+    /// Sets `transcription` (`transcription` on the wire).
+    #[must_use]
+    pub fn with_transcription(
+        mut self,
+        value: impl Into<AttachmentTranscription>,
+    ) -> Self {
+        self.transcription = Some(value.into());
+        self
     }
 }
 
@@ -447,6 +569,7 @@ impl<'de> serde::Deserialize<'de> for Attachment {
 
 /// Limits of one attachment message type.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct AttachmentCapabilities {
     /// MIME types or MIME patterns supported for this message type. A MIME type that is not listed is rejected.
     #[serde(rename = "mimeTypes")]
@@ -492,6 +615,55 @@ impl AttachmentCapabilities {
             view_once: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `caption` (`caption` on the wire).
+    #[must_use]
+    pub fn with_caption(mut self, value: impl Into<CapabilityLevel>) -> Self {
+        self.caption = Some(value.into());
+        self
+    }
+
+    /// Sets `max_caption_length` (`maxCaptionLength` on the wire).
+    #[must_use]
+    pub fn with_max_caption_length(mut self, value: i64) -> Self {
+        self.max_caption_length = Some(value);
+        self
+    }
+
+    /// Sets `max_duration` (`maxDuration` on the wire).
+    #[must_use]
+    pub fn with_max_duration(mut self, value: i64) -> Self {
+        self.max_duration = Some(value);
+        self
+    }
+
+    /// Sets `max_height` (`maxHeight` on the wire).
+    #[must_use]
+    pub fn with_max_height(mut self, value: i64) -> Self {
+        self.max_height = Some(value);
+        self
+    }
+
+    /// Sets `max_size` (`maxSize` on the wire).
+    #[must_use]
+    pub fn with_max_size(mut self, value: i64) -> Self {
+        self.max_size = Some(value);
+        self
+    }
+
+    /// Sets `max_width` (`maxWidth` on the wire).
+    #[must_use]
+    pub fn with_max_width(mut self, value: i64) -> Self {
+        self.max_width = Some(value);
+        self
+    }
+
+    /// Sets `view_once` (`viewOnce` on the wire).
+    #[must_use]
+    pub fn with_view_once(mut self, value: bool) -> Self {
+        self.view_once = Some(value);
+        self
     }
 }
 
@@ -557,6 +729,7 @@ impl<'de> serde::Deserialize<'de> for AttachmentCapabilities {
 
 /// Width and height to use for the attachment, in pixels.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct AttachmentDimensions {
     /// Height in pixels.
     pub height: f64,
@@ -624,6 +797,7 @@ impl<'de> serde::Deserialize<'de> for AttachmentDimensions {
 
 /// Transcription of the attachment, when there is one.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct AttachmentTranscription {
     /// Engine that made the transcription.
     pub engine: String,
@@ -647,6 +821,13 @@ impl AttachmentTranscription {
             language: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `language` (`language` on the wire).
+    #[must_use]
+    pub fn with_language(mut self, value: impl Into<String>) -> Self {
+        self.language = Some(value.into());
+        self
     }
 }
 
@@ -698,6 +879,7 @@ impl<'de> serde::Deserialize<'de> for AttachmentTranscription {
 
 /// Kind of attachment.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AttachmentType {
     /// `unknown`
     UnknownValue,
@@ -789,6 +971,7 @@ impl<'de> serde::Deserialize<'de> for AttachmentType {
 
 /// Where accounts run: on this device or in Beeper Cloud.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BridgeProvider {
     /// `cloud`
     Cloud,
@@ -883,6 +1066,7 @@ pub type CapabilityLevel = i64;
 
 /// A chat on one of the user's accounts.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Chat {
     /// ID of the chat, unique across Beeper.
     pub id: String,
@@ -1007,6 +1191,149 @@ impl Chat {
             unread_mentions_count: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `capabilities` (`capabilities` on the wire).
+    #[must_use]
+    pub fn with_capabilities(mut self, value: impl Into<ChatCapabilities>) -> Self {
+        self.capabilities = Some(value.into());
+        self
+    }
+
+    /// Sets `description` (`description` on the wire).
+    #[must_use]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `draft` (`draft` on the wire).
+    #[must_use]
+    pub fn with_draft(mut self, value: impl Into<ChatDraft>) -> Self {
+        self.draft = Some(value.into());
+        self
+    }
+
+    /// Sets `img_url` (`imgURL` on the wire).
+    #[must_use]
+    pub fn with_img_url(mut self, value: impl Into<String>) -> Self {
+        self.img_url = Some(value.into());
+        self
+    }
+
+    /// Sets `is_archived` (`isArchived` on the wire).
+    #[must_use]
+    pub fn with_is_archived(mut self, value: bool) -> Self {
+        self.is_archived = Some(value);
+        self
+    }
+
+    /// Sets `is_low_priority` (`isLowPriority` on the wire).
+    #[must_use]
+    pub fn with_is_low_priority(mut self, value: bool) -> Self {
+        self.is_low_priority = Some(value);
+        self
+    }
+
+    /// Sets `is_marked_unread` (`isMarkedUnread` on the wire).
+    #[must_use]
+    pub fn with_is_marked_unread(mut self, value: bool) -> Self {
+        self.is_marked_unread = Some(value);
+        self
+    }
+
+    /// Sets `is_muted` (`isMuted` on the wire).
+    #[must_use]
+    pub fn with_is_muted(mut self, value: bool) -> Self {
+        self.is_muted = Some(value);
+        self
+    }
+
+    /// Sets `is_pinned` (`isPinned` on the wire).
+    #[must_use]
+    pub fn with_is_pinned(mut self, value: bool) -> Self {
+        self.is_pinned = Some(value);
+        self
+    }
+
+    /// Sets `is_read_only` (`isReadOnly` on the wire).
+    #[must_use]
+    pub fn with_is_read_only(mut self, value: bool) -> Self {
+        self.is_read_only = Some(value);
+        self
+    }
+
+    /// Sets `labels` (`labels` on the wire).
+    #[must_use]
+    pub fn with_labels(mut self, value: Vec<Label>) -> Self {
+        self.labels = Some(value);
+        self
+    }
+
+    /// Sets `last_activity` (`lastActivity` on the wire).
+    #[must_use]
+    pub fn with_last_activity(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.last_activity = Some(value.into());
+        self
+    }
+
+    /// Sets `last_read_message_sort_key` (`lastReadMessageSortKey` on the wire).
+    #[must_use]
+    pub fn with_last_read_message_sort_key(mut self, value: impl Into<String>) -> Self {
+        self.last_read_message_sort_key = Some(value.into());
+        self
+    }
+
+    /// Sets `local_chat_id` (`localChatID` on the wire).
+    #[must_use]
+    pub fn with_local_chat_id(mut self, value: impl Into<String>) -> Self {
+        self.local_chat_id = Some(value.into());
+        self
+    }
+
+    /// Sets `merge` (`merge` on the wire).
+    #[must_use]
+    pub fn with_merge(mut self, value: impl Into<ChatMerge>) -> Self {
+        self.merge = Some(value.into());
+        self
+    }
+
+    /// Sets `merged_into_chat_id` (`mergedIntoChatID` on the wire).
+    #[must_use]
+    pub fn with_merged_into_chat_id(mut self, value: impl Into<String>) -> Self {
+        self.merged_into_chat_id = Some(value.into());
+        self
+    }
+
+    /// Sets `message_expiry_seconds` (`messageExpirySeconds` on the wire).
+    #[must_use]
+    pub fn with_message_expiry_seconds(mut self, value: i64) -> Self {
+        self.message_expiry_seconds = Some(value);
+        self
+    }
+
+    /// Sets `reminder` (`reminder` on the wire).
+    #[must_use]
+    pub fn with_reminder(mut self, value: impl Into<ChatReminder>) -> Self {
+        self.reminder = Some(value.into());
+        self
+    }
+
+    /// Sets `snooze` (`snooze` on the wire).
+    #[must_use]
+    pub fn with_snooze(mut self, value: impl Into<ChatSnooze>) -> Self {
+        self.snooze = Some(value.into());
+        self
+    }
+
+    /// Sets `unread_mentions_count` (`unreadMentionsCount` on the wire).
+    #[must_use]
+    pub fn with_unread_mentions_count(mut self, value: i64) -> Self {
+        self.unread_mentions_count = Some(value);
+        self
     }
 }
 
@@ -1147,6 +1474,7 @@ impl<'de> serde::Deserialize<'de> for Chat {
 
 /// What the network supports in this chat.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ChatCapabilities {
     /// Unicode reactions that are allowed; when absent, every emoji is.
     #[serde(rename = "allowedReactions", skip_serializing_if = "Option::is_none")]
@@ -1268,6 +1596,213 @@ impl ChatCapabilities {
             typing_notifications: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `allowed_reactions` (`allowedReactions` on the wire).
+    #[must_use]
+    pub fn with_allowed_reactions(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.allowed_reactions = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `archive` (`archive` on the wire).
+    #[must_use]
+    pub fn with_archive(mut self, value: bool) -> Self {
+        self.archive = Some(value);
+        self
+    }
+
+    /// Sets `attachments` (`attachments` on the wire).
+    #[must_use]
+    pub fn with_attachments(
+        mut self,
+        value: std::collections::BTreeMap<String, AttachmentCapabilities>,
+    ) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+
+    /// Sets `custom_emoji_reactions` (`customEmojiReactions` on the wire).
+    #[must_use]
+    pub fn with_custom_emoji_reactions(mut self, value: bool) -> Self {
+        self.custom_emoji_reactions = Some(value);
+        self
+    }
+
+    /// Sets `delete` (`delete` on the wire).
+    #[must_use]
+    pub fn with_delete(mut self, value: impl Into<CapabilityLevel>) -> Self {
+        self.delete = Some(value.into());
+        self
+    }
+
+    /// Sets `delete_chat` (`deleteChat` on the wire).
+    #[must_use]
+    pub fn with_delete_chat(mut self, value: bool) -> Self {
+        self.delete_chat = Some(value);
+        self
+    }
+
+    /// Sets `delete_chat_for_everyone` (`deleteChatForEveryone` on the wire).
+    #[must_use]
+    pub fn with_delete_chat_for_everyone(mut self, value: bool) -> Self {
+        self.delete_chat_for_everyone = Some(value);
+        self
+    }
+
+    /// Sets `delete_for_me` (`deleteForMe` on the wire).
+    #[must_use]
+    pub fn with_delete_for_me(mut self, value: bool) -> Self {
+        self.delete_for_me = Some(value);
+        self
+    }
+
+    /// Sets `delete_max_age` (`deleteMaxAge` on the wire).
+    #[must_use]
+    pub fn with_delete_max_age(mut self, value: i64) -> Self {
+        self.delete_max_age = Some(value);
+        self
+    }
+
+    /// Sets `disappearing_timer` (`disappearingTimer` on the wire).
+    #[must_use]
+    pub fn with_disappearing_timer(
+        mut self,
+        value: impl Into<ChatCapabilitiesDisappearingTimer>,
+    ) -> Self {
+        self.disappearing_timer = Some(value.into());
+        self
+    }
+
+    /// Sets `edit` (`edit` on the wire).
+    #[must_use]
+    pub fn with_edit(mut self, value: impl Into<CapabilityLevel>) -> Self {
+        self.edit = Some(value.into());
+        self
+    }
+
+    /// Sets `edit_max_age` (`editMaxAge` on the wire).
+    #[must_use]
+    pub fn with_edit_max_age(mut self, value: i64) -> Self {
+        self.edit_max_age = Some(value);
+        self
+    }
+
+    /// Sets `edit_max_count` (`editMaxCount` on the wire).
+    #[must_use]
+    pub fn with_edit_max_count(mut self, value: i64) -> Self {
+        self.edit_max_count = Some(value);
+        self
+    }
+
+    /// Sets `formatting` (`formatting` on the wire).
+    #[must_use]
+    pub fn with_formatting(
+        mut self,
+        value: std::collections::BTreeMap<String, CapabilityLevel>,
+    ) -> Self {
+        self.formatting = Some(value);
+        self
+    }
+
+    /// Sets `location_message` (`locationMessage` on the wire).
+    #[must_use]
+    pub fn with_location_message(mut self, value: impl Into<CapabilityLevel>) -> Self {
+        self.location_message = Some(value.into());
+        self
+    }
+
+    /// Sets `mark_as_unread` (`markAsUnread` on the wire).
+    #[must_use]
+    pub fn with_mark_as_unread(mut self, value: bool) -> Self {
+        self.mark_as_unread = Some(value);
+        self
+    }
+
+    /// Sets `max_text_length` (`maxTextLength` on the wire).
+    #[must_use]
+    pub fn with_max_text_length(mut self, value: i64) -> Self {
+        self.max_text_length = Some(value);
+        self
+    }
+
+    /// Sets `message_request` (`messageRequest` on the wire).
+    #[must_use]
+    pub fn with_message_request(
+        mut self,
+        value: impl Into<ChatCapabilitiesMessageRequest>,
+    ) -> Self {
+        self.message_request = Some(value.into());
+        self
+    }
+
+    /// Sets `participant_actions` (`participantActions` on the wire).
+    #[must_use]
+    pub fn with_participant_actions(
+        mut self,
+        value: impl Into<ChatCapabilitiesParticipantActions>,
+    ) -> Self {
+        self.participant_actions = Some(value.into());
+        self
+    }
+
+    /// Sets `poll` (`poll` on the wire).
+    #[must_use]
+    pub fn with_poll(mut self, value: impl Into<CapabilityLevel>) -> Self {
+        self.poll = Some(value.into());
+        self
+    }
+
+    /// Sets `reaction` (`reaction` on the wire).
+    #[must_use]
+    pub fn with_reaction(mut self, value: impl Into<CapabilityLevel>) -> Self {
+        self.reaction = Some(value.into());
+        self
+    }
+
+    /// Sets `reaction_count` (`reactionCount` on the wire).
+    #[must_use]
+    pub fn with_reaction_count(mut self, value: i64) -> Self {
+        self.reaction_count = Some(value);
+        self
+    }
+
+    /// Sets `read_receipts` (`readReceipts` on the wire).
+    #[must_use]
+    pub fn with_read_receipts(mut self, value: bool) -> Self {
+        self.read_receipts = Some(value);
+        self
+    }
+
+    /// Sets `reply` (`reply` on the wire).
+    #[must_use]
+    pub fn with_reply(mut self, value: impl Into<CapabilityLevel>) -> Self {
+        self.reply = Some(value.into());
+        self
+    }
+
+    /// Sets `state` (`state` on the wire).
+    #[must_use]
+    pub fn with_state(mut self, value: impl Into<ChatStateCapabilities>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+
+    /// Sets `thread` (`thread` on the wire).
+    #[must_use]
+    pub fn with_thread(mut self, value: impl Into<CapabilityLevel>) -> Self {
+        self.thread = Some(value.into());
+        self
+    }
+
+    /// Sets `typing_notifications` (`typingNotifications` on the wire).
+    #[must_use]
+    pub fn with_typing_notifications(mut self, value: bool) -> Self {
+        self.typing_notifications = Some(value);
+        self
     }
 }
 
@@ -1405,6 +1940,7 @@ impl<'de> serde::Deserialize<'de> for ChatCapabilities {
 
 /// Disappearing-message timers the chat supports.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ChatCapabilitiesDisappearingTimer {
     /// True if an empty timer object is left out of message content.
     #[serde(rename = "omitEmptyTimer", skip_serializing_if = "Option::is_none")]
@@ -1430,6 +1966,30 @@ impl ChatCapabilitiesDisappearingTimer {
             types: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `omit_empty_timer` (`omitEmptyTimer` on the wire).
+    #[must_use]
+    pub fn with_omit_empty_timer(mut self, value: bool) -> Self {
+        self.omit_empty_timer = Some(value);
+        self
+    }
+
+    /// Sets `timers` (`timers` on the wire).
+    #[must_use]
+    pub fn with_timers(mut self, value: Vec<i64>) -> Self {
+        self.timers = Some(value);
+        self
+    }
+
+    /// Sets `types` (`types` on the wire).
+    #[must_use]
+    pub fn with_types(
+        mut self,
+        value: Vec<ChatCapabilitiesDisappearingTimerType>,
+    ) -> Self {
+        self.types = Some(value);
+        self
     }
 }
 
@@ -1481,6 +2041,7 @@ impl<'de> serde::Deserialize<'de> for ChatCapabilitiesDisappearingTimer {
 
 /// A kind of disappearing-message timer: started when the message is read, when the recipient reads it, or when it is sent.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChatCapabilitiesDisappearingTimerType {
     /// `afterRead`
     AfterRead,
@@ -1568,6 +2129,7 @@ impl<'de> serde::Deserialize<'de> for ChatCapabilitiesDisappearingTimerType {
 
 /// How message requests can be accepted.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ChatCapabilitiesMessageRequest {
     /// How well a feature is supported: -2 rejected, -1 dropped, 0 unsupported, 1 partly supported, 2 fully supported.
     #[serde(rename = "acceptWithButton", skip_serializing_if = "Option::is_none")]
@@ -1589,6 +2151,23 @@ impl ChatCapabilitiesMessageRequest {
             accept_with_message: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `accept_with_button` (`acceptWithButton` on the wire).
+    #[must_use]
+    pub fn with_accept_with_button(mut self, value: impl Into<CapabilityLevel>) -> Self {
+        self.accept_with_button = Some(value.into());
+        self
+    }
+
+    /// Sets `accept_with_message` (`acceptWithMessage` on the wire).
+    #[must_use]
+    pub fn with_accept_with_message(
+        mut self,
+        value: impl Into<CapabilityLevel>,
+    ) -> Self {
+        self.accept_with_message = Some(value.into());
+        self
     }
 }
 
@@ -1637,6 +2216,7 @@ impl<'de> serde::Deserialize<'de> for ChatCapabilitiesMessageRequest {
 
 /// What can be done to participants.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ChatCapabilitiesParticipantActions {
     /// How well a feature is supported: -2 rejected, -1 dropped, 0 unsupported, 1 partly supported, 2 fully supported.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1670,6 +2250,41 @@ impl ChatCapabilitiesParticipantActions {
             revoke_invite: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `ban` (`ban` on the wire).
+    #[must_use]
+    pub fn with_ban(mut self, value: impl Into<CapabilityLevel>) -> Self {
+        self.ban = Some(value.into());
+        self
+    }
+
+    /// Sets `invite` (`invite` on the wire).
+    #[must_use]
+    pub fn with_invite(mut self, value: impl Into<CapabilityLevel>) -> Self {
+        self.invite = Some(value.into());
+        self
+    }
+
+    /// Sets `kick` (`kick` on the wire).
+    #[must_use]
+    pub fn with_kick(mut self, value: impl Into<CapabilityLevel>) -> Self {
+        self.kick = Some(value.into());
+        self
+    }
+
+    /// Sets `leave` (`leave` on the wire).
+    #[must_use]
+    pub fn with_leave(mut self, value: impl Into<CapabilityLevel>) -> Self {
+        self.leave = Some(value.into());
+        self
+    }
+
+    /// Sets `revoke_invite` (`revokeInvite` on the wire).
+    #[must_use]
+    pub fn with_revoke_invite(mut self, value: impl Into<CapabilityLevel>) -> Self {
+        self.revoke_invite = Some(value.into());
+        self
     }
 }
 
@@ -1727,6 +2342,7 @@ impl<'de> serde::Deserialize<'de> for ChatCapabilitiesParticipantActions {
 
 /// Chats were deleted.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ChatDeletedEvent {
     /// Always `"chat.deleted"`.
     pub r#type: ChatDeletedEventType,
@@ -1819,6 +2435,7 @@ impl<'de> serde::Deserialize<'de> for ChatDeletedEvent {
 
 /// The `type` of `ChatDeletedEvent`: always `chat.deleted`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChatDeletedEventType {
     /// `chat.deleted`
     ChatDeleted,
@@ -1905,6 +2522,7 @@ impl<'de> serde::Deserialize<'de> for ChatDeletedEventType {
 
 /// The chat's current draft; absent or null when there is none.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ChatDraft {
     /// Draft text, in Beeper rich text.
     pub text: String,
@@ -1925,6 +2543,16 @@ impl ChatDraft {
             attachments: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `attachments` (`attachments` on the wire).
+    #[must_use]
+    pub fn with_attachments(
+        mut self,
+        value: std::collections::BTreeMap<String, DraftAttachment>,
+    ) -> Self {
+        self.attachments = Some(value);
+        self
     }
 }
 
@@ -1970,6 +2598,7 @@ impl<'de> serde::Deserialize<'de> for ChatDraft {
 
 /// Present when the chat is a merged chat: the conversations with one person across networks, or across accounts of one network, grouped as one chat. A merged chat holds no messages itself; read them from the member chats. Send to a member chat, or to the merged chat to let Beeper pick the member.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ChatMerge {
     /// IDs of the member chats.
     #[serde(rename = "chatIDs")]
@@ -1991,6 +2620,13 @@ impl ChatMerge {
             default_chat_id: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `default_chat_id` (`defaultChatID` on the wire).
+    #[must_use]
+    pub fn with_default_chat_id(mut self, value: impl Into<String>) -> Self {
+        self.default_chat_id = Some(value.into());
+        self
     }
 }
 
@@ -2036,6 +2672,7 @@ impl<'de> serde::Deserialize<'de> for ChatMerge {
 
 /// The participants of a chat, possibly only some of them.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ChatParticipants {
     /// True if the chat has more participants than `items` holds.
     #[serde(rename = "hasMore")]
@@ -2113,6 +2750,7 @@ impl<'de> serde::Deserialize<'de> for ChatParticipants {
 
 /// The chat's current reminder; absent or null when none is set.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ChatReminder {
     /// True if the reminder is cancelled when someone writes in the chat.
     #[serde(
@@ -2137,6 +2775,23 @@ impl ChatReminder {
             remind_at: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `dismiss_on_incoming_message` (`dismissOnIncomingMessage` on the wire).
+    #[must_use]
+    pub fn with_dismiss_on_incoming_message(mut self, value: bool) -> Self {
+        self.dismiss_on_incoming_message = Some(value);
+        self
+    }
+
+    /// Sets `remind_at` (`remindAt` on the wire).
+    #[must_use]
+    pub fn with_remind_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.remind_at = Some(value.into());
+        self
     }
 }
 
@@ -2187,6 +2842,7 @@ impl<'de> serde::Deserialize<'de> for ChatReminder {
 
 /// The chat's current snooze; absent or null when it is not snoozed.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ChatSnooze {
     /// When the snooze ends.
     #[serde(rename = "snoozeUntil", skip_serializing_if = "Option::is_none")]
@@ -2208,6 +2864,26 @@ impl ChatSnooze {
             user_snoozed_at: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `snooze_until` (`snoozeUntil` on the wire).
+    #[must_use]
+    pub fn with_snooze_until(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.snooze_until = Some(value.into());
+        self
+    }
+
+    /// Sets `user_snoozed_at` (`userSnoozedAt` on the wire).
+    #[must_use]
+    pub fn with_user_snoozed_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.user_snoozed_at = Some(value.into());
+        self
     }
 }
 
@@ -2256,6 +2932,7 @@ impl<'de> serde::Deserialize<'de> for ChatSnooze {
 
 /// Which parts of the chat's state can be changed.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ChatStateCapabilities {
     /// Whether one part of the chat's state can be changed.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2285,6 +2962,37 @@ impl ChatStateCapabilities {
             title: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `avatar` (`avatar` on the wire).
+    #[must_use]
+    pub fn with_avatar(mut self, value: impl Into<ChatStateCapability>) -> Self {
+        self.avatar = Some(value.into());
+        self
+    }
+
+    /// Sets `description` (`description` on the wire).
+    #[must_use]
+    pub fn with_description(mut self, value: impl Into<ChatStateCapability>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `disappearing_timer` (`disappearingTimer` on the wire).
+    #[must_use]
+    pub fn with_disappearing_timer(
+        mut self,
+        value: impl Into<ChatStateCapability>,
+    ) -> Self {
+        self.disappearing_timer = Some(value.into());
+        self
+    }
+
+    /// Sets `title` (`title` on the wire).
+    #[must_use]
+    pub fn with_title(mut self, value: impl Into<ChatStateCapability>) -> Self {
+        self.title = Some(value.into());
+        self
     }
 }
 
@@ -2339,6 +3047,7 @@ impl<'de> serde::Deserialize<'de> for ChatStateCapabilities {
 
 /// Whether one part of the chat's state can be changed.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ChatStateCapability {
     /// How well a feature is supported: -2 rejected, -1 dropped, 0 unsupported, 1 partly supported, 2 fully supported.
     pub level: CapabilityLevel,
@@ -2397,6 +3106,7 @@ impl<'de> serde::Deserialize<'de> for ChatStateCapability {
 
 /// Kind of chat: `single` for a direct chat, `group` for a group chat.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChatType {
     /// `single`
     Single,
@@ -2480,6 +3190,7 @@ impl<'de> serde::Deserialize<'de> for ChatType {
 
 /// Chats were created or changed (both are reported as upserts).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ChatUpsertedEvent {
     /// Always `"chat.upserted"`.
     pub r#type: ChatUpsertedEventType,
@@ -2518,6 +3229,13 @@ impl ChatUpsertedEvent {
             entries: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `entries` (`entries` on the wire).
+    #[must_use]
+    pub fn with_entries(mut self, value: Vec<Chat>) -> Self {
+        self.entries = Some(value);
+        self
     }
 }
 
@@ -2579,6 +3297,7 @@ impl<'de> serde::Deserialize<'de> for ChatUpsertedEvent {
 
 /// The `type` of `ChatUpsertedEvent`: always `chat.upserted`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChatUpsertedEventType {
     /// `chat.upserted`
     ChatUpserted,
@@ -2665,6 +3384,7 @@ impl<'de> serde::Deserialize<'de> for ChatUpsertedEventType {
 
 /// Direction to page in from a cursor.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Direction {
     /// `after`
     After,
@@ -2748,6 +3468,7 @@ impl<'de> serde::Deserialize<'de> for Direction {
 
 /// An attachment of a chat's draft, as the server reports it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct DraftAttachment {
     /// ID of the draft attachment.
     pub id: String,
@@ -2795,6 +3516,55 @@ impl DraftAttachment {
             sticker_id: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `audio_duration_seconds` (`audioDurationSeconds` on the wire).
+    #[must_use]
+    pub fn with_audio_duration_seconds(mut self, value: f64) -> Self {
+        self.audio_duration_seconds = Some(value);
+        self
+    }
+
+    /// Sets `file_name` (`fileName` on the wire).
+    #[must_use]
+    pub fn with_file_name(mut self, value: impl Into<String>) -> Self {
+        self.file_name = Some(value.into());
+        self
+    }
+
+    /// Sets `file_path` (`filePath` on the wire).
+    #[must_use]
+    pub fn with_file_path(mut self, value: impl Into<String>) -> Self {
+        self.file_path = Some(value.into());
+        self
+    }
+
+    /// Sets `file_size` (`fileSize` on the wire).
+    #[must_use]
+    pub fn with_file_size(mut self, value: f64) -> Self {
+        self.file_size = Some(value);
+        self
+    }
+
+    /// Sets `mime_type` (`mimeType` on the wire).
+    #[must_use]
+    pub fn with_mime_type(mut self, value: impl Into<String>) -> Self {
+        self.mime_type = Some(value.into());
+        self
+    }
+
+    /// Sets `size` (`size` on the wire).
+    #[must_use]
+    pub fn with_size(mut self, value: impl Into<MediaSize>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
+
+    /// Sets `sticker_id` (`stickerID` on the wire).
+    #[must_use]
+    pub fn with_sticker_id(mut self, value: impl Into<String>) -> Self {
+        self.sticker_id = Some(value.into());
+        self
     }
 }
 
@@ -2862,6 +3632,7 @@ impl<'de> serde::Deserialize<'de> for DraftAttachment {
 
 /// Kind of attachment. A GIF and a recorded audio clip are distinct kinds.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DraftAttachmentType {
     /// `file`
     File,
@@ -2953,6 +3724,7 @@ impl<'de> serde::Deserialize<'de> for DraftAttachmentType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum Event {
     /// `type`: `chat.upserted`
     ChatUpserted(ChatUpsertedEvent),
@@ -3014,6 +3786,7 @@ pub type EventTs = i64;
 
 /// A command was refused.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct EventsError {
     /// Always `"error"`.
     pub r#type: EventsErrorType,
@@ -3040,6 +3813,13 @@ impl EventsError {
             message: message.into(),
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `request_id` (`requestID` on the wire).
+    #[must_use]
+    pub fn with_request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
     }
 }
 
@@ -3093,6 +3873,7 @@ impl<'de> serde::Deserialize<'de> for EventsError {
 
 /// The `type` of `EventsError`: always `error`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EventsErrorType {
     /// `error`
     Error,
@@ -3179,6 +3960,7 @@ impl<'de> serde::Deserialize<'de> for EventsErrorType {
 
 /// Sent by the server when the connection is ready, with the current subscription set.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct EventsReady {
     /// Always `"ready"`.
     pub r#type: EventsReadyType,
@@ -3203,6 +3985,13 @@ impl EventsReady {
             chat_ids: chat_ids.into_iter().map(Into::into).collect(),
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `version` (`version` on the wire).
+    #[must_use]
+    pub fn with_version(mut self, value: i64) -> Self {
+        self.version = Some(value);
+        self
     }
 }
 
@@ -3252,6 +4041,7 @@ impl<'de> serde::Deserialize<'de> for EventsReady {
 
 /// The `type` of `EventsReady`: always `ready`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EventsReadyType {
     /// `ready`
     Ready,
@@ -3338,6 +4128,7 @@ impl<'de> serde::Deserialize<'de> for EventsReadyType {
 
 /// Command of the client: replaces the whole subscription set. `["*"]` is every chat, a list of IDs just those chats, `[]` pauses all events; `*` cannot be combined with IDs.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct EventsSubscriptionsSet {
     /// Always `"subscriptions.set"`.
     pub r#type: EventsSubscriptionsSetType,
@@ -3417,6 +4208,7 @@ impl<'de> serde::Deserialize<'de> for EventsSubscriptionsSet {
 
 /// The `type` of `EventsSubscriptionsSet`: always `subscriptions.set`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EventsSubscriptionsSetType {
     /// `subscriptions.set`
     SubscriptionsSet,
@@ -3503,6 +4295,7 @@ impl<'de> serde::Deserialize<'de> for EventsSubscriptionsSetType {
 
 /// The server's answer to `subscriptions.set`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct EventsSubscriptionsUpdated {
     /// Always `"subscriptions.updated"`.
     pub r#type: EventsSubscriptionsUpdatedType,
@@ -3527,6 +4320,13 @@ impl EventsSubscriptionsUpdated {
             chat_ids: chat_ids.into_iter().map(Into::into).collect(),
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `request_id` (`requestID` on the wire).
+    #[must_use]
+    pub fn with_request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
     }
 }
 
@@ -3576,6 +4376,7 @@ impl<'de> serde::Deserialize<'de> for EventsSubscriptionsUpdated {
 
 /// The `type` of `EventsSubscriptionsUpdated`: always `subscriptions.updated`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EventsSubscriptionsUpdatedType {
     /// `subscriptions.updated`
     SubscriptionsUpdated,
@@ -3662,6 +4463,7 @@ impl<'de> serde::Deserialize<'de> for EventsSubscriptionsUpdatedType {
 
 /// A label the user created to organize chats across accounts.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Label {
     /// ID of the label.
     pub id: String,
@@ -3725,6 +4527,7 @@ impl<'de> serde::Deserialize<'de> for Label {
 
 /// Preview of a link in a message.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct LinkPreview {
     /// Title of the linked page.
     pub title: String,
@@ -3764,6 +4567,41 @@ impl LinkPreview {
             summary: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `favicon` (`favicon` on the wire).
+    #[must_use]
+    pub fn with_favicon(mut self, value: impl Into<String>) -> Self {
+        self.favicon = Some(value.into());
+        self
+    }
+
+    /// Sets `img` (`img` on the wire).
+    #[must_use]
+    pub fn with_img(mut self, value: impl Into<String>) -> Self {
+        self.img = Some(value.into());
+        self
+    }
+
+    /// Sets `img_size` (`imgSize` on the wire).
+    #[must_use]
+    pub fn with_img_size(mut self, value: impl Into<MediaSize>) -> Self {
+        self.img_size = Some(value.into());
+        self
+    }
+
+    /// Sets `original_url` (`originalURL` on the wire).
+    #[must_use]
+    pub fn with_original_url(mut self, value: impl Into<String>) -> Self {
+        self.original_url = Some(value.into());
+        self
+    }
+
+    /// Sets `summary` (`summary` on the wire).
+    #[must_use]
+    pub fn with_summary(mut self, value: impl Into<String>) -> Self {
+        self.summary = Some(value.into());
+        self
     }
 }
 
@@ -3825,6 +4663,7 @@ impl<'de> serde::Deserialize<'de> for LinkPreview {
 
 /// Width and height of an image or video, in pixels.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct MediaSize {
     /// Height in pixels.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3846,6 +4685,20 @@ impl MediaSize {
             width: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `height` (`height` on the wire).
+    #[must_use]
+    pub fn with_height(mut self, value: f64) -> Self {
+        self.height = Some(value);
+        self
+    }
+
+    /// Sets `width` (`width` on the wire).
+    #[must_use]
+    pub fn with_width(mut self, value: f64) -> Self {
+        self.width = Some(value);
+        self
     }
 }
 
@@ -3894,6 +4747,7 @@ impl<'de> serde::Deserialize<'de> for MediaSize {
 
 /// A message in a chat.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Message {
     /// Message ID.
     pub id: String,
@@ -3996,6 +4850,117 @@ impl Message {
             r#type: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `attachments` (`attachments` on the wire).
+    #[must_use]
+    pub fn with_attachments(mut self, value: Vec<Attachment>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+
+    /// Sets `edited_timestamp` (`editedTimestamp` on the wire).
+    #[must_use]
+    pub fn with_edited_timestamp(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.edited_timestamp = Some(value.into());
+        self
+    }
+
+    /// Sets `is_deleted` (`isDeleted` on the wire).
+    #[must_use]
+    pub fn with_is_deleted(mut self, value: bool) -> Self {
+        self.is_deleted = Some(value);
+        self
+    }
+
+    /// Sets `is_hidden` (`isHidden` on the wire).
+    #[must_use]
+    pub fn with_is_hidden(mut self, value: bool) -> Self {
+        self.is_hidden = Some(value);
+        self
+    }
+
+    /// Sets `is_sender` (`isSender` on the wire).
+    #[must_use]
+    pub fn with_is_sender(mut self, value: bool) -> Self {
+        self.is_sender = Some(value);
+        self
+    }
+
+    /// Sets `is_unread` (`isUnread` on the wire).
+    #[must_use]
+    pub fn with_is_unread(mut self, value: bool) -> Self {
+        self.is_unread = Some(value);
+        self
+    }
+
+    /// Sets `linked_message_id` (`linkedMessageID` on the wire).
+    #[must_use]
+    pub fn with_linked_message_id(mut self, value: impl Into<String>) -> Self {
+        self.linked_message_id = Some(value.into());
+        self
+    }
+
+    /// Sets `links` (`links` on the wire).
+    #[must_use]
+    pub fn with_links(mut self, value: Vec<LinkPreview>) -> Self {
+        self.links = Some(value);
+        self
+    }
+
+    /// Sets `mentions` (`mentions` on the wire).
+    #[must_use]
+    pub fn with_mentions(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.mentions = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `reactions` (`reactions` on the wire).
+    #[must_use]
+    pub fn with_reactions(mut self, value: Vec<Reaction>) -> Self {
+        self.reactions = Some(value);
+        self
+    }
+
+    /// Sets `seen` (`seen` on the wire).
+    #[must_use]
+    pub fn with_seen(mut self, value: impl Into<MessageSeen>) -> Self {
+        self.seen = Some(value.into());
+        self
+    }
+
+    /// Sets `sender_name` (`senderName` on the wire).
+    #[must_use]
+    pub fn with_sender_name(mut self, value: impl Into<String>) -> Self {
+        self.sender_name = Some(value.into());
+        self
+    }
+
+    /// Sets `send_status` (`sendStatus` on the wire).
+    #[must_use]
+    pub fn with_send_status(mut self, value: impl Into<SendStatus>) -> Self {
+        self.send_status = Some(value.into());
+        self
+    }
+
+    /// Sets `text` (`text` on the wire).
+    #[must_use]
+    pub fn with_text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+
+    /// Sets `type` (`type` on the wire).
+    #[must_use]
+    pub fn with_type(mut self, value: impl Into<MessageType>) -> Self {
+        self.r#type = Some(value.into());
+        self
     }
 }
 
@@ -4111,6 +5076,7 @@ impl<'de> serde::Deserialize<'de> for Message {
 
 /// Messages were deleted.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct MessageDeletedEvent {
     /// Always `"message.deleted"`.
     pub r#type: MessageDeletedEventType,
@@ -4203,6 +5169,7 @@ impl<'de> serde::Deserialize<'de> for MessageDeletedEvent {
 
 /// The `type` of `MessageDeletedEvent`: always `message.deleted`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MessageDeletedEventType {
     /// `message.deleted`
     MessageDeleted,
@@ -4293,6 +5260,7 @@ impl<'de> serde::Deserialize<'de> for MessageDeletedEventType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum MessageSeen {
     /// The value as a boolean.
     Boolean(bool),
@@ -4337,6 +5305,7 @@ impl<'de> serde::Deserialize<'de> for MessageSeen {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum MessageSeenObjectValue {
     /// The value as a boolean.
     Boolean(bool),
@@ -4373,6 +5342,7 @@ impl<'de> serde::Deserialize<'de> for MessageSeenObjectValue {
 
 /// Kind of content of a message, which tells reactions, media messages and state events apart from plain text messages.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MessageType {
     /// `TEXT`
     Text,
@@ -4488,6 +5458,7 @@ impl<'de> serde::Deserialize<'de> for MessageType {
 
 /// Messages were created or changed (both are reported as upserts). A message sent with `messages.send` is confirmed by the upsert that carries its final ID.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct MessageUpsertedEvent {
     /// Always `"message.upserted"`.
     pub r#type: MessageUpsertedEventType,
@@ -4526,6 +5497,13 @@ impl MessageUpsertedEvent {
             entries: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `entries` (`entries` on the wire).
+    #[must_use]
+    pub fn with_entries(mut self, value: Vec<Message>) -> Self {
+        self.entries = Some(value);
+        self
     }
 }
 
@@ -4587,6 +5565,7 @@ impl<'de> serde::Deserialize<'de> for MessageUpsertedEvent {
 
 /// The `type` of `MessageUpsertedEvent`: always `message.upserted`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MessageUpsertedEventType {
     /// `message.upserted`
     MessageUpserted,
@@ -4673,6 +5652,7 @@ impl<'de> serde::Deserialize<'de> for MessageUpsertedEventType {
 
 /// Kind of attachment to send; detected from the MIME type when omitted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OutgoingAttachmentType {
     /// `image`
     Image,
@@ -4776,6 +5756,7 @@ impl<'de> serde::Deserialize<'de> for OutgoingAttachmentType {
 
 /// A participant of a chat; a User with facts about the membership.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Participant {
     /// Stable Beeper user ID. Use as the primary key when referencing a person.
     pub id: String,
@@ -4832,6 +5813,76 @@ impl Participant {
             is_pending: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `cannot_message` (`cannotMessage` on the wire).
+    #[must_use]
+    pub fn with_cannot_message(mut self, value: bool) -> Self {
+        self.cannot_message = Some(value);
+        self
+    }
+
+    /// Sets `email` (`email` on the wire).
+    #[must_use]
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Sets `full_name` (`fullName` on the wire).
+    #[must_use]
+    pub fn with_full_name(mut self, value: impl Into<String>) -> Self {
+        self.full_name = Some(value.into());
+        self
+    }
+
+    /// Sets `img_url` (`imgURL` on the wire).
+    #[must_use]
+    pub fn with_img_url(mut self, value: impl Into<String>) -> Self {
+        self.img_url = Some(value.into());
+        self
+    }
+
+    /// Sets `is_self` (`isSelf` on the wire).
+    #[must_use]
+    pub fn with_is_self(mut self, value: bool) -> Self {
+        self.is_self = Some(value);
+        self
+    }
+
+    /// Sets `phone_number` (`phoneNumber` on the wire).
+    #[must_use]
+    pub fn with_phone_number(mut self, value: impl Into<String>) -> Self {
+        self.phone_number = Some(value.into());
+        self
+    }
+
+    /// Sets `username` (`username` on the wire).
+    #[must_use]
+    pub fn with_username(mut self, value: impl Into<String>) -> Self {
+        self.username = Some(value.into());
+        self
+    }
+
+    /// Sets `is_admin` (`isAdmin` on the wire).
+    #[must_use]
+    pub fn with_is_admin(mut self, value: bool) -> Self {
+        self.is_admin = Some(value);
+        self
+    }
+
+    /// Sets `is_network_bot` (`isNetworkBot` on the wire).
+    #[must_use]
+    pub fn with_is_network_bot(mut self, value: bool) -> Self {
+        self.is_network_bot = Some(value);
+        self
+    }
+
+    /// Sets `is_pending` (`isPending` on the wire).
+    #[must_use]
+    pub fn with_is_pending(mut self, value: bool) -> Self {
+        self.is_pending = Some(value);
+        self
     }
 }
 
@@ -4902,6 +5953,7 @@ impl<'de> serde::Deserialize<'de> for Participant {
 
 /// A reaction to a message.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Reaction {
     /// Reaction ID: the participant ID, or, where a participant can react more than once, the participant ID followed by the reaction key.
     pub id: String,
@@ -4938,6 +5990,20 @@ impl Reaction {
             img_url: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `emoji` (`emoji` on the wire).
+    #[must_use]
+    pub fn with_emoji(mut self, value: bool) -> Self {
+        self.emoji = Some(value);
+        self
+    }
+
+    /// Sets `img_url` (`imgURL` on the wire).
+    #[must_use]
+    pub fn with_img_url(mut self, value: impl Into<String>) -> Self {
+        self.img_url = Some(value.into());
+        self
     }
 }
 
@@ -4996,6 +6062,7 @@ impl<'de> serde::Deserialize<'de> for Reaction {
 
 /// Made by the SDK, never sent by the server: events may have been missed (the connection was lost and made again, or `seq` skipped). List what changed since `since` (for example `messages.list` of each chat in `chatIDs`) to catch up.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ResyncEvent {
     /// Always `"resync"`.
     pub r#type: ResyncEventType,
@@ -5030,6 +6097,20 @@ impl ResyncEvent {
             last_seq: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `since` (`since` on the wire).
+    #[must_use]
+    pub fn with_since(mut self, value: i64) -> Self {
+        self.since = Some(value);
+        self
+    }
+
+    /// Sets `last_seq` (`lastSeq` on the wire).
+    #[must_use]
+    pub fn with_last_seq(mut self, value: i64) -> Self {
+        self.last_seq = Some(value);
+        self
     }
 }
 
@@ -5088,6 +6169,7 @@ impl<'de> serde::Deserialize<'de> for ResyncEvent {
 
 /// Why events may have been missed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ResyncEventReason {
     /// `reconnected`
     Reconnected,
@@ -5171,6 +6253,7 @@ impl<'de> serde::Deserialize<'de> for ResyncEventReason {
 
 /// The `type` of `ResyncEvent`: always `resync`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ResyncEventType {
     /// `resync`
     Resync,
@@ -5257,6 +6340,7 @@ impl<'de> serde::Deserialize<'de> for ResyncEventType {
 
 /// How sending the message went, when the bridge reports it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct SendStatus {
     /// State of the send.
     pub status: SendStatusStatus,
@@ -5295,6 +6379,37 @@ impl SendStatus {
             reason: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `delivered_to_users` (`deliveredToUsers` on the wire).
+    #[must_use]
+    pub fn with_delivered_to_users(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.delivered_to_users = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `internal_error` (`internalError` on the wire).
+    #[must_use]
+    pub fn with_internal_error(mut self, value: impl Into<String>) -> Self {
+        self.internal_error = Some(value.into());
+        self
+    }
+
+    /// Sets `message` (`message` on the wire).
+    #[must_use]
+    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+
+    /// Sets `reason` (`reason` on the wire).
+    #[must_use]
+    pub fn with_reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(value.into());
+        self
     }
 }
 
@@ -5355,6 +6470,7 @@ impl<'de> serde::Deserialize<'de> for SendStatus {
 
 /// State of the send.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SendStatusStatus {
     /// `SUCCESS`
     Success,
@@ -5446,6 +6562,7 @@ impl<'de> serde::Deserialize<'de> for SendStatusStatus {
 
 /// A person on a chat network.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct User {
     /// Stable Beeper user ID. Use as the primary key when referencing a person.
     pub id: String,
@@ -5490,6 +6607,55 @@ impl User {
             username: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `cannot_message` (`cannotMessage` on the wire).
+    #[must_use]
+    pub fn with_cannot_message(mut self, value: bool) -> Self {
+        self.cannot_message = Some(value);
+        self
+    }
+
+    /// Sets `email` (`email` on the wire).
+    #[must_use]
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Sets `full_name` (`fullName` on the wire).
+    #[must_use]
+    pub fn with_full_name(mut self, value: impl Into<String>) -> Self {
+        self.full_name = Some(value.into());
+        self
+    }
+
+    /// Sets `img_url` (`imgURL` on the wire).
+    #[must_use]
+    pub fn with_img_url(mut self, value: impl Into<String>) -> Self {
+        self.img_url = Some(value.into());
+        self
+    }
+
+    /// Sets `is_self` (`isSelf` on the wire).
+    #[must_use]
+    pub fn with_is_self(mut self, value: bool) -> Self {
+        self.is_self = Some(value);
+        self
+    }
+
+    /// Sets `phone_number` (`phoneNumber` on the wire).
+    #[must_use]
+    pub fn with_phone_number(mut self, value: impl Into<String>) -> Self {
+        self.phone_number = Some(value.into());
+        self
+    }
+
+    /// Sets `username` (`username` on the wire).
+    #[must_use]
+    pub fn with_username(mut self, value: impl Into<String>) -> Self {
+        self.username = Some(value.into());
+        self
     }
 }
 

@@ -58,6 +58,7 @@ impl<'a> Accounts<'a> {
 
 /// Parameters of `accounts.list` (`GET /v1/accounts`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct AccountsListParams {}
 impl AccountsListParams {
     /// Parameters with the required values; the optional ones are unset.
@@ -94,6 +95,7 @@ impl crate::runtime::Operation for AccountsListParams {
 
 /// Parameters of `accounts.retrieve` (`GET /v1/accounts/{accountID}`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct AccountsRetrieveParams {
     /// Account ID this resource belongs to.
     pub account_id: String,
@@ -186,6 +188,7 @@ impl<'a> AccountsContacts<'a> {
 
 /// Parameters of `accounts.contacts.search` (`GET /v1/accounts/{accountID}/contacts`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct AccountsContactsSearchParams {
     /// Account ID this resource belongs to.
     pub account_id: String,
@@ -230,6 +233,7 @@ impl crate::runtime::Operation for AccountsContactsSearchParams {
 
 /// Parameters of `accounts.contacts.list` (`GET /v1/accounts/{accountID}/contacts/list`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct AccountsContactsListParams {
     /// Account ID this resource belongs to.
     pub account_id: String,

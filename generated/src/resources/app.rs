@@ -142,6 +142,7 @@ impl<'a> AppSetup<'a> {
 
 /// Parameters of `app.setup.retrieve` (`GET /v1/app/setup`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct AppSetupRetrieveParams {}
 impl AppSetupRetrieveParams {
     /// Parameters with the required values; the optional ones are unset.
@@ -178,6 +179,7 @@ impl crate::runtime::Operation for AppSetupRetrieveParams {
 
 /// Parameters of `app.setup.start` (`POST /v1/app/setup/start`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct AppSetupStartParams {}
 impl AppSetupStartParams {
     /// Parameters with the required values; the optional ones are unset.
@@ -213,6 +215,7 @@ impl crate::runtime::Operation for AppSetupStartParams {
 
 /// Parameters of `app.setup.email` (`POST /v1/app/setup/email`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct AppSetupEmailParams {
     /// The email address to send a sign-in code to, within a setup request.
     pub body: crate::models::AppSetupEmailBody,
@@ -250,6 +253,7 @@ impl crate::runtime::Operation for AppSetupEmailParams {
 
 /// Parameters of `app.setup.response` (`POST /v1/app/setup/response`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct AppSetupResponseParams {
     /// The sign-in code the user received by email, within a setup request.
     pub body: crate::models::AppSetupResponseBody,
@@ -289,6 +293,7 @@ impl crate::runtime::Operation for AppSetupResponseParams {
 
 /// Parameters of `app.setup.register` (`POST /v1/app/setup/register`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct AppSetupRegisterParams {
     /// The new Beeper account: its username, the lead token from sign-in, and the user's acceptance of the terms.
     pub body: crate::models::AppSetupRegisterBody,
@@ -459,6 +464,7 @@ impl<'a> AppSetupVerifications<'a> {
 
 /// Parameters of `app.setup.verifications.list` (`GET /v1/app/setup/verifications`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct AppSetupVerificationsListParams {}
 impl AppSetupVerificationsListParams {
     /// Parameters with the required values; the optional ones are unset.
@@ -495,6 +501,7 @@ impl crate::runtime::Operation for AppSetupVerificationsListParams {
 
 /// Parameters of `app.setup.verifications.create` (`POST /v1/app/setup/verifications`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct AppSetupVerificationsCreateParams {
     /// What the device verification is for, and which user to verify (the signed-in user when omitted).
     pub body: crate::models::AppSetupVerificationsCreateBody,
@@ -555,6 +562,7 @@ impl crate::runtime::Request<AppSetupVerificationsCreateParams> {
 
 /// Parameters of `app.setup.verifications.retrieve` (`GET /v1/app/setup/verifications/{verificationID}`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct AppSetupVerificationsRetrieveParams {
     /// Device verification ID.
     pub verification_id: String,
@@ -596,6 +604,7 @@ impl crate::runtime::Operation for AppSetupVerificationsRetrieveParams {
 
 /// Parameters of `app.setup.verifications.accept` (`POST /v1/app/setup/verifications/{verificationID}/accept`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct AppSetupVerificationsAcceptParams {
     /// Device verification ID.
     pub verification_id: String,
@@ -638,6 +647,7 @@ impl crate::runtime::Operation for AppSetupVerificationsAcceptParams {
 
 /// Parameters of `app.setup.verifications.cancel` (`POST /v1/app/setup/verifications/{verificationID}/cancel`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct AppSetupVerificationsCancelParams {
     /// Device verification ID.
     pub verification_id: String,
@@ -750,6 +760,7 @@ impl<'a> AppSetupVerificationsQr<'a> {
 
 /// Parameters of `app.setup.verifications.qr.confirm_scanned` (`POST /v1/app/setup/verifications/{verificationID}/qr/confirm-scanned`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct AppSetupVerificationsQrConfirmScannedParams {
     /// Device verification ID.
     pub verification_id: String,
@@ -792,6 +803,7 @@ impl crate::runtime::Operation for AppSetupVerificationsQrConfirmScannedParams {
 
 /// Parameters of `app.setup.verifications.qr.scan` (`POST /v1/app/setup/verifications/qr/scan`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct AppSetupVerificationsQrScanParams {
     /// The data of the QR code the user scanned on the other device.
     pub body: crate::models::AppSetupVerificationsQrScanBody,
@@ -881,6 +893,7 @@ impl<'a> AppSetupVerificationsSas<'a> {
 
 /// Parameters of `app.setup.verifications.sas.start` (`POST /v1/app/setup/verifications/{verificationID}/sas/start`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct AppSetupVerificationsSasStartParams {
     /// Device verification ID.
     pub verification_id: String,
@@ -923,6 +936,7 @@ impl crate::runtime::Operation for AppSetupVerificationsSasStartParams {
 
 /// Parameters of `app.setup.verifications.sas.confirm` (`POST /v1/app/setup/verifications/{verificationID}/sas/confirm`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct AppSetupVerificationsSasConfirmParams {
     /// Device verification ID.
     pub verification_id: String,
@@ -1002,6 +1016,7 @@ impl<'a> AppSetupRecoveryKey<'a> {
 
 /// Parameters of `app.setup.recovery_key.verify` (`POST /v1/app/setup/verification/recovery-key`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct AppSetupRecoveryKeyVerifyParams {
     /// The recovery key that unlocks the encrypted message history.
     pub body: crate::models::AppSetupRecoveryKeyVerifyBody,
@@ -1090,6 +1105,7 @@ impl<'a> AppSetupRecoveryKeyReset<'a> {
 
 /// Parameters of `app.setup.recovery_key.reset.create` (`POST /v1/app/setup/verification/recovery-key/reset`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct AppSetupRecoveryKeyResetCreateParams {
     /// The current recovery key, when the user still has it.
     pub body: crate::models::AppSetupRecoveryKeyResetCreateBody,
@@ -1144,6 +1160,7 @@ impl crate::runtime::Request<AppSetupRecoveryKeyResetCreateParams> {
 
 /// Parameters of `app.setup.recovery_key.reset.confirm` (`POST /v1/app/setup/verification/recovery-key/reset/confirm`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct AppSetupRecoveryKeyResetConfirmParams {
     /// The new recovery key, typed back to confirm that the user saved it.
     pub body: crate::models::AppSetupRecoveryKeyResetConfirmBody,

@@ -92,6 +92,7 @@ impl<'a> Assets<'a> {
 
 /// Parameters of `assets.download` (`POST /v1/assets/download`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct AssetsDownloadParams {
     /// The `mxc://` or `localmxc://` URL of the asset to download to the local cache.
     pub body: crate::models::AssetsDownloadBody,
@@ -130,6 +131,7 @@ impl crate::runtime::Operation for AssetsDownloadParams {
 
 /// Parameters of `assets.serve` (`GET /v1/assets/serve`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct AssetsServeParams {
     /// URL of the file; `mxc://`, `localmxc://` and `file://` URLs are accepted.
     pub url: String,
@@ -168,6 +170,7 @@ impl crate::runtime::Operation for AssetsServeParams {
 
 /// Parameters of `assets.upload` (`POST /v1/assets/upload`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct AssetsUploadParams {
     /// The file to upload, sent as a multipart form, with an optional file name and MIME type.
     pub body: crate::models::AssetsUploadBody,
@@ -219,6 +222,7 @@ impl crate::runtime::Request<AssetsUploadParams> {
 
 /// Parameters of `assets.upload_base64` (`POST /v1/assets/upload/base64`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct AssetsUploadBase64Params {
     /// The file to upload as base64 text, with an optional file name and MIME type.
     pub body: crate::models::AssetsUploadBase64Body,

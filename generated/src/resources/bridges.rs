@@ -94,6 +94,7 @@ impl<'a> Bridges<'a> {
 
 /// Parameters of `bridges.list` (`GET /v1/bridges`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct BridgesListParams {}
 impl BridgesListParams {
     /// Parameters with the required values; the optional ones are unset.
@@ -130,6 +131,7 @@ impl crate::runtime::Operation for BridgesListParams {
 
 /// Parameters of `bridges.retrieve` (`GET /v1/bridges/{bridgeID}`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct BridgesRetrieveParams {
     /// Bridge ID.
     pub bridge_id: String,
@@ -167,6 +169,7 @@ impl crate::runtime::Operation for BridgesRetrieveParams {
 
 /// Parameters of `bridges.retrieve_capabilities` (`GET /v1/bridges/{bridgeID}/capabilities`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct BridgesRetrieveCapabilitiesParams {
     /// Bridge ID.
     pub bridge_id: String,
@@ -235,6 +238,7 @@ impl<'a> BridgesLoginFlows<'a> {
 
 /// Parameters of `bridges.login_flows.list` (`GET /v1/bridges/{bridgeID}/login-flows`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct BridgesLoginFlowsListParams {
     /// Bridge ID.
     pub bridge_id: String,
@@ -356,6 +360,7 @@ impl<'a> BridgesLoginSessions<'a> {
 
 /// Parameters of `bridges.login_sessions.create` (`POST /v1/bridges/{bridgeID}/login-sessions`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct BridgesLoginSessionsCreateParams {
     /// Bridge ID.
     pub bridge_id: String,
@@ -418,6 +423,7 @@ impl crate::runtime::Request<BridgesLoginSessionsCreateParams> {
 
 /// Parameters of `bridges.login_sessions.retrieve` (`GET /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct BridgesLoginSessionsRetrieveParams {
     /// Bridge ID.
     pub bridge_id: String,
@@ -467,6 +473,7 @@ impl crate::runtime::Operation for BridgesLoginSessionsRetrieveParams {
 
 /// Parameters of `bridges.login_sessions.cancel` (`DELETE /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct BridgesLoginSessionsCancelParams {
     /// Bridge ID.
     pub bridge_id: String,
@@ -555,6 +562,7 @@ impl<'a> BridgesLoginSessionsSteps<'a> {
 
 /// Parameters of `bridges.login_sessions.steps.submit` (`POST /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}/steps/{stepID}`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct BridgesLoginSessionsStepsSubmitParams {
     /// Bridge ID.
     pub bridge_id: String,
@@ -718,6 +726,7 @@ impl<'a> BridgesLogins<'a> {
 
 /// Parameters of `bridges.logins.list` (`GET /v1/bridges/{bridgeID}/logins`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct BridgesLoginsListParams {
     /// Bridge ID.
     pub bridge_id: String,
@@ -756,6 +765,7 @@ impl crate::runtime::Operation for BridgesLoginsListParams {
 
 /// Parameters of `bridges.logins.retrieve` (`GET /v1/bridges/{bridgeID}/logins/{loginID}`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct BridgesLoginsRetrieveParams {
     /// Bridge ID.
     pub bridge_id: String,
@@ -798,6 +808,7 @@ impl crate::runtime::Operation for BridgesLoginsRetrieveParams {
 
 /// Parameters of `bridges.logins.remove` (`POST /v1/bridges/{bridgeID}/logins/{loginID}/remove`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct BridgesLoginsRemoveParams {
     /// Bridge ID.
     pub bridge_id: String,

@@ -242,6 +242,7 @@ impl<'a> Chats<'a> {
 
 /// Parameters of `chats.list` (`GET /v1/chats`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ChatsListParams {
     /// Only results of these chat accounts. Without it, every account is included.
     pub account_ids: Option<Vec<String>>,
@@ -367,6 +368,7 @@ impl crate::runtime::Paginated for ChatsListParams {
 
 /// Parameters of `chats.create` (`POST /v1/chats`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ChatsCreateParams {
     /// The chat to create: the account, the other participants, whether it is a direct or a group chat, and optionally its title and a first message.
     pub body: crate::models::ChatsCreateBody,
@@ -426,6 +428,7 @@ impl crate::runtime::Request<ChatsCreateParams> {
 
 /// Parameters of `chats.search` (`GET /v1/chats/search`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ChatsSearchParams {
     /// Only results of these chat accounts. Without it, every account is included.
     pub account_ids: Option<Vec<String>>,
@@ -667,6 +670,7 @@ impl crate::runtime::Paginated for ChatsSearchParams {
 
 /// Parameters of `chats.start` (`POST /v1/chats/start`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ChatsStartParams {
     /// The person to start a direct chat with, on which account, and optionally a first message.
     pub body: crate::models::ChatsStartBody,
@@ -721,6 +725,7 @@ impl crate::runtime::Request<ChatsStartParams> {
 
 /// Parameters of `chats.retrieve` (`GET /v1/chats/{chatID}`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ChatsRetrieveParams {
     /// Chat ID. This installation's local chat ID is accepted too, where there is one.
     pub chat_id: String,
@@ -777,6 +782,7 @@ impl crate::runtime::Request<ChatsRetrieveParams> {
 
 /// Parameters of `chats.update` (`PATCH /v1/chats/{chatID}`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ChatsUpdateParams {
     /// Chat ID. This installation's local chat ID is accepted too, where there is one.
     pub chat_id: String,
@@ -908,6 +914,7 @@ impl crate::runtime::Request<ChatsUpdateParams> {
 
 /// Parameters of `chats.archive` (`POST /v1/chats/{chatID}/archive`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ChatsArchiveParams {
     /// Chat ID. This installation's local chat ID is accepted too, where there is one.
     pub chat_id: String,
@@ -960,6 +967,7 @@ impl crate::runtime::Request<ChatsArchiveParams> {
 
 /// Parameters of `chats.mark_read` (`POST /v1/chats/{chatID}/read`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ChatsMarkReadParams {
     /// Chat ID. This installation's local chat ID is accepted too, where there is one.
     pub chat_id: String,
@@ -1011,6 +1019,7 @@ impl crate::runtime::Request<ChatsMarkReadParams> {
 
 /// Parameters of `chats.mark_unread` (`POST /v1/chats/{chatID}/unread`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ChatsMarkUnreadParams {
     /// Chat ID. This installation's local chat ID is accepted too, where there is one.
     pub chat_id: String,
@@ -1062,6 +1071,7 @@ impl crate::runtime::Request<ChatsMarkUnreadParams> {
 
 /// Parameters of `chats.notify_anyway` (`POST /v1/chats/{chatID}/notify-anyway`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ChatsNotifyAnywayParams {
     /// Chat ID. This installation's local chat ID is accepted too, where there is one.
     pub chat_id: String,
@@ -1151,6 +1161,7 @@ impl<'a> ChatsReminders<'a> {
 
 /// Parameters of `chats.reminders.create` (`POST /v1/chats/{chatID}/reminders`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ChatsRemindersCreateParams {
     /// Chat ID. This installation's local chat ID is accepted too, where there is one.
     pub chat_id: String,
@@ -1198,6 +1209,7 @@ impl crate::runtime::Operation for ChatsRemindersCreateParams {
 
 /// Parameters of `chats.reminders.delete` (`DELETE /v1/chats/{chatID}/reminders`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ChatsRemindersDeleteParams {
     /// Chat ID. This installation's local chat ID is accepted too, where there is one.
     pub chat_id: String,
@@ -1306,6 +1318,7 @@ impl<'a> ChatsMessagesReactions<'a> {
 
 /// Parameters of `chats.messages.reactions.add` (`POST /v1/chats/{chatID}/messages/{messageID}/reactions`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ChatsMessagesReactionsAddParams {
     /// Chat ID. This installation's local chat ID is accepted too, where there is one.
     pub chat_id: String,
@@ -1365,6 +1378,7 @@ impl crate::runtime::Request<ChatsMessagesReactionsAddParams> {
 
 /// Parameters of `chats.messages.reactions.delete` (`DELETE /v1/chats/{chatID}/messages/{messageID}/reactions/{reactionKey}`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ChatsMessagesReactionsDeleteParams {
     /// Chat ID. This installation's local chat ID is accepted too, where there is one.
     pub chat_id: String,

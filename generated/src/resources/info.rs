@@ -29,6 +29,7 @@ impl<'a> Info<'a> {
 
 /// Parameters of `info.retrieve` (`GET /v1/info`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct InfoRetrieveParams {}
 impl InfoRetrieveParams {
     /// Parameters with the required values; the optional ones are unset.

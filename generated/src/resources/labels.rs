@@ -29,6 +29,7 @@ impl<'a> Labels<'a> {
 
 /// Parameters of `labels.list` (`GET /v1/labels`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct LabelsListParams {}
 impl LabelsListParams {
     /// Parameters with the required values; the optional ones are unset.

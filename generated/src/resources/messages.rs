@@ -147,6 +147,7 @@ impl<'a> Messages<'a> {
 
 /// Parameters of `messages.list` (`GET /v1/chats/{chatID}/messages`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct MessagesListParams {
     /// Chat ID. This installation's local chat ID is accepted too, where there is one.
     pub chat_id: String,
@@ -243,6 +244,7 @@ impl crate::runtime::Paginated for MessagesListParams {
 
 /// Parameters of `messages.send` (`POST /v1/chats/{chatID}/messages`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct MessagesSendParams {
     /// Chat ID. This installation's local chat ID is accepted too, where there is one.
     pub chat_id: String,
@@ -308,6 +310,7 @@ impl crate::runtime::Request<MessagesSendParams> {
 
 /// Parameters of `messages.retrieve` (`GET /v1/chats/{chatID}/messages/{messageID}`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct MessagesRetrieveParams {
     /// Chat ID. This installation's local chat ID is accepted too, where there is one.
     pub chat_id: String,
@@ -350,6 +353,7 @@ impl crate::runtime::Operation for MessagesRetrieveParams {
 
 /// Parameters of `messages.update` (`PUT /v1/chats/{chatID}/messages/{messageID}`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct MessagesUpdateParams {
     /// Chat ID. This installation's local chat ID is accepted too, where there is one.
     pub chat_id: String,
@@ -400,6 +404,7 @@ impl crate::runtime::Operation for MessagesUpdateParams {
 
 /// Parameters of `messages.delete` (`DELETE /v1/chats/{chatID}/messages/{messageID}`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct MessagesDeleteParams {
     /// Chat ID. This installation's local chat ID is accepted too, where there is one.
     pub chat_id: String,
@@ -462,6 +467,7 @@ impl crate::runtime::Request<MessagesDeleteParams> {
 
 /// Parameters of `messages.search` (`GET /v1/messages/search`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct MessagesSearchParams {
     /// Only results of these chat accounts. Without it, every account is included.
     pub account_ids: Option<Vec<String>>,

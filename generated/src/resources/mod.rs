@@ -107,6 +107,7 @@ impl crate::runtime::Client {
 
 /// Parameters of `focus` (`POST /v1/focus`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct FocusParams {
     /// What to open once Beeper Desktop is in front: a chat, a message in it, and a draft for the message input. Without a body, the app is only brought to the front.
     pub body: crate::models::FocusBody,
@@ -177,6 +178,7 @@ impl crate::runtime::Request<FocusParams> {
 
 /// Parameters of `search` (`GET /v1/search`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct SearchParams {
     /// Search text as the user typed it; words are matched literally.
     pub query: String,

@@ -237,6 +237,7 @@ impl std::error::Error for Error {
 
 /// A response with a status that is not a success.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct StatusError {
     /// The response's status.
     pub status: StatusCode,
@@ -254,6 +255,7 @@ pub struct StatusError {
 
 /// The API's error object: `{"code": ..., "message": ..., "details": {...}}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ErrorBody {
     /// The error's machine-readable code, when the body has one.
     pub code: Option<String>,
@@ -350,6 +352,7 @@ impl fmt::Display for StatusError {
 
 /// A failure to exchange a request and response with the server.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct TransportError {
     /// What went wrong.
     pub message: String,
@@ -373,6 +376,7 @@ impl fmt::Display for TransportError {
 
 /// A response body that does not match the documented shape.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct DecodeError {
     /// The response's status.
     pub status: StatusCode,

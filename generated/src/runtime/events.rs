@@ -41,6 +41,7 @@ pub struct EventsInfo {
 
 /// Which chats to receive events of.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Chats {
     /// Every chat (`["*"]` on the wire).
     All,
@@ -241,6 +242,7 @@ impl<E> Stream for EventStream<E> {
 
 /// A message sent and confirmed by the event that carries its final ID.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct SentMessage<E> {
     /// The chat the message was sent to.
     pub chat_id: String,

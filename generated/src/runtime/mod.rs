@@ -8,6 +8,7 @@ mod body;
 mod client;
 mod credentials;
 mod custom;
+#[doc(hidden)]
 pub mod de;
 mod encoding;
 mod error;
@@ -25,22 +26,41 @@ mod upgrade;
 mod ws;
 mod ws_tls;
 
-pub use client::{ApiInfo, Client, ClientBuilder, SchemeKind, SecuritySchemeInfo};
+// What users name. The public items of this module are the crate's promise (see the
+// README's "Stability"); everything re-exported `#[doc(hidden)]` below is plumbing the
+// generated code calls, which may change in any release.
+pub use client::{Client, ClientBuilder};
 pub use custom::{Custom, FromResponse, RawBody};
-pub use encoding::{Query, QueryStyle, push_path_param};
 pub use error::{DecodeError, Error, ErrorBody, ErrorKind, StatusError, TransportError};
-pub use events::{Chats, EventStream, Events, EventsInfo, Frame, SentMessage, decode_frame};
+pub use events::{Chats, EventStream, Events, SentMessage};
 pub use hook::{AfterAttempt, AttemptOutcome, AttemptRequest, Hook, HookFuture};
-pub use multipart::{FilePart, Multipart};
+pub use multipart::FilePart;
 pub use nullable::Nullable;
-pub use pagination::{
-    NextPage, Paginated, from_i64, link_next, next_cursor, next_offset, next_page_number, to_i64,
-};
+pub use pagination::{NextPage, Paginated};
 pub use redact::Secret;
-pub use request::{Operation, Request, RequestOptions, RequestParts};
+pub use request::{Operation, Request, RequestOptions};
 pub use reqwest::Method;
 pub use reqwest::header::HeaderMap;
-pub use response::{ApiResponse, ByteStream, RawResponse};
+pub use response::{ApiResponse, ByteStream};
 /// The TLS library of `wss://` event streams, for
 /// [`ClientBuilder::events_tls_config`].
 pub use rustls;
+
+// Plumbing for the generated code (and the benches): public because generated items in
+// other modules, and the signatures of `Operation` and `Paginated`, name them.
+#[doc(hidden)]
+pub use client::{ApiInfo, SchemeKind, SecuritySchemeInfo};
+#[doc(hidden)]
+pub use encoding::{Query, QueryStyle, push_path_param};
+#[doc(hidden)]
+pub use events::{EventsInfo, Frame, decode_frame};
+#[doc(hidden)]
+pub use multipart::Multipart;
+#[doc(hidden)]
+pub use pagination::{
+    from_i64, link_next, next_cursor, next_offset, next_page_number, to_i64,
+};
+#[doc(hidden)]
+pub use request::RequestParts;
+#[doc(hidden)]
+pub use response::RawResponse;

@@ -177,6 +177,7 @@ impl RequestParts {
 
 /// Options of one request, over the client's.
 #[derive(Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RequestOptions {
     /// The whole request's timeout, over the client's.
     pub timeout: Option<Duration>,

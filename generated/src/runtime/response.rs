@@ -27,6 +27,7 @@ pub struct RawResponse {
 
 /// A decoded value with the status and headers of the response that carried it.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ApiResponse<T> {
     /// The response's status.
     pub status: StatusCode,

@@ -35,16 +35,29 @@ fn runtime_dependencies(manifest: &str) -> String {
     deps.iter().map(|l| format!("{l}\n")).collect()
 }
 
+/// The workspace's requirement of one dependency (`wiremock = "0.6.5"`), so that the
+/// SDK's dev-dependencies use the same version as the workspace's tests.
+fn workspace_dependency(manifest: &str, name: &str) -> Option<String> {
+    manifest
+        .lines()
+        .map(str::trim)
+        .find(|l| l.split('=').next().is_some_and(|k| k.trim() == name))
+        .map(|l| format!("{l}\n"))
+}
+
 pub fn cargo_toml(api: &Api, options: &EmitOptions) -> String {
     let version = crate_version(&api.version);
     let description = format!(
         "Rust SDK for the {} (generated from its OpenAPI spec).",
         api.title.replace('"', "'")
     );
-    let workspace = if options.standalone {
-        "\n[workspace]\n"
+    // A standalone crate has no examples; the workspace's SDK has one that tests an
+    // app against a wiremock server.
+    let (workspace, dev_deps) = if options.standalone {
+        ("\n[workspace]\n", String::new())
     } else {
-        ""
+        let deps = workspace_dependency(WORKSPACE_MANIFEST, "wiremock").unwrap_or_default();
+        ("", format!("\n[dev-dependencies]\n{deps}"))
     };
     format!(
         r#"# {GENERATED_MARKER} by sdk-generator from {source}. Do not edit: change the spec and run `cargo xtask codegen`.
@@ -58,7 +71,7 @@ license = "MIT OR Apache-2.0"
 publish = false
 
 [dependencies]
-{deps}{workspace}"#,
+{deps}{dev_deps}{workspace}"#,
         source = options.source_name,
         name = api.crate_name,
         deps = cargo_dependencies(),
@@ -206,5 +219,15 @@ mod tests {
             super::runtime_dependencies(manifest),
             "a = \"2\"\nb = \"1\"\n"
         );
+    }
+
+    #[test]
+    fn dev_dependencies_take_the_workspace_version() {
+        let manifest = "[x]\nwiremock-extra = \"1\"\nwiremock = \"0.6.5\"\n";
+        assert_eq!(
+            super::workspace_dependency(manifest, "wiremock").as_deref(),
+            Some("wiremock = \"0.6.5\"\n")
+        );
+        assert_eq!(super::workspace_dependency(manifest, "absent"), None);
     }
 }

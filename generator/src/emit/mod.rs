@@ -5,6 +5,7 @@ mod crate_root;
 mod deprecation;
 mod docs;
 mod events;
+mod model_setters;
 mod models;
 mod operation;
 mod pagination;

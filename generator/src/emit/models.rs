@@ -211,10 +211,12 @@ fn struct_def(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream {
         }
     });
     let deserialize = struct_deserialize(api, def, s);
+    let setters = super::model_setters::setters(&s.fields, false);
     quote! {
         #docs
         #deprecated
         #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #extra
@@ -226,6 +228,8 @@ fn struct_def(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream {
             pub fn new(#(#params),*) -> Self {
                 Self { #(#inits,)* #extra_init }
             }
+
+            #(#setters)*
         }
 
         #default_impl
@@ -406,9 +410,11 @@ fn multipart_struct(def: &TypeDef, s: &Struct) -> TokenStream {
         }
     }
     let too_many = (params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let setters = super::model_setters::setters(&s.fields, true);
     quote! {
         #docs
         #[derive(Debug, Clone)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
@@ -420,7 +426,10 @@ fn multipart_struct(def: &TypeDef, s: &Struct) -> TokenStream {
                 Self { #(#inits),* }
             }
 
-            /// The body as a multipart form.
+            #(#setters)*
+
+            /// The body as a multipart form (used by the operation that sends it).
+            #[doc(hidden)]
             pub fn to_multipart(&self) -> Result<crate::runtime::Multipart, crate::runtime::Error> {
                 let form = crate::runtime::Multipart::new();
                 #(#pushes)*
@@ -463,6 +472,7 @@ fn enum_def(def: &TypeDef, e: &StringEnum) -> TokenStream {
         #docs
         #deprecated
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this version of the SDK does not know, kept as received.
@@ -570,6 +580,7 @@ fn status_enum(op: &crate::ir::Operation) -> TokenStream {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
         #[allow(clippy::large_enum_variant)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
         }

@@ -202,6 +202,7 @@ pub(super) fn operation_items(op: &Operation) -> TokenStream {
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }

@@ -68,6 +68,7 @@ pub(super) fn union_def(def: &TypeDef, u: &Union) -> TokenStream {
         #[serde(untagged)]
         // Variants hold whole objects; boxing them would cost an allocation per value.
         #[allow(clippy::large_enum_variant)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this version of the SDK does not know, kept as JSON.

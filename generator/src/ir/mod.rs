@@ -199,6 +199,10 @@ pub struct Field {
     pub boxed: bool,
     /// A single-value `enum`: the field can only hold this value.
     pub constant: Option<serde_json::Value>,
+    /// The model's chaining setter (`with_<field>`) for a field that is not an argument
+    /// of `new`, so that a `#[non_exhaustive]` struct can still be built outside the
+    /// crate; `None` for arguments and constants.
+    pub setter: Option<Name>,
 }
 
 impl Field {

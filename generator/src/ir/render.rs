@@ -229,6 +229,9 @@ fn field(f: &Field) -> String {
     if f.deprecated {
         notes.push("deprecated".into());
     }
+    if let Some(setter) = &f.setter {
+        notes.push(format!("set by {setter}"));
+    }
     format!(
         "{}: {} = {:?} ({})",
         f.name,

@@ -175,8 +175,31 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
+        for def in self.types.values_mut() {
+            if let TypeKind::Struct(s) = &mut def.kind {
+                name_model_setters(s);
+            }
+        }
         super::cycles::box_cycles(&mut self.types, self.diags);
         std::mem::take(&mut self.types).into_values().collect()
+    }
+}
+
+/// `with_<field>` for every field a user sets after `new` (all but its arguments and
+/// constants): the structs are `#[non_exhaustive]`, so this and `new` are how code
+/// outside the crate builds request bodies and test fixtures. The methods the struct
+/// already has are reserved, so that no setter takes their name.
+fn name_model_setters(s: &mut crate::ir::Struct) {
+    let mut scope = Scope::with_reserved(&["new", "to_multipart"]);
+    for f in &mut s.fields {
+        let fixed = f.is_argument() || (f.constant.is_some() && f.presence == Presence::Required);
+        f.setter = (!fixed).then(|| {
+            names::name(
+                scope
+                    .claim(&format!("with_{}", f.name.bare.trim_matches('_')))
+                    .0,
+            )
+        });
     }
 }
 

@@ -562,6 +562,7 @@ impl<'a> Lowerer<'a> {
                 write_only: facts.write_only,
                 boxed: false,
                 constant: facts.constant,
+                setter: None,
             });
         }
         self.enum_parent = outer_parent;

@@ -7,6 +7,7 @@ use super::Named;
 
 /// The response of `cursors.list_conversations`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CursorsListConversationsResponse {
     /// The `ok` of `CursorsListConversationsResponse`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -31,6 +32,23 @@ impl CursorsListConversationsResponse {
             response_metadata: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `ok` (`ok` on the wire).
+    #[must_use]
+    pub fn with_ok(mut self, value: bool) -> Self {
+        self.ok = Some(value);
+        self
+    }
+
+    /// Sets `response_metadata` (`response_metadata` on the wire).
+    #[must_use]
+    pub fn with_response_metadata(
+        mut self,
+        value: impl Into<CursorsListConversationsResponseResponseMetadata>,
+    ) -> Self {
+        self.response_metadata = Some(value.into());
+        self
     }
 }
 
@@ -81,6 +99,7 @@ impl<'de> serde::Deserialize<'de> for CursorsListConversationsResponse {
 
 /// The `response_metadata` of `CursorsListConversationsResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CursorsListConversationsResponseResponseMetadata {
     /// The `next_cursor` of `CursorsListConversationsResponseResponseMetadata`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -98,6 +117,13 @@ impl CursorsListConversationsResponseResponseMetadata {
             next_cursor: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `next_cursor` (`next_cursor` on the wire).
+    #[must_use]
+    pub fn with_next_cursor(mut self, value: impl Into<String>) -> Self {
+        self.next_cursor = Some(value.into());
+        self
     }
 }
 
@@ -145,6 +171,7 @@ impl<'de> serde::Deserialize<'de> for CursorsListConversationsResponseResponseMe
 
 /// The response of `cursors.list_customers`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CursorsListCustomersResponse {
     /// Always `"list"`.
     pub object: CursorsListCustomersResponseObject,
@@ -226,6 +253,7 @@ impl<'de> serde::Deserialize<'de> for CursorsListCustomersResponse {
 
 /// The `object` of `CursorsListCustomersResponse`: always `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CursorsListCustomersResponseObject {
     /// `list`
     List,
@@ -312,6 +340,7 @@ impl<'de> serde::Deserialize<'de> for CursorsListCustomersResponseObject {
 
 /// The response of `cursors.list_files`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CursorsListFilesResponse {
     /// The `object` of `CursorsListFilesResponse`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -343,6 +372,27 @@ impl CursorsListFilesResponse {
             has_more,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `object` (`object` on the wire).
+    #[must_use]
+    pub fn with_object(mut self, value: impl Into<String>) -> Self {
+        self.object = Some(value.into());
+        self
+    }
+
+    /// Sets `first_id` (`first_id` on the wire).
+    #[must_use]
+    pub fn with_first_id(mut self, value: impl Into<String>) -> Self {
+        self.first_id = Some(value.into());
+        self
+    }
+
+    /// Sets `last_id` (`last_id` on the wire).
+    #[must_use]
+    pub fn with_last_id(mut self, value: impl Into<String>) -> Self {
+        self.last_id = Some(value.into());
+        self
     }
 }
 
@@ -398,6 +448,7 @@ impl<'de> serde::Deserialize<'de> for CursorsListFilesResponse {
 
 /// The response of `cursors.search_customers`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CursorsSearchCustomersResponse {
     /// The `data` of `CursorsSearchCustomersResponse`.
     pub data: Vec<Named>,
@@ -421,6 +472,13 @@ impl CursorsSearchCustomersResponse {
             next_page: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `next_page` (`next_page` on the wire).
+    #[must_use]
+    pub fn with_next_page(mut self, value: impl Into<String>) -> Self {
+        self.next_page = Some(value.into());
+        self
     }
 }
 

@@ -7,6 +7,7 @@ use super::Named;
 
 /// The response of `offsets.list_folder_items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct OffsetsListFolderItemsResponse {
     /// The `total_count` of `OffsetsListFolderItemsResponse`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -40,6 +41,44 @@ impl OffsetsListFolderItemsResponse {
             entries: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `total_count` (`total_count` on the wire).
+    #[must_use]
+    pub fn with_total_count(mut self, value: i64) -> Self {
+        self.total_count = Some(value);
+        self
+    }
+
+    /// Sets `limit` (`limit` on the wire).
+    #[must_use]
+    pub fn with_limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
+    /// Sets `offset` (`offset` on the wire).
+    #[must_use]
+    pub fn with_offset(mut self, value: i64) -> Self {
+        self.offset = Some(value);
+        self
+    }
+
+    /// Sets `order` (`order` on the wire).
+    #[must_use]
+    pub fn with_order(
+        mut self,
+        value: Vec<OffsetsListFolderItemsResponseOrderItem>,
+    ) -> Self {
+        self.order = Some(value);
+        self
+    }
+
+    /// Sets `entries` (`entries` on the wire).
+    #[must_use]
+    pub fn with_entries(mut self, value: Vec<Named>) -> Self {
+        self.entries = Some(value);
+        self
     }
 }
 
@@ -97,6 +136,7 @@ impl<'de> serde::Deserialize<'de> for OffsetsListFolderItemsResponse {
 
 /// One item of the `order` list of `OffsetsListFolderItemsResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct OffsetsListFolderItemsResponseOrderItem {
     /// The `by` of `OffsetsListFolderItemsResponseOrderItem`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -114,6 +154,13 @@ impl OffsetsListFolderItemsResponseOrderItem {
             by: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `by` (`by` on the wire).
+    #[must_use]
+    pub fn with_by(mut self, value: impl Into<String>) -> Self {
+        self.by = Some(value.into());
+        self
     }
 }
 
@@ -159,6 +206,7 @@ impl<'de> serde::Deserialize<'de> for OffsetsListFolderItemsResponseOrderItem {
 
 /// The response of `offsets.list_incidents`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct OffsetsListIncidentsResponse {
     /// The `offset` of `OffsetsListIncidentsResponse`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -187,6 +235,27 @@ impl OffsetsListIncidentsResponse {
             incidents,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `offset` (`offset` on the wire).
+    #[must_use]
+    pub fn with_offset(mut self, value: i64) -> Self {
+        self.offset = Some(value);
+        self
+    }
+
+    /// Sets `limit` (`limit` on the wire).
+    #[must_use]
+    pub fn with_limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
+    /// Sets `more` (`more` on the wire).
+    #[must_use]
+    pub fn with_more(mut self, value: bool) -> Self {
+        self.more = Some(value);
+        self
     }
 }
 

@@ -7,6 +7,7 @@ use super::Named;
 
 /// The response of `pages.list_articles`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct PagesListArticlesResponse {
     /// The `articles` of `PagesListArticlesResponse`.
     pub articles: Vec<Named>,
@@ -27,6 +28,13 @@ impl PagesListArticlesResponse {
             meta: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `meta` (`meta` on the wire).
+    #[must_use]
+    pub fn with_meta(mut self, value: impl Into<PagesListArticlesResponseMeta>) -> Self {
+        self.meta = Some(value.into());
+        self
     }
 }
 
@@ -72,6 +80,7 @@ impl<'de> serde::Deserialize<'de> for PagesListArticlesResponse {
 
 /// The `meta` of `PagesListArticlesResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct PagesListArticlesResponseMeta {
     /// The `total_pages` of `PagesListArticlesResponseMeta`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -89,6 +98,13 @@ impl PagesListArticlesResponseMeta {
             total_pages: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `total_pages` (`total_pages` on the wire).
+    #[must_use]
+    pub fn with_total_pages(mut self, value: i64) -> Self {
+        self.total_pages = Some(value);
+        self
     }
 }
 

@@ -7,6 +7,7 @@ use super::Named;
 
 /// The response of `urls.list_orders`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct UrlsListOrdersResponse {
     /// The `items` of `UrlsListOrdersResponse`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -28,6 +29,20 @@ impl UrlsListOrdersResponse {
             links: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `items` (`items` on the wire).
+    #[must_use]
+    pub fn with_items(mut self, value: Vec<Named>) -> Self {
+        self.items = Some(value);
+        self
+    }
+
+    /// Sets `links` (`_links` on the wire).
+    #[must_use]
+    pub fn with_links(mut self, value: impl Into<UrlsListOrdersResponseLinks>) -> Self {
+        self.links = Some(value.into());
+        self
     }
 }
 
@@ -76,6 +91,7 @@ impl<'de> serde::Deserialize<'de> for UrlsListOrdersResponse {
 
 /// The `_links` of `UrlsListOrdersResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct UrlsListOrdersResponseLinks {
     /// The `next` of `UrlsListOrdersResponseLinks`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -93,6 +109,16 @@ impl UrlsListOrdersResponseLinks {
             next: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `next` (`next` on the wire).
+    #[must_use]
+    pub fn with_next(
+        mut self,
+        value: impl Into<UrlsListOrdersResponseLinksNext>,
+    ) -> Self {
+        self.next = Some(value.into());
+        self
     }
 }
 
@@ -138,6 +164,7 @@ impl<'de> serde::Deserialize<'de> for UrlsListOrdersResponseLinks {
 
 /// The `next` of `UrlsListOrdersResponseLinks`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct UrlsListOrdersResponseLinksNext {
     /// The `href` of `UrlsListOrdersResponseLinksNext`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -155,6 +182,13 @@ impl UrlsListOrdersResponseLinksNext {
             href: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `href` (`href` on the wire).
+    #[must_use]
+    pub fn with_href(mut self, value: impl Into<String>) -> Self {
+        self.href = Some(value.into());
+        self
     }
 }
 
@@ -200,6 +234,7 @@ impl<'de> serde::Deserialize<'de> for UrlsListOrdersResponseLinksNext {
 
 /// The response of `urls.list_things`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct UrlsListThingsResponse {
     /// The `count` of `UrlsListThingsResponse`.
     pub count: i64,
@@ -227,6 +262,20 @@ impl UrlsListThingsResponse {
             results,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `next` (`next` on the wire).
+    #[must_use]
+    pub fn with_next(mut self, value: impl Into<String>) -> Self {
+        self.next = Some(value.into());
+        self
+    }
+
+    /// Sets `previous` (`previous` on the wire).
+    #[must_use]
+    pub fn with_previous(mut self, value: impl Into<String>) -> Self {
+        self.previous = Some(value.into());
+        self
     }
 }
 

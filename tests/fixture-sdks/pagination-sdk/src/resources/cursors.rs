@@ -91,6 +91,7 @@ impl<'a> Cursors<'a> {
 
 /// Parameters of `cursors.list_conversations` (`GET /conversations`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct CursorsListConversationsParams {
     /// The `cursor` query parameter.
     pub cursor: Option<String>,
@@ -178,6 +179,7 @@ impl crate::runtime::Paginated for CursorsListConversationsParams {
 
 /// Parameters of `cursors.list_customers` (`GET /customers`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct CursorsListCustomersParams {
     /// The `starting_after` query parameter.
     pub starting_after: Option<String>,
@@ -271,6 +273,7 @@ impl crate::runtime::Paginated for CursorsListCustomersParams {
 
 /// Parameters of `cursors.search_customers` (`GET /customers/search`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct CursorsSearchCustomersParams {
     /// The `query` query parameter.
     pub query: String,
@@ -349,6 +352,7 @@ impl crate::runtime::Paginated for CursorsSearchCustomersParams {
 
 /// Parameters of `cursors.list_files` (`GET /files`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct CursorsListFilesParams {
     /// The `after` query parameter.
     pub after: Option<String>,

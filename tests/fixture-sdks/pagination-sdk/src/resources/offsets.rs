@@ -53,6 +53,7 @@ impl<'a> Offsets<'a> {
 
 /// Parameters of `offsets.list_incidents` (`GET /incidents`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct OffsetsListIncidentsParams {
     /// The `offset` query parameter.
     pub offset: Option<i64>,
@@ -140,6 +141,7 @@ impl crate::runtime::Paginated for OffsetsListIncidentsParams {
 
 /// Parameters of `offsets.list_folder_items` (`GET /folder-items`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct OffsetsListFolderItemsParams {
     /// The `offset` query parameter.
     pub offset: Option<i64>,

@@ -45,6 +45,7 @@ impl<'a> Pages<'a> {
 
 /// Parameters of `pages.list_articles` (`GET /articles`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct PagesListArticlesParams {
     /// The `page` query parameter.
     pub page: Option<i64>,
@@ -139,6 +140,7 @@ impl crate::runtime::Paginated for PagesListArticlesParams {
 
 /// Parameters of `pages.list_logs` (`GET /logs`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct PagesListLogsParams {
     /// The `page` query parameter.
     pub page: Option<i64>,

@@ -61,6 +61,7 @@ impl<'a> Urls<'a> {
 
 /// Parameters of `urls.list_things` (`GET /things`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct UrlsListThingsParams {
     /// The `page` query parameter.
     pub page: Option<i64>,
@@ -128,6 +129,7 @@ impl crate::runtime::Paginated for UrlsListThingsParams {
 
 /// Parameters of `urls.list_orders` (`GET /orders`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct UrlsListOrdersParams {}
 impl UrlsListOrdersParams {
     /// Parameters with the required values; the optional ones are unset.
@@ -188,6 +190,7 @@ impl crate::runtime::Paginated for UrlsListOrdersParams {
 
 /// Parameters of `urls.list_repos` (`GET /repos`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct UrlsListReposParams {
     /// The `per_page` query parameter.
     pub per_page: Option<i64>,

@@ -9,6 +9,7 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum Ambiguous {
     /// The value as a `Left`.
     Left(Left),
@@ -57,6 +58,7 @@ impl<'de> serde::Deserialize<'de> for Ambiguous {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum Change {
     /// The value as a `Created`.
     Created(Created),
@@ -116,6 +118,7 @@ impl<'de> serde::Deserialize<'de> for Change {
 
 /// Created
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Created {
     /// The `id` of `Created`.
     pub id: String,
@@ -136,6 +139,13 @@ impl Created {
             state: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `state` (`state` on the wire).
+    #[must_use]
+    pub fn with_state(mut self, value: impl Into<CreatedState>) -> Self {
+        self.state = Some(value.into());
+        self
     }
 }
 
@@ -179,6 +189,7 @@ impl<'de> serde::Deserialize<'de> for Created {
 
 /// The `state` of `Created`: always `created`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreatedState {
     /// `created`
     Created,
@@ -265,6 +276,7 @@ impl<'de> serde::Deserialize<'de> for CreatedState {
 
 /// Deleted
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Deleted {
     /// The `id` of `Deleted`.
     pub id: String,
@@ -330,6 +342,7 @@ impl<'de> serde::Deserialize<'de> for Deleted {
 
 /// Left
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Left {
     /// The `x` of `Left`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -347,6 +360,13 @@ impl Left {
             x: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `x` (`x` on the wire).
+    #[must_use]
+    pub fn with_x(mut self, value: f64) -> Self {
+        self.x = Some(value);
+        self
     }
 }
 
@@ -389,6 +409,7 @@ impl<'de> serde::Deserialize<'de> for Left {
 
 /// Renamed
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Renamed {
     /// The `id` of `Renamed`.
     pub id: String,
@@ -413,6 +434,20 @@ impl Renamed {
             name: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `state` (`state` on the wire).
+    #[must_use]
+    pub fn with_state(mut self, value: impl Into<RenamedState>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+
+    /// Sets `name` (`name` on the wire).
+    #[must_use]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
     }
 }
 
@@ -459,6 +494,7 @@ impl<'de> serde::Deserialize<'de> for Renamed {
 
 /// The `state` of `Renamed`: always `renamed`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RenamedState {
     /// `renamed`
     Renamed,
@@ -545,6 +581,7 @@ impl<'de> serde::Deserialize<'de> for RenamedState {
 
 /// Right
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Right {
     /// The `x` of `Right`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -562,6 +599,13 @@ impl Right {
             x: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `x` (`x` on the wire).
+    #[must_use]
+    pub fn with_x(mut self, value: f64) -> Self {
+        self.x = Some(value);
+        self
     }
 }
 

@@ -5,6 +5,7 @@
 
 /// The `Email` schema of the API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Email {
     /// The `address` of `Email`.
     pub address: String,
@@ -28,6 +29,13 @@ impl Email {
             body: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `body` (`body` on the wire).
+    #[must_use]
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
     }
 }
 
@@ -83,6 +91,7 @@ impl<'de> serde::Deserialize<'de> for Email {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum Notification {
     /// The value as a `Preferences`.
     Preferences(Preferences),
@@ -138,6 +147,7 @@ impl<'de> serde::Deserialize<'de> for Notification {
 
 /// The `Preferences` schema of the API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Preferences {
     /// The `muted` of `Preferences`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -163,6 +173,27 @@ impl Preferences {
             snooze: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `muted` (`muted` on the wire).
+    #[must_use]
+    pub fn with_muted(mut self, value: bool) -> Self {
+        self.muted = Some(value);
+        self
+    }
+
+    /// Sets `digest` (`digest` on the wire).
+    #[must_use]
+    pub fn with_digest(mut self, value: impl Into<String>) -> Self {
+        self.digest = Some(value.into());
+        self
+    }
+
+    /// Sets `snooze` (`snooze` on the wire).
+    #[must_use]
+    pub fn with_snooze(mut self, value: impl Into<PreferencesSnooze>) -> Self {
+        self.snooze = Some(value.into());
+        self
     }
 }
 
@@ -218,6 +249,7 @@ impl<'de> serde::Deserialize<'de> for Preferences {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum PreferencesSnooze {
     /// The value as a `PreferencesSnoozeForever`.
     Forever(PreferencesSnoozeForever),
@@ -254,6 +286,7 @@ impl<'de> serde::Deserialize<'de> for PreferencesSnooze {
 
 /// Always `forever`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PreferencesSnoozeForever {
     /// `forever`
     Forever,
@@ -340,6 +373,7 @@ impl<'de> serde::Deserialize<'de> for PreferencesSnoozeForever {
 
 /// The `TextMessage` schema of the API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct TextMessage {
     /// The `phone` of `TextMessage`.
     pub phone: String,
@@ -360,6 +394,13 @@ impl TextMessage {
             body: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `body` (`body` on the wire).
+    #[must_use]
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
     }
 }
 

@@ -5,6 +5,7 @@
 
 /// Named by its schema name, which the mapping leaves out.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Cat {
     /// The `petType` of `Cat`.
     #[serde(rename = "petType")]
@@ -29,6 +30,13 @@ impl Cat {
             lives: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `lives` (`lives` on the wire).
+    #[must_use]
+    pub fn with_lives(mut self, value: i64) -> Self {
+        self.lives = Some(value);
+        self
     }
 }
 
@@ -78,6 +86,7 @@ impl<'de> serde::Deserialize<'de> for Cat {
 
 /// The `Dog` schema of the API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Dog {
     /// The `petType` of `Dog`.
     #[serde(rename = "petType")]
@@ -157,6 +166,7 @@ impl<'de> serde::Deserialize<'de> for Dog {
 
 /// Adds nothing to the base.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Lizard {
     /// The `petType` of `Lizard`.
     #[serde(rename = "petType")]
@@ -227,6 +237,7 @@ impl<'de> serde::Deserialize<'de> for Lizard {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum Pet {
     /// `petType`: `dog`, `hound`
     Dog(Dog),

@@ -27,6 +27,7 @@ impl<'a> Changes<'a> {
 
 /// Parameters of `changes.list` (`GET /changes`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ChangesListParams {}
 impl ChangesListParams {
     /// Parameters with the required values; the optional ones are unset.

@@ -33,6 +33,7 @@ impl<'a> Notifications<'a> {
 
 /// Parameters of `notifications.retrieve` (`GET /notifications/{id}`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct NotificationsRetrieveParams {
     /// The `id` path parameter.
     pub id: String,

@@ -47,6 +47,7 @@ impl<'a> Pets<'a> {
 
 /// Parameters of `pets.retrieve` (`GET /pets/{id}`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct PetsRetrieveParams {
     /// The `id` path parameter.
     pub id: String,
@@ -81,6 +82,7 @@ impl crate::runtime::Operation for PetsRetrieveParams {
 
 /// Parameters of `pets.create` (`POST /pets`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct PetsCreateParams {
     /// The request body.
     pub body: crate::models::Pet,
