@@ -57,9 +57,7 @@ pub use events::{EventsInfo, Frame, decode_frame};
 #[doc(hidden)]
 pub use multipart::Multipart;
 #[doc(hidden)]
-pub use pagination::{
-    from_i64, link_next, next_cursor, next_offset, next_page_number, to_i64,
-};
+pub use pagination::{from_i64, link_next, next_cursor, next_offset, next_page_number, to_i64};
 #[doc(hidden)]
 pub use request::RequestParts;
 #[doc(hidden)]
