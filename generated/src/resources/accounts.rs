@@ -81,7 +81,7 @@ impl crate::runtime::Operation for AccountsListParams {
             crate::runtime::Method::GET,
             path,
         );
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -118,7 +118,7 @@ impl crate::runtime::Operation for AccountsRetrieveParams {
             crate::runtime::Method::GET,
             path,
         );
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -217,7 +217,7 @@ impl crate::runtime::Operation for AccountsContactsSearchParams {
         let mut query = crate::runtime::Query::new();
         query.push("query", &self.query, crate::runtime::QueryStyle::FormExploded)?;
         let parts = parts.query(query);
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -278,7 +278,7 @@ impl crate::runtime::Operation for AccountsContactsListParams {
         query.push("limit", &self.limit, crate::runtime::QueryStyle::FormExploded)?;
         query.push("query", &self.query, crate::runtime::QueryStyle::FormExploded)?;
         let parts = parts.query(query);
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 

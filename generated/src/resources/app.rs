@@ -165,7 +165,7 @@ impl crate::runtime::Operation for AppSetupRetrieveParams {
             crate::runtime::Method::GET,
             path,
         );
-        let parts = parts.auth(&["bearerAuth"], true);
+        let parts = parts.auth(&[&["bearerAuth"]], true);
         Ok(parts)
     }
 
@@ -482,7 +482,7 @@ impl crate::runtime::Operation for AppSetupVerificationsListParams {
             crate::runtime::Method::GET,
             path,
         );
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -525,7 +525,7 @@ impl crate::runtime::Operation for AppSetupVerificationsCreateParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -583,7 +583,7 @@ impl crate::runtime::Operation for AppSetupVerificationsRetrieveParams {
             crate::runtime::Method::GET,
             path,
         );
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -625,7 +625,7 @@ impl crate::runtime::Operation for AppSetupVerificationsAcceptParams {
             crate::runtime::Method::POST,
             path,
         );
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -671,7 +671,7 @@ impl crate::runtime::Operation for AppSetupVerificationsCancelParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -779,7 +779,7 @@ impl crate::runtime::Operation for AppSetupVerificationsQrConfirmScannedParams {
             crate::runtime::Method::POST,
             path,
         );
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -816,7 +816,7 @@ impl crate::runtime::Operation for AppSetupVerificationsQrScanParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -910,7 +910,7 @@ impl crate::runtime::Operation for AppSetupVerificationsSasStartParams {
             crate::runtime::Method::POST,
             path,
         );
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -952,7 +952,7 @@ impl crate::runtime::Operation for AppSetupVerificationsSasConfirmParams {
             crate::runtime::Method::POST,
             path,
         );
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -1026,7 +1026,7 @@ impl crate::runtime::Operation for AppSetupRecoveryKeyVerifyParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -1120,7 +1120,7 @@ impl crate::runtime::Operation for AppSetupRecoveryKeyResetCreateParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -1168,7 +1168,7 @@ impl crate::runtime::Operation for AppSetupRecoveryKeyResetConfirmParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 

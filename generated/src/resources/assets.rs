@@ -116,7 +116,7 @@ impl crate::runtime::Operation for AssetsDownloadParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         let parts = parts.idempotent(true);
         Ok(parts)
     }
@@ -155,7 +155,7 @@ impl crate::runtime::Operation for AssetsServeParams {
         query.push("url", &self.url, crate::runtime::QueryStyle::FormExploded)?;
         let parts = parts.query(query);
         let parts = parts.accept("application/octet-stream, */*");
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -192,7 +192,7 @@ impl crate::runtime::Operation for AssetsUploadParams {
             path,
         );
         let parts = parts.multipart(self.body.to_multipart()?);
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -243,7 +243,7 @@ impl crate::runtime::Operation for AssetsUploadBase64Params {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 

@@ -296,7 +296,7 @@ impl crate::runtime::Operation for ChatsListParams {
             )?;
         query.push("limit", &self.limit, crate::runtime::QueryStyle::FormExploded)?;
         let parts = parts.query(query);
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -393,7 +393,7 @@ impl crate::runtime::Operation for ChatsCreateParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -530,7 +530,7 @@ impl crate::runtime::Operation for ChatsSearchParams {
                 crate::runtime::QueryStyle::FormExploded,
             )?;
         let parts = parts.query(query);
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -682,7 +682,7 @@ impl crate::runtime::Operation for ChatsStartParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -744,7 +744,7 @@ impl crate::runtime::Operation for ChatsRetrieveParams {
                 crate::runtime::QueryStyle::FormExploded,
             )?;
         let parts = parts.query(query);
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -793,7 +793,7 @@ impl crate::runtime::Operation for ChatsUpdateParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -929,7 +929,7 @@ impl crate::runtime::Operation for ChatsArchiveParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.accept("*/*");
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         let parts = parts.idempotent(true);
         Ok(parts)
     }
@@ -980,7 +980,7 @@ impl crate::runtime::Operation for ChatsMarkReadParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         let parts = parts.idempotent(true);
         Ok(parts)
     }
@@ -1031,7 +1031,7 @@ impl crate::runtime::Operation for ChatsMarkUnreadParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         let parts = parts.idempotent(true);
         Ok(parts)
     }
@@ -1076,7 +1076,7 @@ impl crate::runtime::Operation for ChatsNotifyAnywayParams {
             crate::runtime::Method::POST,
             path,
         );
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -1175,7 +1175,7 @@ impl crate::runtime::Operation for ChatsRemindersCreateParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.accept("*/*");
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         let parts = parts.idempotent(true);
         Ok(parts)
     }
@@ -1213,7 +1213,7 @@ impl crate::runtime::Operation for ChatsRemindersDeleteParams {
             path,
         );
         let parts = parts.accept("*/*");
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -1335,7 +1335,7 @@ impl crate::runtime::Operation for ChatsMessagesReactionsAddParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -1394,7 +1394,7 @@ impl crate::runtime::Operation for ChatsMessagesReactionsDeleteParams {
             crate::runtime::Method::DELETE,
             path,
         );
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 

@@ -187,7 +187,7 @@ impl crate::runtime::Operation for MessagesListParams {
                 crate::runtime::QueryStyle::FormExploded,
             )?;
         let parts = parts.query(query);
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -266,7 +266,7 @@ impl crate::runtime::Operation for MessagesSendParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -331,7 +331,7 @@ impl crate::runtime::Operation for MessagesRetrieveParams {
             crate::runtime::Method::GET,
             path,
         );
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -381,7 +381,7 @@ impl crate::runtime::Operation for MessagesUpdateParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -435,7 +435,7 @@ impl crate::runtime::Operation for MessagesDeleteParams {
             )?;
         let parts = parts.query(query);
         let parts = parts.accept("*/*");
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -576,7 +576,7 @@ impl crate::runtime::Operation for MessagesSearchParams {
         query.push("query", &self.query, crate::runtime::QueryStyle::FormExploded)?;
         query.push("sender", &self.sender, crate::runtime::QueryStyle::FormExploded)?;
         let parts = parts.query(query);
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 

@@ -14,6 +14,7 @@ mod pagination;
 mod params;
 mod path_template;
 mod refs;
+mod security;
 mod tree;
 mod tuples;
 mod types;
@@ -23,12 +24,11 @@ mod webhooks;
 use std::collections::{BTreeMap, HashMap};
 
 use heck::ToShoutySnakeCase;
-use openapiv3::{OpenAPI, ReferenceOr, SecurityScheme as OaSecurityScheme};
+use openapiv3::{OpenAPI, ReferenceOr};
 use serde_json::Value;
 
-use crate::diagnostics::{Diagnostics, Kind};
-use crate::ir::{Api, ApiKeyLocation, EnvVars, SecurityScheme, SecuritySchemeKind, TypeDef};
-use crate::json_pointer::pointer_push;
+use crate::diagnostics::Diagnostics;
+use crate::ir::{Api, EnvVars, SecuritySchemeKind, TypeDef};
 use names::Scope;
 
 /// Settings that do not come from the spec.
@@ -43,16 +43,6 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
     let mut lowerer = Lowerer::new(doc, raw, &foreign, diags);
     lowerer.name_components();
     lowerer.lower_components();
-    let security_schemes = lowerer.security_schemes();
-    let mut root = lowerer.lower_operations(&security_schemes);
-    lowerer.mark_request_types(&root);
-    let webhooks = lowerer.lower_webhooks();
-    let mut types = lowerer.finish_types();
-    docs::mark_multipart(&root, &mut types);
-    let crate_example = docs::document(&mut root, &types);
-    let model_files = model_files::model_files(&root, &types);
-    let events = lowerer.events(&types, &security_schemes);
-
     let sdk = raw.get("x-sdk");
     let crate_name = options
         .crate_name
@@ -70,13 +60,28 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
             .and_then(Value::as_str)
             .map(str::to_owned)
     };
+    let base_url_env = env_value("baseUrl").unwrap_or_else(|| format!("{env_prefix}_BASE_URL"));
+    let token_env =
+        env_value("accessToken").unwrap_or_else(|| format!("{env_prefix}_ACCESS_TOKEN"));
+    let security_schemes = lowerer.security_schemes(&env_prefix, &token_env, &base_url_env);
+    let mut root = lowerer.lower_operations(&security_schemes);
+    lowerer.mark_request_types(&root);
+    let webhooks = lowerer.lower_webhooks();
+    let mut types = lowerer.finish_types();
+    docs::mark_multipart(&root, &mut types);
+    let crate_example = docs::document(&mut root, &types);
+    let model_files = model_files::model_files(&root, &types);
+    let events = lowerer.events(&types, &security_schemes);
+    let auths = root.all_operations().into_iter().map(|op| &op.auth);
+    let (security_alternatives, credentials_required) =
+        security::alternatives(auths.chain(events.iter().map(|e| &e.auth)));
+
     let env = EnvVars {
-        access_token: if security_schemes.is_empty() {
-            None
-        } else {
-            Some(env_value("accessToken").unwrap_or_else(|| format!("{env_prefix}_ACCESS_TOKEN")))
+        access_token: match security_schemes.as_slice() {
+            [only] if only.kind != SecuritySchemeKind::Basic => only.env.first().cloned(),
+            _ => None,
         },
-        base_url: env_value("baseUrl").unwrap_or_else(|| format!("{env_prefix}_BASE_URL")),
+        base_url: base_url_env,
     };
 
     Api {
@@ -93,6 +98,8 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
         default_base_url: default_base_url(doc),
         env,
         security_schemes,
+        security_alternatives,
+        credentials_required,
         types,
         model_files,
         root,
@@ -159,51 +166,5 @@ impl<'a> Lowerer<'a> {
             facts_in_progress: std::collections::HashSet::new(),
             inline_in_progress: std::collections::HashSet::new(),
         }
-    }
-
-    fn security_schemes(&mut self) -> Vec<SecurityScheme> {
-        let mut out = Vec::new();
-        let Some(components) = &self.doc.components else {
-            return out;
-        };
-        for (name, scheme) in &components.security_schemes {
-            let pointer = pointer_push("/components/securitySchemes", name);
-            let ReferenceOr::Item(scheme) = scheme else {
-                continue;
-            };
-            let kind = match scheme {
-                OaSecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => {
-                    SecuritySchemeKind::Bearer
-                }
-                OaSecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => {
-                    SecuritySchemeKind::Basic
-                }
-                OaSecurityScheme::HTTP { scheme, .. } => {
-                    self.diags.warning(
-                        Kind::Unsupported,
-                        pointer,
-                        format!("HTTP authentication scheme `{scheme}` is not supported; its credential is sent as a bearer token"),
-                    );
-                    SecuritySchemeKind::Bearer
-                }
-                OaSecurityScheme::APIKey { location, name, .. } => SecuritySchemeKind::ApiKey {
-                    location: match location {
-                        openapiv3::APIKeyLocation::Header => ApiKeyLocation::Header,
-                        openapiv3::APIKeyLocation::Query => ApiKeyLocation::Query,
-                        openapiv3::APIKeyLocation::Cookie => ApiKeyLocation::Cookie,
-                    },
-                    name: name.clone(),
-                },
-                // The SDK does not run OAuth flows; it sends the access token it is given.
-                OaSecurityScheme::OAuth2 { .. } | OaSecurityScheme::OpenIDConnect { .. } => {
-                    SecuritySchemeKind::Bearer
-                }
-            };
-            out.push(SecurityScheme {
-                name: name.clone(),
-                kind,
-            });
-        }
-        out
     }
 }
