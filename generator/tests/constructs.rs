@@ -54,6 +54,7 @@ macro_rules! construct {
 
 construct!(
     security,
+    hygiene,
     fields,
     refs_and_inline,
     enums,

@@ -28,19 +28,19 @@ impl AppSetupEmailBody {
 }
 
 impl<'de> serde::Deserialize<'de> for AppSetupEmailBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AppSetupEmailBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AppSetupEmailBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AppSetupEmailBody, A::Error> {
+                mut map: __A,
+            ) -> Result<AppSetupEmailBody, __A::Error> {
                 let mut v_email: Option<String> = None;
                 let mut v_setup_request_id: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -56,17 +56,17 @@ impl<'de> serde::Deserialize<'de> for AppSetupEmailBody {
                 Ok(AppSetupEmailBody {
                     email: v_email
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("email"))?,
                     setup_request_id: v_setup_request_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("setupRequestID"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -92,19 +92,19 @@ impl AppSetupRecoveryKeyResetConfirmBody {
 }
 
 impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyResetConfirmBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AppSetupRecoveryKeyResetConfirmBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AppSetupRecoveryKeyResetConfirmBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AppSetupRecoveryKeyResetConfirmBody, A::Error> {
+                mut map: __A,
+            ) -> Result<AppSetupRecoveryKeyResetConfirmBody, __A::Error> {
                 let mut v_recovery_key: Option<crate::runtime::Secret<String>> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -118,13 +118,13 @@ impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyResetConfirmBody {
                 Ok(AppSetupRecoveryKeyResetConfirmBody {
                     recovery_key: v_recovery_key
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("recoveryKey"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -156,19 +156,19 @@ impl Default for AppSetupRecoveryKeyResetCreateBody {
 }
 
 impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyResetCreateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AppSetupRecoveryKeyResetCreateBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AppSetupRecoveryKeyResetCreateBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AppSetupRecoveryKeyResetCreateBody, A::Error> {
+                mut map: __A,
+            ) -> Result<AppSetupRecoveryKeyResetCreateBody, __A::Error> {
                 let mut v_existing_recovery_key: Option<
                     crate::runtime::Secret<String>,
                 > = None;
@@ -189,7 +189,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyResetCreateBody {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -215,19 +215,19 @@ impl AppSetupRecoveryKeyVerifyBody {
 }
 
 impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyVerifyBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AppSetupRecoveryKeyVerifyBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AppSetupRecoveryKeyVerifyBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AppSetupRecoveryKeyVerifyBody, A::Error> {
+                mut map: __A,
+            ) -> Result<AppSetupRecoveryKeyVerifyBody, __A::Error> {
                 let mut v_recovery_key: Option<crate::runtime::Secret<String>> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -241,13 +241,13 @@ impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyVerifyBody {
                 Ok(AppSetupRecoveryKeyVerifyBody {
                     recovery_key: v_recovery_key
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("recoveryKey"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -290,19 +290,19 @@ impl AppSetupRegisterBody {
 }
 
 impl<'de> serde::Deserialize<'de> for AppSetupRegisterBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AppSetupRegisterBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AppSetupRegisterBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AppSetupRegisterBody, A::Error> {
+                mut map: __A,
+            ) -> Result<AppSetupRegisterBody, __A::Error> {
                 let mut v_accept_terms: Option<bool> = None;
                 let mut v_lead_token: Option<crate::runtime::Secret<String>> = None;
                 let mut v_setup_request_id: Option<String> = None;
@@ -322,25 +322,25 @@ impl<'de> serde::Deserialize<'de> for AppSetupRegisterBody {
                 Ok(AppSetupRegisterBody {
                     accept_terms: v_accept_terms
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("acceptTerms"))?,
                     lead_token: v_lead_token
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("leadToken"))?,
                     setup_request_id: v_setup_request_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("setupRequestID"))?,
                     username: v_username
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("username"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -372,19 +372,19 @@ impl AppSetupResponseBody {
 }
 
 impl<'de> serde::Deserialize<'de> for AppSetupResponseBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AppSetupResponseBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AppSetupResponseBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AppSetupResponseBody, A::Error> {
+                mut map: __A,
+            ) -> Result<AppSetupResponseBody, __A::Error> {
                 let mut v_response: Option<crate::runtime::Secret<String>> = None;
                 let mut v_setup_request_id: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -400,17 +400,17 @@ impl<'de> serde::Deserialize<'de> for AppSetupResponseBody {
                 Ok(AppSetupResponseBody {
                     response: v_response
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("response"))?,
                     setup_request_id: v_setup_request_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("setupRequestID"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -446,19 +446,19 @@ impl Default for AppSetupVerificationsCancelBody {
 }
 
 impl<'de> serde::Deserialize<'de> for AppSetupVerificationsCancelBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AppSetupVerificationsCancelBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AppSetupVerificationsCancelBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AppSetupVerificationsCancelBody, A::Error> {
+                mut map: __A,
+            ) -> Result<AppSetupVerificationsCancelBody, __A::Error> {
                 let mut v_code: Option<String> = None;
                 let mut v_reason: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -478,7 +478,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupVerificationsCancelBody {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -514,19 +514,19 @@ impl Default for AppSetupVerificationsCreateBody {
 }
 
 impl<'de> serde::Deserialize<'de> for AppSetupVerificationsCreateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AppSetupVerificationsCreateBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AppSetupVerificationsCreateBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AppSetupVerificationsCreateBody, A::Error> {
+                mut map: __A,
+            ) -> Result<AppSetupVerificationsCreateBody, __A::Error> {
                 let mut v_purpose: Option<VerificationPurpose> = None;
                 let mut v_user_id: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -546,7 +546,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupVerificationsCreateBody {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -571,19 +571,19 @@ impl AppSetupVerificationsQrScanBody {
 }
 
 impl<'de> serde::Deserialize<'de> for AppSetupVerificationsQrScanBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AppSetupVerificationsQrScanBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AppSetupVerificationsQrScanBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AppSetupVerificationsQrScanBody, A::Error> {
+                mut map: __A,
+            ) -> Result<AppSetupVerificationsQrScanBody, __A::Error> {
                 let mut v_data: Option<crate::runtime::Secret<String>> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -596,12 +596,14 @@ impl<'de> serde::Deserialize<'de> for AppSetupVerificationsQrScanBody {
                 }
                 Ok(AppSetupVerificationsQrScanBody {
                     data: v_data
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("data"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("data"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -634,19 +636,19 @@ impl RecoveryKeyResetResult {
 }
 
 impl<'de> serde::Deserialize<'de> for RecoveryKeyResetResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RecoveryKeyResetResult;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `RecoveryKeyResetResult`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<RecoveryKeyResetResult, A::Error> {
+                mut map: __A,
+            ) -> Result<RecoveryKeyResetResult, __A::Error> {
                 let mut v_recovery_key: Option<crate::runtime::Secret<String>> = None;
                 let mut v_session: Option<SetupSession> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -662,17 +664,17 @@ impl<'de> serde::Deserialize<'de> for RecoveryKeyResetResult {
                 Ok(RecoveryKeyResetResult {
                     recovery_key: v_recovery_key
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("recoveryKey"))?,
                     session: v_session
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("session"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -715,19 +717,19 @@ impl SetupCredentials {
 }
 
 impl<'de> serde::Deserialize<'de> for SetupCredentials {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SetupCredentials;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SetupCredentials`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<SetupCredentials, A::Error> {
+                mut map: __A,
+            ) -> Result<SetupCredentials, __A::Error> {
                 let mut v_device_id: Option<String> = None;
                 let mut v_homeserver: Option<String> = None;
                 let mut v_user_id: Option<String> = None;
@@ -747,25 +749,25 @@ impl<'de> serde::Deserialize<'de> for SetupCredentials {
                 Ok(SetupCredentials {
                     device_id: v_device_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("deviceID"))?,
                     homeserver: v_homeserver
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("homeserver"))?,
                     user_id: v_user_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("userID"))?,
                     access_token: v_access_token
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("accessToken"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -831,19 +833,19 @@ impl SetupE2ee {
 }
 
 impl<'de> serde::Deserialize<'de> for SetupE2ee {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SetupE2ee;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SetupE2ee`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<SetupE2ee, A::Error> {
+                mut map: __A,
+            ) -> Result<SetupE2ee, __A::Error> {
                 let mut v_cross_signing: Option<bool> = None;
                 let mut v_first_sync_done: Option<bool> = None;
                 let mut v_has_backed_up_recovery_key: Option<bool> = None;
@@ -877,42 +879,42 @@ impl<'de> serde::Deserialize<'de> for SetupE2ee {
                 Ok(SetupE2ee {
                     cross_signing: v_cross_signing
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("crossSigning"))?,
                     first_sync_done: v_first_sync_done
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("firstSyncDone"))?,
                     has_backed_up_recovery_key: v_has_backed_up_recovery_key
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("hasBackedUpRecoveryKey"))?,
                     initialized: v_initialized
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("initialized"))?,
                     key_backup: v_key_backup
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("keyBackup"))?,
                     secrets: v_secrets
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("secrets"))?,
                     secret_storage: v_secret_storage
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("secretStorage"))?,
                     verified: v_verified
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("verified"))?,
                     recovery_key_generated_at: v_recovery_key_generated_at,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -961,19 +963,19 @@ impl SetupE2eeSecrets {
 }
 
 impl<'de> serde::Deserialize<'de> for SetupE2eeSecrets {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SetupE2eeSecrets;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SetupE2eeSecrets`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<SetupE2eeSecrets, A::Error> {
+                mut map: __A,
+            ) -> Result<SetupE2eeSecrets, __A::Error> {
                 let mut v_master_key: Option<bool> = None;
                 let mut v_megolm_backup_key: Option<bool> = None;
                 let mut v_recovery_key: Option<bool> = None;
@@ -997,29 +999,29 @@ impl<'de> serde::Deserialize<'de> for SetupE2eeSecrets {
                 Ok(SetupE2eeSecrets {
                     master_key: v_master_key
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("masterKey"))?,
                     megolm_backup_key: v_megolm_backup_key
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("megolmBackupKey"))?,
                     recovery_key: v_recovery_key
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("recoveryKey"))?,
                     self_signing_key: v_self_signing_key
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("selfSigningKey"))?,
                     user_signing_key: v_user_signing_key
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("userSigningKey"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1057,19 +1059,19 @@ impl SetupMatrix {
 }
 
 impl<'de> serde::Deserialize<'de> for SetupMatrix {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SetupMatrix;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SetupMatrix`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<SetupMatrix, A::Error> {
+                mut map: __A,
+            ) -> Result<SetupMatrix, __A::Error> {
                 let mut v_device_id: Option<String> = None;
                 let mut v_homeserver: Option<String> = None;
                 let mut v_user_id: Option<String> = None;
@@ -1087,21 +1089,21 @@ impl<'de> serde::Deserialize<'de> for SetupMatrix {
                 Ok(SetupMatrix {
                     device_id: v_device_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("deviceID"))?,
                     homeserver: v_homeserver
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("homeserver"))?,
                     user_id: v_user_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("userID"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1155,19 +1157,19 @@ impl Default for SetupRegistrationCopy {
 }
 
 impl<'de> serde::Deserialize<'de> for SetupRegistrationCopy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SetupRegistrationCopy;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SetupRegistrationCopy`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<SetupRegistrationCopy, A::Error> {
+                mut map: __A,
+            ) -> Result<SetupRegistrationCopy, __A::Error> {
                 let mut v_submit: Option<SetupRegistrationCopySubmit> = None;
                 let mut v_terms: Option<SetupRegistrationCopyTerms> = None;
                 let mut v_title: Option<SetupRegistrationCopyTitle> = None;
@@ -1191,25 +1193,25 @@ impl<'de> serde::Deserialize<'de> for SetupRegistrationCopy {
                 Ok(SetupRegistrationCopy {
                     submit: v_submit
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("submit"))?,
                     terms: v_terms
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("terms"))?,
                     title: v_title
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("title"))?,
                     username_placeholder: v_username_placeholder
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("usernamePlaceholder"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1281,15 +1283,18 @@ impl std::str::FromStr for SetupRegistrationCopySubmit {
 }
 
 impl serde::Serialize for SetupRegistrationCopySubmit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SetupRegistrationCopySubmit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `SetupRegistrationCopySubmit` string",
@@ -1373,15 +1378,18 @@ impl std::str::FromStr for SetupRegistrationCopyTerms {
 }
 
 impl serde::Serialize for SetupRegistrationCopyTerms {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SetupRegistrationCopyTerms {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `SetupRegistrationCopyTerms` string",
@@ -1459,15 +1467,18 @@ impl std::str::FromStr for SetupRegistrationCopyTitle {
 }
 
 impl serde::Serialize for SetupRegistrationCopyTitle {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SetupRegistrationCopyTitle {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `SetupRegistrationCopyTitle` string",
@@ -1545,15 +1556,18 @@ impl std::str::FromStr for SetupRegistrationCopyUsernamePlaceholder {
 }
 
 impl serde::Serialize for SetupRegistrationCopyUsernamePlaceholder {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SetupRegistrationCopyUsernamePlaceholder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `SetupRegistrationCopyUsernamePlaceholder` string",
@@ -1607,19 +1621,19 @@ impl SetupRegistrationRequired {
 }
 
 impl<'de> serde::Deserialize<'de> for SetupRegistrationRequired {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SetupRegistrationRequired;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SetupRegistrationRequired`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<SetupRegistrationRequired, A::Error> {
+                mut map: __A,
+            ) -> Result<SetupRegistrationRequired, __A::Error> {
                 let mut v_copy: Option<SetupRegistrationCopy> = None;
                 let mut v_lead_token: Option<crate::runtime::Secret<String>> = None;
                 let mut v_registration_required: Option<bool> = None;
@@ -1644,25 +1658,27 @@ impl<'de> serde::Deserialize<'de> for SetupRegistrationRequired {
                 }
                 Ok(SetupRegistrationRequired {
                     copy: v_copy
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("copy"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("copy"))?,
                     lead_token: v_lead_token
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("leadToken"))?,
                     registration_required: v_registration_required
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("registrationRequired"))?,
                     setup_request_id: v_setup_request_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("setupRequestID"))?,
                     username_suggestions: v_username_suggestions,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1680,9 +1696,9 @@ pub enum SetupResponseResult {
 }
 
 impl<'de> serde::Deserialize<'de> for SetupResponseResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -1729,19 +1745,19 @@ impl SetupSession {
 }
 
 impl<'de> serde::Deserialize<'de> for SetupSession {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SetupSession;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SetupSession`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<SetupSession, A::Error> {
+                mut map: __A,
+            ) -> Result<SetupSession, __A::Error> {
                 let mut v_e2ee: Option<SetupE2ee> = None;
                 let mut v_state: Option<SetupSessionState> = None;
                 let mut v_matrix: Option<SetupMatrix> = None;
@@ -1760,10 +1776,12 @@ impl<'de> serde::Deserialize<'de> for SetupSession {
                 }
                 Ok(SetupSession {
                     e2ee: v_e2ee
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("e2ee"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("e2ee"))?,
                     state: v_state
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("state"))?,
                     matrix: v_matrix,
                     verification: v_verification,
@@ -1771,7 +1789,7 @@ impl<'de> serde::Deserialize<'de> for SetupSession {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1797,19 +1815,19 @@ impl SetupSessionResult {
 }
 
 impl<'de> serde::Deserialize<'de> for SetupSessionResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SetupSessionResult;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SetupSessionResult`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<SetupSessionResult, A::Error> {
+                mut map: __A,
+            ) -> Result<SetupSessionResult, __A::Error> {
                 let mut v_session: Option<SetupSession> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -1823,13 +1841,13 @@ impl<'de> serde::Deserialize<'de> for SetupSessionResult {
                 Ok(SetupSessionResult {
                     session: v_session
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("session"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1918,15 +1936,18 @@ impl std::str::FromStr for SetupSessionState {
 }
 
 impl serde::Serialize for SetupSessionState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SetupSessionState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `SetupSessionState` string",
@@ -1964,19 +1985,19 @@ impl SetupSignedIn {
 }
 
 impl<'de> serde::Deserialize<'de> for SetupSignedIn {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SetupSignedIn;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SetupSignedIn`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<SetupSignedIn, A::Error> {
+                mut map: __A,
+            ) -> Result<SetupSignedIn, __A::Error> {
                 let mut v_matrix: Option<SetupCredentials> = None;
                 let mut v_session: Option<SetupSession> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -1992,17 +2013,17 @@ impl<'de> serde::Deserialize<'de> for SetupSignedIn {
                 Ok(SetupSignedIn {
                     matrix: v_matrix
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("matrix"))?,
                     session: v_session
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("session"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2036,19 +2057,19 @@ impl SetupStartResponse {
 }
 
 impl<'de> serde::Deserialize<'de> for SetupStartResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SetupStartResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SetupStartResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<SetupStartResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<SetupStartResponse, __A::Error> {
                 let mut v_setup_request_id: Option<String> = None;
                 let mut v_sign_in_methods: Option<Vec<String>> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -2064,17 +2085,17 @@ impl<'de> serde::Deserialize<'de> for SetupStartResponse {
                 Ok(SetupStartResponse {
                     setup_request_id: v_setup_request_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("setupRequestID"))?,
                     sign_in_methods: v_sign_in_methods
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("signInMethods"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2143,19 +2164,19 @@ impl Verification {
 }
 
 impl<'de> serde::Deserialize<'de> for Verification {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Verification;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Verification`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Verification, A::Error> {
+                mut map: __A,
+            ) -> Result<Verification, __A::Error> {
                 let mut v_id: Option<String> = None;
                 let mut v_available_actions: Option<
                     Vec<VerificationAvailableActionsItem>,
@@ -2192,26 +2213,26 @@ impl<'de> serde::Deserialize<'de> for Verification {
                 }
                 Ok(Verification {
                     id: v_id
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("id"))?,
                     available_actions: v_available_actions
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("availableActions"))?,
                     direction: v_direction
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("direction"))?,
                     methods: v_methods
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("methods"))?,
                     purpose: v_purpose
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("purpose"))?,
                     state: v_state
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("state"))?,
                     error: v_error,
                     other_device: v_other_device,
@@ -2222,7 +2243,7 @@ impl<'de> serde::Deserialize<'de> for Verification {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2302,15 +2323,18 @@ impl std::str::FromStr for VerificationAvailableActionsItem {
 }
 
 impl serde::Serialize for VerificationAvailableActionsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for VerificationAvailableActionsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `VerificationAvailableActionsItem` string",
@@ -2385,15 +2409,18 @@ impl std::str::FromStr for VerificationDirection {
 }
 
 impl serde::Serialize for VerificationDirection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for VerificationDirection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `VerificationDirection` string",
@@ -2428,19 +2455,19 @@ impl VerificationError {
 }
 
 impl<'de> serde::Deserialize<'de> for VerificationError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationError;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `VerificationError`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<VerificationError, A::Error> {
+                mut map: __A,
+            ) -> Result<VerificationError, __A::Error> {
                 let mut v_code: Option<String> = None;
                 let mut v_reason: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -2455,16 +2482,18 @@ impl<'de> serde::Deserialize<'de> for VerificationError {
                 }
                 Ok(VerificationError {
                     code: v_code
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("code"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("code"))?,
                     reason: v_reason
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("reason"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2489,19 +2518,19 @@ impl VerificationListResponse {
 }
 
 impl<'de> serde::Deserialize<'de> for VerificationListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationListResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `VerificationListResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<VerificationListResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<VerificationListResponse, __A::Error> {
                 let mut v_items: Option<Vec<Verification>> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -2515,13 +2544,13 @@ impl<'de> serde::Deserialize<'de> for VerificationListResponse {
                 Ok(VerificationListResponse {
                     items: v_items
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("items"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2589,15 +2618,18 @@ impl std::str::FromStr for VerificationMethodsItem {
 }
 
 impl serde::Serialize for VerificationMethodsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for VerificationMethodsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `VerificationMethodsItem` string",
@@ -2633,19 +2665,19 @@ impl VerificationOtherDevice {
 }
 
 impl<'de> serde::Deserialize<'de> for VerificationOtherDevice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationOtherDevice;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `VerificationOtherDevice`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<VerificationOtherDevice, A::Error> {
+                mut map: __A,
+            ) -> Result<VerificationOtherDevice, __A::Error> {
                 let mut v_id: Option<String> = None;
                 let mut v_name: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -2660,13 +2692,13 @@ impl<'de> serde::Deserialize<'de> for VerificationOtherDevice {
                 }
                 Ok(VerificationOtherDevice {
                     id: v_id
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("id"))?,
                     name: v_name,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2735,15 +2767,18 @@ impl std::str::FromStr for VerificationPurpose {
 }
 
 impl serde::Serialize for VerificationPurpose {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for VerificationPurpose {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `VerificationPurpose` string",
@@ -2775,19 +2810,19 @@ impl VerificationQr {
 }
 
 impl<'de> serde::Deserialize<'de> for VerificationQr {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationQr;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `VerificationQr`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<VerificationQr, A::Error> {
+                mut map: __A,
+            ) -> Result<VerificationQr, __A::Error> {
                 let mut v_data: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -2800,12 +2835,14 @@ impl<'de> serde::Deserialize<'de> for VerificationQr {
                 }
                 Ok(VerificationQr {
                     data: v_data
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("data"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("data"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2835,19 +2872,19 @@ impl VerificationResult {
 }
 
 impl<'de> serde::Deserialize<'de> for VerificationResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationResult;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `VerificationResult`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<VerificationResult, A::Error> {
+                mut map: __A,
+            ) -> Result<VerificationResult, __A::Error> {
                 let mut v_session: Option<SetupSession> = None;
                 let mut v_verification: Option<Verification> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -2863,14 +2900,14 @@ impl<'de> serde::Deserialize<'de> for VerificationResult {
                 Ok(VerificationResult {
                     session: v_session
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("session"))?,
                     verification: v_verification,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2900,19 +2937,19 @@ impl VerificationSas {
 }
 
 impl<'de> serde::Deserialize<'de> for VerificationSas {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationSas;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `VerificationSas`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<VerificationSas, A::Error> {
+                mut map: __A,
+            ) -> Result<VerificationSas, __A::Error> {
                 let mut v_emojis: Option<String> = None;
                 let mut v_decimals: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -2928,14 +2965,14 @@ impl<'de> serde::Deserialize<'de> for VerificationSas {
                 Ok(VerificationSas {
                     emojis: v_emojis
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("emojis"))?,
                     decimals: v_decimals,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -3024,15 +3061,18 @@ impl std::str::FromStr for VerificationState {
 }
 
 impl serde::Serialize for VerificationState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for VerificationState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `VerificationState` string",

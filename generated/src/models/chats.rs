@@ -150,19 +150,19 @@ impl ChatListItem {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatListItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatListItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatListItem`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatListItem, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatListItem, __A::Error> {
                 let mut v_id: Option<String> = None;
                 let mut v_account_id: Option<String> = None;
                 let mut v_network: Option<String> = None;
@@ -235,28 +235,30 @@ impl<'de> serde::Deserialize<'de> for ChatListItem {
                 }
                 Ok(ChatListItem {
                     id: v_id
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("id"))?,
                     account_id: v_account_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("accountID"))?,
                     network: v_network
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("network"))?,
                     participants: v_participants
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("participants"))?,
                     title: v_title
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("title"))?,
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     unread_count: v_unread_count
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("unreadCount"))?,
                     capabilities: v_capabilities,
                     description: v_description,
@@ -283,7 +285,7 @@ impl<'de> serde::Deserialize<'de> for ChatListItem {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -321,19 +323,19 @@ impl ChatListPage {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatListPage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatListPage`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatListPage, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatListPage, __A::Error> {
                 let mut v_items: Option<Vec<ChatListItem>> = None;
                 let mut v_has_more: Option<bool> = None;
                 let mut v_oldest_cursor: Option<String> = None;
@@ -353,7 +355,7 @@ impl<'de> serde::Deserialize<'de> for ChatListPage {
                 Ok(ChatListPage {
                     items: v_items
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("items"))?,
                     has_more: v_has_more,
                     oldest_cursor: v_oldest_cursor,
@@ -362,7 +364,7 @@ impl<'de> serde::Deserialize<'de> for ChatListPage {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -400,19 +402,19 @@ impl ChatPage {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatPage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatPage`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatPage, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatPage, __A::Error> {
                 let mut v_items: Option<Vec<Chat>> = None;
                 let mut v_has_more: Option<bool> = None;
                 let mut v_oldest_cursor: Option<String> = None;
@@ -432,7 +434,7 @@ impl<'de> serde::Deserialize<'de> for ChatPage {
                 Ok(ChatPage {
                     items: v_items
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("items"))?,
                     has_more: v_has_more,
                     oldest_cursor: v_oldest_cursor,
@@ -441,7 +443,7 @@ impl<'de> serde::Deserialize<'de> for ChatPage {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -473,19 +475,19 @@ impl Default for ChatsArchiveBody {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatsArchiveBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatsArchiveBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatsArchiveBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatsArchiveBody, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatsArchiveBody, __A::Error> {
                 let mut v_archived: Option<bool> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -502,7 +504,7 @@ impl<'de> serde::Deserialize<'de> for ChatsArchiveBody {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -547,19 +549,19 @@ impl ChatsCreateBody {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatsCreateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatsCreateBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatsCreateBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatsCreateBody, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatsCreateBody, __A::Error> {
                 let mut v_account_id: Option<String> = None;
                 let mut v_participant_ids: Option<Vec<String>> = None;
                 let mut v_type: Option<ChatType> = None;
@@ -581,21 +583,23 @@ impl<'de> serde::Deserialize<'de> for ChatsCreateBody {
                 Ok(ChatsCreateBody {
                     account_id: v_account_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("accountID"))?,
                     participant_ids: v_participant_ids
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("participantIDs"))?,
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     message_text: v_message_text,
                     title: v_title,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -627,19 +631,19 @@ impl Default for ChatsMarkReadBody {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatsMarkReadBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatsMarkReadBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatsMarkReadBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatsMarkReadBody, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatsMarkReadBody, __A::Error> {
                 let mut v_message_id: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -656,7 +660,7 @@ impl<'de> serde::Deserialize<'de> for ChatsMarkReadBody {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -688,19 +692,19 @@ impl Default for ChatsMarkUnreadBody {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatsMarkUnreadBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatsMarkUnreadBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatsMarkUnreadBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatsMarkUnreadBody, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatsMarkUnreadBody, __A::Error> {
                 let mut v_message_id: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -717,7 +721,7 @@ impl<'de> serde::Deserialize<'de> for ChatsMarkUnreadBody {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -747,19 +751,19 @@ impl ChatsMessagesReactionsAddBody {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatsMessagesReactionsAddBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatsMessagesReactionsAddBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatsMessagesReactionsAddBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatsMessagesReactionsAddBody, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatsMessagesReactionsAddBody, __A::Error> {
                 let mut v_reaction_key: Option<String> = None;
                 let mut v_transaction_id: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -775,14 +779,14 @@ impl<'de> serde::Deserialize<'de> for ChatsMessagesReactionsAddBody {
                 Ok(ChatsMessagesReactionsAddBody {
                     reaction_key: v_reaction_key
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("reactionKey"))?,
                     transaction_id: v_transaction_id,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -807,19 +811,19 @@ impl ChatsRemindersCreateBody {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatsRemindersCreateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatsRemindersCreateBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatsRemindersCreateBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatsRemindersCreateBody, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatsRemindersCreateBody, __A::Error> {
                 let mut v_reminder: Option<ChatsRemindersCreateBodyReminder> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -833,13 +837,13 @@ impl<'de> serde::Deserialize<'de> for ChatsRemindersCreateBody {
                 Ok(ChatsRemindersCreateBody {
                     reminder: v_reminder
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("reminder"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -873,19 +877,19 @@ impl ChatsRemindersCreateBodyReminder {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatsRemindersCreateBodyReminder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatsRemindersCreateBodyReminder;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatsRemindersCreateBodyReminder`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatsRemindersCreateBodyReminder, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatsRemindersCreateBodyReminder, __A::Error> {
                 let mut v_remind_at: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut v_dismiss_on_incoming_message: Option<bool> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -903,14 +907,14 @@ impl<'de> serde::Deserialize<'de> for ChatsRemindersCreateBodyReminder {
                 Ok(ChatsRemindersCreateBodyReminder {
                     remind_at: v_remind_at
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("remindAt"))?,
                     dismiss_on_incoming_message: v_dismiss_on_incoming_message,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -982,15 +986,18 @@ impl std::str::FromStr for ChatsSearchInbox {
 }
 
 impl serde::Serialize for ChatsSearchInbox {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChatsSearchInbox {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `ChatsSearchInbox` string",
@@ -1064,15 +1071,18 @@ impl std::str::FromStr for ChatsSearchScope {
 }
 
 impl serde::Serialize for ChatsSearchScope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChatsSearchScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `ChatsSearchScope` string",
@@ -1150,15 +1160,18 @@ impl std::str::FromStr for ChatsSearchType {
 }
 
 impl serde::Serialize for ChatsSearchType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChatsSearchType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `ChatsSearchType` string",
@@ -1204,19 +1217,19 @@ impl ChatsStartBody {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatsStartBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatsStartBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatsStartBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatsStartBody, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatsStartBody, __A::Error> {
                 let mut v_account_id: Option<String> = None;
                 let mut v_user: Option<ChatsStartBodyUser> = None;
                 let mut v_allow_invite: Option<bool> = None;
@@ -1236,17 +1249,19 @@ impl<'de> serde::Deserialize<'de> for ChatsStartBody {
                 Ok(ChatsStartBody {
                     account_id: v_account_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("accountID"))?,
                     user: v_user
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("user"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("user"))?,
                     allow_invite: v_allow_invite,
                     message_text: v_message_text,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1295,19 +1310,19 @@ impl Default for ChatsStartBodyUser {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatsStartBodyUser {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatsStartBodyUser;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatsStartBodyUser`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatsStartBodyUser, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatsStartBodyUser, __A::Error> {
                 let mut v_id: Option<String> = None;
                 let mut v_email: Option<String> = None;
                 let mut v_full_name: Option<String> = None;
@@ -1336,7 +1351,7 @@ impl<'de> serde::Deserialize<'de> for ChatsStartBodyUser {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1400,19 +1415,19 @@ impl Default for ChatsUpdateBody {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatsUpdateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatsUpdateBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatsUpdateBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatsUpdateBody, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatsUpdateBody, __A::Error> {
                 let mut v_description: Option<crate::runtime::Nullable<String>> = None;
                 let mut v_draft: Option<
                     crate::runtime::Nullable<ChatsUpdateBodyDraft>,
@@ -1459,7 +1474,7 @@ impl<'de> serde::Deserialize<'de> for ChatsUpdateBody {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1489,19 +1504,19 @@ impl ChatsUpdateBodyDraft {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatsUpdateBodyDraft {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatsUpdateBodyDraft;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatsUpdateBodyDraft`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatsUpdateBodyDraft, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatsUpdateBodyDraft, __A::Error> {
                 let mut v_text: Option<String> = None;
                 let mut v_attachments: Option<
                     std::collections::BTreeMap<String, DraftAttachmentInput>,
@@ -1518,13 +1533,15 @@ impl<'de> serde::Deserialize<'de> for ChatsUpdateBodyDraft {
                 }
                 Ok(ChatsUpdateBodyDraft {
                     text: v_text
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("text"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("text"))?,
                     attachments: v_attachments,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1673,19 +1690,19 @@ impl CreatedChat {
 
 #[allow(deprecated)]
 impl<'de> serde::Deserialize<'de> for CreatedChat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreatedChat;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreatedChat`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreatedChat, A::Error> {
+                mut map: __A,
+            ) -> Result<CreatedChat, __A::Error> {
                 let mut v_id: Option<String> = None;
                 let mut v_account_id: Option<String> = None;
                 let mut v_network: Option<String> = None;
@@ -1760,28 +1777,30 @@ impl<'de> serde::Deserialize<'de> for CreatedChat {
                 }
                 Ok(CreatedChat {
                     id: v_id
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("id"))?,
                     account_id: v_account_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("accountID"))?,
                     network: v_network
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("network"))?,
                     participants: v_participants
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("participants"))?,
                     title: v_title
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("title"))?,
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     unread_count: v_unread_count
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("unreadCount"))?,
                     capabilities: v_capabilities,
                     description: v_description,
@@ -1805,14 +1824,14 @@ impl<'de> serde::Deserialize<'de> for CreatedChat {
                     unread_mentions_count: v_unread_mentions_count,
                     chat_id: v_chat_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("chatID"))?,
                     status: v_status,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1881,15 +1900,18 @@ impl std::str::FromStr for CreatedChatStatus {
 }
 
 impl serde::Serialize for CreatedChatStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreatedChatStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `CreatedChatStatus` string",
@@ -1946,19 +1968,19 @@ impl DraftAttachmentInput {
 }
 
 impl<'de> serde::Deserialize<'de> for DraftAttachmentInput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DraftAttachmentInput;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `DraftAttachmentInput`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<DraftAttachmentInput, A::Error> {
+                mut map: __A,
+            ) -> Result<DraftAttachmentInput, __A::Error> {
                 let mut v_upload_id: Option<String> = None;
                 let mut v_duration: Option<f64> = None;
                 let mut v_file_name: Option<String> = None;
@@ -1984,7 +2006,7 @@ impl<'de> serde::Deserialize<'de> for DraftAttachmentInput {
                 Ok(DraftAttachmentInput {
                     upload_id: v_upload_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("uploadID"))?,
                     duration: v_duration,
                     file_name: v_file_name,
@@ -1996,7 +2018,7 @@ impl<'de> serde::Deserialize<'de> for DraftAttachmentInput {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2045,19 +2067,19 @@ impl ReactionAddResult {
 }
 
 impl<'de> serde::Deserialize<'de> for ReactionAddResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ReactionAddResult;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ReactionAddResult`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ReactionAddResult, A::Error> {
+                mut map: __A,
+            ) -> Result<ReactionAddResult, __A::Error> {
                 let mut v_chat_id: Option<String> = None;
                 let mut v_message_id: Option<String> = None;
                 let mut v_reaction_key: Option<String> = None;
@@ -2079,29 +2101,29 @@ impl<'de> serde::Deserialize<'de> for ReactionAddResult {
                 Ok(ReactionAddResult {
                     chat_id: v_chat_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("chatID"))?,
                     message_id: v_message_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("messageID"))?,
                     reaction_key: v_reaction_key
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("reactionKey"))?,
                     success: v_success
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("success"))?,
                     transaction_id: v_transaction_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("transactionID"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2145,19 +2167,19 @@ impl ReactionResult {
 }
 
 impl<'de> serde::Deserialize<'de> for ReactionResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ReactionResult;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ReactionResult`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ReactionResult, A::Error> {
+                mut map: __A,
+            ) -> Result<ReactionResult, __A::Error> {
                 let mut v_chat_id: Option<String> = None;
                 let mut v_message_id: Option<String> = None;
                 let mut v_reaction_key: Option<String> = None;
@@ -2177,24 +2199,24 @@ impl<'de> serde::Deserialize<'de> for ReactionResult {
                 Ok(ReactionResult {
                     chat_id: v_chat_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("chatID"))?,
                     message_id: v_message_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("messageID"))?,
                     reaction_key: v_reaction_key
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("reactionKey"))?,
                     success: v_success
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("success"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }

@@ -56,19 +56,19 @@ impl Account {
 }
 
 impl<'de> serde::Deserialize<'de> for Account {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Account;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Account`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Account, A::Error> {
+                mut map: __A,
+            ) -> Result<Account, __A::Error> {
                 let mut v_account_id: Option<String> = None;
                 let mut v_bridge: Option<AccountBridge> = None;
                 let mut v_status: Option<AccountStatus> = None;
@@ -98,18 +98,20 @@ impl<'de> serde::Deserialize<'de> for Account {
                 Ok(Account {
                     account_id: v_account_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("accountID"))?,
                     bridge: v_bridge
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("bridge"))?,
                     status: v_status
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("status"))?,
                     user: v_user
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("user"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("user"))?,
                     capabilities: v_capabilities,
                     login_id: v_login_id,
                     network: v_network,
@@ -118,7 +120,7 @@ impl<'de> serde::Deserialize<'de> for Account {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -154,19 +156,19 @@ impl AccountBridge {
 }
 
 impl<'de> serde::Deserialize<'de> for AccountBridge {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AccountBridge;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AccountBridge`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AccountBridge, A::Error> {
+                mut map: __A,
+            ) -> Result<AccountBridge, __A::Error> {
                 let mut v_id: Option<String> = None;
                 let mut v_provider: Option<BridgeProvider> = None;
                 let mut v_type: Option<String> = None;
@@ -183,18 +185,20 @@ impl<'de> serde::Deserialize<'de> for AccountBridge {
                 }
                 Ok(AccountBridge {
                     id: v_id
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("id"))?,
                     provider: v_provider
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("provider"))?,
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -287,15 +291,18 @@ impl std::str::FromStr for AccountStatus {
 }
 
 impl serde::Serialize for AccountStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AccountStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `AccountStatus` string",
@@ -375,19 +382,19 @@ impl Attachment {
 }
 
 impl<'de> serde::Deserialize<'de> for Attachment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Attachment;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Attachment`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Attachment, A::Error> {
+                mut map: __A,
+            ) -> Result<Attachment, __A::Error> {
                 let mut v_type: Option<AttachmentType> = None;
                 let mut v_id: Option<String> = None;
                 let mut v_duration: Option<f64> = None;
@@ -424,7 +431,9 @@ impl<'de> serde::Deserialize<'de> for Attachment {
                 }
                 Ok(Attachment {
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     id: v_id,
                     duration: v_duration,
                     file_name: v_file_name,
@@ -441,7 +450,7 @@ impl<'de> serde::Deserialize<'de> for Attachment {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -496,19 +505,19 @@ impl AttachmentCapabilities {
 }
 
 impl<'de> serde::Deserialize<'de> for AttachmentCapabilities {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AttachmentCapabilities;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AttachmentCapabilities`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AttachmentCapabilities, A::Error> {
+                mut map: __A,
+            ) -> Result<AttachmentCapabilities, __A::Error> {
                 let mut v_mime_types: Option<
                     std::collections::BTreeMap<String, CapabilityLevel>,
                 > = None;
@@ -538,7 +547,7 @@ impl<'de> serde::Deserialize<'de> for AttachmentCapabilities {
                 Ok(AttachmentCapabilities {
                     mime_types: v_mime_types
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("mimeTypes"))?,
                     caption: v_caption,
                     max_caption_length: v_max_caption_length,
@@ -551,7 +560,7 @@ impl<'de> serde::Deserialize<'de> for AttachmentCapabilities {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -580,19 +589,19 @@ impl AttachmentDimensions {
 }
 
 impl<'de> serde::Deserialize<'de> for AttachmentDimensions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AttachmentDimensions;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AttachmentDimensions`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AttachmentDimensions, A::Error> {
+                mut map: __A,
+            ) -> Result<AttachmentDimensions, __A::Error> {
                 let mut v_height: Option<f64> = None;
                 let mut v_width: Option<f64> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -608,17 +617,17 @@ impl<'de> serde::Deserialize<'de> for AttachmentDimensions {
                 Ok(AttachmentDimensions {
                     height: v_height
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("height"))?,
                     width: v_width
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("width"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -651,19 +660,19 @@ impl AttachmentTranscription {
 }
 
 impl<'de> serde::Deserialize<'de> for AttachmentTranscription {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AttachmentTranscription;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AttachmentTranscription`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AttachmentTranscription, A::Error> {
+                mut map: __A,
+            ) -> Result<AttachmentTranscription, __A::Error> {
                 let mut v_engine: Option<String> = None;
                 let mut v_transcription: Option<String> = None;
                 let mut v_language: Option<String> = None;
@@ -681,18 +690,18 @@ impl<'de> serde::Deserialize<'de> for AttachmentTranscription {
                 Ok(AttachmentTranscription {
                     engine: v_engine
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("engine"))?,
                     transcription: v_transcription
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("transcription"))?,
                     language: v_language,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -769,15 +778,18 @@ impl std::str::FromStr for AttachmentType {
 }
 
 impl serde::Serialize for AttachmentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AttachmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `AttachmentType` string",
@@ -860,15 +872,18 @@ impl std::str::FromStr for BridgeProvider {
 }
 
 impl serde::Serialize for BridgeProvider {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for BridgeProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `BridgeProvider` string",
@@ -1011,19 +1026,19 @@ impl Chat {
 }
 
 impl<'de> serde::Deserialize<'de> for Chat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Chat;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Chat`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Chat, A::Error> {
+                mut map: __A,
+            ) -> Result<Chat, __A::Error> {
                 let mut v_id: Option<String> = None;
                 let mut v_account_id: Option<String> = None;
                 let mut v_network: Option<String> = None;
@@ -1094,28 +1109,30 @@ impl<'de> serde::Deserialize<'de> for Chat {
                 }
                 Ok(Chat {
                     id: v_id
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("id"))?,
                     account_id: v_account_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("accountID"))?,
                     network: v_network
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("network"))?,
                     participants: v_participants
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("participants"))?,
                     title: v_title
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("title"))?,
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     unread_count: v_unread_count
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("unreadCount"))?,
                     capabilities: v_capabilities,
                     description: v_description,
@@ -1141,7 +1158,7 @@ impl<'de> serde::Deserialize<'de> for Chat {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1278,19 +1295,19 @@ impl Default for ChatCapabilities {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatCapabilities {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatCapabilities;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatCapabilities`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatCapabilities, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatCapabilities, __A::Error> {
                 let mut v_allowed_reactions: Option<Vec<String>> = None;
                 let mut v_archive: Option<bool> = None;
                 let mut v_attachments: Option<
@@ -1399,7 +1416,7 @@ impl<'de> serde::Deserialize<'de> for ChatCapabilities {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1440,19 +1457,19 @@ impl Default for ChatCapabilitiesDisappearingTimer {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatCapabilitiesDisappearingTimer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatCapabilitiesDisappearingTimer;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatCapabilitiesDisappearingTimer`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatCapabilitiesDisappearingTimer, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatCapabilitiesDisappearingTimer, __A::Error> {
                 let mut v_omit_empty_timer: Option<bool> = None;
                 let mut v_timers: Option<Vec<i64>> = None;
                 let mut v_types: Option<
@@ -1477,7 +1494,7 @@ impl<'de> serde::Deserialize<'de> for ChatCapabilitiesDisappearingTimer {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1549,15 +1566,18 @@ impl std::str::FromStr for ChatCapabilitiesDisappearingTimerTypesItem {
 }
 
 impl serde::Serialize for ChatCapabilitiesDisappearingTimerTypesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChatCapabilitiesDisappearingTimerTypesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `ChatCapabilitiesDisappearingTimerTypesItem` string",
@@ -1600,19 +1620,19 @@ impl Default for ChatCapabilitiesMessageRequest {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatCapabilitiesMessageRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatCapabilitiesMessageRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatCapabilitiesMessageRequest`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatCapabilitiesMessageRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatCapabilitiesMessageRequest, __A::Error> {
                 let mut v_accept_with_button: Option<CapabilityLevel> = None;
                 let mut v_accept_with_message: Option<CapabilityLevel> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -1632,7 +1652,7 @@ impl<'de> serde::Deserialize<'de> for ChatCapabilitiesMessageRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1681,19 +1701,19 @@ impl Default for ChatCapabilitiesParticipantActions {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatCapabilitiesParticipantActions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatCapabilitiesParticipantActions;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatCapabilitiesParticipantActions`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatCapabilitiesParticipantActions, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatCapabilitiesParticipantActions, __A::Error> {
                 let mut v_ban: Option<CapabilityLevel> = None;
                 let mut v_invite: Option<CapabilityLevel> = None;
                 let mut v_kick: Option<CapabilityLevel> = None;
@@ -1722,7 +1742,7 @@ impl<'de> serde::Deserialize<'de> for ChatCapabilitiesParticipantActions {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1766,19 +1786,19 @@ impl ChatDeletedEvent {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatDeletedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatDeletedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatDeletedEvent`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatDeletedEvent, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatDeletedEvent, __A::Error> {
                 let mut v_type: Option<ChatDeletedEventType> = None;
                 let mut v_seq: Option<EventSeq> = None;
                 let mut v_ts: Option<EventTs> = None;
@@ -1799,22 +1819,28 @@ impl<'de> serde::Deserialize<'de> for ChatDeletedEvent {
                 }
                 Ok(ChatDeletedEvent {
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     seq: v_seq
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("seq"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("seq"))?,
                     ts: v_ts
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("ts"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("ts"))?,
                     chat_id: v_chat_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("chatID"))?,
                     ids: v_ids
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("ids"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("ids"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1885,15 +1911,18 @@ impl std::str::FromStr for ChatDeletedEventType {
 }
 
 impl serde::Serialize for ChatDeletedEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChatDeletedEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `ChatDeletedEventType` string",
@@ -1929,19 +1958,19 @@ impl ChatDraft {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatDraft {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatDraft;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatDraft`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatDraft, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatDraft, __A::Error> {
                 let mut v_text: Option<String> = None;
                 let mut v_attachments: Option<
                     std::collections::BTreeMap<String, DraftAttachment>,
@@ -1958,13 +1987,15 @@ impl<'de> serde::Deserialize<'de> for ChatDraft {
                 }
                 Ok(ChatDraft {
                     text: v_text
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("text"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("text"))?,
                     attachments: v_attachments,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1995,19 +2026,19 @@ impl ChatMerge {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatMerge {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatMerge;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatMerge`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatMerge, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatMerge, __A::Error> {
                 let mut v_chat_ids: Option<Vec<String>> = None;
                 let mut v_default_chat_id: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -2023,14 +2054,14 @@ impl<'de> serde::Deserialize<'de> for ChatMerge {
                 Ok(ChatMerge {
                     chat_ids: v_chat_ids
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("chatIDs"))?,
                     default_chat_id: v_default_chat_id,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2063,19 +2094,19 @@ impl ChatParticipants {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatParticipants {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatParticipants;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatParticipants`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatParticipants, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatParticipants, __A::Error> {
                 let mut v_has_more: Option<bool> = None;
                 let mut v_items: Option<Vec<Participant>> = None;
                 let mut v_total: Option<i64> = None;
@@ -2093,21 +2124,21 @@ impl<'de> serde::Deserialize<'de> for ChatParticipants {
                 Ok(ChatParticipants {
                     has_more: v_has_more
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("hasMore"))?,
                     items: v_items
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("items"))?,
                     total: v_total
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("total"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2147,19 +2178,19 @@ impl Default for ChatReminder {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatReminder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatReminder;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatReminder`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatReminder, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatReminder, __A::Error> {
                 let mut v_dismiss_on_incoming_message: Option<bool> = None;
                 let mut v_remind_at: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -2181,7 +2212,7 @@ impl<'de> serde::Deserialize<'de> for ChatReminder {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2218,19 +2249,19 @@ impl Default for ChatSnooze {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatSnooze {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatSnooze;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatSnooze`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatSnooze, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatSnooze, __A::Error> {
                 let mut v_snooze_until: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut v_user_snoozed_at: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -2250,7 +2281,7 @@ impl<'de> serde::Deserialize<'de> for ChatSnooze {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2295,19 +2326,19 @@ impl Default for ChatStateCapabilities {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatStateCapabilities {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatStateCapabilities;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatStateCapabilities`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatStateCapabilities, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatStateCapabilities, __A::Error> {
                 let mut v_avatar: Option<ChatStateCapability> = None;
                 let mut v_description: Option<ChatStateCapability> = None;
                 let mut v_disappearing_timer: Option<ChatStateCapability> = None;
@@ -2333,7 +2364,7 @@ impl<'de> serde::Deserialize<'de> for ChatStateCapabilities {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2359,19 +2390,19 @@ impl ChatStateCapability {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatStateCapability {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatStateCapability;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatStateCapability`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatStateCapability, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatStateCapability, __A::Error> {
                 let mut v_level: Option<CapabilityLevel> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -2385,13 +2416,13 @@ impl<'de> serde::Deserialize<'de> for ChatStateCapability {
                 Ok(ChatStateCapability {
                     level: v_level
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("level"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2460,15 +2491,18 @@ impl std::str::FromStr for ChatType {
 }
 
 impl serde::Serialize for ChatType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChatType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `ChatType` string",
@@ -2522,19 +2556,19 @@ impl ChatUpsertedEvent {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatUpsertedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatUpsertedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatUpsertedEvent`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatUpsertedEvent, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatUpsertedEvent, __A::Error> {
                 let mut v_type: Option<ChatUpsertedEventType> = None;
                 let mut v_seq: Option<EventSeq> = None;
                 let mut v_ts: Option<EventTs> = None;
@@ -2557,23 +2591,29 @@ impl<'de> serde::Deserialize<'de> for ChatUpsertedEvent {
                 }
                 Ok(ChatUpsertedEvent {
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     seq: v_seq
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("seq"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("seq"))?,
                     ts: v_ts
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("ts"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("ts"))?,
                     chat_id: v_chat_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("chatID"))?,
                     ids: v_ids
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("ids"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("ids"))?,
                     entries: v_entries,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2644,15 +2684,18 @@ impl std::str::FromStr for ChatUpsertedEventType {
 }
 
 impl serde::Serialize for ChatUpsertedEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChatUpsertedEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `ChatUpsertedEventType` string",
@@ -2727,15 +2770,18 @@ impl std::str::FromStr for Direction {
 }
 
 impl serde::Serialize for Direction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Direction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `Direction` string",
@@ -2798,19 +2844,19 @@ impl DraftAttachment {
 }
 
 impl<'de> serde::Deserialize<'de> for DraftAttachment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DraftAttachment;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `DraftAttachment`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<DraftAttachment, A::Error> {
+                mut map: __A,
+            ) -> Result<DraftAttachment, __A::Error> {
                 let mut v_id: Option<String> = None;
                 let mut v_type: Option<DraftAttachmentType> = None;
                 let mut v_audio_duration_seconds: Option<f64> = None;
@@ -2841,9 +2887,11 @@ impl<'de> serde::Deserialize<'de> for DraftAttachment {
                 }
                 Ok(DraftAttachment {
                     id: v_id
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("id"))?,
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     audio_duration_seconds: v_audio_duration_seconds,
                     file_name: v_file_name,
                     file_path: v_file_path,
@@ -2855,7 +2903,7 @@ impl<'de> serde::Deserialize<'de> for DraftAttachment {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2928,15 +2976,18 @@ impl std::str::FromStr for DraftAttachmentType {
 }
 
 impl serde::Serialize for DraftAttachmentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DraftAttachmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `DraftAttachmentType` string",
@@ -2968,9 +3019,9 @@ pub enum Event {
 }
 
 impl<'de> serde::Deserialize<'de> for Event {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -3043,19 +3094,19 @@ impl EventsError {
 }
 
 impl<'de> serde::Deserialize<'de> for EventsError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EventsError;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `EventsError`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<EventsError, A::Error> {
+                mut map: __A,
+            ) -> Result<EventsError, __A::Error> {
                 let mut v_type: Option<EventsErrorType> = None;
                 let mut v_request_id: Option<String> = None;
                 let mut v_code: Option<String> = None;
@@ -3074,19 +3125,23 @@ impl<'de> serde::Deserialize<'de> for EventsError {
                 }
                 Ok(EventsError {
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     request_id: v_request_id,
                     code: v_code
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("code"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("code"))?,
                     message: v_message
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("message"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -3157,15 +3212,18 @@ impl std::str::FromStr for EventsErrorType {
 }
 
 impl serde::Serialize for EventsErrorType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for EventsErrorType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `EventsErrorType` string",
@@ -3204,19 +3262,19 @@ impl EventsReady {
 }
 
 impl<'de> serde::Deserialize<'de> for EventsReady {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EventsReady;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `EventsReady`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<EventsReady, A::Error> {
+                mut map: __A,
+            ) -> Result<EventsReady, __A::Error> {
                 let mut v_type: Option<EventsReadyType> = None;
                 let mut v_version: Option<i64> = None;
                 let mut v_chat_ids: Option<Vec<String>> = None;
@@ -3233,17 +3291,19 @@ impl<'de> serde::Deserialize<'de> for EventsReady {
                 }
                 Ok(EventsReady {
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     version: v_version,
                     chat_ids: v_chat_ids
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("chatIDs"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -3314,15 +3374,18 @@ impl std::str::FromStr for EventsReadyType {
 }
 
 impl serde::Serialize for EventsReadyType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for EventsReadyType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `EventsReadyType` string",
@@ -3364,19 +3427,19 @@ impl EventsSubscriptionsSet {
 }
 
 impl<'de> serde::Deserialize<'de> for EventsSubscriptionsSet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EventsSubscriptionsSet;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `EventsSubscriptionsSet`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<EventsSubscriptionsSet, A::Error> {
+                mut map: __A,
+            ) -> Result<EventsSubscriptionsSet, __A::Error> {
                 let mut v_type: Option<EventsSubscriptionsSetType> = None;
                 let mut v_request_id: Option<String> = None;
                 let mut v_chat_ids: Option<Vec<String>> = None;
@@ -3393,20 +3456,22 @@ impl<'de> serde::Deserialize<'de> for EventsSubscriptionsSet {
                 }
                 Ok(EventsSubscriptionsSet {
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     request_id: v_request_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("requestID"))?,
                     chat_ids: v_chat_ids
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("chatIDs"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -3477,15 +3542,18 @@ impl std::str::FromStr for EventsSubscriptionsSetType {
 }
 
 impl serde::Serialize for EventsSubscriptionsSetType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for EventsSubscriptionsSetType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `EventsSubscriptionsSetType` string",
@@ -3525,19 +3593,19 @@ impl EventsSubscriptionsUpdated {
 }
 
 impl<'de> serde::Deserialize<'de> for EventsSubscriptionsUpdated {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EventsSubscriptionsUpdated;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `EventsSubscriptionsUpdated`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<EventsSubscriptionsUpdated, A::Error> {
+                mut map: __A,
+            ) -> Result<EventsSubscriptionsUpdated, __A::Error> {
                 let mut v_type: Option<EventsSubscriptionsUpdatedType> = None;
                 let mut v_request_id: Option<String> = None;
                 let mut v_chat_ids: Option<Vec<String>> = None;
@@ -3554,17 +3622,19 @@ impl<'de> serde::Deserialize<'de> for EventsSubscriptionsUpdated {
                 }
                 Ok(EventsSubscriptionsUpdated {
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     request_id: v_request_id,
                     chat_ids: v_chat_ids
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("chatIDs"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -3635,15 +3705,18 @@ impl std::str::FromStr for EventsSubscriptionsUpdatedType {
 }
 
 impl serde::Serialize for EventsSubscriptionsUpdatedType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for EventsSubscriptionsUpdatedType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `EventsSubscriptionsUpdatedType` string",
@@ -3678,19 +3751,19 @@ impl Label {
 }
 
 impl<'de> serde::Deserialize<'de> for Label {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Label;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Label`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Label, A::Error> {
+                mut map: __A,
+            ) -> Result<Label, __A::Error> {
                 let mut v_id: Option<String> = None;
                 let mut v_name: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -3705,14 +3778,16 @@ impl<'de> serde::Deserialize<'de> for Label {
                 }
                 Ok(Label {
                     id: v_id
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("id"))?,
                     name: v_name
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("name"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("name"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -3761,19 +3836,19 @@ impl LinkPreview {
 }
 
 impl<'de> serde::Deserialize<'de> for LinkPreview {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LinkPreview;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `LinkPreview`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<LinkPreview, A::Error> {
+                mut map: __A,
+            ) -> Result<LinkPreview, __A::Error> {
                 let mut v_title: Option<String> = None;
                 let mut v_url: Option<String> = None;
                 let mut v_favicon: Option<String> = None;
@@ -3799,10 +3874,12 @@ impl<'de> serde::Deserialize<'de> for LinkPreview {
                 Ok(LinkPreview {
                     title: v_title
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("title"))?,
                     url: v_url
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("url"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("url"))?,
                     favicon: v_favicon,
                     img: v_img,
                     img_size: v_img_size,
@@ -3812,7 +3889,7 @@ impl<'de> serde::Deserialize<'de> for LinkPreview {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -3849,19 +3926,19 @@ impl Default for MediaSize {
 }
 
 impl<'de> serde::Deserialize<'de> for MediaSize {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MediaSize;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `MediaSize`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<MediaSize, A::Error> {
+                mut map: __A,
+            ) -> Result<MediaSize, __A::Error> {
                 let mut v_height: Option<f64> = None;
                 let mut v_width: Option<f64> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -3881,7 +3958,7 @@ impl<'de> serde::Deserialize<'de> for MediaSize {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -3993,19 +4070,19 @@ impl Message {
 }
 
 impl<'de> serde::Deserialize<'de> for Message {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Message;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Message`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Message, A::Error> {
+                mut map: __A,
+            ) -> Result<Message, __A::Error> {
                 let mut v_id: Option<String> = None;
                 let mut v_account_id: Option<String> = None;
                 let mut v_chat_id: Option<String> = None;
@@ -4058,26 +4135,26 @@ impl<'de> serde::Deserialize<'de> for Message {
                 }
                 Ok(Message {
                     id: v_id
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("id"))?,
                     account_id: v_account_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("accountID"))?,
                     chat_id: v_chat_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("chatID"))?,
                     sender_id: v_sender_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("senderID"))?,
                     sort_key: v_sort_key
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("sortKey"))?,
                     timestamp: v_timestamp
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("timestamp"))?,
                     attachments: v_attachments,
                     edited_timestamp: v_edited_timestamp,
@@ -4098,7 +4175,7 @@ impl<'de> serde::Deserialize<'de> for Message {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -4142,19 +4219,19 @@ impl MessageDeletedEvent {
 }
 
 impl<'de> serde::Deserialize<'de> for MessageDeletedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MessageDeletedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `MessageDeletedEvent`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<MessageDeletedEvent, A::Error> {
+                mut map: __A,
+            ) -> Result<MessageDeletedEvent, __A::Error> {
                 let mut v_type: Option<MessageDeletedEventType> = None;
                 let mut v_seq: Option<EventSeq> = None;
                 let mut v_ts: Option<EventTs> = None;
@@ -4175,22 +4252,28 @@ impl<'de> serde::Deserialize<'de> for MessageDeletedEvent {
                 }
                 Ok(MessageDeletedEvent {
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     seq: v_seq
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("seq"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("seq"))?,
                     ts: v_ts
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("ts"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("ts"))?,
                     chat_id: v_chat_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("chatID"))?,
                     ids: v_ids
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("ids"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("ids"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -4261,15 +4344,18 @@ impl std::str::FromStr for MessageDeletedEventType {
 }
 
 impl serde::Serialize for MessageDeletedEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageDeletedEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `MessageDeletedEventType` string",
@@ -4294,9 +4380,9 @@ pub enum MessageSeen {
 }
 
 impl<'de> serde::Deserialize<'de> for MessageSeen {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -4325,9 +4411,9 @@ pub enum MessageSeenObjectValue {
 }
 
 impl<'de> serde::Deserialize<'de> for MessageSeenObjectValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -4438,15 +4524,18 @@ impl std::str::FromStr for MessageType {
 }
 
 impl serde::Serialize for MessageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `MessageType` string",
@@ -4500,19 +4589,19 @@ impl MessageUpsertedEvent {
 }
 
 impl<'de> serde::Deserialize<'de> for MessageUpsertedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MessageUpsertedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `MessageUpsertedEvent`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<MessageUpsertedEvent, A::Error> {
+                mut map: __A,
+            ) -> Result<MessageUpsertedEvent, __A::Error> {
                 let mut v_type: Option<MessageUpsertedEventType> = None;
                 let mut v_seq: Option<EventSeq> = None;
                 let mut v_ts: Option<EventTs> = None;
@@ -4535,23 +4624,29 @@ impl<'de> serde::Deserialize<'de> for MessageUpsertedEvent {
                 }
                 Ok(MessageUpsertedEvent {
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     seq: v_seq
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("seq"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("seq"))?,
                     ts: v_ts
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("ts"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("ts"))?,
                     chat_id: v_chat_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("chatID"))?,
                     ids: v_ids
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("ids"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("ids"))?,
                     entries: v_entries,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -4622,15 +4717,18 @@ impl std::str::FromStr for MessageUpsertedEventType {
 }
 
 impl serde::Serialize for MessageUpsertedEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageUpsertedEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `MessageUpsertedEventType` string",
@@ -4725,15 +4823,18 @@ impl std::str::FromStr for OutgoingAttachmentType {
 }
 
 impl serde::Serialize for OutgoingAttachmentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for OutgoingAttachmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `OutgoingAttachmentType` string",
@@ -4805,19 +4906,19 @@ impl Participant {
 }
 
 impl<'de> serde::Deserialize<'de> for Participant {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Participant;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Participant`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Participant, A::Error> {
+                mut map: __A,
+            ) -> Result<Participant, __A::Error> {
                 let mut v_id: Option<String> = None;
                 let mut v_cannot_message: Option<bool> = None;
                 let mut v_email: Option<String> = None;
@@ -4850,7 +4951,7 @@ impl<'de> serde::Deserialize<'de> for Participant {
                 }
                 Ok(Participant {
                     id: v_id
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("id"))?,
                     cannot_message: v_cannot_message,
                     email: v_email,
                     full_name: v_full_name,
@@ -4865,7 +4966,7 @@ impl<'de> serde::Deserialize<'de> for Participant {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -4911,19 +5012,19 @@ impl Reaction {
 }
 
 impl<'de> serde::Deserialize<'de> for Reaction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Reaction;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Reaction`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Reaction, A::Error> {
+                mut map: __A,
+            ) -> Result<Reaction, __A::Error> {
                 let mut v_id: Option<String> = None;
                 let mut v_participant_id: Option<String> = None;
                 let mut v_reaction_key: Option<String> = None;
@@ -4944,14 +5045,14 @@ impl<'de> serde::Deserialize<'de> for Reaction {
                 }
                 Ok(Reaction {
                     id: v_id
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("id"))?,
                     participant_id: v_participant_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("participantID"))?,
                     reaction_key: v_reaction_key
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("reactionKey"))?,
                     emoji: v_emoji,
                     img_url: v_img_url,
@@ -4959,7 +5060,7 @@ impl<'de> serde::Deserialize<'de> for Reaction {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -5003,19 +5104,19 @@ impl ResyncEvent {
 }
 
 impl<'de> serde::Deserialize<'de> for ResyncEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ResyncEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ResyncEvent`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ResyncEvent, A::Error> {
+                mut map: __A,
+            ) -> Result<ResyncEvent, __A::Error> {
                 let mut v_type: Option<ResyncEventType> = None;
                 let mut v_reason: Option<ResyncEventReason> = None;
                 let mut v_chat_ids: Option<Vec<String>> = None;
@@ -5036,14 +5137,16 @@ impl<'de> serde::Deserialize<'de> for ResyncEvent {
                 }
                 Ok(ResyncEvent {
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     reason: v_reason
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("reason"))?,
                     chat_ids: v_chat_ids
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("chatIDs"))?,
                     since: v_since,
                     last_seq: v_last_seq,
@@ -5051,7 +5154,7 @@ impl<'de> serde::Deserialize<'de> for ResyncEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -5120,15 +5223,18 @@ impl std::str::FromStr for ResyncEventReason {
 }
 
 impl serde::Serialize for ResyncEventReason {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ResyncEventReason {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `ResyncEventReason` string",
@@ -5205,15 +5311,18 @@ impl std::str::FromStr for ResyncEventType {
 }
 
 impl serde::Serialize for ResyncEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ResyncEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `ResyncEventType` string",
@@ -5267,19 +5376,19 @@ impl SendStatus {
 }
 
 impl<'de> serde::Deserialize<'de> for SendStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SendStatus;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SendStatus`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<SendStatus, A::Error> {
+                mut map: __A,
+            ) -> Result<SendStatus, __A::Error> {
                 let mut v_status: Option<SendStatusStatus> = None;
                 let mut v_timestamp: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut v_delivered_to_users: Option<Vec<String>> = None;
@@ -5303,11 +5412,11 @@ impl<'de> serde::Deserialize<'de> for SendStatus {
                 Ok(SendStatus {
                     status: v_status
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("status"))?,
                     timestamp: v_timestamp
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("timestamp"))?,
                     delivered_to_users: v_delivered_to_users,
                     internal_error: v_internal_error,
@@ -5317,7 +5426,7 @@ impl<'de> serde::Deserialize<'de> for SendStatus {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -5394,15 +5503,18 @@ impl std::str::FromStr for SendStatusStatus {
 }
 
 impl serde::Serialize for SendStatusStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SendStatusStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `SendStatusStatus` string",
@@ -5462,19 +5574,19 @@ impl User {
 }
 
 impl<'de> serde::Deserialize<'de> for User {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = User;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `User`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<User, A::Error> {
+                mut map: __A,
+            ) -> Result<User, __A::Error> {
                 let mut v_id: Option<String> = None;
                 let mut v_cannot_message: Option<bool> = None;
                 let mut v_email: Option<String> = None;
@@ -5501,7 +5613,7 @@ impl<'de> serde::Deserialize<'de> for User {
                 }
                 Ok(User {
                     id: v_id
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("id"))?,
                     cannot_message: v_cannot_message,
                     email: v_email,
                     full_name: v_full_name,
@@ -5513,6 +5625,6 @@ impl<'de> serde::Deserialize<'de> for User {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
