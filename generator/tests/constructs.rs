@@ -55,6 +55,7 @@ macro_rules! construct {
 construct!(
     security,
     hygiene,
+    html_docs,
     fields,
     refs_and_inline,
     enums,

@@ -73,7 +73,10 @@ async fn from_env_reads_one_variable_per_credential_and_names_the_missing_ones()
     };
     let things = received.len() - 2;
     assert_eq!(header(things, "x-client-id").as_deref(), Some("id-1"));
-    assert_eq!(header(things, "x-client-secret").as_deref(), Some("secret-2"));
+    assert_eq!(
+        header(things, "x-client-secret").as_deref(),
+        Some("secret-2")
+    );
     assert_eq!(header(things, "x-api-version").as_deref(), Some("v3"));
     assert_eq!(received[things + 1].target, "/basic?api_key=qk");
     assert_eq!(

@@ -12,7 +12,10 @@ async fn server() -> FaultServer {
 }
 
 fn header<'a>(r: &'a Received, name: &str) -> Option<&'a str> {
-    let mut values = r.headers.iter().filter(|(k, _)| k.eq_ignore_ascii_case(name));
+    let mut values = r
+        .headers
+        .iter()
+        .filter(|(k, _)| k.eq_ignore_ascii_case(name));
     let first = values.next().map(|(_, v)| v.as_str());
     assert!(values.next().is_none(), "`{name}` sent more than once");
     first
@@ -103,7 +106,10 @@ async fn api_keys_in_the_query_and_in_two_cookies() {
     assert_eq!(received[0].target, "/query?api_key=k%26y%3D1");
     assert_eq!(header(&received[0], "cookie"), None);
     assert_eq!(received[1].target, "/cookies");
-    assert_eq!(header(&received[1], "cookie"), Some("session=sess; csrf=xsrf"));
+    assert_eq!(
+        header(&received[1], "cookie"),
+        Some("session=sess; csrf=xsrf")
+    );
 }
 
 #[tokio::test]

@@ -595,10 +595,9 @@ impl ClientBuilder {
         scheme: impl Into<String>,
         value: impl Into<String>,
     ) -> ClientBuilder {
-        self.credentials.by_scheme.insert(
-            scheme.into(),
-            Credential::Token(Secret::new(value.into())),
-        );
+        self.credentials
+            .by_scheme
+            .insert(scheme.into(), Credential::Token(Secret::new(value.into())));
         self
     }
 

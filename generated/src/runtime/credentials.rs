@@ -20,7 +20,10 @@ use super::request::{RequestOptions, RequestParts};
 pub(crate) enum Credential {
     /// A bearer token or an API key.
     Token(Secret<String>),
-    Basic { user: String, password: Secret<String> },
+    Basic {
+        user: String,
+        password: Secret<String>,
+    },
 }
 
 #[derive(Debug, Clone, Default)]
@@ -56,7 +59,9 @@ impl Credentials {
         let general = Self::token_applies(info, scheme);
         if let SchemeKind::Basic = scheme.kind {
             return self.by_scheme.get(scheme.name).cloned().or_else(|| {
-                self.basic.clone().map(|(user, password)| Credential::Basic { user, password })
+                self.basic
+                    .clone()
+                    .map(|(user, password)| Credential::Basic { user, password })
             });
         }
         if general && let Some(t) = override_token {
@@ -180,12 +185,7 @@ fn describe_missing(missing: &[Vec<&SecuritySchemeInfo>]) -> String {
             .iter()
             .map(|s| format!("ClientBuilder::{}", s.setter))
             .collect();
-        let _ = write!(
-            out,
-            "set {} ({})",
-            and_list(&vars),
-            setters.join(", ")
-        );
+        let _ = write!(out, "set {} ({})", and_list(&vars), setters.join(", "));
     }
     out
 }
@@ -202,7 +202,9 @@ fn and_list(items: &[&str]) -> String {
 fn carry(found: &[(&SecuritySchemeInfo, Credential)]) -> Result<AuthParts, Error> {
     let sensitive = |v: String| -> Result<HeaderValue, Error> {
         let mut value = HeaderValue::from_str(&v).map_err(|_| {
-            Error::Config("the credential contains characters that cannot be sent in a header".into())
+            Error::Config(
+                "the credential contains characters that cannot be sent in a header".into(),
+            )
         })?;
         value.set_sensitive(true);
         Ok(value)

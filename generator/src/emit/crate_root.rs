@@ -171,18 +171,26 @@ pub fn lib_rs(api: &Api) -> TokenStream {
 fn env_doc_lines(api: &Api) -> Vec<String> {
     let base_env = &api.env.base_url;
     if let Some(t) = &api.env.access_token {
-        return vec![format!(" [`Client::from_env`] reads the access token from `{t}` and the server from `{base_env}`.")];
+        return vec![format!(
+            " [`Client::from_env`] reads the access token from `{t}` and the server from `{base_env}`."
+        )];
     }
-    let mut docs = vec![format!(" [`Client::from_env`] reads the server from `{base_env}`.")];
+    let mut docs = vec![format!(
+        " [`Client::from_env`] reads the server from `{base_env}`."
+    )];
     if api.security_schemes.is_empty() {
         return docs;
     }
-    docs[0] = format!(" [`Client::from_env`] reads the server from `{base_env}` and the credential of each security scheme from its own variable:");
+    docs[0] = format!(
+        " [`Client::from_env`] reads the server from `{base_env}` and the credential of each security scheme from its own variable:"
+    );
     docs.push(String::new());
     for s in &api.security_schemes {
         let what = match &s.kind {
             SecuritySchemeKind::Bearer => "a bearer token".to_string(),
-            SecuritySchemeKind::Basic => "HTTP basic authentication (user name, password)".to_string(),
+            SecuritySchemeKind::Basic => {
+                "HTTP basic authentication (user name, password)".to_string()
+            }
             SecuritySchemeKind::ApiKey { location, name } => {
                 let place = match location {
                     ApiKeyLocation::Header => "header",

@@ -286,7 +286,16 @@ fn escape_doc_line(line: &str) -> String {
     }
     let mut out = String::with_capacity(line.len());
     let mut in_code = false;
-    for c in line.chars() {
+    let mut i = 0;
+    while i < line.len() {
+        let rest = &line[i..];
+        let c = rest.chars().next().unwrap_or(' ');
+        // Links to web pages are meant as links: `[text](https://..)` and `<https://..>`.
+        if !in_code && let Some(len) = web_link_len(rest) {
+            out.push_str(&rest[..len]);
+            i += len;
+            continue;
+        }
         match c {
             '`' => {
                 in_code = !in_code;
@@ -300,8 +309,31 @@ fn escape_doc_line(line: &str) -> String {
             '>' if !in_code => out.push_str("&gt;"),
             c => out.push(c),
         }
+        i += c.len_utf8();
     }
     out
+}
+
+/// The length of a Markdown link to a web page at the start of `text`, if there is one.
+fn web_link_len(text: &str) -> Option<usize> {
+    let is_url = |u: &str| {
+        (u.starts_with("https://") || u.starts_with("http://"))
+            && !u.contains(char::is_whitespace)
+            && !u.contains(['<', '>', '(', ')', '`'])
+    };
+    if let Some(rest) = text.strip_prefix('<') {
+        let end = rest.find('>')?;
+        return is_url(&rest[..end]).then_some(end + 2);
+    }
+    let rest = text.strip_prefix('[')?;
+    let close = rest.find("](")?;
+    let label = &rest[..close];
+    if label.contains(['[', ']', '`']) || label.is_empty() {
+        return None;
+    }
+    let after = &rest[close + 2..];
+    let end = after.find(')')?;
+    is_url(&after[..end]).then_some(1 + close + 2 + end + 1)
 }
 
 pub use crate_root::cargo_dependencies;
@@ -326,5 +358,9 @@ mod tests {
             vec![" - one", "   continued", " - two"]
         );
         assert_eq!(doc_lines("Use `a<b>` here"), vec![" Use `a<b>` here"]);
+        assert_eq!(
+            doc_lines("See [the docs](https://x.io/a) or <https://x.io> [not](x)"),
+            vec![" See [the docs](https://x.io/a) or <https://x.io> \\[not\\](x)"]
+        );
     }
 }

@@ -7,6 +7,7 @@ mod docs;
 mod events;
 mod facts;
 mod foreign;
+mod html_docs;
 mod model_files;
 pub mod names;
 mod operations;
@@ -68,6 +69,7 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
     lowerer.mark_request_types(&root);
     let webhooks = lowerer.lower_webhooks();
     let mut types = lowerer.finish_types();
+    html_docs::convert_all(&mut root, &mut types);
     docs::mark_multipart(&root, &mut types);
     let crate_example = docs::document(&mut root, &types);
     let model_files = model_files::model_files(&root, &types);
@@ -90,7 +92,8 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
         description: doc
             .info
             .description
-            .clone()
+            .as_deref()
+            .map(html_docs::html_to_markdown)
             .filter(|d| !d.trim().is_empty()),
         crate_ident: crate_name.replace('-', "_"),
         crate_name,

@@ -201,9 +201,26 @@ fn spell_leading_number(name: &str) -> String {
 
 fn number_words(n: u32) -> String {
     const ONES: [&str; 20] = [
-        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-        "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-        "eighteen", "nineteen",
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
     ];
     const TENS: [&str; 10] = [
         "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
@@ -411,7 +428,10 @@ mod tests {
         assert_eq!(variant_name("2023"), "TwoThousandTwentyThree");
         assert_eq!(variant_name("007"), "ZeroZeroSeven");
         assert_eq!(snake_name("1-click applications"), "one_click_applications");
-        assert_eq!(snake_name("_1_click_applications"), "one_click_applications");
+        assert_eq!(
+            snake_name("_1_click_applications"),
+            "one_click_applications"
+        );
         assert_eq!(snake_name("3dSecure"), "three_d_secure");
         assert_eq!(snake_name("reservedIPv6"), "reserved_ipv6");
         assert_eq!(type_name("IPv4Address"), "Ipv4Address");

@@ -64,10 +64,16 @@ impl Lowerer<'_> {
         for (name, scheme) in supported {
             let pointer = pointer_push("/components/securitySchemes", name);
             let kind = self.scheme_kind(scheme, &pointer);
-            let stem = format!("{env_prefix}_{}", names::bare(&names::snake_name(name)).to_shouty_snake_case());
+            let stem = format!(
+                "{env_prefix}_{}",
+                names::bare(&names::snake_name(name)).to_shouty_snake_case()
+            );
             let mut env = match (&kind, single) {
                 (SecuritySchemeKind::Basic, true) => {
-                    vec![format!("{env_prefix}_USERNAME"), format!("{env_prefix}_PASSWORD")]
+                    vec![
+                        format!("{env_prefix}_USERNAME"),
+                        format!("{env_prefix}_PASSWORD"),
+                    ]
                 }
                 (SecuritySchemeKind::Basic, false) => {
                     vec![format!("{stem}_USERNAME"), format!("{stem}_PASSWORD")]
@@ -85,7 +91,9 @@ impl Lowerer<'_> {
                     let snake = names::snake_name(name);
                     let (rust, renamed) = setters.claim(&snake);
                     let rust = if renamed {
-                        setters.claim(&format!("{}_credential", names::bare(&snake))).0
+                        setters
+                            .claim(&format!("{}_credential", names::bare(&snake)))
+                            .0
                     } else {
                         rust
                     };
@@ -103,7 +111,9 @@ impl Lowerer<'_> {
                 kind,
                 env,
                 setter,
-                description: description.filter(|d| !d.trim().is_empty()),
+                description: description
+                    .map(|d| super::html_docs::html_to_markdown(&d))
+                    .filter(|d| !d.trim().is_empty()),
             });
         }
         out
