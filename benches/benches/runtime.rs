@@ -164,6 +164,9 @@ fn requests() {
         200,
         &mut [
             ("SDK accounts().list()", &mut || assert_eq!(bench.sdk(), 3)),
+            ("SDK accounts().list(), one no-op hook", &mut || {
+                assert_eq!(bench.sdk_hooked(), 3)
+            }),
             (
                 "bare reqwest GET, decoded into the same models",
                 &mut || assert_eq!(bench.bare(), 3),
@@ -177,7 +180,11 @@ fn requests() {
     );
     println!(
         "  => the SDK takes {:.3}x the time of a bare reqwest GET that decodes the same body",
-        results[0].1.as_secs_f64() / results[1].1.as_secs_f64()
+        results[0].1.as_secs_f64() / results[2].1.as_secs_f64()
+    );
+    println!(
+        "  => a no-op hook makes a request take {:.3}x the time without one",
+        results[1].1.as_secs_f64() / results[0].1.as_secs_f64()
     );
 }
 

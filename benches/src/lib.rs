@@ -57,6 +57,8 @@ pub fn report(title: &str, results: &[(String, Duration)], bytes: Option<usize>)
 pub struct AccountsRequests {
     pub runtime: tokio::runtime::Runtime,
     client: beeper_desktop_api::Client,
+    /// The same client with one hook that does nothing: what a hook costs.
+    hooked: beeper_desktop_api::Client,
     http: reqwest::Client,
     url: String,
     // Kept alive for the requests.
@@ -81,9 +83,11 @@ impl AccountsRequests {
             .build()
             .unwrap();
         let url = format!("{}/v1/accounts", server.url);
+        let hooked = client.to_builder().hook(NoOpHook).build().unwrap();
         AccountsRequests {
             runtime,
             client,
+            hooked,
             http: reqwest::Client::new(),
             url,
             _server: server,
@@ -94,6 +98,14 @@ impl AccountsRequests {
     pub fn sdk(&self) -> usize {
         self.runtime
             .block_on(self.client.accounts().list().send())
+            .unwrap()
+            .len()
+    }
+
+    /// One `accounts().list()` through the SDK with a hook that does nothing.
+    pub fn sdk_hooked(&self) -> usize {
+        self.runtime
+            .block_on(self.hooked.accounts().list().send())
             .unwrap()
             .len()
     }
@@ -118,3 +130,8 @@ impl AccountsRequests {
         })
     }
 }
+
+/// A hook with the default methods: the cost of running hooks at all.
+struct NoOpHook;
+
+impl beeper_desktop_api::runtime::Hook for NoOpHook {}

@@ -77,6 +77,7 @@ broken!(
     many_errors => "many_errors.yaml",
     lossy_numbers => "lossy_numbers.yaml",
     name_collisions => "name_collisions.yaml",
+    runtime_name_collisions => "runtime_name_collisions.yaml",
     deep_nesting => "deep_nesting.yaml",
     self_allof => "self_allof.yaml",
     self_inline_allof => "self_inline_allof.yaml",
@@ -98,4 +99,29 @@ fn every_broken_fixture_is_tested() {
             "tests/fixtures/broken/{name} has no test"
         );
     }
+}
+
+#[test]
+fn parameters_named_like_request_methods_get_other_setters() {
+    let text = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/broken/runtime_name_collisions.yaml"),
+    )
+    .expect("fixture exists");
+    let generated = sdk_generator::generate(&text, &sdk_generator::Options::default())
+        .expect("the fixture generates");
+    let code: String = generated
+        .files
+        .iter()
+        .map(|f| f.contents.as_str())
+        .collect();
+    // `Request::with_query` and `Request::with_body_field` stay the runtime's; the
+    // parameters get setters of their own and keep their wire names.
+    for taken in ["pub fn with_query(", "pub fn with_body_field("] {
+        assert!(!code.contains(taken), "`{taken}` generated in:\n{code}");
+    }
+    for setter in ["pub fn with_query_query(", "pub fn with_body_field_query("] {
+        assert!(code.contains(setter), "no `{setter}` in:\n{code}");
+    }
+    assert!(code.contains("\"with_query\",") && code.contains("\"withBodyField\","));
 }

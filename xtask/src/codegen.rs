@@ -190,8 +190,9 @@ fn plan_fixture(
     for mut file in generated.files {
         if file.path == "Cargo.toml" {
             // The shared runtime's examples name the Beeper crate.
-            file.contents
-                .push_str("\n[lib]\n# The runtime's examples name `beeper_desktop_api`.\ndoctest = false\n");
+            file.contents.push_str(
+                "\n[lib]\n# The runtime's examples name `beeper_desktop_api`.\ndoctest = false\n",
+            );
         }
         let path = out_dir.join(&file.path);
         produced.push(path.clone());

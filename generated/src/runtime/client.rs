@@ -12,10 +12,13 @@ use super::base_url::{self, BaseUrl};
 use super::body::{self, BodyLimits, ReadError};
 use super::credentials::{AuthParts, Credential, Credentials};
 use super::error::{Error, StatusError, TransportError};
+use super::extras;
+use super::hook::{AttemptOutcome, Hook, Hooks};
 use super::redact::{self, Secret, ShownHeaders, redact_url};
 use super::request::{Body, RequestOptions, RequestParts};
 use super::response::{ByteStream, RawResponse};
 use super::retry::{self, Backoff};
+use super::ws_tls::{self, WsTls};
 
 /// Facts about the API that the generated code hands to the runtime.
 #[derive(Debug)]
@@ -87,6 +90,11 @@ struct Inner {
     base_headers: HeaderMap,
     body_limits: BodyLimits,
     proxy: Option<String>,
+    hooks: Hooks,
+    /// The builder's TLS settings, kept for `to_builder`.
+    root_certificates: Vec<Vec<u8>>,
+    events_tls_config: Option<Arc<rustls::ClientConfig>>,
+    events_tls: Arc<WsTls>,
 }
 
 impl fmt::Debug for Client {
@@ -101,6 +109,7 @@ impl fmt::Debug for Client {
             .field("max_response_size", &c.body_limits.max_bytes)
             .field("idle_timeout", &c.body_limits.idle)
             .field("proxy", &c.proxy.as_deref().map(redact_url))
+            .field("hooks", &c.hooks)
             .finish_non_exhaustive()
     }
 }
@@ -175,6 +184,9 @@ impl Client {
             http: Some(c.http.clone()),
             body_limits: c.body_limits,
             proxy: c.proxy.clone(),
+            hooks: c.hooks.clone(),
+            root_certificates: c.root_certificates.clone(),
+            events_tls_config: c.events_tls_config.clone(),
         }
     }
 
@@ -228,6 +240,13 @@ impl Client {
         streaming: bool,
     ) -> Result<Sent, Error> {
         let c = &self.inner;
+        let merged;
+        let parts = if extras::any(options) {
+            merged = extras::apply(parts.clone(), options)?;
+            &merged
+        } else {
+            parts
+        };
         let limits = self.body_limits(options);
         let request_label = format!("{} {}", parts.method, parts.path);
         let auth = self.credentials_for(parts, options)?;
@@ -259,7 +278,6 @@ impl Client {
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
-            let started = Instant::now();
             // The headers are moved into the request, not merged into an empty map: the
             // profile showed that merge (and the map's growth) as a cost of its own.
             let mut request = match &parts.body {
@@ -284,6 +302,18 @@ impl Client {
             if let (Some(t), false) = (timeout, streaming) {
                 *request.timeout_mut() = Some(t);
             }
+            // What the hooks saw of this attempt; `None` without hooks.
+            let seen = c
+                .hooks
+                .before_sending(
+                    &mut request,
+                    parts.operation,
+                    attempt,
+                    timeout,
+                    &request_label,
+                )
+                .await?;
+            let started = Instant::now();
             tracing::debug!(operation = parts.operation, method = %parts.method, path = %parts.path, attempt, "sending request");
             let sending = c.http.execute(request);
             let sent = match (streaming, timeout) {
@@ -296,6 +326,14 @@ impl Client {
             let outcome = match sent {
                 Ok(response) if streaming && response.status().is_success() => {
                     tracing::debug!(operation = parts.operation, method = %parts.method, path = %parts.path, status = response.status().as_u16(), attempt, elapsed_ms = started.elapsed().as_millis() as u64, "response, streaming its body");
+                    let observed = || AttemptOutcome {
+                        status: Some(response.status()),
+                        headers: Some(response.headers().clone()),
+                        ..AttemptOutcome::new(started)
+                    };
+                    c.hooks
+                        .observe(seen.as_ref(), observed, timeout, &request_label)
+                        .await?;
                     return Ok(Sent::Streaming {
                         response,
                         request: request_label,
@@ -308,6 +346,15 @@ impl Client {
                     match body::read_body(response, limits).await {
                         Ok(body) => Ok((status, response_headers, body)),
                         Err(ReadError::TooLarge(size)) => {
+                            let observed = || AttemptOutcome {
+                                status: Some(status),
+                                headers: Some(response_headers.clone()),
+                                error: Some("the response body is larger than the limit".into()),
+                                ..AttemptOutcome::new(started)
+                            };
+                            c.hooks
+                                .observe(seen.as_ref(), observed, timeout, &request_label)
+                                .await?;
                             return Err(Error::ResponseTooLarge {
                                 request: request_label,
                                 limit: limits.max_bytes,
@@ -322,7 +369,16 @@ impl Client {
                     }
                 }
                 Err(failure) => match failure.unsendable() {
-                    Some(message) => return Err(Error::invalid_request(message)),
+                    Some(message) => {
+                        let observed = || AttemptOutcome {
+                            error: Some(message.clone()),
+                            ..AttemptOutcome::new(started)
+                        };
+                        c.hooks
+                            .observe(seen.as_ref(), observed, timeout, &request_label)
+                            .await?;
+                        return Err(Error::invalid_request(message));
+                    }
                     None => Err(failure),
                 },
             };
@@ -331,6 +387,14 @@ impl Client {
             match outcome {
                 Ok((status, response_headers, body)) if status.is_success() => {
                     tracing::debug!(operation = parts.operation, method = %parts.method, path = %parts.path, status = status.as_u16(), attempt, elapsed_ms, "response");
+                    let observed = || AttemptOutcome {
+                        status: Some(status),
+                        headers: Some(response_headers.clone()),
+                        ..AttemptOutcome::new(started)
+                    };
+                    c.hooks
+                        .observe(seen.as_ref(), observed, timeout, &request_label)
+                        .await?;
                     return Ok(Sent::Read(RawResponse {
                         status,
                         headers: response_headers,
@@ -340,11 +404,25 @@ impl Client {
                     }));
                 }
                 Ok((status, response_headers, body)) => {
-                    let retryable =
-                        retry::status_is_retryable(status, &response_headers, parts.idempotent);
-                    if retries_left && retryable {
-                        let wait = retry::retry_after(&response_headers)
-                            .unwrap_or_else(|| c.backoff.delay(attempt - 1));
+                    let retryable = retries_left
+                        && retry::status_is_retryable(status, &response_headers, parts.idempotent);
+                    let observed = || AttemptOutcome {
+                        status: Some(status),
+                        headers: Some(response_headers.clone()),
+                        will_retry: retryable,
+                        ..AttemptOutcome::new(started)
+                    };
+                    let hook_retry = c
+                        .hooks
+                        .observe(seen.as_ref(), observed, timeout, &request_label)
+                        .await?;
+                    if retryable || (retries_left && hook_retry) {
+                        // A hook's retry (after a token refresh) goes at once.
+                        let wait = match retryable {
+                            true => retry::retry_after(&response_headers)
+                                .unwrap_or_else(|| c.backoff.delay(attempt - 1)),
+                            false => Duration::ZERO,
+                        };
                         tracing::info!(operation = parts.operation, method = %parts.method, path = %parts.path, status = status.as_u16(), attempt, elapsed_ms, wait_ms = wait.as_millis() as u64, "retrying after error status");
                         tokio::time::sleep(wait).await;
                         continue;
@@ -365,8 +443,26 @@ impl Client {
                         timed_out,
                         message,
                     } = failure;
-                    if retries_left && (parts.idempotent || not_sent) {
-                        let wait = c.backoff.delay(attempt - 1);
+                    let retryable = retries_left && (parts.idempotent || not_sent);
+                    let observed = || AttemptOutcome {
+                        error: Some(match &message {
+                            Some(m) => m.clone(),
+                            None if timed_out => "no response in time".to_string(),
+                            None => "the connection failed".to_string(),
+                        }),
+                        timed_out,
+                        will_retry: retryable,
+                        ..AttemptOutcome::new(started)
+                    };
+                    let hook_retry = c
+                        .hooks
+                        .observe(seen.as_ref(), observed, timeout, &request_label)
+                        .await?;
+                    if retryable || (retries_left && hook_retry) {
+                        let wait = match retryable {
+                            true => c.backoff.delay(attempt - 1),
+                            false => Duration::ZERO,
+                        };
                         tracing::info!(operation = parts.operation, method = %parts.method, path = %parts.path, attempt, elapsed_ms, timed_out, wait_ms = wait.as_millis() as u64, "retrying after transport error");
                         tokio::time::sleep(wait).await;
                         continue;
@@ -497,6 +593,9 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     body_limits: BodyLimits,
     proxy: Option<String>,
+    hooks: Hooks,
+    root_certificates: Vec<Vec<u8>>,
+    events_tls_config: Option<Arc<rustls::ClientConfig>>,
 }
 
 /// A default header as configured: the value's bytes, kept exactly.
@@ -532,6 +631,9 @@ impl fmt::Debug for ClientBuilder {
             .field("max_response_size", &self.body_limits.max_bytes)
             .field("idle_timeout", &self.body_limits.idle)
             .field("proxy", &self.proxy.as_deref().map(redact_url))
+            .field("hooks", &self.hooks)
+            .field("root_certificates", &self.root_certificates.len())
+            .field("events_tls_config", &self.events_tls_config.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -553,6 +655,9 @@ impl ClientBuilder {
                 idle: Some(DEFAULT_IDLE_TIMEOUT),
             },
             proxy: None,
+            hooks: Hooks::default(),
+            root_certificates: Vec::new(),
+            events_tls_config: None,
         }
     }
 
@@ -711,10 +816,42 @@ impl ClientBuilder {
         self
     }
 
+    /// Runs `hook` around every attempt of every request (after the hooks added
+    /// before it): to see, and change, each attempt's headers, and to observe how it
+    /// ended. See [`Hook`].
+    pub fn hook(mut self, hook: impl Hook) -> ClientBuilder {
+        self.hooks.0.push(std::sync::Arc::new(hook));
+        self
+    }
+
     /// Sends requests through an existing `reqwest::Client` (its proxy, redirect, TLS
-    /// and pool settings apply; the timeouts and limits set here still apply).
+    /// and pool settings apply; the timeouts and limits set here still apply). The
+    /// event stream does not go through it: its TLS setup is
+    /// [`add_root_certificate`](Self::add_root_certificate) or
+    /// [`events_tls_config`](Self::events_tls_config).
     pub fn http_client(mut self, client: reqwest::Client) -> ClientBuilder {
         self.http = Some(client);
+        self
+    }
+
+    /// Trusts one more root certificate (PEM, one or more `CERTIFICATE` sections, or
+    /// DER) besides the platform's, for `https://` requests and the `wss://` event
+    /// stream alike; e.g. the certificate of a proxy that serves Beeper Desktop over
+    /// TLS. With [`http_client`](Self::http_client), that client's own settings apply
+    /// to requests, and this to the event stream only. A certificate that cannot be
+    /// read fails [`build`](Self::build).
+    pub fn add_root_certificate(mut self, certificate: impl AsRef<[u8]>) -> ClientBuilder {
+        self.root_certificates.push(certificate.as_ref().to_vec());
+        self
+    }
+
+    /// The TLS setup of the `wss://` event stream, instead of the platform's roots
+    /// plus [`add_root_certificate`](Self::add_root_certificate) (the HTTP side's).
+    /// Its ALPN protocols are replaced by `http/1.1`, the one a WebSocket upgrade
+    /// goes over. Requests are not affected: give them the same setup through
+    /// [`http_client`](Self::http_client) (`reqwest::ClientBuilder::tls_backend_preconfigured`).
+    pub fn events_tls_config(mut self, config: Arc<rustls::ClientConfig>) -> ClientBuilder {
+        self.events_tls_config = Some(config);
         self
     }
 
@@ -748,6 +885,10 @@ impl ClientBuilder {
         for (k, v) in &headers {
             base_headers.append(k.clone(), v.clone());
         }
+        let mut extra_roots = Vec::new();
+        for certificate in &self.root_certificates {
+            extra_roots.extend(ws_tls::parse_roots(certificate)?);
+        }
         let http = match self.http {
             Some(h) => h,
             None => {
@@ -755,6 +896,12 @@ impl ClientBuilder {
                     .connect_timeout(self.connect_timeout)
                     .pool_idle_timeout(Duration::from_secs(90))
                     .redirect(same_origin_redirects());
+                for root in &extra_roots {
+                    let root = reqwest::Certificate::from_der(root).map_err(|e| {
+                        Error::Config(format!("a root certificate cannot be used: {e}"))
+                    })?;
+                    http = http.add_root_certificate(root);
+                }
                 match &self.proxy {
                     Some(proxy) => {
                         let proxy = reqwest::Proxy::all(proxy.as_str()).map_err(|e| {
@@ -787,6 +934,10 @@ impl ClientBuilder {
                 base_headers,
                 body_limits: self.body_limits,
                 proxy: self.proxy,
+                hooks: self.hooks,
+                events_tls: Arc::new(WsTls::new(extra_roots, self.events_tls_config.as_ref())),
+                root_certificates: self.root_certificates,
+                events_tls_config: self.events_tls_config,
             }),
         })
     }
@@ -817,6 +968,11 @@ impl Client {
         let url = Self::url(&self.inner.base_url.text, &parts, &auth.query);
         let headers = self.headers_for(&parts, &options, auth.headers)?;
         Ok((url, headers))
+    }
+
+    /// The TLS setup of `wss://` event streams, shared by the client's clones.
+    pub(crate) fn events_tls(&self) -> Arc<WsTls> {
+        self.inner.events_tls.clone()
     }
 
     /// The retry settings, which the event stream's reconnection follows.

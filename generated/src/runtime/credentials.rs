@@ -82,12 +82,19 @@ impl Credentials {
         parts: &RequestParts,
         options: &RequestOptions,
     ) -> Result<AuthParts, Error> {
-        if parts.auth.is_empty() {
+        if parts.auth.is_empty() && !parts.any_scheme {
             return Ok(AuthParts::default());
         }
         let override_token = options.access_token.clone().map(Secret::new);
         let mut missing: Vec<Vec<&SecuritySchemeInfo>> = Vec::new();
-        for alternative in parts.auth {
+        // The operation's requirements in its order of preference; for the escape hatch,
+        // which knows none, every requirement of the API's operations.
+        let alternatives = if parts.any_scheme {
+            info.security_alternatives
+        } else {
+            parts.auth
+        };
+        for alternative in alternatives {
             let mut found = Vec::new();
             let mut lacking = Vec::new();
             for name in *alternative {

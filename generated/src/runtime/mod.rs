@@ -7,10 +7,13 @@ mod base_url;
 mod body;
 mod client;
 mod credentials;
+mod custom;
 pub mod de;
 mod encoding;
 mod error;
 mod events;
+mod extras;
+mod hook;
 mod multipart;
 mod nullable;
 mod pagination;
@@ -20,11 +23,14 @@ mod response;
 mod retry;
 mod upgrade;
 mod ws;
+mod ws_tls;
 
 pub use client::{ApiInfo, Client, ClientBuilder, SchemeKind, SecuritySchemeInfo};
+pub use custom::{Custom, FromResponse, RawBody};
 pub use encoding::{Query, QueryStyle, push_path_param};
 pub use error::{DecodeError, Error, ErrorBody, ErrorKind, StatusError, TransportError};
 pub use events::{Chats, EventStream, Events, EventsInfo, Frame, SentMessage, decode_frame};
+pub use hook::{AfterAttempt, AttemptOutcome, AttemptRequest, Hook, HookFuture};
 pub use multipart::{FilePart, Multipart};
 pub use nullable::Nullable;
 pub use pagination::{Paginated, next_cursor};
@@ -32,3 +38,6 @@ pub use redact::Secret;
 pub use request::{Operation, Request, RequestOptions, RequestParts};
 pub use reqwest::Method;
 pub use response::{ApiResponse, ByteStream, RawResponse};
+/// The TLS library of `wss://` event streams, for
+/// [`ClientBuilder::events_tls_config`].
+pub use rustls;

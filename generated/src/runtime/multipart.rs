@@ -1,5 +1,6 @@
 //! `multipart/form-data` bodies: text fields and files.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -204,7 +205,8 @@ fn guess_mime(path: &Path) -> Option<&'static str> {
 /// A multipart body under construction.
 #[derive(Debug, Clone, Default)]
 pub struct Multipart {
-    fields: Vec<(&'static str, Field)>,
+    /// Names are the spec's, or a user's extra field's.
+    fields: Vec<(Cow<'static, str>, Field)>,
 }
 
 #[derive(Debug, Clone)]
@@ -225,13 +227,14 @@ impl Multipart {
         value: &T,
     ) -> Result<Multipart, Error> {
         if let Some(v) = super::encoding::header_value(name, value)? {
-            self.fields.push((name, Field::Text(v)));
+            self.fields.push((Cow::Borrowed(name), Field::Text(v)));
         }
         Ok(self)
     }
 
     pub fn file(mut self, name: &'static str, file: &FilePart) -> Multipart {
-        self.fields.push((name, Field::File(file.clone())));
+        self.fields
+            .push((Cow::Borrowed(name), Field::File(file.clone())));
         self
     }
 
@@ -240,6 +243,11 @@ impl Multipart {
             Some(f) => self.file(name, f),
             None => self,
         }
+    }
+
+    /// An extra text field set on one request (`Request::with_body_field`).
+    pub(crate) fn push_text(&mut self, name: String, value: String) {
+        self.fields.push((Cow::Owned(name), Field::Text(value)));
     }
 
     /// Whether every part can be sent again.
@@ -256,12 +264,12 @@ impl Multipart {
         let mut form = reqwest::multipart::Form::new();
         for (name, field) in &self.fields {
             if let Field::Text(t) = field {
-                form = form.text(*name, t.clone());
+                form = form.text(name.clone(), t.clone());
             }
         }
         for (name, field) in &self.fields {
             if let Field::File(f) = field {
-                form = form.part(*name, f.to_part().await?);
+                form = form.part(name.clone(), f.to_part().await?);
             }
         }
         Ok(form)

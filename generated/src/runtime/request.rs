@@ -47,6 +47,8 @@ pub struct RequestParts {
     /// schemes that are all sent together.
     pub(crate) auth: &'static [&'static [&'static str]],
     pub(crate) auth_optional: bool,
+    /// Any of the API's security schemes will do (the escape hatch, which knows none).
+    pub(crate) any_scheme: bool,
     pub(crate) idempotent: bool,
 }
 
@@ -73,6 +75,7 @@ impl RequestParts {
             accept: "application/json",
             auth: &[],
             auth_optional: false,
+            any_scheme: false,
             idempotent,
         }
     }
@@ -182,6 +185,10 @@ pub struct RequestOptions {
     pub max_response_size: Option<usize>,
     /// Another longest silence between two chunks of the response body.
     pub idle_timeout: Option<Duration>,
+    /// Query parameters added after the operation's own (ones the spec lacks).
+    pub extra_query: Vec<(String, String)>,
+    /// Fields added to (or replacing those of) the request's body.
+    pub extra_body: Vec<(String, serde_json::Value)>,
 }
 
 impl std::fmt::Debug for RequestOptions {
@@ -207,6 +214,8 @@ impl std::fmt::Debug for RequestOptions {
             )
             .field("max_response_size", &self.max_response_size)
             .field("idle_timeout", &self.idle_timeout)
+            .field("extra_query", &self.extra_query)
+            .field("extra_body", &self.extra_body)
             .finish()
     }
 }
@@ -284,6 +293,28 @@ impl<P: Operation> Request<P> {
     /// The longest silence allowed between two chunks of this request's response body.
     pub fn with_idle_timeout(mut self, timeout: Duration) -> Request<P> {
         self.options.idle_timeout = Some(timeout);
+        self
+    }
+
+    /// A query parameter the operation does not have (yet), added after its own:
+    /// `.with_query("includeHidden", "true")`. The name and value are percent-encoded.
+    pub fn with_query(mut self, name: impl Into<String>, value: impl Into<String>) -> Request<P> {
+        self.options.extra_query.push((name.into(), value.into()));
+        self
+    }
+
+    /// A body field the operation does not have (yet), or a new value for one it has:
+    /// `.with_body_field("priority", json!(2))`. It is merged into a JSON object body
+    /// (a request without a body gets one), added as a text field to a multipart or
+    /// form body (a string as is, any other value as its JSON text); any other body
+    /// fails the request with [`ErrorKind::InvalidRequest`](super::ErrorKind::InvalidRequest)
+    /// before it is sent.
+    pub fn with_body_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Request<P> {
+        self.options.extra_body.push((name.into(), value.into()));
         self
     }
 

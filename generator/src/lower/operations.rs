@@ -26,9 +26,23 @@ const BUILDER_RESERVED: &[&str] = &[
     "with_max_retries",
     "with_header",
     "with_options",
+    "with_base_url",
+    "with_access_token",
+    "with_max_response_size",
+    "with_idle_timeout",
+    "with_params",
+    "params",
+    // For what the spec lacks: `Request::with_query`, `Request::with_body_field`.
+    "with_query",
+    "with_body_field",
+    "send_streaming",
     "stream",
     "pages",
     "items",
+    "max_pages",
+    "max_items",
+    "collect_all",
+    "take_items",
     "client",
     "options",
     "body",
@@ -40,6 +54,19 @@ const BUILDER_RESERVED: &[&str] = &[
 /// Accessor methods every resource struct has besides its operations.
 pub(super) const RESOURCE_RESERVED: &[&str] =
     &["client", "new", "clone", "fmt", "builder", "from_env"];
+
+/// Methods of the runtime's `Client` that an operation at the root may not take: its
+/// configuration and the escape hatch (`client.get::<T>(path)` and friends).
+pub(super) const CLIENT_RESERVED: &[&str] = &[
+    "base_url",
+    "to_builder",
+    "request",
+    "get",
+    "post",
+    "put",
+    "patch",
+    "delete",
+];
 
 pub(super) const METHODS: [(&str, HttpMethod); 8] = [
     ("get", HttpMethod::Get),

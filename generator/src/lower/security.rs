@@ -11,8 +11,8 @@ use crate::diagnostics::Kind;
 use crate::ir::{ApiKeyLocation, Auth, SecurityScheme, SecuritySchemeKind, Setter};
 use crate::json_pointer::pointer_push;
 
-/// Methods of the runtime's `ClientBuilder`: a generated per-scheme setter must not
-/// take one of these names.
+/// Methods of the runtime's `ClientBuilder` (`generated/src/runtime/client.rs`): a
+/// generated per-scheme setter must not take one of these names.
 const BUILDER_METHODS: &[&str] = &[
     "new",
     "from_env",
@@ -32,6 +32,9 @@ const BUILDER_METHODS: &[&str] = &[
     "idle_timeout",
     "proxy",
     "http_client",
+    "add_root_certificate",
+    "events_tls_config",
+    "hook",
     "build",
     "default",
     "clone",

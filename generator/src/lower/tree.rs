@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::Lowerer;
 use super::names::{self, Scope, bare, snake_name};
-use super::operations::{Pending, RESOURCE_RESERVED, pascal_join};
+use super::operations::{CLIENT_RESERVED, Pending, RESOURCE_RESERVED, pascal_join};
 use crate::diagnostics::Kind;
 use crate::ir::{Name, Presence, Resource, Ty, TypeKind};
 
@@ -64,6 +64,9 @@ impl<'a> Lowerer<'a> {
             let node = find_mut(&mut root, &p.resource);
             let scope = method_scopes.entry(p.resource.clone()).or_insert_with(|| {
                 let mut s = Scope::with_reserved(RESOURCE_RESERVED);
+                if p.resource.is_empty() {
+                    CLIENT_RESERVED.iter().for_each(|name| s.reserve(name));
+                }
                 for c in &node.children {
                     if let Some(last) = c.path.last() {
                         s.reserve(last);
