@@ -31,6 +31,6 @@ static EVENTS: crate::runtime::EventsInfo = crate::runtime::EventsInfo {
     path: "/v1/ws",
     tag: "type",
     resync: "resync",
-    auth: &["bearerAuth"],
+    auth: &[&["bearerAuth"]],
     auth_optional: false,
 };

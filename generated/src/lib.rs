@@ -40,12 +40,15 @@ pub(crate) static API: runtime::ApiInfo = runtime::ApiInfo {
     title: "Beeper Desktop API",
     user_agent: "beeper-desktop-api/6.0.0 (rust)",
     default_base_url: Some("http://localhost:23373"),
-    env_access_token: Some("BEEPER_ACCESS_TOKEN"),
     env_base_url: "BEEPER_BASE_URL",
     security_schemes: &[
         crate::runtime::SecuritySchemeInfo {
             name: "bearerAuth",
             kind: crate::runtime::SchemeKind::Bearer,
+            env: &["BEEPER_ACCESS_TOKEN"],
+            setter: "access_token",
         },
     ],
+    security_alternatives: &[&["bearerAuth"]],
+    credentials_required: false,
 };

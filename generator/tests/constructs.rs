@@ -38,8 +38,9 @@ fn snapshot_of(name: &str) -> String {
     out.push_str(&sdk_generator::ir::render(&generated.api));
     for file in &generated.files {
         // The manifest and crate root are the same for every fixture, but for the
-        // list of webhooks in the crate docs.
-        let crate_docs_differ = file.path == "src/lib.rs" && !generated.api.webhooks.is_empty();
+        // list of webhooks and the security schemes in the crate docs.
+        let crate_docs_differ = file.path == "src/lib.rs"
+            && (!generated.api.webhooks.is_empty() || generated.api.security_schemes.len() > 1);
         if file.path == "Cargo.toml" || (file.path == "src/lib.rs" && !crate_docs_differ) {
             continue;
         }
@@ -61,6 +62,9 @@ macro_rules! construct {
 }
 
 construct!(
+    security,
+    hygiene,
+    html_docs,
     fields,
     refs_and_inline,
     enums,

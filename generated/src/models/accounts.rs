@@ -61,19 +61,19 @@ impl ContactListPage {
 }
 
 impl<'de> serde::Deserialize<'de> for ContactListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ContactListPage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ContactListPage`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ContactListPage, A::Error> {
+                mut map: __A,
+            ) -> Result<ContactListPage, __A::Error> {
                 let mut v_items: Option<Vec<User>> = None;
                 let mut v_has_more: Option<bool> = None;
                 let mut v_oldest_cursor: Option<String> = None;
@@ -93,7 +93,7 @@ impl<'de> serde::Deserialize<'de> for ContactListPage {
                 Ok(ContactListPage {
                     items: v_items
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("items"))?,
                     has_more: v_has_more,
                     oldest_cursor: v_oldest_cursor,
@@ -102,7 +102,7 @@ impl<'de> serde::Deserialize<'de> for ContactListPage {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -129,19 +129,19 @@ impl ContactSearchResponse {
 }
 
 impl<'de> serde::Deserialize<'de> for ContactSearchResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ContactSearchResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ContactSearchResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ContactSearchResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<ContactSearchResponse, __A::Error> {
                 let mut v_items: Option<Vec<User>> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -155,12 +155,12 @@ impl<'de> serde::Deserialize<'de> for ContactSearchResponse {
                 Ok(ContactSearchResponse {
                     items: v_items
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("items"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }

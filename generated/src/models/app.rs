@@ -30,19 +30,19 @@ impl AppSetupEmailBody {
 }
 
 impl<'de> serde::Deserialize<'de> for AppSetupEmailBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AppSetupEmailBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AppSetupEmailBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AppSetupEmailBody, A::Error> {
+                mut map: __A,
+            ) -> Result<AppSetupEmailBody, __A::Error> {
                 let mut v_email: Option<String> = None;
                 let mut v_setup_request_id: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -58,17 +58,17 @@ impl<'de> serde::Deserialize<'de> for AppSetupEmailBody {
                 Ok(AppSetupEmailBody {
                     email: v_email
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("email"))?,
                     setup_request_id: v_setup_request_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("setupRequestID"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -96,19 +96,19 @@ impl AppSetupRecoveryKeyResetConfirmBody {
 }
 
 impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyResetConfirmBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AppSetupRecoveryKeyResetConfirmBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AppSetupRecoveryKeyResetConfirmBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AppSetupRecoveryKeyResetConfirmBody, A::Error> {
+                mut map: __A,
+            ) -> Result<AppSetupRecoveryKeyResetConfirmBody, __A::Error> {
                 let mut v_recovery_key: Option<crate::runtime::Secret<String>> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -122,13 +122,13 @@ impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyResetConfirmBody {
                 Ok(AppSetupRecoveryKeyResetConfirmBody {
                     recovery_key: v_recovery_key
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("recoveryKey"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -172,19 +172,19 @@ impl Default for AppSetupRecoveryKeyResetCreateBody {
 }
 
 impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyResetCreateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AppSetupRecoveryKeyResetCreateBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AppSetupRecoveryKeyResetCreateBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AppSetupRecoveryKeyResetCreateBody, A::Error> {
+                mut map: __A,
+            ) -> Result<AppSetupRecoveryKeyResetCreateBody, __A::Error> {
                 let mut v_existing_recovery_key: Option<
                     crate::runtime::Secret<String>,
                 > = None;
@@ -205,7 +205,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyResetCreateBody {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -233,19 +233,19 @@ impl AppSetupRecoveryKeyVerifyBody {
 }
 
 impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyVerifyBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AppSetupRecoveryKeyVerifyBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AppSetupRecoveryKeyVerifyBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AppSetupRecoveryKeyVerifyBody, A::Error> {
+                mut map: __A,
+            ) -> Result<AppSetupRecoveryKeyVerifyBody, __A::Error> {
                 let mut v_recovery_key: Option<crate::runtime::Secret<String>> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -259,13 +259,13 @@ impl<'de> serde::Deserialize<'de> for AppSetupRecoveryKeyVerifyBody {
                 Ok(AppSetupRecoveryKeyVerifyBody {
                     recovery_key: v_recovery_key
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("recoveryKey"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -310,19 +310,19 @@ impl AppSetupRegisterBody {
 }
 
 impl<'de> serde::Deserialize<'de> for AppSetupRegisterBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AppSetupRegisterBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AppSetupRegisterBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AppSetupRegisterBody, A::Error> {
+                mut map: __A,
+            ) -> Result<AppSetupRegisterBody, __A::Error> {
                 let mut v_accept_terms: Option<bool> = None;
                 let mut v_lead_token: Option<crate::runtime::Secret<String>> = None;
                 let mut v_setup_request_id: Option<String> = None;
@@ -342,25 +342,25 @@ impl<'de> serde::Deserialize<'de> for AppSetupRegisterBody {
                 Ok(AppSetupRegisterBody {
                     accept_terms: v_accept_terms
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("acceptTerms"))?,
                     lead_token: v_lead_token
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("leadToken"))?,
                     setup_request_id: v_setup_request_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("setupRequestID"))?,
                     username: v_username
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("username"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -394,19 +394,19 @@ impl AppSetupResponseBody {
 }
 
 impl<'de> serde::Deserialize<'de> for AppSetupResponseBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AppSetupResponseBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AppSetupResponseBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AppSetupResponseBody, A::Error> {
+                mut map: __A,
+            ) -> Result<AppSetupResponseBody, __A::Error> {
                 let mut v_response: Option<crate::runtime::Secret<String>> = None;
                 let mut v_setup_request_id: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -422,17 +422,17 @@ impl<'de> serde::Deserialize<'de> for AppSetupResponseBody {
                 Ok(AppSetupResponseBody {
                     response: v_response
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("response"))?,
                     setup_request_id: v_setup_request_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("setupRequestID"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -484,19 +484,19 @@ impl Default for AppSetupVerificationsCancelBody {
 }
 
 impl<'de> serde::Deserialize<'de> for AppSetupVerificationsCancelBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AppSetupVerificationsCancelBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AppSetupVerificationsCancelBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AppSetupVerificationsCancelBody, A::Error> {
+                mut map: __A,
+            ) -> Result<AppSetupVerificationsCancelBody, __A::Error> {
                 let mut v_code: Option<String> = None;
                 let mut v_reason: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -516,7 +516,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupVerificationsCancelBody {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -568,19 +568,19 @@ impl Default for AppSetupVerificationsCreateBody {
 }
 
 impl<'de> serde::Deserialize<'de> for AppSetupVerificationsCreateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AppSetupVerificationsCreateBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AppSetupVerificationsCreateBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AppSetupVerificationsCreateBody, A::Error> {
+                mut map: __A,
+            ) -> Result<AppSetupVerificationsCreateBody, __A::Error> {
                 let mut v_purpose: Option<VerificationPurpose> = None;
                 let mut v_user_id: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -600,7 +600,7 @@ impl<'de> serde::Deserialize<'de> for AppSetupVerificationsCreateBody {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -627,19 +627,19 @@ impl AppSetupVerificationsQrScanBody {
 }
 
 impl<'de> serde::Deserialize<'de> for AppSetupVerificationsQrScanBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AppSetupVerificationsQrScanBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AppSetupVerificationsQrScanBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AppSetupVerificationsQrScanBody, A::Error> {
+                mut map: __A,
+            ) -> Result<AppSetupVerificationsQrScanBody, __A::Error> {
                 let mut v_data: Option<crate::runtime::Secret<String>> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -652,12 +652,14 @@ impl<'de> serde::Deserialize<'de> for AppSetupVerificationsQrScanBody {
                 }
                 Ok(AppSetupVerificationsQrScanBody {
                     data: v_data
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("data"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("data"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -691,19 +693,19 @@ impl RecoveryKeyResetResult {
 }
 
 impl<'de> serde::Deserialize<'de> for RecoveryKeyResetResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RecoveryKeyResetResult;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `RecoveryKeyResetResult`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<RecoveryKeyResetResult, A::Error> {
+                mut map: __A,
+            ) -> Result<RecoveryKeyResetResult, __A::Error> {
                 let mut v_recovery_key: Option<crate::runtime::Secret<String>> = None;
                 let mut v_session: Option<SetupSession> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -719,17 +721,17 @@ impl<'de> serde::Deserialize<'de> for RecoveryKeyResetResult {
                 Ok(RecoveryKeyResetResult {
                     recovery_key: v_recovery_key
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("recoveryKey"))?,
                     session: v_session
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("session"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -773,19 +775,19 @@ impl SetupCredentials {
 }
 
 impl<'de> serde::Deserialize<'de> for SetupCredentials {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SetupCredentials;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SetupCredentials`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<SetupCredentials, A::Error> {
+                mut map: __A,
+            ) -> Result<SetupCredentials, __A::Error> {
                 let mut v_device_id: Option<String> = None;
                 let mut v_homeserver: Option<String> = None;
                 let mut v_user_id: Option<String> = None;
@@ -805,25 +807,25 @@ impl<'de> serde::Deserialize<'de> for SetupCredentials {
                 Ok(SetupCredentials {
                     device_id: v_device_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("deviceID"))?,
                     homeserver: v_homeserver
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("homeserver"))?,
                     user_id: v_user_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("userID"))?,
                     access_token: v_access_token
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("accessToken"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -897,19 +899,19 @@ impl SetupE2ee {
 }
 
 impl<'de> serde::Deserialize<'de> for SetupE2ee {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SetupE2ee;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SetupE2ee`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<SetupE2ee, A::Error> {
+                mut map: __A,
+            ) -> Result<SetupE2ee, __A::Error> {
                 let mut v_cross_signing: Option<bool> = None;
                 let mut v_first_sync_done: Option<bool> = None;
                 let mut v_has_backed_up_recovery_key: Option<bool> = None;
@@ -943,42 +945,42 @@ impl<'de> serde::Deserialize<'de> for SetupE2ee {
                 Ok(SetupE2ee {
                     cross_signing: v_cross_signing
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("crossSigning"))?,
                     first_sync_done: v_first_sync_done
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("firstSyncDone"))?,
                     has_backed_up_recovery_key: v_has_backed_up_recovery_key
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("hasBackedUpRecoveryKey"))?,
                     initialized: v_initialized
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("initialized"))?,
                     key_backup: v_key_backup
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("keyBackup"))?,
                     secrets: v_secrets
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("secrets"))?,
                     secret_storage: v_secret_storage
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("secretStorage"))?,
                     verified: v_verified
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("verified"))?,
                     recovery_key_generated_at: v_recovery_key_generated_at,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1028,19 +1030,19 @@ impl SetupE2eeSecrets {
 }
 
 impl<'de> serde::Deserialize<'de> for SetupE2eeSecrets {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SetupE2eeSecrets;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SetupE2eeSecrets`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<SetupE2eeSecrets, A::Error> {
+                mut map: __A,
+            ) -> Result<SetupE2eeSecrets, __A::Error> {
                 let mut v_master_key: Option<bool> = None;
                 let mut v_megolm_backup_key: Option<bool> = None;
                 let mut v_recovery_key: Option<bool> = None;
@@ -1064,29 +1066,29 @@ impl<'de> serde::Deserialize<'de> for SetupE2eeSecrets {
                 Ok(SetupE2eeSecrets {
                     master_key: v_master_key
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("masterKey"))?,
                     megolm_backup_key: v_megolm_backup_key
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("megolmBackupKey"))?,
                     recovery_key: v_recovery_key
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("recoveryKey"))?,
                     self_signing_key: v_self_signing_key
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("selfSigningKey"))?,
                     user_signing_key: v_user_signing_key
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("userSigningKey"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1125,19 +1127,19 @@ impl SetupMatrix {
 }
 
 impl<'de> serde::Deserialize<'de> for SetupMatrix {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SetupMatrix;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SetupMatrix`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<SetupMatrix, A::Error> {
+                mut map: __A,
+            ) -> Result<SetupMatrix, __A::Error> {
                 let mut v_device_id: Option<String> = None;
                 let mut v_homeserver: Option<String> = None;
                 let mut v_user_id: Option<String> = None;
@@ -1155,21 +1157,21 @@ impl<'de> serde::Deserialize<'de> for SetupMatrix {
                 Ok(SetupMatrix {
                     device_id: v_device_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("deviceID"))?,
                     homeserver: v_homeserver
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("homeserver"))?,
                     user_id: v_user_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("userID"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1224,19 +1226,19 @@ impl Default for SetupRegistrationCopy {
 }
 
 impl<'de> serde::Deserialize<'de> for SetupRegistrationCopy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SetupRegistrationCopy;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SetupRegistrationCopy`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<SetupRegistrationCopy, A::Error> {
+                mut map: __A,
+            ) -> Result<SetupRegistrationCopy, __A::Error> {
                 let mut v_submit: Option<SetupRegistrationCopySubmit> = None;
                 let mut v_terms: Option<SetupRegistrationCopyTerms> = None;
                 let mut v_title: Option<SetupRegistrationCopyTitle> = None;
@@ -1260,25 +1262,25 @@ impl<'de> serde::Deserialize<'de> for SetupRegistrationCopy {
                 Ok(SetupRegistrationCopy {
                     submit: v_submit
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("submit"))?,
                     terms: v_terms
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("terms"))?,
                     title: v_title
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("title"))?,
                     username_placeholder: v_username_placeholder
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("usernamePlaceholder"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1351,15 +1353,18 @@ impl std::str::FromStr for SetupRegistrationCopySubmit {
 }
 
 impl serde::Serialize for SetupRegistrationCopySubmit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SetupRegistrationCopySubmit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `SetupRegistrationCopySubmit` string",
@@ -1444,15 +1449,18 @@ impl std::str::FromStr for SetupRegistrationCopyTerms {
 }
 
 impl serde::Serialize for SetupRegistrationCopyTerms {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SetupRegistrationCopyTerms {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `SetupRegistrationCopyTerms` string",
@@ -1531,15 +1539,18 @@ impl std::str::FromStr for SetupRegistrationCopyTitle {
 }
 
 impl serde::Serialize for SetupRegistrationCopyTitle {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SetupRegistrationCopyTitle {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `SetupRegistrationCopyTitle` string",
@@ -1618,15 +1629,18 @@ impl std::str::FromStr for SetupRegistrationCopyUsernamePlaceholder {
 }
 
 impl serde::Serialize for SetupRegistrationCopyUsernamePlaceholder {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SetupRegistrationCopyUsernamePlaceholder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `SetupRegistrationCopyUsernamePlaceholder` string",
@@ -1691,19 +1705,19 @@ impl SetupRegistrationRequired {
 }
 
 impl<'de> serde::Deserialize<'de> for SetupRegistrationRequired {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SetupRegistrationRequired;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SetupRegistrationRequired`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<SetupRegistrationRequired, A::Error> {
+                mut map: __A,
+            ) -> Result<SetupRegistrationRequired, __A::Error> {
                 let mut v_copy: Option<SetupRegistrationCopy> = None;
                 let mut v_lead_token: Option<crate::runtime::Secret<String>> = None;
                 let mut v_registration_required: Option<bool> = None;
@@ -1728,25 +1742,27 @@ impl<'de> serde::Deserialize<'de> for SetupRegistrationRequired {
                 }
                 Ok(SetupRegistrationRequired {
                     copy: v_copy
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("copy"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("copy"))?,
                     lead_token: v_lead_token
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("leadToken"))?,
                     registration_required: v_registration_required
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("registrationRequired"))?,
                     setup_request_id: v_setup_request_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("setupRequestID"))?,
                     username_suggestions: v_username_suggestions,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1767,9 +1783,9 @@ pub enum SetupResponseResult {
 }
 
 impl<'de> serde::Deserialize<'de> for SetupResponseResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -1858,19 +1874,19 @@ impl SetupSession {
 }
 
 impl<'de> serde::Deserialize<'de> for SetupSession {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SetupSession;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SetupSession`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<SetupSession, A::Error> {
+                mut map: __A,
+            ) -> Result<SetupSession, __A::Error> {
                 let mut v_e2ee: Option<SetupE2ee> = None;
                 let mut v_state: Option<SetupSessionState> = None;
                 let mut v_matrix: Option<SetupMatrix> = None;
@@ -1889,10 +1905,12 @@ impl<'de> serde::Deserialize<'de> for SetupSession {
                 }
                 Ok(SetupSession {
                     e2ee: v_e2ee
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("e2ee"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("e2ee"))?,
                     state: v_state
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("state"))?,
                     matrix: v_matrix,
                     verification: v_verification,
@@ -1900,7 +1918,7 @@ impl<'de> serde::Deserialize<'de> for SetupSession {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1927,19 +1945,19 @@ impl SetupSessionResult {
 }
 
 impl<'de> serde::Deserialize<'de> for SetupSessionResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SetupSessionResult;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SetupSessionResult`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<SetupSessionResult, A::Error> {
+                mut map: __A,
+            ) -> Result<SetupSessionResult, __A::Error> {
                 let mut v_session: Option<SetupSession> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -1953,13 +1971,13 @@ impl<'de> serde::Deserialize<'de> for SetupSessionResult {
                 Ok(SetupSessionResult {
                     session: v_session
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("session"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2049,15 +2067,18 @@ impl std::str::FromStr for SetupSessionState {
 }
 
 impl serde::Serialize for SetupSessionState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SetupSessionState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `SetupSessionState` string",
@@ -2096,19 +2117,19 @@ impl SetupSignedIn {
 }
 
 impl<'de> serde::Deserialize<'de> for SetupSignedIn {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SetupSignedIn;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SetupSignedIn`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<SetupSignedIn, A::Error> {
+                mut map: __A,
+            ) -> Result<SetupSignedIn, __A::Error> {
                 let mut v_matrix: Option<SetupCredentials> = None;
                 let mut v_session: Option<SetupSession> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -2124,17 +2145,17 @@ impl<'de> serde::Deserialize<'de> for SetupSignedIn {
                 Ok(SetupSignedIn {
                     matrix: v_matrix
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("matrix"))?,
                     session: v_session
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("session"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2169,19 +2190,19 @@ impl SetupStartResponse {
 }
 
 impl<'de> serde::Deserialize<'de> for SetupStartResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SetupStartResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SetupStartResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<SetupStartResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<SetupStartResponse, __A::Error> {
                 let mut v_setup_request_id: Option<String> = None;
                 let mut v_sign_in_methods: Option<Vec<String>> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -2197,17 +2218,17 @@ impl<'de> serde::Deserialize<'de> for SetupStartResponse {
                 Ok(SetupStartResponse {
                     setup_request_id: v_setup_request_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("setupRequestID"))?,
                     sign_in_methods: v_sign_in_methods
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("signInMethods"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2315,19 +2336,19 @@ impl Verification {
 }
 
 impl<'de> serde::Deserialize<'de> for Verification {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Verification;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Verification`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Verification, A::Error> {
+                mut map: __A,
+            ) -> Result<Verification, __A::Error> {
                 let mut v_id: Option<String> = None;
                 let mut v_available_actions: Option<Vec<VerificationAvailableAction>> = None;
                 let mut v_direction: Option<VerificationDirection> = None;
@@ -2362,26 +2383,26 @@ impl<'de> serde::Deserialize<'de> for Verification {
                 }
                 Ok(Verification {
                     id: v_id
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("id"))?,
                     available_actions: v_available_actions
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("availableActions"))?,
                     direction: v_direction
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("direction"))?,
                     methods: v_methods
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("methods"))?,
                     purpose: v_purpose
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("purpose"))?,
                     state: v_state
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("state"))?,
                     error: v_error,
                     other_device: v_other_device,
@@ -2392,7 +2413,7 @@ impl<'de> serde::Deserialize<'de> for Verification {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2474,15 +2495,18 @@ impl std::str::FromStr for VerificationAvailableAction {
 }
 
 impl serde::Serialize for VerificationAvailableAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for VerificationAvailableAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `VerificationAvailableAction` string",
@@ -2558,15 +2582,18 @@ impl std::str::FromStr for VerificationDirection {
 }
 
 impl serde::Serialize for VerificationDirection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for VerificationDirection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `VerificationDirection` string",
@@ -2602,19 +2629,19 @@ impl VerificationError {
 }
 
 impl<'de> serde::Deserialize<'de> for VerificationError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationError;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `VerificationError`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<VerificationError, A::Error> {
+                mut map: __A,
+            ) -> Result<VerificationError, __A::Error> {
                 let mut v_code: Option<String> = None;
                 let mut v_reason: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -2629,16 +2656,18 @@ impl<'de> serde::Deserialize<'de> for VerificationError {
                 }
                 Ok(VerificationError {
                     code: v_code
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("code"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("code"))?,
                     reason: v_reason
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("reason"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2665,19 +2694,19 @@ impl VerificationListResponse {
 }
 
 impl<'de> serde::Deserialize<'de> for VerificationListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationListResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `VerificationListResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<VerificationListResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<VerificationListResponse, __A::Error> {
                 let mut v_items: Option<Vec<Verification>> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -2691,13 +2720,13 @@ impl<'de> serde::Deserialize<'de> for VerificationListResponse {
                 Ok(VerificationListResponse {
                     items: v_items
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("items"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2767,15 +2796,18 @@ impl std::str::FromStr for VerificationMethod {
 }
 
 impl serde::Serialize for VerificationMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for VerificationMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `VerificationMethod` string",
@@ -2819,19 +2851,19 @@ impl VerificationOtherDevice {
 }
 
 impl<'de> serde::Deserialize<'de> for VerificationOtherDevice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationOtherDevice;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `VerificationOtherDevice`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<VerificationOtherDevice, A::Error> {
+                mut map: __A,
+            ) -> Result<VerificationOtherDevice, __A::Error> {
                 let mut v_id: Option<String> = None;
                 let mut v_name: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -2846,13 +2878,13 @@ impl<'de> serde::Deserialize<'de> for VerificationOtherDevice {
                 }
                 Ok(VerificationOtherDevice {
                     id: v_id
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("id"))?,
                     name: v_name,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2922,15 +2954,18 @@ impl std::str::FromStr for VerificationPurpose {
 }
 
 impl serde::Serialize for VerificationPurpose {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for VerificationPurpose {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `VerificationPurpose` string",
@@ -2963,19 +2998,19 @@ impl VerificationQr {
 }
 
 impl<'de> serde::Deserialize<'de> for VerificationQr {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationQr;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `VerificationQr`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<VerificationQr, A::Error> {
+                mut map: __A,
+            ) -> Result<VerificationQr, __A::Error> {
                 let mut v_data: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -2988,12 +3023,14 @@ impl<'de> serde::Deserialize<'de> for VerificationQr {
                 }
                 Ok(VerificationQr {
                     data: v_data
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("data"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("data"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -3031,19 +3068,19 @@ impl VerificationResult {
 }
 
 impl<'de> serde::Deserialize<'de> for VerificationResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationResult;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `VerificationResult`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<VerificationResult, A::Error> {
+                mut map: __A,
+            ) -> Result<VerificationResult, __A::Error> {
                 let mut v_session: Option<SetupSession> = None;
                 let mut v_verification: Option<Verification> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -3059,14 +3096,14 @@ impl<'de> serde::Deserialize<'de> for VerificationResult {
                 Ok(VerificationResult {
                     session: v_session
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("session"))?,
                     verification: v_verification,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -3104,19 +3141,19 @@ impl VerificationSas {
 }
 
 impl<'de> serde::Deserialize<'de> for VerificationSas {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationSas;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `VerificationSas`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<VerificationSas, A::Error> {
+                mut map: __A,
+            ) -> Result<VerificationSas, __A::Error> {
                 let mut v_emojis: Option<String> = None;
                 let mut v_decimals: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -3132,14 +3169,14 @@ impl<'de> serde::Deserialize<'de> for VerificationSas {
                 Ok(VerificationSas {
                     emojis: v_emojis
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("emojis"))?,
                     decimals: v_decimals,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -3229,15 +3266,18 @@ impl std::str::FromStr for VerificationState {
 }
 
 impl serde::Serialize for VerificationState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for VerificationState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `VerificationState` string",

@@ -51,19 +51,19 @@ impl Default for AssetDownloadResponse {
 }
 
 impl<'de> serde::Deserialize<'de> for AssetDownloadResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AssetDownloadResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AssetDownloadResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AssetDownloadResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<AssetDownloadResponse, __A::Error> {
                 let mut v_error: Option<String> = None;
                 let mut v_src_url: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -83,7 +83,7 @@ impl<'de> serde::Deserialize<'de> for AssetDownloadResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -110,19 +110,19 @@ impl AssetsDownloadBody {
 }
 
 impl<'de> serde::Deserialize<'de> for AssetsDownloadBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AssetsDownloadBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AssetsDownloadBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AssetsDownloadBody, A::Error> {
+                mut map: __A,
+            ) -> Result<AssetsDownloadBody, __A::Error> {
                 let mut v_url: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -135,12 +135,14 @@ impl<'de> serde::Deserialize<'de> for AssetsDownloadBody {
                 }
                 Ok(AssetsDownloadBody {
                     url: v_url
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("url"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("url"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -189,19 +191,19 @@ impl AssetsUploadBase64Body {
 }
 
 impl<'de> serde::Deserialize<'de> for AssetsUploadBase64Body {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AssetsUploadBase64Body;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AssetsUploadBase64Body`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AssetsUploadBase64Body, A::Error> {
+                mut map: __A,
+            ) -> Result<AssetsUploadBase64Body, __A::Error> {
                 let mut v_content: Option<String> = None;
                 let mut v_file_name: Option<String> = None;
                 let mut v_mime_type: Option<String> = None;
@@ -219,7 +221,7 @@ impl<'de> serde::Deserialize<'de> for AssetsUploadBase64Body {
                 Ok(AssetsUploadBase64Body {
                     content: v_content
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("content"))?,
                     file_name: v_file_name,
                     mime_type: v_mime_type,
@@ -227,7 +229,7 @@ impl<'de> serde::Deserialize<'de> for AssetsUploadBase64Body {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -405,19 +407,19 @@ impl Default for UploadedAsset {
 }
 
 impl<'de> serde::Deserialize<'de> for UploadedAsset {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UploadedAsset;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UploadedAsset`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UploadedAsset, A::Error> {
+                mut map: __A,
+            ) -> Result<UploadedAsset, __A::Error> {
                 let mut v_duration: Option<f64> = None;
                 let mut v_error: Option<String> = None;
                 let mut v_file_name: Option<String> = None;
@@ -458,6 +460,6 @@ impl<'de> serde::Deserialize<'de> for UploadedAsset {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }

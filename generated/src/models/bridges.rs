@@ -47,19 +47,19 @@ impl ApiError {
 }
 
 impl<'de> serde::Deserialize<'de> for ApiError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ApiError;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ApiError`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ApiError, A::Error> {
+                mut map: __A,
+            ) -> Result<ApiError, __A::Error> {
                 let mut v_code: Option<String> = None;
                 let mut v_message: Option<String> = None;
                 let mut v_details: Option<
@@ -78,17 +78,19 @@ impl<'de> serde::Deserialize<'de> for ApiError {
                 }
                 Ok(ApiError {
                     code: v_code
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("code"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("code"))?,
                     message: v_message
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("message"))?,
                     details: v_details,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -171,19 +173,19 @@ impl Bridge {
 }
 
 impl<'de> serde::Deserialize<'de> for Bridge {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Bridge;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Bridge`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Bridge, A::Error> {
+                mut map: __A,
+            ) -> Result<Bridge, __A::Error> {
                 let mut v_id: Option<String> = None;
                 let mut v_accounts: Option<Vec<Account>> = None;
                 let mut v_active_account_count: Option<i64> = None;
@@ -218,40 +220,42 @@ impl<'de> serde::Deserialize<'de> for Bridge {
                 }
                 Ok(Bridge {
                     id: v_id
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("id"))?,
                     accounts: v_accounts
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("accounts"))?,
                     active_account_count: v_active_account_count
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("activeAccountCount"))?,
                     display_name: v_display_name
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("displayName"))?,
                     provider: v_provider
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("provider"))?,
                     status: v_status
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("status"))?,
                     supports_multiple_accounts: v_supports_multiple_accounts
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("supportsMultipleAccounts"))?,
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     network: v_network,
                     status_text: v_status_text,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -278,19 +282,19 @@ impl BridgeListResponse {
 }
 
 impl<'de> serde::Deserialize<'de> for BridgeListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BridgeListResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `BridgeListResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<BridgeListResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<BridgeListResponse, __A::Error> {
                 let mut v_items: Option<Vec<Bridge>> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -304,13 +308,13 @@ impl<'de> serde::Deserialize<'de> for BridgeListResponse {
                 Ok(BridgeListResponse {
                     items: v_items
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("items"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -390,19 +394,19 @@ impl BridgeLogin {
 }
 
 impl<'de> serde::Deserialize<'de> for BridgeLogin {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BridgeLogin;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `BridgeLogin`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<BridgeLogin, A::Error> {
+                mut map: __A,
+            ) -> Result<BridgeLogin, __A::Error> {
                 let mut v_bridge_id: Option<String> = None;
                 let mut v_login_id: Option<String> = None;
                 let mut v_remove_scopes: Option<Vec<LoginRemoveScope>> = None;
@@ -428,19 +432,19 @@ impl<'de> serde::Deserialize<'de> for BridgeLogin {
                 Ok(BridgeLogin {
                     bridge_id: v_bridge_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("bridgeID"))?,
                     login_id: v_login_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("loginID"))?,
                     remove_scopes: v_remove_scopes
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("removeScopes"))?,
                     status: v_status
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("status"))?,
                     account_ids: v_account_ids,
                     status_text: v_status_text,
@@ -449,7 +453,7 @@ impl<'de> serde::Deserialize<'de> for BridgeLogin {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -476,19 +480,19 @@ impl BridgeLoginListResponse {
 }
 
 impl<'de> serde::Deserialize<'de> for BridgeLoginListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BridgeLoginListResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `BridgeLoginListResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<BridgeLoginListResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<BridgeLoginListResponse, __A::Error> {
                 let mut v_items: Option<Vec<BridgeLogin>> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -502,13 +506,13 @@ impl<'de> serde::Deserialize<'de> for BridgeLoginListResponse {
                 Ok(BridgeLoginListResponse {
                     items: v_items
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("items"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -566,19 +570,19 @@ impl BridgeLoginRemoveResponse {
 }
 
 impl<'de> serde::Deserialize<'de> for BridgeLoginRemoveResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BridgeLoginRemoveResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `BridgeLoginRemoveResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<BridgeLoginRemoveResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<BridgeLoginRemoveResponse, __A::Error> {
                 let mut v_bridge_id: Option<String> = None;
                 let mut v_login_id: Option<String> = None;
                 let mut v_scope: Option<LoginRemoveScope> = None;
@@ -602,26 +606,26 @@ impl<'de> serde::Deserialize<'de> for BridgeLoginRemoveResponse {
                 Ok(BridgeLoginRemoveResponse {
                     bridge_id: v_bridge_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("bridgeID"))?,
                     login_id: v_login_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("loginID"))?,
                     scope: v_scope
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("scope"))?,
                     status: v_status
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("status"))?,
                     affected_account_ids: v_affected_account_ids,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -694,15 +698,18 @@ impl std::str::FromStr for BridgeLoginRemoveResponseStatus {
 }
 
 impl serde::Serialize for BridgeLoginRemoveResponseStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for BridgeLoginRemoveResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `BridgeLoginRemoveResponseStatus` string",
@@ -790,15 +797,18 @@ impl std::str::FromStr for BridgeLoginStatus {
 }
 
 impl serde::Serialize for BridgeLoginStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for BridgeLoginStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `BridgeLoginStatus` string",
@@ -886,15 +896,18 @@ impl std::str::FromStr for BridgeStatus {
 }
 
 impl serde::Serialize for BridgeStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for BridgeStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `BridgeStatus` string",
@@ -963,19 +976,19 @@ impl Default for BridgesLoginSessionsCreateBody {
 }
 
 impl<'de> serde::Deserialize<'de> for BridgesLoginSessionsCreateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BridgesLoginSessionsCreateBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `BridgesLoginSessionsCreateBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<BridgesLoginSessionsCreateBody, A::Error> {
+                mut map: __A,
+            ) -> Result<BridgesLoginSessionsCreateBody, __A::Error> {
                 let mut v_account_id: Option<String> = None;
                 let mut v_flow_id: Option<String> = None;
                 let mut v_login_id: Option<String> = None;
@@ -998,7 +1011,7 @@ impl<'de> serde::Deserialize<'de> for BridgesLoginSessionsCreateBody {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1066,19 +1079,19 @@ impl BridgesLoginSessionsStepsSubmitBody {
 }
 
 impl<'de> serde::Deserialize<'de> for BridgesLoginSessionsStepsSubmitBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BridgesLoginSessionsStepsSubmitBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `BridgesLoginSessionsStepsSubmitBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<BridgesLoginSessionsStepsSubmitBody, A::Error> {
+                mut map: __A,
+            ) -> Result<BridgesLoginSessionsStepsSubmitBody, __A::Error> {
                 let mut v_type: Option<BridgesLoginSessionsStepsSubmitType> = None;
                 let mut v_fields: Option<
                     std::collections::BTreeMap<String, crate::runtime::Secret<String>>,
@@ -1099,7 +1112,9 @@ impl<'de> serde::Deserialize<'de> for BridgesLoginSessionsStepsSubmitBody {
                 }
                 Ok(BridgesLoginSessionsStepsSubmitBody {
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     fields: v_fields,
                     last_url: v_last_url,
                     source: v_source,
@@ -1107,7 +1122,7 @@ impl<'de> serde::Deserialize<'de> for BridgesLoginSessionsStepsSubmitBody {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1181,15 +1196,18 @@ impl std::str::FromStr for BridgesLoginSessionsStepsSubmitSource {
 }
 
 impl serde::Serialize for BridgesLoginSessionsStepsSubmitSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for BridgesLoginSessionsStepsSubmitSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `BridgesLoginSessionsStepsSubmitSource` string",
@@ -1269,15 +1287,18 @@ impl std::str::FromStr for BridgesLoginSessionsStepsSubmitType {
 }
 
 impl serde::Serialize for BridgesLoginSessionsStepsSubmitType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for BridgesLoginSessionsStepsSubmitType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `BridgesLoginSessionsStepsSubmitType` string",
@@ -1310,19 +1331,19 @@ impl BridgesLoginsRemoveBody {
 }
 
 impl<'de> serde::Deserialize<'de> for BridgesLoginsRemoveBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BridgesLoginsRemoveBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `BridgesLoginsRemoveBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<BridgesLoginsRemoveBody, A::Error> {
+                mut map: __A,
+            ) -> Result<BridgesLoginsRemoveBody, __A::Error> {
                 let mut v_scope: Option<LoginRemoveScope> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -1336,13 +1357,13 @@ impl<'de> serde::Deserialize<'de> for BridgesLoginsRemoveBody {
                 Ok(BridgesLoginsRemoveBody {
                     scope: v_scope
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("scope"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1391,19 +1412,19 @@ impl CookieField {
 }
 
 impl<'de> serde::Deserialize<'de> for CookieField {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CookieField;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CookieField`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CookieField, A::Error> {
+                mut map: __A,
+            ) -> Result<CookieField, __A::Error> {
                 let mut v_id: Option<String> = None;
                 let mut v_name: Option<String> = None;
                 let mut v_type: Option<CookieFieldType> = None;
@@ -1420,14 +1441,14 @@ impl<'de> serde::Deserialize<'de> for CookieField {
                 }
                 Ok(CookieField {
                     id: v_id
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("id"))?,
                     name: v_name,
                     r#type: v_type,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1501,15 +1522,18 @@ impl std::str::FromStr for CookieFieldType {
 }
 
 impl serde::Serialize for CookieFieldType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CookieFieldType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `CookieFieldType` string",
@@ -1540,9 +1564,9 @@ pub enum CurrentStep {
 }
 
 impl<'de> serde::Deserialize<'de> for CurrentStep {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -1645,19 +1669,19 @@ impl Default for CurrentStepComplete {
 }
 
 impl<'de> serde::Deserialize<'de> for CurrentStepComplete {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CurrentStepComplete;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CurrentStepComplete`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CurrentStepComplete, A::Error> {
+                mut map: __A,
+            ) -> Result<CurrentStepComplete, __A::Error> {
                 let mut v_type: Option<CurrentStepCompleteType> = None;
                 let mut v_account: Option<Account> = None;
                 let mut v_instructions: Option<String> = None;
@@ -1678,7 +1702,9 @@ impl<'de> serde::Deserialize<'de> for CurrentStepComplete {
                 }
                 Ok(CurrentStepComplete {
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     account: v_account,
                     instructions: v_instructions,
                     login: v_login,
@@ -1687,7 +1713,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepComplete {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1760,15 +1786,18 @@ impl std::str::FromStr for CurrentStepCompleteType {
 }
 
 impl serde::Serialize for CurrentStepCompleteType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CurrentStepCompleteType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `CurrentStepCompleteType` string",
@@ -1859,19 +1888,19 @@ impl CurrentStepCookies {
 }
 
 impl<'de> serde::Deserialize<'de> for CurrentStepCookies {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CurrentStepCookies;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CurrentStepCookies`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CurrentStepCookies, A::Error> {
+                mut map: __A,
+            ) -> Result<CurrentStepCookies, __A::Error> {
                 let mut v_fields: Option<Vec<CookieField>> = None;
                 let mut v_step_id: Option<String> = None;
                 let mut v_type: Option<CurrentStepCookiesType> = None;
@@ -1901,16 +1930,20 @@ impl<'de> serde::Deserialize<'de> for CurrentStepCookies {
                 Ok(CurrentStepCookies {
                     fields: v_fields
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("fields"))?,
                     step_id: v_step_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("stepID"))?,
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     url: v_url
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("url"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("url"))?,
                     expected_final_url_regex: v_expected_final_url_regex,
                     extract_js: v_extract_js,
                     instructions: v_instructions,
@@ -1919,7 +1952,7 @@ impl<'de> serde::Deserialize<'de> for CurrentStepCookies {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1992,15 +2025,18 @@ impl std::str::FromStr for CurrentStepCookiesType {
 }
 
 impl serde::Serialize for CurrentStepCookiesType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CurrentStepCookiesType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `CurrentStepCookiesType` string",
@@ -2054,19 +2090,19 @@ impl CurrentStepDisplayAndWait {
 }
 
 impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWait {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CurrentStepDisplayAndWait;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CurrentStepDisplayAndWait`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CurrentStepDisplayAndWait, A::Error> {
+                mut map: __A,
+            ) -> Result<CurrentStepDisplayAndWait, __A::Error> {
                 let mut v_display: Option<CurrentStepDisplayAndWaitDisplay> = None;
                 let mut v_step_id: Option<String> = None;
                 let mut v_type: Option<CurrentStepDisplayAndWaitType> = None;
@@ -2086,20 +2122,22 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWait {
                 Ok(CurrentStepDisplayAndWait {
                     display: v_display
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("display"))?,
                     step_id: v_step_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("stepID"))?,
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     instructions: v_instructions,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2124,9 +2162,9 @@ pub enum CurrentStepDisplayAndWaitDisplay {
 }
 
 impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplay {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -2182,19 +2220,19 @@ impl CurrentStepDisplayAndWaitDisplayCode {
 }
 
 impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CurrentStepDisplayAndWaitDisplayCode;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CurrentStepDisplayAndWaitDisplayCode`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CurrentStepDisplayAndWaitDisplayCode, A::Error> {
+                mut map: __A,
+            ) -> Result<CurrentStepDisplayAndWaitDisplayCode, __A::Error> {
                 let mut v_data: Option<String> = None;
                 let mut v_type: Option<CurrentStepDisplayAndWaitDisplayCodeType> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -2209,14 +2247,18 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayCode {
                 }
                 Ok(CurrentStepDisplayAndWaitDisplayCode {
                     data: v_data
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("data"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("data"))?,
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2289,15 +2331,18 @@ impl std::str::FromStr for CurrentStepDisplayAndWaitDisplayCodeType {
 }
 
 impl serde::Serialize for CurrentStepDisplayAndWaitDisplayCodeType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayCodeType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `CurrentStepDisplayAndWaitDisplayCodeType` string",
@@ -2334,19 +2379,19 @@ impl CurrentStepDisplayAndWaitDisplayEmoji {
 }
 
 impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayEmoji {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CurrentStepDisplayAndWaitDisplayEmoji;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CurrentStepDisplayAndWaitDisplayEmoji`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CurrentStepDisplayAndWaitDisplayEmoji, A::Error> {
+                mut map: __A,
+            ) -> Result<CurrentStepDisplayAndWaitDisplayEmoji, __A::Error> {
                 let mut v_image_url: Option<String> = None;
                 let mut v_type: Option<CurrentStepDisplayAndWaitDisplayEmojiType> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -2362,15 +2407,17 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayEmoji {
                 Ok(CurrentStepDisplayAndWaitDisplayEmoji {
                     image_url: v_image_url
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("imageURL"))?,
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2443,15 +2490,18 @@ impl std::str::FromStr for CurrentStepDisplayAndWaitDisplayEmojiType {
 }
 
 impl serde::Serialize for CurrentStepDisplayAndWaitDisplayEmojiType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayEmojiType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `CurrentStepDisplayAndWaitDisplayEmojiType` string",
@@ -2490,19 +2540,19 @@ impl Default for CurrentStepDisplayAndWaitDisplayNothing {
 }
 
 impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayNothing {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CurrentStepDisplayAndWaitDisplayNothing;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CurrentStepDisplayAndWaitDisplayNothing`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CurrentStepDisplayAndWaitDisplayNothing, A::Error> {
+                mut map: __A,
+            ) -> Result<CurrentStepDisplayAndWaitDisplayNothing, __A::Error> {
                 let mut v_type: Option<CurrentStepDisplayAndWaitDisplayNothingType> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -2515,12 +2565,14 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayNothing {
                 }
                 Ok(CurrentStepDisplayAndWaitDisplayNothing {
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2593,15 +2645,18 @@ impl std::str::FromStr for CurrentStepDisplayAndWaitDisplayNothingType {
 }
 
 impl serde::Serialize for CurrentStepDisplayAndWaitDisplayNothingType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayNothingType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `CurrentStepDisplayAndWaitDisplayNothingType` string",
@@ -2637,19 +2692,19 @@ impl CurrentStepDisplayAndWaitDisplayQr {
 }
 
 impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayQr {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CurrentStepDisplayAndWaitDisplayQr;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CurrentStepDisplayAndWaitDisplayQr`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CurrentStepDisplayAndWaitDisplayQr, A::Error> {
+                mut map: __A,
+            ) -> Result<CurrentStepDisplayAndWaitDisplayQr, __A::Error> {
                 let mut v_data: Option<String> = None;
                 let mut v_type: Option<CurrentStepDisplayAndWaitDisplayQrType> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -2664,14 +2719,18 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayQr {
                 }
                 Ok(CurrentStepDisplayAndWaitDisplayQr {
                     data: v_data
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("data"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("data"))?,
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2744,15 +2803,18 @@ impl std::str::FromStr for CurrentStepDisplayAndWaitDisplayQrType {
 }
 
 impl serde::Serialize for CurrentStepDisplayAndWaitDisplayQrType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplayQrType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `CurrentStepDisplayAndWaitDisplayQrType` string",
@@ -2831,15 +2893,18 @@ impl std::str::FromStr for CurrentStepDisplayAndWaitType {
 }
 
 impl serde::Serialize for CurrentStepDisplayAndWaitType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `CurrentStepDisplayAndWaitType` string",
@@ -2901,19 +2966,19 @@ impl CurrentStepUserInput {
 }
 
 impl<'de> serde::Deserialize<'de> for CurrentStepUserInput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CurrentStepUserInput;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CurrentStepUserInput`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CurrentStepUserInput, A::Error> {
+                mut map: __A,
+            ) -> Result<CurrentStepUserInput, __A::Error> {
                 let mut v_fields: Option<Vec<LoginInputField>> = None;
                 let mut v_step_id: Option<String> = None;
                 let mut v_type: Option<CurrentStepUserInputType> = None;
@@ -2935,21 +3000,23 @@ impl<'de> serde::Deserialize<'de> for CurrentStepUserInput {
                 Ok(CurrentStepUserInput {
                     fields: v_fields
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("fields"))?,
                     step_id: v_step_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("stepID"))?,
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     attachments: v_attachments,
                     instructions: v_instructions,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -3022,15 +3089,18 @@ impl std::str::FromStr for CurrentStepUserInputType {
 }
 
 impl serde::Serialize for CurrentStepUserInputType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CurrentStepUserInputType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `CurrentStepUserInputType` string",
@@ -3087,19 +3157,19 @@ impl DisappearingTimerCapability {
 }
 
 impl<'de> serde::Deserialize<'de> for DisappearingTimerCapability {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DisappearingTimerCapability;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `DisappearingTimerCapability`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<DisappearingTimerCapability, A::Error> {
+                mut map: __A,
+            ) -> Result<DisappearingTimerCapability, __A::Error> {
                 let mut v_types: Option<Vec<DisappearingTimerCapabilityType>> = None;
                 let mut v_omit_empty_timer: Option<bool> = None;
                 let mut v_timers: Option<Vec<i64>> = None;
@@ -3117,7 +3187,7 @@ impl<'de> serde::Deserialize<'de> for DisappearingTimerCapability {
                 Ok(DisappearingTimerCapability {
                     types: v_types
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("types"))?,
                     omit_empty_timer: v_omit_empty_timer,
                     timers: v_timers,
@@ -3125,7 +3195,7 @@ impl<'de> serde::Deserialize<'de> for DisappearingTimerCapability {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -3199,15 +3269,18 @@ impl std::str::FromStr for DisappearingTimerCapabilityType {
 }
 
 impl serde::Serialize for DisappearingTimerCapabilityType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DisappearingTimerCapabilityType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `DisappearingTimerCapabilityType` string",
@@ -3287,19 +3360,19 @@ impl GroupFieldCapability {
 }
 
 impl<'de> serde::Deserialize<'de> for GroupFieldCapability {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GroupFieldCapability;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `GroupFieldCapability`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<GroupFieldCapability, A::Error> {
+                mut map: __A,
+            ) -> Result<GroupFieldCapability, __A::Error> {
                 let mut v_allowed: Option<bool> = None;
                 let mut v_max_length: Option<i64> = None;
                 let mut v_min_length: Option<i64> = None;
@@ -3321,7 +3394,7 @@ impl<'de> serde::Deserialize<'de> for GroupFieldCapability {
                 Ok(GroupFieldCapability {
                     allowed: v_allowed
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("allowed"))?,
                     max_length: v_max_length,
                     min_length: v_min_length,
@@ -3331,7 +3404,7 @@ impl<'de> serde::Deserialize<'de> for GroupFieldCapability {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -3435,19 +3508,19 @@ impl GroupTypeCapabilities {
 }
 
 impl<'de> serde::Deserialize<'de> for GroupTypeCapabilities {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GroupTypeCapabilities;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `GroupTypeCapabilities`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<GroupTypeCapabilities, A::Error> {
+                mut map: __A,
+            ) -> Result<GroupTypeCapabilities, __A::Error> {
                 let mut v_type_description: Option<String> = None;
                 let mut v_avatar: Option<GroupFieldCapability> = None;
                 let mut v_disappear: Option<GroupFieldCapability> = None;
@@ -3477,7 +3550,7 @@ impl<'de> serde::Deserialize<'de> for GroupTypeCapabilities {
                 Ok(GroupTypeCapabilities {
                     type_description: v_type_description
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("type_description"))?,
                     avatar: v_avatar,
                     disappear: v_disappear,
@@ -3490,7 +3563,7 @@ impl<'de> serde::Deserialize<'de> for GroupTypeCapabilities {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -3539,19 +3612,19 @@ impl LoginFlow {
 }
 
 impl<'de> serde::Deserialize<'de> for LoginFlow {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LoginFlow;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `LoginFlow`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<LoginFlow, A::Error> {
+                mut map: __A,
+            ) -> Result<LoginFlow, __A::Error> {
                 let mut v_id: Option<String> = None;
                 let mut v_description: Option<String> = None;
                 let mut v_name: Option<String> = None;
@@ -3568,14 +3641,14 @@ impl<'de> serde::Deserialize<'de> for LoginFlow {
                 }
                 Ok(LoginFlow {
                     id: v_id
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("id"))?,
                     description: v_description,
                     name: v_name,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -3602,19 +3675,19 @@ impl LoginFlowListResponse {
 }
 
 impl<'de> serde::Deserialize<'de> for LoginFlowListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LoginFlowListResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `LoginFlowListResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<LoginFlowListResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<LoginFlowListResponse, __A::Error> {
                 let mut v_items: Option<Vec<LoginFlow>> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -3628,13 +3701,13 @@ impl<'de> serde::Deserialize<'de> for LoginFlowListResponse {
                 Ok(LoginFlowListResponse {
                     items: v_items
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("items"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -3716,19 +3789,19 @@ impl LoginInputField {
 }
 
 impl<'de> serde::Deserialize<'de> for LoginInputField {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LoginInputField;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `LoginInputField`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<LoginInputField, A::Error> {
+                mut map: __A,
+            ) -> Result<LoginInputField, __A::Error> {
                 let mut v_id: Option<String> = None;
                 let mut v_initial_value: Option<String> = None;
                 let mut v_label: Option<String> = None;
@@ -3751,7 +3824,7 @@ impl<'de> serde::Deserialize<'de> for LoginInputField {
                 }
                 Ok(LoginInputField {
                     id: v_id
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("id"))?,
                     initial_value: v_initial_value,
                     label: v_label,
                     optional: v_optional,
@@ -3761,7 +3834,7 @@ impl<'de> serde::Deserialize<'de> for LoginInputField {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -3831,15 +3904,18 @@ impl std::str::FromStr for LoginRemoveScope {
 }
 
 impl serde::Serialize for LoginRemoveScope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for LoginRemoveScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `LoginRemoveScope` string",
@@ -3950,19 +4026,19 @@ impl LoginSession {
 }
 
 impl<'de> serde::Deserialize<'de> for LoginSession {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LoginSession;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `LoginSession`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<LoginSession, A::Error> {
+                mut map: __A,
+            ) -> Result<LoginSession, __A::Error> {
                 let mut v_bridge_id: Option<String> = None;
                 let mut v_login_session_id: Option<String> = None;
                 let mut v_status: Option<LoginSessionStatus> = None;
@@ -3992,15 +4068,15 @@ impl<'de> serde::Deserialize<'de> for LoginSession {
                 Ok(LoginSession {
                     bridge_id: v_bridge_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("bridgeID"))?,
                     login_session_id: v_login_session_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("loginSessionID"))?,
                     status: v_status
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("status"))?,
                     account: v_account,
                     account_id: v_account_id,
@@ -4012,7 +4088,7 @@ impl<'de> serde::Deserialize<'de> for LoginSession {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -4052,19 +4128,19 @@ impl LoginSessionCancelResponse {
 }
 
 impl<'de> serde::Deserialize<'de> for LoginSessionCancelResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LoginSessionCancelResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `LoginSessionCancelResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<LoginSessionCancelResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<LoginSessionCancelResponse, __A::Error> {
                 let mut v_bridge_id: Option<String> = None;
                 let mut v_login_session_id: Option<String> = None;
                 let mut v_status: Option<LoginSessionCancelResponseStatus> = None;
@@ -4082,21 +4158,21 @@ impl<'de> serde::Deserialize<'de> for LoginSessionCancelResponse {
                 Ok(LoginSessionCancelResponse {
                     bridge_id: v_bridge_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("bridgeID"))?,
                     login_session_id: v_login_session_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("loginSessionID"))?,
                     status: v_status
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("status"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -4169,15 +4245,18 @@ impl std::str::FromStr for LoginSessionCancelResponseStatus {
 }
 
 impl serde::Serialize for LoginSessionCancelResponseStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for LoginSessionCancelResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `LoginSessionCancelResponseStatus` string",
@@ -4269,15 +4348,18 @@ impl std::str::FromStr for LoginSessionStatus {
 }
 
 impl serde::Serialize for LoginSessionStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for LoginSessionStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `LoginSessionStatus` string",
@@ -4327,19 +4409,19 @@ impl ProvisioningCapabilities {
 }
 
 impl<'de> serde::Deserialize<'de> for ProvisioningCapabilities {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ProvisioningCapabilities;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ProvisioningCapabilities`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ProvisioningCapabilities, A::Error> {
+                mut map: __A,
+            ) -> Result<ProvisioningCapabilities, __A::Error> {
                 let mut v_group_creation: Option<
                     std::collections::BTreeMap<String, GroupTypeCapabilities>,
                 > = None;
@@ -4361,18 +4443,18 @@ impl<'de> serde::Deserialize<'de> for ProvisioningCapabilities {
                 Ok(ProvisioningCapabilities {
                     group_creation: v_group_creation
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("group_creation"))?,
                     resolve_identifier: v_resolve_identifier
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("resolve_identifier"))?,
                     image_pack_import: v_image_pack_import,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -4425,19 +4507,19 @@ impl ResolveIdentifierCapabilities {
 }
 
 impl<'de> serde::Deserialize<'de> for ResolveIdentifierCapabilities {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ResolveIdentifierCapabilities;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ResolveIdentifierCapabilities`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ResolveIdentifierCapabilities, A::Error> {
+                mut map: __A,
+            ) -> Result<ResolveIdentifierCapabilities, __A::Error> {
                 let mut v_any_phone: Option<bool> = None;
                 let mut v_contact_list: Option<bool> = None;
                 let mut v_create_dm: Option<bool> = None;
@@ -4463,36 +4545,36 @@ impl<'de> serde::Deserialize<'de> for ResolveIdentifierCapabilities {
                 Ok(ResolveIdentifierCapabilities {
                     any_phone: v_any_phone
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("any_phone"))?,
                     contact_list: v_contact_list
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("contact_list"))?,
                     create_dm: v_create_dm
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("create_dm"))?,
                     lookup_email: v_lookup_email
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("lookup_email"))?,
                     lookup_phone: v_lookup_phone
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("lookup_phone"))?,
                     lookup_username: v_lookup_username
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("lookup_username"))?,
                     search: v_search
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("search"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }

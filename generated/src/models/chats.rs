@@ -301,19 +301,19 @@ impl ChatListItem {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatListItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatListItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatListItem`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatListItem, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatListItem, __A::Error> {
                 let mut v_id: Option<String> = None;
                 let mut v_account_id: Option<String> = None;
                 let mut v_network: Option<String> = None;
@@ -386,28 +386,30 @@ impl<'de> serde::Deserialize<'de> for ChatListItem {
                 }
                 Ok(ChatListItem {
                     id: v_id
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("id"))?,
                     account_id: v_account_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("accountID"))?,
                     network: v_network
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("network"))?,
                     participants: v_participants
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("participants"))?,
                     title: v_title
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("title"))?,
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     unread_count: v_unread_count
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("unreadCount"))?,
                     capabilities: v_capabilities,
                     description: v_description,
@@ -434,7 +436,7 @@ impl<'de> serde::Deserialize<'de> for ChatListItem {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -494,19 +496,19 @@ impl ChatListPage {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatListPage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatListPage`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatListPage, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatListPage, __A::Error> {
                 let mut v_items: Option<Vec<ChatListItem>> = None;
                 let mut v_has_more: Option<bool> = None;
                 let mut v_oldest_cursor: Option<String> = None;
@@ -526,7 +528,7 @@ impl<'de> serde::Deserialize<'de> for ChatListPage {
                 Ok(ChatListPage {
                     items: v_items
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("items"))?,
                     has_more: v_has_more,
                     oldest_cursor: v_oldest_cursor,
@@ -535,7 +537,7 @@ impl<'de> serde::Deserialize<'de> for ChatListPage {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -595,19 +597,19 @@ impl ChatPage {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatPage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatPage`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatPage, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatPage, __A::Error> {
                 let mut v_items: Option<Vec<Chat>> = None;
                 let mut v_has_more: Option<bool> = None;
                 let mut v_oldest_cursor: Option<String> = None;
@@ -627,7 +629,7 @@ impl<'de> serde::Deserialize<'de> for ChatPage {
                 Ok(ChatPage {
                     items: v_items
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("items"))?,
                     has_more: v_has_more,
                     oldest_cursor: v_oldest_cursor,
@@ -636,7 +638,7 @@ impl<'de> serde::Deserialize<'de> for ChatPage {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -677,19 +679,19 @@ impl Default for ChatsArchiveBody {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatsArchiveBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatsArchiveBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatsArchiveBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatsArchiveBody, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatsArchiveBody, __A::Error> {
                 let mut v_archived: Option<bool> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -706,7 +708,7 @@ impl<'de> serde::Deserialize<'de> for ChatsArchiveBody {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -767,19 +769,19 @@ impl ChatsCreateBody {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatsCreateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatsCreateBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatsCreateBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatsCreateBody, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatsCreateBody, __A::Error> {
                 let mut v_account_id: Option<String> = None;
                 let mut v_participant_ids: Option<Vec<String>> = None;
                 let mut v_type: Option<ChatType> = None;
@@ -801,21 +803,23 @@ impl<'de> serde::Deserialize<'de> for ChatsCreateBody {
                 Ok(ChatsCreateBody {
                     account_id: v_account_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("accountID"))?,
                     participant_ids: v_participant_ids
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("participantIDs"))?,
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     message_text: v_message_text,
                     title: v_title,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -856,19 +860,19 @@ impl Default for ChatsMarkReadBody {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatsMarkReadBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatsMarkReadBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatsMarkReadBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatsMarkReadBody, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatsMarkReadBody, __A::Error> {
                 let mut v_message_id: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -885,7 +889,7 @@ impl<'de> serde::Deserialize<'de> for ChatsMarkReadBody {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -926,19 +930,19 @@ impl Default for ChatsMarkUnreadBody {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatsMarkUnreadBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatsMarkUnreadBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatsMarkUnreadBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatsMarkUnreadBody, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatsMarkUnreadBody, __A::Error> {
                 let mut v_message_id: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -955,7 +959,7 @@ impl<'de> serde::Deserialize<'de> for ChatsMarkUnreadBody {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -994,19 +998,19 @@ impl ChatsMessagesReactionsAddBody {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatsMessagesReactionsAddBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatsMessagesReactionsAddBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatsMessagesReactionsAddBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatsMessagesReactionsAddBody, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatsMessagesReactionsAddBody, __A::Error> {
                 let mut v_reaction_key: Option<String> = None;
                 let mut v_transaction_id: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -1022,14 +1026,14 @@ impl<'de> serde::Deserialize<'de> for ChatsMessagesReactionsAddBody {
                 Ok(ChatsMessagesReactionsAddBody {
                     reaction_key: v_reaction_key
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("reactionKey"))?,
                     transaction_id: v_transaction_id,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1056,19 +1060,19 @@ impl ChatsRemindersCreateBody {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatsRemindersCreateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatsRemindersCreateBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatsRemindersCreateBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatsRemindersCreateBody, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatsRemindersCreateBody, __A::Error> {
                 let mut v_reminder: Option<ChatsRemindersCreateReminder> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -1082,13 +1086,13 @@ impl<'de> serde::Deserialize<'de> for ChatsRemindersCreateBody {
                 Ok(ChatsRemindersCreateBody {
                     reminder: v_reminder
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("reminder"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1130,19 +1134,19 @@ impl ChatsRemindersCreateReminder {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatsRemindersCreateReminder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatsRemindersCreateReminder;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatsRemindersCreateReminder`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatsRemindersCreateReminder, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatsRemindersCreateReminder, __A::Error> {
                 let mut v_remind_at: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut v_dismiss_on_incoming_message: Option<bool> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -1160,14 +1164,14 @@ impl<'de> serde::Deserialize<'de> for ChatsRemindersCreateReminder {
                 Ok(ChatsRemindersCreateReminder {
                     remind_at: v_remind_at
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("remindAt"))?,
                     dismiss_on_incoming_message: v_dismiss_on_incoming_message,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1241,15 +1245,18 @@ impl std::str::FromStr for ChatsSearchInbox {
 }
 
 impl serde::Serialize for ChatsSearchInbox {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChatsSearchInbox {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `ChatsSearchInbox` string",
@@ -1325,15 +1332,18 @@ impl std::str::FromStr for ChatsSearchScope {
 }
 
 impl serde::Serialize for ChatsSearchScope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChatsSearchScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `ChatsSearchScope` string",
@@ -1413,15 +1423,18 @@ impl std::str::FromStr for ChatsSearchType {
 }
 
 impl serde::Serialize for ChatsSearchType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChatsSearchType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `ChatsSearchType` string",
@@ -1480,19 +1493,19 @@ impl ChatsStartBody {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatsStartBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatsStartBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatsStartBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatsStartBody, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatsStartBody, __A::Error> {
                 let mut v_account_id: Option<String> = None;
                 let mut v_user: Option<ChatsStartUser> = None;
                 let mut v_allow_invite: Option<bool> = None;
@@ -1512,17 +1525,19 @@ impl<'de> serde::Deserialize<'de> for ChatsStartBody {
                 Ok(ChatsStartBody {
                     account_id: v_account_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("accountID"))?,
                     user: v_user
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("user"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("user"))?,
                     allow_invite: v_allow_invite,
                     message_text: v_message_text,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1607,19 +1622,19 @@ impl Default for ChatsStartUser {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatsStartUser {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatsStartUser;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatsStartUser`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatsStartUser, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatsStartUser, __A::Error> {
                 let mut v_id: Option<String> = None;
                 let mut v_email: Option<String> = None;
                 let mut v_full_name: Option<String> = None;
@@ -1648,7 +1663,7 @@ impl<'de> serde::Deserialize<'de> for ChatsStartUser {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1777,19 +1792,19 @@ impl Default for ChatsUpdateBody {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatsUpdateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatsUpdateBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatsUpdateBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatsUpdateBody, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatsUpdateBody, __A::Error> {
                 let mut v_description: Option<crate::runtime::Nullable<String>> = None;
                 let mut v_draft: Option<crate::runtime::Nullable<ChatsUpdateDraft>> = None;
                 let mut v_img_url: Option<crate::runtime::Nullable<String>> = None;
@@ -1834,7 +1849,7 @@ impl<'de> serde::Deserialize<'de> for ChatsUpdateBody {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1875,19 +1890,19 @@ impl ChatsUpdateDraft {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatsUpdateDraft {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatsUpdateDraft;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatsUpdateDraft`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatsUpdateDraft, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatsUpdateDraft, __A::Error> {
                 let mut v_text: Option<String> = None;
                 let mut v_attachments: Option<
                     std::collections::BTreeMap<String, DraftAttachmentInput>,
@@ -1904,13 +1919,15 @@ impl<'de> serde::Deserialize<'de> for ChatsUpdateDraft {
                 }
                 Ok(ChatsUpdateDraft {
                     text: v_text
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("text"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("text"))?,
                     attachments: v_attachments,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2211,19 +2228,19 @@ impl CreatedChat {
 
 #[allow(deprecated)]
 impl<'de> serde::Deserialize<'de> for CreatedChat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreatedChat;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreatedChat`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreatedChat, A::Error> {
+                mut map: __A,
+            ) -> Result<CreatedChat, __A::Error> {
                 let mut v_id: Option<String> = None;
                 let mut v_account_id: Option<String> = None;
                 let mut v_network: Option<String> = None;
@@ -2298,28 +2315,30 @@ impl<'de> serde::Deserialize<'de> for CreatedChat {
                 }
                 Ok(CreatedChat {
                     id: v_id
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("id"))?,
                     account_id: v_account_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("accountID"))?,
                     network: v_network
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("network"))?,
                     participants: v_participants
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("participants"))?,
                     title: v_title
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("title"))?,
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     unread_count: v_unread_count
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("unreadCount"))?,
                     capabilities: v_capabilities,
                     description: v_description,
@@ -2343,14 +2362,14 @@ impl<'de> serde::Deserialize<'de> for CreatedChat {
                     unread_mentions_count: v_unread_mentions_count,
                     chat_id: v_chat_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("chatID"))?,
                     status: v_status,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2420,15 +2439,18 @@ impl std::str::FromStr for CreatedChatStatus {
 }
 
 impl serde::Serialize for CreatedChatStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreatedChatStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `CreatedChatStatus` string",
@@ -2528,19 +2550,19 @@ impl DraftAttachmentInput {
 }
 
 impl<'de> serde::Deserialize<'de> for DraftAttachmentInput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DraftAttachmentInput;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `DraftAttachmentInput`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<DraftAttachmentInput, A::Error> {
+                mut map: __A,
+            ) -> Result<DraftAttachmentInput, __A::Error> {
                 let mut v_upload_id: Option<String> = None;
                 let mut v_duration: Option<f64> = None;
                 let mut v_file_name: Option<String> = None;
@@ -2566,7 +2588,7 @@ impl<'de> serde::Deserialize<'de> for DraftAttachmentInput {
                 Ok(DraftAttachmentInput {
                     upload_id: v_upload_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("uploadID"))?,
                     duration: v_duration,
                     file_name: v_file_name,
@@ -2578,7 +2600,7 @@ impl<'de> serde::Deserialize<'de> for DraftAttachmentInput {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2628,19 +2650,19 @@ impl ReactionAddResult {
 }
 
 impl<'de> serde::Deserialize<'de> for ReactionAddResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ReactionAddResult;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ReactionAddResult`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ReactionAddResult, A::Error> {
+                mut map: __A,
+            ) -> Result<ReactionAddResult, __A::Error> {
                 let mut v_chat_id: Option<String> = None;
                 let mut v_message_id: Option<String> = None;
                 let mut v_reaction_key: Option<String> = None;
@@ -2662,29 +2684,29 @@ impl<'de> serde::Deserialize<'de> for ReactionAddResult {
                 Ok(ReactionAddResult {
                     chat_id: v_chat_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("chatID"))?,
                     message_id: v_message_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("messageID"))?,
                     reaction_key: v_reaction_key
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("reactionKey"))?,
                     success: v_success
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("success"))?,
                     transaction_id: v_transaction_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("transactionID"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2729,19 +2751,19 @@ impl ReactionResult {
 }
 
 impl<'de> serde::Deserialize<'de> for ReactionResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ReactionResult;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ReactionResult`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ReactionResult, A::Error> {
+                mut map: __A,
+            ) -> Result<ReactionResult, __A::Error> {
                 let mut v_chat_id: Option<String> = None;
                 let mut v_message_id: Option<String> = None;
                 let mut v_reaction_key: Option<String> = None;
@@ -2761,24 +2783,24 @@ impl<'de> serde::Deserialize<'de> for ReactionResult {
                 Ok(ReactionResult {
                     chat_id: v_chat_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("chatID"))?,
                     message_id: v_message_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("messageID"))?,
                     reaction_key: v_reaction_key
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("reactionKey"))?,
                     success: v_success
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("success"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }

@@ -76,19 +76,19 @@ impl Default for FocusBody {
 }
 
 impl<'de> serde::Deserialize<'de> for FocusBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = FocusBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `FocusBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<FocusBody, A::Error> {
+                mut map: __A,
+            ) -> Result<FocusBody, __A::Error> {
                 let mut v_chat_id: Option<String> = None;
                 let mut v_draft_attachment_path: Option<String> = None;
                 let mut v_draft_text: Option<String> = None;
@@ -116,7 +116,7 @@ impl<'de> serde::Deserialize<'de> for FocusBody {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -143,19 +143,19 @@ impl FocusResponse {
 }
 
 impl<'de> serde::Deserialize<'de> for FocusResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = FocusResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `FocusResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<FocusResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<FocusResponse, __A::Error> {
                 let mut v_success: Option<bool> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -169,13 +169,13 @@ impl<'de> serde::Deserialize<'de> for FocusResponse {
                 Ok(FocusResponse {
                     success: v_success
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("success"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -235,19 +235,19 @@ impl MessageSearchResults {
 }
 
 impl<'de> serde::Deserialize<'de> for MessageSearchResults {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MessageSearchResults;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `MessageSearchResults`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<MessageSearchResults, A::Error> {
+                mut map: __A,
+            ) -> Result<MessageSearchResults, __A::Error> {
                 let mut v_items: Option<Vec<Message>> = None;
                 let mut v_has_more: Option<bool> = None;
                 let mut v_oldest_cursor: Option<String> = None;
@@ -269,23 +269,23 @@ impl<'de> serde::Deserialize<'de> for MessageSearchResults {
                 Ok(MessageSearchResults {
                     items: v_items
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("items"))?,
                     has_more: v_has_more
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("hasMore"))?,
                     oldest_cursor: v_oldest_cursor,
                     newest_cursor: v_newest_cursor,
                     chats: v_chats
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("chats"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -312,19 +312,19 @@ impl SearchResponse {
 }
 
 impl<'de> serde::Deserialize<'de> for SearchResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SearchResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SearchResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<SearchResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<SearchResponse, __A::Error> {
                 let mut v_results: Option<SearchResponseResults> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -338,13 +338,13 @@ impl<'de> serde::Deserialize<'de> for SearchResponse {
                 Ok(SearchResponse {
                     results: v_results
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("results"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -381,19 +381,19 @@ impl SearchResponseResults {
 }
 
 impl<'de> serde::Deserialize<'de> for SearchResponseResults {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SearchResponseResults;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SearchResponseResults`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<SearchResponseResults, A::Error> {
+                mut map: __A,
+            ) -> Result<SearchResponseResults, __A::Error> {
                 let mut v_chats: Option<Vec<Chat>> = None;
                 let mut v_in_groups: Option<Vec<Chat>> = None;
                 let mut v_messages: Option<MessageSearchResults> = None;
@@ -411,20 +411,20 @@ impl<'de> serde::Deserialize<'de> for SearchResponseResults {
                 Ok(SearchResponseResults {
                     chats: v_chats
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("chats"))?,
                     in_groups: v_in_groups
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("in_groups"))?,
                     messages: v_messages
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("messages"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }

@@ -40,19 +40,19 @@ impl ServerInfo {
 }
 
 impl<'de> serde::Deserialize<'de> for ServerInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ServerInfo;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ServerInfo`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ServerInfo, A::Error> {
+                mut map: __A,
+            ) -> Result<ServerInfo, __A::Error> {
                 let mut v_app: Option<ServerInfoApp> = None;
                 let mut v_endpoints: Option<ServerInfoEndpoints> = None;
                 let mut v_platform: Option<ServerInfoPlatform> = None;
@@ -71,24 +71,26 @@ impl<'de> serde::Deserialize<'de> for ServerInfo {
                 }
                 Ok(ServerInfo {
                     app: v_app
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("app"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("app"))?,
                     endpoints: v_endpoints
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("endpoints"))?,
                     platform: v_platform
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("platform"))?,
                     server: v_server
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("server"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -125,19 +127,19 @@ impl ServerInfoApp {
 }
 
 impl<'de> serde::Deserialize<'de> for ServerInfoApp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ServerInfoApp;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ServerInfoApp`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ServerInfoApp, A::Error> {
+                mut map: __A,
+            ) -> Result<ServerInfoApp, __A::Error> {
                 let mut v_bundle_id: Option<String> = None;
                 let mut v_name: Option<String> = None;
                 let mut v_version: Option<String> = None;
@@ -155,19 +157,21 @@ impl<'de> serde::Deserialize<'de> for ServerInfoApp {
                 Ok(ServerInfoApp {
                     bundle_id: v_bundle_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("bundle_id"))?,
                     name: v_name
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("name"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("name"))?,
                     version: v_version
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("version"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -208,19 +212,19 @@ impl ServerInfoEndpoints {
 }
 
 impl<'de> serde::Deserialize<'de> for ServerInfoEndpoints {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ServerInfoEndpoints;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ServerInfoEndpoints`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ServerInfoEndpoints, A::Error> {
+                mut map: __A,
+            ) -> Result<ServerInfoEndpoints, __A::Error> {
                 let mut v_mcp: Option<String> = None;
                 let mut v_oauth: Option<ServerInfoEndpointsOauth> = None;
                 let mut v_spec: Option<String> = None;
@@ -239,22 +243,26 @@ impl<'de> serde::Deserialize<'de> for ServerInfoEndpoints {
                 }
                 Ok(ServerInfoEndpoints {
                     mcp: v_mcp
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("mcp"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("mcp"))?,
                     oauth: v_oauth
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("oauth"))?,
                     spec: v_spec
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("spec"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("spec"))?,
                     ws_events: v_ws_events
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("ws_events"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -303,19 +311,19 @@ impl ServerInfoEndpointsOauth {
 }
 
 impl<'de> serde::Deserialize<'de> for ServerInfoEndpointsOauth {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ServerInfoEndpointsOauth;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ServerInfoEndpointsOauth`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ServerInfoEndpointsOauth, A::Error> {
+                mut map: __A,
+            ) -> Result<ServerInfoEndpointsOauth, __A::Error> {
                 let mut v_authorization_endpoint: Option<String> = None;
                 let mut v_introspection_endpoint: Option<String> = None;
                 let mut v_registration_endpoint: Option<String> = None;
@@ -349,33 +357,33 @@ impl<'de> serde::Deserialize<'de> for ServerInfoEndpointsOauth {
                 Ok(ServerInfoEndpointsOauth {
                     authorization_endpoint: v_authorization_endpoint
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("authorization_endpoint"))?,
                     introspection_endpoint: v_introspection_endpoint
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("introspection_endpoint"))?,
                     registration_endpoint: v_registration_endpoint
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("registration_endpoint"))?,
                     revocation_endpoint: v_revocation_endpoint
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("revocation_endpoint"))?,
                     token_endpoint: v_token_endpoint
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("token_endpoint"))?,
                     userinfo_endpoint: v_userinfo_endpoint
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("userinfo_endpoint"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -416,19 +424,19 @@ impl ServerInfoPlatform {
 }
 
 impl<'de> serde::Deserialize<'de> for ServerInfoPlatform {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ServerInfoPlatform;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ServerInfoPlatform`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ServerInfoPlatform, A::Error> {
+                mut map: __A,
+            ) -> Result<ServerInfoPlatform, __A::Error> {
                 let mut v_arch: Option<String> = None;
                 let mut v_os: Option<String> = None;
                 let mut v_release: Option<String> = None;
@@ -445,15 +453,17 @@ impl<'de> serde::Deserialize<'de> for ServerInfoPlatform {
                 }
                 Ok(ServerInfoPlatform {
                     arch: v_arch
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("arch"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("arch"))?,
                     os: v_os
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("os"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("os"))?,
                     release: v_release,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -502,19 +512,19 @@ impl ServerInfoServer {
 }
 
 impl<'de> serde::Deserialize<'de> for ServerInfoServer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ServerInfoServer;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ServerInfoServer`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ServerInfoServer, A::Error> {
+                mut map: __A,
+            ) -> Result<ServerInfoServer, __A::Error> {
                 let mut v_base_url: Option<String> = None;
                 let mut v_hostname: Option<String> = None;
                 let mut v_mcp_enabled: Option<bool> = None;
@@ -538,30 +548,32 @@ impl<'de> serde::Deserialize<'de> for ServerInfoServer {
                 Ok(ServerInfoServer {
                     base_url: v_base_url
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("base_url"))?,
                     hostname: v_hostname
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("hostname"))?,
                     mcp_enabled: v_mcp_enabled
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("mcp_enabled"))?,
                     port: v_port
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("port"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("port"))?,
                     remote_access: v_remote_access
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("remote_access"))?,
                     status: v_status
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("status"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }

@@ -69,19 +69,19 @@ impl MessagePage {
 }
 
 impl<'de> serde::Deserialize<'de> for MessagePage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MessagePage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `MessagePage`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<MessagePage, A::Error> {
+                mut map: __A,
+            ) -> Result<MessagePage, __A::Error> {
                 let mut v_items: Option<Vec<Message>> = None;
                 let mut v_has_more: Option<bool> = None;
                 let mut v_oldest_cursor: Option<String> = None;
@@ -101,7 +101,7 @@ impl<'de> serde::Deserialize<'de> for MessagePage {
                 Ok(MessagePage {
                     items: v_items
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("items"))?,
                     has_more: v_has_more,
                     oldest_cursor: v_oldest_cursor,
@@ -110,7 +110,7 @@ impl<'de> serde::Deserialize<'de> for MessagePage {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -145,19 +145,19 @@ impl MessageSendResponse {
 }
 
 impl<'de> serde::Deserialize<'de> for MessageSendResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MessageSendResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `MessageSendResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<MessageSendResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<MessageSendResponse, __A::Error> {
                 let mut v_chat_id: Option<String> = None;
                 let mut v_pending_message_id: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -175,17 +175,17 @@ impl<'de> serde::Deserialize<'de> for MessageSendResponse {
                 Ok(MessageSendResponse {
                     chat_id: v_chat_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("chatID"))?,
                     pending_message_id: v_pending_message_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("pendingMessageID"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -267,15 +267,18 @@ impl std::str::FromStr for MessagesSearchMediaType {
 }
 
 impl serde::Serialize for MessagesSearchMediaType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessagesSearchMediaType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `MessagesSearchMediaType` string",
@@ -344,19 +347,19 @@ impl Default for MessagesSendBody {
 }
 
 impl<'de> serde::Deserialize<'de> for MessagesSendBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MessagesSendBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `MessagesSendBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<MessagesSendBody, A::Error> {
+                mut map: __A,
+            ) -> Result<MessagesSendBody, __A::Error> {
                 let mut v_attachment: Option<OutgoingAttachment> = None;
                 let mut v_reply_to_message_id: Option<String> = None;
                 let mut v_text: Option<String> = None;
@@ -379,7 +382,7 @@ impl<'de> serde::Deserialize<'de> for MessagesSendBody {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -406,19 +409,19 @@ impl MessagesUpdateBody {
 }
 
 impl<'de> serde::Deserialize<'de> for MessagesUpdateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MessagesUpdateBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `MessagesUpdateBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<MessagesUpdateBody, A::Error> {
+                mut map: __A,
+            ) -> Result<MessagesUpdateBody, __A::Error> {
                 let mut v_text: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -431,12 +434,14 @@ impl<'de> serde::Deserialize<'de> for MessagesUpdateBody {
                 }
                 Ok(MessagesUpdateBody {
                     text: v_text
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("text"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("text"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -519,19 +524,19 @@ impl OutgoingAttachment {
 }
 
 impl<'de> serde::Deserialize<'de> for OutgoingAttachment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OutgoingAttachment;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `OutgoingAttachment`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<OutgoingAttachment, A::Error> {
+                mut map: __A,
+            ) -> Result<OutgoingAttachment, __A::Error> {
                 let mut v_upload_id: Option<String> = None;
                 let mut v_duration: Option<f64> = None;
                 let mut v_file_name: Option<String> = None;
@@ -555,7 +560,7 @@ impl<'de> serde::Deserialize<'de> for OutgoingAttachment {
                 Ok(OutgoingAttachment {
                     upload_id: v_upload_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("uploadID"))?,
                     duration: v_duration,
                     file_name: v_file_name,
@@ -566,7 +571,7 @@ impl<'de> serde::Deserialize<'de> for OutgoingAttachment {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -805,19 +810,19 @@ impl UpdatedMessage {
 
 #[allow(deprecated)]
 impl<'de> serde::Deserialize<'de> for UpdatedMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdatedMessage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UpdatedMessage`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UpdatedMessage, A::Error> {
+                mut map: __A,
+            ) -> Result<UpdatedMessage, __A::Error> {
                 let mut v_id: Option<String> = None;
                 let mut v_account_id: Option<String> = None;
                 let mut v_chat_id: Option<String> = None;
@@ -874,26 +879,26 @@ impl<'de> serde::Deserialize<'de> for UpdatedMessage {
                 }
                 Ok(UpdatedMessage {
                     id: v_id
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("id"))?,
                     account_id: v_account_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("accountID"))?,
                     chat_id: v_chat_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("chatID"))?,
                     sender_id: v_sender_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("senderID"))?,
                     sort_key: v_sort_key
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("sortKey"))?,
                     timestamp: v_timestamp
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("timestamp"))?,
                     attachments: v_attachments,
                     edited_timestamp: v_edited_timestamp,
@@ -912,16 +917,16 @@ impl<'de> serde::Deserialize<'de> for UpdatedMessage {
                     r#type: v_type,
                     message_id: v_message_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("messageID"))?,
                     success: v_success
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("success"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }

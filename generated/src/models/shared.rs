@@ -88,19 +88,19 @@ impl Account {
 }
 
 impl<'de> serde::Deserialize<'de> for Account {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Account;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Account`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Account, A::Error> {
+                mut map: __A,
+            ) -> Result<Account, __A::Error> {
                 let mut v_account_id: Option<String> = None;
                 let mut v_bridge: Option<AccountBridge> = None;
                 let mut v_status: Option<AccountStatus> = None;
@@ -130,18 +130,20 @@ impl<'de> serde::Deserialize<'de> for Account {
                 Ok(Account {
                     account_id: v_account_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("accountID"))?,
                     bridge: v_bridge
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("bridge"))?,
                     status: v_status
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("status"))?,
                     user: v_user
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("user"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("user"))?,
                     capabilities: v_capabilities,
                     login_id: v_login_id,
                     network: v_network,
@@ -150,7 +152,7 @@ impl<'de> serde::Deserialize<'de> for Account {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -187,19 +189,19 @@ impl AccountBridge {
 }
 
 impl<'de> serde::Deserialize<'de> for AccountBridge {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AccountBridge;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AccountBridge`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AccountBridge, A::Error> {
+                mut map: __A,
+            ) -> Result<AccountBridge, __A::Error> {
                 let mut v_id: Option<String> = None;
                 let mut v_provider: Option<BridgeProvider> = None;
                 let mut v_type: Option<String> = None;
@@ -216,18 +218,20 @@ impl<'de> serde::Deserialize<'de> for AccountBridge {
                 }
                 Ok(AccountBridge {
                     id: v_id
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("id"))?,
                     provider: v_provider
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("provider"))?,
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -321,15 +325,18 @@ impl std::str::FromStr for AccountStatus {
 }
 
 impl serde::Serialize for AccountStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AccountStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `AccountStatus` string",
@@ -497,19 +504,19 @@ impl Attachment {
 }
 
 impl<'de> serde::Deserialize<'de> for Attachment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Attachment;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Attachment`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Attachment, A::Error> {
+                mut map: __A,
+            ) -> Result<Attachment, __A::Error> {
                 let mut v_type: Option<AttachmentType> = None;
                 let mut v_id: Option<String> = None;
                 let mut v_duration: Option<f64> = None;
@@ -546,7 +553,9 @@ impl<'de> serde::Deserialize<'de> for Attachment {
                 }
                 Ok(Attachment {
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     id: v_id,
                     duration: v_duration,
                     file_name: v_file_name,
@@ -563,7 +572,7 @@ impl<'de> serde::Deserialize<'de> for Attachment {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -668,19 +677,19 @@ impl AttachmentCapabilities {
 }
 
 impl<'de> serde::Deserialize<'de> for AttachmentCapabilities {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AttachmentCapabilities;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AttachmentCapabilities`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AttachmentCapabilities, A::Error> {
+                mut map: __A,
+            ) -> Result<AttachmentCapabilities, __A::Error> {
                 let mut v_mime_types: Option<
                     std::collections::BTreeMap<String, CapabilityLevel>,
                 > = None;
@@ -710,7 +719,7 @@ impl<'de> serde::Deserialize<'de> for AttachmentCapabilities {
                 Ok(AttachmentCapabilities {
                     mime_types: v_mime_types
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("mimeTypes"))?,
                     caption: v_caption,
                     max_caption_length: v_max_caption_length,
@@ -723,7 +732,7 @@ impl<'de> serde::Deserialize<'de> for AttachmentCapabilities {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -753,19 +762,19 @@ impl AttachmentDimensions {
 }
 
 impl<'de> serde::Deserialize<'de> for AttachmentDimensions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AttachmentDimensions;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AttachmentDimensions`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AttachmentDimensions, A::Error> {
+                mut map: __A,
+            ) -> Result<AttachmentDimensions, __A::Error> {
                 let mut v_height: Option<f64> = None;
                 let mut v_width: Option<f64> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -781,17 +790,17 @@ impl<'de> serde::Deserialize<'de> for AttachmentDimensions {
                 Ok(AttachmentDimensions {
                     height: v_height
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("height"))?,
                     width: v_width
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("width"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -832,19 +841,19 @@ impl AttachmentTranscription {
 }
 
 impl<'de> serde::Deserialize<'de> for AttachmentTranscription {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AttachmentTranscription;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AttachmentTranscription`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AttachmentTranscription, A::Error> {
+                mut map: __A,
+            ) -> Result<AttachmentTranscription, __A::Error> {
                 let mut v_engine: Option<String> = None;
                 let mut v_transcription: Option<String> = None;
                 let mut v_language: Option<String> = None;
@@ -862,18 +871,18 @@ impl<'de> serde::Deserialize<'de> for AttachmentTranscription {
                 Ok(AttachmentTranscription {
                     engine: v_engine
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("engine"))?,
                     transcription: v_transcription
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("transcription"))?,
                     language: v_language,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -951,15 +960,18 @@ impl std::str::FromStr for AttachmentType {
 }
 
 impl serde::Serialize for AttachmentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AttachmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `AttachmentType` string",
@@ -1043,15 +1055,18 @@ impl std::str::FromStr for BridgeProvider {
 }
 
 impl serde::Serialize for BridgeProvider {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for BridgeProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `BridgeProvider` string",
@@ -1338,19 +1353,19 @@ impl Chat {
 }
 
 impl<'de> serde::Deserialize<'de> for Chat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Chat;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Chat`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Chat, A::Error> {
+                mut map: __A,
+            ) -> Result<Chat, __A::Error> {
                 let mut v_id: Option<String> = None;
                 let mut v_account_id: Option<String> = None;
                 let mut v_network: Option<String> = None;
@@ -1421,28 +1436,30 @@ impl<'de> serde::Deserialize<'de> for Chat {
                 }
                 Ok(Chat {
                     id: v_id
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("id"))?,
                     account_id: v_account_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("accountID"))?,
                     network: v_network
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("network"))?,
                     participants: v_participants
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("participants"))?,
                     title: v_title
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("title"))?,
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     unread_count: v_unread_count
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("unreadCount"))?,
                     capabilities: v_capabilities,
                     description: v_description,
@@ -1468,7 +1485,7 @@ impl<'de> serde::Deserialize<'de> for Chat {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1813,19 +1830,19 @@ impl Default for ChatCapabilities {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatCapabilities {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatCapabilities;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatCapabilities`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatCapabilities, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatCapabilities, __A::Error> {
                 let mut v_allowed_reactions: Option<Vec<String>> = None;
                 let mut v_archive: Option<bool> = None;
                 let mut v_attachments: Option<
@@ -1934,7 +1951,7 @@ impl<'de> serde::Deserialize<'de> for ChatCapabilities {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2000,19 +2017,19 @@ impl Default for ChatCapabilitiesDisappearingTimer {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatCapabilitiesDisappearingTimer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatCapabilitiesDisappearingTimer;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatCapabilitiesDisappearingTimer`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatCapabilitiesDisappearingTimer, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatCapabilitiesDisappearingTimer, __A::Error> {
                 let mut v_omit_empty_timer: Option<bool> = None;
                 let mut v_timers: Option<Vec<i64>> = None;
                 let mut v_types: Option<Vec<ChatCapabilitiesDisappearingTimerType>> = None;
@@ -2035,7 +2052,7 @@ impl<'de> serde::Deserialize<'de> for ChatCapabilitiesDisappearingTimer {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2109,15 +2126,18 @@ impl std::str::FromStr for ChatCapabilitiesDisappearingTimerType {
 }
 
 impl serde::Serialize for ChatCapabilitiesDisappearingTimerType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChatCapabilitiesDisappearingTimerType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `ChatCapabilitiesDisappearingTimerType` string",
@@ -2178,19 +2198,19 @@ impl Default for ChatCapabilitiesMessageRequest {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatCapabilitiesMessageRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatCapabilitiesMessageRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatCapabilitiesMessageRequest`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatCapabilitiesMessageRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatCapabilitiesMessageRequest, __A::Error> {
                 let mut v_accept_with_button: Option<CapabilityLevel> = None;
                 let mut v_accept_with_message: Option<CapabilityLevel> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -2210,7 +2230,7 @@ impl<'de> serde::Deserialize<'de> for ChatCapabilitiesMessageRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2295,19 +2315,19 @@ impl Default for ChatCapabilitiesParticipantActions {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatCapabilitiesParticipantActions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatCapabilitiesParticipantActions;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatCapabilitiesParticipantActions`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatCapabilitiesParticipantActions, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatCapabilitiesParticipantActions, __A::Error> {
                 let mut v_ban: Option<CapabilityLevel> = None;
                 let mut v_invite: Option<CapabilityLevel> = None;
                 let mut v_kick: Option<CapabilityLevel> = None;
@@ -2336,7 +2356,7 @@ impl<'de> serde::Deserialize<'de> for ChatCapabilitiesParticipantActions {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2381,19 +2401,19 @@ impl ChatDeletedEvent {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatDeletedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatDeletedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatDeletedEvent`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatDeletedEvent, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatDeletedEvent, __A::Error> {
                 let mut v_type: Option<ChatDeletedEventType> = None;
                 let mut v_seq: Option<EventSeq> = None;
                 let mut v_ts: Option<EventTs> = None;
@@ -2414,22 +2434,28 @@ impl<'de> serde::Deserialize<'de> for ChatDeletedEvent {
                 }
                 Ok(ChatDeletedEvent {
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     seq: v_seq
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("seq"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("seq"))?,
                     ts: v_ts
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("ts"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("ts"))?,
                     chat_id: v_chat_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("chatID"))?,
                     ids: v_ids
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("ids"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("ids"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2502,15 +2528,18 @@ impl std::str::FromStr for ChatDeletedEventType {
 }
 
 impl serde::Serialize for ChatDeletedEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChatDeletedEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `ChatDeletedEventType` string",
@@ -2557,19 +2586,19 @@ impl ChatDraft {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatDraft {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatDraft;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatDraft`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatDraft, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatDraft, __A::Error> {
                 let mut v_text: Option<String> = None;
                 let mut v_attachments: Option<
                     std::collections::BTreeMap<String, DraftAttachment>,
@@ -2586,13 +2615,15 @@ impl<'de> serde::Deserialize<'de> for ChatDraft {
                 }
                 Ok(ChatDraft {
                     text: v_text
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("text"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("text"))?,
                     attachments: v_attachments,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2631,19 +2662,19 @@ impl ChatMerge {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatMerge {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatMerge;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatMerge`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatMerge, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatMerge, __A::Error> {
                 let mut v_chat_ids: Option<Vec<String>> = None;
                 let mut v_default_chat_id: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -2659,14 +2690,14 @@ impl<'de> serde::Deserialize<'de> for ChatMerge {
                 Ok(ChatMerge {
                     chat_ids: v_chat_ids
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("chatIDs"))?,
                     default_chat_id: v_default_chat_id,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2700,19 +2731,19 @@ impl ChatParticipants {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatParticipants {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatParticipants;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatParticipants`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatParticipants, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatParticipants, __A::Error> {
                 let mut v_has_more: Option<bool> = None;
                 let mut v_items: Option<Vec<Participant>> = None;
                 let mut v_total: Option<i64> = None;
@@ -2730,21 +2761,21 @@ impl<'de> serde::Deserialize<'de> for ChatParticipants {
                 Ok(ChatParticipants {
                     has_more: v_has_more
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("hasMore"))?,
                     items: v_items
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("items"))?,
                     total: v_total
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("total"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2802,19 +2833,19 @@ impl Default for ChatReminder {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatReminder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatReminder;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatReminder`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatReminder, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatReminder, __A::Error> {
                 let mut v_dismiss_on_incoming_message: Option<bool> = None;
                 let mut v_remind_at: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -2836,7 +2867,7 @@ impl<'de> serde::Deserialize<'de> for ChatReminder {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -2894,19 +2925,19 @@ impl Default for ChatSnooze {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatSnooze {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatSnooze;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatSnooze`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatSnooze, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatSnooze, __A::Error> {
                 let mut v_snooze_until: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut v_user_snoozed_at: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -2926,7 +2957,7 @@ impl<'de> serde::Deserialize<'de> for ChatSnooze {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -3003,19 +3034,19 @@ impl Default for ChatStateCapabilities {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatStateCapabilities {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatStateCapabilities;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatStateCapabilities`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatStateCapabilities, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatStateCapabilities, __A::Error> {
                 let mut v_avatar: Option<ChatStateCapability> = None;
                 let mut v_description: Option<ChatStateCapability> = None;
                 let mut v_disappearing_timer: Option<ChatStateCapability> = None;
@@ -3041,7 +3072,7 @@ impl<'de> serde::Deserialize<'de> for ChatStateCapabilities {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -3068,19 +3099,19 @@ impl ChatStateCapability {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatStateCapability {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatStateCapability;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatStateCapability`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatStateCapability, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatStateCapability, __A::Error> {
                 let mut v_level: Option<CapabilityLevel> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -3094,13 +3125,13 @@ impl<'de> serde::Deserialize<'de> for ChatStateCapability {
                 Ok(ChatStateCapability {
                     level: v_level
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("level"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -3170,15 +3201,18 @@ impl std::str::FromStr for ChatType {
 }
 
 impl serde::Serialize for ChatType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChatType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `ChatType` string",
@@ -3240,19 +3274,19 @@ impl ChatUpsertedEvent {
 }
 
 impl<'de> serde::Deserialize<'de> for ChatUpsertedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatUpsertedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ChatUpsertedEvent`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ChatUpsertedEvent, A::Error> {
+                mut map: __A,
+            ) -> Result<ChatUpsertedEvent, __A::Error> {
                 let mut v_type: Option<ChatUpsertedEventType> = None;
                 let mut v_seq: Option<EventSeq> = None;
                 let mut v_ts: Option<EventTs> = None;
@@ -3275,23 +3309,29 @@ impl<'de> serde::Deserialize<'de> for ChatUpsertedEvent {
                 }
                 Ok(ChatUpsertedEvent {
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     seq: v_seq
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("seq"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("seq"))?,
                     ts: v_ts
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("ts"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("ts"))?,
                     chat_id: v_chat_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("chatID"))?,
                     ids: v_ids
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("ids"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("ids"))?,
                     entries: v_entries,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -3364,15 +3404,18 @@ impl std::str::FromStr for ChatUpsertedEventType {
 }
 
 impl serde::Serialize for ChatUpsertedEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChatUpsertedEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `ChatUpsertedEventType` string",
@@ -3448,15 +3491,18 @@ impl std::str::FromStr for Direction {
 }
 
 impl serde::Serialize for Direction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Direction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `Direction` string",
@@ -3569,19 +3615,19 @@ impl DraftAttachment {
 }
 
 impl<'de> serde::Deserialize<'de> for DraftAttachment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DraftAttachment;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `DraftAttachment`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<DraftAttachment, A::Error> {
+                mut map: __A,
+            ) -> Result<DraftAttachment, __A::Error> {
                 let mut v_id: Option<String> = None;
                 let mut v_type: Option<DraftAttachmentType> = None;
                 let mut v_audio_duration_seconds: Option<f64> = None;
@@ -3612,9 +3658,11 @@ impl<'de> serde::Deserialize<'de> for DraftAttachment {
                 }
                 Ok(DraftAttachment {
                     id: v_id
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("id"))?,
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     audio_duration_seconds: v_audio_duration_seconds,
                     file_name: v_file_name,
                     file_path: v_file_path,
@@ -3626,7 +3674,7 @@ impl<'de> serde::Deserialize<'de> for DraftAttachment {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -3700,15 +3748,18 @@ impl std::str::FromStr for DraftAttachmentType {
 }
 
 impl serde::Serialize for DraftAttachmentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DraftAttachmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `DraftAttachmentType` string",
@@ -3741,9 +3792,9 @@ pub enum Event {
 }
 
 impl<'de> serde::Deserialize<'de> for Event {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -3824,19 +3875,19 @@ impl EventsError {
 }
 
 impl<'de> serde::Deserialize<'de> for EventsError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EventsError;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `EventsError`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<EventsError, A::Error> {
+                mut map: __A,
+            ) -> Result<EventsError, __A::Error> {
                 let mut v_type: Option<EventsErrorType> = None;
                 let mut v_request_id: Option<String> = None;
                 let mut v_code: Option<String> = None;
@@ -3855,19 +3906,23 @@ impl<'de> serde::Deserialize<'de> for EventsError {
                 }
                 Ok(EventsError {
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     request_id: v_request_id,
                     code: v_code
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("code"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("code"))?,
                     message: v_message
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("message"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -3940,15 +3995,18 @@ impl std::str::FromStr for EventsErrorType {
 }
 
 impl serde::Serialize for EventsErrorType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for EventsErrorType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `EventsErrorType` string",
@@ -3996,19 +4054,19 @@ impl EventsReady {
 }
 
 impl<'de> serde::Deserialize<'de> for EventsReady {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EventsReady;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `EventsReady`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<EventsReady, A::Error> {
+                mut map: __A,
+            ) -> Result<EventsReady, __A::Error> {
                 let mut v_type: Option<EventsReadyType> = None;
                 let mut v_version: Option<i64> = None;
                 let mut v_chat_ids: Option<Vec<String>> = None;
@@ -4025,17 +4083,19 @@ impl<'de> serde::Deserialize<'de> for EventsReady {
                 }
                 Ok(EventsReady {
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     version: v_version,
                     chat_ids: v_chat_ids
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("chatIDs"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -4108,15 +4168,18 @@ impl std::str::FromStr for EventsReadyType {
 }
 
 impl serde::Serialize for EventsReadyType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for EventsReadyType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `EventsReadyType` string",
@@ -4160,19 +4223,19 @@ impl EventsSubscriptionsSet {
 }
 
 impl<'de> serde::Deserialize<'de> for EventsSubscriptionsSet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EventsSubscriptionsSet;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `EventsSubscriptionsSet`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<EventsSubscriptionsSet, A::Error> {
+                mut map: __A,
+            ) -> Result<EventsSubscriptionsSet, __A::Error> {
                 let mut v_type: Option<EventsSubscriptionsSetType> = None;
                 let mut v_request_id: Option<String> = None;
                 let mut v_chat_ids: Option<Vec<String>> = None;
@@ -4189,20 +4252,22 @@ impl<'de> serde::Deserialize<'de> for EventsSubscriptionsSet {
                 }
                 Ok(EventsSubscriptionsSet {
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     request_id: v_request_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("requestID"))?,
                     chat_ids: v_chat_ids
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("chatIDs"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -4275,15 +4340,18 @@ impl std::str::FromStr for EventsSubscriptionsSetType {
 }
 
 impl serde::Serialize for EventsSubscriptionsSetType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for EventsSubscriptionsSetType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `EventsSubscriptionsSetType` string",
@@ -4331,19 +4399,19 @@ impl EventsSubscriptionsUpdated {
 }
 
 impl<'de> serde::Deserialize<'de> for EventsSubscriptionsUpdated {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EventsSubscriptionsUpdated;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `EventsSubscriptionsUpdated`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<EventsSubscriptionsUpdated, A::Error> {
+                mut map: __A,
+            ) -> Result<EventsSubscriptionsUpdated, __A::Error> {
                 let mut v_type: Option<EventsSubscriptionsUpdatedType> = None;
                 let mut v_request_id: Option<String> = None;
                 let mut v_chat_ids: Option<Vec<String>> = None;
@@ -4360,17 +4428,19 @@ impl<'de> serde::Deserialize<'de> for EventsSubscriptionsUpdated {
                 }
                 Ok(EventsSubscriptionsUpdated {
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     request_id: v_request_id,
                     chat_ids: v_chat_ids
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("chatIDs"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -4443,15 +4513,18 @@ impl std::str::FromStr for EventsSubscriptionsUpdatedType {
 }
 
 impl serde::Serialize for EventsSubscriptionsUpdatedType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for EventsSubscriptionsUpdatedType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `EventsSubscriptionsUpdatedType` string",
@@ -4487,19 +4560,19 @@ impl Label {
 }
 
 impl<'de> serde::Deserialize<'de> for Label {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Label;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Label`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Label, A::Error> {
+                mut map: __A,
+            ) -> Result<Label, __A::Error> {
                 let mut v_id: Option<String> = None;
                 let mut v_name: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -4514,14 +4587,16 @@ impl<'de> serde::Deserialize<'de> for Label {
                 }
                 Ok(Label {
                     id: v_id
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("id"))?,
                     name: v_name
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("name"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("name"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -4606,19 +4681,19 @@ impl LinkPreview {
 }
 
 impl<'de> serde::Deserialize<'de> for LinkPreview {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LinkPreview;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `LinkPreview`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<LinkPreview, A::Error> {
+                mut map: __A,
+            ) -> Result<LinkPreview, __A::Error> {
                 let mut v_title: Option<String> = None;
                 let mut v_url: Option<String> = None;
                 let mut v_favicon: Option<String> = None;
@@ -4644,10 +4719,12 @@ impl<'de> serde::Deserialize<'de> for LinkPreview {
                 Ok(LinkPreview {
                     title: v_title
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("title"))?,
                     url: v_url
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("url"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("url"))?,
                     favicon: v_favicon,
                     img: v_img,
                     img_size: v_img_size,
@@ -4657,7 +4734,7 @@ impl<'de> serde::Deserialize<'de> for LinkPreview {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -4709,19 +4786,19 @@ impl Default for MediaSize {
 }
 
 impl<'de> serde::Deserialize<'de> for MediaSize {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MediaSize;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `MediaSize`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<MediaSize, A::Error> {
+                mut map: __A,
+            ) -> Result<MediaSize, __A::Error> {
                 let mut v_height: Option<f64> = None;
                 let mut v_width: Option<f64> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -4741,7 +4818,7 @@ impl<'de> serde::Deserialize<'de> for MediaSize {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -4965,19 +5042,19 @@ impl Message {
 }
 
 impl<'de> serde::Deserialize<'de> for Message {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Message;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Message`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Message, A::Error> {
+                mut map: __A,
+            ) -> Result<Message, __A::Error> {
                 let mut v_id: Option<String> = None;
                 let mut v_account_id: Option<String> = None;
                 let mut v_chat_id: Option<String> = None;
@@ -5030,26 +5107,26 @@ impl<'de> serde::Deserialize<'de> for Message {
                 }
                 Ok(Message {
                     id: v_id
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("id"))?,
                     account_id: v_account_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("accountID"))?,
                     chat_id: v_chat_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("chatID"))?,
                     sender_id: v_sender_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("senderID"))?,
                     sort_key: v_sort_key
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("sortKey"))?,
                     timestamp: v_timestamp
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("timestamp"))?,
                     attachments: v_attachments,
                     edited_timestamp: v_edited_timestamp,
@@ -5070,7 +5147,7 @@ impl<'de> serde::Deserialize<'de> for Message {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -5115,19 +5192,19 @@ impl MessageDeletedEvent {
 }
 
 impl<'de> serde::Deserialize<'de> for MessageDeletedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MessageDeletedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `MessageDeletedEvent`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<MessageDeletedEvent, A::Error> {
+                mut map: __A,
+            ) -> Result<MessageDeletedEvent, __A::Error> {
                 let mut v_type: Option<MessageDeletedEventType> = None;
                 let mut v_seq: Option<EventSeq> = None;
                 let mut v_ts: Option<EventTs> = None;
@@ -5148,22 +5225,28 @@ impl<'de> serde::Deserialize<'de> for MessageDeletedEvent {
                 }
                 Ok(MessageDeletedEvent {
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     seq: v_seq
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("seq"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("seq"))?,
                     ts: v_ts
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("ts"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("ts"))?,
                     chat_id: v_chat_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("chatID"))?,
                     ids: v_ids
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("ids"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("ids"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -5236,15 +5319,18 @@ impl std::str::FromStr for MessageDeletedEventType {
 }
 
 impl serde::Serialize for MessageDeletedEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageDeletedEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `MessageDeletedEventType` string",
@@ -5273,9 +5359,9 @@ pub enum MessageSeen {
 }
 
 impl<'de> serde::Deserialize<'de> for MessageSeen {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -5316,9 +5402,9 @@ pub enum MessageSeenObjectValue {
 }
 
 impl<'de> serde::Deserialize<'de> for MessageSeenObjectValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -5438,15 +5524,18 @@ impl std::str::FromStr for MessageType {
 }
 
 impl serde::Serialize for MessageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `MessageType` string",
@@ -5508,19 +5597,19 @@ impl MessageUpsertedEvent {
 }
 
 impl<'de> serde::Deserialize<'de> for MessageUpsertedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MessageUpsertedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `MessageUpsertedEvent`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<MessageUpsertedEvent, A::Error> {
+                mut map: __A,
+            ) -> Result<MessageUpsertedEvent, __A::Error> {
                 let mut v_type: Option<MessageUpsertedEventType> = None;
                 let mut v_seq: Option<EventSeq> = None;
                 let mut v_ts: Option<EventTs> = None;
@@ -5543,23 +5632,29 @@ impl<'de> serde::Deserialize<'de> for MessageUpsertedEvent {
                 }
                 Ok(MessageUpsertedEvent {
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     seq: v_seq
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("seq"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("seq"))?,
                     ts: v_ts
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("ts"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("ts"))?,
                     chat_id: v_chat_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("chatID"))?,
                     ids: v_ids
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("ids"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("ids"))?,
                     entries: v_entries,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -5632,15 +5727,18 @@ impl std::str::FromStr for MessageUpsertedEventType {
 }
 
 impl serde::Serialize for MessageUpsertedEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageUpsertedEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `MessageUpsertedEventType` string",
@@ -5736,15 +5834,18 @@ impl std::str::FromStr for OutgoingAttachmentType {
 }
 
 impl serde::Serialize for OutgoingAttachmentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for OutgoingAttachmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `OutgoingAttachmentType` string",
@@ -5887,19 +5988,19 @@ impl Participant {
 }
 
 impl<'de> serde::Deserialize<'de> for Participant {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Participant;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Participant`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Participant, A::Error> {
+                mut map: __A,
+            ) -> Result<Participant, __A::Error> {
                 let mut v_id: Option<String> = None;
                 let mut v_cannot_message: Option<bool> = None;
                 let mut v_email: Option<String> = None;
@@ -5932,7 +6033,7 @@ impl<'de> serde::Deserialize<'de> for Participant {
                 }
                 Ok(Participant {
                     id: v_id
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("id"))?,
                     cannot_message: v_cannot_message,
                     email: v_email,
                     full_name: v_full_name,
@@ -5947,7 +6048,7 @@ impl<'de> serde::Deserialize<'de> for Participant {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -6008,19 +6109,19 @@ impl Reaction {
 }
 
 impl<'de> serde::Deserialize<'de> for Reaction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Reaction;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Reaction`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Reaction, A::Error> {
+                mut map: __A,
+            ) -> Result<Reaction, __A::Error> {
                 let mut v_id: Option<String> = None;
                 let mut v_participant_id: Option<String> = None;
                 let mut v_reaction_key: Option<String> = None;
@@ -6041,14 +6142,14 @@ impl<'de> serde::Deserialize<'de> for Reaction {
                 }
                 Ok(Reaction {
                     id: v_id
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("id"))?,
                     participant_id: v_participant_id
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("participantID"))?,
                     reaction_key: v_reaction_key
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("reactionKey"))?,
                     emoji: v_emoji,
                     img_url: v_img_url,
@@ -6056,7 +6157,7 @@ impl<'de> serde::Deserialize<'de> for Reaction {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -6115,19 +6216,19 @@ impl ResyncEvent {
 }
 
 impl<'de> serde::Deserialize<'de> for ResyncEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ResyncEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ResyncEvent`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ResyncEvent, A::Error> {
+                mut map: __A,
+            ) -> Result<ResyncEvent, __A::Error> {
                 let mut v_type: Option<ResyncEventType> = None;
                 let mut v_reason: Option<ResyncEventReason> = None;
                 let mut v_chat_ids: Option<Vec<String>> = None;
@@ -6148,14 +6249,16 @@ impl<'de> serde::Deserialize<'de> for ResyncEvent {
                 }
                 Ok(ResyncEvent {
                     r#type: v_type
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("type"))?,
                     reason: v_reason
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("reason"))?,
                     chat_ids: v_chat_ids
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("chatIDs"))?,
                     since: v_since,
                     last_seq: v_last_seq,
@@ -6163,7 +6266,7 @@ impl<'de> serde::Deserialize<'de> for ResyncEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -6233,15 +6336,18 @@ impl std::str::FromStr for ResyncEventReason {
 }
 
 impl serde::Serialize for ResyncEventReason {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ResyncEventReason {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `ResyncEventReason` string",
@@ -6320,15 +6426,18 @@ impl std::str::FromStr for ResyncEventType {
 }
 
 impl serde::Serialize for ResyncEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ResyncEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `ResyncEventType` string",
@@ -6414,19 +6523,19 @@ impl SendStatus {
 }
 
 impl<'de> serde::Deserialize<'de> for SendStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SendStatus;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SendStatus`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<SendStatus, A::Error> {
+                mut map: __A,
+            ) -> Result<SendStatus, __A::Error> {
                 let mut v_status: Option<SendStatusStatus> = None;
                 let mut v_timestamp: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut v_delivered_to_users: Option<Vec<String>> = None;
@@ -6450,11 +6559,11 @@ impl<'de> serde::Deserialize<'de> for SendStatus {
                 Ok(SendStatus {
                     status: v_status
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("status"))?,
                     timestamp: v_timestamp
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("timestamp"))?,
                     delivered_to_users: v_delivered_to_users,
                     internal_error: v_internal_error,
@@ -6464,7 +6573,7 @@ impl<'de> serde::Deserialize<'de> for SendStatus {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -6542,15 +6651,18 @@ impl std::str::FromStr for SendStatusStatus {
 }
 
 impl serde::Serialize for SendStatusStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SendStatusStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `SendStatusStatus` string",
@@ -6660,19 +6772,19 @@ impl User {
 }
 
 impl<'de> serde::Deserialize<'de> for User {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = User;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `User`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<User, A::Error> {
+                mut map: __A,
+            ) -> Result<User, __A::Error> {
                 let mut v_id: Option<String> = None;
                 let mut v_cannot_message: Option<bool> = None;
                 let mut v_email: Option<String> = None;
@@ -6699,7 +6811,7 @@ impl<'de> serde::Deserialize<'de> for User {
                 }
                 Ok(User {
                     id: v_id
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("id"))?,
                     cannot_message: v_cannot_message,
                     email: v_email,
                     full_name: v_full_name,
@@ -6711,6 +6823,6 @@ impl<'de> serde::Deserialize<'de> for User {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }

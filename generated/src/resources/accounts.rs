@@ -82,7 +82,7 @@ impl crate::runtime::Operation for AccountsListParams {
             crate::runtime::Method::GET,
             path,
         );
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -120,7 +120,7 @@ impl crate::runtime::Operation for AccountsRetrieveParams {
             crate::runtime::Method::GET,
             path,
         );
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -220,7 +220,7 @@ impl crate::runtime::Operation for AccountsContactsSearchParams {
         let mut query = crate::runtime::Query::new();
         query.push("query", &self.query, crate::runtime::QueryStyle::FormExploded)?;
         let parts = parts.query(query);
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -282,7 +282,7 @@ impl crate::runtime::Operation for AccountsContactsListParams {
         query.push("limit", &self.limit, crate::runtime::QueryStyle::FormExploded)?;
         query.push("query", &self.query, crate::runtime::QueryStyle::FormExploded)?;
         let parts = parts.query(query);
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 

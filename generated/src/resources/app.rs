@@ -166,7 +166,7 @@ impl crate::runtime::Operation for AppSetupRetrieveParams {
             crate::runtime::Method::GET,
             path,
         );
-        let parts = parts.auth(&["bearerAuth"], true);
+        let parts = parts.auth(&[&["bearerAuth"]], true);
         Ok(parts)
     }
 
@@ -488,7 +488,7 @@ impl crate::runtime::Operation for AppSetupVerificationsListParams {
             crate::runtime::Method::GET,
             path,
         );
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -532,7 +532,7 @@ impl crate::runtime::Operation for AppSetupVerificationsCreateParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -591,7 +591,7 @@ impl crate::runtime::Operation for AppSetupVerificationsRetrieveParams {
             crate::runtime::Method::GET,
             path,
         );
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -634,7 +634,7 @@ impl crate::runtime::Operation for AppSetupVerificationsAcceptParams {
             crate::runtime::Method::POST,
             path,
         );
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -681,7 +681,7 @@ impl crate::runtime::Operation for AppSetupVerificationsCancelParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -790,7 +790,7 @@ impl crate::runtime::Operation for AppSetupVerificationsQrConfirmScannedParams {
             crate::runtime::Method::POST,
             path,
         );
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -828,7 +828,7 @@ impl crate::runtime::Operation for AppSetupVerificationsQrScanParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -923,7 +923,7 @@ impl crate::runtime::Operation for AppSetupVerificationsSasStartParams {
             crate::runtime::Method::POST,
             path,
         );
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -966,7 +966,7 @@ impl crate::runtime::Operation for AppSetupVerificationsSasConfirmParams {
             crate::runtime::Method::POST,
             path,
         );
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -1041,7 +1041,7 @@ impl crate::runtime::Operation for AppSetupRecoveryKeyVerifyParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -1136,7 +1136,7 @@ impl crate::runtime::Operation for AppSetupRecoveryKeyResetCreateParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -1185,7 +1185,7 @@ impl crate::runtime::Operation for AppSetupRecoveryKeyResetConfirmParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 

@@ -117,7 +117,7 @@ impl crate::runtime::Operation for AssetsDownloadParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         let parts = parts.idempotent(true);
         Ok(parts)
     }
@@ -157,7 +157,7 @@ impl crate::runtime::Operation for AssetsServeParams {
         query.push("url", &self.url, crate::runtime::QueryStyle::FormExploded)?;
         let parts = parts.query(query);
         let parts = parts.accept("application/octet-stream, */*");
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -195,7 +195,7 @@ impl crate::runtime::Operation for AssetsUploadParams {
             path,
         );
         let parts = parts.multipart(self.body.to_multipart()?);
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -247,7 +247,7 @@ impl crate::runtime::Operation for AssetsUploadBase64Params {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 

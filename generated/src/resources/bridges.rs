@@ -118,7 +118,7 @@ impl crate::runtime::Operation for BridgesListParams {
             crate::runtime::Method::GET,
             path,
         );
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -156,7 +156,7 @@ impl crate::runtime::Operation for BridgesRetrieveParams {
             crate::runtime::Method::GET,
             path,
         );
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -195,7 +195,7 @@ impl crate::runtime::Operation for BridgesRetrieveCapabilitiesParams {
             crate::runtime::Method::GET,
             path,
         );
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -264,7 +264,7 @@ impl crate::runtime::Operation for BridgesLoginFlowsListParams {
             crate::runtime::Method::GET,
             path,
         );
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -390,7 +390,7 @@ impl crate::runtime::Operation for BridgesLoginSessionsCreateParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -460,7 +460,7 @@ impl crate::runtime::Operation for BridgesLoginSessionsRetrieveParams {
             crate::runtime::Method::GET,
             path,
         );
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -510,7 +510,7 @@ impl crate::runtime::Operation for BridgesLoginSessionsCancelParams {
             crate::runtime::Method::DELETE,
             path,
         );
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         let parts = parts.idempotent(true);
         Ok(parts)
     }
@@ -610,7 +610,7 @@ impl crate::runtime::Operation for BridgesLoginSessionsStepsSubmitParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -752,7 +752,7 @@ impl crate::runtime::Operation for BridgesLoginsListParams {
             crate::runtime::Method::GET,
             path,
         );
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -795,7 +795,7 @@ impl crate::runtime::Operation for BridgesLoginsRetrieveParams {
             crate::runtime::Method::GET,
             path,
         );
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -847,7 +847,7 @@ impl crate::runtime::Operation for BridgesLoginsRemoveParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 

@@ -297,7 +297,7 @@ impl crate::runtime::Operation for ChatsListParams {
             )?;
         query.push("limit", &self.limit, crate::runtime::QueryStyle::FormExploded)?;
         let parts = parts.query(query);
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -401,7 +401,7 @@ impl crate::runtime::Operation for ChatsCreateParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -539,7 +539,7 @@ impl crate::runtime::Operation for ChatsSearchParams {
                 crate::runtime::QueryStyle::FormExploded,
             )?;
         let parts = parts.query(query);
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -698,7 +698,7 @@ impl crate::runtime::Operation for ChatsStartParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -761,7 +761,7 @@ impl crate::runtime::Operation for ChatsRetrieveParams {
                 crate::runtime::QueryStyle::FormExploded,
             )?;
         let parts = parts.query(query);
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -811,7 +811,7 @@ impl crate::runtime::Operation for ChatsUpdateParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -945,7 +945,7 @@ impl crate::runtime::Operation for ChatsArchiveParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.accept("*/*");
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         let parts = parts.idempotent(true);
         Ok(parts)
     }
@@ -997,7 +997,7 @@ impl crate::runtime::Operation for ChatsMarkReadParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         let parts = parts.idempotent(true);
         Ok(parts)
     }
@@ -1049,7 +1049,7 @@ impl crate::runtime::Operation for ChatsMarkUnreadParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         let parts = parts.idempotent(true);
         Ok(parts)
     }
@@ -1095,7 +1095,7 @@ impl crate::runtime::Operation for ChatsNotifyAnywayParams {
             crate::runtime::Method::POST,
             path,
         );
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -1195,7 +1195,7 @@ impl crate::runtime::Operation for ChatsRemindersCreateParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.accept("*/*");
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         let parts = parts.idempotent(true);
         Ok(parts)
     }
@@ -1234,7 +1234,7 @@ impl crate::runtime::Operation for ChatsRemindersDeleteParams {
             path,
         );
         let parts = parts.accept("*/*");
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -1357,7 +1357,7 @@ impl crate::runtime::Operation for ChatsMessagesReactionsAddParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -1417,7 +1417,7 @@ impl crate::runtime::Operation for ChatsMessagesReactionsDeleteParams {
             crate::runtime::Method::DELETE,
             path,
         );
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 

@@ -53,7 +53,7 @@ impl crate::runtime::Operation for LabelsListParams {
             crate::runtime::Method::GET,
             path,
         );
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 

@@ -188,7 +188,7 @@ impl crate::runtime::Operation for MessagesListParams {
                 crate::runtime::QueryStyle::FormExploded,
             )?;
         let parts = parts.query(query);
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -274,7 +274,7 @@ impl crate::runtime::Operation for MessagesSendParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -340,7 +340,7 @@ impl crate::runtime::Operation for MessagesRetrieveParams {
             crate::runtime::Method::GET,
             path,
         );
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -391,7 +391,7 @@ impl crate::runtime::Operation for MessagesUpdateParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -446,7 +446,7 @@ impl crate::runtime::Operation for MessagesDeleteParams {
             )?;
         let parts = parts.query(query);
         let parts = parts.accept("*/*");
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 
@@ -588,7 +588,7 @@ impl crate::runtime::Operation for MessagesSearchParams {
         query.push("query", &self.query, crate::runtime::QueryStyle::FormExploded)?;
         query.push("sender", &self.sender, crate::runtime::QueryStyle::FormExploded)?;
         let parts = parts.query(query);
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 

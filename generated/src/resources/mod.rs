@@ -138,7 +138,7 @@ impl crate::runtime::Operation for FocusParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         let parts = parts.idempotent(true);
         Ok(parts)
     }
@@ -203,7 +203,7 @@ impl crate::runtime::Operation for SearchParams {
         let mut query = crate::runtime::Query::new();
         query.push("query", &self.query, crate::runtime::QueryStyle::FormExploded)?;
         let parts = parts.query(query);
-        let parts = parts.auth(&["bearerAuth"], false);
+        let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }
 

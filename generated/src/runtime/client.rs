@@ -10,7 +10,7 @@ use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 use super::attempt::{Failure, same_origin_redirects};
 use super::base_url::{self, BaseUrl};
 use super::body::{self, BodyLimits, ReadError};
-use super::credentials::Credentials;
+use super::credentials::{AuthParts, Credential, Credentials};
 use super::encoding::Query;
 use super::error::{Error, StatusError, TransportError};
 use super::extras;
@@ -30,21 +30,35 @@ pub struct ApiInfo {
     pub user_agent: &'static str,
     /// The server used when neither the builder nor the environment names one.
     pub default_base_url: Option<&'static str>,
-    /// Environment variable read by `from_env` for the access token.
-    pub env_access_token: Option<&'static str>,
     /// Environment variable read by `from_env` for the base URL.
     pub env_base_url: &'static str,
     /// The security schemes the spec declares, in its order.
     pub security_schemes: &'static [SecuritySchemeInfo],
+    /// Every distinct security requirement of the operations: each names schemes
+    /// that are sent together.
+    pub security_alternatives: &'static [&'static [&'static str]],
+    /// Whether every operation needs credentials (none is public).
+    pub credentials_required: bool,
+}
+
+impl ApiInfo {
+    pub(crate) fn scheme(&self, name: &str) -> Option<&'static SecuritySchemeInfo> {
+        self.security_schemes.iter().find(|s| s.name == name)
+    }
 }
 
 #[derive(Debug)]
 /// One security scheme of the API: how a credential is sent.
 pub struct SecuritySchemeInfo {
-    /// The scheme's key in the spec's `components.securitySchemes`.
+    /// The key in the spec's `components.securitySchemes`.
     pub name: &'static str,
     /// Where and how the credential goes into a request.
     pub kind: SchemeKind,
+    /// Environment variables `from_env` reads its credential from: one, or the user
+    /// name and the password of a basic scheme.
+    pub env: &'static [&'static str],
+    /// The `ClientBuilder` method that sets its credential.
+    pub setter: &'static str,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -122,15 +136,6 @@ impl Client {
         &self.inner.http
     }
 
-    /// The access token, if one is configured.
-    pub(crate) fn access_token(&self) -> Option<&str> {
-        self.inner
-            .credentials
-            .token
-            .as_ref()
-            .map(|t| t.expose().as_str())
-    }
-
     /// The headers sent with every request (credential values marked sensitive).
     pub(crate) fn default_headers(&self) -> &HeaderMap {
         &self.inner.headers
@@ -152,11 +157,15 @@ impl Client {
         ClientBuilder::new(&crate::API)
     }
 
-    /// A client configured from the environment: the access token and base URL
-    /// variables named in the crate docs. A missing token is not an error here;
-    /// operations that need one fail without sending anything.
+    /// A client configured from the environment: the credential and base URL
+    /// variables named in the crate docs. Missing credentials are an error here, naming
+    /// the variables to set, only when the client could not work without them (every
+    /// operation needs credentials, or a set of credentials sent together is configured
+    /// only in part); otherwise operations that need them fail without sending anything.
     pub fn from_env() -> Result<Client, Error> {
-        Client::builder().from_env().build()
+        let builder = Client::builder().from_env();
+        builder.credentials.check_env(builder.info)?;
+        builder.build()
     }
 
     /// The server this client sends requests to.
@@ -254,7 +263,7 @@ impl Client {
         };
         let limits = self.body_limits(options);
         let request_label = format!("{} {}", parts.method, parts.path);
-        let (auth_headers, auth_query) = self.credentials_for(parts, options)?;
+        let auth = self.credentials_for(parts, options)?;
         let other_base;
         let base = match options.base_url.as_deref() {
             Some(b) => {
@@ -263,11 +272,11 @@ impl Client {
             }
             None => &c.base_url.text,
         };
-        let url = Self::url(base, parts, &auth_query);
+        let url = Self::url(base, parts, &auth.query);
         let url = reqwest::Url::parse(&url).map_err(|e| {
             Error::invalid_request(format!("the request's URL cannot be written: {e}"))
         })?;
-        let headers = self.headers_for(parts, options, auth_headers)?;
+        let headers = self.headers_for(parts, options, auth.headers)?;
         // A body read from a stream can only be sent once.
         let repeatable = match &parts.body {
             Body::Multipart(form) => form.is_repeatable(),
@@ -576,12 +585,11 @@ impl Client {
     }
 
     /// Headers and query pairs that carry the operation's credentials.
-    #[allow(clippy::type_complexity)]
     fn credentials_for(
         &self,
         parts: &RequestParts,
         options: &RequestOptions,
-    ) -> Result<(Vec<(HeaderName, HeaderValue)>, Vec<(&'static str, String)>), Error> {
+    ) -> Result<AuthParts, Error> {
         self.inner
             .credentials
             .for_request(self.inner.info, parts, options)
@@ -679,8 +687,9 @@ impl ClientBuilder {
         }
     }
 
-    /// Fills in what is not set yet from the environment: the access token and the
-    /// base URL variables (an empty variable counts as unset).
+    /// Fills in what is not set yet from the environment: the credential of each
+    /// security scheme and the base URL variables named in the crate docs (an empty
+    /// variable counts as unset).
     pub fn from_env(mut self) -> ClientBuilder {
         let read = |name: &str| {
             std::env::var(name)
@@ -688,11 +697,7 @@ impl ClientBuilder {
                 .map(|v| v.trim().to_string())
                 .filter(|v| !v.is_empty())
         };
-        if self.credentials.token.is_none()
-            && let Some(token) = self.info.env_access_token.and_then(read)
-        {
-            self.credentials.token = Some(Secret::new(token));
-        }
+        self.credentials.read_env(self.info, read);
         if self.base_url.is_none() {
             self.base_url = read(self.info.env_base_url);
         }
@@ -706,13 +711,16 @@ impl ClientBuilder {
         self
     }
 
-    /// The access token (bearer token, or API key) sent to operations that need one.
+    /// The access token sent to operations that need one: the credential of every
+    /// bearer scheme (and of the API's only scheme, whatever its kind) that has none
+    /// of its own.
     pub fn access_token(mut self, token: impl Into<String>) -> ClientBuilder {
         self.credentials.token = Some(Secret::new(token.into()));
         self
     }
 
-    /// A credential for one named security scheme of the spec.
+    /// The credential (a token or an API key) of one named security scheme of the
+    /// spec; the generated setter of each scheme calls this.
     pub fn credential(
         mut self,
         scheme: impl Into<String>,
@@ -720,17 +728,34 @@ impl ClientBuilder {
     ) -> ClientBuilder {
         self.credentials
             .by_scheme
-            .insert(scheme.into(), Secret::new(value.into()));
+            .insert(scheme.into(), Credential::Token(Secret::new(value.into())));
         self
     }
 
-    /// User name and password for HTTP basic authentication.
+    /// User name and password for every HTTP basic scheme that has none of its own.
     pub fn basic_auth(
         mut self,
         user: impl Into<String>,
         password: impl Into<String>,
     ) -> ClientBuilder {
         self.credentials.basic = Some((user.into(), Secret::new(password.into())));
+        self
+    }
+
+    /// User name and password of one named HTTP basic scheme of the spec.
+    pub fn basic_credential(
+        mut self,
+        scheme: impl Into<String>,
+        user: impl Into<String>,
+        password: impl Into<String>,
+    ) -> ClientBuilder {
+        self.credentials.by_scheme.insert(
+            scheme.into(),
+            Credential::Basic {
+                user: user.into(),
+                password: Secret::new(password.into()),
+            },
+        );
         self
     }
 
@@ -958,16 +983,16 @@ impl Client {
     pub(crate) fn upgrade_request(
         &self,
         path: &str,
-        auth: &'static [&'static str],
+        auth: &'static [&'static [&'static str]],
         auth_optional: bool,
     ) -> Result<(String, HeaderMap), Error> {
         let mut parts = RequestParts::new("events", reqwest::Method::GET, path.to_string());
         parts.auth = auth;
         parts.auth_optional = auth_optional;
         let options = RequestOptions::default();
-        let (auth_headers, auth_query) = self.credentials_for(&parts, &options)?;
-        let url = Self::url(&self.inner.base_url.text, &parts, &auth_query);
-        let headers = self.headers_for(&parts, &options, auth_headers)?;
+        let auth = self.credentials_for(&parts, &options)?;
+        let url = Self::url(&self.inner.base_url.text, &parts, &auth.query);
+        let headers = self.headers_for(&parts, &options, auth.headers)?;
         Ok((url, headers))
     }
 

@@ -33,8 +33,9 @@ pub struct EventsInfo {
     pub tag: &'static str,
     /// The tag value of the event the SDK yields after a reconnect or a `seq` gap.
     pub resync: &'static str,
-    /// Security schemes, any one of which the upgrade request may carry.
-    pub auth: &'static [&'static str],
+    /// Security requirements, any one of which the upgrade request may carry (each
+    /// names schemes sent together).
+    pub auth: &'static [&'static [&'static str]],
     /// Whether the upgrade request may also carry no credential.
     pub auth_optional: bool,
 }

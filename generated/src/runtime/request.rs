@@ -46,8 +46,9 @@ pub struct RequestParts {
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) body: Body,
     pub(crate) accept: &'static str,
-    /// Names of the security schemes any one of which the operation accepts.
-    pub(crate) auth: &'static [&'static str],
+    /// The security requirements the operation accepts, any one of them: each names
+    /// schemes that are all sent together.
+    pub(crate) auth: &'static [&'static [&'static str]],
     pub(crate) auth_optional: bool,
     /// Any of the API's security schemes will do (the escape hatch, which knows none).
     pub(crate) any_scheme: bool,
@@ -161,9 +162,14 @@ impl RequestParts {
         self
     }
 
-    /// The security schemes any one of which the operation accepts; `optional` if it also accepts none.
-    pub fn auth(mut self, schemes: &'static [&'static str], optional: bool) -> RequestParts {
-        self.auth = schemes;
+    /// The operation's security requirements (see `auth`); `optional` if it may also
+    /// be sent without credentials.
+    pub fn auth(
+        mut self,
+        alternatives: &'static [&'static [&'static str]],
+        optional: bool,
+    ) -> RequestParts {
+        self.auth = alternatives;
         self.auth_optional = optional;
         self
     }

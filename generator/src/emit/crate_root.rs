@@ -105,12 +105,8 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         " A Rust client of the {title}, generated from its OpenAPI spec."
     ));
     docs.push(String::new());
-    let token_env = api.env.access_token.as_deref();
     let base_env = &api.env.base_url;
-    match token_env {
-        Some(t) => docs.push(format!(" [`Client::from_env`] reads the access token from `{t}` and the server from `{base_env}`.")),
-        None => docs.push(format!(" [`Client::from_env`] reads the server from `{base_env}`.")),
-    }
+    docs.extend(env_doc_lines(api));
     if let Some(url) = &api.default_base_url {
         docs.push(format!(
             " Without `{base_env}`, the client talks to `{url}`."
@@ -138,10 +134,6 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         Some(u) => quote!(Some(#u)),
         None => quote!(None),
     };
-    let env_token = match token_env {
-        Some(t) => quote!(Some(#t)),
-        None => quote!(None),
-    };
     let schemes = api.security_schemes.iter().map(|s| {
         let name = &s.name;
         let kind = match &s.kind {
@@ -153,8 +145,13 @@ pub fn lib_rs(api: &Api) -> TokenStream {
                 ApiKeyLocation::Cookie => quote!(crate::runtime::SchemeKind::ApiKeyCookie(#name)),
             },
         };
-        quote!(crate::runtime::SecuritySchemeInfo { name: #name, kind: #kind })
+        let env = &s.env;
+        let setter = s.setter.method();
+        quote!(crate::runtime::SecuritySchemeInfo { name: #name, kind: #kind, env: &[#(#env),*], setter: #setter })
     });
+    let alternatives = api.security_alternatives.iter().map(|a| quote!(&[#(#a),*]));
+    let credentials_required = api.credentials_required;
+    let setters = scheme_setters(api);
     let events = super::events::lib_items(api);
     quote! {
         #(#![doc = #docs])*
@@ -175,10 +172,112 @@ pub fn lib_rs(api: &Api) -> TokenStream {
             title: #title_lit,
             user_agent: #user_agent,
             default_base_url: #default_base,
-            env_access_token: #env_token,
             env_base_url: #base_env,
             security_schemes: &[#(#schemes),*],
+            security_alternatives: &[#(#alternatives),*],
+            credentials_required: #credentials_required,
         };
+        #setters
+    }
+}
+
+/// What `Client::from_env` reads, for the crate docs.
+fn env_doc_lines(api: &Api) -> Vec<String> {
+    let base_env = &api.env.base_url;
+    if let Some(t) = &api.env.access_token {
+        return vec![format!(
+            " [`Client::from_env`] reads the access token from `{t}` and the server from `{base_env}`."
+        )];
+    }
+    let mut docs = vec![format!(
+        " [`Client::from_env`] reads the server from `{base_env}`."
+    )];
+    if api.security_schemes.is_empty() {
+        return docs;
+    }
+    docs[0] = format!(
+        " [`Client::from_env`] reads the server from `{base_env}` and the credential of each security scheme from its own variable:"
+    );
+    docs.push(String::new());
+    for s in &api.security_schemes {
+        let what = match &s.kind {
+            SecuritySchemeKind::Bearer => "a bearer token".to_string(),
+            SecuritySchemeKind::Basic => {
+                "HTTP basic authentication (user name, password)".to_string()
+            }
+            SecuritySchemeKind::ApiKey { location, name } => {
+                let place = match location {
+                    ApiKeyLocation::Header => "header",
+                    ApiKeyLocation::Query => "query parameter",
+                    ApiKeyLocation::Cookie => "cookie",
+                };
+                format!("an API key in the `{name}` {place}")
+            }
+        };
+        let vars: Vec<String> = s.env.iter().map(|v| format!("`{v}`")).collect();
+        docs.push(format!(
+            " - {}: `{}`, {what}; or [`ClientBuilder::{}`].",
+            vars.join(" and "),
+            s.name,
+            s.setter.method()
+        ));
+    }
+    docs.push(String::new());
+    docs.push(" An operation sends every credential of one of the security requirements the spec gives it: the first whose credentials are all configured.".to_string());
+    docs
+}
+
+/// One `ClientBuilder` method per security scheme, when the API has several.
+fn scheme_setters(api: &Api) -> TokenStream {
+    let methods = api.security_schemes.iter().filter_map(|s| {
+        let crate::ir::Setter::Generated(method) = &s.setter else {
+            return None;
+        };
+        let method = super::ident(&method.rust);
+        let name = &s.name;
+        let mut docs = vec![match &s.kind {
+            SecuritySchemeKind::Basic => format!(" User name and password of the `{name}` scheme (HTTP basic authentication)."),
+            SecuritySchemeKind::Bearer => format!(" The bearer token of the `{name}` scheme."),
+            SecuritySchemeKind::ApiKey { location, name: key } => format!(
+                " The API key of the `{name}` scheme, sent in the `{key}` {}.",
+                match location {
+                    ApiKeyLocation::Header => "header",
+                    ApiKeyLocation::Query => "query parameter",
+                    ApiKeyLocation::Cookie => "cookie",
+                }
+            ),
+        }];
+        if let Some(d) = &s.description {
+            docs.push(String::new());
+            docs.extend(super::doc_lines(d));
+        }
+        docs.push(String::new());
+        let vars: Vec<String> = s.env.iter().map(|v| format!("`{v}`")).collect();
+        docs.push(format!(" [`Client::from_env`](crate::Client::from_env) reads it from {}.", vars.join(" and ")));
+        Some(match &s.kind {
+            SecuritySchemeKind::Basic => quote! {
+                #(#[doc = #docs])*
+                pub fn #method(self, user: impl Into<String>, password: impl Into<String>) -> crate::runtime::ClientBuilder {
+                    self.basic_credential(#name, user, password)
+                }
+            },
+            _ => quote! {
+                #(#[doc = #docs])*
+                pub fn #method(self, value: impl Into<String>) -> crate::runtime::ClientBuilder {
+                    self.credential(#name, value)
+                }
+            },
+        })
+    });
+    let methods: Vec<TokenStream> = methods.collect();
+    if methods.is_empty() {
+        return quote!();
+    }
+    quote! {
+        /// The credential of each security scheme of the spec.
+        impl crate::runtime::ClientBuilder {
+            #(#methods)*
+        }
     }
 }
 

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc_lines, ident};
-use crate::ir::{Api, Auth, EventStream};
+use crate::ir::{Api, EventStream};
 
 /// The file `src/events.rs`, when the API has a stream.
 pub fn events_rs(api: &Api) -> Option<TokenStream> {
@@ -43,10 +43,7 @@ pub fn events_rs(api: &Api) -> Option<TokenStream> {
         " # }".to_string(),
         " ```".to_string(),
     ]);
-    let (names, optional) = match auth {
-        Auth::None => (Vec::new(), false),
-        Auth::Schemes { names, optional } => (names.clone(), *optional),
-    };
+    let (alternatives, optional) = super::operation::auth_tokens(auth);
     Some(quote! {
         //! The live event stream of the API.
 
@@ -61,7 +58,7 @@ pub fn events_rs(api: &Api) -> Option<TokenStream> {
             path: #path,
             tag: #tag,
             resync: #resync_tag,
-            auth: &[#(#names),*],
+            auth: #alternatives,
             auth_optional: #optional,
         };
     })

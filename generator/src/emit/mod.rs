@@ -289,18 +289,25 @@ fn escape_doc_line(line: &str) -> String {
     }
     let mut out = String::with_capacity(line.len());
     let mut in_code = false;
-    let mut rest = line;
-    while let Some(c) = rest.chars().next() {
+    let mut i = 0;
+    while i < line.len() {
+        let rest = &line[i..];
+        let c = rest.chars().next().unwrap_or(' ');
+        // Links to web pages are meant as links: `[text](https://..)` and `<https://..>`.
+        if !in_code && let Some(len) = web_link_len(rest) {
+            out.push_str(&rest[..len]);
+            i += len;
+            continue;
+        }
         // A bare URL becomes an autolink, which rustdoc renders as a link (and
         // `rustdoc::bare_urls` accepts); trailing sentence punctuation stays outside.
         if !in_code && let Some(len) = url_len(rest) {
             out.push('<');
             out.push_str(&rest[..len]);
             out.push('>');
-            rest = &rest[len..];
+            i += len;
             continue;
         }
-        rest = &rest[c.len_utf8()..];
         match c {
             '`' => {
                 in_code = !in_code;
@@ -314,6 +321,7 @@ fn escape_doc_line(line: &str) -> String {
             '>' if !in_code => out.push_str("&gt;"),
             c => out.push(c),
         }
+        i += c.len_utf8();
     }
     out
 }
@@ -330,6 +338,28 @@ fn url_len(text: &str) -> Option<usize> {
     let url = text[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\'', '*']);
     // `http://` alone is not a link.
     (url.len() > url.find("://")? + 3).then_some(url.len())
+}
+
+/// The length of a Markdown link to a web page at the start of `text`, if there is one.
+fn web_link_len(text: &str) -> Option<usize> {
+    let is_url = |u: &str| {
+        (u.starts_with("https://") || u.starts_with("http://"))
+            && !u.contains(char::is_whitespace)
+            && !u.contains(['<', '>', '(', ')', '`'])
+    };
+    if let Some(rest) = text.strip_prefix('<') {
+        let end = rest.find('>')?;
+        return is_url(&rest[..end]).then_some(end + 2);
+    }
+    let rest = text.strip_prefix('[')?;
+    let close = rest.find("](")?;
+    let label = &rest[..close];
+    if label.contains(['[', ']', '`']) || label.is_empty() {
+        return None;
+    }
+    let after = &rest[close + 2..];
+    let end = after.find(')')?;
+    is_url(&after[..end]).then_some(1 + close + 2 + end + 1)
 }
 
 pub use crate_root::cargo_dependencies;
@@ -357,6 +387,10 @@ mod tests {
         assert_eq!(
             doc_lines("See https://example.com/a?b=1. Or (http://x.org), `https://c.d`."),
             vec![" See <https://example.com/a?b=1>. Or (<http://x.org>), `https://c.d`."]
+        );
+        assert_eq!(
+            doc_lines("See [the docs](https://x.io/a) or <https://x.io> [not](x)"),
+            vec![" See [the docs](https://x.io/a) or <https://x.io> \\[not\\](x)"]
         );
     }
 }

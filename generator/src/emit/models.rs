@@ -289,12 +289,12 @@ fn struct_deserialize(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream {
             Presence::Required => {
                 locals.push(quote!(let mut #local: Option<#ty> = None;));
                 arms.push(quote!(#wire => #local = Some(map.next_value()?),));
-                finals.push(quote!(#fname: #local.ok_or_else(|| crate::runtime::de::missing::<A::Error>(#wire))?,));
+                finals.push(quote!(#fname: #local.ok_or_else(|| crate::runtime::de::missing::<__A::Error>(#wire))?,));
             }
             Presence::RequiredNullable => {
                 locals.push(quote!(let mut #local: Option<Option<#ty>> = None;));
                 arms.push(quote!(#wire => #local = Some(map.next_value()?),));
-                finals.push(quote!(#fname: #local.ok_or_else(|| crate::runtime::de::missing::<A::Error>(#wire))?,));
+                finals.push(quote!(#fname: #local.ok_or_else(|| crate::runtime::de::missing::<__A::Error>(#wire))?,));
             }
             Presence::Optional => {
                 locals.push(quote!(let mut #local: Option<#ty> = None;));
@@ -330,16 +330,18 @@ fn struct_deserialize(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream {
             quote!(),
         ),
     };
+    // The decoder's own names (`__Visitor`, `__D`, `__A`) start with underscores, which
+    // no type name from the spec does, so a schema cannot shadow them.
     quote! {
         impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct Visitor;
-                impl<'de> serde::de::Visitor<'de> for Visitor {
+            fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+                struct __Visitor;
+                impl<'de> serde::de::Visitor<'de> for __Visitor {
                     type Value = #name;
                     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                         f.write_str(#expecting)
                     }
-                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
+                    fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut map: __A) -> Result<#name, __A::Error> {
                         #(#locals)*
                         #extra_local
                         while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -351,7 +353,7 @@ fn struct_deserialize(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream {
                         Ok(#name { #(#finals)* #extra_final })
                     }
                 }
-                deserializer.deserialize_map(Visitor)
+                deserializer.deserialize_map(__Visitor)
             }
         }
     }
@@ -533,13 +535,13 @@ fn enum_def(def: &TypeDef, e: &StringEnum) -> TokenStream {
         }
 
         impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
         impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
                 crate::runtime::de::string_enum(deserializer, #expecting, Self::known, Self::Unknown)
             }
         }

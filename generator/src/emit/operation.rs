@@ -230,8 +230,9 @@ fn operation_impl(op: &Operation) -> TokenStream {
     let accept = accept_statement(op);
     let auth = match &op.auth {
         Auth::None => quote!(),
-        Auth::Schemes { names, optional } => {
-            quote!(let parts = parts.auth(&[#(#names),*], #optional);)
+        auth => {
+            let (alternatives, optional) = auth_tokens(auth);
+            quote!(let parts = parts.auth(#alternatives, #optional);)
         }
     };
     let idempotent = (op.idempotent && !op.http_method.is_safe())
@@ -526,4 +527,18 @@ fn body_field_setters(
         });
     }
     out
+}
+
+/// `&[&["a", "b"], &["c"]]` and the optional flag, for `RequestParts::auth`.
+pub(super) fn auth_tokens(auth: &Auth) -> (TokenStream, bool) {
+    match auth {
+        Auth::None => (quote!(&[]), false),
+        Auth::Schemes {
+            alternatives,
+            optional,
+        } => {
+            let alternatives = alternatives.iter().map(|a| quote!(&[#(#a),*]));
+            (quote!(&[#(#alternatives),*]), *optional)
+        }
+    }
 }

@@ -76,6 +76,11 @@ pub struct Api {
     pub default_base_url: Option<String>,
     pub env: EnvVars,
     pub security_schemes: Vec<SecurityScheme>,
+    /// Every distinct security requirement of the operations, in order of first use:
+    /// what `Client::from_env` checks the environment against.
+    pub security_alternatives: Vec<Vec<String>>,
+    /// Whether every operation needs credentials (none is public or optional).
+    pub credentials_required: bool,
     /// Sorted by Rust name.
     pub types: Vec<TypeDef>,
     /// The files of `models/`, by module name; each type is in exactly one.
@@ -104,7 +109,8 @@ pub struct ModelFile {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnvVars {
-    /// Read by `Client::from_env` for the credential of the first security scheme.
+    /// The variable of the access token, when the API has one scheme and it takes a
+    /// token (the same as that scheme's `env`).
     pub access_token: Option<String>,
     pub base_url: String,
 }
@@ -114,6 +120,31 @@ pub struct SecurityScheme {
     /// The key in `components.securitySchemes`.
     pub name: String,
     pub kind: SecuritySchemeKind,
+    /// Environment variables `Client::from_env` reads its credential from: one, or
+    /// the user name and the password of a basic scheme.
+    pub env: Vec<String>,
+    /// The `ClientBuilder` method that sets its credential: a generated one
+    /// (`Setter::Generated`), or the runtime's own for an API with one scheme.
+    pub setter: Setter,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Setter {
+    /// `ClientBuilder::access_token` or `ClientBuilder::basic_auth`.
+    Runtime(String),
+    /// A method generated on `ClientBuilder` for this scheme.
+    Generated(Name),
+}
+
+impl Setter {
+    /// The method's name, as it appears in a call.
+    pub fn method(&self) -> &str {
+        match self {
+            Setter::Runtime(name) => name,
+            Setter::Generated(name) => &name.rust,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -596,9 +627,13 @@ pub enum ResponseKind {
 pub enum Auth {
     /// `security: []`: no credentials are sent.
     None,
-    /// Any one of these schemes (names in `Api::security_schemes`); `optional` if the
-    /// requirement also allows none.
-    Schemes { names: Vec<String>, optional: bool },
+    /// Any one of these alternatives (the spec's security requirement objects), each
+    /// naming schemes of `Api::security_schemes` that are all sent together; the first
+    /// that is fully configured is sent. `optional` if a requirement also allows none.
+    Schemes {
+        alternatives: Vec<Vec<String>>,
+        optional: bool,
+    },
 }
 
 /// How a list operation's pages are walked: written in `x-sdk-pagination` or inferred

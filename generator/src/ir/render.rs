@@ -32,7 +32,13 @@ pub fn render(api: &Api) -> String {
                 format!("api key {name:?} in {location:?}").to_lowercase()
             }
         };
-        let _ = writeln!(w, "security scheme {}: {kind}", s.name);
+        let _ = writeln!(
+            w,
+            "security scheme {}: {kind}, env {}, set by ClientBuilder::{}",
+            s.name,
+            s.env.join(" + "),
+            s.setter.method()
+        );
     }
     let _ = writeln!(w, "\ntypes ({}):", api.types.len());
     for t in &api.types {
@@ -278,9 +284,16 @@ fn render_resource(w: &mut String, r: &Resource) {
         );
         let auth = match &op.auth {
             Auth::None => "none".to_string(),
-            Auth::Schemes { names, optional } => format!(
+            Auth::Schemes {
+                alternatives,
+                optional,
+            } => format!(
                 "{}{}",
-                names.join(" | "),
+                alternatives
+                    .iter()
+                    .map(|a| a.join(" + "))
+                    .collect::<Vec<_>>()
+                    .join(" | "),
                 if *optional { " (optional)" } else { "" }
             ),
         };

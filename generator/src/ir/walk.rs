@@ -3,6 +3,19 @@
 
 use super::{Api, Operation, Resource};
 
+impl Resource {
+    /// Every operation of this resource and of those below it, depth first.
+    pub fn all_operations(&self) -> Vec<&Operation> {
+        let mut out = Vec::new();
+        let mut stack = vec![self];
+        while let Some(resource) = stack.pop() {
+            out.extend(resource.operations.iter());
+            stack.extend(resource.children.iter().rev());
+        }
+        out
+    }
+}
+
 impl Api {
     /// Every operation with the resource it belongs to, depth first in the tree's
     /// order: the client's own operations first.

@@ -81,7 +81,7 @@ impl Lowerer<'_> {
             );
             return None;
         };
-        let auth = self.auth(&openapiv3::Operation::default(), schemes);
+        let auth = self.auth(&openapiv3::Operation::default(), POINTER, schemes);
         Some(EventStream {
             path,
             event_type,

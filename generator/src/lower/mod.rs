@@ -9,6 +9,7 @@ mod events;
 mod evidence;
 mod facts;
 mod foreign;
+mod html_docs;
 mod inheritance;
 mod model_files;
 pub mod names;
@@ -18,6 +19,7 @@ mod pagination_infer;
 mod params;
 mod path_template;
 mod refs;
+mod security;
 mod tree;
 mod tuples;
 mod types;
@@ -27,12 +29,11 @@ mod webhooks;
 use std::collections::{BTreeMap, HashMap};
 
 use heck::ToShoutySnakeCase;
-use openapiv3::{OpenAPI, ReferenceOr, SecurityScheme as OaSecurityScheme};
+use openapiv3::{OpenAPI, ReferenceOr};
 use serde_json::Value;
 
-use crate::diagnostics::{Diagnostics, Kind};
-use crate::ir::{Api, ApiKeyLocation, EnvVars, SecurityScheme, SecuritySchemeKind, TypeDef};
-use crate::json_pointer::pointer_push;
+use crate::diagnostics::Diagnostics;
+use crate::ir::{Api, EnvVars, SecuritySchemeKind, TypeDef};
 use names::Scope;
 
 /// Settings that do not come from the spec.
@@ -48,18 +49,6 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
     lowerer.name_components();
     lowerer.find_inheritance();
     lowerer.lower_components();
-    let security_schemes = lowerer.security_schemes();
-    let mut root = lowerer.lower_operations(&security_schemes);
-    lowerer.mark_request_types(&root);
-    let webhooks = lowerer.lower_webhooks();
-    let mut types = lowerer.finish_types();
-    pagination::settle_access(&mut root, &types);
-    docs::mark_multipart(&root, &mut types);
-    let crate_example = docs::document(&mut root, &types);
-    doc_text::finish(&mut root, &mut types, lowerer.diags);
-    let model_files = model_files::model_files(&root, &types);
-    let events = lowerer.events(&types, &security_schemes);
-
     let sdk = raw.get("x-sdk");
     let crate_name = options
         .crate_name
@@ -77,13 +66,31 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
             .and_then(Value::as_str)
             .map(str::to_owned)
     };
+    let base_url_env = env_value("baseUrl").unwrap_or_else(|| format!("{env_prefix}_BASE_URL"));
+    let token_env =
+        env_value("accessToken").unwrap_or_else(|| format!("{env_prefix}_ACCESS_TOKEN"));
+    let security_schemes = lowerer.security_schemes(&env_prefix, &token_env, &base_url_env);
+    let mut root = lowerer.lower_operations(&security_schemes);
+    lowerer.mark_request_types(&root);
+    let webhooks = lowerer.lower_webhooks();
+    let mut types = lowerer.finish_types();
+    html_docs::convert_all(&mut root, &mut types);
+    pagination::settle_access(&mut root, &types);
+    docs::mark_multipart(&root, &mut types);
+    let crate_example = docs::document(&mut root, &types);
+    doc_text::finish(&mut root, &mut types, lowerer.diags);
+    let model_files = model_files::model_files(&root, &types);
+    let events = lowerer.events(&types, &security_schemes);
+    let auths = root.all_operations().into_iter().map(|op| &op.auth);
+    let (security_alternatives, credentials_required) =
+        security::alternatives(auths.chain(events.iter().map(|e| &e.auth)));
+
     let env = EnvVars {
-        access_token: if security_schemes.is_empty() {
-            None
-        } else {
-            Some(env_value("accessToken").unwrap_or_else(|| format!("{env_prefix}_ACCESS_TOKEN")))
+        access_token: match security_schemes.as_slice() {
+            [only] if only.kind != SecuritySchemeKind::Basic => only.env.first().cloned(),
+            _ => None,
         },
-        base_url: env_value("baseUrl").unwrap_or_else(|| format!("{env_prefix}_BASE_URL")),
+        base_url: base_url_env,
     };
 
     Api {
@@ -92,7 +99,8 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
         description: doc
             .info
             .description
-            .clone()
+            .as_deref()
+            .map(html_docs::html_to_markdown)
             .filter(|d| !d.trim().is_empty()),
         crate_ident: crate_name.replace('-', "_"),
         crate_name,
@@ -100,6 +108,8 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
         default_base_url: default_base_url(doc),
         env,
         security_schemes,
+        security_alternatives,
+        credentials_required,
         types,
         model_files,
         root,
@@ -187,51 +197,5 @@ impl<'a> Lowerer<'a> {
             body_holders: HashMap::new(),
             sibling_types: std::collections::HashSet::new(),
         }
-    }
-
-    fn security_schemes(&mut self) -> Vec<SecurityScheme> {
-        let mut out = Vec::new();
-        let Some(components) = &self.doc.components else {
-            return out;
-        };
-        for (name, scheme) in &components.security_schemes {
-            let pointer = pointer_push("/components/securitySchemes", name);
-            let ReferenceOr::Item(scheme) = scheme else {
-                continue;
-            };
-            let kind = match scheme {
-                OaSecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => {
-                    SecuritySchemeKind::Bearer
-                }
-                OaSecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => {
-                    SecuritySchemeKind::Basic
-                }
-                OaSecurityScheme::HTTP { scheme, .. } => {
-                    self.diags.warning(
-                        Kind::Unsupported,
-                        pointer,
-                        format!("HTTP authentication scheme `{scheme}` is not supported; its credential is sent as a bearer token"),
-                    );
-                    SecuritySchemeKind::Bearer
-                }
-                OaSecurityScheme::APIKey { location, name, .. } => SecuritySchemeKind::ApiKey {
-                    location: match location {
-                        openapiv3::APIKeyLocation::Header => ApiKeyLocation::Header,
-                        openapiv3::APIKeyLocation::Query => ApiKeyLocation::Query,
-                        openapiv3::APIKeyLocation::Cookie => ApiKeyLocation::Cookie,
-                    },
-                    name: name.clone(),
-                },
-                // The SDK does not run OAuth flows; it sends the access token it is given.
-                OaSecurityScheme::OAuth2 { .. } | OaSecurityScheme::OpenIDConnect { .. } => {
-                    SecuritySchemeKind::Bearer
-                }
-            };
-            out.push(SecurityScheme {
-                name: name.clone(),
-                kind,
-            });
-        }
-        out
     }
 }

@@ -62,10 +62,57 @@ const PRELUDE_TYPES: &[&str] = &[
     "ExactSizeIterator",
 ];
 
+/// A name made only of symbols (an operator as an enum value: `~`, `!~`, `>=`) is
+/// spelled character by character, so that each keeps its meaning.
+fn operator_words(raw: &str) -> Option<String> {
+    if raw.is_empty() || raw.chars().any(|c| c.is_alphanumeric()) {
+        return None;
+    }
+    let mut out = String::new();
+    for c in raw.chars() {
+        let word = match c {
+            '~' => "tilde",
+            '^' => "caret",
+            '!' => "not",
+            '=' => "eq",
+            '<' => "lt",
+            '>' => "gt",
+            '+' => "plus",
+            '-' => "minus",
+            '*' => "star",
+            '/' => "slash",
+            '\\' => "backslash",
+            '%' => "percent",
+            '&' => "and",
+            '|' => "pipe",
+            '@' => "at",
+            '#' => "hash",
+            '$' => "dollar",
+            '?' => "question",
+            '.' => "dot",
+            ',' => "comma",
+            ':' => "colon",
+            ';' => "semicolon",
+            '_' => "underscore",
+            '(' | ')' => "paren",
+            '[' | ']' => "bracket",
+            '{' | '}' => "brace",
+            '\'' | '"' | '`' => "quote",
+            _ => continue,
+        };
+        out.push(' ');
+        out.push_str(word);
+    }
+    (!out.is_empty()).then_some(out)
+}
+
 /// Splits words on anything that is not an ASCII letter or digit, after spelling out
 /// leading symbols that carry meaning (`+1` and `-1` must not both become `1`).
 fn words(raw: &str) -> String {
-    let raw = &plural_acronyms(raw);
+    if let Some(spelled) = operator_words(raw) {
+        return spelled;
+    }
+    let raw = &acronym_versions(&plural_acronyms(raw));
     let mut out = String::with_capacity(raw.len() + 8);
     let chars = raw.chars().peekable();
     let mut at_start = true;
@@ -82,6 +129,8 @@ fn words(raw: &str) -> String {
             '=' => Some("eq"),
             '<' => Some("lt"),
             '>' => Some("gt"),
+            '~' => Some("tilde"),
+            '^' => Some("caret"),
             '!' if at_start => Some("not"),
             _ => None,
         };
@@ -101,6 +150,96 @@ fn words(raw: &str) -> String {
         }
     }
     out
+}
+
+/// `IPv6` -> `Ipv6`: an acronym followed by one lowercase letter and a digit is one
+/// word (`reserved_ipv6`, not `reserved_i_pv6`).
+fn acronym_versions(raw: &str) -> String {
+    let chars: Vec<char> = raw.chars().collect();
+    let mut out: Vec<char> = chars.clone();
+    let mut i = 0;
+    while i < chars.len() {
+        let start = i;
+        while i < chars.len() && chars[i].is_ascii_uppercase() {
+            i += 1;
+        }
+        let versioned = i - start >= 2
+            && chars.get(i).is_some_and(char::is_ascii_lowercase)
+            && chars.get(i + 1).is_some_and(char::is_ascii_digit);
+        if versioned {
+            for c in &mut out[start + 1..i] {
+                *c = c.to_ascii_lowercase();
+            }
+        }
+        if i == start {
+            i += 1;
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// A name's leading number in words (`1` -> `one`, `303` -> `three hundred three`),
+/// so that no name needs a prefix to be an identifier. Long numbers go digit by digit.
+fn spell_leading_number(name: &str) -> String {
+    let digits: String = name.chars().take_while(char::is_ascii_digit).collect();
+    if digits.is_empty() {
+        return name.to_string();
+    }
+    let rest = &name[digits.len()..];
+    let spelled = match digits.parse::<u32>() {
+        Ok(n) if digits.len() <= 4 && !(digits.len() > 1 && digits.starts_with('0')) => {
+            number_words(n)
+        }
+        _ => digits
+            .chars()
+            .map(|d| number_words(d.to_digit(10).unwrap_or(0)))
+            .collect::<Vec<_>>()
+            .join(" "),
+    };
+    format!("{spelled} {rest}")
+}
+
+fn number_words(n: u32) -> String {
+    const ONES: [&str; 20] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+    ];
+    const TENS: [&str; 10] = [
+        "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
+    match n {
+        0..=19 => ONES[n as usize].to_string(),
+        20..=99 => match n % 10 {
+            0 => TENS[(n / 10) as usize].to_string(),
+            r => format!("{} {}", TENS[(n / 10) as usize], ONES[r as usize]),
+        },
+        100..=999 => match n % 100 {
+            0 => format!("{} hundred", ONES[(n / 100) as usize]),
+            r => format!("{} hundred {}", ONES[(n / 100) as usize], number_words(r)),
+        },
+        _ => match n % 1000 {
+            0 => format!("{} thousand", number_words(n / 1000)),
+            r => format!("{} thousand {}", number_words(n / 1000), number_words(r)),
+        },
+    }
 }
 
 /// `accountIDs` -> `accountIds`, so that the plural `s` stays with its acronym
@@ -134,14 +273,14 @@ fn plural_acronyms(raw: &str) -> String {
     out
 }
 
-/// `accountID` -> `AccountId`; `2fa` -> `V2fa`; `Option` -> `OptionModel`.
+/// `accountID` -> `AccountId`; `2fa` -> `TwoFa`; `Option` -> `OptionModel`.
 pub fn type_name(raw: &str) -> String {
     let mut name = words(raw).to_upper_camel_case();
     if name.is_empty() {
         name = "Unnamed".into();
     }
     if name.starts_with(|c: char| c.is_ascii_digit()) {
-        name.insert(0, 'V');
+        name = spell_leading_number(&name).to_upper_camel_case();
     }
     if PRELUDE_TYPES.contains(&name.as_str()) || name == "Self" {
         name.push_str("Model");
@@ -207,7 +346,7 @@ pub fn variant_name(raw: &str) -> String {
         name = "Value".into();
     }
     if name.starts_with(|c: char| c.is_ascii_digit()) {
-        name.insert(0, 'V');
+        name = spell_leading_number(&name).to_upper_camel_case();
     }
     if name == "Self" {
         name.push_str("Value");
@@ -222,7 +361,7 @@ pub fn snake_name(raw: &str) -> String {
         name = "value".into();
     }
     if name.starts_with(|c: char| c.is_ascii_digit()) {
-        name.insert(0, '_');
+        name = spell_leading_number(&name).to_snake_case();
     }
     escape_keyword(name)
 }
@@ -332,7 +471,25 @@ mod tests {
     fn names() {
         assert_eq!(type_name("accountID"), "AccountId");
         assert_eq!(type_name("login-session"), "LoginSession");
-        assert_eq!(type_name("200"), "V200");
+        assert_eq!(type_name("200"), "TwoHundred");
+        assert_eq!(type_name("303Params"), "ThreeHundredThreeParams");
+        assert_eq!(variant_name("2023"), "TwoThousandTwentyThree");
+        assert_eq!(variant_name("007"), "ZeroZeroSeven");
+        assert_eq!(snake_name("1-click applications"), "one_click_applications");
+        assert_eq!(
+            snake_name("_1_click_applications"),
+            "one_click_applications"
+        );
+        assert_eq!(snake_name("3dSecure"), "three_d_secure");
+        assert_eq!(snake_name("reservedIPv6"), "reserved_ipv6");
+        assert_eq!(type_name("IPv4Address"), "Ipv4Address");
+        assert_eq!(variant_name("~"), "Tilde");
+        assert_eq!(variant_name("^"), "Caret");
+        assert_eq!(variant_name("!~"), "NotTilde");
+        assert_eq!(variant_name(">="), "GtEq");
+        assert_eq!(variant_name("<"), "Lt");
+        assert_eq!(variant_name("!="), "NotEq");
+        assert_eq!(variant_name("~="), "TildeEq");
         assert_eq!(type_name("Result"), "ResultModel");
         assert_eq!(
             type_name("ProvisioningCapabilities"),
@@ -353,7 +510,7 @@ mod tests {
         assert_eq!(snake_name("group_creation"), "group_creation");
         assert_eq!(snake_name("type"), "r#type");
         assert_eq!(snake_name("self"), "self_");
-        assert_eq!(snake_name("2fa"), "_2fa");
+        assert_eq!(snake_name("2fa"), "two_fa");
         assert_eq!(snake_name("@timestamp"), "at_timestamp");
         assert_eq!(snake_name("🙂"), "value");
         assert_eq!(snake_name("accountIDs"), "account_ids");

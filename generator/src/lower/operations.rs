@@ -15,7 +15,7 @@ use super::names::{Scope, bare, snake_name, type_name};
 use super::pagination::PagedOp;
 use super::path_template::{self, Part, TemplateError};
 use crate::diagnostics::{Diagnostic, Kind};
-use crate::ir::{Auth, HttpMethod, Operation, Resource, SecurityScheme};
+use crate::ir::{HttpMethod, Operation, Resource, SecurityScheme};
 use crate::json_pointer::pointer_push;
 
 /// Builder methods and fields that a parameter may not shadow.
@@ -182,7 +182,7 @@ impl<'a> Lowerer<'a> {
             None => None,
         };
         let response = self.response(op, &base, &pointer_push(pointer, "responses"));
-        let auth = self.auth(op, schemes);
+        let auth = self.auth(op, pointer, schemes);
         let idempotent = method.is_safe()
             || op
                 .extensions
@@ -271,32 +271,6 @@ impl<'a> Lowerer<'a> {
                 )
             }
             None => (Vec::new(), method),
-        }
-    }
-
-    pub(super) fn auth(&mut self, op: &OaOperation, schemes: &[SecurityScheme]) -> Auth {
-        let requirements = op.security.as_ref().or(self.doc.security.as_ref());
-        let Some(requirements) = requirements else {
-            return Auth::None;
-        };
-        let mut names = Vec::new();
-        let mut optional = false;
-        for req in requirements {
-            if req.is_empty() {
-                optional = true;
-            }
-            // A requirement naming several schemes needs all of them; the SDK sends the
-            // first, which covers the common single-scheme case.
-            if let Some(name) = req.keys().find(|k| schemes.iter().any(|s| &s.name == *k))
-                && !names.contains(name)
-            {
-                names.push(name.clone());
-            }
-        }
-        if names.is_empty() {
-            Auth::None
-        } else {
-            Auth::Schemes { names, optional }
         }
     }
 }

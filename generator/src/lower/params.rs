@@ -108,7 +108,11 @@ impl<'a> Lowerer<'a> {
             };
             let wanted = snake_name(&data.name);
             let wanted = if scope.contains(&wanted) {
-                format!("{}_{}", bare(&wanted), location_word(location))
+                format!(
+                    "{}_{}",
+                    bare(&wanted).trim_end_matches('_'),
+                    location_word(location)
+                )
             } else {
                 wanted
             };

@@ -34,12 +34,15 @@ pub(crate) static API: runtime::ApiInfo = runtime::ApiInfo {
     title: "Pagination Patterns",
     user_agent: "pagination-sdk/1.0.0 (rust)",
     default_base_url: Some("https://api.example.com"),
-    env_access_token: Some("PAGINATION_SDK_ACCESS_TOKEN"),
     env_base_url: "PAGINATION_SDK_BASE_URL",
     security_schemes: &[
         crate::runtime::SecuritySchemeInfo {
             name: "token",
             kind: crate::runtime::SchemeKind::Bearer,
+            env: &["PAGINATION_SDK_ACCESS_TOKEN"],
+            setter: "access_token",
         },
     ],
+    security_alternatives: &[&["token"]],
+    credentials_required: true,
 };

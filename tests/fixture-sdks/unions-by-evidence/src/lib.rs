@@ -33,7 +33,8 @@ pub(crate) static API: runtime::ApiInfo = runtime::ApiInfo {
     title: "Unions by evidence",
     user_agent: "unions-by-evidence/1.0.0 (rust)",
     default_base_url: None,
-    env_access_token: None,
     env_base_url: "UNIONS_BY_EVIDENCE_BASE_URL",
     security_schemes: &[],
+    security_alternatives: &[],
+    credentials_required: false,
 };

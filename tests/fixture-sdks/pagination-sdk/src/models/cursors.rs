@@ -53,19 +53,19 @@ impl CursorsListConversationsResponse {
 }
 
 impl<'de> serde::Deserialize<'de> for CursorsListConversationsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CursorsListConversationsResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CursorsListConversationsResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CursorsListConversationsResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<CursorsListConversationsResponse, __A::Error> {
                 let mut v_ok: Option<bool> = None;
                 let mut v_channels: Option<Vec<Named>> = None;
                 let mut v_response_metadata: Option<
@@ -86,14 +86,14 @@ impl<'de> serde::Deserialize<'de> for CursorsListConversationsResponse {
                     ok: v_ok,
                     channels: v_channels
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("channels"))?,
                     response_metadata: v_response_metadata,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -134,21 +134,21 @@ impl Default for CursorsListConversationsResponseResponseMetadata {
 }
 
 impl<'de> serde::Deserialize<'de> for CursorsListConversationsResponseResponseMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CursorsListConversationsResponseResponseMetadata;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(
                     "an object `CursorsListConversationsResponseResponseMetadata`",
                 )
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CursorsListConversationsResponseResponseMetadata, A::Error> {
+                mut map: __A,
+            ) -> Result<CursorsListConversationsResponseResponseMetadata, __A::Error> {
                 let mut v_next_cursor: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -165,7 +165,7 @@ impl<'de> serde::Deserialize<'de> for CursorsListConversationsResponseResponseMe
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -201,19 +201,19 @@ impl CursorsListCustomersResponse {
 }
 
 impl<'de> serde::Deserialize<'de> for CursorsListCustomersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CursorsListCustomersResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CursorsListCustomersResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CursorsListCustomersResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<CursorsListCustomersResponse, __A::Error> {
                 let mut v_object: Option<CursorsListCustomersResponseObject> = None;
                 let mut v_data: Option<Vec<Named>> = None;
                 let mut v_has_more: Option<bool> = None;
@@ -233,21 +233,25 @@ impl<'de> serde::Deserialize<'de> for CursorsListCustomersResponse {
                 Ok(CursorsListCustomersResponse {
                     object: v_object
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("object"))?,
                     data: v_data
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("data"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("data"))?,
                     has_more: v_has_more
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("has_more"))?,
                     url: v_url
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("url"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("url"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -320,15 +324,18 @@ impl std::str::FromStr for CursorsListCustomersResponseObject {
 }
 
 impl serde::Serialize for CursorsListCustomersResponseObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CursorsListCustomersResponseObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `CursorsListCustomersResponseObject` string",
@@ -397,19 +404,19 @@ impl CursorsListFilesResponse {
 }
 
 impl<'de> serde::Deserialize<'de> for CursorsListFilesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CursorsListFilesResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CursorsListFilesResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CursorsListFilesResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<CursorsListFilesResponse, __A::Error> {
                 let mut v_object: Option<String> = None;
                 let mut v_data: Option<Vec<Named>> = None;
                 let mut v_first_id: Option<String> = None;
@@ -431,18 +438,20 @@ impl<'de> serde::Deserialize<'de> for CursorsListFilesResponse {
                 Ok(CursorsListFilesResponse {
                     object: v_object,
                     data: v_data
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("data"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("data"))?,
                     first_id: v_first_id,
                     last_id: v_last_id,
                     has_more: v_has_more
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("has_more"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -483,19 +492,19 @@ impl CursorsSearchCustomersResponse {
 }
 
 impl<'de> serde::Deserialize<'de> for CursorsSearchCustomersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CursorsSearchCustomersResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CursorsSearchCustomersResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CursorsSearchCustomersResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<CursorsSearchCustomersResponse, __A::Error> {
                 let mut v_data: Option<Vec<Named>> = None;
                 let mut v_has_more: Option<bool> = None;
                 let mut v_next_page: Option<String> = None;
@@ -512,16 +521,18 @@ impl<'de> serde::Deserialize<'de> for CursorsSearchCustomersResponse {
                 }
                 Ok(CursorsSearchCustomersResponse {
                     data: v_data
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("data"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("data"))?,
                     has_more: v_has_more
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("has_more"))?,
                     next_page: v_next_page,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }

@@ -89,19 +89,19 @@ impl Default for OffsetsListFolderItemsResponse {
 }
 
 impl<'de> serde::Deserialize<'de> for OffsetsListFolderItemsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OffsetsListFolderItemsResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `OffsetsListFolderItemsResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<OffsetsListFolderItemsResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<OffsetsListFolderItemsResponse, __A::Error> {
                 let mut v_total_count: Option<i64> = None;
                 let mut v_limit: Option<i64> = None;
                 let mut v_offset: Option<i64> = None;
@@ -130,7 +130,7 @@ impl<'de> serde::Deserialize<'de> for OffsetsListFolderItemsResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -171,19 +171,19 @@ impl Default for OffsetsListFolderItemsResponseOrderItem {
 }
 
 impl<'de> serde::Deserialize<'de> for OffsetsListFolderItemsResponseOrderItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OffsetsListFolderItemsResponseOrderItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `OffsetsListFolderItemsResponseOrderItem`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<OffsetsListFolderItemsResponseOrderItem, A::Error> {
+                mut map: __A,
+            ) -> Result<OffsetsListFolderItemsResponseOrderItem, __A::Error> {
                 let mut v_by: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -200,7 +200,7 @@ impl<'de> serde::Deserialize<'de> for OffsetsListFolderItemsResponseOrderItem {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -260,19 +260,19 @@ impl OffsetsListIncidentsResponse {
 }
 
 impl<'de> serde::Deserialize<'de> for OffsetsListIncidentsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OffsetsListIncidentsResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `OffsetsListIncidentsResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<OffsetsListIncidentsResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<OffsetsListIncidentsResponse, __A::Error> {
                 let mut v_offset: Option<i64> = None;
                 let mut v_limit: Option<i64> = None;
                 let mut v_more: Option<bool> = None;
@@ -295,12 +295,12 @@ impl<'de> serde::Deserialize<'de> for OffsetsListIncidentsResponse {
                     more: v_more,
                     incidents: v_incidents
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("incidents"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }

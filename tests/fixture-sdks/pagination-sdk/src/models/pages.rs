@@ -39,19 +39,19 @@ impl PagesListArticlesResponse {
 }
 
 impl<'de> serde::Deserialize<'de> for PagesListArticlesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PagesListArticlesResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PagesListArticlesResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<PagesListArticlesResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<PagesListArticlesResponse, __A::Error> {
                 let mut v_articles: Option<Vec<Named>> = None;
                 let mut v_meta: Option<PagesListArticlesResponseMeta> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -67,14 +67,14 @@ impl<'de> serde::Deserialize<'de> for PagesListArticlesResponse {
                 Ok(PagesListArticlesResponse {
                     articles: v_articles
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("articles"))?,
                     meta: v_meta,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -115,19 +115,19 @@ impl Default for PagesListArticlesResponseMeta {
 }
 
 impl<'de> serde::Deserialize<'de> for PagesListArticlesResponseMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PagesListArticlesResponseMeta;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PagesListArticlesResponseMeta`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<PagesListArticlesResponseMeta, A::Error> {
+                mut map: __A,
+            ) -> Result<PagesListArticlesResponseMeta, __A::Error> {
                 let mut v_total_pages: Option<i64> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -144,6 +144,6 @@ impl<'de> serde::Deserialize<'de> for PagesListArticlesResponseMeta {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }

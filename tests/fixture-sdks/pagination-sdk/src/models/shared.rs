@@ -37,19 +37,19 @@ impl Named {
 }
 
 impl<'de> serde::Deserialize<'de> for Named {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Named;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Named`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Named, A::Error> {
+                mut map: __A,
+            ) -> Result<Named, __A::Error> {
                 let mut v_id: Option<String> = None;
                 let mut v_name: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -64,12 +64,12 @@ impl<'de> serde::Deserialize<'de> for Named {
                 }
                 Ok(Named {
                     id: v_id
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("id"))?,
                     name: v_name,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }

@@ -53,19 +53,19 @@ impl Default for UrlsListOrdersResponse {
 }
 
 impl<'de> serde::Deserialize<'de> for UrlsListOrdersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UrlsListOrdersResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UrlsListOrdersResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UrlsListOrdersResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<UrlsListOrdersResponse, __A::Error> {
                 let mut v_items: Option<Vec<Named>> = None;
                 let mut v_links: Option<UrlsListOrdersResponseLinks> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -85,7 +85,7 @@ impl<'de> serde::Deserialize<'de> for UrlsListOrdersResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -129,19 +129,19 @@ impl Default for UrlsListOrdersResponseLinks {
 }
 
 impl<'de> serde::Deserialize<'de> for UrlsListOrdersResponseLinks {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UrlsListOrdersResponseLinks;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UrlsListOrdersResponseLinks`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UrlsListOrdersResponseLinks, A::Error> {
+                mut map: __A,
+            ) -> Result<UrlsListOrdersResponseLinks, __A::Error> {
                 let mut v_next: Option<UrlsListOrdersResponseLinksNext> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -158,7 +158,7 @@ impl<'de> serde::Deserialize<'de> for UrlsListOrdersResponseLinks {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -199,19 +199,19 @@ impl Default for UrlsListOrdersResponseLinksNext {
 }
 
 impl<'de> serde::Deserialize<'de> for UrlsListOrdersResponseLinksNext {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UrlsListOrdersResponseLinksNext;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UrlsListOrdersResponseLinksNext`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UrlsListOrdersResponseLinksNext, A::Error> {
+                mut map: __A,
+            ) -> Result<UrlsListOrdersResponseLinksNext, __A::Error> {
                 let mut v_href: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -228,7 +228,7 @@ impl<'de> serde::Deserialize<'de> for UrlsListOrdersResponseLinksNext {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -280,19 +280,19 @@ impl UrlsListThingsResponse {
 }
 
 impl<'de> serde::Deserialize<'de> for UrlsListThingsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UrlsListThingsResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UrlsListThingsResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UrlsListThingsResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<UrlsListThingsResponse, __A::Error> {
                 let mut v_count: Option<i64> = None;
                 let mut v_next: Option<String> = None;
                 let mut v_previous: Option<String> = None;
@@ -312,18 +312,18 @@ impl<'de> serde::Deserialize<'de> for UrlsListThingsResponse {
                 Ok(UrlsListThingsResponse {
                     count: v_count
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("count"))?,
                     next: v_next,
                     previous: v_previous,
                     results: v_results
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("results"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }

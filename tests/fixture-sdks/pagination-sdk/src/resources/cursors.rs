@@ -125,7 +125,7 @@ impl crate::runtime::Operation for CursorsListConversationsParams {
         query.push("cursor", &self.cursor, crate::runtime::QueryStyle::FormExploded)?;
         query.push("limit", &self.limit, crate::runtime::QueryStyle::FormExploded)?;
         let parts = parts.query(query);
-        let parts = parts.auth(&["token"], false);
+        let parts = parts.auth(&[&["token"]], false);
         Ok(parts)
     }
 
@@ -221,7 +221,7 @@ impl crate::runtime::Operation for CursorsListCustomersParams {
             )?;
         query.push("limit", &self.limit, crate::runtime::QueryStyle::FormExploded)?;
         let parts = parts.query(query);
-        let parts = parts.auth(&["token"], false);
+        let parts = parts.auth(&[&["token"]], false);
         Ok(parts)
     }
 
@@ -304,7 +304,7 @@ impl crate::runtime::Operation for CursorsSearchCustomersParams {
         query.push("query", &self.query, crate::runtime::QueryStyle::FormExploded)?;
         query.push("page", &self.page, crate::runtime::QueryStyle::FormExploded)?;
         let parts = parts.query(query);
-        let parts = parts.auth(&["token"], false);
+        let parts = parts.auth(&[&["token"]], false);
         Ok(parts)
     }
 
@@ -386,7 +386,7 @@ impl crate::runtime::Operation for CursorsListFilesParams {
         query.push("after", &self.after, crate::runtime::QueryStyle::FormExploded)?;
         query.push("limit", &self.limit, crate::runtime::QueryStyle::FormExploded)?;
         let parts = parts.query(query);
-        let parts = parts.auth(&["token"], false);
+        let parts = parts.auth(&[&["token"]], false);
         Ok(parts)
     }
 

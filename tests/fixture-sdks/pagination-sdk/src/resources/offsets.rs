@@ -87,7 +87,7 @@ impl crate::runtime::Operation for OffsetsListIncidentsParams {
         query.push("offset", &self.offset, crate::runtime::QueryStyle::FormExploded)?;
         query.push("limit", &self.limit, crate::runtime::QueryStyle::FormExploded)?;
         let parts = parts.query(query);
-        let parts = parts.auth(&["token"], false);
+        let parts = parts.auth(&[&["token"]], false);
         Ok(parts)
     }
 
@@ -175,7 +175,7 @@ impl crate::runtime::Operation for OffsetsListFolderItemsParams {
         query.push("offset", &self.offset, crate::runtime::QueryStyle::FormExploded)?;
         query.push("limit", &self.limit, crate::runtime::QueryStyle::FormExploded)?;
         let parts = parts.query(query);
-        let parts = parts.auth(&["token"], false);
+        let parts = parts.auth(&[&["token"]], false);
         Ok(parts)
     }
 

@@ -80,7 +80,7 @@ impl crate::runtime::Operation for PagesListArticlesParams {
         query
             .push("per_page", &self.per_page, crate::runtime::QueryStyle::FormExploded)?;
         let parts = parts.query(query);
-        let parts = parts.auth(&["token"], false);
+        let parts = parts.auth(&[&["token"]], false);
         Ok(parts)
     }
 
@@ -182,7 +182,7 @@ impl crate::runtime::Operation for PagesListLogsParams {
                 crate::runtime::QueryStyle::FormExploded,
             )?;
         let parts = parts.query(query);
-        let parts = parts.auth(&["token"], false);
+        let parts = parts.auth(&[&["token"]], false);
         Ok(parts)
     }
 

@@ -92,7 +92,7 @@ impl crate::runtime::Operation for UrlsListThingsParams {
         let mut query = crate::runtime::Query::new();
         query.push("page", &self.page, crate::runtime::QueryStyle::FormExploded)?;
         let parts = parts.query(query);
-        let parts = parts.auth(&["token"], false);
+        let parts = parts.auth(&[&["token"]], false);
         Ok(parts)
     }
 
@@ -153,7 +153,7 @@ impl crate::runtime::Operation for UrlsListOrdersParams {
             crate::runtime::Method::GET,
             path,
         );
-        let parts = parts.auth(&["token"], false);
+        let parts = parts.auth(&[&["token"]], false);
         Ok(parts)
     }
 
@@ -225,7 +225,7 @@ impl crate::runtime::Operation for UrlsListReposParams {
             .push("per_page", &self.per_page, crate::runtime::QueryStyle::FormExploded)?;
         query.push("page", &self.page, crate::runtime::QueryStyle::FormExploded)?;
         let parts = parts.query(query);
-        let parts = parts.auth(&["token"], false);
+        let parts = parts.auth(&[&["token"]], false);
         Ok(parts)
     }
 

@@ -24,9 +24,9 @@ pub enum Ambiguous {
 }
 
 impl<'de> serde::Deserialize<'de> for Ambiguous {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -73,9 +73,9 @@ pub enum Change {
 }
 
 impl<'de> serde::Deserialize<'de> for Change {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -150,19 +150,19 @@ impl Created {
 }
 
 impl<'de> serde::Deserialize<'de> for Created {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Created;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Created`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Created, A::Error> {
+                mut map: __A,
+            ) -> Result<Created, __A::Error> {
                 let mut v_id: Option<String> = None;
                 let mut v_state: Option<CreatedState> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -177,13 +177,13 @@ impl<'de> serde::Deserialize<'de> for Created {
                 }
                 Ok(Created {
                     id: v_id
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("id"))?,
                     state: v_state,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -256,15 +256,18 @@ impl std::str::FromStr for CreatedState {
 }
 
 impl serde::Serialize for CreatedState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreatedState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `CreatedState` string",
@@ -300,19 +303,19 @@ impl Deleted {
 }
 
 impl<'de> serde::Deserialize<'de> for Deleted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Deleted;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Deleted`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Deleted, A::Error> {
+                mut map: __A,
+            ) -> Result<Deleted, __A::Error> {
                 let mut v_id: Option<String> = None;
                 let mut v_deleted: Option<bool> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -327,16 +330,16 @@ impl<'de> serde::Deserialize<'de> for Deleted {
                 }
                 Ok(Deleted {
                     id: v_id
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("id"))?,
                     deleted: v_deleted
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("deleted"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -377,19 +380,19 @@ impl Default for Left {
 }
 
 impl<'de> serde::Deserialize<'de> for Left {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Left;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Left`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Left, A::Error> {
+                mut map: __A,
+            ) -> Result<Left, __A::Error> {
                 let mut v_x: Option<f64> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -403,7 +406,7 @@ impl<'de> serde::Deserialize<'de> for Left {
                 Ok(Left { x: v_x, extra })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -452,19 +455,19 @@ impl Renamed {
 }
 
 impl<'de> serde::Deserialize<'de> for Renamed {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Renamed;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Renamed`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Renamed, A::Error> {
+                mut map: __A,
+            ) -> Result<Renamed, __A::Error> {
                 let mut v_id: Option<String> = None;
                 let mut v_state: Option<RenamedState> = None;
                 let mut v_name: Option<String> = None;
@@ -481,14 +484,14 @@ impl<'de> serde::Deserialize<'de> for Renamed {
                 }
                 Ok(Renamed {
                     id: v_id
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("id"))?,
                     state: v_state,
                     name: v_name,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -561,15 +564,18 @@ impl std::str::FromStr for RenamedState {
 }
 
 impl serde::Serialize for RenamedState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for RenamedState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::de::string_enum(
             deserializer,
             "a `RenamedState` string",
@@ -616,19 +622,19 @@ impl Default for Right {
 }
 
 impl<'de> serde::Deserialize<'de> for Right {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Right;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Right`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Right, A::Error> {
+                mut map: __A,
+            ) -> Result<Right, __A::Error> {
                 let mut v_x: Option<f64> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -642,6 +648,6 @@ impl<'de> serde::Deserialize<'de> for Right {
                 Ok(Right { x: v_x, extra })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }

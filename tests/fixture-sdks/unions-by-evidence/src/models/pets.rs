@@ -41,19 +41,19 @@ impl Cat {
 }
 
 impl<'de> serde::Deserialize<'de> for Cat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Cat;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Cat`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Cat, A::Error> {
+                mut map: __A,
+            ) -> Result<Cat, __A::Error> {
                 let mut v_pet_type: Option<String> = None;
                 let mut v_name: Option<String> = None;
                 let mut v_lives: Option<i64> = None;
@@ -71,16 +71,18 @@ impl<'de> serde::Deserialize<'de> for Cat {
                 Ok(Cat {
                     pet_type: v_pet_type
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("petType"))?,
                     name: v_name
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("name"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("name"))?,
                     lives: v_lives,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -118,19 +120,19 @@ impl Dog {
 }
 
 impl<'de> serde::Deserialize<'de> for Dog {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Dog;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Dog`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Dog, A::Error> {
+                mut map: __A,
+            ) -> Result<Dog, __A::Error> {
                 let mut v_pet_type: Option<String> = None;
                 let mut v_name: Option<String> = None;
                 let mut v_barks: Option<bool> = None;
@@ -148,19 +150,21 @@ impl<'de> serde::Deserialize<'de> for Dog {
                 Ok(Dog {
                     pet_type: v_pet_type
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("petType"))?,
                     name: v_name
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("name"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("name"))?,
                     barks: v_barks
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("barks"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -191,19 +195,19 @@ impl Lizard {
 }
 
 impl<'de> serde::Deserialize<'de> for Lizard {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Lizard;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Lizard`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Lizard, A::Error> {
+                mut map: __A,
+            ) -> Result<Lizard, __A::Error> {
                 let mut v_pet_type: Option<String> = None;
                 let mut v_name: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
@@ -219,15 +223,17 @@ impl<'de> serde::Deserialize<'de> for Lizard {
                 Ok(Lizard {
                     pet_type: v_pet_type
                         .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
+                            __A::Error,
                         >("petType"))?,
                     name: v_name
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("name"))?,
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("name"))?,
                     extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -250,9 +256,9 @@ pub enum Pet {
 }
 
 impl<'de> serde::Deserialize<'de> for Pet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
