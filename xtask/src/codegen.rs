@@ -141,12 +141,7 @@ pub fn plan(root: &Path) -> Result<Plan, Failure> {
         warnings: generated.warnings,
         ..Plan::default()
     };
-    let mut produced = Vec::new();
-    for file in generated.files {
-        let path = out_dir.join(&file.path);
-        produced.push(path.clone());
-        plan.stage(path, file.contents);
-    }
+    stage_crate(&mut plan, &out_dir, generated.files)?;
     plan.stage(root.join(IR_RECORD), ir_record(&generated.api));
     // The README's table of operations, between its markers.
     let readme_path = root.join(README);
@@ -161,11 +156,6 @@ pub fn plan(root: &Path) -> Result<Plan, Failure> {
         } else {
             plan.old.insert(readme_path.clone(), readme);
             plan.write.insert(readme_path, updated);
-        }
-    }
-    for existing in generated_files(&out_dir)? {
-        if !produced.contains(&existing) {
-            plan.remove.push(existing);
         }
     }
     plan.api = Some(generated.api);
@@ -197,20 +187,32 @@ fn plan_fixture(
     };
     let generated = sdk_generator::generate(&text, &options)
         .map_err(|d| Failure::Spec(d.render(spec, &text)))?;
-    let out_dir = root.join(dir);
-    let mut produced = Vec::new();
-    for mut file in generated.files {
+    let mut files = generated.files;
+    for file in &mut files {
         if file.path == "Cargo.toml" {
             // The shared runtime's examples name the Beeper crate.
             file.contents.push_str(
                 "\n[lib]\n# The runtime's examples name `beeper_desktop_api`.\ndoctest = false\n",
             );
         }
+    }
+    stage_crate(plan, &root.join(dir), files)
+}
+
+/// Stages a generated crate's files under `out_dir`, and the removal of generated files
+/// there that it no longer produces.
+fn stage_crate(
+    plan: &mut Plan,
+    out_dir: &Path,
+    files: Vec<sdk_generator::File>,
+) -> Result<(), Failure> {
+    let mut produced = Vec::new();
+    for file in files {
         let path = out_dir.join(&file.path);
         produced.push(path.clone());
         plan.stage(path, file.contents);
     }
-    for existing in generated_files(&out_dir)? {
+    for existing in generated_files(out_dir)? {
         if !produced.contains(&existing) {
             plan.remove.push(existing);
         }
