@@ -774,6 +774,7 @@ impl Default for ClientBuilder {
 
 // Read by the live event stream (`events.rs`, `ws.rs`), which opens its own connection
 // with the same base URL, default headers and credentials as every HTTP request.
+#[cfg(feature = "events")]
 impl Client {
     /// The `http(s)://` URL and the headers of the WebSocket upgrade request to `path`.
     /// The credential header is marked sensitive, so it is never logged.

@@ -10,6 +10,8 @@ mod credentials;
 pub mod de;
 mod encoding;
 mod error;
+// The live event stream, with its WebSocket: the `events` feature.
+#[cfg(feature = "events")]
 mod events;
 mod multipart;
 mod nullable;
@@ -18,12 +20,15 @@ mod redact;
 mod request;
 mod response;
 mod retry;
+#[cfg(feature = "events")]
 mod upgrade;
+#[cfg(feature = "events")]
 mod ws;
 
 pub use client::{ApiInfo, Client, ClientBuilder, SchemeKind, SecuritySchemeInfo};
 pub use encoding::{Query, QueryStyle, push_path_param};
 pub use error::{DecodeError, Error, ErrorBody, ErrorKind, StatusError, TransportError};
+#[cfg(feature = "events")]
 pub use events::{Chats, EventStream, Events, EventsInfo, Frame, SentMessage, decode_frame};
 pub use multipart::{FilePart, Multipart};
 pub use nullable::Nullable;

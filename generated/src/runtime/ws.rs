@@ -61,6 +61,12 @@ impl Target {
         info: &'static EventsInfo,
     ) -> Result<Target, Error> {
         let url = if let Some(rest) = http_url.strip_prefix("https://") {
+            // The base URL's check refuses https already; this keeps the rule here too.
+            if !super::base_url::TLS {
+                return Err(Error::Config(
+                    "the event stream needs TLS for an https base URL: enable the `rustls` or `native-tls` feature".into(),
+                ));
+            }
             format!("wss://{rest}")
         } else if let Some(rest) = http_url.strip_prefix("http://") {
             format!("ws://{rest}")
@@ -579,10 +585,17 @@ mod tests {
             url("http://localhost:23373/v1/ws").unwrap(),
             "ws://localhost:23373/v1/ws"
         );
-        assert_eq!(
-            url("https://host/api/v1/ws").unwrap(),
-            "wss://host/api/v1/ws"
-        );
+        if super::super::base_url::TLS {
+            assert_eq!(
+                url("https://host/api/v1/ws").unwrap(),
+                "wss://host/api/v1/ws"
+            );
+        } else {
+            assert!(matches!(
+                url("https://host/api/v1/ws"),
+                Err(crate::Error::Config(_))
+            ));
+        }
         assert!(matches!(
             url("ftp://host/v1/ws"),
             Err(crate::Error::Config(_))

@@ -5,8 +5,10 @@ mod crate_root;
 mod deprecation;
 mod docs;
 mod events;
+mod manifest;
 mod models;
 mod operation;
+mod readme;
 mod resources;
 mod webhooks;
 
@@ -49,10 +51,17 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Vec<File> {
     for (module, items) in resources::resource_files(api) {
         rust_files.push((format!("src/resources/{module}.rs"), items));
     }
-    let mut files = vec![File {
-        path: "Cargo.toml".into(),
-        contents: crate_root::cargo_toml(api, options),
-    }];
+    let mut files = vec![
+        File {
+            path: "Cargo.toml".into(),
+            contents: manifest::cargo_toml(api, options),
+        },
+        File {
+            path: "README.md".into(),
+            contents: readme::readme(api, &options.source_name),
+        },
+    ];
+    files.extend(manifest::license_files());
     for (path, items) in rust_files {
         // Formatted one type or one operation at a time, which keeps each parse small.
         let mut contents = String::new();
@@ -304,7 +313,7 @@ fn escape_doc_line(line: &str) -> String {
     out
 }
 
-pub use crate_root::cargo_dependencies;
+pub use manifest::cargo_dependencies;
 pub use docs::operations_table;
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ mod foreign;
 mod model_files;
 pub mod names;
 mod operations;
+mod package;
 mod pagination;
 mod params;
 mod path_template;
@@ -79,7 +80,17 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
         base_url: env_value("baseUrl").unwrap_or_else(|| format!("{env_prefix}_BASE_URL")),
     };
 
+    let package = package::package(
+        sdk,
+        &doc.info.title,
+        &doc.info.version,
+        &crate_name,
+        doc.external_docs.as_ref().map(|d| d.url.as_str()),
+        lowerer.diags,
+    );
+
     Api {
+        package,
         title: doc.info.title.clone(),
         version: doc.info.version.clone(),
         description: doc
