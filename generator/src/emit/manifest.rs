@@ -49,7 +49,9 @@ fn runtime_dependencies(manifest: &str) -> String {
             deps.push(format!("{}, optional = true }}", table.trim_end()));
         } else {
             let version = line[line.find('=').map_or(0, |i| i + 1)..].trim();
-            deps.push(format!("{name} = {{ version = {version}, optional = true }}"));
+            deps.push(format!(
+                "{name} = {{ version = {version}, optional = true }}"
+            ));
         }
     }
     deps.sort_by_key(|l| l.split('=').next().unwrap_or("").trim().to_string());

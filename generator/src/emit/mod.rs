@@ -313,8 +313,8 @@ fn escape_doc_line(line: &str) -> String {
     out
 }
 
-pub use manifest::cargo_dependencies;
 pub use docs::operations_table;
+pub use manifest::cargo_dependencies;
 
 #[cfg(test)]
 mod tests {

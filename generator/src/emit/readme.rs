@@ -186,7 +186,9 @@ fn features(md: &mut Md, api: &Api, name: &str, requirement: &str) {
     md.line("| `rustls` (default) | `https` base URLs, through rustls |");
     md.line("| `native-tls` | `https` base URLs, through the platform's TLS (OpenSSL on Linux) |");
     if api.events.is_some() {
-        md.line("| `events` (default) | `client.events()`, the live event stream over a WebSocket |");
+        md.line(
+            "| `events` (default) | `client.events()`, the live event stream over a WebSocket |",
+        );
     }
     md.blank();
     md.line(&format!(

@@ -110,7 +110,10 @@ impl Reader<'_> {
         if is_url(&url) {
             Some(url)
         } else {
-            self.invalid(key, format!("`{key}` must be an http(s) URL, found `{url}`"));
+            self.invalid(
+                key,
+                format!("`{key}` must be an http(s) URL, found `{url}`"),
+            );
             None
         }
     }
@@ -154,8 +157,7 @@ fn is_url(s: &str) -> bool {
 fn is_keyword(k: &str) -> bool {
     k.len() <= MAX_KEYWORD_LEN
         && k.starts_with(|c: char| c.is_ascii_alphabetic())
-        && k
-            .chars()
+        && k.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+'))
 }
 
