@@ -151,7 +151,9 @@ impl Md {
         self.text.push('\n');
     }
     fn section(&mut self, title: &str) {
-        self.blank();
+        if !self.text.ends_with("\n\n") {
+            self.blank();
+        }
         self.line(&format!("## {title}"));
         self.blank();
     }
@@ -198,6 +200,7 @@ fn features(md: &mut Md, api: &Api, name: &str, requirement: &str) {
          passing your own client to `ClientBuilder::http_client`.",
         name.replace('-', "_")
     ));
+    md.blank();
     md.code(
         "toml",
         &format!("{name} = {{ version = \"{requirement}\", default-features = false }}"),
