@@ -70,7 +70,10 @@ async fn the_user_agent_names_the_crate_version_and_api_version_is_the_specs() {
         .trim_matches('"');
     let api_version = sdk_tests::spec()["info"]["version"].as_str().unwrap();
     assert_eq!(beeper_desktop_api::API_VERSION, api_version);
-    assert_ne!(crate_version, api_version, "x-sdk.crate-version is set apart");
+    assert_ne!(
+        crate_version, api_version,
+        "x-sdk.crate-version is set apart"
+    );
 
     let server = FaultServer::start(vec![Reply::json(200, &json!([]))]).await;
     let client = Client::builder()

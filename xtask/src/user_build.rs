@@ -79,8 +79,13 @@ pub fn run(root: &Path, release: bool) -> Result<(), String> {
         let measured = measure(root, &dir, variant, release);
         // Each target directory is a gigabyte or so: gone before the next build.
         let _ = fs::remove_dir_all(&dir);
-        results.push(measured?);
-        eprintln!("bench-user-build: {} done", variant.name);
+        let measured = measured?;
+        // Each row as soon as it is known: the whole run takes many minutes.
+        eprint!(
+            "bench-user-build: {}",
+            table(std::slice::from_ref(&measured))
+        );
+        results.push(measured);
     }
     let _ = fs::remove_dir_all(&base);
     print!("{}", table(&results));
