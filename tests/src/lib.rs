@@ -17,6 +17,7 @@ pub mod coverage;
 pub mod faults;
 pub mod log_capture;
 pub mod scenarios;
+pub mod tls;
 pub mod ws_server;
 
 pub const TOKEN: &str = "test-token-3f9a";

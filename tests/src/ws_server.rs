@@ -1,6 +1,7 @@
 //! A local WebSocket server for the live event stream, scripted per connection so
 //! that it can misbehave on purpose: refuse the upgrade, send broken frames, skip
-//! `seq` numbers, drop the connection, or stop answering pings.
+//! `seq` numbers, drop the connection, or stop answering pings. Over plain TCP, or
+//! over TLS with a certificate made for the test ([`TestCert`](crate::tls::TestCert)).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -8,13 +9,21 @@ use std::sync::{Arc, Mutex};
 
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, Response};
 use tokio_tungstenite::tungstenite::http::{HeaderMap, StatusCode};
 use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
 
+use crate::tls::TestCert;
+
 type Script = Arc<dyn Fn(usize, Conn) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
+
+/// A TCP or TLS connection, whichever the server speaks.
+trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
 
 /// What the server saw of the session, for assertions.
 #[derive(Debug, Default, Clone)]
@@ -30,7 +39,7 @@ pub struct Seen {
 /// One accepted connection, handed to the script.
 pub struct Conn {
     pub index: usize,
-    socket: WebSocketStream<TcpStream>,
+    socket: WebSocketStream<Box<dyn Io>>,
     seen: Arc<Mutex<Seen>>,
 }
 
@@ -126,21 +135,47 @@ pub struct WsServer {
 
 impl WsServer {
     /// Serves every connection with `script(index, conn)`; upgrades without
-    /// `Authorization: Bearer <token>` are refused with 401.
+    /// `Authorization: Bearer <token>` are refused with 401. `url` is `http://`.
     pub async fn start<F, Fut>(token: &str, script: F) -> WsServer
+    where
+        F: Fn(usize, Conn) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        Self::serve(token, None, script).await
+    }
+
+    /// Like [`start`](Self::start), over TLS with `cert`; `url` is `https://127.0.0.1:port`.
+    /// A client that does not trust the certificate never gets to the script.
+    pub async fn start_tls<F, Fut>(token: &str, cert: &TestCert, script: F) -> WsServer
+    where
+        F: Fn(usize, Conn) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        Self::serve(token, Some(cert.acceptor()), script).await
+    }
+
+    async fn serve<F, Fut>(token: &str, tls: Option<TlsAcceptor>, script: F) -> WsServer
     where
         F: Fn(usize, Conn) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = ()> + Send + 'static,
     {
         let script: Script = Arc::new(move |i, c| Box::pin(script(i, c)));
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let url = format!("http://{}", listener.local_addr().expect("address"));
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let url = format!("{scheme}://{}", listener.local_addr().expect("address"));
         let seen = Arc::new(Mutex::new(Seen::default()));
         let expected = format!("Bearer {token}");
         let shared = seen.clone();
         tokio::spawn(async move {
             let mut index = 0;
-            while let Ok((stream, _)) = listener.accept().await {
+            while let Ok((tcp, _)) = listener.accept().await {
+                let stream: Box<dyn Io> = match &tls {
+                    None => Box::new(tcp),
+                    Some(tls) => match tls.accept(tcp).await {
+                        Ok(stream) => Box::new(stream),
+                        Err(_) => continue,
+                    },
+                };
                 let seen = shared.clone();
                 let expected = expected.clone();
                 // The callback's signature is tungstenite's.

@@ -16,6 +16,10 @@ use super::redact::{self, Secret, ShownHeaders, redact_url};
 use super::request::{Body, RequestOptions, RequestParts};
 use super::response::{ByteStream, RawResponse};
 use super::retry::{self, Backoff};
+#[cfg(feature = "events")]
+use super::upgrade::WsTls;
+#[cfg(feature = "rustls")]
+use super::ws_tls;
 
 /// Facts about the API that the generated code hands to the runtime.
 #[derive(Debug)]
@@ -72,6 +76,12 @@ struct Inner {
     base_headers: HeaderMap,
     body_limits: BodyLimits,
     proxy: Option<String>,
+    /// The builder's TLS settings, kept for `to_builder`.
+    root_certificates: Vec<Vec<u8>>,
+    #[cfg(feature = "rustls")]
+    events_tls_config: Option<Arc<rustls::ClientConfig>>,
+    #[cfg(feature = "events")]
+    events_tls: Arc<WsTls>,
 }
 
 impl fmt::Debug for Client {
@@ -165,6 +175,9 @@ impl Client {
             http: Some(c.http.clone()),
             body_limits: c.body_limits,
             proxy: c.proxy.clone(),
+            root_certificates: c.root_certificates.clone(),
+            #[cfg(feature = "rustls")]
+            events_tls_config: c.events_tls_config.clone(),
         }
     }
 
@@ -488,6 +501,9 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     body_limits: BodyLimits,
     proxy: Option<String>,
+    root_certificates: Vec<Vec<u8>>,
+    #[cfg(feature = "rustls")]
+    events_tls_config: Option<Arc<rustls::ClientConfig>>,
 }
 
 /// A default header as configured: the value's bytes, kept exactly.
@@ -523,6 +539,8 @@ impl fmt::Debug for ClientBuilder {
             .field("max_response_size", &self.body_limits.max_bytes)
             .field("idle_timeout", &self.body_limits.idle)
             .field("proxy", &self.proxy.as_deref().map(redact_url))
+            .field("root_certificates", &self.root_certificates.len())
+            .field("events_tls_config", &self.has_events_tls_config())
             .finish_non_exhaustive()
     }
 }
@@ -544,6 +562,9 @@ impl ClientBuilder {
                 idle: Some(DEFAULT_IDLE_TIMEOUT),
             },
             proxy: None,
+            root_certificates: Vec::new(),
+            #[cfg(feature = "rustls")]
+            events_tls_config: None,
         }
     }
 
@@ -686,9 +707,35 @@ impl ClientBuilder {
     }
 
     /// Sends requests through an existing `reqwest::Client` (its proxy, redirect, TLS
-    /// and pool settings apply; the timeouts and limits set here still apply).
+    /// and pool settings apply; the timeouts and limits set here still apply). The
+    /// event stream does not go through it: its TLS setup is
+    /// [`add_root_certificate`](Self::add_root_certificate) or
+    /// [`events_tls_config`](Self::events_tls_config).
     pub fn http_client(mut self, client: reqwest::Client) -> ClientBuilder {
         self.http = Some(client);
+        self
+    }
+
+    /// Trusts one more root certificate (PEM, one or more `CERTIFICATE` sections, or
+    /// DER) besides the platform's, for `https://` requests and the `wss://` event
+    /// stream alike; e.g. the certificate of a proxy that serves Beeper Desktop over
+    /// TLS. With [`http_client`](Self::http_client), that client's own settings apply
+    /// to requests, and this to the event stream only. A certificate that cannot be
+    /// read fails [`build`](Self::build).
+    #[cfg(feature = "rustls")]
+    pub fn add_root_certificate(mut self, certificate: impl AsRef<[u8]>) -> ClientBuilder {
+        self.root_certificates.push(certificate.as_ref().to_vec());
+        self
+    }
+
+    /// The TLS setup of the `wss://` event stream, instead of the platform's roots
+    /// plus [`add_root_certificate`](Self::add_root_certificate) (the HTTP side's).
+    /// Its ALPN protocols are replaced by `http/1.1`, the one a WebSocket upgrade
+    /// goes over. Requests are not affected: give them the same setup through
+    /// [`http_client`](Self::http_client) (`reqwest::ClientBuilder::tls_backend_preconfigured`).
+    #[cfg(feature = "rustls")]
+    pub fn events_tls_config(mut self, config: Arc<rustls::ClientConfig>) -> ClientBuilder {
+        self.events_tls_config = Some(config);
         self
     }
 
@@ -722,6 +769,12 @@ impl ClientBuilder {
         for (k, v) in &headers {
             base_headers.append(k.clone(), v.clone());
         }
+        #[cfg(feature = "rustls")]
+        let mut extra_roots = Vec::new();
+        #[cfg(feature = "rustls")]
+        for certificate in &self.root_certificates {
+            extra_roots.extend(ws_tls::parse_roots(certificate)?);
+        }
         let http = match self.http {
             Some(h) => h,
             None => {
@@ -729,6 +782,13 @@ impl ClientBuilder {
                     .connect_timeout(self.connect_timeout)
                     .pool_idle_timeout(Duration::from_secs(90))
                     .redirect(same_origin_redirects());
+                #[cfg(feature = "rustls")]
+                for root in &extra_roots {
+                    let root = reqwest::Certificate::from_der(root).map_err(|e| {
+                        Error::Config(format!("a root certificate cannot be used: {e}"))
+                    })?;
+                    http = http.add_root_certificate(root);
+                }
                 match &self.proxy {
                     Some(proxy) => {
                         let proxy = reqwest::Proxy::all(proxy.as_str()).map_err(|e| {
@@ -761,8 +821,24 @@ impl ClientBuilder {
                 base_headers,
                 body_limits: self.body_limits,
                 proxy: self.proxy,
+                #[cfg(all(feature = "events", feature = "rustls"))]
+                events_tls: Arc::new(WsTls::new(extra_roots, self.events_tls_config.as_ref())),
+                #[cfg(all(feature = "events", not(feature = "rustls")))]
+                events_tls: Arc::new(WsTls),
+                root_certificates: self.root_certificates,
+                #[cfg(feature = "rustls")]
+                events_tls_config: self.events_tls_config,
             }),
         })
+    }
+}
+
+impl ClientBuilder {
+    fn has_events_tls_config(&self) -> bool {
+        #[cfg(feature = "rustls")]
+        return self.events_tls_config.is_some();
+        #[cfg(not(feature = "rustls"))]
+        false
     }
 }
 
@@ -792,6 +868,11 @@ impl Client {
         let url = Self::url(&self.inner.base_url.text, &parts, &auth_query);
         let headers = self.headers_for(&parts, &options, auth_headers)?;
         Ok((url, headers))
+    }
+
+    /// The TLS setup of `wss://` event streams, shared by the client's clones.
+    pub(crate) fn events_tls(&self) -> Arc<WsTls> {
+        self.inner.events_tls.clone()
     }
 
     /// The retry settings, which the event stream's reconnection follows.

@@ -178,7 +178,7 @@ impl<E: DeserializeOwned + Send + 'static> Events<E> {
         let (url, headers) =
             self.client
                 .upgrade_request(self.info.path, self.info.auth, self.info.auth_optional)?;
-        let target = ws::Target::new(&url, headers, self.info)?;
+        let target = ws::Target::new(&url, headers, self.client.events_tls(), self.info)?;
         let (items_tx, items_rx) = mpsc::channel(self.settings.buffer);
         let (commands_tx, commands_rx) = mpsc::channel(16);
         let started = ws::start::<E>(

@@ -24,6 +24,9 @@ mod retry;
 mod upgrade;
 #[cfg(feature = "events")]
 mod ws;
+// rustls for `wss://` and for root certificates: the `rustls` feature.
+#[cfg(feature = "rustls")]
+mod ws_tls;
 
 pub use client::{ApiInfo, Client, ClientBuilder, SchemeKind, SecuritySchemeInfo};
 pub use encoding::{Query, QueryStyle, push_path_param};
@@ -37,3 +40,7 @@ pub use redact::Secret;
 pub use request::{Operation, Request, RequestOptions, RequestParts};
 pub use reqwest::Method;
 pub use response::{ApiResponse, ByteStream, RawResponse};
+/// The TLS library of `wss://` event streams, for
+/// [`ClientBuilder::events_tls_config`].
+#[cfg(feature = "rustls")]
+pub use rustls;

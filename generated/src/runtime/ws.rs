@@ -10,20 +10,21 @@ use futures_util::{SinkExt, StreamExt};
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
-use tokio::net::TcpStream;
+use std::sync::Arc;
+
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::{self, Message};
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use super::error::{Error, StatusError, TransportError};
 use super::events::{EventsInfo, Frame, STREAM, decode_frame};
 use super::retry::{self, Backoff};
 use super::upgrade;
+use super::upgrade::WsTls;
 
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+type Socket = WebSocketStream<upgrade::Stream>;
 
 #[derive(Debug, Clone)]
 pub(crate) struct Settings {
@@ -47,10 +48,11 @@ pub(crate) enum Command {
     },
 }
 
-/// Where to connect, with what headers. Its `Debug` shows no header values.
+/// Where to connect, with what headers and TLS setup.
 pub(crate) struct Target {
     url: String,
     headers: HeaderMap,
+    tls: Arc<WsTls>,
     info: &'static EventsInfo,
 }
 
@@ -58,13 +60,15 @@ impl Target {
     pub(crate) fn new(
         http_url: &str,
         headers: HeaderMap,
+        tls: Arc<WsTls>,
         info: &'static EventsInfo,
     ) -> Result<Target, Error> {
         let url = if let Some(rest) = http_url.strip_prefix("https://") {
             // The base URL's check refuses https already; this keeps the rule here too.
-            if !super::base_url::TLS {
+            // wss:// goes over the runtime's own rustls (see ws_tls.rs).
+            if !cfg!(feature = "rustls") {
                 return Err(Error::Config(
-                    "the event stream needs TLS for an https base URL: enable the `rustls` or `native-tls` feature".into(),
+                    "the event stream needs the `rustls` feature for an https base URL".into(),
                 ));
             }
             format!("wss://{rest}")
@@ -75,7 +79,12 @@ impl Target {
                 "the event stream needs an http or https base URL, not `{http_url}`"
             )));
         };
-        Ok(Target { url, headers, info })
+        Ok(Target {
+            url,
+            headers,
+            tls,
+            info,
+        })
     }
 }
 
@@ -113,44 +122,28 @@ async fn connect(target: &Target, settings: &Settings) -> Result<Socket, Connect
             ConnectError::Fatal(error)
         }
     };
+    // Our own upgrade request, over ws:// and wss:// alike: tungstenite's would log the
+    // token (see upgrade.rs).
     let attempt = async {
-        if target.url.starts_with("ws://") {
-            // Our own upgrade request: tungstenite's would log the token (see upgrade.rs).
-            return upgrade::open_plain(&target.url, &target.headers, config)
-                .await
-                .map_err(|e| match e {
-                    upgrade::Refused::Status {
-                        status,
-                        headers,
-                        body,
-                    } => refused(status, headers, &body),
-                    upgrade::Refused::Transport(message, source) => ConnectError::Retry(
-                        Error::Connection(transport(message, source.map(|e| Box::new(e) as _))),
-                    ),
-                });
-        }
-        let mut request =
-            target.url.as_str().into_client_request().map_err(|e| {
-                ConnectError::Fatal(Error::Config(format!("event stream URL: {e}")))
-            })?;
-        for (name, value) in &target.headers {
-            // The WebSocket handshake sets its own; the rest (credentials, defaults) go as is.
-            if name != reqwest::header::ACCEPT {
-                request.headers_mut().append(name.clone(), value.clone());
-            }
-        }
-        match tokio_tungstenite::connect_async_with_config(request, Some(config), true).await {
-            Ok((socket, _)) => Ok(socket),
-            Err(tungstenite::Error::Http(response)) => Err(refused(
-                response.status(),
-                response.headers().clone(),
-                response.body().as_deref().unwrap_or_default(),
-            )),
-            Err(e) => Err(ConnectError::Retry(Error::Connection(transport(
-                "could not open the event stream".into(),
-                Some(Box::new(e)),
-            )))),
-        }
+        upgrade::open(&target.url, &target.headers, config, &target.tls)
+            .await
+            .map_err(|e| match e {
+                upgrade::Refused::Status {
+                    status,
+                    headers,
+                    body,
+                } => refused(status, headers, &body),
+                upgrade::Refused::Transport(message, source) => ConnectError::Retry(
+                    Error::Connection(transport(message, source.map(|e| Box::new(e) as _))),
+                ),
+                upgrade::Refused::Untrusted(e) => {
+                    ConnectError::Fatal(Error::Connection(transport(
+                        "the server's TLS certificate is not trusted".into(),
+                        Some(Box::new(e)),
+                    )))
+                }
+                upgrade::Refused::Config(message) => ConnectError::Fatal(Error::Config(message)),
+            })
     };
     match tokio::time::timeout(settings.connect_timeout, attempt).await {
         Ok(result) => result,
@@ -580,12 +573,14 @@ mod tests {
 
     #[test]
     fn the_websocket_url_follows_the_base_url() {
-        let url = |base: &str| Target::new(base, Default::default(), &INFO).map(|t| t.url);
+        let url = |base: &str| {
+            Target::new(base, Default::default(), Default::default(), &INFO).map(|t| t.url)
+        };
         assert_eq!(
             url("http://localhost:23373/v1/ws").unwrap(),
             "ws://localhost:23373/v1/ws"
         );
-        if super::super::base_url::TLS {
+        if cfg!(feature = "rustls") {
             assert_eq!(
                 url("https://host/api/v1/ws").unwrap(),
                 "wss://host/api/v1/ws"

@@ -186,7 +186,7 @@ fn features(md: &mut Md, api: &Api, name: &str, requirement: &str) {
     md.line("| feature | what it gives |");
     md.line("|---|---|");
     md.line("| `rustls` (default) | `https` base URLs, through rustls |");
-    md.line("| `native-tls` | `https` base URLs, through the platform's TLS (OpenSSL on Linux) |");
+    md.line("| `native-tls` | `https` requests through the platform's TLS (OpenSSL on Linux); `wss://` events need `rustls` |");
     if api.events.is_some() {
         md.line(
             "| `events` (default) | `client.events()`, the live event stream over a WebSocket |",

@@ -1,0 +1,204 @@
+//! The SDK over TLS: an `https://` base URL, so `wss://` for the event stream, against
+//! local servers that present a certificate made for the test. The client trusts it
+//! only when told to (`add_root_certificate`, or its own `events_tls_config`).
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use beeper_desktop_api::models::Event;
+use beeper_desktop_api::runtime::rustls;
+use beeper_desktop_api::{Chats, Client, ClientBuilder, Error, ErrorKind};
+use futures_util::StreamExt;
+use sdk_tests::TOKEN;
+use sdk_tests::tls::{HttpsServer, TestCert};
+use sdk_tests::ws_server::{Conn, WsServer, event, message_upserted};
+use serde_json::json;
+
+async fn guard<T>(f: impl Future<Output = T>) -> T {
+    tokio::time::timeout(Duration::from_secs(20), f)
+        .await
+        .expect("the test hung")
+}
+
+fn builder(url: &str) -> ClientBuilder {
+    Client::builder()
+        .base_url(url)
+        .access_token(TOKEN)
+        .retry_backoff(Duration::from_millis(1), Duration::from_millis(5))
+}
+
+/// Accepts the subscription, sends two events, then answers one subscription change.
+async fn two_events_and_a_change(mut conn: Conn) {
+    conn.ready_and_subscribe().await;
+    conn.send_json(message_upserted(1, "c", "m1", json!({})))
+        .await;
+    conn.send_json(event("chat.upserted", 2, "c")).await;
+    conn.accept_subscription().await;
+    conn.drain().await;
+}
+
+#[tokio::test]
+async fn events_arrive_typed_over_wss_with_an_added_root_certificate() {
+    guard(async {
+        let cert = TestCert::new();
+        let server =
+            WsServer::start_tls(TOKEN, &cert, |_, conn| two_events_and_a_change(conn)).await;
+        assert!(server.url.starts_with("https://"));
+        let client = builder(&server.url)
+            .add_root_certificate(&cert.pem)
+            .build()
+            .unwrap();
+        let mut stream = client.events().subscribe(Chats::All).await.unwrap();
+        match stream.next().await.unwrap().unwrap() {
+            Event::MessageUpserted(e) => {
+                assert_eq!(e.seq, 1);
+                assert_eq!(e.entries.unwrap()[0].id, "m1");
+            }
+            other => panic!("not the upsert: {other:?}"),
+        }
+        assert!(matches!(
+            stream.next().await.unwrap().unwrap(),
+            Event::ChatUpserted(e) if e.seq == 2 && e.chat_id == "c"
+        ));
+        assert_eq!(
+            stream.set_chats(Chats::only(["c"])).await.unwrap(),
+            vec!["c"]
+        );
+        stream.close().await.unwrap();
+
+        let seen = server.seen();
+        assert_eq!(seen.upgrades.len(), 1);
+        assert_eq!(seen.upgrades[0]["authorization"], format!("Bearer {TOKEN}"));
+        let sent: Vec<_> = seen
+            .frames
+            .iter()
+            .map(|(_, f)| f["chatIDs"].clone())
+            .collect();
+        assert_eq!(sent, vec![json!(["*"]), json!(["c"])]);
+        while server.seen().closed_cleanly.is_empty() {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_untrusted_certificate_fails_subscribe_with_a_connection_error_without_retrying() {
+    guard(async {
+        let cert = TestCert::new();
+        let server =
+            WsServer::start_tls(TOKEN, &cert, |_, conn| two_events_and_a_change(conn)).await;
+        let another = TestCert::new();
+        // Neither the platform's roots nor another certificate make this one trusted.
+        // A retry would wait a minute: the guard would fail the test.
+        for client in [
+            builder(&server.url),
+            builder(&server.url).add_root_certificate(&another.pem),
+        ] {
+            let client = client
+                .retry_backoff(Duration::from_secs(60), Duration::from_secs(60))
+                .build()
+                .unwrap();
+            let error = client
+                .events()
+                .connect_retries(3)
+                .subscribe(Chats::All)
+                .await
+                .unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::Connection, "{error:?}");
+            let Error::Connection(transport) = &error else {
+                unreachable!()
+            };
+            assert!(
+                transport.message.contains("certificate is not trusted"),
+                "{error}"
+            );
+            let shown = format!("{error:?} {error}");
+            assert!(!shown.contains(TOKEN), "{shown}");
+        }
+        assert!(server.seen().upgrades.is_empty(), "no upgrade was sent");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn events_tls_config_is_the_event_streams_tls_setup_even_with_an_own_http_client() {
+    guard(async {
+        let cert = TestCert::new();
+        let server =
+            WsServer::start_tls(TOKEN, &cert, |_, conn| two_events_and_a_change(conn)).await;
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(cert.der.clone().into()).unwrap();
+        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let mut config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        // Not what a WebSocket upgrade goes over (the server only speaks HTTP/1.1): the
+        // SDK offers HTTP/1.1 instead.
+        config.alpn_protocols = vec![b"h2".to_vec()];
+        let client = builder(&server.url)
+            .http_client(reqwest::Client::new())
+            .events_tls_config(Arc::new(config))
+            .build()
+            .unwrap();
+        let mut stream = client.events().subscribe(Chats::All).await.unwrap();
+        assert!(matches!(
+            stream.next().await.unwrap().unwrap(),
+            Event::MessageUpserted(e) if e.seq == 1
+        ));
+        assert_eq!(
+            server.seen().upgrades[0]["authorization"],
+            format!("Bearer {TOKEN}")
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn https_requests_trust_the_added_root_certificate_too() {
+    guard(async {
+        let cert = TestCert::new();
+        let server = HttpsServer::start(&cert, r#"{"success":true}"#).await;
+        // DER this time; PEM above.
+        let client = builder(&server.url)
+            .add_root_certificate(&cert.der)
+            .build()
+            .unwrap();
+        let focused = client.focus().await.unwrap();
+        assert!(focused.success);
+        let heads = server.heads();
+        assert!(heads[0].starts_with("POST /v1/focus HTTP/1.1"), "{heads:?}");
+        assert!(
+            heads[0].to_ascii_lowercase().contains(&format!(
+                "authorization: bearer {}",
+                TOKEN.to_ascii_lowercase()
+            )),
+            "{heads:?}"
+        );
+
+        let untrusting = builder(&server.url).max_retries(0).build().unwrap();
+        let error = untrusting.focus().await.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Connection, "{error:?}");
+        assert_eq!(server.heads().len(), 1, "nothing reached the server");
+    })
+    .await;
+}
+
+#[test]
+fn a_root_certificate_that_cannot_be_read_fails_build() {
+    for bad in [
+        b"not a certificate".as_slice(),
+        b"-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n",
+        b"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+    ] {
+        let error = builder("https://example.invalid")
+            .add_root_certificate(bad)
+            .build()
+            .unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Config, "{error:?}");
+        assert!(error.to_string().contains("root certificate"), "{error}");
+    }
+}
