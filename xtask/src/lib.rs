@@ -8,6 +8,7 @@ pub mod corpus;
 pub mod oas31;
 pub mod progenitor;
 pub mod standalone;
+pub mod user_build;
 
 use std::path::PathBuf;
 
