@@ -40,6 +40,10 @@ commands:
                       play every operation's scenario against it, stop Prism
   conformance         install Prism 5.14.2 into target/prism (npm), mock the spec,
                       call all 60 operations against it, stop Prism
+  corpus-drive        SDKs of three corpus documents (OpenAI, Box, Spotify) built
+                      with a driver (tests/corpus-drive) and run against Prism on
+                      each document: a paginated walk, a union response, calls with
+                      and without the credential; fails if a call misbehaves
   oas31               write the Beeper spec as OpenAPI 3.1 into
                       xtask/tests/fixtures/beeper-desktop-api-3.1.json (a test
                       fixture; rerun it after changing the spec)
@@ -65,6 +69,10 @@ fn main() -> ExitCode {
         Some("conformance") => match args.get(1) {
             Some(other) => Err(format!("conformance: unknown option `{other}`")),
             None => xtask::conformance::run(&xtask::workspace_root()),
+        },
+        Some("corpus-drive") => match args.get(1) {
+            Some(other) => Err(format!("corpus-drive: unknown option `{other}`")),
+            None => xtask::corpus_drive::run(&xtask::workspace_root()),
         },
         Some("oas31") => write_oas31(),
         Some("help") | Some("--help") | Some("-h") | None => {
