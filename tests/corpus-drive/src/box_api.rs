@@ -4,7 +4,7 @@
 
 use box_api::models::{AiAgent, AiGetAiAgentDefaultMode, SearchResultsResponse};
 
-use crate::report::walked;
+use crate::report::{brief, walked};
 
 crate::sdk::sdk_support!(box_api);
 
@@ -31,7 +31,8 @@ pub async fn drive(base_url: &str, report: &mut Report) {
             Ok("tagged union AiAgent::AiAgentAsk (type \"ai_agent_ask\")".to_string())
         }
         Ok(other) => Err(format!(
-            "decoded to another variant than AiAgentAsk: {other:?}"
+            "decoded to another variant than AiAgentAsk: {}",
+            brief(&other)
         )),
         Err(e) => Err(format!("{:?}: {e}", e.kind())),
     };
@@ -43,7 +44,8 @@ pub async fn drive(base_url: &str, report: &mut Report) {
             found.entries.as_ref().map_or(0, Vec::len)
         )),
         Ok(other) => Err(format!(
-            "decoded to another variant than SearchResults: {other:?}"
+            "decoded to another variant than SearchResults: {}",
+            brief(&other)
         )),
         Err(e) => Err(format!("{:?}: {e}", e.kind())),
     };

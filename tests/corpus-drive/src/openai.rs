@@ -4,7 +4,7 @@
 
 use openai::models::{AudioCreateTranscriptionResponse, CreateTranscriptionRequestModel};
 
-use crate::report::walked;
+use crate::report::{brief, walked};
 
 crate::sdk::sdk_support!(openai);
 
@@ -31,7 +31,8 @@ pub async fn drive(base_url: &str, report: &mut Report) {
             t.text
         )),
         Ok(other) => Err(format!(
-            "decoded to another variant than the JSON transcription: {other:?}"
+            "decoded to another variant than the JSON transcription: {}",
+            brief(&other)
         )),
         Err(e) => Err(format!("{:?}: {e}", e.kind())),
     };

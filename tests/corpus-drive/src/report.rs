@@ -130,3 +130,13 @@ pub fn walked<T>(items: &[T], end: &WalkEnd, requests: usize) -> Result<String, 
     end.describe(items.len(), requests)
         .map(|how| format!("{} {how}", type_name::<T>()))
 }
+
+/// A value's `Debug` text cut to a line's worth: enough to see which variant it is.
+pub fn brief(value: &impl std::fmt::Debug) -> String {
+    const MAX: usize = 160;
+    let text = format!("{value:?}");
+    match text.char_indices().nth(MAX) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text,
+    }
+}

@@ -5,7 +5,7 @@
 
 use spotify::models::{CurrentlyPlayingObjectItem, PlaylistTrackObjectTrack};
 
-use crate::report::walked;
+use crate::report::{brief, walked};
 
 crate::sdk::sdk_support!(spotify);
 
@@ -27,7 +27,8 @@ pub async fn drive(base_url: &str, report: &mut Report) {
                 "{line}; first item's track: union PlaylistTrackObjectTrack::TrackObject"
             )),
             other => Err(format!(
-                "the first item's track is not a TrackObject: {other:?}"
+                "the first item's track is not a TrackObject: {}",
+                brief(&other)
             )),
         }
     });
@@ -46,7 +47,7 @@ pub async fn drive(base_url: &str, report: &mut Report) {
             "CurrentlyPlayingObject, item: union CurrentlyPlayingObjectItem::TrackObject (name {:?})",
             track.name
         )),
-        Ok(other) => Err(format!("item is not a TrackObject: {other:?}")),
+        Ok(other) => Err(format!("item is not a TrackObject: {}", brief(&other))),
         Err(e) => Err(format!("{:?}: {e}", e.kind())),
     };
     report.call(
