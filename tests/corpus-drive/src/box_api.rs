@@ -4,24 +4,23 @@
 
 use box_api::models::{AiAgent, AiGetAiAgentDefaultMode, SearchResultsResponse};
 
-use crate::report::{brief, walked};
+use crate::report::brief;
 
 crate::sdk::sdk_support!(box_api);
 
 pub async fn drive(base_url: &str, report: &mut Report) {
-    let recorder = Arc::new(Recorder::default());
-    let client = match client(base_url, Credential::Sent, &recorder) {
-        Ok(client) => client,
-        Err(e) => return report.call("client", &[], Err(e)),
+    let Some((client, recorder)) = connect(base_url, report) else {
+        return;
     };
-
-    let (items, end) = walk(client.users().get_users().stream()).await;
-    let attempts = recorder.take();
-    report.call(
+    let users = client.users().get_users().stream();
+    walk(
+        report,
         "users.get_users().stream()",
-        &attempts,
-        walked(&items, &end, attempts.len()),
-    );
+        &recorder,
+        users,
+        |_| Ok(String::new()),
+    )
+    .await;
 
     let agent = client
         .ai()

@@ -4,24 +4,23 @@
 
 use openai::models::{AudioCreateTranscriptionResponse, CreateTranscriptionRequestModel};
 
-use crate::report::{brief, walked};
+use crate::report::brief;
 
 crate::sdk::sdk_support!(openai);
 
 pub async fn drive(base_url: &str, report: &mut Report) {
-    let recorder = Arc::new(Recorder::default());
-    let client = match client(base_url, Credential::Sent, &recorder) {
-        Ok(client) => client,
-        Err(e) => return report.call("client", &[], Err(e)),
+    let Some((client, recorder)) = connect(base_url, report) else {
+        return;
     };
-
-    let (items, end) = walk(client.batch().list_batches().stream()).await;
-    let attempts = recorder.take();
-    report.call(
+    let batches = client.batch().list_batches().stream();
+    walk(
+        report,
         "batch.list_batches().stream()",
-        &attempts,
-        walked(&items, &end, attempts.len()),
-    );
+        &recorder,
+        batches,
+        |_| Ok(String::new()),
+    )
+    .await;
 
     let audio = openai::FilePart::bytes(&b"RIFF....WAVE"[..]).file_name("speech.wav");
     let model = CreateTranscriptionRequestModel::String("whisper-1".into());

@@ -3,8 +3,8 @@
 //! driver module expands for its crate.
 
 /// Expands, for the SDK crate `$sdk`: `Recorder` (a hook recording each attempt),
-/// `client` (a client on Prism with or without its credential), `walk` (a bounded
-/// `.stream()`) and `rejected` (the same call without a credential, twice).
+/// `connect` (a client on Prism with its credential), `walk` (a bounded `.stream()`,
+/// reported) and `rejected` (a call without a credential, twice, reported).
 macro_rules! sdk_support {
     ($sdk:ident) => {
         use std::sync::{Arc, Mutex};
@@ -97,33 +97,58 @@ macro_rules! sdk_support {
                 .map_err(|e| format!("the client did not build: {e}"))
         }
 
-        /// Takes at most [`MAX_ITEMS`] items of a `.stream()`, and how it ended.
+        /// A client on `base_url` with its credential, and what it records into;
+        /// `None`, reported, when it does not build.
+        pub fn connect(
+            base_url: &str,
+            report: &mut Report,
+        ) -> Option<($sdk::Client, Arc<Recorder>)> {
+            let recorder = Arc::new(Recorder::default());
+            match client(base_url, Credential::Sent, &recorder) {
+                Ok(client) => Some((client, recorder)),
+                Err(e) => {
+                    report.call("client", &[], Err(e));
+                    None
+                }
+            }
+        }
+
+        /// Takes at most [`MAX_ITEMS`] items of a `.stream()` and reports the walk:
+        /// the requests, the items, how it ended, and what `check` says of the items.
         pub async fn walk<T>(
+            report: &mut Report,
+            operation: &str,
+            recorder: &Recorder,
             stream: impl futures_util::Stream<Item = Result<T, $sdk::Error>>,
-        ) -> (Vec<T>, WalkEnd) {
+            check: impl FnOnce(&[T]) -> Result<String, String>,
+        ) {
             let mut stream = std::pin::pin!(stream.take(MAX_ITEMS));
             let mut items = Vec::new();
+            let mut end = None;
             while let Some(next) = stream.next().await {
                 match next {
                     Ok(item) => items.push(item),
                     Err(e) => {
                         let why = format!("{:?} ({e})", e.kind());
-                        let end = match e.kind() {
+                        end = Some(match e.kind() {
                             $sdk::ErrorKind::RepeatedCursor | $sdk::ErrorKind::ForeignNextPage => {
                                 WalkEnd::Guard(why)
                             }
                             _ => WalkEnd::Failed(why),
-                        };
-                        return (items, end);
+                        });
+                        break;
                     }
                 }
             }
-            let end = if items.len() == MAX_ITEMS {
+            let end = end.unwrap_or(if items.len() == MAX_ITEMS {
                 WalkEnd::Bounded
             } else {
                 WalkEnd::LastPage
-            };
-            (items, end)
+            });
+            let attempts = recorder.take();
+            let outcome = $crate::report::walked(&items, &end, attempts.len())
+                .and_then(|line| Ok(format!("{line}{}", check(&items)?)));
+            report.call(operation, &attempts, outcome);
         }
 
         /// Calls `call` without a credential, twice: dropped from the request on the

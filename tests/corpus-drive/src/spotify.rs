@@ -1,53 +1,41 @@
 //! Spotify (`spotify-fixed.yaml`, bearer scheme `oauth_2_0`): `GET
 //! /playlists/{playlist_id}/tracks` walked by the next-page URL in its body, each item
-//! holding a track-or-episode union (discriminator `type`);
+//! holding a track-or-episode union (discriminator `type`, no mapping);
 //! `GET /me/player/currently-playing` answers an object whose `item` is that union.
 
-use spotify::models::{CurrentlyPlayingObjectItem, PlaylistTrackObjectTrack};
+use spotify::models::{CurrentlyPlayingObjectItem, PlaylistTrackObject, PlaylistTrackObjectTrack};
 
-use crate::report::{brief, walked};
+use crate::report::brief;
 
 crate::sdk::sdk_support!(spotify);
 
 pub async fn drive(base_url: &str, report: &mut Report) {
-    let recorder = Arc::new(Recorder::default());
-    let client = match client(base_url, Credential::Sent, &recorder) {
-        Ok(client) => client,
-        Err(e) => return report.call("client", &[], Err(e)),
+    let Some((client, recorder)) = connect(base_url, report) else {
+        return;
     };
-
     let tracks = client
         .playlists()
-        .get_playlists_tracks("3cEYpjA9oz9GiPac4AsH4n");
-    let (items, end) = walk(tracks.stream()).await;
-    let attempts = recorder.take();
-    let outcome = walked(&items, &end, attempts.len()).and_then(|line| {
-        match items.first().and_then(|item| item.track.as_ref()) {
-            Some(PlaylistTrackObjectTrack::TrackObject(_)) => Ok(format!(
-                "{line}; first item's track: union PlaylistTrackObjectTrack::TrackObject"
-            )),
-            other => Err(format!(
-                "the first item's track is not a TrackObject: {}",
-                brief(&other)
-            )),
-        }
-    });
-    report.call(
+        .get_playlists_tracks("3cEYpjA9oz9GiPac4AsH4n")
+        .stream();
+    walk(
+        report,
         "playlists.get_playlists_tracks().stream()",
-        &attempts,
-        outcome,
-    );
+        &recorder,
+        tracks,
+        first_is_a_track,
+    )
+    .await;
 
     let playing = client
         .player()
         .get_the_users_currently_playing_track()
         .await;
     let outcome = match playing.map(|p| p.item) {
-        Ok(Some(CurrentlyPlayingObjectItem::TrackObject(track))) => Ok(format!(
-            "CurrentlyPlayingObject, item: union CurrentlyPlayingObjectItem::TrackObject (name {:?})",
+        Ok(Some(CurrentlyPlayingObjectItem::Track(track))) => Ok(format!(
+            "CurrentlyPlayingObject, item: union CurrentlyPlayingObjectItem::Track (name {:?})",
             track.name
         )),
-        Ok(other) => Err(format!("item is not a TrackObject: {}", brief(&other))),
+        Ok(other) => Err(format!("item is not a track: {}", brief(&other))),
         Err(e) => Err(format!("{:?}: {e}", e.kind())),
     };
     report.call(
@@ -63,4 +51,17 @@ pub async fn drive(base_url: &str, report: &mut Report) {
         |c| async move { c.player().get_the_users_currently_playing_track().await },
     )
     .await;
+}
+
+/// The example playlist item holds a track (`type: track`).
+fn first_is_a_track(items: &[PlaylistTrackObject]) -> Result<String, String> {
+    match items.first().and_then(|item| item.track.as_ref()) {
+        Some(PlaylistTrackObjectTrack::Track(_)) => {
+            Ok("; first item's track: union PlaylistTrackObjectTrack::Track".to_string())
+        }
+        other => Err(format!(
+            "the first item's track is not a track: {}",
+            brief(&other)
+        )),
+    }
 }
