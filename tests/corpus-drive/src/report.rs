@@ -31,7 +31,11 @@ pub enum WalkEnd {
 
 impl WalkEnd {
     pub fn describe(&self, items: usize, requests: usize) -> Result<String, String> {
-        let counted = format!("{items} items from {requests} requests");
+        let counted = format!(
+            "{} from {}",
+            count(items, "item"),
+            count(requests, "request")
+        );
         match self {
             _ if items == 0 => Err(format!("{counted}: the walk yielded nothing")),
             WalkEnd::LastPage => Ok(format!("{counted}; ended: the last page said no more")),
@@ -138,5 +142,14 @@ pub fn brief(value: &impl std::fmt::Debug) -> String {
     match text.char_indices().nth(MAX) {
         Some((at, _)) => format!("{}…", &text[..at]),
         None => text,
+    }
+}
+
+/// `1 item`, `2 items`.
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
