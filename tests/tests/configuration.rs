@@ -54,6 +54,43 @@ async fn default_headers_per_request_headers_and_the_user_agent() {
     );
 }
 
+/// The crate's version is the Rust API's (`x-sdk.crate-version`), not the API's: the user
+/// agent names the crate's, and `API_VERSION` keeps the API's in view.
+#[tokio::test]
+async fn the_user_agent_names_the_crate_version_and_api_version_is_the_specs() {
+    let manifest = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../generated/Cargo.toml"
+    ))
+    .unwrap();
+    let crate_version = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("version = "))
+        .unwrap()
+        .trim_matches('"');
+    let api_version = sdk_tests::spec()["info"]["version"].as_str().unwrap();
+    assert_eq!(beeper_desktop_api::API_VERSION, api_version);
+    assert_ne!(
+        crate_version, api_version,
+        "x-sdk.crate-version is set apart"
+    );
+
+    let server = FaultServer::start(vec![Reply::json(200, &json!([]))]).await;
+    let client = Client::builder()
+        .base_url(&server.url)
+        .access_token(TOKEN)
+        // The re-exported reqwest is the one the builder takes.
+        .http_client(beeper_desktop_api::reqwest::Client::new())
+        .build()
+        .unwrap();
+    client.accounts().list().await.unwrap();
+    let r = &server.received()[0];
+    assert_eq!(
+        header(r, "user-agent"),
+        Some(format!("beeper-desktop-api/{crate_version} (rust)").as_str())
+    );
+}
+
 #[tokio::test]
 async fn an_existing_reqwest_client_can_be_used() {
     let server = FaultServer::start(vec![Reply::json(200, &json!([]))]).await;

@@ -9,6 +9,7 @@ pub mod corpus_drive;
 pub mod oas31;
 pub mod progenitor;
 pub mod standalone;
+pub mod user_build;
 
 use std::path::PathBuf;
 

@@ -44,6 +44,11 @@ commands:
                       with a driver (tests/corpus-drive) and run against Prism on
                       each document: a paginated walk, a union response, calls with
                       and without the credential; fails if a call misbehaves
+  bench-user-build [--no-release]
+                      what a user pays for the SDK: a fresh binary crate running
+                      the README example, built cold with the default features and
+                      with default-features = false; prints debug build CPU time,
+                      crates compiled and release binary size (takes minutes)
   oas31               write the Beeper spec as OpenAPI 3.1 into
                       xtask/tests/fixtures/beeper-desktop-api-3.1.json (a test
                       fixture; rerun it after changing the spec)
@@ -73,6 +78,11 @@ fn main() -> ExitCode {
         Some("corpus-drive") => match args.get(1) {
             Some(other) => Err(format!("corpus-drive: unknown option `{other}`")),
             None => xtask::corpus_drive::run(&xtask::workspace_root()),
+        },
+        Some("bench-user-build") => match args.get(1).map(String::as_str) {
+            None => xtask::user_build::run(&xtask::workspace_root(), true),
+            Some("--no-release") => xtask::user_build::run(&xtask::workspace_root(), false),
+            Some(other) => Err(format!("bench-user-build: unknown option `{other}`")),
         },
         Some("oas31") => write_oas31(),
         Some("help") | Some("--help") | Some("-h") | None => {

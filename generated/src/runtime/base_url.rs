@@ -8,6 +8,10 @@ use reqwest::Url;
 use super::error::Error;
 use super::redact::redact_url;
 
+/// Whether this build can speak TLS (the `rustls` or `native-tls` feature): without
+/// it an https base URL is refused up front rather than failing on every request.
+pub(crate) const TLS: bool = cfg!(any(feature = "rustls", feature = "native-tls"));
+
 /// A base URL that passed [`parse`]: http or https, a host, no query, no fragment.
 #[derive(Debug, Clone)]
 pub(crate) struct BaseUrl {
@@ -22,6 +26,11 @@ pub(crate) fn parse(url: &str) -> Result<BaseUrl, Error> {
     let parsed = Url::parse(url.trim()).map_err(|e| bad(&format!("is not a URL: {e}")))?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(bad("must be http or https"));
+    }
+    if parsed.scheme() == "https" && !TLS {
+        return Err(bad(
+            "is https, but this build has no TLS: enable the `rustls` or `native-tls` feature",
+        ));
     }
     if parsed.host_str().is_none_or(str::is_empty) {
         return Err(bad("has no host"));
@@ -70,11 +79,7 @@ mod tests {
         let ok = parse("http://localhost:23373/").unwrap();
         assert_eq!(ok.text, "http://localhost:23373");
         assert!(ok.loopback);
-        assert_eq!(
-            parse("https://h.example/api/").unwrap().text,
-            "https://h.example/api"
-        );
-        assert!(!parse("https://h.example").unwrap().loopback);
+        assert!(!parse("http://h.example").unwrap().loopback);
         assert!(parse("http://[::1]:1").unwrap().loopback);
         assert!(parse("http://127.0.0.2").unwrap().loopback);
         for bad in [
@@ -90,5 +95,25 @@ mod tests {
         }
         let e = parse("http://u:hunter2@h/?x").unwrap_err().to_string();
         assert!(!e.contains("hunter2"), "{e}");
+    }
+
+    #[test]
+    #[cfg(any(feature = "rustls", feature = "native-tls"))]
+    fn https_is_accepted_with_tls() {
+        assert_eq!(
+            parse("https://h.example/api/").unwrap().text,
+            "https://h.example/api"
+        );
+    }
+
+    /// `cargo test -p <crate> --no-default-features --lib` (CI runs it).
+    #[test]
+    #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+    fn https_without_tls_is_a_config_error_that_says_which_feature() {
+        let e = parse("https://u:hunter2@h.example/api").unwrap_err();
+        assert_eq!(e.kind(), super::super::ErrorKind::Config);
+        let text = e.to_string();
+        assert!(text.contains("`rustls` or `native-tls`"), "{text}");
+        assert!(!text.contains("hunter2"), "{text}");
     }
 }

@@ -19,7 +19,10 @@ use super::redact::{self, Secret, ShownHeaders, redact_url};
 use super::request::{Body, RequestOptions, RequestParts};
 use super::response::{ByteStream, RawResponse};
 use super::retry::{self, Backoff};
-use super::ws_tls::{self, WsTls};
+#[cfg(feature = "events")]
+use super::upgrade::WsTls;
+#[cfg(feature = "rustls")]
+use super::ws_tls;
 
 /// Facts about the API that the generated code hands to the runtime.
 #[derive(Debug)]
@@ -106,7 +109,9 @@ struct Inner {
     hooks: Hooks,
     /// The builder's TLS settings, kept for `to_builder`.
     root_certificates: Vec<Vec<u8>>,
+    #[cfg(feature = "rustls")]
     events_tls_config: Option<Arc<rustls::ClientConfig>>,
+    #[cfg(feature = "events")]
     events_tls: Arc<WsTls>,
 }
 
@@ -200,6 +205,7 @@ impl Client {
             proxy: c.proxy.clone(),
             hooks: c.hooks.clone(),
             root_certificates: c.root_certificates.clone(),
+            #[cfg(feature = "rustls")]
             events_tls_config: c.events_tls_config.clone(),
         }
     }
@@ -621,6 +627,7 @@ pub struct ClientBuilder {
     proxy: Option<String>,
     hooks: Hooks,
     root_certificates: Vec<Vec<u8>>,
+    #[cfg(feature = "rustls")]
     events_tls_config: Option<Arc<rustls::ClientConfig>>,
 }
 
@@ -659,7 +666,7 @@ impl fmt::Debug for ClientBuilder {
             .field("proxy", &self.proxy.as_deref().map(redact_url))
             .field("hooks", &self.hooks)
             .field("root_certificates", &self.root_certificates.len())
-            .field("events_tls_config", &self.events_tls_config.is_some())
+            .field("events_tls_config", &self.has_events_tls_config())
             .finish_non_exhaustive()
     }
 }
@@ -683,6 +690,7 @@ impl ClientBuilder {
             proxy: None,
             hooks: Hooks::default(),
             root_certificates: Vec::new(),
+            #[cfg(feature = "rustls")]
             events_tls_config: None,
         }
     }
@@ -866,6 +874,7 @@ impl ClientBuilder {
     /// TLS. With [`http_client`](Self::http_client), that client's own settings apply
     /// to requests, and this to the event stream only. A certificate that cannot be
     /// read fails [`build`](Self::build).
+    #[cfg(feature = "rustls")]
     pub fn add_root_certificate(mut self, certificate: impl AsRef<[u8]>) -> ClientBuilder {
         self.root_certificates.push(certificate.as_ref().to_vec());
         self
@@ -876,6 +885,7 @@ impl ClientBuilder {
     /// Its ALPN protocols are replaced by `http/1.1`, the one a WebSocket upgrade
     /// goes over. Requests are not affected: give them the same setup through
     /// [`http_client`](Self::http_client) (`reqwest::ClientBuilder::tls_backend_preconfigured`).
+    #[cfg(feature = "rustls")]
     pub fn events_tls_config(mut self, config: Arc<rustls::ClientConfig>) -> ClientBuilder {
         self.events_tls_config = Some(config);
         self
@@ -911,7 +921,9 @@ impl ClientBuilder {
         for (k, v) in &headers {
             base_headers.append(k.clone(), v.clone());
         }
+        #[cfg(feature = "rustls")]
         let mut extra_roots = Vec::new();
+        #[cfg(feature = "rustls")]
         for certificate in &self.root_certificates {
             extra_roots.extend(ws_tls::parse_roots(certificate)?);
         }
@@ -922,6 +934,7 @@ impl ClientBuilder {
                     .connect_timeout(self.connect_timeout)
                     .pool_idle_timeout(Duration::from_secs(90))
                     .redirect(same_origin_redirects());
+                #[cfg(feature = "rustls")]
                 for root in &extra_roots {
                     let root = reqwest::Certificate::from_der(root).map_err(|e| {
                         Error::Config(format!("a root certificate cannot be used: {e}"))
@@ -961,11 +974,24 @@ impl ClientBuilder {
                 body_limits: self.body_limits,
                 proxy: self.proxy,
                 hooks: self.hooks,
+                #[cfg(all(feature = "events", feature = "rustls"))]
                 events_tls: Arc::new(WsTls::new(extra_roots, self.events_tls_config.as_ref())),
+                #[cfg(all(feature = "events", not(feature = "rustls")))]
+                events_tls: Arc::new(WsTls),
                 root_certificates: self.root_certificates,
+                #[cfg(feature = "rustls")]
                 events_tls_config: self.events_tls_config,
             }),
         })
+    }
+}
+
+impl ClientBuilder {
+    fn has_events_tls_config(&self) -> bool {
+        #[cfg(feature = "rustls")]
+        return self.events_tls_config.is_some();
+        #[cfg(not(feature = "rustls"))]
+        false
     }
 }
 
@@ -977,6 +1003,7 @@ impl Default for ClientBuilder {
 
 // Read by the live event stream (`events.rs`, `ws.rs`), which opens its own connection
 // with the same base URL, default headers and credentials as every HTTP request.
+#[cfg(feature = "events")]
 impl Client {
     /// The `http(s)://` URL and the headers of the WebSocket upgrade request to `path`.
     /// The credential header is marked sensitive, so it is never logged.

@@ -12,6 +12,8 @@ mod custom;
 pub mod de;
 mod encoding;
 mod error;
+// The live event stream, with its WebSocket: the `events` feature.
+#[cfg(feature = "events")]
 mod events;
 mod extras;
 mod hook;
@@ -22,8 +24,12 @@ mod redact;
 mod request;
 mod response;
 mod retry;
+#[cfg(feature = "events")]
 mod upgrade;
+#[cfg(feature = "events")]
 mod ws;
+// rustls for `wss://` and for root certificates: the `rustls` feature.
+#[cfg(feature = "rustls")]
 mod ws_tls;
 
 // What users name. The public items of this module are the crate's promise (see the
@@ -32,6 +38,7 @@ mod ws_tls;
 pub use client::{Client, ClientBuilder};
 pub use custom::{Custom, FromResponse, RawBody};
 pub use error::{DecodeError, Error, ErrorBody, ErrorKind, StatusError, TransportError};
+#[cfg(feature = "events")]
 pub use events::{Chats, EventStream, Events, SentMessage};
 pub use hook::{AfterAttempt, AttemptOutcome, AttemptRequest, Hook, HookFuture};
 pub use multipart::FilePart;
@@ -44,6 +51,7 @@ pub use reqwest::header::HeaderMap;
 pub use response::{ApiResponse, ByteStream};
 /// The TLS library of `wss://` event streams, for
 /// [`ClientBuilder::events_tls_config`].
+#[cfg(feature = "rustls")]
 pub use rustls;
 
 // Plumbing for the generated code (and the benches): public because generated items in
@@ -52,6 +60,7 @@ pub use rustls;
 pub use client::{ApiInfo, SchemeKind, SecuritySchemeInfo};
 #[doc(hidden)]
 pub use encoding::{Query, QueryStyle, push_path_param};
+#[cfg(feature = "events")]
 #[doc(hidden)]
 pub use events::{EventsInfo, Frame, decode_frame};
 #[doc(hidden)]

@@ -16,7 +16,16 @@ use tokio_tungstenite::tungstenite::handshake::client::generate_key;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 
-use super::ws_tls::{self, WsTls};
+#[cfg(feature = "rustls")]
+pub(crate) use super::ws_tls::{TlsStream, WsTls};
+
+/// Without the `rustls` feature there is no TLS for `wss://` (an https base URL is
+/// refused before any connection): these stand in, so that the rest reads the same.
+#[cfg(not(feature = "rustls"))]
+pub(crate) type TlsStream = TcpStream;
+#[cfg(not(feature = "rustls"))]
+#[derive(Debug, Default)]
+pub(crate) struct WsTls;
 
 /// The longest answer head read, and the longest refusal body kept.
 const MAX_HEAD: usize = 16 * 1024;
@@ -33,6 +42,7 @@ pub(crate) enum Refused {
     /// No connection, a broken one, or an answer that is not a WebSocket upgrade.
     Transport(String, Option<io::Error>),
     /// The server's TLS certificate is not trusted.
+    #[cfg_attr(not(feature = "rustls"), allow(dead_code))]
     Untrusted(io::Error),
     /// The TLS setup cannot be used.
     Config(String),
@@ -41,7 +51,7 @@ pub(crate) enum Refused {
 /// The connection under the WebSocket: TCP, or TLS over TCP.
 pub(crate) enum Stream {
     Plain(TcpStream),
-    Tls(Box<ws_tls::TlsStream>),
+    Tls(Box<TlsStream>),
 }
 
 impl AsyncRead for Stream {
@@ -84,6 +94,16 @@ impl AsyncWrite for Stream {
     }
 }
 
+#[cfg(feature = "rustls")]
+async fn connect_tls(tls: &WsTls, host: &str, tcp: TcpStream) -> Result<TlsStream, Refused> {
+    super::ws_tls::connect(tls, host, tcp).await
+}
+
+#[cfg(not(feature = "rustls"))]
+async fn connect_tls(_: &WsTls, _: &str, _: TcpStream) -> Result<TlsStream, Refused> {
+    Err(Refused::Config("wss:// needs the `rustls` feature".into()))
+}
+
 fn broken(message: &str) -> Refused {
     Refused::Transport(message.to_string(), None)
 }
@@ -109,7 +129,7 @@ pub(crate) async fn open(
         .map_err(|e| Refused::Transport("could not connect".into(), Some(e)))?;
     let _ = tcp.set_nodelay(true);
     let mut stream = if secure {
-        Stream::Tls(Box::new(ws_tls::connect(tls, bare_host, tcp).await?))
+        Stream::Tls(Box::new(connect_tls(tls, bare_host, tcp).await?))
     } else {
         Stream::Plain(tcp)
     };

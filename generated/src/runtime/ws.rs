@@ -22,7 +22,7 @@ use super::error::{Error, StatusError, TransportError};
 use super::events::{EventsInfo, Frame, STREAM, decode_frame};
 use super::retry::{self, Backoff};
 use super::upgrade;
-use super::ws_tls::WsTls;
+use super::upgrade::WsTls;
 
 type Socket = WebSocketStream<upgrade::Stream>;
 
@@ -64,6 +64,13 @@ impl Target {
         info: &'static EventsInfo,
     ) -> Result<Target, Error> {
         let url = if let Some(rest) = http_url.strip_prefix("https://") {
+            // The base URL's check refuses https already; this keeps the rule here too.
+            // wss:// goes over the runtime's own rustls (see ws_tls.rs).
+            if !cfg!(feature = "rustls") {
+                return Err(Error::Config(
+                    "the event stream needs the `rustls` feature for an https base URL".into(),
+                ));
+            }
             format!("wss://{rest}")
         } else if let Some(rest) = http_url.strip_prefix("http://") {
             format!("ws://{rest}")
@@ -573,10 +580,17 @@ mod tests {
             url("http://localhost:23373/v1/ws").unwrap(),
             "ws://localhost:23373/v1/ws"
         );
-        assert_eq!(
-            url("https://host/api/v1/ws").unwrap(),
-            "wss://host/api/v1/ws"
-        );
+        if cfg!(feature = "rustls") {
+            assert_eq!(
+                url("https://host/api/v1/ws").unwrap(),
+                "wss://host/api/v1/ws"
+            );
+        } else {
+            assert!(matches!(
+                url("https://host/api/v1/ws"),
+                Err(crate::Error::Config(_))
+            ));
+        }
         assert!(matches!(
             url("ftp://host/v1/ws"),
             Err(crate::Error::Config(_))

@@ -5,6 +5,9 @@
 //! TLS-specific of the event stream is here, behind [`connect`], so that it can be
 //! switched off with the HTTP side's TLS.
 
+// Without the event stream only `parse_roots` is used (by `add_root_certificate`).
+#![cfg_attr(not(feature = "events"), allow(dead_code))]
+
 use std::sync::{Arc, OnceLock};
 
 use rustls::ClientConfig;
@@ -14,6 +17,7 @@ use rustls::pki_types::{CertificateDer, ServerName};
 use tokio::net::TcpStream;
 
 use super::error::Error;
+#[cfg(feature = "events")]
 use super::upgrade::Refused;
 
 pub(crate) type TlsStream = tokio_rustls::client::TlsStream<TcpStream>;
@@ -117,6 +121,7 @@ pub(crate) fn parse_roots(bytes: &[u8]) -> Result<Vec<CertificateDer<'static>>, 
 
 /// Opens TLS over `tcp` to `host`. A certificate that is not trusted is refused for
 /// good (trying again would not change it); other failures may be retried.
+#[cfg(feature = "events")]
 pub(crate) async fn connect(tls: &WsTls, host: &str, tcp: TcpStream) -> Result<TlsStream, Refused> {
     let config = tls.config().map_err(Refused::Config)?;
     let name = ServerName::try_from(host.to_string())

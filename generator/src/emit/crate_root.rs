@@ -1,135 +1,23 @@
-//! The crate's manifest and root module.
+//! The crate's root module.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{EmitOptions, GENERATED_MARKER};
 use crate::ir::{Api, ApiKeyLocation, SecuritySchemeKind};
 
-/// The workspace manifest, whose "runtime of the generated SDK" section is the one list
-/// of the runtime's dependencies: the workspace builds `generated/` with it, and every
-/// generated crate gets a copy.
-const WORKSPACE_MANIFEST: &str = include_str!("../../../Cargo.toml");
-const RUNTIME_SECTION: &str = "# runtime of the generated SDK";
-
-/// Dependencies of a generated crate: those of its runtime, sorted by name.
-pub fn cargo_dependencies() -> String {
-    runtime_dependencies(WORKSPACE_MANIFEST)
-}
-
-fn runtime_dependencies(manifest: &str) -> String {
-    let mut deps: Vec<&str> = Vec::new();
-    let mut lines = manifest
-        .lines()
-        .skip_while(|l| !l.starts_with(RUNTIME_SECTION));
-    for line in lines.by_ref().skip(1) {
-        let line = line.trim();
-        if line.starts_with('[') || (line.starts_with('#') && !deps.is_empty()) {
-            break;
-        }
-        if !line.is_empty() && !line.starts_with('#') {
-            deps.push(line);
-        }
-    }
-    deps.sort_by_key(|l| l.split('=').next().unwrap_or("").trim());
-    deps.iter().map(|l| format!("{l}\n")).collect()
-}
-
-/// The workspace's requirement of one dependency (`wiremock = "0.6.5"`), so that the
-/// SDK's dev-dependencies use the same version as the workspace's tests.
-fn workspace_dependency(manifest: &str, name: &str) -> Option<String> {
-    manifest
-        .lines()
-        .map(str::trim)
-        .find(|l| l.split('=').next().is_some_and(|k| k.trim() == name))
-        .map(|l| format!("{l}\n"))
-}
-
-pub fn cargo_toml(api: &Api, options: &EmitOptions) -> String {
-    let version = crate_version(&api.version);
-    let description = format!(
-        "Rust SDK for the {} (generated from its OpenAPI spec).",
-        api.title.replace('"', "'")
-    );
-    // A standalone crate has no examples; the workspace's SDK has one that tests an
-    // app against a wiremock server.
-    let (workspace, dev_deps) = if options.standalone {
-        ("\n[workspace]\n", String::new())
-    } else {
-        let deps = workspace_dependency(WORKSPACE_MANIFEST, "wiremock").unwrap_or_default();
-        ("", format!("\n[dev-dependencies]\n{deps}"))
-    };
-    format!(
-        r#"# {GENERATED_MARKER} by sdk-generator from {source}. Do not edit: change the spec and run `cargo xtask codegen`.
-
-[package]
-name = "{name}"
-version = "{version}"
-edition = "2024"
-description = "{description}"
-license = "MIT OR Apache-2.0"
-publish = false
-
-[dependencies]
-{deps}{dev_deps}{workspace}"#,
-        source = options.source_name,
-        name = api.crate_name,
-        deps = cargo_dependencies(),
-    )
-}
-
-/// The API's version if Cargo accepts it, else `0.1.0`.
-fn crate_version(version: &str) -> String {
-    let core = version.trim().trim_start_matches('v');
-    let parts: Vec<&str> = core.split('.').collect();
-    let numeric = |s: &str| {
-        !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()) && (s == "0" || !s.starts_with('0'))
-    };
-    match parts.as_slice() {
-        [a, b, c] if numeric(a) && numeric(b) && numeric(c) => core.to_string(),
-        [a, b] if numeric(a) && numeric(b) => format!("{core}.0"),
-        [a] if numeric(a) => format!("{core}.0.0"),
-        _ => "0.1.0".to_string(),
-    }
-}
-
 pub fn lib_rs(api: &Api) -> TokenStream {
-    let krate = &api.crate_ident;
     let title = &api.title;
-    let mut docs = vec![format!(" # {title}"), String::new()];
-    if let Some(d) = &api.description {
-        docs.extend(super::doc_lines(d));
-        docs.push(String::new());
-    }
-    docs.push(format!(
-        " A Rust client of the {title}, generated from its OpenAPI spec."
-    ));
-    docs.push(String::new());
+    // The crate README (see `readme`) is the front page, so that its examples are
+    // compiled as doctests; the list of webhooks links to the models, so it stays here.
+    let docs = super::webhooks::webhook_doc_lines(api);
     let base_env = &api.env.base_url;
-    docs.extend(env_doc_lines(api));
-    if let Some(url) = &api.default_base_url {
-        docs.push(format!(
-            " Without `{base_env}`, the client talks to `{url}`."
-        ));
-    }
-    docs.push(String::new());
-    docs.extend(super::webhooks::webhook_doc_lines(api));
-    if let Some(call) = &api.crate_example {
-        let example = format!("{}()", super::resources::call_chain(call));
-        docs.extend([
-            " ```no_run".to_string(),
-            format!(" # async fn example() -> Result<(), {krate}::Error> {{"),
-            format!(" let client = {krate}::Client::from_env()?;"),
-            format!(" let response = {example}.await?;"),
-            " # let _ = response;".to_string(),
-            " # Ok(())".to_string(),
-            " # }".to_string(),
-            " ```".to_string(),
-        ]);
-    }
-
     let title_lit = title.as_str();
-    let user_agent = format!("{}/{} (rust)", api.crate_name, crate_version(&api.version));
+    let user_agent = format!("{}/{} (rust)", api.crate_name, api.package.version);
+    let api_version = api.version.as_str();
+    let api_version_doc = format!(
+        " The version of the {title}'s spec this crate was generated from. The crate's own version (`{}`) follows semver of its Rust API instead.",
+        api.package.version
+    );
     let default_base = match &api.default_base_url {
         Some(u) => quote!(Some(#u)),
         None => quote!(None),
@@ -154,6 +42,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
     let setters = scheme_setters(api);
     let events = super::events::lib_items(api);
     quote! {
+        #![doc = include_str!("../README.md")]
         #(#![doc = #docs])*
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]
@@ -166,6 +55,13 @@ pub fn lib_rs(api: &Api) -> TokenStream {
             ApiResponse, ByteStream, Client, ClientBuilder, Error, ErrorBody, ErrorKind, FilePart, Nullable, Request, RequestOptions, StatusError,
         };
         #events
+
+        /// The HTTP client this crate uses, re-exported so that a client passed to
+        /// [`ClientBuilder::http_client`] is of the same version.
+        pub use reqwest;
+
+        #[doc = #api_version_doc]
+        pub const API_VERSION: &str = #api_version;
 
         /// What the runtime needs to know about this API.
         pub(crate) static API: runtime::ApiInfo = runtime::ApiInfo {
@@ -181,24 +77,30 @@ pub fn lib_rs(api: &Api) -> TokenStream {
     }
 }
 
-/// What `Client::from_env` reads, for the crate docs.
-fn env_doc_lines(api: &Api) -> Vec<String> {
+/// What `Client::from_env` reads, as Markdown lines of the crate README (which is also
+/// the crate docs, so no intra-doc links: crates.io shows the same text).
+pub(super) fn env_doc_lines(api: &Api) -> Vec<String> {
     let base_env = &api.env.base_url;
+    let default_base = match &api.default_base_url {
+        Some(url) => format!(" (default `{url}`)"),
+        None => String::new(),
+    };
     if let Some(t) = &api.env.access_token {
         return vec![format!(
-            " [`Client::from_env`] reads the access token from `{t}` and the server from `{base_env}`."
+            "`Client::from_env()` reads the access token from `{t}` and the server's URL from `{base_env}`{default_base}."
         )];
     }
-    let mut docs = vec![format!(
-        " [`Client::from_env`] reads the server from `{base_env}`."
-    )];
     if api.security_schemes.is_empty() {
-        return docs;
+        return vec![format!(
+            "`Client::from_env()` reads the server's URL from `{base_env}`{default_base}."
+        )];
     }
-    docs[0] = format!(
-        " [`Client::from_env`] reads the server from `{base_env}` and the credential of each security scheme from its own variable:"
-    );
-    docs.push(String::new());
+    let mut docs = vec![
+        format!(
+            "`Client::from_env()` reads the server's URL from `{base_env}`{default_base} and the credential of each security scheme from its own variable:"
+        ),
+        String::new(),
+    ];
     for s in &api.security_schemes {
         let what = match &s.kind {
             SecuritySchemeKind::Bearer => "a bearer token".to_string(),
@@ -216,14 +118,14 @@ fn env_doc_lines(api: &Api) -> Vec<String> {
         };
         let vars: Vec<String> = s.env.iter().map(|v| format!("`{v}`")).collect();
         docs.push(format!(
-            " - {}: `{}`, {what}; or [`ClientBuilder::{}`].",
+            "- {}: `{}`, {what}; or `ClientBuilder::{}`.",
             vars.join(" and "),
             s.name,
             s.setter.method()
         ));
     }
     docs.push(String::new());
-    docs.push(" An operation sends every credential of one of the security requirements the spec gives it: the first whose credentials are all configured.".to_string());
+    docs.push("An operation sends every credential of one of the security requirements the spec gives it: the first whose credentials are all configured.".to_string());
     docs
 }
 
@@ -278,55 +180,5 @@ fn scheme_setters(api: &Api) -> TokenStream {
         impl crate::runtime::ClientBuilder {
             #(#methods)*
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::crate_version;
-
-    #[test]
-    fn versions() {
-        assert_eq!(crate_version("6.0.0"), "6.0.0");
-        assert_eq!(crate_version("1.0"), "1.0.0");
-        assert_eq!(crate_version("v2"), "2.0.0");
-        assert_eq!(crate_version("2023-08-16"), "0.1.0");
-        assert_eq!(crate_version(""), "0.1.0");
-        assert_eq!(crate_version("1.0.0-beta"), "0.1.0");
-    }
-
-    #[test]
-    fn runtime_dependencies_come_from_the_workspace_manifest() {
-        let deps = super::cargo_dependencies();
-        for name in [
-            "reqwest",
-            "serde",
-            "serde_json",
-            "tokio",
-            "chrono",
-            "tracing",
-        ] {
-            assert!(
-                deps.lines().any(|l| l.starts_with(&format!("{name} ="))),
-                "{name} missing from:\n{deps}"
-            );
-        }
-        // The generator's own and the tests' dependencies stay out.
-        assert!(!deps.contains("openapiv3") && !deps.contains("insta"));
-        let manifest = "[x]\n# runtime of the generated SDK: note\n# more\nb = \"1\"\n\na = \"2\"\n# tests\nc = \"3\"\n";
-        assert_eq!(
-            super::runtime_dependencies(manifest),
-            "a = \"2\"\nb = \"1\"\n"
-        );
-    }
-
-    #[test]
-    fn dev_dependencies_take_the_workspace_version() {
-        let manifest = "[x]\nwiremock-extra = \"1\"\nwiremock = \"0.6.5\"\n";
-        assert_eq!(
-            super::workspace_dependency(manifest, "wiremock").as_deref(),
-            Some("wiremock = \"0.6.5\"\n")
-        );
-        assert_eq!(super::workspace_dependency(manifest, "absent"), None);
     }
 }

@@ -70,7 +70,9 @@ pub fn lib_items(api: &Api) -> TokenStream {
         return TokenStream::new();
     }
     quote! {
+        #[cfg(feature = "events")]
         mod events;
+        #[cfg(feature = "events")]
         pub use runtime::{Chats, EventStream, SentMessage};
     }
 }

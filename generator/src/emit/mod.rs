@@ -5,10 +5,12 @@ mod crate_root;
 mod deprecation;
 mod docs;
 mod events;
+mod manifest;
 mod model_setters;
 mod models;
 mod operation;
 mod pagination;
+mod readme;
 mod resources;
 mod unions;
 mod webhooks;
@@ -52,10 +54,17 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Vec<File> {
     for (module, items) in resources::resource_files(api) {
         rust_files.push((format!("src/resources/{module}.rs"), items));
     }
-    let mut files = vec![File {
-        path: "Cargo.toml".into(),
-        contents: crate_root::cargo_toml(api, options),
-    }];
+    let mut files = vec![
+        File {
+            path: "Cargo.toml".into(),
+            contents: manifest::cargo_toml(api, options),
+        },
+        File {
+            path: "README.md".into(),
+            contents: readme::readme(api, &options.source_name),
+        },
+    ];
+    files.extend(manifest::license_files());
     for (path, items) in rust_files {
         // Formatted one type or one operation at a time, which keeps each parse small.
         let mut contents = String::new();
@@ -362,8 +371,8 @@ fn web_link_len(text: &str) -> Option<usize> {
     is_url(&after[..end]).then_some(1 + close + 2 + end + 1)
 }
 
-pub use crate_root::cargo_dependencies;
 pub use docs::operations_table;
+pub use manifest::cargo_dependencies;
 
 #[cfg(test)]
 mod tests {

@@ -150,25 +150,7 @@ fn operation_method(api: &Api, op: &Operation, is_root: bool) -> TokenStream {
 fn method_docs(api: &Api, op: &Operation) -> TokenStream {
     let mut attrs = doc_attrs(Some(&op.doc));
     let krate = &api.crate_ident;
-    let mut hidden_params = vec![format!("client: {krate}::Client")];
-    let mut call_args = Vec::new();
-    for arg in &op.example.args {
-        call_args.push(match arg {
-            ExampleArg::Str(s) => format!("{s:?}"),
-            ExampleArg::StrList(s) => format!("[{s:?}]"),
-            ExampleArg::Bool(b) => b.to_string(),
-            ExampleArg::Int(i) => i.to_string(),
-            ExampleArg::Number(n) => format!("{n:?}"),
-            ExampleArg::EnumVariant { ty, variant } => format!("{krate}::models::{ty}::{variant}"),
-            ExampleArg::File(path) => format!("{krate}::FilePart::path({path:?})"),
-            ExampleArg::Bytes => "vec![0u8; 4]".into(),
-            ExampleArg::Text(t) => format!("{t:?}"),
-            ExampleArg::Variable { name, ty } => {
-                hidden_params.push(format!("{name}: {}", example_type(krate, ty)));
-                name.clone()
-            }
-        });
-    }
+    let (hidden_params, call_args) = example_args(krate, &op.example.args);
     let call = call_chain(&op.example.call);
     let binding = match &op.example.binding {
         Some(name) => format!("let {name}"),
@@ -188,6 +170,31 @@ fn method_docs(api: &Api, op: &Operation) -> TokenStream {
     ];
     attrs.extend(quote!(#(#[doc = #example])*));
     attrs
+}
+
+/// The example's arguments as Rust, and the parameters of the example function: the
+/// client, then the values too long to write inline.
+pub(crate) fn example_args(krate: &str, args: &[ExampleArg]) -> (Vec<String>, Vec<String>) {
+    let mut hidden_params = vec![format!("client: {krate}::Client")];
+    let mut call_args = Vec::new();
+    for arg in args {
+        call_args.push(match arg {
+            ExampleArg::Str(s) => format!("{s:?}"),
+            ExampleArg::StrList(s) => format!("[{s:?}]"),
+            ExampleArg::Bool(b) => b.to_string(),
+            ExampleArg::Int(i) => i.to_string(),
+            ExampleArg::Number(n) => format!("{n:?}"),
+            ExampleArg::EnumVariant { ty, variant } => format!("{krate}::models::{ty}::{variant}"),
+            ExampleArg::File(path) => format!("{krate}::FilePart::path({path:?})"),
+            ExampleArg::Bytes => "vec![0u8; 4]".into(),
+            ExampleArg::Text(t) => format!("{t:?}"),
+            ExampleArg::Variable { name, ty } => {
+                hidden_params.push(format!("{name}: {}", example_type(krate, ty)));
+                name.clone()
+            }
+        });
+    }
+    (hidden_params, call_args)
 }
 
 /// `client.bridges().retrieve`: every accessor called, the method named.

@@ -92,6 +92,23 @@ pub struct Api {
     /// Requests the API sends (OpenAPI 3.1 `webhooks`): their payload types are in
     /// `types`; the client has no methods for them.
     pub webhooks: Vec<Webhook>,
+    /// What the crate's manifest says about the package.
+    pub package: Package,
+}
+
+/// The package metadata of the generated crate: `x-sdk` keys, else generic defaults.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Package {
+    /// The crate's own version, semver of its Rust API (`x-sdk.crate-version`); without
+    /// it, the API's version when Cargo accepts it, else `0.1.0`.
+    pub version: String,
+    pub description: String,
+    pub repository: Option<String>,
+    pub homepage: Option<String>,
+    pub documentation: Option<String>,
+    /// At most 5, as crates.io allows.
+    pub keywords: Vec<String>,
+    pub categories: Vec<String>,
 }
 
 /// One file of the models, `src/models/<module>.rs`.

@@ -13,6 +13,17 @@ pub fn render(api: &Api) -> String {
         "api {:?} version {:?}, crate {}",
         api.title, api.version, api.crate_name
     );
+    let p = &api.package;
+    let _ = writeln!(
+        w,
+        "package: version {}, keywords {:?}, categories {:?}, repository {}, homepage {}, docs {}",
+        p.version,
+        p.keywords,
+        p.categories,
+        p.repository.as_deref().unwrap_or("(none)"),
+        p.homepage.as_deref().unwrap_or("(none)"),
+        p.documentation.as_deref().unwrap_or("(none)"),
+    );
     let _ = writeln!(
         w,
         "base url: {}",

@@ -180,16 +180,21 @@ fn example_string(wire: &str) -> String {
 }
 
 /// The first operation, depth first, that needs no arguments.
+/// The call the crate's README starts with: the first operation without arguments that
+/// only reads (running the example changes nothing on the server), else the first one
+/// without arguments.
 fn first_call_without_arguments(root: &Resource) -> Option<Vec<Name>> {
+    let no_arguments = |op: &&Operation| {
+        op.params.iter().all(|p| !p.required) && op.body.as_ref().is_none_or(|b| !b.required)
+    };
+    let mut ops = Vec::new();
     let mut stack = vec![root];
     while let Some(r) = stack.pop() {
-        let found = r.operations.iter().find(|op| {
-            op.params.iter().all(|p| !p.required) && op.body.as_ref().is_none_or(|b| !b.required)
-        });
-        if let Some(op) = found {
-            return Some(op.example.call.clone());
-        }
+        ops.extend(r.operations.iter().filter(no_arguments));
         stack.extend(r.children.iter().rev());
     }
-    None
+    ops.iter()
+        .find(|op| op.http_method.is_safe())
+        .or(ops.first())
+        .map(|op| op.example.call.clone())
 }

@@ -14,6 +14,7 @@ mod inheritance;
 mod model_files;
 pub mod names;
 mod operations;
+mod package;
 mod pagination;
 mod pagination_infer;
 mod params;
@@ -93,7 +94,17 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
         base_url: base_url_env,
     };
 
+    let package = package::package(
+        sdk,
+        &doc.info.title,
+        &doc.info.version,
+        &crate_name,
+        doc.external_docs.as_ref().map(|d| d.url.as_str()),
+        lowerer.diags,
+    );
+
     Api {
+        package,
         title: doc.info.title.clone(),
         version: doc.info.version.clone(),
         description: doc

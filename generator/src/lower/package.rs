@@ -1,0 +1,225 @@
+//! The generated crate's package metadata, from the `x-sdk` keys at the document's
+//! root, else generic defaults that suit any API:
+//!
+//! ```yaml
+//! x-sdk:
+//!   crate-version: 7.0.0          # semver of the Rust API, bumped by the maintainer
+//!   description: Rust SDK for ...
+//!   repository: https://...
+//!   homepage: https://...
+//!   documentation: https://...    # default: docs.rs
+//!   keywords: [chat, messaging]   # at most 5
+//!   categories: [api-bindings]
+//! ```
+//!
+//! The crate's version is not the API's: an API release that changes nothing in the
+//! Rust API is no reason for a major version, and a breaking change to the Rust API
+//! (on an unchanged API) needs one.
+
+use serde_json::{Map, Value};
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Kind, pointer_push};
+use crate::ir::Package;
+
+const POINTER: &str = "/x-sdk";
+const HINT: &str = "see README.md, \"Spec conventions\": x-sdk";
+/// What crates.io accepts: at most 5 keywords of at most 20 characters.
+const MAX_KEYWORDS: usize = 5;
+const MAX_KEYWORD_LEN: usize = 20;
+
+pub(super) fn package(
+    sdk: Option<&Value>,
+    title: &str,
+    api_version: &str,
+    crate_name: &str,
+    external_docs: Option<&str>,
+    diags: &mut Diagnostics,
+) -> Package {
+    let empty = Map::new();
+    let map = sdk.and_then(Value::as_object).unwrap_or(&empty);
+    let mut reader = Reader { map, diags };
+    let version = match reader.text("crate-version") {
+        Some(v) if is_semver(&v) => v,
+        Some(v) => {
+            reader.invalid(
+                "crate-version",
+                format!("`crate-version` must be a semver version such as `1.2.0`, found `{v}`"),
+            );
+            api_crate_version(api_version)
+        }
+        None => api_crate_version(api_version),
+    };
+    let description = reader.text("description").unwrap_or_else(|| {
+        format!(
+            "Rust SDK for the {} (generated from its OpenAPI spec).",
+            title.replace('"', "'")
+        )
+    });
+    let repository = reader.url("repository");
+    let homepage = reader
+        .url("homepage")
+        .or_else(|| external_docs.filter(|u| is_url(u)).map(str::to_owned));
+    let documentation = reader
+        .url("documentation")
+        .or_else(|| Some(format!("https://docs.rs/{crate_name}")));
+    let keywords = reader.list("keywords", is_keyword).unwrap_or_else(|| {
+        ["api", "client", "sdk"]
+            .map(String::from)
+            .into_iter()
+            .collect()
+    });
+    if keywords.len() > MAX_KEYWORDS {
+        reader.invalid(
+            "keywords",
+            format!("crates.io takes at most {MAX_KEYWORDS} keywords; the rest are left out"),
+        );
+    }
+    let categories = reader
+        .list("categories", |c| !c.is_empty() && c.is_ascii())
+        .unwrap_or_else(|| vec!["api-bindings".into(), "web-programming::http-client".into()]);
+    Package {
+        version,
+        description,
+        repository,
+        homepage,
+        documentation,
+        keywords: keywords.into_iter().take(MAX_KEYWORDS).collect(),
+        categories,
+    }
+}
+
+struct Reader<'a> {
+    map: &'a Map<String, Value>,
+    diags: &'a mut Diagnostics,
+}
+
+impl Reader<'_> {
+    fn text(&mut self, key: &str) -> Option<String> {
+        let value = self.map.get(key)?;
+        match value.as_str() {
+            Some(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+            _ => {
+                self.invalid(key, format!("`{key}` must be a non-empty string"));
+                None
+            }
+        }
+    }
+
+    fn url(&mut self, key: &str) -> Option<String> {
+        let url = self.text(key)?;
+        if is_url(&url) {
+            Some(url)
+        } else {
+            self.invalid(
+                key,
+                format!("`{key}` must be an http(s) URL, found `{url}`"),
+            );
+            None
+        }
+    }
+
+    /// A list of strings; an item that `valid` refuses is left out with a warning.
+    fn list(&mut self, key: &str, valid: fn(&str) -> bool) -> Option<Vec<String>> {
+        let value = self.map.get(key)?;
+        let Some(items) = value.as_array() else {
+            self.invalid(key, format!("`{key}` must be a list of strings"));
+            return None;
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            match item.as_str() {
+                Some(s) if valid(s) => out.push(s.to_string()),
+                _ => self.invalid(
+                    &format!("{key}/{i}"),
+                    format!("`{key}` item {item} is not one crates.io accepts; it is left out"),
+                ),
+            }
+        }
+        Some(out)
+    }
+
+    /// A warning: the manifest is still written, without the value.
+    fn invalid(&mut self, key: &str, message: String) {
+        let mut pointer = POINTER.to_string();
+        for token in key.split('/') {
+            pointer = pointer_push(&pointer, token);
+        }
+        self.diags
+            .push(Diagnostic::warning(Kind::InvalidExtension, pointer, message).with_hint(HINT));
+    }
+}
+
+fn is_url(s: &str) -> bool {
+    (s.starts_with("https://") || s.starts_with("http://")) && !s.contains(char::is_whitespace)
+}
+
+/// crates.io's rule: ASCII letters first, then letters, digits, `_`, `-` or `+`.
+fn is_keyword(k: &str) -> bool {
+    k.len() <= MAX_KEYWORD_LEN
+        && k.starts_with(|c: char| c.is_ascii_alphabetic())
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+'))
+}
+
+/// `MAJOR.MINOR.PATCH`, optionally with `-pre` and `+build` parts.
+fn is_semver(v: &str) -> bool {
+    let core = v.split(['-', '+']).next().unwrap_or("");
+    let parts: Vec<&str> = core.split('.').collect();
+    parts.len() == 3 && parts.iter().all(|p| is_number(p))
+}
+
+fn is_number(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()) && (s == "0" || !s.starts_with('0'))
+}
+
+/// The API's version if Cargo accepts it, else `0.1.0`.
+fn api_crate_version(version: &str) -> String {
+    let core = version.trim().trim_start_matches('v');
+    let parts: Vec<&str> = core.split('.').collect();
+    match parts.as_slice() {
+        [a, b, c] if is_number(a) && is_number(b) && is_number(c) => core.to_string(),
+        [a, b] if is_number(a) && is_number(b) => format!("{core}.0"),
+        [a] if is_number(a) => format!("{core}.0.0"),
+        _ => "0.1.0".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_versions_cargo_cannot_read_give_0_1_0() {
+        assert_eq!(api_crate_version("6.0.0"), "6.0.0");
+        assert_eq!(api_crate_version("1.0"), "1.0.0");
+        assert_eq!(api_crate_version("v2"), "2.0.0");
+        assert_eq!(api_crate_version("2023-08-16"), "0.1.0");
+        assert_eq!(api_crate_version(""), "0.1.0");
+        assert_eq!(api_crate_version("1.0.0-beta"), "0.1.0");
+    }
+
+    #[test]
+    fn x_sdk_keys_override_the_defaults_and_bad_ones_warn() {
+        let sdk = serde_json::json!({
+            "crate-version": "7.0.0",
+            "homepage": "https://example.com/api",
+            "repository": "not a url",
+            "keywords": ["chat", "9lives", "messaging"],
+        });
+        let mut diags = Diagnostics::new();
+        let p = package(Some(&sdk), "Pets", "6.0.0", "pets", None, &mut diags);
+        assert_eq!(p.version, "7.0.0");
+        assert_eq!(p.homepage.as_deref(), Some("https://example.com/api"));
+        assert_eq!(p.repository, None);
+        assert_eq!(p.documentation.as_deref(), Some("https://docs.rs/pets"));
+        assert_eq!(p.keywords, ["chat", "messaging"]);
+        let pointers: Vec<_> = diags.iter().map(|d| d.pointer.as_str()).collect();
+        assert_eq!(pointers, ["/x-sdk/repository", "/x-sdk/keywords/1"]);
+
+        let bad = serde_json::json!({"crate-version": "7"});
+        let mut diags = Diagnostics::new();
+        let p = package(Some(&bad), "Pets", "6.0.0", "pets", None, &mut diags);
+        assert_eq!(p.version, "6.0.0");
+        assert_eq!(diags.iter().count(), 1);
+    }
+}
