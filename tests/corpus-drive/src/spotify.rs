@@ -1,9 +1,9 @@
 //! Spotify (`spotify-fixed.yaml`, bearer scheme `oauth_2_0`): `GET
-//! /playlists/{playlist_id}/tracks` walked by the next-page URL in its body, each item
+//! /playlists/{playlist_id}/items` walked by the next-page URL in its body, each item
 //! holding a track-or-episode union (discriminator `type`, no mapping);
 //! `GET /me/player/currently-playing` answers an object whose `item` is that union.
 
-use spotify::models::{CurrentlyPlayingObjectItem, PlaylistTrackObject, PlaylistTrackObjectTrack};
+use spotify::models::{CurrentlyPlayingObjectItem, PlaylistTrackObject, PlaylistTrackObjectItem};
 
 use crate::report::brief;
 
@@ -15,11 +15,11 @@ pub async fn drive(base_url: &str, report: &mut Report) {
     };
     let tracks = client
         .playlists()
-        .get_playlists_tracks("3cEYpjA9oz9GiPac4AsH4n")
+        .get_playlists_items("3cEYpjA9oz9GiPac4AsH4n")
         .stream();
     walk(
         report,
-        "playlists.get_playlists_tracks().stream()",
+        "playlists.get_playlists_items().stream()",
         &recorder,
         tracks,
         first_is_a_track,
@@ -53,14 +53,14 @@ pub async fn drive(base_url: &str, report: &mut Report) {
     .await;
 }
 
-/// The example playlist item holds a track (`type: track`).
+/// The example playlist entry holds a track (`type: track`) in its `item`.
 fn first_is_a_track(items: &[PlaylistTrackObject]) -> Result<String, String> {
-    match items.first().and_then(|item| item.track.as_ref()) {
-        Some(PlaylistTrackObjectTrack::Track(_)) => {
-            Ok("; first item's track: union PlaylistTrackObjectTrack::Track".to_string())
+    match items.first().and_then(|item| item.item.as_ref()) {
+        Some(PlaylistTrackObjectItem::Track(_)) => {
+            Ok("; the first entry's item: union PlaylistTrackObjectItem::Track".to_string())
         }
         other => Err(format!(
-            "the first item's track is not a track: {}",
+            "the first entry's item is not a track: {}",
             brief(&other)
         )),
     }
