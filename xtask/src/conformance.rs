@@ -57,8 +57,8 @@ pub fn run(root: &Path) -> Result<(), String> {
     );
 
     let log_path = install_dir.join("prism.log");
-    let (prism, base_url) = serve(root, &root.join(SPEC), &log_path)
-        .map_err(|e| format!("conformance: {e}"))?;
+    let (prism, base_url) =
+        serve(root, &root.join(SPEC), &log_path).map_err(|e| format!("conformance: {e}"))?;
 
     let ran = Instant::now();
     let outcome = run_runner(root, &[&base_url]);

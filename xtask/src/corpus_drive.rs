@@ -58,7 +58,10 @@ pub fn run(root: &Path) -> Result<(), String> {
 
     let install_dir = root.join(conformance::INSTALL_DIR);
     let version = conformance::install(root, &install_dir)?;
-    println!("corpus-drive: Prism {version} in {}", conformance::INSTALL_DIR);
+    println!(
+        "corpus-drive: Prism {version} in {}",
+        conformance::INSTALL_DIR
+    );
     let driver = root
         .join(corpus::TARGET_DIR)
         .join("debug")
@@ -103,7 +106,13 @@ pub fn run(root: &Path) -> Result<(), String> {
 fn build_driver(root: &Path) -> Result<(), String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let output = Command::new(cargo)
-        .args(["build", "--quiet", "--message-format", "short", "--manifest-path"])
+        .args([
+            "build",
+            "--quiet",
+            "--message-format",
+            "short",
+            "--manifest-path",
+        ])
         .arg(root.join(DRIVER_DIR).join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", root.join(corpus::TARGET_DIR))
         .current_dir(root)

@@ -17,7 +17,11 @@ fn the_driver_depends_on_and_dispatches_every_document_driven() {
         DOCUMENTS.len()
     );
     for (file, name) in DOCUMENTS {
-        let stem = std::path::Path::new(file).file_stem().unwrap().to_str().unwrap();
+        let stem = std::path::Path::new(file)
+            .file_stem()
+            .unwrap()
+            .to_str()
+            .unwrap();
         assert!(
             manifest.contains(&format!("path = \"../../target/corpus/{stem}\"")),
             "{DRIVER_DIR}/Cargo.toml does not depend on target/corpus/{stem} ({file})"
