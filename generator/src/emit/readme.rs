@@ -123,6 +123,7 @@ pub fn readme(api: &Api, source_name: &str) -> String {
         uploads(&mut md, krate, op);
     }
     events(&mut md, api);
+    beyond_the_spec(&mut md, krate);
     testing(&mut md, krate);
     md.section("License");
     md.line("Licensed under either of Apache License, Version 2.0 (`LICENSE-APACHE`) or MIT license (`LICENSE-MIT`) at your option.");
@@ -359,6 +360,34 @@ fn events(md: &mut Md, api: &Api) {
              }}\n}}\n# Ok(())\n# }}",
             events.event_type, events.resync_variant
         ),
+    );
+}
+
+/// The ways around the generated methods, which every API outgrows now and then.
+fn beyond_the_spec(md: &mut Md, krate: &str) {
+    md.section("Beyond the spec");
+    md.line(
+        "An endpoint the spec does not describe yet is one call away, with the same \
+         authentication, retries, timeouts and typed errors as the generated methods \
+         (`Client::request`, `get`, `post`, `put`, `patch`, `delete`; the type is yours, \
+         `serde_json::Value` takes anything):",
+    );
+    md.blank();
+    md.code(
+        "rust,no_run",
+        &format!(
+            "# async fn example(client: {krate}::Client) -> Result<(), {krate}::Error> {{\n\
+             let value: serde_json::Value = client.get(\"/new-endpoint\").query(\"limit\", 10).await?;\n\
+             # let _ = value;\n# Ok(())\n# }}"
+        ),
+    );
+    md.line(
+        "Every generated request also takes parameters the spec lacks: \
+         `.with_query(name, value)` adds a query parameter and `.with_body_field(name, value)` \
+         a field of its JSON body. A hook (`ClientBuilder::hook`, the `runtime::Hook` trait) \
+         sees every attempt's request before it is sent, and may change it, and every \
+         attempt's outcome, and may ask for a retry: for tracing exporters, metrics or a token \
+         refresh.",
     );
 }
 
