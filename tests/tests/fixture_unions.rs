@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 use unions_by_evidence::Client;
 use unions_by_evidence::models::{
-    Ambiguous, Change, Dog, Notification, Pet, PreferencesSnooze, PreferencesSnoozeForever,
+    Ambiguous, Change, Dog, Notification, Pet, Playing, PreferencesSnooze, PreferencesSnoozeForever,
 };
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -184,4 +184,30 @@ async fn a_subtype_is_sent_with_the_bases_fields_and_its_own() {
     let body: Value = serde_json::from_slice(&requests[0].body).unwrap();
     assert_eq!(body, dog);
     assert!(matches!(sent, Pet::Dog(d) if !d.barks));
+}
+
+#[tokio::test]
+async fn a_discriminator_without_mapping_selects_by_the_one_value_a_variant_allows() {
+    // `Track` allows `type: track` without requiring it; read by its schema name the
+    // tag would be `Track`, and a real track would land in `Unknown`.
+    let (_server, client) = serve(
+        "GET",
+        "/playing",
+        json!({"type": "track", "duration_ms": 215000}),
+    )
+    .await;
+    match client.playing().retrieve().await.unwrap() {
+        Playing::Track(track) => assert_eq!(track.duration_ms, Some(215000)),
+        other => panic!("a track read as {other:?}"),
+    }
+    let (_server, client) = serve(
+        "GET",
+        "/playing",
+        json!({"type": "episode", "show": "Radiolab"}),
+    )
+    .await;
+    match client.playing().retrieve().await.unwrap() {
+        Playing::Episode(episode) => assert_eq!(episode.show, "Radiolab"),
+        other => panic!("an episode read as {other:?}"),
+    }
 }

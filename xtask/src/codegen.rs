@@ -242,6 +242,17 @@ fn splice_table(text: &str, table: &str) -> Option<String> {
 /// Files under `dir` that carry the generated marker on their first line; the
 /// hand-written runtime does not, and is never touched.
 pub fn generated_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
+    let mut out: Vec<PathBuf> = files_under(dir)?
+        .into_iter()
+        .filter(|path| first_line(path).is_some_and(|l| l.contains(GENERATED_MARKER)))
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
+/// Every file under `dir` at any depth, `target` folders left out; none when `dir`
+/// does not exist.
+pub fn files_under(dir: &Path) -> io::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -257,12 +268,11 @@ pub fn generated_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
                 if path.file_name().is_some_and(|n| n != "target") {
                     stack.push(path);
                 }
-            } else if first_line(&path).is_some_and(|l| l.contains(GENERATED_MARKER)) {
+            } else {
                 out.push(path);
             }
         }
     }
-    out.sort();
     Ok(out)
 }
 

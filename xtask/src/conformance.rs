@@ -56,22 +56,9 @@ pub fn run(root: &Path) -> Result<(), String> {
         started.elapsed().as_secs_f64()
     );
 
-    let port = free_port()?;
-    let base_url = format!("http://127.0.0.1:{port}");
     let log_path = install_dir.join("prism.log");
-    let launched = Instant::now();
-    let mut prism = Prism::start(root, &install_dir, port, &log_path)?;
-    if let Err(e) = prism.wait_ready(port, READY_TIMEOUT) {
-        drop(prism);
-        print_log_tail(&log_path);
-        return Err(format!("conformance: {e}"));
-    }
-    println!(
-        "conformance: Prism (pid {}) listening on {base_url} after {:.1} s; log in {}",
-        prism.pid(),
-        launched.elapsed().as_secs_f64(),
-        display(root, &log_path)
-    );
+    let (prism, base_url) =
+        serve(root, &root.join(SPEC), &log_path).map_err(|e| format!("conformance: {e}"))?;
 
     let ran = Instant::now();
     let outcome = run_runner(root, &[&base_url]);
@@ -95,12 +82,36 @@ pub fn run(root: &Path) -> Result<(), String> {
     }
 }
 
+/// Starts Prism mocking `spec` on a free port of 127.0.0.1, logging to `log_path`, and
+/// waits until it answers; returns it with its base URL. On failure Prism is stopped
+/// and the log's tail printed.
+pub fn serve(root: &Path, spec: &Path, log_path: &Path) -> Result<(Prism, String), String> {
+    let install_dir = root.join(INSTALL_DIR);
+    let port = free_port()?;
+    let base_url = format!("http://127.0.0.1:{port}");
+    let launched = Instant::now();
+    let mut prism = Prism::start(&install_dir, spec, port, log_path)?;
+    if let Err(e) = prism.wait_ready(port, READY_TIMEOUT) {
+        drop(prism);
+        print_log_tail(log_path);
+        return Err(e);
+    }
+    println!(
+        "Prism (pid {}) mocking {} on {base_url} after {:.1} s; log in {}",
+        prism.pid(),
+        display(root, spec),
+        launched.elapsed().as_secs_f64(),
+        display(root, log_path)
+    );
+    Ok((prism, base_url))
+}
+
 // ---------------------------------------------------------------------------
 // Installation
 
 /// Installs the pinned Prism into `install_dir` unless it is there already; returns its
 /// version.
-fn install(root: &Path, install_dir: &Path) -> Result<String, String> {
+pub fn install(root: &Path, install_dir: &Path) -> Result<String, String> {
     let pin_dir = root.join(PIN_DIR);
     let manifest_path = pin_dir.join("package.json");
     let lock_path = pin_dir.join("package-lock.json");
@@ -223,12 +234,12 @@ fn tool_version(tool: &str) -> Result<String, String> {
 
 /// A running Prism. Dropping it kills the process by its PID and waits for it, so it
 /// never outlives this function, whether it returns, fails or panics.
-struct Prism {
+pub struct Prism {
     child: Child,
 }
 
 impl Prism {
-    fn start(root: &Path, install_dir: &Path, port: u16, log_path: &Path) -> Result<Prism, String> {
+    fn start(install_dir: &Path, spec: &Path, port: u16, log_path: &Path) -> Result<Prism, String> {
         let entry = install_dir
             .join("node_modules")
             .join(PACKAGE)
@@ -242,7 +253,7 @@ impl Prism {
         let child = Command::new("node")
             .arg(&entry)
             .arg("mock")
-            .arg(root.join(SPEC))
+            .arg(spec)
             .args(["-p", &port.to_string(), "-h", "127.0.0.1"])
             // In one process: Prism forks its HTTP server when multiprocess is on,
             // which is its default under NODE_ENV=production.
@@ -257,7 +268,7 @@ impl Prism {
         Ok(Prism { child })
     }
 
-    fn pid(&self) -> u32 {
+    pub fn pid(&self) -> u32 {
         self.child.id()
     }
 
@@ -361,7 +372,7 @@ fn run_runner(root: &Path, args: &[&str]) -> Result<ExitStatus, String> {
         .map_err(|e| format!("cannot run the conformance runner with cargo: {e}"))
 }
 
-fn print_log_tail(log_path: &Path) {
+pub fn print_log_tail(log_path: &Path) {
     let Ok(text) = fs::read_to_string(log_path) else {
         eprintln!("conformance: no Prism log at {}", log_path.display());
         return;
@@ -389,7 +400,7 @@ fn print_log_tail(log_path: &Path) {
     }
 }
 
-fn display(root: &Path, path: &Path) -> String {
+pub fn display(root: &Path, path: &Path) -> String {
     path.strip_prefix(root)
         .map(PathBuf::from)
         .unwrap_or_else(|_| path.to_path_buf())

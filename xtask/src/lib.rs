@@ -5,6 +5,7 @@ pub mod bench;
 pub mod codegen;
 pub mod conformance;
 pub mod corpus;
+pub mod corpus_drive;
 pub mod oas31;
 pub mod progenitor;
 pub mod standalone;

@@ -40,6 +40,10 @@ commands:
                       play every operation's scenario against it, stop Prism
   conformance         install Prism 5.14.2 into target/prism (npm), mock the spec,
                       call all 60 operations against it, stop Prism
+  corpus-drive        SDKs of three corpus documents (OpenAI, Box, Spotify) built
+                      with a driver (tests/corpus-drive) and run against Prism on
+                      each document: a paginated walk, a union response, calls with
+                      and without the credential; fails if a call misbehaves
   bench-user-build [--no-release]
                       what a user pays for the SDK: a fresh binary crate running
                       the README example, built cold with the default features and
@@ -70,6 +74,10 @@ fn main() -> ExitCode {
         Some("conformance") => match args.get(1) {
             Some(other) => Err(format!("conformance: unknown option `{other}`")),
             None => xtask::conformance::run(&xtask::workspace_root()),
+        },
+        Some("corpus-drive") => match args.get(1) {
+            Some(other) => Err(format!("corpus-drive: unknown option `{other}`")),
+            None => xtask::corpus_drive::run(&xtask::workspace_root()),
         },
         Some("bench-user-build") => match args.get(1).map(String::as_str) {
             None => xtask::user_build::run(&xtask::workspace_root(), true),

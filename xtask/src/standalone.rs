@@ -44,26 +44,33 @@ pub fn generate(
 }
 
 fn write_crate(root: &Path, out: &Path, files: &[sdk_generator::File]) -> io::Result<()> {
-    // A clean folder: files of an earlier run that this one does not produce go.
-    let src = out.join("src");
-    if src.exists() {
-        fs::remove_dir_all(&src)?;
+    let mut wanted: Vec<(PathBuf, Vec<u8>)> = files
+        .iter()
+        .map(|f| (out.join(&f.path), f.contents.clone().into_bytes()))
+        .collect();
+    let runtime_out = out.join("src").join("runtime");
+    for entry in fs::read_dir(root.join(RUNTIME_DIR))? {
+        let path: PathBuf = entry?.path();
+        if path.extension().is_some_and(|e| e == "rs") {
+            let name = path.file_name().unwrap_or_default();
+            wanted.push((runtime_out.join(name), fs::read(&path)?));
+        }
     }
-    for file in files {
-        let path = out.join(&file.path);
+    // Files of an earlier run that this one does not produce go; a file whose contents
+    // are the same is left alone, so that cargo does not rebuild an unchanged crate.
+    for existing in crate::codegen::files_under(&out.join("src"))? {
+        if !wanted.iter().any(|(path, _)| *path == existing) {
+            fs::remove_file(&existing)?;
+        }
+    }
+    for (path, contents) in wanted {
+        if fs::read(&path).is_ok_and(|old| old == contents) {
+            continue;
+        }
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
         }
-        fs::write(&path, &file.contents)?;
-    }
-    let runtime_out = src.join("runtime");
-    fs::create_dir_all(&runtime_out)?;
-    for entry in fs::read_dir(root.join(RUNTIME_DIR))? {
-        let entry = entry?;
-        let path: PathBuf = entry.path();
-        if path.extension().is_some_and(|e| e == "rs") {
-            fs::copy(&path, runtime_out.join(entry.file_name()))?;
-        }
+        fs::write(&path, contents)?;
     }
     Ok(())
 }

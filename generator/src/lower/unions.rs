@@ -115,12 +115,16 @@ impl<'a> Lowerer<'a> {
         schema: &Schema,
         list_pointer: &str,
     ) -> Option<(String, Vec<Vec<String>>)> {
-        // Each variant's properties with their fixed string values.
+        // Each variant's required properties with their fixed string values, and its
+        // optional ones with a single value (read only for a `discriminator`'s
+        // property: the discriminator makes it the tag whether or not it is required).
         let mut fixed: Vec<BTreeMap<String, Vec<String>>> = Vec::with_capacity(members.len());
+        let mut optional_single: Vec<BTreeMap<String, String>> = Vec::with_capacity(members.len());
         let mut objects = true;
         for (i, v) in members {
             let vp = pointer_push(list_pointer, &i.to_string());
             let mut props = BTreeMap::new();
+            let mut singles = BTreeMap::new();
             match self.resolve(v, &vp) {
                 Some((s, at)) => {
                     let mut parts = Vec::new();
@@ -139,6 +143,8 @@ impl<'a> Lowerer<'a> {
                                     st.enumeration.iter().flatten().cloned().collect();
                                 if !values.is_empty() && required {
                                     props.insert(wire.to_string(), values);
+                                } else if let [only] = values.as_slice() {
+                                    singles.insert(wire.to_string(), only.clone());
                                 }
                             }
                         }
@@ -147,11 +153,12 @@ impl<'a> Lowerer<'a> {
                 None => objects = false,
             }
             fixed.push(props);
+            optional_single.push(singles);
         }
 
         if let Some(d) = &schema.schema_data.discriminator {
             let mut per_variant = Vec::with_capacity(members.len());
-            for ((_, v), props) in members.iter().zip(&fixed) {
+            for (((_, v), props), singles) in members.iter().zip(&fixed).zip(&optional_single) {
                 let mut values: Vec<String> = Vec::new();
                 if let ReferenceOr::Reference { reference } = v {
                     let key = reference
@@ -164,13 +171,11 @@ impl<'a> Lowerer<'a> {
                         }
                     }
                     if values.is_empty() {
-                        values = props
-                            .get(&d.property_name)
-                            .cloned()
+                        values = discriminator_values(props, singles, &d.property_name)
                             .unwrap_or_else(|| vec![unescape_token(key)]);
                     }
-                } else if let Some(v) = props.get(&d.property_name) {
-                    values = v.clone();
+                } else if let Some(v) = discriminator_values(props, singles, &d.property_name) {
+                    values = v;
                 }
                 if values.is_empty() {
                     self.diags.warning(
@@ -281,4 +286,17 @@ impl<'a> Lowerer<'a> {
             _ => "Value".into(),
         }
     }
+}
+
+/// A variant's values of the discriminator's property: its fixed values if it requires
+/// the property, else the one value it allows there.
+fn discriminator_values(
+    required: &BTreeMap<String, Vec<String>>,
+    optional_single: &BTreeMap<String, String>,
+    property: &str,
+) -> Option<Vec<String>> {
+    required
+        .get(property)
+        .cloned()
+        .or_else(|| optional_single.get(property).map(|v| vec![v.clone()]))
 }

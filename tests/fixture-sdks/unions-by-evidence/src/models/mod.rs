@@ -14,3 +14,7 @@ pub use notifications::*;
 mod pets;
 
 pub use pets::*;
+
+mod playing;
+
+pub use playing::*;

@@ -9,9 +9,12 @@ pub mod changes;
 
 pub mod pets;
 
+pub mod playing;
+
 pub use notifications::Notifications;
 pub use changes::Changes;
 pub use pets::Pets;
+pub use playing::Playing;
 
 impl crate::runtime::Client {
     /// The `notifications` resource.
@@ -29,5 +32,10 @@ impl crate::runtime::Client {
     /// The `pets` resource.
     pub fn pets(&self) -> pets::Pets<'_> {
         pets::Pets { client: self }
+    }
+
+    /// The `playing` resource.
+    pub fn playing(&self) -> playing::Playing<'_> {
+        playing::Playing { client: self }
     }
 }
