@@ -38,10 +38,13 @@ pub async fn drive(base_url: &str, report: &mut Report) {
     report.call("ai.get_ai_agent_default(Ask)", &recorder.take(), outcome);
 
     let outcome = match client.search().get_search().query("contract").await {
-        Ok(SearchResultsResponse::SearchResults(found)) => Ok(format!(
-            "union SearchResultsResponse::SearchResults ({} entries)",
-            found.entries.as_ref().map_or(0, Vec::len)
-        )),
+        Ok(SearchResultsResponse::SearchResults(found)) => {
+            let n = found.entries.as_ref().map_or(0, Vec::len);
+            Ok(format!(
+                "union SearchResultsResponse::SearchResults ({n} {})",
+                if n == 1 { "entry" } else { "entries" }
+            ))
+        }
         Ok(other) => Err(format!(
             "decoded to another variant than SearchResults: {}",
             brief(&other)
