@@ -4,9 +4,11 @@
 //! in one table.
 
 use std::collections::BTreeMap;
+use std::ffi::OsStr;
 use std::fmt::Write as _;
+use std::io;
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -219,19 +221,32 @@ fn count_paginated(resource: &sdk_generator::ir::Resource) -> (usize, usize) {
     counts
 }
 
+/// Runs `cargo <args> --quiet --message-format short` in `dir` with the corpus target
+/// directory: one line per diagnostic, so that they can be counted.
+pub fn cargo_short(root: &Path, dir: &Path, args: &[&OsStr]) -> io::Result<Output> {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args(args)
+        .args(["--quiet", "--message-format", "short"])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", root.join(TARGET_DIR))
+        .stdin(Stdio::null())
+        .output()
+}
+
+/// The warnings in the stderr of [`cargo_short`].
+pub fn warning_count(stderr: &str) -> usize {
+    stderr.lines().filter(|l| l.contains(": warning")).count()
+}
+
 fn cargo_check(root: &Path, crate_dir: &Path) -> Compiles {
     let started = Instant::now();
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["check", "--quiet", "--message-format", "short"])
-        .current_dir(crate_dir)
-        .env("CARGO_TARGET_DIR", root.join(TARGET_DIR))
-        .output();
+    let output = cargo_short(root, crate_dir, &["check".as_ref()]);
     let seconds = started.elapsed().as_secs_f64();
     match output {
         Ok(o) => {
             let stderr = String::from_utf8_lossy(&o.stderr);
             let errors: Vec<&str> = stderr.lines().filter(|l| l.contains(": error")).collect();
-            let warnings = stderr.lines().filter(|l| l.contains(": warning")).count();
+            let warnings = warning_count(&stderr);
             if o.status.success() {
                 Compiles::Yes { warnings, seconds }
             } else {

@@ -104,24 +104,17 @@ pub fn run(root: &Path) -> Result<(), String> {
 /// Builds the driver quietly: the generated crates' own warnings (deprecated items the
 /// documents mark) would bury the lines that matter; they are shown if the build fails.
 fn build_driver(root: &Path) -> Result<(), String> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let output = Command::new(cargo)
-        .args([
-            "build",
-            "--quiet",
-            "--message-format",
-            "short",
-            "--manifest-path",
-        ])
-        .arg(root.join(DRIVER_DIR).join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", root.join(corpus::TARGET_DIR))
-        .current_dir(root)
-        .stdin(Stdio::null())
-        .output()
+    let manifest = root.join(DRIVER_DIR).join("Cargo.toml");
+    let args = [
+        "build".as_ref(),
+        "--manifest-path".as_ref(),
+        manifest.as_os_str(),
+    ];
+    let output = corpus::cargo_short(root, root, &args)
         .map_err(|e| format!("corpus-drive: cannot run cargo: {e}"))?;
     let stderr = String::from_utf8_lossy(&output.stderr);
     if output.status.success() {
-        let warnings = stderr.lines().filter(|l| l.contains(": warning")).count();
+        let warnings = corpus::warning_count(&stderr);
         if warnings > 0 {
             println!("corpus-drive: the generated crates built with {warnings} warnings");
         }
