@@ -53,8 +53,8 @@ pub fn count(n: usize, what: &str) -> String {
 /// Sends one request, bounded in time; an error becomes its description. A success
 /// that carries Prism's `sl-violations` header (a request or response that does not
 /// match the spec, at any severity) is a failure too.
-pub async fn call<P: Operation>(request: Request<P>) -> Result<P::Output, String> {
-    let response = bounded(request.send_with_response())
+pub async fn call<P: Operation>(request: impl Into<Request<P>>) -> Result<P::Output, String> {
+    let response = bounded(request.into().send_with_response())
         .await?
         .map_err(|e| describe(&e))?;
     if let Some(violations) = violations(&response.headers) {
@@ -73,7 +73,10 @@ async fn bounded<T>(future: impl Future<Output = T>) -> Result<T, String> {
 }
 
 /// A public operation: with the token, then with the client that has none.
-pub async fn public<P: Operation>(with_token: Request<P>, without_token: Request<P>) -> Outcome {
+pub async fn public<P: Operation>(
+    with_token: impl Into<Request<P>>,
+    without_token: impl Into<Request<P>>,
+) -> Outcome {
     call(with_token).await?;
     call(without_token)
         .await
@@ -86,7 +89,8 @@ pub async fn public<P: Operation>(with_token: Request<P>, without_token: Request
 /// cursor, forever: a walk capped at `WALK_PAGES` pages must end there by itself, and
 /// an uncapped one must end with `RepeatedCursor` after the pages it could follow
 /// (the first request's cursor, then the example's), never loop.
-pub async fn paginated<P: Paginated>(request: Request<P>) -> Outcome {
+pub async fn paginated<P: Paginated>(request: impl Into<Request<P>>) -> Outcome {
+    let request = request.into();
     let page = call(request.clone()).await?;
     let per_page = P::into_items(page).len();
     if per_page == 0 {

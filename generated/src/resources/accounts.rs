@@ -6,7 +6,7 @@
 /// Manage connected chat accounts.
 #[derive(Debug, Clone, Copy)]
 pub struct Accounts<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> Accounts<'a> {
@@ -29,8 +29,8 @@ impl<'a> Accounts<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self) -> crate::runtime::Request<AccountsListParams> {
-        crate::runtime::Request::new(self.client.clone(), AccountsListParams::new())
+    pub fn list(&self) -> AccountsListRequest {
+        AccountsListRequest::new(self.client.runtime(), AccountsListParams::new())
     }
 
     /// Get chat account.
@@ -45,12 +45,9 @@ impl<'a> Accounts<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn retrieve(
-        &self,
-        account_id: impl Into<String>,
-    ) -> crate::runtime::Request<AccountsRetrieveParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    pub fn retrieve(&self, account_id: impl Into<String>) -> AccountsRetrieveRequest {
+        AccountsRetrieveRequest::new(
+            self.client.runtime(),
             AccountsRetrieveParams::new(account_id),
         )
     }
@@ -79,7 +76,7 @@ impl crate::runtime::Operation for AccountsListParams {
         let path = String::from("/v1/accounts");
         let parts = crate::runtime::RequestParts::new(
             "accounts.list",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
@@ -91,6 +88,12 @@ impl crate::runtime::Operation for AccountsListParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `accounts.list` request (`GET /v1/accounts`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AccountsListRequest(AccountsListParams);
 }
 
 /// Parameters of `accounts.retrieve` (`GET /v1/accounts/{accountID}`).
@@ -117,7 +120,7 @@ impl crate::runtime::Operation for AccountsRetrieveParams {
         crate::runtime::push_path_param(&mut path, "accountID", &self.account_id)?;
         let parts = crate::runtime::RequestParts::new(
             "accounts.retrieve",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
@@ -131,10 +134,16 @@ impl crate::runtime::Operation for AccountsRetrieveParams {
     }
 }
 
+crate::runtime::operation_request! {
+    #[doc =
+    " A `accounts.retrieve` request (`GET /v1/accounts/{accountID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AccountsRetrieveRequest(AccountsRetrieveParams);
+}
+
 /// Manage contacts on a specific account.
 #[derive(Debug, Clone, Copy)]
 pub struct AccountsContacts<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> AccountsContacts<'a> {
@@ -154,9 +163,9 @@ impl<'a> AccountsContacts<'a> {
         &self,
         account_id: impl Into<String>,
         query: impl Into<String>,
-    ) -> crate::runtime::Request<AccountsContactsSearchParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> AccountsContactsSearchRequest {
+        AccountsContactsSearchRequest::new(
+            self.client.runtime(),
             AccountsContactsSearchParams::new(account_id, query),
         )
     }
@@ -175,12 +184,9 @@ impl<'a> AccountsContacts<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(
-        &self,
-        account_id: impl Into<String>,
-    ) -> crate::runtime::Request<AccountsContactsListParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    pub fn list(&self, account_id: impl Into<String>) -> AccountsContactsListRequest {
+        AccountsContactsListRequest::new(
+            self.client.runtime(),
             AccountsContactsListParams::new(account_id),
         )
     }
@@ -214,7 +220,7 @@ impl crate::runtime::Operation for AccountsContactsSearchParams {
         path.push_str("/contacts");
         let parts = crate::runtime::RequestParts::new(
             "accounts.contacts.search",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let mut query = crate::runtime::Query::new();
@@ -229,6 +235,12 @@ impl crate::runtime::Operation for AccountsContactsSearchParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `accounts.contacts.search` request (`GET /v1/accounts/{accountID}/contacts`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AccountsContactsSearchRequest(AccountsContactsSearchParams);
 }
 
 /// Parameters of `accounts.contacts.list` (`GET /v1/accounts/{accountID}/contacts/list`).
@@ -268,7 +280,7 @@ impl crate::runtime::Operation for AccountsContactsListParams {
         path.push_str("/contacts/list");
         let parts = crate::runtime::RequestParts::new(
             "accounts.contacts.list",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let mut query = crate::runtime::Query::new();
@@ -293,28 +305,34 @@ impl crate::runtime::Operation for AccountsContactsListParams {
     }
 }
 
-impl crate::runtime::Request<AccountsContactsListParams> {
+crate::runtime::operation_request! {
+    #[doc =
+    " A `accounts.contacts.list` request (`GET /v1/accounts/{accountID}/contacts/list`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AccountsContactsListRequest(AccountsContactsListParams); paginated
+}
+
+impl AccountsContactsListRequest {
     /// Opaque pagination cursor; do not inspect. Use together with `direction`.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
-        self.params.cursor = Some(value.into());
+        self.params_mut().cursor = Some(value.into());
         self
     }
 
     /// Direction to page in from `cursor`: `before` fetches older results, `after` fetches newer ones. When only `cursor` is given, `before` is assumed.
     pub fn direction(mut self, value: impl Into<crate::models::Direction>) -> Self {
-        self.params.direction = Some(value.into());
+        self.params_mut().direction = Some(value.into());
         self
     }
 
     /// Maximum number of contacts on one page.
     pub fn limit(mut self, value: i64) -> Self {
-        self.params.limit = Some(value);
+        self.params_mut().limit = Some(value);
         self
     }
 
     /// Optional text that the listed contacts must match.
     pub fn query(mut self, value: impl Into<String>) -> Self {
-        self.params.query = Some(value.into());
+        self.params_mut().query = Some(value.into());
         self
     }
 }
@@ -324,7 +342,7 @@ impl crate::runtime::Paginated for AccountsContactsListParams {
     fn next_page(
         &self,
         page: &crate::models::ContactListPage,
-        _headers: &crate::runtime::HeaderMap,
+        _headers: &crate::runtime::reqwest::header::HeaderMap,
     ) -> Option<crate::runtime::NextPage<Self>> {
         let cursor = crate::runtime::next_cursor(
             page.has_more,

@@ -6,7 +6,7 @@
 /// Setup of the Beeper account and of encrypted messaging in the app.
 #[derive(Debug, Clone, Copy)]
 pub struct App<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> App<'a> {
@@ -19,7 +19,7 @@ impl<'a> App<'a> {
 /// First-party sign-in and setup of Beeper Desktop or Beeper Server.
 #[derive(Debug, Clone, Copy)]
 pub struct AppSetup<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> AppSetup<'a> {
@@ -49,8 +49,11 @@ impl<'a> AppSetup<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn retrieve(&self) -> crate::runtime::Request<AppSetupRetrieveParams> {
-        crate::runtime::Request::new(self.client.clone(), AppSetupRetrieveParams::new())
+    pub fn retrieve(&self) -> AppSetupRetrieveRequest {
+        AppSetupRetrieveRequest::new(
+            self.client.runtime(),
+            AppSetupRetrieveParams::new(),
+        )
     }
 
     /// Start setup.
@@ -65,8 +68,8 @@ impl<'a> AppSetup<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn start(&self) -> crate::runtime::Request<AppSetupStartParams> {
-        crate::runtime::Request::new(self.client.clone(), AppSetupStartParams::new())
+    pub fn start(&self) -> AppSetupStartRequest {
+        AppSetupStartRequest::new(self.client.runtime(), AppSetupStartParams::new())
     }
 
     /// Send sign-in code.
@@ -85,9 +88,9 @@ impl<'a> AppSetup<'a> {
         &self,
         email: impl Into<String>,
         setup_request_id: impl Into<String>,
-    ) -> crate::runtime::Request<AppSetupEmailParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> AppSetupEmailRequest {
+        AppSetupEmailRequest::new(
+            self.client.runtime(),
             AppSetupEmailParams::new(email, setup_request_id),
         )
     }
@@ -108,9 +111,9 @@ impl<'a> AppSetup<'a> {
         &self,
         response: impl Into<crate::runtime::Secret<String>>,
         setup_request_id: impl Into<String>,
-    ) -> crate::runtime::Request<AppSetupResponseParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> AppSetupResponseRequest {
+        AppSetupResponseRequest::new(
+            self.client.runtime(),
             AppSetupResponseParams::new(response, setup_request_id),
         )
     }
@@ -132,9 +135,9 @@ impl<'a> AppSetup<'a> {
         lead_token: impl Into<crate::runtime::Secret<String>>,
         setup_request_id: impl Into<String>,
         username: impl Into<String>,
-    ) -> crate::runtime::Request<AppSetupRegisterParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> AppSetupRegisterRequest {
+        AppSetupRegisterRequest::new(
+            self.client.runtime(),
             AppSetupRegisterParams::new(lead_token, setup_request_id, username),
         )
     }
@@ -163,7 +166,7 @@ impl crate::runtime::Operation for AppSetupRetrieveParams {
         let path = String::from("/v1/app/setup");
         let parts = crate::runtime::RequestParts::new(
             "app.setup.retrieve",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], true);
@@ -175,6 +178,12 @@ impl crate::runtime::Operation for AppSetupRetrieveParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.retrieve` request (`GET /v1/app/setup`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AppSetupRetrieveRequest(AppSetupRetrieveParams);
 }
 
 /// Parameters of `app.setup.start` (`POST /v1/app/setup/start`).
@@ -200,7 +209,7 @@ impl crate::runtime::Operation for AppSetupStartParams {
         let path = String::from("/v1/app/setup/start");
         let parts = crate::runtime::RequestParts::new(
             "app.setup.start",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         Ok(parts)
@@ -211,6 +220,12 @@ impl crate::runtime::Operation for AppSetupStartParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.start` request (`POST /v1/app/setup/start`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AppSetupStartRequest(AppSetupStartParams);
 }
 
 /// Parameters of `app.setup.email` (`POST /v1/app/setup/email`).
@@ -236,7 +251,7 @@ impl crate::runtime::Operation for AppSetupEmailParams {
         let path = String::from("/v1/app/setup/email");
         let parts = crate::runtime::RequestParts::new(
             "app.setup.email",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
@@ -249,6 +264,12 @@ impl crate::runtime::Operation for AppSetupEmailParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.empty()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.email` request (`POST /v1/app/setup/email`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AppSetupEmailRequest(AppSetupEmailParams);
 }
 
 /// Parameters of `app.setup.response` (`POST /v1/app/setup/response`).
@@ -277,7 +298,7 @@ impl crate::runtime::Operation for AppSetupResponseParams {
         let path = String::from("/v1/app/setup/response");
         let parts = crate::runtime::RequestParts::new(
             "app.setup.response",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
@@ -289,6 +310,12 @@ impl crate::runtime::Operation for AppSetupResponseParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.response` request (`POST /v1/app/setup/response`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AppSetupResponseRequest(AppSetupResponseParams);
 }
 
 /// Parameters of `app.setup.register` (`POST /v1/app/setup/register`).
@@ -322,7 +349,7 @@ impl crate::runtime::Operation for AppSetupRegisterParams {
         let path = String::from("/v1/app/setup/register");
         let parts = crate::runtime::RequestParts::new(
             "app.setup.register",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
@@ -336,10 +363,16 @@ impl crate::runtime::Operation for AppSetupRegisterParams {
     }
 }
 
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.register` request (`POST /v1/app/setup/register`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AppSetupRegisterRequest(AppSetupRegisterParams);
+}
+
 /// Device verifications that make this device trusted.
 #[derive(Debug, Clone, Copy)]
 pub struct AppSetupVerifications<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> AppSetupVerifications<'a> {
@@ -369,9 +402,9 @@ impl<'a> AppSetupVerifications<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self) -> crate::runtime::Request<AppSetupVerificationsListParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    pub fn list(&self) -> AppSetupVerificationsListRequest {
+        AppSetupVerificationsListRequest::new(
+            self.client.runtime(),
             AppSetupVerificationsListParams::new(),
         )
     }
@@ -388,9 +421,9 @@ impl<'a> AppSetupVerifications<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create(&self) -> crate::runtime::Request<AppSetupVerificationsCreateParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    pub fn create(&self) -> AppSetupVerificationsCreateRequest {
+        AppSetupVerificationsCreateRequest::new(
+            self.client.runtime(),
             AppSetupVerificationsCreateParams::new(),
         )
     }
@@ -410,9 +443,9 @@ impl<'a> AppSetupVerifications<'a> {
     pub fn retrieve(
         &self,
         verification_id: impl Into<String>,
-    ) -> crate::runtime::Request<AppSetupVerificationsRetrieveParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> AppSetupVerificationsRetrieveRequest {
+        AppSetupVerificationsRetrieveRequest::new(
+            self.client.runtime(),
             AppSetupVerificationsRetrieveParams::new(verification_id),
         )
     }
@@ -432,9 +465,9 @@ impl<'a> AppSetupVerifications<'a> {
     pub fn accept(
         &self,
         verification_id: impl Into<String>,
-    ) -> crate::runtime::Request<AppSetupVerificationsAcceptParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> AppSetupVerificationsAcceptRequest {
+        AppSetupVerificationsAcceptRequest::new(
+            self.client.runtime(),
             AppSetupVerificationsAcceptParams::new(verification_id),
         )
     }
@@ -454,9 +487,9 @@ impl<'a> AppSetupVerifications<'a> {
     pub fn cancel(
         &self,
         verification_id: impl Into<String>,
-    ) -> crate::runtime::Request<AppSetupVerificationsCancelParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> AppSetupVerificationsCancelRequest {
+        AppSetupVerificationsCancelRequest::new(
+            self.client.runtime(),
             AppSetupVerificationsCancelParams::new(verification_id),
         )
     }
@@ -485,7 +518,7 @@ impl crate::runtime::Operation for AppSetupVerificationsListParams {
         let path = String::from("/v1/app/setup/verifications");
         let parts = crate::runtime::RequestParts::new(
             "app.setup.verifications.list",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
@@ -497,6 +530,12 @@ impl crate::runtime::Operation for AppSetupVerificationsListParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.verifications.list` request (`GET /v1/app/setup/verifications`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AppSetupVerificationsListRequest(AppSetupVerificationsListParams);
 }
 
 /// Parameters of `app.setup.verifications.create` (`POST /v1/app/setup/verifications`).
@@ -528,7 +567,7 @@ impl crate::runtime::Operation for AppSetupVerificationsCreateParams {
         let path = String::from("/v1/app/setup/verifications");
         let parts = crate::runtime::RequestParts::new(
             "app.setup.verifications.create",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
@@ -543,19 +582,25 @@ impl crate::runtime::Operation for AppSetupVerificationsCreateParams {
     }
 }
 
-impl crate::runtime::Request<AppSetupVerificationsCreateParams> {
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.verifications.create` request (`POST /v1/app/setup/verifications`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AppSetupVerificationsCreateRequest(AppSetupVerificationsCreateParams);
+}
+
+impl AppSetupVerificationsCreateRequest {
     /// Why a device verification exists, or is started.
     pub fn purpose(
         mut self,
         value: impl Into<crate::models::VerificationPurpose>,
     ) -> Self {
-        self.params.body.purpose = Some(value.into());
+        self.params_mut().body.purpose = Some(value.into());
         self
     }
 
     /// Beeper user to verify; the signed-in user when omitted.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        self.params.body.user_id = Some(value.into());
+        self.params_mut().body.user_id = Some(value.into());
         self
     }
 }
@@ -588,7 +633,7 @@ impl crate::runtime::Operation for AppSetupVerificationsRetrieveParams {
         )?;
         let parts = crate::runtime::RequestParts::new(
             "app.setup.verifications.retrieve",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
@@ -600,6 +645,12 @@ impl crate::runtime::Operation for AppSetupVerificationsRetrieveParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.verifications.retrieve` request (`GET /v1/app/setup/verifications/{verificationID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AppSetupVerificationsRetrieveRequest(AppSetupVerificationsRetrieveParams);
 }
 
 /// Parameters of `app.setup.verifications.accept` (`POST /v1/app/setup/verifications/{verificationID}/accept`).
@@ -631,7 +682,7 @@ impl crate::runtime::Operation for AppSetupVerificationsAcceptParams {
         path.push_str("/accept");
         let parts = crate::runtime::RequestParts::new(
             "app.setup.verifications.accept",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
@@ -643,6 +694,12 @@ impl crate::runtime::Operation for AppSetupVerificationsAcceptParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.verifications.accept` request (`POST /v1/app/setup/verifications/{verificationID}/accept`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AppSetupVerificationsAcceptRequest(AppSetupVerificationsAcceptParams);
 }
 
 /// Parameters of `app.setup.verifications.cancel` (`POST /v1/app/setup/verifications/{verificationID}/cancel`).
@@ -677,7 +734,7 @@ impl crate::runtime::Operation for AppSetupVerificationsCancelParams {
         path.push_str("/cancel");
         let parts = crate::runtime::RequestParts::new(
             "app.setup.verifications.cancel",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
@@ -692,16 +749,22 @@ impl crate::runtime::Operation for AppSetupVerificationsCancelParams {
     }
 }
 
-impl crate::runtime::Request<AppSetupVerificationsCancelParams> {
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.verifications.cancel` request (`POST /v1/app/setup/verifications/{verificationID}/cancel`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AppSetupVerificationsCancelRequest(AppSetupVerificationsCancelParams);
+}
+
+impl AppSetupVerificationsCancelRequest {
     /// Cancellation code, if any.
     pub fn code(mut self, value: impl Into<String>) -> Self {
-        self.params.body.code = Some(value.into());
+        self.params_mut().body.code = Some(value.into());
         self
     }
 
     /// Reason to show to the user, if any.
     pub fn reason(mut self, value: impl Into<String>) -> Self {
-        self.params.body.reason = Some(value.into());
+        self.params_mut().body.reason = Some(value.into());
         self
     }
 }
@@ -709,7 +772,7 @@ impl crate::runtime::Request<AppSetupVerificationsCancelParams> {
 /// Device verification by QR code.
 #[derive(Debug, Clone, Copy)]
 pub struct AppSetupVerificationsQr<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> AppSetupVerificationsQr<'a> {
@@ -728,9 +791,9 @@ impl<'a> AppSetupVerificationsQr<'a> {
     pub fn confirm_scanned(
         &self,
         verification_id: impl Into<String>,
-    ) -> crate::runtime::Request<AppSetupVerificationsQrConfirmScannedParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> AppSetupVerificationsQrConfirmScannedRequest {
+        AppSetupVerificationsQrConfirmScannedRequest::new(
+            self.client.runtime(),
             AppSetupVerificationsQrConfirmScannedParams::new(verification_id),
         )
     }
@@ -750,9 +813,9 @@ impl<'a> AppSetupVerificationsQr<'a> {
     pub fn scan(
         &self,
         data: impl Into<crate::runtime::Secret<String>>,
-    ) -> crate::runtime::Request<AppSetupVerificationsQrScanParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> AppSetupVerificationsQrScanRequest {
+        AppSetupVerificationsQrScanRequest::new(
+            self.client.runtime(),
             AppSetupVerificationsQrScanParams::new(data),
         )
     }
@@ -787,7 +850,7 @@ impl crate::runtime::Operation for AppSetupVerificationsQrConfirmScannedParams {
         path.push_str("/qr/confirm-scanned");
         let parts = crate::runtime::RequestParts::new(
             "app.setup.verifications.qr.confirm_scanned",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
@@ -799,6 +862,13 @@ impl crate::runtime::Operation for AppSetupVerificationsQrConfirmScannedParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.verifications.qr.confirm_scanned` request (`POST /v1/app/setup/verifications/{verificationID}/qr/confirm-scanned`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct
+    AppSetupVerificationsQrConfirmScannedRequest(AppSetupVerificationsQrConfirmScannedParams);
 }
 
 /// Parameters of `app.setup.verifications.qr.scan` (`POST /v1/app/setup/verifications/qr/scan`).
@@ -824,7 +894,7 @@ impl crate::runtime::Operation for AppSetupVerificationsQrScanParams {
         let path = String::from("/v1/app/setup/verifications/qr/scan");
         let parts = crate::runtime::RequestParts::new(
             "app.setup.verifications.qr.scan",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
@@ -839,10 +909,16 @@ impl crate::runtime::Operation for AppSetupVerificationsQrScanParams {
     }
 }
 
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.verifications.qr.scan` request (`POST /v1/app/setup/verifications/qr/scan`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AppSetupVerificationsQrScanRequest(AppSetupVerificationsQrScanParams);
+}
+
 /// Device verification by comparing emoji or numbers.
 #[derive(Debug, Clone, Copy)]
 pub struct AppSetupVerificationsSas<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> AppSetupVerificationsSas<'a> {
@@ -861,9 +937,9 @@ impl<'a> AppSetupVerificationsSas<'a> {
     pub fn start(
         &self,
         verification_id: impl Into<String>,
-    ) -> crate::runtime::Request<AppSetupVerificationsSasStartParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> AppSetupVerificationsSasStartRequest {
+        AppSetupVerificationsSasStartRequest::new(
+            self.client.runtime(),
             AppSetupVerificationsSasStartParams::new(verification_id),
         )
     }
@@ -883,9 +959,9 @@ impl<'a> AppSetupVerificationsSas<'a> {
     pub fn confirm(
         &self,
         verification_id: impl Into<String>,
-    ) -> crate::runtime::Request<AppSetupVerificationsSasConfirmParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> AppSetupVerificationsSasConfirmRequest {
+        AppSetupVerificationsSasConfirmRequest::new(
+            self.client.runtime(),
             AppSetupVerificationsSasConfirmParams::new(verification_id),
         )
     }
@@ -920,7 +996,7 @@ impl crate::runtime::Operation for AppSetupVerificationsSasStartParams {
         path.push_str("/sas/start");
         let parts = crate::runtime::RequestParts::new(
             "app.setup.verifications.sas.start",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
@@ -932,6 +1008,12 @@ impl crate::runtime::Operation for AppSetupVerificationsSasStartParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.verifications.sas.start` request (`POST /v1/app/setup/verifications/{verificationID}/sas/start`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AppSetupVerificationsSasStartRequest(AppSetupVerificationsSasStartParams);
 }
 
 /// Parameters of `app.setup.verifications.sas.confirm` (`POST /v1/app/setup/verifications/{verificationID}/sas/confirm`).
@@ -963,7 +1045,7 @@ impl crate::runtime::Operation for AppSetupVerificationsSasConfirmParams {
         path.push_str("/sas/confirm");
         let parts = crate::runtime::RequestParts::new(
             "app.setup.verifications.sas.confirm",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
@@ -977,10 +1059,17 @@ impl crate::runtime::Operation for AppSetupVerificationsSasConfirmParams {
     }
 }
 
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.verifications.sas.confirm` request (`POST /v1/app/setup/verifications/{verificationID}/sas/confirm`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct
+    AppSetupVerificationsSasConfirmRequest(AppSetupVerificationsSasConfirmParams);
+}
+
 /// Unlocking encrypted messages with the recovery key.
 #[derive(Debug, Clone, Copy)]
 pub struct AppSetupRecoveryKey<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> AppSetupRecoveryKey<'a> {
@@ -1006,9 +1095,9 @@ impl<'a> AppSetupRecoveryKey<'a> {
     pub fn verify(
         &self,
         recovery_key: impl Into<crate::runtime::Secret<String>>,
-    ) -> crate::runtime::Request<AppSetupRecoveryKeyVerifyParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> AppSetupRecoveryKeyVerifyRequest {
+        AppSetupRecoveryKeyVerifyRequest::new(
+            self.client.runtime(),
             AppSetupRecoveryKeyVerifyParams::new(recovery_key),
         )
     }
@@ -1037,7 +1126,7 @@ impl crate::runtime::Operation for AppSetupRecoveryKeyVerifyParams {
         let path = String::from("/v1/app/setup/verification/recovery-key");
         let parts = crate::runtime::RequestParts::new(
             "app.setup.recovery_key.verify",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
@@ -1052,10 +1141,16 @@ impl crate::runtime::Operation for AppSetupRecoveryKeyVerifyParams {
     }
 }
 
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.recovery_key.verify` request (`POST /v1/app/setup/verification/recovery-key`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AppSetupRecoveryKeyVerifyRequest(AppSetupRecoveryKeyVerifyParams);
+}
+
 /// Replacing a recovery key the user cannot use.
 #[derive(Debug, Clone, Copy)]
 pub struct AppSetupRecoveryKeyReset<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> AppSetupRecoveryKeyReset<'a> {
@@ -1071,11 +1166,9 @@ impl<'a> AppSetupRecoveryKeyReset<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create(
-        &self,
-    ) -> crate::runtime::Request<AppSetupRecoveryKeyResetCreateParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    pub fn create(&self) -> AppSetupRecoveryKeyResetCreateRequest {
+        AppSetupRecoveryKeyResetCreateRequest::new(
+            self.client.runtime(),
             AppSetupRecoveryKeyResetCreateParams::new(),
         )
     }
@@ -1095,9 +1188,9 @@ impl<'a> AppSetupRecoveryKeyReset<'a> {
     pub fn confirm(
         &self,
         recovery_key: impl Into<crate::runtime::Secret<String>>,
-    ) -> crate::runtime::Request<AppSetupRecoveryKeyResetConfirmParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> AppSetupRecoveryKeyResetConfirmRequest {
+        AppSetupRecoveryKeyResetConfirmRequest::new(
+            self.client.runtime(),
             AppSetupRecoveryKeyResetConfirmParams::new(recovery_key),
         )
     }
@@ -1132,7 +1225,7 @@ impl crate::runtime::Operation for AppSetupRecoveryKeyResetCreateParams {
         let path = String::from("/v1/app/setup/verification/recovery-key/reset");
         let parts = crate::runtime::RequestParts::new(
             "app.setup.recovery_key.reset.create",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
@@ -1147,13 +1240,20 @@ impl crate::runtime::Operation for AppSetupRecoveryKeyResetCreateParams {
     }
 }
 
-impl crate::runtime::Request<AppSetupRecoveryKeyResetCreateParams> {
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.recovery_key.reset.create` request (`POST /v1/app/setup/verification/recovery-key/reset`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct
+    AppSetupRecoveryKeyResetCreateRequest(AppSetupRecoveryKeyResetCreateParams);
+}
+
+impl AppSetupRecoveryKeyResetCreateRequest {
     /// The current recovery key, if the user still has it.
     pub fn existing_recovery_key(
         mut self,
         value: impl Into<crate::runtime::Secret<String>>,
     ) -> Self {
-        self.params.body.existing_recovery_key = Some(value.into());
+        self.params_mut().body.existing_recovery_key = Some(value.into());
         self
     }
 }
@@ -1181,7 +1281,7 @@ impl crate::runtime::Operation for AppSetupRecoveryKeyResetConfirmParams {
         let path = String::from("/v1/app/setup/verification/recovery-key/reset/confirm");
         let parts = crate::runtime::RequestParts::new(
             "app.setup.recovery_key.reset.confirm",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
@@ -1194,4 +1294,11 @@ impl crate::runtime::Operation for AppSetupRecoveryKeyResetConfirmParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.recovery_key.reset.confirm` request (`POST /v1/app/setup/verification/recovery-key/reset/confirm`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct
+    AppSetupRecoveryKeyResetConfirmRequest(AppSetupRecoveryKeyResetConfirmParams);
 }

@@ -6,7 +6,7 @@
 /// Files for message attachments, downloaded, served or uploaded.
 #[derive(Debug, Clone, Copy)]
 pub struct Assets<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> Assets<'a> {
@@ -22,11 +22,8 @@ impl<'a> Assets<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn download(
-        &self,
-        url: impl Into<String>,
-    ) -> crate::runtime::Request<AssetsDownloadParams> {
-        crate::runtime::Request::new(self.client.clone(), AssetsDownloadParams::new(url))
+    pub fn download(&self, url: impl Into<String>) -> AssetsDownloadRequest {
+        AssetsDownloadRequest::new(self.client.runtime(), AssetsDownloadParams::new(url))
     }
 
     /// Serve asset.
@@ -41,11 +38,8 @@ impl<'a> Assets<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn serve(
-        &self,
-        url: impl Into<String>,
-    ) -> crate::runtime::Request<AssetsServeParams> {
-        crate::runtime::Request::new(self.client.clone(), AssetsServeParams::new(url))
+    pub fn serve(&self, url: impl Into<String>) -> AssetsServeRequest {
+        AssetsServeRequest::new(self.client.runtime(), AssetsServeParams::new(url))
     }
 
     /// Upload asset.
@@ -63,8 +57,8 @@ impl<'a> Assets<'a> {
     pub fn upload(
         &self,
         file: impl Into<crate::runtime::FilePart>,
-    ) -> crate::runtime::Request<AssetsUploadParams> {
-        crate::runtime::Request::new(self.client.clone(), AssetsUploadParams::new(file))
+    ) -> AssetsUploadRequest {
+        AssetsUploadRequest::new(self.client.runtime(), AssetsUploadParams::new(file))
     }
 
     /// Upload asset as base64.
@@ -82,9 +76,9 @@ impl<'a> Assets<'a> {
     pub fn upload_base64(
         &self,
         content: impl Into<String>,
-    ) -> crate::runtime::Request<AssetsUploadBase64Params> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> AssetsUploadBase64Request {
+        AssetsUploadBase64Request::new(
+            self.client.runtime(),
             AssetsUploadBase64Params::new(content),
         )
     }
@@ -113,7 +107,7 @@ impl crate::runtime::Operation for AssetsDownloadParams {
         let path = String::from("/v1/assets/download");
         let parts = crate::runtime::RequestParts::new(
             "assets.download",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
@@ -127,6 +121,12 @@ impl crate::runtime::Operation for AssetsDownloadParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `assets.download` request (`POST /v1/assets/download`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AssetsDownloadRequest(AssetsDownloadParams);
 }
 
 /// Parameters of `assets.serve` (`GET /v1/assets/serve`).
@@ -150,7 +150,7 @@ impl crate::runtime::Operation for AssetsServeParams {
         let path = String::from("/v1/assets/serve");
         let parts = crate::runtime::RequestParts::new(
             "assets.serve",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let mut query = crate::runtime::Query::new();
@@ -166,6 +166,12 @@ impl crate::runtime::Operation for AssetsServeParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.bytes()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `assets.serve` request (`GET /v1/assets/serve`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AssetsServeRequest(AssetsServeParams); streaming
 }
 
 /// Parameters of `assets.upload` (`POST /v1/assets/upload`).
@@ -191,7 +197,7 @@ impl crate::runtime::Operation for AssetsUploadParams {
         let path = String::from("/v1/assets/upload");
         let parts = crate::runtime::RequestParts::new(
             "assets.upload",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.multipart(self.body.to_multipart()?);
@@ -206,16 +212,22 @@ impl crate::runtime::Operation for AssetsUploadParams {
     }
 }
 
-impl crate::runtime::Request<AssetsUploadParams> {
+crate::runtime::operation_request! {
+    #[doc =
+    " A `assets.upload` request (`POST /v1/assets/upload`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AssetsUploadRequest(AssetsUploadParams);
+}
+
+impl AssetsUploadRequest {
     /// Original file name; the uploaded part's file name when omitted.
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
-        self.params.body.file_name = Some(value.into());
+        self.params_mut().body.file_name = Some(value.into());
         self
     }
 
     /// MIME type; detected from the file's first bytes when omitted.
     pub fn mime_type(mut self, value: impl Into<String>) -> Self {
-        self.params.body.mime_type = Some(value.into());
+        self.params_mut().body.mime_type = Some(value.into());
         self
     }
 }
@@ -243,7 +255,7 @@ impl crate::runtime::Operation for AssetsUploadBase64Params {
         let path = String::from("/v1/assets/upload/base64");
         let parts = crate::runtime::RequestParts::new(
             "assets.upload_base64",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
@@ -258,16 +270,22 @@ impl crate::runtime::Operation for AssetsUploadBase64Params {
     }
 }
 
-impl crate::runtime::Request<AssetsUploadBase64Params> {
+crate::runtime::operation_request! {
+    #[doc =
+    " A `assets.upload_base64` request (`POST /v1/assets/upload/base64`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AssetsUploadBase64Request(AssetsUploadBase64Params);
+}
+
+impl AssetsUploadBase64Request {
     /// Original file name; one is generated when omitted.
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
-        self.params.body.file_name = Some(value.into());
+        self.params_mut().body.file_name = Some(value.into());
         self
     }
 
     /// MIME type; detected from the file's first bytes when omitted.
     pub fn mime_type(mut self, value: impl Into<String>) -> Self {
-        self.params.body.mime_type = Some(value.into());
+        self.params_mut().body.mime_type = Some(value.into());
         self
     }
 }

@@ -6,7 +6,7 @@
 /// Available bridges, bridge logins, login sessions for connect and reconnect flows, and advanced network capabilities.
 #[derive(Debug, Clone, Copy)]
 pub struct Bridges<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> Bridges<'a> {
@@ -43,8 +43,8 @@ impl<'a> Bridges<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self) -> crate::runtime::Request<BridgesListParams> {
-        crate::runtime::Request::new(self.client.clone(), BridgesListParams::new())
+    pub fn list(&self) -> BridgesListRequest {
+        BridgesListRequest::new(self.client.runtime(), BridgesListParams::new())
     }
 
     /// Get bridge.
@@ -59,12 +59,9 @@ impl<'a> Bridges<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn retrieve(
-        &self,
-        bridge_id: impl Into<String>,
-    ) -> crate::runtime::Request<BridgesRetrieveParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    pub fn retrieve(&self, bridge_id: impl Into<String>) -> BridgesRetrieveRequest {
+        BridgesRetrieveRequest::new(
+            self.client.runtime(),
             BridgesRetrieveParams::new(bridge_id),
         )
     }
@@ -84,9 +81,9 @@ impl<'a> Bridges<'a> {
     pub fn retrieve_capabilities(
         &self,
         bridge_id: impl Into<String>,
-    ) -> crate::runtime::Request<BridgesRetrieveCapabilitiesParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> BridgesRetrieveCapabilitiesRequest {
+        BridgesRetrieveCapabilitiesRequest::new(
+            self.client.runtime(),
             BridgesRetrieveCapabilitiesParams::new(bridge_id),
         )
     }
@@ -115,7 +112,7 @@ impl crate::runtime::Operation for BridgesListParams {
         let path = String::from("/v1/bridges");
         let parts = crate::runtime::RequestParts::new(
             "bridges.list",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
@@ -127,6 +124,12 @@ impl crate::runtime::Operation for BridgesListParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `bridges.list` request (`GET /v1/bridges`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct BridgesListRequest(BridgesListParams);
 }
 
 /// Parameters of `bridges.retrieve` (`GET /v1/bridges/{bridgeID}`).
@@ -153,7 +156,7 @@ impl crate::runtime::Operation for BridgesRetrieveParams {
         crate::runtime::push_path_param(&mut path, "bridgeID", &self.bridge_id)?;
         let parts = crate::runtime::RequestParts::new(
             "bridges.retrieve",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
@@ -165,6 +168,12 @@ impl crate::runtime::Operation for BridgesRetrieveParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `bridges.retrieve` request (`GET /v1/bridges/{bridgeID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct BridgesRetrieveRequest(BridgesRetrieveParams);
 }
 
 /// Parameters of `bridges.retrieve_capabilities` (`GET /v1/bridges/{bridgeID}/capabilities`).
@@ -192,7 +201,7 @@ impl crate::runtime::Operation for BridgesRetrieveCapabilitiesParams {
         path.push_str("/capabilities");
         let parts = crate::runtime::RequestParts::new(
             "bridges.retrieve_capabilities",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
@@ -206,10 +215,16 @@ impl crate::runtime::Operation for BridgesRetrieveCapabilitiesParams {
     }
 }
 
+crate::runtime::operation_request! {
+    #[doc =
+    " A `bridges.retrieve_capabilities` request (`GET /v1/bridges/{bridgeID}/capabilities`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct BridgesRetrieveCapabilitiesRequest(BridgesRetrieveCapabilitiesParams);
+}
+
 /// Connect and reconnect flow options of a bridge.
 #[derive(Debug, Clone, Copy)]
 pub struct BridgesLoginFlows<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> BridgesLoginFlows<'a> {
@@ -225,12 +240,9 @@ impl<'a> BridgesLoginFlows<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(
-        &self,
-        bridge_id: impl Into<String>,
-    ) -> crate::runtime::Request<BridgesLoginFlowsListParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    pub fn list(&self, bridge_id: impl Into<String>) -> BridgesLoginFlowsListRequest {
+        BridgesLoginFlowsListRequest::new(
+            self.client.runtime(),
             BridgesLoginFlowsListParams::new(bridge_id),
         )
     }
@@ -261,7 +273,7 @@ impl crate::runtime::Operation for BridgesLoginFlowsListParams {
         path.push_str("/login-flows");
         let parts = crate::runtime::RequestParts::new(
             "bridges.login_flows.list",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
@@ -275,10 +287,16 @@ impl crate::runtime::Operation for BridgesLoginFlowsListParams {
     }
 }
 
+crate::runtime::operation_request! {
+    #[doc =
+    " A `bridges.login_flows.list` request (`GET /v1/bridges/{bridgeID}/login-flows`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct BridgesLoginFlowsListRequest(BridgesLoginFlowsListParams);
+}
+
 /// Temporary login sessions that connect or reconnect a chat account.
 #[derive(Debug, Clone, Copy)]
 pub struct BridgesLoginSessions<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> BridgesLoginSessions<'a> {
@@ -304,9 +322,9 @@ impl<'a> BridgesLoginSessions<'a> {
     pub fn create(
         &self,
         bridge_id: impl Into<String>,
-    ) -> crate::runtime::Request<BridgesLoginSessionsCreateParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> BridgesLoginSessionsCreateRequest {
+        BridgesLoginSessionsCreateRequest::new(
+            self.client.runtime(),
             BridgesLoginSessionsCreateParams::new(bridge_id),
         )
     }
@@ -327,9 +345,9 @@ impl<'a> BridgesLoginSessions<'a> {
         &self,
         bridge_id: impl Into<String>,
         login_session_id: impl Into<String>,
-    ) -> crate::runtime::Request<BridgesLoginSessionsRetrieveParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> BridgesLoginSessionsRetrieveRequest {
+        BridgesLoginSessionsRetrieveRequest::new(
+            self.client.runtime(),
             BridgesLoginSessionsRetrieveParams::new(bridge_id, login_session_id),
         )
     }
@@ -350,9 +368,9 @@ impl<'a> BridgesLoginSessions<'a> {
         &self,
         bridge_id: impl Into<String>,
         login_session_id: impl Into<String>,
-    ) -> crate::runtime::Request<BridgesLoginSessionsCancelParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> BridgesLoginSessionsCancelRequest {
+        BridgesLoginSessionsCancelRequest::new(
+            self.client.runtime(),
             BridgesLoginSessionsCancelParams::new(bridge_id, login_session_id),
         )
     }
@@ -386,7 +404,7 @@ impl crate::runtime::Operation for BridgesLoginSessionsCreateParams {
         path.push_str("/login-sessions");
         let parts = crate::runtime::RequestParts::new(
             "bridges.login_sessions.create",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
@@ -401,22 +419,28 @@ impl crate::runtime::Operation for BridgesLoginSessionsCreateParams {
     }
 }
 
-impl crate::runtime::Request<BridgesLoginSessionsCreateParams> {
+crate::runtime::operation_request! {
+    #[doc =
+    " A `bridges.login_sessions.create` request (`POST /v1/bridges/{bridgeID}/login-sessions`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct BridgesLoginSessionsCreateRequest(BridgesLoginSessionsCreateParams);
+}
+
+impl BridgesLoginSessionsCreateRequest {
     /// Existing chat account ID to reconnect. Omit to connect a new account.
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.params.body.account_id = Some(value.into());
+        self.params_mut().body.account_id = Some(value.into());
         self
     }
 
     /// Optional flow ID returned by the list login flows endpoint. If omitted, Beeper chooses the default flow.
     pub fn flow_id(mut self, value: impl Into<String>) -> Self {
-        self.params.body.flow_id = Some(value.into());
+        self.params_mut().body.flow_id = Some(value.into());
         self
     }
 
     /// Existing bridge login ID to reconnect. Omit to connect a new account.
     pub fn login_id(mut self, value: impl Into<String>) -> Self {
-        self.params.body.login_id = Some(value.into());
+        self.params_mut().body.login_id = Some(value.into());
         self
     }
 }
@@ -457,7 +481,7 @@ impl crate::runtime::Operation for BridgesLoginSessionsRetrieveParams {
         )?;
         let parts = crate::runtime::RequestParts::new(
             "bridges.login_sessions.retrieve",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
@@ -469,6 +493,12 @@ impl crate::runtime::Operation for BridgesLoginSessionsRetrieveParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `bridges.login_sessions.retrieve` request (`GET /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct BridgesLoginSessionsRetrieveRequest(BridgesLoginSessionsRetrieveParams);
 }
 
 /// Parameters of `bridges.login_sessions.cancel` (`DELETE /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}`).
@@ -507,7 +537,7 @@ impl crate::runtime::Operation for BridgesLoginSessionsCancelParams {
         )?;
         let parts = crate::runtime::RequestParts::new(
             "bridges.login_sessions.cancel",
-            crate::runtime::Method::DELETE,
+            crate::runtime::reqwest::Method::DELETE,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
@@ -522,10 +552,16 @@ impl crate::runtime::Operation for BridgesLoginSessionsCancelParams {
     }
 }
 
+crate::runtime::operation_request! {
+    #[doc =
+    " A `bridges.login_sessions.cancel` request (`DELETE /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct BridgesLoginSessionsCancelRequest(BridgesLoginSessionsCancelParams);
+}
+
 /// Steps of a bridge login session.
 #[derive(Debug, Clone, Copy)]
 pub struct BridgesLoginSessionsSteps<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> BridgesLoginSessionsSteps<'a> {
@@ -547,9 +583,9 @@ impl<'a> BridgesLoginSessionsSteps<'a> {
         login_session_id: impl Into<String>,
         step_id: impl Into<String>,
         r#type: impl Into<crate::models::BridgesLoginSessionsStepsSubmitType>,
-    ) -> crate::runtime::Request<BridgesLoginSessionsStepsSubmitParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> BridgesLoginSessionsStepsSubmitRequest {
+        BridgesLoginSessionsStepsSubmitRequest::new(
+            self.client.runtime(),
             BridgesLoginSessionsStepsSubmitParams::new(
                 bridge_id,
                 login_session_id,
@@ -606,7 +642,7 @@ impl crate::runtime::Operation for BridgesLoginSessionsStepsSubmitParams {
         crate::runtime::push_path_param(&mut path, "stepID", &self.step_id)?;
         let parts = crate::runtime::RequestParts::new(
             "bridges.login_sessions.steps.submit",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
@@ -621,19 +657,26 @@ impl crate::runtime::Operation for BridgesLoginSessionsStepsSubmitParams {
     }
 }
 
-impl crate::runtime::Request<BridgesLoginSessionsStepsSubmitParams> {
+crate::runtime::operation_request! {
+    #[doc =
+    " A `bridges.login_sessions.steps.submit` request (`POST /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}/steps/{stepID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct
+    BridgesLoginSessionsStepsSubmitRequest(BridgesLoginSessionsStepsSubmitParams);
+}
+
+impl BridgesLoginSessionsStepsSubmitRequest {
     /// Field values keyed by the field IDs from the current step.
     pub fn fields(
         mut self,
         value: std::collections::BTreeMap<String, crate::runtime::Secret<String>>,
     ) -> Self {
-        self.params.body.fields = Some(value);
+        self.params_mut().body.fields = Some(value);
         self
     }
 
     /// Last browser URL reached during a cookies step, if available.
     pub fn last_url(mut self, value: impl Into<String>) -> Self {
-        self.params.body.last_url = Some(value.into());
+        self.params_mut().body.last_url = Some(value.into());
         self
     }
 
@@ -642,7 +685,7 @@ impl crate::runtime::Request<BridgesLoginSessionsStepsSubmitParams> {
         mut self,
         value: impl Into<crate::models::BridgesLoginSessionsStepsSubmitSource>,
     ) -> Self {
-        self.params.body.source = Some(value.into());
+        self.params_mut().body.source = Some(value.into());
         self
     }
 }
@@ -650,7 +693,7 @@ impl crate::runtime::Request<BridgesLoginSessionsStepsSubmitParams> {
 /// Bridge logins: the identities signed in on a bridge, each holding one or more chat accounts.
 #[derive(Debug, Clone, Copy)]
 pub struct BridgesLogins<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> BridgesLogins<'a> {
@@ -666,12 +709,9 @@ impl<'a> BridgesLogins<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(
-        &self,
-        bridge_id: impl Into<String>,
-    ) -> crate::runtime::Request<BridgesLoginsListParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    pub fn list(&self, bridge_id: impl Into<String>) -> BridgesLoginsListRequest {
+        BridgesLoginsListRequest::new(
+            self.client.runtime(),
             BridgesLoginsListParams::new(bridge_id),
         )
     }
@@ -692,9 +732,9 @@ impl<'a> BridgesLogins<'a> {
         &self,
         bridge_id: impl Into<String>,
         login_id: impl Into<String>,
-    ) -> crate::runtime::Request<BridgesLoginsRetrieveParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> BridgesLoginsRetrieveRequest {
+        BridgesLoginsRetrieveRequest::new(
+            self.client.runtime(),
             BridgesLoginsRetrieveParams::new(bridge_id, login_id),
         )
     }
@@ -716,9 +756,9 @@ impl<'a> BridgesLogins<'a> {
         bridge_id: impl Into<String>,
         login_id: impl Into<String>,
         scope: impl Into<crate::models::LoginRemoveScope>,
-    ) -> crate::runtime::Request<BridgesLoginsRemoveParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> BridgesLoginsRemoveRequest {
+        BridgesLoginsRemoveRequest::new(
+            self.client.runtime(),
             BridgesLoginsRemoveParams::new(bridge_id, login_id, scope),
         )
     }
@@ -749,7 +789,7 @@ impl crate::runtime::Operation for BridgesLoginsListParams {
         path.push_str("/logins");
         let parts = crate::runtime::RequestParts::new(
             "bridges.logins.list",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
@@ -761,6 +801,12 @@ impl crate::runtime::Operation for BridgesLoginsListParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `bridges.logins.list` request (`GET /v1/bridges/{bridgeID}/logins`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct BridgesLoginsListRequest(BridgesLoginsListParams);
 }
 
 /// Parameters of `bridges.logins.retrieve` (`GET /v1/bridges/{bridgeID}/logins/{loginID}`).
@@ -792,7 +838,7 @@ impl crate::runtime::Operation for BridgesLoginsRetrieveParams {
         crate::runtime::push_path_param(&mut path, "loginID", &self.login_id)?;
         let parts = crate::runtime::RequestParts::new(
             "bridges.logins.retrieve",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
@@ -804,6 +850,12 @@ impl crate::runtime::Operation for BridgesLoginsRetrieveParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `bridges.logins.retrieve` request (`GET /v1/bridges/{bridgeID}/logins/{loginID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct BridgesLoginsRetrieveRequest(BridgesLoginsRetrieveParams);
 }
 
 /// Parameters of `bridges.logins.remove` (`POST /v1/bridges/{bridgeID}/logins/{loginID}/remove`).
@@ -843,7 +895,7 @@ impl crate::runtime::Operation for BridgesLoginsRemoveParams {
         path.push_str("/remove");
         let parts = crate::runtime::RequestParts::new(
             "bridges.logins.remove",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
@@ -856,4 +908,10 @@ impl crate::runtime::Operation for BridgesLoginsRemoveParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `bridges.logins.remove` request (`POST /v1/bridges/{bridgeID}/logins/{loginID}/remove`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct BridgesLoginsRemoveRequest(BridgesLoginsRemoveParams);
 }

@@ -6,7 +6,7 @@
 /// Chats of all accounts, their settings, drafts and read state.
 #[derive(Debug, Clone, Copy)]
 pub struct Chats<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> Chats<'a> {
@@ -38,8 +38,8 @@ impl<'a> Chats<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self) -> crate::runtime::Request<ChatsListParams> {
-        crate::runtime::Request::new(self.client.clone(), ChatsListParams::new())
+    pub fn list(&self) -> ChatsListRequest {
+        ChatsListRequest::new(self.client.runtime(), ChatsListParams::new())
     }
 
     /// Create chat.
@@ -59,9 +59,9 @@ impl<'a> Chats<'a> {
         account_id: impl Into<String>,
         participant_ids: impl IntoIterator<Item = impl Into<String>>,
         r#type: impl Into<crate::models::ChatType>,
-    ) -> crate::runtime::Request<ChatsCreateParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> ChatsCreateRequest {
+        ChatsCreateRequest::new(
+            self.client.runtime(),
             ChatsCreateParams::new(account_id, participant_ids, r#type),
         )
     }
@@ -80,8 +80,8 @@ impl<'a> Chats<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn search(&self) -> crate::runtime::Request<ChatsSearchParams> {
-        crate::runtime::Request::new(self.client.clone(), ChatsSearchParams::new())
+    pub fn search(&self) -> ChatsSearchRequest {
+        ChatsSearchRequest::new(self.client.runtime(), ChatsSearchParams::new())
     }
 
     /// Start direct chat.
@@ -100,9 +100,9 @@ impl<'a> Chats<'a> {
         &self,
         account_id: impl Into<String>,
         user: impl Into<crate::models::ChatsStartUser>,
-    ) -> crate::runtime::Request<ChatsStartParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> ChatsStartRequest {
+        ChatsStartRequest::new(
+            self.client.runtime(),
             ChatsStartParams::new(account_id, user),
         )
     }
@@ -119,12 +119,9 @@ impl<'a> Chats<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn retrieve(
-        &self,
-        chat_id: impl Into<String>,
-    ) -> crate::runtime::Request<ChatsRetrieveParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    pub fn retrieve(&self, chat_id: impl Into<String>) -> ChatsRetrieveRequest {
+        ChatsRetrieveRequest::new(
+            self.client.runtime(),
             ChatsRetrieveParams::new(chat_id),
         )
     }
@@ -141,14 +138,8 @@ impl<'a> Chats<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn update(
-        &self,
-        chat_id: impl Into<String>,
-    ) -> crate::runtime::Request<ChatsUpdateParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
-            ChatsUpdateParams::new(chat_id),
-        )
+    pub fn update(&self, chat_id: impl Into<String>) -> ChatsUpdateRequest {
+        ChatsUpdateRequest::new(self.client.runtime(), ChatsUpdateParams::new(chat_id))
     }
 
     /// Archive or unarchive chat.
@@ -163,14 +154,8 @@ impl<'a> Chats<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn archive(
-        &self,
-        chat_id: impl Into<String>,
-    ) -> crate::runtime::Request<ChatsArchiveParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
-            ChatsArchiveParams::new(chat_id),
-        )
+    pub fn archive(&self, chat_id: impl Into<String>) -> ChatsArchiveRequest {
+        ChatsArchiveRequest::new(self.client.runtime(), ChatsArchiveParams::new(chat_id))
     }
 
     /// Mark chat read.
@@ -185,12 +170,9 @@ impl<'a> Chats<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn mark_read(
-        &self,
-        chat_id: impl Into<String>,
-    ) -> crate::runtime::Request<ChatsMarkReadParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    pub fn mark_read(&self, chat_id: impl Into<String>) -> ChatsMarkReadRequest {
+        ChatsMarkReadRequest::new(
+            self.client.runtime(),
             ChatsMarkReadParams::new(chat_id),
         )
     }
@@ -207,12 +189,9 @@ impl<'a> Chats<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn mark_unread(
-        &self,
-        chat_id: impl Into<String>,
-    ) -> crate::runtime::Request<ChatsMarkUnreadParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    pub fn mark_unread(&self, chat_id: impl Into<String>) -> ChatsMarkUnreadRequest {
+        ChatsMarkUnreadRequest::new(
+            self.client.runtime(),
             ChatsMarkUnreadParams::new(chat_id),
         )
     }
@@ -229,12 +208,9 @@ impl<'a> Chats<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn notify_anyway(
-        &self,
-        chat_id: impl Into<String>,
-    ) -> crate::runtime::Request<ChatsNotifyAnywayParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    pub fn notify_anyway(&self, chat_id: impl Into<String>) -> ChatsNotifyAnywayRequest {
+        ChatsNotifyAnywayRequest::new(
+            self.client.runtime(),
             ChatsNotifyAnywayParams::new(chat_id),
         )
     }
@@ -278,7 +254,7 @@ impl crate::runtime::Operation for ChatsListParams {
         let path = String::from("/v1/chats");
         let parts = crate::runtime::RequestParts::new(
             "chats.list",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let mut query = crate::runtime::Query::new();
@@ -308,31 +284,39 @@ impl crate::runtime::Operation for ChatsListParams {
     }
 }
 
-impl crate::runtime::Request<ChatsListParams> {
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.list` request (`GET /v1/chats`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsListRequest(ChatsListParams); paginated
+}
+
+impl ChatsListRequest {
     /// Only results of these chat accounts. Without it, every account is included.
     pub fn account_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.params.account_ids = Some(value.into_iter().map(Into::into).collect());
+        self.params_mut().account_ids = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
         self
     }
 
     /// Opaque pagination cursor; do not inspect. Use together with `direction`.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
-        self.params.cursor = Some(value.into());
+        self.params_mut().cursor = Some(value.into());
         self
     }
 
     /// Direction to page in from `cursor`: `before` fetches older results, `after` fetches newer ones. When only `cursor` is given, `before` is assumed.
     pub fn direction(mut self, value: impl Into<crate::models::Direction>) -> Self {
-        self.params.direction = Some(value.into());
+        self.params_mut().direction = Some(value.into());
         self
     }
 
     /// Maximum number of chats on one page, from 1 to 200; the server's default is 25.
     pub fn limit(mut self, value: i64) -> Self {
-        self.params.limit = Some(value);
+        self.params_mut().limit = Some(value);
         self
     }
 }
@@ -342,7 +326,7 @@ impl crate::runtime::Paginated for ChatsListParams {
     fn next_page(
         &self,
         page: &crate::models::ChatListPage,
-        _headers: &crate::runtime::HeaderMap,
+        _headers: &crate::runtime::reqwest::header::HeaderMap,
     ) -> Option<crate::runtime::NextPage<Self>> {
         let cursor = crate::runtime::next_cursor(
             page.has_more,
@@ -397,7 +381,7 @@ impl crate::runtime::Operation for ChatsCreateParams {
         let path = String::from("/v1/chats");
         let parts = crate::runtime::RequestParts::new(
             "chats.create",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
@@ -412,16 +396,22 @@ impl crate::runtime::Operation for ChatsCreateParams {
     }
 }
 
-impl crate::runtime::Request<ChatsCreateParams> {
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.create` request (`POST /v1/chats`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsCreateRequest(ChatsCreateParams);
+}
+
+impl ChatsCreateRequest {
     /// First message to send, for networks that need one to create a chat.
     pub fn message_text(mut self, value: impl Into<String>) -> Self {
-        self.params.body.message_text = Some(value.into());
+        self.params_mut().body.message_text = Some(value.into());
         self
     }
 
     /// Title of a group chat. Most networks ignore it for a direct chat.
     pub fn title(mut self, value: impl Into<String>) -> Self {
-        self.params.body.title = Some(value.into());
+        self.params_mut().body.title = Some(value.into());
         self
     }
 }
@@ -491,7 +481,7 @@ impl crate::runtime::Operation for ChatsSearchParams {
         let path = String::from("/v1/chats/search");
         let parts = crate::runtime::RequestParts::new(
             "chats.search",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let mut query = crate::runtime::Query::new();
@@ -550,43 +540,51 @@ impl crate::runtime::Operation for ChatsSearchParams {
     }
 }
 
-impl crate::runtime::Request<ChatsSearchParams> {
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.search` request (`GET /v1/chats/search`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsSearchRequest(ChatsSearchParams); paginated
+}
+
+impl ChatsSearchRequest {
     /// Only results of these chat accounts. Without it, every account is included.
     pub fn account_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.params.account_ids = Some(value.into_iter().map(Into::into).collect());
+        self.params_mut().account_ids = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
         self
     }
 
     /// Opaque pagination cursor; do not inspect. Use together with `direction`.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
-        self.params.cursor = Some(value.into());
+        self.params_mut().cursor = Some(value.into());
         self
     }
 
     /// Direction to page in from `cursor`: `before` fetches older results, `after` fetches newer ones. When only `cursor` is given, `before` is assumed.
     pub fn direction(mut self, value: impl Into<crate::models::Direction>) -> Self {
-        self.params.direction = Some(value.into());
+        self.params_mut().direction = Some(value.into());
         self
     }
 
     /// Only chats of one inbox: `primary` (what the Beeper inbox shows: neither archived nor low priority, following the inbox's visibility rules and labels), `low-priority`, or `archive`. Without it, chats of every inbox.
     pub fn inbox(mut self, value: impl Into<crate::models::ChatsSearchInbox>) -> Self {
-        self.params.inbox = Some(value.into());
+        self.params_mut().inbox = Some(value.into());
         self
     }
 
     /// Whether to include chats the user muted, which usually matter less. The server includes them unless this is false.
     pub fn include_muted(mut self, value: bool) -> Self {
-        self.params.include_muted = Some(value);
+        self.params_mut().include_muted = Some(value);
         self
     }
 
     /// Only chats with this label. The list labels operation gives the IDs.
     pub fn label_id(mut self, value: impl Into<String>) -> Self {
-        self.params.label_id = Some(value.into());
+        self.params_mut().label_id = Some(value.into());
         self
     }
 
@@ -595,7 +593,7 @@ impl crate::runtime::Request<ChatsSearchParams> {
         mut self,
         value: impl Into<chrono::DateTime<chrono::Utc>>,
     ) -> Self {
-        self.params.last_activity_after = Some(value.into());
+        self.params_mut().last_activity_after = Some(value.into());
         self
     }
 
@@ -604,37 +602,37 @@ impl crate::runtime::Request<ChatsSearchParams> {
         mut self,
         value: impl Into<chrono::DateTime<chrono::Utc>>,
     ) -> Self {
-        self.params.last_activity_before = Some(value.into());
+        self.params_mut().last_activity_before = Some(value.into());
         self
     }
 
     /// Maximum number of chats on one page, from 1 to 200; the server's default is 50.
     pub fn limit(mut self, value: i64) -> Self {
-        self.params.limit = Some(value);
+        self.params_mut().limit = Some(value);
         self
     }
 
     /// Words to look for, as the user typed them (for example "dinner"). Every word must match; case is ignored.
     pub fn query(mut self, value: impl Into<String>) -> Self {
-        self.params.query = Some(value.into());
+        self.params_mut().query = Some(value.into());
         self
     }
 
     /// What the query is matched against: `titles` (the title and the network) or `participants` (the participants' names).
     pub fn scope(mut self, value: impl Into<crate::models::ChatsSearchScope>) -> Self {
-        self.params.scope = Some(value.into());
+        self.params_mut().scope = Some(value.into());
         self
     }
 
     /// Kind of chats: `single` (direct chats), `group`, or `any`.
     pub fn r#type(mut self, value: impl Into<crate::models::ChatsSearchType>) -> Self {
-        self.params.r#type = Some(value.into());
+        self.params_mut().r#type = Some(value.into());
         self
     }
 
     /// True to return only chats with unread messages.
     pub fn unread_only(mut self, value: bool) -> Self {
-        self.params.unread_only = Some(value);
+        self.params_mut().unread_only = Some(value);
         self
     }
 }
@@ -644,7 +642,7 @@ impl crate::runtime::Paginated for ChatsSearchParams {
     fn next_page(
         &self,
         page: &crate::models::ChatPage,
-        _headers: &crate::runtime::HeaderMap,
+        _headers: &crate::runtime::reqwest::header::HeaderMap,
     ) -> Option<crate::runtime::NextPage<Self>> {
         let cursor = crate::runtime::next_cursor(
             page.has_more,
@@ -694,7 +692,7 @@ impl crate::runtime::Operation for ChatsStartParams {
         let path = String::from("/v1/chats/start");
         let parts = crate::runtime::RequestParts::new(
             "chats.start",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
@@ -709,16 +707,22 @@ impl crate::runtime::Operation for ChatsStartParams {
     }
 }
 
-impl crate::runtime::Request<ChatsStartParams> {
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.start` request (`POST /v1/chats/start`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsStartRequest(ChatsStartParams);
+}
+
+impl ChatsStartRequest {
     /// Whether the chat may be created through an invite when the network requires one.
     pub fn allow_invite(mut self, value: bool) -> Self {
-        self.params.body.allow_invite = Some(value);
+        self.params_mut().body.allow_invite = Some(value);
         self
     }
 
     /// First message to send, for networks that need one to create a chat.
     pub fn message_text(mut self, value: impl Into<String>) -> Self {
-        self.params.body.message_text = Some(value.into());
+        self.params_mut().body.message_text = Some(value.into());
         self
     }
 }
@@ -750,7 +754,7 @@ impl crate::runtime::Operation for ChatsRetrieveParams {
         crate::runtime::push_path_param(&mut path, "chatID", &self.chat_id)?;
         let parts = crate::runtime::RequestParts::new(
             "chats.retrieve",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let mut query = crate::runtime::Query::new();
@@ -772,10 +776,16 @@ impl crate::runtime::Operation for ChatsRetrieveParams {
     }
 }
 
-impl crate::runtime::Request<ChatsRetrieveParams> {
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.retrieve` request (`GET /v1/chats/{chatID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsRetrieveRequest(ChatsRetrieveParams);
+}
+
+impl ChatsRetrieveRequest {
     /// Maximum number of participants to return: -1 for all, otherwise 0 to 500. The server's default is 100. List and search operations return at most 20 participants per chat.
     pub fn max_participant_count(mut self, value: i64) -> Self {
-        self.params.max_participant_count = Some(value);
+        self.params_mut().max_participant_count = Some(value);
         self
     }
 }
@@ -807,7 +817,7 @@ impl crate::runtime::Operation for ChatsUpdateParams {
         crate::runtime::push_path_param(&mut path, "chatID", &self.chat_id)?;
         let parts = crate::runtime::RequestParts::new(
             "chats.update",
-            crate::runtime::Method::PATCH,
+            crate::runtime::reqwest::Method::PATCH,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
@@ -822,10 +832,16 @@ impl crate::runtime::Operation for ChatsUpdateParams {
     }
 }
 
-impl crate::runtime::Request<ChatsUpdateParams> {
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.update` request (`PATCH /v1/chats/{chatID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsUpdateRequest(ChatsUpdateParams);
+}
+
+impl ChatsUpdateRequest {
     /// Description (topic) of a group chat; null clears it. Whether it can be set depends on the account and the chat's permissions.
     pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.params.body.description = Some(
+        self.params_mut().body.description = Some(
             crate::runtime::Nullable::Value(value.into()),
         );
         self
@@ -833,61 +849,65 @@ impl crate::runtime::Request<ChatsUpdateParams> {
 
     /// Sends `description` as `null`.
     pub fn clear_description(mut self) -> Self {
-        self.params.body.description = Some(crate::runtime::Nullable::Null);
+        self.params_mut().body.description = Some(crate::runtime::Nullable::Null);
         self
     }
 
     /// Draft to set, or null to clear the draft's text and attachments together. A non-empty draft is only accepted while the current draft is empty.
     pub fn draft(mut self, value: impl Into<crate::models::ChatsUpdateDraft>) -> Self {
-        self.params.body.draft = Some(crate::runtime::Nullable::Value(value.into()));
+        self.params_mut().body.draft = Some(
+            crate::runtime::Nullable::Value(value.into()),
+        );
         self
     }
 
     /// Sends `draft` as `null`.
     pub fn clear_draft(mut self) -> Self {
-        self.params.body.draft = Some(crate::runtime::Nullable::Null);
+        self.params_mut().body.draft = Some(crate::runtime::Nullable::Null);
         self
     }
 
     /// Local file path of an image to use as the group chat's avatar; null clears it. Support depends on the account and the chat's permissions.
     pub fn img_url(mut self, value: impl Into<String>) -> Self {
-        self.params.body.img_url = Some(crate::runtime::Nullable::Value(value.into()));
+        self.params_mut().body.img_url = Some(
+            crate::runtime::Nullable::Value(value.into()),
+        );
         self
     }
 
     /// Sends `imgURL` as `null`.
     pub fn clear_img_url(mut self) -> Self {
-        self.params.body.img_url = Some(crate::runtime::Nullable::Null);
+        self.params_mut().body.img_url = Some(crate::runtime::Nullable::Null);
         self
     }
 
     /// True to archive the chat, false to bring it back to the inbox.
     pub fn is_archived(mut self, value: bool) -> Self {
-        self.params.body.is_archived = Some(value);
+        self.params_mut().body.is_archived = Some(value);
         self
     }
 
     /// Mark or unmark the chat as low priority, where the account supports it.
     pub fn is_low_priority(mut self, value: bool) -> Self {
-        self.params.body.is_low_priority = Some(value);
+        self.params_mut().body.is_low_priority = Some(value);
         self
     }
 
     /// Mute or unmute the chat.
     pub fn is_muted(mut self, value: bool) -> Self {
-        self.params.body.is_muted = Some(value);
+        self.params_mut().body.is_muted = Some(value);
         self
     }
 
     /// Pin or unpin the chat, where the account supports it.
     pub fn is_pinned(mut self, value: bool) -> Self {
-        self.params.body.is_pinned = Some(value);
+        self.params_mut().body.is_pinned = Some(value);
         self
     }
 
     /// Disappearing-message timer in seconds, or null to turn it off, where supported.
     pub fn message_expiry_seconds(mut self, value: i64) -> Self {
-        self.params.body.message_expiry_seconds = Some(
+        self.params_mut().body.message_expiry_seconds = Some(
             crate::runtime::Nullable::Value(value),
         );
         self
@@ -895,19 +915,23 @@ impl crate::runtime::Request<ChatsUpdateParams> {
 
     /// Sends `messageExpirySeconds` as `null`.
     pub fn clear_message_expiry_seconds(mut self) -> Self {
-        self.params.body.message_expiry_seconds = Some(crate::runtime::Nullable::Null);
+        self.params_mut().body.message_expiry_seconds = Some(
+            crate::runtime::Nullable::Null,
+        );
         self
     }
 
     /// Custom title of the chat; null clears it. Support depends on the account and the chat's permissions.
     pub fn title(mut self, value: impl Into<String>) -> Self {
-        self.params.body.title = Some(crate::runtime::Nullable::Value(value.into()));
+        self.params_mut().body.title = Some(
+            crate::runtime::Nullable::Value(value.into()),
+        );
         self
     }
 
     /// Sends `title` as `null`.
     pub fn clear_title(mut self) -> Self {
-        self.params.body.title = Some(crate::runtime::Nullable::Null);
+        self.params_mut().body.title = Some(crate::runtime::Nullable::Null);
         self
     }
 }
@@ -940,7 +964,7 @@ impl crate::runtime::Operation for ChatsArchiveParams {
         path.push_str("/archive");
         let parts = crate::runtime::RequestParts::new(
             "chats.archive",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
@@ -957,10 +981,16 @@ impl crate::runtime::Operation for ChatsArchiveParams {
     }
 }
 
-impl crate::runtime::Request<ChatsArchiveParams> {
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.archive` request (`POST /v1/chats/{chatID}/archive`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsArchiveRequest(ChatsArchiveParams);
+}
+
+impl ChatsArchiveRequest {
     /// True to archive the chat, false to unarchive it.
     pub fn archived(mut self, value: bool) -> Self {
-        self.params.body.archived = Some(value);
+        self.params_mut().body.archived = Some(value);
         self
     }
 }
@@ -993,7 +1023,7 @@ impl crate::runtime::Operation for ChatsMarkReadParams {
         path.push_str("/read");
         let parts = crate::runtime::RequestParts::new(
             "chats.mark_read",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
@@ -1009,10 +1039,16 @@ impl crate::runtime::Operation for ChatsMarkReadParams {
     }
 }
 
-impl crate::runtime::Request<ChatsMarkReadParams> {
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.mark_read` request (`POST /v1/chats/{chatID}/read`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsMarkReadRequest(ChatsMarkReadParams);
+}
+
+impl ChatsMarkReadRequest {
     /// Message up to which the chat is marked read.
     pub fn message_id(mut self, value: impl Into<String>) -> Self {
-        self.params.body.message_id = Some(value.into());
+        self.params_mut().body.message_id = Some(value.into());
         self
     }
 }
@@ -1045,7 +1081,7 @@ impl crate::runtime::Operation for ChatsMarkUnreadParams {
         path.push_str("/unread");
         let parts = crate::runtime::RequestParts::new(
             "chats.mark_unread",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
@@ -1061,10 +1097,16 @@ impl crate::runtime::Operation for ChatsMarkUnreadParams {
     }
 }
 
-impl crate::runtime::Request<ChatsMarkUnreadParams> {
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.mark_unread` request (`POST /v1/chats/{chatID}/unread`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsMarkUnreadRequest(ChatsMarkUnreadParams);
+}
+
+impl ChatsMarkUnreadRequest {
     /// Message from which the chat is marked unread.
     pub fn message_id(mut self, value: impl Into<String>) -> Self {
-        self.params.body.message_id = Some(value.into());
+        self.params_mut().body.message_id = Some(value.into());
         self
     }
 }
@@ -1092,7 +1134,7 @@ impl crate::runtime::Operation for ChatsNotifyAnywayParams {
         path.push_str("/notify-anyway");
         let parts = crate::runtime::RequestParts::new(
             "chats.notify_anyway",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
@@ -1106,10 +1148,16 @@ impl crate::runtime::Operation for ChatsNotifyAnywayParams {
     }
 }
 
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.notify_anyway` request (`POST /v1/chats/{chatID}/notify-anyway`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsNotifyAnywayRequest(ChatsNotifyAnywayParams);
+}
+
 /// Reminders set on chats.
 #[derive(Debug, Clone, Copy)]
 pub struct ChatsReminders<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> ChatsReminders<'a> {
@@ -1129,9 +1177,9 @@ impl<'a> ChatsReminders<'a> {
         &self,
         chat_id: impl Into<String>,
         reminder: impl Into<crate::models::ChatsRemindersCreateReminder>,
-    ) -> crate::runtime::Request<ChatsRemindersCreateParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> ChatsRemindersCreateRequest {
+        ChatsRemindersCreateRequest::new(
+            self.client.runtime(),
             ChatsRemindersCreateParams::new(chat_id, reminder),
         )
     }
@@ -1148,12 +1196,9 @@ impl<'a> ChatsReminders<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(
-        &self,
-        chat_id: impl Into<String>,
-    ) -> crate::runtime::Request<ChatsRemindersDeleteParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    pub fn delete(&self, chat_id: impl Into<String>) -> ChatsRemindersDeleteRequest {
+        ChatsRemindersDeleteRequest::new(
+            self.client.runtime(),
             ChatsRemindersDeleteParams::new(chat_id),
         )
     }
@@ -1190,7 +1235,7 @@ impl crate::runtime::Operation for ChatsRemindersCreateParams {
         path.push_str("/reminders");
         let parts = crate::runtime::RequestParts::new(
             "chats.reminders.create",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
@@ -1205,6 +1250,12 @@ impl crate::runtime::Operation for ChatsRemindersCreateParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.empty()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.reminders.create` request (`POST /v1/chats/{chatID}/reminders`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsRemindersCreateRequest(ChatsRemindersCreateParams);
 }
 
 /// Parameters of `chats.reminders.delete` (`DELETE /v1/chats/{chatID}/reminders`).
@@ -1230,7 +1281,7 @@ impl crate::runtime::Operation for ChatsRemindersDeleteParams {
         path.push_str("/reminders");
         let parts = crate::runtime::RequestParts::new(
             "chats.reminders.delete",
-            crate::runtime::Method::DELETE,
+            crate::runtime::reqwest::Method::DELETE,
             path,
         );
         let parts = parts.accept("*/*");
@@ -1245,10 +1296,16 @@ impl crate::runtime::Operation for ChatsRemindersDeleteParams {
     }
 }
 
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.reminders.delete` request (`DELETE /v1/chats/{chatID}/reminders`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsRemindersDeleteRequest(ChatsRemindersDeleteParams);
+}
+
 /// Operations on the messages of a chat; holds reactions.
 #[derive(Debug, Clone, Copy)]
 pub struct ChatsMessages<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> ChatsMessages<'a> {
@@ -1263,7 +1320,7 @@ impl<'a> ChatsMessages<'a> {
 /// Reactions to messages.
 #[derive(Debug, Clone, Copy)]
 pub struct ChatsMessagesReactions<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> ChatsMessagesReactions<'a> {
@@ -1284,9 +1341,9 @@ impl<'a> ChatsMessagesReactions<'a> {
         chat_id: impl Into<String>,
         message_id: impl Into<String>,
         reaction_key: impl Into<String>,
-    ) -> crate::runtime::Request<ChatsMessagesReactionsAddParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> ChatsMessagesReactionsAddRequest {
+        ChatsMessagesReactionsAddRequest::new(
+            self.client.runtime(),
             ChatsMessagesReactionsAddParams::new(chat_id, message_id, reaction_key),
         )
     }
@@ -1308,9 +1365,9 @@ impl<'a> ChatsMessagesReactions<'a> {
         chat_id: impl Into<String>,
         message_id: impl Into<String>,
         reaction_key: impl Into<String>,
-    ) -> crate::runtime::Request<ChatsMessagesReactionsDeleteParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> ChatsMessagesReactionsDeleteRequest {
+        ChatsMessagesReactionsDeleteRequest::new(
+            self.client.runtime(),
             ChatsMessagesReactionsDeleteParams::new(chat_id, message_id, reaction_key),
         )
     }
@@ -1353,7 +1410,7 @@ impl crate::runtime::Operation for ChatsMessagesReactionsAddParams {
         path.push_str("/reactions");
         let parts = crate::runtime::RequestParts::new(
             "chats.messages.reactions.add",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
@@ -1368,10 +1425,16 @@ impl crate::runtime::Operation for ChatsMessagesReactionsAddParams {
     }
 }
 
-impl crate::runtime::Request<ChatsMessagesReactionsAddParams> {
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.messages.reactions.add` request (`POST /v1/chats/{chatID}/messages/{messageID}/reactions`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsMessagesReactionsAddRequest(ChatsMessagesReactionsAddParams);
+}
+
+impl ChatsMessagesReactionsAddRequest {
     /// Optional ID of this request, used to avoid duplicates and to track the send.
     pub fn transaction_id(mut self, value: impl Into<String>) -> Self {
-        self.params.body.transaction_id = Some(value.into());
+        self.params_mut().body.transaction_id = Some(value.into());
         self
     }
 }
@@ -1414,7 +1477,7 @@ impl crate::runtime::Operation for ChatsMessagesReactionsDeleteParams {
         crate::runtime::push_path_param(&mut path, "reactionKey", &self.reaction_key)?;
         let parts = crate::runtime::RequestParts::new(
             "chats.messages.reactions.delete",
-            crate::runtime::Method::DELETE,
+            crate::runtime::reqwest::Method::DELETE,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
@@ -1426,4 +1489,10 @@ impl crate::runtime::Operation for ChatsMessagesReactionsDeleteParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.messages.reactions.delete` request (`DELETE /v1/chats/{chatID}/messages/{messageID}/reactions/{reactionKey}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsMessagesReactionsDeleteRequest(ChatsMessagesReactionsDeleteParams);
 }

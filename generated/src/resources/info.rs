@@ -6,7 +6,7 @@
 /// Discovery of the server and its endpoints, usable before authentication.
 #[derive(Debug, Clone, Copy)]
 pub struct Info<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> Info<'a> {
@@ -22,8 +22,8 @@ impl<'a> Info<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn retrieve(&self) -> crate::runtime::Request<InfoRetrieveParams> {
-        crate::runtime::Request::new(self.client.clone(), InfoRetrieveParams::new())
+    pub fn retrieve(&self) -> InfoRetrieveRequest {
+        InfoRetrieveRequest::new(self.client.runtime(), InfoRetrieveParams::new())
     }
 }
 
@@ -50,7 +50,7 @@ impl crate::runtime::Operation for InfoRetrieveParams {
         let path = String::from("/v1/info");
         let parts = crate::runtime::RequestParts::new(
             "info.retrieve",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         Ok(parts)
@@ -61,4 +61,10 @@ impl crate::runtime::Operation for InfoRetrieveParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `info.retrieve` request (`GET /v1/info`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct InfoRetrieveRequest(InfoRetrieveParams);
 }

@@ -6,7 +6,7 @@
 /// Labels the user created to organize chats.
 #[derive(Debug, Clone, Copy)]
 pub struct Labels<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> Labels<'a> {
@@ -22,8 +22,8 @@ impl<'a> Labels<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self) -> crate::runtime::Request<LabelsListParams> {
-        crate::runtime::Request::new(self.client.clone(), LabelsListParams::new())
+    pub fn list(&self) -> LabelsListRequest {
+        LabelsListRequest::new(self.client.runtime(), LabelsListParams::new())
     }
 }
 
@@ -50,7 +50,7 @@ impl crate::runtime::Operation for LabelsListParams {
         let path = String::from("/v1/labels");
         let parts = crate::runtime::RequestParts::new(
             "labels.list",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
@@ -62,4 +62,10 @@ impl crate::runtime::Operation for LabelsListParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `labels.list` request (`GET /v1/labels`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct LabelsListRequest(LabelsListParams);
 }

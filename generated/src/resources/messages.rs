@@ -6,7 +6,7 @@
 /// Read, search, send, edit and delete messages.
 #[derive(Debug, Clone, Copy)]
 pub struct Messages<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> Messages<'a> {
@@ -24,14 +24,8 @@ impl<'a> Messages<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(
-        &self,
-        chat_id: impl Into<String>,
-    ) -> crate::runtime::Request<MessagesListParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
-            MessagesListParams::new(chat_id),
-        )
+    pub fn list(&self, chat_id: impl Into<String>) -> MessagesListRequest {
+        MessagesListRequest::new(self.client.runtime(), MessagesListParams::new(chat_id))
     }
 
     /// Send message.
@@ -46,14 +40,8 @@ impl<'a> Messages<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn send(
-        &self,
-        chat_id: impl Into<String>,
-    ) -> crate::runtime::Request<MessagesSendParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
-            MessagesSendParams::new(chat_id),
-        )
+    pub fn send(&self, chat_id: impl Into<String>) -> MessagesSendRequest {
+        MessagesSendRequest::new(self.client.runtime(), MessagesSendParams::new(chat_id))
     }
 
     /// Get message.
@@ -72,9 +60,9 @@ impl<'a> Messages<'a> {
         &self,
         chat_id: impl Into<String>,
         message_id: impl Into<String>,
-    ) -> crate::runtime::Request<MessagesRetrieveParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> MessagesRetrieveRequest {
+        MessagesRetrieveRequest::new(
+            self.client.runtime(),
             MessagesRetrieveParams::new(chat_id, message_id),
         )
     }
@@ -96,9 +84,9 @@ impl<'a> Messages<'a> {
         chat_id: impl Into<String>,
         message_id: impl Into<String>,
         text: impl Into<String>,
-    ) -> crate::runtime::Request<MessagesUpdateParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> MessagesUpdateRequest {
+        MessagesUpdateRequest::new(
+            self.client.runtime(),
             MessagesUpdateParams::new(chat_id, message_id, text),
         )
     }
@@ -119,9 +107,9 @@ impl<'a> Messages<'a> {
         &self,
         chat_id: impl Into<String>,
         message_id: impl Into<String>,
-    ) -> crate::runtime::Request<MessagesDeleteParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> MessagesDeleteRequest {
+        MessagesDeleteRequest::new(
+            self.client.runtime(),
             MessagesDeleteParams::new(chat_id, message_id),
         )
     }
@@ -140,8 +128,8 @@ impl<'a> Messages<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn search(&self) -> crate::runtime::Request<MessagesSearchParams> {
-        crate::runtime::Request::new(self.client.clone(), MessagesSearchParams::new())
+    pub fn search(&self) -> MessagesSearchRequest {
+        MessagesSearchRequest::new(self.client.runtime(), MessagesSearchParams::new())
     }
 }
 
@@ -176,7 +164,7 @@ impl crate::runtime::Operation for MessagesListParams {
         path.push_str("/messages");
         let parts = crate::runtime::RequestParts::new(
             "messages.list",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let mut query = crate::runtime::Query::new();
@@ -199,16 +187,22 @@ impl crate::runtime::Operation for MessagesListParams {
     }
 }
 
-impl crate::runtime::Request<MessagesListParams> {
+crate::runtime::operation_request! {
+    #[doc =
+    " A `messages.list` request (`GET /v1/chats/{chatID}/messages`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct MessagesListRequest(MessagesListParams); paginated
+}
+
+impl MessagesListRequest {
     /// Opaque pagination cursor; do not inspect. Use together with `direction`.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
-        self.params.cursor = Some(value.into());
+        self.params_mut().cursor = Some(value.into());
         self
     }
 
     /// Direction to page in from `cursor`: `before` fetches older results, `after` fetches newer ones. When only `cursor` is given, `before` is assumed.
     pub fn direction(mut self, value: impl Into<crate::models::Direction>) -> Self {
-        self.params.direction = Some(value.into());
+        self.params_mut().direction = Some(value.into());
         self
     }
 }
@@ -218,7 +212,7 @@ impl crate::runtime::Paginated for MessagesListParams {
     fn next_page(
         &self,
         page: &crate::models::MessagePage,
-        _headers: &crate::runtime::HeaderMap,
+        _headers: &crate::runtime::reqwest::header::HeaderMap,
     ) -> Option<crate::runtime::NextPage<Self>> {
         let cursor = crate::runtime::next_cursor(
             page.has_more,
@@ -270,7 +264,7 @@ impl crate::runtime::Operation for MessagesSendParams {
         path.push_str("/messages");
         let parts = crate::runtime::RequestParts::new(
             "messages.send",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
@@ -285,25 +279,31 @@ impl crate::runtime::Operation for MessagesSendParams {
     }
 }
 
-impl crate::runtime::Request<MessagesSendParams> {
+crate::runtime::operation_request! {
+    #[doc =
+    " A `messages.send` request (`POST /v1/chats/{chatID}/messages`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct MessagesSendRequest(MessagesSendParams);
+}
+
+impl MessagesSendRequest {
     /// A file to send, by its upload ID. The other fields override what was detected at upload.
     pub fn attachment(
         mut self,
         value: impl Into<crate::models::OutgoingAttachment>,
     ) -> Self {
-        self.params.body.attachment = Some(value.into());
+        self.params_mut().body.attachment = Some(value.into());
         self
     }
 
     /// Message this one replies to.
     pub fn reply_to_message_id(mut self, value: impl Into<String>) -> Self {
-        self.params.body.reply_to_message_id = Some(value.into());
+        self.params_mut().body.reply_to_message_id = Some(value.into());
         self
     }
 
     /// Message text. Plain text and Markdown become Beeper rich text, by the same rules as editing messages and drafts.
     pub fn text(mut self, value: impl Into<String>) -> Self {
-        self.params.body.text = Some(value.into());
+        self.params_mut().body.text = Some(value.into());
         self
     }
 }
@@ -337,7 +337,7 @@ impl crate::runtime::Operation for MessagesRetrieveParams {
         crate::runtime::push_path_param(&mut path, "messageID", &self.message_id)?;
         let parts = crate::runtime::RequestParts::new(
             "messages.retrieve",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
@@ -349,6 +349,12 @@ impl crate::runtime::Operation for MessagesRetrieveParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `messages.retrieve` request (`GET /v1/chats/{chatID}/messages/{messageID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct MessagesRetrieveRequest(MessagesRetrieveParams);
 }
 
 /// Parameters of `messages.update` (`PUT /v1/chats/{chatID}/messages/{messageID}`).
@@ -387,7 +393,7 @@ impl crate::runtime::Operation for MessagesUpdateParams {
         crate::runtime::push_path_param(&mut path, "messageID", &self.message_id)?;
         let parts = crate::runtime::RequestParts::new(
             "messages.update",
-            crate::runtime::Method::PUT,
+            crate::runtime::reqwest::Method::PUT,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
@@ -400,6 +406,12 @@ impl crate::runtime::Operation for MessagesUpdateParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `messages.update` request (`PUT /v1/chats/{chatID}/messages/{messageID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct MessagesUpdateRequest(MessagesUpdateParams);
 }
 
 /// Parameters of `messages.delete` (`DELETE /v1/chats/{chatID}/messages/{messageID}`).
@@ -434,7 +446,7 @@ impl crate::runtime::Operation for MessagesDeleteParams {
         crate::runtime::push_path_param(&mut path, "messageID", &self.message_id)?;
         let parts = crate::runtime::RequestParts::new(
             "messages.delete",
-            crate::runtime::Method::DELETE,
+            crate::runtime::reqwest::Method::DELETE,
             path,
         );
         let mut query = crate::runtime::Query::new();
@@ -457,10 +469,16 @@ impl crate::runtime::Operation for MessagesDeleteParams {
     }
 }
 
-impl crate::runtime::Request<MessagesDeleteParams> {
+crate::runtime::operation_request! {
+    #[doc =
+    " A `messages.delete` request (`DELETE /v1/chats/{chatID}/messages/{messageID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct MessagesDeleteRequest(MessagesDeleteParams);
+}
+
+impl MessagesDeleteRequest {
     /// True requests removal for all participants, where the network allows it; false removes the message for the signed-in user alone, where supported.
     pub fn for_everyone(mut self, value: bool) -> Self {
-        self.params.for_everyone = Some(value);
+        self.params_mut().for_everyone = Some(value);
         self
     }
 }
@@ -530,7 +548,7 @@ impl crate::runtime::Operation for MessagesSearchParams {
         let path = String::from("/v1/messages/search");
         let parts = crate::runtime::RequestParts::new(
             "messages.search",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let mut query = crate::runtime::Query::new();
@@ -599,13 +617,21 @@ impl crate::runtime::Operation for MessagesSearchParams {
     }
 }
 
-impl crate::runtime::Request<MessagesSearchParams> {
+crate::runtime::operation_request! {
+    #[doc =
+    " A `messages.search` request (`GET /v1/messages/search`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct MessagesSearchRequest(MessagesSearchParams); paginated
+}
+
+impl MessagesSearchRequest {
     /// Only results of these chat accounts. Without it, every account is included.
     pub fn account_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.params.account_ids = Some(value.into_iter().map(Into::into).collect());
+        self.params_mut().account_ids = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
         self
     }
 
@@ -614,19 +640,19 @@ impl crate::runtime::Request<MessagesSearchParams> {
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.params.chat_ids = Some(value.into_iter().map(Into::into).collect());
+        self.params_mut().chat_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Only messages in chats of this kind: `group` or `single` (direct chats).
     pub fn chat_type(mut self, value: impl Into<crate::models::ChatType>) -> Self {
-        self.params.chat_type = Some(value.into());
+        self.params_mut().chat_type = Some(value.into());
         self
     }
 
     /// Opaque pagination cursor; do not inspect. Use together with `direction`.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
-        self.params.cursor = Some(value.into());
+        self.params_mut().cursor = Some(value.into());
         self
     }
 
@@ -635,7 +661,7 @@ impl crate::runtime::Request<MessagesSearchParams> {
         mut self,
         value: impl Into<chrono::DateTime<chrono::Utc>>,
     ) -> Self {
-        self.params.date_after = Some(value.into());
+        self.params_mut().date_after = Some(value.into());
         self
     }
 
@@ -644,31 +670,31 @@ impl crate::runtime::Request<MessagesSearchParams> {
         mut self,
         value: impl Into<chrono::DateTime<chrono::Utc>>,
     ) -> Self {
-        self.params.date_before = Some(value.into());
+        self.params_mut().date_before = Some(value.into());
         self
     }
 
     /// Direction to page in from `cursor`: `before` fetches older results, `after` fetches newer ones. When only `cursor` is given, `before` is assumed.
     pub fn direction(mut self, value: impl Into<crate::models::Direction>) -> Self {
-        self.params.direction = Some(value.into());
+        self.params_mut().direction = Some(value.into());
         self
     }
 
     /// Whether to leave out messages the user marked low priority. The server leaves them out unless this is false.
     pub fn exclude_low_priority(mut self, value: bool) -> Self {
-        self.params.exclude_low_priority = Some(value);
+        self.params_mut().exclude_low_priority = Some(value);
         self
     }
 
     /// Whether to include messages of chats the user muted, which usually matter less. The server includes them unless this is false.
     pub fn include_muted(mut self, value: bool) -> Self {
-        self.params.include_muted = Some(value);
+        self.params_mut().include_muted = Some(value);
         self
     }
 
     /// Maximum number of messages on one page.
     pub fn limit(mut self, value: i64) -> Self {
-        self.params.limit = Some(value);
+        self.params_mut().limit = Some(value);
         self
     }
 
@@ -677,19 +703,19 @@ impl crate::runtime::Request<MessagesSearchParams> {
         mut self,
         value: Vec<crate::models::MessagesSearchMediaType>,
     ) -> Self {
-        self.params.media_types = Some(value);
+        self.params_mut().media_types = Some(value);
         self
     }
 
     /// Words to look for, in any order, as the user typed them; concepts are not inferred (use "dinner", not "dinner plans"). Without it, only the other filters apply.
     pub fn query(mut self, value: impl Into<String>) -> Self {
-        self.params.query = Some(value.into());
+        self.params_mut().query = Some(value.into());
         self
     }
 
     /// Only messages from this sender: `me` (the signed-in user), `others`, or a user ID.
     pub fn sender(mut self, value: impl Into<String>) -> Self {
-        self.params.sender = Some(value.into());
+        self.params_mut().sender = Some(value.into());
         self
     }
 }
@@ -699,7 +725,7 @@ impl crate::runtime::Paginated for MessagesSearchParams {
     fn next_page(
         &self,
         page: &crate::models::MessagePage,
-        _headers: &crate::runtime::HeaderMap,
+        _headers: &crate::runtime::reqwest::header::HeaderMap,
     ) -> Option<crate::runtime::NextPage<Self>> {
         let cursor = crate::runtime::next_cursor(
             page.has_more,

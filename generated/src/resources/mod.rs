@@ -28,7 +28,7 @@ pub use assets::Assets;
 pub use info::Info;
 pub use app::App;
 
-impl crate::runtime::Client {
+impl crate::Client {
     /// Manage connected chat accounts.
     pub fn accounts(&self) -> accounts::Accounts<'_> {
         accounts::Accounts { client: self }
@@ -81,8 +81,8 @@ impl crate::runtime::Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn focus(&self) -> crate::runtime::Request<FocusParams> {
-        crate::runtime::Request::new(self.clone(), FocusParams::new())
+    pub fn focus(&self) -> FocusRequest {
+        FocusRequest::new(self.runtime(), FocusParams::new())
     }
 
     /// Search chats and messages.
@@ -97,11 +97,8 @@ impl crate::runtime::Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn search(
-        &self,
-        query: impl Into<String>,
-    ) -> crate::runtime::Request<SearchParams> {
-        crate::runtime::Request::new(self.clone(), SearchParams::new(query))
+    pub fn search(&self, query: impl Into<String>) -> SearchRequest {
+        SearchRequest::new(self.runtime(), SearchParams::new(query))
     }
 }
 
@@ -134,7 +131,7 @@ impl crate::runtime::Operation for FocusParams {
         let path = String::from("/v1/focus");
         let parts = crate::runtime::RequestParts::new(
             "focus",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
@@ -150,28 +147,34 @@ impl crate::runtime::Operation for FocusParams {
     }
 }
 
-impl crate::runtime::Request<FocusParams> {
+crate::runtime::operation_request! {
+    #[doc =
+    " A `focus` request (`POST /v1/focus`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct FocusRequest(FocusParams);
+}
+
+impl FocusRequest {
     /// Beeper chat ID (or this installation's local chat ID) to open once the app is in front. Without it, the app is only opened or focused.
     pub fn chat_id(mut self, value: impl Into<String>) -> Self {
-        self.params.body.chat_id = Some(value.into());
+        self.params_mut().body.chat_id = Some(value.into());
         self
     }
 
     /// Local path of an image to put into the message input.
     pub fn draft_attachment_path(mut self, value: impl Into<String>) -> Self {
-        self.params.body.draft_attachment_path = Some(value.into());
+        self.params_mut().body.draft_attachment_path = Some(value.into());
         self
     }
 
     /// Plain text to put into the message input.
     pub fn draft_text(mut self, value: impl Into<String>) -> Self {
-        self.params.body.draft_text = Some(value.into());
+        self.params_mut().body.draft_text = Some(value.into());
         self
     }
 
     /// Message to scroll to in the opened chat.
     pub fn message_id(mut self, value: impl Into<String>) -> Self {
-        self.params.body.message_id = Some(value.into());
+        self.params_mut().body.message_id = Some(value.into());
         self
     }
 }
@@ -197,7 +200,7 @@ impl crate::runtime::Operation for SearchParams {
         let path = String::from("/v1/search");
         let parts = crate::runtime::RequestParts::new(
             "search",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let mut query = crate::runtime::Query::new();
@@ -212,4 +215,10 @@ impl crate::runtime::Operation for SearchParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `search` request (`GET /v1/search`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct SearchRequest(SearchParams);
 }

@@ -34,8 +34,8 @@ pub fn lib_rs(api: &Api) -> TokenStream {
             },
         };
         let env = &s.env;
-        let setter = s.setter.method();
-        quote!(crate::runtime::SecuritySchemeInfo { name: #name, kind: #kind, env: &[#(#env),*], setter: #setter })
+        let setter = s.setter.rust.as_str();
+        quote!(crate::runtime::SecuritySchemeInfo::new(#name, #kind, &[#(#env),*], #setter))
     });
     let alternatives = api.security_alternatives.iter().map(|a| quote!(&[#(#a),*]));
     let credentials_required = api.credentials_required;
@@ -49,30 +49,35 @@ pub fn lib_rs(api: &Api) -> TokenStream {
 
         pub mod models;
         pub mod resources;
-        pub mod runtime;
+
+        /// The runtime this crate's operations go through (`sdk-runtime`): its errors,
+        /// hooks, secrets, file parts and the escape hatch's request.
+        pub use sdk_runtime as runtime;
 
         pub use runtime::{
-            ApiResponse, ByteStream, Client, ClientBuilder, Error, ErrorBody, ErrorKind, FilePart, Nullable, Request, RequestOptions, StatusError,
+            ApiResponse, ByteStream, Error, ErrorBody, ErrorKind, FilePart, Items, Nullable, Pages, Request, RequestOptions, StatusError,
         };
         #events
 
         /// The HTTP client this crate uses, re-exported so that a client passed to
         /// [`ClientBuilder::http_client`] is of the same version.
-        pub use reqwest;
+        pub use runtime::reqwest;
 
         #[doc = #api_version_doc]
         pub const API_VERSION: &str = #api_version;
 
         /// What the runtime needs to know about this API.
-        pub(crate) static API: runtime::ApiInfo = runtime::ApiInfo {
-            title: #title_lit,
-            user_agent: #user_agent,
-            default_base_url: #default_base,
-            env_base_url: #base_env,
-            security_schemes: &[#(#schemes),*],
-            security_alternatives: &[#(#alternatives),*],
-            credentials_required: #credentials_required,
-        };
+        static API: runtime::ApiInfo = runtime::ApiInfo::new(
+            #title_lit,
+            #user_agent,
+            #default_base,
+            #base_env,
+            &[#(#schemes),*],
+            &[#(#alternatives),*],
+            #credentials_required,
+        );
+
+        runtime::sdk_client!(API);
         #setters
     }
 }
@@ -121,7 +126,7 @@ pub(super) fn env_doc_lines(api: &Api) -> Vec<String> {
             "- {}: `{}`, {what}; or `ClientBuilder::{}`.",
             vars.join(" and "),
             s.name,
-            s.setter.method()
+            s.setter.rust
         ));
     }
     docs.push(String::new());
@@ -129,13 +134,10 @@ pub(super) fn env_doc_lines(api: &Api) -> Vec<String> {
     docs
 }
 
-/// One `ClientBuilder` method per security scheme, when the API has several.
+/// One `ClientBuilder` method per security scheme, named after it.
 fn scheme_setters(api: &Api) -> TokenStream {
-    let methods = api.security_schemes.iter().filter_map(|s| {
-        let crate::ir::Setter::Generated(method) = &s.setter else {
-            return None;
-        };
-        let method = super::ident(&method.rust);
+    let methods = api.security_schemes.iter().map(|s| {
+        let method = super::ident(&s.setter.rust);
         let name = &s.name;
         let mut docs = vec![match &s.kind {
             SecuritySchemeKind::Basic => format!(" User name and password of the `{name}` scheme (HTTP basic authentication)."),
@@ -156,20 +158,20 @@ fn scheme_setters(api: &Api) -> TokenStream {
         docs.push(String::new());
         let vars: Vec<String> = s.env.iter().map(|v| format!("`{v}`")).collect();
         docs.push(format!(" [`Client::from_env`](crate::Client::from_env) reads it from {}.", vars.join(" and ")));
-        Some(match &s.kind {
+        match &s.kind {
             SecuritySchemeKind::Basic => quote! {
                 #(#[doc = #docs])*
-                pub fn #method(self, user: impl Into<String>, password: impl Into<String>) -> crate::runtime::ClientBuilder {
+                pub fn #method(self, user: impl Into<String>, password: impl Into<String>) -> ClientBuilder {
                     self.basic_credential(#name, user, password)
                 }
             },
             _ => quote! {
                 #(#[doc = #docs])*
-                pub fn #method(self, value: impl Into<String>) -> crate::runtime::ClientBuilder {
+                pub fn #method(self, value: impl Into<String>) -> ClientBuilder {
                     self.credential(#name, value)
                 }
             },
-        })
+        }
     });
     let methods: Vec<TokenStream> = methods.collect();
     if methods.is_empty() {
@@ -177,7 +179,7 @@ fn scheme_setters(api: &Api) -> TokenStream {
     }
     quote! {
         /// The credential of each security scheme of the spec.
-        impl crate::runtime::ClientBuilder {
+        impl ClientBuilder {
             #(#methods)*
         }
     }

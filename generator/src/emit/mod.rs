@@ -6,6 +6,10 @@ mod deprecation;
 mod docs;
 mod events;
 mod manifest;
+
+pub use manifest::{
+    DIRECT_DEPENDENCIES, RUNTIME_CRATE, RUNTIME_VERSION, RUST_VERSION, RuntimeSource,
+};
 mod model_setters;
 mod models;
 mod operation;
@@ -27,14 +31,33 @@ pub struct File {
     pub contents: String,
 }
 
-/// How the crate is laid out.
-#[derive(Debug, Clone, Default)]
+/// How the crate is laid out, and what it is built with.
+#[derive(Debug, Clone)]
 pub struct EmitOptions {
     /// Name of the spec file, for the header of each generated file.
     pub source_name: String,
+    /// The command that regenerates the crate, named in each file's header.
+    pub regenerate_command: String,
     /// The crate is built on its own, outside any workspace (`[workspace]` in its
     /// Cargo.toml).
     pub standalone: bool,
+    /// Where the runtime crate comes from.
+    pub runtime: RuntimeSource,
+    /// Lines of the manifest's `[dev-dependencies]` (`wiremock = "0.6"`), for a crate
+    /// with examples that need them.
+    pub dev_dependencies: Vec<String>,
+}
+
+impl Default for EmitOptions {
+    fn default() -> Self {
+        EmitOptions {
+            source_name: String::new(),
+            regenerate_command: "sdk-generator".into(),
+            standalone: false,
+            runtime: RuntimeSource::Registry,
+            dev_dependencies: Vec::new(),
+        }
+    }
 }
 
 /// The first line of every generated file; the xtask recognises generated files by it.
@@ -42,8 +65,8 @@ pub const GENERATED_MARKER: &str = "@generated";
 
 pub fn emit(api: &Api, options: &EmitOptions) -> Vec<File> {
     let header = format!(
-        "// {GENERATED_MARKER} by sdk-generator from {}. Do not edit: change the spec and run `cargo xtask codegen`.\n\n",
-        options.source_name
+        "// {GENERATED_MARKER} by sdk-generator from {}. Do not edit: change the spec and run `{}`.\n\n",
+        options.source_name, options.regenerate_command
     );
     let mut rust_files: Vec<(String, Vec<TokenStream>)> =
         vec![("src/lib.rs".into(), vec![crate_root::lib_rs(api)])];
@@ -61,10 +84,9 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Vec<File> {
         },
         File {
             path: "README.md".into(),
-            contents: readme::readme(api, &options.source_name),
+            contents: readme::readme(api, options),
         },
     ];
-    files.extend(manifest::license_files());
     for (path, items) in rust_files {
         // Formatted one type or one operation at a time, which keeps each parse small.
         let mut contents = String::new();
@@ -372,7 +394,6 @@ fn web_link_len(text: &str) -> Option<usize> {
 }
 
 pub use docs::operations_table;
-pub use manifest::cargo_dependencies;
 
 #[cfg(test)]
 mod tests {

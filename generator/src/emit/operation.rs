@@ -197,6 +197,7 @@ pub(super) fn operation_items(op: &Operation) -> TokenStream {
     };
 
     let operation_impl = operation_impl(op);
+    let request = request_type(op);
     let setters = setters(op);
     let pagination = super::pagination::pagination_impl(op);
     quote! {
@@ -213,6 +214,7 @@ pub(super) fn operation_items(op: &Operation) -> TokenStream {
 
         #default_impl
         #operation_impl
+        #request
         #setters
         #pagination
     }
@@ -244,7 +246,7 @@ fn operation_impl(op: &Operation) -> TokenStream {
 
             fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
                 #(#path)*
-                let parts = crate::runtime::RequestParts::new(#sdk_name, crate::runtime::Method::#method, path);
+                let parts = crate::runtime::RequestParts::new(#sdk_name, crate::runtime::reqwest::Method::#method, path);
                 #query
                 #(#headers)*
                 #body
@@ -425,10 +427,32 @@ fn decode_expr(op: &Operation) -> TokenStream {
     }
 }
 
+/// The operation's request type, through the runtime's `operation_request!`: with
+/// the page walks of a paginated operation, or body streaming for bytes.
+fn request_type(op: &Operation) -> TokenStream {
+    let name = ident(&op.request_name);
+    let params = ident(&op.params_name);
+    let doc = format!(" {}", op.request_doc);
+    let kind = if op.pagination.is_some() {
+        quote!(paginated)
+    } else if op.response.kind == ResponseKind::Bytes {
+        quote!(streaming)
+    } else {
+        quote!()
+    };
+    quote! {
+        crate::runtime::operation_request! {
+            #[doc = #doc]
+            pub struct #name(#params);
+            #kind
+        }
+    }
+}
+
 /// Setters for optional parameters and optional body fields, on the request itself:
 /// `client.accounts().contacts().list(id).limit(10).await`.
 fn setters(op: &Operation) -> TokenStream {
-    let name = ident(&op.params_name);
+    let name = ident(&op.request_name);
     let mut methods = Vec::new();
     for p in op.params.iter().filter(|p| !p.required) {
         let n = ident(&p.name);
@@ -440,7 +464,7 @@ fn setters(op: &Operation) -> TokenStream {
             #docs
             #deprecated
             pub fn #n(mut self, value: #ty) -> Self {
-                self.params.#n = Some(#v);
+                self.params_mut().#n = Some(#v);
                 self
             }
         });
@@ -460,7 +484,7 @@ fn setters(op: &Operation) -> TokenStream {
                 methods.push(quote! {
                     /// The request body.
                     pub fn body(mut self, body: #ty) -> Self {
-                        self.params.body = Some(#convert);
+                        self.params_mut().body = Some(#convert);
                         self
                     }
                 });
@@ -472,7 +496,7 @@ fn setters(op: &Operation) -> TokenStream {
         return quote!();
     }
     quote! {
-        impl crate::runtime::Request<#name> {
+        impl #name {
             #(#methods)*
         }
     }
@@ -506,7 +530,7 @@ fn body_field_setters(
     let mut out = vec![quote! {
         #docs
         pub fn #s(mut self, value: #ty) -> Self {
-            self.params.body.#fname = #assign;
+            self.params_mut().body.#fname = #assign;
             self
         }
     }];
@@ -521,7 +545,7 @@ fn body_field_setters(
         out.push(quote! {
             #doc
             pub fn #clear(mut self) -> Self {
-                self.params.body.#fname = #value;
+                self.params_mut().body.#fname = #value;
                 self
             }
         });

@@ -175,7 +175,7 @@ pub(super) fn pagination_impl(op: &Operation) -> TokenStream {
             fn next_page(
                 &self,
                 page: &#page_ty,
-                #headers_arg: &crate::runtime::HeaderMap,
+                #headers_arg: &crate::runtime::reqwest::header::HeaderMap,
             ) -> Option<crate::runtime::NextPage<Self>> {
                 #body
             }

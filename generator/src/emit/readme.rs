@@ -5,10 +5,11 @@
 //! errors, retries, features), so that it cannot drift from either.
 
 use super::resources::{call_chain, example_args};
-use super::{GENERATED_MARKER, manifest};
+use super::{EmitOptions, GENERATED_MARKER, manifest};
 use crate::ir::{Api, ExampleArg, Operation, Resource};
 
-pub fn readme(api: &Api, source_name: &str) -> String {
+pub fn readme(api: &Api, options: &EmitOptions) -> String {
+    let source_name = &options.source_name;
     let krate = api.crate_ident.as_str();
     let name = api.crate_name.as_str();
     let title = &api.title;
@@ -27,7 +28,8 @@ pub fn readme(api: &Api, source_name: &str) -> String {
     let ops = operations(&api.root);
     let mut md = Md::default();
     md.line(&format!(
-        "<!-- {GENERATED_MARKER} by sdk-generator from {source_name}. Do not edit: change the spec and run `cargo xtask codegen`. -->"
+        "<!-- {GENERATED_MARKER} by sdk-generator from {source_name}. Do not edit: change the spec and run `{}`. -->",
+        options.regenerate_command
     ));
     md.blank();
     md.line(&format!("# {name}"));
@@ -102,7 +104,8 @@ pub fn readme(api: &Api, source_name: &str) -> String {
         );
     }
     md.line(
-        "Every operation returns a `Request`: await it for the value, call \
+        "Every operation returns a request type of its own (its docs page lists the \
+         operation's optional parameters as setters): await it for the value, call \
          `.send_with_response()` for the value with the status and headers, or set options \
          for this request first (`.with_timeout(..)`, `.with_max_retries(..)`, \
          `.with_header(..)`). Each method's documentation has an example of its call.",
@@ -124,9 +127,15 @@ pub fn readme(api: &Api, source_name: &str) -> String {
     }
     events(&mut md, api);
     beyond_the_spec(&mut md, krate);
-    testing(&mut md, krate);
-    md.section("License");
-    md.line("Licensed under either of Apache License, Version 2.0 (`LICENSE-APACHE`) or MIT license (`LICENSE-MIT`) at your option.");
+    testing(&mut md, api);
+    if let Some(license) = &api.package.license {
+        md.section("License");
+        if license == "MIT OR Apache-2.0" {
+            md.line("Licensed under either of Apache License, Version 2.0 (`LICENSE-APACHE`) or MIT license (`LICENSE-MIT`) at your option.");
+        } else {
+            md.line(&format!("Licensed under `{license}` (an SPDX expression)."));
+        }
+    }
     md.text
 }
 
@@ -191,9 +200,10 @@ fn features(md: &mut Md, api: &Api, name: &str, requirement: &str) {
         "toml",
         &format!("{name} = {{ version = \"{requirement}\", default-features = false }}"),
     );
-    if let Some(v) = manifest::runtime_rust_version() {
-        md.line(&format!("The oldest Rust it builds with is {v}."));
-    }
+    md.line(&format!(
+        "The oldest Rust it builds with is {}.",
+        manifest::RUST_VERSION
+    ));
 }
 
 fn configuration(md: &mut Md, api: &Api) {
@@ -203,11 +213,9 @@ fn configuration(md: &mut Md, api: &Api) {
         .default_base_url
         .as_deref()
         .unwrap_or("https://api.example.com");
-    let token = if api.env.access_token.is_some() {
-        "\n    .access_token(\"…\")"
-    } else {
-        ""
-    };
+    let token = credential_call(api, "…")
+        .map(|call| format!("\n    {call}"))
+        .unwrap_or_default();
     md.code(
         "rust,no_run",
         &format!(
@@ -391,7 +399,24 @@ fn beyond_the_spec(md: &mut Md, krate: &str) {
     );
 }
 
-fn testing(md: &mut Md, krate: &str) {
+/// How the README's examples configure a credential: the setter of the first scheme
+/// of the API's first security requirement (`.access_token("…")`, `.api_key("…")`,
+/// `.basic_auth("user", "…")`), or `None` for an API without credentials.
+fn credential_call(api: &Api, secret: &str) -> Option<String> {
+    let name = api.security_alternatives.first()?.first()?;
+    let scheme = api.security_schemes.iter().find(|s| &s.name == name)?;
+    let setter = &scheme.setter.rust;
+    Some(match scheme.kind {
+        crate::ir::SecuritySchemeKind::Basic => format!(".{setter}(\"user\", \"{secret}\")"),
+        _ => format!(".{setter}(\"{secret}\")"),
+    })
+}
+
+fn testing(md: &mut Md, api: &Api) {
+    let krate = api.crate_ident.as_str();
+    let credential = credential_call(api, "test-secret")
+        .map(|call| format!("\n    {call}"))
+        .unwrap_or_default();
     md.section("Testing your code");
     md.line(
         "Point the client at a mock server (for example `wiremock`'s `MockServer::uri()`), \
@@ -403,8 +428,7 @@ fn testing(md: &mut Md, krate: &str) {
         &format!(
             "# fn example(mock_server_uri: &str) -> Result<(), {krate}::Error> {{\n\
              let client = {krate}::Client::builder()\n    \
-             .base_url(mock_server_uri)\n    \
-             .access_token(\"test-token\")\n    \
+             .base_url(mock_server_uri){credential}\n    \
              .max_retries(0)\n    \
              .build()?;\n# let _ = client;\n# Ok(())\n# }}"
         ),

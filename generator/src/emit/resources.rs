@@ -99,7 +99,7 @@ fn resource_accessor(api: &Api, resource: &Resource) -> TokenStream {
         .collect();
     if is_root {
         quote! {
-            impl crate::runtime::Client {
+            impl crate::Client {
                 #(#children)*
                 #(#methods)*
             }
@@ -111,7 +111,7 @@ fn resource_accessor(api: &Api, resource: &Resource) -> TokenStream {
             #doc
             #[derive(Debug, Clone, Copy)]
             pub struct #name<'a> {
-                pub(crate) client: &'a crate::runtime::Client,
+                pub(crate) client: &'a crate::Client,
             }
 
             impl<'a> #name<'a> {
@@ -126,13 +126,13 @@ fn resource_accessor(api: &Api, resource: &Resource) -> TokenStream {
 fn operation_method(api: &Api, op: &Operation, is_root: bool) -> TokenStream {
     let method = ident(&op.method_name);
     let params_ty = ident(&op.params_name);
-    let params_path = quote!(#params_ty);
+    let request_ty = ident(&op.request_name);
     let (decls, values): (Vec<TokenStream>, Vec<TokenStream>) =
         argument_decls(op).into_iter().unzip();
     let client = if is_root {
-        quote!(self.clone())
+        quote!(self.runtime())
     } else {
-        quote!(self.client.clone())
+        quote!(self.client.runtime())
     };
     let docs = method_docs(api, op);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
@@ -141,8 +141,8 @@ fn operation_method(api: &Api, op: &Operation, is_root: bool) -> TokenStream {
         #docs
         #deprecated
         #too_many
-        pub fn #method(&self, #(#decls),*) -> crate::runtime::Request<#params_path> {
-            crate::runtime::Request::new(#client, #params_path::new(#(#values),*))
+        pub fn #method(&self, #(#decls),*) -> #request_ty {
+            #request_ty::new(#client, #params_ty::new(#(#values),*))
         }
     }
 }

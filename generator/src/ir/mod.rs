@@ -109,6 +109,9 @@ pub struct Package {
     /// At most 5, as crates.io allows.
     pub keywords: Vec<String>,
     pub categories: Vec<String>,
+    /// The crate's licence, an SPDX expression (`--license`, `x-sdk.license`, or
+    /// `info.license`); `None` leaves the manifest without one.
+    pub license: Option<String>,
 }
 
 /// One file of the models, `src/models/<module>.rs`.
@@ -140,28 +143,11 @@ pub struct SecurityScheme {
     /// Environment variables `Client::from_env` reads its credential from: one, or
     /// the user name and the password of a basic scheme.
     pub env: Vec<String>,
-    /// The `ClientBuilder` method that sets its credential: a generated one
-    /// (`Setter::Generated`), or the runtime's own for an API with one scheme.
-    pub setter: Setter,
+    /// The `ClientBuilder` method generated to set its credential, named after the
+    /// scheme (`client_id`), or after what the API's one scheme is (`access_token`,
+    /// `basic_auth`).
+    pub setter: Name,
     pub description: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Setter {
-    /// `ClientBuilder::access_token` or `ClientBuilder::basic_auth`.
-    Runtime(String),
-    /// A method generated on `ClientBuilder` for this scheme.
-    Generated(Name),
-}
-
-impl Setter {
-    /// The method's name, as it appears in a call.
-    pub fn method(&self) -> &str {
-        match self {
-            Setter::Runtime(name) => name,
-            Setter::Generated(name) => &name.rust,
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -408,8 +394,13 @@ pub struct Operation {
     pub method_name: Name,
     /// The parameters struct: `BridgesLoginSessionsCreateParams`.
     pub params_name: String,
+    /// The request type the operation's method returns, with a setter per optional
+    /// parameter: `BridgesLoginSessionsCreateRequest`.
+    pub request_name: String,
     /// That struct's documentation.
     pub params_doc: String,
+    /// The request type's documentation.
+    pub request_doc: String,
     pub http_method: HttpMethod,
     pub path: String,
     pub path_segments: Vec<PathSegment>,

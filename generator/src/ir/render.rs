@@ -48,7 +48,7 @@ pub fn render(api: &Api) -> String {
             "security scheme {}: {kind}, env {}, set by ClientBuilder::{}",
             s.name,
             s.env.join(" + "),
-            s.setter.method()
+            s.setter.rust
         );
     }
     let _ = writeln!(w, "\ntypes ({}):", api.types.len());
@@ -315,8 +315,8 @@ fn render_resource(w: &mut String, r: &Resource) {
         };
         let _ = writeln!(
             w,
-            "      id {}, params {}, auth {auth}, {retry}",
-            op.id, op.params_name
+            "      id {}, params {}, request {}, auth {auth}, {retry}",
+            op.id, op.params_name, op.request_name
         );
         for p in &op.params {
             let req = if p.required { "required" } else { "optional" };

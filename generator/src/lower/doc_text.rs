@@ -312,6 +312,12 @@ fn finish_operation(op: &mut Operation, types: &[TypeDef], diags: &mut Diagnosti
         op.http_method.as_str(),
         op.path
     );
+    op.request_doc = format!(
+        "A `{}` request (`{} {}`), ready to send: await it for the result, or set its optional parameters and per-request options first.",
+        op.sdk_name,
+        op.http_method.as_str(),
+        op.path
+    );
     for p in &mut op.params {
         if p.doc.is_none() {
             undocumented(diags, &p.source, format!("parameter `{}`", p.wire));

@@ -42,6 +42,9 @@ use names::Scope;
 pub struct Options {
     /// Overrides `x-sdk.crate` and the name derived from `info.title`.
     pub crate_name: Option<String>,
+    /// The crate's licence (an SPDX expression), over `x-sdk.license` and
+    /// `info.license`.
+    pub license: Option<String>,
 }
 
 pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnostics) -> Api {
@@ -88,18 +91,23 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
 
     let env = EnvVars {
         access_token: match security_schemes.as_slice() {
-            [only] if only.kind != SecuritySchemeKind::Basic => only.env.first().cloned(),
+            [only] if only.kind == SecuritySchemeKind::Bearer => only.env.first().cloned(),
             _ => None,
         },
         base_url: base_url_env,
     };
 
+    let info_license = raw.pointer("/info/license");
     let package = package::package(
-        sdk,
-        &doc.info.title,
-        &doc.info.version,
-        &crate_name,
-        doc.external_docs.as_ref().map(|d| d.url.as_str()),
+        package::Facts {
+            sdk,
+            title: &doc.info.title,
+            api_version: &doc.info.version,
+            crate_name: &crate_name,
+            external_docs: doc.external_docs.as_ref().map(|d| d.url.as_str()),
+            license: options.license.as_deref(),
+            info_license,
+        },
         lowerer.diags,
     );
 

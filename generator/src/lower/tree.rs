@@ -89,11 +89,19 @@ impl<'a> Lowerer<'a> {
                     .chain([bare(&method_name), "params"]),
             );
             let (params_name, _) = params_names.claim(&wanted_builder);
+            let wanted_request = pascal_join(
+                p.resource
+                    .iter()
+                    .map(String::as_str)
+                    .chain([bare(&method_name), "request"]),
+            );
+            let (request_name, _) = params_names.claim(&wanted_request);
             let mut sdk = p.resource.clone();
             sdk.push(bare(&method_name).to_string());
             p.op.sdk_name = sdk.join(".");
             p.op.method_name = names::name(method_name);
             p.op.params_name = params_name;
+            p.op.request_name = request_name;
             node.operations.push(p.op);
         }
         root

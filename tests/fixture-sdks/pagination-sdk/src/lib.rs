@@ -8,32 +8,44 @@ pub mod models;
 
 pub mod resources;
 
-pub mod runtime;
+/// The runtime this crate's operations go through (`sdk-runtime`): its errors,
+/// hooks, secrets, file parts and the escape hatch's request.
+pub use sdk_runtime as runtime;
 
 pub use runtime::{
-    ApiResponse, ByteStream, Client, ClientBuilder, Error, ErrorBody, ErrorKind,
-    FilePart, Nullable, Request, RequestOptions, StatusError,
+    ApiResponse, ByteStream, Error, ErrorBody, ErrorKind, FilePart, Items, Nullable,
+    Pages, Request, RequestOptions, StatusError,
 };
 /// The HTTP client this crate uses, re-exported so that a client passed to
 /// [`ClientBuilder::http_client`] is of the same version.
-pub use reqwest;
+pub use runtime::reqwest;
 
 /// The version of the Pagination Patterns's spec this crate was generated from. The crate's own version (`1.0.0`) follows semver of its Rust API instead.
 pub const API_VERSION: &str = "1.0.0";
 /// What the runtime needs to know about this API.
-pub(crate) static API: runtime::ApiInfo = runtime::ApiInfo {
-    title: "Pagination Patterns",
-    user_agent: "pagination-sdk/1.0.0 (rust)",
-    default_base_url: Some("https://api.example.com"),
-    env_base_url: "PAGINATION_SDK_BASE_URL",
-    security_schemes: &[
-        crate::runtime::SecuritySchemeInfo {
-            name: "token",
-            kind: crate::runtime::SchemeKind::Bearer,
-            env: &["PAGINATION_SDK_ACCESS_TOKEN"],
-            setter: "access_token",
-        },
+static API: runtime::ApiInfo = runtime::ApiInfo::new(
+    "Pagination Patterns",
+    "pagination-sdk/1.0.0 (rust)",
+    Some("https://api.example.com"),
+    "PAGINATION_SDK_BASE_URL",
+    &[
+        crate::runtime::SecuritySchemeInfo::new(
+            "token",
+            crate::runtime::SchemeKind::Bearer,
+            &["PAGINATION_SDK_ACCESS_TOKEN"],
+            "access_token",
+        ),
     ],
-    security_alternatives: &[&["token"]],
-    credentials_required: true,
-};
+    &[&["token"]],
+    true,
+);
+runtime::sdk_client!(API);
+/// The credential of each security scheme of the spec.
+impl ClientBuilder {
+    /// The bearer token of the `token` scheme.
+    ///
+    /// [`Client::from_env`](crate::Client::from_env) reads it from `PAGINATION_SDK_ACCESS_TOKEN`.
+    pub fn access_token(self, value: impl Into<String>) -> ClientBuilder {
+        self.credential("token", value)
+    }
+}

@@ -6,7 +6,7 @@
 /// The `cursors` resource.
 #[derive(Debug, Clone, Copy)]
 pub struct Cursors<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> Cursors<'a> {
@@ -22,11 +22,9 @@ impl<'a> Cursors<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_conversations(
-        &self,
-    ) -> crate::runtime::Request<CursorsListConversationsParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    pub fn list_conversations(&self) -> CursorsListConversationsRequest {
+        CursorsListConversationsRequest::new(
+            self.client.runtime(),
             CursorsListConversationsParams::new(),
         )
     }
@@ -43,9 +41,9 @@ impl<'a> Cursors<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_customers(&self) -> crate::runtime::Request<CursorsListCustomersParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    pub fn list_customers(&self) -> CursorsListCustomersRequest {
+        CursorsListCustomersRequest::new(
+            self.client.runtime(),
             CursorsListCustomersParams::new(),
         )
     }
@@ -65,9 +63,9 @@ impl<'a> Cursors<'a> {
     pub fn search_customers(
         &self,
         query: impl Into<String>,
-    ) -> crate::runtime::Request<CursorsSearchCustomersParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> CursorsSearchCustomersRequest {
+        CursorsSearchCustomersRequest::new(
+            self.client.runtime(),
             CursorsSearchCustomersParams::new(query),
         )
     }
@@ -84,8 +82,11 @@ impl<'a> Cursors<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_files(&self) -> crate::runtime::Request<CursorsListFilesParams> {
-        crate::runtime::Request::new(self.client.clone(), CursorsListFilesParams::new())
+    pub fn list_files(&self) -> CursorsListFilesRequest {
+        CursorsListFilesRequest::new(
+            self.client.runtime(),
+            CursorsListFilesParams::new(),
+        )
     }
 }
 
@@ -118,7 +119,7 @@ impl crate::runtime::Operation for CursorsListConversationsParams {
         let path = String::from("/conversations");
         let parts = crate::runtime::RequestParts::new(
             "cursors.list_conversations",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let mut query = crate::runtime::Query::new();
@@ -136,16 +137,22 @@ impl crate::runtime::Operation for CursorsListConversationsParams {
     }
 }
 
-impl crate::runtime::Request<CursorsListConversationsParams> {
+crate::runtime::operation_request! {
+    #[doc =
+    " A `cursors.list_conversations` request (`GET /conversations`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct CursorsListConversationsRequest(CursorsListConversationsParams); paginated
+}
+
+impl CursorsListConversationsRequest {
     /// The `cursor` query parameter.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
-        self.params.cursor = Some(value.into());
+        self.params_mut().cursor = Some(value.into());
         self
     }
 
     /// The `limit` query parameter.
     pub fn limit(mut self, value: i64) -> Self {
-        self.params.limit = Some(value);
+        self.params_mut().limit = Some(value);
         self
     }
 }
@@ -155,7 +162,7 @@ impl crate::runtime::Paginated for CursorsListConversationsParams {
     fn next_page(
         &self,
         page: &crate::models::CursorsListConversationsResponse,
-        _headers: &crate::runtime::HeaderMap,
+        _headers: &crate::runtime::reqwest::header::HeaderMap,
     ) -> Option<crate::runtime::NextPage<Self>> {
         let cursor = crate::runtime::next_cursor(
             None,
@@ -209,7 +216,7 @@ impl crate::runtime::Operation for CursorsListCustomersParams {
         let path = String::from("/customers");
         let parts = crate::runtime::RequestParts::new(
             "cursors.list_customers",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let mut query = crate::runtime::Query::new();
@@ -232,16 +239,22 @@ impl crate::runtime::Operation for CursorsListCustomersParams {
     }
 }
 
-impl crate::runtime::Request<CursorsListCustomersParams> {
+crate::runtime::operation_request! {
+    #[doc =
+    " A `cursors.list_customers` request (`GET /customers`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct CursorsListCustomersRequest(CursorsListCustomersParams); paginated
+}
+
+impl CursorsListCustomersRequest {
     /// The `starting_after` query parameter.
     pub fn starting_after(mut self, value: impl Into<String>) -> Self {
-        self.params.starting_after = Some(value.into());
+        self.params_mut().starting_after = Some(value.into());
         self
     }
 
     /// The `limit` query parameter.
     pub fn limit(mut self, value: i64) -> Self {
-        self.params.limit = Some(value);
+        self.params_mut().limit = Some(value);
         self
     }
 }
@@ -251,7 +264,7 @@ impl crate::runtime::Paginated for CursorsListCustomersParams {
     fn next_page(
         &self,
         page: &crate::models::CursorsListCustomersResponse,
-        _headers: &crate::runtime::HeaderMap,
+        _headers: &crate::runtime::reqwest::header::HeaderMap,
     ) -> Option<crate::runtime::NextPage<Self>> {
         let cursor = crate::runtime::next_cursor(
             Some(page.has_more),
@@ -297,7 +310,7 @@ impl crate::runtime::Operation for CursorsSearchCustomersParams {
         let path = String::from("/customers/search");
         let parts = crate::runtime::RequestParts::new(
             "cursors.search_customers",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let mut query = crate::runtime::Query::new();
@@ -315,10 +328,16 @@ impl crate::runtime::Operation for CursorsSearchCustomersParams {
     }
 }
 
-impl crate::runtime::Request<CursorsSearchCustomersParams> {
+crate::runtime::operation_request! {
+    #[doc =
+    " A `cursors.search_customers` request (`GET /customers/search`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct CursorsSearchCustomersRequest(CursorsSearchCustomersParams); paginated
+}
+
+impl CursorsSearchCustomersRequest {
     /// The `page` query parameter.
     pub fn page(mut self, value: impl Into<String>) -> Self {
-        self.params.page = Some(value.into());
+        self.params_mut().page = Some(value.into());
         self
     }
 }
@@ -328,7 +347,7 @@ impl crate::runtime::Paginated for CursorsSearchCustomersParams {
     fn next_page(
         &self,
         page: &crate::models::CursorsSearchCustomersResponse,
-        _headers: &crate::runtime::HeaderMap,
+        _headers: &crate::runtime::reqwest::header::HeaderMap,
     ) -> Option<crate::runtime::NextPage<Self>> {
         let cursor = crate::runtime::next_cursor(
             Some(page.has_more),
@@ -379,7 +398,7 @@ impl crate::runtime::Operation for CursorsListFilesParams {
         let path = String::from("/files");
         let parts = crate::runtime::RequestParts::new(
             "cursors.list_files",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let mut query = crate::runtime::Query::new();
@@ -397,16 +416,22 @@ impl crate::runtime::Operation for CursorsListFilesParams {
     }
 }
 
-impl crate::runtime::Request<CursorsListFilesParams> {
+crate::runtime::operation_request! {
+    #[doc =
+    " A `cursors.list_files` request (`GET /files`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct CursorsListFilesRequest(CursorsListFilesParams); paginated
+}
+
+impl CursorsListFilesRequest {
     /// The `after` query parameter.
     pub fn after(mut self, value: impl Into<String>) -> Self {
-        self.params.after = Some(value.into());
+        self.params_mut().after = Some(value.into());
         self
     }
 
     /// The `limit` query parameter.
     pub fn limit(mut self, value: i64) -> Self {
-        self.params.limit = Some(value);
+        self.params_mut().limit = Some(value);
         self
     }
 }
@@ -416,7 +441,7 @@ impl crate::runtime::Paginated for CursorsListFilesParams {
     fn next_page(
         &self,
         page: &crate::models::CursorsListFilesResponse,
-        _headers: &crate::runtime::HeaderMap,
+        _headers: &crate::runtime::reqwest::header::HeaderMap,
     ) -> Option<crate::runtime::NextPage<Self>> {
         let cursor = crate::runtime::next_cursor(
             Some(page.has_more),

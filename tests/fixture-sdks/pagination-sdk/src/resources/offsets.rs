@@ -6,7 +6,7 @@
 /// The `offsets` resource.
 #[derive(Debug, Clone, Copy)]
 pub struct Offsets<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> Offsets<'a> {
@@ -22,9 +22,9 @@ impl<'a> Offsets<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_incidents(&self) -> crate::runtime::Request<OffsetsListIncidentsParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    pub fn list_incidents(&self) -> OffsetsListIncidentsRequest {
+        OffsetsListIncidentsRequest::new(
+            self.client.runtime(),
             OffsetsListIncidentsParams::new(),
         )
     }
@@ -41,11 +41,9 @@ impl<'a> Offsets<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_folder_items(
-        &self,
-    ) -> crate::runtime::Request<OffsetsListFolderItemsParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    pub fn list_folder_items(&self) -> OffsetsListFolderItemsRequest {
+        OffsetsListFolderItemsRequest::new(
+            self.client.runtime(),
             OffsetsListFolderItemsParams::new(),
         )
     }
@@ -80,7 +78,7 @@ impl crate::runtime::Operation for OffsetsListIncidentsParams {
         let path = String::from("/incidents");
         let parts = crate::runtime::RequestParts::new(
             "offsets.list_incidents",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let mut query = crate::runtime::Query::new();
@@ -98,16 +96,22 @@ impl crate::runtime::Operation for OffsetsListIncidentsParams {
     }
 }
 
-impl crate::runtime::Request<OffsetsListIncidentsParams> {
+crate::runtime::operation_request! {
+    #[doc =
+    " A `offsets.list_incidents` request (`GET /incidents`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct OffsetsListIncidentsRequest(OffsetsListIncidentsParams); paginated
+}
+
+impl OffsetsListIncidentsRequest {
     /// The `offset` query parameter.
     pub fn offset(mut self, value: i64) -> Self {
-        self.params.offset = Some(value);
+        self.params_mut().offset = Some(value);
         self
     }
 
     /// The `limit` query parameter.
     pub fn limit(mut self, value: i64) -> Self {
-        self.params.limit = Some(value);
+        self.params_mut().limit = Some(value);
         self
     }
 }
@@ -118,7 +122,7 @@ impl crate::runtime::Paginated for OffsetsListIncidentsParams {
     fn next_page(
         &self,
         page: &crate::models::OffsetsListIncidentsResponse,
-        _headers: &crate::runtime::HeaderMap,
+        _headers: &crate::runtime::reqwest::header::HeaderMap,
     ) -> Option<crate::runtime::NextPage<Self>> {
         let offset = crate::runtime::next_offset(
             self.offset.and_then(crate::runtime::to_i64),
@@ -168,7 +172,7 @@ impl crate::runtime::Operation for OffsetsListFolderItemsParams {
         let path = String::from("/folder-items");
         let parts = crate::runtime::RequestParts::new(
             "offsets.list_folder_items",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let mut query = crate::runtime::Query::new();
@@ -186,16 +190,22 @@ impl crate::runtime::Operation for OffsetsListFolderItemsParams {
     }
 }
 
-impl crate::runtime::Request<OffsetsListFolderItemsParams> {
+crate::runtime::operation_request! {
+    #[doc =
+    " A `offsets.list_folder_items` request (`GET /folder-items`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct OffsetsListFolderItemsRequest(OffsetsListFolderItemsParams); paginated
+}
+
+impl OffsetsListFolderItemsRequest {
     /// The `offset` query parameter.
     pub fn offset(mut self, value: i64) -> Self {
-        self.params.offset = Some(value);
+        self.params_mut().offset = Some(value);
         self
     }
 
     /// The `limit` query parameter.
     pub fn limit(mut self, value: i64) -> Self {
-        self.params.limit = Some(value);
+        self.params_mut().limit = Some(value);
         self
     }
 }
@@ -206,7 +216,7 @@ impl crate::runtime::Paginated for OffsetsListFolderItemsParams {
     fn next_page(
         &self,
         page: &crate::models::OffsetsListFolderItemsResponse,
-        _headers: &crate::runtime::HeaderMap,
+        _headers: &crate::runtime::reqwest::header::HeaderMap,
     ) -> Option<crate::runtime::NextPage<Self>> {
         let offset = crate::runtime::next_offset(
             self.offset.and_then(crate::runtime::to_i64),

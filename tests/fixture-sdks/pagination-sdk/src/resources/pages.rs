@@ -6,7 +6,7 @@
 /// The `pages` resource.
 #[derive(Debug, Clone, Copy)]
 pub struct Pages<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> Pages<'a> {
@@ -22,8 +22,11 @@ impl<'a> Pages<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_articles(&self) -> crate::runtime::Request<PagesListArticlesParams> {
-        crate::runtime::Request::new(self.client.clone(), PagesListArticlesParams::new())
+    pub fn list_articles(&self) -> PagesListArticlesRequest {
+        PagesListArticlesRequest::new(
+            self.client.runtime(),
+            PagesListArticlesParams::new(),
+        )
     }
 
     /// Page numbers from 0, until an empty page; the page is the list.
@@ -38,8 +41,8 @@ impl<'a> Pages<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_logs(&self) -> crate::runtime::Request<PagesListLogsParams> {
-        crate::runtime::Request::new(self.client.clone(), PagesListLogsParams::new())
+    pub fn list_logs(&self) -> PagesListLogsRequest {
+        PagesListLogsRequest::new(self.client.runtime(), PagesListLogsParams::new())
     }
 }
 
@@ -72,7 +75,7 @@ impl crate::runtime::Operation for PagesListArticlesParams {
         let path = String::from("/articles");
         let parts = crate::runtime::RequestParts::new(
             "pages.list_articles",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let mut query = crate::runtime::Query::new();
@@ -91,16 +94,22 @@ impl crate::runtime::Operation for PagesListArticlesParams {
     }
 }
 
-impl crate::runtime::Request<PagesListArticlesParams> {
+crate::runtime::operation_request! {
+    #[doc =
+    " A `pages.list_articles` request (`GET /articles`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct PagesListArticlesRequest(PagesListArticlesParams); paginated
+}
+
+impl PagesListArticlesRequest {
     /// The `page` query parameter.
     pub fn page(mut self, value: i64) -> Self {
-        self.params.page = Some(value);
+        self.params_mut().page = Some(value);
         self
     }
 
     /// The `per_page` query parameter.
     pub fn per_page(mut self, value: i64) -> Self {
-        self.params.per_page = Some(value);
+        self.params_mut().per_page = Some(value);
         self
     }
 }
@@ -111,7 +120,7 @@ impl crate::runtime::Paginated for PagesListArticlesParams {
     fn next_page(
         &self,
         page: &crate::models::PagesListArticlesResponse,
-        _headers: &crate::runtime::HeaderMap,
+        _headers: &crate::runtime::reqwest::header::HeaderMap,
     ) -> Option<crate::runtime::NextPage<Self>> {
         let number = crate::runtime::next_page_number(
             self.page.and_then(crate::runtime::to_i64),
@@ -170,7 +179,7 @@ impl crate::runtime::Operation for PagesListLogsParams {
         let path = String::from("/logs");
         let parts = crate::runtime::RequestParts::new(
             "pages.list_logs",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let mut query = crate::runtime::Query::new();
@@ -193,16 +202,22 @@ impl crate::runtime::Operation for PagesListLogsParams {
     }
 }
 
-impl crate::runtime::Request<PagesListLogsParams> {
+crate::runtime::operation_request! {
+    #[doc =
+    " A `pages.list_logs` request (`GET /logs`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct PagesListLogsRequest(PagesListLogsParams); paginated
+}
+
+impl PagesListLogsRequest {
     /// The `page` query parameter.
     pub fn page(mut self, value: i64) -> Self {
-        self.params.page = Some(value);
+        self.params_mut().page = Some(value);
         self
     }
 
     /// The `page_size` query parameter.
     pub fn page_size(mut self, value: i64) -> Self {
-        self.params.page_size = Some(value);
+        self.params_mut().page_size = Some(value);
         self
     }
 }
@@ -213,7 +228,7 @@ impl crate::runtime::Paginated for PagesListLogsParams {
     fn next_page(
         &self,
         page: &Vec<crate::models::Named>,
-        _headers: &crate::runtime::HeaderMap,
+        _headers: &crate::runtime::reqwest::header::HeaderMap,
     ) -> Option<crate::runtime::NextPage<Self>> {
         let number = crate::runtime::next_page_number(
             self.page.and_then(crate::runtime::to_i64),

@@ -6,7 +6,7 @@
 /// The `urls` resource.
 #[derive(Debug, Clone, Copy)]
 pub struct Urls<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> Urls<'a> {
@@ -22,8 +22,8 @@ impl<'a> Urls<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_things(&self) -> crate::runtime::Request<UrlsListThingsParams> {
-        crate::runtime::Request::new(self.client.clone(), UrlsListThingsParams::new())
+    pub fn list_things(&self) -> UrlsListThingsRequest {
+        UrlsListThingsRequest::new(self.client.runtime(), UrlsListThingsParams::new())
     }
 
     /// A next link in `_links` (HAL).
@@ -38,8 +38,8 @@ impl<'a> Urls<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_orders(&self) -> crate::runtime::Request<UrlsListOrdersParams> {
-        crate::runtime::Request::new(self.client.clone(), UrlsListOrdersParams::new())
+    pub fn list_orders(&self) -> UrlsListOrdersRequest {
+        UrlsListOrdersRequest::new(self.client.runtime(), UrlsListOrdersParams::new())
     }
 
     /// The `Link` header (GitHub).
@@ -54,8 +54,8 @@ impl<'a> Urls<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_repos(&self) -> crate::runtime::Request<UrlsListReposParams> {
-        crate::runtime::Request::new(self.client.clone(), UrlsListReposParams::new())
+    pub fn list_repos(&self) -> UrlsListReposRequest {
+        UrlsListReposRequest::new(self.client.runtime(), UrlsListReposParams::new())
     }
 }
 
@@ -86,7 +86,7 @@ impl crate::runtime::Operation for UrlsListThingsParams {
         let path = String::from("/things");
         let parts = crate::runtime::RequestParts::new(
             "urls.list_things",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let mut query = crate::runtime::Query::new();
@@ -103,10 +103,16 @@ impl crate::runtime::Operation for UrlsListThingsParams {
     }
 }
 
-impl crate::runtime::Request<UrlsListThingsParams> {
+crate::runtime::operation_request! {
+    #[doc =
+    " A `urls.list_things` request (`GET /things`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct UrlsListThingsRequest(UrlsListThingsParams); paginated
+}
+
+impl UrlsListThingsRequest {
     /// The `page` query parameter.
     pub fn page(mut self, value: i64) -> Self {
-        self.params.page = Some(value);
+        self.params_mut().page = Some(value);
         self
     }
 }
@@ -116,7 +122,7 @@ impl crate::runtime::Paginated for UrlsListThingsParams {
     fn next_page(
         &self,
         page: &crate::models::UrlsListThingsResponse,
-        _headers: &crate::runtime::HeaderMap,
+        _headers: &crate::runtime::reqwest::header::HeaderMap,
     ) -> Option<crate::runtime::NextPage<Self>> {
         crate::runtime::next_cursor(None, page.results.is_empty(), page.next.as_ref())
             .map(crate::runtime::NextPage::Url)
@@ -150,7 +156,7 @@ impl crate::runtime::Operation for UrlsListOrdersParams {
         let path = String::from("/orders");
         let parts = crate::runtime::RequestParts::new(
             "urls.list_orders",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts.auth(&[&["token"]], false);
@@ -164,12 +170,18 @@ impl crate::runtime::Operation for UrlsListOrdersParams {
     }
 }
 
+crate::runtime::operation_request! {
+    #[doc =
+    " A `urls.list_orders` request (`GET /orders`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct UrlsListOrdersRequest(UrlsListOrdersParams); paginated
+}
+
 impl crate::runtime::Paginated for UrlsListOrdersParams {
     type Item = crate::models::Named;
     fn next_page(
         &self,
         page: &crate::models::UrlsListOrdersResponse,
-        _headers: &crate::runtime::HeaderMap,
+        _headers: &crate::runtime::reqwest::header::HeaderMap,
     ) -> Option<crate::runtime::NextPage<Self>> {
         crate::runtime::next_cursor(
                 None,
@@ -217,7 +229,7 @@ impl crate::runtime::Operation for UrlsListReposParams {
         let path = String::from("/repos");
         let parts = crate::runtime::RequestParts::new(
             "urls.list_repos",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let mut query = crate::runtime::Query::new();
@@ -236,16 +248,22 @@ impl crate::runtime::Operation for UrlsListReposParams {
     }
 }
 
-impl crate::runtime::Request<UrlsListReposParams> {
+crate::runtime::operation_request! {
+    #[doc =
+    " A `urls.list_repos` request (`GET /repos`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct UrlsListReposRequest(UrlsListReposParams); paginated
+}
+
+impl UrlsListReposRequest {
     /// The `per_page` query parameter.
     pub fn per_page(mut self, value: i64) -> Self {
-        self.params.per_page = Some(value);
+        self.params_mut().per_page = Some(value);
         self
     }
 
     /// The `page` query parameter.
     pub fn page(mut self, value: i64) -> Self {
-        self.params.page = Some(value);
+        self.params_mut().page = Some(value);
         self
     }
 }
@@ -256,7 +274,7 @@ impl crate::runtime::Paginated for UrlsListReposParams {
     fn next_page(
         &self,
         page: &Vec<crate::models::Named>,
-        headers: &crate::runtime::HeaderMap,
+        headers: &crate::runtime::reqwest::header::HeaderMap,
     ) -> Option<crate::runtime::NextPage<Self>> {
         if page.is_empty() {
             return None;

@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Operations, grouped by resource as in the API's documentation.
 
-impl crate::runtime::Client {
+impl crate::Client {
     /// Uses the document's requirements.
     ///
     /// `GET /things`
@@ -14,8 +14,8 @@ impl crate::runtime::Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_things(&self) -> crate::runtime::Request<ListThingsParams> {
-        crate::runtime::Request::new(self.clone(), ListThingsParams::new())
+    pub fn list_things(&self) -> ListThingsRequest {
+        ListThingsRequest::new(self.runtime(), ListThingsParams::new())
     }
 
     /// An API key in the query.
@@ -28,8 +28,8 @@ impl crate::runtime::Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn by_query(&self) -> crate::runtime::Request<ByQueryParams> {
-        crate::runtime::Request::new(self.clone(), ByQueryParams::new())
+    pub fn by_query(&self) -> ByQueryRequest {
+        ByQueryRequest::new(self.runtime(), ByQueryParams::new())
     }
 
     /// Two cookies at once.
@@ -42,8 +42,8 @@ impl crate::runtime::Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn by_cookies(&self) -> crate::runtime::Request<ByCookiesParams> {
-        crate::runtime::Request::new(self.clone(), ByCookiesParams::new())
+    pub fn by_cookies(&self) -> ByCookiesRequest {
+        ByCookiesRequest::new(self.runtime(), ByCookiesParams::new())
     }
 
     /// HTTP basic and a query key together, or the timeout key alone.
@@ -56,8 +56,8 @@ impl crate::runtime::Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn by_basic_and_query(&self) -> crate::runtime::Request<ByBasicAndQueryParams> {
-        crate::runtime::Request::new(self.clone(), ByBasicAndQueryParams::new())
+    pub fn by_basic_and_query(&self) -> ByBasicAndQueryRequest {
+        ByBasicAndQueryRequest::new(self.runtime(), ByBasicAndQueryParams::new())
     }
 
     /// Sends no credentials.
@@ -70,8 +70,8 @@ impl crate::runtime::Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn public(&self) -> crate::runtime::Request<PublicParams> {
-        crate::runtime::Request::new(self.clone(), PublicParams::new())
+    pub fn public(&self) -> PublicRequest {
+        PublicRequest::new(self.runtime(), PublicParams::new())
     }
 
     /// A bearer token if there is one, else nothing.
@@ -84,8 +84,8 @@ impl crate::runtime::Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn optional_auth(&self) -> crate::runtime::Request<OptionalAuthParams> {
-        crate::runtime::Request::new(self.clone(), OptionalAuthParams::new())
+    pub fn optional_auth(&self) -> OptionalAuthRequest {
+        OptionalAuthRequest::new(self.runtime(), OptionalAuthParams::new())
     }
 
     /// Names a scheme that does not exist (a warning), or the bearer token.
@@ -98,8 +98,8 @@ impl crate::runtime::Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn undefined_scheme(&self) -> crate::runtime::Request<UndefinedSchemeParams> {
-        crate::runtime::Request::new(self.clone(), UndefinedSchemeParams::new())
+    pub fn undefined_scheme(&self) -> UndefinedSchemeRequest {
+        UndefinedSchemeRequest::new(self.runtime(), UndefinedSchemeParams::new())
     }
 }
 
@@ -126,7 +126,7 @@ impl crate::runtime::Operation for ListThingsParams {
         let path = String::from("/things");
         let parts = crate::runtime::RequestParts::new(
             "list_things",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts
@@ -142,6 +142,12 @@ impl crate::runtime::Operation for ListThingsParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `list_things` request (`GET /things`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ListThingsRequest(ListThingsParams);
 }
 
 /// Parameters of `by_query` (`GET /query`).
@@ -167,7 +173,7 @@ impl crate::runtime::Operation for ByQueryParams {
         let path = String::from("/query");
         let parts = crate::runtime::RequestParts::new(
             "by_query",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts.auth(&[&["queryKey"]], false);
@@ -179,6 +185,12 @@ impl crate::runtime::Operation for ByQueryParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `by_query` request (`GET /query`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ByQueryRequest(ByQueryParams);
 }
 
 /// Parameters of `by_cookies` (`GET /cookies`).
@@ -204,7 +216,7 @@ impl crate::runtime::Operation for ByCookiesParams {
         let path = String::from("/cookies");
         let parts = crate::runtime::RequestParts::new(
             "by_cookies",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts.auth(&[&["sessionCookie", "csrfCookie"]], false);
@@ -216,6 +228,12 @@ impl crate::runtime::Operation for ByCookiesParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `by_cookies` request (`GET /cookies`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ByCookiesRequest(ByCookiesParams);
 }
 
 /// Parameters of `by_basic_and_query` (`GET /basic`).
@@ -241,7 +259,7 @@ impl crate::runtime::Operation for ByBasicAndQueryParams {
         let path = String::from("/basic");
         let parts = crate::runtime::RequestParts::new(
             "by_basic_and_query",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts.auth(&[&["basicAuth", "queryKey"], &["timeout"]], false);
@@ -253,6 +271,12 @@ impl crate::runtime::Operation for ByBasicAndQueryParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `by_basic_and_query` request (`GET /basic`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ByBasicAndQueryRequest(ByBasicAndQueryParams);
 }
 
 /// Parameters of `public` (`GET /public`).
@@ -278,7 +302,7 @@ impl crate::runtime::Operation for PublicParams {
         let path = String::from("/public");
         let parts = crate::runtime::RequestParts::new(
             "public",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         Ok(parts)
@@ -289,6 +313,12 @@ impl crate::runtime::Operation for PublicParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `public` request (`GET /public`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct PublicRequest(PublicParams);
 }
 
 /// Parameters of `optional_auth` (`GET /optional`).
@@ -314,7 +344,7 @@ impl crate::runtime::Operation for OptionalAuthParams {
         let path = String::from("/optional");
         let parts = crate::runtime::RequestParts::new(
             "optional_auth",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], true);
@@ -326,6 +356,12 @@ impl crate::runtime::Operation for OptionalAuthParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `optional_auth` request (`GET /optional`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct OptionalAuthRequest(OptionalAuthParams);
 }
 
 /// Parameters of `undefined_scheme` (`GET /undefined`).
@@ -351,7 +387,7 @@ impl crate::runtime::Operation for UndefinedSchemeParams {
         let path = String::from("/undefined");
         let parts = crate::runtime::RequestParts::new(
             "undefined_scheme",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
@@ -363,4 +399,10 @@ impl crate::runtime::Operation for UndefinedSchemeParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `undefined_scheme` request (`GET /undefined`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct UndefinedSchemeRequest(UndefinedSchemeParams);
 }

@@ -6,7 +6,7 @@
 /// The `changes` resource.
 #[derive(Debug, Clone, Copy)]
 pub struct Changes<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> Changes<'a> {
@@ -20,8 +20,8 @@ impl<'a> Changes<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self) -> crate::runtime::Request<ChangesListParams> {
-        crate::runtime::Request::new(self.client.clone(), ChangesListParams::new())
+    pub fn list(&self) -> ChangesListRequest {
+        ChangesListRequest::new(self.client.runtime(), ChangesListParams::new())
     }
 }
 
@@ -48,7 +48,7 @@ impl crate::runtime::Operation for ChangesListParams {
         let path = String::from("/changes");
         let parts = crate::runtime::RequestParts::new(
             "changes.list",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         Ok(parts)
@@ -59,4 +59,10 @@ impl crate::runtime::Operation for ChangesListParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `changes.list` request (`GET /changes`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChangesListRequest(ChangesListParams);
 }

@@ -16,7 +16,7 @@ pub use changes::Changes;
 pub use pets::Pets;
 pub use playing::Playing;
 
-impl crate::runtime::Client {
+impl crate::Client {
     /// The `notifications` resource.
     pub fn notifications(&self) -> notifications::Notifications<'_> {
         notifications::Notifications {

@@ -6,7 +6,7 @@
 /// The `notifications` resource.
 #[derive(Debug, Clone, Copy)]
 pub struct Notifications<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> Notifications<'a> {
@@ -20,12 +20,9 @@ impl<'a> Notifications<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn retrieve(
-        &self,
-        id: impl Into<String>,
-    ) -> crate::runtime::Request<NotificationsRetrieveParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    pub fn retrieve(&self, id: impl Into<String>) -> NotificationsRetrieveRequest {
+        NotificationsRetrieveRequest::new(
+            self.client.runtime(),
             NotificationsRetrieveParams::new(id),
         )
     }
@@ -53,7 +50,7 @@ impl crate::runtime::Operation for NotificationsRetrieveParams {
         crate::runtime::push_path_param(&mut path, "id", &self.id)?;
         let parts = crate::runtime::RequestParts::new(
             "notifications.retrieve",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         Ok(parts)
@@ -64,4 +61,10 @@ impl crate::runtime::Operation for NotificationsRetrieveParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `notifications.retrieve` request (`GET /notifications/{id}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct NotificationsRetrieveRequest(NotificationsRetrieveParams);
 }

@@ -6,7 +6,7 @@
 /// The `pets` resource.
 #[derive(Debug, Clone, Copy)]
 pub struct Pets<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> Pets<'a> {
@@ -20,11 +20,8 @@ impl<'a> Pets<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn retrieve(
-        &self,
-        id: impl Into<String>,
-    ) -> crate::runtime::Request<PetsRetrieveParams> {
-        crate::runtime::Request::new(self.client.clone(), PetsRetrieveParams::new(id))
+    pub fn retrieve(&self, id: impl Into<String>) -> PetsRetrieveRequest {
+        PetsRetrieveRequest::new(self.client.runtime(), PetsRetrieveParams::new(id))
     }
 
     /// The `createPet` operation.
@@ -37,11 +34,8 @@ impl<'a> Pets<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create(
-        &self,
-        body: crate::models::Pet,
-    ) -> crate::runtime::Request<PetsCreateParams> {
-        crate::runtime::Request::new(self.client.clone(), PetsCreateParams::new(body))
+    pub fn create(&self, body: crate::models::Pet) -> PetsCreateRequest {
+        PetsCreateRequest::new(self.client.runtime(), PetsCreateParams::new(body))
     }
 }
 
@@ -67,7 +61,7 @@ impl crate::runtime::Operation for PetsRetrieveParams {
         crate::runtime::push_path_param(&mut path, "id", &self.id)?;
         let parts = crate::runtime::RequestParts::new(
             "pets.retrieve",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         Ok(parts)
@@ -78,6 +72,12 @@ impl crate::runtime::Operation for PetsRetrieveParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `pets.retrieve` request (`GET /pets/{id}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct PetsRetrieveRequest(PetsRetrieveParams);
 }
 
 /// Parameters of `pets.create` (`POST /pets`).
@@ -101,7 +101,7 @@ impl crate::runtime::Operation for PetsCreateParams {
         let path = String::from("/pets");
         let parts = crate::runtime::RequestParts::new(
             "pets.create",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
@@ -113,4 +113,10 @@ impl crate::runtime::Operation for PetsCreateParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `pets.create` request (`POST /pets`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct PetsCreateRequest(PetsCreateParams);
 }

@@ -6,7 +6,7 @@
 /// The `playing` resource.
 #[derive(Debug, Clone, Copy)]
 pub struct Playing<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> Playing<'a> {
@@ -20,8 +20,8 @@ impl<'a> Playing<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn retrieve(&self) -> crate::runtime::Request<PlayingRetrieveParams> {
-        crate::runtime::Request::new(self.client.clone(), PlayingRetrieveParams::new())
+    pub fn retrieve(&self) -> PlayingRetrieveRequest {
+        PlayingRetrieveRequest::new(self.client.runtime(), PlayingRetrieveParams::new())
     }
 }
 
@@ -48,7 +48,7 @@ impl crate::runtime::Operation for PlayingRetrieveParams {
         let path = String::from("/playing");
         let parts = crate::runtime::RequestParts::new(
             "playing.retrieve",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         Ok(parts)
@@ -59,4 +59,10 @@ impl crate::runtime::Operation for PlayingRetrieveParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `playing.retrieve` request (`GET /playing`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct PlayingRetrieveRequest(PlayingRetrieveParams);
 }

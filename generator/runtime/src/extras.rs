@@ -7,7 +7,8 @@ use bytes::Bytes;
 use serde_json::Value;
 
 use super::error::Error;
-use super::request::{Body, RequestOptions, RequestParts};
+use super::options::RequestOptions;
+use super::parts::{Body, RequestParts};
 
 /// Whether `options` asks for anything to be merged.
 pub(crate) fn any(options: &RequestOptions) -> bool {

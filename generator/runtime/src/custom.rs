@@ -11,8 +11,9 @@ use serde::de::DeserializeOwned;
 use super::client::Client;
 use super::encoding::{Query, QueryStyle};
 use super::error::Error;
-use super::pagination::WalkLimits;
-use super::request::{Operation, Request, RequestOptions, RequestParts};
+use super::options::{RequestOptions, WalkLimits};
+use super::parts::RequestParts;
+use super::request::{Operation, Request};
 use super::response::{ApiResponse, RawResponse};
 
 /// How the escape hatch reads a response body into its output: JSON into any
@@ -151,8 +152,8 @@ impl Client {
     /// percent-encoded; the rest is sent as written.
     ///
     /// ```no_run
-    /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
-    /// use beeper_desktop_api::runtime::Method;
+    /// # async fn example(client: sdk_runtime::Client) -> Result<(), sdk_runtime::Error> {
+    /// use sdk_runtime::reqwest::Method;
     /// let value: serde_json::Value = client
     ///     .request(Method::POST, "/v1/new-thing")
     ///     .query("dryRun", true)

@@ -34,7 +34,7 @@ pub type HookFuture<'a, T = ()> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 ///
 /// ```
 /// use std::sync::atomic::{AtomicU64, Ordering};
-/// use beeper_desktop_api::runtime::{AfterAttempt, AttemptOutcome, AttemptRequest, Hook, HookFuture};
+/// use sdk_runtime::{AfterAttempt, AttemptOutcome, AttemptRequest, Hook, HookFuture};
 ///
 /// #[derive(Default)]
 /// struct CountAttempts(AtomicU64);
@@ -50,10 +50,14 @@ pub type HookFuture<'a, T = ()> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 ///     }
 /// }
 ///
-/// let client = beeper_desktop_api::Client::builder()
+/// # static API: sdk_runtime::ApiInfo = sdk_runtime::ApiInfo::new(
+/// #     "Example", "example/1.0 (rust)", Some("http://localhost:8080"), "EXAMPLE_BASE_URL", &[], &[], false,
+/// # );
+/// // An SDK's `Client::builder()` is this builder, for its API.
+/// let client = sdk_runtime::ClientBuilder::new(&API)
 ///     .hook(CountAttempts::default())
 ///     .build()?;
-/// # Ok::<(), beeper_desktop_api::Error>(())
+/// # Ok::<(), sdk_runtime::Error>(())
 /// ```
 pub trait Hook: Send + Sync + 'static {
     /// Called just before an attempt is sent, with the headers it will carry (the
@@ -201,6 +205,15 @@ impl AttemptOutcome {
             timed_out: false,
             elapsed: started.elapsed(),
             will_retry: false,
+        }
+    }
+
+    /// Marks the credential values of the response's headers (`set-cookie`, an
+    /// `x-auth-token`) sensitive, so that neither this type's `Debug` nor the header
+    /// map's shows them.
+    pub(crate) fn mark_sensitive(&mut self) {
+        if let Some(headers) = &mut self.headers {
+            mark_sensitive(headers);
         }
     }
 

@@ -16,7 +16,7 @@ pub(crate) const REDACTED: &str = "<redacted>";
 /// serialized (sent) as the plain value. Read it with [`Secret::expose`].
 ///
 /// ```
-/// use beeper_desktop_api::runtime::Secret;
+/// use sdk_runtime::Secret;
 /// let key: Secret<String> = Secret::from("EsTc 1234");
 /// assert_eq!(format!("{key:?}"), "<redacted>");
 /// assert_eq!(key.expose(), "EsTc 1234");

@@ -8,12 +8,14 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use base64::Engine as _;
 use reqwest::header::{self, HeaderName, HeaderValue};
 
-use super::client::{ApiInfo, SchemeKind, SecuritySchemeInfo};
+use super::api::{ApiInfo, SchemeKind, SecuritySchemeInfo};
 use super::error::Error;
+use super::options::RequestOptions;
+use super::parts::RequestParts;
 use super::redact::Secret;
-use super::request::{RequestOptions, RequestParts};
 
 /// The credential of one scheme.
 #[derive(Debug, Clone)]
@@ -221,7 +223,8 @@ fn carry(found: &[(&SecuritySchemeInfo, Credential)]) -> Result<AuthParts, Error
     for (scheme, credential) in found {
         match (scheme.kind, credential) {
             (SchemeKind::Basic, Credential::Basic { user, password }) => {
-                let token = base64_lite::encode(format!("{user}:{}", password.expose()).as_bytes());
+                let token = base64::engine::general_purpose::STANDARD
+                    .encode(format!("{user}:{}", password.expose()));
                 out.headers
                     .push((header::AUTHORIZATION, sensitive(format!("Basic {token}"))?));
             }
@@ -249,39 +252,4 @@ fn carry(found: &[(&SecuritySchemeInfo, Credential)]) -> Result<AuthParts, Error
             .push((header::COOKIE, sensitive(cookies.join("; "))?));
     }
     Ok(out)
-}
-
-/// Just enough base64 for basic authentication, to spare a dependency.
-mod base64_lite {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-    pub fn encode(input: &[u8]) -> String {
-        let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
-        for chunk in input.chunks(3) {
-            let b = [
-                chunk[0],
-                *chunk.get(1).unwrap_or(&0),
-                *chunk.get(2).unwrap_or(&0),
-            ];
-            let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-            for i in 0..4 {
-                if i <= chunk.len() {
-                    out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-                } else {
-                    out.push('=');
-                }
-            }
-        }
-        out
-    }
-
-    #[cfg(test)]
-    mod tests {
-        #[test]
-        fn encodes() {
-            assert_eq!(super::encode(b"user:pass"), "dXNlcjpwYXNz");
-            assert_eq!(super::encode(b"a"), "YQ==");
-            assert_eq!(super::encode(b"ab"), "YWI=");
-        }
-    }
 }

@@ -4,6 +4,9 @@
 use std::collections::HashSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
 use futures_core::Stream;
 use futures_util::{StreamExt, TryStreamExt, stream};
 use reqwest::Url;
@@ -143,13 +146,6 @@ pub fn link_next(headers: &HeaderMap) -> Option<String> {
     None
 }
 
-/// Bounds of one walk through the pages, set on the request.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct WalkLimits {
-    pub(crate) max_pages: Option<usize>,
-    pub(crate) max_items: Option<usize>,
-}
-
 /// Where a walk is: the next request, and every page request it already sent.
 struct Walk<P> {
     next: Option<(Request<P>, Option<Url>)>,
@@ -230,7 +226,7 @@ impl<P: Paginated> Request<P> {
     ///
     /// [`ErrorKind::RepeatedCursor`]: super::ErrorKind::RepeatedCursor
     /// [`ErrorKind::ForeignNextPage`]: super::ErrorKind::ForeignNextPage
-    pub fn pages(self) -> impl Stream<Item = Result<P::Output, Error>> + Send + 'static {
+    pub fn pages(self) -> Pages<P> {
         let walk = Walk {
             next: Some((self, None)),
             followed: HashSet::new(),
@@ -238,7 +234,7 @@ impl<P: Paginated> Request<P> {
             failed: None,
             pages: 0,
         };
-        stream::unfold(walk, |mut walk| async move {
+        let pages = stream::unfold(walk, |mut walk| async move {
             if let Some(e) = walk.failed.take() {
                 return Some((Err(e), walk));
             }
@@ -306,16 +302,23 @@ impl<P: Paginated> Request<P> {
                 },
             }
             Some((Ok(page.data), walk))
-        })
+        });
+        Pages {
+            inner: Box::pin(pages),
+        }
     }
 
     /// Every item of every page (up to the `max_items` cap).
-    pub fn stream(self) -> impl Stream<Item = Result<P::Item, Error>> + Send + 'static {
+    pub fn stream(self) -> Items<P> {
         let max_items = self.walk.max_items.unwrap_or(usize::MAX);
-        self.pages()
+        let items = self
+            .pages()
             .map_ok(|page| stream::iter(P::into_items(page).into_iter().map(Ok)))
             .try_flatten()
-            .take(max_items)
+            .take(max_items);
+        Items {
+            inner: Box::pin(items),
+        }
     }
 
     /// Every item of every page, collected (up to the `max_items` cap).
@@ -328,6 +331,59 @@ impl<P: Paginated> Request<P> {
         self.stream().take(n).try_collect().await
     }
 }
+
+/// Every page of a paginated request, one request each, as
+/// [`Request::pages`] walks them. A named, `Unpin` stream: loop over it with
+/// `while let Some(page) = pages.try_next().await? { .. }`.
+#[must_use = "a stream does nothing until it is polled"]
+pub struct Pages<P: Paginated> {
+    inner: Pin<Box<dyn Stream<Item = Result<P::Output, Error>> + Send>>,
+}
+
+/// Every item of every page of a paginated request, as [`Request::stream`] walks
+/// them. A named, `Unpin` stream: loop over it with
+/// `while let Some(item) = items.try_next().await? { .. }`.
+#[must_use = "a stream does nothing until it is polled"]
+pub struct Items<P: Paginated> {
+    inner: Pin<Box<dyn Stream<Item = Result<P::Item, Error>> + Send>>,
+}
+
+macro_rules! walk_stream {
+    ($name:ident, $item:ident) => {
+        impl<P: Paginated> $name<P> {
+            /// The next one, `None` after the last; an error ends the walk.
+            pub async fn next(&mut self) -> Option<Result<P::$item, Error>> {
+                StreamExt::next(self).await
+            }
+
+            /// The next one, `Ok(None)` after the last: for
+            /// `while let Some(x) = s.try_next().await? { .. }`.
+            pub async fn try_next(&mut self) -> Result<Option<P::$item>, Error> {
+                StreamExt::next(self).await.transpose()
+            }
+        }
+
+        impl<P: Paginated> Stream for $name<P> {
+            type Item = Result<P::$item, Error>;
+
+            fn poll_next(
+                mut self: Pin<&mut Self>,
+                cx: &mut Context<'_>,
+            ) -> Poll<Option<Self::Item>> {
+                self.inner.as_mut().poll_next(cx)
+            }
+        }
+
+        impl<P: Paginated> std::fmt::Debug for $name<P> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($name)).finish_non_exhaustive()
+            }
+        }
+    };
+}
+
+walk_stream!(Pages, Output);
+walk_stream!(Items, Item);
 
 #[cfg(test)]
 mod tests {

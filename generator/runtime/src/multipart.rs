@@ -13,7 +13,7 @@ use super::error::Error;
 /// A file to upload: where its bytes come from, its name and its media type.
 ///
 /// ```
-/// # use beeper_desktop_api::FilePart;
+/// # use sdk_runtime::FilePart;
 /// let from_memory = FilePart::bytes(b"hello".to_vec()).file_name("hello.txt").mime_type("text/plain");
 /// let from_disk = FilePart::path("photo.png"); // named photo.png, sent as image/png
 /// ```
@@ -66,7 +66,7 @@ impl FilePart {
     pub fn path(path: impl Into<PathBuf>) -> FilePart {
         let path = path.into();
         let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-        let mime_type = guess_mime(&path).map(str::to_owned);
+        let mime_type = mime_guess::from_path(&path).first_raw().map(str::to_owned);
         FilePart {
             source: FileSource::Path(path),
             file_name,
@@ -175,33 +175,6 @@ impl From<&Path> for FilePart {
     fn from(path: &Path) -> Self {
         FilePart::path(path)
     }
-}
-
-/// The media type of common file extensions.
-fn guess_mime(path: &Path) -> Option<&'static str> {
-    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-    Some(match ext.as_str() {
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "heic" => "image/heic",
-        "svg" => "image/svg+xml",
-        "mp4" => "video/mp4",
-        "mov" => "video/quicktime",
-        "webm" => "video/webm",
-        "mp3" => "audio/mpeg",
-        "m4a" => "audio/mp4",
-        "ogg" | "oga" => "audio/ogg",
-        "wav" => "audio/wav",
-        "pdf" => "application/pdf",
-        "zip" => "application/zip",
-        "json" => "application/json",
-        "txt" => "text/plain",
-        "csv" => "text/csv",
-        "html" | "htm" => "text/html",
-        _ => return None,
-    })
 }
 
 /// A multipart body under construction.

@@ -561,7 +561,7 @@ async fn close(mut socket: Socket) {
 #[cfg(test)]
 mod tests {
     use super::Target;
-    use crate::runtime::EventsInfo;
+    use crate::EventsInfo;
 
     static INFO: EventsInfo = EventsInfo {
         path: "/v1/ws",

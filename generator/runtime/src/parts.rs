@@ -1,0 +1,160 @@
+//! A request as an operation describes it: method, path, query, headers, body, and
+//! what sending it needs (credentials, whether it may be retried).
+
+use bytes::Bytes;
+use reqwest::Method;
+use serde::Serialize;
+
+use super::encoding::{self, Query};
+use super::error::Error;
+use super::multipart::Multipart;
+
+/// A described request: method, path, query, headers and body, plus what the runtime
+/// needs to send it (credentials, whether it may be retried).
+#[derive(Debug, Clone)]
+pub struct RequestParts {
+    pub(crate) operation: &'static str,
+    pub(crate) method: Method,
+    /// Already percent-encoded.
+    pub(crate) path: String,
+    pub(crate) query: Query,
+    /// A full URL that replaces the base URL, path and query: the next page's URL as
+    /// the server gave it, already checked to be on the client's origin.
+    pub(crate) url: Option<String>,
+    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) body: Body,
+    pub(crate) accept: &'static str,
+    /// The security requirements the operation accepts, any one of them: each names
+    /// schemes that are all sent together.
+    pub(crate) auth: &'static [&'static [&'static str]],
+    pub(crate) auth_optional: bool,
+    /// Any of the API's security schemes will do (the escape hatch, which knows none).
+    pub(crate) any_scheme: bool,
+    pub(crate) idempotent: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Body {
+    None,
+    Bytes { bytes: Bytes, content_type: String },
+    Multipart(Multipart),
+}
+
+impl RequestParts {
+    /// A request of the named operation, with its method and already-encoded path.
+    pub fn new(operation: &'static str, method: Method, path: String) -> RequestParts {
+        let idempotent = matches!(
+            method,
+            Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+        );
+        RequestParts {
+            operation,
+            method,
+            path,
+            query: Query::new(),
+            url: None,
+            headers: Vec::new(),
+            body: Body::None,
+            accept: "application/json",
+            auth: &[],
+            auth_optional: false,
+            any_scheme: false,
+            idempotent,
+        }
+    }
+
+    /// Sets the query string.
+    pub fn query(mut self, query: Query) -> RequestParts {
+        self.query = query;
+        self
+    }
+
+    /// A header parameter; `None` adds nothing.
+    pub fn header<T: Serialize + ?Sized>(
+        mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<RequestParts, Error> {
+        if let Some(v) = encoding::header_value(name, value)? {
+            self.headers.push((name, v));
+        }
+        Ok(self)
+    }
+
+    /// A cookie parameter; `None` adds nothing.
+    pub fn cookie<T: Serialize + ?Sized>(
+        mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<RequestParts, Error> {
+        if let Some(v) = encoding::header_value(name, value)? {
+            self.headers.push(("cookie", format!("{name}={v}")));
+        }
+        Ok(self)
+    }
+
+    /// A JSON body, sent with this `Content-Type`.
+    pub fn json<T: Serialize + ?Sized>(
+        mut self,
+        body: &T,
+        content_type: &'static str,
+    ) -> Result<RequestParts, Error> {
+        let bytes = serde_json::to_vec(body).map_err(|e| {
+            Error::invalid_request(format!("the body cannot be written as JSON: {e}"))
+        })?;
+        self.body = Body::Bytes {
+            bytes: Bytes::from(bytes),
+            content_type: content_type.to_string(),
+        };
+        Ok(self)
+    }
+
+    /// An `application/x-www-form-urlencoded` body.
+    pub fn form<T: Serialize + ?Sized>(mut self, body: &T) -> Result<RequestParts, Error> {
+        let text = encoding::form_body(body)?;
+        self.body = Body::Bytes {
+            bytes: Bytes::from(text),
+            content_type: "application/x-www-form-urlencoded".to_string(),
+        };
+        Ok(self)
+    }
+
+    /// A body of raw bytes, sent with this `Content-Type`.
+    pub fn raw(mut self, bytes: Bytes, content_type: &str) -> RequestParts {
+        self.body = Body::Bytes {
+            bytes,
+            content_type: content_type.to_string(),
+        };
+        self
+    }
+
+    /// A `multipart/form-data` body.
+    pub fn multipart(mut self, form: Multipart) -> RequestParts {
+        self.body = Body::Multipart(form);
+        self
+    }
+
+    /// The `Accept` header: the media type the operation answers with.
+    pub fn accept(mut self, accept: &'static str) -> RequestParts {
+        self.accept = accept;
+        self
+    }
+
+    /// The operation's security requirements (see `auth`); `optional` if it may also
+    /// be sent without credentials.
+    pub fn auth(
+        mut self,
+        alternatives: &'static [&'static [&'static str]],
+        optional: bool,
+    ) -> RequestParts {
+        self.auth = alternatives;
+        self.auth_optional = optional;
+        self
+    }
+
+    /// Marks a state-changing operation as safe to send twice.
+    pub fn idempotent(mut self, idempotent: bool) -> RequestParts {
+        self.idempotent = idempotent;
+        self
+    }
+}
