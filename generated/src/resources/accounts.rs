@@ -224,7 +224,7 @@ impl crate::runtime::Operation for AccountsContactsSearchParams {
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query.push("query", &self.query, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("query", &self.query)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
@@ -284,15 +284,10 @@ impl crate::runtime::Operation for AccountsContactsListParams {
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query.push("cursor", &self.cursor, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "direction",
-                &self.direction,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query.push("limit", &self.limit, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("query", &self.query, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("cursor", &self.cursor)?;
+        query.push_scalar("direction", &self.direction)?;
+        query.push_scalar("limit", &self.limit)?;
+        query.push_scalar("query", &self.query)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)

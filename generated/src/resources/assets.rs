@@ -154,7 +154,7 @@ impl crate::runtime::Operation for AssetsServeParams {
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query.push("url", &self.url, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("url", &self.url)?;
         let parts = parts.query(query);
         let parts = parts.accept("application/octet-stream, */*");
         let parts = parts.auth(&[&["bearerAuth"]], false);

@@ -259,19 +259,14 @@ impl crate::runtime::Operation for ChatsListParams {
         );
         let mut query = crate::runtime::Query::new();
         query
-            .push(
+            .push_list(
                 "accountIDs",
                 &self.account_ids,
                 crate::runtime::QueryStyle::FormExploded,
             )?;
-        query.push("cursor", &self.cursor, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "direction",
-                &self.direction,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query.push("limit", &self.limit, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("cursor", &self.cursor)?;
+        query.push_scalar("direction", &self.direction)?;
+        query.push_scalar("limit", &self.limit)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
@@ -486,48 +481,23 @@ impl crate::runtime::Operation for ChatsSearchParams {
         );
         let mut query = crate::runtime::Query::new();
         query
-            .push(
+            .push_list(
                 "accountIDs",
                 &self.account_ids,
                 crate::runtime::QueryStyle::FormExploded,
             )?;
-        query.push("cursor", &self.cursor, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "direction",
-                &self.direction,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query.push("inbox", &self.inbox, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "includeMuted",
-                &self.include_muted,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query.push("labelID", &self.label_id, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "lastActivityAfter",
-                &self.last_activity_after,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query
-            .push(
-                "lastActivityBefore",
-                &self.last_activity_before,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query.push("limit", &self.limit, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("query", &self.query, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("scope", &self.scope, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("type", &self.r#type, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "unreadOnly",
-                &self.unread_only,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
+        query.push_scalar("cursor", &self.cursor)?;
+        query.push_scalar("direction", &self.direction)?;
+        query.push_scalar("inbox", &self.inbox)?;
+        query.push_scalar("includeMuted", &self.include_muted)?;
+        query.push_scalar("labelID", &self.label_id)?;
+        query.push_scalar("lastActivityAfter", &self.last_activity_after)?;
+        query.push_scalar("lastActivityBefore", &self.last_activity_before)?;
+        query.push_scalar("limit", &self.limit)?;
+        query.push_scalar("query", &self.query)?;
+        query.push_scalar("scope", &self.scope)?;
+        query.push_scalar("type", &self.r#type)?;
+        query.push_scalar("unreadOnly", &self.unread_only)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
@@ -758,12 +728,7 @@ impl crate::runtime::Operation for ChatsRetrieveParams {
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query
-            .push(
-                "maxParticipantCount",
-                &self.max_participant_count,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
+        query.push_scalar("maxParticipantCount", &self.max_participant_count)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)

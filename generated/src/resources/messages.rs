@@ -168,13 +168,8 @@ impl crate::runtime::Operation for MessagesListParams {
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query.push("cursor", &self.cursor, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "direction",
-                &self.direction,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
+        query.push_scalar("cursor", &self.cursor)?;
+        query.push_scalar("direction", &self.direction)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
@@ -450,12 +445,7 @@ impl crate::runtime::Operation for MessagesDeleteParams {
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query
-            .push(
-                "forEveryone",
-                &self.for_everyone,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
+        query.push_scalar("forEveryone", &self.for_everyone)?;
         let parts = parts.query(query);
         let parts = parts.accept("*/*");
         let parts = parts.auth(&[&["bearerAuth"]], false);
@@ -553,58 +543,33 @@ impl crate::runtime::Operation for MessagesSearchParams {
         );
         let mut query = crate::runtime::Query::new();
         query
-            .push(
+            .push_list(
                 "accountIDs",
                 &self.account_ids,
                 crate::runtime::QueryStyle::FormExploded,
             )?;
-        query.push("chatIDs", &self.chat_ids, crate::runtime::QueryStyle::FormExploded)?;
         query
-            .push(
-                "chatType",
-                &self.chat_type,
+            .push_list(
+                "chatIDs",
+                &self.chat_ids,
                 crate::runtime::QueryStyle::FormExploded,
             )?;
-        query.push("cursor", &self.cursor, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("chatType", &self.chat_type)?;
+        query.push_scalar("cursor", &self.cursor)?;
+        query.push_scalar("dateAfter", &self.date_after)?;
+        query.push_scalar("dateBefore", &self.date_before)?;
+        query.push_scalar("direction", &self.direction)?;
+        query.push_scalar("excludeLowPriority", &self.exclude_low_priority)?;
+        query.push_scalar("includeMuted", &self.include_muted)?;
+        query.push_scalar("limit", &self.limit)?;
         query
-            .push(
-                "dateAfter",
-                &self.date_after,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query
-            .push(
-                "dateBefore",
-                &self.date_before,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query
-            .push(
-                "direction",
-                &self.direction,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query
-            .push(
-                "excludeLowPriority",
-                &self.exclude_low_priority,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query
-            .push(
-                "includeMuted",
-                &self.include_muted,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query.push("limit", &self.limit, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
+            .push_list(
                 "mediaTypes",
                 &self.media_types,
                 crate::runtime::QueryStyle::FormExploded,
             )?;
-        query.push("query", &self.query, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("sender", &self.sender, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("query", &self.query)?;
+        query.push_scalar("sender", &self.sender)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)

@@ -204,7 +204,7 @@ impl crate::runtime::Operation for SearchParams {
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query.push("query", &self.query, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("query", &self.query)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)

@@ -1,6 +1,7 @@
 //! Emit: IR -> Rust files. Printers only: every name and shape was decided by `lower`;
 //! nothing here looks at the spec.
 
+mod args;
 mod crate_root;
 mod deprecation;
 mod docs;
@@ -165,32 +166,13 @@ fn is_one_line_item(line: &str) -> bool {
         && t.ends_with(';')
 }
 
-/// An identifier from a name `lower` made valid; raw identifiers start with `r#`. A
-/// name that is still not an identifier (a bug upstream) is mended rather than allowed
-/// to panic: every use of the same name mends it the same way.
+/// The identifier of a name `lower` decided: `r#type` for a keyword. Lower hands out
+/// only valid identifiers (`lower/names.rs`, whose tests check it on arbitrary input);
+/// this prints them and mends nothing.
 pub(crate) fn ident(name: &str) -> Ident {
-    let (raw, bare) = match name.strip_prefix("r#") {
-        Some(b) => (true, b),
-        None => (false, name),
-    };
-    let valid = bare
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && bare.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && bare != "_";
-    if !valid {
-        let mended: String = bare
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-            .collect();
-        return Ident::new(&format!("_{mended}"), Span::call_site());
-    }
-    let cannot_be_raw = ["crate", "self", "Self", "super"].contains(&bare);
-    match (raw, cannot_be_raw) {
-        (true, false) => Ident::new_raw(bare, Span::call_site()),
-        (true, true) => Ident::new(&format!("{bare}_"), Span::call_site()),
-        (false, _) => Ident::new(bare, Span::call_site()),
+    match name.strip_prefix("r#") {
+        Some(bare) => Ident::new_raw(bare, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
     }
 }
 
@@ -227,6 +209,7 @@ pub(crate) fn ty_tokens(ty: &Ty, ctx: Ctx) -> TokenStream {
         Ty::Date => quote!(chrono::NaiveDate),
         // Binary inside JSON can only be text; file uploads use `FilePart` instead.
         Ty::Bytes => quote!(String),
+        Ty::File => quote!(crate::runtime::FilePart),
         Ty::Any => quote!(serde_json::Value),
         Ty::Object => quote!(serde_json::Map<String, serde_json::Value>),
         Ty::Named(name) => {

@@ -182,13 +182,13 @@ fn struct_def(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream {
     let args: Vec<&Field> = s.fields.iter().filter(|f| f.is_argument()).collect();
     let params = args.iter().map(|f| {
         let n = ident(&f.name);
-        let (ty, _) = arg_type(f, Ctx::Models);
+        let (ty, _) = super::args::arg_type_of(&f.ty, Ctx::Models);
         quote!(#n: #ty)
     });
     let inits = s.fields.iter().map(|f| {
         let n = ident(&f.name);
         if f.is_argument() {
-            let (_, convert) = arg_type(f, Ctx::Models);
+            let (_, convert) = super::args::arg_type_of(&f.ty, Ctx::Models);
             let value = convert(quote!(#n));
             if f.boxed {
                 quote!(#n: Box::new(#value))
@@ -211,7 +211,7 @@ fn struct_def(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream {
         }
     });
     let deserialize = struct_deserialize(api, def, s);
-    let setters = super::model_setters::setters(&s.fields, false);
+    let setters = super::model_setters::setters(&s.fields);
     quote! {
         #docs
         #deprecated
@@ -234,35 +234,6 @@ fn struct_def(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream {
 
         #default_impl
         #deserialize
-    }
-}
-
-/// The argument type of a required field in a constructor or method, and how to turn
-/// the argument into the field's value.
-#[allow(clippy::type_complexity)]
-pub(crate) fn arg_type(
-    f: &Field,
-    ctx: Ctx,
-) -> (TokenStream, Box<dyn Fn(TokenStream) -> TokenStream>) {
-    arg_type_of(&f.ty, ctx)
-}
-
-#[allow(clippy::type_complexity)]
-pub(crate) fn arg_type_of(
-    ty: &Ty,
-    ctx: Ctx,
-) -> (TokenStream, Box<dyn Fn(TokenStream) -> TokenStream>) {
-    match ty {
-        Ty::String => (quote!(impl Into<String>), Box::new(|v| quote!(#v.into()))),
-        Ty::Named(_) | Ty::DateTime | Ty::Secret => {
-            let t = ty_tokens(ty, ctx);
-            (quote!(impl Into<#t>), Box::new(|v| quote!(#v.into())))
-        }
-        Ty::Array(inner) if **inner == Ty::String => (
-            quote!(impl IntoIterator<Item = impl Into<String>>),
-            Box::new(|v| quote!(#v.into_iter().map(Into::into).collect())),
-        ),
-        _ => (ty_tokens(ty, ctx), Box::new(|v| v)),
     }
 }
 
@@ -363,7 +334,6 @@ fn struct_deserialize(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream {
 fn multipart_struct(def: &TypeDef, s: &Struct) -> TokenStream {
     let name = ident(&def.name);
     let docs = doc_attrs(def.doc.as_deref());
-    let is_file = |f: &Field| matches!(f.ty, Ty::Bytes);
     let mut fields = Vec::new();
     let mut pushes = Vec::new();
     let mut params = Vec::new();
@@ -373,31 +343,20 @@ fn multipart_struct(def: &TypeDef, s: &Struct) -> TokenStream {
         let wire = &f.wire;
         let docs = doc_attrs(f.doc.as_deref());
         let required = matches!(f.presence, Presence::Required);
-        let base = if is_file(f) {
-            quote!(crate::runtime::FilePart)
-        } else {
-            ty_tokens(&f.ty, Ctx::Models)
-        };
+        let base = ty_tokens(&f.ty, Ctx::Models);
         let ty = if required {
             base.clone()
         } else {
             quote!(Option<#base>)
         };
         fields.push(quote! { #docs pub #fname: #ty, });
-        pushes.push(match (is_file(f), required) {
+        pushes.push(match (f.ty == Ty::File, required) {
             (true, true) => quote!(let form = form.file(#wire, &self.#fname);),
             (true, false) => quote!(let form = form.file_opt(#wire, &self.#fname);),
             (false, _) => quote!(let form = form.text(#wire, &self.#fname)?;),
         });
         if required && f.constant.is_none() {
-            let (arg, convert) = if is_file(f) {
-                (
-                    quote!(impl Into<crate::runtime::FilePart>),
-                    Box::new(|v| quote!(#v.into())) as Box<dyn Fn(TokenStream) -> TokenStream>,
-                )
-            } else {
-                arg_type(f, Ctx::Models)
-            };
+            let (arg, convert) = super::args::arg_type_of(&f.ty, Ctx::Models);
             params.push(quote!(#fname: #arg));
             let v = convert(quote!(#fname));
             inits.push(field_init(&fname, v));
@@ -412,7 +371,7 @@ fn multipart_struct(def: &TypeDef, s: &Struct) -> TokenStream {
         }
     }
     let too_many = (params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let setters = super::model_setters::setters(&s.fields, true);
+    let setters = super::model_setters::setters(&s.fields);
     quote! {
         #docs
         #[derive(Debug, Clone)]

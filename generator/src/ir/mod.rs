@@ -341,6 +341,8 @@ pub enum Ty {
     Date,
     /// Raw bytes (`format: binary`).
     Bytes,
+    /// A file of a multipart body (`format: binary` there): the runtime's `FilePart`.
+    File,
     /// Any JSON value.
     Any,
     /// A JSON object with any keys.
@@ -511,7 +513,9 @@ pub struct Param {
     pub location: ParamLocation,
     pub ty: Ty,
     pub required: bool,
-    pub style: ParamStyle,
+    /// How a query parameter is written; `None` for path, header and cookie
+    /// parameters (one value, lists comma-separated).
+    pub query: Option<QueryEncoding>,
     pub doc: Option<String>,
     pub deprecated: bool,
 }
@@ -524,7 +528,28 @@ pub enum ParamLocation {
     Cookie,
 }
 
-/// How a query parameter's value is written.
+/// How a query parameter is written: its style, and the shape of its value, which
+/// decides which of the style's forms applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueryEncoding {
+    pub style: ParamStyle,
+    pub shape: ValueShape,
+}
+
+/// What a parameter's value is, as its type says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueShape {
+    /// A string, number, boolean or string enum.
+    Scalar,
+    /// A list (or tuple).
+    List,
+    /// A struct or map.
+    Object,
+    /// Unknown until run time: a union, or any JSON value.
+    Any,
+}
+
+/// How a query parameter's value is written (OpenAPI `style` and `explode`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamStyle {
     /// `a=1&a=2` for a list, `k1=v1&k2=v2` for an object.
@@ -537,8 +562,6 @@ pub enum ParamStyle {
     PipeDelimited,
     /// `o[k1]=v1&o[k2]=v2`.
     DeepObject,
-    /// Path and header values: a list is written `1,2`.
-    Simple,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -103,6 +103,7 @@ pub fn ty(t: &Ty) -> String {
         Ty::DateTime => "DateTime".into(),
         Ty::Date => "Date".into(),
         Ty::Bytes => "Bytes".into(),
+        Ty::File => "File".into(),
         Ty::Any => "Any".into(),
         Ty::Object => "Object".into(),
         Ty::Named(n) => n.clone(),
@@ -320,14 +321,17 @@ fn render_resource(w: &mut String, r: &Resource) {
         );
         for p in &op.params {
             let req = if p.required { "required" } else { "optional" };
+            let encoding = match &p.query {
+                Some(q) => format!(", {:?} {:?}", q.style, q.shape),
+                None => String::new(),
+            };
             let _ = writeln!(
                 w,
-                "      {:?} {} -> {}: {} ({req}, {:?})",
+                "      {:?} {} -> {}: {} ({req}{encoding})",
                 p.location,
                 p.wire,
                 p.name,
                 ty(&p.ty),
-                p.style
             );
         }
         if let Some(b) = &op.body {

@@ -80,8 +80,11 @@ impl<'a> Lowerer<'a> {
         let flattened = match (&ty, flatten_candidate) {
             (Ty::Named(n), true) => match self.types.get(n).map(|t| &t.kind) {
                 Some(TypeKind::Struct(s)) => {
-                    let fields: Vec<Field> = s.fields.clone();
                     let multipart = media == BodyMedia::Multipart;
+                    let mut fields: Vec<Field> = s.fields.clone();
+                    if multipart {
+                        fields.iter_mut().for_each(as_multipart_field);
+                    }
                     let setters = fields
                         .iter()
                         .map(|f| body_setter(f, multipart, scope))
@@ -249,6 +252,18 @@ impl<'a> Lowerer<'a> {
 
 /// How the builder sets a field of a flattened body: a required one as an argument of
 /// the method, an optional one by a setter (and a nullable one cleared by
+/// A field of a multipart body, which is a plain struct turned into a form: binary
+/// fields are files, and an optional field is a plain `Option` (a form has no `null`).
+pub(super) fn as_multipart_field(f: &mut Field) {
+    if f.ty == Ty::Bytes {
+        f.ty = Ty::File;
+    }
+    f.presence = match &f.presence {
+        Presence::Required => Presence::Required,
+        _ => Presence::Optional,
+    };
+}
+
 /// `clear_<setter>`, except in multipart bodies, which have no `null`); fixed and
 /// read-only ones not at all. A name a parameter already has takes `_body`.
 fn body_setter(f: &Field, multipart: bool, scope: &mut Scope) -> BodySetter {

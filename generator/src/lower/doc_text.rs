@@ -285,6 +285,7 @@ fn ty_phrase(ty: &Ty) -> String {
         Ty::DateTime => "a date and time".into(),
         Ty::Date => "a date".into(),
         Ty::Bytes => "bytes".into(),
+        Ty::File => "a file".into(),
         Ty::Any => "any JSON value".into(),
         Ty::Object | Ty::Map(_) => "an object".into(),
         Ty::Named(n) => format!("a `{n}`"),

@@ -36,6 +36,9 @@ pub(super) fn mark_multipart(resource: &Resource, types: &mut [TypeDef]) {
             && let TypeKind::Struct(s) = &mut types[i].kind
         {
             s.multipart = true;
+            s.fields
+                .iter_mut()
+                .for_each(super::bodies::as_multipart_field);
         }
     }
     for child in &resource.children {
@@ -87,7 +90,7 @@ fn example(op: &Operation, types: &[TypeDef], chain: &[Name]) -> Example {
                     .zip(&flat.setters)
                     .filter(|(_, s)| s.role == SetterRole::Argument);
                 for (f, setter) in arguments {
-                    let arg = if f.ty == Ty::Bytes && body.media == BodyMedia::Multipart {
+                    let arg = if f.ty == Ty::File {
                         ExampleArg::File("photo.png".into())
                     } else {
                         example_value(types, &f.ty, &f.wire).unwrap_or_else(|| {

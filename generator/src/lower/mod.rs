@@ -80,6 +80,7 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
     let mut types = lowerer.finish_types();
     html_docs::convert_all(&mut root, &mut types);
     pagination::settle_access(&mut root, &types);
+    params::settle_shapes(&mut root, &types);
     docs::mark_multipart(&root, &mut types);
     let crate_example = docs::document(&mut root, &types);
     doc_text::finish(&mut root, &mut types, lowerer.diags);

@@ -467,6 +467,32 @@ impl Scope {
 mod tests {
     use super::*;
 
+    /// What emit's `ident` needs: an ASCII identifier (`r#` before a keyword), never
+    /// one of the names that cannot be raw.
+    fn is_identifier(name: &str) -> bool {
+        let bare = name.strip_prefix("r#").unwrap_or(name);
+        bare.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && bare.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && bare != "_"
+            && !(name.starts_with("r#") && NOT_RAW.contains(&bare))
+            && (name.starts_with("r#") || !KEYWORDS.contains(&bare) || NOT_RAW.contains(&bare))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_name_is_an_identifier(raw in "\\PC{0,12}") {
+            for name in [snake_name(&raw), type_name(&raw), variant_name(&raw)] {
+                proptest::prop_assert!(is_identifier(&name), "{raw:?} gave {name:?}");
+            }
+            let mut scope = Scope::new();
+            let (a, _) = scope.claim(&snake_name(&raw));
+            let (b, _) = scope.claim(&snake_name(&raw));
+            proptest::prop_assert!(is_identifier(&a) && is_identifier(&b));
+        }
+    }
+
     #[test]
     fn names() {
         assert_eq!(type_name("accountID"), "AccountId");

@@ -10,7 +10,10 @@ use super::Lowerer;
 use super::names::{self, Scope, bare, snake_name, type_name};
 use super::path_template::{self, Part};
 use crate::diagnostics::{Diagnostic, Kind};
-use crate::ir::{Param, ParamLocation, ParamStyle, PathSegment, Ty};
+use crate::ir::{
+    Param, ParamLocation, ParamStyle, PathSegment, QueryEncoding, Resource, Ty, TypeDef, TypeKind,
+    ValueShape,
+};
 use crate::json_pointer::pointer_push;
 
 impl<'a> Lowerer<'a> {
@@ -65,7 +68,7 @@ impl<'a> Lowerer<'a> {
                     if !matches!(style, PathStyle::Simple) {
                         self.diags.warning(Kind::Unsupported, pointer_push(&at, "style"), "path parameter styles other than `simple` are not supported; `simple` is used");
                     }
-                    (ParamLocation::Path, ParamStyle::Simple)
+                    (ParamLocation::Path, None)
                 }
                 Parameter::Query { style, .. } => {
                     let style = match style {
@@ -77,10 +80,12 @@ impl<'a> Lowerer<'a> {
                         QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
                         QueryStyle::DeepObject => ParamStyle::DeepObject,
                     };
-                    (ParamLocation::Query, style)
+                    // The shape is settled once the types are final (`settle_shapes`).
+                    let shape = ValueShape::Scalar;
+                    (ParamLocation::Query, Some(QueryEncoding { style, shape }))
                 }
-                Parameter::Header { .. } => (ParamLocation::Header, ParamStyle::Simple),
-                Parameter::Cookie { .. } => (ParamLocation::Cookie, ParamStyle::FormExploded),
+                Parameter::Header { .. } => (ParamLocation::Header, None),
+                Parameter::Cookie { .. } => (ParamLocation::Cookie, None),
             };
             let required = data.required || location == ParamLocation::Path;
             if location == ParamLocation::Path && !data.required {
@@ -130,7 +135,7 @@ impl<'a> Lowerer<'a> {
                 location,
                 ty,
                 required,
-                style,
+                query: style,
                 doc,
                 deprecated: data.deprecated.unwrap_or(false),
             });
@@ -187,7 +192,7 @@ impl<'a> Lowerer<'a> {
                     location: ParamLocation::Path,
                     ty: Ty::String,
                     required: true,
-                    style: ParamStyle::Simple,
+                    query: None,
                     doc: None,
                     deprecated: false,
                 },
@@ -213,5 +218,42 @@ fn location_word(location: ParamLocation) -> &'static str {
         ParamLocation::Query => "query",
         ParamLocation::Header => "header",
         ParamLocation::Cookie => "cookie",
+    }
+}
+
+/// Once the types are final: the shape of each query parameter's value, which decides
+/// how the runtime writes it.
+pub(super) fn settle_shapes(resource: &mut Resource, types: &[TypeDef]) {
+    for op in &mut resource.operations {
+        for p in &mut op.params {
+            if let Some(q) = &mut p.query {
+                q.shape = shape_of(&p.ty, types, 0);
+            }
+        }
+    }
+    for child in &mut resource.children {
+        settle_shapes(child, types);
+    }
+}
+
+fn shape_of(ty: &Ty, types: &[TypeDef], depth: usize) -> ValueShape {
+    match ty {
+        Ty::Array(_) | Ty::Tuple(_) => ValueShape::List,
+        Ty::Object | Ty::Map(_) => ValueShape::Object,
+        Ty::Any => ValueShape::Any,
+        Ty::Option(inner) => shape_of(inner, types, depth),
+        Ty::Named(name) if depth < 16 => {
+            match types.binary_search_by(|t| t.name.as_str().cmp(name)) {
+                Ok(i) => match &types[i].kind {
+                    TypeKind::Struct(_) => ValueShape::Object,
+                    TypeKind::Enum(_) => ValueShape::Scalar,
+                    TypeKind::Union(_) => ValueShape::Any,
+                    TypeKind::Alias(t) => shape_of(t, types, depth + 1),
+                },
+                Err(_) => ValueShape::Any,
+            }
+        }
+        Ty::Named(_) => ValueShape::Any,
+        _ => ValueShape::Scalar,
     }
 }

@@ -123,8 +123,8 @@ impl crate::runtime::Operation for CursorsListConversationsParams {
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query.push("cursor", &self.cursor, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("limit", &self.limit, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("cursor", &self.cursor)?;
+        query.push_scalar("limit", &self.limit)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
         Ok(parts)
@@ -220,13 +220,8 @@ impl crate::runtime::Operation for CursorsListCustomersParams {
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query
-            .push(
-                "starting_after",
-                &self.starting_after,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query.push("limit", &self.limit, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("starting_after", &self.starting_after)?;
+        query.push_scalar("limit", &self.limit)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
         Ok(parts)
@@ -314,8 +309,8 @@ impl crate::runtime::Operation for CursorsSearchCustomersParams {
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query.push("query", &self.query, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("page", &self.page, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("query", &self.query)?;
+        query.push_scalar("page", &self.page)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
         Ok(parts)
@@ -402,8 +397,8 @@ impl crate::runtime::Operation for CursorsListFilesParams {
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query.push("after", &self.after, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("limit", &self.limit, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("after", &self.after)?;
+        query.push_scalar("limit", &self.limit)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
         Ok(parts)

@@ -82,8 +82,8 @@ impl crate::runtime::Operation for OffsetsListIncidentsParams {
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query.push("offset", &self.offset, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("limit", &self.limit, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("offset", &self.offset)?;
+        query.push_scalar("limit", &self.limit)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
         Ok(parts)
@@ -176,8 +176,8 @@ impl crate::runtime::Operation for OffsetsListFolderItemsParams {
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query.push("offset", &self.offset, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("limit", &self.limit, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("offset", &self.offset)?;
+        query.push_scalar("limit", &self.limit)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
         Ok(parts)

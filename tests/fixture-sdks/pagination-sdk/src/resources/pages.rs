@@ -79,9 +79,8 @@ impl crate::runtime::Operation for PagesListArticlesParams {
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query.push("page", &self.page, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push("per_page", &self.per_page, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("page", &self.page)?;
+        query.push_scalar("per_page", &self.per_page)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
         Ok(parts)
@@ -183,13 +182,8 @@ impl crate::runtime::Operation for PagesListLogsParams {
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query.push("page", &self.page, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "page_size",
-                &self.page_size,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
+        query.push_scalar("page", &self.page)?;
+        query.push_scalar("page_size", &self.page_size)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
         Ok(parts)

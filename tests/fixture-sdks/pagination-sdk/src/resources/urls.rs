@@ -90,7 +90,7 @@ impl crate::runtime::Operation for UrlsListThingsParams {
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query.push("page", &self.page, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("page", &self.page)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
         Ok(parts)
@@ -233,9 +233,8 @@ impl crate::runtime::Operation for UrlsListReposParams {
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query
-            .push("per_page", &self.per_page, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("page", &self.page, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("per_page", &self.per_page)?;
+        query.push_scalar("page", &self.page)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
         Ok(parts)
