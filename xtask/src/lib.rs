@@ -6,6 +6,7 @@ pub mod codegen;
 pub mod conformance;
 pub mod corpus;
 pub mod corpus_drive;
+pub mod install_check;
 pub mod oas31;
 pub mod progenitor;
 pub mod standalone;

@@ -21,8 +21,9 @@ commands:
                       the change did to the SDK's API since the spec at REV (HEAD);
                       --check writes nothing, prints a diff and fails if stale
   generate --spec PATH --out DIR [--crate-name NAME]
-                      a standalone crate (with its runtime) from any OpenAPI 3.0
-                      document
+                      a standalone crate from any OpenAPI 3.0 or 3.1 document,
+                      depending on this checkout's runtime (the sdk-generator
+                      binary does the same for any folder)
   check-spec [PATH]   load and lower a spec (default: the Beeper spec), print its
                       diagnostics and operations; writes nothing
   bench-codegen [--runs N] [SPEC...]
@@ -49,6 +50,9 @@ commands:
                       the README example, built cold with the default features and
                       with default-features = false; prints debug build CPU time,
                       crates compiled and release binary size (takes minutes)
+  install-check       package sdk-generator, install the binary from the package
+                      outside the workspace, generate ../shared/specs/real/
+                      oai-petstore.yaml with it and cargo check the crate
   oas31               write the Beeper spec as OpenAPI 3.1 into
                       xtask/tests/fixtures/beeper-desktop-api-3.1.json (a test
                       fixture; rerun it after changing the spec)
@@ -85,6 +89,10 @@ fn main() -> ExitCode {
             Some(other) => Err(format!("bench-user-build: unknown option `{other}`")),
         },
         Some("oas31") => write_oas31(),
+        Some("install-check") => match args.get(1) {
+            Some(other) => Err(format!("install-check: unknown option `{other}`")),
+            None => xtask::install_check::run(&xtask::workspace_root()),
+        },
         Some("help") | Some("--help") | Some("-h") | None => {
             print!("{HELP}");
             Ok(())

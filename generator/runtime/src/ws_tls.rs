@@ -12,8 +12,10 @@ use std::sync::{Arc, OnceLock};
 
 use rustls::ClientConfig;
 use rustls::crypto::CryptoProvider;
+use rustls::pki_types::CertificateDer;
+#[cfg(feature = "events")]
+use rustls::pki_types::ServerName;
 use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, ServerName};
 use tokio::net::TcpStream;
 
 use super::error::Error;

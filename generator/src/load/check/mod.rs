@@ -205,10 +205,18 @@ impl Checker<'_> {
             }
         }
         self.string_or_drop(info, "/info", "description");
-        // Contact and license are not used by a client.
+        // Contact and terms are not used by a client; the licence may name the crate's
+        // (a `name`, and in 3.1 an SPDX `identifier`), and is dropped when it cannot.
         info.remove("contact");
-        info.remove("license");
         info.remove("termsOfService");
+        let licence_usable = info.get("license").is_some_and(|l| {
+            l.get("name").is_some_and(Value::is_string)
+                && l.get("url").is_none_or(Value::is_string)
+                && l.get("identifier").is_none_or(Value::is_string)
+        });
+        if !licence_usable {
+            info.remove("license");
+        }
     }
 
     fn tags(&mut self, tags: &mut Value, pointer: &str) {
