@@ -1,4 +1,4 @@
-//! OpenAPI 3.0 -> Rust SDK generator.
+//! OpenAPI 3.0 and 3.1 -> Rust SDK generator.
 //!
 //! The flow runs one way: [`load`] (text -> `openapiv3::OpenAPI`), [`lower`] (-> the
 //! IR in [`ir`], where every decision is made), [`emit`] (IR -> formatted Rust files).

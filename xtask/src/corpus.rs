@@ -1,5 +1,5 @@
 //! `cargo xtask corpus`: every real-world spec in `../shared/specs/real/` (OpenAPI 3.0)
-//! and `../shared/specs/real-3.1/` generated into
+//! and `../shared/specs/real-3.1/` (OpenAPI 3.1) generated into
 //! a standalone crate under `target/corpus/`, built with `cargo check`, and reported
 //! in one table.
 

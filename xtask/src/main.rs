@@ -22,7 +22,7 @@ commands:
                       --check writes nothing, prints a diff and fails if stale
   generate --spec PATH --out DIR [--crate-name NAME]
                       a standalone crate (with its runtime) from any OpenAPI 3.0
-                      document
+                      or 3.1 document
   check-spec [PATH]   load and lower a spec (default: the Beeper spec), print its
                       diagnostics and operations; writes nothing
   bench-codegen [--runs N] [SPEC...]

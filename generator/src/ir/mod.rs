@@ -64,6 +64,9 @@ impl PartialEq<&str> for Name {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Api {
     pub title: String,
+    /// The title as prose names the API after a preposition: `the Stripe API`; a
+    /// title with its own article keeps it (`The Foo API` -> `the Foo API`).
+    pub title_phrase: String,
     pub version: String,
     pub description: Option<String>,
     /// The crate's name as in Cargo.toml (`beeper-desktop-api`).

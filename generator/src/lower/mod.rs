@@ -106,6 +106,7 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
     Api {
         package,
         title: doc.info.title.clone(),
+        title_phrase: package::title_phrase(&doc.info.title),
         version: doc.info.version.clone(),
         description: doc
             .info
