@@ -5,7 +5,8 @@
 use serde_json::{Value, json};
 use unions_by_evidence::Client;
 use unions_by_evidence::models::{
-    Ambiguous, Change, Dog, Notification, Pet, Playing, PreferencesSnooze, PreferencesSnoozeForever,
+    Ambiguous, Change, Dog, Notification, Pet, Playing, PreferencesSnooze,
+    PreferencesSnoozeForever, Priority, TicketSeverity,
 };
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -210,4 +211,34 @@ async fn a_discriminator_without_mapping_selects_by_the_one_value_a_variant_allo
         Playing::Episode(episode) => assert_eq!(episode.show, "Radiolab"),
         other => panic!("an episode read as {other:?}"),
     }
+}
+
+#[tokio::test]
+async fn integer_consts_named_by_title_are_an_enum_that_keeps_other_values() {
+    // `Priority` is `oneOf: [{title: LOW, const: 1}, ...]`: read as a union, each
+    // variant would take any integer and the first (`LOW`) would win every value.
+    let (_server, client) = serve(
+        "GET",
+        "/tickets/t-1",
+        json!({"id": "t-1", "priority": 3, "severity": 1}),
+    )
+    .await;
+    let ticket = client.tickets().retrieve("t-1").await.unwrap();
+    assert_eq!(ticket.priority, Priority::Urgent);
+    assert_eq!(ticket.severity, TicketSeverity::Minor);
+    assert_eq!(ticket.priority.value(), 3);
+    assert_eq!(ticket.priority.to_string(), "3");
+
+    // A value the SDK does not know is kept, and written back as it came; an absent
+    // field takes the spec's default.
+    let (_server, client) = serve("GET", "/tickets/t-2", json!({"id": "t-2", "priority": 7})).await;
+    let ticket = client.tickets().retrieve("t-2").await.unwrap();
+    assert_eq!(ticket.priority, Priority::Unknown(7));
+    assert_eq!(ticket.severity, TicketSeverity::Major);
+    assert_eq!(
+        serde_json::to_value(&ticket).unwrap(),
+        json!({"id": "t-2", "priority": 7, "severity": 2})
+    );
+    assert_eq!(Priority::from(2), Priority::Normal);
+    assert_eq!(i64::from(Priority::Low), 1);
 }

@@ -200,8 +200,8 @@ pub struct TypeDef {
 #[derive(Debug, Clone, PartialEq)]
 pub enum TypeKind {
     Struct(Struct),
-    /// A string enum that keeps values it does not know.
-    Enum(StringEnum),
+    /// An enum of strings (or of integers) that keeps values it does not know.
+    Enum(Enum),
     Union(Union),
     /// `pub type Name = Ty;`
     Alias(Ty),
@@ -278,15 +278,19 @@ pub enum Presence {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StringEnum {
+pub struct Enum {
     pub variants: Vec<EnumVariant>,
+    /// The values are integers (a `oneOf` of integer `const`s, each named by its
+    /// `title`), written as JSON numbers; each variant's `wire` is its value in decimal.
+    pub integer: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnumVariant {
     pub name: String,
     pub wire: String,
-    /// The variant's documentation: its wire value.
+    /// The variant's documentation: its wire value, and the spec's description of it
+    /// when it has one (lower leaves that description here for the doc pass).
     pub doc: String,
 }
 

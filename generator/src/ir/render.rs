@@ -142,7 +142,13 @@ fn render_type(w: &mut String, t: &TypeDef) {
             let values: Vec<String> = e
                 .variants
                 .iter()
-                .map(|v| format!("{} = {:?}", v.name, v.wire))
+                .map(|v| {
+                    if e.integer {
+                        format!("{} = {}", v.name, v.wire)
+                    } else {
+                        format!("{} = {:?}", v.name, v.wire)
+                    }
+                })
                 .collect();
             let _ = writeln!(
                 w,

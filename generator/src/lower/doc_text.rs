@@ -169,10 +169,16 @@ fn finish_type(def: &mut TypeDef, place: Option<&Place>, diags: &mut Diagnostics
         TypeKind::Struct(s) => finish_fields(&name, s, diags),
         TypeKind::Enum(e) => {
             for v in &mut e.variants {
-                v.doc = if v.wire.is_empty() {
+                let value = if v.wire.is_empty() {
                     "`\"\"`".to_string()
                 } else {
                     format!("`{}`", v.wire.replace('`', "'"))
+                };
+                // A description the spec gives the value follows it.
+                v.doc = if v.doc.trim().is_empty() {
+                    value
+                } else {
+                    format!("{value}: {}", v.doc.trim())
                 };
             }
         }

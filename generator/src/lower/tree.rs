@@ -155,11 +155,14 @@ impl<'a> Lowerer<'a> {
     /// Final passes over the types: three-state fields only where requests need them,
     /// defaults only where they can be written, boxes where types nest in themselves.
     pub(super) fn finish_types(&mut self) -> Vec<crate::ir::TypeDef> {
-        let enums: std::collections::HashSet<String> = self
+        // Enums by name, and whether their values are integers.
+        let enums: HashMap<String, bool> = self
             .types
             .values()
-            .filter(|t| matches!(t.kind, TypeKind::Enum(_)))
-            .map(|t| t.name.clone())
+            .filter_map(|t| match &t.kind {
+                TypeKind::Enum(e) => Some((t.name.clone(), e.integer)),
+                _ => None,
+            })
             .collect();
         for def in self.types.values_mut() {
             if let TypeKind::Struct(s) = &mut def.kind {
@@ -167,8 +170,9 @@ impl<'a> Lowerer<'a> {
                     if f.presence == Presence::OptionalNullable && !s.in_request {
                         f.presence = Presence::Optional;
                     }
-                    if let (Presence::Defaulted(_), Ty::Named(n)) = (&f.presence, &f.ty)
-                        && !enums.contains(n)
+                    // A default is written for an enum whose values are of its kind.
+                    if let (Presence::Defaulted(v), Ty::Named(n)) = (&f.presence, &f.ty)
+                        && enums.get(n) != Some(&v.is_number())
                     {
                         f.presence = Presence::Optional;
                     }

@@ -18,3 +18,7 @@ pub use pets::*;
 mod playing;
 
 pub use playing::*;
+
+mod tickets;
+
+pub use tickets::*;

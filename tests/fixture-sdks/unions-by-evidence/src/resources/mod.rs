@@ -11,10 +11,13 @@ pub mod pets;
 
 pub mod playing;
 
+pub mod tickets;
+
 pub use notifications::Notifications;
 pub use changes::Changes;
 pub use pets::Pets;
 pub use playing::Playing;
+pub use tickets::Tickets;
 
 impl crate::runtime::Client {
     /// The `notifications` resource.
@@ -37,5 +40,10 @@ impl crate::runtime::Client {
     /// The `playing` resource.
     pub fn playing(&self) -> playing::Playing<'_> {
         playing::Playing { client: self }
+    }
+
+    /// The `tickets` resource.
+    pub fn tickets(&self) -> tickets::Tickets<'_> {
+        tickets::Tickets { client: self }
     }
 }
