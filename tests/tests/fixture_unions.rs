@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 use unions_by_evidence::Client;
 use unions_by_evidence::models::{
-    Ambiguous, Change, Dog, Notification, Pet, Playing, PreferencesSnooze,
+    Ambiguous, Change, Dog, Member, Notification, Pet, Playing, PreferencesSnooze,
     PreferencesSnoozeForever, Priority, TicketSeverity,
 };
 use wiremock::matchers::{method, path};
@@ -241,4 +241,28 @@ async fn integer_consts_named_by_title_are_an_enum_that_keeps_other_values() {
     );
     assert_eq!(Priority::from(2), Priority::Normal);
     assert_eq!(i64::from(Priority::Low), 1);
+}
+
+#[tokio::test]
+async fn of_variants_that_declare_every_key_of_a_value_the_one_declaring_least_besides_wins() {
+    // `Agent` (first) declares every key of `Collaborator` and more, all optional: both
+    // read these values with no undeclared key and the same keys present, and the
+    // spec's order alone would make every one an `Agent`.
+    async fn member(body: Value) -> Member {
+        let (_server, client) = serve("GET", "/members/m-1", body).await;
+        client.members().retrieve("m-1").await.unwrap()
+    }
+    match member(json!({"id": "m-1", "parent": "team-1", "access_level": "admin"})).await {
+        Member::Collaborator(c) => assert_eq!(c.access_level.as_deref(), Some("admin")),
+        other => panic!("a collaborator read as {other:?}"),
+    }
+    match member(json!({"id": "m-1", "parent": "team-1"})).await {
+        Member::Collaborator(c) => assert_eq!(c.parent.as_deref(), Some("team-1")),
+        other => panic!("a collaborator read as {other:?}"),
+    }
+    // A key only `Agent` declares makes it the better fit.
+    match member(json!({"id": "m-1", "role": "planner"})).await {
+        Member::Agent(a) => assert_eq!(a.role.as_deref(), Some("planner")),
+        other => panic!("an agent read as {other:?}"),
+    }
 }

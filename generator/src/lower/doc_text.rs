@@ -189,8 +189,9 @@ fn finish_type(def: &mut TypeDef, place: Option<&Place>, diags: &mut Diagnostics
                     "Told apart by `{tag}`; a value of `{tag}` this SDK does not know reads as `Unknown`."
                 ),
                 None => "Read as the variant the value fits best (its fixed values, required keys, \
-                         fewest undeclared keys), trying the next on failure; a value that fits none \
-                         reads as `Unknown`."
+                         fewest undeclared keys, then the most of its declared keys present and the \
+                         fewest absent), trying the next on failure; a value that fits none reads as \
+                         `Unknown`."
                     .to_string(),
             };
             let doc = def.doc.get_or_insert_default();

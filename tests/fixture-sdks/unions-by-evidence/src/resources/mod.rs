@@ -13,11 +13,14 @@ pub mod playing;
 
 pub mod tickets;
 
+pub mod members;
+
 pub use notifications::Notifications;
 pub use changes::Changes;
 pub use pets::Pets;
 pub use playing::Playing;
 pub use tickets::Tickets;
+pub use members::Members;
 
 impl crate::runtime::Client {
     /// The `notifications` resource.
@@ -45,5 +48,10 @@ impl crate::runtime::Client {
     /// The `tickets` resource.
     pub fn tickets(&self) -> tickets::Tickets<'_> {
         tickets::Tickets { client: self }
+    }
+
+    /// The `members` resource.
+    pub fn members(&self) -> members::Members<'_> {
+        members::Members { client: self }
     }
 }
