@@ -266,3 +266,31 @@ async fn of_variants_that_declare_every_key_of_a_value_the_one_declaring_least_b
         other => panic!("an agent read as {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn a_tag_value_mapped_to_the_base_itself_reads_the_bases_own_fields() {
+    // `pet` maps to `Pet`, the base, which is a union of its subtypes: without a
+    // variant of its own such a value would be `Unknown`, untyped.
+    match pet(json!({"petType": "pet", "name": "Generic", "size": "small"})).await {
+        Pet::Pet(base) => {
+            assert_eq!(base.name, "Generic");
+            assert_eq!(base.size.as_ref().map(|s| s.as_str()), Some("small"));
+            assert!(base.extra.is_empty(), "{:?}", base.extra);
+        }
+        other => panic!("the base read as {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_subtype_property_without_a_type_keeps_the_bases_type() {
+    // `Cat` gives `size` only an example; under `allOf` the base's enum still applies,
+    // so the value is that enum, not any JSON value.
+    match pet(json!({"petType": "Cat", "name": "Tom", "size": "large"})).await {
+        Pet::Cat(cat) => {
+            // As a JSON value it would print with its quotes.
+            let size = cat.size.expect("size read");
+            assert_eq!(size.to_string(), "large");
+        }
+        other => panic!("a cat read as {other:?}"),
+    }
+}

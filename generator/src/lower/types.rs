@@ -107,7 +107,7 @@ impl<'a> Lowerer<'a> {
                 }
                 ReferenceOr::Item(schema) if self.inheritance.contains_key(key.as_str()) => {
                     let kind = self
-                        .inheritance_union(key)
+                        .inheritance_union(key, schema, &pointer)
                         .unwrap_or(TypeKind::Alias(Ty::Any));
                     (kind, self.schema_facts(schema, &pointer))
                 }
