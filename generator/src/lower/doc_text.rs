@@ -69,8 +69,14 @@ fn type_places(types: &[TypeDef], places: &mut HashMap<String, Place>) {
                             Ty::Map(_) => "values",
                             _ => "value",
                         };
+                        // A property merged from the schema that declares it (`allOf`)
+                        // is documented as that schema's, whichever type came first.
+                        let parent = super::types::declaring_key(&f.source)
+                            .map(|key| format!("/components/schemas/{key}"))
+                            .and_then(|source| types.iter().find(|t| t.source == source))
+                            .map_or(&def.name, |t| &t.name);
                         places.entry(n).or_insert(Place::Field {
-                            parent: def.name.clone(),
+                            parent: parent.clone(),
                             wire: f.wire.clone(),
                             part,
                         });

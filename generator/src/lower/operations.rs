@@ -11,7 +11,7 @@ use openapiv3::{Operation as OaOperation, Parameter, ReferenceOr};
 use serde_json::Value;
 
 use super::Lowerer;
-use super::names::{Scope, bare, snake_name, type_name};
+use super::names::{self, Scope, bare, snake_name, type_name};
 use super::pagination::PagedOp;
 use super::path_template::{self, Part, TemplateError};
 use crate::diagnostics::{Diagnostic, Kind};
@@ -84,12 +84,16 @@ pub(super) const METHODS: [(&str, HttpMethod); 8] = [
 pub(super) struct Pending {
     pub(super) resource: Vec<String>,
     pub(super) method_wanted: String,
+    /// The method's name before the words it repeats (tag, API version) were taken
+    /// off: used when the shorter name is another operation's in the same resource.
+    pub(super) method_full: String,
     pub(super) op: Operation,
 }
 
 impl<'a> Lowerer<'a> {
     pub(super) fn lower_operations(&mut self, schemes: &[crate::ir::SecurityScheme]) -> Resource {
         let doc: &'a openapiv3::OpenAPI = self.doc;
+        self.tag_prefix = tag_prefix(doc);
         let mut pending = Vec::new();
         let mut seen_ids: HashMap<String, String> = HashMap::new();
         for (path, item) in &doc.paths.paths {
@@ -158,7 +162,7 @@ impl<'a> Lowerer<'a> {
             let whole = [Part::Literal(path)];
             derived_id(method, template.as_deref().unwrap_or(&whole))
         });
-        let (resource, method_wanted) = self.placement(op, &id, pointer);
+        let (resource, method_wanted, method_full) = self.placement(op, &id, pointer);
         let base = pascal_join(
             resource
                 .iter()
@@ -204,6 +208,7 @@ impl<'a> Lowerer<'a> {
         Some(Pending {
             resource: resource.clone(),
             method_wanted,
+            method_full,
             op: Operation {
                 id,
                 sdk_name: String::new(),
@@ -229,13 +234,14 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    /// The resource path and method name for an operation.
+    /// The resource path and method name for an operation, and the method's name
+    /// before the words it repeats were taken off.
     pub(super) fn placement(
         &mut self,
         op: &OaOperation,
         id: &str,
         pointer: &str,
-    ) -> (Vec<String>, String) {
+    ) -> (Vec<String>, String, String) {
         if let Some(ext) = op.extensions.get("x-sdk-method") {
             let at = pointer_push(pointer, "x-sdk-method");
             match ext.as_str() {
@@ -243,7 +249,7 @@ impl<'a> Lowerer<'a> {
                     // Keywords (`type`) become raw identifiers like any other name.
                     let mut parts: Vec<String> = s.split('.').map(snake_name).collect();
                     let method = parts.pop().unwrap_or_default();
-                    return (parts, method);
+                    return (parts, method.clone(), method);
                 }
                 _ => self.diags.push(
                     Diagnostic::error(
@@ -260,19 +266,103 @@ impl<'a> Lowerer<'a> {
         let method = snake_name(id);
         match op.tags.first() {
             Some(tag) => {
-                let resource = snake_name(tag);
-                let resource = bare(&resource).to_string();
-                let stripped = bare(&method)
-                    .strip_prefix(&format!("{resource}_"))
-                    .map(snake_name);
-                (
-                    vec![resource],
-                    stripped.filter(|m| !m.is_empty()).unwrap_or(method),
-                )
+                let full_tag = bare(&snake_name(tag)).to_string();
+                let resource = self.resource_of_tag(tag);
+                // The operation id may repeat the tag, its API version or the resource:
+                // `conversations_v1_list_conversation` in `ConversationsV1Conversation`
+                // is `list`.
+                let repeats = [full_tag.as_str(), &self.tag_prefix.join("_"), &resource];
+                let stripped = strip_repeated(bare(&method), &repeats, bare(&resource));
+                (vec![resource], stripped, method)
             }
-            None => (Vec::new(), method),
+            None => {
+                let stripped = strip_repeated(bare(&method), &[], "");
+                (Vec::new(), stripped, method)
+            }
         }
     }
+
+    /// The resource a tag names: its snake_case name without the words every tag
+    /// starts with up to an API version (`api20100401_call` -> `call`).
+    pub(super) fn resource_of_tag(&self, tag: &str) -> String {
+        let name = bare(&snake_name(tag)).to_string();
+        let words: Vec<&str> = name.split('_').collect();
+        if !self.tag_prefix.is_empty()
+            && words.len() > self.tag_prefix.len()
+            && words.iter().zip(&self.tag_prefix).all(|(w, p)| w == p)
+        {
+            return snake_name(&words[self.tag_prefix.len()..].join("_"));
+        }
+        snake_name(&name)
+    }
+}
+
+/// The words that every operation's tag starts with, when they end in an API version
+/// word (`v1`, `20100401`): `conversations_v1` of `ConversationsV1Conversation` and
+/// `ConversationsV1Message`. Each tag keeps at least one word of its own.
+fn tag_prefix(doc: &openapiv3::OpenAPI) -> Vec<String> {
+    let mut tags: Vec<Vec<String>> = Vec::new();
+    for (_, item) in doc.paths.iter() {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for (_, op) in item.iter() {
+            if let Some(tag) = op.tags.first() {
+                let words: Vec<String> = bare(&snake_name(tag))
+                    .split('_')
+                    .map(str::to_owned)
+                    .collect();
+                if !tags.contains(&words) {
+                    tags.push(words);
+                }
+            }
+        }
+    }
+    let Some(first) = tags.first() else {
+        return Vec::new();
+    };
+    let mut common = first.len();
+    for words in &tags {
+        common = common.min(words.len().saturating_sub(1));
+        common = common.min(first.iter().zip(words).take_while(|(a, b)| a == b).count());
+    }
+    let mut prefix = first[..common].to_vec();
+    while prefix.last().is_some_and(|w| !names::is_version_word(w)) {
+        prefix.pop();
+    }
+    prefix
+}
+
+/// A method name without what it repeats: one of `repeats` (the tag, its version
+/// prefix, the resource) or an API version word in front, and the resource (or one of
+/// it) behind (`list_calls`, `fetch_call` in `calls`), as long as a word is left.
+fn strip_repeated(method: &str, repeats: &[&str], resource: &str) -> String {
+    let mut name = method.to_string();
+    if !resource.is_empty() {
+        for end in [resource.to_string(), singular(resource)] {
+            if let Some(rest) = name.strip_suffix(&format!("_{end}")) {
+                name = rest.to_string();
+                break;
+            }
+        }
+    }
+    loop {
+        let before = name.clone();
+        for r in repeats.iter().filter(|r| !r.is_empty()) {
+            if let Some(rest) = name.strip_prefix(&format!("{r}_")) {
+                name = rest.to_string();
+            }
+        }
+        if let Some((first, rest)) = name.split_once('_')
+            && names::is_version_word(first)
+        {
+            name = rest.to_string();
+        }
+        if name == before {
+            break;
+        }
+    }
+    snake_name(&name)
 }
 
 /// PascalCase words joined into one type name, valid even when the first word starts
@@ -289,6 +379,23 @@ fn is_snake_identifier(s: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
+/// The singular of a snake_case name whose last word reads as an English plural
+/// (`incidents` -> `incident`, `access_policies` -> `access_policy`).
+fn singular(name: &str) -> String {
+    if let Some(stem) = name.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if ["sses", "shes", "ches", "xes", "zes"]
+        .iter()
+        .any(|s| name.ends_with(s))
+    {
+        name[..name.len() - 2].to_string()
+    } else if ["ss", "us", "is", "os"].iter().any(|s| name.ends_with(s)) {
+        name.to_string()
+    } else {
+        name.strip_suffix('s').unwrap_or(name).to_string()
+    }
+}
+
 /// `GET /pets/{petId}` -> `get_pets_by_pet_id`.
 fn derived_id(method: HttpMethod, template: &[Part<'_>]) -> String {
     let mut words = vec![method.as_str().to_ascii_lowercase()];
@@ -303,4 +410,50 @@ fn derived_id(method: HttpMethod, template: &[Part<'_>]) -> String {
         }
     }
     words.join("_")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_tags_and_versions_are_left_out_of_names() {
+        let doc: openapiv3::OpenAPI = serde_json::from_value(serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/v1/Conversations": {"get": {"tags": ["ConversationsV1Conversation"], "responses": {}}},
+                "/v1/Messages": {"get": {"tags": ["ConversationsV1Message"], "responses": {}}},
+            },
+        }))
+        .unwrap();
+        assert_eq!(tag_prefix(&doc), ["conversations", "v1"]);
+        let repeats = [
+            "conversations_v1_conversation",
+            "conversations_v1",
+            "conversation",
+        ];
+        assert_eq!(
+            strip_repeated(
+                "conversations_v1_list_conversation",
+                &repeats,
+                "conversation"
+            ),
+            "list"
+        );
+        assert_eq!(
+            strip_repeated("list_conversation", &repeats, "conversation"),
+            "list"
+        );
+        assert_eq!(strip_repeated("v2_list_things", &[], ""), "list_things");
+        assert_eq!(strip_repeated("list_incidents", &[], "incidents"), "list");
+        assert_eq!(strip_repeated("get_incident", &[], "incidents"), "get");
+        // A word is always left.
+        assert_eq!(
+            strip_repeated("incidents", &["incidents"], "incidents"),
+            "incidents"
+        );
+        assert_eq!(singular("access_policies"), "access_policy");
+        assert_eq!(singular("status"), "status");
+    }
 }

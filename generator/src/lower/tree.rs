@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use super::Lowerer;
-use super::names::{self, Scope, bare, snake_name};
+use super::names::{self, Scope, bare};
 use super::operations::{CLIENT_RESERVED, Pending, RESOURCE_RESERVED, pascal_join};
 use crate::diagnostics::Kind;
 use crate::ir::{Name, Presence, Resource, Ty, TypeKind};
@@ -57,6 +57,20 @@ impl<'a> Lowerer<'a> {
                 node = &mut node.children[index];
             }
         }
+        // A name shortened by what it repeated, which another operation of the resource
+        // also wants, stays whole.
+        let mut wanted: HashMap<(Vec<String>, String), usize> = HashMap::new();
+        for p in &pending {
+            *wanted
+                .entry((p.resource.clone(), p.method_wanted.clone()))
+                .or_default() += 1;
+        }
+        let mut pending = pending;
+        for p in &mut pending {
+            if wanted[&(p.resource.clone(), p.method_wanted.clone())] > 1 {
+                p.method_wanted.clone_from(&p.method_full);
+            }
+        }
         let mut params_names = Scope::pascal();
         reserve_type_names(&root, &mut params_names);
         let mut method_scopes: HashMap<Vec<String>, Scope> = HashMap::new();
@@ -104,7 +118,10 @@ impl<'a> Lowerer<'a> {
         let mut docs = HashMap::new();
         for tag in &self.doc.tags {
             if let Some(d) = &tag.description {
-                docs.insert(bare(&snake_name(&tag.name)).to_string(), d.clone());
+                docs.insert(
+                    bare(&self.resource_of_tag(&tag.name)).to_string(),
+                    d.clone(),
+                );
             }
         }
         if let Some(map) = self.raw.get("x-sdk-resources").and_then(Value::as_object) {

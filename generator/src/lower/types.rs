@@ -564,10 +564,20 @@ impl<'a> Lowerer<'a> {
         let mut fields = Vec::with_capacity(part.properties.len());
         let outer_parent = self.enum_parent.replace(name.to_string());
         let body_of = self.body_holders.get(name).cloned();
+        // A property merged from another schema (`allOf: [$ref Base, ...]`) names its
+        // type after that schema, where it is declared: every type that extends the
+        // base shares it, whichever of them is lowered first.
         let hints: Vec<String> = part
             .properties
             .iter()
-            .map(|(wire, _, _)| names::property_type_name(name, body_of.as_deref(), wire))
+            .map(
+                |(wire, _, pointer)| match self.declaring_component(pointer) {
+                    Some(holder) if holder != name => {
+                        names::property_type_name(&holder, None, wire)
+                    }
+                    _ => names::property_type_name(name, body_of.as_deref(), wire),
+                },
+            )
             .collect();
         // Nested objects set their own siblings and put these back when done.
         let outer = std::mem::replace(&mut self.sibling_types, hints.iter().cloned().collect());
@@ -627,6 +637,31 @@ impl<'a> Lowerer<'a> {
             multipart: false,
         }))
     }
+}
+
+impl Lowerer<'_> {
+    /// The type name of the component schema that declares the property at `pointer`,
+    /// when it is one of its own properties (`/components/schemas/Base/properties/x`,
+    /// also within the component's `allOf` parts).
+    fn declaring_component(&self, pointer: &str) -> Option<String> {
+        let key = declaring_key(pointer)?;
+        self.component_names
+            .get(&crate::json_pointer::unescape_token(key))
+            .cloned()
+    }
+}
+
+/// The key of the component schema a property pointer belongs to directly: `Base` of
+/// `/components/schemas/Base/properties/x` and `/components/schemas/Base/allOf/1/properties/x`.
+pub(super) fn declaring_key(pointer: &str) -> Option<&str> {
+    let rest = pointer.strip_prefix("/components/schemas/")?;
+    let (key, mut rest) = rest.split_once('/')?;
+    while let Some(after) = rest.strip_prefix("allOf/") {
+        let (_, next) = after.split_once('/')?;
+        rest = next;
+    }
+    let property = rest.strip_prefix("properties/")?;
+    (!property.contains('/')).then_some(key)
 }
 
 fn schema_box(s: &ReferenceOr<Schema>) -> ReferenceOr<Box<Schema>> {

@@ -79,6 +79,12 @@ pub(crate) static API: runtime::ApiInfo = runtime::ApiInfo {
             setter: "bearer_auth",
         },
         crate::runtime::SecuritySchemeInfo {
+            name: "discordOAuth2Token",
+            kind: crate::runtime::SchemeKind::Bearer,
+            env: &["FIXTURE_SECURITY_DISCORD_OAUTH2_TOKEN"],
+            setter: "discord_oauth2_token",
+        },
+        crate::runtime::SecuritySchemeInfo {
             name: "timeout",
             kind: crate::runtime::SchemeKind::ApiKeyHeader("X-Timeout-Key"),
             env: &["FIXTURE_SECURITY_TIMEOUT"],
@@ -163,6 +169,16 @@ impl crate::runtime::ClientBuilder {
     /// [`Client::from_env`](crate::Client::from_env) reads it from `FIXTURE_SECURITY_BEARER_AUTH`.
     pub fn bearer_auth(self, value: impl Into<String>) -> crate::runtime::ClientBuilder {
         self.credential("bearerAuth", value)
+    }
+
+    /// The bearer token of the `discordOAuth2Token` scheme.
+    ///
+    /// [`Client::from_env`](crate::Client::from_env) reads it from `FIXTURE_SECURITY_DISCORD_OAUTH2_TOKEN`.
+    pub fn discord_oauth2_token(
+        self,
+        value: impl Into<String>,
+    ) -> crate::runtime::ClientBuilder {
+        self.credential("discordOAuth2Token", value)
     }
 
     /// The API key of the `timeout` scheme, sent in the `X-Timeout-Key` header.

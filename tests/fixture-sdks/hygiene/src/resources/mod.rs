@@ -1490,7 +1490,7 @@ impl crate::runtime::Request<CreateThingParams> {
     }
 
     /// The `body` of `CreateThingBody`.
-    pub fn body_body(mut self, value: impl Into<String>) -> Self {
+    pub fn body(mut self, value: impl Into<String>) -> Self {
         self.params.body.body = Some(value.into());
         self
     }

@@ -14,7 +14,7 @@ pub struct Cat {
     pub name: String,
     /// The `size` of `Cat`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub size: Option<CatSize>,
+    pub size: Option<PetSize>,
     /// The `lives` of `Cat`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lives: Option<i64>,
@@ -38,7 +38,7 @@ impl Cat {
 
     /// Sets `size` (`size` on the wire).
     #[must_use]
-    pub fn with_size(mut self, value: impl Into<CatSize>) -> Self {
+    pub fn with_size(mut self, value: impl Into<PetSize>) -> Self {
         self.size = Some(value.into());
         self
     }
@@ -67,7 +67,7 @@ impl<'de> serde::Deserialize<'de> for Cat {
             ) -> Result<Cat, __A::Error> {
                 let mut v_pet_type: Option<String> = None;
                 let mut v_name: Option<String> = None;
-                let mut v_size: Option<CatSize> = None;
+                let mut v_size: Option<PetSize> = None;
                 let mut v_lives: Option<i64> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -100,93 +100,6 @@ impl<'de> serde::Deserialize<'de> for Cat {
     }
 }
 
-/// The `size` of `Cat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CatSize {
-    /// `small`
-    Small,
-    /// `large`
-    Large,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-
-impl CatSize {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Small => "small",
-            Self::Large => "large",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "small" => Some(Self::Small),
-            "large" => Some(Self::Large),
-            _ => None,
-        }
-    }
-}
-
-impl std::fmt::Display for CatSize {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl AsRef<str> for CatSize {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl From<&str> for CatSize {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-
-impl From<String> for CatSize {
-    fn from(value: String) -> Self {
-        match Self::known(&value) {
-            Some(known) => known,
-            None => Self::Unknown(value),
-        }
-    }
-}
-
-impl std::str::FromStr for CatSize {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl serde::Serialize for CatSize {
-    fn serialize<__S: serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CatSize {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        crate::runtime::de::string_enum(
-            deserializer,
-            "a `CatSize` string",
-            Self::known,
-            Self::Unknown,
-        )
-    }
-}
-
 /// The `Dog` schema of the API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -198,7 +111,7 @@ pub struct Dog {
     pub name: String,
     /// The `size` of `Dog`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub size: Option<CatSize>,
+    pub size: Option<PetSize>,
     /// The `barks` of `Dog`.
     pub barks: bool,
     /// Keys this version of the SDK does not know, kept as they arrived and
@@ -225,7 +138,7 @@ impl Dog {
 
     /// Sets `size` (`size` on the wire).
     #[must_use]
-    pub fn with_size(mut self, value: impl Into<CatSize>) -> Self {
+    pub fn with_size(mut self, value: impl Into<PetSize>) -> Self {
         self.size = Some(value.into());
         self
     }
@@ -247,7 +160,7 @@ impl<'de> serde::Deserialize<'de> for Dog {
             ) -> Result<Dog, __A::Error> {
                 let mut v_pet_type: Option<String> = None;
                 let mut v_name: Option<String> = None;
-                let mut v_size: Option<CatSize> = None;
+                let mut v_size: Option<PetSize> = None;
                 let mut v_barks: Option<bool> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
@@ -294,7 +207,7 @@ pub struct Lizard {
     pub name: String,
     /// The `size` of `Lizard`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub size: Option<CatSize>,
+    pub size: Option<PetSize>,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.
     #[serde(flatten)]
@@ -314,7 +227,7 @@ impl Lizard {
 
     /// Sets `size` (`size` on the wire).
     #[must_use]
-    pub fn with_size(mut self, value: impl Into<CatSize>) -> Self {
+    pub fn with_size(mut self, value: impl Into<PetSize>) -> Self {
         self.size = Some(value.into());
         self
     }
@@ -336,7 +249,7 @@ impl<'de> serde::Deserialize<'de> for Lizard {
             ) -> Result<Lizard, __A::Error> {
                 let mut v_pet_type: Option<String> = None;
                 let mut v_name: Option<String> = None;
-                let mut v_size: Option<CatSize> = None;
+                let mut v_size: Option<PetSize> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
@@ -430,7 +343,7 @@ pub struct PetBase {
     pub name: String,
     /// The `size` of `PetBase`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub size: Option<CatSize>,
+    pub size: Option<PetSize>,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.
     #[serde(flatten)]
@@ -450,7 +363,7 @@ impl PetBase {
 
     /// Sets `size` (`size` on the wire).
     #[must_use]
-    pub fn with_size(mut self, value: impl Into<CatSize>) -> Self {
+    pub fn with_size(mut self, value: impl Into<PetSize>) -> Self {
         self.size = Some(value.into());
         self
     }
@@ -472,7 +385,7 @@ impl<'de> serde::Deserialize<'de> for PetBase {
             ) -> Result<PetBase, __A::Error> {
                 let mut v_pet_type: Option<String> = None;
                 let mut v_name: Option<String> = None;
-                let mut v_size: Option<CatSize> = None;
+                let mut v_size: Option<PetSize> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
@@ -499,5 +412,92 @@ impl<'de> serde::Deserialize<'de> for PetBase {
             }
         }
         deserializer.deserialize_map(__Visitor)
+    }
+}
+
+/// The `size` of `Pet`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum PetSize {
+    /// `small`
+    Small,
+    /// `large`
+    Large,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+
+impl PetSize {
+    /// The value as written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Small => "small",
+            Self::Large => "large",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "small" => Some(Self::Small),
+            "large" => Some(Self::Large),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for PetSize {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for PetSize {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for PetSize {
+    fn from(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+impl From<String> for PetSize {
+    fn from(value: String) -> Self {
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for PetSize {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl serde::Serialize for PetSize {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PetSize {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::runtime::de::string_enum(
+            deserializer,
+            "a `PetSize` string",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
