@@ -295,7 +295,8 @@ impl<'a> Lowerer<'a> {
             .as_deref()
             .filter(|t| !t.trim().is_empty())
         {
-            return super::names::type_name(title);
+            // A variant name shadows nothing: `None` stays `None`.
+            return variant_name(title);
         }
         let evidence = self.variant_evidence(variant, pointer);
         let fixed: Vec<&str> = evidence
