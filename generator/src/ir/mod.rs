@@ -733,6 +733,10 @@ pub struct FieldStep {
     /// Settled once the types are final (a page's optional nullable fields become
     /// plain options then).
     pub access: FieldAccess,
+    /// The value before this step is a union, and the field is read from its variant
+    /// (union type, variant) whose struct is `owner`; another variant has no such field
+    /// (`links.pages.next` where `pages` is `anyOf` forward or backward links).
+    pub variant_of: Option<(String, String)>,
 }
 
 /// How a field's value is reached from its struct.
