@@ -25,9 +25,18 @@ pub fn model_files(api: &Api) -> Vec<(String, Vec<TokenStream>)> {
     collect_status_ops(&api.root, &mut ops);
     for file in &api.model_files {
         let docs = super::doc_lines(&file.doc);
-        let imports: Vec<_> = file.imports.iter().map(|n| ident(n)).collect();
-        // One line per import, so that a new one adds a line and reflows none.
-        let uses = quote!(#(use super::#imports;)*);
+        // One line per import, so that a new one adds a line and reflows none. A
+        // deprecated type is the crate's own to name: its import allows it.
+        let uses = file.imports.iter().map(|n| {
+            let i = ident(n);
+            let deprecated = api
+                .types
+                .binary_search_by(|t| t.name.cmp(n))
+                .is_ok_and(|k| api.types[k].deprecated);
+            let allow = deprecated.then(|| quote!(#[allow(deprecated)]));
+            quote!(#allow use super::#i;)
+        });
+        let uses = quote!(#(#uses)*);
         let mut items = vec![quote! { #(#![doc = #docs])* #uses }];
         for name in &file.types {
             if let Ok(i) = api.types.binary_search_by(|t| t.name.cmp(name)) {
