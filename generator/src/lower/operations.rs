@@ -80,13 +80,22 @@ pub(super) const METHODS: [(&str, HttpMethod); 8] = [
     ("trace", HttpMethod::Trace),
 ];
 
+/// An operation of the document and the place decided for it.
+pub(super) struct OperationAt<'o> {
+    pub(super) path: &'o str,
+    pub(super) method: HttpMethod,
+    pub(super) op: &'o OaOperation,
+    pub(super) shared: &'o [ReferenceOr<Parameter>],
+    pub(super) pointer: &'o str,
+    pub(super) id: String,
+    pub(super) resource: Vec<String>,
+    pub(super) method_name: String,
+}
+
 /// An operation before the names that depend on its neighbours are settled.
 pub(super) struct Pending {
     pub(super) resource: Vec<String>,
     pub(super) method_wanted: String,
-    /// The method's name before the words it repeats (tag, API version) were taken
-    /// off: used when the shorter name is another operation's in the same resource.
-    pub(super) method_full: String,
     pub(super) op: Operation,
 }
 
@@ -94,7 +103,7 @@ impl<'a> Lowerer<'a> {
     pub(super) fn lower_operations(&mut self, schemes: &[crate::ir::SecurityScheme]) -> Resource {
         let doc: &'a openapiv3::OpenAPI = self.doc;
         self.tag_prefix = tag_prefix(doc);
-        let mut pending = Vec::new();
+        let mut placed = Vec::new();
         let mut seen_ids: HashMap<String, String> = HashMap::new();
         for (path, item) in &doc.paths.paths {
             let ReferenceOr::Item(item) = item else {
@@ -128,11 +137,42 @@ impl<'a> Lowerer<'a> {
                         seen_ids.insert(id.clone(), pointer.clone());
                     }
                 }
-                if let Some(p) =
-                    self.lower_operation(path, method, op, &item.parameters, &pointer, schemes)
-                {
-                    pending.push(p);
-                }
+                let id = op.operation_id.clone().unwrap_or_else(|| {
+                    let whole = [Part::Literal(path)];
+                    let template = path_template::parse(path);
+                    derived_id(method, template.as_deref().unwrap_or(&whole))
+                });
+                let place = self.placement(op, &id, &pointer);
+                placed.push((path, method, op, &item.parameters, pointer, id, place));
+            }
+        }
+        // A name shortened by what it repeated, which another operation of the same
+        // resource also wants, stays whole (before any type is named after it).
+        let mut wanted: HashMap<(Vec<String>, String), usize> = HashMap::new();
+        for (.., (resource, method, _)) in &placed {
+            *wanted
+                .entry((resource.clone(), method.clone()))
+                .or_default() += 1;
+        }
+        let mut pending = Vec::new();
+        for (path, method, op, shared, pointer, id, (resource, short, full)) in placed {
+            let method_name = if wanted[&(resource.clone(), short.clone())] > 1 {
+                full
+            } else {
+                short
+            };
+            let operation = OperationAt {
+                path,
+                method,
+                op,
+                shared,
+                pointer: &pointer,
+                id,
+                resource,
+                method_name,
+            };
+            if let Some(p) = self.lower_operation(operation, schemes) {
+                pending.push(p);
             }
         }
         self.build_tree(pending)
@@ -140,13 +180,19 @@ impl<'a> Lowerer<'a> {
 
     pub(super) fn lower_operation(
         &mut self,
-        path: &str,
-        method: HttpMethod,
-        op: &OaOperation,
-        shared_params: &[ReferenceOr<Parameter>],
-        pointer: &str,
+        at: OperationAt<'_>,
         schemes: &[SecurityScheme],
     ) -> Option<Pending> {
+        let OperationAt {
+            path,
+            method,
+            op,
+            shared: shared_params,
+            pointer,
+            id,
+            resource,
+            method_name: method_wanted,
+        } = at;
         // The template is parsed here, once; a malformed one is reported, and the rest of
         // the operation is still lowered so that its other faults show in the same run.
         let template = path_template::parse(path);
@@ -158,11 +204,6 @@ impl<'a> Lowerer<'a> {
                 format!("path `{path}` has a `{{` without a closing `}}`"),
             );
         }
-        let id = op.operation_id.clone().unwrap_or_else(|| {
-            let whole = [Part::Literal(path)];
-            derived_id(method, template.as_deref().unwrap_or(&whole))
-        });
-        let (resource, method_wanted, method_full) = self.placement(op, &id, pointer);
         let base = pascal_join(
             resource
                 .iter()
@@ -208,7 +249,6 @@ impl<'a> Lowerer<'a> {
         Some(Pending {
             resource: resource.clone(),
             method_wanted,
-            method_full,
             op: Operation {
                 id,
                 sdk_name: String::new(),
@@ -333,19 +373,90 @@ fn tag_prefix(doc: &openapiv3::OpenAPI) -> Vec<String> {
     prefix
 }
 
+/// What an operation does, when its id is this word and the resource's name.
+const VERBS: &[&str] = &[
+    "list",
+    "get",
+    "fetch",
+    "retrieve",
+    "read",
+    "show",
+    "find",
+    "search",
+    "query",
+    "count",
+    "create",
+    "add",
+    "post",
+    "put",
+    "new",
+    "update",
+    "patch",
+    "edit",
+    "modify",
+    "replace",
+    "upsert",
+    "set",
+    "delete",
+    "remove",
+    "destroy",
+    "cancel",
+    "archive",
+    "restore",
+    "enable",
+    "disable",
+    "start",
+    "stop",
+    "send",
+    "upload",
+    "download",
+    "import",
+    "export",
+    "copy",
+    "move",
+    "merge",
+    "assign",
+    "unassign",
+    "approve",
+    "reject",
+    "submit",
+    "verify",
+    "validate",
+    "test",
+    "reset",
+    "revoke",
+    "refresh",
+    "sync",
+    "run",
+    "trigger",
+    "publish",
+    "unpublish",
+    "accept",
+    "decline",
+    "close",
+    "reopen",
+    "lock",
+    "unlock",
+    "subscribe",
+    "unsubscribe",
+    "follow",
+    "unfollow",
+    "register",
+    "deregister",
+    "attach",
+    "detach",
+    "invite",
+    "join",
+    "leave",
+];
+
 /// A method name without what it repeats: one of `repeats` (the tag, its version
-/// prefix, the resource) or an API version word in front, and the resource (or one of
-/// it) behind (`list_calls`, `fetch_call` in `calls`), as long as a word is left.
+/// prefix, the resource) or an API version word in front, as long as a word is left;
+/// and the resource (or one of it) behind a lone verb (`list_calls`, `fetch_call` in
+/// `calls`; not `list_special_events` in `events`, where `special` says which, nor
+/// `silo_metric` in `metrics`).
 fn strip_repeated(method: &str, repeats: &[&str], resource: &str) -> String {
     let mut name = method.to_string();
-    if !resource.is_empty() {
-        for end in [resource.to_string(), singular(resource)] {
-            if let Some(rest) = name.strip_suffix(&format!("_{end}")) {
-                name = rest.to_string();
-                break;
-            }
-        }
-    }
     loop {
         let before = name.clone();
         for r in repeats.iter().filter(|r| !r.is_empty()) {
@@ -360,6 +471,16 @@ fn strip_repeated(method: &str, repeats: &[&str], resource: &str) -> String {
         }
         if name == before {
             break;
+        }
+    }
+    if !resource.is_empty() {
+        for end in [resource.to_string(), singular(resource)] {
+            if let Some(rest) = name.strip_suffix(&format!("_{end}"))
+                && VERBS.contains(&rest)
+            {
+                name = rest.to_string();
+                break;
+            }
         }
     }
     snake_name(&name)
@@ -448,6 +569,12 @@ mod tests {
         assert_eq!(strip_repeated("v2_list_things", &[], ""), "list_things");
         assert_eq!(strip_repeated("list_incidents", &[], "incidents"), "list");
         assert_eq!(strip_repeated("get_incident", &[], "incidents"), "get");
+        // What is left must be the verb alone: `special` says which events.
+        assert_eq!(
+            strip_repeated("list_special_events", &[], "events"),
+            "list_special_events"
+        );
+        assert_eq!(strip_repeated("silo_metric", &[], "metrics"), "silo_metric");
         // A word is always left.
         assert_eq!(
             strip_repeated("incidents", &["incidents"], "incidents"),

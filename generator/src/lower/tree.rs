@@ -57,20 +57,6 @@ impl<'a> Lowerer<'a> {
                 node = &mut node.children[index];
             }
         }
-        // A name shortened by what it repeated, which another operation of the resource
-        // also wants, stays whole.
-        let mut wanted: HashMap<(Vec<String>, String), usize> = HashMap::new();
-        for p in &pending {
-            *wanted
-                .entry((p.resource.clone(), p.method_wanted.clone()))
-                .or_default() += 1;
-        }
-        let mut pending = pending;
-        for p in &mut pending {
-            if wanted[&(p.resource.clone(), p.method_wanted.clone())] > 1 {
-                p.method_wanted.clone_from(&p.method_full);
-            }
-        }
         let mut params_names = Scope::pascal();
         reserve_type_names(&root, &mut params_names);
         let mut method_scopes: HashMap<Vec<String>, Scope> = HashMap::new();
