@@ -331,9 +331,9 @@ impl<'a> Lowerer<'a> {
             && words.len() > self.tag_prefix.len()
             && words.iter().zip(&self.tag_prefix).all(|(w, p)| w == p)
         {
-            return snake_name(&words[self.tag_prefix.len()..].join("_"));
+            return bare(&snake_name(&words[self.tag_prefix.len()..].join("_"))).to_string();
         }
-        snake_name(&name)
+        name
     }
 }
 
