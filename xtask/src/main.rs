@@ -30,9 +30,10 @@ commands:
                       generation time per spec (load, lower, emit) against its size;
                       default: the Beeper spec and the real-world corpus
   corpus [--only NAME] [--no-check] [--strict]
-                      every spec of ../shared/specs/real generated into target/corpus,
-                      cargo-checked, and reported in a table; --strict fails if
-                      any loses an operation or does not compile
+                      every spec of ../shared/specs/real and real-3.1 generated into
+                      target/corpus, cargo-checked, and reported in a table; --strict
+                      fails if any loses an operation, does not compile or warns on
+                      its own build
   bench-progenitor [--runs N]
                       generation time and cargo check time against cargo-progenitor
                       0.15.1 (installed into target/tools), on the corpus
@@ -286,21 +287,10 @@ fn run_corpus(args: &[String]) -> Result<(), String> {
     let root = xtask::workspace_root();
     let rows = xtask::corpus::run(&root, only.as_deref(), check)?;
     print!("{}", xtask::corpus::table(&rows));
-    let failed: Vec<&str> = rows
-        .iter()
-        .filter(|r| {
-            let compiled = matches!(
-                r.compiles,
-                xtask::corpus::Compiles::Yes { .. } | xtask::corpus::Compiles::Skipped
-            );
-            let complete = r.operations_generated == Some(r.operations);
-            !(compiled && complete)
-        })
-        .map(|r| r.spec.as_str())
-        .collect();
+    let failed = xtask::corpus::strict_failures(&rows);
     if strict && !failed.is_empty() {
         return Err(format!(
-            "corpus: {} document(s) lost operations or did not compile: {}",
+            "corpus: {} document(s) lost operations, did not compile or warn on their build: {}",
             failed.len(),
             failed.join(", ")
         ));

@@ -1768,7 +1768,7 @@ impl<'de> serde::Deserialize<'de> for SetupRegistrationRequired {
 
 /// Either the user must create an account first, or sign-in is done. The variants share no property with fixed values, so the union is untagged; the one with the `registrationRequired` marker comes first.
 ///
-/// Read as the variant the value fits best (its fixed values, required keys, fewest undeclared keys), trying the next on failure; a value that fits none reads as `Unknown`.
+/// Read as the variant the value fits best (its fixed values, required keys, fewest undeclared keys, then the most of its declared keys present and the fewest absent), trying the next on failure; a value that fits none reads as `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]

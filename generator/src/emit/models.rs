@@ -7,8 +7,7 @@ use serde_json::Value;
 
 use super::{Ctx, doc_attrs, field_init, ident, ty_tokens};
 use crate::ir::{
-    Additional, Api, Field, Presence, Resource, ResponseKind, StringEnum, Struct, Ty, TypeDef,
-    TypeKind,
+    Additional, Api, Enum, Field, Presence, Resource, ResponseKind, Struct, Ty, TypeDef, TypeKind,
 };
 
 /// `src/models/mod.rs`, which re-exports every file (so that `models::X` names
@@ -26,9 +25,18 @@ pub fn model_files(api: &Api) -> Vec<(String, Vec<TokenStream>)> {
     collect_status_ops(&api.root, &mut ops);
     for file in &api.model_files {
         let docs = super::doc_lines(&file.doc);
-        let imports: Vec<_> = file.imports.iter().map(|n| ident(n)).collect();
-        // One line per import, so that a new one adds a line and reflows none.
-        let uses = quote!(#(use super::#imports;)*);
+        // One line per import, so that a new one adds a line and reflows none. A
+        // deprecated type is the crate's own to name: its import allows it.
+        let uses = file.imports.iter().map(|n| {
+            let i = ident(n);
+            let deprecated = api
+                .types
+                .binary_search_by(|t| t.name.cmp(n))
+                .is_ok_and(|k| api.types[k].deprecated);
+            let allow = deprecated.then(|| quote!(#[allow(deprecated)]));
+            quote!(#allow use super::#i;)
+        });
+        let uses = quote!(#(#uses)*);
         let mut items = vec![quote! { #(#![doc = #docs])* #uses }];
         for name in &file.types {
             if let Ok(i) = api.types.binary_search_by(|t| t.name.cmp(name)) {
@@ -52,6 +60,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     let tokens = match &def.kind {
         TypeKind::Struct(s) if s.multipart => multipart_struct(def, s),
         TypeKind::Struct(s) => struct_def(api, def, s),
+        TypeKind::Enum(e) if e.integer => integer_enum_def(def, e),
         TypeKind::Enum(e) => enum_def(def, e),
         TypeKind::Union(u) => super::unions::union_def(def, u),
         TypeKind::Alias(ty) => {
@@ -112,6 +121,21 @@ pub(crate) fn literal(value: &Value, ty: &Ty, api: &Api, ctx: Ctx) -> TokenStrea
                 quote!(#ty::from(#s))
             } else {
                 quote!(Default::default())
+            }
+        }
+        (Value::Number(n), Ty::Named(name)) => {
+            // An enum of integers, by its value.
+            let ty = ty_tokens(&Ty::Named(name.clone()), ctx);
+            let is_enum = api
+                .types
+                .iter()
+                .any(|t| t.name == *name && matches!(&t.kind, TypeKind::Enum(e) if e.integer));
+            match n.as_i64() {
+                Some(v) if is_enum => {
+                    let lit = proc_macro2::Literal::i64_suffixed(v);
+                    quote!(#ty::from(#lit))
+                }
+                _ => quote!(Default::default()),
             }
         }
         (Value::Number(n), Ty::Integer(f)) => {
@@ -400,7 +424,7 @@ fn multipart_struct(def: &TypeDef, s: &Struct) -> TokenStream {
     }
 }
 
-fn enum_def(def: &TypeDef, e: &StringEnum) -> TokenStream {
+fn enum_def(def: &TypeDef, e: &Enum) -> TokenStream {
     let name = ident(&def.name);
     let docs = doc_attrs(def.doc.as_deref());
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
@@ -502,6 +526,99 @@ fn enum_def(def: &TypeDef, e: &StringEnum) -> TokenStream {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
                 crate::runtime::de::string_enum(deserializer, #expecting, Self::known, Self::Unknown)
+            }
+        }
+    }
+}
+
+/// An enum of integers (a `oneOf` of integer `const`s): named values, and `Unknown`
+/// for any other integer, kept as received and written back unchanged.
+fn integer_enum_def(def: &TypeDef, e: &Enum) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = doc_attrs(def.doc.as_deref());
+    let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
+    let value = |wire: &str| proc_macro2::Literal::i64_unsuffixed(wire.parse().unwrap_or_default());
+    let variants = e.variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        let doc = doc_attrs(Some(&v.doc));
+        quote! { #doc #vname, }
+    });
+    let values = e.variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        let n = value(&v.wire);
+        quote!(Self::#vname => #n,)
+    });
+    let known = e.variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        let n = value(&v.wire);
+        quote!(#n => Some(Self::#vname),)
+    });
+    let default_impl = (e.variants.len() == 1).then(|| {
+        let only = ident(&e.variants[0].name);
+        quote! {
+            /// The only value this enum documents.
+            impl Default for #name {
+                fn default() -> Self { Self::#only }
+            }
+        }
+    });
+    quote! {
+        #docs
+        #deprecated
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the SDK does not know, kept as received.
+            Unknown(i64),
+        }
+
+        impl #name {
+            /// The value as written on the wire.
+            pub fn value(&self) -> i64 {
+                match self {
+                    #(#values)*
+                    Self::Unknown(value) => *value,
+                }
+            }
+
+            fn known(value: i64) -> Option<Self> {
+                match value {
+                    #(#known)*
+                    _ => None,
+                }
+            }
+        }
+
+        #default_impl
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Display::fmt(&self.value(), f)
+            }
+        }
+
+        impl From<i64> for #name {
+            fn from(value: i64) -> Self {
+                Self::known(value).unwrap_or(Self::Unknown(value))
+            }
+        }
+
+        impl From<#name> for i64 {
+            fn from(value: #name) -> Self {
+                value.value()
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+                serializer.serialize_i64(self.value())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+                <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
             }
         }
     }

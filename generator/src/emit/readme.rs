@@ -12,7 +12,7 @@ pub fn readme(api: &Api, options: &EmitOptions) -> String {
     let source_name = &options.source_name;
     let krate = api.crate_ident.as_str();
     let name = api.crate_name.as_str();
-    let title = &api.title;
+    let title = &api.title_phrase;
     let major = api.package.version.split('.').next().unwrap_or("0");
     // `0.x` releases break on the minor version: depend on that.
     let requirement = if major == "0" {
@@ -35,7 +35,7 @@ pub fn readme(api: &Api, options: &EmitOptions) -> String {
     md.line(&format!("# {name}"));
     md.blank();
     md.line(&format!(
-        "A Rust client of the {title}, generated from its OpenAPI spec: typed models, a \
+        "A Rust client of {title}, generated from its OpenAPI spec: typed models, a \
          client built from the environment, retries, timeouts, typed errors{}.",
         if ops.iter().any(|o| o.pagination.is_some()) {
             ", pagination"

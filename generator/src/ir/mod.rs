@@ -64,6 +64,9 @@ impl PartialEq<&str> for Name {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Api {
     pub title: String,
+    /// The title as prose names the API after a preposition: `the Stripe API`; a
+    /// title with its own article keeps it (`The Foo API` -> `the Foo API`).
+    pub title_phrase: String,
     pub version: String,
     pub description: Option<String>,
     /// The crate's name as in Cargo.toml (`beeper-desktop-api`).
@@ -183,8 +186,8 @@ pub struct TypeDef {
 #[derive(Debug, Clone, PartialEq)]
 pub enum TypeKind {
     Struct(Struct),
-    /// A string enum that keeps values it does not know.
-    Enum(StringEnum),
+    /// An enum of strings (or of integers) that keeps values it does not know.
+    Enum(Enum),
     Union(Union),
     /// `pub type Name = Ty;`
     Alias(Ty),
@@ -261,15 +264,19 @@ pub enum Presence {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StringEnum {
+pub struct Enum {
     pub variants: Vec<EnumVariant>,
+    /// The values are integers (a `oneOf` of integer `const`s, each named by its
+    /// `title`), written as JSON numbers; each variant's `wire` is its value in decimal.
+    pub integer: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnumVariant {
     pub name: String,
     pub wire: String,
-    /// The variant's documentation: its wire value.
+    /// The variant's documentation: its wire value, and the spec's description of it
+    /// when it has one (lower leaves that description here for the doc pass).
     pub doc: String,
 }
 
@@ -740,6 +747,10 @@ pub struct FieldStep {
     /// Settled once the types are final (a page's optional nullable fields become
     /// plain options then).
     pub access: FieldAccess,
+    /// The value before this step is a union, and the field is read from its variant
+    /// (union type, variant) whose struct is `owner`; another variant has no such field
+    /// (`links.pages.next` where `pages` is `anyOf` forward or backward links).
+    pub variant_of: Option<(String, String)>,
 }
 
 /// How a field's value is reached from its struct.

@@ -143,7 +143,13 @@ fn render_type(w: &mut String, t: &TypeDef) {
             let values: Vec<String> = e
                 .variants
                 .iter()
-                .map(|v| format!("{} = {:?}", v.name, v.wire))
+                .map(|v| {
+                    if e.integer {
+                        format!("{} = {}", v.name, v.wire)
+                    } else {
+                        format!("{} = {:?}", v.name, v.wire)
+                    }
+                })
                 .collect();
             let _ = writeln!(
                 w,
@@ -364,11 +370,26 @@ fn render_resource(w: &mut String, r: &Resource) {
     }
 }
 
+/// A field's dotted wire path, with the union variants it is read through.
+fn path(f: &FieldPath) -> String {
+    let through: Vec<String> = f
+        .steps
+        .iter()
+        .filter_map(|s| s.variant_of.as_ref())
+        .map(|(u, v)| format!("{u}::{v}"))
+        .collect();
+    if through.is_empty() {
+        f.wire.clone()
+    } else {
+        format!("{} (in {})", f.wire, through.join(", "))
+    }
+}
+
 /// One line: where the items are, how the next page is found, and who said so.
 fn pagination(op: &Operation, p: &Pagination) -> String {
     let param = |i: &usize| op.params[*i].name.clone();
     let flag = |name: &str, f: &Option<FieldPath>| match f {
-        Some(f) => format!(", {name} {}", f.wire),
+        Some(f) => format!(", {name} {}", path(f)),
         None => String::new(),
     };
     let walk = match &p.walk {
@@ -379,8 +400,8 @@ fn pagination(op: &Operation, p: &Pagination) -> String {
             direction,
         } => {
             let next = match next {
-                CursorSource::Field(f) => format!("next {}", f.wire),
-                CursorSource::LastItem(f) => format!("next from the last item's {}", f.wire),
+                CursorSource::Field(f) => format!("next {}", path(f)),
+                CursorSource::LastItem(f) => format!("next from the last item's {}", path(f)),
             };
             let by = match direction {
                 Some((d, by)) => format!(
@@ -420,7 +441,7 @@ fn pagination(op: &Operation, p: &Pagination) -> String {
             flag("has more", has_more),
             flag("total pages", total_pages)
         ),
-        PageWalk::NextUrl { next } => format!("next URL {}", next.wire),
+        PageWalk::NextUrl { next } => format!("next URL {}", path(next)),
         PageWalk::LinkHeader => "next URL in the Link header".to_string(),
     };
     let items = match &p.items_field {

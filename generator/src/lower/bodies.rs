@@ -265,14 +265,20 @@ pub(super) fn as_multipart_field(f: &mut Field) {
 }
 
 /// `clear_<setter>`, except in multipart bodies, which have no `null`); fixed and
-/// read-only ones not at all. A name a parameter already has takes `_body`.
+/// read-only ones not at all. A name a parameter already has takes `_body`. A field
+/// named `body` keeps its name: the builder's own `body` setter is only for bodies that
+/// are not set field by field, and no parameter can take the name.
 fn body_setter(f: &Field, multipart: bool, scope: &mut Scope) -> BodySetter {
-    let wanted = if scope.contains(&f.name) {
-        format!("{}_body", f.name.bare)
+    let name = if f.name.rust == "body" {
+        names::name("body".to_string())
     } else {
-        f.name.rust.clone()
+        let wanted = if scope.contains(&f.name) {
+            format!("{}_body", f.name.bare)
+        } else {
+            f.name.rust.clone()
+        };
+        names::name(scope.claim(&wanted).0)
     };
-    let name = names::name(scope.claim(&wanted).0);
     let role = if f.is_argument() {
         SetterRole::Argument
     } else if f.read_only || (f.constant.is_some() && f.presence == Presence::Required) {

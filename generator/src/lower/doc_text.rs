@@ -69,8 +69,14 @@ fn type_places(types: &[TypeDef], places: &mut HashMap<String, Place>) {
                             Ty::Map(_) => "values",
                             _ => "value",
                         };
+                        // A property merged from the schema that declares it (`allOf`)
+                        // is documented as that schema's, whichever type came first.
+                        let parent = super::types::declaring_key(&f.source)
+                            .map(|key| format!("/components/schemas/{key}"))
+                            .and_then(|source| types.iter().find(|t| t.source == source))
+                            .map_or(&def.name, |t| &t.name);
                         places.entry(n).or_insert(Place::Field {
-                            parent: def.name.clone(),
+                            parent: parent.clone(),
                             wire: f.wire.clone(),
                             part,
                         });
@@ -169,10 +175,16 @@ fn finish_type(def: &mut TypeDef, place: Option<&Place>, diags: &mut Diagnostics
         TypeKind::Struct(s) => finish_fields(&name, s, diags),
         TypeKind::Enum(e) => {
             for v in &mut e.variants {
-                v.doc = if v.wire.is_empty() {
+                let value = if v.wire.is_empty() {
                     "`\"\"`".to_string()
                 } else {
                     format!("`{}`", v.wire.replace('`', "'"))
+                };
+                // A description the spec gives the value follows it.
+                v.doc = if v.doc.trim().is_empty() {
+                    value
+                } else {
+                    format!("{value}: {}", v.doc.trim())
                 };
             }
         }
@@ -183,8 +195,9 @@ fn finish_type(def: &mut TypeDef, place: Option<&Place>, diags: &mut Diagnostics
                     "Told apart by `{tag}`; a value of `{tag}` this SDK does not know reads as `Unknown`."
                 ),
                 None => "Read as the variant the value fits best (its fixed values, required keys, \
-                         fewest undeclared keys), trying the next on failure; a value that fits none \
-                         reads as `Unknown`."
+                         fewest undeclared keys, then the most of its declared keys present and the \
+                         fewest absent), trying the next on failure; a value that fits none reads as \
+                         `Unknown`."
                     .to_string(),
             };
             let doc = def.doc.get_or_insert_default();

@@ -115,6 +115,7 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
     Api {
         package,
         title: doc.info.title.clone(),
+        title_phrase: package::title_phrase(&doc.info.title),
         version: doc.info.version.clone(),
         description: doc
             .info
@@ -191,6 +192,9 @@ pub(crate) struct Lowerer<'a> {
     /// The names the properties of the object being lowered would give their types:
     /// a list's items do not take one of them (see `names::item_type_name`).
     pub sibling_types: std::collections::HashSet<String>,
+    /// The words every tag starts with, up to an API version (`api20100401` of
+    /// `Api20100401Call`): the resources are named without them.
+    pub tag_prefix: Vec<String>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -216,6 +220,7 @@ impl<'a> Lowerer<'a> {
             parent_enums: HashMap::new(),
             body_holders: HashMap::new(),
             sibling_types: std::collections::HashSet::new(),
+            tag_prefix: Vec::new(),
         }
     }
 }

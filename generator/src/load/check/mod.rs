@@ -18,7 +18,8 @@ use serde_json::{Map, Value};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Kind, pointer_push};
 
-/// Returns false if the document cannot be read as OpenAPI 3.0 at all.
+/// Returns false if the document cannot be read as OpenAPI 3.0 (or 3.1 brought to its
+/// shape) at all.
 pub fn check_document(root: &mut Value, diags: &mut Diagnostics) -> bool {
     let mut c = Checker {
         diags,
@@ -133,7 +134,7 @@ impl Checker<'_> {
             Some(Value::String(v)) => self.diags.push(Diagnostic::error(
                 Kind::UnsupportedVersion,
                 "/openapi",
-                format!("OpenAPI version `{v}` is not supported; this generator reads OpenAPI 3.0"),
+                format!("OpenAPI version `{v}` is not supported; this generator reads OpenAPI 3.0 and 3.1"),
             )),
             Some(other) => self.diags.push(
                 Diagnostic::error(
@@ -150,9 +151,9 @@ impl Checker<'_> {
                 Diagnostic::error(
                     Kind::UnsupportedVersion,
                     "/swagger",
-                    "Swagger 2.0 documents are not supported; this generator reads OpenAPI 3.0",
+                    "Swagger 2.0 documents are not supported; this generator reads OpenAPI 3.0 and 3.1",
                 )
-                .with_hint("convert the document to OpenAPI 3.0 first"),
+                .with_hint("convert the document to OpenAPI 3.0 or 3.1 first"),
             ),
             None => self.diags.push(
                 Diagnostic::error(

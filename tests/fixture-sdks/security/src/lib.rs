@@ -81,6 +81,12 @@ static API: runtime::ApiInfo = runtime::ApiInfo::new(
             "bearer_auth",
         ),
         crate::runtime::SecuritySchemeInfo::new(
+            "discordOAuth2Token",
+            crate::runtime::SchemeKind::Bearer,
+            &["FIXTURE_SECURITY_DISCORD_OAUTH2_TOKEN"],
+            "discord_oauth2_token",
+        ),
+        crate::runtime::SecuritySchemeInfo::new(
             "timeout",
             crate::runtime::SchemeKind::ApiKeyHeader("X-Timeout-Key"),
             &["FIXTURE_SECURITY_TIMEOUT"],
@@ -160,6 +166,13 @@ impl ClientBuilder {
     /// [`Client::from_env`](crate::Client::from_env) reads it from `FIXTURE_SECURITY_BEARER_AUTH`.
     pub fn bearer_auth(self, value: impl Into<String>) -> ClientBuilder {
         self.credential("bearerAuth", value)
+    }
+
+    /// The bearer token of the `discordOAuth2Token` scheme.
+    ///
+    /// [`Client::from_env`](crate::Client::from_env) reads it from `FIXTURE_SECURITY_DISCORD_OAUTH2_TOKEN`.
+    pub fn discord_oauth2_token(self, value: impl Into<String>) -> ClientBuilder {
+        self.credential("discordOAuth2Token", value)
     }
 
     /// The API key of the `timeout` scheme, sent in the `X-Timeout-Key` header.

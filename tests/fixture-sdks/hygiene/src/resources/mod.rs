@@ -1378,7 +1378,7 @@ impl CreateThingRequest {
     }
 
     /// The `body` of `CreateThingBody`.
-    pub fn body_body(mut self, value: impl Into<String>) -> Self {
+    pub fn body(mut self, value: impl Into<String>) -> Self {
         self.params_mut().body.body = Some(value.into());
         self
     }

@@ -29,6 +29,25 @@ impl<'a> Cursors<'a> {
         )
     }
 
+    /// A page token and the page's `next_page` token (Oxide).
+    ///
+    /// `GET /instances`
+    ///
+    /// Await it for one page; `.stream()` walks every item of every page.
+    ///
+    /// ```no_run
+    /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
+    /// let page = client.cursors().list_instances().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_instances(&self) -> CursorsListInstancesRequest {
+        CursorsListInstancesRequest::new(
+            self.client.runtime(),
+            CursorsListInstancesParams::new(),
+        )
+    }
+
     /// The last item's id while `has_more` (Stripe).
     ///
     /// `GET /customers`
@@ -86,6 +105,79 @@ impl<'a> Cursors<'a> {
         CursorsListFilesRequest::new(
             self.client.runtime(),
             CursorsListFilesParams::new(),
+        )
+    }
+
+    /// An opaque offset token, and the next page's in an object that is null on the last page (Asana).
+    ///
+    /// `GET /tasks`
+    ///
+    /// Await it for one page; `.stream()` walks every item of every page.
+    ///
+    /// ```no_run
+    /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
+    /// let page = client.cursors().list_tasks().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_tasks(&self) -> CursorsListTasksRequest {
+        CursorsListTasksRequest::new(
+            self.client.runtime(),
+            CursorsListTasksParams::new(),
+        )
+    }
+
+    /// The same shape with names of its own.
+    ///
+    /// `GET /jobs`
+    ///
+    /// Await it for one page; `.stream()` walks every item of every page.
+    ///
+    /// ```no_run
+    /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
+    /// let page = client.cursors().list_jobs().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_jobs(&self) -> CursorsListJobsRequest {
+        CursorsListJobsRequest::new(self.client.runtime(), CursorsListJobsParams::new())
+    }
+
+    /// `starting_after` from the next page's object, without `has_more` (Intercom).
+    ///
+    /// `GET /contacts`
+    ///
+    /// Await it for one page; `.stream()` walks every item of every page.
+    ///
+    /// ```no_run
+    /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
+    /// let page = client.cursors().list_contacts().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_contacts(&self) -> CursorsListContactsRequest {
+        CursorsListContactsRequest::new(
+            self.client.runtime(),
+            CursorsListContactsParams::new(),
+        )
+    }
+
+    /// The same shape with names of its own.
+    ///
+    /// `GET /invoices`
+    ///
+    /// Await it for one page; `.stream()` walks every item of every page.
+    ///
+    /// ```no_run
+    /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
+    /// let page = client.cursors().list_invoices().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_invoices(&self) -> CursorsListInvoicesRequest {
+        CursorsListInvoicesRequest::new(
+            self.client.runtime(),
+            CursorsListInvoicesParams::new(),
         )
     }
 }
@@ -181,6 +273,101 @@ impl crate::runtime::Paginated for CursorsListConversationsParams {
         page: crate::models::CursorsListConversationsResponse,
     ) -> Vec<Self::Item> {
         page.channels
+    }
+}
+
+/// Parameters of `cursors.list_instances` (`GET /instances`).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct CursorsListInstancesParams {
+    /// The `limit` query parameter.
+    pub limit: Option<i64>,
+    /// The `page_token` query parameter.
+    pub page_token: Option<String>,
+}
+
+impl CursorsListInstancesParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new() -> Self {
+        Self {
+            limit: None,
+            page_token: None,
+        }
+    }
+}
+
+impl Default for CursorsListInstancesParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl crate::runtime::Operation for CursorsListInstancesParams {
+    type Output = crate::models::CursorsListInstancesResponse;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let path = String::from("/instances");
+        let parts = crate::runtime::RequestParts::new(
+            "cursors.list_instances",
+            crate::runtime::reqwest::Method::GET,
+            path,
+        );
+        let mut query = crate::runtime::Query::new();
+        query.push_scalar("limit", &self.limit)?;
+        query.push_scalar("page_token", &self.page_token)?;
+        let parts = parts.query(query);
+        let parts = parts.auth(&[&["token"]], false);
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `cursors.list_instances` request (`GET /instances`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct CursorsListInstancesRequest(CursorsListInstancesParams); paginated
+}
+
+impl CursorsListInstancesRequest {
+    /// The `limit` query parameter.
+    pub fn limit(mut self, value: i64) -> Self {
+        self.params_mut().limit = Some(value);
+        self
+    }
+
+    /// The `page_token` query parameter.
+    pub fn page_token(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().page_token = Some(value.into());
+        self
+    }
+}
+
+impl crate::runtime::Paginated for CursorsListInstancesParams {
+    type Item = crate::models::Named;
+    fn next_page(
+        &self,
+        page: &crate::models::CursorsListInstancesResponse,
+        _headers: &crate::runtime::reqwest::header::HeaderMap,
+    ) -> Option<crate::runtime::NextPage<Self>> {
+        let cursor = crate::runtime::next_cursor(
+            None,
+            page.items.is_empty(),
+            page.next_page.as_ref(),
+        )?;
+        Some(
+            crate::runtime::NextPage::Params(Self {
+                page_token: Some(cursor),
+                ..self.clone()
+            }),
+        )
+    }
+
+    fn into_items(page: crate::models::CursorsListInstancesResponse) -> Vec<Self::Item> {
+        page.items
     }
 }
 
@@ -453,5 +640,366 @@ impl crate::runtime::Paginated for CursorsListFilesParams {
 
     fn into_items(page: crate::models::CursorsListFilesResponse) -> Vec<Self::Item> {
         page.data
+    }
+}
+
+/// Parameters of `cursors.list_tasks` (`GET /tasks`).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct CursorsListTasksParams {
+    /// The `offset` query parameter.
+    pub offset: Option<String>,
+    /// The `limit` query parameter.
+    pub limit: Option<i64>,
+}
+
+impl CursorsListTasksParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new() -> Self {
+        Self { offset: None, limit: None }
+    }
+}
+
+impl Default for CursorsListTasksParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl crate::runtime::Operation for CursorsListTasksParams {
+    type Output = crate::models::CursorsListTasksResponse;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let path = String::from("/tasks");
+        let parts = crate::runtime::RequestParts::new(
+            "cursors.list_tasks",
+            crate::runtime::reqwest::Method::GET,
+            path,
+        );
+        let mut query = crate::runtime::Query::new();
+        query.push_scalar("offset", &self.offset)?;
+        query.push_scalar("limit", &self.limit)?;
+        let parts = parts.query(query);
+        let parts = parts.auth(&[&["token"]], false);
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `cursors.list_tasks` request (`GET /tasks`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct CursorsListTasksRequest(CursorsListTasksParams); paginated
+}
+
+impl CursorsListTasksRequest {
+    /// The `offset` query parameter.
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().offset = Some(value.into());
+        self
+    }
+
+    /// The `limit` query parameter.
+    pub fn limit(mut self, value: i64) -> Self {
+        self.params_mut().limit = Some(value);
+        self
+    }
+}
+
+impl crate::runtime::Paginated for CursorsListTasksParams {
+    type Item = crate::models::Named;
+    fn next_page(
+        &self,
+        page: &crate::models::CursorsListTasksResponse,
+        _headers: &crate::runtime::reqwest::header::HeaderMap,
+    ) -> Option<crate::runtime::NextPage<Self>> {
+        let cursor = crate::runtime::next_cursor(
+            None,
+            page.data.as_ref().is_none_or(|items| items.is_empty()),
+            page.next_page.as_ref().and_then(|v| v.offset.as_ref()),
+        )?;
+        Some(
+            crate::runtime::NextPage::Params(Self {
+                offset: Some(cursor),
+                ..self.clone()
+            }),
+        )
+    }
+
+    fn into_items(page: crate::models::CursorsListTasksResponse) -> Vec<Self::Item> {
+        page.data.unwrap_or_default()
+    }
+}
+
+/// Parameters of `cursors.list_jobs` (`GET /jobs`).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct CursorsListJobsParams {
+    /// The `resume_from` query parameter.
+    pub resume_from: Option<String>,
+}
+
+impl CursorsListJobsParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new() -> Self {
+        Self { resume_from: None }
+    }
+}
+
+impl Default for CursorsListJobsParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl crate::runtime::Operation for CursorsListJobsParams {
+    type Output = crate::models::CursorsListJobsResponse;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let path = String::from("/jobs");
+        let parts = crate::runtime::RequestParts::new(
+            "cursors.list_jobs",
+            crate::runtime::reqwest::Method::GET,
+            path,
+        );
+        let mut query = crate::runtime::Query::new();
+        query.push_scalar("resume_from", &self.resume_from)?;
+        let parts = parts.query(query);
+        let parts = parts.auth(&[&["token"]], false);
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `cursors.list_jobs` request (`GET /jobs`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct CursorsListJobsRequest(CursorsListJobsParams); paginated
+}
+
+impl CursorsListJobsRequest {
+    /// The `resume_from` query parameter.
+    pub fn resume_from(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().resume_from = Some(value.into());
+        self
+    }
+}
+
+impl crate::runtime::Paginated for CursorsListJobsParams {
+    type Item = crate::models::Named;
+    fn next_page(
+        &self,
+        page: &crate::models::CursorsListJobsResponse,
+        _headers: &crate::runtime::reqwest::header::HeaderMap,
+    ) -> Option<crate::runtime::NextPage<Self>> {
+        let cursor = crate::runtime::next_cursor(
+            None,
+            page.jobs.as_ref().is_none_or(|items| items.is_empty()),
+            page.next_batch.as_ref().and_then(|v| v.resume_from.as_ref()),
+        )?;
+        Some(
+            crate::runtime::NextPage::Params(Self {
+                resume_from: Some(cursor),
+                ..self.clone()
+            }),
+        )
+    }
+
+    fn into_items(page: crate::models::CursorsListJobsResponse) -> Vec<Self::Item> {
+        page.jobs.unwrap_or_default()
+    }
+}
+
+/// Parameters of `cursors.list_contacts` (`GET /contacts`).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct CursorsListContactsParams {
+    /// The `per_page` query parameter.
+    pub per_page: Option<i64>,
+    /// The `starting_after` query parameter.
+    pub starting_after: Option<String>,
+}
+
+impl CursorsListContactsParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new() -> Self {
+        Self {
+            per_page: None,
+            starting_after: None,
+        }
+    }
+}
+
+impl Default for CursorsListContactsParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl crate::runtime::Operation for CursorsListContactsParams {
+    type Output = crate::models::CursorsListContactsResponse;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let path = String::from("/contacts");
+        let parts = crate::runtime::RequestParts::new(
+            "cursors.list_contacts",
+            crate::runtime::reqwest::Method::GET,
+            path,
+        );
+        let mut query = crate::runtime::Query::new();
+        query.push_scalar("per_page", &self.per_page)?;
+        query.push_scalar("starting_after", &self.starting_after)?;
+        let parts = parts.query(query);
+        let parts = parts.auth(&[&["token"]], false);
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `cursors.list_contacts` request (`GET /contacts`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct CursorsListContactsRequest(CursorsListContactsParams); paginated
+}
+
+impl CursorsListContactsRequest {
+    /// The `per_page` query parameter.
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.params_mut().per_page = Some(value);
+        self
+    }
+
+    /// The `starting_after` query parameter.
+    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().starting_after = Some(value.into());
+        self
+    }
+}
+
+impl crate::runtime::Paginated for CursorsListContactsParams {
+    type Item = crate::models::Named;
+    fn next_page(
+        &self,
+        page: &crate::models::CursorsListContactsResponse,
+        _headers: &crate::runtime::reqwest::header::HeaderMap,
+    ) -> Option<crate::runtime::NextPage<Self>> {
+        let cursor = crate::runtime::next_cursor(
+            None,
+            page.data.as_ref().is_none_or(|items| items.is_empty()),
+            page
+                .pages
+                .as_ref()
+                .and_then(|v| v.next.as_ref())
+                .and_then(|v| v.starting_after.as_ref()),
+        )?;
+        Some(
+            crate::runtime::NextPage::Params(Self {
+                starting_after: Some(cursor),
+                ..self.clone()
+            }),
+        )
+    }
+
+    fn into_items(page: crate::models::CursorsListContactsResponse) -> Vec<Self::Item> {
+        page.data.unwrap_or_default()
+    }
+}
+
+/// Parameters of `cursors.list_invoices` (`GET /invoices`).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct CursorsListInvoicesParams {
+    /// The `continue_after` query parameter.
+    pub continue_after: Option<String>,
+}
+
+impl CursorsListInvoicesParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new() -> Self {
+        Self { continue_after: None }
+    }
+}
+
+impl Default for CursorsListInvoicesParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl crate::runtime::Operation for CursorsListInvoicesParams {
+    type Output = crate::models::CursorsListInvoicesResponse;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let path = String::from("/invoices");
+        let parts = crate::runtime::RequestParts::new(
+            "cursors.list_invoices",
+            crate::runtime::reqwest::Method::GET,
+            path,
+        );
+        let mut query = crate::runtime::Query::new();
+        query.push_scalar("continue_after", &self.continue_after)?;
+        let parts = parts.query(query);
+        let parts = parts.auth(&[&["token"]], false);
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `cursors.list_invoices` request (`GET /invoices`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct CursorsListInvoicesRequest(CursorsListInvoicesParams); paginated
+}
+
+impl CursorsListInvoicesRequest {
+    /// The `continue_after` query parameter.
+    pub fn continue_after(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().continue_after = Some(value.into());
+        self
+    }
+}
+
+impl crate::runtime::Paginated for CursorsListInvoicesParams {
+    type Item = crate::models::Named;
+    fn next_page(
+        &self,
+        page: &crate::models::CursorsListInvoicesResponse,
+        _headers: &crate::runtime::reqwest::header::HeaderMap,
+    ) -> Option<crate::runtime::NextPage<Self>> {
+        let cursor = crate::runtime::next_cursor(
+            None,
+            page.invoices.as_ref().is_none_or(|items| items.is_empty()),
+            page
+                .paging
+                .as_ref()
+                .and_then(|v| v.next.as_ref())
+                .and_then(|v| v.continue_after.as_ref()),
+        )?;
+        Some(
+            crate::runtime::NextPage::Params(Self {
+                continue_after: Some(cursor),
+                ..self.clone()
+            }),
+        )
+    }
+
+    fn into_items(page: crate::models::CursorsListInvoicesResponse) -> Vec<Self::Item> {
+        page.invoices.unwrap_or_default()
     }
 }

@@ -7,6 +7,10 @@ mod changes;
 
 pub use changes::*;
 
+mod members;
+
+pub use members::*;
+
 mod notifications;
 
 pub use notifications::*;
@@ -18,3 +22,11 @@ pub use pets::*;
 mod playing;
 
 pub use playing::*;
+
+mod shared;
+
+pub use shared::*;
+
+mod tickets;
+
+pub use tickets::*;
