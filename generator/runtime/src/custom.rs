@@ -110,6 +110,13 @@ impl<T> Custom<T> {
             return Err(Error::invalid_request(e.clone()));
         }
         check_path(&self.path)?;
+        // A CONNECT goes out as `CONNECT host:port`, without the path: a tunnel, not a
+        // request to the API.
+        if self.method == Method::CONNECT {
+            return Err(Error::invalid_request(
+                "CONNECT opens a tunnel to a host, not a request to a path of the API; it is not sent",
+            ));
+        }
         let mut parts = RequestParts::new("custom", self.method.clone(), self.path.clone())
             .query(self.query.clone())
             // Sent with the API's credentials when some are configured; whether the

@@ -19,6 +19,8 @@ pub enum Error {
     Connection(Box<TransportError>),
     /// No complete response within the configured timeout.
     Timeout(Box<TransportError>),
+    /// The server broke the HTTP protocol (a status outside 100–599); not retried.
+    Protocol(Box<TransportError>),
     /// The response arrived but its body does not have the documented shape.
     Decode(Box<DecodeError>),
     /// The request could not be built; nothing was sent.
@@ -94,6 +96,8 @@ pub enum ErrorKind {
     Connection,
     /// No complete response within the configured timeout.
     Timeout,
+    /// The server broke the HTTP protocol (a status outside 100–599).
+    Protocol,
     /// The response body does not have the documented shape.
     Decode,
     /// The response body is larger than the client's limit.
@@ -122,7 +126,7 @@ impl ErrorKind {
             409 => ErrorKind::Conflict,
             422 => ErrorKind::UnprocessableEntity,
             429 => ErrorKind::RateLimited,
-            500.. => ErrorKind::Server,
+            500..=599 => ErrorKind::Server,
             _ => ErrorKind::OtherStatus,
         }
     }
@@ -135,6 +139,7 @@ impl Error {
             Error::Status(e) => ErrorKind::from_status(e.status),
             Error::Connection(_) => ErrorKind::Connection,
             Error::Timeout(_) => ErrorKind::Timeout,
+            Error::Protocol(_) => ErrorKind::Protocol,
             Error::Decode(_) => ErrorKind::Decode,
             Error::ResponseTooLarge { .. } => ErrorKind::ResponseTooLarge,
             Error::InvalidRequest(_) => ErrorKind::InvalidRequest,
@@ -167,7 +172,7 @@ impl Error {
     pub fn attempts(&self) -> u32 {
         match self {
             Error::Status(e) => e.attempts,
-            Error::Connection(e) | Error::Timeout(e) => e.attempts,
+            Error::Connection(e) | Error::Timeout(e) | Error::Protocol(e) => e.attempts,
             Error::Decode(e) => e.attempts,
             Error::ResponseTooLarge { .. } => 1,
             Error::InvalidRequest(_)
@@ -190,6 +195,7 @@ impl fmt::Display for Error {
             Error::Status(e) => e.fmt(f),
             Error::Connection(e) => write!(f, "connection error: {e}"),
             Error::Timeout(e) => write!(f, "timed out: {e}"),
+            Error::Protocol(e) => write!(f, "protocol error: {e}"),
             Error::Decode(e) => e.fmt(f),
             Error::ResponseTooLarge {
                 request,
@@ -228,7 +234,9 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Connection(e) | Error::Timeout(e) => e.source.as_deref().map(|s| s as _),
+            Error::Connection(e) | Error::Timeout(e) | Error::Protocol(e) => {
+                e.source.as_deref().map(|s| s as _)
+            }
             Error::Decode(e) => Some(&e.source),
             _ => None,
         }

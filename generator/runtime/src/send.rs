@@ -381,6 +381,23 @@ impl Client {
                 };
             }
         };
+        // hyper reads any three digits; HTTP has 100–599 only. Not a server error to
+        // retry: a peer that does not speak HTTP.
+        if !(100..=599).contains(&response.status().as_u16()) {
+            let status = response.status();
+            return Attempted::Fatal {
+                error: Error::Protocol(Box::new(TransportError {
+                    message: format!(
+                        "the server answered with status {}, outside HTTP's 100–599",
+                        status.as_u16()
+                    ),
+                    request: plan.label.clone(),
+                    attempts: 0,
+                    source: None,
+                })),
+                status: Some((status, response.headers().clone())),
+            };
+        }
         if plan.streaming && response.status().is_success() {
             return Attempted::Streaming(response);
         }
@@ -436,7 +453,12 @@ fn finish(attempted: Attempted, plan: &Plan<'_>, attempts: u32) -> Result<Delive
         } => Err(Error::Status(Box::new(StatusError::new(
             status, headers, &body, request, attempts,
         )))),
-        Attempted::Fatal { error, .. } => Err(error),
+        Attempted::Fatal { mut error, .. } => {
+            if let Error::Protocol(e) = &mut error {
+                e.attempts = attempts;
+            }
+            Err(error)
+        }
         Attempted::Failed(Failure {
             source,
             not_sent,
