@@ -80,6 +80,7 @@ impl crate::runtime::Operation for AccountsListParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -124,6 +125,7 @@ impl crate::runtime::Operation for AccountsRetrieveParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -227,6 +229,7 @@ impl crate::runtime::Operation for AccountsContactsSearchParams {
         query.push("query", &self.query, crate::runtime::QueryStyle::FormExploded)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -295,6 +298,7 @@ impl crate::runtime::Operation for AccountsContactsListParams {
         query.push("query", &self.query, crate::runtime::QueryStyle::FormExploded)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 

@@ -274,6 +274,7 @@ impl crate::runtime::Operation for ChatsListParams {
         query.push("limit", &self.limit, crate::runtime::QueryStyle::FormExploded)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -386,6 +387,7 @@ impl crate::runtime::Operation for ChatsCreateParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -530,6 +532,7 @@ impl crate::runtime::Operation for ChatsSearchParams {
             )?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -697,6 +700,7 @@ impl crate::runtime::Operation for ChatsStartParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -766,6 +770,7 @@ impl crate::runtime::Operation for ChatsRetrieveParams {
             )?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -822,6 +827,7 @@ impl crate::runtime::Operation for ChatsUpdateParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -971,6 +977,7 @@ impl crate::runtime::Operation for ChatsArchiveParams {
         let parts = parts.accept("*/*");
         let parts = parts.auth(&[&["bearerAuth"]], false);
         let parts = parts.idempotent(true);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -1029,6 +1036,7 @@ impl crate::runtime::Operation for ChatsMarkReadParams {
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
         let parts = parts.idempotent(true);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -1087,6 +1095,7 @@ impl crate::runtime::Operation for ChatsMarkUnreadParams {
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
         let parts = parts.idempotent(true);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -1138,6 +1147,7 @@ impl crate::runtime::Operation for ChatsNotifyAnywayParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -1242,6 +1252,7 @@ impl crate::runtime::Operation for ChatsRemindersCreateParams {
         let parts = parts.accept("*/*");
         let parts = parts.auth(&[&["bearerAuth"]], false);
         let parts = parts.idempotent(true);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -1286,6 +1297,7 @@ impl crate::runtime::Operation for ChatsRemindersDeleteParams {
         );
         let parts = parts.accept("*/*");
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -1415,6 +1427,7 @@ impl crate::runtime::Operation for ChatsMessagesReactionsAddParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -1481,6 +1494,7 @@ impl crate::runtime::Operation for ChatsMessagesReactionsDeleteParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 

@@ -177,6 +177,7 @@ impl crate::runtime::Operation for MessagesListParams {
             )?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -269,6 +270,7 @@ impl crate::runtime::Operation for MessagesSendParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -341,6 +343,7 @@ impl crate::runtime::Operation for MessagesRetrieveParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -398,6 +401,7 @@ impl crate::runtime::Operation for MessagesUpdateParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -459,6 +463,7 @@ impl crate::runtime::Operation for MessagesDeleteParams {
         let parts = parts.query(query);
         let parts = parts.accept("*/*");
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -607,6 +612,7 @@ impl crate::runtime::Operation for MessagesSearchParams {
         query.push("sender", &self.sender, crate::runtime::QueryStyle::FormExploded)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 

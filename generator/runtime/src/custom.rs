@@ -13,6 +13,7 @@ use super::encoding::{Query, QueryStyle};
 use super::error::Error;
 use super::options::{RequestOptions, WalkLimits};
 use super::parts::RequestParts;
+use super::redact::ShownQuery;
 use super::request::{Operation, Request};
 use super::response::{ApiResponse, RawResponse};
 
@@ -98,7 +99,13 @@ impl<T> std::fmt::Debug for Custom<T> {
         f.debug_struct("Custom")
             .field("method", &self.method)
             .field("path", &self.path)
-            .field("query", &self.query.as_str())
+            .field(
+                "query",
+                &ShownQuery {
+                    query: self.query.as_str(),
+                    secrets: &[],
+                },
+            )
             .field("body_bytes", &self.body.as_ref().map(Bytes::len))
             .finish_non_exhaustive()
     }

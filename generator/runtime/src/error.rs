@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 
-use super::redact::mark_sensitive;
+use super::redact::{excerpt, mark_sensitive, scrub_value, unquoted};
 
 /// Everything an SDK call can fail with. Branch on [`Error::kind`]; details are on
 /// the variants.
@@ -254,6 +254,8 @@ pub struct StatusError {
     /// The API's error object, when the body is one.
     pub body: Option<ErrorBody>,
     /// The body as text (lossy UTF-8), possibly shortened; empty when there was none.
+    /// The values of fields the spec marks secret, and of keys named like credentials,
+    /// are `<redacted>`, here and in `body`.
     pub raw_body: String,
     /// `METHOD /path` of the request.
     pub request: String,
@@ -296,17 +298,21 @@ impl StatusError {
         self.body.as_ref()?.details.as_ref()
     }
 
+    /// The error of a response; `secrets` are the wire names whose values its body's
+    /// excerpt and JSON leave out (see `redact.rs`).
     pub(crate) fn new(
         status: StatusCode,
         headers: HeaderMap,
         body: &[u8],
         request: String,
         attempts: u32,
+        secrets: &[&str],
     ) -> StatusError {
         let mut headers = headers;
         // `set-cookie` and the like stay out of `Debug` output.
         mark_sensitive(&mut headers);
-        let parsed = serde_json::from_slice::<Value>(body).ok().map(|json| {
+        let parsed = serde_json::from_slice::<Value>(body).ok().map(|mut json| {
+            scrub_value(&mut json, secrets);
             // Some APIs nest the object: {"error": {"code": ..., "message": ...}}.
             let object = match json.get("error") {
                 Some(inner) if inner.is_object() => inner,
@@ -332,7 +338,7 @@ impl StatusError {
             status,
             headers,
             body: parsed,
-            raw_body: excerpt(body, 4096),
+            raw_body: excerpt(body, 4096, secrets).0,
             request,
             attempts,
         }
@@ -390,14 +396,48 @@ pub struct DecodeError {
     pub status: StatusCode,
     /// Where in the body decoding failed, as a path: `items[3].accounts[0].status`.
     pub path: String,
-    /// The start of the body, for context.
+    /// The start of the body, for context. The values of fields the spec marks secret
+    /// for this response, and of keys named like credentials, are `<redacted>`.
     pub excerpt: String,
     /// `METHOD /path` of the request.
     pub request: String,
     /// How many times the request was sent.
     pub attempts: u32,
-    /// The JSON decoder's error.
+    /// The JSON decoder's error. When the body held a secret value, the values it
+    /// quotes are `<redacted>`.
     pub source: serde_json::Error,
+}
+
+impl DecodeError {
+    /// The error for `body`, which did not decode: an excerpt of at most `max` bytes,
+    /// and the decoder's message, without the values of `secrets` (see `redact.rs`).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        status: StatusCode,
+        path: String,
+        body: &[u8],
+        max: usize,
+        secrets: &[&str],
+        request: String,
+        attempts: u32,
+        source: serde_json::Error,
+    ) -> DecodeError {
+        let (excerpt, held_secret) = excerpt(body, max, secrets);
+        // The decoder quotes the value it could not read, which may be the secret (or
+        // hold it, in a union read from a buffered value): without values then.
+        let source = match held_secret {
+            true => <serde_json::Error as serde::de::Error>::custom(unquoted(&source.to_string())),
+            false => source,
+        };
+        DecodeError {
+            status,
+            path,
+            excerpt,
+            request,
+            attempts,
+            source,
+        }
+    }
 }
 
 impl fmt::Display for DecodeError {
@@ -412,17 +452,6 @@ impl fmt::Display for DecodeError {
         }
         Ok(())
     }
-}
-
-/// At most `max` bytes of the body as text, cut at a character boundary.
-pub(crate) fn excerpt(body: &[u8], max: usize) -> String {
-    let cut = &body[..body.len().min(max)];
-    let text = String::from_utf8_lossy(cut);
-    let mut s = text.into_owned();
-    if body.len() > max {
-        s.push('…');
-    }
-    s
 }
 
 fn one_line(text: &str, max_chars: usize) -> String {

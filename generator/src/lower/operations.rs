@@ -227,6 +227,7 @@ impl<'a> Lowerer<'a> {
                 example: Default::default(),
                 deprecated: op.deprecated,
                 source: pointer.to_string(),
+                secret_fields: Vec::new(),
             },
         })
     }

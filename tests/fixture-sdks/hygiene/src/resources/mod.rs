@@ -554,6 +554,7 @@ impl crate::runtime::Operation for GetThingsParams {
             )?;
         let parts = parts.query(query);
         let parts = parts.header("visitor", &self.visitor_header)?;
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -1127,6 +1128,7 @@ impl crate::runtime::Operation for CreateThingParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -1658,6 +1660,7 @@ impl crate::runtime::Operation for OperatorsParams {
         let mut query = crate::runtime::Query::new();
         query.push("op", &self.op, crate::runtime::QueryStyle::FormExploded)?;
         let parts = parts.query(query);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 

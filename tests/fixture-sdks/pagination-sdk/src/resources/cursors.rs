@@ -127,6 +127,7 @@ impl crate::runtime::Operation for CursorsListConversationsParams {
         query.push("limit", &self.limit, crate::runtime::QueryStyle::FormExploded)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -229,6 +230,7 @@ impl crate::runtime::Operation for CursorsListCustomersParams {
         query.push("limit", &self.limit, crate::runtime::QueryStyle::FormExploded)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -318,6 +320,7 @@ impl crate::runtime::Operation for CursorsSearchCustomersParams {
         query.push("page", &self.page, crate::runtime::QueryStyle::FormExploded)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -406,6 +409,7 @@ impl crate::runtime::Operation for CursorsListFilesParams {
         query.push("limit", &self.limit, crate::runtime::QueryStyle::FormExploded)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 

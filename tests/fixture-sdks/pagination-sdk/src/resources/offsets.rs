@@ -86,6 +86,7 @@ impl crate::runtime::Operation for OffsetsListIncidentsParams {
         query.push("limit", &self.limit, crate::runtime::QueryStyle::FormExploded)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -180,6 +181,7 @@ impl crate::runtime::Operation for OffsetsListFolderItemsParams {
         query.push("limit", &self.limit, crate::runtime::QueryStyle::FormExploded)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 

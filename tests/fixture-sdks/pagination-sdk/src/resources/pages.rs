@@ -84,6 +84,7 @@ impl crate::runtime::Operation for PagesListArticlesParams {
             .push("per_page", &self.per_page, crate::runtime::QueryStyle::FormExploded)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -192,6 +193,7 @@ impl crate::runtime::Operation for PagesListLogsParams {
             )?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 

@@ -93,6 +93,7 @@ impl crate::runtime::Operation for UrlsListThingsParams {
         query.push("page", &self.page, crate::runtime::QueryStyle::FormExploded)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -160,6 +161,7 @@ impl crate::runtime::Operation for UrlsListOrdersParams {
             path,
         );
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -238,6 +240,7 @@ impl crate::runtime::Operation for UrlsListReposParams {
         query.push("page", &self.page, crate::runtime::QueryStyle::FormExploded)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
