@@ -95,21 +95,25 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Secret<T> {
 /// default: its value is never shown. Users mark other headers with
 /// `ClientBuilder::sensitive_header`.
 pub(crate) fn is_sensitive_name(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    matches!(
-        name.as_str(),
-        "authorization" | "proxy-authorization" | "cookie" | "set-cookie"
-    ) || [
-        "key",
-        "token",
-        "secret",
-        "password",
-        "auth",
-        "session",
-        "credential",
-    ]
-    .iter()
-    .any(|word| name.contains(word))
+    // Every request's headers go through here: no allocation.
+    let name = name.as_bytes();
+    ["cookie", "set-cookie"]
+        .iter()
+        .any(|n| name.eq_ignore_ascii_case(n.as_bytes()))
+        || [
+            "key",
+            "token",
+            "secret",
+            "password",
+            "auth",
+            "session",
+            "credential",
+        ]
+        .iter()
+        .any(|word| {
+            name.windows(word.len())
+                .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+        })
 }
 
 /// A header value as it may be shown: text, or `<redacted>` when it is marked
@@ -481,7 +485,11 @@ impl<'a> Scrubber<'a> {
             match c {
                 b'"' => {
                     self.at = string_end(self.body, start);
-                    if self.key_next && self.nesting.in_object() {
+                    // A key where one is due, or a string that a `:` follows (a server's
+                    // JSON may lack the `,` before it).
+                    let is_key = self.nesting.in_object()
+                        && (self.key_next || next_byte(self.body, self.at) == Some(b':'));
+                    if is_key {
                         let key = unescape(&self.body[start..self.at]);
                         self.secret_next = is_secret_key(&key, self.secrets);
                         self.key_next = false;
@@ -549,6 +557,14 @@ impl<'a> Scrubber<'a> {
             }
         }
     }
+}
+
+/// The first byte at or after `at` that is not white space.
+fn next_byte(body: &[u8], at: usize) -> Option<u8> {
+    body.get(at..)?
+        .iter()
+        .copied()
+        .find(|b| !b.is_ascii_whitespace())
 }
 
 /// The index just past the string that starts (with `"`) at `start`, or the body's
@@ -700,8 +716,14 @@ mod tests {
             text, "<html>data: QR-1</html>",
             "text that is no JSON is kept"
         );
-        let (text, _) = shown("{\"data\" \"QR-1\", ]]]}}}", 4096, &["data"]);
-        assert!(!text.contains("QR-1"), "{text}");
+        for broken in [
+            "{\"data\" \"QR-1\", ]]]}}}",
+            "{\"a\": 1 \"data\": \"QR-1\"}",
+            "{\"a\": \"x\" \"data\" : \"QR-1\"}",
+        ] {
+            let (text, found) = shown(broken, 4096, &["data"]);
+            assert!(found && !text.contains("QR-1"), "{broken}: {text}");
+        }
     }
 
     #[test]
