@@ -30,21 +30,32 @@ pub use runtime::reqwest;
 pub const API_VERSION: &str = "6.0.0";
 /// What the runtime needs to know about this API.
 static API: runtime::ApiInfo = runtime::ApiInfo::new(
-    "Beeper Desktop API",
-    "beeper-desktop-api/7.0.0 (rust)",
-    Some("http://localhost:23373"),
-    "BEEPER_BASE_URL",
-    &[
-        crate::runtime::SecuritySchemeInfo::new(
-            "bearerAuth",
-            crate::runtime::SchemeKind::Bearer,
-            &["BEEPER_ACCESS_TOKEN"],
-            "access_token",
-        ),
-    ],
-    &[&["bearerAuth"]],
-    false,
-);
+        "Beeper Desktop API",
+        "beeper-desktop-api/7.0.0 (rust)",
+        Some("http://localhost:23373"),
+        "BEEPER_BASE_URL",
+        &[
+            crate::runtime::SecuritySchemeInfo::new(
+                "bearerAuth",
+                crate::runtime::SchemeKind::Bearer,
+                &["BEEPER_ACCESS_TOKEN"],
+                "access_token",
+            ),
+        ],
+        &[&["bearerAuth"]],
+        false,
+    )
+    .with_secret_fields(
+        &[
+            "accessToken",
+            "data",
+            "existingRecoveryKey",
+            "fields",
+            "leadToken",
+            "recoveryKey",
+            "response",
+        ],
+    );
 runtime::sdk_client!(API);
 /// The credential of each security scheme of the spec.
 impl ClientBuilder {

@@ -170,6 +170,7 @@ impl crate::runtime::Operation for AppSetupRetrieveParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], true);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -212,6 +213,7 @@ impl crate::runtime::Operation for AppSetupStartParams {
             crate::runtime::reqwest::Method::POST,
             path,
         );
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -256,6 +258,7 @@ impl crate::runtime::Operation for AppSetupEmailParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.accept("*/*");
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -302,6 +305,7 @@ impl crate::runtime::Operation for AppSetupResponseParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
+        let parts = parts.secret_fields(&["accessToken", "leadToken", "response"]);
         Ok(parts)
     }
 
@@ -353,6 +357,7 @@ impl crate::runtime::Operation for AppSetupRegisterParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
+        let parts = parts.secret_fields(&["accessToken", "leadToken"]);
         Ok(parts)
     }
 
@@ -522,6 +527,7 @@ impl crate::runtime::Operation for AppSetupVerificationsListParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -572,6 +578,7 @@ impl crate::runtime::Operation for AppSetupVerificationsCreateParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -637,6 +644,7 @@ impl crate::runtime::Operation for AppSetupVerificationsRetrieveParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -686,6 +694,7 @@ impl crate::runtime::Operation for AppSetupVerificationsAcceptParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -739,6 +748,7 @@ impl crate::runtime::Operation for AppSetupVerificationsCancelParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -854,6 +864,7 @@ impl crate::runtime::Operation for AppSetupVerificationsQrConfirmScannedParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -899,6 +910,7 @@ impl crate::runtime::Operation for AppSetupVerificationsQrScanParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&["data"]);
         Ok(parts)
     }
 
@@ -1000,6 +1012,7 @@ impl crate::runtime::Operation for AppSetupVerificationsSasStartParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -1049,6 +1062,7 @@ impl crate::runtime::Operation for AppSetupVerificationsSasConfirmParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -1131,6 +1145,7 @@ impl crate::runtime::Operation for AppSetupRecoveryKeyVerifyParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&["recoveryKey"]);
         Ok(parts)
     }
 
@@ -1230,6 +1245,7 @@ impl crate::runtime::Operation for AppSetupRecoveryKeyResetCreateParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&["existingRecoveryKey", "recoveryKey"]);
         Ok(parts)
     }
 
@@ -1286,6 +1302,7 @@ impl crate::runtime::Operation for AppSetupRecoveryKeyResetConfirmParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&["recoveryKey"]);
         Ok(parts)
     }
 

@@ -113,6 +113,7 @@ impl crate::runtime::Operation for AssetsDownloadParams {
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
         let parts = parts.idempotent(true);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -158,6 +159,7 @@ impl crate::runtime::Operation for AssetsServeParams {
         let parts = parts.query(query);
         let parts = parts.accept("application/octet-stream, */*");
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -202,6 +204,7 @@ impl crate::runtime::Operation for AssetsUploadParams {
         );
         let parts = parts.multipart(self.body.to_multipart()?);
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -260,6 +263,7 @@ impl crate::runtime::Operation for AssetsUploadBase64Params {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 

@@ -116,6 +116,7 @@ impl crate::runtime::Operation for BridgesListParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -160,6 +161,7 @@ impl crate::runtime::Operation for BridgesRetrieveParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -205,6 +207,7 @@ impl crate::runtime::Operation for BridgesRetrieveCapabilitiesParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -277,6 +280,7 @@ impl crate::runtime::Operation for BridgesLoginFlowsListParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -409,6 +413,7 @@ impl crate::runtime::Operation for BridgesLoginSessionsCreateParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -485,6 +490,7 @@ impl crate::runtime::Operation for BridgesLoginSessionsRetrieveParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -542,6 +548,7 @@ impl crate::runtime::Operation for BridgesLoginSessionsCancelParams {
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
         let parts = parts.idempotent(true);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -647,6 +654,7 @@ impl crate::runtime::Operation for BridgesLoginSessionsStepsSubmitParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&["fields"]);
         Ok(parts)
     }
 
@@ -793,6 +801,7 @@ impl crate::runtime::Operation for BridgesLoginsListParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -842,6 +851,7 @@ impl crate::runtime::Operation for BridgesLoginsRetrieveParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -900,6 +910,7 @@ impl crate::runtime::Operation for BridgesLoginsRemoveParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 

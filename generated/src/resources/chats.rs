@@ -269,6 +269,7 @@ impl crate::runtime::Operation for ChatsListParams {
         query.push_scalar("limit", &self.limit)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -381,6 +382,7 @@ impl crate::runtime::Operation for ChatsCreateParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -500,6 +502,7 @@ impl crate::runtime::Operation for ChatsSearchParams {
         query.push_scalar("unreadOnly", &self.unread_only)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -667,6 +670,7 @@ impl crate::runtime::Operation for ChatsStartParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -731,6 +735,7 @@ impl crate::runtime::Operation for ChatsRetrieveParams {
         query.push_scalar("maxParticipantCount", &self.max_participant_count)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -787,6 +792,7 @@ impl crate::runtime::Operation for ChatsUpdateParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -936,6 +942,7 @@ impl crate::runtime::Operation for ChatsArchiveParams {
         let parts = parts.accept("*/*");
         let parts = parts.auth(&[&["bearerAuth"]], false);
         let parts = parts.idempotent(true);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -994,6 +1001,7 @@ impl crate::runtime::Operation for ChatsMarkReadParams {
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
         let parts = parts.idempotent(true);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -1052,6 +1060,7 @@ impl crate::runtime::Operation for ChatsMarkUnreadParams {
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
         let parts = parts.idempotent(true);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -1103,6 +1112,7 @@ impl crate::runtime::Operation for ChatsNotifyAnywayParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -1207,6 +1217,7 @@ impl crate::runtime::Operation for ChatsRemindersCreateParams {
         let parts = parts.accept("*/*");
         let parts = parts.auth(&[&["bearerAuth"]], false);
         let parts = parts.idempotent(true);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -1251,6 +1262,7 @@ impl crate::runtime::Operation for ChatsRemindersDeleteParams {
         );
         let parts = parts.accept("*/*");
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -1380,6 +1392,7 @@ impl crate::runtime::Operation for ChatsMessagesReactionsAddParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -1446,6 +1459,7 @@ impl crate::runtime::Operation for ChatsMessagesReactionsDeleteParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 

@@ -54,6 +54,7 @@ impl crate::runtime::Operation for LabelsListParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 

@@ -172,6 +172,7 @@ impl crate::runtime::Operation for MessagesListParams {
         query.push_scalar("direction", &self.direction)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -264,6 +265,7 @@ impl crate::runtime::Operation for MessagesSendParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -336,6 +338,7 @@ impl crate::runtime::Operation for MessagesRetrieveParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -393,6 +396,7 @@ impl crate::runtime::Operation for MessagesUpdateParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -449,6 +453,7 @@ impl crate::runtime::Operation for MessagesDeleteParams {
         let parts = parts.query(query);
         let parts = parts.accept("*/*");
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -572,6 +577,7 @@ impl crate::runtime::Operation for MessagesSearchParams {
         query.push_scalar("sender", &self.sender)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 

@@ -59,7 +59,7 @@ impl fmt::Debug for ClientBuilder {
             .headers
             .iter()
             .map(|h| {
-                let value = if h.sensitive || redact::is_sensitive_header(&h.name) {
+                let value = if h.sensitive || redact::is_sensitive_name(&h.name) {
                     redact::REDACTED.to_string()
                 } else {
                     String::from_utf8_lossy(&h.value).into_owned()
@@ -335,8 +335,19 @@ impl ClientBuilder {
             let mut v = HeaderValue::from_bytes(&h.value).map_err(|_| {
                 Error::Config(format!("the value of header `{name}` cannot be sent"))
             })?;
-            v.set_sensitive(h.sensitive || redact::is_sensitive_header(name));
+            v.set_sensitive(h.sensitive || redact::is_sensitive_name(name));
             headers.append(n, v);
+        }
+        // Names `sensitive_header` hid that do not look like credentials: hidden on
+        // every request too, when a hook or `with_header` sets them.
+        let mut sensitive_names: Vec<HeaderName> = Vec::new();
+        for (k, v) in &headers {
+            if v.is_sensitive()
+                && !redact::is_sensitive_name(k.as_str())
+                && !sensitive_names.contains(k)
+            {
+                sensitive_names.push(k.clone());
+            }
         }
         let mut base_headers = HeaderMap::with_capacity(headers.len() + 4);
         base_headers.insert(
@@ -399,6 +410,7 @@ impl ClientBuilder {
                 max_retries: self.max_retries,
                 backoff: self.backoff,
                 headers,
+                sensitive_names,
                 base_headers,
                 body_limits: self.body_limits,
                 proxy: self.proxy,

@@ -17,7 +17,7 @@ use super::error::Error;
 use super::hook::Hooks;
 use super::options::RequestOptions;
 use super::parts::{Body, RequestParts};
-use super::redact::{ShownHeaders, redact_url};
+use super::redact::{ShownHeaders, mark_sensitive_with, redact_url};
 use super::retry::Backoff;
 
 /// The runtime's client of one API: what generated code sends requests through. Cheap
@@ -40,6 +40,9 @@ pub(crate) struct Inner {
     pub(crate) backoff: Backoff,
     /// The default headers; credential-carrying values are marked sensitive.
     pub(crate) headers: HeaderMap,
+    /// Header names hidden besides those that look like credentials (added with
+    /// `sensitive_header`).
+    pub(crate) sensitive_names: Vec<HeaderName>,
     /// What every request starts from: the user agent and the default headers.
     pub(crate) base_headers: HeaderMap,
     pub(crate) body_limits: BodyLimits,
@@ -178,7 +181,15 @@ impl Client {
             })?;
             headers.insert(name, value);
         }
+        // Header parameters, `with_header` and the rest: a credential is hidden from
+        // every `Debug`, hooks' included, whoever set it.
+        mark_sensitive_with(&mut headers, &self.inner.sensitive_names);
         Ok(headers)
+    }
+
+    /// Header names hidden besides those that look like credentials.
+    pub(crate) fn sensitive_names(&self) -> &[HeaderName] {
+        &self.inner.sensitive_names
     }
 
     /// Headers and query pairs that carry the operation's credentials.
@@ -191,6 +202,28 @@ impl Client {
             .credentials
             .for_request(self.inner.info, parts, options)
     }
+}
+
+/// Takes the user-info out of `url`: its basic credentials as an `Authorization` value
+/// (marked sensitive), if it had any.
+pub(crate) fn take_userinfo(url: &mut reqwest::Url) -> Option<HeaderValue> {
+    if url.username().is_empty() && url.password().is_none() {
+        return None;
+    }
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(s)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    let user = decode(url.username());
+    let password = url.password().map(decode).unwrap_or_default();
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    use base64::Engine as _;
+    let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+    let mut value = HeaderValue::from_str(&format!("Basic {token}")).ok()?;
+    value.set_sensitive(true);
+    Some(value)
 }
 
 /// `base` + path + query, or the full URL a page gave; with the credentials that go in

@@ -20,7 +20,7 @@ use serde_json::Value;
 use tokio::sync::{mpsc, oneshot};
 
 use super::client::Client;
-use super::error::{DecodeError, Error, StatusError, TransportError, excerpt};
+use super::error::{DecodeError, Error, StatusError, TransportError};
 use super::retry::Backoff;
 use super::ws::{self, Command, Settings};
 
@@ -181,7 +181,8 @@ impl<E: DeserializeOwned + Send + 'static> Events<E> {
         let (url, headers) =
             self.client
                 .upgrade_request(self.info.path, self.info.auth, self.info.auth_optional)?;
-        let target = ws::Target::new(&url, headers, self.client.events_tls(), self.info)?;
+        let target = ws::Target::new(&url, headers, self.client.events_tls(), self.info)?
+            .hiding(self.client.api_info().secret_fields);
         let (items_tx, items_rx) = mpsc::channel(self.settings.buffer);
         let (commands_tx, commands_rx) = mpsc::channel(16);
         let started = ws::start::<E>(
@@ -453,16 +454,28 @@ pub(crate) const STREAM: &str = "WS events";
 /// Decodes one text frame. A frame that is not JSON, or an event of a known type
 /// with the wrong shape, is an [`Error::Decode`] with the JSON path that failed;
 /// an event of a type `E` does not know is decoded as `E`'s unknown variant.
+/// Without knowing the API's secret fields, no excerpt shows anything of the frame.
 pub fn decode_frame<E: DeserializeOwned>(text: &str) -> Result<Frame<E>, Error> {
+    decode_frame_hiding(text, &[crate::WHOLE_BODY])
+}
+
+/// [`decode_frame`], whose errors leave the values of `secrets` (wire names, see
+/// `redact.rs`) out of their excerpts.
+pub(crate) fn decode_frame_hiding<E: DeserializeOwned>(
+    text: &str,
+    secrets: &[&str],
+) -> Result<Frame<E>, Error> {
     let decode_error = |path: String, source: serde_json::Error| {
-        Error::Decode(Box::new(DecodeError {
-            status: StatusCode::SWITCHING_PROTOCOLS,
+        Error::Decode(Box::new(DecodeError::new(
+            StatusCode::SWITCHING_PROTOCOLS,
             path,
-            excerpt: excerpt(text.as_bytes(), 512),
-            request: STREAM.into(),
-            attempts: 1,
+            text.as_bytes(),
+            512,
+            secrets,
+            STREAM.into(),
+            1,
             source,
-        }))
+        )))
     };
     let value: Value = serde_json::from_str(text).map_err(|e| decode_error(String::new(), e))?;
     let text_of = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
@@ -493,6 +506,7 @@ pub fn decode_frame<E: DeserializeOwned>(text: &str) -> Result<Frame<E>, Error> 
                 text.as_bytes(),
                 STREAM.into(),
                 1,
+                secrets,
             ))),
         }),
         _ => {

@@ -75,7 +75,7 @@ pub use pagination::{
     next_page_number, to_i64,
 };
 pub use parts::RequestParts;
-pub use redact::Secret;
+pub use redact::{Secret, ShownJson, WHOLE_BODY};
 pub use request::{Operation, Request};
 pub use response::{ApiResponse, ByteStream, RawResponse};
 

@@ -1,6 +1,8 @@
 //! A request as an operation describes it: method, path, query, headers, body, and
 //! what sending it needs (credentials, whether it may be retried).
 
+use std::fmt;
+
 use bytes::Bytes;
 use reqwest::Method;
 use serde::Serialize;
@@ -8,10 +10,12 @@ use serde::Serialize;
 use super::encoding::{self, Query};
 use super::error::Error;
 use super::multipart::Multipart;
+use super::redact::{REDACTED, ShownQuery, ShownUrl, is_secret_key};
 
 /// A described request: method, path, query, headers and body, plus what the runtime
-/// needs to send it (credentials, whether it may be retried).
-#[derive(Debug, Clone)]
+/// needs to send it (credentials, whether it may be retried). Its `Debug` output shows
+/// no body and no value of a credential-like or secret query parameter or header.
+#[derive(Clone)]
 pub struct RequestParts {
     pub(crate) operation: &'static str,
     pub(crate) method: Method,
@@ -31,13 +35,66 @@ pub struct RequestParts {
     /// Any of the API's security schemes will do (the escape hatch, which knows none).
     pub(crate) any_scheme: bool,
     pub(crate) idempotent: bool,
+    /// The wire names whose values are secret in this operation's bodies; `None` for a
+    /// request whose schema is unknown (the API's list applies).
+    pub(crate) secret_fields: Option<&'static [&'static str]>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) enum Body {
     None,
     Bytes { bytes: Bytes, content_type: String },
     Multipart(Multipart),
+}
+
+/// A body is data, not shown: its size and type, or the form's fields.
+impl fmt::Debug for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Body::None => f.write_str("None"),
+            Body::Bytes {
+                bytes,
+                content_type,
+            } => write!(f, "{} bytes of {content_type}", bytes.len()),
+            Body::Multipart(form) => form.fmt(f),
+        }
+    }
+}
+
+impl fmt::Debug for RequestParts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let secrets = self.secret_fields.unwrap_or_default();
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(
+                |(name, value)| match is_secret_key(name, secrets) || *name == "cookie" {
+                    true => (*name, REDACTED),
+                    false => (*name, value.as_str()),
+                },
+            )
+            .collect();
+        f.debug_struct("RequestParts")
+            .field("operation", &self.operation)
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field(
+                "query",
+                &ShownQuery {
+                    query: self.query.as_str(),
+                    secrets,
+                },
+            )
+            .field(
+                "url",
+                &self.url.as_deref().map(|u| ShownUrl { url: u, secrets }),
+            )
+            .field("headers", &headers)
+            .field("body", &self.body)
+            .field("accept", &self.accept)
+            .field("idempotent", &self.idempotent)
+            .finish_non_exhaustive()
+    }
 }
 
 impl RequestParts {
@@ -60,7 +117,17 @@ impl RequestParts {
             auth_optional: false,
             any_scheme: false,
             idempotent,
+            secret_fields: None,
         }
+    }
+
+    /// The wire names whose values are secret in this operation's parameters and
+    /// bodies (the generator lists them; `*` for a body that is a secret as a whole):
+    /// what excerpts of its response bodies in errors, and its `Debug`, leave out.
+    /// Without it, the API's list ([`ApiInfo::secret_fields`](crate::ApiInfo)) applies.
+    pub fn secret_fields(mut self, names: &'static [&'static str]) -> RequestParts {
+        self.secret_fields = Some(names);
+        self
     }
 
     /// Sets the query string.

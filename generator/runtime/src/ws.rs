@@ -19,7 +19,7 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::{self, Message};
 
 use super::error::{Error, StatusError, TransportError};
-use super::events::{EventsInfo, Frame, STREAM, decode_frame};
+use super::events::{EventsInfo, Frame, STREAM, decode_frame, decode_frame_hiding};
 use super::retry::{self, Backoff};
 use super::upgrade;
 use super::upgrade::WsTls;
@@ -54,6 +54,8 @@ pub(crate) struct Target {
     headers: HeaderMap,
     tls: Arc<WsTls>,
     info: &'static EventsInfo,
+    /// Wire names whose values the excerpts of frames and refusals leave out.
+    secrets: &'static [&'static str],
 }
 
 impl Target {
@@ -84,7 +86,14 @@ impl Target {
             headers,
             tls,
             info,
+            secrets: &[crate::WHOLE_BODY],
         })
+    }
+
+    /// The API's secret wire names, left out of excerpts (see `redact.rs`).
+    pub(crate) fn hiding(mut self, secrets: &'static [&'static str]) -> Target {
+        self.secrets = secrets;
+        self
     }
 }
 
@@ -115,6 +124,7 @@ async fn connect(target: &Target, settings: &Settings) -> Result<Socket, Connect
             body,
             label.clone(),
             1,
+            target.secrets,
         )));
         if retryable {
             ConnectError::Retry(error)
@@ -471,7 +481,7 @@ impl<E: DeserializeOwned + Send + 'static> Task<E> {
     }
 
     fn on_text(&mut self, text: &str, queue: &mut VecDeque<Result<E, Error>>) {
-        match decode_frame::<E>(text) {
+        match decode_frame_hiding::<E>(text, self.target.secrets) {
             Ok(Frame::Event { seq, ts, event }) => {
                 if let (Some(last), Some(seq)) = (self.last_seq, seq)
                     && seq > last.saturating_add(1)

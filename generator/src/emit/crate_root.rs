@@ -39,6 +39,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
     });
     let alternatives = api.security_alternatives.iter().map(|a| quote!(&[#(#a),*]));
     let credentials_required = api.credentials_required;
+    let secret_fields = &api.secret_fields;
     let setters = scheme_setters(api);
     let events = super::events::lib_items(api);
     quote! {
@@ -75,7 +76,8 @@ pub fn lib_rs(api: &Api) -> TokenStream {
             &[#(#schemes),*],
             &[#(#alternatives),*],
             #credentials_required,
-        );
+        )
+        .with_secret_fields(&[#(#secret_fields),*]);
 
         runtime::sdk_client!(API);
         #setters

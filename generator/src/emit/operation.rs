@@ -220,6 +220,10 @@ fn operation_impl(op: &Operation) -> TokenStream {
     let idempotent = (op.idempotent && !op.http_method.is_safe())
         .then(|| quote!(let parts = parts.idempotent(true);));
     let decode = decode_expr(op);
+    let secrets = &op.secret_fields;
+    // Every operation says which of its wire names are secret, none included: without
+    // it, the runtime would hide the API's whole list from its errors' excerpts.
+    let secrets = quote!(let parts = parts.secret_fields(&[#(#secrets),*]););
     quote! {
         impl crate::runtime::Operation for #name {
             type Output = #output;
@@ -233,6 +237,7 @@ fn operation_impl(op: &Operation) -> TokenStream {
                 #accept
                 #auth
                 #idempotent
+                #secrets
                 Ok(parts)
             }
 

@@ -97,6 +97,10 @@ pub struct Api {
     pub webhooks: Vec<Webhook>,
     /// What the crate's manifest says about the package.
     pub package: Package,
+    /// Wire names of every field the spec marks secret, in any type or parameter
+    /// (sorted): what the runtime keeps out of excerpts of bodies whose schema it does
+    /// not know (the escape hatch, the event stream). See `lower/secrets.rs`.
+    pub secret_fields: Vec<String>,
 }
 
 /// The package metadata of the generated crate: `x-sdk` keys, else generic defaults.
@@ -286,6 +290,9 @@ pub struct Union {
     /// which picks the variant the value fits best (see `Evidence`).
     pub tag: Option<String>,
     pub variants: Vec<UnionVariant>,
+    /// Wire names of the secret fields its variants reach (see `lower/secrets.rs`):
+    /// its `Unknown` JSON, a value no variant read, is shown without their values.
+    pub secret_fields: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -429,6 +436,10 @@ pub struct Operation {
     pub example: Example,
     pub deprecated: bool,
     pub source: String,
+    /// Wire names whose values are secret in this operation's parameters, request body
+    /// and responses (sorted), `*` when a whole body is: what the runtime keeps out of
+    /// the excerpts of its response bodies that errors hold. See `lower/secrets.rs`.
+    pub secret_fields: Vec<String>,
 }
 
 /// A call of an operation as its documentation shows it.

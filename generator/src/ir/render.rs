@@ -51,6 +51,9 @@ pub fn render(api: &Api) -> String {
             s.setter.rust
         );
     }
+    if !api.secret_fields.is_empty() {
+        let _ = writeln!(w, "secret fields: {}", api.secret_fields.join(", "));
+    }
     let _ = writeln!(w, "\ntypes ({}):", api.types.len());
     for t in &api.types {
         render_type(w, t);
@@ -165,6 +168,9 @@ fn render_type(w: &mut String, t: &TypeDef) {
                 None => "untagged, by evidence".into(),
             };
             let _ = writeln!(w, "  union {}{deprecated}  <- #{}, {how}", t.name, t.source);
+            if !u.secret_fields.is_empty() {
+                let _ = writeln!(w, "    secret fields: {}", u.secret_fields.join(", "));
+            }
             for v in &u.variants {
                 let tags = if v.tag_values.is_empty() {
                     String::new()
@@ -325,6 +331,9 @@ fn render_resource(w: &mut String, r: &Resource) {
             "      id {}, params {}, request {}, auth {auth}, {retry}",
             op.id, op.params_name, op.request_name
         );
+        if !op.secret_fields.is_empty() {
+            let _ = writeln!(w, "      secret fields: {}", op.secret_fields.join(", "));
+        }
         for p in &op.params {
             let req = if p.required { "required" } else { "optional" };
             let encoding = match &p.query {

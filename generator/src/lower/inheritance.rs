@@ -172,6 +172,7 @@ impl<'a> Lowerer<'a> {
         Some(TypeKind::Union(Union {
             tag: Some(inheritance.property),
             variants,
+            secret_fields: Vec::new(),
         }))
     }
 

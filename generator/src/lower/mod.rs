@@ -20,6 +20,7 @@ mod pagination_infer;
 mod params;
 mod path_template;
 mod refs;
+mod secrets;
 mod security;
 mod tree;
 mod tuples;
@@ -86,6 +87,7 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
     doc_text::finish(&mut root, &mut types, lowerer.diags);
     let model_files = model_files::model_files(&root, &types);
     let events = lowerer.events(&types, &security_schemes);
+    let secret_fields = secrets::mark(&mut root, &mut types);
     let auths = root.all_operations().into_iter().map(|op| &op.auth);
     let (security_alternatives, credentials_required) =
         security::alternatives(auths.chain(events.iter().map(|e| &e.auth)));
@@ -136,6 +138,7 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
         root,
         events,
         webhooks,
+        secret_fields,
     }
 }
 

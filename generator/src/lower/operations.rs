@@ -272,6 +272,7 @@ impl<'a> Lowerer<'a> {
                 example: Default::default(),
                 deprecated: op.deprecated,
                 source: pointer.to_string(),
+                secret_fields: Vec::new(),
             },
         })
     }

@@ -107,6 +107,7 @@ impl<'a> Lowerer<'a> {
         Shape::Def(TypeKind::Union(Union {
             tag: tag.map(|(t, _)| t),
             variants: out,
+            secret_fields: Vec::new(),
         }))
     }
 

@@ -24,12 +24,13 @@ pub use runtime::reqwest;
 pub const API_VERSION: &str = "1.0.0";
 /// What the runtime needs to know about this API.
 static API: runtime::ApiInfo = runtime::ApiInfo::new(
-    "Hygiene fixture",
-    "fixture-hygiene/1.0.0 (rust)",
-    Some("http://localhost:9999"),
-    "FIXTURE_HYGIENE_BASE_URL",
-    &[],
-    &[],
-    false,
-);
+        "Hygiene fixture",
+        "fixture-hygiene/1.0.0 (rust)",
+        Some("http://localhost:9999"),
+        "FIXTURE_HYGIENE_BASE_URL",
+        &[],
+        &[],
+        false,
+    )
+    .with_secret_fields(&[]);
 runtime::sdk_client!(API);

@@ -24,21 +24,22 @@ pub use runtime::reqwest;
 pub const API_VERSION: &str = "1.0.0";
 /// What the runtime needs to know about this API.
 static API: runtime::ApiInfo = runtime::ApiInfo::new(
-    "Pagination Patterns",
-    "pagination-sdk/1.0.0 (rust)",
-    Some("https://api.example.com"),
-    "PAGINATION_SDK_BASE_URL",
-    &[
-        crate::runtime::SecuritySchemeInfo::new(
-            "token",
-            crate::runtime::SchemeKind::Bearer,
-            &["PAGINATION_SDK_ACCESS_TOKEN"],
-            "access_token",
-        ),
-    ],
-    &[&["token"]],
-    true,
-);
+        "Pagination Patterns",
+        "pagination-sdk/1.0.0 (rust)",
+        Some("https://api.example.com"),
+        "PAGINATION_SDK_BASE_URL",
+        &[
+            crate::runtime::SecuritySchemeInfo::new(
+                "token",
+                crate::runtime::SchemeKind::Bearer,
+                &["PAGINATION_SDK_ACCESS_TOKEN"],
+                "access_token",
+            ),
+        ],
+        &[&["token"]],
+        true,
+    )
+    .with_secret_fields(&[]);
 runtime::sdk_client!(API);
 /// The credential of each security scheme of the spec.
 impl ClientBuilder {

@@ -24,12 +24,13 @@ pub use runtime::reqwest;
 pub const API_VERSION: &str = "1.0.0";
 /// What the runtime needs to know about this API.
 static API: runtime::ApiInfo = runtime::ApiInfo::new(
-    "Unions by evidence",
-    "unions-by-evidence/1.0.0 (rust)",
-    None,
-    "UNIONS_BY_EVIDENCE_BASE_URL",
-    &[],
-    &[],
-    false,
-);
+        "Unions by evidence",
+        "unions-by-evidence/1.0.0 (rust)",
+        None,
+        "UNIONS_BY_EVIDENCE_BASE_URL",
+        &[],
+        &[],
+        false,
+    )
+    .with_secret_fields(&[]);
 runtime::sdk_client!(API);

@@ -433,6 +433,7 @@ impl crate::runtime::Operation for GetThingsParams {
         query.push_scalar("reservedIPv6", &self.reserved_ipv6)?;
         let parts = parts.query(query);
         let parts = parts.header("visitor", &self.visitor_header)?;
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -1006,6 +1007,7 @@ impl crate::runtime::Operation for CreateThingParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -1537,6 +1539,7 @@ impl crate::runtime::Operation for OperatorsParams {
         let mut query = crate::runtime::Query::new();
         query.push_scalar("op", &self.op)?;
         let parts = parts.query(query);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 

@@ -219,6 +219,7 @@ impl crate::runtime::Operation for CursorsListConversationsParams {
         query.push_scalar("limit", &self.limit)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -316,6 +317,7 @@ impl crate::runtime::Operation for CursorsListInstancesParams {
         query.push_scalar("page_token", &self.page_token)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -411,6 +413,7 @@ impl crate::runtime::Operation for CursorsListCustomersParams {
         query.push_scalar("limit", &self.limit)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -500,6 +503,7 @@ impl crate::runtime::Operation for CursorsSearchCustomersParams {
         query.push_scalar("page", &self.page)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -588,6 +592,7 @@ impl crate::runtime::Operation for CursorsListFilesParams {
         query.push_scalar("limit", &self.limit)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -680,6 +685,7 @@ impl crate::runtime::Operation for CursorsListTasksParams {
         query.push_scalar("limit", &self.limit)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -769,6 +775,7 @@ impl crate::runtime::Operation for CursorsListJobsParams {
         query.push_scalar("resume_from", &self.resume_from)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -858,6 +865,7 @@ impl crate::runtime::Operation for CursorsListContactsParams {
         query.push_scalar("starting_after", &self.starting_after)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -951,6 +959,7 @@ impl crate::runtime::Operation for CursorsListInvoicesParams {
         query.push_scalar("continue_after", &self.continue_after)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 

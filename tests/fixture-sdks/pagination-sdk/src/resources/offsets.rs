@@ -86,6 +86,7 @@ impl crate::runtime::Operation for OffsetsListIncidentsParams {
         query.push_scalar("limit", &self.limit)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -180,6 +181,7 @@ impl crate::runtime::Operation for OffsetsListFolderItemsParams {
         query.push_scalar("limit", &self.limit)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 

@@ -121,6 +121,7 @@ impl crate::runtime::Operation for PagesListArticlesParams {
         query.push_scalar("per_page", &self.per_page)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -224,6 +225,7 @@ impl crate::runtime::Operation for PagesListLogsParams {
         query.push_scalar("page_size", &self.page_size)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -322,6 +324,7 @@ impl crate::runtime::Operation for PagesListWidgetsParams {
         query.push_scalar("pageSize", &self.page_size)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -425,6 +428,7 @@ impl crate::runtime::Operation for PagesListGadgetsParams {
         query.push_scalar("perPage", &self.per_page)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 

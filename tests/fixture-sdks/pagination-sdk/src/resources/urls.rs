@@ -160,6 +160,7 @@ impl crate::runtime::Operation for UrlsListThingsParams {
         query.push_scalar("page", &self.page)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -227,6 +228,7 @@ impl crate::runtime::Operation for UrlsListOrdersParams {
             path,
         );
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -304,6 +306,7 @@ impl crate::runtime::Operation for UrlsListReposParams {
         query.push_scalar("page", &self.page)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -397,6 +400,7 @@ impl crate::runtime::Operation for UrlsListCallsParams {
         query.push_scalar("PageToken", &self.page_token)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -497,6 +501,7 @@ impl crate::runtime::Operation for UrlsListReportsParams {
         query.push_scalar("resumeToken", &self.resume_token)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -590,6 +595,7 @@ impl crate::runtime::Operation for UrlsListDropletsParams {
         query.push_scalar("per_page", &self.per_page)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -685,6 +691,7 @@ impl crate::runtime::Operation for UrlsListVolumesParams {
         query.push_scalar("size", &self.size)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 

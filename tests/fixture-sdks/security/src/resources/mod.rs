@@ -134,6 +134,7 @@ impl crate::runtime::Operation for ListThingsParams {
                 &[&["clientId", "clientSecret", "apiVersion"], &["bearerAuth"]],
                 false,
             );
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -177,6 +178,7 @@ impl crate::runtime::Operation for ByQueryParams {
             path,
         );
         let parts = parts.auth(&[&["queryKey"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -220,6 +222,7 @@ impl crate::runtime::Operation for ByCookiesParams {
             path,
         );
         let parts = parts.auth(&[&["sessionCookie", "csrfCookie"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -263,6 +266,7 @@ impl crate::runtime::Operation for ByBasicAndQueryParams {
             path,
         );
         let parts = parts.auth(&[&["basicAuth", "queryKey"], &["timeout"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -305,6 +309,7 @@ impl crate::runtime::Operation for PublicParams {
             crate::runtime::reqwest::Method::GET,
             path,
         );
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -348,6 +353,7 @@ impl crate::runtime::Operation for OptionalAuthParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], true);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -391,6 +397,7 @@ impl crate::runtime::Operation for UndefinedSchemeParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 

@@ -53,6 +53,7 @@ impl crate::runtime::Operation for NotificationsRetrieveParams {
             crate::runtime::reqwest::Method::GET,
             path,
         );
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 

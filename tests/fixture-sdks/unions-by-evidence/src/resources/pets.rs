@@ -64,6 +64,7 @@ impl crate::runtime::Operation for PetsRetrieveParams {
             crate::runtime::reqwest::Method::GET,
             path,
         );
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -105,6 +106,7 @@ impl crate::runtime::Operation for PetsCreateParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 

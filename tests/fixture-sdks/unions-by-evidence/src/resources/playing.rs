@@ -51,6 +51,7 @@ impl crate::runtime::Operation for PlayingRetrieveParams {
             crate::runtime::reqwest::Method::GET,
             path,
         );
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
