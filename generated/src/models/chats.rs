@@ -1037,6 +1037,47 @@ impl<'de> serde::Deserialize<'de> for ChatsMessagesReactionsAddBody {
     }
 }
 
+/// Empty; the operation takes no parameters in its body.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct ChatsNotifyAnywayBody {}
+impl ChatsNotifyAnywayBody {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+impl Default for ChatsNotifyAnywayBody {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatsNotifyAnywayBody {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ChatsNotifyAnywayBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ChatsNotifyAnywayBody`")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ChatsNotifyAnywayBody, __A::Error> {
+                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+                Ok(ChatsNotifyAnywayBody {})
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// When to be reminded of the chat.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]

@@ -1082,12 +1082,17 @@ impl ChatsMarkUnreadRequest {
 pub struct ChatsNotifyAnywayParams {
     /// Chat ID. This installation's local chat ID is accepted too, where there is one.
     pub chat_id: String,
+    /// Empty; the operation takes no parameters in its body.
+    pub body: crate::models::ChatsNotifyAnywayBody,
 }
 
 impl ChatsNotifyAnywayParams {
     /// Parameters with the required values; the optional ones are unset.
     pub fn new(chat_id: impl Into<String>) -> Self {
-        Self { chat_id: chat_id.into() }
+        Self {
+            chat_id: chat_id.into(),
+            body: crate::models::ChatsNotifyAnywayBody::new(),
+        }
     }
 }
 
@@ -1102,6 +1107,7 @@ impl crate::runtime::Operation for ChatsNotifyAnywayParams {
             crate::runtime::reqwest::Method::POST,
             path,
         );
+        let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
         Ok(parts)
     }

@@ -301,6 +301,23 @@ fn struct_deserialize(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream {
             quote!(),
         ),
     };
+    // The empty object (no fields, other keys dropped) reads past every key.
+    let read_keys = if arms.is_empty() && s.additional == Additional::Drop {
+        quote! {
+            while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+    } else {
+        quote! {
+            while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                match key.as_str() {
+                    #(#arms)*
+                    #other_arm
+                }
+            }
+        }
+    };
     // The decoder's own names (`__Visitor`, `__D`, `__A`) start with underscores, which
     // no type name from the spec does, so a schema cannot shadow them.
     quote! {
@@ -315,12 +332,7 @@ fn struct_deserialize(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream {
                     fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut map: __A) -> Result<#name, __A::Error> {
                         #(#locals)*
                         #extra_local
-                        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                            match key.as_str() {
-                                #(#arms)*
-                                #other_arm
-                            }
-                        }
+                        #read_keys
                         Ok(#name { #(#finals)* #extra_final })
                     }
                 }
