@@ -92,7 +92,8 @@ pub(super) fn env_doc_lines(api: &Api) -> Vec<String> {
     };
     if let Some(t) = &api.env.access_token {
         return vec![format!(
-            "`Client::from_env()` reads the access token from `{t}` and the server's URL from `{base_env}`{default_base}."
+            "`Client::from_env()` reads the access token from `{t}` and the server's URL from `{base_env}`{default_base}. {}",
+            without_credentials(api, &format!("`{t}`"))
         )];
     }
     if api.security_schemes.is_empty() {
@@ -130,8 +131,69 @@ pub(super) fn env_doc_lines(api: &Api) -> Vec<String> {
         ));
     }
     docs.push(String::new());
-    docs.push("An operation sends every credential of one of the security requirements the spec gives it: the first whose credentials are all configured.".to_string());
+    docs.push(format!(
+        "An operation sends every credential of one of the security requirements the spec gives it: the first whose credentials are all configured. {}",
+        without_credentials(api, "the variables")
+    ));
     docs
+}
+
+/// What `Client::from_env` does when the environment sets no credential: fail at once
+/// when every operation needs one, else build a client for the operations that need
+/// none (`variables` names what the error names).
+fn without_credentials(api: &Api, variables: &str) -> String {
+    if api.credentials_required {
+        return format!(
+            "Without credentials `Client::from_env()` fails with `ErrorKind::MissingCredentials`, naming {variables}: every operation needs them."
+        );
+    }
+    let mut public = Vec::new();
+    collect_public(&api.root, &mut Vec::new(), &mut public);
+    let shown: Vec<String> = public.iter().take(3).map(|c| format!("`{c}`")).collect();
+    let more = if public.len() > shown.len() {
+        ", ..."
+    } else {
+        ""
+    };
+    format!(
+        "`Client::from_env()` succeeds without credentials, because {} operation{} need{} \
+         none ({}{more}): a program can call {} before it has any. Each operation that needs \
+         credentials then fails with `ErrorKind::MissingCredentials`, naming {variables}, \
+         before anything is sent.",
+        public.len(),
+        if public.len() == 1 { "" } else { "s" },
+        if public.len() == 1 { "s" } else { "" },
+        shown.join(", "),
+        if public.len() == 1 { "it" } else { "them" },
+    )
+}
+
+/// `client.info().retrieve()` for every operation that sends no credentials, or may.
+fn collect_public(resource: &crate::ir::Resource, chain: &mut Vec<String>, out: &mut Vec<String>) {
+    for op in &resource.operations {
+        let public = match &op.auth {
+            crate::ir::Auth::None => true,
+            crate::ir::Auth::Schemes { optional, .. } => *optional,
+        };
+        if public {
+            let mut call = String::from("client");
+            for accessor in chain.iter() {
+                call.push_str(&format!(".{accessor}()"));
+            }
+            let args = if super::operation::argument_decls(op).is_empty() {
+                "()"
+            } else {
+                "(..)"
+            };
+            call.push_str(&format!(".{}{args}", op.method_name.bare));
+            out.push(call);
+        }
+    }
+    for child in &resource.children {
+        chain.push(child.accessor.bare.clone());
+        collect_public(child, chain, out);
+        chain.pop();
+    }
 }
 
 /// One `ClientBuilder` method per security scheme, named after it.

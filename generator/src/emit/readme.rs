@@ -262,6 +262,16 @@ fn errors(md: &mut Md, krate: &str, op: Option<&&Operation>) {
     md.line("| `Decode` | the body does not have the documented shape (with the JSON path that failed) |");
     md.line("| `ResponseTooLarge` | the body is larger than the client's limit |");
     md.line("| `InvalidRequest`, `MissingCredentials`, `Config` | refused before sending |");
+    md.line("| `RepeatedCursor` | a page walk was handed a cursor (or offset, page, URL) it had already followed, or the same page twice: it stops instead of looping |");
+    md.line("| `ForeignNextPage` | a page walk was handed a next-page URL on another server: not followed, so that the credentials stay with the configured one |");
+    md.blank();
+    md.line(
+        "`error.is_retryable()` says whether the client's retry rule (below) would send the \
+         request again: a connection error, a timeout, or a 408, 409, 429 or 5xx for a GET; \
+         for a POST, PUT, PATCH or DELETE only when the server cannot have acted on it. The \
+         client has already retried such a failure `max_retries` times when it returns it; \
+         this is for retries of your own, later.",
+    );
     md.blank();
     let Some(op) = op else { return };
     let (params, args) = example_args(krate, &op.example.args);
