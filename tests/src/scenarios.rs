@@ -8,7 +8,6 @@
 //! of the spec ([`crate::coverage`]), so a new operation without a scenario here fails
 //! both, with its name.
 
-use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
@@ -20,7 +19,6 @@ use beeper_desktop_api::models::{
     ChatsStartUser, ChatsUpdateDraft, Direction, LoginRemoveScope, MessagesSearchMediaType,
     OutgoingAttachment, VerificationPurpose,
 };
-use beeper_desktop_api::runtime::Secret;
 use chrono::{DateTime, Utc};
 
 use crate::calls::{Clients, Outcome, call, count, none, paginated, public};
@@ -139,8 +137,6 @@ pub fn scenarios() -> Vec<Scenario> {
         .await
         .map(none)),
         scenario!("bridges.login_sessions.steps.submit", |c| {
-            let fields: BTreeMap<String, Secret<String>> =
-                [("phone_number".to_string(), "+15551234567".into())].into();
             call(
                 c.bridges()
                     .login_sessions()
@@ -151,7 +147,7 @@ pub fn scenarios() -> Vec<Scenario> {
                         STEP,
                         BridgesLoginSessionsStepsSubmitType::UserInput,
                     )
-                    .fields(fields)
+                    .fields([("phone_number", "+15551234567")])
                     .last_url("https://example.com/login/done")
                     .source(BridgesLoginSessionsStepsSubmitSource::Api),
             )

@@ -421,11 +421,8 @@ async fn bridges_login_sessions_steps_submit() {
             "x",
             BridgesLoginSessionsStepsSubmitType::Cookies,
         )
-        .fields(
-            [("session".to_string(), "abc".into())]
-                .into_iter()
-                .collect(),
-        )
+        // Plain strings: the map's secret values convert.
+        .fields([("session", "abc")])
         .last_url("https://web.whatsapp.com/")
         .source(BridgesLoginSessionsStepsSubmitSource::Webview)
         .await

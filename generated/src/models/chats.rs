@@ -16,7 +16,7 @@ use super::Label;
 use super::Message;
 use super::OutgoingAttachmentType;
 
-/// A chat in the chat list, with a preview of its last message.
+/// A chat in the chat list (`chats.list`): every field of `Chat`, plus `preview`, the chat's last message, which a chat list shows under each title. Only the list sends the preview; `chats.retrieve` and `chats.search` give a `Chat`, the same fields without it, so the two are types of their own (as `ChatListResponse` and `Chat` are in the official SDKs).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ChatListItem {
@@ -1923,9 +1923,13 @@ impl ChatsUpdateDraft {
     #[must_use]
     pub fn with_attachments(
         mut self,
-        value: std::collections::BTreeMap<String, DraftAttachmentInput>,
+        value: impl IntoIterator<
+            Item = (impl Into<String>, impl Into<DraftAttachmentInput>),
+        >,
     ) -> Self {
-        self.attachments = Some(value);
+        self.attachments = Some(
+            value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        );
         self
     }
 }

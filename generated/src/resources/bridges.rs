@@ -668,9 +668,13 @@ impl BridgesLoginSessionsStepsSubmitRequest {
     /// Field values keyed by the field IDs from the current step.
     pub fn fields(
         mut self,
-        value: std::collections::BTreeMap<String, crate::runtime::Secret<String>>,
+        value: impl IntoIterator<
+            Item = (impl Into<String>, impl Into<crate::runtime::Secret<String>>),
+        >,
     ) -> Self {
-        self.params_mut().body.fields = Some(value);
+        self.params_mut().body.fields = Some(
+            value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        );
         self
     }
 
