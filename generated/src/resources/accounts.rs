@@ -23,6 +23,8 @@ impl<'a> Accounts<'a> {
     ///
     /// `GET /v1/accounts`
     ///
+    /// Returns a [`AccountsListRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let accounts = client.accounts().list().await?;
@@ -38,6 +40,8 @@ impl<'a> Accounts<'a> {
     /// Get one chat account connected to this Beeper Client API server.
     ///
     /// `GET /v1/accounts/{accountID}`
+    ///
+    /// Returns a [`AccountsRetrieveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -153,6 +157,8 @@ impl<'a> AccountsContacts<'a> {
     ///
     /// `GET /v1/accounts/{accountID}/contacts`
     ///
+    /// Returns a [`AccountsContactsSearchRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let results = client.accounts().contacts().search("account-1", "query").await?;
@@ -177,6 +183,8 @@ impl<'a> AccountsContacts<'a> {
     /// `GET /v1/accounts/{accountID}/contacts/list`
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
+    ///
+    /// Optional parameters are set on the returned [`AccountsContactsListRequest`] before it is awaited: [`cursor`](AccountsContactsListRequest::cursor), [`direction`](AccountsContactsListRequest::direction), [`limit`](AccountsContactsListRequest::limit), [`query`](AccountsContactsListRequest::query).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -300,12 +308,6 @@ impl crate::runtime::Operation for AccountsContactsListParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `accounts.contacts.list` request (`GET /v1/accounts/{accountID}/contacts/list`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct AccountsContactsListRequest(AccountsContactsListParams); paginated
-}
-
 impl AccountsContactsListRequest {
     /// Opaque pagination cursor; do not inspect. Use together with `direction`.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
@@ -330,6 +332,12 @@ impl AccountsContactsListRequest {
         self.params_mut().query = Some(value.into());
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `accounts.contacts.list` request (`GET /v1/accounts/{accountID}/contacts/list`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AccountsContactsListRequest(AccountsContactsListParams); paginated
 }
 
 impl crate::runtime::Paginated for AccountsContactsListParams {

@@ -43,6 +43,8 @@ impl<'a> AppSetup<'a> {
     ///
     /// `GET /v1/app/setup`
     ///
+    /// Returns a [`AppSetupRetrieveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let setup = client.app().setup().retrieve().await?;
@@ -62,6 +64,8 @@ impl<'a> AppSetup<'a> {
     ///
     /// `POST /v1/app/setup/start`
     ///
+    /// Returns a [`AppSetupStartRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.app().setup().start().await?;
@@ -77,6 +81,8 @@ impl<'a> AppSetup<'a> {
     /// Email a sign-in code to the user, for a setup request.
     ///
     /// `POST /v1/app/setup/email`
+    ///
+    /// Returns a [`AppSetupEmailRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -101,6 +107,8 @@ impl<'a> AppSetup<'a> {
     ///
     /// `POST /v1/app/setup/response`
     ///
+    /// Returns a [`AppSetupResponseRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.app().setup().response("response", "setupRequest-1").await?;
@@ -123,6 +131,8 @@ impl<'a> AppSetup<'a> {
     /// Create a Beeper account once the user has picked a username and accepted the Terms of Use, and sign in with it.
     ///
     /// `POST /v1/app/setup/register`
+    ///
+    /// Returns a [`AppSetupRegisterRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -396,6 +406,8 @@ impl<'a> AppSetupVerifications<'a> {
     ///
     /// `GET /v1/app/setup/verifications`
     ///
+    /// Returns a [`AppSetupVerificationsListRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let verifications = client.app().setup().verifications().list().await?;
@@ -415,6 +427,8 @@ impl<'a> AppSetupVerifications<'a> {
     ///
     /// `POST /v1/app/setup/verifications`
     ///
+    /// Optional parameters are set on the returned [`AppSetupVerificationsCreateRequest`] before it is awaited: [`purpose`](AppSetupVerificationsCreateRequest::purpose), [`user_id`](AppSetupVerificationsCreateRequest::user_id).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.app().setup().verifications().create().await?;
@@ -433,6 +447,8 @@ impl<'a> AppSetupVerifications<'a> {
     /// Get the current state of a device verification.
     ///
     /// `GET /v1/app/setup/verifications/{verificationID}`
+    ///
+    /// Returns a [`AppSetupVerificationsRetrieveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -456,6 +472,8 @@ impl<'a> AppSetupVerifications<'a> {
     ///
     /// `POST /v1/app/setup/verifications/{verificationID}/accept`
     ///
+    /// Returns a [`AppSetupVerificationsAcceptRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.app().setup().verifications().accept("verification-1").await?;
@@ -477,6 +495,8 @@ impl<'a> AppSetupVerifications<'a> {
     /// Cancel a device verification that is in progress.
     ///
     /// `POST /v1/app/setup/verifications/{verificationID}/cancel`
+    ///
+    /// Optional parameters are set on the returned [`AppSetupVerificationsCancelRequest`] before it is awaited: [`code`](AppSetupVerificationsCancelRequest::code), [`reason`](AppSetupVerificationsCancelRequest::reason).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -582,12 +602,6 @@ impl crate::runtime::Operation for AppSetupVerificationsCreateParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `app.setup.verifications.create` request (`POST /v1/app/setup/verifications`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct AppSetupVerificationsCreateRequest(AppSetupVerificationsCreateParams);
-}
-
 impl AppSetupVerificationsCreateRequest {
     /// Why a device verification exists, or is started.
     pub fn purpose(
@@ -603,6 +617,12 @@ impl AppSetupVerificationsCreateRequest {
         self.params_mut().body.user_id = Some(value.into());
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.verifications.create` request (`POST /v1/app/setup/verifications`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AppSetupVerificationsCreateRequest(AppSetupVerificationsCreateParams);
 }
 
 /// Parameters of `app.setup.verifications.retrieve` (`GET /v1/app/setup/verifications/{verificationID}`).
@@ -749,12 +769,6 @@ impl crate::runtime::Operation for AppSetupVerificationsCancelParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `app.setup.verifications.cancel` request (`POST /v1/app/setup/verifications/{verificationID}/cancel`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct AppSetupVerificationsCancelRequest(AppSetupVerificationsCancelParams);
-}
-
 impl AppSetupVerificationsCancelRequest {
     /// Cancellation code, if any.
     pub fn code(mut self, value: impl Into<String>) -> Self {
@@ -769,6 +783,12 @@ impl AppSetupVerificationsCancelRequest {
     }
 }
 
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.verifications.cancel` request (`POST /v1/app/setup/verifications/{verificationID}/cancel`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AppSetupVerificationsCancelRequest(AppSetupVerificationsCancelParams);
+}
+
 /// Device verification by QR code.
 #[derive(Debug, Clone, Copy)]
 pub struct AppSetupVerificationsQr<'a> {
@@ -781,6 +801,8 @@ impl<'a> AppSetupVerificationsQr<'a> {
     /// Confirm that the other device has scanned the QR code this device shows.
     ///
     /// `POST /v1/app/setup/verifications/{verificationID}/qr/confirm-scanned`
+    ///
+    /// Returns a [`AppSetupVerificationsQrConfirmScannedRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -803,6 +825,8 @@ impl<'a> AppSetupVerificationsQr<'a> {
     /// Submit the QR code this device scanned from another signed-in device.
     ///
     /// `POST /v1/app/setup/verifications/qr/scan`
+    ///
+    /// Returns a [`AppSetupVerificationsQrScanRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -928,6 +952,8 @@ impl<'a> AppSetupVerificationsSas<'a> {
     ///
     /// `POST /v1/app/setup/verifications/{verificationID}/sas/start`
     ///
+    /// Returns a [`AppSetupVerificationsSasStartRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.app().setup().verifications().sas().start("verification-1").await?;
@@ -949,6 +975,8 @@ impl<'a> AppSetupVerificationsSas<'a> {
     /// Confirm that both devices show the same emoji or numbers.
     ///
     /// `POST /v1/app/setup/verifications/{verificationID}/sas/confirm`
+    ///
+    /// Returns a [`AppSetupVerificationsSasConfirmRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -1086,6 +1114,8 @@ impl<'a> AppSetupRecoveryKey<'a> {
     ///
     /// `POST /v1/app/setup/verification/recovery-key`
     ///
+    /// Returns a [`AppSetupRecoveryKeyVerifyRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.app().setup().recovery_key().verify("recoveryKey").await?;
@@ -1160,6 +1190,8 @@ impl<'a> AppSetupRecoveryKeyReset<'a> {
     ///
     /// `POST /v1/app/setup/verification/recovery-key/reset`
     ///
+    /// Optional parameters are set on the returned [`AppSetupRecoveryKeyResetCreateRequest`] before it is awaited: [`existing_recovery_key`](AppSetupRecoveryKeyResetCreateRequest::existing_recovery_key).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.app().setup().recovery_key().reset().create().await?;
@@ -1178,6 +1210,8 @@ impl<'a> AppSetupRecoveryKeyReset<'a> {
     /// Confirm that the new recovery key from the reset step is to be used for the account.
     ///
     /// `POST /v1/app/setup/verification/recovery-key/reset/confirm`
+    ///
+    /// Returns a [`AppSetupRecoveryKeyResetConfirmRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -1240,13 +1274,6 @@ impl crate::runtime::Operation for AppSetupRecoveryKeyResetCreateParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `app.setup.recovery_key.reset.create` request (`POST /v1/app/setup/verification/recovery-key/reset`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct
-    AppSetupRecoveryKeyResetCreateRequest(AppSetupRecoveryKeyResetCreateParams);
-}
-
 impl AppSetupRecoveryKeyResetCreateRequest {
     /// The current recovery key, if the user still has it.
     pub fn existing_recovery_key(
@@ -1256,6 +1283,13 @@ impl AppSetupRecoveryKeyResetCreateRequest {
         self.params_mut().body.existing_recovery_key = Some(value.into());
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.recovery_key.reset.create` request (`POST /v1/app/setup/verification/recovery-key/reset`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct
+    AppSetupRecoveryKeyResetCreateRequest(AppSetupRecoveryKeyResetCreateParams);
 }
 
 /// Parameters of `app.setup.recovery_key.reset.confirm` (`POST /v1/app/setup/verification/recovery-key/reset/confirm`).

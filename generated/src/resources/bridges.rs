@@ -37,6 +37,8 @@ impl<'a> Bridges<'a> {
     ///
     /// `GET /v1/bridges`
     ///
+    /// Returns a [`BridgesListRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let bridges = client.bridges().list().await?;
@@ -52,6 +54,8 @@ impl<'a> Bridges<'a> {
     /// Get one bridge, including the chat accounts connected through it.
     ///
     /// `GET /v1/bridges/{bridgeID}`
+    ///
+    /// Returns a [`BridgesRetrieveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -71,6 +75,8 @@ impl<'a> Bridges<'a> {
     /// Get advanced network capabilities for a bridge. This endpoint is intended for clients that build custom connect or chat-creation flows.
     ///
     /// `GET /v1/bridges/{bridgeID}/capabilities`
+    ///
+    /// Returns a [`BridgesRetrieveCapabilitiesRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -234,6 +240,8 @@ impl<'a> BridgesLoginFlows<'a> {
     ///
     /// `GET /v1/bridges/{bridgeID}/login-flows`
     ///
+    /// Returns a [`BridgesLoginFlowsListRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let login_flows = client.bridges().login_flows().list("bridge-1").await?;
@@ -313,6 +321,8 @@ impl<'a> BridgesLoginSessions<'a> {
     ///
     /// `POST /v1/bridges/{bridgeID}/login-sessions`
     ///
+    /// Optional parameters are set on the returned [`BridgesLoginSessionsCreateRequest`] before it is awaited: [`account_id`](BridgesLoginSessionsCreateRequest::account_id), [`flow_id`](BridgesLoginSessionsCreateRequest::flow_id), [`login_id`](BridgesLoginSessionsCreateRequest::login_id).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.bridges().login_sessions().create("bridge-1").await?;
@@ -334,6 +344,8 @@ impl<'a> BridgesLoginSessions<'a> {
     /// Get the current state of a temporary bridge login session.
     ///
     /// `GET /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}`
+    ///
+    /// Returns a [`BridgesLoginSessionsRetrieveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -357,6 +369,8 @@ impl<'a> BridgesLoginSessions<'a> {
     /// Cancel a temporary bridge login session.
     ///
     /// `DELETE /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}`
+    ///
+    /// Returns a [`BridgesLoginSessionsCancelRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -419,12 +433,6 @@ impl crate::runtime::Operation for BridgesLoginSessionsCreateParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `bridges.login_sessions.create` request (`POST /v1/bridges/{bridgeID}/login-sessions`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct BridgesLoginSessionsCreateRequest(BridgesLoginSessionsCreateParams);
-}
-
 impl BridgesLoginSessionsCreateRequest {
     /// Existing chat account ID to reconnect. Omit to connect a new account.
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
@@ -443,6 +451,12 @@ impl BridgesLoginSessionsCreateRequest {
         self.params_mut().body.login_id = Some(value.into());
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `bridges.login_sessions.create` request (`POST /v1/bridges/{bridgeID}/login-sessions`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct BridgesLoginSessionsCreateRequest(BridgesLoginSessionsCreateParams);
 }
 
 /// Parameters of `bridges.login_sessions.retrieve` (`GET /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}`).
@@ -571,6 +585,8 @@ impl<'a> BridgesLoginSessionsSteps<'a> {
     ///
     /// `POST /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}/steps/{stepID}`
     ///
+    /// Optional parameters are set on the returned [`BridgesLoginSessionsStepsSubmitRequest`] before it is awaited: [`fields`](BridgesLoginSessionsStepsSubmitRequest::fields), [`last_url`](BridgesLoginSessionsStepsSubmitRequest::last_url), [`source`](BridgesLoginSessionsStepsSubmitRequest::source).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.bridges().login_sessions().steps().submit("bridge-1", "loginSession-1", "step-1", beeper_desktop_api::models::BridgesLoginSessionsStepsSubmitType::UserInput).await?;
@@ -657,13 +673,6 @@ impl crate::runtime::Operation for BridgesLoginSessionsStepsSubmitParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `bridges.login_sessions.steps.submit` request (`POST /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}/steps/{stepID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct
-    BridgesLoginSessionsStepsSubmitRequest(BridgesLoginSessionsStepsSubmitParams);
-}
-
 impl BridgesLoginSessionsStepsSubmitRequest {
     /// Field values keyed by the field IDs from the current step.
     pub fn fields(
@@ -694,6 +703,13 @@ impl BridgesLoginSessionsStepsSubmitRequest {
     }
 }
 
+crate::runtime::operation_request! {
+    #[doc =
+    " A `bridges.login_sessions.steps.submit` request (`POST /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}/steps/{stepID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct
+    BridgesLoginSessionsStepsSubmitRequest(BridgesLoginSessionsStepsSubmitParams);
+}
+
 /// Bridge logins: the identities signed in on a bridge, each holding one or more chat accounts.
 #[derive(Debug, Clone, Copy)]
 pub struct BridgesLogins<'a> {
@@ -706,6 +722,8 @@ impl<'a> BridgesLogins<'a> {
     /// List the logins of a bridge. A bridge login is one signed-in identity on the bridge; it can hold one or more chat accounts.
     ///
     /// `GET /v1/bridges/{bridgeID}/logins`
+    ///
+    /// Returns a [`BridgesLoginsListRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -725,6 +743,8 @@ impl<'a> BridgesLogins<'a> {
     /// Get one login of a bridge.
     ///
     /// `GET /v1/bridges/{bridgeID}/logins/{loginID}`
+    ///
+    /// Returns a [`BridgesLoginsRetrieveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -748,6 +768,8 @@ impl<'a> BridgesLogins<'a> {
     /// Remove a bridge login from this device, or from all devices when the bridge supports it. The login's `removeScopes` say which scopes are allowed.
     ///
     /// `POST /v1/bridges/{bridgeID}/logins/{loginID}/remove`
+    ///
+    /// Returns a [`BridgesLoginsRemoveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {

@@ -32,6 +32,8 @@ impl<'a> Chats<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`ChatsListRequest`] before it is awaited: [`account_ids`](ChatsListRequest::account_ids), [`cursor`](ChatsListRequest::cursor), [`direction`](ChatsListRequest::direction), [`limit`](ChatsListRequest::limit).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let page = client.chats().list().await?;
@@ -47,6 +49,8 @@ impl<'a> Chats<'a> {
     /// Create a direct or a group chat with the given participants, and return the new chat.
     ///
     /// `POST /v1/chats`
+    ///
+    /// Optional parameters are set on the returned [`ChatsCreateRequest`] before it is awaited: [`message_text`](ChatsCreateRequest::message_text), [`title`](ChatsCreateRequest::title).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -74,9 +78,13 @@ impl<'a> Chats<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`ChatsSearchRequest`] before it is awaited: [`account_ids`](ChatsSearchRequest::account_ids), [`cursor`](ChatsSearchRequest::cursor), [`direction`](ChatsSearchRequest::direction), [`inbox`](ChatsSearchRequest::inbox), [`include_muted`](ChatsSearchRequest::include_muted), [`label_id`](ChatsSearchRequest::label_id), [`last_activity_after`](ChatsSearchRequest::last_activity_after), [`last_activity_before`](ChatsSearchRequest::last_activity_before), [`limit`](ChatsSearchRequest::limit), [`query`](ChatsSearchRequest::query), [`scope`](ChatsSearchRequest::scope), [`type`](ChatsSearchRequest#method.type), and 1 more.
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
-    /// let page = client.chats().search().await?;
+    /// let page = client.chats().search()
+    ///     .query("dinner")
+    ///     .await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -89,6 +97,8 @@ impl<'a> Chats<'a> {
     /// Find the best identifier for a user or contact and open a direct chat with them. An existing direct chat is reused and returned when there is one. Available in Beeper v4.2.808 and later.
     ///
     /// `POST /v1/chats/start`
+    ///
+    /// Optional parameters are set on the returned [`ChatsStartRequest`] before it is awaited: [`allow_invite`](ChatsStartRequest::allow_invite), [`message_text`](ChatsStartRequest::message_text).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client, user: beeper_desktop_api::models::ChatsStartUser) -> Result<(), beeper_desktop_api::Error> {
@@ -113,6 +123,8 @@ impl<'a> Chats<'a> {
     ///
     /// `GET /v1/chats/{chatID}`
     ///
+    /// Optional parameters are set on the returned [`ChatsRetrieveRequest`] before it is awaited: [`max_participant_count`](ChatsRetrieveRequest::max_participant_count).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let chat = client.chats().retrieve("chat-1").await?;
@@ -132,9 +144,13 @@ impl<'a> Chats<'a> {
     ///
     /// `PATCH /v1/chats/{chatID}`
     ///
+    /// Optional parameters are set on the returned [`ChatsUpdateRequest`] before it is awaited: [`description`](ChatsUpdateRequest::description), [`draft`](ChatsUpdateRequest::draft), [`img_url`](ChatsUpdateRequest::img_url), [`is_archived`](ChatsUpdateRequest::is_archived), [`is_low_priority`](ChatsUpdateRequest::is_low_priority), [`is_muted`](ChatsUpdateRequest::is_muted), [`is_pinned`](ChatsUpdateRequest::is_pinned), [`message_expiry_seconds`](ChatsUpdateRequest::message_expiry_seconds), [`title`](ChatsUpdateRequest::title).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
-    /// let response = client.chats().update("chat-1").await?;
+    /// let response = client.chats().update("chat-1")
+    ///     .title("Weekend trip")
+    ///     .await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -148,9 +164,13 @@ impl<'a> Chats<'a> {
     ///
     /// `POST /v1/chats/{chatID}/archive`
     ///
+    /// Optional parameters are set on the returned [`ChatsArchiveRequest`] before it is awaited: [`archived`](ChatsArchiveRequest::archived).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
-    /// let () = client.chats().archive("chat-1").await?;
+    /// let () = client.chats().archive("chat-1")
+    ///     .archived(true)
+    ///     .await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -163,6 +183,8 @@ impl<'a> Chats<'a> {
     /// Mark a chat as read, up to a given message if one is named.
     ///
     /// `POST /v1/chats/{chatID}/read`
+    ///
+    /// Optional parameters are set on the returned [`ChatsMarkReadRequest`] before it is awaited: [`message_id`](ChatsMarkReadRequest::message_id).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -183,6 +205,8 @@ impl<'a> Chats<'a> {
     ///
     /// `POST /v1/chats/{chatID}/unread`
     ///
+    /// Optional parameters are set on the returned [`ChatsMarkUnreadRequest`] before it is awaited: [`message_id`](ChatsMarkUnreadRequest::message_id).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.chats().mark_unread("chat-1").await?;
@@ -201,6 +225,8 @@ impl<'a> Chats<'a> {
     /// Deliver a notification even though the recipient has a focus mode on, where the network allows it. Meant for iMessage on macOS for now; other networks answer with an error.
     ///
     /// `POST /v1/chats/{chatID}/notify-anyway`
+    ///
+    /// Returns a [`ChatsNotifyAnywayRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -279,12 +305,6 @@ impl crate::runtime::Operation for ChatsListParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `chats.list` request (`GET /v1/chats`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct ChatsListRequest(ChatsListParams); paginated
-}
-
 impl ChatsListRequest {
     /// Only results of these chat accounts. Without it, every account is included.
     pub fn account_ids(
@@ -314,6 +334,12 @@ impl ChatsListRequest {
         self.params_mut().limit = Some(value);
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.list` request (`GET /v1/chats`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsListRequest(ChatsListParams); paginated
 }
 
 impl crate::runtime::Paginated for ChatsListParams {
@@ -391,12 +417,6 @@ impl crate::runtime::Operation for ChatsCreateParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `chats.create` request (`POST /v1/chats`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct ChatsCreateRequest(ChatsCreateParams);
-}
-
 impl ChatsCreateRequest {
     /// First message to send, for networks that need one to create a chat.
     pub fn message_text(mut self, value: impl Into<String>) -> Self {
@@ -409,6 +429,12 @@ impl ChatsCreateRequest {
         self.params_mut().body.title = Some(value.into());
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.create` request (`POST /v1/chats`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsCreateRequest(ChatsCreateParams);
 }
 
 /// Parameters of `chats.search` (`GET /v1/chats/search`).
@@ -510,12 +536,6 @@ impl crate::runtime::Operation for ChatsSearchParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `chats.search` request (`GET /v1/chats/search`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct ChatsSearchRequest(ChatsSearchParams); paginated
-}
-
 impl ChatsSearchRequest {
     /// Only results of these chat accounts. Without it, every account is included.
     pub fn account_ids(
@@ -607,6 +627,12 @@ impl ChatsSearchRequest {
     }
 }
 
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.search` request (`GET /v1/chats/search`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsSearchRequest(ChatsSearchParams); paginated
+}
+
 impl crate::runtime::Paginated for ChatsSearchParams {
     type Item = crate::models::Chat;
     fn next_page(
@@ -677,12 +703,6 @@ impl crate::runtime::Operation for ChatsStartParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `chats.start` request (`POST /v1/chats/start`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct ChatsStartRequest(ChatsStartParams);
-}
-
 impl ChatsStartRequest {
     /// Whether the chat may be created through an invite when the network requires one.
     pub fn allow_invite(mut self, value: bool) -> Self {
@@ -695,6 +715,12 @@ impl ChatsStartRequest {
         self.params_mut().body.message_text = Some(value.into());
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.start` request (`POST /v1/chats/start`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsStartRequest(ChatsStartParams);
 }
 
 /// Parameters of `chats.retrieve` (`GET /v1/chats/{chatID}`).
@@ -741,18 +767,18 @@ impl crate::runtime::Operation for ChatsRetrieveParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `chats.retrieve` request (`GET /v1/chats/{chatID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct ChatsRetrieveRequest(ChatsRetrieveParams);
-}
-
 impl ChatsRetrieveRequest {
     /// Maximum number of participants to return: -1 for all, otherwise 0 to 500. The server's default is 100. List and search operations return at most 20 participants per chat.
     pub fn max_participant_count(mut self, value: i64) -> Self {
         self.params_mut().max_participant_count = Some(value);
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.retrieve` request (`GET /v1/chats/{chatID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsRetrieveRequest(ChatsRetrieveParams);
 }
 
 /// Parameters of `chats.update` (`PATCH /v1/chats/{chatID}`).
@@ -795,12 +821,6 @@ impl crate::runtime::Operation for ChatsUpdateParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
-}
-
-crate::runtime::operation_request! {
-    #[doc =
-    " A `chats.update` request (`PATCH /v1/chats/{chatID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct ChatsUpdateRequest(ChatsUpdateParams);
 }
 
 impl ChatsUpdateRequest {
@@ -901,6 +921,12 @@ impl ChatsUpdateRequest {
     }
 }
 
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.update` request (`PATCH /v1/chats/{chatID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsUpdateRequest(ChatsUpdateParams);
+}
+
 /// Parameters of `chats.archive` (`POST /v1/chats/{chatID}/archive`).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -946,18 +972,18 @@ impl crate::runtime::Operation for ChatsArchiveParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `chats.archive` request (`POST /v1/chats/{chatID}/archive`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct ChatsArchiveRequest(ChatsArchiveParams);
-}
-
 impl ChatsArchiveRequest {
     /// True to archive the chat, false to unarchive it.
     pub fn archived(mut self, value: bool) -> Self {
         self.params_mut().body.archived = Some(value);
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.archive` request (`POST /v1/chats/{chatID}/archive`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsArchiveRequest(ChatsArchiveParams);
 }
 
 /// Parameters of `chats.mark_read` (`POST /v1/chats/{chatID}/read`).
@@ -1004,18 +1030,18 @@ impl crate::runtime::Operation for ChatsMarkReadParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `chats.mark_read` request (`POST /v1/chats/{chatID}/read`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct ChatsMarkReadRequest(ChatsMarkReadParams);
-}
-
 impl ChatsMarkReadRequest {
     /// Message up to which the chat is marked read.
     pub fn message_id(mut self, value: impl Into<String>) -> Self {
         self.params_mut().body.message_id = Some(value.into());
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.mark_read` request (`POST /v1/chats/{chatID}/read`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsMarkReadRequest(ChatsMarkReadParams);
 }
 
 /// Parameters of `chats.mark_unread` (`POST /v1/chats/{chatID}/unread`).
@@ -1062,18 +1088,18 @@ impl crate::runtime::Operation for ChatsMarkUnreadParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `chats.mark_unread` request (`POST /v1/chats/{chatID}/unread`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct ChatsMarkUnreadRequest(ChatsMarkUnreadParams);
-}
-
 impl ChatsMarkUnreadRequest {
     /// Message from which the chat is marked unread.
     pub fn message_id(mut self, value: impl Into<String>) -> Self {
         self.params_mut().body.message_id = Some(value.into());
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.mark_unread` request (`POST /v1/chats/{chatID}/unread`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsMarkUnreadRequest(ChatsMarkUnreadParams);
 }
 
 /// Parameters of `chats.notify_anyway` (`POST /v1/chats/{chatID}/notify-anyway`).
@@ -1138,6 +1164,8 @@ impl<'a> ChatsReminders<'a> {
     ///
     /// `POST /v1/chats/{chatID}/reminders`
     ///
+    /// Returns a [`ChatsRemindersCreateRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client, reminder: beeper_desktop_api::models::ChatsRemindersCreateReminder) -> Result<(), beeper_desktop_api::Error> {
     /// let () = client.chats().reminders().create("chat-1", reminder).await?;
@@ -1160,6 +1188,8 @@ impl<'a> ChatsReminders<'a> {
     /// Remove the reminder set on a chat.
     ///
     /// `DELETE /v1/chats/{chatID}/reminders`
+    ///
+    /// Returns a [`ChatsRemindersDeleteRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -1301,6 +1331,8 @@ impl<'a> ChatsMessagesReactions<'a> {
     ///
     /// `POST /v1/chats/{chatID}/messages/{messageID}/reactions`
     ///
+    /// Optional parameters are set on the returned [`ChatsMessagesReactionsAddRequest`] before it is awaited: [`transaction_id`](ChatsMessagesReactionsAddRequest::transaction_id).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.chats().messages().reactions().add("chat-1", "message-1", "reactionKey").await?;
@@ -1324,6 +1356,8 @@ impl<'a> ChatsMessagesReactions<'a> {
     /// Take back a reaction the signed-in user made on a message.
     ///
     /// `DELETE /v1/chats/{chatID}/messages/{messageID}/reactions/{reactionKey}`
+    ///
+    /// Returns a [`ChatsMessagesReactionsDeleteRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -1396,18 +1430,18 @@ impl crate::runtime::Operation for ChatsMessagesReactionsAddParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `chats.messages.reactions.add` request (`POST /v1/chats/{chatID}/messages/{messageID}/reactions`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct ChatsMessagesReactionsAddRequest(ChatsMessagesReactionsAddParams);
-}
-
 impl ChatsMessagesReactionsAddRequest {
     /// Optional ID of this request, used to avoid duplicates and to track the send.
     pub fn transaction_id(mut self, value: impl Into<String>) -> Self {
         self.params_mut().body.transaction_id = Some(value.into());
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.messages.reactions.add` request (`POST /v1/chats/{chatID}/messages/{messageID}/reactions`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsMessagesReactionsAddRequest(ChatsMessagesReactionsAddParams);
 }
 
 /// Parameters of `chats.messages.reactions.delete` (`DELETE /v1/chats/{chatID}/messages/{messageID}/reactions/{reactionKey}`).

@@ -75,9 +75,13 @@ impl crate::Client {
     ///
     /// `POST /v1/focus`
     ///
+    /// Optional parameters are set on the returned [`FocusRequest`] before it is awaited: [`chat_id`](FocusRequest::chat_id), [`draft_attachment_path`](FocusRequest::draft_attachment_path), [`draft_text`](FocusRequest::draft_text), [`message_id`](FocusRequest::message_id).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
-    /// let response = client.focus().await?;
+    /// let response = client.focus()
+    ///     .chat_id("!chat1:beeper.local")
+    ///     .await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -90,6 +94,8 @@ impl crate::Client {
     /// One call that returns matching chats, group chats whose participants match, and the first page of matching messages. To page through results, use the chat search and message search operations instead.
     ///
     /// `GET /v1/search`
+    ///
+    /// Returns a [`SearchRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -147,12 +153,6 @@ impl crate::runtime::Operation for FocusParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `focus` request (`POST /v1/focus`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct FocusRequest(FocusParams);
-}
-
 impl FocusRequest {
     /// Beeper chat ID (or this installation's local chat ID) to open once the app is in front. Without it, the app is only opened or focused.
     pub fn chat_id(mut self, value: impl Into<String>) -> Self {
@@ -177,6 +177,12 @@ impl FocusRequest {
         self.params_mut().body.message_id = Some(value.into());
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `focus` request (`POST /v1/focus`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct FocusRequest(FocusParams);
 }
 
 /// Parameters of `search` (`GET /v1/search`).

@@ -16,6 +16,8 @@ impl<'a> Cursors<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`CursorsListConversationsRequest`] before it is awaited: [`cursor`](CursorsListConversationsRequest::cursor), [`limit`](CursorsListConversationsRequest::limit).
+    ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
     /// let page = client.cursors().list_conversations().await?;
@@ -35,6 +37,8 @@ impl<'a> Cursors<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`CursorsListCustomersRequest`] before it is awaited: [`starting_after`](CursorsListCustomersRequest::starting_after), [`limit`](CursorsListCustomersRequest::limit).
+    ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
     /// let page = client.cursors().list_customers().await?;
@@ -53,6 +57,8 @@ impl<'a> Cursors<'a> {
     /// `GET /customers/search`
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
+    ///
+    /// Optional parameters are set on the returned [`CursorsSearchCustomersRequest`] before it is awaited: [`page`](CursorsSearchCustomersRequest::page).
     ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
@@ -75,6 +81,8 @@ impl<'a> Cursors<'a> {
     /// `GET /files`
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
+    ///
+    /// Optional parameters are set on the returned [`CursorsListFilesRequest`] before it is awaited: [`after`](CursorsListFilesRequest::after), [`limit`](CursorsListFilesRequest::limit).
     ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
@@ -137,12 +145,6 @@ impl crate::runtime::Operation for CursorsListConversationsParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `cursors.list_conversations` request (`GET /conversations`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct CursorsListConversationsRequest(CursorsListConversationsParams); paginated
-}
-
 impl CursorsListConversationsRequest {
     /// The `cursor` query parameter.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
@@ -155,6 +157,12 @@ impl CursorsListConversationsRequest {
         self.params_mut().limit = Some(value);
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `cursors.list_conversations` request (`GET /conversations`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct CursorsListConversationsRequest(CursorsListConversationsParams); paginated
 }
 
 impl crate::runtime::Paginated for CursorsListConversationsParams {
@@ -234,12 +242,6 @@ impl crate::runtime::Operation for CursorsListCustomersParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `cursors.list_customers` request (`GET /customers`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct CursorsListCustomersRequest(CursorsListCustomersParams); paginated
-}
-
 impl CursorsListCustomersRequest {
     /// The `starting_after` query parameter.
     pub fn starting_after(mut self, value: impl Into<String>) -> Self {
@@ -252,6 +254,12 @@ impl CursorsListCustomersRequest {
         self.params_mut().limit = Some(value);
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `cursors.list_customers` request (`GET /customers`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct CursorsListCustomersRequest(CursorsListCustomersParams); paginated
 }
 
 impl crate::runtime::Paginated for CursorsListCustomersParams {
@@ -323,18 +331,18 @@ impl crate::runtime::Operation for CursorsSearchCustomersParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `cursors.search_customers` request (`GET /customers/search`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct CursorsSearchCustomersRequest(CursorsSearchCustomersParams); paginated
-}
-
 impl CursorsSearchCustomersRequest {
     /// The `page` query parameter.
     pub fn page(mut self, value: impl Into<String>) -> Self {
         self.params_mut().page = Some(value.into());
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `cursors.search_customers` request (`GET /customers/search`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct CursorsSearchCustomersRequest(CursorsSearchCustomersParams); paginated
 }
 
 impl crate::runtime::Paginated for CursorsSearchCustomersParams {
@@ -411,12 +419,6 @@ impl crate::runtime::Operation for CursorsListFilesParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `cursors.list_files` request (`GET /files`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct CursorsListFilesRequest(CursorsListFilesParams); paginated
-}
-
 impl CursorsListFilesRequest {
     /// The `after` query parameter.
     pub fn after(mut self, value: impl Into<String>) -> Self {
@@ -429,6 +431,12 @@ impl CursorsListFilesRequest {
         self.params_mut().limit = Some(value);
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `cursors.list_files` request (`GET /files`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct CursorsListFilesRequest(CursorsListFilesParams); paginated
 }
 
 impl crate::runtime::Paginated for CursorsListFilesParams {

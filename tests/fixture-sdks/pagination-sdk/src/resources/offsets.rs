@@ -16,6 +16,8 @@ impl<'a> Offsets<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`OffsetsListIncidentsRequest`] before it is awaited: [`offset`](OffsetsListIncidentsRequest::offset), [`limit`](OffsetsListIncidentsRequest::limit).
+    ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
     /// let page = client.offsets().list_incidents().await?;
@@ -34,6 +36,8 @@ impl<'a> Offsets<'a> {
     /// `GET /folder-items`
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
+    ///
+    /// Optional parameters are set on the returned [`OffsetsListFolderItemsRequest`] before it is awaited: [`offset`](OffsetsListFolderItemsRequest::offset), [`limit`](OffsetsListFolderItemsRequest::limit).
     ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
@@ -96,12 +100,6 @@ impl crate::runtime::Operation for OffsetsListIncidentsParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `offsets.list_incidents` request (`GET /incidents`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct OffsetsListIncidentsRequest(OffsetsListIncidentsParams); paginated
-}
-
 impl OffsetsListIncidentsRequest {
     /// The `offset` query parameter.
     pub fn offset(mut self, value: i64) -> Self {
@@ -114,6 +112,12 @@ impl OffsetsListIncidentsRequest {
         self.params_mut().limit = Some(value);
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `offsets.list_incidents` request (`GET /incidents`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct OffsetsListIncidentsRequest(OffsetsListIncidentsParams); paginated
 }
 
 impl crate::runtime::Paginated for OffsetsListIncidentsParams {
@@ -190,12 +194,6 @@ impl crate::runtime::Operation for OffsetsListFolderItemsParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `offsets.list_folder_items` request (`GET /folder-items`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct OffsetsListFolderItemsRequest(OffsetsListFolderItemsParams); paginated
-}
-
 impl OffsetsListFolderItemsRequest {
     /// The `offset` query parameter.
     pub fn offset(mut self, value: i64) -> Self {
@@ -208,6 +206,12 @@ impl OffsetsListFolderItemsRequest {
         self.params_mut().limit = Some(value);
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `offsets.list_folder_items` request (`GET /folder-items`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct OffsetsListFolderItemsRequest(OffsetsListFolderItemsParams); paginated
 }
 
 impl crate::runtime::Paginated for OffsetsListFolderItemsParams {

@@ -16,6 +16,8 @@ impl<'a> Pages<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`PagesListArticlesRequest`] before it is awaited: [`page`](PagesListArticlesRequest::page), [`per_page`](PagesListArticlesRequest::per_page).
+    ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
     /// let page = client.pages().list_articles().await?;
@@ -34,6 +36,8 @@ impl<'a> Pages<'a> {
     /// `GET /logs`
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
+    ///
+    /// Optional parameters are set on the returned [`PagesListLogsRequest`] before it is awaited: [`page`](PagesListLogsRequest::page), [`page_size`](PagesListLogsRequest::page_size).
     ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
@@ -93,12 +97,6 @@ impl crate::runtime::Operation for PagesListArticlesParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `pages.list_articles` request (`GET /articles`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct PagesListArticlesRequest(PagesListArticlesParams); paginated
-}
-
 impl PagesListArticlesRequest {
     /// The `page` query parameter.
     pub fn page(mut self, value: i64) -> Self {
@@ -111,6 +109,12 @@ impl PagesListArticlesRequest {
         self.params_mut().per_page = Some(value);
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `pages.list_articles` request (`GET /articles`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct PagesListArticlesRequest(PagesListArticlesParams); paginated
 }
 
 impl crate::runtime::Paginated for PagesListArticlesParams {
@@ -196,12 +200,6 @@ impl crate::runtime::Operation for PagesListLogsParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `pages.list_logs` request (`GET /logs`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct PagesListLogsRequest(PagesListLogsParams); paginated
-}
-
 impl PagesListLogsRequest {
     /// The `page` query parameter.
     pub fn page(mut self, value: i64) -> Self {
@@ -214,6 +212,12 @@ impl PagesListLogsRequest {
         self.params_mut().page_size = Some(value);
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `pages.list_logs` request (`GET /logs`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct PagesListLogsRequest(PagesListLogsParams); paginated
 }
 
 impl crate::runtime::Paginated for PagesListLogsParams {

@@ -16,6 +16,8 @@ impl<'a> Urls<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`UrlsListThingsRequest`] before it is awaited: [`page`](UrlsListThingsRequest::page).
+    ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
     /// let page = client.urls().list_things().await?;
@@ -32,6 +34,8 @@ impl<'a> Urls<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Returns a [`UrlsListOrdersRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
     /// let page = client.urls().list_orders().await?;
@@ -47,6 +51,8 @@ impl<'a> Urls<'a> {
     /// `GET /repos`
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
+    ///
+    /// Optional parameters are set on the returned [`UrlsListReposRequest`] before it is awaited: [`per_page`](UrlsListReposRequest::per_page), [`page`](UrlsListReposRequest::page).
     ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
@@ -103,18 +109,18 @@ impl crate::runtime::Operation for UrlsListThingsParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `urls.list_things` request (`GET /things`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct UrlsListThingsRequest(UrlsListThingsParams); paginated
-}
-
 impl UrlsListThingsRequest {
     /// The `page` query parameter.
     pub fn page(mut self, value: i64) -> Self {
         self.params_mut().page = Some(value);
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `urls.list_things` request (`GET /things`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct UrlsListThingsRequest(UrlsListThingsParams); paginated
 }
 
 impl crate::runtime::Paginated for UrlsListThingsParams {
@@ -247,12 +253,6 @@ impl crate::runtime::Operation for UrlsListReposParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `urls.list_repos` request (`GET /repos`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct UrlsListReposRequest(UrlsListReposParams); paginated
-}
-
 impl UrlsListReposRequest {
     /// The `per_page` query parameter.
     pub fn per_page(mut self, value: i64) -> Self {
@@ -265,6 +265,12 @@ impl UrlsListReposRequest {
         self.params_mut().page = Some(value);
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `urls.list_repos` request (`GET /repos`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct UrlsListReposRequest(UrlsListReposParams); paginated
 }
 
 impl crate::runtime::Paginated for UrlsListReposParams {

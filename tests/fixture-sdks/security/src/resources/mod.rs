@@ -8,6 +8,8 @@ impl crate::Client {
     ///
     /// `GET /things`
     ///
+    /// Returns a [`ListThingsRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
     /// let response = client.list_things().await?;
@@ -21,6 +23,8 @@ impl crate::Client {
     /// An API key in the query.
     ///
     /// `GET /query`
+    ///
+    /// Returns a [`ByQueryRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
@@ -36,6 +40,8 @@ impl crate::Client {
     ///
     /// `GET /cookies`
     ///
+    /// Returns a [`ByCookiesRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
     /// let response = client.by_cookies().await?;
@@ -49,6 +55,8 @@ impl crate::Client {
     /// HTTP basic and a query key together, or the timeout key alone.
     ///
     /// `GET /basic`
+    ///
+    /// Returns a [`ByBasicAndQueryRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
@@ -64,6 +72,8 @@ impl crate::Client {
     ///
     /// `GET /public`
     ///
+    /// Returns a [`PublicRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
     /// let response = client.public().await?;
@@ -78,6 +88,8 @@ impl crate::Client {
     ///
     /// `GET /optional`
     ///
+    /// Returns a [`OptionalAuthRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
     /// let response = client.optional_auth().await?;
@@ -91,6 +103,8 @@ impl crate::Client {
     /// Names a scheme that does not exist (a warning), or the bearer token.
     ///
     /// `GET /undefined`
+    ///
+    /// Returns a [`UndefinedSchemeRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {

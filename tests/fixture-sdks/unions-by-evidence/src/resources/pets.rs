@@ -14,6 +14,8 @@ impl<'a> Pets<'a> {
     ///
     /// `GET /pets/{id}`
     ///
+    /// Returns a [`PetsRetrieveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: unions_by_evidence::Client) -> Result<(), unions_by_evidence::Error> {
     /// let pet = client.pets().retrieve("1").await?;
@@ -27,6 +29,8 @@ impl<'a> Pets<'a> {
     /// The `createPet` operation.
     ///
     /// `POST /pets`
+    ///
+    /// Returns a [`PetsCreateRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: unions_by_evidence::Client, body: unions_by_evidence::models::Pet) -> Result<(), unions_by_evidence::Error> {
