@@ -46,6 +46,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         #(#![doc = #docs])*
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]
+        #![cfg_attr(docsrs, feature(doc_cfg))]
 
         pub mod models;
         pub mod resources;
@@ -54,6 +55,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         /// hooks, secrets, file parts and the escape hatch's request.
         pub use sdk_runtime as runtime;
 
+        #[doc(inline)]
         pub use runtime::{
             ApiResponse, ByteStream, Error, ErrorBody, ErrorKind, FilePart, Items, Nullable, Pages, Request, RequestOptions, StatusError,
         };

@@ -15,11 +15,26 @@ use crate::ir::{
 /// every type), and each file of `models/` with its types, one item at a time.
 pub fn model_files(api: &Api) -> Vec<(String, Vec<TokenStream>)> {
     let modules: Vec<_> = api.model_files.iter().map(|f| ident(&f.module)).collect();
+    // The modules are public, to browse the types by resource; every type is also
+    // re-exported here, so that `models::Name` works as it always did.
+    let mut docs = vec![
+        " Request and response types of the API, by resource: each module holds the types"
+            .to_string(),
+        " of one resource's operations, and every type is also here, by its name alone".to_string(),
+    ];
+    match api
+        .model_files
+        .iter()
+        .find_map(|f| Some((&f.module, f.types.first()?)))
+    {
+        Some((module, ty)) => docs.push(format!(" (`models::{module}::{ty}` is `models::{ty}`).")),
+        None => docs.push(" too.".to_string()),
+    }
     let mut files = vec![(
         "src/models/mod.rs".to_string(),
         vec![quote! {
-            //! Request and response types of the API, in one file per resource.
-            #(mod #modules; pub use #modules::*;)*
+            #(#![doc = #docs])*
+            #(pub mod #modules; pub use #modules::*;)*
         }],
     )];
     let mut ops = Vec::new();
