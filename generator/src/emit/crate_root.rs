@@ -93,10 +93,13 @@ pub(super) fn env_doc_lines(api: &Api) -> Vec<String> {
         None => String::new(),
     };
     if let Some(t) = &api.env.access_token {
-        return vec![format!(
-            "`Client::from_env()` reads the access token from `{t}` and the server's URL from `{base_env}`{default_base}. {}",
-            without_credentials(api, &format!("`{t}`"))
-        )];
+        return vec![
+            format!(
+                "`Client::from_env()` reads the access token from `{t}` and the server's URL from `{base_env}`{default_base}.",
+            ),
+            String::new(),
+            without_credentials(api, &format!("`{t}`")),
+        ];
     }
     if api.security_schemes.is_empty() {
         return vec![format!(
