@@ -57,7 +57,7 @@ impl<'a> Accounts<'a> {
     }
 }
 
-/// Parameters of `accounts.list` (`GET /v1/accounts`).
+/// Parameters of `accounts.list` (`GET /v1/accounts`), as a [`AccountsListRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AccountsListParams {}
@@ -100,7 +100,7 @@ crate::runtime::operation_request! {
     pub struct AccountsListRequest(AccountsListParams);
 }
 
-/// Parameters of `accounts.retrieve` (`GET /v1/accounts/{accountID}`).
+/// Parameters of `accounts.retrieve` (`GET /v1/accounts/{accountID}`), as a [`AccountsRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AccountsRetrieveParams {
@@ -200,7 +200,7 @@ impl<'a> AccountsContacts<'a> {
     }
 }
 
-/// Parameters of `accounts.contacts.search` (`GET /v1/accounts/{accountID}/contacts`).
+/// Parameters of `accounts.contacts.search` (`GET /v1/accounts/{accountID}/contacts`), as a [`AccountsContactsSearchRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AccountsContactsSearchParams {
@@ -251,7 +251,7 @@ crate::runtime::operation_request! {
     pub struct AccountsContactsSearchRequest(AccountsContactsSearchParams);
 }
 
-/// Parameters of `accounts.contacts.list` (`GET /v1/accounts/{accountID}/contacts/list`).
+/// Parameters of `accounts.contacts.list` (`GET /v1/accounts/{accountID}/contacts/list`), as a [`AccountsContactsListRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AccountsContactsListParams {

@@ -153,7 +153,7 @@ impl<'a> AppSetup<'a> {
     }
 }
 
-/// Parameters of `app.setup.retrieve` (`GET /v1/app/setup`).
+/// Parameters of `app.setup.retrieve` (`GET /v1/app/setup`), as a [`AppSetupRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupRetrieveParams {}
@@ -196,7 +196,7 @@ crate::runtime::operation_request! {
     pub struct AppSetupRetrieveRequest(AppSetupRetrieveParams);
 }
 
-/// Parameters of `app.setup.start` (`POST /v1/app/setup/start`).
+/// Parameters of `app.setup.start` (`POST /v1/app/setup/start`), as a [`AppSetupStartRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupStartParams {}
@@ -238,7 +238,7 @@ crate::runtime::operation_request! {
     pub struct AppSetupStartRequest(AppSetupStartParams);
 }
 
-/// Parameters of `app.setup.email` (`POST /v1/app/setup/email`).
+/// Parameters of `app.setup.email` (`POST /v1/app/setup/email`), as a [`AppSetupEmailRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupEmailParams {
@@ -282,7 +282,7 @@ crate::runtime::operation_request! {
     pub struct AppSetupEmailRequest(AppSetupEmailParams);
 }
 
-/// Parameters of `app.setup.response` (`POST /v1/app/setup/response`).
+/// Parameters of `app.setup.response` (`POST /v1/app/setup/response`), as a [`AppSetupResponseRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupResponseParams {
@@ -328,7 +328,7 @@ crate::runtime::operation_request! {
     pub struct AppSetupResponseRequest(AppSetupResponseParams);
 }
 
-/// Parameters of `app.setup.register` (`POST /v1/app/setup/register`).
+/// Parameters of `app.setup.register` (`POST /v1/app/setup/register`), as a [`AppSetupRegisterRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupRegisterParams {
@@ -515,7 +515,7 @@ impl<'a> AppSetupVerifications<'a> {
     }
 }
 
-/// Parameters of `app.setup.verifications.list` (`GET /v1/app/setup/verifications`).
+/// Parameters of `app.setup.verifications.list` (`GET /v1/app/setup/verifications`), as a [`AppSetupVerificationsListRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupVerificationsListParams {}
@@ -558,7 +558,7 @@ crate::runtime::operation_request! {
     pub struct AppSetupVerificationsListRequest(AppSetupVerificationsListParams);
 }
 
-/// Parameters of `app.setup.verifications.create` (`POST /v1/app/setup/verifications`).
+/// Parameters of `app.setup.verifications.create` (`POST /v1/app/setup/verifications`), as a [`AppSetupVerificationsCreateRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupVerificationsCreateParams {
@@ -625,7 +625,7 @@ crate::runtime::operation_request! {
     pub struct AppSetupVerificationsCreateRequest(AppSetupVerificationsCreateParams);
 }
 
-/// Parameters of `app.setup.verifications.retrieve` (`GET /v1/app/setup/verifications/{verificationID}`).
+/// Parameters of `app.setup.verifications.retrieve` (`GET /v1/app/setup/verifications/{verificationID}`), as a [`AppSetupVerificationsRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupVerificationsRetrieveParams {
@@ -673,7 +673,7 @@ crate::runtime::operation_request! {
     pub struct AppSetupVerificationsRetrieveRequest(AppSetupVerificationsRetrieveParams);
 }
 
-/// Parameters of `app.setup.verifications.accept` (`POST /v1/app/setup/verifications/{verificationID}/accept`).
+/// Parameters of `app.setup.verifications.accept` (`POST /v1/app/setup/verifications/{verificationID}/accept`), as a [`AppSetupVerificationsAcceptRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupVerificationsAcceptParams {
@@ -722,7 +722,7 @@ crate::runtime::operation_request! {
     pub struct AppSetupVerificationsAcceptRequest(AppSetupVerificationsAcceptParams);
 }
 
-/// Parameters of `app.setup.verifications.cancel` (`POST /v1/app/setup/verifications/{verificationID}/cancel`).
+/// Parameters of `app.setup.verifications.cancel` (`POST /v1/app/setup/verifications/{verificationID}/cancel`), as a [`AppSetupVerificationsCancelRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupVerificationsCancelParams {
@@ -845,7 +845,7 @@ impl<'a> AppSetupVerificationsQr<'a> {
     }
 }
 
-/// Parameters of `app.setup.verifications.qr.confirm_scanned` (`POST /v1/app/setup/verifications/{verificationID}/qr/confirm-scanned`).
+/// Parameters of `app.setup.verifications.qr.confirm_scanned` (`POST /v1/app/setup/verifications/{verificationID}/qr/confirm-scanned`), as a [`AppSetupVerificationsQrConfirmScannedRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupVerificationsQrConfirmScannedParams {
@@ -895,7 +895,7 @@ crate::runtime::operation_request! {
     AppSetupVerificationsQrConfirmScannedRequest(AppSetupVerificationsQrConfirmScannedParams);
 }
 
-/// Parameters of `app.setup.verifications.qr.scan` (`POST /v1/app/setup/verifications/qr/scan`).
+/// Parameters of `app.setup.verifications.qr.scan` (`POST /v1/app/setup/verifications/qr/scan`), as a [`AppSetupVerificationsQrScanRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupVerificationsQrScanParams {
@@ -995,7 +995,7 @@ impl<'a> AppSetupVerificationsSas<'a> {
     }
 }
 
-/// Parameters of `app.setup.verifications.sas.start` (`POST /v1/app/setup/verifications/{verificationID}/sas/start`).
+/// Parameters of `app.setup.verifications.sas.start` (`POST /v1/app/setup/verifications/{verificationID}/sas/start`), as a [`AppSetupVerificationsSasStartRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupVerificationsSasStartParams {
@@ -1044,7 +1044,7 @@ crate::runtime::operation_request! {
     pub struct AppSetupVerificationsSasStartRequest(AppSetupVerificationsSasStartParams);
 }
 
-/// Parameters of `app.setup.verifications.sas.confirm` (`POST /v1/app/setup/verifications/{verificationID}/sas/confirm`).
+/// Parameters of `app.setup.verifications.sas.confirm` (`POST /v1/app/setup/verifications/{verificationID}/sas/confirm`), as a [`AppSetupVerificationsSasConfirmRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupVerificationsSasConfirmParams {
@@ -1133,7 +1133,7 @@ impl<'a> AppSetupRecoveryKey<'a> {
     }
 }
 
-/// Parameters of `app.setup.recovery_key.verify` (`POST /v1/app/setup/verification/recovery-key`).
+/// Parameters of `app.setup.recovery_key.verify` (`POST /v1/app/setup/verification/recovery-key`), as a [`AppSetupRecoveryKeyVerifyRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupRecoveryKeyVerifyParams {
@@ -1230,7 +1230,7 @@ impl<'a> AppSetupRecoveryKeyReset<'a> {
     }
 }
 
-/// Parameters of `app.setup.recovery_key.reset.create` (`POST /v1/app/setup/verification/recovery-key/reset`).
+/// Parameters of `app.setup.recovery_key.reset.create` (`POST /v1/app/setup/verification/recovery-key/reset`), as a [`AppSetupRecoveryKeyResetCreateRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupRecoveryKeyResetCreateParams {
@@ -1292,7 +1292,7 @@ crate::runtime::operation_request! {
     AppSetupRecoveryKeyResetCreateRequest(AppSetupRecoveryKeyResetCreateParams);
 }
 
-/// Parameters of `app.setup.recovery_key.reset.confirm` (`POST /v1/app/setup/verification/recovery-key/reset/confirm`).
+/// Parameters of `app.setup.recovery_key.reset.confirm` (`POST /v1/app/setup/verification/recovery-key/reset/confirm`), as a [`AppSetupRecoveryKeyResetConfirmRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupRecoveryKeyResetConfirmParams {

@@ -92,7 +92,7 @@ impl<'a> Assets<'a> {
     }
 }
 
-/// Parameters of `assets.download` (`POST /v1/assets/download`).
+/// Parameters of `assets.download` (`POST /v1/assets/download`), as a [`AssetsDownloadRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AssetsDownloadParams {
@@ -137,7 +137,7 @@ crate::runtime::operation_request! {
     pub struct AssetsDownloadRequest(AssetsDownloadParams);
 }
 
-/// Parameters of `assets.serve` (`GET /v1/assets/serve`).
+/// Parameters of `assets.serve` (`GET /v1/assets/serve`), as a [`AssetsServeRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AssetsServeParams {
@@ -182,7 +182,7 @@ crate::runtime::operation_request! {
     pub struct AssetsServeRequest(AssetsServeParams); streaming
 }
 
-/// Parameters of `assets.upload` (`POST /v1/assets/upload`).
+/// Parameters of `assets.upload` (`POST /v1/assets/upload`), as a [`AssetsUploadRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AssetsUploadParams {
@@ -240,7 +240,7 @@ crate::runtime::operation_request! {
     pub struct AssetsUploadRequest(AssetsUploadParams);
 }
 
-/// Parameters of `assets.upload_base64` (`POST /v1/assets/upload/base64`).
+/// Parameters of `assets.upload_base64` (`POST /v1/assets/upload/base64`), as a [`AssetsUploadBase64Request`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AssetsUploadBase64Params {

@@ -95,7 +95,7 @@ impl<'a> Bridges<'a> {
     }
 }
 
-/// Parameters of `bridges.list` (`GET /v1/bridges`).
+/// Parameters of `bridges.list` (`GET /v1/bridges`), as a [`BridgesListRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesListParams {}
@@ -138,7 +138,7 @@ crate::runtime::operation_request! {
     pub struct BridgesListRequest(BridgesListParams);
 }
 
-/// Parameters of `bridges.retrieve` (`GET /v1/bridges/{bridgeID}`).
+/// Parameters of `bridges.retrieve` (`GET /v1/bridges/{bridgeID}`), as a [`BridgesRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesRetrieveParams {
@@ -182,7 +182,7 @@ crate::runtime::operation_request! {
     pub struct BridgesRetrieveRequest(BridgesRetrieveParams);
 }
 
-/// Parameters of `bridges.retrieve_capabilities` (`GET /v1/bridges/{bridgeID}/capabilities`).
+/// Parameters of `bridges.retrieve_capabilities` (`GET /v1/bridges/{bridgeID}/capabilities`), as a [`BridgesRetrieveCapabilitiesRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesRetrieveCapabilitiesParams {
@@ -256,7 +256,7 @@ impl<'a> BridgesLoginFlows<'a> {
     }
 }
 
-/// Parameters of `bridges.login_flows.list` (`GET /v1/bridges/{bridgeID}/login-flows`).
+/// Parameters of `bridges.login_flows.list` (`GET /v1/bridges/{bridgeID}/login-flows`), as a [`BridgesLoginFlowsListRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesLoginFlowsListParams {
@@ -390,7 +390,7 @@ impl<'a> BridgesLoginSessions<'a> {
     }
 }
 
-/// Parameters of `bridges.login_sessions.create` (`POST /v1/bridges/{bridgeID}/login-sessions`).
+/// Parameters of `bridges.login_sessions.create` (`POST /v1/bridges/{bridgeID}/login-sessions`), as a [`BridgesLoginSessionsCreateRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesLoginSessionsCreateParams {
@@ -459,7 +459,7 @@ crate::runtime::operation_request! {
     pub struct BridgesLoginSessionsCreateRequest(BridgesLoginSessionsCreateParams);
 }
 
-/// Parameters of `bridges.login_sessions.retrieve` (`GET /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}`).
+/// Parameters of `bridges.login_sessions.retrieve` (`GET /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}`), as a [`BridgesLoginSessionsRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesLoginSessionsRetrieveParams {
@@ -515,7 +515,7 @@ crate::runtime::operation_request! {
     pub struct BridgesLoginSessionsRetrieveRequest(BridgesLoginSessionsRetrieveParams);
 }
 
-/// Parameters of `bridges.login_sessions.cancel` (`DELETE /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}`).
+/// Parameters of `bridges.login_sessions.cancel` (`DELETE /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}`), as a [`BridgesLoginSessionsCancelRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesLoginSessionsCancelParams {
@@ -612,7 +612,7 @@ impl<'a> BridgesLoginSessionsSteps<'a> {
     }
 }
 
-/// Parameters of `bridges.login_sessions.steps.submit` (`POST /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}/steps/{stepID}`).
+/// Parameters of `bridges.login_sessions.steps.submit` (`POST /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}/steps/{stepID}`), as a [`BridgesLoginSessionsStepsSubmitRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesLoginSessionsStepsSubmitParams {
@@ -790,7 +790,7 @@ impl<'a> BridgesLogins<'a> {
     }
 }
 
-/// Parameters of `bridges.logins.list` (`GET /v1/bridges/{bridgeID}/logins`).
+/// Parameters of `bridges.logins.list` (`GET /v1/bridges/{bridgeID}/logins`), as a [`BridgesLoginsListRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesLoginsListParams {
@@ -835,7 +835,7 @@ crate::runtime::operation_request! {
     pub struct BridgesLoginsListRequest(BridgesLoginsListParams);
 }
 
-/// Parameters of `bridges.logins.retrieve` (`GET /v1/bridges/{bridgeID}/logins/{loginID}`).
+/// Parameters of `bridges.logins.retrieve` (`GET /v1/bridges/{bridgeID}/logins/{loginID}`), as a [`BridgesLoginsRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesLoginsRetrieveParams {
@@ -884,7 +884,7 @@ crate::runtime::operation_request! {
     pub struct BridgesLoginsRetrieveRequest(BridgesLoginsRetrieveParams);
 }
 
-/// Parameters of `bridges.logins.remove` (`POST /v1/bridges/{bridgeID}/logins/{loginID}/remove`).
+/// Parameters of `bridges.logins.remove` (`POST /v1/bridges/{bridgeID}/logins/{loginID}/remove`), as a [`BridgesLoginsRemoveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesLoginsRemoveParams {

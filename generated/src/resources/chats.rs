@@ -242,7 +242,7 @@ impl<'a> Chats<'a> {
     }
 }
 
-/// Parameters of `chats.list` (`GET /v1/chats`).
+/// Parameters of `chats.list` (`GET /v1/chats`), as a [`ChatsListRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsListParams {
@@ -371,7 +371,7 @@ impl crate::runtime::Paginated for ChatsListParams {
     }
 }
 
-/// Parameters of `chats.create` (`POST /v1/chats`).
+/// Parameters of `chats.create` (`POST /v1/chats`), as a [`ChatsCreateRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsCreateParams {
@@ -437,7 +437,7 @@ crate::runtime::operation_request! {
     pub struct ChatsCreateRequest(ChatsCreateParams);
 }
 
-/// Parameters of `chats.search` (`GET /v1/chats/search`).
+/// Parameters of `chats.search` (`GET /v1/chats/search`), as a [`ChatsSearchRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsSearchParams {
@@ -662,7 +662,7 @@ impl crate::runtime::Paginated for ChatsSearchParams {
     }
 }
 
-/// Parameters of `chats.start` (`POST /v1/chats/start`).
+/// Parameters of `chats.start` (`POST /v1/chats/start`), as a [`ChatsStartRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsStartParams {
@@ -723,7 +723,7 @@ crate::runtime::operation_request! {
     pub struct ChatsStartRequest(ChatsStartParams);
 }
 
-/// Parameters of `chats.retrieve` (`GET /v1/chats/{chatID}`).
+/// Parameters of `chats.retrieve` (`GET /v1/chats/{chatID}`), as a [`ChatsRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsRetrieveParams {
@@ -781,7 +781,7 @@ crate::runtime::operation_request! {
     pub struct ChatsRetrieveRequest(ChatsRetrieveParams);
 }
 
-/// Parameters of `chats.update` (`PATCH /v1/chats/{chatID}`).
+/// Parameters of `chats.update` (`PATCH /v1/chats/{chatID}`), as a [`ChatsUpdateRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsUpdateParams {
@@ -927,7 +927,7 @@ crate::runtime::operation_request! {
     pub struct ChatsUpdateRequest(ChatsUpdateParams);
 }
 
-/// Parameters of `chats.archive` (`POST /v1/chats/{chatID}/archive`).
+/// Parameters of `chats.archive` (`POST /v1/chats/{chatID}/archive`), as a [`ChatsArchiveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsArchiveParams {
@@ -986,7 +986,7 @@ crate::runtime::operation_request! {
     pub struct ChatsArchiveRequest(ChatsArchiveParams);
 }
 
-/// Parameters of `chats.mark_read` (`POST /v1/chats/{chatID}/read`).
+/// Parameters of `chats.mark_read` (`POST /v1/chats/{chatID}/read`), as a [`ChatsMarkReadRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsMarkReadParams {
@@ -1044,7 +1044,7 @@ crate::runtime::operation_request! {
     pub struct ChatsMarkReadRequest(ChatsMarkReadParams);
 }
 
-/// Parameters of `chats.mark_unread` (`POST /v1/chats/{chatID}/unread`).
+/// Parameters of `chats.mark_unread` (`POST /v1/chats/{chatID}/unread`), as a [`ChatsMarkUnreadRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsMarkUnreadParams {
@@ -1102,7 +1102,7 @@ crate::runtime::operation_request! {
     pub struct ChatsMarkUnreadRequest(ChatsMarkUnreadParams);
 }
 
-/// Parameters of `chats.notify_anyway` (`POST /v1/chats/{chatID}/notify-anyway`).
+/// Parameters of `chats.notify_anyway` (`POST /v1/chats/{chatID}/notify-anyway`), as a [`ChatsNotifyAnywayRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsNotifyAnywayParams {
@@ -1205,7 +1205,7 @@ impl<'a> ChatsReminders<'a> {
     }
 }
 
-/// Parameters of `chats.reminders.create` (`POST /v1/chats/{chatID}/reminders`).
+/// Parameters of `chats.reminders.create` (`POST /v1/chats/{chatID}/reminders`), as a [`ChatsRemindersCreateRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsRemindersCreateParams {
@@ -1259,7 +1259,7 @@ crate::runtime::operation_request! {
     pub struct ChatsRemindersCreateRequest(ChatsRemindersCreateParams);
 }
 
-/// Parameters of `chats.reminders.delete` (`DELETE /v1/chats/{chatID}/reminders`).
+/// Parameters of `chats.reminders.delete` (`DELETE /v1/chats/{chatID}/reminders`), as a [`ChatsRemindersDeleteRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsRemindersDeleteParams {
@@ -1378,7 +1378,7 @@ impl<'a> ChatsMessagesReactions<'a> {
     }
 }
 
-/// Parameters of `chats.messages.reactions.add` (`POST /v1/chats/{chatID}/messages/{messageID}/reactions`).
+/// Parameters of `chats.messages.reactions.add` (`POST /v1/chats/{chatID}/messages/{messageID}/reactions`), as a [`ChatsMessagesReactionsAddRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsMessagesReactionsAddParams {
@@ -1444,7 +1444,7 @@ crate::runtime::operation_request! {
     pub struct ChatsMessagesReactionsAddRequest(ChatsMessagesReactionsAddParams);
 }
 
-/// Parameters of `chats.messages.reactions.delete` (`DELETE /v1/chats/{chatID}/messages/{messageID}/reactions/{reactionKey}`).
+/// Parameters of `chats.messages.reactions.delete` (`DELETE /v1/chats/{chatID}/messages/{messageID}/reactions/{reactionKey}`), as a [`ChatsMessagesReactionsDeleteRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsMessagesReactionsDeleteParams {

@@ -29,7 +29,7 @@ impl<'a> Info<'a> {
     }
 }
 
-/// Parameters of `info.retrieve` (`GET /v1/info`).
+/// Parameters of `info.retrieve` (`GET /v1/info`), as a [`InfoRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct InfoRetrieveParams {}

@@ -29,7 +29,7 @@ impl<'a> Labels<'a> {
     }
 }
 
-/// Parameters of `labels.list` (`GET /v1/labels`).
+/// Parameters of `labels.list` (`GET /v1/labels`), as a [`LabelsListRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct LabelsListParams {}

@@ -149,7 +149,7 @@ impl<'a> Messages<'a> {
     }
 }
 
-/// Parameters of `messages.list` (`GET /v1/chats/{chatID}/messages`).
+/// Parameters of `messages.list` (`GET /v1/chats/{chatID}/messages`), as a [`MessagesListRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesListParams {
@@ -247,7 +247,7 @@ impl crate::runtime::Paginated for MessagesListParams {
     }
 }
 
-/// Parameters of `messages.send` (`POST /v1/chats/{chatID}/messages`).
+/// Parameters of `messages.send` (`POST /v1/chats/{chatID}/messages`), as a [`MessagesSendRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesSendParams {
@@ -319,7 +319,7 @@ crate::runtime::operation_request! {
     pub struct MessagesSendRequest(MessagesSendParams);
 }
 
-/// Parameters of `messages.retrieve` (`GET /v1/chats/{chatID}/messages/{messageID}`).
+/// Parameters of `messages.retrieve` (`GET /v1/chats/{chatID}/messages/{messageID}`), as a [`MessagesRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesRetrieveParams {
@@ -368,7 +368,7 @@ crate::runtime::operation_request! {
     pub struct MessagesRetrieveRequest(MessagesRetrieveParams);
 }
 
-/// Parameters of `messages.update` (`PUT /v1/chats/{chatID}/messages/{messageID}`).
+/// Parameters of `messages.update` (`PUT /v1/chats/{chatID}/messages/{messageID}`), as a [`MessagesUpdateRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesUpdateParams {
@@ -425,7 +425,7 @@ crate::runtime::operation_request! {
     pub struct MessagesUpdateRequest(MessagesUpdateParams);
 }
 
-/// Parameters of `messages.delete` (`DELETE /v1/chats/{chatID}/messages/{messageID}`).
+/// Parameters of `messages.delete` (`DELETE /v1/chats/{chatID}/messages/{messageID}`), as a [`MessagesDeleteRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesDeleteParams {
@@ -489,7 +489,7 @@ crate::runtime::operation_request! {
     pub struct MessagesDeleteRequest(MessagesDeleteParams);
 }
 
-/// Parameters of `messages.search` (`GET /v1/messages/search`).
+/// Parameters of `messages.search` (`GET /v1/messages/search`), as a [`MessagesSearchRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesSearchParams {

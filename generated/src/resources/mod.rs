@@ -108,7 +108,7 @@ impl crate::Client {
     }
 }
 
-/// Parameters of `focus` (`POST /v1/focus`).
+/// Parameters of `focus` (`POST /v1/focus`), as a [`FocusRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FocusParams {
@@ -185,7 +185,7 @@ crate::runtime::operation_request! {
     pub struct FocusRequest(FocusParams);
 }
 
-/// Parameters of `search` (`GET /v1/search`).
+/// Parameters of `search` (`GET /v1/search`), as a [`SearchRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SearchParams {

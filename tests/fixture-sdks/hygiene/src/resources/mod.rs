@@ -66,7 +66,7 @@ impl crate::Client {
     }
 }
 
-/// Parameters of `get_things` (`GET /things/{path}`).
+/// Parameters of `get_things` (`GET /things/{path}`), as a [`GetThingsRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetThingsParams {
@@ -973,7 +973,7 @@ crate::runtime::operation_request! {
     pub struct GetThingsRequest(GetThingsParams);
 }
 
-/// Parameters of `create_thing` (`POST /things`).
+/// Parameters of `create_thing` (`POST /things`), as a [`CreateThingRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateThingParams {
@@ -1516,7 +1516,7 @@ crate::runtime::operation_request! {
     pub struct CreateThingRequest(CreateThingParams);
 }
 
-/// Parameters of `operators` (`GET /operators`).
+/// Parameters of `operators` (`GET /operators`), as a [`OperatorsRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OperatorsParams {

@@ -98,7 +98,7 @@ impl<'a> Cursors<'a> {
     }
 }
 
-/// Parameters of `cursors.list_conversations` (`GET /conversations`).
+/// Parameters of `cursors.list_conversations` (`GET /conversations`), as a [`CursorsListConversationsRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CursorsListConversationsParams {
@@ -192,7 +192,7 @@ impl crate::runtime::Paginated for CursorsListConversationsParams {
     }
 }
 
-/// Parameters of `cursors.list_customers` (`GET /customers`).
+/// Parameters of `cursors.list_customers` (`GET /customers`), as a [`CursorsListCustomersRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CursorsListCustomersParams {
@@ -287,7 +287,7 @@ impl crate::runtime::Paginated for CursorsListCustomersParams {
     }
 }
 
-/// Parameters of `cursors.search_customers` (`GET /customers/search`).
+/// Parameters of `cursors.search_customers` (`GET /customers/search`), as a [`CursorsSearchCustomersRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CursorsSearchCustomersParams {
@@ -372,7 +372,7 @@ impl crate::runtime::Paginated for CursorsSearchCustomersParams {
     }
 }
 
-/// Parameters of `cursors.list_files` (`GET /files`).
+/// Parameters of `cursors.list_files` (`GET /files`), as a [`CursorsListFilesRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CursorsListFilesParams {

@@ -53,7 +53,7 @@ impl<'a> Offsets<'a> {
     }
 }
 
-/// Parameters of `offsets.list_incidents` (`GET /incidents`).
+/// Parameters of `offsets.list_incidents` (`GET /incidents`), as a [`OffsetsListIncidentsRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OffsetsListIncidentsParams {
@@ -147,7 +147,7 @@ impl crate::runtime::Paginated for OffsetsListIncidentsParams {
     }
 }
 
-/// Parameters of `offsets.list_folder_items` (`GET /folder-items`).
+/// Parameters of `offsets.list_folder_items` (`GET /folder-items`), as a [`OffsetsListFolderItemsRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OffsetsListFolderItemsParams {

@@ -50,7 +50,7 @@ impl<'a> Pages<'a> {
     }
 }
 
-/// Parameters of `pages.list_articles` (`GET /articles`).
+/// Parameters of `pages.list_articles` (`GET /articles`), as a [`PagesListArticlesRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PagesListArticlesParams {
@@ -150,7 +150,7 @@ impl crate::runtime::Paginated for PagesListArticlesParams {
     }
 }
 
-/// Parameters of `pages.list_logs` (`GET /logs`).
+/// Parameters of `pages.list_logs` (`GET /logs`), as a [`PagesListLogsRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PagesListLogsParams {

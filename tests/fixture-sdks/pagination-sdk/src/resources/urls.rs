@@ -65,7 +65,7 @@ impl<'a> Urls<'a> {
     }
 }
 
-/// Parameters of `urls.list_things` (`GET /things`).
+/// Parameters of `urls.list_things` (`GET /things`), as a [`UrlsListThingsRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UrlsListThingsParams {
@@ -139,7 +139,7 @@ impl crate::runtime::Paginated for UrlsListThingsParams {
     }
 }
 
-/// Parameters of `urls.list_orders` (`GET /orders`).
+/// Parameters of `urls.list_orders` (`GET /orders`), as a [`UrlsListOrdersRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UrlsListOrdersParams {}
@@ -206,7 +206,7 @@ impl crate::runtime::Paginated for UrlsListOrdersParams {
     }
 }
 
-/// Parameters of `urls.list_repos` (`GET /repos`).
+/// Parameters of `urls.list_repos` (`GET /repos`), as a [`UrlsListReposRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UrlsListReposParams {

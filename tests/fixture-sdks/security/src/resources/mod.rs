@@ -117,7 +117,7 @@ impl crate::Client {
     }
 }
 
-/// Parameters of `list_things` (`GET /things`).
+/// Parameters of `list_things` (`GET /things`), as a [`ListThingsRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ListThingsParams {}
@@ -164,7 +164,7 @@ crate::runtime::operation_request! {
     pub struct ListThingsRequest(ListThingsParams);
 }
 
-/// Parameters of `by_query` (`GET /query`).
+/// Parameters of `by_query` (`GET /query`), as a [`ByQueryRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ByQueryParams {}
@@ -207,7 +207,7 @@ crate::runtime::operation_request! {
     pub struct ByQueryRequest(ByQueryParams);
 }
 
-/// Parameters of `by_cookies` (`GET /cookies`).
+/// Parameters of `by_cookies` (`GET /cookies`), as a [`ByCookiesRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ByCookiesParams {}
@@ -250,7 +250,7 @@ crate::runtime::operation_request! {
     pub struct ByCookiesRequest(ByCookiesParams);
 }
 
-/// Parameters of `by_basic_and_query` (`GET /basic`).
+/// Parameters of `by_basic_and_query` (`GET /basic`), as a [`ByBasicAndQueryRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ByBasicAndQueryParams {}
@@ -293,7 +293,7 @@ crate::runtime::operation_request! {
     pub struct ByBasicAndQueryRequest(ByBasicAndQueryParams);
 }
 
-/// Parameters of `public` (`GET /public`).
+/// Parameters of `public` (`GET /public`), as a [`PublicRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PublicParams {}
@@ -335,7 +335,7 @@ crate::runtime::operation_request! {
     pub struct PublicRequest(PublicParams);
 }
 
-/// Parameters of `optional_auth` (`GET /optional`).
+/// Parameters of `optional_auth` (`GET /optional`), as a [`OptionalAuthRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OptionalAuthParams {}
@@ -378,7 +378,7 @@ crate::runtime::operation_request! {
     pub struct OptionalAuthRequest(OptionalAuthParams);
 }
 
-/// Parameters of `undefined_scheme` (`GET /undefined`).
+/// Parameters of `undefined_scheme` (`GET /undefined`), as a [`UndefinedSchemeRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UndefinedSchemeParams {}

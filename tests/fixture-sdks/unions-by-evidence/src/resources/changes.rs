@@ -27,7 +27,7 @@ impl<'a> Changes<'a> {
     }
 }
 
-/// Parameters of `changes.list` (`GET /changes`).
+/// Parameters of `changes.list` (`GET /changes`), as a [`ChangesListRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChangesListParams {}

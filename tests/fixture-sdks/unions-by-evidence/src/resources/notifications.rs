@@ -30,7 +30,7 @@ impl<'a> Notifications<'a> {
     }
 }
 
-/// Parameters of `notifications.retrieve` (`GET /notifications/{id}`).
+/// Parameters of `notifications.retrieve` (`GET /notifications/{id}`), as a [`NotificationsRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct NotificationsRetrieveParams {

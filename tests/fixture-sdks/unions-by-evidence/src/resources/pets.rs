@@ -43,7 +43,7 @@ impl<'a> Pets<'a> {
     }
 }
 
-/// Parameters of `pets.retrieve` (`GET /pets/{id}`).
+/// Parameters of `pets.retrieve` (`GET /pets/{id}`), as a [`PetsRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PetsRetrieveParams {
@@ -84,7 +84,7 @@ crate::runtime::operation_request! {
     pub struct PetsRetrieveRequest(PetsRetrieveParams);
 }
 
-/// Parameters of `pets.create` (`POST /pets`).
+/// Parameters of `pets.create` (`POST /pets`), as a [`PetsCreateRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PetsCreateParams {

@@ -27,7 +27,7 @@ impl<'a> Playing<'a> {
     }
 }
 
-/// Parameters of `playing.retrieve` (`GET /playing`).
+/// Parameters of `playing.retrieve` (`GET /playing`), as a [`PlayingRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PlayingRetrieveParams {}
