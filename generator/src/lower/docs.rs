@@ -1,6 +1,7 @@
 //! What the generated documentation says, decided once the tree and the types are
-//! final: each method's text, its compiled example (argument values, the variable the
-//! result is bound to), the crate's example call, and which bodies are multipart.
+//! final: each method's text, the links to its request type and setters, its compiled
+//! example (argument values, the setters shown, the variable the result is bound to),
+//! the crate's example call, and which bodies are multipart.
 
 use serde_json::Value;
 
@@ -14,7 +15,8 @@ const MAX_EXAMPLE_SETTERS: usize = 3;
 /// The most setters a method's documentation links by name.
 const MAX_LINKED_SETTERS: usize = 12;
 
-/// Fills in each operation's `doc` and `example`, and returns the crate's example call.
+/// Fills in each operation's `doc`, `setters_doc` and `example`, and returns the crate's
+/// example call.
 pub(super) fn document(root: &mut Resource, types: &[TypeDef]) -> Option<Vec<Name>> {
     let mut chain = Vec::new();
     document_resource(root, types, &mut chain);
