@@ -9,6 +9,7 @@ pub mod corpus_drive;
 pub mod install_check;
 pub mod oas31;
 pub mod progenitor;
+pub mod readme_check;
 pub mod standalone;
 pub mod user_build;
 

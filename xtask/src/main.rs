@@ -54,6 +54,9 @@ commands:
   install-check       package sdk-generator, install the binary from the package
                       outside the workspace, generate ../shared/specs/real/
                       oai-petstore.yaml with it and cargo check the crate
+  readme-check        build every Rust block of generated/README.md as a reader
+                      pastes it: a fresh crate in target/readme-check with exactly
+                      the README's Install block (also a test of cargo test)
   oas31               write the Beeper spec as OpenAPI 3.1 into
                       xtask/tests/fixtures/beeper-desktop-api-3.1.json (a test
                       fixture; rerun it after changing the spec)
@@ -90,6 +93,10 @@ fn main() -> ExitCode {
             Some(other) => Err(format!("bench-user-build: unknown option `{other}`")),
         },
         Some("oas31") => write_oas31(),
+        Some("readme-check") => match args.get(1) {
+            Some(other) => Err(format!("readme-check: unknown option `{other}`")),
+            None => xtask::readme_check::run(&xtask::workspace_root()).map(|out| print!("{out}")),
+        },
         Some("install-check") => match args.get(1) {
             Some(other) => Err(format!("install-check: unknown option `{other}`")),
             None => xtask::install_check::run(&xtask::workspace_root()),

@@ -43,6 +43,8 @@ impl<'a> AppSetup<'a> {
     ///
     /// `GET /v1/app/setup`
     ///
+    /// Returns a [`AppSetupRetrieveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let setup = client.app().setup().retrieve().await?;
@@ -62,6 +64,8 @@ impl<'a> AppSetup<'a> {
     ///
     /// `POST /v1/app/setup/start`
     ///
+    /// Returns a [`AppSetupStartRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.app().setup().start().await?;
@@ -77,6 +81,8 @@ impl<'a> AppSetup<'a> {
     /// Email a sign-in code to the user, for a setup request.
     ///
     /// `POST /v1/app/setup/email`
+    ///
+    /// Returns a [`AppSetupEmailRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -101,6 +107,8 @@ impl<'a> AppSetup<'a> {
     ///
     /// `POST /v1/app/setup/response`
     ///
+    /// Returns a [`AppSetupResponseRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.app().setup().response("response", "setupRequest-1").await?;
@@ -124,6 +132,8 @@ impl<'a> AppSetup<'a> {
     ///
     /// `POST /v1/app/setup/register`
     ///
+    /// Returns a [`AppSetupRegisterRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.app().setup().register("leadToken", "setupRequest-1", "username").await?;
@@ -143,7 +153,7 @@ impl<'a> AppSetup<'a> {
     }
 }
 
-/// Parameters of `app.setup.retrieve` (`GET /v1/app/setup`).
+/// Parameters of `app.setup.retrieve` (`GET /v1/app/setup`), as a [`AppSetupRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupRetrieveParams {}
@@ -187,7 +197,7 @@ crate::runtime::operation_request! {
     pub struct AppSetupRetrieveRequest(AppSetupRetrieveParams);
 }
 
-/// Parameters of `app.setup.start` (`POST /v1/app/setup/start`).
+/// Parameters of `app.setup.start` (`POST /v1/app/setup/start`), as a [`AppSetupStartRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupStartParams {}
@@ -230,7 +240,7 @@ crate::runtime::operation_request! {
     pub struct AppSetupStartRequest(AppSetupStartParams);
 }
 
-/// Parameters of `app.setup.email` (`POST /v1/app/setup/email`).
+/// Parameters of `app.setup.email` (`POST /v1/app/setup/email`), as a [`AppSetupEmailRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupEmailParams {
@@ -275,7 +285,7 @@ crate::runtime::operation_request! {
     pub struct AppSetupEmailRequest(AppSetupEmailParams);
 }
 
-/// Parameters of `app.setup.response` (`POST /v1/app/setup/response`).
+/// Parameters of `app.setup.response` (`POST /v1/app/setup/response`), as a [`AppSetupResponseRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupResponseParams {
@@ -322,7 +332,7 @@ crate::runtime::operation_request! {
     pub struct AppSetupResponseRequest(AppSetupResponseParams);
 }
 
-/// Parameters of `app.setup.register` (`POST /v1/app/setup/register`).
+/// Parameters of `app.setup.register` (`POST /v1/app/setup/register`), as a [`AppSetupRegisterRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupRegisterParams {
@@ -401,6 +411,8 @@ impl<'a> AppSetupVerifications<'a> {
     ///
     /// `GET /v1/app/setup/verifications`
     ///
+    /// Returns a [`AppSetupVerificationsListRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let verifications = client.app().setup().verifications().list().await?;
@@ -420,6 +432,8 @@ impl<'a> AppSetupVerifications<'a> {
     ///
     /// `POST /v1/app/setup/verifications`
     ///
+    /// Optional parameters are set on the returned [`AppSetupVerificationsCreateRequest`] before it is awaited: [`purpose`](AppSetupVerificationsCreateRequest::purpose), [`user_id`](AppSetupVerificationsCreateRequest::user_id).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.app().setup().verifications().create().await?;
@@ -438,6 +452,8 @@ impl<'a> AppSetupVerifications<'a> {
     /// Get the current state of a device verification.
     ///
     /// `GET /v1/app/setup/verifications/{verificationID}`
+    ///
+    /// Returns a [`AppSetupVerificationsRetrieveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -461,6 +477,8 @@ impl<'a> AppSetupVerifications<'a> {
     ///
     /// `POST /v1/app/setup/verifications/{verificationID}/accept`
     ///
+    /// Returns a [`AppSetupVerificationsAcceptRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.app().setup().verifications().accept("verification-1").await?;
@@ -483,6 +501,8 @@ impl<'a> AppSetupVerifications<'a> {
     ///
     /// `POST /v1/app/setup/verifications/{verificationID}/cancel`
     ///
+    /// Optional parameters are set on the returned [`AppSetupVerificationsCancelRequest`] before it is awaited: [`code`](AppSetupVerificationsCancelRequest::code), [`reason`](AppSetupVerificationsCancelRequest::reason).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.app().setup().verifications().cancel("verification-1").await?;
@@ -500,7 +520,7 @@ impl<'a> AppSetupVerifications<'a> {
     }
 }
 
-/// Parameters of `app.setup.verifications.list` (`GET /v1/app/setup/verifications`).
+/// Parameters of `app.setup.verifications.list` (`GET /v1/app/setup/verifications`), as a [`AppSetupVerificationsListRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupVerificationsListParams {}
@@ -544,7 +564,7 @@ crate::runtime::operation_request! {
     pub struct AppSetupVerificationsListRequest(AppSetupVerificationsListParams);
 }
 
-/// Parameters of `app.setup.verifications.create` (`POST /v1/app/setup/verifications`).
+/// Parameters of `app.setup.verifications.create` (`POST /v1/app/setup/verifications`), as a [`AppSetupVerificationsCreateRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupVerificationsCreateParams {
@@ -589,12 +609,6 @@ impl crate::runtime::Operation for AppSetupVerificationsCreateParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `app.setup.verifications.create` request (`POST /v1/app/setup/verifications`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct AppSetupVerificationsCreateRequest(AppSetupVerificationsCreateParams);
-}
-
 impl AppSetupVerificationsCreateRequest {
     /// Why a device verification exists, or is started.
     pub fn purpose(
@@ -612,7 +626,13 @@ impl AppSetupVerificationsCreateRequest {
     }
 }
 
-/// Parameters of `app.setup.verifications.retrieve` (`GET /v1/app/setup/verifications/{verificationID}`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.verifications.create` request (`POST /v1/app/setup/verifications`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AppSetupVerificationsCreateRequest(AppSetupVerificationsCreateParams);
+}
+
+/// Parameters of `app.setup.verifications.retrieve` (`GET /v1/app/setup/verifications/{verificationID}`), as a [`AppSetupVerificationsRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupVerificationsRetrieveParams {
@@ -661,7 +681,7 @@ crate::runtime::operation_request! {
     pub struct AppSetupVerificationsRetrieveRequest(AppSetupVerificationsRetrieveParams);
 }
 
-/// Parameters of `app.setup.verifications.accept` (`POST /v1/app/setup/verifications/{verificationID}/accept`).
+/// Parameters of `app.setup.verifications.accept` (`POST /v1/app/setup/verifications/{verificationID}/accept`), as a [`AppSetupVerificationsAcceptRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupVerificationsAcceptParams {
@@ -711,7 +731,7 @@ crate::runtime::operation_request! {
     pub struct AppSetupVerificationsAcceptRequest(AppSetupVerificationsAcceptParams);
 }
 
-/// Parameters of `app.setup.verifications.cancel` (`POST /v1/app/setup/verifications/{verificationID}/cancel`).
+/// Parameters of `app.setup.verifications.cancel` (`POST /v1/app/setup/verifications/{verificationID}/cancel`), as a [`AppSetupVerificationsCancelRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupVerificationsCancelParams {
@@ -759,12 +779,6 @@ impl crate::runtime::Operation for AppSetupVerificationsCancelParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `app.setup.verifications.cancel` request (`POST /v1/app/setup/verifications/{verificationID}/cancel`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct AppSetupVerificationsCancelRequest(AppSetupVerificationsCancelParams);
-}
-
 impl AppSetupVerificationsCancelRequest {
     /// Cancellation code, if any.
     pub fn code(mut self, value: impl Into<String>) -> Self {
@@ -779,6 +793,12 @@ impl AppSetupVerificationsCancelRequest {
     }
 }
 
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.verifications.cancel` request (`POST /v1/app/setup/verifications/{verificationID}/cancel`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AppSetupVerificationsCancelRequest(AppSetupVerificationsCancelParams);
+}
+
 /// Device verification by QR code.
 #[derive(Debug, Clone, Copy)]
 pub struct AppSetupVerificationsQr<'a> {
@@ -791,6 +811,8 @@ impl<'a> AppSetupVerificationsQr<'a> {
     /// Confirm that the other device has scanned the QR code this device shows.
     ///
     /// `POST /v1/app/setup/verifications/{verificationID}/qr/confirm-scanned`
+    ///
+    /// Returns a [`AppSetupVerificationsQrConfirmScannedRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -814,6 +836,8 @@ impl<'a> AppSetupVerificationsQr<'a> {
     ///
     /// `POST /v1/app/setup/verifications/qr/scan`
     ///
+    /// Returns a [`AppSetupVerificationsQrScanRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.app().setup().verifications().qr().scan("data").await?;
@@ -831,7 +855,7 @@ impl<'a> AppSetupVerificationsQr<'a> {
     }
 }
 
-/// Parameters of `app.setup.verifications.qr.confirm_scanned` (`POST /v1/app/setup/verifications/{verificationID}/qr/confirm-scanned`).
+/// Parameters of `app.setup.verifications.qr.confirm_scanned` (`POST /v1/app/setup/verifications/{verificationID}/qr/confirm-scanned`), as a [`AppSetupVerificationsQrConfirmScannedRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupVerificationsQrConfirmScannedParams {
@@ -882,7 +906,7 @@ crate::runtime::operation_request! {
     AppSetupVerificationsQrConfirmScannedRequest(AppSetupVerificationsQrConfirmScannedParams);
 }
 
-/// Parameters of `app.setup.verifications.qr.scan` (`POST /v1/app/setup/verifications/qr/scan`).
+/// Parameters of `app.setup.verifications.qr.scan` (`POST /v1/app/setup/verifications/qr/scan`), as a [`AppSetupVerificationsQrScanRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupVerificationsQrScanParams {
@@ -940,6 +964,8 @@ impl<'a> AppSetupVerificationsSas<'a> {
     ///
     /// `POST /v1/app/setup/verifications/{verificationID}/sas/start`
     ///
+    /// Returns a [`AppSetupVerificationsSasStartRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.app().setup().verifications().sas().start("verification-1").await?;
@@ -962,6 +988,8 @@ impl<'a> AppSetupVerificationsSas<'a> {
     ///
     /// `POST /v1/app/setup/verifications/{verificationID}/sas/confirm`
     ///
+    /// Returns a [`AppSetupVerificationsSasConfirmRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.app().setup().verifications().sas().confirm("verification-1").await?;
@@ -979,7 +1007,7 @@ impl<'a> AppSetupVerificationsSas<'a> {
     }
 }
 
-/// Parameters of `app.setup.verifications.sas.start` (`POST /v1/app/setup/verifications/{verificationID}/sas/start`).
+/// Parameters of `app.setup.verifications.sas.start` (`POST /v1/app/setup/verifications/{verificationID}/sas/start`), as a [`AppSetupVerificationsSasStartRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupVerificationsSasStartParams {
@@ -1029,7 +1057,7 @@ crate::runtime::operation_request! {
     pub struct AppSetupVerificationsSasStartRequest(AppSetupVerificationsSasStartParams);
 }
 
-/// Parameters of `app.setup.verifications.sas.confirm` (`POST /v1/app/setup/verifications/{verificationID}/sas/confirm`).
+/// Parameters of `app.setup.verifications.sas.confirm` (`POST /v1/app/setup/verifications/{verificationID}/sas/confirm`), as a [`AppSetupVerificationsSasConfirmRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupVerificationsSasConfirmParams {
@@ -1100,6 +1128,8 @@ impl<'a> AppSetupRecoveryKey<'a> {
     ///
     /// `POST /v1/app/setup/verification/recovery-key`
     ///
+    /// Returns a [`AppSetupRecoveryKeyVerifyRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.app().setup().recovery_key().verify("recoveryKey").await?;
@@ -1117,7 +1147,7 @@ impl<'a> AppSetupRecoveryKey<'a> {
     }
 }
 
-/// Parameters of `app.setup.recovery_key.verify` (`POST /v1/app/setup/verification/recovery-key`).
+/// Parameters of `app.setup.recovery_key.verify` (`POST /v1/app/setup/verification/recovery-key`), as a [`AppSetupRecoveryKeyVerifyRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupRecoveryKeyVerifyParams {
@@ -1175,6 +1205,8 @@ impl<'a> AppSetupRecoveryKeyReset<'a> {
     ///
     /// `POST /v1/app/setup/verification/recovery-key/reset`
     ///
+    /// Optional parameters are set on the returned [`AppSetupRecoveryKeyResetCreateRequest`] before it is awaited: [`existing_recovery_key`](AppSetupRecoveryKeyResetCreateRequest::existing_recovery_key).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.app().setup().recovery_key().reset().create().await?;
@@ -1194,6 +1226,8 @@ impl<'a> AppSetupRecoveryKeyReset<'a> {
     ///
     /// `POST /v1/app/setup/verification/recovery-key/reset/confirm`
     ///
+    /// Returns a [`AppSetupRecoveryKeyResetConfirmRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.app().setup().recovery_key().reset().confirm("recoveryKey").await?;
@@ -1211,7 +1245,7 @@ impl<'a> AppSetupRecoveryKeyReset<'a> {
     }
 }
 
-/// Parameters of `app.setup.recovery_key.reset.create` (`POST /v1/app/setup/verification/recovery-key/reset`).
+/// Parameters of `app.setup.recovery_key.reset.create` (`POST /v1/app/setup/verification/recovery-key/reset`), as a [`AppSetupRecoveryKeyResetCreateRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupRecoveryKeyResetCreateParams {
@@ -1256,13 +1290,6 @@ impl crate::runtime::Operation for AppSetupRecoveryKeyResetCreateParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `app.setup.recovery_key.reset.create` request (`POST /v1/app/setup/verification/recovery-key/reset`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct
-    AppSetupRecoveryKeyResetCreateRequest(AppSetupRecoveryKeyResetCreateParams);
-}
-
 impl AppSetupRecoveryKeyResetCreateRequest {
     /// The current recovery key, if the user still has it.
     pub fn existing_recovery_key(
@@ -1274,7 +1301,14 @@ impl AppSetupRecoveryKeyResetCreateRequest {
     }
 }
 
-/// Parameters of `app.setup.recovery_key.reset.confirm` (`POST /v1/app/setup/verification/recovery-key/reset/confirm`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.recovery_key.reset.create` request (`POST /v1/app/setup/verification/recovery-key/reset`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct
+    AppSetupRecoveryKeyResetCreateRequest(AppSetupRecoveryKeyResetCreateParams);
+}
+
+/// Parameters of `app.setup.recovery_key.reset.confirm` (`POST /v1/app/setup/verification/recovery-key/reset/confirm`), as a [`AppSetupRecoveryKeyResetConfirmRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupRecoveryKeyResetConfirmParams {

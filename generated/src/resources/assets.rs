@@ -16,6 +16,8 @@ impl<'a> Assets<'a> {
     ///
     /// `POST /v1/assets/download`
     ///
+    /// Returns a [`AssetsDownloadRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.assets().download("url").await?;
@@ -32,6 +34,8 @@ impl<'a> Assets<'a> {
     ///
     /// `GET /v1/assets/serve`
     ///
+    /// Returns a [`AssetsServeRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.assets().serve("url").await?;
@@ -47,6 +51,8 @@ impl<'a> Assets<'a> {
     /// Upload a file to a temporary location as multipart/form-data. The returned upload ID can be used to send the file in a message or attach it to a draft.
     ///
     /// `POST /v1/assets/upload`
+    ///
+    /// Optional parameters are set on the returned [`AssetsUploadRequest`] before it is awaited: [`file_name`](AssetsUploadRequest::file_name), [`mime_type`](AssetsUploadRequest::mime_type).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -67,6 +73,8 @@ impl<'a> Assets<'a> {
     ///
     /// `POST /v1/assets/upload/base64`
     ///
+    /// Optional parameters are set on the returned [`AssetsUploadBase64Request`] before it is awaited: [`file_name`](AssetsUploadBase64Request::file_name), [`mime_type`](AssetsUploadBase64Request::mime_type).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.assets().upload_base64("content").await?;
@@ -84,7 +92,7 @@ impl<'a> Assets<'a> {
     }
 }
 
-/// Parameters of `assets.download` (`POST /v1/assets/download`).
+/// Parameters of `assets.download` (`POST /v1/assets/download`), as a [`AssetsDownloadRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AssetsDownloadParams {
@@ -130,7 +138,7 @@ crate::runtime::operation_request! {
     pub struct AssetsDownloadRequest(AssetsDownloadParams);
 }
 
-/// Parameters of `assets.serve` (`GET /v1/assets/serve`).
+/// Parameters of `assets.serve` (`GET /v1/assets/serve`), as a [`AssetsServeRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AssetsServeParams {
@@ -176,7 +184,7 @@ crate::runtime::operation_request! {
     pub struct AssetsServeRequest(AssetsServeParams); streaming
 }
 
-/// Parameters of `assets.upload` (`POST /v1/assets/upload`).
+/// Parameters of `assets.upload` (`POST /v1/assets/upload`), as a [`AssetsUploadRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AssetsUploadParams {
@@ -215,12 +223,6 @@ impl crate::runtime::Operation for AssetsUploadParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `assets.upload` request (`POST /v1/assets/upload`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct AssetsUploadRequest(AssetsUploadParams);
-}
-
 impl AssetsUploadRequest {
     /// Original file name; the uploaded part's file name when omitted.
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
@@ -235,7 +237,13 @@ impl AssetsUploadRequest {
     }
 }
 
-/// Parameters of `assets.upload_base64` (`POST /v1/assets/upload/base64`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `assets.upload` request (`POST /v1/assets/upload`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AssetsUploadRequest(AssetsUploadParams);
+}
+
+/// Parameters of `assets.upload_base64` (`POST /v1/assets/upload/base64`), as a [`AssetsUploadBase64Request`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AssetsUploadBase64Params {
@@ -274,12 +282,6 @@ impl crate::runtime::Operation for AssetsUploadBase64Params {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `assets.upload_base64` request (`POST /v1/assets/upload/base64`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct AssetsUploadBase64Request(AssetsUploadBase64Params);
-}
-
 impl AssetsUploadBase64Request {
     /// Original file name; one is generated when omitted.
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
@@ -292,4 +294,10 @@ impl AssetsUploadBase64Request {
         self.params_mut().body.mime_type = Some(value.into());
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `assets.upload_base64` request (`POST /v1/assets/upload/base64`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AssetsUploadBase64Request(AssetsUploadBase64Params);
 }

@@ -37,6 +37,8 @@ impl<'a> Bridges<'a> {
     ///
     /// `GET /v1/bridges`
     ///
+    /// Returns a [`BridgesListRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let bridges = client.bridges().list().await?;
@@ -52,6 +54,8 @@ impl<'a> Bridges<'a> {
     /// Get one bridge, including the chat accounts connected through it.
     ///
     /// `GET /v1/bridges/{bridgeID}`
+    ///
+    /// Returns a [`BridgesRetrieveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -72,6 +76,8 @@ impl<'a> Bridges<'a> {
     ///
     /// `GET /v1/bridges/{bridgeID}/capabilities`
     ///
+    /// Returns a [`BridgesRetrieveCapabilitiesRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.bridges().retrieve_capabilities("bridge-1").await?;
@@ -89,7 +95,7 @@ impl<'a> Bridges<'a> {
     }
 }
 
-/// Parameters of `bridges.list` (`GET /v1/bridges`).
+/// Parameters of `bridges.list` (`GET /v1/bridges`), as a [`BridgesListRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesListParams {}
@@ -133,7 +139,7 @@ crate::runtime::operation_request! {
     pub struct BridgesListRequest(BridgesListParams);
 }
 
-/// Parameters of `bridges.retrieve` (`GET /v1/bridges/{bridgeID}`).
+/// Parameters of `bridges.retrieve` (`GET /v1/bridges/{bridgeID}`), as a [`BridgesRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesRetrieveParams {
@@ -178,7 +184,7 @@ crate::runtime::operation_request! {
     pub struct BridgesRetrieveRequest(BridgesRetrieveParams);
 }
 
-/// Parameters of `bridges.retrieve_capabilities` (`GET /v1/bridges/{bridgeID}/capabilities`).
+/// Parameters of `bridges.retrieve_capabilities` (`GET /v1/bridges/{bridgeID}/capabilities`), as a [`BridgesRetrieveCapabilitiesRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesRetrieveCapabilitiesParams {
@@ -237,6 +243,8 @@ impl<'a> BridgesLoginFlows<'a> {
     ///
     /// `GET /v1/bridges/{bridgeID}/login-flows`
     ///
+    /// Returns a [`BridgesLoginFlowsListRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let login_flows = client.bridges().login_flows().list("bridge-1").await?;
@@ -251,7 +259,7 @@ impl<'a> BridgesLoginFlows<'a> {
     }
 }
 
-/// Parameters of `bridges.login_flows.list` (`GET /v1/bridges/{bridgeID}/login-flows`).
+/// Parameters of `bridges.login_flows.list` (`GET /v1/bridges/{bridgeID}/login-flows`), as a [`BridgesLoginFlowsListRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesLoginFlowsListParams {
@@ -317,6 +325,8 @@ impl<'a> BridgesLoginSessions<'a> {
     ///
     /// `POST /v1/bridges/{bridgeID}/login-sessions`
     ///
+    /// Optional parameters are set on the returned [`BridgesLoginSessionsCreateRequest`] before it is awaited: [`account_id`](BridgesLoginSessionsCreateRequest::account_id), [`flow_id`](BridgesLoginSessionsCreateRequest::flow_id), [`login_id`](BridgesLoginSessionsCreateRequest::login_id).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.bridges().login_sessions().create("bridge-1").await?;
@@ -338,6 +348,8 @@ impl<'a> BridgesLoginSessions<'a> {
     /// Get the current state of a temporary bridge login session.
     ///
     /// `GET /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}`
+    ///
+    /// Returns a [`BridgesLoginSessionsRetrieveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -362,6 +374,8 @@ impl<'a> BridgesLoginSessions<'a> {
     ///
     /// `DELETE /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}`
     ///
+    /// Returns a [`BridgesLoginSessionsCancelRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.bridges().login_sessions().cancel("bridge-1", "loginSession-1").await?;
@@ -380,7 +394,7 @@ impl<'a> BridgesLoginSessions<'a> {
     }
 }
 
-/// Parameters of `bridges.login_sessions.create` (`POST /v1/bridges/{bridgeID}/login-sessions`).
+/// Parameters of `bridges.login_sessions.create` (`POST /v1/bridges/{bridgeID}/login-sessions`), as a [`BridgesLoginSessionsCreateRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesLoginSessionsCreateParams {
@@ -424,12 +438,6 @@ impl crate::runtime::Operation for BridgesLoginSessionsCreateParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `bridges.login_sessions.create` request (`POST /v1/bridges/{bridgeID}/login-sessions`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct BridgesLoginSessionsCreateRequest(BridgesLoginSessionsCreateParams);
-}
-
 impl BridgesLoginSessionsCreateRequest {
     /// Existing chat account ID to reconnect. Omit to connect a new account.
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
@@ -450,7 +458,13 @@ impl BridgesLoginSessionsCreateRequest {
     }
 }
 
-/// Parameters of `bridges.login_sessions.retrieve` (`GET /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `bridges.login_sessions.create` request (`POST /v1/bridges/{bridgeID}/login-sessions`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct BridgesLoginSessionsCreateRequest(BridgesLoginSessionsCreateParams);
+}
+
+/// Parameters of `bridges.login_sessions.retrieve` (`GET /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}`), as a [`BridgesLoginSessionsRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesLoginSessionsRetrieveParams {
@@ -507,7 +521,7 @@ crate::runtime::operation_request! {
     pub struct BridgesLoginSessionsRetrieveRequest(BridgesLoginSessionsRetrieveParams);
 }
 
-/// Parameters of `bridges.login_sessions.cancel` (`DELETE /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}`).
+/// Parameters of `bridges.login_sessions.cancel` (`DELETE /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}`), as a [`BridgesLoginSessionsCancelRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesLoginSessionsCancelParams {
@@ -578,6 +592,8 @@ impl<'a> BridgesLoginSessionsSteps<'a> {
     ///
     /// `POST /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}/steps/{stepID}`
     ///
+    /// Optional parameters are set on the returned [`BridgesLoginSessionsStepsSubmitRequest`] before it is awaited: [`fields`](BridgesLoginSessionsStepsSubmitRequest::fields), [`last_url`](BridgesLoginSessionsStepsSubmitRequest::last_url), [`source`](BridgesLoginSessionsStepsSubmitRequest::source).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.bridges().login_sessions().steps().submit("bridge-1", "loginSession-1", "step-1", beeper_desktop_api::models::BridgesLoginSessionsStepsSubmitType::UserInput).await?;
@@ -603,7 +619,7 @@ impl<'a> BridgesLoginSessionsSteps<'a> {
     }
 }
 
-/// Parameters of `bridges.login_sessions.steps.submit` (`POST /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}/steps/{stepID}`).
+/// Parameters of `bridges.login_sessions.steps.submit` (`POST /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}/steps/{stepID}`), as a [`BridgesLoginSessionsStepsSubmitRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesLoginSessionsStepsSubmitParams {
@@ -665,20 +681,17 @@ impl crate::runtime::Operation for BridgesLoginSessionsStepsSubmitParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `bridges.login_sessions.steps.submit` request (`POST /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}/steps/{stepID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct
-    BridgesLoginSessionsStepsSubmitRequest(BridgesLoginSessionsStepsSubmitParams);
-}
-
 impl BridgesLoginSessionsStepsSubmitRequest {
     /// Field values keyed by the field IDs from the current step.
     pub fn fields(
         mut self,
-        value: std::collections::BTreeMap<String, crate::runtime::Secret<String>>,
+        value: impl IntoIterator<
+            Item = (impl Into<String>, impl Into<crate::runtime::Secret<String>>),
+        >,
     ) -> Self {
-        self.params_mut().body.fields = Some(value);
+        self.params_mut().body.fields = Some(
+            value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        );
         self
     }
 
@@ -698,6 +711,13 @@ impl BridgesLoginSessionsStepsSubmitRequest {
     }
 }
 
+crate::runtime::operation_request! {
+    #[doc =
+    " A `bridges.login_sessions.steps.submit` request (`POST /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}/steps/{stepID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct
+    BridgesLoginSessionsStepsSubmitRequest(BridgesLoginSessionsStepsSubmitParams);
+}
+
 /// Bridge logins: the identities signed in on a bridge, each holding one or more chat accounts.
 #[derive(Debug, Clone, Copy)]
 pub struct BridgesLogins<'a> {
@@ -710,6 +730,8 @@ impl<'a> BridgesLogins<'a> {
     /// List the logins of a bridge. A bridge login is one signed-in identity on the bridge; it can hold one or more chat accounts.
     ///
     /// `GET /v1/bridges/{bridgeID}/logins`
+    ///
+    /// Returns a [`BridgesLoginsListRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -729,6 +751,8 @@ impl<'a> BridgesLogins<'a> {
     /// Get one login of a bridge.
     ///
     /// `GET /v1/bridges/{bridgeID}/logins/{loginID}`
+    ///
+    /// Returns a [`BridgesLoginsRetrieveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -753,6 +777,8 @@ impl<'a> BridgesLogins<'a> {
     ///
     /// `POST /v1/bridges/{bridgeID}/logins/{loginID}/remove`
     ///
+    /// Returns a [`BridgesLoginsRemoveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.bridges().logins().remove("bridge-1", "login-1", beeper_desktop_api::models::LoginRemoveScope::CurrentDevice).await?;
@@ -772,7 +798,7 @@ impl<'a> BridgesLogins<'a> {
     }
 }
 
-/// Parameters of `bridges.logins.list` (`GET /v1/bridges/{bridgeID}/logins`).
+/// Parameters of `bridges.logins.list` (`GET /v1/bridges/{bridgeID}/logins`), as a [`BridgesLoginsListRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesLoginsListParams {
@@ -818,7 +844,7 @@ crate::runtime::operation_request! {
     pub struct BridgesLoginsListRequest(BridgesLoginsListParams);
 }
 
-/// Parameters of `bridges.logins.retrieve` (`GET /v1/bridges/{bridgeID}/logins/{loginID}`).
+/// Parameters of `bridges.logins.retrieve` (`GET /v1/bridges/{bridgeID}/logins/{loginID}`), as a [`BridgesLoginsRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesLoginsRetrieveParams {
@@ -868,7 +894,7 @@ crate::runtime::operation_request! {
     pub struct BridgesLoginsRetrieveRequest(BridgesLoginsRetrieveParams);
 }
 
-/// Parameters of `bridges.logins.remove` (`POST /v1/bridges/{bridgeID}/logins/{loginID}/remove`).
+/// Parameters of `bridges.logins.remove` (`POST /v1/bridges/{bridgeID}/logins/{loginID}/remove`), as a [`BridgesLoginsRemoveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesLoginsRemoveParams {

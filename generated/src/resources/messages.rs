@@ -18,6 +18,8 @@ impl<'a> Messages<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`MessagesListRequest`] before it is awaited: [`cursor`](MessagesListRequest::cursor), [`direction`](MessagesListRequest::direction).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let page = client.messages().list("chat-1").await?;
@@ -34,9 +36,13 @@ impl<'a> Messages<'a> {
     ///
     /// `POST /v1/chats/{chatID}/messages`
     ///
+    /// Optional parameters are set on the returned [`MessagesSendRequest`] before it is awaited: [`attachment`](MessagesSendRequest::attachment), [`reply_to_message_id`](MessagesSendRequest::reply_to_message_id), [`text`](MessagesSendRequest::text).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
-    /// let response = client.messages().send("chat-1").await?;
+    /// let response = client.messages().send("chat-1")
+    ///     .text("Hello from Rust!")
+    ///     .await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -49,6 +55,8 @@ impl<'a> Messages<'a> {
     /// Get one message by its final ID, its pending message ID or its Matrix event ID. The chat may be named by its Beeper chat ID or its local chat ID.
     ///
     /// `GET /v1/chats/{chatID}/messages/{messageID}`
+    ///
+    /// Returns a [`MessagesRetrieveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -73,6 +81,8 @@ impl<'a> Messages<'a> {
     ///
     /// `PUT /v1/chats/{chatID}/messages/{messageID}`
     ///
+    /// Returns a [`MessagesUpdateRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.messages().update("chat-1", "message-1", "text").await?;
@@ -96,6 +106,8 @@ impl<'a> Messages<'a> {
     /// Delete a message by its final ID. Pending message IDs are refused: a message cannot be deleted while it is being sent.
     ///
     /// `DELETE /v1/chats/{chatID}/messages/{messageID}`
+    ///
+    /// Optional parameters are set on the returned [`MessagesDeleteRequest`] before it is awaited: [`for_everyone`](MessagesDeleteRequest::for_everyone).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -122,9 +134,13 @@ impl<'a> Messages<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`MessagesSearchRequest`] before it is awaited: [`account_ids`](MessagesSearchRequest::account_ids), [`chat_ids`](MessagesSearchRequest::chat_ids), [`chat_type`](MessagesSearchRequest::chat_type), [`cursor`](MessagesSearchRequest::cursor), [`date_after`](MessagesSearchRequest::date_after), [`date_before`](MessagesSearchRequest::date_before), [`direction`](MessagesSearchRequest::direction), [`exclude_low_priority`](MessagesSearchRequest::exclude_low_priority), [`include_muted`](MessagesSearchRequest::include_muted), [`limit`](MessagesSearchRequest::limit), [`media_types`](MessagesSearchRequest::media_types), [`query`](MessagesSearchRequest::query), and 1 more.
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
-    /// let page = client.messages().search().await?;
+    /// let page = client.messages().search()
+    ///     .query("dinner")
+    ///     .await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -133,7 +149,7 @@ impl<'a> Messages<'a> {
     }
 }
 
-/// Parameters of `messages.list` (`GET /v1/chats/{chatID}/messages`).
+/// Parameters of `messages.list` (`GET /v1/chats/{chatID}/messages`), as a [`MessagesListRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesListParams {
@@ -183,12 +199,6 @@ impl crate::runtime::Operation for MessagesListParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `messages.list` request (`GET /v1/chats/{chatID}/messages`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct MessagesListRequest(MessagesListParams); paginated
-}
-
 impl MessagesListRequest {
     /// Opaque pagination cursor; do not inspect. Use together with `direction`.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
@@ -201,6 +211,12 @@ impl MessagesListRequest {
         self.params_mut().direction = Some(value.into());
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `messages.list` request (`GET /v1/chats/{chatID}/messages`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct MessagesListRequest(MessagesListParams); paginated
 }
 
 impl crate::runtime::Paginated for MessagesListParams {
@@ -232,7 +248,7 @@ impl crate::runtime::Paginated for MessagesListParams {
     }
 }
 
-/// Parameters of `messages.send` (`POST /v1/chats/{chatID}/messages`).
+/// Parameters of `messages.send` (`POST /v1/chats/{chatID}/messages`), as a [`MessagesSendRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesSendParams {
@@ -276,12 +292,6 @@ impl crate::runtime::Operation for MessagesSendParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `messages.send` request (`POST /v1/chats/{chatID}/messages`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct MessagesSendRequest(MessagesSendParams);
-}
-
 impl MessagesSendRequest {
     /// A file to send, by its upload ID. The other fields override what was detected at upload.
     pub fn attachment(
@@ -305,7 +315,13 @@ impl MessagesSendRequest {
     }
 }
 
-/// Parameters of `messages.retrieve` (`GET /v1/chats/{chatID}/messages/{messageID}`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `messages.send` request (`POST /v1/chats/{chatID}/messages`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct MessagesSendRequest(MessagesSendParams);
+}
+
+/// Parameters of `messages.retrieve` (`GET /v1/chats/{chatID}/messages/{messageID}`), as a [`MessagesRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesRetrieveParams {
@@ -355,7 +371,7 @@ crate::runtime::operation_request! {
     pub struct MessagesRetrieveRequest(MessagesRetrieveParams);
 }
 
-/// Parameters of `messages.update` (`PUT /v1/chats/{chatID}/messages/{messageID}`).
+/// Parameters of `messages.update` (`PUT /v1/chats/{chatID}/messages/{messageID}`), as a [`MessagesUpdateRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesUpdateParams {
@@ -413,7 +429,7 @@ crate::runtime::operation_request! {
     pub struct MessagesUpdateRequest(MessagesUpdateParams);
 }
 
-/// Parameters of `messages.delete` (`DELETE /v1/chats/{chatID}/messages/{messageID}`).
+/// Parameters of `messages.delete` (`DELETE /v1/chats/{chatID}/messages/{messageID}`), as a [`MessagesDeleteRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesDeleteParams {
@@ -464,12 +480,6 @@ impl crate::runtime::Operation for MessagesDeleteParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `messages.delete` request (`DELETE /v1/chats/{chatID}/messages/{messageID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct MessagesDeleteRequest(MessagesDeleteParams);
-}
-
 impl MessagesDeleteRequest {
     /// True requests removal for all participants, where the network allows it; false removes the message for the signed-in user alone, where supported.
     pub fn for_everyone(mut self, value: bool) -> Self {
@@ -478,7 +488,13 @@ impl MessagesDeleteRequest {
     }
 }
 
-/// Parameters of `messages.search` (`GET /v1/messages/search`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `messages.delete` request (`DELETE /v1/chats/{chatID}/messages/{messageID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct MessagesDeleteRequest(MessagesDeleteParams);
+}
+
+/// Parameters of `messages.search` (`GET /v1/messages/search`), as a [`MessagesSearchRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesSearchParams {
@@ -588,12 +604,6 @@ impl crate::runtime::Operation for MessagesSearchParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `messages.search` request (`GET /v1/messages/search`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct MessagesSearchRequest(MessagesSearchParams); paginated
-}
-
 impl MessagesSearchRequest {
     /// Only results of these chat accounts. Without it, every account is included.
     pub fn account_ids(
@@ -689,6 +699,12 @@ impl MessagesSearchRequest {
         self.params_mut().sender = Some(value.into());
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `messages.search` request (`GET /v1/messages/search`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct MessagesSearchRequest(MessagesSearchParams); paginated
 }
 
 impl crate::runtime::Paginated for MessagesSearchParams {

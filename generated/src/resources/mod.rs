@@ -75,9 +75,13 @@ impl crate::Client {
     ///
     /// `POST /v1/focus`
     ///
+    /// Optional parameters are set on the returned [`FocusRequest`] before it is awaited: [`chat_id`](FocusRequest::chat_id), [`draft_attachment_path`](FocusRequest::draft_attachment_path), [`draft_text`](FocusRequest::draft_text), [`message_id`](FocusRequest::message_id).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
-    /// let response = client.focus().await?;
+    /// let response = client.focus()
+    ///     .chat_id("!chat1:beeper.local")
+    ///     .await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -91,6 +95,8 @@ impl crate::Client {
     ///
     /// `GET /v1/search`
     ///
+    /// Returns a [`SearchRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let results = client.search("query").await?;
@@ -102,7 +108,7 @@ impl crate::Client {
     }
 }
 
-/// Parameters of `focus` (`POST /v1/focus`).
+/// Parameters of `focus` (`POST /v1/focus`), as a [`FocusRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FocusParams {
@@ -148,12 +154,6 @@ impl crate::runtime::Operation for FocusParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `focus` request (`POST /v1/focus`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct FocusRequest(FocusParams);
-}
-
 impl FocusRequest {
     /// Beeper chat ID (or this installation's local chat ID) to open once the app is in front. Without it, the app is only opened or focused.
     pub fn chat_id(mut self, value: impl Into<String>) -> Self {
@@ -180,7 +180,13 @@ impl FocusRequest {
     }
 }
 
-/// Parameters of `search` (`GET /v1/search`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `focus` request (`POST /v1/focus`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct FocusRequest(FocusParams);
+}
+
+/// Parameters of `search` (`GET /v1/search`), as a [`SearchRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SearchParams {

@@ -304,6 +304,7 @@ impl ClientBuilder {
     /// to requests, and this to the event stream only. A certificate that cannot be
     /// read fails [`build`](Self::build).
     #[cfg(feature = "rustls")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "rustls")))]
     pub fn add_root_certificate(mut self, certificate: impl AsRef<[u8]>) -> ClientBuilder {
         self.root_certificates.push(certificate.as_ref().to_vec());
         self
@@ -315,6 +316,7 @@ impl ClientBuilder {
     /// goes over. Requests are not affected: give them the same setup through
     /// [`http_client`](Self::http_client) (`reqwest::ClientBuilder::tls_backend_preconfigured`).
     #[cfg(feature = "rustls")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "rustls")))]
     pub fn events_tls_config(mut self, config: Arc<rustls::ClientConfig>) -> ClientBuilder {
         self.events_tls_config = Some(config);
         self

@@ -7,6 +7,7 @@ use reqwest::header::HeaderMap;
 use serde_json::Value;
 
 use super::redact::{excerpt, mark_sensitive, scrub_value, unquoted};
+use super::retry;
 
 /// Everything an SDK call can fail with. Branch on [`Error::kind`]; details are on
 /// the variants.
@@ -156,6 +157,54 @@ impl Error {
             Error::Status(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
             _ => None,
+        }
+    }
+
+    /// Whether the client's retry rule would send the request again after this
+    /// failure, had it retries left: the failure may pass (no connection, a timeout, a
+    /// 408, 409, 429 or 5xx, or the server's `x-should-retry: true`), and sending again
+    /// cannot do twice what the server may have done once.
+    ///
+    /// For a GET (or HEAD, OPTIONS, TRACE) that is every such failure. For a POST,
+    /// PUT, PATCH or DELETE, only a failure where the server cannot have acted: the
+    /// connection was refused before the request went out, or the server answered
+    /// 408, 429 or 503 (or `x-should-retry: true`). So a POST that timed out, or got a
+    /// 500, is not retryable: the server may have sent the message already. An
+    /// operation the spec marks safe to repeat (`x-sdk-idempotent`), which the client
+    /// itself retries like a GET, counts as a POST here: the error does not record the
+    /// mark, and `false` errs on the side of not sending twice. Errors of other kinds
+    /// (a response of the wrong shape, a request refused before sending, a page walk
+    /// that stopped) are not retryable: the same request fails the same way.
+    ///
+    /// The client has already retried a retryable failure `max_retries` times when it
+    /// returns it ([`attempts`](Self::attempts) says how many); this tells code with
+    /// retries of its own (a queue, a later run) whether to try again.
+    ///
+    /// ```
+    /// # async fn example(request: impl std::future::IntoFuture<Output = Result<(), sdk_runtime::Error>>) -> Result<(), sdk_runtime::Error> {
+    /// match request.await {
+    ///     Err(e) if e.is_retryable() => { /* put it back on the queue */ }
+    ///     other => other?,
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Status(e) => {
+                retry::status_is_retryable(e.status, &e.headers, safe_method(&e.request))
+            }
+            Error::Connection(e) | Error::Timeout(e) => e.not_sent() || safe_method(&e.request),
+            // A status outside 100-599 is not retried: the peer does not speak HTTP.
+            Error::Protocol(_)
+            | Error::Decode(_)
+            | Error::ResponseTooLarge { .. }
+            | Error::InvalidRequest(_)
+            | Error::MissingCredentials(_)
+            | Error::Config(_)
+            | Error::RepeatedCursor { .. }
+            | Error::RepeatedPage { .. }
+            | Error::ForeignNextPage { .. } => false,
         }
     }
 
@@ -376,6 +425,26 @@ pub struct TransportError {
     pub attempts: u32,
     /// The underlying error of the HTTP client, if any.
     pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl TransportError {
+    /// The request never reached the server: the connection was refused or could not
+    /// be made.
+    fn not_sent(&self) -> bool {
+        self.source
+            .as_deref()
+            .and_then(|e| e.downcast_ref::<reqwest::Error>())
+            .is_some_and(reqwest::Error::is_connect)
+    }
+}
+
+/// Whether `request` (`METHOD /path`, as errors name an HTTP request) is of a method
+/// that changes nothing on the server, so that sending it again is always safe.
+fn safe_method(request: &str) -> bool {
+    matches!(
+        request.split(' ').next(),
+        Some("GET" | "HEAD" | "OPTIONS" | "TRACE")
+    )
 }
 
 impl fmt::Display for TransportError {

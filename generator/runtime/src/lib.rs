@@ -21,6 +21,8 @@
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// docs.rs (`--cfg docsrs`, nightly) marks what each feature adds.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod api;
 mod attempt;
@@ -65,6 +67,7 @@ pub use custom::{Custom, FromResponse, RawBody};
 pub use encoding::{Query, QueryStyle, push_path_param};
 pub use error::{DecodeError, Error, ErrorBody, ErrorKind, StatusError, TransportError};
 #[cfg(feature = "events")]
+#[cfg_attr(docsrs, doc(cfg(feature = "events")))]
 pub use events::{Chats, EventStream, Events, EventsInfo, Frame, SentMessage, decode_frame};
 pub use hook::{AfterAttempt, AttemptOutcome, AttemptRequest, Hook, HookFuture};
 pub use multipart::{FilePart, Multipart};
@@ -85,6 +88,7 @@ pub use response::{ApiResponse, ByteStream, RawResponse};
 pub use reqwest;
 /// The TLS library of `wss://` event streams, for `ClientBuilder::events_tls_config`.
 #[cfg(feature = "rustls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rustls")))]
 pub use rustls;
 /// The JSON library of bodies and extra fields.
 pub use serde_json;

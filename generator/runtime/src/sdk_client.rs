@@ -317,6 +317,7 @@ macro_rules! sdk_client {
             /// certificate authority. A certificate that cannot be read fails
             /// [`build`](Self::build).
             #[cfg(feature = "rustls")]
+            #[cfg_attr(docsrs, doc(cfg(feature = "rustls")))]
             pub fn add_root_certificate(
                 self,
                 certificate: impl ::core::convert::AsRef<[u8]>,

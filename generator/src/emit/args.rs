@@ -13,8 +13,10 @@ use crate::ir::{Presence, Ty};
 pub(crate) type Convert = Box<dyn Fn(TokenStream) -> TokenStream>;
 
 /// The argument type for a value of `ty`, and how to turn the argument into the
-/// value: strings, named types, dates, secrets and files take `impl Into<..>`, lists of
-/// strings any iterator of them.
+/// value: strings, named types, dates, secrets and files take `impl Into<..>`; lists of
+/// strings or secrets any iterator of what converts into them; maps any iterator of
+/// pairs, keys as `impl Into<String>` and values as a value of their type is taken (so
+/// that `[("password", "hunter2")]` fills a map of secrets).
 pub(crate) fn arg_type_of(ty: &Ty, ctx: Ctx) -> (TokenStream, Convert) {
     match ty {
         Ty::String => (quote!(impl Into<String>), Box::new(|v| quote!(#v.into()))),
@@ -22,10 +24,33 @@ pub(crate) fn arg_type_of(ty: &Ty, ctx: Ctx) -> (TokenStream, Convert) {
             let t = ty_tokens(ty, ctx);
             (quote!(impl Into<#t>), Box::new(|v| quote!(#v.into())))
         }
-        Ty::Array(inner) if **inner == Ty::String => (
-            quote!(impl IntoIterator<Item = impl Into<String>>),
-            Box::new(|v| quote!(#v.into_iter().map(Into::into).collect())),
-        ),
+        Ty::Array(inner) if matches!(**inner, Ty::String | Ty::Secret) => {
+            let t = ty_tokens(inner, ctx);
+            (
+                quote!(impl IntoIterator<Item = impl Into<#t>>),
+                Box::new(|v| quote!(#v.into_iter().map(Into::into).collect())),
+            )
+        }
+        Ty::Map(inner) => {
+            let converts = matches!(
+                **inner,
+                Ty::String | Ty::Secret | Ty::Named(_) | Ty::DateTime
+            );
+            let t = ty_tokens(inner, ctx);
+            if converts {
+                (
+                    quote!(impl IntoIterator<Item = (impl Into<String>, impl Into<#t>)>),
+                    Box::new(
+                        |v| quote!(#v.into_iter().map(|(k, v)| (k.into(), v.into())).collect()),
+                    ),
+                )
+            } else {
+                (
+                    quote!(impl IntoIterator<Item = (impl Into<String>, #t)>),
+                    Box::new(|v| quote!(#v.into_iter().map(|(k, v)| (k.into(), v)).collect())),
+                )
+            }
+        }
         _ => (ty_tokens(ty, ctx), Box::new(|v| v)),
     }
 }

@@ -47,6 +47,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         #(#![doc = #docs])*
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]
+        #![cfg_attr(docsrs, feature(doc_cfg))]
 
         pub mod models;
         pub mod resources;
@@ -55,6 +56,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         /// hooks, secrets, file parts and the escape hatch's request.
         pub use sdk_runtime as runtime;
 
+        #[doc(inline)]
         pub use runtime::{
             ApiResponse, ByteStream, Error, ErrorBody, ErrorKind, FilePart, Items, Nullable, Pages, Request, RequestOptions, StatusError,
         };
@@ -93,9 +95,13 @@ pub(super) fn env_doc_lines(api: &Api) -> Vec<String> {
         None => String::new(),
     };
     if let Some(t) = &api.env.access_token {
-        return vec![format!(
-            "`Client::from_env()` reads the access token from `{t}` and the server's URL from `{base_env}`{default_base}."
-        )];
+        return vec![
+            format!(
+                "`Client::from_env()` reads the access token from `{t}` and the server's URL from `{base_env}`{default_base}.",
+            ),
+            String::new(),
+            without_credentials(api, &format!("`{t}`")),
+        ];
     }
     if api.security_schemes.is_empty() {
         return vec![format!(
@@ -132,8 +138,69 @@ pub(super) fn env_doc_lines(api: &Api) -> Vec<String> {
         ));
     }
     docs.push(String::new());
-    docs.push("An operation sends every credential of one of the security requirements the spec gives it: the first whose credentials are all configured.".to_string());
+    docs.push(format!(
+        "An operation sends every credential of one of the security requirements the spec gives it: the first whose credentials are all configured. {}",
+        without_credentials(api, "the variables")
+    ));
     docs
+}
+
+/// What `Client::from_env` does when the environment sets no credential: fail at once
+/// when every operation needs one, else build a client for the operations that need
+/// none (`variables` names what the error names).
+fn without_credentials(api: &Api, variables: &str) -> String {
+    if api.credentials_required {
+        return format!(
+            "Without credentials `Client::from_env()` fails with `ErrorKind::MissingCredentials`, naming {variables}: every operation needs them."
+        );
+    }
+    let mut public = Vec::new();
+    collect_public(&api.root, &mut Vec::new(), &mut public);
+    let shown: Vec<String> = public.iter().take(3).map(|c| format!("`{c}`")).collect();
+    let more = if public.len() > shown.len() {
+        ", ..."
+    } else {
+        ""
+    };
+    format!(
+        "`Client::from_env()` succeeds without credentials, because {} operation{} need{} \
+         none ({}{more}): a program can call {} before it has any. Each operation that needs \
+         credentials then fails with `ErrorKind::MissingCredentials`, naming {variables}, \
+         before anything is sent.",
+        public.len(),
+        if public.len() == 1 { "" } else { "s" },
+        if public.len() == 1 { "s" } else { "" },
+        shown.join(", "),
+        if public.len() == 1 { "it" } else { "them" },
+    )
+}
+
+/// `client.info().retrieve()` for every operation that sends no credentials, or may.
+fn collect_public(resource: &crate::ir::Resource, chain: &mut Vec<String>, out: &mut Vec<String>) {
+    for op in &resource.operations {
+        let public = match &op.auth {
+            crate::ir::Auth::None => true,
+            crate::ir::Auth::Schemes { optional, .. } => *optional,
+        };
+        if public {
+            let mut call = String::from("client");
+            for accessor in chain.iter() {
+                call.push_str(&format!(".{accessor}()"));
+            }
+            let args = if super::operation::argument_decls(op).is_empty() {
+                "()"
+            } else {
+                "(..)"
+            };
+            call.push_str(&format!(".{}{args}", op.method_name.bare));
+            out.push(call);
+        }
+    }
+    for child in &resource.children {
+        chain.push(child.accessor.bare.clone());
+        collect_public(child, chain, out);
+        chain.pop();
+    }
 }
 
 /// One `ClientBuilder` method per security scheme, named after it.

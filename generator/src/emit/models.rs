@@ -14,11 +14,26 @@ use crate::ir::{
 /// every type), and each file of `models/` with its types, one item at a time.
 pub fn model_files(api: &Api) -> Vec<(String, Vec<TokenStream>)> {
     let modules: Vec<_> = api.model_files.iter().map(|f| ident(&f.module)).collect();
+    // The modules are public, to browse the types by resource; every type is also
+    // re-exported here, so that `models::Name` works as it always did.
+    let mut docs = vec![
+        " Request and response types of the API, by resource: each module holds the types"
+            .to_string(),
+        " of one resource's operations, and every type is also here, by its name alone".to_string(),
+    ];
+    match api
+        .model_files
+        .iter()
+        .find_map(|f| Some((&f.module, f.types.first()?)))
+    {
+        Some((module, ty)) => docs.push(format!(" (`models::{module}::{ty}` is `models::{ty}`).")),
+        None => docs.push(" too.".to_string()),
+    }
     let mut files = vec![(
         "src/models/mod.rs".to_string(),
         vec![quote! {
-            //! Request and response types of the API, in one file per resource.
-            #(mod #modules; pub use #modules::*;)*
+            #(#![doc = #docs])*
+            #(pub mod #modules; pub use #modules::*;)*
         }],
     )];
     let mut ops = Vec::new();
@@ -325,6 +340,23 @@ fn struct_deserialize(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream {
             quote!(),
         ),
     };
+    // The empty object (no fields, other keys dropped) reads past every key.
+    let read_keys = if arms.is_empty() && s.additional == Additional::Drop {
+        quote! {
+            while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+    } else {
+        quote! {
+            while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                match key.as_str() {
+                    #(#arms)*
+                    #other_arm
+                }
+            }
+        }
+    };
     // The decoder's own names (`__Visitor`, `__D`, `__A`) start with underscores, which
     // no type name from the spec does, so a schema cannot shadow them.
     quote! {
@@ -339,12 +371,7 @@ fn struct_deserialize(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream {
                     fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut map: __A) -> Result<#name, __A::Error> {
                         #(#locals)*
                         #extra_local
-                        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                            match key.as_str() {
-                                #(#arms)*
-                                #other_arm
-                            }
-                        }
+                        #read_keys
                         Ok(#name { #(#finals)* #extra_final })
                     }
                 }

@@ -194,8 +194,10 @@ pub(super) fn operation_items(op: &Operation) -> TokenStream {
 
         #default_impl
         #operation_impl
-        #request
+        // The operation's own setters come first on the request type's page, before
+        // the per-request options every request has.
         #setters
+        #request
         #pagination
     }
 }

@@ -430,8 +430,12 @@ pub struct Operation {
     pub summary: Option<String>,
     pub description: Option<String>,
     /// The method's documentation: summary, description, the HTTP call, and how a
-    /// paginated result reads.
+    /// paginated result reads. Plain prose: emit escapes what rustdoc would read as
+    /// links or HTML.
     pub doc: String,
+    /// The paragraph after it that links the request type and each of its setters:
+    /// Markdown with intra-doc links, printed as it is.
+    pub setters_doc: String,
     /// The compiled example in the method's documentation.
     pub example: Example,
     pub deprecated: bool,
@@ -448,8 +452,18 @@ pub struct Example {
     /// Accessors from the client, then the method: `["bridges", "retrieve"]`.
     pub call: Vec<Name>,
     pub args: Vec<ExampleArg>,
+    /// The setters a caller most likely needs, called after the method: the optional
+    /// parameters and body fields the spec's own request examples set, at most three.
+    pub setters: Vec<ExampleSetter>,
     /// The variable the result is bound to (`accounts`, `page`); `None` for `()`.
     pub binding: Option<String>,
+}
+
+/// One setter of an example call: `.text("Hello from Rust!")`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExampleSetter {
+    pub name: Name,
+    pub value: ExampleArg,
 }
 
 /// One argument of an example call.
@@ -458,7 +472,7 @@ pub enum ExampleArg {
     /// `"account-1"`, derived from the wire name.
     Str(String),
     /// `["account-1"]`
-    StrList(String),
+    StrList(Vec<String>),
     Bool(bool),
     Int(i64),
     Number(f64),
@@ -536,6 +550,9 @@ pub struct Param {
     pub query: Option<QueryEncoding>,
     pub doc: Option<String>,
     pub deprecated: bool,
+    /// The parameter's `example` (or its first inline `examples` entry), as the spec
+    /// gives it.
+    pub example: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -593,6 +610,9 @@ pub struct RequestBody {
     /// request builder, the required ones as arguments of the method.
     pub flattened: Option<FlattenedBody>,
     pub doc: Option<String>,
+    /// The media type's `example` (or its first inline `examples` entry): a request as
+    /// the spec's author would send it.
+    pub example: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

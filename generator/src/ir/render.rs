@@ -349,6 +349,10 @@ fn render_resource(w: &mut String, r: &Resource) {
                 ty(&p.ty),
             );
         }
+        if !op.example.setters.is_empty() {
+            let names: Vec<&str> = op.example.setters.iter().map(|s| s.name.as_str()).collect();
+            let _ = writeln!(w, "      example sets: {}", names.join(", "));
+        }
         if let Some(b) = &op.body {
             let req = if b.required { "required" } else { "optional" };
             let _ = writeln!(

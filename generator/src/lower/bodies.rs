@@ -120,6 +120,8 @@ impl<'a> Lowerer<'a> {
             required: body.required,
             flattened,
             doc: doc_text,
+            // `examples` is folded into `example` by the loader.
+            example: mt.example.clone(),
         })
     }
 

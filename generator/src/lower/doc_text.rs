@@ -320,11 +320,14 @@ fn finish_operation(op: &mut Operation, types: &[TypeDef], diags: &mut Diagnosti
     if op.summary.is_none() && op.description.is_none() {
         undocumented(diags, &op.source, format!("operation `{}`", op.id));
     }
+    // The request type is in the same module: linked by name, since its page (not this
+    // one) lists the setters.
     op.params_doc = format!(
-        "Parameters of `{}` (`{} {}`).",
+        "Parameters of `{}` (`{} {}`), as a [`{}`] sends them: its setters fill in the optional ones.",
         op.sdk_name,
         op.http_method.as_str(),
-        op.path
+        op.path,
+        op.request_name
     );
     op.request_doc = format!(
         "A `{}` request (`{} {}`), ready to send: await it for the result, or set its optional parameters and per-request options first.",

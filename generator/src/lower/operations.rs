@@ -269,6 +269,7 @@ impl<'a> Lowerer<'a> {
                 summary: op.summary.clone().filter(|s| !s.trim().is_empty()),
                 description: op.description.clone().filter(|s| !s.trim().is_empty()),
                 doc: String::new(),
+                setters_doc: String::new(),
                 example: Default::default(),
                 deprecated: op.deprecated,
                 source: pointer.to_string(),

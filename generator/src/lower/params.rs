@@ -138,6 +138,8 @@ impl<'a> Lowerer<'a> {
                 query: style,
                 doc,
                 deprecated: data.deprecated.unwrap_or(false),
+                // `examples` is folded into `example` by the loader.
+                example: data.example.clone(),
             });
         }
         self.enum_parent = outer_parent;
@@ -195,6 +197,7 @@ impl<'a> Lowerer<'a> {
                     query: None,
                     doc: None,
                     deprecated: false,
+                    example: None,
                 },
             );
         }

@@ -535,7 +535,11 @@ impl<'a> Lowerer<'a> {
     }
 
     pub(super) fn object_shape(&mut self, part: ObjectPart<'_>, name: &str) -> Shape {
-        if part.properties.is_empty() {
+        // `additionalProperties: false` without properties is the empty object: a struct
+        // without fields (written `{}`, other keys dropped), not any object. An inline
+        // request body of that shape is then sent as `{}`, as an empty body struct.
+        let empty_object = matches!(part.additional, Some(AdditionalProperties::Any(false)));
+        if part.properties.is_empty() && !empty_object {
             return Shape::Ty(match part.additional {
                 Some(AdditionalProperties::Schema(s)) => {
                     let boxed = schema_box(s);

@@ -4,6 +4,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;
 
 pub mod resources;
@@ -12,6 +13,7 @@ pub mod resources;
 /// hooks, secrets, file parts and the escape hatch's request.
 pub use sdk_runtime as runtime;
 
+#[doc(inline)]
 pub use runtime::{
     ApiResponse, ByteStream, Error, ErrorBody, ErrorKind, FilePart, Items, Nullable,
     Pages, Request, RequestOptions, StatusError,

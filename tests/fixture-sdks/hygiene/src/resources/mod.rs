@@ -8,6 +8,8 @@ impl crate::Client {
     ///
     /// `GET /things/{path}`
     ///
+    /// Optional parameters are set on the returned [`GetThingsRequest`] before it is awaited: [`visitor`](GetThingsRequest::visitor), [`d`](GetThingsRequest::d), [`a`](GetThingsRequest::a), [`s`](GetThingsRequest::s), [`e`](GetThingsRequest::e), [`t`](GetThingsRequest::t), [`string`](GetThingsRequest::string), [`option`](GetThingsRequest::option), [`result`](GetThingsRequest::result), [`vec`](GetThingsRequest::vec), [`box`](GetThingsRequest#method.box), [`some`](GetThingsRequest::some), and 74 more.
+    ///
     /// ```no_run
     /// # async fn example(client: fixture_hygiene::Client) -> Result<(), fixture_hygiene::Error> {
     /// let response = client.get_things("path").await?;
@@ -21,6 +23,8 @@ impl crate::Client {
     /// The `createThing` operation.
     ///
     /// `POST /things`
+    ///
+    /// Optional parameters are set on the returned [`CreateThingRequest`] before it is awaited: [`visitor`](CreateThingRequest::visitor), [`d`](CreateThingRequest::d), [`a`](CreateThingRequest::a), [`s`](CreateThingRequest::s), [`e`](CreateThingRequest::e), [`t`](CreateThingRequest::t), [`string`](CreateThingRequest::string), [`option`](CreateThingRequest::option), [`result`](CreateThingRequest::result), [`vec`](CreateThingRequest::vec), [`box`](CreateThingRequest#method.box), [`some`](CreateThingRequest::some), and 69 more.
     ///
     /// ```no_run
     /// # async fn example(client: fixture_hygiene::Client) -> Result<(), fixture_hygiene::Error> {
@@ -46,6 +50,8 @@ impl crate::Client {
     ///
     /// `GET /operators`
     ///
+    /// Returns a [`OperatorsRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: fixture_hygiene::Client) -> Result<(), fixture_hygiene::Error> {
     /// let response = client.operators(fixture_hygiene::models::Operators::Tilde).await?;
@@ -60,7 +66,7 @@ impl crate::Client {
     }
 }
 
-/// Parameters of `get_things` (`GET /things/{path}`).
+/// Parameters of `get_things` (`GET /things/{path}`), as a [`GetThingsRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetThingsParams {
@@ -442,12 +448,6 @@ impl crate::runtime::Operation for GetThingsParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
-}
-
-crate::runtime::operation_request! {
-    #[doc =
-    " A `get_things` request (`GET /things/{path}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct GetThingsRequest(GetThingsParams);
 }
 
 impl GetThingsRequest {
@@ -968,7 +968,13 @@ impl GetThingsRequest {
     }
 }
 
-/// Parameters of `create_thing` (`POST /things`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `get_things` request (`GET /things/{path}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct GetThingsRequest(GetThingsParams);
+}
+
+/// Parameters of `create_thing` (`POST /things`), as a [`CreateThingRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateThingParams {
@@ -1016,12 +1022,6 @@ impl crate::runtime::Operation for CreateThingParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
-}
-
-crate::runtime::operation_request! {
-    #[doc =
-    " A `create_thing` request (`POST /things`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct CreateThingRequest(CreateThingParams);
 }
 
 impl CreateThingRequest {
@@ -1512,7 +1512,13 @@ impl CreateThingRequest {
     }
 }
 
-/// Parameters of `operators` (`GET /operators`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `create_thing` request (`POST /things`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct CreateThingRequest(CreateThingParams);
+}
+
+/// Parameters of `operators` (`GET /operators`), as a [`OperatorsRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OperatorsParams {

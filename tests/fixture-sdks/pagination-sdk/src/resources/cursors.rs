@@ -16,6 +16,8 @@ impl<'a> Cursors<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`CursorsListConversationsRequest`] before it is awaited: [`cursor`](CursorsListConversationsRequest::cursor), [`limit`](CursorsListConversationsRequest::limit).
+    ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
     /// let page = client.cursors().list_conversations().await?;
@@ -34,6 +36,8 @@ impl<'a> Cursors<'a> {
     /// `GET /instances`
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
+    ///
+    /// Optional parameters are set on the returned [`CursorsListInstancesRequest`] before it is awaited: [`limit`](CursorsListInstancesRequest::limit), [`page_token`](CursorsListInstancesRequest::page_token).
     ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
@@ -54,6 +58,8 @@ impl<'a> Cursors<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`CursorsListCustomersRequest`] before it is awaited: [`starting_after`](CursorsListCustomersRequest::starting_after), [`limit`](CursorsListCustomersRequest::limit).
+    ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
     /// let page = client.cursors().list_customers().await?;
@@ -72,6 +78,8 @@ impl<'a> Cursors<'a> {
     /// `GET /customers/search`
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
+    ///
+    /// Optional parameters are set on the returned [`CursorsSearchCustomersRequest`] before it is awaited: [`page`](CursorsSearchCustomersRequest::page).
     ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
@@ -95,6 +103,8 @@ impl<'a> Cursors<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`CursorsListFilesRequest`] before it is awaited: [`after`](CursorsListFilesRequest::after), [`limit`](CursorsListFilesRequest::limit).
+    ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
     /// let page = client.cursors().list_files().await?;
@@ -113,6 +123,8 @@ impl<'a> Cursors<'a> {
     /// `GET /tasks`
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
+    ///
+    /// Optional parameters are set on the returned [`CursorsListTasksRequest`] before it is awaited: [`offset`](CursorsListTasksRequest::offset), [`limit`](CursorsListTasksRequest::limit).
     ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
@@ -133,6 +145,8 @@ impl<'a> Cursors<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`CursorsListJobsRequest`] before it is awaited: [`resume_from`](CursorsListJobsRequest::resume_from).
+    ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
     /// let page = client.cursors().list_jobs().await?;
@@ -148,6 +162,8 @@ impl<'a> Cursors<'a> {
     /// `GET /contacts`
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
+    ///
+    /// Optional parameters are set on the returned [`CursorsListContactsRequest`] before it is awaited: [`per_page`](CursorsListContactsRequest::per_page), [`starting_after`](CursorsListContactsRequest::starting_after).
     ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
@@ -168,6 +184,8 @@ impl<'a> Cursors<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`CursorsListInvoicesRequest`] before it is awaited: [`continue_after`](CursorsListInvoicesRequest::continue_after).
+    ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
     /// let page = client.cursors().list_invoices().await?;
@@ -182,7 +200,7 @@ impl<'a> Cursors<'a> {
     }
 }
 
-/// Parameters of `cursors.list_conversations` (`GET /conversations`).
+/// Parameters of `cursors.list_conversations` (`GET /conversations`), as a [`CursorsListConversationsRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CursorsListConversationsParams {
@@ -230,12 +248,6 @@ impl crate::runtime::Operation for CursorsListConversationsParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `cursors.list_conversations` request (`GET /conversations`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct CursorsListConversationsRequest(CursorsListConversationsParams); paginated
-}
-
 impl CursorsListConversationsRequest {
     /// The `cursor` query parameter.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
@@ -248,6 +260,12 @@ impl CursorsListConversationsRequest {
         self.params_mut().limit = Some(value);
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `cursors.list_conversations` request (`GET /conversations`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct CursorsListConversationsRequest(CursorsListConversationsParams); paginated
 }
 
 impl crate::runtime::Paginated for CursorsListConversationsParams {
@@ -277,7 +295,7 @@ impl crate::runtime::Paginated for CursorsListConversationsParams {
     }
 }
 
-/// Parameters of `cursors.list_instances` (`GET /instances`).
+/// Parameters of `cursors.list_instances` (`GET /instances`), as a [`CursorsListInstancesRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CursorsListInstancesParams {
@@ -328,12 +346,6 @@ impl crate::runtime::Operation for CursorsListInstancesParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `cursors.list_instances` request (`GET /instances`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct CursorsListInstancesRequest(CursorsListInstancesParams); paginated
-}
-
 impl CursorsListInstancesRequest {
     /// The `limit` query parameter.
     pub fn limit(mut self, value: i64) -> Self {
@@ -346,6 +358,12 @@ impl CursorsListInstancesRequest {
         self.params_mut().page_token = Some(value.into());
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `cursors.list_instances` request (`GET /instances`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct CursorsListInstancesRequest(CursorsListInstancesParams); paginated
 }
 
 impl crate::runtime::Paginated for CursorsListInstancesParams {
@@ -373,7 +391,7 @@ impl crate::runtime::Paginated for CursorsListInstancesParams {
     }
 }
 
-/// Parameters of `cursors.list_customers` (`GET /customers`).
+/// Parameters of `cursors.list_customers` (`GET /customers`), as a [`CursorsListCustomersRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CursorsListCustomersParams {
@@ -424,12 +442,6 @@ impl crate::runtime::Operation for CursorsListCustomersParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `cursors.list_customers` request (`GET /customers`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct CursorsListCustomersRequest(CursorsListCustomersParams); paginated
-}
-
 impl CursorsListCustomersRequest {
     /// The `starting_after` query parameter.
     pub fn starting_after(mut self, value: impl Into<String>) -> Self {
@@ -442,6 +454,12 @@ impl CursorsListCustomersRequest {
         self.params_mut().limit = Some(value);
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `cursors.list_customers` request (`GET /customers`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct CursorsListCustomersRequest(CursorsListCustomersParams); paginated
 }
 
 impl crate::runtime::Paginated for CursorsListCustomersParams {
@@ -469,7 +487,7 @@ impl crate::runtime::Paginated for CursorsListCustomersParams {
     }
 }
 
-/// Parameters of `cursors.search_customers` (`GET /customers/search`).
+/// Parameters of `cursors.search_customers` (`GET /customers/search`), as a [`CursorsSearchCustomersRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CursorsSearchCustomersParams {
@@ -514,18 +532,18 @@ impl crate::runtime::Operation for CursorsSearchCustomersParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `cursors.search_customers` request (`GET /customers/search`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct CursorsSearchCustomersRequest(CursorsSearchCustomersParams); paginated
-}
-
 impl CursorsSearchCustomersRequest {
     /// The `page` query parameter.
     pub fn page(mut self, value: impl Into<String>) -> Self {
         self.params_mut().page = Some(value.into());
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `cursors.search_customers` request (`GET /customers/search`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct CursorsSearchCustomersRequest(CursorsSearchCustomersParams); paginated
 }
 
 impl crate::runtime::Paginated for CursorsSearchCustomersParams {
@@ -555,7 +573,7 @@ impl crate::runtime::Paginated for CursorsSearchCustomersParams {
     }
 }
 
-/// Parameters of `cursors.list_files` (`GET /files`).
+/// Parameters of `cursors.list_files` (`GET /files`), as a [`CursorsListFilesRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CursorsListFilesParams {
@@ -603,12 +621,6 @@ impl crate::runtime::Operation for CursorsListFilesParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `cursors.list_files` request (`GET /files`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct CursorsListFilesRequest(CursorsListFilesParams); paginated
-}
-
 impl CursorsListFilesRequest {
     /// The `after` query parameter.
     pub fn after(mut self, value: impl Into<String>) -> Self {
@@ -621,6 +633,12 @@ impl CursorsListFilesRequest {
         self.params_mut().limit = Some(value);
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `cursors.list_files` request (`GET /files`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct CursorsListFilesRequest(CursorsListFilesParams); paginated
 }
 
 impl crate::runtime::Paginated for CursorsListFilesParams {
@@ -648,7 +666,7 @@ impl crate::runtime::Paginated for CursorsListFilesParams {
     }
 }
 
-/// Parameters of `cursors.list_tasks` (`GET /tasks`).
+/// Parameters of `cursors.list_tasks` (`GET /tasks`), as a [`CursorsListTasksRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CursorsListTasksParams {
@@ -696,12 +714,6 @@ impl crate::runtime::Operation for CursorsListTasksParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `cursors.list_tasks` request (`GET /tasks`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct CursorsListTasksRequest(CursorsListTasksParams); paginated
-}
-
 impl CursorsListTasksRequest {
     /// The `offset` query parameter.
     pub fn offset(mut self, value: impl Into<String>) -> Self {
@@ -714,6 +726,12 @@ impl CursorsListTasksRequest {
         self.params_mut().limit = Some(value);
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `cursors.list_tasks` request (`GET /tasks`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct CursorsListTasksRequest(CursorsListTasksParams); paginated
 }
 
 impl crate::runtime::Paginated for CursorsListTasksParams {
@@ -741,7 +759,7 @@ impl crate::runtime::Paginated for CursorsListTasksParams {
     }
 }
 
-/// Parameters of `cursors.list_jobs` (`GET /jobs`).
+/// Parameters of `cursors.list_jobs` (`GET /jobs`), as a [`CursorsListJobsRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CursorsListJobsParams {
@@ -786,18 +804,18 @@ impl crate::runtime::Operation for CursorsListJobsParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `cursors.list_jobs` request (`GET /jobs`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct CursorsListJobsRequest(CursorsListJobsParams); paginated
-}
-
 impl CursorsListJobsRequest {
     /// The `resume_from` query parameter.
     pub fn resume_from(mut self, value: impl Into<String>) -> Self {
         self.params_mut().resume_from = Some(value.into());
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `cursors.list_jobs` request (`GET /jobs`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct CursorsListJobsRequest(CursorsListJobsParams); paginated
 }
 
 impl crate::runtime::Paginated for CursorsListJobsParams {
@@ -825,7 +843,7 @@ impl crate::runtime::Paginated for CursorsListJobsParams {
     }
 }
 
-/// Parameters of `cursors.list_contacts` (`GET /contacts`).
+/// Parameters of `cursors.list_contacts` (`GET /contacts`), as a [`CursorsListContactsRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CursorsListContactsParams {
@@ -876,12 +894,6 @@ impl crate::runtime::Operation for CursorsListContactsParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `cursors.list_contacts` request (`GET /contacts`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct CursorsListContactsRequest(CursorsListContactsParams); paginated
-}
-
 impl CursorsListContactsRequest {
     /// The `per_page` query parameter.
     pub fn per_page(mut self, value: i64) -> Self {
@@ -894,6 +906,12 @@ impl CursorsListContactsRequest {
         self.params_mut().starting_after = Some(value.into());
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `cursors.list_contacts` request (`GET /contacts`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct CursorsListContactsRequest(CursorsListContactsParams); paginated
 }
 
 impl crate::runtime::Paginated for CursorsListContactsParams {
@@ -925,7 +943,7 @@ impl crate::runtime::Paginated for CursorsListContactsParams {
     }
 }
 
-/// Parameters of `cursors.list_invoices` (`GET /invoices`).
+/// Parameters of `cursors.list_invoices` (`GET /invoices`), as a [`CursorsListInvoicesRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CursorsListInvoicesParams {
@@ -970,18 +988,18 @@ impl crate::runtime::Operation for CursorsListInvoicesParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `cursors.list_invoices` request (`GET /invoices`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct CursorsListInvoicesRequest(CursorsListInvoicesParams); paginated
-}
-
 impl CursorsListInvoicesRequest {
     /// The `continue_after` query parameter.
     pub fn continue_after(mut self, value: impl Into<String>) -> Self {
         self.params_mut().continue_after = Some(value.into());
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `cursors.list_invoices` request (`GET /invoices`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct CursorsListInvoicesRequest(CursorsListInvoicesParams); paginated
 }
 
 impl crate::runtime::Paginated for CursorsListInvoicesParams {

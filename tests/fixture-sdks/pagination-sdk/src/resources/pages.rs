@@ -16,6 +16,8 @@ impl<'a> Pages<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`PagesListArticlesRequest`] before it is awaited: [`page`](PagesListArticlesRequest::page), [`per_page`](PagesListArticlesRequest::per_page).
+    ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
     /// let page = client.pages().list_articles().await?;
@@ -35,6 +37,8 @@ impl<'a> Pages<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`PagesListLogsRequest`] before it is awaited: [`page`](PagesListLogsRequest::page), [`page_size`](PagesListLogsRequest::page_size).
+    ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
     /// let page = client.pages().list_logs().await?;
@@ -50,6 +54,8 @@ impl<'a> Pages<'a> {
     /// `GET /widgets`
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
+    ///
+    /// Optional parameters are set on the returned [`PagesListWidgetsRequest`] before it is awaited: [`page`](PagesListWidgetsRequest::page), [`page_size`](PagesListWidgetsRequest::page_size).
     ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
@@ -70,6 +76,8 @@ impl<'a> Pages<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`PagesListGadgetsRequest`] before it is awaited: [`page_number`](PagesListGadgetsRequest::page_number), [`per_page`](PagesListGadgetsRequest::per_page).
+    ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
     /// let page = client.pages().list_gadgets().await?;
@@ -84,7 +92,7 @@ impl<'a> Pages<'a> {
     }
 }
 
-/// Parameters of `pages.list_articles` (`GET /articles`).
+/// Parameters of `pages.list_articles` (`GET /articles`), as a [`PagesListArticlesRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PagesListArticlesParams {
@@ -132,12 +140,6 @@ impl crate::runtime::Operation for PagesListArticlesParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `pages.list_articles` request (`GET /articles`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct PagesListArticlesRequest(PagesListArticlesParams); paginated
-}
-
 impl PagesListArticlesRequest {
     /// The `page` query parameter.
     pub fn page(mut self, value: i64) -> Self {
@@ -150,6 +152,12 @@ impl PagesListArticlesRequest {
         self.params_mut().per_page = Some(value);
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `pages.list_articles` request (`GET /articles`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct PagesListArticlesRequest(PagesListArticlesParams); paginated
 }
 
 impl crate::runtime::Paginated for PagesListArticlesParams {
@@ -185,7 +193,7 @@ impl crate::runtime::Paginated for PagesListArticlesParams {
     }
 }
 
-/// Parameters of `pages.list_logs` (`GET /logs`).
+/// Parameters of `pages.list_logs` (`GET /logs`), as a [`PagesListLogsRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PagesListLogsParams {
@@ -236,12 +244,6 @@ impl crate::runtime::Operation for PagesListLogsParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `pages.list_logs` request (`GET /logs`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct PagesListLogsRequest(PagesListLogsParams); paginated
-}
-
 impl PagesListLogsRequest {
     /// The `page` query parameter.
     pub fn page(mut self, value: i64) -> Self {
@@ -254,6 +256,12 @@ impl PagesListLogsRequest {
         self.params_mut().page_size = Some(value);
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `pages.list_logs` request (`GET /logs`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct PagesListLogsRequest(PagesListLogsParams); paginated
 }
 
 impl crate::runtime::Paginated for PagesListLogsParams {
@@ -284,7 +292,7 @@ impl crate::runtime::Paginated for PagesListLogsParams {
     }
 }
 
-/// Parameters of `pages.list_widgets` (`GET /widgets`).
+/// Parameters of `pages.list_widgets` (`GET /widgets`), as a [`PagesListWidgetsRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PagesListWidgetsParams {
@@ -335,12 +343,6 @@ impl crate::runtime::Operation for PagesListWidgetsParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `pages.list_widgets` request (`GET /widgets`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct PagesListWidgetsRequest(PagesListWidgetsParams); paginated
-}
-
 impl PagesListWidgetsRequest {
     /// The `page` query parameter.
     pub fn page(mut self, value: i64) -> Self {
@@ -353,6 +355,12 @@ impl PagesListWidgetsRequest {
         self.params_mut().page_size = Some(value);
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `pages.list_widgets` request (`GET /widgets`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct PagesListWidgetsRequest(PagesListWidgetsParams); paginated
 }
 
 impl crate::runtime::Paginated for PagesListWidgetsParams {
@@ -388,7 +396,7 @@ impl crate::runtime::Paginated for PagesListWidgetsParams {
     }
 }
 
-/// Parameters of `pages.list_gadgets` (`GET /gadgets`).
+/// Parameters of `pages.list_gadgets` (`GET /gadgets`), as a [`PagesListGadgetsRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PagesListGadgetsParams {
@@ -439,12 +447,6 @@ impl crate::runtime::Operation for PagesListGadgetsParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `pages.list_gadgets` request (`GET /gadgets`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct PagesListGadgetsRequest(PagesListGadgetsParams); paginated
-}
-
 impl PagesListGadgetsRequest {
     /// The `pageNumber` query parameter.
     pub fn page_number(mut self, value: i64) -> Self {
@@ -457,6 +459,12 @@ impl PagesListGadgetsRequest {
         self.params_mut().per_page = Some(value);
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `pages.list_gadgets` request (`GET /gadgets`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct PagesListGadgetsRequest(PagesListGadgetsParams); paginated
 }
 
 impl crate::runtime::Paginated for PagesListGadgetsParams {

@@ -16,6 +16,8 @@ impl<'a> Urls<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`UrlsListThingsRequest`] before it is awaited: [`page`](UrlsListThingsRequest::page).
+    ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
     /// let page = client.urls().list_things().await?;
@@ -31,6 +33,8 @@ impl<'a> Urls<'a> {
     /// `GET /orders`
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
+    ///
+    /// Returns a [`UrlsListOrdersRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
@@ -48,6 +52,8 @@ impl<'a> Urls<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`UrlsListReposRequest`] before it is awaited: [`per_page`](UrlsListReposRequest::per_page), [`page`](UrlsListReposRequest::page).
+    ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
     /// let page = client.urls().list_repos().await?;
@@ -63,6 +69,8 @@ impl<'a> Urls<'a> {
     /// `GET /2010-04-01/Calls.json`
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
+    ///
+    /// Optional parameters are set on the returned [`UrlsListCallsRequest`] before it is awaited: [`page`](UrlsListCallsRequest::page), [`page_size`](UrlsListCallsRequest::page_size), [`page_token`](UrlsListCallsRequest::page_token).
     ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
@@ -80,6 +88,8 @@ impl<'a> Urls<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`UrlsListReportsRequest`] before it is awaited: [`page_number`](UrlsListReportsRequest::page_number), [`page_size`](UrlsListReportsRequest::page_size), [`resume_token`](UrlsListReportsRequest::resume_token).
+    ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
     /// let page = client.urls().list_reports().await?;
@@ -95,6 +105,8 @@ impl<'a> Urls<'a> {
     /// `GET /v2/droplets`
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
+    ///
+    /// Optional parameters are set on the returned [`UrlsListDropletsRequest`] before it is awaited: [`page`](UrlsListDropletsRequest::page), [`per_page`](UrlsListDropletsRequest::per_page).
     ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
@@ -115,6 +127,8 @@ impl<'a> Urls<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`UrlsListVolumesRequest`] before it is awaited: [`page`](UrlsListVolumesRequest::page), [`size`](UrlsListVolumesRequest::size).
+    ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
     /// let page = client.urls().list_volumes().await?;
@@ -126,7 +140,7 @@ impl<'a> Urls<'a> {
     }
 }
 
-/// Parameters of `urls.list_things` (`GET /things`).
+/// Parameters of `urls.list_things` (`GET /things`), as a [`UrlsListThingsRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UrlsListThingsParams {
@@ -171,18 +185,18 @@ impl crate::runtime::Operation for UrlsListThingsParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `urls.list_things` request (`GET /things`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct UrlsListThingsRequest(UrlsListThingsParams); paginated
-}
-
 impl UrlsListThingsRequest {
     /// The `page` query parameter.
     pub fn page(mut self, value: i64) -> Self {
         self.params_mut().page = Some(value);
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `urls.list_things` request (`GET /things`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct UrlsListThingsRequest(UrlsListThingsParams); paginated
 }
 
 impl crate::runtime::Paginated for UrlsListThingsParams {
@@ -201,7 +215,7 @@ impl crate::runtime::Paginated for UrlsListThingsParams {
     }
 }
 
-/// Parameters of `urls.list_orders` (`GET /orders`).
+/// Parameters of `urls.list_orders` (`GET /orders`), as a [`UrlsListOrdersRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UrlsListOrdersParams {}
@@ -269,7 +283,7 @@ impl crate::runtime::Paginated for UrlsListOrdersParams {
     }
 }
 
-/// Parameters of `urls.list_repos` (`GET /repos`).
+/// Parameters of `urls.list_repos` (`GET /repos`), as a [`UrlsListReposRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UrlsListReposParams {
@@ -317,12 +331,6 @@ impl crate::runtime::Operation for UrlsListReposParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `urls.list_repos` request (`GET /repos`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct UrlsListReposRequest(UrlsListReposParams); paginated
-}
-
 impl UrlsListReposRequest {
     /// The `per_page` query parameter.
     pub fn per_page(mut self, value: i64) -> Self {
@@ -335,6 +343,12 @@ impl UrlsListReposRequest {
         self.params_mut().page = Some(value);
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `urls.list_repos` request (`GET /repos`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct UrlsListReposRequest(UrlsListReposParams); paginated
 }
 
 impl crate::runtime::Paginated for UrlsListReposParams {
@@ -356,7 +370,7 @@ impl crate::runtime::Paginated for UrlsListReposParams {
     }
 }
 
-/// Parameters of `urls.list_calls` (`GET /2010-04-01/Calls.json`).
+/// Parameters of `urls.list_calls` (`GET /2010-04-01/Calls.json`), as a [`UrlsListCallsRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UrlsListCallsParams {
@@ -411,12 +425,6 @@ impl crate::runtime::Operation for UrlsListCallsParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `urls.list_calls` request (`GET /2010-04-01/Calls.json`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct UrlsListCallsRequest(UrlsListCallsParams); paginated
-}
-
 impl UrlsListCallsRequest {
     /// The `Page` query parameter.
     pub fn page(mut self, value: i64) -> Self {
@@ -435,6 +443,12 @@ impl UrlsListCallsRequest {
         self.params_mut().page_token = Some(value.into());
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `urls.list_calls` request (`GET /2010-04-01/Calls.json`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct UrlsListCallsRequest(UrlsListCallsParams); paginated
 }
 
 impl crate::runtime::Paginated for UrlsListCallsParams {
@@ -457,7 +471,7 @@ impl crate::runtime::Paginated for UrlsListCallsParams {
     }
 }
 
-/// Parameters of `urls.list_reports` (`GET /reports`).
+/// Parameters of `urls.list_reports` (`GET /reports`), as a [`UrlsListReportsRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UrlsListReportsParams {
@@ -512,12 +526,6 @@ impl crate::runtime::Operation for UrlsListReportsParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `urls.list_reports` request (`GET /reports`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct UrlsListReportsRequest(UrlsListReportsParams); paginated
-}
-
 impl UrlsListReportsRequest {
     /// The `pageNumber` query parameter.
     pub fn page_number(mut self, value: i64) -> Self {
@@ -536,6 +544,12 @@ impl UrlsListReportsRequest {
         self.params_mut().resume_token = Some(value.into());
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `urls.list_reports` request (`GET /reports`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct UrlsListReportsRequest(UrlsListReportsParams); paginated
 }
 
 impl crate::runtime::Paginated for UrlsListReportsParams {
@@ -558,7 +572,7 @@ impl crate::runtime::Paginated for UrlsListReportsParams {
     }
 }
 
-/// Parameters of `urls.list_droplets` (`GET /v2/droplets`).
+/// Parameters of `urls.list_droplets` (`GET /v2/droplets`), as a [`UrlsListDropletsRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UrlsListDropletsParams {
@@ -606,12 +620,6 @@ impl crate::runtime::Operation for UrlsListDropletsParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `urls.list_droplets` request (`GET /v2/droplets`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct UrlsListDropletsRequest(UrlsListDropletsParams); paginated
-}
-
 impl UrlsListDropletsRequest {
     /// The `page` query parameter.
     pub fn page(mut self, value: i64) -> Self {
@@ -624,6 +632,12 @@ impl UrlsListDropletsRequest {
         self.params_mut().per_page = Some(value);
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `urls.list_droplets` request (`GET /v2/droplets`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct UrlsListDropletsRequest(UrlsListDropletsParams); paginated
 }
 
 impl crate::runtime::Paginated for UrlsListDropletsParams {
@@ -654,7 +668,7 @@ impl crate::runtime::Paginated for UrlsListDropletsParams {
     }
 }
 
-/// Parameters of `urls.list_volumes` (`GET /v2/volumes`).
+/// Parameters of `urls.list_volumes` (`GET /v2/volumes`), as a [`UrlsListVolumesRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UrlsListVolumesParams {
@@ -702,12 +716,6 @@ impl crate::runtime::Operation for UrlsListVolumesParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `urls.list_volumes` request (`GET /v2/volumes`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct UrlsListVolumesRequest(UrlsListVolumesParams); paginated
-}
-
 impl UrlsListVolumesRequest {
     /// The `page` query parameter.
     pub fn page(mut self, value: i64) -> Self {
@@ -720,6 +728,12 @@ impl UrlsListVolumesRequest {
         self.params_mut().size = Some(value);
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `urls.list_volumes` request (`GET /v2/volumes`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct UrlsListVolumesRequest(UrlsListVolumesParams); paginated
 }
 
 impl crate::runtime::Paginated for UrlsListVolumesParams {

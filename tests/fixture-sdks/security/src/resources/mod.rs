@@ -8,6 +8,8 @@ impl crate::Client {
     ///
     /// `GET /things`
     ///
+    /// Returns a [`ListThingsRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
     /// let response = client.list_things().await?;
@@ -21,6 +23,8 @@ impl crate::Client {
     /// An API key in the query.
     ///
     /// `GET /query`
+    ///
+    /// Returns a [`ByQueryRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
@@ -36,6 +40,8 @@ impl crate::Client {
     ///
     /// `GET /cookies`
     ///
+    /// Returns a [`ByCookiesRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
     /// let response = client.by_cookies().await?;
@@ -49,6 +55,8 @@ impl crate::Client {
     /// HTTP basic and a query key together, or the timeout key alone.
     ///
     /// `GET /basic`
+    ///
+    /// Returns a [`ByBasicAndQueryRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
@@ -64,6 +72,8 @@ impl crate::Client {
     ///
     /// `GET /public`
     ///
+    /// Returns a [`PublicRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
     /// let response = client.public().await?;
@@ -77,6 +87,8 @@ impl crate::Client {
     /// A bearer token if there is one, else nothing.
     ///
     /// `GET /optional`
+    ///
+    /// Returns a [`OptionalAuthRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
@@ -92,6 +104,8 @@ impl crate::Client {
     ///
     /// `GET /undefined`
     ///
+    /// Returns a [`UndefinedSchemeRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
     /// let response = client.undefined_scheme().await?;
@@ -103,7 +117,7 @@ impl crate::Client {
     }
 }
 
-/// Parameters of `list_things` (`GET /things`).
+/// Parameters of `list_things` (`GET /things`), as a [`ListThingsRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ListThingsParams {}
@@ -151,7 +165,7 @@ crate::runtime::operation_request! {
     pub struct ListThingsRequest(ListThingsParams);
 }
 
-/// Parameters of `by_query` (`GET /query`).
+/// Parameters of `by_query` (`GET /query`), as a [`ByQueryRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ByQueryParams {}
@@ -195,7 +209,7 @@ crate::runtime::operation_request! {
     pub struct ByQueryRequest(ByQueryParams);
 }
 
-/// Parameters of `by_cookies` (`GET /cookies`).
+/// Parameters of `by_cookies` (`GET /cookies`), as a [`ByCookiesRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ByCookiesParams {}
@@ -239,7 +253,7 @@ crate::runtime::operation_request! {
     pub struct ByCookiesRequest(ByCookiesParams);
 }
 
-/// Parameters of `by_basic_and_query` (`GET /basic`).
+/// Parameters of `by_basic_and_query` (`GET /basic`), as a [`ByBasicAndQueryRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ByBasicAndQueryParams {}
@@ -283,7 +297,7 @@ crate::runtime::operation_request! {
     pub struct ByBasicAndQueryRequest(ByBasicAndQueryParams);
 }
 
-/// Parameters of `public` (`GET /public`).
+/// Parameters of `public` (`GET /public`), as a [`PublicRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PublicParams {}
@@ -326,7 +340,7 @@ crate::runtime::operation_request! {
     pub struct PublicRequest(PublicParams);
 }
 
-/// Parameters of `optional_auth` (`GET /optional`).
+/// Parameters of `optional_auth` (`GET /optional`), as a [`OptionalAuthRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OptionalAuthParams {}
@@ -370,7 +384,7 @@ crate::runtime::operation_request! {
     pub struct OptionalAuthRequest(OptionalAuthParams);
 }
 
-/// Parameters of `undefined_scheme` (`GET /undefined`).
+/// Parameters of `undefined_scheme` (`GET /undefined`), as a [`UndefinedSchemeRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UndefinedSchemeParams {}

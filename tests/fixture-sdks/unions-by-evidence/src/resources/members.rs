@@ -14,6 +14,8 @@ impl<'a> Members<'a> {
     ///
     /// `GET /members/{id}`
     ///
+    /// Returns a [`MembersRetrieveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: unions_by_evidence::Client) -> Result<(), unions_by_evidence::Error> {
     /// let member = client.members().retrieve("1").await?;
@@ -28,7 +30,7 @@ impl<'a> Members<'a> {
     }
 }
 
-/// Parameters of `members.retrieve` (`GET /members/{id}`).
+/// Parameters of `members.retrieve` (`GET /members/{id}`), as a [`MembersRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MembersRetrieveParams {

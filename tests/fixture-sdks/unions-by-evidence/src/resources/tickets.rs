@@ -14,6 +14,8 @@ impl<'a> Tickets<'a> {
     ///
     /// `GET /tickets/{id}`
     ///
+    /// Returns a [`TicketsRetrieveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: unions_by_evidence::Client) -> Result<(), unions_by_evidence::Error> {
     /// let ticket = client.tickets().retrieve("1").await?;
@@ -28,7 +30,7 @@ impl<'a> Tickets<'a> {
     }
 }
 
-/// Parameters of `tickets.retrieve` (`GET /tickets/{id}`).
+/// Parameters of `tickets.retrieve` (`GET /tickets/{id}`), as a [`TicketsRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TicketsRetrieveParams {
