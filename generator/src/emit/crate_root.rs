@@ -15,8 +15,8 @@ pub fn lib_rs(api: &Api) -> TokenStream {
     let user_agent = format!("{}/{} (rust)", api.crate_name, api.package.version);
     let api_version = api.version.as_str();
     let api_version_doc = format!(
-        " The version of the {title}'s spec this crate was generated from. The crate's own version (`{}`) follows semver of its Rust API instead.",
-        api.package.version
+        " The version of {}'s spec this crate was generated from. The crate's own version (`{}`) follows semver of its Rust API instead.",
+        api.title_phrase, api.package.version
     );
     let default_base = match &api.default_base_url {
         Some(u) => quote!(Some(#u)),
