@@ -135,8 +135,10 @@ impl Client {
         })
     }
 
-    /// The headers of a request: the client's, `Accept` and `Content-Type`, the
-    /// credentials, the operation's header parameters, then the request's own.
+    /// The headers of a request: the client's and the body's `Content-Type`; the
+    /// operation's header parameters set on the call, each in place of the client's
+    /// header of its name; the credentials; the spec's defaults of header parameters
+    /// and `Accept`, where nothing above set them; then the request's own options.
     pub(crate) fn headers_for(
         &self,
         parts: &RequestParts,
@@ -148,9 +150,6 @@ impl Client {
         // largest cost of its own.
         let mut headers = self.inner.base_headers.clone();
         let defaults = &self.inner.headers;
-        if !defaults.contains_key(header::ACCEPT) {
-            headers.insert(header::ACCEPT, HeaderValue::from_static(parts.accept));
-        }
         if let Body::Bytes { content_type, .. } = &parts.body
             && !defaults.contains_key(header::CONTENT_TYPE)
         {
@@ -160,14 +159,37 @@ impl Client {
                     .map_err(|_| Error::invalid_request("invalid content type"))?,
             );
         }
+        let unsendable = |name: &str| {
+            Error::invalid_request(format!("header `{name}` has a value that cannot be sent"))
+        };
+        // A name from the spec that is not a header name fails the request, not the program.
+        let header_name = |name: &str| {
+            HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::invalid_request(format!("`{name}` is not a valid header name")))
+        };
+        let mut replaced: Vec<&str> = Vec::new();
+        for (name, value) in &parts.headers {
+            let value = HeaderValue::from_str(value).map_err(|_| unsendable(name))?;
+            let header = header_name(name)?;
+            // Cookie parameters add up; a header parameter's values replace the client's.
+            if *name != "cookie" && !replaced.contains(name) {
+                headers.remove(&header);
+                replaced.push(name);
+            }
+            headers.append(header, value);
+        }
         for (k, v) in auth {
             headers.insert(k, v);
         }
-        for (name, value) in &parts.headers {
-            let value = HeaderValue::from_str(value).map_err(|_| {
-                Error::invalid_request(format!("header `{name}` has a value that cannot be sent"))
-            })?;
-            headers.append(HeaderName::from_static(name), value);
+        for (name, value) in &parts.header_defaults {
+            let header = header_name(name)?;
+            if !headers.contains_key(&header) {
+                let value = HeaderValue::from_str(value).map_err(|_| unsendable(name))?;
+                headers.insert(header, value);
+            }
+        }
+        if !headers.contains_key(header::ACCEPT) {
+            headers.insert(header::ACCEPT, HeaderValue::from_static(parts.accept));
         }
         for (name, value) in &options.headers {
             let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {

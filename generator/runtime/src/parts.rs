@@ -22,6 +22,9 @@ pub struct RequestParts {
     /// the server gave it, already checked to be on the client's origin.
     pub(crate) url: Option<String>,
     pub(crate) headers: Vec<(&'static str, String)>,
+    /// The spec's defaults of header parameters: sent only when neither the call, nor
+    /// the client's default headers, nor a credential set the header.
+    pub(crate) header_defaults: Vec<(&'static str, &'static str)>,
     pub(crate) body: Body,
     pub(crate) accept: &'static str,
     /// The security requirements the operation accepts, any one of them: each names
@@ -54,6 +57,7 @@ impl RequestParts {
             query: Query::new(),
             url: None,
             headers: Vec::new(),
+            header_defaults: Vec::new(),
             body: Body::None,
             accept: "application/json",
             auth: &[],
@@ -79,6 +83,14 @@ impl RequestParts {
             self.headers.push((name, v));
         }
         Ok(self)
+    }
+
+    /// The spec's default of a header parameter (an API version header): sent when
+    /// the call did not set the parameter and the client has no default header of that
+    /// name. `name` is lowercase.
+    pub fn header_default(mut self, name: &'static str, value: &'static str) -> RequestParts {
+        self.header_defaults.push((name, value));
+        self
     }
 
     /// A cookie parameter; `None` adds nothing.

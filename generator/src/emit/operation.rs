@@ -317,7 +317,14 @@ fn header_statements(op: &Operation) -> Vec<TokenStream> {
             let n = ident(&p.name);
             if p.location == ParamLocation::Header {
                 let wire = p.wire.to_ascii_lowercase();
-                quote!(let parts = parts.header(#wire, &self.#n)?;)
+                let default = p
+                    .default
+                    .as_ref()
+                    .map(|value| quote!(let parts = parts.header_default(#wire, #value);));
+                quote! {
+                    let parts = parts.header(#wire, &self.#n)?;
+                    #default
+                }
             } else {
                 let wire = &p.wire;
                 quote!(let parts = parts.cookie(#wire, &self.#n)?;)

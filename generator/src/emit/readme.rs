@@ -112,6 +112,7 @@ pub fn readme(api: &Api, options: &EmitOptions) -> String {
     );
 
     configuration(&mut md, api);
+    header_defaults(&mut md, api);
     errors(&mut md, krate, first);
     retries(&mut md);
     if let Some(op) = ops.iter().find(|o| o.pagination.is_some()) {
@@ -245,6 +246,28 @@ fn configuration(md: &mut Md, api: &Api) {
             Some(t) => format!(" and `{t}`"),
             None => String::new(),
         }
+    ));
+}
+
+/// The headers the spec gives defaults, and how a user sends other values.
+fn header_defaults(md: &mut Md, api: &Api) {
+    let Some((name, _)) = api.header_defaults.first() else {
+        return;
+    };
+    md.section("Headers sent by default");
+    md.line(
+        "The spec gives these header parameters a default, which an operation that takes \
+         one sends when the call does not set it:",
+    );
+    md.blank();
+    for (name, value) in &api.header_defaults {
+        md.line(&format!("- `{name}: {value}`"));
+    }
+    md.blank();
+    md.line(&format!(
+        "A default header of the client with that name is sent instead, by every operation \
+         (`Client::builder().default_header(\"{name}\", \"…\")`), and a value set on the call \
+         (the operation's setter) wins over both."
     ));
 }
 

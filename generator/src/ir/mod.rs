@@ -97,6 +97,9 @@ pub struct Api {
     pub webhooks: Vec<Webhook>,
     /// What the crate's manifest says about the package.
     pub package: Package,
+    /// The header parameters' defaults, `(wire name, value)`, each pair once in the
+    /// order operations first use it: what the crate docs list as sent by default.
+    pub header_defaults: Vec<(String, String)>,
 }
 
 /// The package metadata of the generated crate: `x-sdk` keys, else generic defaults.
@@ -525,6 +528,10 @@ pub struct Param {
     pub query: Option<QueryEncoding>,
     pub doc: Option<String>,
     pub deprecated: bool,
+    /// A header parameter's default as the header's text (`2024-06-01`): sent when the
+    /// call does not set the parameter and the client has no default header of that
+    /// name. Such a parameter is never an argument of the method, even when required.
+    pub default: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

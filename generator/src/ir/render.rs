@@ -326,7 +326,11 @@ fn render_resource(w: &mut String, r: &Resource) {
             op.id, op.params_name, op.request_name
         );
         for p in &op.params {
-            let req = if p.required { "required" } else { "optional" };
+            let req = match (&p.default, p.required) {
+                (Some(d), _) => format!("optional, default {d:?} sent when unset"),
+                (None, true) => "required".to_string(),
+                (None, false) => "optional".to_string(),
+            };
             let encoding = match &p.query {
                 Some(q) => format!(", {:?} {:?}", q.style, q.shape),
                 None => String::new(),

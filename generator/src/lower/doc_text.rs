@@ -343,6 +343,14 @@ fn finish_operation(op: &mut Operation, types: &[TypeDef], diags: &mut Diagnosti
             };
             p.doc = Some(format!("The `{}` {location} parameter.", p.wire));
         }
+        if let (Some(value), Some(doc)) = (&p.default, &mut p.doc) {
+            doc.push_str(&format!(
+                "\n\nSent as `{value}` when not set (the spec's default). \
+                 `ClientBuilder::default_header(\"{}\", ..)` sends another value with every \
+                 request; a value set here wins over both.",
+                p.wire
+            ));
+        }
     }
     if let Some(body) = &mut op.body {
         if body.doc.is_none() {

@@ -86,6 +86,16 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
     doc_text::finish(&mut root, &mut types, lowerer.diags);
     let model_files = model_files::model_files(&root, &types);
     let events = lowerer.events(&types, &security_schemes);
+    let mut header_defaults: Vec<(String, String)> = Vec::new();
+    for p in root.all_operations().into_iter().flat_map(|op| &op.params) {
+        if let Some(value) = &p.default
+            && !header_defaults
+                .iter()
+                .any(|(n, v)| n == &p.wire && v == value)
+        {
+            header_defaults.push((p.wire.clone(), value.clone()));
+        }
+    }
     let auths = root.all_operations().into_iter().map(|op| &op.auth);
     let (security_alternatives, credentials_required) =
         security::alternatives(auths.chain(events.iter().map(|e| &e.auth)));
@@ -136,6 +146,7 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
         root,
         events,
         webhooks,
+        header_defaults,
     }
 }
 

@@ -101,6 +101,20 @@ impl crate::Client {
     pub fn undefined_scheme(&self) -> UndefinedSchemeRequest {
         UndefinedSchemeRequest::new(self.runtime(), UndefinedSchemeParams::new())
     }
+
+    /// Header parameters with defaults, and one without.
+    ///
+    /// `GET /revisions`
+    ///
+    /// ```no_run
+    /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
+    /// let response = client.current_revision().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn current_revision(&self) -> CurrentRevisionRequest {
+        CurrentRevisionRequest::new(self.runtime(), CurrentRevisionParams::new())
+    }
 }
 
 /// Parameters of `list_things` (`GET /things`).
@@ -405,4 +419,96 @@ crate::runtime::operation_request! {
     #[doc =
     " A `undefined_scheme` request (`GET /undefined`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
     pub struct UndefinedSchemeRequest(UndefinedSchemeParams);
+}
+
+/// Parameters of `current_revision` (`GET /revisions`).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct CurrentRevisionParams {
+    /// The revision of the API the call is written against.
+    ///
+    /// Sent as `2024-06-01` when not set (the spec's default). `ClientBuilder::default_header("Api-Revision", ..)` sends another value with every request; a value set here wins over both.
+    pub api_revision: Option<String>,
+    /// How many of a hundred calls are traced.
+    ///
+    /// Sent as `5` when not set (the spec's default). `ClientBuilder::default_header("X-Sample-Rate", ..)` sends another value with every request; a value set here wins over both.
+    pub x_sample_rate: Option<i64>,
+    /// Sent only when set.
+    pub x_request_tag: Option<String>,
+}
+
+impl CurrentRevisionParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new() -> Self {
+        Self {
+            api_revision: None,
+            x_sample_rate: None,
+            x_request_tag: None,
+        }
+    }
+}
+
+impl Default for CurrentRevisionParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl crate::runtime::Operation for CurrentRevisionParams {
+    type Output = crate::models::Outcome;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let path = String::from("/revisions");
+        let parts = crate::runtime::RequestParts::new(
+            "current_revision",
+            crate::runtime::reqwest::Method::GET,
+            path,
+        );
+        let parts = parts.header("api-revision", &self.api_revision)?;
+        let parts = parts.header_default("api-revision", "2024-06-01");
+        let parts = parts.header("x-sample-rate", &self.x_sample_rate)?;
+        let parts = parts.header_default("x-sample-rate", "5");
+        let parts = parts.header("x-request-tag", &self.x_request_tag)?;
+        let parts = parts
+            .auth(
+                &[&["clientId", "clientSecret", "apiVersion"], &["bearerAuth"]],
+                false,
+            );
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `current_revision` request (`GET /revisions`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct CurrentRevisionRequest(CurrentRevisionParams);
+}
+
+impl CurrentRevisionRequest {
+    /// The revision of the API the call is written against.
+    ///
+    /// Sent as `2024-06-01` when not set (the spec's default). `ClientBuilder::default_header("Api-Revision", ..)` sends another value with every request; a value set here wins over both.
+    pub fn api_revision(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().api_revision = Some(value.into());
+        self
+    }
+
+    /// How many of a hundred calls are traced.
+    ///
+    /// Sent as `5` when not set (the spec's default). `ClientBuilder::default_header("X-Sample-Rate", ..)` sends another value with every request; a value set here wins over both.
+    pub fn x_sample_rate(mut self, value: i64) -> Self {
+        self.params_mut().x_sample_rate = Some(value);
+        self
+    }
+
+    /// Sent only when set.
+    pub fn x_request_tag(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().x_request_tag = Some(value.into());
+        self
+    }
 }
