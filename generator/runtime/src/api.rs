@@ -20,6 +20,9 @@ pub struct ApiInfo {
     pub security_alternatives: &'static [&'static [&'static str]],
     /// Whether every operation needs credentials (none is public).
     pub credentials_required: bool,
+    /// The absolute servers operations have of their own (`servers` on an operation or
+    /// its path item), as the spec gives them: what `ClientBuilder::server_url` maps.
+    pub servers: &'static [&'static str],
 }
 
 impl ApiInfo {
@@ -42,7 +45,15 @@ impl ApiInfo {
             security_schemes,
             security_alternatives,
             credentials_required,
+            servers: &[],
         }
+    }
+
+    /// The same facts, with the absolute servers the spec gives operations of their
+    /// own (see [`servers`](Self::servers)).
+    pub const fn with_servers(mut self, servers: &'static [&'static str]) -> ApiInfo {
+        self.servers = servers;
+        self
     }
 
     pub(crate) fn scheme(&self, name: &str) -> Option<&'static SecuritySchemeInfo> {

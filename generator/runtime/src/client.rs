@@ -2,6 +2,7 @@
 //! one request's URL, headers and credentials are put together from them. Sending is
 //! in `send.rs`.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,7 +17,7 @@ use super::encoding::Query;
 use super::error::Error;
 use super::hook::Hooks;
 use super::options::RequestOptions;
-use super::parts::{Body, RequestParts};
+use super::parts::{Body, RequestParts, Server};
 use super::redact::{ShownHeaders, redact_url};
 use super::retry::Backoff;
 
@@ -33,6 +34,10 @@ pub(crate) struct Inner {
     pub(crate) info: &'static ApiInfo,
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: BaseUrl,
+    /// The base URL is the spec's server: operations with servers of their own go there.
+    pub(crate) on_spec_server: bool,
+    /// Servers of the spec's operations mapped to other URLs (`server_url`).
+    pub(crate) servers: Vec<(String, BaseUrl)>,
     pub(crate) credentials: Credentials,
     pub(crate) timeout: Option<Duration>,
     pub(crate) connect_timeout: Duration,
@@ -58,6 +63,13 @@ impl fmt::Debug for Client {
         let c = &self.inner;
         f.debug_struct("Client")
             .field("base_url", &redact_url(&c.base_url.text))
+            .field(
+                "servers",
+                &c.servers
+                    .iter()
+                    .map(|(server, url)| (server.as_str(), redact_url(&url.text)))
+                    .collect::<Vec<_>>(),
+            )
             .field("credentials", &c.credentials)
             .field("timeout", &c.timeout)
             .field("max_retries", &c.max_retries)
@@ -112,24 +124,58 @@ impl Client {
         }
     }
 
-    /// The URL of a request: the page URL the server gave, or the base URL (the
-    /// request's own, else the client's), path and query; then credentials that go in
-    /// the query.
+    /// The server a request goes to, without a trailing `/`: the request's own base
+    /// URL; else the operation's server (mapped by `server_url`; used as the spec gives
+    /// it while the client's base URL is the spec's server, else replaced by the base
+    /// URL; a relative one resolved against the base URL); else the client's base URL.
+    pub(crate) fn base_for(
+        &self,
+        parts: &RequestParts,
+        options: &RequestOptions,
+    ) -> Result<Cow<'_, str>, Error> {
+        if let Some(b) = options.base_url.as_deref() {
+            return Ok(Cow::Owned(base_url::parse(b)?.text));
+        }
+        let c = &self.inner;
+        let base = c.base_url.text.as_str();
+        match parts.server {
+            None => Ok(Cow::Borrowed(base)),
+            Some(Server::Absolute(server)) => {
+                if let Some((_, url)) = c.servers.iter().find(|(s, _)| s == server) {
+                    Ok(Cow::Borrowed(url.text.as_str()))
+                } else if c.on_spec_server {
+                    Ok(Cow::Owned(base_url::parse(server)?.text))
+                } else {
+                    Ok(Cow::Borrowed(base))
+                }
+            }
+            Some(Server::Relative(server)) => {
+                let joined = reqwest::Url::parse(base)
+                    .and_then(|b| b.join(server))
+                    .map_err(|e| {
+                        Error::Config(format!(
+                            "the operation's server `{server}` cannot be resolved against the base URL: {e}"
+                        ))
+                    })?;
+                Ok(Cow::Owned(base_url::parse(joined.as_str())?.text))
+            }
+        }
+    }
+
+    /// The URL of a request: the page URL the server gave, or the request's server
+    /// (`base_for`), path and query; then credentials that go in the query.
     pub(crate) fn url_for(
         &self,
         parts: &RequestParts,
         options: &RequestOptions,
         auth_query: &[(&'static str, String)],
     ) -> Result<reqwest::Url, Error> {
-        let other_base;
-        let base = match options.base_url.as_deref() {
-            Some(b) => {
-                other_base = base_url::parse(b)?;
-                &other_base.text
-            }
-            None => &self.inner.base_url.text,
+        let base = match &parts.url {
+            // A page URL replaces the server, path and query.
+            Some(_) => Cow::Borrowed(""),
+            None => self.base_for(parts, options)?,
         };
-        let url = compose_url(base, parts, auth_query);
+        let url = compose_url(&base, parts, auth_query);
         reqwest::Url::parse(&url).map_err(|e| {
             Error::invalid_request(format!("the request's URL cannot be written: {e}"))
         })

@@ -31,9 +31,20 @@ pub struct RequestParts {
     /// schemes that are all sent together.
     pub(crate) auth: &'static [&'static [&'static str]],
     pub(crate) auth_optional: bool,
+    /// The operation's own server, instead of the client's base URL.
+    pub(crate) server: Option<Server>,
     /// Any of the API's security schemes will do (the escape hatch, which knows none).
     pub(crate) any_scheme: bool,
     pub(crate) idempotent: bool,
+}
+
+/// A server the spec gives an operation of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Server {
+    /// An absolute URL (`https://upload.example.com/v2`).
+    Absolute(&'static str),
+    /// A URL relative to the client's base URL (`/v2`).
+    Relative(&'static str),
 }
 
 #[derive(Debug, Clone)]
@@ -62,6 +73,7 @@ impl RequestParts {
             accept: "application/json",
             auth: &[],
             auth_optional: false,
+            server: None,
             any_scheme: false,
             idempotent,
         }
@@ -161,6 +173,22 @@ impl RequestParts {
     ) -> RequestParts {
         self.auth = alternatives;
         self.auth_optional = optional;
+        self
+    }
+
+    /// The operation's own server, an absolute URL as the spec gives it (variables at
+    /// their defaults): used while the client's base URL is the spec's server; a
+    /// client pointed elsewhere sends the request there too, unless
+    /// [`ClientBuilder::server_url`](super::ClientBuilder::server_url) maps this server.
+    pub fn server(mut self, url: &'static str) -> RequestParts {
+        self.server = Some(Server::Absolute(url));
+        self
+    }
+
+    /// The operation's own server, relative to the client's base URL (`/v2`),
+    /// resolved against it as RFC 3986 says: it follows the base URL wherever it is.
+    pub fn relative_server(mut self, url: &'static str) -> RequestParts {
+        self.server = Some(Server::Relative(url));
         self
     }
 

@@ -40,6 +40,14 @@ pub fn lib_rs(api: &Api) -> TokenStream {
     let alternatives = api.security_alternatives.iter().map(|a| quote!(&[#(#a),*]));
     let credentials_required = api.credentials_required;
     let setters = scheme_setters(api);
+    let absolute: Vec<&str> = api
+        .servers
+        .iter()
+        .filter(|s| !s.relative)
+        .map(|s| s.url.as_str())
+        .collect();
+    let with_servers = (!absolute.is_empty()).then(|| quote!(.with_servers(&[#(#absolute),*])));
+    let server_url = server_url_setter(&api.crate_ident, &absolute);
     let events = super::events::lib_items(api);
     quote! {
         #![doc = include_str!("../README.md")]
@@ -75,10 +83,11 @@ pub fn lib_rs(api: &Api) -> TokenStream {
             &[#(#schemes),*],
             &[#(#alternatives),*],
             #credentials_required,
-        );
+        )#with_servers;
 
         runtime::sdk_client!(API);
         #setters
+        #server_url
     }
 }
 
@@ -132,6 +141,48 @@ pub(super) fn env_doc_lines(api: &Api) -> Vec<String> {
     docs.push(String::new());
     docs.push("An operation sends every credential of one of the security requirements the spec gives it: the first whose credentials are all configured.".to_string());
     docs
+}
+
+/// `ClientBuilder::server_url`, for an API whose operations have servers of their own.
+fn server_url_setter(krate: &str, servers: &[&str]) -> TokenStream {
+    let Some(example) = servers.first() else {
+        return quote!();
+    };
+    let list: Vec<String> = servers.iter().map(|s| format!("`{s}`")).collect();
+    let docs = [
+        format!(
+            " Sends the operations the spec puts on `server` (its URL as the spec gives it: {}) to `url` instead.",
+            list.join(", ")
+        ),
+        String::new(),
+        " While the base URL is the spec's own server, each such operation goes to its server; a"
+            .to_string(),
+        " client pointed at another base URL (a mock server, a proxy) sends them there too, unless"
+            .to_string(),
+        " a server is mapped here. `url` is checked like a base URL; a `server` the spec does not"
+            .to_string(),
+        " name fails [`build`](Self::build) with `ErrorKind::Config`.".to_string(),
+        String::new(),
+        " ```no_run".to_string(),
+        " # fn example(mock: &str) -> Result<(), Box<dyn std::error::Error>> {".to_string(),
+        format!(" let client = {krate}::Client::builder()"),
+        "     .base_url(mock)".to_string(),
+        format!("     .server_url({example:?}, {example:?}) // keep these on their own server"),
+        "     .build()?;".to_string(),
+        " # let _ = client;".to_string(),
+        " # Ok(())".to_string(),
+        " # }".to_string(),
+        " ```".to_string(),
+    ];
+    quote! {
+        /// The servers the spec gives operations of their own.
+        impl ClientBuilder {
+            #(#[doc = #docs])*
+            pub fn server_url(self, server: impl Into<String>, url: impl Into<String>) -> ClientBuilder {
+                ClientBuilder::from(self.into_runtime().server_url(server, url))
+            }
+        }
+    }
 }
 
 /// One `ClientBuilder` method per security scheme, named after it.

@@ -219,6 +219,14 @@ fn operation_impl(op: &Operation) -> TokenStream {
     };
     let idempotent = (op.idempotent && !op.http_method.is_safe())
         .then(|| quote!(let parts = parts.idempotent(true);));
+    let server = op.server.as_ref().map(|s| {
+        let url = &s.url;
+        if s.relative {
+            quote!(let parts = parts.relative_server(#url);)
+        } else {
+            quote!(let parts = parts.server(#url);)
+        }
+    });
     let decode = decode_expr(op);
     quote! {
         impl crate::runtime::Operation for #name {
@@ -232,6 +240,7 @@ fn operation_impl(op: &Operation) -> TokenStream {
                 #body
                 #accept
                 #auth
+                #server
                 #idempotent
                 Ok(parts)
             }

@@ -325,6 +325,14 @@ fn render_resource(w: &mut String, r: &Resource) {
             "      id {}, params {}, request {}, auth {auth}, {retry}",
             op.id, op.params_name, op.request_name
         );
+        if let Some(server) = &op.server {
+            let default = match (&server.default, server.relative) {
+                (_, false) => String::new(),
+                (Some(d), true) => format!(", relative to the base URL ({d} by default)"),
+                (None, true) => ", relative to the base URL".to_string(),
+            };
+            let _ = writeln!(w, "      server {}{default}", server.url);
+        }
         for p in &op.params {
             let req = match (&p.default, p.required) {
                 (Some(d), _) => format!("optional, default {d:?} sent when unset"),

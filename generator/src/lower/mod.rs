@@ -21,6 +21,7 @@ mod params;
 mod path_template;
 mod refs;
 mod security;
+mod servers;
 mod tree;
 mod tuples;
 mod types;
@@ -96,6 +97,7 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
             header_defaults.push((p.wire.clone(), value.clone()));
         }
     }
+    let servers = servers::server_uses(&root);
     let auths = root.all_operations().into_iter().map(|op| &op.auth);
     let (security_alternatives, credentials_required) =
         security::alternatives(auths.chain(events.iter().map(|e| &e.auth)));
@@ -136,7 +138,7 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
         crate_ident: crate_name.replace('-', "_"),
         crate_name,
         crate_example,
-        default_base_url: default_base_url(doc),
+        default_base_url: servers::default_base_url(doc),
         env,
         security_schemes,
         security_alternatives,
@@ -147,6 +149,7 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
         events,
         webhooks,
         header_defaults,
+        servers,
     }
 }
 
@@ -158,19 +161,6 @@ fn default_crate_name(title: &str) -> String {
     } else {
         name
     }
-}
-
-/// The first server's URL with its variables at their defaults, if it is absolute.
-fn default_base_url(doc: &OpenAPI) -> Option<String> {
-    let server = doc.servers.first()?;
-    let mut url = server.url.clone();
-    if let Some(vars) = &server.variables {
-        for (name, var) in vars {
-            url = url.replace(&format!("{{{name}}}"), &var.default);
-        }
-    }
-    let absolute = url.starts_with("http://") || url.starts_with("https://");
-    absolute.then(|| url.trim_end_matches('/').to_string())
 }
 
 pub(crate) struct Lowerer<'a> {

@@ -115,6 +115,62 @@ impl crate::Client {
     pub fn current_revision(&self) -> CurrentRevisionRequest {
         CurrentRevisionRequest::new(self.runtime(), CurrentRevisionParams::new())
     }
+
+    /// The operation's own server, relative to the base URL, over the path's.
+    ///
+    /// `GET /uploads` on `/v3/mirror`, relative to the client's base URL (`http://localhost:9999/v3/mirror` by default; see "Servers" in the crate docs)
+    ///
+    /// ```no_run
+    /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
+    /// let response = client.list_mirrored_uploads().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_mirrored_uploads(&self) -> ListMirroredUploadsRequest {
+        ListMirroredUploadsRequest::new(self.runtime(), ListMirroredUploadsParams::new())
+    }
+
+    /// Sent to the path's own server, with the document's credentials.
+    ///
+    /// `POST /uploads` on `http://eu.uploads.fixture.test/v2`, the operation's own server (see "Servers" in the crate docs)
+    ///
+    /// ```no_run
+    /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
+    /// let response = client.upload("text").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn upload(&self, body: impl Into<String>) -> UploadRequest {
+        UploadRequest::new(self.runtime(), UploadParams::new(body))
+    }
+
+    /// Names the document's server as its own, so it goes to the base URL.
+    ///
+    /// `GET /archive`
+    ///
+    /// ```no_run
+    /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
+    /// let response = client.archive().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn archive(&self) -> ArchiveRequest {
+        ArchiveRequest::new(self.runtime(), ArchiveParams::new())
+    }
+
+    /// A server that is not http(s), so the base URL.
+    ///
+    /// `GET /legacy`
+    ///
+    /// ```no_run
+    /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
+    /// let response = client.legacy().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn legacy(&self) -> LegacyRequest {
+        LegacyRequest::new(self.runtime(), LegacyParams::new())
+    }
 }
 
 /// Parameters of `list_things` (`GET /things`).
@@ -511,4 +567,188 @@ impl CurrentRevisionRequest {
         self.params_mut().x_request_tag = Some(value.into());
         self
     }
+}
+
+/// Parameters of `list_mirrored_uploads` (`GET /uploads`).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ListMirroredUploadsParams {}
+impl ListMirroredUploadsParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+impl Default for ListMirroredUploadsParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl crate::runtime::Operation for ListMirroredUploadsParams {
+    type Output = crate::models::Outcome;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let path = String::from("/uploads");
+        let parts = crate::runtime::RequestParts::new(
+            "list_mirrored_uploads",
+            crate::runtime::reqwest::Method::GET,
+            path,
+        );
+        let parts = parts
+            .auth(
+                &[&["clientId", "clientSecret", "apiVersion"], &["bearerAuth"]],
+                false,
+            );
+        let parts = parts.relative_server("/v3/mirror");
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `list_mirrored_uploads` request (`GET /uploads`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ListMirroredUploadsRequest(ListMirroredUploadsParams);
+}
+
+/// Parameters of `upload` (`POST /uploads`).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct UploadParams {
+    /// The request body.
+    pub body: String,
+}
+
+impl UploadParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new(body: impl Into<String>) -> Self {
+        Self { body: body.into() }
+    }
+}
+
+impl crate::runtime::Operation for UploadParams {
+    type Output = crate::models::Outcome;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let path = String::from("/uploads");
+        let parts = crate::runtime::RequestParts::new(
+            "upload",
+            crate::runtime::reqwest::Method::POST,
+            path,
+        );
+        let parts = parts.raw(bytes::Bytes::from(self.body.clone()), "text/plain");
+        let parts = parts
+            .auth(
+                &[&["clientId", "clientSecret", "apiVersion"], &["bearerAuth"]],
+                false,
+            );
+        let parts = parts.server("http://eu.uploads.fixture.test/v2");
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `upload` request (`POST /uploads`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct UploadRequest(UploadParams);
+}
+
+/// Parameters of `archive` (`GET /archive`).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ArchiveParams {}
+impl ArchiveParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+impl Default for ArchiveParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl crate::runtime::Operation for ArchiveParams {
+    type Output = crate::models::Outcome;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let path = String::from("/archive");
+        let parts = crate::runtime::RequestParts::new(
+            "archive",
+            crate::runtime::reqwest::Method::GET,
+            path,
+        );
+        let parts = parts
+            .auth(
+                &[&["clientId", "clientSecret", "apiVersion"], &["bearerAuth"]],
+                false,
+            );
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `archive` request (`GET /archive`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ArchiveRequest(ArchiveParams);
+}
+
+/// Parameters of `legacy` (`GET /legacy`).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct LegacyParams {}
+impl LegacyParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+impl Default for LegacyParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl crate::runtime::Operation for LegacyParams {
+    type Output = crate::models::Outcome;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let path = String::from("/legacy");
+        let parts = crate::runtime::RequestParts::new(
+            "legacy",
+            crate::runtime::reqwest::Method::GET,
+            path,
+        );
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `legacy` request (`GET /legacy`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct LegacyRequest(LegacyParams);
 }
