@@ -97,3 +97,22 @@ async fn an_operation_without_the_parameter_sends_no_default() {
     client.list_things().await.unwrap();
     assert_eq!(header(&last(&s), "api-revision"), None);
 }
+
+#[tokio::test]
+async fn a_multipart_body_keeps_its_own_content_type_over_a_header_default() {
+    let s = server().await;
+    let client = Client::builder()
+        .base_url(&s.url)
+        .bearer_auth("tok")
+        .build()
+        .unwrap();
+    client.upload_revision_notes("n").await.unwrap();
+    let r = last(&s);
+    let content_type = header(&r, "content-type").unwrap_or_default();
+    assert!(
+        content_type.starts_with("multipart/form-data; boundary="),
+        "{content_type}"
+    );
+    // The path item's header parameter still has its default.
+    assert_eq!(header(&r, "api-revision"), Some("2024-06-01"));
+}

@@ -87,15 +87,21 @@ impl<'a> Lowerer<'a> {
                 Parameter::Header { .. } => (ParamLocation::Header, None),
                 Parameter::Cookie { .. } => (ParamLocation::Cookie, None),
             };
+            // The body's media type is its `Content-Type`: a parameter of that name
+            // beside a body replaces it when set, and has no default of its own.
+            let body_type = location == ParamLocation::Header
+                && op.request_body.is_some()
+                && data.name.eq_ignore_ascii_case("content-type");
             let default = match (&data.format, location) {
-                (ParameterSchemaOrContent::Schema(schema), ParamLocation::Header) => {
+                (ParameterSchemaOrContent::Schema(schema), ParamLocation::Header) if !body_type => {
                     let default = self.facts(schema, &pointer_push(&at, "schema")).default;
                     self.header_default(default.as_ref(), &data.name, &at)
                 }
                 _ => None,
             };
             // A header with a default is always sent: the call need not give it.
-            let required = (data.required && default.is_none()) || location == ParamLocation::Path;
+            let required = (data.required && default.is_none() && !body_type)
+                || location == ParamLocation::Path;
             if location == ParamLocation::Path && !data.required {
                 self.diags.warning(
                     Kind::InvalidValue,

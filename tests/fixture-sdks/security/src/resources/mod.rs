@@ -116,6 +116,26 @@ impl crate::Client {
         CurrentRevisionRequest::new(self.runtime(), CurrentRevisionParams::new())
     }
 
+    /// A multipart body beside a required `Content-Type` header parameter with a default (as PagerDuty writes them): the body's own type is sent, once, and the parameter is an optional setter that replaces it.
+    ///
+    /// `POST /revisions`
+    ///
+    /// ```no_run
+    /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
+    /// let response = client.upload_revision_notes("notes").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn upload_revision_notes(
+        &self,
+        notes: impl Into<String>,
+    ) -> UploadRevisionNotesRequest {
+        UploadRevisionNotesRequest::new(
+            self.runtime(),
+            UploadRevisionNotesParams::new(notes),
+        )
+    }
+
     /// The operation's own server, relative to the base URL, over the path's.
     ///
     /// `GET /uploads` on `/v3/mirror`, relative to the client's base URL (`http://localhost:9999/v3/mirror` by default; see "Servers" in the crate docs)
@@ -565,6 +585,85 @@ impl CurrentRevisionRequest {
     /// Sent only when set.
     pub fn x_request_tag(mut self, value: impl Into<String>) -> Self {
         self.params_mut().x_request_tag = Some(value.into());
+        self
+    }
+}
+
+/// Parameters of `upload_revision_notes` (`POST /revisions`).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct UploadRevisionNotesParams {
+    /// The revision of the API the call is written against.
+    ///
+    /// Sent as `2024-06-01` when not set (the spec's default). `ClientBuilder::default_header("Api-Revision", ..)` sends another value with every request; a value set here wins over both.
+    pub api_revision: Option<String>,
+    /// What the spec says the body is.
+    ///
+    /// Without it, the body's own media type is sent.
+    pub content_type: Option<String>,
+    /// The request body.
+    pub body: crate::models::UploadRevisionNotesBody,
+}
+
+impl UploadRevisionNotesParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new(notes: impl Into<String>) -> Self {
+        Self {
+            api_revision: None,
+            content_type: None,
+            body: crate::models::UploadRevisionNotesBody::new(notes),
+        }
+    }
+}
+
+impl crate::runtime::Operation for UploadRevisionNotesParams {
+    type Output = crate::models::Outcome;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let path = String::from("/revisions");
+        let parts = crate::runtime::RequestParts::new(
+            "upload_revision_notes",
+            crate::runtime::reqwest::Method::POST,
+            path,
+        );
+        let parts = parts.header("api-revision", &self.api_revision)?;
+        let parts = parts.header_default("api-revision", "2024-06-01");
+        let parts = parts.header("content-type", &self.content_type)?;
+        let parts = parts.multipart(self.body.to_multipart()?);
+        let parts = parts
+            .auth(
+                &[&["clientId", "clientSecret", "apiVersion"], &["bearerAuth"]],
+                false,
+            );
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `upload_revision_notes` request (`POST /revisions`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct UploadRevisionNotesRequest(UploadRevisionNotesParams);
+}
+
+impl UploadRevisionNotesRequest {
+    /// The revision of the API the call is written against.
+    ///
+    /// Sent as `2024-06-01` when not set (the spec's default). `ClientBuilder::default_header("Api-Revision", ..)` sends another value with every request; a value set here wins over both.
+    pub fn api_revision(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().api_revision = Some(value.into());
+        self
+    }
+
+    /// What the spec says the body is.
+    ///
+    /// Without it, the body's own media type is sent.
+    pub fn content_type(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().content_type = Some(value.into());
         self
     }
 }
