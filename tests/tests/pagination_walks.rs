@@ -432,6 +432,63 @@ async fn a_next_url_on_another_origin_is_not_followed() {
     );
 }
 
+// ---- a next URL on the operation's own server (`servers` of `GET /archived-things`)
+
+#[tokio::test]
+async fn a_walk_on_the_operations_own_server_follows_next_urls_on_that_origin_only() {
+    let base = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ok(json!({"results": items(&["stolen"])})))
+        .mount(&base)
+        .await;
+    let archive = MockServer::start().await;
+    let archive_uri = archive.uri();
+    let base_uri = base.uri();
+    Mock::given(method("GET"))
+        .and(path("/v2/archived-things"))
+        .respond_with(move |r: &Request| match q(r, "page").as_deref() {
+            None => ok(json!({"next_url": format!("{archive_uri}/v2/archived-things?page=2"), "results": items(&["a1"])})),
+            // The client's base URL is another origin than the request's.
+            Some("2") => ok(json!({"next_url": format!("{base_uri}/archived-things?page=3"), "results": items(&["a2"])})),
+            Some(other) => panic!("unexpected page {other}"),
+        })
+        .mount(&archive)
+        .await;
+    let client = Client::builder()
+        .base_url(base.uri())
+        .server_url(
+            "https://archive.example.com/v2",
+            format!("{}/v2", archive.uri()),
+        )
+        .access_token(TOKEN)
+        .build()
+        .expect("client builds");
+
+    let results: Vec<_> = bounded(client.urls().list_archived_things().stream().collect()).await;
+
+    assert_eq!(results.len(), 3, "two items, then the error: {results:?}");
+    assert_eq!(results[0].as_ref().unwrap().id, "a1");
+    assert_eq!(results[1].as_ref().unwrap().id, "a2");
+    assert_eq!(
+        results[2].as_ref().unwrap_err().kind(),
+        ErrorKind::ForeignNextPage
+    );
+    assert_eq!(
+        sent(&archive).await,
+        [
+            ("/v2/archived-things".into(), None),
+            ("/v2/archived-things".into(), Some("page=2".into())),
+        ]
+    );
+    assert!(
+        base.received_requests()
+            .await
+            .unwrap_or_default()
+            .is_empty(),
+        "nothing, and no token, reached the client's base URL"
+    );
+}
+
 #[tokio::test]
 async fn a_hal_next_link_that_cycles_ends_the_walk_with_repeated_cursor() {
     // /orders -> ?cursor=b -> back to /orders: the third page was already read.

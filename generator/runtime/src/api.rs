@@ -27,6 +27,9 @@ pub struct ApiInfo {
     /// [`ApiInfo::with_secret_fields`] sets it, it is [`WHOLE_BODY`](crate::WHOLE_BODY):
     /// no excerpt shows anything of such a body.
     pub secret_fields: &'static [&'static str],
+    /// The absolute servers operations have of their own (`servers` on an operation or
+    /// its path item), as the spec gives them: what `ClientBuilder::server_url` maps.
+    pub servers: &'static [&'static str],
 }
 
 impl ApiInfo {
@@ -50,6 +53,7 @@ impl ApiInfo {
             security_alternatives,
             credentials_required,
             secret_fields: &[crate::WHOLE_BODY],
+            servers: &[],
         }
     }
 
@@ -57,6 +61,13 @@ impl ApiInfo {
     /// lists them.
     pub const fn with_secret_fields(mut self, names: &'static [&'static str]) -> ApiInfo {
         self.secret_fields = names;
+        self
+    }
+
+    /// The same facts, with the absolute servers the spec gives operations of their
+    /// own (see [`servers`](Self::servers)).
+    pub const fn with_servers(mut self, servers: &'static [&'static str]) -> ApiInfo {
+        self.servers = servers;
         self
     }
 

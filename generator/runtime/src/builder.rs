@@ -30,6 +30,8 @@ const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct ClientBuilder {
     info: &'static ApiInfo,
     base_url: Option<String>,
+    /// Servers of the spec's operations mapped to other URLs (`server_url`).
+    servers: Vec<(String, String)>,
     credentials: Credentials,
     timeout: Option<Duration>,
     connect_timeout: Duration,
@@ -69,6 +71,14 @@ impl fmt::Debug for ClientBuilder {
             .collect();
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url.as_deref().map(redact_url))
+            .field(
+                "servers",
+                &self
+                    .servers
+                    .iter()
+                    .map(|(server, url)| (server.as_str(), redact_url(url)))
+                    .collect::<Vec<_>>(),
+            )
             .field("credentials", &self.credentials)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
@@ -92,6 +102,7 @@ impl ClientBuilder {
         ClientBuilder {
             info,
             base_url: None,
+            servers: Vec::new(),
             credentials: Credentials::default(),
             timeout: Some(DEFAULT_TIMEOUT),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
@@ -145,6 +156,22 @@ impl ClientBuilder {
     /// `http://host/api` sends requests to `http://host/api/v1/...`.
     pub fn base_url(mut self, url: impl Into<String>) -> ClientBuilder {
         self.base_url = Some(url.into());
+        self
+    }
+
+    /// Sends the operations the spec gives `server` (an absolute server of an operation
+    /// or path item, as [`ApiInfo::servers`] lists it) to `url` instead. Without it,
+    /// such an operation goes to its own server while the base URL is the spec's
+    /// server, and to the base URL when the client is pointed elsewhere (a mock server,
+    /// a proxy), so that no request leaves for a server the user did not name. `url` is
+    /// checked like a base URL, and a `server` the spec does not name fails
+    /// [`build`](Self::build) with a `Config` error; the last mapping of a server wins.
+    pub fn server_url(
+        mut self,
+        server: impl Into<String>,
+        url: impl Into<String>,
+    ) -> ClientBuilder {
+        self.servers.push((server.into(), url.into()));
         self
     }
 
@@ -329,6 +356,33 @@ impl ClientBuilder {
             Error::Config(format!("no base URL: the spec names no absolute server; set {} or call ClientBuilder::base_url", self.info.env_base_url))
         })?;
         let base_url = base_url::parse(base_url)?;
+        // The operations' own servers are used as the spec gives them only while the
+        // client talks to the spec's server.
+        let on_spec_server = self
+            .info
+            .default_base_url
+            .and_then(|d| base_url::parse(d).ok())
+            .is_some_and(|d| d.text == base_url.text);
+        let mut servers: Vec<(String, base_url::BaseUrl)> = Vec::new();
+        for (server, url) in &self.servers {
+            let server = server.trim().trim_end_matches('/');
+            if !self.info.servers.contains(&server) {
+                let known: Vec<String> =
+                    self.info.servers.iter().map(|s| format!("`{s}`")).collect();
+                return Err(Error::Config(format!(
+                    "`{}` is not a server of the spec's operations ({})",
+                    redact_url(server),
+                    if known.is_empty() {
+                        "it gives none".to_string()
+                    } else {
+                        format!("those are {}", known.join(", "))
+                    }
+                )));
+            }
+            let url = base_url::parse(url)?;
+            servers.retain(|(s, _)| s != server);
+            servers.push((server.to_string(), url));
+        }
         let mut headers = HeaderMap::new();
         for h in &self.headers {
             let name = &h.name;
@@ -406,6 +460,8 @@ impl ClientBuilder {
                 info: self.info,
                 http,
                 base_url,
+                on_spec_server,
+                servers,
                 credentials: self.credentials,
                 timeout: self.timeout,
                 connect_timeout: self.connect_timeout,
@@ -449,6 +505,11 @@ impl Client {
         ClientBuilder {
             info: c.info,
             base_url: Some(c.base_url.text.clone()),
+            servers: c
+                .servers
+                .iter()
+                .map(|(server, url)| (server.clone(), url.text.clone()))
+                .collect(),
             credentials: c.credentials.clone(),
             timeout: c.timeout,
             connect_timeout: c.connect_timeout,

@@ -12,8 +12,8 @@ use futures_util::{StreamExt, TryStreamExt, stream};
 use reqwest::Url;
 use reqwest::header::{HeaderMap, LINK};
 
-use super::base_url;
 use super::error::Error;
+use super::parts::RequestParts;
 use super::request::{Operation, Request};
 
 /// An operation that returns one page of a list. Implemented by the generated
@@ -188,11 +188,13 @@ fn page_key(base: &str, path: &str, query: &str) -> String {
     Url::parse(&text).map_or(text, |u| u.to_string())
 }
 
-/// The base URL a request is sent to, normalized as the client normalizes it.
-fn walk_base<P>(request: &Request<P>) -> String {
-    match &request.options.base_url {
-        Some(b) => base_url::parse(b).map_or_else(|_| b.clone(), |b| b.text),
-        None => request.client.base_url().to_string(),
+/// The server a walk's request is sent to (the operation's own, or the base URL),
+/// normalized as the client normalizes it: next-page URLs must stay on its origin.
+fn walk_base<P>(request: &Request<P>, parts: &RequestParts) -> String {
+    match request.client.base_for(parts, &request.options) {
+        Ok(base) => base.into_owned(),
+        // The request itself fails with this error; the text is never followed.
+        Err(_) => request.options.base_url.clone().unwrap_or_default(),
     }
 }
 
@@ -265,7 +267,7 @@ impl<P: Paginated> Request<P> {
                 Err(e) => return Some((Err(e), walk)),
             };
             let label = format!("{} {}", parts.method, parts.path);
-            let base = walk_base(&request);
+            let base = walk_base(&request, &parts);
             let key = match url {
                 Some(url) => {
                     let key = url.to_string();

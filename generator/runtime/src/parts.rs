@@ -26,18 +26,32 @@ pub struct RequestParts {
     /// the server gave it, already checked to be on the client's origin.
     pub(crate) url: Option<String>,
     pub(crate) headers: Vec<(&'static str, String)>,
+    /// The spec's defaults of header parameters: sent only when neither the call, nor
+    /// the client's default headers, nor a credential set the header.
+    pub(crate) header_defaults: Vec<(&'static str, &'static str)>,
     pub(crate) body: Body,
     pub(crate) accept: &'static str,
     /// The security requirements the operation accepts, any one of them: each names
     /// schemes that are all sent together.
     pub(crate) auth: &'static [&'static [&'static str]],
     pub(crate) auth_optional: bool,
+    /// The operation's own server, instead of the client's base URL.
+    pub(crate) server: Option<Server>,
     /// Any of the API's security schemes will do (the escape hatch, which knows none).
     pub(crate) any_scheme: bool,
     pub(crate) idempotent: bool,
     /// The wire names whose values are secret in this operation's bodies; `None` for a
     /// request whose schema is unknown (the API's list applies).
     pub(crate) secret_fields: Option<&'static [&'static str]>,
+}
+
+/// A server the spec gives an operation of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Server {
+    /// An absolute URL (`https://upload.example.com/v2`).
+    Absolute(&'static str),
+    /// A URL relative to the client's base URL (`/v2`).
+    Relative(&'static str),
 }
 
 #[derive(Clone)]
@@ -111,10 +125,12 @@ impl RequestParts {
             query: Query::new(),
             url: None,
             headers: Vec::new(),
+            header_defaults: Vec::new(),
             body: Body::None,
             accept: "application/json",
             auth: &[],
             auth_optional: false,
+            server: None,
             any_scheme: false,
             idempotent,
             secret_fields: None,
@@ -146,6 +162,14 @@ impl RequestParts {
             self.headers.push((name, v));
         }
         Ok(self)
+    }
+
+    /// The spec's default of a header parameter (an API version header): sent when
+    /// the call did not set the parameter and the client has no default header of that
+    /// name. `name` is lowercase.
+    pub fn header_default(mut self, name: &'static str, value: &'static str) -> RequestParts {
+        self.header_defaults.push((name, value));
+        self
     }
 
     /// A cookie parameter; `None` adds nothing.
@@ -216,6 +240,22 @@ impl RequestParts {
     ) -> RequestParts {
         self.auth = alternatives;
         self.auth_optional = optional;
+        self
+    }
+
+    /// The operation's own server, an absolute URL as the spec gives it (variables at
+    /// their defaults): used while the client's base URL is the spec's server; a
+    /// client pointed elsewhere sends the request there too, unless
+    /// [`ClientBuilder::server_url`](super::ClientBuilder::server_url) maps this server.
+    pub fn server(mut self, url: &'static str) -> RequestParts {
+        self.server = Some(Server::Absolute(url));
+        self
+    }
+
+    /// The operation's own server, relative to the client's base URL (`/v2`),
+    /// resolved against it as RFC 3986 says: it follows the base URL wherever it is.
+    pub fn relative_server(mut self, url: &'static str) -> RequestParts {
+        self.server = Some(Server::Relative(url));
         self
     }
 

@@ -103,7 +103,8 @@ impl<P: Operation> Request<P> {
         self
     }
 
-    /// Sends this request to another server.
+    /// Sends this request to another server, in place of the client's base URL or the
+    /// operation's own server.
     pub fn with_base_url(mut self, base_url: impl Into<String>) -> Request<P> {
         self.options.base_url = Some(base_url.into());
         self

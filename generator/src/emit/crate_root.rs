@@ -15,8 +15,8 @@ pub fn lib_rs(api: &Api) -> TokenStream {
     let user_agent = format!("{}/{} (rust)", api.crate_name, api.package.version);
     let api_version = api.version.as_str();
     let api_version_doc = format!(
-        " The version of the {title}'s spec this crate was generated from. The crate's own version (`{}`) follows semver of its Rust API instead.",
-        api.package.version
+        " The version of {}'s spec this crate was generated from. The crate's own version (`{}`) follows semver of its Rust API instead.",
+        api.title_phrase, api.package.version
     );
     let default_base = match &api.default_base_url {
         Some(u) => quote!(Some(#u)),
@@ -41,6 +41,14 @@ pub fn lib_rs(api: &Api) -> TokenStream {
     let credentials_required = api.credentials_required;
     let secret_fields = &api.secret_fields;
     let setters = scheme_setters(api);
+    let absolute: Vec<&str> = api
+        .servers
+        .iter()
+        .filter(|s| !s.relative)
+        .map(|s| s.url.as_str())
+        .collect();
+    let with_servers = (!absolute.is_empty()).then(|| quote!(.with_servers(&[#(#absolute),*])));
+    let server_url = server_url_setter(&api.crate_ident, &absolute);
     let events = super::events::lib_items(api);
     quote! {
         #![doc = include_str!("../README.md")]
@@ -79,10 +87,11 @@ pub fn lib_rs(api: &Api) -> TokenStream {
             &[#(#alternatives),*],
             #credentials_required,
         )
-        .with_secret_fields(&[#(#secret_fields),*]);
+        .with_secret_fields(&[#(#secret_fields),*])#with_servers;
 
         runtime::sdk_client!(API);
         #setters
+        #server_url
     }
 }
 
@@ -200,6 +209,48 @@ fn collect_public(resource: &crate::ir::Resource, chain: &mut Vec<String>, out: 
         chain.push(child.accessor.bare.clone());
         collect_public(child, chain, out);
         chain.pop();
+    }
+}
+
+/// `ClientBuilder::server_url`, for an API whose operations have servers of their own.
+fn server_url_setter(krate: &str, servers: &[&str]) -> TokenStream {
+    let Some(example) = servers.first() else {
+        return quote!();
+    };
+    let list: Vec<String> = servers.iter().map(|s| format!("`{s}`")).collect();
+    let docs = [
+        format!(
+            " Sends the operations the spec puts on `server` (its URL as the spec gives it: {}) to `url` instead.",
+            list.join(", ")
+        ),
+        String::new(),
+        " While the base URL is the spec's own server, each such operation goes to its server; a"
+            .to_string(),
+        " client pointed at another base URL (a mock server, a proxy) sends them there too, unless"
+            .to_string(),
+        " a server is mapped here. `url` is checked like a base URL; a `server` the spec does not"
+            .to_string(),
+        " name fails [`build`](Self::build) with `ErrorKind::Config`.".to_string(),
+        String::new(),
+        " ```no_run".to_string(),
+        " # fn example(mock: &str) -> Result<(), Box<dyn std::error::Error>> {".to_string(),
+        format!(" let client = {krate}::Client::builder()"),
+        "     .base_url(mock)".to_string(),
+        format!("     .server_url({example:?}, {example:?}) // keep these on their own server"),
+        "     .build()?;".to_string(),
+        " # let _ = client;".to_string(),
+        " # Ok(())".to_string(),
+        " # }".to_string(),
+        " ```".to_string(),
+    ];
+    quote! {
+        /// The servers the spec gives operations of their own.
+        impl ClientBuilder {
+            #(#[doc = #docs])*
+            pub fn server_url(self, server: impl Into<String>, url: impl Into<String>) -> ClientBuilder {
+                ClientBuilder::from(self.into_runtime().server_url(server, url))
+            }
+        }
     }
 }
 

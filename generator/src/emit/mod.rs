@@ -331,8 +331,9 @@ fn escape_doc_line(line: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
+            // `<` could open an HTML tag; `>` alone is text (and, leading a line, the
+            // blockquote the Markdown of the description means).
             '<' if !in_code => out.push_str("&lt;"),
-            '>' if !in_code => out.push_str("&gt;"),
             c => out.push(c),
         }
         i += c.len_utf8();
@@ -366,14 +367,29 @@ fn web_link_len(text: &str) -> Option<usize> {
         return is_url(&rest[..end]).then_some(end + 2);
     }
     let rest = text.strip_prefix('[')?;
-    let close = rest.find("](")?;
+    let close = label_end(rest)?;
     let label = &rest[..close];
-    if label.contains(['[', ']', '`']) || label.is_empty() {
+    if label.is_empty() || !rest[close..].starts_with("](") {
         return None;
     }
     let after = &rest[close + 2..];
     let end = after.find(')')?;
     is_url(&after[..end]).then_some(1 + close + 2 + end + 1)
+}
+
+/// Where the text of a link ends (its `]`): brackets inside code spans (`` [`a[0]`](..) ``)
+/// are the code's; one outside them, or a code span left open, is not a link's text.
+fn label_end(rest: &str) -> Option<usize> {
+    let mut in_code = false;
+    for (i, c) in rest.char_indices() {
+        match c {
+            '`' => in_code = !in_code,
+            ']' if !in_code => return Some(i),
+            '[' if !in_code => return None,
+            _ => {}
+        }
+    }
+    None
 }
 
 pub use docs::operations_table;
@@ -386,7 +402,7 @@ mod tests {
     fn docs_are_made_safe() {
         assert_eq!(
             doc_lines("A [link] and <b>.\n\n    indented"),
-            vec![" A \\[link\\] and &lt;b&gt;.", "", " indented"]
+            vec![" A \\[link\\] and &lt;b>.", "", " indented"]
         );
         assert_eq!(
             doc_lines("```\ncode\n```"),
@@ -404,6 +420,20 @@ mod tests {
         assert_eq!(
             doc_lines("See [the docs](https://x.io/a) or <https://x.io> [not](x)"),
             vec![" See [the docs](https://x.io/a) or <https://x.io> \\[not\\](x)"]
+        );
+        // A link whose text is code stays a link; brackets in the code are the code's.
+        assert_eq!(
+            doc_lines("Use [`Widget`](https://x.io/w) or [`a[0]` first](https://x.io/a)."),
+            vec![" Use [`Widget`](https://x.io/w) or [`a[0]` first](https://x.io/a)."]
+        );
+        assert_eq!(
+            doc_lines("[a `b` c](https://x.io), [`open](https://x.io)"),
+            vec![" [a `b` c](https://x.io), \\[`open](https://x.io)"]
+        );
+        // `>` is text: comparisons, arrows, a quote leading the line.
+        assert_eq!(
+            doc_lines("> Note: a -> b when n > 0, <b> stays text"),
+            vec![" > Note: a -> b when n > 0, &lt;b> stays text"]
         );
     }
 }

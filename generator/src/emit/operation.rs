@@ -221,6 +221,14 @@ fn operation_impl(op: &Operation) -> TokenStream {
     };
     let idempotent = (op.idempotent && !op.http_method.is_safe())
         .then(|| quote!(let parts = parts.idempotent(true);));
+    let server = op.server.as_ref().map(|s| {
+        let url = &s.url;
+        if s.relative {
+            quote!(let parts = parts.relative_server(#url);)
+        } else {
+            quote!(let parts = parts.server(#url);)
+        }
+    });
     let decode = decode_expr(op);
     let secrets = &op.secret_fields;
     // Every operation says which of its wire names are secret, none included: without
@@ -238,6 +246,7 @@ fn operation_impl(op: &Operation) -> TokenStream {
                 #body
                 #accept
                 #auth
+                #server
                 #idempotent
                 #secrets
                 Ok(parts)
@@ -324,7 +333,14 @@ fn header_statements(op: &Operation) -> Vec<TokenStream> {
             let n = ident(&p.name);
             if p.location == ParamLocation::Header {
                 let wire = p.wire.to_ascii_lowercase();
-                quote!(let parts = parts.header(#wire, &self.#n)?;)
+                let default = p
+                    .default
+                    .as_ref()
+                    .map(|value| quote!(let parts = parts.header_default(#wire, #value);));
+                quote! {
+                    let parts = parts.header(#wire, &self.#n)?;
+                    #default
+                }
             } else {
                 let wire = &p.wire;
                 quote!(let parts = parts.cookie(#wire, &self.#n)?;)

@@ -111,6 +111,8 @@ pub fn readme(api: &Api, options: &EmitOptions) -> String {
     );
 
     configuration(&mut md, api);
+    servers(&mut md, api);
+    header_defaults(&mut md, api);
     errors(&mut md, krate, first);
     retries(&mut md);
     if let Some(op) = ops
@@ -284,6 +286,83 @@ fn configuration(md: &mut Md, api: &Api) {
             Some(t) => format!(" and `{t}`"),
             None => String::new(),
         }
+    ));
+}
+
+/// The servers operations have of their own, and where a client pointed elsewhere
+/// sends them.
+fn servers(md: &mut Md, api: &Api) {
+    if api.servers.is_empty() {
+        return;
+    }
+    md.section("Servers");
+    md.line(&format!(
+        "Operations go to the client's base URL ({}), but for these, which the spec gives a \
+         server of their own:",
+        match &api.default_base_url {
+            Some(url) => format!(
+                "`{url}` unless `base_url(..)` or `{}` says otherwise",
+                api.env.base_url
+            ),
+            None => format!("set with `base_url(..)` or `{}`", api.env.base_url),
+        }
+    ));
+    md.blank();
+    for s in &api.servers {
+        const SHOWN: usize = 5;
+        let mut ops: Vec<String> = s
+            .operations
+            .iter()
+            .take(SHOWN)
+            .map(|o| format!("`{o}`"))
+            .collect();
+        if s.operations.len() > SHOWN {
+            ops.push(format!("and {} more", s.operations.len() - SHOWN));
+        }
+        let place = match (&s.default, s.relative) {
+            (_, false) => format!("`{}`", s.url),
+            (Some(d), true) => format!("`{}`, relative to the base URL (`{d}` by default)", s.url),
+            (None, true) => format!("`{}`, relative to the base URL", s.url),
+        };
+        md.line(&format!("- {place}: {}", ops.join(", ")));
+    }
+    md.blank();
+    let mapping = if api.servers.iter().any(|s| !s.relative) {
+        "; `ClientBuilder::server_url(server, url)` sends one server's operations to another \
+         URL instead (the server's URL as listed above)"
+    } else {
+        ""
+    };
+    md.line(&format!(
+        "While the client's base URL is the spec's server, each of these goes to its own. A \
+         client pointed at another base URL (a mock server in tests, a proxy, a staging \
+         deployment) sends them there too, so that no request (and no credential) goes to a \
+         server you did not name{mapping}. A relative server always follows the base URL, and \
+         `.with_base_url(..)` on a request sends that request to the URL given, whatever its \
+         server. Credentials go with each request to its server; redirects and next-page URLs \
+         are followed only on the origin the request went to."
+    ));
+}
+
+/// The headers the spec gives defaults, and how a user sends other values.
+fn header_defaults(md: &mut Md, api: &Api) {
+    let Some((name, _)) = api.header_defaults.first() else {
+        return;
+    };
+    md.section("Headers sent by default");
+    md.line(
+        "The spec gives these header parameters a default, which an operation that takes \
+         one sends when the call does not set it:",
+    );
+    md.blank();
+    for (name, value) in &api.header_defaults {
+        md.line(&format!("- `{name}: {value}`"));
+    }
+    md.blank();
+    md.line(&format!(
+        "A default header of the client with that name is sent instead, by every operation \
+         (`Client::builder().default_header(\"{name}\", \"…\")`), and a value set on the call \
+         (the operation's setter) wins over both."
     ));
 }
 

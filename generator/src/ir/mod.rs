@@ -101,6 +101,38 @@ pub struct Api {
     /// (sorted): what the runtime keeps out of excerpts of bodies whose schema it does
     /// not know (the escape hatch, the event stream). See `lower/secrets.rs`.
     pub secret_fields: Vec<String>,
+    /// The header parameters' defaults, `(wire name, value)`, each pair once in the
+    /// order operations first use it: what the crate docs list as sent by default.
+    pub header_defaults: Vec<(String, String)>,
+    /// The servers operations have of their own (`Operation::server`), each once in
+    /// the order operations first use it.
+    pub servers: Vec<ServerUse>,
+}
+
+/// A server of its own that operations are sent to, and which ones.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerUse {
+    /// As in `OperationServer::url`.
+    pub url: String,
+    pub relative: bool,
+    pub default: Option<String>,
+    /// The operations sent to it, by `Operation::sdk_name`.
+    pub operations: Vec<String>,
+}
+
+/// The server an operation is sent to instead of the client's base URL: the first of
+/// its own `servers`, else of its path item's, when that is not the document's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationServer {
+    /// The URL with its variables at their defaults, without a trailing `/`: absolute
+    /// (`https://upload.box.com/api/2.0`), or relative (`/v2`), which the runtime
+    /// resolves against the client's base URL (RFC 3986), so that it follows it.
+    pub url: String,
+    pub relative: bool,
+    /// Where it points while the client's base URL is the document's server: `url`
+    /// itself when absolute; `None` for a relative one when the document names no
+    /// absolute server.
+    pub default: Option<String>,
 }
 
 /// The package metadata of the generated crate: `x-sdk` keys, else generic defaults.
@@ -424,6 +456,8 @@ pub struct Operation {
     pub body: Option<RequestBody>,
     pub response: Response,
     pub auth: Auth,
+    /// A server of its own, instead of the client's base URL.
+    pub server: Option<OperationServer>,
     /// May be sent again after a failure where the server may have acted on it.
     pub idempotent: bool,
     pub pagination: Option<Pagination>,
@@ -553,6 +587,10 @@ pub struct Param {
     /// The parameter's `example` (or its first inline `examples` entry), as the spec
     /// gives it.
     pub example: Option<serde_json::Value>,
+    /// A header parameter's default as the header's text (`2024-06-01`): sent when the
+    /// call does not set the parameter and the client has no default header of that
+    /// name. Such a parameter is never an argument of the method, even when required.
+    pub default: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -334,8 +334,20 @@ fn render_resource(w: &mut String, r: &Resource) {
         if !op.secret_fields.is_empty() {
             let _ = writeln!(w, "      secret fields: {}", op.secret_fields.join(", "));
         }
+        if let Some(server) = &op.server {
+            let default = match (&server.default, server.relative) {
+                (_, false) => String::new(),
+                (Some(d), true) => format!(", relative to the base URL ({d} by default)"),
+                (None, true) => ", relative to the base URL".to_string(),
+            };
+            let _ = writeln!(w, "      server {}{default}", server.url);
+        }
         for p in &op.params {
-            let req = if p.required { "required" } else { "optional" };
+            let req = match (&p.default, p.required) {
+                (Some(d), _) => format!("optional, default {d:?} sent when unset"),
+                (None, true) => "required".to_string(),
+                (None, false) => "optional".to_string(),
+            };
             let encoding = match &p.query {
                 Some(q) => format!(", {:?} {:?}", q.style, q.shape),
                 None => String::new(),

@@ -346,6 +346,20 @@ fn finish_operation(op: &mut Operation, types: &[TypeDef], diags: &mut Diagnosti
             };
             p.doc = Some(format!("The `{}` {location} parameter.", p.wire));
         }
+        let body_type = p.location == ParamLocation::Header
+            && p.wire.eq_ignore_ascii_case("content-type")
+            && op.body.is_some();
+        if let (true, Some(doc)) = (body_type, &mut p.doc) {
+            doc.push_str("\n\nWithout it, the body's own media type is sent.");
+        }
+        if let (Some(value), Some(doc)) = (&p.default, &mut p.doc) {
+            doc.push_str(&format!(
+                "\n\nSent as `{value}` when not set (the spec's default). \
+                 `ClientBuilder::default_header(\"{}\", ..)` sends another value with every \
+                 request; a value set here wins over both.",
+                p.wire
+            ));
+        }
     }
     if let Some(body) = &mut op.body {
         if body.doc.is_none() {

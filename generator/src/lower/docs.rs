@@ -73,6 +73,22 @@ fn method_doc(op: &Operation) -> String {
         text.push_str("\n\n");
     }
     text.push_str(&format!("`{} {}`", op.http_method.as_str(), op.path));
+    if let Some(server) = &op.server {
+        text.push_str(&match (&server.default, server.relative) {
+            (_, false) => format!(
+                " on `{}`, the operation's own server (see \"Servers\" in the crate docs)",
+                server.url
+            ),
+            (Some(d), true) => format!(
+                " on `{}`, relative to the client's base URL (`{d}` by default; see \"Servers\" in the crate docs)",
+                server.url
+            ),
+            (None, true) => format!(
+                " on `{}`, relative to the client's base URL (see \"Servers\" in the crate docs)",
+                server.url
+            ),
+        });
+    }
     if op.pagination.is_some() {
         text.push_str("\n\nAwait it for one page; `.stream()` walks every item of every page.");
     }

@@ -22,6 +22,7 @@ mod path_template;
 mod refs;
 mod secrets;
 mod security;
+mod servers;
 mod tree;
 mod tuples;
 mod types;
@@ -88,6 +89,17 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
     let model_files = model_files::model_files(&root, &types);
     let events = lowerer.events(&types, &security_schemes);
     let secret_fields = secrets::mark(&mut root, &mut types);
+    let mut header_defaults: Vec<(String, String)> = Vec::new();
+    for p in root.all_operations().into_iter().flat_map(|op| &op.params) {
+        if let Some(value) = &p.default
+            && !header_defaults
+                .iter()
+                .any(|(n, v)| n == &p.wire && v == value)
+        {
+            header_defaults.push((p.wire.clone(), value.clone()));
+        }
+    }
+    let servers = servers::server_uses(&root);
     let auths = root.all_operations().into_iter().map(|op| &op.auth);
     let (security_alternatives, credentials_required) =
         security::alternatives(auths.chain(events.iter().map(|e| &e.auth)));
@@ -128,7 +140,7 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
         crate_ident: crate_name.replace('-', "_"),
         crate_name,
         crate_example,
-        default_base_url: default_base_url(doc),
+        default_base_url: servers::default_base_url(doc),
         env,
         security_schemes,
         security_alternatives,
@@ -139,6 +151,8 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
         events,
         webhooks,
         secret_fields,
+        header_defaults,
+        servers,
     }
 }
 
@@ -150,19 +164,6 @@ fn default_crate_name(title: &str) -> String {
     } else {
         name
     }
-}
-
-/// The first server's URL with its variables at their defaults, if it is absolute.
-fn default_base_url(doc: &OpenAPI) -> Option<String> {
-    let server = doc.servers.first()?;
-    let mut url = server.url.clone();
-    if let Some(vars) = &server.variables {
-        for (name, var) in vars {
-            url = url.replace(&format!("{{{name}}}"), &var.default);
-        }
-    }
-    let absolute = url.starts_with("http://") || url.starts_with("https://");
-    absolute.then(|| url.trim_end_matches('/').to_string())
 }
 
 pub(crate) struct Lowerer<'a> {

@@ -86,6 +86,8 @@ pub(super) struct OperationAt<'o> {
     pub(super) method: HttpMethod,
     pub(super) op: &'o OaOperation,
     pub(super) shared: &'o [ReferenceOr<Parameter>],
+    /// The path item's `servers`.
+    pub(super) servers: &'o [openapiv3::Server],
     pub(super) pointer: &'o str,
     pub(super) id: String,
     pub(super) resource: Vec<String>,
@@ -143,7 +145,7 @@ impl<'a> Lowerer<'a> {
                     derived_id(method, template.as_deref().unwrap_or(&whole))
                 });
                 let place = self.placement(op, &id, &pointer);
-                placed.push((path, method, op, &item.parameters, pointer, id, place));
+                placed.push((path, method, op, item, pointer, id, place));
             }
         }
         // A name shortened by what it repeated, which another operation of the same
@@ -155,7 +157,7 @@ impl<'a> Lowerer<'a> {
                 .or_default() += 1;
         }
         let mut pending = Vec::new();
-        for (path, method, op, shared, pointer, id, (resource, short, full)) in placed {
+        for (path, method, op, item, pointer, id, (resource, short, full)) in placed {
             let method_name = if wanted[&(resource.clone(), short.clone())] > 1 {
                 full
             } else {
@@ -165,7 +167,8 @@ impl<'a> Lowerer<'a> {
                 path,
                 method,
                 op,
-                shared,
+                shared: &item.parameters,
+                servers: &item.servers,
                 pointer: &pointer,
                 id,
                 resource,
@@ -188,6 +191,7 @@ impl<'a> Lowerer<'a> {
             method,
             op,
             shared: shared_params,
+            servers: item_servers,
             pointer,
             id,
             resource,
@@ -228,6 +232,7 @@ impl<'a> Lowerer<'a> {
         };
         let response = self.response(op, &base, &pointer_push(pointer, "responses"));
         let auth = self.auth(op, pointer, schemes);
+        let server = self.operation_server(&op.servers, item_servers, pointer);
         let idempotent = method.is_safe()
             || op
                 .extensions
@@ -264,6 +269,7 @@ impl<'a> Lowerer<'a> {
                 body,
                 response,
                 auth,
+                server,
                 idempotent,
                 pagination,
                 summary: op.summary.clone().filter(|s| !s.trim().is_empty()),

@@ -87,7 +87,21 @@ impl<'a> Lowerer<'a> {
                 Parameter::Header { .. } => (ParamLocation::Header, None),
                 Parameter::Cookie { .. } => (ParamLocation::Cookie, None),
             };
-            let required = data.required || location == ParamLocation::Path;
+            // The body's media type is its `Content-Type`: a parameter of that name
+            // beside a body replaces it when set, and has no default of its own.
+            let body_type = location == ParamLocation::Header
+                && op.request_body.is_some()
+                && data.name.eq_ignore_ascii_case("content-type");
+            let default = match (&data.format, location) {
+                (ParameterSchemaOrContent::Schema(schema), ParamLocation::Header) if !body_type => {
+                    let default = self.facts(schema, &pointer_push(&at, "schema")).default;
+                    self.header_default(default.as_ref(), &data.name, &at)
+                }
+                _ => None,
+            };
+            // A header with a default is always sent: the call need not give it.
+            let required = (data.required && default.is_none() && !body_type)
+                || location == ParamLocation::Path;
             if location == ParamLocation::Path && !data.required {
                 self.diags.warning(
                     Kind::InvalidValue,
@@ -140,6 +154,7 @@ impl<'a> Lowerer<'a> {
                 deprecated: data.deprecated.unwrap_or(false),
                 // `examples` is folded into `example` by the loader.
                 example: data.example.clone(),
+                default,
             });
         }
         self.enum_parent = outer_parent;
@@ -198,6 +213,7 @@ impl<'a> Lowerer<'a> {
                     doc: None,
                     deprecated: false,
                     example: None,
+                    default: None,
                 },
             );
         }
@@ -212,6 +228,45 @@ impl<'a> Lowerer<'a> {
                     .map(PathSegment::Param),
             })
             .collect()
+    }
+}
+
+impl Lowerer<'_> {
+    /// A header parameter's `default` as the text sent: a string as it is, a number or
+    /// boolean as JSON writes it. Anything else, or text a header cannot carry, is not
+    /// sent (a warning).
+    fn header_default(
+        &mut self,
+        default: Option<&serde_json::Value>,
+        name: &str,
+        at: &str,
+    ) -> Option<String> {
+        use serde_json::Value;
+        let text = match default? {
+            Value::String(s) => s.clone(),
+            v @ (Value::Number(_) | Value::Bool(_)) => v.to_string(),
+            Value::Null => return None,
+            _ => {
+                self.diags.warning(
+                    Kind::Unsupported,
+                    pointer_push(&pointer_push(at, "schema"), "default"),
+                    format!("the default of header `{name}` is not a string, number or boolean; it is not sent when unset"),
+                );
+                return None;
+            }
+        };
+        let sendable = text
+            .bytes()
+            .all(|b| b == b'\t' || (0x20..0x7f).contains(&b));
+        if text.trim().is_empty() || !sendable {
+            self.diags.warning(
+                Kind::InvalidValue,
+                pointer_push(&pointer_push(at, "schema"), "default"),
+                format!("the default of header `{name}` is empty or not printable ASCII; it is not sent when unset"),
+            );
+            return None;
+        }
+        Some(text)
     }
 }
 

@@ -65,41 +65,7 @@ pub fn check_document(root: &mut Value, diags: &mut Diagnostics) -> bool {
         c.tags(tags, "/tags");
     }
     c.external_docs_or_drop(doc, "");
-    // Servers: only an absolute URL with defaults for its variables is used (the
-    // default base URL); others are dropped rather than failing the document.
-    if let Some(servers) = doc.get_mut("servers") {
-        match servers.as_array_mut() {
-            Some(list) => {
-                let usable = |server: &Value| {
-                    server.get("url").is_some_and(Value::is_string)
-                        && server.get("variables").is_none_or(|vars| {
-                            vars.as_object().is_some_and(|m| {
-                                m.values()
-                                    .all(|v| v.get("default").is_some_and(Value::is_string))
-                            })
-                        })
-                };
-                for (i, server) in list.iter().enumerate() {
-                    if !usable(server) {
-                        c.diags.warning(
-                            Kind::InvalidValue,
-                            format!("/servers/{i}"),
-                            "a server needs a `url` string, and a string `default` for each variable; ignored",
-                        );
-                    }
-                }
-                list.retain(usable);
-            }
-            None => {
-                c.diags.warning(
-                    Kind::InvalidValue,
-                    "/servers",
-                    "`servers` must be a list; ignored",
-                );
-                doc.remove("servers");
-            }
-        }
-    }
+    c.servers(doc, "");
     let refs = refs::check_refs(doc);
     for d in refs {
         c.diags.push(d);
@@ -126,6 +92,58 @@ fn describe(v: &Value) -> String {
 }
 
 impl Checker<'_> {
+    /// The `servers` of the document, a path item or an operation: each needs a `url`
+    /// string and a string `default` for each variable; a server without them is
+    /// dropped with a warning rather than failing the document (lowering decides which
+    /// URLs it can use), as are a variable's `enum` and `description` of the wrong type.
+    fn servers(&mut self, map: &mut Map<String, Value>, pointer: &str) {
+        let at = pointer_push(pointer, "servers");
+        let Some(servers) = map.get_mut("servers") else {
+            return;
+        };
+        let Some(list) = servers.as_array_mut() else {
+            self.diags
+                .warning(Kind::InvalidValue, at, "`servers` must be a list; ignored");
+            map.remove("servers");
+            return;
+        };
+        let usable = |server: &Value| {
+            server.get("url").is_some_and(Value::is_string)
+                && server.get("variables").is_none_or(|vars| {
+                    vars.as_object().is_some_and(|m| {
+                        m.values()
+                            .all(|v| v.get("default").is_some_and(Value::is_string))
+                    })
+                })
+        };
+        for (i, server) in list.iter_mut().enumerate() {
+            let server_at = pointer_push(&at, &i.to_string());
+            if !usable(server) {
+                self.diags.warning(
+                    Kind::InvalidValue,
+                    server_at,
+                    "a server needs a `url` string, and a string `default` for each variable; ignored",
+                );
+                continue;
+            }
+            if let Some(server) = server.as_object_mut() {
+                self.string_or_drop(server, &server_at, "description");
+            }
+            let Some(vars) = server.get_mut("variables").and_then(Value::as_object_mut) else {
+                continue;
+            };
+            for (name, var) in vars.iter_mut() {
+                let var_at = pointer_push(&pointer_push(&server_at, "variables"), name);
+                let Some(var) = var.as_object_mut() else {
+                    continue;
+                };
+                self.string_list_or_drop(var, &var_at, "enum");
+                self.string_or_drop(var, &var_at, "description");
+            }
+        }
+        list.retain(usable);
+    }
+
     fn version(&mut self, doc: &mut Map<String, Value>) {
         match doc.get("openapi") {
             Some(Value::String(v)) if v.starts_with("3.0") => {}

@@ -83,7 +83,7 @@ impl Checker<'_> {
             map.clear();
             return;
         }
-        map.remove("servers");
+        self.servers(map, pointer);
         if let Some(params) = map.get_mut("parameters") {
             self.parameter_list(params, &pointer_push(pointer, "parameters"));
         }
@@ -107,7 +107,7 @@ impl Checker<'_> {
         };
         self.string_or_drop(map, pointer, "operationId");
         self.external_docs_or_drop(map, pointer);
-        map.remove("servers");
+        self.servers(map, pointer);
         self.string_or_drop(map, pointer, "summary");
         self.string_or_drop(map, pointer, "description");
         self.bool_or_drop(map, pointer, "deprecated");

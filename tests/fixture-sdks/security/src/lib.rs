@@ -105,7 +105,8 @@ static API: runtime::ApiInfo = runtime::ApiInfo::new(
         ],
         false,
     )
-    .with_secret_fields(&[]);
+    .with_secret_fields(&[])
+    .with_servers(&["http://eu.uploads.fixture.test/v2"]);
 runtime::sdk_client!(API);
 /// The credential of each security scheme of the spec.
 impl ClientBuilder {
@@ -183,5 +184,33 @@ impl ClientBuilder {
     /// [`Client::from_env`](crate::Client::from_env) reads it from `FIXTURE_SECURITY_TIMEOUT`.
     pub fn timeout_credential(self, value: impl Into<String>) -> ClientBuilder {
         self.credential("timeout", value)
+    }
+}
+
+/// The servers the spec gives operations of their own.
+impl ClientBuilder {
+    /// Sends the operations the spec puts on `server` (its URL as the spec gives it: `http://eu.uploads.fixture.test/v2`) to `url` instead.
+    ///
+    /// While the base URL is the spec's own server, each such operation goes to its server; a
+    /// client pointed at another base URL (a mock server, a proxy) sends them there too, unless
+    /// a server is mapped here. `url` is checked like a base URL; a `server` the spec does not
+    /// name fails [`build`](Self::build) with `ErrorKind::Config`.
+    ///
+    /// ```no_run
+    /// # fn example(mock: &str) -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = fixture_security::Client::builder()
+    ///     .base_url(mock)
+    ///     .server_url("http://eu.uploads.fixture.test/v2", "http://eu.uploads.fixture.test/v2") // keep these on their own server
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn server_url(
+        self,
+        server: impl Into<String>,
+        url: impl Into<String>,
+    ) -> ClientBuilder {
+        ClientBuilder::from(self.into_runtime().server_url(server, url))
     }
 }

@@ -495,6 +495,79 @@ impl<'de> serde::Deserialize<'de> for PageLinksPages {
     }
 }
 
+/// The response of `urls.list_archived_things`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct UrlsListArchivedThingsResponse {
+    /// The `next_url` of `UrlsListArchivedThingsResponse`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_url: Option<String>,
+    /// The `results` of `UrlsListArchivedThingsResponse`.
+    pub results: Vec<Named>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl UrlsListArchivedThingsResponse {
+    /// A value with the required fields; the others are unset.
+    pub fn new(results: Vec<Named>) -> Self {
+        Self {
+            next_url: None,
+            results,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `next_url` (`next_url` on the wire).
+    #[must_use]
+    pub fn with_next_url(mut self, value: impl Into<String>) -> Self {
+        self.next_url = Some(value.into());
+        self
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UrlsListArchivedThingsResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UrlsListArchivedThingsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UrlsListArchivedThingsResponse`")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UrlsListArchivedThingsResponse, __A::Error> {
+                let mut v_next_url: Option<String> = None;
+                let mut v_results: Option<Vec<Named>> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "next_url" => v_next_url = map.next_value()?,
+                        "results" => v_results = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UrlsListArchivedThingsResponse {
+                    next_url: v_next_url,
+                    results: v_results
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("results"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The response of `urls.list_calls`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]

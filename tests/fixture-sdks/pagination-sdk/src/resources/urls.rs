@@ -28,6 +28,27 @@ impl<'a> Urls<'a> {
         UrlsListThingsRequest::new(self.client.runtime(), UrlsListThingsParams::new())
     }
 
+    /// A next URL walked on a server of the operation's own, not the document's.
+    ///
+    /// `GET /archived-things` on `https://archive.example.com/v2`, the operation's own server (see "Servers" in the crate docs)
+    ///
+    /// Await it for one page; `.stream()` walks every item of every page.
+    ///
+    /// Optional parameters are set on the returned [`UrlsListArchivedThingsRequest`] before it is awaited: [`page`](UrlsListArchivedThingsRequest::page).
+    ///
+    /// ```no_run
+    /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
+    /// let page = client.urls().list_archived_things().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_archived_things(&self) -> UrlsListArchivedThingsRequest {
+        UrlsListArchivedThingsRequest::new(
+            self.client.runtime(),
+            UrlsListArchivedThingsParams::new(),
+        )
+    }
+
     /// A next link in `_links` (HAL).
     ///
     /// `GET /orders`
@@ -211,6 +232,88 @@ impl crate::runtime::Paginated for UrlsListThingsParams {
     }
 
     fn into_items(page: crate::models::UrlsListThingsResponse) -> Vec<Self::Item> {
+        page.results
+    }
+}
+
+/// Parameters of `urls.list_archived_things` (`GET /archived-things`), as a [`UrlsListArchivedThingsRequest`] sends them: its setters fill in the optional ones.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct UrlsListArchivedThingsParams {
+    /// The `page` query parameter.
+    pub page: Option<i64>,
+}
+
+impl UrlsListArchivedThingsParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new() -> Self {
+        Self { page: None }
+    }
+}
+
+impl Default for UrlsListArchivedThingsParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl crate::runtime::Operation for UrlsListArchivedThingsParams {
+    type Output = crate::models::UrlsListArchivedThingsResponse;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let path = String::from("/archived-things");
+        let parts = crate::runtime::RequestParts::new(
+            "urls.list_archived_things",
+            crate::runtime::reqwest::Method::GET,
+            path,
+        );
+        let mut query = crate::runtime::Query::new();
+        query.push_scalar("page", &self.page)?;
+        let parts = parts.query(query);
+        let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.server("https://archive.example.com/v2");
+        let parts = parts.secret_fields(&[]);
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+impl UrlsListArchivedThingsRequest {
+    /// The `page` query parameter.
+    pub fn page(mut self, value: i64) -> Self {
+        self.params_mut().page = Some(value);
+        self
+    }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `urls.list_archived_things` request (`GET /archived-things`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct UrlsListArchivedThingsRequest(UrlsListArchivedThingsParams); paginated
+}
+
+impl crate::runtime::Paginated for UrlsListArchivedThingsParams {
+    type Item = crate::models::Named;
+    fn next_page(
+        &self,
+        page: &crate::models::UrlsListArchivedThingsResponse,
+        _headers: &crate::runtime::reqwest::header::HeaderMap,
+    ) -> Option<crate::runtime::NextPage<Self>> {
+        crate::runtime::next_cursor(
+                None,
+                page.results.is_empty(),
+                page.next_url.as_ref(),
+            )
+            .map(crate::runtime::NextPage::Url)
+    }
+
+    fn into_items(
+        page: crate::models::UrlsListArchivedThingsResponse,
+    ) -> Vec<Self::Item> {
         page.results
     }
 }
