@@ -1,5 +1,5 @@
 //! `cargo xtask install-check`: the generator as a user gets it. Packages `sdk-generator`
-//! (`cargo package`), installs the binary from the unpacked package (outside this
+//! (`cargo package`), installs the binary from the unpacked package (in a temporary folder, outside this
 //! workspace, so nothing of the checkout helps it build), runs it from a folder of its
 //! own on a corpus document, and `cargo check`s the crate it wrote against this
 //! checkout's runtime.
@@ -12,11 +12,13 @@ use std::time::Instant;
 
 /// The document generated: small, and written by someone else.
 const SPEC: &str = "../shared/specs/real/oai-petstore.yaml";
-const WORK_DIR: &str = "target/install-check";
+/// Under the system's temporary folder: unpacked anywhere below the checkout, cargo would
+/// take the package for a stray member of this workspace and refuse to build it.
+const WORK_DIR: &str = "sdk-generator-install-check";
 
 pub fn run(root: &Path) -> Result<(), String> {
     let started = Instant::now();
-    let work = root.join(WORK_DIR);
+    let work = std::env::temp_dir().join(WORK_DIR);
     let _ = fs::remove_dir_all(&work);
     fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
 
@@ -85,9 +87,9 @@ pub fn run(root: &Path) -> Result<(), String> {
             "install-check: the generated crate does not check cleanly:\n{stderr}"
         ));
     }
+    let _ = fs::remove_dir_all(&work);
     println!(
-        "install-check: sdk-generator {version} installed from its package, generated {} from {} and it checks without warnings, in {:.0} s",
-        crate_dir.display(),
+        "install-check: sdk-generator {version} installed from its package, generated a crate from {} and it checks without warnings, in {:.0} s",
         SPEC,
         started.elapsed().as_secs_f64()
     );
