@@ -5,6 +5,7 @@ mod crate_root;
 mod deprecation;
 mod docs;
 mod events;
+mod format;
 mod manifest;
 mod model_setters;
 mod models;
@@ -19,6 +20,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::ir::{Api, IntFormat, NumFormat, Ty};
+use format::Unit;
 
 /// One output file, relative to the crate's root.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,14 +47,25 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Vec<File> {
         "// {GENERATED_MARKER} by sdk-generator from {}. Do not edit: change the spec and run `cargo xtask codegen`.\n\n",
         options.source_name
     );
-    let mut rust_files: Vec<(String, Vec<TokenStream>)> =
-        vec![("src/lib.rs".into(), vec![crate_root::lib_rs(api)])];
-    rust_files.extend(models::model_files(api));
-    if let Some(events) = events::events_rs(api) {
-        rust_files.push(("src/events.rs".into(), vec![events]));
-    }
-    for (module, items) in resources::resource_files(api) {
-        rust_files.push((format!("src/resources/{module}.rs"), items));
+    // The largest unit first (see `format_units`); the other files' chunks follow in
+    // their order within each file.
+    let mut units: Vec<Unit> = vec![
+        Box::new(|| {
+            resources::resource_files(api)
+                .into_iter()
+                .map(|(module, items)| (format!("src/resources/{module}.rs"), items))
+                .collect()
+        }),
+        Box::new(|| vec![("src/lib.rs".into(), vec![crate_root::lib_rs(api)])]),
+    ];
+    units.extend(models::model_units(api));
+    if api.events.is_some() {
+        units.push(Box::new(|| {
+            events::events_rs(api)
+                .map(|events| ("src/events.rs".to_string(), vec![events]))
+                .into_iter()
+                .collect()
+        }));
     }
     let mut files = vec![
         File {
@@ -65,82 +78,30 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Vec<File> {
         },
     ];
     files.extend(manifest::license_files());
-    for (path, items) in rust_files {
-        // Formatted one type or one operation at a time, which keeps each parse small.
-        let mut contents = String::new();
-        for tokens in items {
-            let text = format_chunk(tokens);
-            if !contents.is_empty() && !text.is_empty() {
-                contents.push('\n');
+    // Formatted one type or one operation at a time, which keeps each parse small.
+    // The files are formatted here, by prettyplease; rustfmt leaves them as they are,
+    // so that `cargo fmt` does not make them stale.
+    let start = format!("{header}#![cfg_attr(rustfmt, rustfmt::skip)]\n");
+    let mut rust_files: Vec<File> = Vec::new();
+    for (path, text) in format::format_units(&units).into_iter().flatten() {
+        let contents = match rust_files.last_mut() {
+            Some(last) if last.path == path => &mut last.contents,
+            _ => {
+                rust_files.push(File {
+                    path,
+                    contents: start.clone(),
+                });
+                &mut rust_files.last_mut().expect("just pushed").contents
             }
-            contents.push_str(&text);
+        };
+        if contents.len() > start.len() && !text.is_empty() {
+            contents.push('\n');
         }
-        // The files are formatted here, by prettyplease; rustfmt leaves them as they
-        // are, so that `cargo fmt` does not make them stale.
-        files.push(File {
-            path,
-            contents: format!("{header}#![cfg_attr(rustfmt, rustfmt::skip)]\n{contents}"),
-        });
+        contents.push_str(&text);
     }
+    files.extend(rust_files);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
-}
-
-fn format_chunk(tokens: TokenStream) -> String {
-    match syn::parse2::<syn::File>(tokens) {
-        Ok(file) => space_items(&prettyplease::unparse(&file)),
-        // A bug in an emitter, not in the spec: the compiler will point at it.
-        Err(e) => format!(
-            "compile_error!({:?});\n",
-            format!("sdk-generator emitted invalid Rust: {e}")
-        ),
-    }
-}
-
-/// prettyplease puts items right after one another; a blank line between items (and
-/// between the members of an impl) reads better in review.
-fn space_items(code: &str) -> String {
-    let lines: Vec<&str> = code.lines().collect();
-    let mut out = String::with_capacity(code.len() + code.len() / 16);
-    for (i, line) in lines.iter().enumerate() {
-        out.push_str(line);
-        out.push('\n');
-        let Some(next) = lines.get(i + 1) else {
-            continue;
-        };
-        let indent = line.len() - line.trim_start().len();
-        let next_indent = next.len() - next.trim_start().len();
-        let closes_item = line.trim() == "}" && indent <= 4;
-        let after_attrs_or_docs = next.trim_start().starts_with("//!");
-        let next_starts_item =
-            next_indent == indent && !next.trim().is_empty() && !next.trim_start().starts_with('}');
-        let inner_docs_end =
-            line.starts_with("//!") && !next.starts_with("//!") && !next.is_empty();
-        // A run of imports stays together.
-        let imports = is_import(line) && is_import(next);
-        if (closes_item && next_starts_item && !after_attrs_or_docs)
-            || inner_docs_end
-            || (is_one_line_item(line) && next_starts_item && indent == 0 && !imports)
-        {
-            out.push('\n');
-        }
-    }
-    out
-}
-
-fn is_import(line: &str) -> bool {
-    let t = line.trim();
-    (t.starts_with("use ") || t.starts_with("pub use ")) && t.ends_with(';')
-}
-
-fn is_one_line_item(line: &str) -> bool {
-    let t = line.trim();
-    (t.starts_with("pub use ")
-        || t.starts_with("pub mod ")
-        || t.starts_with("pub type ")
-        || t.starts_with("use ")
-        || t.starts_with("mod "))
-        && t.ends_with(';')
 }
 
 /// An identifier from a name `lower` made valid; raw identifiers start with `r#`. A

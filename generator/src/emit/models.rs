@@ -5,6 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
+use super::format::Unit;
 use super::{Ctx, doc_attrs, field_init, ident, ty_tokens};
 use crate::ir::{
     Additional, Api, Field, Presence, Resource, ResponseKind, StringEnum, Struct, Ty, TypeDef,
@@ -12,27 +13,39 @@ use crate::ir::{
 };
 
 /// `src/models/mod.rs`, which re-exports every file (so that `models::X` names
-/// every type), and each file of `models/` with its types, one item at a time.
-pub fn model_files(api: &Api) -> Vec<(String, Vec<TokenStream>)> {
-    let modules: Vec<_> = api.model_files.iter().map(|f| ident(&f.module)).collect();
-    let mut files = vec![(
-        "src/models/mod.rs".to_string(),
-        vec![quote! {
-            //! Request and response types of the API, in one file per resource.
-            #(mod #modules; pub use #modules::*;)*
-        }],
-    )];
+/// every type), and each file of `models/` with its types, one item at a time: a unit
+/// of formatting per type, in the order of the files.
+pub(super) fn model_units(api: &Api) -> Vec<Unit<'_>> {
+    let mut units: Vec<Unit<'_>> = vec![Box::new(|| {
+        let modules: Vec<_> = api.model_files.iter().map(|f| ident(&f.module)).collect();
+        vec![(
+            "src/models/mod.rs".to_string(),
+            vec![quote! {
+                //! Request and response types of the API, in one file per resource.
+                #(mod #modules; pub use #modules::*;)*
+            }],
+        )]
+    })];
     let mut ops = Vec::new();
     collect_status_ops(&api.root, &mut ops);
     for file in &api.model_files {
-        let docs = super::doc_lines(&file.doc);
-        let imports: Vec<_> = file.imports.iter().map(|n| ident(n)).collect();
-        // One line per import, so that a new one adds a line and reflows none.
-        let uses = quote!(#(use super::#imports;)*);
-        let mut items = vec![quote! { #(#![doc = #docs])* #uses }];
+        let path = format!("src/models/{}.rs", file.module);
+        units.push(Box::new({
+            let path = path.clone();
+            move || {
+                let docs = super::doc_lines(&file.doc);
+                let imports: Vec<_> = file.imports.iter().map(|n| ident(n)).collect();
+                // One line per import, so that a new one adds a line and reflows none.
+                let uses = quote!(#(use super::#imports;)*);
+                vec![(path.clone(), vec![quote! { #(#![doc = #docs])* #uses }])]
+            }
+        }));
         for name in &file.types {
             if let Ok(i) = api.types.binary_search_by(|t| t.name.cmp(name)) {
-                items.push(type_def(api, &api.types[i]));
+                let path = path.clone();
+                units.push(Box::new(move || {
+                    vec![(path.clone(), vec![type_def(api, &api.types[i])])]
+                }));
             }
         }
         for name in &file.response_enums {
@@ -40,12 +53,14 @@ pub fn model_files(api: &Api) -> Vec<(String, Vec<TokenStream>)> {
                 .iter()
                 .find(|op| op.response.by_status_name.as_ref() == Some(name))
             {
-                items.push(status_enum(op));
+                let (path, op) = (path.clone(), *op);
+                units.push(Box::new(move || {
+                    vec![(path.clone(), vec![status_enum(op)])]
+                }));
             }
         }
-        files.push((format!("src/models/{}.rs", file.module), items));
     }
-    files
+    units
 }
 
 fn type_def(api: &Api, def: &TypeDef) -> TokenStream {

@@ -1,0 +1,133 @@
+//! Tokens to text: each chunk of tokens is parsed by syn and printed by prettyplease,
+//! then spaced by [`space_items`]. This is most of the time of a generation (parsing
+//! about half, printing a sixth), so the work is cut into units that the threads of
+//! [`format_units`] share.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use proc_macro2::TokenStream;
+
+/// The chunks of one or more files, as `(path, chunks)`: a unit of work, built on the
+/// thread that formats it (token trees cannot move between threads).
+pub(crate) type Unit<'a> = Box<dyn Fn() -> Vec<(String, Vec<TokenStream>)> + Send + Sync + 'a>;
+
+/// The files of a unit as `(path, text)`: the text of its chunks.
+pub(crate) type Formatted = Vec<(String, String)>;
+
+/// Builds and formats every unit, on as many threads as the machine offers; the result
+/// is in the order of `units`, whichever thread did what. Larger units should come
+/// first, so that no thread is left with a large one at the end.
+pub(crate) fn format_units(units: &[Unit<'_>]) -> Vec<Formatted> {
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(unit) = units.get(i) else {
+                return done;
+            };
+            done.push((i, format_unit(unit)));
+        }
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(units.len());
+    let mut done = if threads <= 1 {
+        work()
+    } else {
+        std::thread::scope(|scope| {
+            let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+            let mut done = work();
+            for helper in helpers {
+                match helper.join() {
+                    Ok(more) => done.extend(more),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            done
+        })
+    };
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, formatted)| formatted).collect()
+}
+
+/// Each file of the unit as text: its chunks, formatted, with a blank line between
+/// two that are not empty.
+fn format_unit(unit: &Unit<'_>) -> Formatted {
+    unit()
+        .into_iter()
+        .map(|(path, chunks)| {
+            let mut text = String::new();
+            for tokens in chunks {
+                let separator = text.len();
+                if !text.is_empty() {
+                    text.push('\n');
+                }
+                let start = text.len();
+                format_chunk(tokens, &mut text);
+                if text.len() == start {
+                    text.truncate(separator);
+                }
+            }
+            (path, text)
+        })
+        .collect()
+}
+
+/// Appends the formatted chunk to `out`.
+fn format_chunk(tokens: TokenStream, out: &mut String) {
+    match syn::parse2::<syn::File>(tokens) {
+        Ok(file) => space_items(&prettyplease::unparse(&file), out),
+        // A bug in an emitter, not in the spec: the compiler will point at it.
+        Err(e) => out.push_str(&format!(
+            "compile_error!({:?});\n",
+            format!("sdk-generator emitted invalid Rust: {e}")
+        )),
+    }
+}
+
+/// prettyplease puts items right after one another; a blank line between items (and
+/// between the members of an impl) reads better in review. Appends `code` so spaced
+/// to `out`.
+fn space_items(code: &str, out: &mut String) {
+    let lines: Vec<&str> = code.lines().collect();
+    out.reserve(code.len() + code.len() / 16);
+    for (i, line) in lines.iter().enumerate() {
+        out.push_str(line);
+        out.push('\n');
+        let Some(next) = lines.get(i + 1) else {
+            continue;
+        };
+        let indent = line.len() - line.trim_start().len();
+        let next_indent = next.len() - next.trim_start().len();
+        let closes_item = line.trim() == "}" && indent <= 4;
+        let after_attrs_or_docs = next.trim_start().starts_with("//!");
+        let next_starts_item =
+            next_indent == indent && !next.trim().is_empty() && !next.trim_start().starts_with('}');
+        let inner_docs_end =
+            line.starts_with("//!") && !next.starts_with("//!") && !next.is_empty();
+        // A run of imports stays together.
+        let imports = is_import(line) && is_import(next);
+        if (closes_item && next_starts_item && !after_attrs_or_docs)
+            || inner_docs_end
+            || (is_one_line_item(line) && next_starts_item && indent == 0 && !imports)
+        {
+            out.push('\n');
+        }
+    }
+}
+
+fn is_import(line: &str) -> bool {
+    let t = line.trim();
+    (t.starts_with("use ") || t.starts_with("pub use ")) && t.ends_with(';')
+}
+
+fn is_one_line_item(line: &str) -> bool {
+    let t = line.trim();
+    (t.starts_with("pub use ")
+        || t.starts_with("pub mod ")
+        || t.starts_with("pub type ")
+        || t.starts_with("use ")
+        || t.starts_with("mod "))
+        && t.ends_with(';')
+}
