@@ -90,40 +90,59 @@ fn format_chunk(tokens: TokenStream, out: &mut String) {
 /// between the members of an impl) reads better in review. Appends `code` so spaced
 /// to `out`.
 fn space_items(code: &str, out: &mut String) {
-    let lines: Vec<&str> = code.lines().collect();
     out.reserve(code.len() + code.len() / 16);
-    for (i, line) in lines.iter().enumerate() {
-        out.push_str(line);
+    let mut lines = code.lines().map(Line::new).peekable();
+    while let Some(line) = lines.next() {
+        out.push_str(line.text);
         out.push('\n');
-        let Some(next) = lines.get(i + 1) else {
+        let Some(next) = lines.peek() else {
             continue;
         };
-        let indent = line.len() - line.trim_start().len();
-        let next_indent = next.len() - next.trim_start().len();
-        let closes_item = line.trim() == "}" && indent <= 4;
-        let after_attrs_or_docs = next.trim_start().starts_with("//!");
-        let next_starts_item =
-            next_indent == indent && !next.trim().is_empty() && !next.trim_start().starts_with('}');
+        let closes_item = line.trimmed == "}" && line.indent <= 4;
+        let after_attrs_or_docs = next.trimmed.starts_with("//!");
+        let next_starts_item = next.indent == line.indent
+            && !next.trimmed.is_empty()
+            && !next.trimmed.starts_with('}');
         let inner_docs_end =
-            line.starts_with("//!") && !next.starts_with("//!") && !next.is_empty();
-        // A run of imports stays together.
-        let imports = is_import(line) && is_import(next);
+            line.text.starts_with("//!") && !next.text.starts_with("//!") && !next.text.is_empty();
         if (closes_item && next_starts_item && !after_attrs_or_docs)
             || inner_docs_end
-            || (is_one_line_item(line) && next_starts_item && indent == 0 && !imports)
+            || (line.indent == 0
+                && next_starts_item
+                && is_one_line_item(line.trimmed)
+                // A run of imports stays together.
+                && !(is_import(line.trimmed) && is_import(next.trimmed)))
         {
             out.push('\n');
         }
     }
 }
 
-fn is_import(line: &str) -> bool {
-    let t = line.trim();
+/// A line of prettyplease's output, trimmed once.
+struct Line<'a> {
+    text: &'a str,
+    /// Without white space at either end.
+    trimmed: &'a str,
+    /// The length of the white space it starts with.
+    indent: usize,
+}
+
+impl<'a> Line<'a> {
+    fn new(text: &'a str) -> Self {
+        let start = text.trim_start();
+        Line {
+            text,
+            trimmed: start.trim_end(),
+            indent: text.len() - start.len(),
+        }
+    }
+}
+
+fn is_import(t: &str) -> bool {
     (t.starts_with("use ") || t.starts_with("pub use ")) && t.ends_with(';')
 }
 
-fn is_one_line_item(line: &str) -> bool {
-    let t = line.trim();
+fn is_one_line_item(t: &str) -> bool {
     (t.starts_with("pub use ")
         || t.starts_with("pub mod ")
         || t.starts_with("pub type ")
