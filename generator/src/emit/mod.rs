@@ -201,8 +201,34 @@ pub(crate) fn doc_attrs(text: Option<&str>) -> TokenStream {
     let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
         return TokenStream::new();
     };
-    let lines = doc_lines(text);
+    let lines = doc_lines(text).into_iter().map(|l| doc_literal(&l));
     quote!(#(#[doc = #lines])*)
+}
+
+/// A doc line as a string literal for `#[doc = ..]`: a raw string where it can be one.
+/// The text is the same either way; a raw literal is copied where a quoted one is
+/// escaped on the way in and unescaped twice on the way out (by syn's parse and by
+/// prettyplease), a cost that showed in profiles of large specs' long descriptions.
+pub(crate) fn doc_literal(line: &str) -> proc_macro2::Literal {
+    // A raw string cannot hold a lone carriage return; other control characters are
+    // left to the quoted form, which escapes them.
+    if !line.contains(char::is_control) {
+        let mut hashes = 0;
+        let mut run = None;
+        for c in line.chars() {
+            run = match (c, run) {
+                ('"', _) => Some(0),
+                ('#', Some(n)) => Some(n + 1),
+                _ => None,
+            };
+            hashes = hashes.max(run.map_or(0, |n| n + 1));
+        }
+        let hashes = "#".repeat(hashes);
+        if let Ok(literal) = format!("r{hashes}\"{line}\"{hashes}").parse() {
+            return literal;
+        }
+    }
+    proc_macro2::Literal::string(line)
 }
 
 pub(crate) fn doc_lines(text: &str) -> Vec<String> {
@@ -337,7 +363,38 @@ pub use manifest::cargo_dependencies;
 
 #[cfg(test)]
 mod tests {
-    use super::doc_lines;
+    use super::{doc_lines, doc_literal};
+
+    /// A raw doc literal prints as the quoted one does.
+    #[test]
+    fn doc_literals_print_as_quoted_strings_do() {
+        let print = |docs: Vec<proc_macro2::Literal>| {
+            let file: syn::File = syn::parse2(quote::quote! {
+                #(#[doc = #docs])*
+                pub struct A;
+            })
+            .expect("valid");
+            prettyplease::unparse(&file)
+        };
+        let lines = [
+            " plain",
+            "",
+            " \"quoted\" and \"# and \"## a",
+            " trailing  ",
+            " é \\ `x` \u{200b}",
+            " a\rb",
+            " tab\tand nul\0",
+        ];
+        let raw = print(lines.iter().map(|l| doc_literal(l)).collect());
+        let quoted = print(
+            lines
+                .iter()
+                .map(|l| proc_macro2::Literal::string(l))
+                .collect(),
+        );
+        assert_eq!(raw, quoted);
+        assert!(doc_literal(" \"#").to_string().starts_with("r##\""));
+    }
 
     #[test]
     fn docs_are_made_safe() {
