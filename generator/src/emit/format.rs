@@ -1,15 +1,38 @@
 //! Tokens to text: each chunk of tokens is parsed by syn and printed by prettyplease,
 //! then spaced by [`space_items`]. This is most of the time of a generation (parsing
 //! about half, printing a sixth), so the work is cut into units that the threads of
-//! [`format_units`] share.
+//! [`format_units`] share, and code that differs only by a name is formatted once per
+//! length of the name ([`Chunk::Named`]).
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use proc_macro2::TokenStream;
 
 /// The chunks of one or more files, as `(path, chunks)`: a unit of work, built on the
 /// thread that formats it (token trees cannot move between threads).
-pub(crate) type Unit<'a> = Box<dyn Fn() -> Vec<(String, Vec<TokenStream>)> + Send + Sync + 'a>;
+pub(crate) type Unit<'a> = Box<dyn Fn() -> Vec<(String, Vec<Chunk>)> + Send + Sync + 'a>;
+
+/// Items formatted as one piece.
+pub(crate) enum Chunk {
+    Tokens(TokenStream),
+    /// The items `tokens(name)`, for code where `name` is the only thing that varies
+    /// (the trait impls of a string enum). prettyplease lays code out by the lengths of
+    /// its words alone, so they are formatted once for each length, with a placeholder
+    /// name of that length, and the placeholder is replaced in the text. `key` names
+    /// `tokens` for the cache; `tokens` must not write the letter `Z` itself.
+    Named {
+        key: &'static str,
+        name: String,
+        tokens: fn(&str) -> TokenStream,
+    },
+}
+
+impl From<TokenStream> for Chunk {
+    fn from(tokens: TokenStream) -> Self {
+        Chunk::Tokens(tokens)
+    }
+}
 
 /// The files of a unit as `(path, text)`: the text of its chunks.
 pub(crate) type Formatted = Vec<(String, String)>;
@@ -21,12 +44,13 @@ pub(crate) fn format_units(units: &[Unit<'_>]) -> Vec<Formatted> {
     let next = AtomicUsize::new(0);
     let work = || {
         let mut done = Vec::new();
+        let mut named = Named::default();
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(unit) = units.get(i) else {
                 return done;
             };
-            done.push((i, format_unit(unit)));
+            done.push((i, format_unit(unit, &mut named)));
         }
     };
     let threads = std::thread::available_parallelism()
@@ -53,18 +77,18 @@ pub(crate) fn format_units(units: &[Unit<'_>]) -> Vec<Formatted> {
 
 /// Each file of the unit as text: its chunks, formatted, with a blank line between
 /// two that are not empty.
-fn format_unit(unit: &Unit<'_>) -> Formatted {
+fn format_unit(unit: &Unit<'_>, named: &mut Named) -> Formatted {
     unit()
         .into_iter()
         .map(|(path, chunks)| {
             let mut text = String::new();
-            for tokens in chunks {
+            for chunk in chunks {
                 let separator = text.len();
                 if !text.is_empty() {
                     text.push('\n');
                 }
                 let start = text.len();
-                format_chunk(tokens, &mut text);
+                format_chunk(chunk, named, &mut text);
                 if text.len() == start {
                     text.truncate(separator);
                 }
@@ -74,16 +98,53 @@ fn format_unit(unit: &Unit<'_>) -> Formatted {
         .collect()
 }
 
+/// prettyplease's text of each [`Chunk::Named`] for a placeholder name, by key and
+/// length (a few dozen per key); one per thread and generation.
+#[derive(Default)]
+pub(crate) struct Named(HashMap<(&'static str, usize), String>);
+
 /// Appends the formatted chunk to `out`.
-fn format_chunk(tokens: TokenStream, out: &mut String) {
+pub(crate) fn format_chunk(chunk: Chunk, named: &mut Named, out: &mut String) {
+    match chunk {
+        Chunk::Tokens(tokens) => space_items(&unparse(tokens), out),
+        Chunk::Named { key, name, tokens } => format_named(key, &name, tokens, named, out),
+    }
+}
+
+/// prettyplease's text of the tokens.
+fn unparse(tokens: TokenStream) -> String {
     match syn::parse2::<syn::File>(tokens) {
-        Ok(file) => space_items(&prettyplease::unparse(&file), out),
+        Ok(file) => prettyplease::unparse(&file),
         // A bug in an emitter, not in the spec: the compiler will point at it.
-        Err(e) => out.push_str(&format!(
+        Err(e) => format!(
             "compile_error!({:?});\n",
             format!("sdk-generator emitted invalid Rust: {e}")
-        )),
+        ),
     }
+}
+
+/// Appends the formatted [`Chunk::Named`] to `out`.
+fn format_named(
+    key: &'static str,
+    name: &str,
+    tokens: fn(&str) -> TokenStream,
+    named: &mut Named,
+    out: &mut String,
+) {
+    // prettyplease counts lengths in bytes; the placeholder is a type name, so only
+    // an ASCII type name that parses where it does (not `Self`) stands for it.
+    let plain = name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name != "Self"
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if !plain {
+        return space_items(&unparse(tokens(name)), out);
+    }
+    let placeholder = format!("Z{}", "z".repeat(name.len() - 1));
+    let text = named
+        .0
+        .entry((key, name.len()))
+        .or_insert_with(|| unparse(tokens(&placeholder)));
+    space_items(&text.replace(&placeholder, name), out);
 }
 
 /// prettyplease puts items right after one another; a blank line between items (and

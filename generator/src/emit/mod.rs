@@ -20,7 +20,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::ir::{Api, IntFormat, NumFormat, Ty};
-use format::Unit;
+use format::{Chunk, Unit};
 
 /// One output file, relative to the crate's root.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,16 +53,19 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Vec<File> {
         Box::new(|| {
             resources::resource_files(api)
                 .into_iter()
-                .map(|(module, items)| (format!("src/resources/{module}.rs"), items))
+                .map(|(module, items)| {
+                    let chunks = items.into_iter().map(Chunk::from).collect();
+                    (format!("src/resources/{module}.rs"), chunks)
+                })
                 .collect()
         }),
-        Box::new(|| vec![("src/lib.rs".into(), vec![crate_root::lib_rs(api)])]),
+        Box::new(|| vec![("src/lib.rs".into(), vec![crate_root::lib_rs(api).into()])]),
     ];
     units.extend(models::model_units(api));
     if api.events.is_some() {
         units.push(Box::new(|| {
             events::events_rs(api)
-                .map(|events| ("src/events.rs".to_string(), vec![events]))
+                .map(|events| ("src/events.rs".to_string(), vec![events.into()]))
                 .into_iter()
                 .collect()
         }));

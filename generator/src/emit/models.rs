@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
-use super::format::Unit;
+use super::format::{Chunk, Unit};
 use super::{Ctx, doc_attrs, field_init, ident, ty_tokens};
 use crate::ir::{
     Additional, Api, Field, Presence, Resource, ResponseKind, StringEnum, Struct, Ty, TypeDef,
@@ -20,10 +20,13 @@ pub(super) fn model_units(api: &Api) -> Vec<Unit<'_>> {
         let modules: Vec<_> = api.model_files.iter().map(|f| ident(&f.module)).collect();
         vec![(
             "src/models/mod.rs".to_string(),
-            vec![quote! {
-                //! Request and response types of the API, in one file per resource.
-                #(mod #modules; pub use #modules::*;)*
-            }],
+            vec![
+                quote! {
+                    //! Request and response types of the API, in one file per resource.
+                    #(mod #modules; pub use #modules::*;)*
+                }
+                .into(),
+            ],
         )]
     })];
     let mut ops = Vec::new();
@@ -37,14 +40,17 @@ pub(super) fn model_units(api: &Api) -> Vec<Unit<'_>> {
                 let imports: Vec<_> = file.imports.iter().map(|n| ident(n)).collect();
                 // One line per import, so that a new one adds a line and reflows none.
                 let uses = quote!(#(use super::#imports;)*);
-                vec![(path.clone(), vec![quote! { #(#![doc = #docs])* #uses }])]
+                vec![(
+                    path.clone(),
+                    vec![quote! { #(#![doc = #docs])* #uses }.into()],
+                )]
             }
         }));
         for name in &file.types {
             if let Ok(i) = api.types.binary_search_by(|t| t.name.cmp(name)) {
                 let path = path.clone();
                 units.push(Box::new(move || {
-                    vec![(path.clone(), vec![type_def(api, &api.types[i])])]
+                    vec![(path.clone(), type_def(api, &api.types[i]))]
                 }));
             }
         }
@@ -55,7 +61,7 @@ pub(super) fn model_units(api: &Api) -> Vec<Unit<'_>> {
             {
                 let (path, op) = (path.clone(), *op);
                 units.push(Box::new(move || {
-                    vec![(path.clone(), vec![status_enum(op)])]
+                    vec![(path.clone(), vec![status_enum(op).into()])]
                 }));
             }
         }
@@ -63,11 +69,29 @@ pub(super) fn model_units(api: &Api) -> Vec<Unit<'_>> {
     units
 }
 
-fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
+/// A type's items: one chunk, or two for a string enum, whose trait impls are the same
+/// for every enum but its name.
+fn type_def(api: &Api, def: &TypeDef) -> Vec<Chunk> {
+    if let TypeKind::Enum(e) = &def.kind
+        && !super::deprecation::type_touches_deprecated(api, def)
+    {
+        return vec![
+            enum_def(def, e).into(),
+            Chunk::Named {
+                key: "enum_impls",
+                name: def.name.clone(),
+                tokens: enum_impls,
+            },
+        ];
+    }
     let tokens = match &def.kind {
         TypeKind::Struct(s) if s.multipart => multipart_struct(def, s),
         TypeKind::Struct(s) => struct_def(api, def, s),
-        TypeKind::Enum(e) => enum_def(def, e),
+        TypeKind::Enum(e) => {
+            let impls = enum_impls(&def.name);
+            let def = enum_def(def, e);
+            quote!(#def #impls)
+        }
         TypeKind::Union(u) => super::unions::union_def(def, u),
         TypeKind::Alias(ty) => {
             let name = ident(&def.name);
@@ -76,11 +100,14 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
             quote! { #docs pub type #name = #ty; }
         }
     };
-    if super::deprecation::type_touches_deprecated(api, def) {
-        super::deprecation::allow_deprecated(tokens)
-    } else {
-        tokens
-    }
+    vec![
+        if super::deprecation::type_touches_deprecated(api, def) {
+            super::deprecation::allow_deprecated(tokens)
+        } else {
+            tokens
+        }
+        .into(),
+    ]
 }
 
 /// The Rust type of a field, with its presence and box.
@@ -475,7 +502,6 @@ fn enum_def(def: &TypeDef, e: &StringEnum) -> TokenStream {
         let wire = &v.wire;
         quote!(#wire => Some(Self::#vname),)
     });
-    let expecting = format!("a `{}` string", def.name);
     let default_impl = (e.variants.len() == 1).then(|| {
         let only = ident(&e.variants[0].name);
         quote! {
@@ -514,7 +540,14 @@ fn enum_def(def: &TypeDef, e: &StringEnum) -> TokenStream {
         }
 
         #default_impl
+    }
+}
 
+/// The trait impls of the string enum `name`, which differ by the name alone.
+fn enum_impls(name: &str) -> TokenStream {
+    let expecting = format!("a `{name}` string");
+    let name = ident(name);
+    quote! {
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
@@ -600,6 +633,41 @@ fn status_enum(op: &crate::ir::Operation) -> TokenStream {
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::format::{Chunk, Named, format_chunk};
+    use super::enum_impls;
+
+    /// The trait impls of an enum formatted once per length of its name, then named,
+    /// are the impls formatted for the name, whatever the length (long names wrap).
+    #[test]
+    fn enum_impls_formatted_by_length_are_the_same() {
+        let long = "Long".repeat(30);
+        let mut cache = Named::default();
+        for len in [1, 2, 6, 20, 45, 60, 70, 80, 95, 120] {
+            for name in [
+                format!("Z{}", &long[..len - 1]),
+                format!("Q{}", &long[..len - 1]),
+            ] {
+                let mut direct = String::new();
+                format_chunk(
+                    Chunk::Tokens(enum_impls(&name)),
+                    &mut Named::default(),
+                    &mut direct,
+                );
+                let mut named = String::new();
+                let chunk = Chunk::Named {
+                    key: "enum_impls",
+                    name: name.clone(),
+                    tokens: enum_impls,
+                };
+                format_chunk(chunk, &mut cache, &mut named);
+                assert_eq!(named, direct, "{name}");
+            }
         }
     }
 }
