@@ -16,6 +16,8 @@ pub(crate) type Unit<'a> = Box<dyn Fn() -> Vec<(String, Vec<Chunk>)> + Send + Sy
 /// Items formatted as one piece.
 pub(crate) enum Chunk {
     Tokens(TokenStream),
+    /// Tokens already parsed (to add attributes to their items).
+    File(syn::File),
     /// The items `tokens(name)`, for code where `name` is the only thing that varies
     /// (the trait impls of a string enum). prettyplease lays code out by the lengths of
     /// its words alone, so they are formatted once for each length, with a placeholder
@@ -107,6 +109,7 @@ pub(crate) struct Named(HashMap<(&'static str, usize), String>);
 pub(crate) fn format_chunk(chunk: Chunk, named: &mut Named, out: &mut String) {
     match chunk {
         Chunk::Tokens(tokens) => space_items(&unparse(tokens), out),
+        Chunk::File(file) => space_items(&prettyplease::unparse(&file), out),
         Chunk::Named { key, name, tokens } => format_named(key, &name, tokens, named, out),
     }
 }

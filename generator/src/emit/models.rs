@@ -100,14 +100,13 @@ fn type_def(api: &Api, def: &TypeDef) -> Vec<Chunk> {
             quote! { #docs pub type #name = #ty; }
         }
     };
-    vec![
-        if super::deprecation::type_touches_deprecated(api, def) {
-            super::deprecation::allow_deprecated(tokens)
-        } else {
-            tokens
-        }
-        .into(),
-    ]
+    if !super::deprecation::type_touches_deprecated(api, def) {
+        return vec![tokens.into()];
+    }
+    match super::deprecation::allow_deprecated_file(tokens) {
+        Ok(file) => vec![Chunk::File(file)],
+        Err(tokens) => vec![tokens.into()],
+    }
 }
 
 /// The Rust type of a field, with its presence and box.
