@@ -62,7 +62,17 @@ pub(crate) fn format_units(units: &[Unit<'_>]) -> Vec<Formatted> {
         work()
     } else {
         std::thread::scope(|scope| {
-            let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+            // A main thread's stack, not the 2 MiB default: syn and prettyplease
+            // recurse as deep as the generated code nests. A thread that cannot be
+            // started leaves its share to the others.
+            let helpers: Vec<_> = (1..threads)
+                .filter_map(|_| {
+                    std::thread::Builder::new()
+                        .stack_size(8 << 20)
+                        .spawn_scoped(scope, work)
+                        .ok()
+                })
+                .collect();
             let mut done = work();
             for helper in helpers {
                 match helper.join() {
