@@ -23,7 +23,22 @@ impl crate::Client {
     /// # }
     /// ```
     pub fn events(&self) -> crate::runtime::Events<crate::models::Event> {
-        crate::runtime::Events::new(self, &EVENTS)
+        crate::runtime::Events::new(self.runtime(), &EVENTS)
+    }
+}
+
+impl crate::ClientBuilder {
+    /// The TLS setup of the `wss://` event stream, instead of the platform's
+    /// roots plus [`add_root_certificate`](Self::add_root_certificate). Its ALPN
+    /// protocols are replaced by `http/1.1`, the one a WebSocket upgrade goes
+    /// over. Requests are not affected: give them the same setup through
+    /// [`http_client`](Self::http_client).
+    #[cfg(feature = "rustls")]
+    pub fn events_tls_config(
+        self,
+        config: std::sync::Arc<crate::runtime::rustls::ClientConfig>,
+    ) -> crate::ClientBuilder {
+        crate::ClientBuilder::from(self.into_runtime().events_tls_config(config))
     }
 }
 

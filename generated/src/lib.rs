@@ -4,15 +4,19 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;
 
 pub mod resources;
 
-pub mod runtime;
+/// The runtime this crate's operations go through (`sdk-runtime`): its errors,
+/// hooks, secrets, file parts and the escape hatch's request.
+pub use sdk_runtime as runtime;
 
+#[doc(inline)]
 pub use runtime::{
-    ApiResponse, ByteStream, Client, ClientBuilder, Error, ErrorBody, ErrorKind,
-    FilePart, Nullable, Request, RequestOptions, StatusError,
+    ApiResponse, ByteStream, Error, ErrorBody, ErrorKind, FilePart, Items, Nullable,
+    Pages, Request, RequestOptions, StatusError,
 };
 #[cfg(feature = "events")]
 mod events;
@@ -22,24 +26,47 @@ pub use runtime::{Chats, EventStream, SentMessage};
 
 /// The HTTP client this crate uses, re-exported so that a client passed to
 /// [`ClientBuilder::http_client`] is of the same version.
-pub use reqwest;
+pub use runtime::reqwest;
 
 /// The version of the Beeper Desktop API's spec this crate was generated from. The crate's own version (`7.0.0`) follows semver of its Rust API instead.
 pub const API_VERSION: &str = "6.0.0";
 /// What the runtime needs to know about this API.
-pub(crate) static API: runtime::ApiInfo = runtime::ApiInfo {
-    title: "Beeper Desktop API",
-    user_agent: "beeper-desktop-api/7.0.0 (rust)",
-    default_base_url: Some("http://localhost:23373"),
-    env_base_url: "BEEPER_BASE_URL",
-    security_schemes: &[
-        crate::runtime::SecuritySchemeInfo {
-            name: "bearerAuth",
-            kind: crate::runtime::SchemeKind::Bearer,
-            env: &["BEEPER_ACCESS_TOKEN"],
-            setter: "access_token",
-        },
-    ],
-    security_alternatives: &[&["bearerAuth"]],
-    credentials_required: false,
-};
+static API: runtime::ApiInfo = runtime::ApiInfo::new(
+        "Beeper Desktop API",
+        "beeper-desktop-api/7.0.0 (rust)",
+        Some("http://localhost:23373"),
+        "BEEPER_BASE_URL",
+        &[
+            crate::runtime::SecuritySchemeInfo::new(
+                "bearerAuth",
+                crate::runtime::SchemeKind::Bearer,
+                &["BEEPER_ACCESS_TOKEN"],
+                "access_token",
+            ),
+        ],
+        &[&["bearerAuth"]],
+        false,
+    )
+    .with_secret_fields(
+        &[
+            "accessToken",
+            "data",
+            "existingRecoveryKey",
+            "fields",
+            "leadToken",
+            "recoveryKey",
+            "response",
+        ],
+    );
+runtime::sdk_client!(API);
+/// The credential of each security scheme of the spec.
+impl ClientBuilder {
+    /// The bearer token of the `bearerAuth` scheme.
+    ///
+    /// Access token of Beeper Desktop (BEEPER_ACCESS_TOKEN).
+    ///
+    /// [`Client::from_env`](crate::Client::from_env) reads it from `BEEPER_ACCESS_TOKEN`.
+    pub fn access_token(self, value: impl Into<String>) -> ClientBuilder {
+        self.credential("bearerAuth", value)
+    }
+}

@@ -1,4 +1,4 @@
-//! OpenAPI 3.0 -> Rust SDK generator.
+//! OpenAPI 3.0 and 3.1 -> Rust SDK generator.
 //!
 //! The flow runs one way: [`load`] (text -> `openapiv3::OpenAPI`), [`lower`] (-> the
 //! IR in [`ir`], where every decision is made), [`emit`] (IR -> formatted Rust files).
@@ -11,6 +11,7 @@ pub mod ir;
 pub mod json_pointer;
 pub mod load;
 pub mod lower;
+pub mod output;
 mod source_map;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Kind, Location, Severity};
@@ -23,8 +24,11 @@ pub struct Options {
     pub source_name: String,
     /// Overrides the crate name from `x-sdk.crate` or `info.title`.
     pub crate_name: Option<String>,
-    /// Generate a crate that builds on its own (with an empty `[workspace]`).
-    pub standalone: bool,
+    /// The crate's licence (an SPDX expression), over `x-sdk.license` and
+    /// `info.license`; without any, the crate has none.
+    pub license: Option<String>,
+    /// How the crate is laid out and built (runtime source, header command, ...).
+    pub emit: emit::EmitOptions,
 }
 
 /// The output of a successful run: the IR, the files, and any warnings.
@@ -42,6 +46,7 @@ pub fn lower_spec(text: &str, options: &Options) -> Result<(ir::Api, Diagnostics
     let result = load::load(text, &mut diags).map(|loaded| {
         let lower_options = lower::Options {
             crate_name: options.crate_name.clone(),
+            license: options.license.clone(),
         };
         lower::lower(&loaded.openapi, &loaded.raw, &lower_options, &mut diags)
     });
@@ -57,7 +62,7 @@ pub fn generate(text: &str, options: &Options) -> Result<Generated, Diagnostics>
     let (api, warnings) = lower_spec(text, options)?;
     let emit_options = emit::EmitOptions {
         source_name: options.source_name.clone(),
-        standalone: options.standalone,
+        ..options.emit.clone()
     };
     let files = emit::emit(&api, &emit_options);
     Ok(Generated {

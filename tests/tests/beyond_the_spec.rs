@@ -5,8 +5,9 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use beeper_desktop_api::reqwest::Method;
 use beeper_desktop_api::runtime::{
-    AfterAttempt, AttemptOutcome, AttemptRequest, Hook, HookFuture, Method, RawBody,
+    AfterAttempt, AttemptOutcome, AttemptRequest, Hook, HookFuture, RawBody,
 };
 use beeper_desktop_api::{Client, ErrorKind, FilePart};
 use sdk_tests::faults::{FaultServer, Reply};

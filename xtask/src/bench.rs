@@ -50,6 +50,7 @@ pub fn time_spec(spec: &Path, runs: usize) -> Result<Timing, String> {
             &sdk_generator::emit::EmitOptions {
                 source_name: "spec".into(),
                 standalone: true,
+                ..Default::default()
             },
         );
         let t3 = Instant::now();

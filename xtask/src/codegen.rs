@@ -2,12 +2,12 @@
 //! deterministically, removing generated files that are no longer produced; `--check`
 //! writes nothing.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use sdk_generator::{Diagnostics, GENERATED_MARKER, Options};
+use sdk_generator::Options;
+pub use sdk_generator::output::{Plan, apply, files_under, generated_files, stage_crate};
 
 /// The spec, relative to the workspace root.
 pub const SPEC: &str = "spec/beeper-desktop-api.yaml";
@@ -25,8 +25,7 @@ const TABLE_END: &str = "<!-- end of generated operations -->";
 /// tests drive over HTTP what the generator makes of constructs the Beeper spec does
 /// not have (unions read by evidence, inferred pagination, several security schemes,
 /// names that collide with everything the emitter introduces): (fixture spec, crate
-/// folder, crate name). Each crate's `src/runtime` is a symbolic link to
-/// `generated/src/runtime`.
+/// folder, crate name). Each depends on the workspace's runtime crate by path.
 pub const FIXTURE_SDKS: &[(&str, &str, &str)] = &[
     (
         "generator/tests/fixtures/constructs/unions_by_evidence.yaml",
@@ -50,69 +49,6 @@ pub const FIXTURE_SDKS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// What a run of codegen would do to `generated/`.
-#[derive(Debug, Default)]
-pub struct Plan {
-    /// Files to create or overwrite, with their new contents.
-    pub write: BTreeMap<PathBuf, String>,
-    /// Generated files on disk that the spec no longer produces.
-    pub remove: Vec<PathBuf>,
-    /// Files whose contents are already right.
-    pub unchanged: usize,
-    /// Diagnostics that are not errors.
-    pub warnings: Diagnostics,
-    /// Old contents of files to overwrite, for the diff.
-    pub old: BTreeMap<PathBuf, String>,
-    /// The IR of the spec, for the API change summary.
-    pub api: Option<sdk_generator::ir::Api>,
-}
-
-impl Plan {
-    /// Writes `contents` to `path` unless the file already holds them.
-    fn stage(&mut self, path: PathBuf, contents: String) {
-        match fs::read_to_string(&path) {
-            Ok(old) if old == contents => self.unchanged += 1,
-            Ok(old) => {
-                self.old.insert(path.clone(), old);
-                self.write.insert(path, contents);
-            }
-            Err(_) => {
-                self.write.insert(path, contents);
-            }
-        }
-    }
-
-    pub fn is_fresh(&self) -> bool {
-        self.write.is_empty() && self.remove.is_empty()
-    }
-
-    /// A unified diff of everything the plan changes.
-    pub fn diff(&self, root: &Path) -> String {
-        let mut out = String::new();
-        for (path, new) in &self.write {
-            let old = self.old.get(path).map(String::as_str).unwrap_or("");
-            let rel = path
-                .strip_prefix(root)
-                .unwrap_or(path)
-                .display()
-                .to_string();
-            let diff = similar::TextDiff::from_lines(old, new.as_str());
-            out.push_str(
-                &diff
-                    .unified_diff()
-                    .context_radius(3)
-                    .header(&format!("a/{rel}"), &format!("b/{rel}"))
-                    .to_string(),
-            );
-        }
-        for path in &self.remove {
-            let rel = path.strip_prefix(root).unwrap_or(path).display();
-            out.push_str(&format!("removed: {rel}\n"));
-        }
-        out
-    }
-}
-
 pub enum Failure {
     /// The spec has errors; the rendered diagnostics.
     Spec(String),
@@ -131,8 +67,8 @@ pub fn plan(root: &Path) -> Result<Plan, Failure> {
     let text = fs::read_to_string(&spec_path)?;
     let options = Options {
         source_name: SPEC.to_string(),
-        crate_name: None,
-        standalone: false,
+        emit: workspace_crate(root, OUT_DIR),
+        ..Options::default()
     };
     let generated = sdk_generator::generate(&text, &options)
         .map_err(|d| Failure::Spec(d.render(SPEC, &text)))?;
@@ -142,6 +78,16 @@ pub fn plan(root: &Path) -> Result<Plan, Failure> {
         ..Plan::default()
     };
     stage_crate(&mut plan, &out_dir, generated.files)?;
+    // The SDK's package carries the licence texts its manifest names (the spec's
+    // `x-sdk.license`), the workspace's own.
+    for licence in LICENCE_FILES {
+        match fs::read_to_string(root.join(licence)) {
+            Ok(text) => plan.stage(out_dir.join(licence), text),
+            // A scratch workspace of the xtask tests has none.
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
     plan.stage(root.join(IR_RECORD), ir_record(&generated.api));
     // The README's table of operations, between its markers.
     let readme_path = root.join(README);
@@ -183,41 +129,49 @@ fn plan_fixture(
     let options = Options {
         source_name: spec.to_string(),
         crate_name: Some(name.to_string()),
-        standalone: false,
+        emit: workspace_crate(root, dir),
+        ..Options::default()
     };
     let generated = sdk_generator::generate(&text, &options)
         .map_err(|d| Failure::Spec(d.render(spec, &text)))?;
-    let mut files = generated.files;
-    for file in &mut files {
-        if file.path == "Cargo.toml" {
-            // The shared runtime's examples name the Beeper crate.
-            file.contents.push_str(
-                "\n[lib]\n# The runtime's examples name `beeper_desktop_api`.\ndoctest = false\n",
-            );
-        }
-    }
-    stage_crate(plan, &root.join(dir), files)
+    Ok(stage_crate(plan, &root.join(dir), generated.files)?)
 }
 
-/// Stages a generated crate's files under `out_dir`, and the removal of generated files
-/// there that it no longer produces.
-fn stage_crate(
-    plan: &mut Plan,
-    out_dir: &Path,
-    files: Vec<sdk_generator::File>,
-) -> Result<(), Failure> {
-    let mut produced = Vec::new();
-    for file in files {
-        let path = out_dir.join(&file.path);
-        produced.push(path.clone());
-        plan.stage(path, file.contents);
+/// The licence files of the workspace, which the SDK's package carries too.
+const LICENCE_FILES: &[&str] = &["LICENSE-APACHE", "LICENSE-MIT"];
+/// The runtime crate, relative to the workspace root.
+pub const RUNTIME_DIR: &str = "generator/runtime";
+
+/// How a crate of this workspace (at `dir`, relative to the root) is generated: it
+/// depends on the workspace's runtime by path, and names `cargo xtask codegen`.
+fn workspace_crate(root: &Path, dir: &str) -> sdk_generator::emit::EmitOptions {
+    let depth = Path::new(dir).components().count();
+    let runtime = format!("{}{RUNTIME_DIR}", "../".repeat(depth));
+    // The SDK's examples test an app against wiremock, at the workspace's version.
+    let wiremock = fs::read_to_string(root.join("Cargo.toml"))
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .map(str::trim)
+                .find(|l| l.split('=').next().is_some_and(|k| k.trim() == "wiremock"))
+                .map(str::to_owned)
+        });
+    sdk_generator::emit::EmitOptions {
+        regenerate_command: "cargo xtask codegen".into(),
+        runtime: sdk_generator::emit::RuntimeSource::Path(runtime),
+        // What the SDK's examples use besides the crate itself.
+        dev_dependencies: match dir {
+            OUT_DIR => [
+                "futures-util = \"0.3\"".to_string(),
+                "tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\", \"fs\", \"sync\", \"time\"] }".to_string(),
+            ]
+            .into_iter()
+            .chain(wiremock)
+            .collect(),
+            _ => Vec::new(),
+        },
+        ..Default::default()
     }
-    for existing in generated_files(out_dir)? {
-        if !produced.contains(&existing) {
-            plan.remove.push(existing);
-        }
-    }
-    Ok(())
 }
 
 /// The IR record's text: a header that says where it comes from, then the IR's
@@ -237,95 +191,6 @@ fn splice_table(text: &str, table: &str) -> Option<String> {
     let start = text.find(TABLE_START)? + TABLE_START.len();
     let end = start + text[start..].find(TABLE_END)?;
     Some(format!("{}\n{table}{}", &text[..start], &text[end..]))
-}
-
-/// Files under `dir` that carry the generated marker on their first line; the
-/// hand-written runtime does not, and is never touched.
-pub fn generated_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
-    let mut out: Vec<PathBuf> = files_under(dir)?
-        .into_iter()
-        .filter(|path| first_line(path).is_some_and(|l| l.contains(GENERATED_MARKER)))
-        .collect();
-    out.sort();
-    Ok(out)
-}
-
-/// Every file under `dir` at any depth, `target` folders left out; none when `dir`
-/// does not exist.
-pub fn files_under(dir: &Path) -> io::Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let entries = match fs::read_dir(&d) {
-            Ok(e) => e,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(e),
-        };
-        for entry in entries {
-            let entry = entry?;
-            let path = entry.path();
-            if entry.file_type()?.is_dir() {
-                if path.file_name().is_some_and(|n| n != "target") {
-                    stack.push(path);
-                }
-            } else {
-                out.push(path);
-            }
-        }
-    }
-    Ok(out)
-}
-
-fn first_line(path: &Path) -> Option<String> {
-    let text = fs::read(path).ok()?;
-    let end = text
-        .iter()
-        .position(|&b| b == b'\n')
-        .unwrap_or(text.len())
-        .min(512);
-    Some(String::from_utf8_lossy(&text[..end]).into_owned())
-}
-
-/// Applies a plan: every new file is first written beside its target, and only when
-/// all are written are they renamed into place; a failure before that removes the
-/// temporary files and leaves `generated/` as it was.
-pub fn apply(plan: &Plan) -> io::Result<()> {
-    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
-    let result = (|| {
-        for (path, contents) in &plan.write {
-            if let Some(parent) = path.parent() {
-                fs::create_dir_all(parent)?;
-            }
-            let tmp = path.with_extension(format!(
-                "{}.codegen-tmp",
-                path.extension().and_then(|e| e.to_str()).unwrap_or("")
-            ));
-            fs::write(&tmp, contents)?;
-            staged.push((tmp, path.clone()));
-        }
-        Ok(())
-    })();
-    if let Err(e) = result {
-        for (tmp, _) in &staged {
-            let _ = fs::remove_file(tmp);
-        }
-        return Err(e);
-    }
-    for (tmp, path) in &staged {
-        fs::rename(tmp, path)?;
-    }
-    for path in &plan.remove {
-        fs::remove_file(path)?;
-        // Drop directories the removal left empty.
-        let mut dir = path.parent();
-        while let Some(d) = dir {
-            if fs::remove_dir(d).is_err() {
-                break;
-            }
-            dir = d.parent();
-        }
-    }
-    Ok(())
 }
 
 /// What `cargo xtask codegen` prints, and whether it succeeded.

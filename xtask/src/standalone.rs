@@ -1,14 +1,11 @@
-//! `cargo xtask generate`: a standalone crate from any OpenAPI 3.0 document, with a
-//! copy of the runtime.
+//! `cargo xtask generate` and the corpus: a standalone crate (a workspace of its own)
+//! from any OpenAPI document, depending on this workspace's runtime crate by path.
 
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
 use sdk_generator::{Diagnostics, Options};
-
-/// The hand-written runtime every generated crate carries.
-pub const RUNTIME_DIR: &str = "generated/src/runtime";
 
 pub struct Outcome {
     pub warnings: Diagnostics,
@@ -29,13 +26,20 @@ pub fn generate(
         || spec.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
+    let runtime = root.join(crate::codegen::RUNTIME_DIR);
     let options = Options {
         source_name: name.clone(),
         crate_name,
-        standalone: true,
+        emit: sdk_generator::emit::EmitOptions {
+            regenerate_command: "cargo xtask generate".into(),
+            standalone: true,
+            runtime: sdk_generator::emit::RuntimeSource::Path(runtime.display().to_string()),
+            ..Default::default()
+        },
+        ..Options::default()
     };
     let generated = sdk_generator::generate(&text, &options).map_err(|d| d.render(&name, &text))?;
-    write_crate(root, out, &generated.files).map_err(|e| format!("{}: {e}", out.display()))?;
+    write_crate(out, &generated.files).map_err(|e| format!("{}: {e}", out.display()))?;
     Ok(Outcome {
         warnings: generated.warnings,
         files: generated.files.len(),
@@ -43,19 +47,11 @@ pub fn generate(
     })
 }
 
-fn write_crate(root: &Path, out: &Path, files: &[sdk_generator::File]) -> io::Result<()> {
-    let mut wanted: Vec<(PathBuf, Vec<u8>)> = files
+fn write_crate(out: &Path, files: &[sdk_generator::File]) -> io::Result<()> {
+    let wanted: Vec<(PathBuf, Vec<u8>)> = files
         .iter()
         .map(|f| (out.join(&f.path), f.contents.clone().into_bytes()))
         .collect();
-    let runtime_out = out.join("src").join("runtime");
-    for entry in fs::read_dir(root.join(RUNTIME_DIR))? {
-        let path: PathBuf = entry?.path();
-        if path.extension().is_some_and(|e| e == "rs") {
-            let name = path.file_name().unwrap_or_default();
-            wanted.push((runtime_out.join(name), fs::read(&path)?));
-        }
-    }
     // Files of an earlier run that this one does not produce go; a file whose contents
     // are the same is left alone, so that cargo does not rebuild an unchanged crate.
     for existing in crate::codegen::files_under(&out.join("src"))? {

@@ -6,7 +6,7 @@
 /// Manage connected chat accounts.
 #[derive(Debug, Clone, Copy)]
 pub struct Accounts<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> Accounts<'a> {
@@ -23,14 +23,16 @@ impl<'a> Accounts<'a> {
     ///
     /// `GET /v1/accounts`
     ///
+    /// Returns a [`AccountsListRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let accounts = client.accounts().list().await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self) -> crate::runtime::Request<AccountsListParams> {
-        crate::runtime::Request::new(self.client.clone(), AccountsListParams::new())
+    pub fn list(&self) -> AccountsListRequest {
+        AccountsListRequest::new(self.client.runtime(), AccountsListParams::new())
     }
 
     /// Get chat account.
@@ -39,24 +41,23 @@ impl<'a> Accounts<'a> {
     ///
     /// `GET /v1/accounts/{accountID}`
     ///
+    /// Returns a [`AccountsRetrieveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let account = client.accounts().retrieve("account-1").await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn retrieve(
-        &self,
-        account_id: impl Into<String>,
-    ) -> crate::runtime::Request<AccountsRetrieveParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    pub fn retrieve(&self, account_id: impl Into<String>) -> AccountsRetrieveRequest {
+        AccountsRetrieveRequest::new(
+            self.client.runtime(),
             AccountsRetrieveParams::new(account_id),
         )
     }
 }
 
-/// Parameters of `accounts.list` (`GET /v1/accounts`).
+/// Parameters of `accounts.list` (`GET /v1/accounts`), as a [`AccountsListRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AccountsListParams {}
@@ -79,10 +80,11 @@ impl crate::runtime::Operation for AccountsListParams {
         let path = String::from("/v1/accounts");
         let parts = crate::runtime::RequestParts::new(
             "accounts.list",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -93,7 +95,13 @@ impl crate::runtime::Operation for AccountsListParams {
     }
 }
 
-/// Parameters of `accounts.retrieve` (`GET /v1/accounts/{accountID}`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `accounts.list` request (`GET /v1/accounts`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AccountsListRequest(AccountsListParams);
+}
+
+/// Parameters of `accounts.retrieve` (`GET /v1/accounts/{accountID}`), as a [`AccountsRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AccountsRetrieveParams {
@@ -117,10 +125,11 @@ impl crate::runtime::Operation for AccountsRetrieveParams {
         crate::runtime::push_path_param(&mut path, "accountID", &self.account_id)?;
         let parts = crate::runtime::RequestParts::new(
             "accounts.retrieve",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -131,10 +140,16 @@ impl crate::runtime::Operation for AccountsRetrieveParams {
     }
 }
 
+crate::runtime::operation_request! {
+    #[doc =
+    " A `accounts.retrieve` request (`GET /v1/accounts/{accountID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AccountsRetrieveRequest(AccountsRetrieveParams);
+}
+
 /// Manage contacts on a specific account.
 #[derive(Debug, Clone, Copy)]
 pub struct AccountsContacts<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> AccountsContacts<'a> {
@@ -143,6 +158,8 @@ impl<'a> AccountsContacts<'a> {
     /// Search the contacts of one account: its merged contacts, a search on the network, and an exact lookup of the identifier. The exact lookup runs only when the query is a phone number, an email address or a username.
     ///
     /// `GET /v1/accounts/{accountID}/contacts`
+    ///
+    /// Returns a [`AccountsContactsSearchRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -154,9 +171,9 @@ impl<'a> AccountsContacts<'a> {
         &self,
         account_id: impl Into<String>,
         query: impl Into<String>,
-    ) -> crate::runtime::Request<AccountsContactsSearchParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> AccountsContactsSearchRequest {
+        AccountsContactsSearchRequest::new(
+            self.client.runtime(),
             AccountsContactsSearchParams::new(account_id, query),
         )
     }
@@ -169,24 +186,23 @@ impl<'a> AccountsContacts<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`AccountsContactsListRequest`] before it is awaited: [`cursor`](AccountsContactsListRequest::cursor), [`direction`](AccountsContactsListRequest::direction), [`limit`](AccountsContactsListRequest::limit), [`query`](AccountsContactsListRequest::query).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let page = client.accounts().contacts().list("account-1").await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(
-        &self,
-        account_id: impl Into<String>,
-    ) -> crate::runtime::Request<AccountsContactsListParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    pub fn list(&self, account_id: impl Into<String>) -> AccountsContactsListRequest {
+        AccountsContactsListRequest::new(
+            self.client.runtime(),
             AccountsContactsListParams::new(account_id),
         )
     }
 }
 
-/// Parameters of `accounts.contacts.search` (`GET /v1/accounts/{accountID}/contacts`).
+/// Parameters of `accounts.contacts.search` (`GET /v1/accounts/{accountID}/contacts`), as a [`AccountsContactsSearchRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AccountsContactsSearchParams {
@@ -214,13 +230,14 @@ impl crate::runtime::Operation for AccountsContactsSearchParams {
         path.push_str("/contacts");
         let parts = crate::runtime::RequestParts::new(
             "accounts.contacts.search",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query.push("query", &self.query, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("query", &self.query)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -231,7 +248,13 @@ impl crate::runtime::Operation for AccountsContactsSearchParams {
     }
 }
 
-/// Parameters of `accounts.contacts.list` (`GET /v1/accounts/{accountID}/contacts/list`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `accounts.contacts.search` request (`GET /v1/accounts/{accountID}/contacts`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AccountsContactsSearchRequest(AccountsContactsSearchParams);
+}
+
+/// Parameters of `accounts.contacts.list` (`GET /v1/accounts/{accountID}/contacts/list`), as a [`AccountsContactsListRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AccountsContactsListParams {
@@ -268,21 +291,17 @@ impl crate::runtime::Operation for AccountsContactsListParams {
         path.push_str("/contacts/list");
         let parts = crate::runtime::RequestParts::new(
             "accounts.contacts.list",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query.push("cursor", &self.cursor, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "direction",
-                &self.direction,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query.push("limit", &self.limit, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("query", &self.query, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("cursor", &self.cursor)?;
+        query.push_scalar("direction", &self.direction)?;
+        query.push_scalar("limit", &self.limit)?;
+        query.push_scalar("query", &self.query)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -293,30 +312,36 @@ impl crate::runtime::Operation for AccountsContactsListParams {
     }
 }
 
-impl crate::runtime::Request<AccountsContactsListParams> {
+impl AccountsContactsListRequest {
     /// Opaque pagination cursor; do not inspect. Use together with `direction`.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
-        self.params.cursor = Some(value.into());
+        self.params_mut().cursor = Some(value.into());
         self
     }
 
     /// Direction to page in from `cursor`: `before` fetches older results, `after` fetches newer ones. When only `cursor` is given, `before` is assumed.
     pub fn direction(mut self, value: impl Into<crate::models::Direction>) -> Self {
-        self.params.direction = Some(value.into());
+        self.params_mut().direction = Some(value.into());
         self
     }
 
     /// Maximum number of contacts on one page.
     pub fn limit(mut self, value: i64) -> Self {
-        self.params.limit = Some(value);
+        self.params_mut().limit = Some(value);
         self
     }
 
     /// Optional text that the listed contacts must match.
     pub fn query(mut self, value: impl Into<String>) -> Self {
-        self.params.query = Some(value.into());
+        self.params_mut().query = Some(value.into());
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `accounts.contacts.list` request (`GET /v1/accounts/{accountID}/contacts/list`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AccountsContactsListRequest(AccountsContactsListParams); paginated
 }
 
 impl crate::runtime::Paginated for AccountsContactsListParams {
@@ -324,7 +349,7 @@ impl crate::runtime::Paginated for AccountsContactsListParams {
     fn next_page(
         &self,
         page: &crate::models::ContactListPage,
-        _headers: &crate::runtime::HeaderMap,
+        _headers: &crate::runtime::reqwest::header::HeaderMap,
     ) -> Option<crate::runtime::NextPage<Self>> {
         let cursor = crate::runtime::next_cursor(
             page.has_more,

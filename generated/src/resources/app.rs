@@ -6,7 +6,7 @@
 /// Setup of the Beeper account and of encrypted messaging in the app.
 #[derive(Debug, Clone, Copy)]
 pub struct App<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> App<'a> {
@@ -19,7 +19,7 @@ impl<'a> App<'a> {
 /// First-party sign-in and setup of Beeper Desktop or Beeper Server.
 #[derive(Debug, Clone, Copy)]
 pub struct AppSetup<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> AppSetup<'a> {
@@ -43,14 +43,19 @@ impl<'a> AppSetup<'a> {
     ///
     /// `GET /v1/app/setup`
     ///
+    /// Returns a [`AppSetupRetrieveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let setup = client.app().setup().retrieve().await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn retrieve(&self) -> crate::runtime::Request<AppSetupRetrieveParams> {
-        crate::runtime::Request::new(self.client.clone(), AppSetupRetrieveParams::new())
+    pub fn retrieve(&self) -> AppSetupRetrieveRequest {
+        AppSetupRetrieveRequest::new(
+            self.client.runtime(),
+            AppSetupRetrieveParams::new(),
+        )
     }
 
     /// Start setup.
@@ -59,14 +64,16 @@ impl<'a> AppSetup<'a> {
     ///
     /// `POST /v1/app/setup/start`
     ///
+    /// Returns a [`AppSetupStartRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.app().setup().start().await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn start(&self) -> crate::runtime::Request<AppSetupStartParams> {
-        crate::runtime::Request::new(self.client.clone(), AppSetupStartParams::new())
+    pub fn start(&self) -> AppSetupStartRequest {
+        AppSetupStartRequest::new(self.client.runtime(), AppSetupStartParams::new())
     }
 
     /// Send sign-in code.
@@ -74,6 +81,8 @@ impl<'a> AppSetup<'a> {
     /// Email a sign-in code to the user, for a setup request.
     ///
     /// `POST /v1/app/setup/email`
+    ///
+    /// Returns a [`AppSetupEmailRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -85,9 +94,9 @@ impl<'a> AppSetup<'a> {
         &self,
         email: impl Into<String>,
         setup_request_id: impl Into<String>,
-    ) -> crate::runtime::Request<AppSetupEmailParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> AppSetupEmailRequest {
+        AppSetupEmailRequest::new(
+            self.client.runtime(),
             AppSetupEmailParams::new(email, setup_request_id),
         )
     }
@@ -97,6 +106,8 @@ impl<'a> AppSetup<'a> {
     /// Finish signing in with the code the user received by email. When the user has no Beeper account yet, the answer instead says that one must be created, with the text to show and suggested usernames.
     ///
     /// `POST /v1/app/setup/response`
+    ///
+    /// Returns a [`AppSetupResponseRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -108,9 +119,9 @@ impl<'a> AppSetup<'a> {
         &self,
         response: impl Into<crate::runtime::Secret<String>>,
         setup_request_id: impl Into<String>,
-    ) -> crate::runtime::Request<AppSetupResponseParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> AppSetupResponseRequest {
+        AppSetupResponseRequest::new(
+            self.client.runtime(),
             AppSetupResponseParams::new(response, setup_request_id),
         )
     }
@@ -120,6 +131,8 @@ impl<'a> AppSetup<'a> {
     /// Create a Beeper account once the user has picked a username and accepted the Terms of Use, and sign in with it.
     ///
     /// `POST /v1/app/setup/register`
+    ///
+    /// Returns a [`AppSetupRegisterRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -132,15 +145,15 @@ impl<'a> AppSetup<'a> {
         lead_token: impl Into<crate::runtime::Secret<String>>,
         setup_request_id: impl Into<String>,
         username: impl Into<String>,
-    ) -> crate::runtime::Request<AppSetupRegisterParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> AppSetupRegisterRequest {
+        AppSetupRegisterRequest::new(
+            self.client.runtime(),
             AppSetupRegisterParams::new(lead_token, setup_request_id, username),
         )
     }
 }
 
-/// Parameters of `app.setup.retrieve` (`GET /v1/app/setup`).
+/// Parameters of `app.setup.retrieve` (`GET /v1/app/setup`), as a [`AppSetupRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupRetrieveParams {}
@@ -163,10 +176,11 @@ impl crate::runtime::Operation for AppSetupRetrieveParams {
         let path = String::from("/v1/app/setup");
         let parts = crate::runtime::RequestParts::new(
             "app.setup.retrieve",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], true);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -177,7 +191,13 @@ impl crate::runtime::Operation for AppSetupRetrieveParams {
     }
 }
 
-/// Parameters of `app.setup.start` (`POST /v1/app/setup/start`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.retrieve` request (`GET /v1/app/setup`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AppSetupRetrieveRequest(AppSetupRetrieveParams);
+}
+
+/// Parameters of `app.setup.start` (`POST /v1/app/setup/start`), as a [`AppSetupStartRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupStartParams {}
@@ -200,9 +220,10 @@ impl crate::runtime::Operation for AppSetupStartParams {
         let path = String::from("/v1/app/setup/start");
         let parts = crate::runtime::RequestParts::new(
             "app.setup.start",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -213,7 +234,13 @@ impl crate::runtime::Operation for AppSetupStartParams {
     }
 }
 
-/// Parameters of `app.setup.email` (`POST /v1/app/setup/email`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.start` request (`POST /v1/app/setup/start`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AppSetupStartRequest(AppSetupStartParams);
+}
+
+/// Parameters of `app.setup.email` (`POST /v1/app/setup/email`), as a [`AppSetupEmailRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupEmailParams {
@@ -236,11 +263,12 @@ impl crate::runtime::Operation for AppSetupEmailParams {
         let path = String::from("/v1/app/setup/email");
         let parts = crate::runtime::RequestParts::new(
             "app.setup.email",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.accept("*/*");
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -251,7 +279,13 @@ impl crate::runtime::Operation for AppSetupEmailParams {
     }
 }
 
-/// Parameters of `app.setup.response` (`POST /v1/app/setup/response`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.email` request (`POST /v1/app/setup/email`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AppSetupEmailRequest(AppSetupEmailParams);
+}
+
+/// Parameters of `app.setup.response` (`POST /v1/app/setup/response`), as a [`AppSetupResponseRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupResponseParams {
@@ -277,10 +311,11 @@ impl crate::runtime::Operation for AppSetupResponseParams {
         let path = String::from("/v1/app/setup/response");
         let parts = crate::runtime::RequestParts::new(
             "app.setup.response",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
+        let parts = parts.secret_fields(&["accessToken", "leadToken", "response"]);
         Ok(parts)
     }
 
@@ -291,7 +326,13 @@ impl crate::runtime::Operation for AppSetupResponseParams {
     }
 }
 
-/// Parameters of `app.setup.register` (`POST /v1/app/setup/register`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.response` request (`POST /v1/app/setup/response`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AppSetupResponseRequest(AppSetupResponseParams);
+}
+
+/// Parameters of `app.setup.register` (`POST /v1/app/setup/register`), as a [`AppSetupRegisterRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupRegisterParams {
@@ -322,10 +363,11 @@ impl crate::runtime::Operation for AppSetupRegisterParams {
         let path = String::from("/v1/app/setup/register");
         let parts = crate::runtime::RequestParts::new(
             "app.setup.register",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
+        let parts = parts.secret_fields(&["accessToken", "leadToken"]);
         Ok(parts)
     }
 
@@ -336,10 +378,16 @@ impl crate::runtime::Operation for AppSetupRegisterParams {
     }
 }
 
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.register` request (`POST /v1/app/setup/register`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AppSetupRegisterRequest(AppSetupRegisterParams);
+}
+
 /// Device verifications that make this device trusted.
 #[derive(Debug, Clone, Copy)]
 pub struct AppSetupVerifications<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> AppSetupVerifications<'a> {
@@ -363,15 +411,17 @@ impl<'a> AppSetupVerifications<'a> {
     ///
     /// `GET /v1/app/setup/verifications`
     ///
+    /// Returns a [`AppSetupVerificationsListRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let verifications = client.app().setup().verifications().list().await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self) -> crate::runtime::Request<AppSetupVerificationsListParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    pub fn list(&self) -> AppSetupVerificationsListRequest {
+        AppSetupVerificationsListRequest::new(
+            self.client.runtime(),
             AppSetupVerificationsListParams::new(),
         )
     }
@@ -382,15 +432,17 @@ impl<'a> AppSetupVerifications<'a> {
     ///
     /// `POST /v1/app/setup/verifications`
     ///
+    /// Optional parameters are set on the returned [`AppSetupVerificationsCreateRequest`] before it is awaited: [`purpose`](AppSetupVerificationsCreateRequest::purpose), [`user_id`](AppSetupVerificationsCreateRequest::user_id).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.app().setup().verifications().create().await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create(&self) -> crate::runtime::Request<AppSetupVerificationsCreateParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    pub fn create(&self) -> AppSetupVerificationsCreateRequest {
+        AppSetupVerificationsCreateRequest::new(
+            self.client.runtime(),
             AppSetupVerificationsCreateParams::new(),
         )
     }
@@ -401,6 +453,8 @@ impl<'a> AppSetupVerifications<'a> {
     ///
     /// `GET /v1/app/setup/verifications/{verificationID}`
     ///
+    /// Returns a [`AppSetupVerificationsRetrieveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let verification = client.app().setup().verifications().retrieve("verification-1").await?;
@@ -410,9 +464,9 @@ impl<'a> AppSetupVerifications<'a> {
     pub fn retrieve(
         &self,
         verification_id: impl Into<String>,
-    ) -> crate::runtime::Request<AppSetupVerificationsRetrieveParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> AppSetupVerificationsRetrieveRequest {
+        AppSetupVerificationsRetrieveRequest::new(
+            self.client.runtime(),
             AppSetupVerificationsRetrieveParams::new(verification_id),
         )
     }
@@ -423,6 +477,8 @@ impl<'a> AppSetupVerifications<'a> {
     ///
     /// `POST /v1/app/setup/verifications/{verificationID}/accept`
     ///
+    /// Returns a [`AppSetupVerificationsAcceptRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.app().setup().verifications().accept("verification-1").await?;
@@ -432,9 +488,9 @@ impl<'a> AppSetupVerifications<'a> {
     pub fn accept(
         &self,
         verification_id: impl Into<String>,
-    ) -> crate::runtime::Request<AppSetupVerificationsAcceptParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> AppSetupVerificationsAcceptRequest {
+        AppSetupVerificationsAcceptRequest::new(
+            self.client.runtime(),
             AppSetupVerificationsAcceptParams::new(verification_id),
         )
     }
@@ -445,6 +501,8 @@ impl<'a> AppSetupVerifications<'a> {
     ///
     /// `POST /v1/app/setup/verifications/{verificationID}/cancel`
     ///
+    /// Optional parameters are set on the returned [`AppSetupVerificationsCancelRequest`] before it is awaited: [`code`](AppSetupVerificationsCancelRequest::code), [`reason`](AppSetupVerificationsCancelRequest::reason).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.app().setup().verifications().cancel("verification-1").await?;
@@ -454,15 +512,15 @@ impl<'a> AppSetupVerifications<'a> {
     pub fn cancel(
         &self,
         verification_id: impl Into<String>,
-    ) -> crate::runtime::Request<AppSetupVerificationsCancelParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> AppSetupVerificationsCancelRequest {
+        AppSetupVerificationsCancelRequest::new(
+            self.client.runtime(),
             AppSetupVerificationsCancelParams::new(verification_id),
         )
     }
 }
 
-/// Parameters of `app.setup.verifications.list` (`GET /v1/app/setup/verifications`).
+/// Parameters of `app.setup.verifications.list` (`GET /v1/app/setup/verifications`), as a [`AppSetupVerificationsListRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupVerificationsListParams {}
@@ -485,10 +543,11 @@ impl crate::runtime::Operation for AppSetupVerificationsListParams {
         let path = String::from("/v1/app/setup/verifications");
         let parts = crate::runtime::RequestParts::new(
             "app.setup.verifications.list",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -499,7 +558,13 @@ impl crate::runtime::Operation for AppSetupVerificationsListParams {
     }
 }
 
-/// Parameters of `app.setup.verifications.create` (`POST /v1/app/setup/verifications`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.verifications.list` request (`GET /v1/app/setup/verifications`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AppSetupVerificationsListRequest(AppSetupVerificationsListParams);
+}
+
+/// Parameters of `app.setup.verifications.create` (`POST /v1/app/setup/verifications`), as a [`AppSetupVerificationsCreateRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupVerificationsCreateParams {
@@ -528,11 +593,12 @@ impl crate::runtime::Operation for AppSetupVerificationsCreateParams {
         let path = String::from("/v1/app/setup/verifications");
         let parts = crate::runtime::RequestParts::new(
             "app.setup.verifications.create",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -543,24 +609,30 @@ impl crate::runtime::Operation for AppSetupVerificationsCreateParams {
     }
 }
 
-impl crate::runtime::Request<AppSetupVerificationsCreateParams> {
+impl AppSetupVerificationsCreateRequest {
     /// Why a device verification exists, or is started.
     pub fn purpose(
         mut self,
         value: impl Into<crate::models::VerificationPurpose>,
     ) -> Self {
-        self.params.body.purpose = Some(value.into());
+        self.params_mut().body.purpose = Some(value.into());
         self
     }
 
     /// Beeper user to verify; the signed-in user when omitted.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        self.params.body.user_id = Some(value.into());
+        self.params_mut().body.user_id = Some(value.into());
         self
     }
 }
 
-/// Parameters of `app.setup.verifications.retrieve` (`GET /v1/app/setup/verifications/{verificationID}`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.verifications.create` request (`POST /v1/app/setup/verifications`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AppSetupVerificationsCreateRequest(AppSetupVerificationsCreateParams);
+}
+
+/// Parameters of `app.setup.verifications.retrieve` (`GET /v1/app/setup/verifications/{verificationID}`), as a [`AppSetupVerificationsRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupVerificationsRetrieveParams {
@@ -588,10 +660,11 @@ impl crate::runtime::Operation for AppSetupVerificationsRetrieveParams {
         )?;
         let parts = crate::runtime::RequestParts::new(
             "app.setup.verifications.retrieve",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -602,7 +675,13 @@ impl crate::runtime::Operation for AppSetupVerificationsRetrieveParams {
     }
 }
 
-/// Parameters of `app.setup.verifications.accept` (`POST /v1/app/setup/verifications/{verificationID}/accept`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.verifications.retrieve` request (`GET /v1/app/setup/verifications/{verificationID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AppSetupVerificationsRetrieveRequest(AppSetupVerificationsRetrieveParams);
+}
+
+/// Parameters of `app.setup.verifications.accept` (`POST /v1/app/setup/verifications/{verificationID}/accept`), as a [`AppSetupVerificationsAcceptRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupVerificationsAcceptParams {
@@ -631,10 +710,11 @@ impl crate::runtime::Operation for AppSetupVerificationsAcceptParams {
         path.push_str("/accept");
         let parts = crate::runtime::RequestParts::new(
             "app.setup.verifications.accept",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -645,7 +725,13 @@ impl crate::runtime::Operation for AppSetupVerificationsAcceptParams {
     }
 }
 
-/// Parameters of `app.setup.verifications.cancel` (`POST /v1/app/setup/verifications/{verificationID}/cancel`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.verifications.accept` request (`POST /v1/app/setup/verifications/{verificationID}/accept`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AppSetupVerificationsAcceptRequest(AppSetupVerificationsAcceptParams);
+}
+
+/// Parameters of `app.setup.verifications.cancel` (`POST /v1/app/setup/verifications/{verificationID}/cancel`), as a [`AppSetupVerificationsCancelRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupVerificationsCancelParams {
@@ -677,11 +763,12 @@ impl crate::runtime::Operation for AppSetupVerificationsCancelParams {
         path.push_str("/cancel");
         let parts = crate::runtime::RequestParts::new(
             "app.setup.verifications.cancel",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -692,24 +779,30 @@ impl crate::runtime::Operation for AppSetupVerificationsCancelParams {
     }
 }
 
-impl crate::runtime::Request<AppSetupVerificationsCancelParams> {
+impl AppSetupVerificationsCancelRequest {
     /// Cancellation code, if any.
     pub fn code(mut self, value: impl Into<String>) -> Self {
-        self.params.body.code = Some(value.into());
+        self.params_mut().body.code = Some(value.into());
         self
     }
 
     /// Reason to show to the user, if any.
     pub fn reason(mut self, value: impl Into<String>) -> Self {
-        self.params.body.reason = Some(value.into());
+        self.params_mut().body.reason = Some(value.into());
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.verifications.cancel` request (`POST /v1/app/setup/verifications/{verificationID}/cancel`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AppSetupVerificationsCancelRequest(AppSetupVerificationsCancelParams);
 }
 
 /// Device verification by QR code.
 #[derive(Debug, Clone, Copy)]
 pub struct AppSetupVerificationsQr<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> AppSetupVerificationsQr<'a> {
@@ -718,6 +811,8 @@ impl<'a> AppSetupVerificationsQr<'a> {
     /// Confirm that the other device has scanned the QR code this device shows.
     ///
     /// `POST /v1/app/setup/verifications/{verificationID}/qr/confirm-scanned`
+    ///
+    /// Returns a [`AppSetupVerificationsQrConfirmScannedRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -728,9 +823,9 @@ impl<'a> AppSetupVerificationsQr<'a> {
     pub fn confirm_scanned(
         &self,
         verification_id: impl Into<String>,
-    ) -> crate::runtime::Request<AppSetupVerificationsQrConfirmScannedParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> AppSetupVerificationsQrConfirmScannedRequest {
+        AppSetupVerificationsQrConfirmScannedRequest::new(
+            self.client.runtime(),
             AppSetupVerificationsQrConfirmScannedParams::new(verification_id),
         )
     }
@@ -741,6 +836,8 @@ impl<'a> AppSetupVerificationsQr<'a> {
     ///
     /// `POST /v1/app/setup/verifications/qr/scan`
     ///
+    /// Returns a [`AppSetupVerificationsQrScanRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.app().setup().verifications().qr().scan("data").await?;
@@ -750,15 +847,15 @@ impl<'a> AppSetupVerificationsQr<'a> {
     pub fn scan(
         &self,
         data: impl Into<crate::runtime::Secret<String>>,
-    ) -> crate::runtime::Request<AppSetupVerificationsQrScanParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> AppSetupVerificationsQrScanRequest {
+        AppSetupVerificationsQrScanRequest::new(
+            self.client.runtime(),
             AppSetupVerificationsQrScanParams::new(data),
         )
     }
 }
 
-/// Parameters of `app.setup.verifications.qr.confirm_scanned` (`POST /v1/app/setup/verifications/{verificationID}/qr/confirm-scanned`).
+/// Parameters of `app.setup.verifications.qr.confirm_scanned` (`POST /v1/app/setup/verifications/{verificationID}/qr/confirm-scanned`), as a [`AppSetupVerificationsQrConfirmScannedRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupVerificationsQrConfirmScannedParams {
@@ -787,10 +884,11 @@ impl crate::runtime::Operation for AppSetupVerificationsQrConfirmScannedParams {
         path.push_str("/qr/confirm-scanned");
         let parts = crate::runtime::RequestParts::new(
             "app.setup.verifications.qr.confirm_scanned",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -801,7 +899,14 @@ impl crate::runtime::Operation for AppSetupVerificationsQrConfirmScannedParams {
     }
 }
 
-/// Parameters of `app.setup.verifications.qr.scan` (`POST /v1/app/setup/verifications/qr/scan`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.verifications.qr.confirm_scanned` request (`POST /v1/app/setup/verifications/{verificationID}/qr/confirm-scanned`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct
+    AppSetupVerificationsQrConfirmScannedRequest(AppSetupVerificationsQrConfirmScannedParams);
+}
+
+/// Parameters of `app.setup.verifications.qr.scan` (`POST /v1/app/setup/verifications/qr/scan`), as a [`AppSetupVerificationsQrScanRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupVerificationsQrScanParams {
@@ -824,11 +929,12 @@ impl crate::runtime::Operation for AppSetupVerificationsQrScanParams {
         let path = String::from("/v1/app/setup/verifications/qr/scan");
         let parts = crate::runtime::RequestParts::new(
             "app.setup.verifications.qr.scan",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&["data"]);
         Ok(parts)
     }
 
@@ -839,10 +945,16 @@ impl crate::runtime::Operation for AppSetupVerificationsQrScanParams {
     }
 }
 
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.verifications.qr.scan` request (`POST /v1/app/setup/verifications/qr/scan`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AppSetupVerificationsQrScanRequest(AppSetupVerificationsQrScanParams);
+}
+
 /// Device verification by comparing emoji or numbers.
 #[derive(Debug, Clone, Copy)]
 pub struct AppSetupVerificationsSas<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> AppSetupVerificationsSas<'a> {
@@ -851,6 +963,8 @@ impl<'a> AppSetupVerificationsSas<'a> {
     /// Switch a device verification to comparing emoji (or numbers) on both devices.
     ///
     /// `POST /v1/app/setup/verifications/{verificationID}/sas/start`
+    ///
+    /// Returns a [`AppSetupVerificationsSasStartRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -861,9 +975,9 @@ impl<'a> AppSetupVerificationsSas<'a> {
     pub fn start(
         &self,
         verification_id: impl Into<String>,
-    ) -> crate::runtime::Request<AppSetupVerificationsSasStartParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> AppSetupVerificationsSasStartRequest {
+        AppSetupVerificationsSasStartRequest::new(
+            self.client.runtime(),
             AppSetupVerificationsSasStartParams::new(verification_id),
         )
     }
@@ -874,6 +988,8 @@ impl<'a> AppSetupVerificationsSas<'a> {
     ///
     /// `POST /v1/app/setup/verifications/{verificationID}/sas/confirm`
     ///
+    /// Returns a [`AppSetupVerificationsSasConfirmRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.app().setup().verifications().sas().confirm("verification-1").await?;
@@ -883,15 +999,15 @@ impl<'a> AppSetupVerificationsSas<'a> {
     pub fn confirm(
         &self,
         verification_id: impl Into<String>,
-    ) -> crate::runtime::Request<AppSetupVerificationsSasConfirmParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> AppSetupVerificationsSasConfirmRequest {
+        AppSetupVerificationsSasConfirmRequest::new(
+            self.client.runtime(),
             AppSetupVerificationsSasConfirmParams::new(verification_id),
         )
     }
 }
 
-/// Parameters of `app.setup.verifications.sas.start` (`POST /v1/app/setup/verifications/{verificationID}/sas/start`).
+/// Parameters of `app.setup.verifications.sas.start` (`POST /v1/app/setup/verifications/{verificationID}/sas/start`), as a [`AppSetupVerificationsSasStartRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupVerificationsSasStartParams {
@@ -920,10 +1036,11 @@ impl crate::runtime::Operation for AppSetupVerificationsSasStartParams {
         path.push_str("/sas/start");
         let parts = crate::runtime::RequestParts::new(
             "app.setup.verifications.sas.start",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -934,7 +1051,13 @@ impl crate::runtime::Operation for AppSetupVerificationsSasStartParams {
     }
 }
 
-/// Parameters of `app.setup.verifications.sas.confirm` (`POST /v1/app/setup/verifications/{verificationID}/sas/confirm`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.verifications.sas.start` request (`POST /v1/app/setup/verifications/{verificationID}/sas/start`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AppSetupVerificationsSasStartRequest(AppSetupVerificationsSasStartParams);
+}
+
+/// Parameters of `app.setup.verifications.sas.confirm` (`POST /v1/app/setup/verifications/{verificationID}/sas/confirm`), as a [`AppSetupVerificationsSasConfirmRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupVerificationsSasConfirmParams {
@@ -963,10 +1086,11 @@ impl crate::runtime::Operation for AppSetupVerificationsSasConfirmParams {
         path.push_str("/sas/confirm");
         let parts = crate::runtime::RequestParts::new(
             "app.setup.verifications.sas.confirm",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -977,10 +1101,17 @@ impl crate::runtime::Operation for AppSetupVerificationsSasConfirmParams {
     }
 }
 
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.verifications.sas.confirm` request (`POST /v1/app/setup/verifications/{verificationID}/sas/confirm`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct
+    AppSetupVerificationsSasConfirmRequest(AppSetupVerificationsSasConfirmParams);
+}
+
 /// Unlocking encrypted messages with the recovery key.
 #[derive(Debug, Clone, Copy)]
 pub struct AppSetupRecoveryKey<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> AppSetupRecoveryKey<'a> {
@@ -997,6 +1128,8 @@ impl<'a> AppSetupRecoveryKey<'a> {
     ///
     /// `POST /v1/app/setup/verification/recovery-key`
     ///
+    /// Returns a [`AppSetupRecoveryKeyVerifyRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.app().setup().recovery_key().verify("recoveryKey").await?;
@@ -1006,15 +1139,15 @@ impl<'a> AppSetupRecoveryKey<'a> {
     pub fn verify(
         &self,
         recovery_key: impl Into<crate::runtime::Secret<String>>,
-    ) -> crate::runtime::Request<AppSetupRecoveryKeyVerifyParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> AppSetupRecoveryKeyVerifyRequest {
+        AppSetupRecoveryKeyVerifyRequest::new(
+            self.client.runtime(),
             AppSetupRecoveryKeyVerifyParams::new(recovery_key),
         )
     }
 }
 
-/// Parameters of `app.setup.recovery_key.verify` (`POST /v1/app/setup/verification/recovery-key`).
+/// Parameters of `app.setup.recovery_key.verify` (`POST /v1/app/setup/verification/recovery-key`), as a [`AppSetupRecoveryKeyVerifyRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupRecoveryKeyVerifyParams {
@@ -1037,11 +1170,12 @@ impl crate::runtime::Operation for AppSetupRecoveryKeyVerifyParams {
         let path = String::from("/v1/app/setup/verification/recovery-key");
         let parts = crate::runtime::RequestParts::new(
             "app.setup.recovery_key.verify",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&["recoveryKey"]);
         Ok(parts)
     }
 
@@ -1052,10 +1186,16 @@ impl crate::runtime::Operation for AppSetupRecoveryKeyVerifyParams {
     }
 }
 
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.recovery_key.verify` request (`POST /v1/app/setup/verification/recovery-key`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AppSetupRecoveryKeyVerifyRequest(AppSetupRecoveryKeyVerifyParams);
+}
+
 /// Replacing a recovery key the user cannot use.
 #[derive(Debug, Clone, Copy)]
 pub struct AppSetupRecoveryKeyReset<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> AppSetupRecoveryKeyReset<'a> {
@@ -1065,17 +1205,17 @@ impl<'a> AppSetupRecoveryKeyReset<'a> {
     ///
     /// `POST /v1/app/setup/verification/recovery-key/reset`
     ///
+    /// Optional parameters are set on the returned [`AppSetupRecoveryKeyResetCreateRequest`] before it is awaited: [`existing_recovery_key`](AppSetupRecoveryKeyResetCreateRequest::existing_recovery_key).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.app().setup().recovery_key().reset().create().await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create(
-        &self,
-    ) -> crate::runtime::Request<AppSetupRecoveryKeyResetCreateParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    pub fn create(&self) -> AppSetupRecoveryKeyResetCreateRequest {
+        AppSetupRecoveryKeyResetCreateRequest::new(
+            self.client.runtime(),
             AppSetupRecoveryKeyResetCreateParams::new(),
         )
     }
@@ -1086,6 +1226,8 @@ impl<'a> AppSetupRecoveryKeyReset<'a> {
     ///
     /// `POST /v1/app/setup/verification/recovery-key/reset/confirm`
     ///
+    /// Returns a [`AppSetupRecoveryKeyResetConfirmRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.app().setup().recovery_key().reset().confirm("recoveryKey").await?;
@@ -1095,15 +1237,15 @@ impl<'a> AppSetupRecoveryKeyReset<'a> {
     pub fn confirm(
         &self,
         recovery_key: impl Into<crate::runtime::Secret<String>>,
-    ) -> crate::runtime::Request<AppSetupRecoveryKeyResetConfirmParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> AppSetupRecoveryKeyResetConfirmRequest {
+        AppSetupRecoveryKeyResetConfirmRequest::new(
+            self.client.runtime(),
             AppSetupRecoveryKeyResetConfirmParams::new(recovery_key),
         )
     }
 }
 
-/// Parameters of `app.setup.recovery_key.reset.create` (`POST /v1/app/setup/verification/recovery-key/reset`).
+/// Parameters of `app.setup.recovery_key.reset.create` (`POST /v1/app/setup/verification/recovery-key/reset`), as a [`AppSetupRecoveryKeyResetCreateRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupRecoveryKeyResetCreateParams {
@@ -1132,11 +1274,12 @@ impl crate::runtime::Operation for AppSetupRecoveryKeyResetCreateParams {
         let path = String::from("/v1/app/setup/verification/recovery-key/reset");
         let parts = crate::runtime::RequestParts::new(
             "app.setup.recovery_key.reset.create",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&["existingRecoveryKey", "recoveryKey"]);
         Ok(parts)
     }
 
@@ -1147,18 +1290,25 @@ impl crate::runtime::Operation for AppSetupRecoveryKeyResetCreateParams {
     }
 }
 
-impl crate::runtime::Request<AppSetupRecoveryKeyResetCreateParams> {
+impl AppSetupRecoveryKeyResetCreateRequest {
     /// The current recovery key, if the user still has it.
     pub fn existing_recovery_key(
         mut self,
         value: impl Into<crate::runtime::Secret<String>>,
     ) -> Self {
-        self.params.body.existing_recovery_key = Some(value.into());
+        self.params_mut().body.existing_recovery_key = Some(value.into());
         self
     }
 }
 
-/// Parameters of `app.setup.recovery_key.reset.confirm` (`POST /v1/app/setup/verification/recovery-key/reset/confirm`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.recovery_key.reset.create` request (`POST /v1/app/setup/verification/recovery-key/reset`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct
+    AppSetupRecoveryKeyResetCreateRequest(AppSetupRecoveryKeyResetCreateParams);
+}
+
+/// Parameters of `app.setup.recovery_key.reset.confirm` (`POST /v1/app/setup/verification/recovery-key/reset/confirm`), as a [`AppSetupRecoveryKeyResetConfirmRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupRecoveryKeyResetConfirmParams {
@@ -1181,11 +1331,12 @@ impl crate::runtime::Operation for AppSetupRecoveryKeyResetConfirmParams {
         let path = String::from("/v1/app/setup/verification/recovery-key/reset/confirm");
         let parts = crate::runtime::RequestParts::new(
             "app.setup.recovery_key.reset.confirm",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&["recoveryKey"]);
         Ok(parts)
     }
 
@@ -1194,4 +1345,11 @@ impl crate::runtime::Operation for AppSetupRecoveryKeyResetConfirmParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.recovery_key.reset.confirm` request (`POST /v1/app/setup/verification/recovery-key/reset/confirm`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct
+    AppSetupRecoveryKeyResetConfirmRequest(AppSetupRecoveryKeyResetConfirmParams);
 }

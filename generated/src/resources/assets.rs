@@ -6,7 +6,7 @@
 /// Files for message attachments, downloaded, served or uploaded.
 #[derive(Debug, Clone, Copy)]
 pub struct Assets<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> Assets<'a> {
@@ -16,17 +16,16 @@ impl<'a> Assets<'a> {
     ///
     /// `POST /v1/assets/download`
     ///
+    /// Returns a [`AssetsDownloadRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.assets().download("url").await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn download(
-        &self,
-        url: impl Into<String>,
-    ) -> crate::runtime::Request<AssetsDownloadParams> {
-        crate::runtime::Request::new(self.client.clone(), AssetsDownloadParams::new(url))
+    pub fn download(&self, url: impl Into<String>) -> AssetsDownloadRequest {
+        AssetsDownloadRequest::new(self.client.runtime(), AssetsDownloadParams::new(url))
     }
 
     /// Serve asset.
@@ -35,17 +34,16 @@ impl<'a> Assets<'a> {
     ///
     /// `GET /v1/assets/serve`
     ///
+    /// Returns a [`AssetsServeRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.assets().serve("url").await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn serve(
-        &self,
-        url: impl Into<String>,
-    ) -> crate::runtime::Request<AssetsServeParams> {
-        crate::runtime::Request::new(self.client.clone(), AssetsServeParams::new(url))
+    pub fn serve(&self, url: impl Into<String>) -> AssetsServeRequest {
+        AssetsServeRequest::new(self.client.runtime(), AssetsServeParams::new(url))
     }
 
     /// Upload asset.
@@ -53,6 +51,8 @@ impl<'a> Assets<'a> {
     /// Upload a file to a temporary location as multipart/form-data. The returned upload ID can be used to send the file in a message or attach it to a draft.
     ///
     /// `POST /v1/assets/upload`
+    ///
+    /// Optional parameters are set on the returned [`AssetsUploadRequest`] before it is awaited: [`file_name`](AssetsUploadRequest::file_name), [`mime_type`](AssetsUploadRequest::mime_type).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -63,8 +63,8 @@ impl<'a> Assets<'a> {
     pub fn upload(
         &self,
         file: impl Into<crate::runtime::FilePart>,
-    ) -> crate::runtime::Request<AssetsUploadParams> {
-        crate::runtime::Request::new(self.client.clone(), AssetsUploadParams::new(file))
+    ) -> AssetsUploadRequest {
+        AssetsUploadRequest::new(self.client.runtime(), AssetsUploadParams::new(file))
     }
 
     /// Upload asset as base64.
@@ -72,6 +72,8 @@ impl<'a> Assets<'a> {
     /// Upload a file sent as base64 in a JSON body, as an alternative to the multipart upload. The returned upload ID can be used to send the file in a message or attach it to a draft.
     ///
     /// `POST /v1/assets/upload/base64`
+    ///
+    /// Optional parameters are set on the returned [`AssetsUploadBase64Request`] before it is awaited: [`file_name`](AssetsUploadBase64Request::file_name), [`mime_type`](AssetsUploadBase64Request::mime_type).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -82,15 +84,15 @@ impl<'a> Assets<'a> {
     pub fn upload_base64(
         &self,
         content: impl Into<String>,
-    ) -> crate::runtime::Request<AssetsUploadBase64Params> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> AssetsUploadBase64Request {
+        AssetsUploadBase64Request::new(
+            self.client.runtime(),
             AssetsUploadBase64Params::new(content),
         )
     }
 }
 
-/// Parameters of `assets.download` (`POST /v1/assets/download`).
+/// Parameters of `assets.download` (`POST /v1/assets/download`), as a [`AssetsDownloadRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AssetsDownloadParams {
@@ -113,12 +115,13 @@ impl crate::runtime::Operation for AssetsDownloadParams {
         let path = String::from("/v1/assets/download");
         let parts = crate::runtime::RequestParts::new(
             "assets.download",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
         let parts = parts.idempotent(true);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -129,7 +132,13 @@ impl crate::runtime::Operation for AssetsDownloadParams {
     }
 }
 
-/// Parameters of `assets.serve` (`GET /v1/assets/serve`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `assets.download` request (`POST /v1/assets/download`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AssetsDownloadRequest(AssetsDownloadParams);
+}
+
+/// Parameters of `assets.serve` (`GET /v1/assets/serve`), as a [`AssetsServeRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AssetsServeParams {
@@ -150,14 +159,15 @@ impl crate::runtime::Operation for AssetsServeParams {
         let path = String::from("/v1/assets/serve");
         let parts = crate::runtime::RequestParts::new(
             "assets.serve",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query.push("url", &self.url, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("url", &self.url)?;
         let parts = parts.query(query);
         let parts = parts.accept("application/octet-stream, */*");
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -168,7 +178,13 @@ impl crate::runtime::Operation for AssetsServeParams {
     }
 }
 
-/// Parameters of `assets.upload` (`POST /v1/assets/upload`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `assets.serve` request (`GET /v1/assets/serve`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AssetsServeRequest(AssetsServeParams); streaming
+}
+
+/// Parameters of `assets.upload` (`POST /v1/assets/upload`), as a [`AssetsUploadRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AssetsUploadParams {
@@ -191,11 +207,12 @@ impl crate::runtime::Operation for AssetsUploadParams {
         let path = String::from("/v1/assets/upload");
         let parts = crate::runtime::RequestParts::new(
             "assets.upload",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.multipart(self.body.to_multipart()?);
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -206,21 +223,27 @@ impl crate::runtime::Operation for AssetsUploadParams {
     }
 }
 
-impl crate::runtime::Request<AssetsUploadParams> {
+impl AssetsUploadRequest {
     /// Original file name; the uploaded part's file name when omitted.
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
-        self.params.body.file_name = Some(value.into());
+        self.params_mut().body.file_name = Some(value.into());
         self
     }
 
     /// MIME type; detected from the file's first bytes when omitted.
     pub fn mime_type(mut self, value: impl Into<String>) -> Self {
-        self.params.body.mime_type = Some(value.into());
+        self.params_mut().body.mime_type = Some(value.into());
         self
     }
 }
 
-/// Parameters of `assets.upload_base64` (`POST /v1/assets/upload/base64`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `assets.upload` request (`POST /v1/assets/upload`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AssetsUploadRequest(AssetsUploadParams);
+}
+
+/// Parameters of `assets.upload_base64` (`POST /v1/assets/upload/base64`), as a [`AssetsUploadBase64Request`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AssetsUploadBase64Params {
@@ -243,11 +266,12 @@ impl crate::runtime::Operation for AssetsUploadBase64Params {
         let path = String::from("/v1/assets/upload/base64");
         let parts = crate::runtime::RequestParts::new(
             "assets.upload_base64",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -258,16 +282,22 @@ impl crate::runtime::Operation for AssetsUploadBase64Params {
     }
 }
 
-impl crate::runtime::Request<AssetsUploadBase64Params> {
+impl AssetsUploadBase64Request {
     /// Original file name; one is generated when omitted.
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
-        self.params.body.file_name = Some(value.into());
+        self.params_mut().body.file_name = Some(value.into());
         self
     }
 
     /// MIME type; detected from the file's first bytes when omitted.
     pub fn mime_type(mut self, value: impl Into<String>) -> Self {
-        self.params.body.mime_type = Some(value.into());
+        self.params_mut().body.mime_type = Some(value.into());
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `assets.upload_base64` request (`POST /v1/assets/upload/base64`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AssetsUploadBase64Request(AssetsUploadBase64Params);
 }

@@ -6,7 +6,7 @@
 /// Available bridges, bridge logins, login sessions for connect and reconnect flows, and advanced network capabilities.
 #[derive(Debug, Clone, Copy)]
 pub struct Bridges<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> Bridges<'a> {
@@ -37,14 +37,16 @@ impl<'a> Bridges<'a> {
     ///
     /// `GET /v1/bridges`
     ///
+    /// Returns a [`BridgesListRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let bridges = client.bridges().list().await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self) -> crate::runtime::Request<BridgesListParams> {
-        crate::runtime::Request::new(self.client.clone(), BridgesListParams::new())
+    pub fn list(&self) -> BridgesListRequest {
+        BridgesListRequest::new(self.client.runtime(), BridgesListParams::new())
     }
 
     /// Get bridge.
@@ -53,18 +55,17 @@ impl<'a> Bridges<'a> {
     ///
     /// `GET /v1/bridges/{bridgeID}`
     ///
+    /// Returns a [`BridgesRetrieveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let bridge = client.bridges().retrieve("bridge-1").await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn retrieve(
-        &self,
-        bridge_id: impl Into<String>,
-    ) -> crate::runtime::Request<BridgesRetrieveParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    pub fn retrieve(&self, bridge_id: impl Into<String>) -> BridgesRetrieveRequest {
+        BridgesRetrieveRequest::new(
+            self.client.runtime(),
             BridgesRetrieveParams::new(bridge_id),
         )
     }
@@ -75,6 +76,8 @@ impl<'a> Bridges<'a> {
     ///
     /// `GET /v1/bridges/{bridgeID}/capabilities`
     ///
+    /// Returns a [`BridgesRetrieveCapabilitiesRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.bridges().retrieve_capabilities("bridge-1").await?;
@@ -84,15 +87,15 @@ impl<'a> Bridges<'a> {
     pub fn retrieve_capabilities(
         &self,
         bridge_id: impl Into<String>,
-    ) -> crate::runtime::Request<BridgesRetrieveCapabilitiesParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> BridgesRetrieveCapabilitiesRequest {
+        BridgesRetrieveCapabilitiesRequest::new(
+            self.client.runtime(),
             BridgesRetrieveCapabilitiesParams::new(bridge_id),
         )
     }
 }
 
-/// Parameters of `bridges.list` (`GET /v1/bridges`).
+/// Parameters of `bridges.list` (`GET /v1/bridges`), as a [`BridgesListRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesListParams {}
@@ -115,10 +118,11 @@ impl crate::runtime::Operation for BridgesListParams {
         let path = String::from("/v1/bridges");
         let parts = crate::runtime::RequestParts::new(
             "bridges.list",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -129,7 +133,13 @@ impl crate::runtime::Operation for BridgesListParams {
     }
 }
 
-/// Parameters of `bridges.retrieve` (`GET /v1/bridges/{bridgeID}`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `bridges.list` request (`GET /v1/bridges`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct BridgesListRequest(BridgesListParams);
+}
+
+/// Parameters of `bridges.retrieve` (`GET /v1/bridges/{bridgeID}`), as a [`BridgesRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesRetrieveParams {
@@ -153,10 +163,11 @@ impl crate::runtime::Operation for BridgesRetrieveParams {
         crate::runtime::push_path_param(&mut path, "bridgeID", &self.bridge_id)?;
         let parts = crate::runtime::RequestParts::new(
             "bridges.retrieve",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -167,7 +178,13 @@ impl crate::runtime::Operation for BridgesRetrieveParams {
     }
 }
 
-/// Parameters of `bridges.retrieve_capabilities` (`GET /v1/bridges/{bridgeID}/capabilities`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `bridges.retrieve` request (`GET /v1/bridges/{bridgeID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct BridgesRetrieveRequest(BridgesRetrieveParams);
+}
+
+/// Parameters of `bridges.retrieve_capabilities` (`GET /v1/bridges/{bridgeID}/capabilities`), as a [`BridgesRetrieveCapabilitiesRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesRetrieveCapabilitiesParams {
@@ -192,10 +209,11 @@ impl crate::runtime::Operation for BridgesRetrieveCapabilitiesParams {
         path.push_str("/capabilities");
         let parts = crate::runtime::RequestParts::new(
             "bridges.retrieve_capabilities",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -206,10 +224,16 @@ impl crate::runtime::Operation for BridgesRetrieveCapabilitiesParams {
     }
 }
 
+crate::runtime::operation_request! {
+    #[doc =
+    " A `bridges.retrieve_capabilities` request (`GET /v1/bridges/{bridgeID}/capabilities`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct BridgesRetrieveCapabilitiesRequest(BridgesRetrieveCapabilitiesParams);
+}
+
 /// Connect and reconnect flow options of a bridge.
 #[derive(Debug, Clone, Copy)]
 pub struct BridgesLoginFlows<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> BridgesLoginFlows<'a> {
@@ -219,24 +243,23 @@ impl<'a> BridgesLoginFlows<'a> {
     ///
     /// `GET /v1/bridges/{bridgeID}/login-flows`
     ///
+    /// Returns a [`BridgesLoginFlowsListRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let login_flows = client.bridges().login_flows().list("bridge-1").await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(
-        &self,
-        bridge_id: impl Into<String>,
-    ) -> crate::runtime::Request<BridgesLoginFlowsListParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    pub fn list(&self, bridge_id: impl Into<String>) -> BridgesLoginFlowsListRequest {
+        BridgesLoginFlowsListRequest::new(
+            self.client.runtime(),
             BridgesLoginFlowsListParams::new(bridge_id),
         )
     }
 }
 
-/// Parameters of `bridges.login_flows.list` (`GET /v1/bridges/{bridgeID}/login-flows`).
+/// Parameters of `bridges.login_flows.list` (`GET /v1/bridges/{bridgeID}/login-flows`), as a [`BridgesLoginFlowsListRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesLoginFlowsListParams {
@@ -261,10 +284,11 @@ impl crate::runtime::Operation for BridgesLoginFlowsListParams {
         path.push_str("/login-flows");
         let parts = crate::runtime::RequestParts::new(
             "bridges.login_flows.list",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -275,10 +299,16 @@ impl crate::runtime::Operation for BridgesLoginFlowsListParams {
     }
 }
 
+crate::runtime::operation_request! {
+    #[doc =
+    " A `bridges.login_flows.list` request (`GET /v1/bridges/{bridgeID}/login-flows`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct BridgesLoginFlowsListRequest(BridgesLoginFlowsListParams);
+}
+
 /// Temporary login sessions that connect or reconnect a chat account.
 #[derive(Debug, Clone, Copy)]
 pub struct BridgesLoginSessions<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> BridgesLoginSessions<'a> {
@@ -295,6 +325,8 @@ impl<'a> BridgesLoginSessions<'a> {
     ///
     /// `POST /v1/bridges/{bridgeID}/login-sessions`
     ///
+    /// Optional parameters are set on the returned [`BridgesLoginSessionsCreateRequest`] before it is awaited: [`account_id`](BridgesLoginSessionsCreateRequest::account_id), [`flow_id`](BridgesLoginSessionsCreateRequest::flow_id), [`login_id`](BridgesLoginSessionsCreateRequest::login_id).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.bridges().login_sessions().create("bridge-1").await?;
@@ -304,9 +336,9 @@ impl<'a> BridgesLoginSessions<'a> {
     pub fn create(
         &self,
         bridge_id: impl Into<String>,
-    ) -> crate::runtime::Request<BridgesLoginSessionsCreateParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> BridgesLoginSessionsCreateRequest {
+        BridgesLoginSessionsCreateRequest::new(
+            self.client.runtime(),
             BridgesLoginSessionsCreateParams::new(bridge_id),
         )
     }
@@ -316,6 +348,8 @@ impl<'a> BridgesLoginSessions<'a> {
     /// Get the current state of a temporary bridge login session.
     ///
     /// `GET /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}`
+    ///
+    /// Returns a [`BridgesLoginSessionsRetrieveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -327,9 +361,9 @@ impl<'a> BridgesLoginSessions<'a> {
         &self,
         bridge_id: impl Into<String>,
         login_session_id: impl Into<String>,
-    ) -> crate::runtime::Request<BridgesLoginSessionsRetrieveParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> BridgesLoginSessionsRetrieveRequest {
+        BridgesLoginSessionsRetrieveRequest::new(
+            self.client.runtime(),
             BridgesLoginSessionsRetrieveParams::new(bridge_id, login_session_id),
         )
     }
@@ -339,6 +373,8 @@ impl<'a> BridgesLoginSessions<'a> {
     /// Cancel a temporary bridge login session.
     ///
     /// `DELETE /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}`
+    ///
+    /// Returns a [`BridgesLoginSessionsCancelRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -350,15 +386,15 @@ impl<'a> BridgesLoginSessions<'a> {
         &self,
         bridge_id: impl Into<String>,
         login_session_id: impl Into<String>,
-    ) -> crate::runtime::Request<BridgesLoginSessionsCancelParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> BridgesLoginSessionsCancelRequest {
+        BridgesLoginSessionsCancelRequest::new(
+            self.client.runtime(),
             BridgesLoginSessionsCancelParams::new(bridge_id, login_session_id),
         )
     }
 }
 
-/// Parameters of `bridges.login_sessions.create` (`POST /v1/bridges/{bridgeID}/login-sessions`).
+/// Parameters of `bridges.login_sessions.create` (`POST /v1/bridges/{bridgeID}/login-sessions`), as a [`BridgesLoginSessionsCreateRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesLoginSessionsCreateParams {
@@ -386,11 +422,12 @@ impl crate::runtime::Operation for BridgesLoginSessionsCreateParams {
         path.push_str("/login-sessions");
         let parts = crate::runtime::RequestParts::new(
             "bridges.login_sessions.create",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -401,27 +438,33 @@ impl crate::runtime::Operation for BridgesLoginSessionsCreateParams {
     }
 }
 
-impl crate::runtime::Request<BridgesLoginSessionsCreateParams> {
+impl BridgesLoginSessionsCreateRequest {
     /// Existing chat account ID to reconnect. Omit to connect a new account.
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.params.body.account_id = Some(value.into());
+        self.params_mut().body.account_id = Some(value.into());
         self
     }
 
     /// Optional flow ID returned by the list login flows endpoint. If omitted, Beeper chooses the default flow.
     pub fn flow_id(mut self, value: impl Into<String>) -> Self {
-        self.params.body.flow_id = Some(value.into());
+        self.params_mut().body.flow_id = Some(value.into());
         self
     }
 
     /// Existing bridge login ID to reconnect. Omit to connect a new account.
     pub fn login_id(mut self, value: impl Into<String>) -> Self {
-        self.params.body.login_id = Some(value.into());
+        self.params_mut().body.login_id = Some(value.into());
         self
     }
 }
 
-/// Parameters of `bridges.login_sessions.retrieve` (`GET /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `bridges.login_sessions.create` request (`POST /v1/bridges/{bridgeID}/login-sessions`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct BridgesLoginSessionsCreateRequest(BridgesLoginSessionsCreateParams);
+}
+
+/// Parameters of `bridges.login_sessions.retrieve` (`GET /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}`), as a [`BridgesLoginSessionsRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesLoginSessionsRetrieveParams {
@@ -457,10 +500,11 @@ impl crate::runtime::Operation for BridgesLoginSessionsRetrieveParams {
         )?;
         let parts = crate::runtime::RequestParts::new(
             "bridges.login_sessions.retrieve",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -471,7 +515,13 @@ impl crate::runtime::Operation for BridgesLoginSessionsRetrieveParams {
     }
 }
 
-/// Parameters of `bridges.login_sessions.cancel` (`DELETE /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `bridges.login_sessions.retrieve` request (`GET /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct BridgesLoginSessionsRetrieveRequest(BridgesLoginSessionsRetrieveParams);
+}
+
+/// Parameters of `bridges.login_sessions.cancel` (`DELETE /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}`), as a [`BridgesLoginSessionsCancelRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesLoginSessionsCancelParams {
@@ -507,11 +557,12 @@ impl crate::runtime::Operation for BridgesLoginSessionsCancelParams {
         )?;
         let parts = crate::runtime::RequestParts::new(
             "bridges.login_sessions.cancel",
-            crate::runtime::Method::DELETE,
+            crate::runtime::reqwest::Method::DELETE,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
         let parts = parts.idempotent(true);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -522,10 +573,16 @@ impl crate::runtime::Operation for BridgesLoginSessionsCancelParams {
     }
 }
 
+crate::runtime::operation_request! {
+    #[doc =
+    " A `bridges.login_sessions.cancel` request (`DELETE /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct BridgesLoginSessionsCancelRequest(BridgesLoginSessionsCancelParams);
+}
+
 /// Steps of a bridge login session.
 #[derive(Debug, Clone, Copy)]
 pub struct BridgesLoginSessionsSteps<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> BridgesLoginSessionsSteps<'a> {
@@ -534,6 +591,8 @@ impl<'a> BridgesLoginSessionsSteps<'a> {
     /// Submit input for the current step of a bridge login session.
     ///
     /// `POST /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}/steps/{stepID}`
+    ///
+    /// Optional parameters are set on the returned [`BridgesLoginSessionsStepsSubmitRequest`] before it is awaited: [`fields`](BridgesLoginSessionsStepsSubmitRequest::fields), [`last_url`](BridgesLoginSessionsStepsSubmitRequest::last_url), [`source`](BridgesLoginSessionsStepsSubmitRequest::source).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -547,9 +606,9 @@ impl<'a> BridgesLoginSessionsSteps<'a> {
         login_session_id: impl Into<String>,
         step_id: impl Into<String>,
         r#type: impl Into<crate::models::BridgesLoginSessionsStepsSubmitType>,
-    ) -> crate::runtime::Request<BridgesLoginSessionsStepsSubmitParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> BridgesLoginSessionsStepsSubmitRequest {
+        BridgesLoginSessionsStepsSubmitRequest::new(
+            self.client.runtime(),
             BridgesLoginSessionsStepsSubmitParams::new(
                 bridge_id,
                 login_session_id,
@@ -560,7 +619,7 @@ impl<'a> BridgesLoginSessionsSteps<'a> {
     }
 }
 
-/// Parameters of `bridges.login_sessions.steps.submit` (`POST /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}/steps/{stepID}`).
+/// Parameters of `bridges.login_sessions.steps.submit` (`POST /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}/steps/{stepID}`), as a [`BridgesLoginSessionsStepsSubmitRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesLoginSessionsStepsSubmitParams {
@@ -606,11 +665,12 @@ impl crate::runtime::Operation for BridgesLoginSessionsStepsSubmitParams {
         crate::runtime::push_path_param(&mut path, "stepID", &self.step_id)?;
         let parts = crate::runtime::RequestParts::new(
             "bridges.login_sessions.steps.submit",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&["fields"]);
         Ok(parts)
     }
 
@@ -621,19 +681,23 @@ impl crate::runtime::Operation for BridgesLoginSessionsStepsSubmitParams {
     }
 }
 
-impl crate::runtime::Request<BridgesLoginSessionsStepsSubmitParams> {
+impl BridgesLoginSessionsStepsSubmitRequest {
     /// Field values keyed by the field IDs from the current step.
     pub fn fields(
         mut self,
-        value: std::collections::BTreeMap<String, crate::runtime::Secret<String>>,
+        value: impl IntoIterator<
+            Item = (impl Into<String>, impl Into<crate::runtime::Secret<String>>),
+        >,
     ) -> Self {
-        self.params.body.fields = Some(value);
+        self.params_mut().body.fields = Some(
+            value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        );
         self
     }
 
     /// Last browser URL reached during a cookies step, if available.
     pub fn last_url(mut self, value: impl Into<String>) -> Self {
-        self.params.body.last_url = Some(value.into());
+        self.params_mut().body.last_url = Some(value.into());
         self
     }
 
@@ -642,15 +706,22 @@ impl crate::runtime::Request<BridgesLoginSessionsStepsSubmitParams> {
         mut self,
         value: impl Into<crate::models::BridgesLoginSessionsStepsSubmitSource>,
     ) -> Self {
-        self.params.body.source = Some(value.into());
+        self.params_mut().body.source = Some(value.into());
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `bridges.login_sessions.steps.submit` request (`POST /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}/steps/{stepID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct
+    BridgesLoginSessionsStepsSubmitRequest(BridgesLoginSessionsStepsSubmitParams);
 }
 
 /// Bridge logins: the identities signed in on a bridge, each holding one or more chat accounts.
 #[derive(Debug, Clone, Copy)]
 pub struct BridgesLogins<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> BridgesLogins<'a> {
@@ -660,18 +731,17 @@ impl<'a> BridgesLogins<'a> {
     ///
     /// `GET /v1/bridges/{bridgeID}/logins`
     ///
+    /// Returns a [`BridgesLoginsListRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let logins = client.bridges().logins().list("bridge-1").await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(
-        &self,
-        bridge_id: impl Into<String>,
-    ) -> crate::runtime::Request<BridgesLoginsListParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    pub fn list(&self, bridge_id: impl Into<String>) -> BridgesLoginsListRequest {
+        BridgesLoginsListRequest::new(
+            self.client.runtime(),
             BridgesLoginsListParams::new(bridge_id),
         )
     }
@@ -681,6 +751,8 @@ impl<'a> BridgesLogins<'a> {
     /// Get one login of a bridge.
     ///
     /// `GET /v1/bridges/{bridgeID}/logins/{loginID}`
+    ///
+    /// Returns a [`BridgesLoginsRetrieveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -692,9 +764,9 @@ impl<'a> BridgesLogins<'a> {
         &self,
         bridge_id: impl Into<String>,
         login_id: impl Into<String>,
-    ) -> crate::runtime::Request<BridgesLoginsRetrieveParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> BridgesLoginsRetrieveRequest {
+        BridgesLoginsRetrieveRequest::new(
+            self.client.runtime(),
             BridgesLoginsRetrieveParams::new(bridge_id, login_id),
         )
     }
@@ -704,6 +776,8 @@ impl<'a> BridgesLogins<'a> {
     /// Remove a bridge login from this device, or from all devices when the bridge supports it. The login's `removeScopes` say which scopes are allowed.
     ///
     /// `POST /v1/bridges/{bridgeID}/logins/{loginID}/remove`
+    ///
+    /// Returns a [`BridgesLoginsRemoveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -716,15 +790,15 @@ impl<'a> BridgesLogins<'a> {
         bridge_id: impl Into<String>,
         login_id: impl Into<String>,
         scope: impl Into<crate::models::LoginRemoveScope>,
-    ) -> crate::runtime::Request<BridgesLoginsRemoveParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> BridgesLoginsRemoveRequest {
+        BridgesLoginsRemoveRequest::new(
+            self.client.runtime(),
             BridgesLoginsRemoveParams::new(bridge_id, login_id, scope),
         )
     }
 }
 
-/// Parameters of `bridges.logins.list` (`GET /v1/bridges/{bridgeID}/logins`).
+/// Parameters of `bridges.logins.list` (`GET /v1/bridges/{bridgeID}/logins`), as a [`BridgesLoginsListRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesLoginsListParams {
@@ -749,10 +823,11 @@ impl crate::runtime::Operation for BridgesLoginsListParams {
         path.push_str("/logins");
         let parts = crate::runtime::RequestParts::new(
             "bridges.logins.list",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -763,7 +838,13 @@ impl crate::runtime::Operation for BridgesLoginsListParams {
     }
 }
 
-/// Parameters of `bridges.logins.retrieve` (`GET /v1/bridges/{bridgeID}/logins/{loginID}`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `bridges.logins.list` request (`GET /v1/bridges/{bridgeID}/logins`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct BridgesLoginsListRequest(BridgesLoginsListParams);
+}
+
+/// Parameters of `bridges.logins.retrieve` (`GET /v1/bridges/{bridgeID}/logins/{loginID}`), as a [`BridgesLoginsRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesLoginsRetrieveParams {
@@ -792,10 +873,11 @@ impl crate::runtime::Operation for BridgesLoginsRetrieveParams {
         crate::runtime::push_path_param(&mut path, "loginID", &self.login_id)?;
         let parts = crate::runtime::RequestParts::new(
             "bridges.logins.retrieve",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -806,7 +888,13 @@ impl crate::runtime::Operation for BridgesLoginsRetrieveParams {
     }
 }
 
-/// Parameters of `bridges.logins.remove` (`POST /v1/bridges/{bridgeID}/logins/{loginID}/remove`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `bridges.logins.retrieve` request (`GET /v1/bridges/{bridgeID}/logins/{loginID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct BridgesLoginsRetrieveRequest(BridgesLoginsRetrieveParams);
+}
+
+/// Parameters of `bridges.logins.remove` (`POST /v1/bridges/{bridgeID}/logins/{loginID}/remove`), as a [`BridgesLoginsRemoveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesLoginsRemoveParams {
@@ -843,11 +931,12 @@ impl crate::runtime::Operation for BridgesLoginsRemoveParams {
         path.push_str("/remove");
         let parts = crate::runtime::RequestParts::new(
             "bridges.logins.remove",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -856,4 +945,10 @@ impl crate::runtime::Operation for BridgesLoginsRemoveParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `bridges.logins.remove` request (`POST /v1/bridges/{bridgeID}/logins/{loginID}/remove`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct BridgesLoginsRemoveRequest(BridgesLoginsRemoveParams);
 }

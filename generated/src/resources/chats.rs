@@ -6,7 +6,7 @@
 /// Chats of all accounts, their settings, drafts and read state.
 #[derive(Debug, Clone, Copy)]
 pub struct Chats<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> Chats<'a> {
@@ -32,14 +32,16 @@ impl<'a> Chats<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`ChatsListRequest`] before it is awaited: [`account_ids`](ChatsListRequest::account_ids), [`cursor`](ChatsListRequest::cursor), [`direction`](ChatsListRequest::direction), [`limit`](ChatsListRequest::limit).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let page = client.chats().list().await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self) -> crate::runtime::Request<ChatsListParams> {
-        crate::runtime::Request::new(self.client.clone(), ChatsListParams::new())
+    pub fn list(&self) -> ChatsListRequest {
+        ChatsListRequest::new(self.client.runtime(), ChatsListParams::new())
     }
 
     /// Create chat.
@@ -47,6 +49,8 @@ impl<'a> Chats<'a> {
     /// Create a direct or a group chat with the given participants, and return the new chat.
     ///
     /// `POST /v1/chats`
+    ///
+    /// Optional parameters are set on the returned [`ChatsCreateRequest`] before it is awaited: [`message_text`](ChatsCreateRequest::message_text), [`title`](ChatsCreateRequest::title).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -59,9 +63,9 @@ impl<'a> Chats<'a> {
         account_id: impl Into<String>,
         participant_ids: impl IntoIterator<Item = impl Into<String>>,
         r#type: impl Into<crate::models::ChatType>,
-    ) -> crate::runtime::Request<ChatsCreateParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> ChatsCreateRequest {
+        ChatsCreateRequest::new(
+            self.client.runtime(),
             ChatsCreateParams::new(account_id, participant_ids, r#type),
         )
     }
@@ -74,14 +78,18 @@ impl<'a> Chats<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`ChatsSearchRequest`] before it is awaited: [`account_ids`](ChatsSearchRequest::account_ids), [`cursor`](ChatsSearchRequest::cursor), [`direction`](ChatsSearchRequest::direction), [`inbox`](ChatsSearchRequest::inbox), [`include_muted`](ChatsSearchRequest::include_muted), [`label_id`](ChatsSearchRequest::label_id), [`last_activity_after`](ChatsSearchRequest::last_activity_after), [`last_activity_before`](ChatsSearchRequest::last_activity_before), [`limit`](ChatsSearchRequest::limit), [`query`](ChatsSearchRequest::query), [`scope`](ChatsSearchRequest::scope), [`type`](ChatsSearchRequest#method.type), and 1 more.
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
-    /// let page = client.chats().search().await?;
+    /// let page = client.chats().search()
+    ///     .query("dinner")
+    ///     .await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn search(&self) -> crate::runtime::Request<ChatsSearchParams> {
-        crate::runtime::Request::new(self.client.clone(), ChatsSearchParams::new())
+    pub fn search(&self) -> ChatsSearchRequest {
+        ChatsSearchRequest::new(self.client.runtime(), ChatsSearchParams::new())
     }
 
     /// Start direct chat.
@@ -89,6 +97,8 @@ impl<'a> Chats<'a> {
     /// Find the best identifier for a user or contact and open a direct chat with them. An existing direct chat is reused and returned when there is one. Available in Beeper v4.2.808 and later.
     ///
     /// `POST /v1/chats/start`
+    ///
+    /// Optional parameters are set on the returned [`ChatsStartRequest`] before it is awaited: [`allow_invite`](ChatsStartRequest::allow_invite), [`message_text`](ChatsStartRequest::message_text).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client, user: beeper_desktop_api::models::ChatsStartUser) -> Result<(), beeper_desktop_api::Error> {
@@ -100,9 +110,9 @@ impl<'a> Chats<'a> {
         &self,
         account_id: impl Into<String>,
         user: impl Into<crate::models::ChatsStartUser>,
-    ) -> crate::runtime::Request<ChatsStartParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> ChatsStartRequest {
+        ChatsStartRequest::new(
+            self.client.runtime(),
             ChatsStartParams::new(account_id, user),
         )
     }
@@ -113,18 +123,17 @@ impl<'a> Chats<'a> {
     ///
     /// `GET /v1/chats/{chatID}`
     ///
+    /// Optional parameters are set on the returned [`ChatsRetrieveRequest`] before it is awaited: [`max_participant_count`](ChatsRetrieveRequest::max_participant_count).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let chat = client.chats().retrieve("chat-1").await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn retrieve(
-        &self,
-        chat_id: impl Into<String>,
-    ) -> crate::runtime::Request<ChatsRetrieveParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    pub fn retrieve(&self, chat_id: impl Into<String>) -> ChatsRetrieveRequest {
+        ChatsRetrieveRequest::new(
+            self.client.runtime(),
             ChatsRetrieveParams::new(chat_id),
         )
     }
@@ -135,20 +144,18 @@ impl<'a> Chats<'a> {
     ///
     /// `PATCH /v1/chats/{chatID}`
     ///
+    /// Optional parameters are set on the returned [`ChatsUpdateRequest`] before it is awaited: [`description`](ChatsUpdateRequest::description), [`draft`](ChatsUpdateRequest::draft), [`img_url`](ChatsUpdateRequest::img_url), [`is_archived`](ChatsUpdateRequest::is_archived), [`is_low_priority`](ChatsUpdateRequest::is_low_priority), [`is_muted`](ChatsUpdateRequest::is_muted), [`is_pinned`](ChatsUpdateRequest::is_pinned), [`message_expiry_seconds`](ChatsUpdateRequest::message_expiry_seconds), [`title`](ChatsUpdateRequest::title).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
-    /// let response = client.chats().update("chat-1").await?;
+    /// let response = client.chats().update("chat-1")
+    ///     .title("Weekend trip")
+    ///     .await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn update(
-        &self,
-        chat_id: impl Into<String>,
-    ) -> crate::runtime::Request<ChatsUpdateParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
-            ChatsUpdateParams::new(chat_id),
-        )
+    pub fn update(&self, chat_id: impl Into<String>) -> ChatsUpdateRequest {
+        ChatsUpdateRequest::new(self.client.runtime(), ChatsUpdateParams::new(chat_id))
     }
 
     /// Archive or unarchive chat.
@@ -157,20 +164,18 @@ impl<'a> Chats<'a> {
     ///
     /// `POST /v1/chats/{chatID}/archive`
     ///
+    /// Optional parameters are set on the returned [`ChatsArchiveRequest`] before it is awaited: [`archived`](ChatsArchiveRequest::archived).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
-    /// let () = client.chats().archive("chat-1").await?;
+    /// let () = client.chats().archive("chat-1")
+    ///     .archived(true)
+    ///     .await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn archive(
-        &self,
-        chat_id: impl Into<String>,
-    ) -> crate::runtime::Request<ChatsArchiveParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
-            ChatsArchiveParams::new(chat_id),
-        )
+    pub fn archive(&self, chat_id: impl Into<String>) -> ChatsArchiveRequest {
+        ChatsArchiveRequest::new(self.client.runtime(), ChatsArchiveParams::new(chat_id))
     }
 
     /// Mark chat read.
@@ -179,18 +184,17 @@ impl<'a> Chats<'a> {
     ///
     /// `POST /v1/chats/{chatID}/read`
     ///
+    /// Optional parameters are set on the returned [`ChatsMarkReadRequest`] before it is awaited: [`message_id`](ChatsMarkReadRequest::message_id).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.chats().mark_read("chat-1").await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn mark_read(
-        &self,
-        chat_id: impl Into<String>,
-    ) -> crate::runtime::Request<ChatsMarkReadParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    pub fn mark_read(&self, chat_id: impl Into<String>) -> ChatsMarkReadRequest {
+        ChatsMarkReadRequest::new(
+            self.client.runtime(),
             ChatsMarkReadParams::new(chat_id),
         )
     }
@@ -201,18 +205,17 @@ impl<'a> Chats<'a> {
     ///
     /// `POST /v1/chats/{chatID}/unread`
     ///
+    /// Optional parameters are set on the returned [`ChatsMarkUnreadRequest`] before it is awaited: [`message_id`](ChatsMarkUnreadRequest::message_id).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.chats().mark_unread("chat-1").await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn mark_unread(
-        &self,
-        chat_id: impl Into<String>,
-    ) -> crate::runtime::Request<ChatsMarkUnreadParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    pub fn mark_unread(&self, chat_id: impl Into<String>) -> ChatsMarkUnreadRequest {
+        ChatsMarkUnreadRequest::new(
+            self.client.runtime(),
             ChatsMarkUnreadParams::new(chat_id),
         )
     }
@@ -223,24 +226,23 @@ impl<'a> Chats<'a> {
     ///
     /// `POST /v1/chats/{chatID}/notify-anyway`
     ///
+    /// Returns a [`ChatsNotifyAnywayRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.chats().notify_anyway("chat-1").await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn notify_anyway(
-        &self,
-        chat_id: impl Into<String>,
-    ) -> crate::runtime::Request<ChatsNotifyAnywayParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    pub fn notify_anyway(&self, chat_id: impl Into<String>) -> ChatsNotifyAnywayRequest {
+        ChatsNotifyAnywayRequest::new(
+            self.client.runtime(),
             ChatsNotifyAnywayParams::new(chat_id),
         )
     }
 }
 
-/// Parameters of `chats.list` (`GET /v1/chats`).
+/// Parameters of `chats.list` (`GET /v1/chats`), as a [`ChatsListRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsListParams {
@@ -278,26 +280,22 @@ impl crate::runtime::Operation for ChatsListParams {
         let path = String::from("/v1/chats");
         let parts = crate::runtime::RequestParts::new(
             "chats.list",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let mut query = crate::runtime::Query::new();
         query
-            .push(
+            .push_list(
                 "accountIDs",
                 &self.account_ids,
                 crate::runtime::QueryStyle::FormExploded,
             )?;
-        query.push("cursor", &self.cursor, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "direction",
-                &self.direction,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query.push("limit", &self.limit, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("cursor", &self.cursor)?;
+        query.push_scalar("direction", &self.direction)?;
+        query.push_scalar("limit", &self.limit)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -308,33 +306,41 @@ impl crate::runtime::Operation for ChatsListParams {
     }
 }
 
-impl crate::runtime::Request<ChatsListParams> {
+impl ChatsListRequest {
     /// Only results of these chat accounts. Without it, every account is included.
     pub fn account_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.params.account_ids = Some(value.into_iter().map(Into::into).collect());
+        self.params_mut().account_ids = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
         self
     }
 
     /// Opaque pagination cursor; do not inspect. Use together with `direction`.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
-        self.params.cursor = Some(value.into());
+        self.params_mut().cursor = Some(value.into());
         self
     }
 
     /// Direction to page in from `cursor`: `before` fetches older results, `after` fetches newer ones. When only `cursor` is given, `before` is assumed.
     pub fn direction(mut self, value: impl Into<crate::models::Direction>) -> Self {
-        self.params.direction = Some(value.into());
+        self.params_mut().direction = Some(value.into());
         self
     }
 
     /// Maximum number of chats on one page, from 1 to 200; the server's default is 25.
     pub fn limit(mut self, value: i64) -> Self {
-        self.params.limit = Some(value);
+        self.params_mut().limit = Some(value);
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.list` request (`GET /v1/chats`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsListRequest(ChatsListParams); paginated
 }
 
 impl crate::runtime::Paginated for ChatsListParams {
@@ -342,7 +348,7 @@ impl crate::runtime::Paginated for ChatsListParams {
     fn next_page(
         &self,
         page: &crate::models::ChatListPage,
-        _headers: &crate::runtime::HeaderMap,
+        _headers: &crate::runtime::reqwest::header::HeaderMap,
     ) -> Option<crate::runtime::NextPage<Self>> {
         let cursor = crate::runtime::next_cursor(
             page.has_more,
@@ -366,7 +372,7 @@ impl crate::runtime::Paginated for ChatsListParams {
     }
 }
 
-/// Parameters of `chats.create` (`POST /v1/chats`).
+/// Parameters of `chats.create` (`POST /v1/chats`), as a [`ChatsCreateRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsCreateParams {
@@ -397,11 +403,12 @@ impl crate::runtime::Operation for ChatsCreateParams {
         let path = String::from("/v1/chats");
         let parts = crate::runtime::RequestParts::new(
             "chats.create",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -412,21 +419,27 @@ impl crate::runtime::Operation for ChatsCreateParams {
     }
 }
 
-impl crate::runtime::Request<ChatsCreateParams> {
+impl ChatsCreateRequest {
     /// First message to send, for networks that need one to create a chat.
     pub fn message_text(mut self, value: impl Into<String>) -> Self {
-        self.params.body.message_text = Some(value.into());
+        self.params_mut().body.message_text = Some(value.into());
         self
     }
 
     /// Title of a group chat. Most networks ignore it for a direct chat.
     pub fn title(mut self, value: impl Into<String>) -> Self {
-        self.params.body.title = Some(value.into());
+        self.params_mut().body.title = Some(value.into());
         self
     }
 }
 
-/// Parameters of `chats.search` (`GET /v1/chats/search`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.create` request (`POST /v1/chats`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsCreateRequest(ChatsCreateParams);
+}
+
+/// Parameters of `chats.search` (`GET /v1/chats/search`), as a [`ChatsSearchRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsSearchParams {
@@ -491,55 +504,31 @@ impl crate::runtime::Operation for ChatsSearchParams {
         let path = String::from("/v1/chats/search");
         let parts = crate::runtime::RequestParts::new(
             "chats.search",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let mut query = crate::runtime::Query::new();
         query
-            .push(
+            .push_list(
                 "accountIDs",
                 &self.account_ids,
                 crate::runtime::QueryStyle::FormExploded,
             )?;
-        query.push("cursor", &self.cursor, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "direction",
-                &self.direction,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query.push("inbox", &self.inbox, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "includeMuted",
-                &self.include_muted,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query.push("labelID", &self.label_id, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "lastActivityAfter",
-                &self.last_activity_after,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query
-            .push(
-                "lastActivityBefore",
-                &self.last_activity_before,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query.push("limit", &self.limit, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("query", &self.query, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("scope", &self.scope, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("type", &self.r#type, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "unreadOnly",
-                &self.unread_only,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
+        query.push_scalar("cursor", &self.cursor)?;
+        query.push_scalar("direction", &self.direction)?;
+        query.push_scalar("inbox", &self.inbox)?;
+        query.push_scalar("includeMuted", &self.include_muted)?;
+        query.push_scalar("labelID", &self.label_id)?;
+        query.push_scalar("lastActivityAfter", &self.last_activity_after)?;
+        query.push_scalar("lastActivityBefore", &self.last_activity_before)?;
+        query.push_scalar("limit", &self.limit)?;
+        query.push_scalar("query", &self.query)?;
+        query.push_scalar("scope", &self.scope)?;
+        query.push_scalar("type", &self.r#type)?;
+        query.push_scalar("unreadOnly", &self.unread_only)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -550,43 +539,45 @@ impl crate::runtime::Operation for ChatsSearchParams {
     }
 }
 
-impl crate::runtime::Request<ChatsSearchParams> {
+impl ChatsSearchRequest {
     /// Only results of these chat accounts. Without it, every account is included.
     pub fn account_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.params.account_ids = Some(value.into_iter().map(Into::into).collect());
+        self.params_mut().account_ids = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
         self
     }
 
     /// Opaque pagination cursor; do not inspect. Use together with `direction`.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
-        self.params.cursor = Some(value.into());
+        self.params_mut().cursor = Some(value.into());
         self
     }
 
     /// Direction to page in from `cursor`: `before` fetches older results, `after` fetches newer ones. When only `cursor` is given, `before` is assumed.
     pub fn direction(mut self, value: impl Into<crate::models::Direction>) -> Self {
-        self.params.direction = Some(value.into());
+        self.params_mut().direction = Some(value.into());
         self
     }
 
     /// Only chats of one inbox: `primary` (what the Beeper inbox shows: neither archived nor low priority, following the inbox's visibility rules and labels), `low-priority`, or `archive`. Without it, chats of every inbox.
     pub fn inbox(mut self, value: impl Into<crate::models::ChatsSearchInbox>) -> Self {
-        self.params.inbox = Some(value.into());
+        self.params_mut().inbox = Some(value.into());
         self
     }
 
     /// Whether to include chats the user muted, which usually matter less. The server includes them unless this is false.
     pub fn include_muted(mut self, value: bool) -> Self {
-        self.params.include_muted = Some(value);
+        self.params_mut().include_muted = Some(value);
         self
     }
 
     /// Only chats with this label. The list labels operation gives the IDs.
     pub fn label_id(mut self, value: impl Into<String>) -> Self {
-        self.params.label_id = Some(value.into());
+        self.params_mut().label_id = Some(value.into());
         self
     }
 
@@ -595,7 +586,7 @@ impl crate::runtime::Request<ChatsSearchParams> {
         mut self,
         value: impl Into<chrono::DateTime<chrono::Utc>>,
     ) -> Self {
-        self.params.last_activity_after = Some(value.into());
+        self.params_mut().last_activity_after = Some(value.into());
         self
     }
 
@@ -604,39 +595,45 @@ impl crate::runtime::Request<ChatsSearchParams> {
         mut self,
         value: impl Into<chrono::DateTime<chrono::Utc>>,
     ) -> Self {
-        self.params.last_activity_before = Some(value.into());
+        self.params_mut().last_activity_before = Some(value.into());
         self
     }
 
     /// Maximum number of chats on one page, from 1 to 200; the server's default is 50.
     pub fn limit(mut self, value: i64) -> Self {
-        self.params.limit = Some(value);
+        self.params_mut().limit = Some(value);
         self
     }
 
     /// Words to look for, as the user typed them (for example "dinner"). Every word must match; case is ignored.
     pub fn query(mut self, value: impl Into<String>) -> Self {
-        self.params.query = Some(value.into());
+        self.params_mut().query = Some(value.into());
         self
     }
 
     /// What the query is matched against: `titles` (the title and the network) or `participants` (the participants' names).
     pub fn scope(mut self, value: impl Into<crate::models::ChatsSearchScope>) -> Self {
-        self.params.scope = Some(value.into());
+        self.params_mut().scope = Some(value.into());
         self
     }
 
     /// Kind of chats: `single` (direct chats), `group`, or `any`.
     pub fn r#type(mut self, value: impl Into<crate::models::ChatsSearchType>) -> Self {
-        self.params.r#type = Some(value.into());
+        self.params_mut().r#type = Some(value.into());
         self
     }
 
     /// True to return only chats with unread messages.
     pub fn unread_only(mut self, value: bool) -> Self {
-        self.params.unread_only = Some(value);
+        self.params_mut().unread_only = Some(value);
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.search` request (`GET /v1/chats/search`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsSearchRequest(ChatsSearchParams); paginated
 }
 
 impl crate::runtime::Paginated for ChatsSearchParams {
@@ -644,7 +641,7 @@ impl crate::runtime::Paginated for ChatsSearchParams {
     fn next_page(
         &self,
         page: &crate::models::ChatPage,
-        _headers: &crate::runtime::HeaderMap,
+        _headers: &crate::runtime::reqwest::header::HeaderMap,
     ) -> Option<crate::runtime::NextPage<Self>> {
         let cursor = crate::runtime::next_cursor(
             page.has_more,
@@ -668,7 +665,7 @@ impl crate::runtime::Paginated for ChatsSearchParams {
     }
 }
 
-/// Parameters of `chats.start` (`POST /v1/chats/start`).
+/// Parameters of `chats.start` (`POST /v1/chats/start`), as a [`ChatsStartRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsStartParams {
@@ -694,11 +691,12 @@ impl crate::runtime::Operation for ChatsStartParams {
         let path = String::from("/v1/chats/start");
         let parts = crate::runtime::RequestParts::new(
             "chats.start",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -709,21 +707,27 @@ impl crate::runtime::Operation for ChatsStartParams {
     }
 }
 
-impl crate::runtime::Request<ChatsStartParams> {
+impl ChatsStartRequest {
     /// Whether the chat may be created through an invite when the network requires one.
     pub fn allow_invite(mut self, value: bool) -> Self {
-        self.params.body.allow_invite = Some(value);
+        self.params_mut().body.allow_invite = Some(value);
         self
     }
 
     /// First message to send, for networks that need one to create a chat.
     pub fn message_text(mut self, value: impl Into<String>) -> Self {
-        self.params.body.message_text = Some(value.into());
+        self.params_mut().body.message_text = Some(value.into());
         self
     }
 }
 
-/// Parameters of `chats.retrieve` (`GET /v1/chats/{chatID}`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.start` request (`POST /v1/chats/start`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsStartRequest(ChatsStartParams);
+}
+
+/// Parameters of `chats.retrieve` (`GET /v1/chats/{chatID}`), as a [`ChatsRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsRetrieveParams {
@@ -750,18 +754,14 @@ impl crate::runtime::Operation for ChatsRetrieveParams {
         crate::runtime::push_path_param(&mut path, "chatID", &self.chat_id)?;
         let parts = crate::runtime::RequestParts::new(
             "chats.retrieve",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query
-            .push(
-                "maxParticipantCount",
-                &self.max_participant_count,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
+        query.push_scalar("maxParticipantCount", &self.max_participant_count)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -772,15 +772,21 @@ impl crate::runtime::Operation for ChatsRetrieveParams {
     }
 }
 
-impl crate::runtime::Request<ChatsRetrieveParams> {
+impl ChatsRetrieveRequest {
     /// Maximum number of participants to return: -1 for all, otherwise 0 to 500. The server's default is 100. List and search operations return at most 20 participants per chat.
     pub fn max_participant_count(mut self, value: i64) -> Self {
-        self.params.max_participant_count = Some(value);
+        self.params_mut().max_participant_count = Some(value);
         self
     }
 }
 
-/// Parameters of `chats.update` (`PATCH /v1/chats/{chatID}`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.retrieve` request (`GET /v1/chats/{chatID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsRetrieveRequest(ChatsRetrieveParams);
+}
+
+/// Parameters of `chats.update` (`PATCH /v1/chats/{chatID}`), as a [`ChatsUpdateRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsUpdateParams {
@@ -807,11 +813,12 @@ impl crate::runtime::Operation for ChatsUpdateParams {
         crate::runtime::push_path_param(&mut path, "chatID", &self.chat_id)?;
         let parts = crate::runtime::RequestParts::new(
             "chats.update",
-            crate::runtime::Method::PATCH,
+            crate::runtime::reqwest::Method::PATCH,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -822,10 +829,10 @@ impl crate::runtime::Operation for ChatsUpdateParams {
     }
 }
 
-impl crate::runtime::Request<ChatsUpdateParams> {
+impl ChatsUpdateRequest {
     /// Description (topic) of a group chat; null clears it. Whether it can be set depends on the account and the chat's permissions.
     pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.params.body.description = Some(
+        self.params_mut().body.description = Some(
             crate::runtime::Nullable::Value(value.into()),
         );
         self
@@ -833,61 +840,65 @@ impl crate::runtime::Request<ChatsUpdateParams> {
 
     /// Sends `description` as `null`.
     pub fn clear_description(mut self) -> Self {
-        self.params.body.description = Some(crate::runtime::Nullable::Null);
+        self.params_mut().body.description = Some(crate::runtime::Nullable::Null);
         self
     }
 
     /// Draft to set, or null to clear the draft's text and attachments together. A non-empty draft is only accepted while the current draft is empty.
     pub fn draft(mut self, value: impl Into<crate::models::ChatsUpdateDraft>) -> Self {
-        self.params.body.draft = Some(crate::runtime::Nullable::Value(value.into()));
+        self.params_mut().body.draft = Some(
+            crate::runtime::Nullable::Value(value.into()),
+        );
         self
     }
 
     /// Sends `draft` as `null`.
     pub fn clear_draft(mut self) -> Self {
-        self.params.body.draft = Some(crate::runtime::Nullable::Null);
+        self.params_mut().body.draft = Some(crate::runtime::Nullable::Null);
         self
     }
 
     /// Local file path of an image to use as the group chat's avatar; null clears it. Support depends on the account and the chat's permissions.
     pub fn img_url(mut self, value: impl Into<String>) -> Self {
-        self.params.body.img_url = Some(crate::runtime::Nullable::Value(value.into()));
+        self.params_mut().body.img_url = Some(
+            crate::runtime::Nullable::Value(value.into()),
+        );
         self
     }
 
     /// Sends `imgURL` as `null`.
     pub fn clear_img_url(mut self) -> Self {
-        self.params.body.img_url = Some(crate::runtime::Nullable::Null);
+        self.params_mut().body.img_url = Some(crate::runtime::Nullable::Null);
         self
     }
 
     /// True to archive the chat, false to bring it back to the inbox.
     pub fn is_archived(mut self, value: bool) -> Self {
-        self.params.body.is_archived = Some(value);
+        self.params_mut().body.is_archived = Some(value);
         self
     }
 
     /// Mark or unmark the chat as low priority, where the account supports it.
     pub fn is_low_priority(mut self, value: bool) -> Self {
-        self.params.body.is_low_priority = Some(value);
+        self.params_mut().body.is_low_priority = Some(value);
         self
     }
 
     /// Mute or unmute the chat.
     pub fn is_muted(mut self, value: bool) -> Self {
-        self.params.body.is_muted = Some(value);
+        self.params_mut().body.is_muted = Some(value);
         self
     }
 
     /// Pin or unpin the chat, where the account supports it.
     pub fn is_pinned(mut self, value: bool) -> Self {
-        self.params.body.is_pinned = Some(value);
+        self.params_mut().body.is_pinned = Some(value);
         self
     }
 
     /// Disappearing-message timer in seconds, or null to turn it off, where supported.
     pub fn message_expiry_seconds(mut self, value: i64) -> Self {
-        self.params.body.message_expiry_seconds = Some(
+        self.params_mut().body.message_expiry_seconds = Some(
             crate::runtime::Nullable::Value(value),
         );
         self
@@ -895,24 +906,34 @@ impl crate::runtime::Request<ChatsUpdateParams> {
 
     /// Sends `messageExpirySeconds` as `null`.
     pub fn clear_message_expiry_seconds(mut self) -> Self {
-        self.params.body.message_expiry_seconds = Some(crate::runtime::Nullable::Null);
+        self.params_mut().body.message_expiry_seconds = Some(
+            crate::runtime::Nullable::Null,
+        );
         self
     }
 
     /// Custom title of the chat; null clears it. Support depends on the account and the chat's permissions.
     pub fn title(mut self, value: impl Into<String>) -> Self {
-        self.params.body.title = Some(crate::runtime::Nullable::Value(value.into()));
+        self.params_mut().body.title = Some(
+            crate::runtime::Nullable::Value(value.into()),
+        );
         self
     }
 
     /// Sends `title` as `null`.
     pub fn clear_title(mut self) -> Self {
-        self.params.body.title = Some(crate::runtime::Nullable::Null);
+        self.params_mut().body.title = Some(crate::runtime::Nullable::Null);
         self
     }
 }
 
-/// Parameters of `chats.archive` (`POST /v1/chats/{chatID}/archive`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.update` request (`PATCH /v1/chats/{chatID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsUpdateRequest(ChatsUpdateParams);
+}
+
+/// Parameters of `chats.archive` (`POST /v1/chats/{chatID}/archive`), as a [`ChatsArchiveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsArchiveParams {
@@ -940,13 +961,14 @@ impl crate::runtime::Operation for ChatsArchiveParams {
         path.push_str("/archive");
         let parts = crate::runtime::RequestParts::new(
             "chats.archive",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.accept("*/*");
         let parts = parts.auth(&[&["bearerAuth"]], false);
         let parts = parts.idempotent(true);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -957,15 +979,21 @@ impl crate::runtime::Operation for ChatsArchiveParams {
     }
 }
 
-impl crate::runtime::Request<ChatsArchiveParams> {
+impl ChatsArchiveRequest {
     /// True to archive the chat, false to unarchive it.
     pub fn archived(mut self, value: bool) -> Self {
-        self.params.body.archived = Some(value);
+        self.params_mut().body.archived = Some(value);
         self
     }
 }
 
-/// Parameters of `chats.mark_read` (`POST /v1/chats/{chatID}/read`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.archive` request (`POST /v1/chats/{chatID}/archive`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsArchiveRequest(ChatsArchiveParams);
+}
+
+/// Parameters of `chats.mark_read` (`POST /v1/chats/{chatID}/read`), as a [`ChatsMarkReadRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsMarkReadParams {
@@ -993,12 +1021,13 @@ impl crate::runtime::Operation for ChatsMarkReadParams {
         path.push_str("/read");
         let parts = crate::runtime::RequestParts::new(
             "chats.mark_read",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
         let parts = parts.idempotent(true);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -1009,15 +1038,21 @@ impl crate::runtime::Operation for ChatsMarkReadParams {
     }
 }
 
-impl crate::runtime::Request<ChatsMarkReadParams> {
+impl ChatsMarkReadRequest {
     /// Message up to which the chat is marked read.
     pub fn message_id(mut self, value: impl Into<String>) -> Self {
-        self.params.body.message_id = Some(value.into());
+        self.params_mut().body.message_id = Some(value.into());
         self
     }
 }
 
-/// Parameters of `chats.mark_unread` (`POST /v1/chats/{chatID}/unread`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.mark_read` request (`POST /v1/chats/{chatID}/read`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsMarkReadRequest(ChatsMarkReadParams);
+}
+
+/// Parameters of `chats.mark_unread` (`POST /v1/chats/{chatID}/unread`), as a [`ChatsMarkUnreadRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsMarkUnreadParams {
@@ -1045,12 +1080,13 @@ impl crate::runtime::Operation for ChatsMarkUnreadParams {
         path.push_str("/unread");
         let parts = crate::runtime::RequestParts::new(
             "chats.mark_unread",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
         let parts = parts.idempotent(true);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -1061,26 +1097,37 @@ impl crate::runtime::Operation for ChatsMarkUnreadParams {
     }
 }
 
-impl crate::runtime::Request<ChatsMarkUnreadParams> {
+impl ChatsMarkUnreadRequest {
     /// Message from which the chat is marked unread.
     pub fn message_id(mut self, value: impl Into<String>) -> Self {
-        self.params.body.message_id = Some(value.into());
+        self.params_mut().body.message_id = Some(value.into());
         self
     }
 }
 
-/// Parameters of `chats.notify_anyway` (`POST /v1/chats/{chatID}/notify-anyway`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.mark_unread` request (`POST /v1/chats/{chatID}/unread`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsMarkUnreadRequest(ChatsMarkUnreadParams);
+}
+
+/// Parameters of `chats.notify_anyway` (`POST /v1/chats/{chatID}/notify-anyway`), as a [`ChatsNotifyAnywayRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsNotifyAnywayParams {
     /// Chat ID. This installation's local chat ID is accepted too, where there is one.
     pub chat_id: String,
+    /// Empty; the operation takes no parameters in its body.
+    pub body: crate::models::ChatsNotifyAnywayBody,
 }
 
 impl ChatsNotifyAnywayParams {
     /// Parameters with the required values; the optional ones are unset.
     pub fn new(chat_id: impl Into<String>) -> Self {
-        Self { chat_id: chat_id.into() }
+        Self {
+            chat_id: chat_id.into(),
+            body: crate::models::ChatsNotifyAnywayBody::new(),
+        }
     }
 }
 
@@ -1092,10 +1139,12 @@ impl crate::runtime::Operation for ChatsNotifyAnywayParams {
         path.push_str("/notify-anyway");
         let parts = crate::runtime::RequestParts::new(
             "chats.notify_anyway",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
+        let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -1106,10 +1155,16 @@ impl crate::runtime::Operation for ChatsNotifyAnywayParams {
     }
 }
 
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.notify_anyway` request (`POST /v1/chats/{chatID}/notify-anyway`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsNotifyAnywayRequest(ChatsNotifyAnywayParams);
+}
+
 /// Reminders set on chats.
 #[derive(Debug, Clone, Copy)]
 pub struct ChatsReminders<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> ChatsReminders<'a> {
@@ -1118,6 +1173,8 @@ impl<'a> ChatsReminders<'a> {
     /// Set a reminder on a chat for a given time.
     ///
     /// `POST /v1/chats/{chatID}/reminders`
+    ///
+    /// Returns a [`ChatsRemindersCreateRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client, reminder: beeper_desktop_api::models::ChatsRemindersCreateReminder) -> Result<(), beeper_desktop_api::Error> {
@@ -1129,9 +1186,9 @@ impl<'a> ChatsReminders<'a> {
         &self,
         chat_id: impl Into<String>,
         reminder: impl Into<crate::models::ChatsRemindersCreateReminder>,
-    ) -> crate::runtime::Request<ChatsRemindersCreateParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> ChatsRemindersCreateRequest {
+        ChatsRemindersCreateRequest::new(
+            self.client.runtime(),
             ChatsRemindersCreateParams::new(chat_id, reminder),
         )
     }
@@ -1142,24 +1199,23 @@ impl<'a> ChatsReminders<'a> {
     ///
     /// `DELETE /v1/chats/{chatID}/reminders`
     ///
+    /// Returns a [`ChatsRemindersDeleteRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let () = client.chats().reminders().delete("chat-1").await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(
-        &self,
-        chat_id: impl Into<String>,
-    ) -> crate::runtime::Request<ChatsRemindersDeleteParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    pub fn delete(&self, chat_id: impl Into<String>) -> ChatsRemindersDeleteRequest {
+        ChatsRemindersDeleteRequest::new(
+            self.client.runtime(),
             ChatsRemindersDeleteParams::new(chat_id),
         )
     }
 }
 
-/// Parameters of `chats.reminders.create` (`POST /v1/chats/{chatID}/reminders`).
+/// Parameters of `chats.reminders.create` (`POST /v1/chats/{chatID}/reminders`), as a [`ChatsRemindersCreateRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsRemindersCreateParams {
@@ -1190,13 +1246,14 @@ impl crate::runtime::Operation for ChatsRemindersCreateParams {
         path.push_str("/reminders");
         let parts = crate::runtime::RequestParts::new(
             "chats.reminders.create",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.accept("*/*");
         let parts = parts.auth(&[&["bearerAuth"]], false);
         let parts = parts.idempotent(true);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -1207,7 +1264,13 @@ impl crate::runtime::Operation for ChatsRemindersCreateParams {
     }
 }
 
-/// Parameters of `chats.reminders.delete` (`DELETE /v1/chats/{chatID}/reminders`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.reminders.create` request (`POST /v1/chats/{chatID}/reminders`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsRemindersCreateRequest(ChatsRemindersCreateParams);
+}
+
+/// Parameters of `chats.reminders.delete` (`DELETE /v1/chats/{chatID}/reminders`), as a [`ChatsRemindersDeleteRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsRemindersDeleteParams {
@@ -1230,11 +1293,12 @@ impl crate::runtime::Operation for ChatsRemindersDeleteParams {
         path.push_str("/reminders");
         let parts = crate::runtime::RequestParts::new(
             "chats.reminders.delete",
-            crate::runtime::Method::DELETE,
+            crate::runtime::reqwest::Method::DELETE,
             path,
         );
         let parts = parts.accept("*/*");
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -1245,10 +1309,16 @@ impl crate::runtime::Operation for ChatsRemindersDeleteParams {
     }
 }
 
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.reminders.delete` request (`DELETE /v1/chats/{chatID}/reminders`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsRemindersDeleteRequest(ChatsRemindersDeleteParams);
+}
+
 /// Operations on the messages of a chat; holds reactions.
 #[derive(Debug, Clone, Copy)]
 pub struct ChatsMessages<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> ChatsMessages<'a> {
@@ -1263,7 +1333,7 @@ impl<'a> ChatsMessages<'a> {
 /// Reactions to messages.
 #[derive(Debug, Clone, Copy)]
 pub struct ChatsMessagesReactions<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> ChatsMessagesReactions<'a> {
@@ -1272,6 +1342,8 @@ impl<'a> ChatsMessagesReactions<'a> {
     /// React to a message.
     ///
     /// `POST /v1/chats/{chatID}/messages/{messageID}/reactions`
+    ///
+    /// Optional parameters are set on the returned [`ChatsMessagesReactionsAddRequest`] before it is awaited: [`transaction_id`](ChatsMessagesReactionsAddRequest::transaction_id).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -1284,9 +1356,9 @@ impl<'a> ChatsMessagesReactions<'a> {
         chat_id: impl Into<String>,
         message_id: impl Into<String>,
         reaction_key: impl Into<String>,
-    ) -> crate::runtime::Request<ChatsMessagesReactionsAddParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> ChatsMessagesReactionsAddRequest {
+        ChatsMessagesReactionsAddRequest::new(
+            self.client.runtime(),
             ChatsMessagesReactionsAddParams::new(chat_id, message_id, reaction_key),
         )
     }
@@ -1296,6 +1368,8 @@ impl<'a> ChatsMessagesReactions<'a> {
     /// Take back a reaction the signed-in user made on a message.
     ///
     /// `DELETE /v1/chats/{chatID}/messages/{messageID}/reactions/{reactionKey}`
+    ///
+    /// Returns a [`ChatsMessagesReactionsDeleteRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -1308,15 +1382,15 @@ impl<'a> ChatsMessagesReactions<'a> {
         chat_id: impl Into<String>,
         message_id: impl Into<String>,
         reaction_key: impl Into<String>,
-    ) -> crate::runtime::Request<ChatsMessagesReactionsDeleteParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> ChatsMessagesReactionsDeleteRequest {
+        ChatsMessagesReactionsDeleteRequest::new(
+            self.client.runtime(),
             ChatsMessagesReactionsDeleteParams::new(chat_id, message_id, reaction_key),
         )
     }
 }
 
-/// Parameters of `chats.messages.reactions.add` (`POST /v1/chats/{chatID}/messages/{messageID}/reactions`).
+/// Parameters of `chats.messages.reactions.add` (`POST /v1/chats/{chatID}/messages/{messageID}/reactions`), as a [`ChatsMessagesReactionsAddRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsMessagesReactionsAddParams {
@@ -1353,11 +1427,12 @@ impl crate::runtime::Operation for ChatsMessagesReactionsAddParams {
         path.push_str("/reactions");
         let parts = crate::runtime::RequestParts::new(
             "chats.messages.reactions.add",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -1368,15 +1443,21 @@ impl crate::runtime::Operation for ChatsMessagesReactionsAddParams {
     }
 }
 
-impl crate::runtime::Request<ChatsMessagesReactionsAddParams> {
+impl ChatsMessagesReactionsAddRequest {
     /// Optional ID of this request, used to avoid duplicates and to track the send.
     pub fn transaction_id(mut self, value: impl Into<String>) -> Self {
-        self.params.body.transaction_id = Some(value.into());
+        self.params_mut().body.transaction_id = Some(value.into());
         self
     }
 }
 
-/// Parameters of `chats.messages.reactions.delete` (`DELETE /v1/chats/{chatID}/messages/{messageID}/reactions/{reactionKey}`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.messages.reactions.add` request (`POST /v1/chats/{chatID}/messages/{messageID}/reactions`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsMessagesReactionsAddRequest(ChatsMessagesReactionsAddParams);
+}
+
+/// Parameters of `chats.messages.reactions.delete` (`DELETE /v1/chats/{chatID}/messages/{messageID}/reactions/{reactionKey}`), as a [`ChatsMessagesReactionsDeleteRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsMessagesReactionsDeleteParams {
@@ -1414,10 +1495,11 @@ impl crate::runtime::Operation for ChatsMessagesReactionsDeleteParams {
         crate::runtime::push_path_param(&mut path, "reactionKey", &self.reaction_key)?;
         let parts = crate::runtime::RequestParts::new(
             "chats.messages.reactions.delete",
-            crate::runtime::Method::DELETE,
+            crate::runtime::reqwest::Method::DELETE,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -1426,4 +1508,10 @@ impl crate::runtime::Operation for ChatsMessagesReactionsDeleteParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.messages.reactions.delete` request (`DELETE /v1/chats/{chatID}/messages/{messageID}/reactions/{reactionKey}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsMessagesReactionsDeleteRequest(ChatsMessagesReactionsDeleteParams);
 }

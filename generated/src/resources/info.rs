@@ -6,7 +6,7 @@
 /// Discovery of the server and its endpoints, usable before authentication.
 #[derive(Debug, Clone, Copy)]
 pub struct Info<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> Info<'a> {
@@ -16,18 +16,20 @@ impl<'a> Info<'a> {
     ///
     /// `GET /v1/info`
     ///
+    /// Returns a [`InfoRetrieveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let info = client.info().retrieve().await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn retrieve(&self) -> crate::runtime::Request<InfoRetrieveParams> {
-        crate::runtime::Request::new(self.client.clone(), InfoRetrieveParams::new())
+    pub fn retrieve(&self) -> InfoRetrieveRequest {
+        InfoRetrieveRequest::new(self.client.runtime(), InfoRetrieveParams::new())
     }
 }
 
-/// Parameters of `info.retrieve` (`GET /v1/info`).
+/// Parameters of `info.retrieve` (`GET /v1/info`), as a [`InfoRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct InfoRetrieveParams {}
@@ -50,9 +52,10 @@ impl crate::runtime::Operation for InfoRetrieveParams {
         let path = String::from("/v1/info");
         let parts = crate::runtime::RequestParts::new(
             "info.retrieve",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -61,4 +64,10 @@ impl crate::runtime::Operation for InfoRetrieveParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `info.retrieve` request (`GET /v1/info`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct InfoRetrieveRequest(InfoRetrieveParams);
 }

@@ -6,7 +6,7 @@
 /// Labels the user created to organize chats.
 #[derive(Debug, Clone, Copy)]
 pub struct Labels<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> Labels<'a> {
@@ -16,18 +16,20 @@ impl<'a> Labels<'a> {
     ///
     /// `GET /v1/labels`
     ///
+    /// Returns a [`LabelsListRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let labels = client.labels().list().await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self) -> crate::runtime::Request<LabelsListParams> {
-        crate::runtime::Request::new(self.client.clone(), LabelsListParams::new())
+    pub fn list(&self) -> LabelsListRequest {
+        LabelsListRequest::new(self.client.runtime(), LabelsListParams::new())
     }
 }
 
-/// Parameters of `labels.list` (`GET /v1/labels`).
+/// Parameters of `labels.list` (`GET /v1/labels`), as a [`LabelsListRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct LabelsListParams {}
@@ -50,10 +52,11 @@ impl crate::runtime::Operation for LabelsListParams {
         let path = String::from("/v1/labels");
         let parts = crate::runtime::RequestParts::new(
             "labels.list",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -62,4 +65,10 @@ impl crate::runtime::Operation for LabelsListParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `labels.list` request (`GET /v1/labels`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct LabelsListRequest(LabelsListParams);
 }

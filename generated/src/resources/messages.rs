@@ -6,7 +6,7 @@
 /// Read, search, send, edit and delete messages.
 #[derive(Debug, Clone, Copy)]
 pub struct Messages<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> Messages<'a> {
@@ -18,20 +18,16 @@ impl<'a> Messages<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`MessagesListRequest`] before it is awaited: [`cursor`](MessagesListRequest::cursor), [`direction`](MessagesListRequest::direction).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let page = client.messages().list("chat-1").await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(
-        &self,
-        chat_id: impl Into<String>,
-    ) -> crate::runtime::Request<MessagesListParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
-            MessagesListParams::new(chat_id),
-        )
+    pub fn list(&self, chat_id: impl Into<String>) -> MessagesListRequest {
+        MessagesListRequest::new(self.client.runtime(), MessagesListParams::new(chat_id))
     }
 
     /// Send message.
@@ -40,20 +36,18 @@ impl<'a> Messages<'a> {
     ///
     /// `POST /v1/chats/{chatID}/messages`
     ///
+    /// Optional parameters are set on the returned [`MessagesSendRequest`] before it is awaited: [`attachment`](MessagesSendRequest::attachment), [`reply_to_message_id`](MessagesSendRequest::reply_to_message_id), [`text`](MessagesSendRequest::text).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
-    /// let response = client.messages().send("chat-1").await?;
+    /// let response = client.messages().send("chat-1")
+    ///     .text("Hello from Rust!")
+    ///     .await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn send(
-        &self,
-        chat_id: impl Into<String>,
-    ) -> crate::runtime::Request<MessagesSendParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
-            MessagesSendParams::new(chat_id),
-        )
+    pub fn send(&self, chat_id: impl Into<String>) -> MessagesSendRequest {
+        MessagesSendRequest::new(self.client.runtime(), MessagesSendParams::new(chat_id))
     }
 
     /// Get message.
@@ -61,6 +55,8 @@ impl<'a> Messages<'a> {
     /// Get one message by its final ID, its pending message ID or its Matrix event ID. The chat may be named by its Beeper chat ID or its local chat ID.
     ///
     /// `GET /v1/chats/{chatID}/messages/{messageID}`
+    ///
+    /// Returns a [`MessagesRetrieveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -72,9 +68,9 @@ impl<'a> Messages<'a> {
         &self,
         chat_id: impl Into<String>,
         message_id: impl Into<String>,
-    ) -> crate::runtime::Request<MessagesRetrieveParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> MessagesRetrieveRequest {
+        MessagesRetrieveRequest::new(
+            self.client.runtime(),
             MessagesRetrieveParams::new(chat_id, message_id),
         )
     }
@@ -84,6 +80,8 @@ impl<'a> Messages<'a> {
     /// Replace the text of a message. Messages with attachments cannot be edited.
     ///
     /// `PUT /v1/chats/{chatID}/messages/{messageID}`
+    ///
+    /// Returns a [`MessagesUpdateRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -96,9 +94,9 @@ impl<'a> Messages<'a> {
         chat_id: impl Into<String>,
         message_id: impl Into<String>,
         text: impl Into<String>,
-    ) -> crate::runtime::Request<MessagesUpdateParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> MessagesUpdateRequest {
+        MessagesUpdateRequest::new(
+            self.client.runtime(),
             MessagesUpdateParams::new(chat_id, message_id, text),
         )
     }
@@ -108,6 +106,8 @@ impl<'a> Messages<'a> {
     /// Delete a message by its final ID. Pending message IDs are refused: a message cannot be deleted while it is being sent.
     ///
     /// `DELETE /v1/chats/{chatID}/messages/{messageID}`
+    ///
+    /// Optional parameters are set on the returned [`MessagesDeleteRequest`] before it is awaited: [`for_everyone`](MessagesDeleteRequest::for_everyone).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -119,9 +119,9 @@ impl<'a> Messages<'a> {
         &self,
         chat_id: impl Into<String>,
         message_id: impl Into<String>,
-    ) -> crate::runtime::Request<MessagesDeleteParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    ) -> MessagesDeleteRequest {
+        MessagesDeleteRequest::new(
+            self.client.runtime(),
             MessagesDeleteParams::new(chat_id, message_id),
         )
     }
@@ -134,18 +134,22 @@ impl<'a> Messages<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`MessagesSearchRequest`] before it is awaited: [`account_ids`](MessagesSearchRequest::account_ids), [`chat_ids`](MessagesSearchRequest::chat_ids), [`chat_type`](MessagesSearchRequest::chat_type), [`cursor`](MessagesSearchRequest::cursor), [`date_after`](MessagesSearchRequest::date_after), [`date_before`](MessagesSearchRequest::date_before), [`direction`](MessagesSearchRequest::direction), [`exclude_low_priority`](MessagesSearchRequest::exclude_low_priority), [`include_muted`](MessagesSearchRequest::include_muted), [`limit`](MessagesSearchRequest::limit), [`media_types`](MessagesSearchRequest::media_types), [`query`](MessagesSearchRequest::query), and 1 more.
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
-    /// let page = client.messages().search().await?;
+    /// let page = client.messages().search()
+    ///     .query("dinner")
+    ///     .await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn search(&self) -> crate::runtime::Request<MessagesSearchParams> {
-        crate::runtime::Request::new(self.client.clone(), MessagesSearchParams::new())
+    pub fn search(&self) -> MessagesSearchRequest {
+        MessagesSearchRequest::new(self.client.runtime(), MessagesSearchParams::new())
     }
 }
 
-/// Parameters of `messages.list` (`GET /v1/chats/{chatID}/messages`).
+/// Parameters of `messages.list` (`GET /v1/chats/{chatID}/messages`), as a [`MessagesListRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesListParams {
@@ -176,19 +180,15 @@ impl crate::runtime::Operation for MessagesListParams {
         path.push_str("/messages");
         let parts = crate::runtime::RequestParts::new(
             "messages.list",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query.push("cursor", &self.cursor, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "direction",
-                &self.direction,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
+        query.push_scalar("cursor", &self.cursor)?;
+        query.push_scalar("direction", &self.direction)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -199,18 +199,24 @@ impl crate::runtime::Operation for MessagesListParams {
     }
 }
 
-impl crate::runtime::Request<MessagesListParams> {
+impl MessagesListRequest {
     /// Opaque pagination cursor; do not inspect. Use together with `direction`.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
-        self.params.cursor = Some(value.into());
+        self.params_mut().cursor = Some(value.into());
         self
     }
 
     /// Direction to page in from `cursor`: `before` fetches older results, `after` fetches newer ones. When only `cursor` is given, `before` is assumed.
     pub fn direction(mut self, value: impl Into<crate::models::Direction>) -> Self {
-        self.params.direction = Some(value.into());
+        self.params_mut().direction = Some(value.into());
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `messages.list` request (`GET /v1/chats/{chatID}/messages`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct MessagesListRequest(MessagesListParams); paginated
 }
 
 impl crate::runtime::Paginated for MessagesListParams {
@@ -218,7 +224,7 @@ impl crate::runtime::Paginated for MessagesListParams {
     fn next_page(
         &self,
         page: &crate::models::MessagePage,
-        _headers: &crate::runtime::HeaderMap,
+        _headers: &crate::runtime::reqwest::header::HeaderMap,
     ) -> Option<crate::runtime::NextPage<Self>> {
         let cursor = crate::runtime::next_cursor(
             page.has_more,
@@ -242,7 +248,7 @@ impl crate::runtime::Paginated for MessagesListParams {
     }
 }
 
-/// Parameters of `messages.send` (`POST /v1/chats/{chatID}/messages`).
+/// Parameters of `messages.send` (`POST /v1/chats/{chatID}/messages`), as a [`MessagesSendRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesSendParams {
@@ -270,11 +276,12 @@ impl crate::runtime::Operation for MessagesSendParams {
         path.push_str("/messages");
         let parts = crate::runtime::RequestParts::new(
             "messages.send",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -285,30 +292,36 @@ impl crate::runtime::Operation for MessagesSendParams {
     }
 }
 
-impl crate::runtime::Request<MessagesSendParams> {
+impl MessagesSendRequest {
     /// A file to send, by its upload ID. The other fields override what was detected at upload.
     pub fn attachment(
         mut self,
         value: impl Into<crate::models::OutgoingAttachment>,
     ) -> Self {
-        self.params.body.attachment = Some(value.into());
+        self.params_mut().body.attachment = Some(value.into());
         self
     }
 
     /// Message this one replies to.
     pub fn reply_to_message_id(mut self, value: impl Into<String>) -> Self {
-        self.params.body.reply_to_message_id = Some(value.into());
+        self.params_mut().body.reply_to_message_id = Some(value.into());
         self
     }
 
     /// Message text. Plain text and Markdown become Beeper rich text, by the same rules as editing messages and drafts.
     pub fn text(mut self, value: impl Into<String>) -> Self {
-        self.params.body.text = Some(value.into());
+        self.params_mut().body.text = Some(value.into());
         self
     }
 }
 
-/// Parameters of `messages.retrieve` (`GET /v1/chats/{chatID}/messages/{messageID}`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `messages.send` request (`POST /v1/chats/{chatID}/messages`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct MessagesSendRequest(MessagesSendParams);
+}
+
+/// Parameters of `messages.retrieve` (`GET /v1/chats/{chatID}/messages/{messageID}`), as a [`MessagesRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesRetrieveParams {
@@ -337,10 +350,11 @@ impl crate::runtime::Operation for MessagesRetrieveParams {
         crate::runtime::push_path_param(&mut path, "messageID", &self.message_id)?;
         let parts = crate::runtime::RequestParts::new(
             "messages.retrieve",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -351,7 +365,13 @@ impl crate::runtime::Operation for MessagesRetrieveParams {
     }
 }
 
-/// Parameters of `messages.update` (`PUT /v1/chats/{chatID}/messages/{messageID}`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `messages.retrieve` request (`GET /v1/chats/{chatID}/messages/{messageID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct MessagesRetrieveRequest(MessagesRetrieveParams);
+}
+
+/// Parameters of `messages.update` (`PUT /v1/chats/{chatID}/messages/{messageID}`), as a [`MessagesUpdateRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesUpdateParams {
@@ -387,11 +407,12 @@ impl crate::runtime::Operation for MessagesUpdateParams {
         crate::runtime::push_path_param(&mut path, "messageID", &self.message_id)?;
         let parts = crate::runtime::RequestParts::new(
             "messages.update",
-            crate::runtime::Method::PUT,
+            crate::runtime::reqwest::Method::PUT,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -402,7 +423,13 @@ impl crate::runtime::Operation for MessagesUpdateParams {
     }
 }
 
-/// Parameters of `messages.delete` (`DELETE /v1/chats/{chatID}/messages/{messageID}`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `messages.update` request (`PUT /v1/chats/{chatID}/messages/{messageID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct MessagesUpdateRequest(MessagesUpdateParams);
+}
+
+/// Parameters of `messages.delete` (`DELETE /v1/chats/{chatID}/messages/{messageID}`), as a [`MessagesDeleteRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesDeleteParams {
@@ -434,19 +461,15 @@ impl crate::runtime::Operation for MessagesDeleteParams {
         crate::runtime::push_path_param(&mut path, "messageID", &self.message_id)?;
         let parts = crate::runtime::RequestParts::new(
             "messages.delete",
-            crate::runtime::Method::DELETE,
+            crate::runtime::reqwest::Method::DELETE,
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query
-            .push(
-                "forEveryone",
-                &self.for_everyone,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
+        query.push_scalar("forEveryone", &self.for_everyone)?;
         let parts = parts.query(query);
         let parts = parts.accept("*/*");
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -457,15 +480,21 @@ impl crate::runtime::Operation for MessagesDeleteParams {
     }
 }
 
-impl crate::runtime::Request<MessagesDeleteParams> {
+impl MessagesDeleteRequest {
     /// True requests removal for all participants, where the network allows it; false removes the message for the signed-in user alone, where supported.
     pub fn for_everyone(mut self, value: bool) -> Self {
-        self.params.for_everyone = Some(value);
+        self.params_mut().for_everyone = Some(value);
         self
     }
 }
 
-/// Parameters of `messages.search` (`GET /v1/messages/search`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `messages.delete` request (`DELETE /v1/chats/{chatID}/messages/{messageID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct MessagesDeleteRequest(MessagesDeleteParams);
+}
+
+/// Parameters of `messages.search` (`GET /v1/messages/search`), as a [`MessagesSearchRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesSearchParams {
@@ -530,65 +559,41 @@ impl crate::runtime::Operation for MessagesSearchParams {
         let path = String::from("/v1/messages/search");
         let parts = crate::runtime::RequestParts::new(
             "messages.search",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let mut query = crate::runtime::Query::new();
         query
-            .push(
+            .push_list(
                 "accountIDs",
                 &self.account_ids,
                 crate::runtime::QueryStyle::FormExploded,
             )?;
-        query.push("chatIDs", &self.chat_ids, crate::runtime::QueryStyle::FormExploded)?;
         query
-            .push(
-                "chatType",
-                &self.chat_type,
+            .push_list(
+                "chatIDs",
+                &self.chat_ids,
                 crate::runtime::QueryStyle::FormExploded,
             )?;
-        query.push("cursor", &self.cursor, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("chatType", &self.chat_type)?;
+        query.push_scalar("cursor", &self.cursor)?;
+        query.push_scalar("dateAfter", &self.date_after)?;
+        query.push_scalar("dateBefore", &self.date_before)?;
+        query.push_scalar("direction", &self.direction)?;
+        query.push_scalar("excludeLowPriority", &self.exclude_low_priority)?;
+        query.push_scalar("includeMuted", &self.include_muted)?;
+        query.push_scalar("limit", &self.limit)?;
         query
-            .push(
-                "dateAfter",
-                &self.date_after,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query
-            .push(
-                "dateBefore",
-                &self.date_before,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query
-            .push(
-                "direction",
-                &self.direction,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query
-            .push(
-                "excludeLowPriority",
-                &self.exclude_low_priority,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query
-            .push(
-                "includeMuted",
-                &self.include_muted,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query.push("limit", &self.limit, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
+            .push_list(
                 "mediaTypes",
                 &self.media_types,
                 crate::runtime::QueryStyle::FormExploded,
             )?;
-        query.push("query", &self.query, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("sender", &self.sender, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("query", &self.query)?;
+        query.push_scalar("sender", &self.sender)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -599,13 +604,15 @@ impl crate::runtime::Operation for MessagesSearchParams {
     }
 }
 
-impl crate::runtime::Request<MessagesSearchParams> {
+impl MessagesSearchRequest {
     /// Only results of these chat accounts. Without it, every account is included.
     pub fn account_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.params.account_ids = Some(value.into_iter().map(Into::into).collect());
+        self.params_mut().account_ids = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
         self
     }
 
@@ -614,19 +621,19 @@ impl crate::runtime::Request<MessagesSearchParams> {
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.params.chat_ids = Some(value.into_iter().map(Into::into).collect());
+        self.params_mut().chat_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Only messages in chats of this kind: `group` or `single` (direct chats).
     pub fn chat_type(mut self, value: impl Into<crate::models::ChatType>) -> Self {
-        self.params.chat_type = Some(value.into());
+        self.params_mut().chat_type = Some(value.into());
         self
     }
 
     /// Opaque pagination cursor; do not inspect. Use together with `direction`.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
-        self.params.cursor = Some(value.into());
+        self.params_mut().cursor = Some(value.into());
         self
     }
 
@@ -635,7 +642,7 @@ impl crate::runtime::Request<MessagesSearchParams> {
         mut self,
         value: impl Into<chrono::DateTime<chrono::Utc>>,
     ) -> Self {
-        self.params.date_after = Some(value.into());
+        self.params_mut().date_after = Some(value.into());
         self
     }
 
@@ -644,31 +651,31 @@ impl crate::runtime::Request<MessagesSearchParams> {
         mut self,
         value: impl Into<chrono::DateTime<chrono::Utc>>,
     ) -> Self {
-        self.params.date_before = Some(value.into());
+        self.params_mut().date_before = Some(value.into());
         self
     }
 
     /// Direction to page in from `cursor`: `before` fetches older results, `after` fetches newer ones. When only `cursor` is given, `before` is assumed.
     pub fn direction(mut self, value: impl Into<crate::models::Direction>) -> Self {
-        self.params.direction = Some(value.into());
+        self.params_mut().direction = Some(value.into());
         self
     }
 
     /// Whether to leave out messages the user marked low priority. The server leaves them out unless this is false.
     pub fn exclude_low_priority(mut self, value: bool) -> Self {
-        self.params.exclude_low_priority = Some(value);
+        self.params_mut().exclude_low_priority = Some(value);
         self
     }
 
     /// Whether to include messages of chats the user muted, which usually matter less. The server includes them unless this is false.
     pub fn include_muted(mut self, value: bool) -> Self {
-        self.params.include_muted = Some(value);
+        self.params_mut().include_muted = Some(value);
         self
     }
 
     /// Maximum number of messages on one page.
     pub fn limit(mut self, value: i64) -> Self {
-        self.params.limit = Some(value);
+        self.params_mut().limit = Some(value);
         self
     }
 
@@ -677,21 +684,27 @@ impl crate::runtime::Request<MessagesSearchParams> {
         mut self,
         value: Vec<crate::models::MessagesSearchMediaType>,
     ) -> Self {
-        self.params.media_types = Some(value);
+        self.params_mut().media_types = Some(value);
         self
     }
 
     /// Words to look for, in any order, as the user typed them; concepts are not inferred (use "dinner", not "dinner plans"). Without it, only the other filters apply.
     pub fn query(mut self, value: impl Into<String>) -> Self {
-        self.params.query = Some(value.into());
+        self.params_mut().query = Some(value.into());
         self
     }
 
     /// Only messages from this sender: `me` (the signed-in user), `others`, or a user ID.
     pub fn sender(mut self, value: impl Into<String>) -> Self {
-        self.params.sender = Some(value.into());
+        self.params_mut().sender = Some(value.into());
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `messages.search` request (`GET /v1/messages/search`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct MessagesSearchRequest(MessagesSearchParams); paginated
 }
 
 impl crate::runtime::Paginated for MessagesSearchParams {
@@ -699,7 +712,7 @@ impl crate::runtime::Paginated for MessagesSearchParams {
     fn next_page(
         &self,
         page: &crate::models::MessagePage,
-        _headers: &crate::runtime::HeaderMap,
+        _headers: &crate::runtime::reqwest::header::HeaderMap,
     ) -> Option<crate::runtime::NextPage<Self>> {
         let cursor = crate::runtime::next_cursor(
             page.has_more,

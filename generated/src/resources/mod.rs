@@ -28,7 +28,7 @@ pub use assets::Assets;
 pub use info::Info;
 pub use app::App;
 
-impl crate::runtime::Client {
+impl crate::Client {
     /// Manage connected chat accounts.
     pub fn accounts(&self) -> accounts::Accounts<'_> {
         accounts::Accounts { client: self }
@@ -75,14 +75,18 @@ impl crate::runtime::Client {
     ///
     /// `POST /v1/focus`
     ///
+    /// Optional parameters are set on the returned [`FocusRequest`] before it is awaited: [`chat_id`](FocusRequest::chat_id), [`draft_attachment_path`](FocusRequest::draft_attachment_path), [`draft_text`](FocusRequest::draft_text), [`message_id`](FocusRequest::message_id).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
-    /// let response = client.focus().await?;
+    /// let response = client.focus()
+    ///     .chat_id("!chat1:beeper.local")
+    ///     .await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn focus(&self) -> crate::runtime::Request<FocusParams> {
-        crate::runtime::Request::new(self.clone(), FocusParams::new())
+    pub fn focus(&self) -> FocusRequest {
+        FocusRequest::new(self.runtime(), FocusParams::new())
     }
 
     /// Search chats and messages.
@@ -91,21 +95,20 @@ impl crate::runtime::Client {
     ///
     /// `GET /v1/search`
     ///
+    /// Returns a [`SearchRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let results = client.search("query").await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn search(
-        &self,
-        query: impl Into<String>,
-    ) -> crate::runtime::Request<SearchParams> {
-        crate::runtime::Request::new(self.clone(), SearchParams::new(query))
+    pub fn search(&self, query: impl Into<String>) -> SearchRequest {
+        SearchRequest::new(self.runtime(), SearchParams::new(query))
     }
 }
 
-/// Parameters of `focus` (`POST /v1/focus`).
+/// Parameters of `focus` (`POST /v1/focus`), as a [`FocusRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FocusParams {
@@ -134,12 +137,13 @@ impl crate::runtime::Operation for FocusParams {
         let path = String::from("/v1/focus");
         let parts = crate::runtime::RequestParts::new(
             "focus",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
         let parts = parts.idempotent(true);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -150,33 +154,39 @@ impl crate::runtime::Operation for FocusParams {
     }
 }
 
-impl crate::runtime::Request<FocusParams> {
+impl FocusRequest {
     /// Beeper chat ID (or this installation's local chat ID) to open once the app is in front. Without it, the app is only opened or focused.
     pub fn chat_id(mut self, value: impl Into<String>) -> Self {
-        self.params.body.chat_id = Some(value.into());
+        self.params_mut().body.chat_id = Some(value.into());
         self
     }
 
     /// Local path of an image to put into the message input.
     pub fn draft_attachment_path(mut self, value: impl Into<String>) -> Self {
-        self.params.body.draft_attachment_path = Some(value.into());
+        self.params_mut().body.draft_attachment_path = Some(value.into());
         self
     }
 
     /// Plain text to put into the message input.
     pub fn draft_text(mut self, value: impl Into<String>) -> Self {
-        self.params.body.draft_text = Some(value.into());
+        self.params_mut().body.draft_text = Some(value.into());
         self
     }
 
     /// Message to scroll to in the opened chat.
     pub fn message_id(mut self, value: impl Into<String>) -> Self {
-        self.params.body.message_id = Some(value.into());
+        self.params_mut().body.message_id = Some(value.into());
         self
     }
 }
 
-/// Parameters of `search` (`GET /v1/search`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `focus` request (`POST /v1/focus`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct FocusRequest(FocusParams);
+}
+
+/// Parameters of `search` (`GET /v1/search`), as a [`SearchRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SearchParams {
@@ -197,13 +207,14 @@ impl crate::runtime::Operation for SearchParams {
         let path = String::from("/v1/search");
         let parts = crate::runtime::RequestParts::new(
             "search",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query.push("query", &self.query, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("query", &self.query)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -212,4 +223,10 @@ impl crate::runtime::Operation for SearchParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `search` request (`GET /v1/search`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct SearchRequest(SearchParams);
 }

@@ -1,93 +1,47 @@
-//! The crate's manifest (`Cargo.toml`) and licence files.
+//! The crate's manifest (`Cargo.toml`).
 //!
-//! The workspace manifest is the one source of what the runtime needs: its section "runtime
-//! of the generated SDK" lists the dependencies, `[workspace.metadata.generated-sdk]` the
-//! oldest Rust they and the runtime build with, and `[workspace.metadata.generated-sdk.features]`
-//! the crate's features. The workspace builds `generated/` with them, and every generated
-//! crate gets a copy.
+//! A generated crate depends on the runtime crate (`sdk-runtime`), which brings the
+//! HTTP client, TLS and the event stream, and directly only on what its own code names:
+//! serde for the derives, serde_json, chrono and bytes for field types. Its features
+//! choose the runtime's: TLS (`rustls` by default, or `native-tls`), and `events` for an
+//! API whose spec describes an event stream.
 
-use super::{EmitOptions, File, GENERATED_MARKER};
+use super::{EmitOptions, GENERATED_MARKER};
 use crate::ir::Api;
 
-const WORKSPACE_MANIFEST: &str = include_str!("../../../Cargo.toml");
-const RUNTIME_SECTION: &str = "# runtime of the generated SDK";
-const SDK_TABLE: &str = "[workspace.metadata.generated-sdk]";
-const FEATURES_TABLE: &str = "[workspace.metadata.generated-sdk.features]";
-/// The runtime's licence, which every generated crate carries with the runtime.
-const LICENSE: &str = "MIT OR Apache-2.0";
-const LICENSE_MIT: &str = include_str!("../../../LICENSE-MIT");
-const LICENSE_APACHE: &str = include_str!("../../../LICENSE-APACHE");
-
-/// Dependencies of a generated crate: those of its runtime, sorted by name; those a
-/// feature turns on (`dep:x`) are optional.
-pub fn cargo_dependencies() -> String {
-    runtime_dependencies(WORKSPACE_MANIFEST)
-}
-
-fn runtime_dependencies(manifest: &str) -> String {
-    let optional: Vec<String> = features(manifest)
-        .split(['"', '[', ']', ',', ' '])
-        .filter_map(|w| w.strip_prefix("dep:"))
-        .map(str::to_owned)
-        .collect();
-    let mut deps: Vec<String> = Vec::new();
-    let mut lines = manifest
-        .lines()
-        .skip_while(|l| !l.starts_with(RUNTIME_SECTION));
-    for line in lines.by_ref().skip(1) {
-        let line = line.trim();
-        if line.starts_with('[') || (line.starts_with('#') && !deps.is_empty()) {
-            break;
-        }
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let name = line.split('=').next().unwrap_or("").trim();
-        if !optional.iter().any(|o| o == name) {
-            deps.push(line.to_string());
-        } else if let Some(table) = line.strip_suffix('}') {
-            deps.push(format!("{}, optional = true }}", table.trim_end()));
-        } else {
-            let version = line[line.find('=').map_or(0, |i| i + 1)..].trim();
-            deps.push(format!(
-                "{name} = {{ version = {version}, optional = true }}"
-            ));
-        }
-    }
-    deps.sort_by_key(|l| l.split('=').next().unwrap_or("").trim().to_string());
-    deps.iter().map(|l| format!("{l}\n")).collect()
-}
-
-/// The lines of a table of the workspace manifest, up to the next table.
-fn table<'a>(manifest: &'a str, header: &str) -> Vec<&'a str> {
-    manifest
-        .lines()
-        .skip_while(|l| l.trim() != header)
-        .skip(1)
-        .take_while(|l| !l.trim_start().starts_with('['))
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .collect()
-}
-
-fn features(manifest: &str) -> String {
-    table(manifest, FEATURES_TABLE)
-        .iter()
-        .map(|l| format!("{l}\n"))
-        .collect()
-}
-
+/// The runtime crate generated code calls, and the version this generator writes code
+/// for (the workspace's tests check it against `generator/runtime/Cargo.toml`).
+pub const RUNTIME_CRATE: &str = "sdk-runtime";
+pub const RUNTIME_VERSION: &str = "0.1.0";
 /// The oldest Rust the runtime and the generated code build with.
-pub fn runtime_rust_version() -> Option<String> {
-    rust_version(WORKSPACE_MANIFEST)
-}
+pub const RUST_VERSION: &str = "1.88";
+/// What the generated code names itself, as the workspace's manifest requires them
+/// (checked by the workspace's tests).
+pub const DIRECT_DEPENDENCIES: &[(&str, &str)] = &[
+    ("bytes", "\"1\""),
+    (
+        "chrono",
+        "{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }",
+    ),
+    ("serde", "{ version = \"1.0\", features = [\"derive\"] }"),
+    ("serde_json", "\"1.0.145\""),
+];
 
-/// `rust-version` of the workspace's generated-SDK table.
-fn rust_version(manifest: &str) -> Option<String> {
-    table(manifest, SDK_TABLE).iter().find_map(|l| {
-        let (key, value) = l.split_once('=')?;
-        (key.trim() == "rust-version").then(|| value.trim().trim_matches('"').to_string())
-    })
+/// What a program using the crate adds beside it (the README's Install block, whose
+/// examples are the crate's doctests).
+pub const README_DEPENDENCIES: &[&str] = &[
+    "futures-util = \"0.3\"",
+    "tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }",
+];
+
+/// Where the runtime crate comes from: crates.io by version, or also a folder (crates
+/// of a workspace that holds the runtime, or a runtime not yet published).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum RuntimeSource {
+    #[default]
+    Registry,
+    /// A path, relative to the generated crate's folder (or absolute).
+    Path(String),
 }
 
 /// A TOML basic string.
@@ -116,12 +70,12 @@ pub fn cargo_toml(api: &Api, options: &EmitOptions) -> String {
         format!("name = {}", toml_str(&api.crate_name)),
         format!("version = {}", toml_str(&p.version)),
         "edition = \"2024\"".to_string(),
+        format!("rust-version = {}", toml_str(RUST_VERSION)),
+        format!("description = {}", toml_str(&p.description)),
     ];
-    if let Some(v) = runtime_rust_version() {
-        package.push(format!("rust-version = {}", toml_str(&v)));
+    if let Some(license) = &p.license {
+        package.push(format!("license = {}", toml_str(license)));
     }
-    package.push(format!("description = {}", toml_str(&p.description)));
-    package.push(format!("license = {}", toml_str(LICENSE)));
     for (key, value) in [
         ("repository", &p.repository),
         ("homepage", &p.homepage),
@@ -134,93 +88,70 @@ pub fn cargo_toml(api: &Api, options: &EmitOptions) -> String {
     package.push("readme = \"README.md\"".to_string());
     package.push(format!("keywords = {}", toml_list(&p.keywords)));
     package.push(format!("categories = {}", toml_list(&p.categories)));
-    // A standalone crate has no examples; the workspace's SDK has one that tests an
-    // app against a wiremock server.
-    let (workspace, dev_deps) = if options.standalone {
-        ("\n[workspace]\n", String::new())
+    // docs.rs builds every feature and marks the items that need one.
+    let docs_rs = "\n[package.metadata.docs.rs]\nall-features = true\nrustdoc-args = [\"--cfg\", \"docsrs\"]\n";
+
+    let events = api.events.is_some();
+    let mut default = vec!["rustls"];
+    if events {
+        default.push("events");
+    }
+    let mut features = vec![
+        format!(
+            "default = {}",
+            toml_list(&default.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+        ),
+        format!("# https through rustls.\nrustls = [\"{RUNTIME_CRATE}/rustls\"]"),
+        format!(
+            "# https through the platform's TLS (OpenSSL on Linux).\nnative-tls = [\"{RUNTIME_CRATE}/native-tls\"]"
+        ),
+    ];
+    if events {
+        features.push(format!(
+            "# The live event stream (`Client::events`), over a WebSocket.\nevents = [\"{RUNTIME_CRATE}/events\"]"
+        ));
+    }
+
+    let runtime = match &options.runtime {
+        RuntimeSource::Registry => format!(
+            "{RUNTIME_CRATE} = {{ version = {}, default-features = false }}",
+            toml_str(RUNTIME_VERSION)
+        ),
+        RuntimeSource::Path(path) => format!(
+            "{RUNTIME_CRATE} = {{ version = {}, path = {}, default-features = false }}",
+            toml_str(RUNTIME_VERSION),
+            toml_str(path)
+        ),
+    };
+    let mut deps: Vec<String> = DIRECT_DEPENDENCIES
+        .iter()
+        .map(|(name, req)| format!("{name} = {req}"))
+        .collect();
+    deps.push(runtime);
+    deps.sort();
+
+    // What the README's examples use besides the crate (its Install block), so that
+    // they compile as doctests; the options' lines replace these by name.
+    let name = |l: &str| l.split('=').next().unwrap_or("").trim().to_string();
+    let mut dev_deps: Vec<String> = README_DEPENDENCIES.iter().map(|l| l.to_string()).collect();
+    for line in &options.dev_dependencies {
+        dev_deps.retain(|d| name(d) != name(line));
+        dev_deps.push(line.clone());
+    }
+    dev_deps.sort();
+    let dev_deps = format!("\n[dev-dependencies]\n{}\n", dev_deps.join("\n"));
+    let workspace = if options.standalone {
+        "\n[workspace]\n"
     } else {
-        let deps = workspace_dependency(WORKSPACE_MANIFEST, "wiremock").unwrap_or_default();
-        ("", format!("\n[dev-dependencies]\n{deps}"))
+        ""
     };
     format!(
-        "# {GENERATED_MARKER} by sdk-generator from {source}. Do not edit: change the spec and run `cargo xtask codegen`.\n\
-         \n[package]\n{package}\n\n[features]\n{features}\n[dependencies]\n{deps}{dev_deps}{workspace}",
+        "# {GENERATED_MARKER} by sdk-generator from {source}. Do not edit: change the spec and run `{command}`.\n\
+         \n[package]\n{package}\n{docs_rs}\n[features]\n{features}\n\n[dependencies]\n{deps}\n{dev_deps}{workspace}",
         source = options.source_name,
+        command = options.regenerate_command,
         package = package.join("\n"),
-        features = features(WORKSPACE_MANIFEST),
-        deps = cargo_dependencies(),
+        features = features.join("\n"),
+        deps = deps.join("\n"),
     )
-}
-
-/// The workspace's requirement of one dependency (`wiremock = "0.6.5"`), so that the
-/// SDK's dev-dependencies use the same version as the workspace's tests.
-fn workspace_dependency(manifest: &str, name: &str) -> Option<String> {
-    manifest
-        .lines()
-        .map(str::trim)
-        .find(|l| l.split('=').next().is_some_and(|k| k.trim() == name))
-        .map(|l| format!("{l}\n"))
-}
-
-/// The licence texts the package carries (`license` names both).
-pub fn license_files() -> Vec<File> {
-    vec![
-        File {
-            path: "LICENSE-APACHE".into(),
-            contents: LICENSE_APACHE.into(),
-        },
-        File {
-            path: "LICENSE-MIT".into(),
-            contents: LICENSE_MIT.into(),
-        },
-    ]
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn runtime_dependencies_come_from_the_workspace_manifest() {
-        let deps = super::cargo_dependencies();
-        for name in [
-            "reqwest",
-            "serde",
-            "serde_json",
-            "tokio",
-            "chrono",
-            "tracing",
-        ] {
-            assert!(
-                deps.lines().any(|l| l.starts_with(&format!("{name} ="))),
-                "{name} missing from:\n{deps}"
-            );
-        }
-        // The generator's own and the tests' dependencies stay out.
-        assert!(!deps.contains("openapiv3") && !deps.contains("insta"));
-        let manifest = "[x]\n# runtime of the generated SDK: note\n# more\nb = \"1\"\n\na = \"2\"\nc = { version = \"3\" }\n# tests\nd = \"3\"\n\
-                        [workspace.metadata.generated-sdk.features]\ndefault = [\"c\"]\nc = [\"dep:c\", \"dep:a\"]\n";
-        assert_eq!(
-            super::runtime_dependencies(manifest),
-            "a = { version = \"2\", optional = true }\nb = \"1\"\nc = { version = \"3\", optional = true }\n"
-        );
-        assert_eq!(
-            super::features(manifest),
-            "default = [\"c\"]\nc = [\"dep:c\", \"dep:a\"]\n"
-        );
-    }
-
-    #[test]
-    fn dev_dependencies_take_the_workspace_version() {
-        let manifest = "[x]\nwiremock-extra = \"1\"\nwiremock = \"0.6.5\"\n";
-        assert_eq!(
-            super::workspace_dependency(manifest, "wiremock").as_deref(),
-            Some("wiremock = \"0.6.5\"\n")
-        );
-        assert_eq!(super::workspace_dependency(manifest, "absent"), None);
-    }
-
-    #[test]
-    fn the_workspace_names_the_oldest_rust_and_the_default_features() {
-        assert!(super::rust_version(super::WORKSPACE_MANIFEST).is_some());
-        assert!(super::features(super::WORKSPACE_MANIFEST).starts_with("default = "));
-    }
 }

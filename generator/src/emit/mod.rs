@@ -1,12 +1,17 @@
 //! Emit: IR -> Rust files. Printers only: every name and shape was decided by `lower`;
 //! nothing here looks at the spec.
 
+mod args;
 mod crate_root;
 mod deprecation;
 mod docs;
 mod events;
 mod format;
 mod manifest;
+
+pub use manifest::{
+    DIRECT_DEPENDENCIES, RUNTIME_CRATE, RUNTIME_VERSION, RUST_VERSION, RuntimeSource,
+};
 mod model_setters;
 mod models;
 mod operation;
@@ -29,14 +34,33 @@ pub struct File {
     pub contents: String,
 }
 
-/// How the crate is laid out.
-#[derive(Debug, Clone, Default)]
+/// How the crate is laid out, and what it is built with.
+#[derive(Debug, Clone)]
 pub struct EmitOptions {
     /// Name of the spec file, for the header of each generated file.
     pub source_name: String,
+    /// The command that regenerates the crate, named in each file's header.
+    pub regenerate_command: String,
     /// The crate is built on its own, outside any workspace (`[workspace]` in its
     /// Cargo.toml).
     pub standalone: bool,
+    /// Where the runtime crate comes from.
+    pub runtime: RuntimeSource,
+    /// Lines of the manifest's `[dev-dependencies]` (`wiremock = "0.6"`), for a crate
+    /// with examples that need them.
+    pub dev_dependencies: Vec<String>,
+}
+
+impl Default for EmitOptions {
+    fn default() -> Self {
+        EmitOptions {
+            source_name: String::new(),
+            regenerate_command: "sdk-generator".into(),
+            standalone: false,
+            runtime: RuntimeSource::Registry,
+            dev_dependencies: Vec::new(),
+        }
+    }
 }
 
 /// The first line of every generated file; the xtask recognises generated files by it.
@@ -44,8 +68,8 @@ pub const GENERATED_MARKER: &str = "@generated";
 
 pub fn emit(api: &Api, options: &EmitOptions) -> Vec<File> {
     let header = format!(
-        "// {GENERATED_MARKER} by sdk-generator from {}. Do not edit: change the spec and run `cargo xtask codegen`.\n\n",
-        options.source_name
+        "// {GENERATED_MARKER} by sdk-generator from {}. Do not edit: change the spec and run `{}`.\n\n",
+        options.source_name, options.regenerate_command
     );
     // The largest unit first (see `format_units`); the other files' chunks follow in
     // their order within each file.
@@ -77,10 +101,9 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Vec<File> {
         },
         File {
             path: "README.md".into(),
-            contents: readme::readme(api, &options.source_name),
+            contents: readme::readme(api, options),
         },
     ];
-    files.extend(manifest::license_files());
     // Formatted one type or one operation at a time, which keeps each parse small.
     // The files are formatted here, by prettyplease; rustfmt leaves them as they are,
     // so that `cargo fmt` does not make them stale.
@@ -107,32 +130,13 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Vec<File> {
     files
 }
 
-/// An identifier from a name `lower` made valid; raw identifiers start with `r#`. A
-/// name that is still not an identifier (a bug upstream) is mended rather than allowed
-/// to panic: every use of the same name mends it the same way.
+/// The identifier of a name `lower` decided: `r#type` for a keyword. Lower hands out
+/// only valid identifiers (`lower/names.rs`, whose tests check it on arbitrary input);
+/// this prints them and mends nothing.
 pub(crate) fn ident(name: &str) -> Ident {
-    let (raw, bare) = match name.strip_prefix("r#") {
-        Some(b) => (true, b),
-        None => (false, name),
-    };
-    let valid = bare
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && bare.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && bare != "_";
-    if !valid {
-        let mended: String = bare
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-            .collect();
-        return Ident::new(&format!("_{mended}"), Span::call_site());
-    }
-    let cannot_be_raw = ["crate", "self", "Self", "super"].contains(&bare);
-    match (raw, cannot_be_raw) {
-        (true, false) => Ident::new_raw(bare, Span::call_site()),
-        (true, true) => Ident::new(&format!("{bare}_"), Span::call_site()),
-        (false, _) => Ident::new(bare, Span::call_site()),
+    match name.strip_prefix("r#") {
+        Some(bare) => Ident::new_raw(bare, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
     }
 }
 
@@ -169,6 +173,7 @@ pub(crate) fn ty_tokens(ty: &Ty, ctx: Ctx) -> TokenStream {
         Ty::Date => quote!(chrono::NaiveDate),
         // Binary inside JSON can only be text; file uploads use `FilePart` instead.
         Ty::Bytes => quote!(String),
+        Ty::File => quote!(crate::runtime::FilePart),
         Ty::Any => quote!(serde_json::Value),
         Ty::Object => quote!(serde_json::Map<String, serde_json::Value>),
         Ty::Named(name) => {
@@ -316,8 +321,9 @@ fn escape_doc_line(line: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
+            // `<` could open an HTML tag; `>` alone is text (and, leading a line, the
+            // blockquote the Markdown of the description means).
             '<' if !in_code => out.push_str("&lt;"),
-            '>' if !in_code => out.push_str("&gt;"),
             c => out.push(c),
         }
         i += c.len_utf8();
@@ -351,9 +357,9 @@ fn web_link_len(text: &str) -> Option<usize> {
         return is_url(&rest[..end]).then_some(end + 2);
     }
     let rest = text.strip_prefix('[')?;
-    let close = rest.find("](")?;
+    let close = label_end(rest)?;
     let label = &rest[..close];
-    if label.contains(['[', ']', '`']) || label.is_empty() {
+    if label.is_empty() || !rest[close..].starts_with("](") {
         return None;
     }
     let after = &rest[close + 2..];
@@ -361,8 +367,22 @@ fn web_link_len(text: &str) -> Option<usize> {
     is_url(&after[..end]).then_some(1 + close + 2 + end + 1)
 }
 
+/// Where the text of a link ends (its `]`): brackets inside code spans (`` [`a[0]`](..) ``)
+/// are the code's; one outside them, or a code span left open, is not a link's text.
+fn label_end(rest: &str) -> Option<usize> {
+    let mut in_code = false;
+    for (i, c) in rest.char_indices() {
+        match c {
+            '`' => in_code = !in_code,
+            ']' if !in_code => return Some(i),
+            '[' if !in_code => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
 pub use docs::operations_table;
-pub use manifest::cargo_dependencies;
 
 #[cfg(test)]
 mod tests {
@@ -403,7 +423,7 @@ mod tests {
     fn docs_are_made_safe() {
         assert_eq!(
             doc_lines("A [link] and <b>.\n\n    indented"),
-            vec![" A \\[link\\] and &lt;b&gt;.", "", " indented"]
+            vec![" A \\[link\\] and &lt;b>.", "", " indented"]
         );
         assert_eq!(
             doc_lines("```\ncode\n```"),
@@ -421,6 +441,20 @@ mod tests {
         assert_eq!(
             doc_lines("See [the docs](https://x.io/a) or <https://x.io> [not](x)"),
             vec![" See [the docs](https://x.io/a) or <https://x.io> \\[not\\](x)"]
+        );
+        // A link whose text is code stays a link; brackets in the code are the code's.
+        assert_eq!(
+            doc_lines("Use [`Widget`](https://x.io/w) or [`a[0]` first](https://x.io/a)."),
+            vec![" Use [`Widget`](https://x.io/w) or [`a[0]` first](https://x.io/a)."]
+        );
+        assert_eq!(
+            doc_lines("[a `b` c](https://x.io), [`open](https://x.io)"),
+            vec![" [a `b` c](https://x.io), \\[`open](https://x.io)"]
+        );
+        // `>` is text: comparisons, arrows, a quote leading the line.
+        assert_eq!(
+            doc_lines("> Note: a -> b when n > 0, <b> stays text"),
+            vec![" > Note: a -> b when n > 0, &lt;b> stays text"]
         );
     }
 }

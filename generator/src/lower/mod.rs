@@ -20,7 +20,9 @@ mod pagination_infer;
 mod params;
 mod path_template;
 mod refs;
+mod secrets;
 mod security;
+mod servers;
 mod tree;
 mod tuples;
 mod types;
@@ -42,6 +44,9 @@ use names::Scope;
 pub struct Options {
     /// Overrides `x-sdk.crate` and the name derived from `info.title`.
     pub crate_name: Option<String>,
+    /// The crate's licence (an SPDX expression), over `x-sdk.license` and
+    /// `info.license`.
+    pub license: Option<String>,
 }
 
 pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnostics) -> Api {
@@ -77,35 +82,54 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
     let mut types = lowerer.finish_types();
     html_docs::convert_all(&mut root, &mut types);
     pagination::settle_access(&mut root, &types);
+    params::settle_shapes(&mut root, &types);
     docs::mark_multipart(&root, &mut types);
     let crate_example = docs::document(&mut root, &types);
     doc_text::finish(&mut root, &mut types, lowerer.diags);
     let model_files = model_files::model_files(&root, &types);
     let events = lowerer.events(&types, &security_schemes);
+    let secret_fields = secrets::mark(&mut root, &mut types);
+    let mut header_defaults: Vec<(String, String)> = Vec::new();
+    for p in root.all_operations().into_iter().flat_map(|op| &op.params) {
+        if let Some(value) = &p.default
+            && !header_defaults
+                .iter()
+                .any(|(n, v)| n == &p.wire && v == value)
+        {
+            header_defaults.push((p.wire.clone(), value.clone()));
+        }
+    }
+    let servers = servers::server_uses(&root);
     let auths = root.all_operations().into_iter().map(|op| &op.auth);
     let (security_alternatives, credentials_required) =
         security::alternatives(auths.chain(events.iter().map(|e| &e.auth)));
 
     let env = EnvVars {
         access_token: match security_schemes.as_slice() {
-            [only] if only.kind != SecuritySchemeKind::Basic => only.env.first().cloned(),
+            [only] if only.kind == SecuritySchemeKind::Bearer => only.env.first().cloned(),
             _ => None,
         },
         base_url: base_url_env,
     };
 
+    let info_license = raw.pointer("/info/license");
     let package = package::package(
-        sdk,
-        &doc.info.title,
-        &doc.info.version,
-        &crate_name,
-        doc.external_docs.as_ref().map(|d| d.url.as_str()),
+        package::Facts {
+            sdk,
+            title: &doc.info.title,
+            api_version: &doc.info.version,
+            crate_name: &crate_name,
+            external_docs: doc.external_docs.as_ref().map(|d| d.url.as_str()),
+            license: options.license.as_deref(),
+            info_license,
+        },
         lowerer.diags,
     );
 
     Api {
         package,
         title: doc.info.title.clone(),
+        title_phrase: package::title_phrase(&doc.info.title),
         version: doc.info.version.clone(),
         description: doc
             .info
@@ -116,7 +140,7 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
         crate_ident: crate_name.replace('-', "_"),
         crate_name,
         crate_example,
-        default_base_url: default_base_url(doc),
+        default_base_url: servers::default_base_url(doc),
         env,
         security_schemes,
         security_alternatives,
@@ -126,6 +150,9 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
         root,
         events,
         webhooks,
+        secret_fields,
+        header_defaults,
+        servers,
     }
 }
 
@@ -137,19 +164,6 @@ fn default_crate_name(title: &str) -> String {
     } else {
         name
     }
-}
-
-/// The first server's URL with its variables at their defaults, if it is absolute.
-fn default_base_url(doc: &OpenAPI) -> Option<String> {
-    let server = doc.servers.first()?;
-    let mut url = server.url.clone();
-    if let Some(vars) = &server.variables {
-        for (name, var) in vars {
-            url = url.replace(&format!("{{{name}}}"), &var.default);
-        }
-    }
-    let absolute = url.starts_with("http://") || url.starts_with("https://");
-    absolute.then(|| url.trim_end_matches('/').to_string())
 }
 
 pub(crate) struct Lowerer<'a> {
@@ -182,6 +196,9 @@ pub(crate) struct Lowerer<'a> {
     /// The names the properties of the object being lowered would give their types:
     /// a list's items do not take one of them (see `names::item_type_name`).
     pub sibling_types: std::collections::HashSet<String>,
+    /// The words every tag starts with, up to an API version (`api20100401` of
+    /// `Api20100401Call`): the resources are named without them.
+    pub tag_prefix: Vec<String>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -207,6 +224,7 @@ impl<'a> Lowerer<'a> {
             parent_enums: HashMap::new(),
             body_holders: HashMap::new(),
             sibling_types: std::collections::HashSet::new(),
+            tag_prefix: Vec::new(),
         }
     }
 }

@@ -10,6 +10,7 @@
 //!   documentation: https://...    # default: docs.rs
 //!   keywords: [chat, messaging]   # at most 5
 //!   categories: [api-bindings]
+//!   license: MIT OR Apache-2.0    # the crate's; default: info.license, else none
 //! ```
 //!
 //! The crate's version is not the API's: an API release that changes nothing in the
@@ -27,14 +28,29 @@ const HINT: &str = "see README.md, \"Spec conventions\": x-sdk";
 const MAX_KEYWORDS: usize = 5;
 const MAX_KEYWORD_LEN: usize = 20;
 
-pub(super) fn package(
-    sdk: Option<&Value>,
-    title: &str,
-    api_version: &str,
-    crate_name: &str,
-    external_docs: Option<&str>,
-    diags: &mut Diagnostics,
-) -> Package {
+/// What the package metadata is read from.
+pub(super) struct Facts<'a> {
+    pub sdk: Option<&'a Value>,
+    pub title: &'a str,
+    pub api_version: &'a str,
+    pub crate_name: &'a str,
+    pub external_docs: Option<&'a str>,
+    /// The licence the user asked for (`--license`), over everything in the spec.
+    pub license: Option<&'a str>,
+    /// `info.license`: `{name, identifier?, url?}`.
+    pub info_license: Option<&'a Value>,
+}
+
+pub(super) fn package(facts: Facts<'_>, diags: &mut Diagnostics) -> Package {
+    let Facts {
+        sdk,
+        title,
+        api_version,
+        crate_name,
+        external_docs,
+        license,
+        info_license,
+    } = facts;
     let empty = Map::new();
     let map = sdk.and_then(Value::as_object).unwrap_or(&empty);
     let mut reader = Reader { map, diags };
@@ -51,8 +67,8 @@ pub(super) fn package(
     };
     let description = reader.text("description").unwrap_or_else(|| {
         format!(
-            "Rust SDK for the {} (generated from its OpenAPI spec).",
-            title.replace('"', "'")
+            "Rust SDK for {} (generated from its OpenAPI spec).",
+            title_phrase(title).replace('"', "'")
         )
     });
     let repository = reader.url("repository");
@@ -77,7 +93,14 @@ pub(super) fn package(
     let categories = reader
         .list("categories", |c| !c.is_empty() && c.is_ascii())
         .unwrap_or_else(|| vec!["api-bindings".into(), "web-programming::http-client".into()]);
+    let license = match license {
+        Some(l) => Some(l.trim().to_string()).filter(|l| !l.is_empty()),
+        None => reader
+            .text("license")
+            .or_else(|| info_license.and_then(|l| spdx_of_info_license(l, reader.diags))),
+    };
     Package {
+        license,
         version,
         description,
         repository,
@@ -86,6 +109,47 @@ pub(super) fn package(
         keywords: keywords.into_iter().take(MAX_KEYWORDS).collect(),
         categories,
     }
+}
+
+/// The SPDX expression of `info.license`: its 3.1 `identifier`, else its `name` when
+/// that reads as one (`MIT`, `Apache-2.0`; `Apache 2.0` is taken for `Apache-2.0`).
+/// A name that does not is a warning, and the crate gets no licence: a licence is the
+/// API owner's to grant, not the generator's to guess.
+fn spdx_of_info_license(license: &Value, diags: &mut Diagnostics) -> Option<String> {
+    if let Some(id) = license.get("identifier").and_then(Value::as_str) {
+        return Some(id.trim().to_string()).filter(|id| !id.is_empty());
+    }
+    let name = license.get("name").and_then(Value::as_str)?.trim();
+    let known = match name.to_ascii_lowercase().as_str() {
+        "apache 2.0" | "apache-2.0" | "apache license 2.0" | "apache license, version 2.0" => {
+            Some("Apache-2.0")
+        }
+        "mit" | "mit license" => Some("MIT"),
+        "bsd-3-clause" | "bsd 3-clause" => Some("BSD-3-Clause"),
+        _ => None,
+    };
+    if let Some(id) = known {
+        return Some(id.to_string());
+    }
+    let spdx_like = !name.is_empty()
+        && name
+            .split(" OR ")
+            .flat_map(|part| part.split(" AND "))
+            .all(|id| {
+                !id.is_empty()
+                    && id
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '+'))
+            });
+    if spdx_like {
+        return Some(name.to_string());
+    }
+    diags.warning(
+        Kind::InvalidExtension,
+        "/info/license/name",
+        format!("the licence `{name}` is not an SPDX expression; the crate gets no `license` (set one with `--license` or `x-sdk.license`)"),
+    );
+    None
 }
 
 struct Reader<'a> {
@@ -184,6 +248,18 @@ fn api_crate_version(version: &str) -> String {
     }
 }
 
+/// `the Stripe API`; `The Foo API` keeps its own article (`the Foo API`), so that
+/// "Rust SDK for the The Foo API" cannot happen.
+pub(super) fn title_phrase(title: &str) -> String {
+    let title = title.trim();
+    match title.split_once(char::is_whitespace) {
+        Some((article, rest)) if article.eq_ignore_ascii_case("the") => {
+            format!("the {}", rest.trim_start())
+        }
+        _ => format!("the {title}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,6 +274,75 @@ mod tests {
         assert_eq!(api_crate_version("1.0.0-beta"), "0.1.0");
     }
 
+    fn facts<'a>(
+        sdk: Option<&'a serde_json::Value>,
+        license: Option<&'a str>,
+        info_license: Option<&'a serde_json::Value>,
+    ) -> Facts<'a> {
+        Facts {
+            sdk,
+            title: "Pets",
+            api_version: "6.0.0",
+            crate_name: "pets",
+            external_docs: None,
+            license,
+            info_license,
+        }
+    }
+
+    #[test]
+    fn the_licence_is_the_options_else_x_sdk_else_info_license_else_none() {
+        let sdk = serde_json::json!({"license": "MIT OR Apache-2.0"});
+        let info = serde_json::json!({"name": "Apache 2.0"});
+        let mut diags = Diagnostics::new();
+        let license = |f: Facts<'_>, d: &mut Diagnostics| package(f, d).license;
+        assert_eq!(
+            license(facts(Some(&sdk), Some("MPL-2.0"), Some(&info)), &mut diags).as_deref(),
+            Some("MPL-2.0")
+        );
+        assert_eq!(
+            license(facts(Some(&sdk), None, Some(&info)), &mut diags).as_deref(),
+            Some("MIT OR Apache-2.0")
+        );
+        assert_eq!(
+            license(facts(None, None, Some(&info)), &mut diags).as_deref(),
+            Some("Apache-2.0")
+        );
+        let id = serde_json::json!({"name": "whatever", "identifier": "BSD-2-Clause"});
+        assert_eq!(
+            license(facts(None, None, Some(&id)), &mut diags).as_deref(),
+            Some("BSD-2-Clause")
+        );
+        assert_eq!(license(facts(None, None, None), &mut diags), None);
+        assert!(diags.is_empty());
+        // Not an SPDX expression: no licence, and a warning that says how to set one.
+        let prose = serde_json::json!({"name": "Proprietary, all rights reserved"});
+        assert_eq!(license(facts(None, None, Some(&prose)), &mut diags), None);
+        assert_eq!(diags.iter().count(), 1);
+    }
+
+    #[test]
+    fn a_title_with_its_own_article_is_not_given_another() {
+        let mut diags = Diagnostics::new();
+        let described = |title: &str, diags: &mut Diagnostics| {
+            let facts = Facts {
+                title,
+                ..facts(None, None, None)
+            };
+            package(facts, diags).description
+        };
+        assert_eq!(
+            described("The Pets API", &mut diags),
+            "Rust SDK for the Pets API (generated from its OpenAPI spec)."
+        );
+        assert_eq!(
+            described("Theory API", &mut diags),
+            "Rust SDK for the Theory API (generated from its OpenAPI spec)."
+        );
+        assert_eq!(title_phrase("the  Museum API"), "the Museum API");
+        assert_eq!(title_phrase("Stripe API"), "the Stripe API");
+    }
+
     #[test]
     fn x_sdk_keys_override_the_defaults_and_bad_ones_warn() {
         let sdk = serde_json::json!({
@@ -207,7 +352,7 @@ mod tests {
             "keywords": ["chat", "9lives", "messaging"],
         });
         let mut diags = Diagnostics::new();
-        let p = package(Some(&sdk), "Pets", "6.0.0", "pets", None, &mut diags);
+        let p = package(facts(Some(&sdk), None, None), &mut diags);
         assert_eq!(p.version, "7.0.0");
         assert_eq!(p.homepage.as_deref(), Some("https://example.com/api"));
         assert_eq!(p.repository, None);
@@ -218,7 +363,7 @@ mod tests {
 
         let bad = serde_json::json!({"crate-version": "7"});
         let mut diags = Diagnostics::new();
-        let p = package(Some(&bad), "Pets", "6.0.0", "pets", None, &mut diags);
+        let p = package(facts(Some(&bad), None, None), &mut diags);
         assert_eq!(p.version, "6.0.0");
         assert_eq!(diags.iter().count(), 1);
     }

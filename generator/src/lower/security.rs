@@ -8,18 +8,17 @@ use openapiv3::{ReferenceOr, SecurityScheme as OaSecurityScheme};
 use super::Lowerer;
 use super::names::{self, Scope};
 use crate::diagnostics::Kind;
-use crate::ir::{ApiKeyLocation, Auth, SecurityScheme, SecuritySchemeKind, Setter};
+use crate::ir::{ApiKeyLocation, Auth, SecurityScheme, SecuritySchemeKind};
 use crate::json_pointer::pointer_push;
 
-/// Methods of the runtime's `ClientBuilder` (`generated/src/runtime/client.rs`): a
+/// Methods of an SDK's `ClientBuilder` (the runtime's `sdk_client!` macro): a
 /// generated per-scheme setter must not take one of these names.
 const BUILDER_METHODS: &[&str] = &[
-    "new",
     "from_env",
     "base_url",
-    "access_token",
+    // Generated for an API whose operations have servers of their own.
+    "server_url",
     "credential",
-    "basic_auth",
     "basic_credential",
     "timeout",
     "connect_timeout",
@@ -27,7 +26,6 @@ const BUILDER_METHODS: &[&str] = &[
     "retry_backoff",
     "default_header",
     "sensitive_header",
-    "push_header",
     "max_response_size",
     "idle_timeout",
     "proxy",
@@ -36,6 +34,7 @@ const BUILDER_METHODS: &[&str] = &[
     "events_tls_config",
     "hook",
     "build",
+    "into_runtime",
     "default",
     "clone",
 ];
@@ -81,28 +80,28 @@ impl Lowerer<'_> {
                 (SecuritySchemeKind::Basic, false) => {
                     vec![format!("{stem}_USERNAME"), format!("{stem}_PASSWORD")]
                 }
-                (_, true) => vec![access_token.to_string()],
-                (_, false) => vec![stem],
+                (SecuritySchemeKind::Bearer, true) => vec![access_token.to_string()],
+                _ => vec![stem],
             };
             for var in &mut env {
                 *var = vars.claim(var).0;
             }
-            let setter = match (&kind, single) {
-                (SecuritySchemeKind::Basic, true) => Setter::Runtime("basic_auth".into()),
-                (_, true) => Setter::Runtime("access_token".into()),
-                (_, false) => {
-                    let snake = names::snake_name(name);
-                    let (rust, renamed) = setters.claim(&snake);
-                    let rust = if renamed {
-                        setters
-                            .claim(&format!("{}_credential", names::bare(&snake)))
-                            .0
-                    } else {
-                        rust
-                    };
-                    Setter::Generated(names::name(rust))
-                }
+            // Each scheme's setter is named after it; the one scheme of an API is named
+            // after what it is: an access token, or a user name and password.
+            let wanted = match (&kind, single) {
+                (SecuritySchemeKind::Basic, true) => "basic_auth".to_string(),
+                (SecuritySchemeKind::Bearer, true) => "access_token".to_string(),
+                _ => names::snake_name(name),
             };
+            let (rust, renamed) = setters.claim(&wanted);
+            let rust = if renamed {
+                setters
+                    .claim(&format!("{}_credential", names::bare(&wanted)))
+                    .0
+            } else {
+                rust
+            };
+            let setter = names::name(rust);
             let description = match scheme {
                 OaSecurityScheme::APIKey { description, .. }
                 | OaSecurityScheme::HTTP { description, .. }

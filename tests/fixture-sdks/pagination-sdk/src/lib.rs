@@ -4,36 +4,80 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;
 
 pub mod resources;
 
-pub mod runtime;
+/// The runtime this crate's operations go through (`sdk-runtime`): its errors,
+/// hooks, secrets, file parts and the escape hatch's request.
+pub use sdk_runtime as runtime;
 
+#[doc(inline)]
 pub use runtime::{
-    ApiResponse, ByteStream, Client, ClientBuilder, Error, ErrorBody, ErrorKind,
-    FilePart, Nullable, Request, RequestOptions, StatusError,
+    ApiResponse, ByteStream, Error, ErrorBody, ErrorKind, FilePart, Items, Nullable,
+    Pages, Request, RequestOptions, StatusError,
 };
 /// The HTTP client this crate uses, re-exported so that a client passed to
 /// [`ClientBuilder::http_client`] is of the same version.
-pub use reqwest;
+pub use runtime::reqwest;
 
 /// The version of the Pagination Patterns's spec this crate was generated from. The crate's own version (`1.0.0`) follows semver of its Rust API instead.
 pub const API_VERSION: &str = "1.0.0";
 /// What the runtime needs to know about this API.
-pub(crate) static API: runtime::ApiInfo = runtime::ApiInfo {
-    title: "Pagination Patterns",
-    user_agent: "pagination-sdk/1.0.0 (rust)",
-    default_base_url: Some("https://api.example.com"),
-    env_base_url: "PAGINATION_SDK_BASE_URL",
-    security_schemes: &[
-        crate::runtime::SecuritySchemeInfo {
-            name: "token",
-            kind: crate::runtime::SchemeKind::Bearer,
-            env: &["PAGINATION_SDK_ACCESS_TOKEN"],
-            setter: "access_token",
-        },
-    ],
-    security_alternatives: &[&["token"]],
-    credentials_required: true,
-};
+static API: runtime::ApiInfo = runtime::ApiInfo::new(
+        "Pagination Patterns",
+        "pagination-sdk/1.0.0 (rust)",
+        Some("https://api.example.com"),
+        "PAGINATION_SDK_BASE_URL",
+        &[
+            crate::runtime::SecuritySchemeInfo::new(
+                "token",
+                crate::runtime::SchemeKind::Bearer,
+                &["PAGINATION_SDK_ACCESS_TOKEN"],
+                "access_token",
+            ),
+        ],
+        &[&["token"]],
+        true,
+    )
+    .with_secret_fields(&[])
+    .with_servers(&["https://archive.example.com/v2"]);
+runtime::sdk_client!(API);
+/// The credential of each security scheme of the spec.
+impl ClientBuilder {
+    /// The bearer token of the `token` scheme.
+    ///
+    /// [`Client::from_env`](crate::Client::from_env) reads it from `PAGINATION_SDK_ACCESS_TOKEN`.
+    pub fn access_token(self, value: impl Into<String>) -> ClientBuilder {
+        self.credential("token", value)
+    }
+}
+
+/// The servers the spec gives operations of their own.
+impl ClientBuilder {
+    /// Sends the operations the spec puts on `server` (its URL as the spec gives it: `https://archive.example.com/v2`) to `url` instead.
+    ///
+    /// While the base URL is the spec's own server, each such operation goes to its server; a
+    /// client pointed at another base URL (a mock server, a proxy) sends them there too, unless
+    /// a server is mapped here. `url` is checked like a base URL; a `server` the spec does not
+    /// name fails [`build`](Self::build) with `ErrorKind::Config`.
+    ///
+    /// ```no_run
+    /// # fn example(mock: &str) -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = pagination_sdk::Client::builder()
+    ///     .base_url(mock)
+    ///     .server_url("https://archive.example.com/v2", "https://archive.example.com/v2") // keep these on their own server
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn server_url(
+        self,
+        server: impl Into<String>,
+        url: impl Into<String>,
+    ) -> ClientBuilder {
+        ClientBuilder::from(self.into_runtime().server_url(server, url))
+    }
+}

@@ -4,174 +4,213 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;
 
 pub mod resources;
 
-pub mod runtime;
+/// The runtime this crate's operations go through (`sdk-runtime`): its errors,
+/// hooks, secrets, file parts and the escape hatch's request.
+pub use sdk_runtime as runtime;
 
+#[doc(inline)]
 pub use runtime::{
-    ApiResponse, ByteStream, Client, ClientBuilder, Error, ErrorBody, ErrorKind,
-    FilePart, Nullable, Request, RequestOptions, StatusError,
+    ApiResponse, ByteStream, Error, ErrorBody, ErrorKind, FilePart, Items, Nullable,
+    Pages, Request, RequestOptions, StatusError,
 };
 /// The HTTP client this crate uses, re-exported so that a client passed to
 /// [`ClientBuilder::http_client`] is of the same version.
-pub use reqwest;
+pub use runtime::reqwest;
 
 /// The version of the Security fixture's spec this crate was generated from. The crate's own version (`1.0.0`) follows semver of its Rust API instead.
 pub const API_VERSION: &str = "1.0.0";
 /// What the runtime needs to know about this API.
-pub(crate) static API: runtime::ApiInfo = runtime::ApiInfo {
-    title: "Security fixture",
-    user_agent: "fixture-security/1.0.0 (rust)",
-    default_base_url: Some("http://localhost:9999"),
-    env_base_url: "FIXTURE_SECURITY_BASE_URL",
-    security_schemes: &[
-        crate::runtime::SecuritySchemeInfo {
-            name: "clientId",
-            kind: crate::runtime::SchemeKind::ApiKeyHeader("X-Client-Id"),
-            env: &["FIXTURE_SECURITY_CLIENT_ID"],
-            setter: "client_id",
-        },
-        crate::runtime::SecuritySchemeInfo {
-            name: "clientSecret",
-            kind: crate::runtime::SchemeKind::ApiKeyHeader("X-Client-Secret"),
-            env: &["FIXTURE_SECURITY_CLIENT_SECRET"],
-            setter: "client_secret",
-        },
-        crate::runtime::SecuritySchemeInfo {
-            name: "apiVersion",
-            kind: crate::runtime::SchemeKind::ApiKeyHeader("X-Api-Version"),
-            env: &["FIXTURE_SECURITY_API_VERSION"],
-            setter: "api_version",
-        },
-        crate::runtime::SecuritySchemeInfo {
-            name: "queryKey",
-            kind: crate::runtime::SchemeKind::ApiKeyQuery("api_key"),
-            env: &["FIXTURE_SECURITY_QUERY_KEY"],
-            setter: "query_key",
-        },
-        crate::runtime::SecuritySchemeInfo {
-            name: "sessionCookie",
-            kind: crate::runtime::SchemeKind::ApiKeyCookie("session"),
-            env: &["FIXTURE_SECURITY_SESSION_COOKIE"],
-            setter: "session_cookie",
-        },
-        crate::runtime::SecuritySchemeInfo {
-            name: "csrfCookie",
-            kind: crate::runtime::SchemeKind::ApiKeyCookie("csrf"),
-            env: &["FIXTURE_SECURITY_CSRF_COOKIE"],
-            setter: "csrf_cookie",
-        },
-        crate::runtime::SecuritySchemeInfo {
-            name: "basicAuth",
-            kind: crate::runtime::SchemeKind::Basic,
-            env: &[
-                "FIXTURE_SECURITY_BASIC_AUTH_USERNAME",
-                "FIXTURE_SECURITY_BASIC_AUTH_PASSWORD",
-            ],
-            setter: "basic_auth_credential",
-        },
-        crate::runtime::SecuritySchemeInfo {
-            name: "bearerAuth",
-            kind: crate::runtime::SchemeKind::Bearer,
-            env: &["FIXTURE_SECURITY_BEARER_AUTH"],
-            setter: "bearer_auth",
-        },
-        crate::runtime::SecuritySchemeInfo {
-            name: "timeout",
-            kind: crate::runtime::SchemeKind::ApiKeyHeader("X-Timeout-Key"),
-            env: &["FIXTURE_SECURITY_TIMEOUT"],
-            setter: "timeout_credential",
-        },
-    ],
-    security_alternatives: &[
-        &["clientId", "clientSecret", "apiVersion"],
-        &["bearerAuth"],
-        &["queryKey"],
-        &["sessionCookie", "csrfCookie"],
-        &["basicAuth", "queryKey"],
-        &["timeout"],
-    ],
-    credentials_required: false,
-};
+static API: runtime::ApiInfo = runtime::ApiInfo::new(
+        "Security fixture",
+        "fixture-security/1.0.0 (rust)",
+        Some("http://localhost:9999"),
+        "FIXTURE_SECURITY_BASE_URL",
+        &[
+            crate::runtime::SecuritySchemeInfo::new(
+                "clientId",
+                crate::runtime::SchemeKind::ApiKeyHeader("X-Client-Id"),
+                &["FIXTURE_SECURITY_CLIENT_ID"],
+                "client_id",
+            ),
+            crate::runtime::SecuritySchemeInfo::new(
+                "clientSecret",
+                crate::runtime::SchemeKind::ApiKeyHeader("X-Client-Secret"),
+                &["FIXTURE_SECURITY_CLIENT_SECRET"],
+                "client_secret",
+            ),
+            crate::runtime::SecuritySchemeInfo::new(
+                "apiVersion",
+                crate::runtime::SchemeKind::ApiKeyHeader("X-Api-Version"),
+                &["FIXTURE_SECURITY_API_VERSION"],
+                "api_version",
+            ),
+            crate::runtime::SecuritySchemeInfo::new(
+                "queryKey",
+                crate::runtime::SchemeKind::ApiKeyQuery("api_key"),
+                &["FIXTURE_SECURITY_QUERY_KEY"],
+                "query_key",
+            ),
+            crate::runtime::SecuritySchemeInfo::new(
+                "sessionCookie",
+                crate::runtime::SchemeKind::ApiKeyCookie("session"),
+                &["FIXTURE_SECURITY_SESSION_COOKIE"],
+                "session_cookie",
+            ),
+            crate::runtime::SecuritySchemeInfo::new(
+                "csrfCookie",
+                crate::runtime::SchemeKind::ApiKeyCookie("csrf"),
+                &["FIXTURE_SECURITY_CSRF_COOKIE"],
+                "csrf_cookie",
+            ),
+            crate::runtime::SecuritySchemeInfo::new(
+                "basicAuth",
+                crate::runtime::SchemeKind::Basic,
+                &[
+                    "FIXTURE_SECURITY_BASIC_AUTH_USERNAME",
+                    "FIXTURE_SECURITY_BASIC_AUTH_PASSWORD",
+                ],
+                "basic_auth",
+            ),
+            crate::runtime::SecuritySchemeInfo::new(
+                "bearerAuth",
+                crate::runtime::SchemeKind::Bearer,
+                &["FIXTURE_SECURITY_BEARER_AUTH"],
+                "bearer_auth",
+            ),
+            crate::runtime::SecuritySchemeInfo::new(
+                "discordOAuth2Token",
+                crate::runtime::SchemeKind::Bearer,
+                &["FIXTURE_SECURITY_DISCORD_OAUTH2_TOKEN"],
+                "discord_oauth2_token",
+            ),
+            crate::runtime::SecuritySchemeInfo::new(
+                "timeout",
+                crate::runtime::SchemeKind::ApiKeyHeader("X-Timeout-Key"),
+                &["FIXTURE_SECURITY_TIMEOUT"],
+                "timeout_credential",
+            ),
+        ],
+        &[
+            &["clientId", "clientSecret", "apiVersion"],
+            &["bearerAuth"],
+            &["queryKey"],
+            &["sessionCookie", "csrfCookie"],
+            &["basicAuth", "queryKey"],
+            &["timeout"],
+        ],
+        false,
+    )
+    .with_secret_fields(&[])
+    .with_servers(&["http://eu.uploads.fixture.test/v2"]);
+runtime::sdk_client!(API);
 /// The credential of each security scheme of the spec.
-impl crate::runtime::ClientBuilder {
+impl ClientBuilder {
     /// The API key of the `clientId` scheme, sent in the `X-Client-Id` header.
     ///
     /// The application's client id.
     ///
     /// [`Client::from_env`](crate::Client::from_env) reads it from `FIXTURE_SECURITY_CLIENT_ID`.
-    pub fn client_id(self, value: impl Into<String>) -> crate::runtime::ClientBuilder {
+    pub fn client_id(self, value: impl Into<String>) -> ClientBuilder {
         self.credential("clientId", value)
     }
 
     /// The API key of the `clientSecret` scheme, sent in the `X-Client-Secret` header.
     ///
     /// [`Client::from_env`](crate::Client::from_env) reads it from `FIXTURE_SECURITY_CLIENT_SECRET`.
-    pub fn client_secret(
-        self,
-        value: impl Into<String>,
-    ) -> crate::runtime::ClientBuilder {
+    pub fn client_secret(self, value: impl Into<String>) -> ClientBuilder {
         self.credential("clientSecret", value)
     }
 
     /// The API key of the `apiVersion` scheme, sent in the `X-Api-Version` header.
     ///
     /// [`Client::from_env`](crate::Client::from_env) reads it from `FIXTURE_SECURITY_API_VERSION`.
-    pub fn api_version(self, value: impl Into<String>) -> crate::runtime::ClientBuilder {
+    pub fn api_version(self, value: impl Into<String>) -> ClientBuilder {
         self.credential("apiVersion", value)
     }
 
     /// The API key of the `queryKey` scheme, sent in the `api_key` query parameter.
     ///
     /// [`Client::from_env`](crate::Client::from_env) reads it from `FIXTURE_SECURITY_QUERY_KEY`.
-    pub fn query_key(self, value: impl Into<String>) -> crate::runtime::ClientBuilder {
+    pub fn query_key(self, value: impl Into<String>) -> ClientBuilder {
         self.credential("queryKey", value)
     }
 
     /// The API key of the `sessionCookie` scheme, sent in the `session` cookie.
     ///
     /// [`Client::from_env`](crate::Client::from_env) reads it from `FIXTURE_SECURITY_SESSION_COOKIE`.
-    pub fn session_cookie(
-        self,
-        value: impl Into<String>,
-    ) -> crate::runtime::ClientBuilder {
+    pub fn session_cookie(self, value: impl Into<String>) -> ClientBuilder {
         self.credential("sessionCookie", value)
     }
 
     /// The API key of the `csrfCookie` scheme, sent in the `csrf` cookie.
     ///
     /// [`Client::from_env`](crate::Client::from_env) reads it from `FIXTURE_SECURITY_CSRF_COOKIE`.
-    pub fn csrf_cookie(self, value: impl Into<String>) -> crate::runtime::ClientBuilder {
+    pub fn csrf_cookie(self, value: impl Into<String>) -> ClientBuilder {
         self.credential("csrfCookie", value)
     }
 
     /// User name and password of the `basicAuth` scheme (HTTP basic authentication).
     ///
     /// [`Client::from_env`](crate::Client::from_env) reads it from `FIXTURE_SECURITY_BASIC_AUTH_USERNAME` and `FIXTURE_SECURITY_BASIC_AUTH_PASSWORD`.
-    pub fn basic_auth_credential(
+    pub fn basic_auth(
         self,
         user: impl Into<String>,
         password: impl Into<String>,
-    ) -> crate::runtime::ClientBuilder {
+    ) -> ClientBuilder {
         self.basic_credential("basicAuth", user, password)
     }
 
     /// The bearer token of the `bearerAuth` scheme.
     ///
     /// [`Client::from_env`](crate::Client::from_env) reads it from `FIXTURE_SECURITY_BEARER_AUTH`.
-    pub fn bearer_auth(self, value: impl Into<String>) -> crate::runtime::ClientBuilder {
+    pub fn bearer_auth(self, value: impl Into<String>) -> ClientBuilder {
         self.credential("bearerAuth", value)
+    }
+
+    /// The bearer token of the `discordOAuth2Token` scheme.
+    ///
+    /// [`Client::from_env`](crate::Client::from_env) reads it from `FIXTURE_SECURITY_DISCORD_OAUTH2_TOKEN`.
+    pub fn discord_oauth2_token(self, value: impl Into<String>) -> ClientBuilder {
+        self.credential("discordOAuth2Token", value)
     }
 
     /// The API key of the `timeout` scheme, sent in the `X-Timeout-Key` header.
     ///
     /// [`Client::from_env`](crate::Client::from_env) reads it from `FIXTURE_SECURITY_TIMEOUT`.
-    pub fn timeout_credential(
-        self,
-        value: impl Into<String>,
-    ) -> crate::runtime::ClientBuilder {
+    pub fn timeout_credential(self, value: impl Into<String>) -> ClientBuilder {
         self.credential("timeout", value)
+    }
+}
+
+/// The servers the spec gives operations of their own.
+impl ClientBuilder {
+    /// Sends the operations the spec puts on `server` (its URL as the spec gives it: `http://eu.uploads.fixture.test/v2`) to `url` instead.
+    ///
+    /// While the base URL is the spec's own server, each such operation goes to its server; a
+    /// client pointed at another base URL (a mock server, a proxy) sends them there too, unless
+    /// a server is mapped here. `url` is checked like a base URL; a `server` the spec does not
+    /// name fails [`build`](Self::build) with `ErrorKind::Config`.
+    ///
+    /// ```no_run
+    /// # fn example(mock: &str) -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = fixture_security::Client::builder()
+    ///     .base_url(mock)
+    ///     .server_url("http://eu.uploads.fixture.test/v2", "http://eu.uploads.fixture.test/v2") // keep these on their own server
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn server_url(
+        self,
+        server: impl Into<String>,
+        url: impl Into<String>,
+    ) -> ClientBuilder {
+        ClientBuilder::from(self.into_runtime().server_url(server, url))
     }
 }

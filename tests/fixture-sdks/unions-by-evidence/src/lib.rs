@@ -4,29 +4,35 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;
 
 pub mod resources;
 
-pub mod runtime;
+/// The runtime this crate's operations go through (`sdk-runtime`): its errors,
+/// hooks, secrets, file parts and the escape hatch's request.
+pub use sdk_runtime as runtime;
 
+#[doc(inline)]
 pub use runtime::{
-    ApiResponse, ByteStream, Client, ClientBuilder, Error, ErrorBody, ErrorKind,
-    FilePart, Nullable, Request, RequestOptions, StatusError,
+    ApiResponse, ByteStream, Error, ErrorBody, ErrorKind, FilePart, Items, Nullable,
+    Pages, Request, RequestOptions, StatusError,
 };
 /// The HTTP client this crate uses, re-exported so that a client passed to
 /// [`ClientBuilder::http_client`] is of the same version.
-pub use reqwest;
+pub use runtime::reqwest;
 
 /// The version of the Unions by evidence's spec this crate was generated from. The crate's own version (`1.0.0`) follows semver of its Rust API instead.
 pub const API_VERSION: &str = "1.0.0";
 /// What the runtime needs to know about this API.
-pub(crate) static API: runtime::ApiInfo = runtime::ApiInfo {
-    title: "Unions by evidence",
-    user_agent: "unions-by-evidence/1.0.0 (rust)",
-    default_base_url: None,
-    env_base_url: "UNIONS_BY_EVIDENCE_BASE_URL",
-    security_schemes: &[],
-    security_alternatives: &[],
-    credentials_required: false,
-};
+static API: runtime::ApiInfo = runtime::ApiInfo::new(
+        "Unions by evidence",
+        "unions-by-evidence/1.0.0 (rust)",
+        None,
+        "UNIONS_BY_EVIDENCE_BASE_URL",
+        &[],
+        &[],
+        false,
+    )
+    .with_secret_fields(&[]);
+runtime::sdk_client!(API);

@@ -3,10 +3,12 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Operations, grouped by resource as in the API's documentation.
 
-impl crate::runtime::Client {
+impl crate::Client {
     /// The `getThings` operation.
     ///
     /// `GET /things/{path}`
+    ///
+    /// Optional parameters are set on the returned [`GetThingsRequest`] before it is awaited: [`visitor`](GetThingsRequest::visitor), [`d`](GetThingsRequest::d), [`a`](GetThingsRequest::a), [`s`](GetThingsRequest::s), [`e`](GetThingsRequest::e), [`t`](GetThingsRequest::t), [`string`](GetThingsRequest::string), [`option`](GetThingsRequest::option), [`result`](GetThingsRequest::result), [`vec`](GetThingsRequest::vec), [`box`](GetThingsRequest#method.box), [`some`](GetThingsRequest::some), and 74 more.
     ///
     /// ```no_run
     /// # async fn example(client: fixture_hygiene::Client) -> Result<(), fixture_hygiene::Error> {
@@ -14,16 +16,15 @@ impl crate::runtime::Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_things(
-        &self,
-        path: impl Into<String>,
-    ) -> crate::runtime::Request<GetThingsParams> {
-        crate::runtime::Request::new(self.clone(), GetThingsParams::new(path))
+    pub fn get_things(&self, path: impl Into<String>) -> GetThingsRequest {
+        GetThingsRequest::new(self.runtime(), GetThingsParams::new(path))
     }
 
     /// The `createThing` operation.
     ///
     /// `POST /things`
+    ///
+    /// Optional parameters are set on the returned [`CreateThingRequest`] before it is awaited: [`visitor`](CreateThingRequest::visitor), [`d`](CreateThingRequest::d), [`a`](CreateThingRequest::a), [`s`](CreateThingRequest::s), [`e`](CreateThingRequest::e), [`t`](CreateThingRequest::t), [`string`](CreateThingRequest::string), [`option`](CreateThingRequest::option), [`result`](CreateThingRequest::result), [`vec`](CreateThingRequest::vec), [`box`](CreateThingRequest#method.box), [`some`](CreateThingRequest::some), and 69 more.
     ///
     /// ```no_run
     /// # async fn example(client: fixture_hygiene::Client) -> Result<(), fixture_hygiene::Error> {
@@ -38,9 +39,9 @@ impl crate::runtime::Client {
         key2: impl Into<String>,
         value2: impl Into<String>,
         client2: impl Into<String>,
-    ) -> crate::runtime::Request<CreateThingParams> {
-        crate::runtime::Request::new(
-            self.clone(),
+    ) -> CreateThingRequest {
+        CreateThingRequest::new(
+            self.runtime(),
             CreateThingParams::new(self_2, map2, key2, value2, client2),
         )
     }
@@ -48,6 +49,8 @@ impl crate::runtime::Client {
     /// The `operators` operation.
     ///
     /// `GET /operators`
+    ///
+    /// Returns a [`OperatorsRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: fixture_hygiene::Client) -> Result<(), fixture_hygiene::Error> {
@@ -58,12 +61,12 @@ impl crate::runtime::Client {
     pub fn operators(
         &self,
         op: impl Into<crate::models::Operators>,
-    ) -> crate::runtime::Request<OperatorsParams> {
-        crate::runtime::Request::new(self.clone(), OperatorsParams::new(op))
+    ) -> OperatorsRequest {
+        OperatorsRequest::new(self.runtime(), OperatorsParams::new(op))
     }
 }
 
-/// Parameters of `get_things` (`GET /things/{path}`).
+/// Parameters of `get_things` (`GET /things/{path}`), as a [`GetThingsRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetThingsParams {
@@ -345,218 +348,98 @@ impl crate::runtime::Operation for GetThingsParams {
         crate::runtime::push_path_param(&mut path, "path", &self.path)?;
         let parts = crate::runtime::RequestParts::new(
             "get_things",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query.push("Visitor", &self.visitor, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("D", &self.d, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("A", &self.a, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("S", &self.s, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("E", &self.e, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("T", &self.t, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("String", &self.string, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("Option", &self.option, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("Result", &self.result, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("Vec", &self.vec, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("Box", &self.r#box, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("Some", &self.some, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("None", &self.none, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("Ok", &self.ok, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("Err", &self.err, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("Self", &self.self_, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("Value", &self.value, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("Default", &self.default, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("Debug", &self.debug, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push("Clone", &self.clone_query, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "Deserialize",
-                &self.deserialize,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query
-            .push(
-                "Serialize",
-                &self.serialize,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query
-            .push(
-                "Deserializer",
-                &self.deserializer,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query
-            .push(
-                "Serializer",
-                &self.serializer,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query
-            .push(
-                "Formatter",
-                &self.formatter,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query
-            .push(
-                "BTreeMap",
-                &self.b_tree_map,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query.push("Map", &self.map, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push("Nullable", &self.nullable, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("Secret", &self.secret, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("Unknown", &self.unknown, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "Client",
-                &self.client_query,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query
-            .push(
-                "ClientBuilder",
-                &self.client_builder,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query.push("Request", &self.request, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("Error", &self.error, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("Key", &self.key, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("Extra", &self.extra, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("Into", &self.into, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("From", &self.from, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push("Iterator", &self.iterator, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "IntoIterator",
-                &self.into_iterator,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query
-            .push(
-                "FilePart",
-                &self.file_part,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query
-            .push(
-                "Multipart",
-                &self.multipart,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query.push("Page", &self.page, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "ApiResponse",
-                &self.api_response,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query.push("Fn", &self.r#fn, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("crate", &self.crate_, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("core", &self.core, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("std", &self.std, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("serde", &self.serde, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "serde_json",
-                &self.serde_json,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query.push("self", &self.self_query, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("super", &self.super_, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("map", &self.map_query, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("key", &self.key_query, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push("value", &self.value_query, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "deserializer",
-                &self.deserializer_query,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query
-            .push(
-                "serializer",
-                &self.serializer_query,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query.push("f", &self.f, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push("extra", &self.extra_query, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("v_map", &self.v_map, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("parts", &self.parts, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("query", &self.query, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("body", &self.body_query, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "client",
-                &self.client_query2,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query
-            .push(
-                "request",
-                &self.request_query,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query
-            .push(
-                "options",
-                &self.options_query,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query.push("form", &self.form, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("type", &self.r#type, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("builder", &self.builder, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("fmt", &self.fmt_query, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("de", &self.de, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("runtime", &self.runtime, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("models", &self.models, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "resources",
-                &self.resources,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query
-            .push(
-                "unknown",
-                &self.unknown_query,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query.push("new", &self.new_query, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "default",
-                &self.default_query,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query.push("into", &self.into_query, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("from", &self.from_query, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("known", &self.known, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "result",
-                &self.result_query,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query.push("headers", &self.headers, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("accept", &self.accept, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push("1-click", &self.one_click, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "reservedIPv6",
-                &self.reserved_ipv6,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
+        query.push_scalar("Visitor", &self.visitor)?;
+        query.push_scalar("D", &self.d)?;
+        query.push_scalar("A", &self.a)?;
+        query.push_scalar("S", &self.s)?;
+        query.push_scalar("E", &self.e)?;
+        query.push_scalar("T", &self.t)?;
+        query.push_scalar("String", &self.string)?;
+        query.push_scalar("Option", &self.option)?;
+        query.push_scalar("Result", &self.result)?;
+        query.push_scalar("Vec", &self.vec)?;
+        query.push_scalar("Box", &self.r#box)?;
+        query.push_scalar("Some", &self.some)?;
+        query.push_scalar("None", &self.none)?;
+        query.push_scalar("Ok", &self.ok)?;
+        query.push_scalar("Err", &self.err)?;
+        query.push_scalar("Self", &self.self_)?;
+        query.push_scalar("Value", &self.value)?;
+        query.push_scalar("Default", &self.default)?;
+        query.push_scalar("Debug", &self.debug)?;
+        query.push_scalar("Clone", &self.clone_query)?;
+        query.push_scalar("Deserialize", &self.deserialize)?;
+        query.push_scalar("Serialize", &self.serialize)?;
+        query.push_scalar("Deserializer", &self.deserializer)?;
+        query.push_scalar("Serializer", &self.serializer)?;
+        query.push_scalar("Formatter", &self.formatter)?;
+        query.push_scalar("BTreeMap", &self.b_tree_map)?;
+        query.push_scalar("Map", &self.map)?;
+        query.push_scalar("Nullable", &self.nullable)?;
+        query.push_scalar("Secret", &self.secret)?;
+        query.push_scalar("Unknown", &self.unknown)?;
+        query.push_scalar("Client", &self.client_query)?;
+        query.push_scalar("ClientBuilder", &self.client_builder)?;
+        query.push_scalar("Request", &self.request)?;
+        query.push_scalar("Error", &self.error)?;
+        query.push_scalar("Key", &self.key)?;
+        query.push_scalar("Extra", &self.extra)?;
+        query.push_scalar("Into", &self.into)?;
+        query.push_scalar("From", &self.from)?;
+        query.push_scalar("Iterator", &self.iterator)?;
+        query.push_scalar("IntoIterator", &self.into_iterator)?;
+        query.push_scalar("FilePart", &self.file_part)?;
+        query.push_scalar("Multipart", &self.multipart)?;
+        query.push_scalar("Page", &self.page)?;
+        query.push_scalar("ApiResponse", &self.api_response)?;
+        query.push_scalar("Fn", &self.r#fn)?;
+        query.push_scalar("crate", &self.crate_)?;
+        query.push_scalar("core", &self.core)?;
+        query.push_scalar("std", &self.std)?;
+        query.push_scalar("serde", &self.serde)?;
+        query.push_scalar("serde_json", &self.serde_json)?;
+        query.push_scalar("self", &self.self_query)?;
+        query.push_scalar("super", &self.super_)?;
+        query.push_scalar("map", &self.map_query)?;
+        query.push_scalar("key", &self.key_query)?;
+        query.push_scalar("value", &self.value_query)?;
+        query.push_scalar("deserializer", &self.deserializer_query)?;
+        query.push_scalar("serializer", &self.serializer_query)?;
+        query.push_scalar("f", &self.f)?;
+        query.push_scalar("extra", &self.extra_query)?;
+        query.push_scalar("v_map", &self.v_map)?;
+        query.push_scalar("parts", &self.parts)?;
+        query.push_scalar("query", &self.query)?;
+        query.push_scalar("body", &self.body_query)?;
+        query.push_scalar("client", &self.client_query2)?;
+        query.push_scalar("request", &self.request_query)?;
+        query.push_scalar("options", &self.options_query)?;
+        query.push_scalar("form", &self.form)?;
+        query.push_scalar("type", &self.r#type)?;
+        query.push_scalar("builder", &self.builder)?;
+        query.push_scalar("fmt", &self.fmt_query)?;
+        query.push_scalar("de", &self.de)?;
+        query.push_scalar("runtime", &self.runtime)?;
+        query.push_scalar("models", &self.models)?;
+        query.push_scalar("resources", &self.resources)?;
+        query.push_scalar("unknown", &self.unknown_query)?;
+        query.push_scalar("new", &self.new_query)?;
+        query.push_scalar("default", &self.default_query)?;
+        query.push_scalar("into", &self.into_query)?;
+        query.push_scalar("from", &self.from_query)?;
+        query.push_scalar("known", &self.known)?;
+        query.push_scalar("result", &self.result_query)?;
+        query.push_scalar("headers", &self.headers)?;
+        query.push_scalar("accept", &self.accept)?;
+        query.push_scalar("1-click", &self.one_click)?;
+        query.push_scalar("reservedIPv6", &self.reserved_ipv6)?;
         let parts = parts.query(query);
         let parts = parts.header("visitor", &self.visitor_header)?;
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -567,525 +450,531 @@ impl crate::runtime::Operation for GetThingsParams {
     }
 }
 
-impl crate::runtime::Request<GetThingsParams> {
+impl GetThingsRequest {
     /// The `Visitor` query parameter.
     pub fn visitor(mut self, value: impl Into<String>) -> Self {
-        self.params.visitor = Some(value.into());
+        self.params_mut().visitor = Some(value.into());
         self
     }
 
     /// The `D` query parameter.
     pub fn d(mut self, value: impl Into<String>) -> Self {
-        self.params.d = Some(value.into());
+        self.params_mut().d = Some(value.into());
         self
     }
 
     /// The `A` query parameter.
     pub fn a(mut self, value: impl Into<String>) -> Self {
-        self.params.a = Some(value.into());
+        self.params_mut().a = Some(value.into());
         self
     }
 
     /// The `S` query parameter.
     pub fn s(mut self, value: impl Into<String>) -> Self {
-        self.params.s = Some(value.into());
+        self.params_mut().s = Some(value.into());
         self
     }
 
     /// The `E` query parameter.
     pub fn e(mut self, value: impl Into<String>) -> Self {
-        self.params.e = Some(value.into());
+        self.params_mut().e = Some(value.into());
         self
     }
 
     /// The `T` query parameter.
     pub fn t(mut self, value: impl Into<String>) -> Self {
-        self.params.t = Some(value.into());
+        self.params_mut().t = Some(value.into());
         self
     }
 
     /// The `String` query parameter.
     pub fn string(mut self, value: impl Into<String>) -> Self {
-        self.params.string = Some(value.into());
+        self.params_mut().string = Some(value.into());
         self
     }
 
     /// The `Option` query parameter.
     pub fn option(mut self, value: impl Into<String>) -> Self {
-        self.params.option = Some(value.into());
+        self.params_mut().option = Some(value.into());
         self
     }
 
     /// The `Result` query parameter.
     pub fn result(mut self, value: impl Into<String>) -> Self {
-        self.params.result = Some(value.into());
+        self.params_mut().result = Some(value.into());
         self
     }
 
     /// The `Vec` query parameter.
     pub fn vec(mut self, value: impl Into<String>) -> Self {
-        self.params.vec = Some(value.into());
+        self.params_mut().vec = Some(value.into());
         self
     }
 
     /// The `Box` query parameter.
     pub fn r#box(mut self, value: impl Into<String>) -> Self {
-        self.params.r#box = Some(value.into());
+        self.params_mut().r#box = Some(value.into());
         self
     }
 
     /// The `Some` query parameter.
     pub fn some(mut self, value: impl Into<String>) -> Self {
-        self.params.some = Some(value.into());
+        self.params_mut().some = Some(value.into());
         self
     }
 
     /// The `None` query parameter.
     pub fn none(mut self, value: impl Into<String>) -> Self {
-        self.params.none = Some(value.into());
+        self.params_mut().none = Some(value.into());
         self
     }
 
     /// The `Ok` query parameter.
     pub fn ok(mut self, value: impl Into<String>) -> Self {
-        self.params.ok = Some(value.into());
+        self.params_mut().ok = Some(value.into());
         self
     }
 
     /// The `Err` query parameter.
     pub fn err(mut self, value: impl Into<String>) -> Self {
-        self.params.err = Some(value.into());
+        self.params_mut().err = Some(value.into());
         self
     }
 
     /// The `Self` query parameter.
     pub fn self_(mut self, value: impl Into<String>) -> Self {
-        self.params.self_ = Some(value.into());
+        self.params_mut().self_ = Some(value.into());
         self
     }
 
     /// The `Value` query parameter.
     pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.params.value = Some(value.into());
+        self.params_mut().value = Some(value.into());
         self
     }
 
     /// The `Default` query parameter.
     pub fn default(mut self, value: impl Into<String>) -> Self {
-        self.params.default = Some(value.into());
+        self.params_mut().default = Some(value.into());
         self
     }
 
     /// The `Debug` query parameter.
     pub fn debug(mut self, value: impl Into<String>) -> Self {
-        self.params.debug = Some(value.into());
+        self.params_mut().debug = Some(value.into());
         self
     }
 
     /// The `Clone` query parameter.
     pub fn clone_query(mut self, value: impl Into<String>) -> Self {
-        self.params.clone_query = Some(value.into());
+        self.params_mut().clone_query = Some(value.into());
         self
     }
 
     /// The `Deserialize` query parameter.
     pub fn deserialize(mut self, value: impl Into<String>) -> Self {
-        self.params.deserialize = Some(value.into());
+        self.params_mut().deserialize = Some(value.into());
         self
     }
 
     /// The `Serialize` query parameter.
     pub fn serialize(mut self, value: impl Into<String>) -> Self {
-        self.params.serialize = Some(value.into());
+        self.params_mut().serialize = Some(value.into());
         self
     }
 
     /// The `Deserializer` query parameter.
     pub fn deserializer(mut self, value: impl Into<String>) -> Self {
-        self.params.deserializer = Some(value.into());
+        self.params_mut().deserializer = Some(value.into());
         self
     }
 
     /// The `Serializer` query parameter.
     pub fn serializer(mut self, value: impl Into<String>) -> Self {
-        self.params.serializer = Some(value.into());
+        self.params_mut().serializer = Some(value.into());
         self
     }
 
     /// The `Formatter` query parameter.
     pub fn formatter(mut self, value: impl Into<String>) -> Self {
-        self.params.formatter = Some(value.into());
+        self.params_mut().formatter = Some(value.into());
         self
     }
 
     /// The `BTreeMap` query parameter.
     pub fn b_tree_map(mut self, value: impl Into<String>) -> Self {
-        self.params.b_tree_map = Some(value.into());
+        self.params_mut().b_tree_map = Some(value.into());
         self
     }
 
     /// The `Map` query parameter.
     pub fn map(mut self, value: impl Into<String>) -> Self {
-        self.params.map = Some(value.into());
+        self.params_mut().map = Some(value.into());
         self
     }
 
     /// The `Nullable` query parameter.
     pub fn nullable(mut self, value: impl Into<String>) -> Self {
-        self.params.nullable = Some(value.into());
+        self.params_mut().nullable = Some(value.into());
         self
     }
 
     /// The `Secret` query parameter.
     pub fn secret(mut self, value: impl Into<String>) -> Self {
-        self.params.secret = Some(value.into());
+        self.params_mut().secret = Some(value.into());
         self
     }
 
     /// The `Unknown` query parameter.
     pub fn unknown(mut self, value: impl Into<String>) -> Self {
-        self.params.unknown = Some(value.into());
+        self.params_mut().unknown = Some(value.into());
         self
     }
 
     /// The `Client` query parameter.
     pub fn client_query(mut self, value: impl Into<String>) -> Self {
-        self.params.client_query = Some(value.into());
+        self.params_mut().client_query = Some(value.into());
         self
     }
 
     /// The `ClientBuilder` query parameter.
     pub fn client_builder(mut self, value: impl Into<String>) -> Self {
-        self.params.client_builder = Some(value.into());
+        self.params_mut().client_builder = Some(value.into());
         self
     }
 
     /// The `Request` query parameter.
     pub fn request(mut self, value: impl Into<String>) -> Self {
-        self.params.request = Some(value.into());
+        self.params_mut().request = Some(value.into());
         self
     }
 
     /// The `Error` query parameter.
     pub fn error(mut self, value: impl Into<String>) -> Self {
-        self.params.error = Some(value.into());
+        self.params_mut().error = Some(value.into());
         self
     }
 
     /// The `Key` query parameter.
     pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.params.key = Some(value.into());
+        self.params_mut().key = Some(value.into());
         self
     }
 
     /// The `Extra` query parameter.
     pub fn extra(mut self, value: impl Into<String>) -> Self {
-        self.params.extra = Some(value.into());
+        self.params_mut().extra = Some(value.into());
         self
     }
 
     /// The `Into` query parameter.
     pub fn into(mut self, value: impl Into<String>) -> Self {
-        self.params.into = Some(value.into());
+        self.params_mut().into = Some(value.into());
         self
     }
 
     /// The `From` query parameter.
     pub fn from(mut self, value: impl Into<String>) -> Self {
-        self.params.from = Some(value.into());
+        self.params_mut().from = Some(value.into());
         self
     }
 
     /// The `Iterator` query parameter.
     pub fn iterator(mut self, value: impl Into<String>) -> Self {
-        self.params.iterator = Some(value.into());
+        self.params_mut().iterator = Some(value.into());
         self
     }
 
     /// The `IntoIterator` query parameter.
     pub fn into_iterator(mut self, value: impl Into<String>) -> Self {
-        self.params.into_iterator = Some(value.into());
+        self.params_mut().into_iterator = Some(value.into());
         self
     }
 
     /// The `FilePart` query parameter.
     pub fn file_part(mut self, value: impl Into<String>) -> Self {
-        self.params.file_part = Some(value.into());
+        self.params_mut().file_part = Some(value.into());
         self
     }
 
     /// The `Multipart` query parameter.
     pub fn multipart(mut self, value: impl Into<String>) -> Self {
-        self.params.multipart = Some(value.into());
+        self.params_mut().multipart = Some(value.into());
         self
     }
 
     /// The `Page` query parameter.
     pub fn page(mut self, value: impl Into<String>) -> Self {
-        self.params.page = Some(value.into());
+        self.params_mut().page = Some(value.into());
         self
     }
 
     /// The `ApiResponse` query parameter.
     pub fn api_response(mut self, value: impl Into<String>) -> Self {
-        self.params.api_response = Some(value.into());
+        self.params_mut().api_response = Some(value.into());
         self
     }
 
     /// The `Fn` query parameter.
     pub fn r#fn(mut self, value: impl Into<String>) -> Self {
-        self.params.r#fn = Some(value.into());
+        self.params_mut().r#fn = Some(value.into());
         self
     }
 
     /// The `crate` query parameter.
     pub fn crate_(mut self, value: impl Into<String>) -> Self {
-        self.params.crate_ = Some(value.into());
+        self.params_mut().crate_ = Some(value.into());
         self
     }
 
     /// The `core` query parameter.
     pub fn core(mut self, value: impl Into<String>) -> Self {
-        self.params.core = Some(value.into());
+        self.params_mut().core = Some(value.into());
         self
     }
 
     /// The `std` query parameter.
     pub fn std(mut self, value: impl Into<String>) -> Self {
-        self.params.std = Some(value.into());
+        self.params_mut().std = Some(value.into());
         self
     }
 
     /// The `serde` query parameter.
     pub fn serde(mut self, value: impl Into<String>) -> Self {
-        self.params.serde = Some(value.into());
+        self.params_mut().serde = Some(value.into());
         self
     }
 
     /// The `serde_json` query parameter.
     pub fn serde_json(mut self, value: impl Into<String>) -> Self {
-        self.params.serde_json = Some(value.into());
+        self.params_mut().serde_json = Some(value.into());
         self
     }
 
     /// The `self` query parameter.
     pub fn self_query(mut self, value: impl Into<String>) -> Self {
-        self.params.self_query = Some(value.into());
+        self.params_mut().self_query = Some(value.into());
         self
     }
 
     /// The `super` query parameter.
     pub fn super_(mut self, value: impl Into<String>) -> Self {
-        self.params.super_ = Some(value.into());
+        self.params_mut().super_ = Some(value.into());
         self
     }
 
     /// The `map` query parameter.
     pub fn map_query(mut self, value: impl Into<String>) -> Self {
-        self.params.map_query = Some(value.into());
+        self.params_mut().map_query = Some(value.into());
         self
     }
 
     /// The `key` query parameter.
     pub fn key_query(mut self, value: impl Into<String>) -> Self {
-        self.params.key_query = Some(value.into());
+        self.params_mut().key_query = Some(value.into());
         self
     }
 
     /// The `value` query parameter.
     pub fn value_query(mut self, value: impl Into<String>) -> Self {
-        self.params.value_query = Some(value.into());
+        self.params_mut().value_query = Some(value.into());
         self
     }
 
     /// The `deserializer` query parameter.
     pub fn deserializer_query(mut self, value: impl Into<String>) -> Self {
-        self.params.deserializer_query = Some(value.into());
+        self.params_mut().deserializer_query = Some(value.into());
         self
     }
 
     /// The `serializer` query parameter.
     pub fn serializer_query(mut self, value: impl Into<String>) -> Self {
-        self.params.serializer_query = Some(value.into());
+        self.params_mut().serializer_query = Some(value.into());
         self
     }
 
     /// The `f` query parameter.
     pub fn f(mut self, value: impl Into<String>) -> Self {
-        self.params.f = Some(value.into());
+        self.params_mut().f = Some(value.into());
         self
     }
 
     /// The `extra` query parameter.
     pub fn extra_query(mut self, value: impl Into<String>) -> Self {
-        self.params.extra_query = Some(value.into());
+        self.params_mut().extra_query = Some(value.into());
         self
     }
 
     /// The `v_map` query parameter.
     pub fn v_map(mut self, value: impl Into<String>) -> Self {
-        self.params.v_map = Some(value.into());
+        self.params_mut().v_map = Some(value.into());
         self
     }
 
     /// The `parts` query parameter.
     pub fn parts(mut self, value: impl Into<String>) -> Self {
-        self.params.parts = Some(value.into());
+        self.params_mut().parts = Some(value.into());
         self
     }
 
     /// The `query` query parameter.
     pub fn query(mut self, value: impl Into<String>) -> Self {
-        self.params.query = Some(value.into());
+        self.params_mut().query = Some(value.into());
         self
     }
 
     /// The `body` query parameter.
     pub fn body_query(mut self, value: impl Into<String>) -> Self {
-        self.params.body_query = Some(value.into());
+        self.params_mut().body_query = Some(value.into());
         self
     }
 
     /// The `client` query parameter.
     pub fn client_query2(mut self, value: impl Into<String>) -> Self {
-        self.params.client_query2 = Some(value.into());
+        self.params_mut().client_query2 = Some(value.into());
         self
     }
 
     /// The `request` query parameter.
     pub fn request_query(mut self, value: impl Into<String>) -> Self {
-        self.params.request_query = Some(value.into());
+        self.params_mut().request_query = Some(value.into());
         self
     }
 
     /// The `options` query parameter.
     pub fn options_query(mut self, value: impl Into<String>) -> Self {
-        self.params.options_query = Some(value.into());
+        self.params_mut().options_query = Some(value.into());
         self
     }
 
     /// The `form` query parameter.
     pub fn form(mut self, value: impl Into<String>) -> Self {
-        self.params.form = Some(value.into());
+        self.params_mut().form = Some(value.into());
         self
     }
 
     /// The `type` query parameter.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.params.r#type = Some(value.into());
+        self.params_mut().r#type = Some(value.into());
         self
     }
 
     /// The `builder` query parameter.
     pub fn builder(mut self, value: impl Into<String>) -> Self {
-        self.params.builder = Some(value.into());
+        self.params_mut().builder = Some(value.into());
         self
     }
 
     /// The `fmt` query parameter.
     pub fn fmt_query(mut self, value: impl Into<String>) -> Self {
-        self.params.fmt_query = Some(value.into());
+        self.params_mut().fmt_query = Some(value.into());
         self
     }
 
     /// The `de` query parameter.
     pub fn de(mut self, value: impl Into<String>) -> Self {
-        self.params.de = Some(value.into());
+        self.params_mut().de = Some(value.into());
         self
     }
 
     /// The `runtime` query parameter.
     pub fn runtime(mut self, value: impl Into<String>) -> Self {
-        self.params.runtime = Some(value.into());
+        self.params_mut().runtime = Some(value.into());
         self
     }
 
     /// The `models` query parameter.
     pub fn models(mut self, value: impl Into<String>) -> Self {
-        self.params.models = Some(value.into());
+        self.params_mut().models = Some(value.into());
         self
     }
 
     /// The `resources` query parameter.
     pub fn resources(mut self, value: impl Into<String>) -> Self {
-        self.params.resources = Some(value.into());
+        self.params_mut().resources = Some(value.into());
         self
     }
 
     /// The `unknown` query parameter.
     pub fn unknown_query(mut self, value: impl Into<String>) -> Self {
-        self.params.unknown_query = Some(value.into());
+        self.params_mut().unknown_query = Some(value.into());
         self
     }
 
     /// The `new` query parameter.
     pub fn new_query(mut self, value: impl Into<String>) -> Self {
-        self.params.new_query = Some(value.into());
+        self.params_mut().new_query = Some(value.into());
         self
     }
 
     /// The `default` query parameter.
     pub fn default_query(mut self, value: impl Into<String>) -> Self {
-        self.params.default_query = Some(value.into());
+        self.params_mut().default_query = Some(value.into());
         self
     }
 
     /// The `into` query parameter.
     pub fn into_query(mut self, value: impl Into<String>) -> Self {
-        self.params.into_query = Some(value.into());
+        self.params_mut().into_query = Some(value.into());
         self
     }
 
     /// The `from` query parameter.
     pub fn from_query(mut self, value: impl Into<String>) -> Self {
-        self.params.from_query = Some(value.into());
+        self.params_mut().from_query = Some(value.into());
         self
     }
 
     /// The `known` query parameter.
     pub fn known(mut self, value: impl Into<String>) -> Self {
-        self.params.known = Some(value.into());
+        self.params_mut().known = Some(value.into());
         self
     }
 
     /// The `result` query parameter.
     pub fn result_query(mut self, value: impl Into<String>) -> Self {
-        self.params.result_query = Some(value.into());
+        self.params_mut().result_query = Some(value.into());
         self
     }
 
     /// The `headers` query parameter.
     pub fn headers(mut self, value: impl Into<String>) -> Self {
-        self.params.headers = Some(value.into());
+        self.params_mut().headers = Some(value.into());
         self
     }
 
     /// The `accept` query parameter.
     pub fn accept(mut self, value: impl Into<String>) -> Self {
-        self.params.accept = Some(value.into());
+        self.params_mut().accept = Some(value.into());
         self
     }
 
     /// The `1-click` query parameter.
     pub fn one_click(mut self, value: impl Into<String>) -> Self {
-        self.params.one_click = Some(value.into());
+        self.params_mut().one_click = Some(value.into());
         self
     }
 
     /// The `reservedIPv6` query parameter.
     pub fn reserved_ipv6(mut self, value: impl Into<String>) -> Self {
-        self.params.reserved_ipv6 = Some(value.into());
+        self.params_mut().reserved_ipv6 = Some(value.into());
         self
     }
 
     /// The `Visitor` header parameter.
     pub fn visitor_header(mut self, value: impl Into<String>) -> Self {
-        self.params.visitor_header = Some(value.into());
+        self.params_mut().visitor_header = Some(value.into());
         self
     }
 }
 
-/// Parameters of `create_thing` (`POST /things`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `get_things` request (`GET /things/{path}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct GetThingsRequest(GetThingsParams);
+}
+
+/// Parameters of `create_thing` (`POST /things`), as a [`CreateThingRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateThingParams {
@@ -1120,10 +1009,11 @@ impl crate::runtime::Operation for CreateThingParams {
         let path = String::from("/things");
         let parts = crate::runtime::RequestParts::new(
             "create_thing",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -1134,495 +1024,501 @@ impl crate::runtime::Operation for CreateThingParams {
     }
 }
 
-impl crate::runtime::Request<CreateThingParams> {
+impl CreateThingRequest {
     /// The `Visitor` of `CreateThingBody`.
     pub fn visitor(mut self, value: impl Into<String>) -> Self {
-        self.params.body.visitor = Some(value.into());
+        self.params_mut().body.visitor = Some(value.into());
         self
     }
 
     /// The `D` of `CreateThingBody`.
     pub fn d(mut self, value: impl Into<String>) -> Self {
-        self.params.body.d = Some(value.into());
+        self.params_mut().body.d = Some(value.into());
         self
     }
 
     /// The `A` of `CreateThingBody`.
     pub fn a(mut self, value: impl Into<String>) -> Self {
-        self.params.body.a = Some(value.into());
+        self.params_mut().body.a = Some(value.into());
         self
     }
 
     /// The `S` of `CreateThingBody`.
     pub fn s(mut self, value: impl Into<String>) -> Self {
-        self.params.body.s = Some(value.into());
+        self.params_mut().body.s = Some(value.into());
         self
     }
 
     /// The `E` of `CreateThingBody`.
     pub fn e(mut self, value: impl Into<String>) -> Self {
-        self.params.body.e = Some(value.into());
+        self.params_mut().body.e = Some(value.into());
         self
     }
 
     /// The `T` of `CreateThingBody`.
     pub fn t(mut self, value: impl Into<String>) -> Self {
-        self.params.body.t = Some(value.into());
+        self.params_mut().body.t = Some(value.into());
         self
     }
 
     /// The `String` of `CreateThingBody`.
     pub fn string(mut self, value: impl Into<String>) -> Self {
-        self.params.body.string = Some(value.into());
+        self.params_mut().body.string = Some(value.into());
         self
     }
 
     /// The `Option` of `CreateThingBody`.
     pub fn option(mut self, value: impl Into<String>) -> Self {
-        self.params.body.option = Some(value.into());
+        self.params_mut().body.option = Some(value.into());
         self
     }
 
     /// The `Result` of `CreateThingBody`.
     pub fn result(mut self, value: impl Into<String>) -> Self {
-        self.params.body.result = Some(value.into());
+        self.params_mut().body.result = Some(value.into());
         self
     }
 
     /// The `Vec` of `CreateThingBody`.
     pub fn vec(mut self, value: impl Into<String>) -> Self {
-        self.params.body.vec = Some(value.into());
+        self.params_mut().body.vec = Some(value.into());
         self
     }
 
     /// The `Box` of `CreateThingBody`.
     pub fn r#box(mut self, value: impl Into<String>) -> Self {
-        self.params.body.r#box = Some(value.into());
+        self.params_mut().body.r#box = Some(value.into());
         self
     }
 
     /// The `Some` of `CreateThingBody`.
     pub fn some(mut self, value: impl Into<String>) -> Self {
-        self.params.body.some = Some(value.into());
+        self.params_mut().body.some = Some(value.into());
         self
     }
 
     /// The `None` of `CreateThingBody`.
     pub fn none(mut self, value: impl Into<String>) -> Self {
-        self.params.body.none = Some(value.into());
+        self.params_mut().body.none = Some(value.into());
         self
     }
 
     /// The `Ok` of `CreateThingBody`.
     pub fn ok(mut self, value: impl Into<String>) -> Self {
-        self.params.body.ok = Some(value.into());
+        self.params_mut().body.ok = Some(value.into());
         self
     }
 
     /// The `Err` of `CreateThingBody`.
     pub fn err(mut self, value: impl Into<String>) -> Self {
-        self.params.body.err = Some(value.into());
+        self.params_mut().body.err = Some(value.into());
         self
     }
 
     /// The `Self` of `CreateThingBody`.
     pub fn self_(mut self, value: impl Into<String>) -> Self {
-        self.params.body.self_ = Some(value.into());
+        self.params_mut().body.self_ = Some(value.into());
         self
     }
 
     /// The `Value` of `CreateThingBody`.
     pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.params.body.value = Some(value.into());
+        self.params_mut().body.value = Some(value.into());
         self
     }
 
     /// The `Default` of `CreateThingBody`.
     pub fn default(mut self, value: impl Into<String>) -> Self {
-        self.params.body.default = Some(value.into());
+        self.params_mut().body.default = Some(value.into());
         self
     }
 
     /// The `Debug` of `CreateThingBody`.
     pub fn debug(mut self, value: impl Into<String>) -> Self {
-        self.params.body.debug = Some(value.into());
+        self.params_mut().body.debug = Some(value.into());
         self
     }
 
     /// The `Clone` of `CreateThingBody`.
     pub fn clone_body(mut self, value: impl Into<String>) -> Self {
-        self.params.body.clone = Some(value.into());
+        self.params_mut().body.clone = Some(value.into());
         self
     }
 
     /// The `Deserialize` of `CreateThingBody`.
     pub fn deserialize(mut self, value: impl Into<String>) -> Self {
-        self.params.body.deserialize = Some(value.into());
+        self.params_mut().body.deserialize = Some(value.into());
         self
     }
 
     /// The `Serialize` of `CreateThingBody`.
     pub fn serialize(mut self, value: impl Into<String>) -> Self {
-        self.params.body.serialize = Some(value.into());
+        self.params_mut().body.serialize = Some(value.into());
         self
     }
 
     /// The `Deserializer` of `CreateThingBody`.
     pub fn deserializer(mut self, value: impl Into<String>) -> Self {
-        self.params.body.deserializer = Some(value.into());
+        self.params_mut().body.deserializer = Some(value.into());
         self
     }
 
     /// The `Serializer` of `CreateThingBody`.
     pub fn serializer(mut self, value: impl Into<String>) -> Self {
-        self.params.body.serializer = Some(value.into());
+        self.params_mut().body.serializer = Some(value.into());
         self
     }
 
     /// The `Formatter` of `CreateThingBody`.
     pub fn formatter(mut self, value: impl Into<String>) -> Self {
-        self.params.body.formatter = Some(value.into());
+        self.params_mut().body.formatter = Some(value.into());
         self
     }
 
     /// The `BTreeMap` of `CreateThingBody`.
     pub fn b_tree_map(mut self, value: impl Into<String>) -> Self {
-        self.params.body.b_tree_map = Some(value.into());
+        self.params_mut().body.b_tree_map = Some(value.into());
         self
     }
 
     /// The `Map` of `CreateThingBody`.
     pub fn map(mut self, value: impl Into<String>) -> Self {
-        self.params.body.map = Some(value.into());
+        self.params_mut().body.map = Some(value.into());
         self
     }
 
     /// The `Nullable` of `CreateThingBody`.
     pub fn nullable(mut self, value: impl Into<String>) -> Self {
-        self.params.body.nullable = Some(value.into());
+        self.params_mut().body.nullable = Some(value.into());
         self
     }
 
     /// The `Secret` of `CreateThingBody`.
     pub fn secret(mut self, value: impl Into<String>) -> Self {
-        self.params.body.secret = Some(value.into());
+        self.params_mut().body.secret = Some(value.into());
         self
     }
 
     /// The `Unknown` of `CreateThingBody`.
     pub fn unknown(mut self, value: impl Into<String>) -> Self {
-        self.params.body.unknown = Some(value.into());
+        self.params_mut().body.unknown = Some(value.into());
         self
     }
 
     /// The `Client` of `CreateThingBody`.
     pub fn client_body(mut self, value: impl Into<String>) -> Self {
-        self.params.body.client = Some(value.into());
+        self.params_mut().body.client = Some(value.into());
         self
     }
 
     /// The `ClientBuilder` of `CreateThingBody`.
     pub fn client_builder(mut self, value: impl Into<String>) -> Self {
-        self.params.body.client_builder = Some(value.into());
+        self.params_mut().body.client_builder = Some(value.into());
         self
     }
 
     /// The `Request` of `CreateThingBody`.
     pub fn request(mut self, value: impl Into<String>) -> Self {
-        self.params.body.request = Some(value.into());
+        self.params_mut().body.request = Some(value.into());
         self
     }
 
     /// The `Error` of `CreateThingBody`.
     pub fn error(mut self, value: impl Into<String>) -> Self {
-        self.params.body.error = Some(value.into());
+        self.params_mut().body.error = Some(value.into());
         self
     }
 
     /// The `Key` of `CreateThingBody`.
     pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.params.body.key = Some(value.into());
+        self.params_mut().body.key = Some(value.into());
         self
     }
 
     /// The `Extra` of `CreateThingBody`.
     pub fn extra(mut self, value: impl Into<String>) -> Self {
-        self.params.body.extra = Some(value.into());
+        self.params_mut().body.extra = Some(value.into());
         self
     }
 
     /// The `Into` of `CreateThingBody`.
     pub fn into(mut self, value: impl Into<String>) -> Self {
-        self.params.body.into = Some(value.into());
+        self.params_mut().body.into = Some(value.into());
         self
     }
 
     /// The `From` of `CreateThingBody`.
     pub fn from(mut self, value: impl Into<String>) -> Self {
-        self.params.body.from = Some(value.into());
+        self.params_mut().body.from = Some(value.into());
         self
     }
 
     /// The `Iterator` of `CreateThingBody`.
     pub fn iterator(mut self, value: impl Into<String>) -> Self {
-        self.params.body.iterator = Some(value.into());
+        self.params_mut().body.iterator = Some(value.into());
         self
     }
 
     /// The `IntoIterator` of `CreateThingBody`.
     pub fn into_iterator(mut self, value: impl Into<String>) -> Self {
-        self.params.body.into_iterator = Some(value.into());
+        self.params_mut().body.into_iterator = Some(value.into());
         self
     }
 
     /// The `FilePart` of `CreateThingBody`.
     pub fn file_part(mut self, value: impl Into<String>) -> Self {
-        self.params.body.file_part = Some(value.into());
+        self.params_mut().body.file_part = Some(value.into());
         self
     }
 
     /// The `Multipart` of `CreateThingBody`.
     pub fn multipart(mut self, value: impl Into<String>) -> Self {
-        self.params.body.multipart = Some(value.into());
+        self.params_mut().body.multipart = Some(value.into());
         self
     }
 
     /// The `Page` of `CreateThingBody`.
     pub fn page(mut self, value: impl Into<String>) -> Self {
-        self.params.body.page = Some(value.into());
+        self.params_mut().body.page = Some(value.into());
         self
     }
 
     /// The `ApiResponse` of `CreateThingBody`.
     pub fn api_response(mut self, value: impl Into<String>) -> Self {
-        self.params.body.api_response = Some(value.into());
+        self.params_mut().body.api_response = Some(value.into());
         self
     }
 
     /// The `Fn` of `CreateThingBody`.
     pub fn r#fn(mut self, value: impl Into<String>) -> Self {
-        self.params.body.r#fn = Some(value.into());
+        self.params_mut().body.r#fn = Some(value.into());
         self
     }
 
     /// The `crate` of `CreateThingBody`.
     pub fn crate_(mut self, value: impl Into<String>) -> Self {
-        self.params.body.crate_ = Some(value.into());
+        self.params_mut().body.crate_ = Some(value.into());
         self
     }
 
     /// The `core` of `CreateThingBody`.
     pub fn core(mut self, value: impl Into<String>) -> Self {
-        self.params.body.core = Some(value.into());
+        self.params_mut().body.core = Some(value.into());
         self
     }
 
     /// The `std` of `CreateThingBody`.
     pub fn std(mut self, value: impl Into<String>) -> Self {
-        self.params.body.std = Some(value.into());
+        self.params_mut().body.std = Some(value.into());
         self
     }
 
     /// The `serde` of `CreateThingBody`.
     pub fn serde(mut self, value: impl Into<String>) -> Self {
-        self.params.body.serde = Some(value.into());
+        self.params_mut().body.serde = Some(value.into());
         self
     }
 
     /// The `serde_json` of `CreateThingBody`.
     pub fn serde_json(mut self, value: impl Into<String>) -> Self {
-        self.params.body.serde_json = Some(value.into());
+        self.params_mut().body.serde_json = Some(value.into());
         self
     }
 
     /// The `super` of `CreateThingBody`.
     pub fn super_(mut self, value: impl Into<String>) -> Self {
-        self.params.body.super_ = Some(value.into());
+        self.params_mut().body.super_ = Some(value.into());
         self
     }
 
     /// The `deserializer` of `CreateThingBody`.
     pub fn deserializer2(mut self, value: impl Into<String>) -> Self {
-        self.params.body.deserializer2 = Some(value.into());
+        self.params_mut().body.deserializer2 = Some(value.into());
         self
     }
 
     /// The `serializer` of `CreateThingBody`.
     pub fn serializer2(mut self, value: impl Into<String>) -> Self {
-        self.params.body.serializer2 = Some(value.into());
+        self.params_mut().body.serializer2 = Some(value.into());
         self
     }
 
     /// The `f` of `CreateThingBody`.
     pub fn f(mut self, value: impl Into<String>) -> Self {
-        self.params.body.f = Some(value.into());
+        self.params_mut().body.f = Some(value.into());
         self
     }
 
     /// The `extra` of `CreateThingBody`.
     pub fn extra2(mut self, value: impl Into<String>) -> Self {
-        self.params.body.extra2 = Some(value.into());
+        self.params_mut().body.extra2 = Some(value.into());
         self
     }
 
     /// The `v_map` of `CreateThingBody`.
     pub fn v_map(mut self, value: impl Into<String>) -> Self {
-        self.params.body.v_map = Some(value.into());
+        self.params_mut().body.v_map = Some(value.into());
         self
     }
 
     /// The `parts` of `CreateThingBody`.
     pub fn parts(mut self, value: impl Into<String>) -> Self {
-        self.params.body.parts = Some(value.into());
+        self.params_mut().body.parts = Some(value.into());
         self
     }
 
     /// The `path` of `CreateThingBody`.
     pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.params.body.path = Some(value.into());
+        self.params_mut().body.path = Some(value.into());
         self
     }
 
     /// The `query` of `CreateThingBody`.
     pub fn query(mut self, value: impl Into<String>) -> Self {
-        self.params.body.query = Some(value.into());
+        self.params_mut().body.query = Some(value.into());
         self
     }
 
     /// The `body` of `CreateThingBody`.
-    pub fn body_body(mut self, value: impl Into<String>) -> Self {
-        self.params.body.body = Some(value.into());
+    pub fn body(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().body.body = Some(value.into());
         self
     }
 
     /// The `request` of `CreateThingBody`.
     pub fn request2(mut self, value: impl Into<String>) -> Self {
-        self.params.body.request2 = Some(value.into());
+        self.params_mut().body.request2 = Some(value.into());
         self
     }
 
     /// The `options` of `CreateThingBody`.
     pub fn options_body(mut self, value: impl Into<String>) -> Self {
-        self.params.body.options = Some(value.into());
+        self.params_mut().body.options = Some(value.into());
         self
     }
 
     /// The `form` of `CreateThingBody`.
     pub fn form(mut self, value: impl Into<String>) -> Self {
-        self.params.body.form = Some(value.into());
+        self.params_mut().body.form = Some(value.into());
         self
     }
 
     /// The `type` of `CreateThingBody`.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.params.body.r#type = Some(value.into());
+        self.params_mut().body.r#type = Some(value.into());
         self
     }
 
     /// The `builder` of `CreateThingBody`.
     pub fn builder(mut self, value: impl Into<String>) -> Self {
-        self.params.body.builder = Some(value.into());
+        self.params_mut().body.builder = Some(value.into());
         self
     }
 
     /// The `fmt` of `CreateThingBody`.
     pub fn fmt_body(mut self, value: impl Into<String>) -> Self {
-        self.params.body.fmt = Some(value.into());
+        self.params_mut().body.fmt = Some(value.into());
         self
     }
 
     /// The `de` of `CreateThingBody`.
     pub fn de(mut self, value: impl Into<String>) -> Self {
-        self.params.body.de = Some(value.into());
+        self.params_mut().body.de = Some(value.into());
         self
     }
 
     /// The `runtime` of `CreateThingBody`.
     pub fn runtime(mut self, value: impl Into<String>) -> Self {
-        self.params.body.runtime = Some(value.into());
+        self.params_mut().body.runtime = Some(value.into());
         self
     }
 
     /// The `models` of `CreateThingBody`.
     pub fn models(mut self, value: impl Into<String>) -> Self {
-        self.params.body.models = Some(value.into());
+        self.params_mut().body.models = Some(value.into());
         self
     }
 
     /// The `resources` of `CreateThingBody`.
     pub fn resources(mut self, value: impl Into<String>) -> Self {
-        self.params.body.resources = Some(value.into());
+        self.params_mut().body.resources = Some(value.into());
         self
     }
 
     /// The `unknown` of `CreateThingBody`.
     pub fn unknown2(mut self, value: impl Into<String>) -> Self {
-        self.params.body.unknown2 = Some(value.into());
+        self.params_mut().body.unknown2 = Some(value.into());
         self
     }
 
     /// The `new` of `CreateThingBody`.
     pub fn new_body(mut self, value: impl Into<String>) -> Self {
-        self.params.body.new = Some(value.into());
+        self.params_mut().body.new = Some(value.into());
         self
     }
 
     /// The `default` of `CreateThingBody`.
     pub fn default2(mut self, value: impl Into<String>) -> Self {
-        self.params.body.default2 = Some(value.into());
+        self.params_mut().body.default2 = Some(value.into());
         self
     }
 
     /// The `into` of `CreateThingBody`.
     pub fn into2(mut self, value: impl Into<String>) -> Self {
-        self.params.body.into2 = Some(value.into());
+        self.params_mut().body.into2 = Some(value.into());
         self
     }
 
     /// The `from` of `CreateThingBody`.
     pub fn from2(mut self, value: impl Into<String>) -> Self {
-        self.params.body.from2 = Some(value.into());
+        self.params_mut().body.from2 = Some(value.into());
         self
     }
 
     /// The `known` of `CreateThingBody`.
     pub fn known(mut self, value: impl Into<String>) -> Self {
-        self.params.body.known = Some(value.into());
+        self.params_mut().body.known = Some(value.into());
         self
     }
 
     /// The `result` of `CreateThingBody`.
     pub fn result2(mut self, value: impl Into<String>) -> Self {
-        self.params.body.result2 = Some(value.into());
+        self.params_mut().body.result2 = Some(value.into());
         self
     }
 
     /// The `headers` of `CreateThingBody`.
     pub fn headers(mut self, value: impl Into<String>) -> Self {
-        self.params.body.headers = Some(value.into());
+        self.params_mut().body.headers = Some(value.into());
         self
     }
 
     /// The `accept` of `CreateThingBody`.
     pub fn accept(mut self, value: impl Into<String>) -> Self {
-        self.params.body.accept = Some(value.into());
+        self.params_mut().body.accept = Some(value.into());
         self
     }
 
     /// The `1-click` of `CreateThingBody`.
     pub fn one_click(mut self, value: impl Into<String>) -> Self {
-        self.params.body.one_click = Some(value.into());
+        self.params_mut().body.one_click = Some(value.into());
         self
     }
 
     /// The `reservedIPv6` of `CreateThingBody`.
     pub fn reserved_ipv6(mut self, value: impl Into<String>) -> Self {
-        self.params.body.reserved_ipv6 = Some(value.into());
+        self.params_mut().body.reserved_ipv6 = Some(value.into());
         self
     }
 }
 
-/// Parameters of `operators` (`GET /operators`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `create_thing` request (`POST /things`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct CreateThingRequest(CreateThingParams);
+}
+
+/// Parameters of `operators` (`GET /operators`), as a [`OperatorsRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OperatorsParams {
@@ -1643,12 +1539,13 @@ impl crate::runtime::Operation for OperatorsParams {
         let path = String::from("/operators");
         let parts = crate::runtime::RequestParts::new(
             "operators",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query.push("op", &self.op, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("op", &self.op)?;
         let parts = parts.query(query);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -1657,4 +1554,10 @@ impl crate::runtime::Operation for OperatorsParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `operators` request (`GET /operators`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct OperatorsRequest(OperatorsParams);
 }

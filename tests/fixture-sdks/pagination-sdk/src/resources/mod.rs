@@ -16,7 +16,7 @@ pub use offsets::Offsets;
 pub use pages::Pages;
 pub use urls::Urls;
 
-impl crate::runtime::Client {
+impl crate::Client {
     /// The `cursors` resource.
     pub fn cursors(&self) -> cursors::Cursors<'_> {
         cursors::Cursors { client: self }

@@ -6,7 +6,7 @@
 /// The `offsets` resource.
 #[derive(Debug, Clone, Copy)]
 pub struct Offsets<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> Offsets<'a> {
@@ -16,15 +16,17 @@ impl<'a> Offsets<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`OffsetsListIncidentsRequest`] before it is awaited: [`offset`](OffsetsListIncidentsRequest::offset), [`limit`](OffsetsListIncidentsRequest::limit).
+    ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
     /// let page = client.offsets().list_incidents().await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_incidents(&self) -> crate::runtime::Request<OffsetsListIncidentsParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    pub fn list_incidents(&self) -> OffsetsListIncidentsRequest {
+        OffsetsListIncidentsRequest::new(
+            self.client.runtime(),
             OffsetsListIncidentsParams::new(),
         )
     }
@@ -35,23 +37,23 @@ impl<'a> Offsets<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`OffsetsListFolderItemsRequest`] before it is awaited: [`offset`](OffsetsListFolderItemsRequest::offset), [`limit`](OffsetsListFolderItemsRequest::limit).
+    ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
     /// let page = client.offsets().list_folder_items().await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_folder_items(
-        &self,
-    ) -> crate::runtime::Request<OffsetsListFolderItemsParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    pub fn list_folder_items(&self) -> OffsetsListFolderItemsRequest {
+        OffsetsListFolderItemsRequest::new(
+            self.client.runtime(),
             OffsetsListFolderItemsParams::new(),
         )
     }
 }
 
-/// Parameters of `offsets.list_incidents` (`GET /incidents`).
+/// Parameters of `offsets.list_incidents` (`GET /incidents`), as a [`OffsetsListIncidentsRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OffsetsListIncidentsParams {
@@ -80,14 +82,15 @@ impl crate::runtime::Operation for OffsetsListIncidentsParams {
         let path = String::from("/incidents");
         let parts = crate::runtime::RequestParts::new(
             "offsets.list_incidents",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query.push("offset", &self.offset, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("limit", &self.limit, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("offset", &self.offset)?;
+        query.push_scalar("limit", &self.limit)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -98,18 +101,24 @@ impl crate::runtime::Operation for OffsetsListIncidentsParams {
     }
 }
 
-impl crate::runtime::Request<OffsetsListIncidentsParams> {
+impl OffsetsListIncidentsRequest {
     /// The `offset` query parameter.
     pub fn offset(mut self, value: i64) -> Self {
-        self.params.offset = Some(value);
+        self.params_mut().offset = Some(value);
         self
     }
 
     /// The `limit` query parameter.
     pub fn limit(mut self, value: i64) -> Self {
-        self.params.limit = Some(value);
+        self.params_mut().limit = Some(value);
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `offsets.list_incidents` request (`GET /incidents`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct OffsetsListIncidentsRequest(OffsetsListIncidentsParams); paginated
 }
 
 impl crate::runtime::Paginated for OffsetsListIncidentsParams {
@@ -118,7 +127,7 @@ impl crate::runtime::Paginated for OffsetsListIncidentsParams {
     fn next_page(
         &self,
         page: &crate::models::OffsetsListIncidentsResponse,
-        _headers: &crate::runtime::HeaderMap,
+        _headers: &crate::runtime::reqwest::header::HeaderMap,
     ) -> Option<crate::runtime::NextPage<Self>> {
         let offset = crate::runtime::next_offset(
             self.offset.and_then(crate::runtime::to_i64),
@@ -139,7 +148,7 @@ impl crate::runtime::Paginated for OffsetsListIncidentsParams {
     }
 }
 
-/// Parameters of `offsets.list_folder_items` (`GET /folder-items`).
+/// Parameters of `offsets.list_folder_items` (`GET /folder-items`), as a [`OffsetsListFolderItemsRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OffsetsListFolderItemsParams {
@@ -168,14 +177,15 @@ impl crate::runtime::Operation for OffsetsListFolderItemsParams {
         let path = String::from("/folder-items");
         let parts = crate::runtime::RequestParts::new(
             "offsets.list_folder_items",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query.push("offset", &self.offset, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("limit", &self.limit, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("offset", &self.offset)?;
+        query.push_scalar("limit", &self.limit)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -186,18 +196,24 @@ impl crate::runtime::Operation for OffsetsListFolderItemsParams {
     }
 }
 
-impl crate::runtime::Request<OffsetsListFolderItemsParams> {
+impl OffsetsListFolderItemsRequest {
     /// The `offset` query parameter.
     pub fn offset(mut self, value: i64) -> Self {
-        self.params.offset = Some(value);
+        self.params_mut().offset = Some(value);
         self
     }
 
     /// The `limit` query parameter.
     pub fn limit(mut self, value: i64) -> Self {
-        self.params.limit = Some(value);
+        self.params_mut().limit = Some(value);
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `offsets.list_folder_items` request (`GET /folder-items`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct OffsetsListFolderItemsRequest(OffsetsListFolderItemsParams); paginated
 }
 
 impl crate::runtime::Paginated for OffsetsListFolderItemsParams {
@@ -206,7 +222,7 @@ impl crate::runtime::Paginated for OffsetsListFolderItemsParams {
     fn next_page(
         &self,
         page: &crate::models::OffsetsListFolderItemsResponse,
-        _headers: &crate::runtime::HeaderMap,
+        _headers: &crate::runtime::reqwest::header::HeaderMap,
     ) -> Option<crate::runtime::NextPage<Self>> {
         let offset = crate::runtime::next_offset(
             self.offset.and_then(crate::runtime::to_i64),

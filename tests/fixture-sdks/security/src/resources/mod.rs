@@ -3,10 +3,12 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Operations, grouped by resource as in the API's documentation.
 
-impl crate::runtime::Client {
+impl crate::Client {
     /// Uses the document's requirements.
     ///
     /// `GET /things`
+    ///
+    /// Returns a [`ListThingsRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
@@ -14,13 +16,15 @@ impl crate::runtime::Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_things(&self) -> crate::runtime::Request<ListThingsParams> {
-        crate::runtime::Request::new(self.clone(), ListThingsParams::new())
+    pub fn list_things(&self) -> ListThingsRequest {
+        ListThingsRequest::new(self.runtime(), ListThingsParams::new())
     }
 
     /// An API key in the query.
     ///
     /// `GET /query`
+    ///
+    /// Returns a [`ByQueryRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
@@ -28,13 +32,15 @@ impl crate::runtime::Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn by_query(&self) -> crate::runtime::Request<ByQueryParams> {
-        crate::runtime::Request::new(self.clone(), ByQueryParams::new())
+    pub fn by_query(&self) -> ByQueryRequest {
+        ByQueryRequest::new(self.runtime(), ByQueryParams::new())
     }
 
     /// Two cookies at once.
     ///
     /// `GET /cookies`
+    ///
+    /// Returns a [`ByCookiesRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
@@ -42,13 +48,15 @@ impl crate::runtime::Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn by_cookies(&self) -> crate::runtime::Request<ByCookiesParams> {
-        crate::runtime::Request::new(self.clone(), ByCookiesParams::new())
+    pub fn by_cookies(&self) -> ByCookiesRequest {
+        ByCookiesRequest::new(self.runtime(), ByCookiesParams::new())
     }
 
     /// HTTP basic and a query key together, or the timeout key alone.
     ///
     /// `GET /basic`
+    ///
+    /// Returns a [`ByBasicAndQueryRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
@@ -56,13 +64,15 @@ impl crate::runtime::Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn by_basic_and_query(&self) -> crate::runtime::Request<ByBasicAndQueryParams> {
-        crate::runtime::Request::new(self.clone(), ByBasicAndQueryParams::new())
+    pub fn by_basic_and_query(&self) -> ByBasicAndQueryRequest {
+        ByBasicAndQueryRequest::new(self.runtime(), ByBasicAndQueryParams::new())
     }
 
     /// Sends no credentials.
     ///
     /// `GET /public`
+    ///
+    /// Returns a [`PublicRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
@@ -70,13 +80,15 @@ impl crate::runtime::Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn public(&self) -> crate::runtime::Request<PublicParams> {
-        crate::runtime::Request::new(self.clone(), PublicParams::new())
+    pub fn public(&self) -> PublicRequest {
+        PublicRequest::new(self.runtime(), PublicParams::new())
     }
 
     /// A bearer token if there is one, else nothing.
     ///
     /// `GET /optional`
+    ///
+    /// Returns a [`OptionalAuthRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
@@ -84,13 +96,15 @@ impl crate::runtime::Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn optional_auth(&self) -> crate::runtime::Request<OptionalAuthParams> {
-        crate::runtime::Request::new(self.clone(), OptionalAuthParams::new())
+    pub fn optional_auth(&self) -> OptionalAuthRequest {
+        OptionalAuthRequest::new(self.runtime(), OptionalAuthParams::new())
     }
 
     /// Names a scheme that does not exist (a warning), or the bearer token.
     ///
     /// `GET /undefined`
+    ///
+    /// Returns a [`UndefinedSchemeRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
@@ -98,12 +112,114 @@ impl crate::runtime::Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn undefined_scheme(&self) -> crate::runtime::Request<UndefinedSchemeParams> {
-        crate::runtime::Request::new(self.clone(), UndefinedSchemeParams::new())
+    pub fn undefined_scheme(&self) -> UndefinedSchemeRequest {
+        UndefinedSchemeRequest::new(self.runtime(), UndefinedSchemeParams::new())
+    }
+
+    /// Header parameters with defaults, and one without.
+    ///
+    /// `GET /revisions`
+    ///
+    /// Optional parameters are set on the returned [`CurrentRevisionRequest`] before it is awaited: [`api_revision`](CurrentRevisionRequest::api_revision), [`x_sample_rate`](CurrentRevisionRequest::x_sample_rate), [`x_request_tag`](CurrentRevisionRequest::x_request_tag).
+    ///
+    /// ```no_run
+    /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
+    /// let response = client.current_revision().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn current_revision(&self) -> CurrentRevisionRequest {
+        CurrentRevisionRequest::new(self.runtime(), CurrentRevisionParams::new())
+    }
+
+    /// A multipart body beside a required `Content-Type` header parameter with a default (as PagerDuty writes them): the body's own type is sent, once, and the parameter is an optional setter that replaces it.
+    ///
+    /// `POST /revisions`
+    ///
+    /// Optional parameters are set on the returned [`UploadRevisionNotesRequest`] before it is awaited: [`api_revision`](UploadRevisionNotesRequest::api_revision), [`content_type`](UploadRevisionNotesRequest::content_type).
+    ///
+    /// ```no_run
+    /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
+    /// let response = client.upload_revision_notes("notes").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn upload_revision_notes(
+        &self,
+        notes: impl Into<String>,
+    ) -> UploadRevisionNotesRequest {
+        UploadRevisionNotesRequest::new(
+            self.runtime(),
+            UploadRevisionNotesParams::new(notes),
+        )
+    }
+
+    /// The operation's own server, relative to the base URL, over the path's.
+    ///
+    /// `GET /uploads` on `/v3/mirror`, relative to the client's base URL (`http://localhost:9999/v3/mirror` by default; see "Servers" in the crate docs)
+    ///
+    /// Returns a [`ListMirroredUploadsRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
+    /// ```no_run
+    /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
+    /// let response = client.list_mirrored_uploads().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_mirrored_uploads(&self) -> ListMirroredUploadsRequest {
+        ListMirroredUploadsRequest::new(self.runtime(), ListMirroredUploadsParams::new())
+    }
+
+    /// Sent to the path's own server, with the document's credentials.
+    ///
+    /// `POST /uploads` on `http://eu.uploads.fixture.test/v2`, the operation's own server (see "Servers" in the crate docs)
+    ///
+    /// Returns a [`UploadRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
+    /// ```no_run
+    /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
+    /// let response = client.upload("text").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn upload(&self, body: impl Into<String>) -> UploadRequest {
+        UploadRequest::new(self.runtime(), UploadParams::new(body))
+    }
+
+    /// Names the document's server as its own, so it goes to the base URL.
+    ///
+    /// `GET /archive`
+    ///
+    /// Returns a [`ArchiveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
+    /// ```no_run
+    /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
+    /// let response = client.archive().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn archive(&self) -> ArchiveRequest {
+        ArchiveRequest::new(self.runtime(), ArchiveParams::new())
+    }
+
+    /// A server that is not http(s), so the base URL.
+    ///
+    /// `GET /legacy`
+    ///
+    /// Returns a [`LegacyRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
+    /// ```no_run
+    /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
+    /// let response = client.legacy().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn legacy(&self) -> LegacyRequest {
+        LegacyRequest::new(self.runtime(), LegacyParams::new())
     }
 }
 
-/// Parameters of `list_things` (`GET /things`).
+/// Parameters of `list_things` (`GET /things`), as a [`ListThingsRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ListThingsParams {}
@@ -126,7 +242,7 @@ impl crate::runtime::Operation for ListThingsParams {
         let path = String::from("/things");
         let parts = crate::runtime::RequestParts::new(
             "list_things",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts
@@ -134,6 +250,7 @@ impl crate::runtime::Operation for ListThingsParams {
                 &[&["clientId", "clientSecret", "apiVersion"], &["bearerAuth"]],
                 false,
             );
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -144,7 +261,13 @@ impl crate::runtime::Operation for ListThingsParams {
     }
 }
 
-/// Parameters of `by_query` (`GET /query`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `list_things` request (`GET /things`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ListThingsRequest(ListThingsParams);
+}
+
+/// Parameters of `by_query` (`GET /query`), as a [`ByQueryRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ByQueryParams {}
@@ -167,10 +290,11 @@ impl crate::runtime::Operation for ByQueryParams {
         let path = String::from("/query");
         let parts = crate::runtime::RequestParts::new(
             "by_query",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts.auth(&[&["queryKey"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -181,7 +305,13 @@ impl crate::runtime::Operation for ByQueryParams {
     }
 }
 
-/// Parameters of `by_cookies` (`GET /cookies`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `by_query` request (`GET /query`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ByQueryRequest(ByQueryParams);
+}
+
+/// Parameters of `by_cookies` (`GET /cookies`), as a [`ByCookiesRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ByCookiesParams {}
@@ -204,10 +334,11 @@ impl crate::runtime::Operation for ByCookiesParams {
         let path = String::from("/cookies");
         let parts = crate::runtime::RequestParts::new(
             "by_cookies",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts.auth(&[&["sessionCookie", "csrfCookie"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -218,7 +349,13 @@ impl crate::runtime::Operation for ByCookiesParams {
     }
 }
 
-/// Parameters of `by_basic_and_query` (`GET /basic`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `by_cookies` request (`GET /cookies`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ByCookiesRequest(ByCookiesParams);
+}
+
+/// Parameters of `by_basic_and_query` (`GET /basic`), as a [`ByBasicAndQueryRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ByBasicAndQueryParams {}
@@ -241,10 +378,11 @@ impl crate::runtime::Operation for ByBasicAndQueryParams {
         let path = String::from("/basic");
         let parts = crate::runtime::RequestParts::new(
             "by_basic_and_query",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts.auth(&[&["basicAuth", "queryKey"], &["timeout"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -255,7 +393,13 @@ impl crate::runtime::Operation for ByBasicAndQueryParams {
     }
 }
 
-/// Parameters of `public` (`GET /public`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `by_basic_and_query` request (`GET /basic`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ByBasicAndQueryRequest(ByBasicAndQueryParams);
+}
+
+/// Parameters of `public` (`GET /public`), as a [`PublicRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PublicParams {}
@@ -278,9 +422,10 @@ impl crate::runtime::Operation for PublicParams {
         let path = String::from("/public");
         let parts = crate::runtime::RequestParts::new(
             "public",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -291,7 +436,13 @@ impl crate::runtime::Operation for PublicParams {
     }
 }
 
-/// Parameters of `optional_auth` (`GET /optional`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `public` request (`GET /public`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct PublicRequest(PublicParams);
+}
+
+/// Parameters of `optional_auth` (`GET /optional`), as a [`OptionalAuthRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OptionalAuthParams {}
@@ -314,10 +465,11 @@ impl crate::runtime::Operation for OptionalAuthParams {
         let path = String::from("/optional");
         let parts = crate::runtime::RequestParts::new(
             "optional_auth",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], true);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -328,7 +480,13 @@ impl crate::runtime::Operation for OptionalAuthParams {
     }
 }
 
-/// Parameters of `undefined_scheme` (`GET /undefined`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `optional_auth` request (`GET /optional`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct OptionalAuthRequest(OptionalAuthParams);
+}
+
+/// Parameters of `undefined_scheme` (`GET /undefined`), as a [`UndefinedSchemeRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UndefinedSchemeParams {}
@@ -351,10 +509,11 @@ impl crate::runtime::Operation for UndefinedSchemeParams {
         let path = String::from("/undefined");
         let parts = crate::runtime::RequestParts::new(
             "undefined_scheme",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -363,4 +522,371 @@ impl crate::runtime::Operation for UndefinedSchemeParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `undefined_scheme` request (`GET /undefined`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct UndefinedSchemeRequest(UndefinedSchemeParams);
+}
+
+/// Parameters of `current_revision` (`GET /revisions`), as a [`CurrentRevisionRequest`] sends them: its setters fill in the optional ones.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct CurrentRevisionParams {
+    /// The revision of the API the call is written against.
+    ///
+    /// Sent as `2024-06-01` when not set (the spec's default). `ClientBuilder::default_header("Api-Revision", ..)` sends another value with every request; a value set here wins over both.
+    pub api_revision: Option<String>,
+    /// How many of a hundred calls are traced.
+    ///
+    /// Sent as `5` when not set (the spec's default). `ClientBuilder::default_header("X-Sample-Rate", ..)` sends another value with every request; a value set here wins over both.
+    pub x_sample_rate: Option<i64>,
+    /// Sent only when set.
+    pub x_request_tag: Option<String>,
+}
+
+impl CurrentRevisionParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new() -> Self {
+        Self {
+            api_revision: None,
+            x_sample_rate: None,
+            x_request_tag: None,
+        }
+    }
+}
+
+impl Default for CurrentRevisionParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl crate::runtime::Operation for CurrentRevisionParams {
+    type Output = crate::models::Outcome;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let path = String::from("/revisions");
+        let parts = crate::runtime::RequestParts::new(
+            "current_revision",
+            crate::runtime::reqwest::Method::GET,
+            path,
+        );
+        let parts = parts.header("api-revision", &self.api_revision)?;
+        let parts = parts.header_default("api-revision", "2024-06-01");
+        let parts = parts.header("x-sample-rate", &self.x_sample_rate)?;
+        let parts = parts.header_default("x-sample-rate", "5");
+        let parts = parts.header("x-request-tag", &self.x_request_tag)?;
+        let parts = parts
+            .auth(
+                &[&["clientId", "clientSecret", "apiVersion"], &["bearerAuth"]],
+                false,
+            );
+        let parts = parts.secret_fields(&[]);
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+impl CurrentRevisionRequest {
+    /// The revision of the API the call is written against.
+    ///
+    /// Sent as `2024-06-01` when not set (the spec's default). `ClientBuilder::default_header("Api-Revision", ..)` sends another value with every request; a value set here wins over both.
+    pub fn api_revision(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().api_revision = Some(value.into());
+        self
+    }
+
+    /// How many of a hundred calls are traced.
+    ///
+    /// Sent as `5` when not set (the spec's default). `ClientBuilder::default_header("X-Sample-Rate", ..)` sends another value with every request; a value set here wins over both.
+    pub fn x_sample_rate(mut self, value: i64) -> Self {
+        self.params_mut().x_sample_rate = Some(value);
+        self
+    }
+
+    /// Sent only when set.
+    pub fn x_request_tag(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().x_request_tag = Some(value.into());
+        self
+    }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `current_revision` request (`GET /revisions`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct CurrentRevisionRequest(CurrentRevisionParams);
+}
+
+/// Parameters of `upload_revision_notes` (`POST /revisions`), as a [`UploadRevisionNotesRequest`] sends them: its setters fill in the optional ones.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct UploadRevisionNotesParams {
+    /// The revision of the API the call is written against.
+    ///
+    /// Sent as `2024-06-01` when not set (the spec's default). `ClientBuilder::default_header("Api-Revision", ..)` sends another value with every request; a value set here wins over both.
+    pub api_revision: Option<String>,
+    /// What the spec says the body is.
+    ///
+    /// Without it, the body's own media type is sent.
+    pub content_type: Option<String>,
+    /// The request body.
+    pub body: crate::models::UploadRevisionNotesBody,
+}
+
+impl UploadRevisionNotesParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new(notes: impl Into<String>) -> Self {
+        Self {
+            api_revision: None,
+            content_type: None,
+            body: crate::models::UploadRevisionNotesBody::new(notes),
+        }
+    }
+}
+
+impl crate::runtime::Operation for UploadRevisionNotesParams {
+    type Output = crate::models::Outcome;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let path = String::from("/revisions");
+        let parts = crate::runtime::RequestParts::new(
+            "upload_revision_notes",
+            crate::runtime::reqwest::Method::POST,
+            path,
+        );
+        let parts = parts.header("api-revision", &self.api_revision)?;
+        let parts = parts.header_default("api-revision", "2024-06-01");
+        let parts = parts.header("content-type", &self.content_type)?;
+        let parts = parts.multipart(self.body.to_multipart()?);
+        let parts = parts
+            .auth(
+                &[&["clientId", "clientSecret", "apiVersion"], &["bearerAuth"]],
+                false,
+            );
+        let parts = parts.secret_fields(&[]);
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+impl UploadRevisionNotesRequest {
+    /// The revision of the API the call is written against.
+    ///
+    /// Sent as `2024-06-01` when not set (the spec's default). `ClientBuilder::default_header("Api-Revision", ..)` sends another value with every request; a value set here wins over both.
+    pub fn api_revision(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().api_revision = Some(value.into());
+        self
+    }
+
+    /// What the spec says the body is.
+    ///
+    /// Without it, the body's own media type is sent.
+    pub fn content_type(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().content_type = Some(value.into());
+        self
+    }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `upload_revision_notes` request (`POST /revisions`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct UploadRevisionNotesRequest(UploadRevisionNotesParams);
+}
+
+/// Parameters of `list_mirrored_uploads` (`GET /uploads`), as a [`ListMirroredUploadsRequest`] sends them: its setters fill in the optional ones.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ListMirroredUploadsParams {}
+impl ListMirroredUploadsParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+impl Default for ListMirroredUploadsParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl crate::runtime::Operation for ListMirroredUploadsParams {
+    type Output = crate::models::Outcome;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let path = String::from("/uploads");
+        let parts = crate::runtime::RequestParts::new(
+            "list_mirrored_uploads",
+            crate::runtime::reqwest::Method::GET,
+            path,
+        );
+        let parts = parts
+            .auth(
+                &[&["clientId", "clientSecret", "apiVersion"], &["bearerAuth"]],
+                false,
+            );
+        let parts = parts.relative_server("/v3/mirror");
+        let parts = parts.secret_fields(&[]);
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `list_mirrored_uploads` request (`GET /uploads`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ListMirroredUploadsRequest(ListMirroredUploadsParams);
+}
+
+/// Parameters of `upload` (`POST /uploads`), as a [`UploadRequest`] sends them: its setters fill in the optional ones.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct UploadParams {
+    /// The request body.
+    pub body: String,
+}
+
+impl UploadParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new(body: impl Into<String>) -> Self {
+        Self { body: body.into() }
+    }
+}
+
+impl crate::runtime::Operation for UploadParams {
+    type Output = crate::models::Outcome;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let path = String::from("/uploads");
+        let parts = crate::runtime::RequestParts::new(
+            "upload",
+            crate::runtime::reqwest::Method::POST,
+            path,
+        );
+        let parts = parts.raw(bytes::Bytes::from(self.body.clone()), "text/plain");
+        let parts = parts
+            .auth(
+                &[&["clientId", "clientSecret", "apiVersion"], &["bearerAuth"]],
+                false,
+            );
+        let parts = parts.server("http://eu.uploads.fixture.test/v2");
+        let parts = parts.secret_fields(&[]);
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `upload` request (`POST /uploads`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct UploadRequest(UploadParams);
+}
+
+/// Parameters of `archive` (`GET /archive`), as a [`ArchiveRequest`] sends them: its setters fill in the optional ones.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ArchiveParams {}
+impl ArchiveParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+impl Default for ArchiveParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl crate::runtime::Operation for ArchiveParams {
+    type Output = crate::models::Outcome;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let path = String::from("/archive");
+        let parts = crate::runtime::RequestParts::new(
+            "archive",
+            crate::runtime::reqwest::Method::GET,
+            path,
+        );
+        let parts = parts
+            .auth(
+                &[&["clientId", "clientSecret", "apiVersion"], &["bearerAuth"]],
+                false,
+            );
+        let parts = parts.secret_fields(&[]);
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `archive` request (`GET /archive`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ArchiveRequest(ArchiveParams);
+}
+
+/// Parameters of `legacy` (`GET /legacy`), as a [`LegacyRequest`] sends them: its setters fill in the optional ones.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct LegacyParams {}
+impl LegacyParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+impl Default for LegacyParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl crate::runtime::Operation for LegacyParams {
+    type Output = crate::models::Outcome;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let path = String::from("/legacy");
+        let parts = crate::runtime::RequestParts::new(
+            "legacy",
+            crate::runtime::reqwest::Method::GET,
+            path,
+        );
+        let parts = parts.secret_fields(&[]);
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `legacy` request (`GET /legacy`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct LegacyRequest(LegacyParams);
 }

@@ -6,7 +6,7 @@
 /// The `changes` resource.
 #[derive(Debug, Clone, Copy)]
 pub struct Changes<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> Changes<'a> {
@@ -14,18 +14,20 @@ impl<'a> Changes<'a> {
     ///
     /// `GET /changes`
     ///
+    /// Returns a [`ChangesListRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: unions_by_evidence::Client) -> Result<(), unions_by_evidence::Error> {
     /// let changes = client.changes().list().await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self) -> crate::runtime::Request<ChangesListParams> {
-        crate::runtime::Request::new(self.client.clone(), ChangesListParams::new())
+    pub fn list(&self) -> ChangesListRequest {
+        ChangesListRequest::new(self.client.runtime(), ChangesListParams::new())
     }
 }
 
-/// Parameters of `changes.list` (`GET /changes`).
+/// Parameters of `changes.list` (`GET /changes`), as a [`ChangesListRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChangesListParams {}
@@ -48,9 +50,10 @@ impl crate::runtime::Operation for ChangesListParams {
         let path = String::from("/changes");
         let parts = crate::runtime::RequestParts::new(
             "changes.list",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -59,4 +62,10 @@ impl crate::runtime::Operation for ChangesListParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `changes.list` request (`GET /changes`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChangesListRequest(ChangesListParams);
 }

@@ -11,12 +11,18 @@ pub mod pets;
 
 pub mod playing;
 
+pub mod tickets;
+
+pub mod members;
+
 pub use notifications::Notifications;
 pub use changes::Changes;
 pub use pets::Pets;
 pub use playing::Playing;
+pub use tickets::Tickets;
+pub use members::Members;
 
-impl crate::runtime::Client {
+impl crate::Client {
     /// The `notifications` resource.
     pub fn notifications(&self) -> notifications::Notifications<'_> {
         notifications::Notifications {
@@ -37,5 +43,15 @@ impl crate::runtime::Client {
     /// The `playing` resource.
     pub fn playing(&self) -> playing::Playing<'_> {
         playing::Playing { client: self }
+    }
+
+    /// The `tickets` resource.
+    pub fn tickets(&self) -> tickets::Tickets<'_> {
+        tickets::Tickets { client: self }
+    }
+
+    /// The `members` resource.
+    pub fn members(&self) -> members::Members<'_> {
+        members::Members { client: self }
     }
 }

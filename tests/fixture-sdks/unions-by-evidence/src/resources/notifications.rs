@@ -6,7 +6,7 @@
 /// The `notifications` resource.
 #[derive(Debug, Clone, Copy)]
 pub struct Notifications<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> Notifications<'a> {
@@ -14,24 +14,23 @@ impl<'a> Notifications<'a> {
     ///
     /// `GET /notifications/{id}`
     ///
+    /// Returns a [`NotificationsRetrieveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: unions_by_evidence::Client) -> Result<(), unions_by_evidence::Error> {
     /// let notification = client.notifications().retrieve("1").await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn retrieve(
-        &self,
-        id: impl Into<String>,
-    ) -> crate::runtime::Request<NotificationsRetrieveParams> {
-        crate::runtime::Request::new(
-            self.client.clone(),
+    pub fn retrieve(&self, id: impl Into<String>) -> NotificationsRetrieveRequest {
+        NotificationsRetrieveRequest::new(
+            self.client.runtime(),
             NotificationsRetrieveParams::new(id),
         )
     }
 }
 
-/// Parameters of `notifications.retrieve` (`GET /notifications/{id}`).
+/// Parameters of `notifications.retrieve` (`GET /notifications/{id}`), as a [`NotificationsRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct NotificationsRetrieveParams {
@@ -53,9 +52,10 @@ impl crate::runtime::Operation for NotificationsRetrieveParams {
         crate::runtime::push_path_param(&mut path, "id", &self.id)?;
         let parts = crate::runtime::RequestParts::new(
             "notifications.retrieve",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -64,4 +64,10 @@ impl crate::runtime::Operation for NotificationsRetrieveParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `notifications.retrieve` request (`GET /notifications/{id}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct NotificationsRetrieveRequest(NotificationsRetrieveParams);
 }

@@ -6,7 +6,7 @@
 /// The `pets` resource.
 #[derive(Debug, Clone, Copy)]
 pub struct Pets<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> Pets<'a> {
@@ -14,22 +14,23 @@ impl<'a> Pets<'a> {
     ///
     /// `GET /pets/{id}`
     ///
+    /// Returns a [`PetsRetrieveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: unions_by_evidence::Client) -> Result<(), unions_by_evidence::Error> {
     /// let pet = client.pets().retrieve("1").await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn retrieve(
-        &self,
-        id: impl Into<String>,
-    ) -> crate::runtime::Request<PetsRetrieveParams> {
-        crate::runtime::Request::new(self.client.clone(), PetsRetrieveParams::new(id))
+    pub fn retrieve(&self, id: impl Into<String>) -> PetsRetrieveRequest {
+        PetsRetrieveRequest::new(self.client.runtime(), PetsRetrieveParams::new(id))
     }
 
     /// The `createPet` operation.
     ///
     /// `POST /pets`
+    ///
+    /// Returns a [`PetsCreateRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: unions_by_evidence::Client, body: unions_by_evidence::models::Pet) -> Result<(), unions_by_evidence::Error> {
@@ -37,15 +38,12 @@ impl<'a> Pets<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create(
-        &self,
-        body: crate::models::Pet,
-    ) -> crate::runtime::Request<PetsCreateParams> {
-        crate::runtime::Request::new(self.client.clone(), PetsCreateParams::new(body))
+    pub fn create(&self, body: crate::models::Pet) -> PetsCreateRequest {
+        PetsCreateRequest::new(self.client.runtime(), PetsCreateParams::new(body))
     }
 }
 
-/// Parameters of `pets.retrieve` (`GET /pets/{id}`).
+/// Parameters of `pets.retrieve` (`GET /pets/{id}`), as a [`PetsRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PetsRetrieveParams {
@@ -67,9 +65,10 @@ impl crate::runtime::Operation for PetsRetrieveParams {
         crate::runtime::push_path_param(&mut path, "id", &self.id)?;
         let parts = crate::runtime::RequestParts::new(
             "pets.retrieve",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -80,7 +79,13 @@ impl crate::runtime::Operation for PetsRetrieveParams {
     }
 }
 
-/// Parameters of `pets.create` (`POST /pets`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `pets.retrieve` request (`GET /pets/{id}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct PetsRetrieveRequest(PetsRetrieveParams);
+}
+
+/// Parameters of `pets.create` (`POST /pets`), as a [`PetsCreateRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PetsCreateParams {
@@ -101,10 +106,11 @@ impl crate::runtime::Operation for PetsCreateParams {
         let path = String::from("/pets");
         let parts = crate::runtime::RequestParts::new(
             "pets.create",
-            crate::runtime::Method::POST,
+            crate::runtime::reqwest::Method::POST,
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -113,4 +119,10 @@ impl crate::runtime::Operation for PetsCreateParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `pets.create` request (`POST /pets`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct PetsCreateRequest(PetsCreateParams);
 }

@@ -6,7 +6,7 @@
 /// The `playing` resource.
 #[derive(Debug, Clone, Copy)]
 pub struct Playing<'a> {
-    pub(crate) client: &'a crate::runtime::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> Playing<'a> {
@@ -14,18 +14,20 @@ impl<'a> Playing<'a> {
     ///
     /// `GET /playing`
     ///
+    /// Returns a [`PlayingRetrieveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: unions_by_evidence::Client) -> Result<(), unions_by_evidence::Error> {
     /// let playing = client.playing().retrieve().await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn retrieve(&self) -> crate::runtime::Request<PlayingRetrieveParams> {
-        crate::runtime::Request::new(self.client.clone(), PlayingRetrieveParams::new())
+    pub fn retrieve(&self) -> PlayingRetrieveRequest {
+        PlayingRetrieveRequest::new(self.client.runtime(), PlayingRetrieveParams::new())
     }
 }
 
-/// Parameters of `playing.retrieve` (`GET /playing`).
+/// Parameters of `playing.retrieve` (`GET /playing`), as a [`PlayingRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PlayingRetrieveParams {}
@@ -48,9 +50,10 @@ impl crate::runtime::Operation for PlayingRetrieveParams {
         let path = String::from("/playing");
         let parts = crate::runtime::RequestParts::new(
             "playing.retrieve",
-            crate::runtime::Method::GET,
+            crate::runtime::reqwest::Method::GET,
             path,
         );
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -59,4 +62,10 @@ impl crate::runtime::Operation for PlayingRetrieveParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `playing.retrieve` request (`GET /playing`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct PlayingRetrieveRequest(PlayingRetrieveParams);
 }
