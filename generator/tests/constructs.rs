@@ -89,5 +89,6 @@ construct!(
     one_type_per_schema,
     pagination_inferred,
     pagination_explicit,
-    pagination_near_misses
+    pagination_near_misses,
+    best_effort
 );

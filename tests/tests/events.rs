@@ -339,7 +339,8 @@ async fn ten_thousand_events_arrive_in_order_without_loss() {
             match next(&mut stream).await {
                 Event::MessageUpserted(e) => {
                     assert_eq!(e.seq, expected);
-                    assert_eq!(e.entries.unwrap()[0].id, format!("m{expected}"));
+                    let entries = e.entries.unwrap();
+                    assert_eq!(entries[0].decoded().unwrap().id, format!("m{expected}"));
                 }
                 other => panic!("event {expected}: {other:?}"),
             }
@@ -428,6 +429,97 @@ async fn a_sent_message_is_confirmed_by_the_upsert_with_its_final_id() {
             .await
             .unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Timeout);
+    })
+    .await;
+}
+
+/// The JSON path of an error item, which must be an `Error::Decode`.
+fn decode_path(item: Option<Result<Event, beeper_desktop_api::Error>>) -> String {
+    decode_error(item).0
+}
+
+/// The JSON path and the message of an error item, which must be an `Error::Decode`.
+fn decode_error(item: Option<Result<Event, beeper_desktop_api::Error>>) -> (String, String) {
+    match item.expect("the stream goes on") {
+        Err(beeper_desktop_api::Error::Decode(e)) => (e.path.clone(), e.source.to_string()),
+        other => panic!("not a decode error: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_event_whose_entries_do_not_decode_still_arrives_with_its_envelope() {
+    guard(async {
+        let server = WsServer::start(TOKEN, |_, mut conn: Conn| async move {
+            conn.ready_and_subscribe().await;
+            let mut frame = message_upserted(1, "c", "m1", json!({}));
+            // Best effort: the second entry lacks what a Message requires.
+            frame["entries"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!({"id": "m2", "text": "half a message"}));
+            frame["ids"] = json!(["m1", "m2"]);
+            conn.send_json(frame).await;
+            // No `ts`: the envelope is `type`, `seq`, `chatID` and `ids`.
+            conn.send_json(json!({"type": "chat.deleted", "seq": 2, "chatID": "c", "ids": ["c"]}))
+                .await;
+            conn.drain().await;
+        })
+        .await;
+        let mut stream = subscribe(&server.url).await;
+        let Event::MessageUpserted(e) = next(&mut stream).await else {
+            panic!("the upsert")
+        };
+        assert_eq!(
+            (e.seq, e.chat_id.as_str(), e.ts),
+            (1, "c", Some(1_739_320_000_001))
+        );
+        assert_eq!(e.ids, ["m1", "m2"]);
+        let entries = e.entries.unwrap();
+        assert_eq!(entries[0].decoded().unwrap().id, "m1");
+        let kept = &entries[1];
+        assert!(kept.decoded().is_none());
+        let undecoded = kept.undecoded().unwrap();
+        assert_eq!(undecoded.value["text"], "half a message");
+        assert_eq!(undecoded.path, ".");
+        assert!(
+            undecoded.message.contains("accountID"),
+            "{}",
+            undecoded.message
+        );
+        let Event::ChatDeleted(e) = next(&mut stream).await else {
+            panic!("the deletion")
+        };
+        assert_eq!((e.seq, e.ts), (2, None));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn decode_errors_name_the_json_path_inside_the_event() {
+    guard(async {
+        let server = WsServer::start(TOKEN, |_, mut conn: Conn| async move {
+            conn.ready_and_subscribe().await;
+            conn.send_json(
+                json!({"type": "message.upserted", "seq": 1, "chatID": "c", "ids": ["m1", 2]}),
+            )
+            .await;
+            conn.send_json(json!({"type": "chat.upserted", "seq": 2, "chatID": 7, "ids": []}))
+                .await;
+            // The tag need not come first; what comes before it is named in the message.
+            conn.send_json(json!({"seq": 3, "chatID": "c", "ids": {}, "type": "message.deleted"}))
+                .await;
+            conn.drain().await;
+        })
+        .await;
+        let mut stream = subscribe(&server.url).await;
+        assert_eq!(decode_path(stream.next().await), "ids[1]");
+        assert_eq!(decode_path(stream.next().await), "chatID");
+        let (path, message) = decode_error(stream.next().await);
+        assert_eq!(path, ".");
+        assert!(
+            message.starts_with("at `ids`: invalid type: map"),
+            "{message}"
+        );
     })
     .await;
 }

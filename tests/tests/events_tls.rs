@@ -53,7 +53,7 @@ async fn events_arrive_typed_over_wss_with_an_added_root_certificate() {
         match stream.next().await.unwrap().unwrap() {
             Event::MessageUpserted(e) => {
                 assert_eq!(e.seq, 1);
-                assert_eq!(e.entries.unwrap()[0].id, "m1");
+                assert_eq!(e.entries.unwrap()[0].decoded().unwrap().id, "m1");
             }
             other => panic!("not the upsert: {other:?}"),
         }

@@ -2368,8 +2368,9 @@ pub struct ChatDeletedEvent {
     pub r#type: ChatDeletedEventType,
     /// Sequence number, increasing by one per event on one connection; a gap means events were missed.
     pub seq: EventSeq,
-    /// Server time of the event, in milliseconds since the Unix epoch.
-    pub ts: EventTs,
+    /// Server time of the event, in milliseconds since the Unix epoch (absent from some events: the envelope every event has is `type`, `seq`, `chatID` and `ids`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ts: Option<EventTs>,
     /// The chat concerned.
     #[serde(rename = "chatID")]
     pub chat_id: String,
@@ -2385,18 +2386,24 @@ impl ChatDeletedEvent {
     /// A value with the required fields; the others are unset.
     pub fn new(
         seq: impl Into<EventSeq>,
-        ts: impl Into<EventTs>,
         chat_id: impl Into<String>,
         ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         Self {
             r#type: ChatDeletedEventType::from("chat.deleted"),
             seq: seq.into(),
-            ts: ts.into(),
+            ts: None,
             chat_id: chat_id.into(),
             ids: ids.into_iter().map(Into::into).collect(),
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `ts` (`ts` on the wire).
+    #[must_use]
+    pub fn with_ts(mut self, value: impl Into<EventTs>) -> Self {
+        self.ts = Some(value.into());
+        self
     }
 }
 
@@ -2424,7 +2431,7 @@ impl<'de> serde::Deserialize<'de> for ChatDeletedEvent {
                     match key.as_str() {
                         "type" => v_type = Some(map.next_value()?),
                         "seq" => v_seq = Some(map.next_value()?),
-                        "ts" => v_ts = Some(map.next_value()?),
+                        "ts" => v_ts = map.next_value()?,
                         "chatID" => v_chat_id = Some(map.next_value()?),
                         "ids" => v_ids = Some(map.next_value()?),
                         _ => {
@@ -2441,8 +2448,7 @@ impl<'de> serde::Deserialize<'de> for ChatDeletedEvent {
                         .ok_or_else(|| crate::runtime::de::missing::<
                             __A::Error,
                         >("seq"))?,
-                    ts: v_ts
-                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("ts"))?,
+                    ts: v_ts,
                     chat_id: v_chat_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             __A::Error,
@@ -3230,16 +3236,17 @@ pub struct ChatUpsertedEvent {
     pub r#type: ChatUpsertedEventType,
     /// Sequence number, increasing by one per event on one connection; a gap means events were missed.
     pub seq: EventSeq,
-    /// Server time of the event, in milliseconds since the Unix epoch.
-    pub ts: EventTs,
+    /// Server time of the event, in milliseconds since the Unix epoch (absent from some events: the envelope every event has is `type`, `seq`, `chatID` and `ids`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ts: Option<EventTs>,
     /// The chat concerned.
     #[serde(rename = "chatID")]
     pub chat_id: String,
     /// IDs of the changed chats.
     pub ids: Vec<String>,
-    /// The changed chats as the HTTP API returns them; best effort.
+    /// The changed chats as the HTTP API returns them; best effort: a chat that does not have the documented shape is kept as JSON.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub entries: Option<Vec<Chat>>,
+    pub entries: Option<Vec<crate::runtime::BestEffort<Chat>>>,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.
     #[serde(flatten)]
@@ -3250,14 +3257,13 @@ impl ChatUpsertedEvent {
     /// A value with the required fields; the others are unset.
     pub fn new(
         seq: impl Into<EventSeq>,
-        ts: impl Into<EventTs>,
         chat_id: impl Into<String>,
         ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         Self {
             r#type: ChatUpsertedEventType::from("chat.upserted"),
             seq: seq.into(),
-            ts: ts.into(),
+            ts: None,
             chat_id: chat_id.into(),
             ids: ids.into_iter().map(Into::into).collect(),
             entries: None,
@@ -3265,9 +3271,16 @@ impl ChatUpsertedEvent {
         }
     }
 
+    /// Sets `ts` (`ts` on the wire).
+    #[must_use]
+    pub fn with_ts(mut self, value: impl Into<EventTs>) -> Self {
+        self.ts = Some(value.into());
+        self
+    }
+
     /// Sets `entries` (`entries` on the wire).
     #[must_use]
-    pub fn with_entries(mut self, value: Vec<Chat>) -> Self {
+    pub fn with_entries(mut self, value: Vec<crate::runtime::BestEffort<Chat>>) -> Self {
         self.entries = Some(value);
         self
     }
@@ -3292,13 +3305,13 @@ impl<'de> serde::Deserialize<'de> for ChatUpsertedEvent {
                 let mut v_ts: Option<EventTs> = None;
                 let mut v_chat_id: Option<String> = None;
                 let mut v_ids: Option<Vec<String>> = None;
-                let mut v_entries: Option<Vec<Chat>> = None;
+                let mut v_entries: Option<Vec<crate::runtime::BestEffort<Chat>>> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => v_type = Some(map.next_value()?),
                         "seq" => v_seq = Some(map.next_value()?),
-                        "ts" => v_ts = Some(map.next_value()?),
+                        "ts" => v_ts = map.next_value()?,
                         "chatID" => v_chat_id = Some(map.next_value()?),
                         "ids" => v_ids = Some(map.next_value()?),
                         "entries" => v_entries = map.next_value()?,
@@ -3316,8 +3329,7 @@ impl<'de> serde::Deserialize<'de> for ChatUpsertedEvent {
                         .ok_or_else(|| crate::runtime::de::missing::<
                             __A::Error,
                         >("seq"))?,
-                    ts: v_ts
-                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("ts"))?,
+                    ts: v_ts,
                     chat_id: v_chat_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             __A::Error,
@@ -3795,44 +3807,46 @@ impl<'de> serde::Deserialize<'de> for Event {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match value.get("type").and_then(serde_json::Value::as_str) {
-            Some("chat.upserted") => {
-                serde::Deserialize::deserialize(&value)
-                    .map(Self::ChatUpserted)
-                    .map_err(serde::de::Error::custom)
-            }
-            Some("chat.deleted") => {
-                serde::Deserialize::deserialize(&value)
-                    .map(Self::ChatDeleted)
-                    .map_err(serde::de::Error::custom)
-            }
-            Some("message.upserted") => {
-                serde::Deserialize::deserialize(&value)
-                    .map(Self::MessageUpserted)
-                    .map_err(serde::de::Error::custom)
-            }
-            Some("message.deleted") => {
-                serde::Deserialize::deserialize(&value)
-                    .map(Self::MessageDeleted)
-                    .map_err(serde::de::Error::custom)
-            }
-            Some("resync") => {
-                serde::Deserialize::deserialize(&value)
-                    .map(Self::Resync)
-                    .map_err(serde::de::Error::custom)
-            }
-            _ => Ok(Self::Unknown(value)),
+        crate::runtime::de::tagged(deserializer)
+    }
+}
+
+impl crate::runtime::de::Tagged for Event {
+    const TAG: &'static str = "type";
+    fn variant(tag: &str) -> Option<u16> {
+        match tag {
+            "chat.upserted" => Some(0),
+            "chat.deleted" => Some(1),
+            "message.upserted" => Some(2),
+            "message.deleted" => Some(3),
+            "resync" => Some(4),
+            _ => None,
         }
+    }
+
+    fn read<'de, __D: serde::Deserializer<'de>>(
+        variant: u16,
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        match variant {
+            0 => serde::Deserialize::deserialize(deserializer).map(Self::ChatUpserted),
+            1 => serde::Deserialize::deserialize(deserializer).map(Self::ChatDeleted),
+            2 => serde::Deserialize::deserialize(deserializer).map(Self::MessageUpserted),
+            3 => serde::Deserialize::deserialize(deserializer).map(Self::MessageDeleted),
+            4 => serde::Deserialize::deserialize(deserializer).map(Self::Resync),
+            _ => Err(serde::de::Error::custom("no such variant")),
+        }
+    }
+
+    fn unknown(value: serde_json::Value) -> Self {
+        Self::Unknown(value)
     }
 }
 
 /// Sequence number, increasing by one per event on one connection; a gap means events were missed.
 pub type EventSeq = i64;
 
-/// Server time of the event, in milliseconds since the Unix epoch.
+/// Server time of the event, in milliseconds since the Unix epoch (absent from some events: the envelope every event has is `type`, `seq`, `chatID` and `ids`).
 pub type EventTs = i64;
 
 /// A command was refused.
@@ -5159,8 +5173,9 @@ pub struct MessageDeletedEvent {
     pub r#type: MessageDeletedEventType,
     /// Sequence number, increasing by one per event on one connection; a gap means events were missed.
     pub seq: EventSeq,
-    /// Server time of the event, in milliseconds since the Unix epoch.
-    pub ts: EventTs,
+    /// Server time of the event, in milliseconds since the Unix epoch (absent from some events: the envelope every event has is `type`, `seq`, `chatID` and `ids`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ts: Option<EventTs>,
     /// The chat of the messages.
     #[serde(rename = "chatID")]
     pub chat_id: String,
@@ -5176,18 +5191,24 @@ impl MessageDeletedEvent {
     /// A value with the required fields; the others are unset.
     pub fn new(
         seq: impl Into<EventSeq>,
-        ts: impl Into<EventTs>,
         chat_id: impl Into<String>,
         ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         Self {
             r#type: MessageDeletedEventType::from("message.deleted"),
             seq: seq.into(),
-            ts: ts.into(),
+            ts: None,
             chat_id: chat_id.into(),
             ids: ids.into_iter().map(Into::into).collect(),
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `ts` (`ts` on the wire).
+    #[must_use]
+    pub fn with_ts(mut self, value: impl Into<EventTs>) -> Self {
+        self.ts = Some(value.into());
+        self
     }
 }
 
@@ -5215,7 +5236,7 @@ impl<'de> serde::Deserialize<'de> for MessageDeletedEvent {
                     match key.as_str() {
                         "type" => v_type = Some(map.next_value()?),
                         "seq" => v_seq = Some(map.next_value()?),
-                        "ts" => v_ts = Some(map.next_value()?),
+                        "ts" => v_ts = map.next_value()?,
                         "chatID" => v_chat_id = Some(map.next_value()?),
                         "ids" => v_ids = Some(map.next_value()?),
                         _ => {
@@ -5232,8 +5253,7 @@ impl<'de> serde::Deserialize<'de> for MessageDeletedEvent {
                         .ok_or_else(|| crate::runtime::de::missing::<
                             __A::Error,
                         >("seq"))?,
-                    ts: v_ts
-                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("ts"))?,
+                    ts: v_ts,
                     chat_id: v_chat_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             __A::Error,
@@ -5553,16 +5573,17 @@ pub struct MessageUpsertedEvent {
     pub r#type: MessageUpsertedEventType,
     /// Sequence number, increasing by one per event on one connection; a gap means events were missed.
     pub seq: EventSeq,
-    /// Server time of the event, in milliseconds since the Unix epoch.
-    pub ts: EventTs,
+    /// Server time of the event, in milliseconds since the Unix epoch (absent from some events: the envelope every event has is `type`, `seq`, `chatID` and `ids`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ts: Option<EventTs>,
     /// The chat of the messages.
     #[serde(rename = "chatID")]
     pub chat_id: String,
     /// IDs of the changed messages.
     pub ids: Vec<String>,
-    /// The changed messages as the HTTP API returns them; best effort.
+    /// The changed messages as the HTTP API returns them; best effort: a message that does not have the documented shape is kept as JSON.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub entries: Option<Vec<Message>>,
+    pub entries: Option<Vec<crate::runtime::BestEffort<Message>>>,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.
     #[serde(flatten)]
@@ -5573,14 +5594,13 @@ impl MessageUpsertedEvent {
     /// A value with the required fields; the others are unset.
     pub fn new(
         seq: impl Into<EventSeq>,
-        ts: impl Into<EventTs>,
         chat_id: impl Into<String>,
         ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         Self {
             r#type: MessageUpsertedEventType::from("message.upserted"),
             seq: seq.into(),
-            ts: ts.into(),
+            ts: None,
             chat_id: chat_id.into(),
             ids: ids.into_iter().map(Into::into).collect(),
             entries: None,
@@ -5588,9 +5608,19 @@ impl MessageUpsertedEvent {
         }
     }
 
+    /// Sets `ts` (`ts` on the wire).
+    #[must_use]
+    pub fn with_ts(mut self, value: impl Into<EventTs>) -> Self {
+        self.ts = Some(value.into());
+        self
+    }
+
     /// Sets `entries` (`entries` on the wire).
     #[must_use]
-    pub fn with_entries(mut self, value: Vec<Message>) -> Self {
+    pub fn with_entries(
+        mut self,
+        value: Vec<crate::runtime::BestEffort<Message>>,
+    ) -> Self {
         self.entries = Some(value);
         self
     }
@@ -5615,13 +5645,13 @@ impl<'de> serde::Deserialize<'de> for MessageUpsertedEvent {
                 let mut v_ts: Option<EventTs> = None;
                 let mut v_chat_id: Option<String> = None;
                 let mut v_ids: Option<Vec<String>> = None;
-                let mut v_entries: Option<Vec<Message>> = None;
+                let mut v_entries: Option<Vec<crate::runtime::BestEffort<Message>>> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => v_type = Some(map.next_value()?),
                         "seq" => v_seq = Some(map.next_value()?),
-                        "ts" => v_ts = Some(map.next_value()?),
+                        "ts" => v_ts = map.next_value()?,
                         "chatID" => v_chat_id = Some(map.next_value()?),
                         "ids" => v_ids = Some(map.next_value()?),
                         "entries" => v_entries = map.next_value()?,
@@ -5639,8 +5669,7 @@ impl<'de> serde::Deserialize<'de> for MessageUpsertedEvent {
                         .ok_or_else(|| crate::runtime::de::missing::<
                             __A::Error,
                         >("seq"))?,
-                    ts: v_ts
-                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("ts"))?,
+                    ts: v_ts,
                     chat_id: v_chat_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             __A::Error,

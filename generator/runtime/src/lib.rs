@@ -62,6 +62,7 @@ pub use api::{ApiInfo, SchemeKind, SecuritySchemeInfo};
 pub use builder::ClientBuilder;
 pub use client::Client;
 pub use custom::{Custom, FromResponse, RawBody};
+pub use de::{BestEffort, Undecoded};
 pub use encoding::{Query, QueryStyle, push_path_param};
 pub use error::{DecodeError, Error, ErrorBody, ErrorKind, StatusError, TransportError};
 #[cfg(feature = "events")]
