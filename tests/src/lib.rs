@@ -16,8 +16,10 @@ pub mod calls;
 pub mod coverage;
 pub mod faults;
 pub mod log_capture;
+pub mod proxy;
 pub mod scenarios;
 pub mod tls;
+pub mod ws_raw;
 pub mod ws_server;
 
 pub const TOKEN: &str = "test-token-3f9a";

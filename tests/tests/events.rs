@@ -328,10 +328,10 @@ async fn ten_thousand_events_arrive_in_order_without_loss() {
             conn.drain().await;
         })
         .await;
-        // A small buffer: the reader is slower than the server, so backpressure is exercised.
+        // A small budget: the reader is slower than the server, so backpressure is exercised.
         let mut stream = client(&server.url)
             .events()
-            .buffer(16)
+            .max_buffered_bytes(16 * 1024)
             .subscribe(Chats::All)
             .await
             .unwrap();
@@ -520,6 +520,44 @@ async fn decode_errors_name_the_json_path_inside_the_event() {
             message.starts_with("at `ids`: invalid type: map"),
             "{message}"
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_gap_is_reported_before_an_undecodable_frame_even_when_nothing_follows() {
+    guard(async {
+        let server = WsServer::start(TOKEN, |_, mut conn: Conn| async move {
+            conn.ready_and_subscribe().await;
+            conn.send_json(event("message.upserted", 1, "c")).await;
+            // 2 is missing; 3 has the wrong shape; 4 is missing; 5 is cut short.
+            conn.send_json(
+                json!({"type": "message.upserted", "seq": 3, "chatID": "c", "ids": "m3"}),
+            )
+            .await;
+            conn.send_text(r#"{"type": "message.upserted", "seq": 5, "chatID": "c", "ids": ["m"#)
+                .await;
+            conn.drain().await;
+        })
+        .await;
+        let mut stream = subscribe(&server.url).await;
+        let next_item = async |stream: &mut EventStream<Event>| {
+            tokio::time::timeout(Duration::from_secs(2), stream.next())
+                .await
+                .expect("an item in time")
+        };
+        assert_eq!(seq_of(&next(&mut stream).await), 1);
+        // The frame cut short fails where it breaks.
+        for (missed_after, bad_path) in [(1, "ids"), (3, "ids[0]")] {
+            match next_item(&mut stream).await.unwrap() {
+                Ok(Event::Resync(r)) => {
+                    assert_eq!(r.reason, ResyncEventReason::Gap);
+                    assert_eq!(r.last_seq, Some(missed_after));
+                }
+                other => panic!("a resync for the gap after {missed_after}: {other:?}"),
+            }
+            assert_eq!(decode_path(next_item(&mut stream).await), bad_path);
+        }
     })
     .await;
 }

@@ -18,8 +18,30 @@ use super::parts::{Body, RequestParts};
 use super::response::{ByteStream, RawResponse};
 use super::retry;
 
+/// What a request waits for: a response read in full, a success whose body is left to
+/// stream, or an upgrade to another protocol (`101 Switching Protocols`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Read,
+    Stream,
+    // The event stream's upgrade: the `events` feature.
+    #[cfg_attr(not(feature = "events"), allow(dead_code))]
+    Upgrade,
+}
+
+impl Mode {
+    /// Whether a response with this status is the caller's to read.
+    fn leaves_unread(self, status: StatusCode) -> bool {
+        match self {
+            Mode::Read => false,
+            Mode::Stream => status.is_success(),
+            Mode::Upgrade => status == StatusCode::SWITCHING_PROTOCOLS,
+        }
+    }
+}
+
 /// What a request came to: a response read in full, or a success whose body is left
-/// to stream.
+/// to stream (or whose connection is left to upgrade).
 enum Delivery {
     Read(RawResponse),
     Streaming {
@@ -37,14 +59,15 @@ struct Plan<'a> {
     limits: BodyLimits,
     timeout: Option<Duration>,
     max_retries: u32,
-    streaming: bool,
+    mode: Mode,
     /// `METHOD /path`, as errors and hooks name the request.
     label: String,
 }
 
 /// How one attempt ended.
 enum Attempted {
-    /// A success, its body left unread for the caller to stream.
+    /// A success, its body left unread for the caller to stream (or its connection to
+    /// upgrade).
     Streaming(reqwest::Response),
     /// A response, its body read.
     Response {
@@ -70,7 +93,8 @@ impl Attempted {
             Attempted::Response {
                 status, headers, ..
             } => !status.is_success() && retry::status_is_retryable(*status, headers, idempotent),
-            Attempted::Failed(f) => idempotent || f.not_sent,
+            // A certificate that is not trusted stays so.
+            Attempted::Failed(f) => !f.untrusted && (idempotent || f.not_sent),
             Attempted::Streaming(_) | Attempted::Fatal { .. } => false,
         }
     }
@@ -139,6 +163,9 @@ impl Attempted {
     /// What the log calls this ending: when retried, and when not.
     fn log_message(&self) -> (&'static str, &'static str) {
         match self {
+            Attempted::Streaming(r) if r.status() == StatusCode::SWITCHING_PROTOCOLS => {
+                ("", "switching protocols")
+            }
             Attempted::Streaming(_) => ("", "response, streaming its body"),
             Attempted::Response { status, .. } if status.is_success() => ("", "response"),
             Attempted::Response { .. } => ("retrying after error status", "error status"),
@@ -155,7 +182,7 @@ impl Client {
         parts: &RequestParts,
         options: &RequestOptions,
     ) -> Result<RawResponse, Error> {
-        match self.deliver(parts, options, false).await? {
+        match self.deliver(parts, options, Mode::Read).await? {
             Delivery::Read(raw) => Ok(raw),
             // Only a streaming request leaves a body unread.
             Delivery::Streaming {
@@ -189,7 +216,7 @@ impl Client {
         options: &RequestOptions,
     ) -> Result<ByteStream, Error> {
         let limits = self.body_limits(options);
-        match self.deliver(parts, options, true).await? {
+        match self.deliver(parts, options, Mode::Stream).await? {
             Delivery::Streaming {
                 response,
                 request,
@@ -202,13 +229,40 @@ impl Client {
         }
     }
 
-    /// Sends a request, retrying as the policy allows. With `streaming`, a success's
-    /// body is left unread and the timeout covers the wait for its headers only.
+    /// Like `execute`, for a request that asks to switch protocols (a WebSocket
+    /// upgrade): the `101` response, whose connection is the caller's to upgrade. The
+    /// timeout covers the wait for the response's headers; hooks see every attempt, and
+    /// may refresh credentials and ask for a retry, as with any request. Any other
+    /// answer is an error: a failure status as usual, and a success that did not switch
+    /// protocols as an [`Error::Connection`].
+    #[cfg(feature = "events")]
+    pub(crate) async fn execute_upgrade(
+        &self,
+        parts: &RequestParts,
+        options: &RequestOptions,
+    ) -> Result<reqwest::Response, Error> {
+        match self.deliver(parts, options, Mode::Upgrade).await? {
+            Delivery::Streaming { response, .. } => Ok(response),
+            Delivery::Read(raw) => Err(Error::Connection(Box::new(TransportError {
+                message: format!(
+                    "the server answered {} instead of switching protocols",
+                    raw.status
+                ),
+                request: raw.request,
+                attempts: raw.attempts,
+                source: None,
+            }))),
+        }
+    }
+
+    /// Sends a request, retrying as the policy allows. Unless `mode` is `Read`, the
+    /// response the caller reads (a success to stream, a `101` to upgrade) is left
+    /// unread and the timeout covers the wait for its headers only.
     async fn deliver(
         &self,
         parts: &RequestParts,
         options: &RequestOptions,
-        streaming: bool,
+        mode: Mode,
     ) -> Result<Delivery, Error> {
         let merged;
         let parts = if super::extras::any(options) {
@@ -217,7 +271,7 @@ impl Client {
         } else {
             parts
         };
-        let plan = self.plan(parts, options, streaming)?;
+        let plan = self.plan(parts, options, mode)?;
         let hooks = self.hooks();
         let mut attempt: u32 = 0;
         loop {
@@ -305,7 +359,7 @@ impl Client {
         &self,
         parts: &'a RequestParts,
         options: &RequestOptions,
-        streaming: bool,
+        mode: Mode,
     ) -> Result<Plan<'a>, Error> {
         let auth = self.credentials_for(parts, options)?;
         let url = self.url_for(parts, options, &auth.query)?;
@@ -325,7 +379,7 @@ impl Client {
                 true => options.max_retries.unwrap_or(self.max_retries()),
                 false => 0,
             },
-            streaming,
+            mode,
             label: format!("{} {}", parts.method, parts.path),
         })
     }
@@ -352,7 +406,7 @@ impl Client {
                 request
             }
         };
-        if let (Some(t), false) = (plan.timeout, plan.streaming) {
+        if let (Some(t), Mode::Read) = (plan.timeout, plan.mode) {
             *request.timeout_mut() = Some(t);
         }
         Ok(request)
@@ -362,8 +416,9 @@ impl Client {
     /// to be streamed).
     async fn attempt(&self, request: reqwest::Request, plan: &Plan<'_>) -> Attempted {
         let sending = self.http().execute(request);
-        let sent = match (plan.streaming, plan.timeout) {
-            (true, Some(t)) => match tokio::time::timeout(t, sending).await {
+        let sent = match (plan.mode, plan.timeout) {
+            (Mode::Stream | Mode::Upgrade, Some(t)) => match tokio::time::timeout(t, sending).await
+            {
                 Ok(result) => result.map_err(Failure::from),
                 Err(_) => Err(Failure::timed_out(None)),
             },
@@ -381,7 +436,7 @@ impl Client {
                 };
             }
         };
-        if plan.streaming && response.status().is_success() {
+        if plan.mode.leaves_unread(response.status()) {
             return Attempted::Streaming(response);
         }
         let status = response.status();
@@ -442,6 +497,7 @@ fn finish(attempted: Attempted, plan: &Plan<'_>, attempts: u32) -> Result<Delive
             not_sent,
             timed_out,
             message,
+            ..
         }) => {
             let message = message.unwrap_or_else(|| {
                 if timed_out {

@@ -1,0 +1,221 @@
+//! What the live event stream holds is bounded in bytes: a reader that reads slowly, a
+//! `confirm_sent` that waits through a flood, and events that come before the
+//! subscription's answer all count against one budget (`max_buffered_bytes`), and when
+//! it is full the socket is not read (TCP pushes back on the server). Alone in its test
+//! binary: it counts the bytes the whole process has allocated, through its global
+//! allocator, the server's included (one frame at a time).
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use beeper_desktop_api::models::Event;
+use beeper_desktop_api::{Chats, Client, ErrorKind, EventStream};
+use futures_util::StreamExt;
+use sdk_tests::TOKEN;
+use sdk_tests::ws_server::{Conn, WsServer, message_upserted};
+use serde_json::json;
+
+/// The system allocator, counting the bytes allocated now and the most at any time.
+struct Counting;
+
+static NOW: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn grew(by: usize) {
+    let now = NOW.fetch_add(by, Ordering::Relaxed) + by;
+    PEAK.fetch_max(now, Ordering::Relaxed);
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        grew(layout.size());
+        // SAFETY: forwarded as is.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        NOW.fetch_sub(layout.size(), Ordering::Relaxed);
+        // SAFETY: forwarded as is.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if new_size >= layout.size() {
+            grew(new_size - layout.size());
+        } else {
+            NOW.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
+        }
+        // SAFETY: forwarded as is.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// The tests share the counter: one at a time.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+const MIB: usize = 1024 * 1024;
+/// The budget the tests set, and the frames the server floods with (40 of 1 MiB).
+const BUDGET: usize = 4 * MIB;
+const FRAME: usize = MIB;
+const FRAMES: i64 = 40;
+
+async fn guard<T>(f: impl Future<Output = T>) -> T {
+    tokio::time::timeout(Duration::from_secs(30), f)
+        .await
+        .expect("the test hung")
+}
+
+/// A `message.upserted` of about 1 MiB.
+fn big_event(seq: i64) -> String {
+    let text = "x".repeat(FRAME);
+    message_upserted(seq, "c", &format!("m{seq}"), json!({ "text": text })).to_string()
+}
+
+/// Sends the flood, one frame at a time, as fast as the client takes it.
+async fn flood(conn: &mut Conn) {
+    for seq in 1..=FRAMES {
+        conn.send_text(&big_event(seq)).await;
+    }
+}
+
+fn client(url: &str) -> Client {
+    Client::builder()
+        .base_url(url)
+        .access_token(TOKEN)
+        .retry_backoff(Duration::from_millis(1), Duration::from_millis(5))
+        .build()
+        .unwrap()
+}
+
+/// The most held at any time since `start` (the bytes allocated then).
+fn peak_since(start: usize) -> usize {
+    PEAK.load(Ordering::SeqCst).saturating_sub(start)
+}
+
+fn start_counting() -> usize {
+    let now = NOW.load(Ordering::SeqCst);
+    PEAK.store(now, Ordering::SeqCst);
+    now
+}
+
+/// The budget, one frame being read past it, the frame the server is writing and the
+/// frame the reader has just taken, plus a small constant (socket buffers, tasks).
+fn bound() -> usize {
+    BUDGET + 3 * FRAME + 2 * MIB
+}
+
+async fn read_all_in_order(stream: &mut EventStream<Event>, from: i64) {
+    for expected in from..=FRAMES {
+        let item = tokio::time::timeout(Duration::from_secs(5), stream.next())
+            .await
+            .expect("the next event in time")
+            .expect("the stream goes on");
+        match item.expect("an event") {
+            Event::MessageUpserted(e) => assert_eq!(e.seq, expected),
+            other => panic!("event {expected}: {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_slow_reader_holds_at_most_the_byte_budget_and_is_not_taken_for_a_dead_peer() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    guard(async {
+        let server = WsServer::start(TOKEN, |_, mut conn: Conn| async move {
+            conn.ready_and_subscribe().await;
+            flood(&mut conn).await;
+            conn.drain().await;
+        })
+        .await;
+        let mut stream = client(&server.url)
+            .events()
+            .max_buffered_bytes(BUDGET)
+            // Pings every 20 ms, 50 ms to answer: the pause below is far longer.
+            .ping_interval(Duration::from_millis(20))
+            .pong_timeout(Duration::from_millis(50))
+            .subscribe(Chats::All)
+            .await
+            .unwrap();
+        let start = start_counting();
+        // The reader does not read for a second: the server's flood waits in TCP.
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let held = peak_since(start);
+        read_all_in_order(&mut stream, 1).await;
+        assert!(
+            held <= bound(),
+            "{held} bytes held with a budget of {BUDGET}"
+        );
+        // Not a dead peer: one connection, and no resync among the events.
+        assert_eq!(server.seen().upgrades.len(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn what_confirm_sent_reads_while_it_waits_counts_against_the_budget() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    guard(async {
+        let server = WsServer::start(TOKEN, |_, mut conn: Conn| async move {
+            conn.ready_and_subscribe().await;
+            flood(&mut conn).await;
+            conn.drain().await;
+        })
+        .await;
+        let mut stream = client(&server.url)
+            .events()
+            .max_buffered_bytes(BUDGET)
+            .subscribe(Chats::All)
+            .await
+            .unwrap();
+        let start = start_counting();
+        let error = stream
+            .confirm_sent("c", "never-sent", Duration::from_secs(1))
+            .await
+            .unwrap_err();
+        let held = peak_since(start);
+        assert_eq!(error.kind(), ErrorKind::Timeout);
+        assert!(
+            held <= bound(),
+            "{held} bytes held with a budget of {BUDGET}"
+        );
+        // What it read is still delivered, in order, and the rest after it.
+        read_all_in_order(&mut stream, 1).await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn events_before_the_subscription_answer_count_against_the_budget() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    guard(async {
+        let server = WsServer::start(TOKEN, |_, mut conn: Conn| async move {
+            let command = conn.recv_json().await.unwrap();
+            flood(&mut conn).await;
+            conn.send_json(json!({"type": "subscriptions.updated", "requestID": command["requestID"], "chatIDs": ["*"]}))
+                .await;
+            conn.drain().await;
+        })
+        .await;
+        let start = start_counting();
+        let subscribed = client(&server.url)
+            .events()
+            .max_buffered_bytes(BUDGET)
+            .timeout(Duration::from_secs(1))
+            .subscribe(Chats::All)
+            .await;
+        let held = peak_since(start);
+        assert!(
+            held <= bound(),
+            "{held} bytes held with a budget of {BUDGET}"
+        );
+        // The answer is behind the flood, which is not read past the budget.
+        let error = subscribed.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Timeout, "{error}");
+    })
+    .await;
+}
