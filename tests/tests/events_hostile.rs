@@ -476,3 +476,203 @@ async fn an_upgrade_answer_that_is_not_a_complete_handshake_is_refused() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_401_on_reconnect_without_a_refresh_ends_the_stream_with_that_error() {
+    guard(async {
+        let server = WsServer::start_raw(rotating_tokens).await;
+        let client = Client::builder()
+            .base_url(&server.url)
+            .access_token("token-a")
+            .retry_backoff(Duration::from_millis(1), Duration::from_millis(5))
+            .build()
+            .unwrap();
+        let mut stream = client.events().subscribe(Chats::All).await.unwrap();
+        assert_eq!(seq_of(&next(&mut stream).await), 1);
+        let error = stream.next().await.expect("the error").unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Authentication, "{error}");
+        assert!(stream.next().await.is_none(), "the stream has ended");
+        // Not retried: one refused upgrade after the first connection.
+        assert_eq!(server.seen().upgrades.len(), 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_first_connection_is_tried_like_an_http_get() {
+    guard(async {
+        // A 503 first (retried), then the upgrade.
+        let server = WsServer::start_raw(|index, raw: RawConn| async move {
+            if index == 0 {
+                raw.refuse("503 Service Unavailable", "{}").await;
+            } else {
+                let mut conn = raw.upgrade().await;
+                conn.ready_and_subscribe().await;
+                conn.drain().await;
+            }
+        })
+        .await;
+        let stream = builder(&server.url)
+            .max_retries(1)
+            .build()
+            .unwrap()
+            .events()
+            .subscribe(Chats::All)
+            .await;
+        assert!(stream.is_ok(), "{:?}", stream.err());
+        assert_eq!(server.seen().upgrades.len(), 2);
+        // With no retry left, the 503 is the answer.
+        let server = WsServer::start_raw(|_, raw: RawConn| async move {
+            raw.refuse("503 Service Unavailable", "{}").await;
+        })
+        .await;
+        let error = builder(&server.url)
+            .build()
+            .unwrap()
+            .events()
+            .connect_retries(0)
+            .subscribe(Chats::All)
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Server, "{error}");
+        assert_eq!(server.seen().upgrades.len(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn max_reconnects_ends_the_stream_after_that_many_attempts_without_a_healthy_connection() {
+    guard(async {
+        // Connection 0 drops; then every upgrade is refused with a 503.
+        let server = WsServer::start_raw(|index, raw: RawConn| async move {
+            if index == 0 {
+                let mut conn = raw.upgrade().await;
+                conn.ready_and_subscribe().await;
+            } else {
+                raw.refuse("503 Service Unavailable", "{}").await;
+            }
+        })
+        .await;
+        let mut stream = builder(&server.url)
+            .build()
+            .unwrap()
+            .events()
+            .connect_retries(0)
+            .max_reconnects(Some(3))
+            .subscribe(Chats::All)
+            .await
+            .unwrap();
+        let error = stream.next().await.expect("the error").unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Connection, "{error}");
+        assert!(error.to_string().contains("503"), "{error}");
+        assert!(stream.next().await.is_none(), "the stream has ended");
+        assert_eq!(server.seen().upgrades.len(), 1 + 3);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn resyncs_in_a_row_with_nothing_between_them_are_one() {
+    guard(async {
+        // Connections 0 to 3 drop at once; connection 4 stays and sends an event.
+        let server = WsServer::start(TOKEN, |index, mut conn: Conn| async move {
+            conn.ready_and_subscribe().await;
+            if index == 4 {
+                conn.send_json(event("message.upserted", 1, "c")).await;
+                conn.drain().await;
+            }
+        })
+        .await;
+        let mut stream = builder(&server.url)
+            .build()
+            .unwrap()
+            .events()
+            .subscribe(Chats::All)
+            .await
+            .unwrap();
+        // The reader reads nothing until the last connection has come.
+        until(|| server.seen().upgrades.len() >= 5).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(matches!(next(&mut stream).await, Event::Resync(r) if r.chat_ids == ["*"]));
+        assert_eq!(seq_of(&next(&mut stream).await), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_frame_over_max_frame_size_breaks_the_connection_which_is_made_again() {
+    guard(async {
+        let server = WsServer::start(TOKEN, |index, mut conn: Conn| async move {
+            conn.ready_and_subscribe().await;
+            let text = if index == 0 {
+                "x".repeat(4096)
+            } else {
+                "y".into()
+            };
+            conn.send_json(event("message.upserted", 1, &text)).await;
+            conn.drain().await;
+        })
+        .await;
+        let mut stream = builder(&server.url)
+            .build()
+            .unwrap()
+            .events()
+            .max_frame_size(1024)
+            .subscribe(Chats::All)
+            .await
+            .unwrap();
+        assert!(matches!(next(&mut stream).await, Event::Resync(_)));
+        match next(&mut stream).await {
+            Event::MessageUpserted(e) => assert_eq!(e.chat_id, "y"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(server.seen().upgrades.len(), 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_refused_change_leaves_the_previous_subscription_which_a_reconnect_sends_again() {
+    guard(async {
+        let server = WsServer::start(TOKEN, |index, mut conn: Conn| async move {
+            let chats = conn.ready_and_subscribe().await;
+            if index == 0 {
+                assert_eq!(chats, ["a"]);
+                let command = conn.recv_json().await.unwrap();
+                conn.send_json(serde_json::json!({"type": "error", "requestID": command["requestID"], "code": "INVALID_PAYLOAD", "message": "no"})).await;
+                // Dropped: the next connection shows what the client holds confirmed.
+            } else {
+                assert_eq!(chats, ["a"], "the subscription in force before the refusal");
+                conn.send_json(event("message.upserted", 1, "a")).await;
+                conn.drain().await;
+            }
+        })
+        .await;
+        let mut stream = builder(&server.url)
+            .build()
+            .unwrap()
+            .events()
+            .subscribe(Chats::only(["a"]))
+            .await
+            .unwrap();
+        let error = stream.set_chats(Chats::only(["*", "b"])).await.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::BadRequest);
+        assert!(matches!(next(&mut stream).await, Event::Resync(r) if r.chat_ids == ["a"]));
+        assert_eq!(seq_of(&next(&mut stream).await), 1);
+        let sets: Vec<_> = server
+            .seen()
+            .frames
+            .into_iter()
+            .map(|(i, f)| (i, f["chatIDs"].clone()))
+            .collect();
+        assert_eq!(
+            sets,
+            [
+                (0, serde_json::json!(["a"])),
+                (0, serde_json::json!(["*", "b"])),
+                (1, serde_json::json!(["a"]))
+            ]
+        );
+    })
+    .await;
+}

@@ -316,10 +316,11 @@ impl Task {
     /// On a new connection: the subscription the server confirmed last, then every
     /// change not answered yet.
     fn resubscribe(&mut self, writer: &Writer) {
+        let waiting = std::mem::take(&mut self.pending);
         if let Some(confirmed) = self.confirmed.clone() {
             self.request(writer, confirmed, None);
         }
-        for p in std::mem::take(&mut self.pending) {
+        for p in waiting {
             self.request(writer, p.chats, p.reply);
         }
     }
