@@ -1414,7 +1414,15 @@ impl<'de> serde::Deserialize<'de> for Chat {
                         "isPinned" => v_is_pinned = map.next_value()?,
                         "isReadOnly" => v_is_read_only = map.next_value()?,
                         "labels" => v_labels = map.next_value()?,
-                        "lastActivity" => v_last_activity = map.next_value()?,
+                        "lastActivity" => {
+                            v_last_activity = map
+                                .next_value::<
+                                    crate::runtime::de::Rfc3339<
+                                        Option<chrono::DateTime<chrono::Utc>>,
+                                    >,
+                                >()?
+                                .0;
+                        }
                         "lastReadMessageSortKey" => {
                             v_last_read_message_sort_key = map.next_value()?;
                         }
@@ -2860,7 +2868,15 @@ impl<'de> serde::Deserialize<'de> for ChatReminder {
                         "dismissOnIncomingMessage" => {
                             v_dismiss_on_incoming_message = map.next_value()?;
                         }
-                        "remindAt" => v_remind_at = map.next_value()?,
+                        "remindAt" => {
+                            v_remind_at = map
+                                .next_value::<
+                                    crate::runtime::de::Rfc3339<
+                                        Option<chrono::DateTime<chrono::Utc>>,
+                                    >,
+                                >()?
+                                .0;
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -2949,8 +2965,24 @@ impl<'de> serde::Deserialize<'de> for ChatSnooze {
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "snoozeUntil" => v_snooze_until = map.next_value()?,
-                        "userSnoozedAt" => v_user_snoozed_at = map.next_value()?,
+                        "snoozeUntil" => {
+                            v_snooze_until = map
+                                .next_value::<
+                                    crate::runtime::de::Rfc3339<
+                                        Option<chrono::DateTime<chrono::Utc>>,
+                                    >,
+                                >()?
+                                .0;
+                        }
+                        "userSnoozedAt" => {
+                            v_user_snoozed_at = map
+                                .next_value::<
+                                    crate::runtime::de::Rfc3339<
+                                        Option<chrono::DateTime<chrono::Utc>>,
+                                    >,
+                                >()?
+                                .0;
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -5098,9 +5130,25 @@ impl<'de> serde::Deserialize<'de> for Message {
                         "chatID" => v_chat_id = Some(map.next_value()?),
                         "senderID" => v_sender_id = Some(map.next_value()?),
                         "sortKey" => v_sort_key = Some(map.next_value()?),
-                        "timestamp" => v_timestamp = Some(map.next_value()?),
+                        "timestamp" => {
+                            v_timestamp = Some(
+                                map
+                                    .next_value::<
+                                        crate::runtime::de::Rfc3339<chrono::DateTime<chrono::Utc>>,
+                                    >()?
+                                    .0,
+                            );
+                        }
                         "attachments" => v_attachments = map.next_value()?,
-                        "editedTimestamp" => v_edited_timestamp = map.next_value()?,
+                        "editedTimestamp" => {
+                            v_edited_timestamp = map
+                                .next_value::<
+                                    crate::runtime::de::Rfc3339<
+                                        Option<chrono::DateTime<chrono::Utc>>,
+                                    >,
+                                >()?
+                                .0;
+                        }
                         "isDeleted" => v_is_deleted = map.next_value()?,
                         "isHidden" => v_is_hidden = map.next_value()?,
                         "isSender" => v_is_sender = map.next_value()?,
@@ -6575,7 +6623,15 @@ impl<'de> serde::Deserialize<'de> for SendStatus {
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "status" => v_status = Some(map.next_value()?),
-                        "timestamp" => v_timestamp = Some(map.next_value()?),
+                        "timestamp" => {
+                            v_timestamp = Some(
+                                map
+                                    .next_value::<
+                                        crate::runtime::de::Rfc3339<chrono::DateTime<chrono::Utc>>,
+                                    >()?
+                                    .0,
+                            );
+                        }
                         "deliveredToUsers" => v_delivered_to_users = map.next_value()?,
                         "internalError" => v_internal_error = map.next_value()?,
                         "message" => v_message = map.next_value()?,

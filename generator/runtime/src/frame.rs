@@ -148,14 +148,17 @@ pub(crate) fn refusal(text: &str) -> Error {
 
 /// Decodes an event frame as `E`; an error names the JSON path that failed.
 pub(crate) fn decode_event<E: DeserializeOwned>(text: &str) -> Result<E, Error> {
+    let source = match serde_json::from_str::<E>(text) {
+        Ok(event) => return Ok(event),
+        Err(source) => source,
+    };
+    // Decoded again, tracking the path, only now that it failed: an event that
+    // decodes pays nothing for it.
     let mut reader = serde_json::Deserializer::from_str(text);
-    let (path, source) = match serde_path_to_error::deserialize(&mut reader) {
-        Ok(event) => match reader.end() {
-            Ok(()) => return Ok(event),
-            // Something after the event.
-            Err(e) => (".".to_string(), e),
-        },
-        Err(e) => (e.path().to_string(), e.into_inner()),
+    let path = match serde_path_to_error::deserialize::<_, E>(&mut reader) {
+        // `?` stands for a key that was never read (the frame ended first).
+        Err(e) => e.path().to_string().trim_end_matches(".?").to_string(),
+        Ok(_) => ".".to_string(),
     };
     Err(Error::Decode(Box::new(DecodeError {
         status: StatusCode::SWITCHING_PROTOCOLS,
@@ -229,8 +232,13 @@ pub(crate) struct Envelope {
     pub(crate) chat_ids: Vec<String>,
 }
 
-/// Reads a frame's envelope; the error, if the frame is not whole, valid JSON.
+/// Reads a frame's envelope; the error, if the frame is not whole, valid JSON (an event
+/// that starts as the API documents, `{"type":"…","seq":…,"ts":…,`, is read only that
+/// far: the rest is the reader's to decode).
 pub(crate) fn scan(text: &str) -> (Envelope, Option<serde_json::Error>) {
+    if let Some(envelope) = documented_start(text) {
+        return (envelope, None);
+    }
     let mut envelope = Envelope::default();
     let mut control = None;
     let mut reader = serde_json::Deserializer::from_str(text);
@@ -247,6 +255,38 @@ pub(crate) fn scan(text: &str) -> (Envelope, Option<serde_json::Error>) {
         }
         Err(e) => (envelope, Some(e)),
     }
+}
+
+/// The envelope of an event that starts exactly as the API's documentation shows (and
+/// servers write): `{"type":"<event>","seq":<integer>,"ts":<integer>` then `,` or `}`,
+/// without spaces or escapes; `None` for anything else, which is then read in full.
+fn documented_start(text: &str) -> Option<Envelope> {
+    let rest = text.strip_prefix(r#"{"type":""#)?;
+    let end = rest.find('"')?;
+    let kind = &rest[..end];
+    if kind.contains('\\') || matches!(kind, "ready" | "subscriptions.updated" | "error") {
+        return None;
+    }
+    let (seq, rest) = integer(rest[end + 1..].strip_prefix(r#","seq":"#)?)?;
+    let (ts, rest) = integer(rest.strip_prefix(r#","ts":"#)?)?;
+    matches!(rest.as_bytes().first(), Some(b',' | b'}')).then(|| Envelope {
+        seq: Some(seq),
+        ts: Some(ts),
+        ..Envelope::default()
+    })
+}
+
+/// A JSON integer at the start of `text` that fits an `i64`, and what follows it.
+fn integer(text: &str) -> Option<(i64, &str)> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let len = digits.bytes().take_while(u8::is_ascii_digit).count();
+    let end = text.len() - digits.len() + len;
+    // JSON has no leading zeros (`012`) nor fractions or exponents here.
+    let leading_zero = len > 1 && digits.starts_with('0');
+    if len == 0 || leading_zero || matches!(text.as_bytes().get(end), Some(b'.' | b'e' | b'E')) {
+        return None;
+    }
+    Some((text[..end].parse().ok()?, &text[end..]))
 }
 
 struct EnvelopeSeed<'a> {
@@ -449,8 +489,8 @@ mod tests {
     #[test]
     fn the_envelope_is_read_up_to_where_a_frame_breaks() {
         let (envelope, error) =
-            scan(r#"{"type": "message.upserted", "seq": 5, "ts": 9, "chatID": "c", "ids": ["m"#);
-        assert_eq!((envelope.seq, envelope.ts), (Some(5), Some(9)));
+            scan(r#"{"type": "message.upserted", "chatID": "c", "seq": 5, "ids": ["m"#);
+        assert_eq!((envelope.seq, envelope.ts), (Some(5), None));
         assert!(error.is_some());
         assert_eq!(envelope.control, None);
         // Wrong types in the envelope are dropped, the rest is read.
@@ -463,6 +503,29 @@ mod tests {
         assert_eq!(envelope.seq, None);
         let (_, error) = scan("{not json");
         assert!(error.is_some());
+    }
+
+    #[test]
+    fn an_event_that_starts_as_documented_is_read_only_that_far() {
+        let (envelope, error) = scan(r#"{"type":"message.upserted","seq":5,"ts":-9,"ids":[1, }}}"#);
+        assert_eq!(
+            (envelope.seq, envelope.ts, error.is_none()),
+            (Some(5), Some(-9), true)
+        );
+        // Anything else is read in full, as JSON.
+        for text in [
+            r#"{"type": "message.upserted", "seq": 5, "ts": 9, "ids": [1, }}}"#,
+            r#"{"type":"message.upserted","seq":05,"ts":9,"ids":[1, }}}"#,
+            r#"{"type":"message.upserted","seq":5.0,"ts":9,"ids":[1, }}}"#,
+            r#"{"type":"message.upserted","seq":5,"ts":99999999999999999999,"ids":[1, }}}"#,
+            r#"{"type":"message.upserted","seq":5,"ts":9 ,"ids":[1, }}}"#,
+        ] {
+            assert!(scan(text).1.is_some(), "{text}");
+        }
+        // A control message is read whole.
+        let (envelope, _) = scan(r#"{"type":"error","seq":1,"ts":2,"requestID":"r9","code":"X"}"#);
+        assert_eq!(envelope.control, Some(Control::Refused));
+        assert_eq!(envelope.request_id.as_deref(), Some("r9"));
     }
 
     #[test]

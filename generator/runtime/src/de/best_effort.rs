@@ -5,7 +5,8 @@
 use serde::de::{DeserializeOwned, Deserializer};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value;
-use serde_json::value::RawValue;
+
+use super::raw::{Captured, capture};
 
 /// A value decoded if it has the documented shape, else kept as it arrived.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,26 +63,46 @@ impl<T> From<T> for BestEffort<T> {
     }
 }
 
-/// The value's text is read once (without decoding it) and then decoded; only a value
-/// that fails is read again, to find the path and keep the JSON.
+/// The value's text is read once (without decoding it: borrowed from the input when
+/// the input is a string or bytes in memory) and then decoded; only a value that fails is
+/// read again, to find the path and keep the JSON.
 impl<'de, T: DeserializeOwned> Deserialize<'de> for BestEffort<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw = Box::<RawValue>::deserialize(deserializer)?;
-        if let Ok(value) = serde_json::from_str::<T>(raw.get()) {
-            return Ok(BestEffort::Decoded(value));
-        }
-        let mut reader = serde_json::Deserializer::from_str(raw.get());
-        let (path, message) = match serde_path_to_error::deserialize::<_, T>(&mut reader) {
-            Err(e) => (e.path().to_string(), e.into_inner().to_string()),
-            // Decoded the second time (cannot happen: the same text and type).
-            Ok(_) => (".".to_string(), "the value did not decode".to_string()),
-        };
-        Ok(BestEffort::Undecoded(Undecoded {
-            value: serde_json::from_str(raw.get()).unwrap_or(Value::Null),
-            path,
-            message,
-        }))
+        Ok(match capture(deserializer)? {
+            Captured::Text(text) => match serde_json::from_str::<T>(&text) {
+                Ok(value) => BestEffort::Decoded(value),
+                Err(_) => {
+                    let mut reader = serde_json::Deserializer::from_str(&text);
+                    let failed = serde_path_to_error::deserialize::<_, T>(&mut reader).err();
+                    let value = serde_json::from_str(&text).unwrap_or(Value::Null);
+                    undecoded(value, failed)
+                }
+            },
+            Captured::Value(value) => match T::deserialize(&value) {
+                Ok(decoded) => BestEffort::Decoded(decoded),
+                Err(_) => {
+                    let failed = serde_path_to_error::deserialize::<_, T>(&value).err();
+                    undecoded(value, failed)
+                }
+            },
+        })
     }
+}
+
+fn undecoded<T>(
+    value: Value,
+    failed: Option<serde_path_to_error::Error<serde_json::Error>>,
+) -> BestEffort<T> {
+    let (path, message) = match failed {
+        Some(e) => (e.path().to_string(), e.into_inner().to_string()),
+        // Decoded the second time (cannot happen: the same input and type).
+        None => (".".to_string(), "the value did not decode".to_string()),
+    };
+    BestEffort::Undecoded(Undecoded {
+        value,
+        path,
+        message,
+    })
 }
 
 /// Written back as it arrived: the decoded value, or the JSON kept.

@@ -4,15 +4,19 @@
 //! with `#[serde(flatten)]`, so that unknown keys are kept without buffering the whole
 //! object: a response decodes about as fast as with a plain derive. Tagged unions are
 //! read in one pass too ([`tagged`]), and a list the spec marks best effort keeps the
-//! items that do not decode as JSON ([`BestEffort`]).
+//! items that do not decode as JSON ([`BestEffort`]). Date-times take a fast path for
+//! the common RFC 3339 form ([`Rfc3339`]).
 
 mod best_effort;
 mod key;
+mod raw;
 mod tagged;
+mod time;
 
 pub use best_effort::{BestEffort, Undecoded};
 pub use key::Key;
 pub use tagged::{Tagged, tagged};
+pub use time::Rfc3339;
 
 use std::fmt;
 use std::marker::PhantomData;
