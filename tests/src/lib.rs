@@ -11,6 +11,7 @@ use serde_json::Value;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
+pub mod alloc_count;
 pub mod calls;
 #[cfg(feature = "coverage")]
 pub mod coverage;
@@ -18,6 +19,7 @@ pub mod faults;
 pub mod log_capture;
 pub mod proxy;
 pub mod scenarios;
+pub mod soak;
 pub mod tls;
 pub mod ws_raw;
 pub mod ws_server;

@@ -5,52 +5,16 @@
 //! binary: it counts the bytes the whole process has allocated, through its global
 //! allocator, the server's included (one frame at a time).
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::future::Future;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use beeper_desktop_api::models::Event;
 use beeper_desktop_api::{Chats, Client, ErrorKind, EventStream};
 use futures_util::StreamExt;
 use sdk_tests::TOKEN;
+use sdk_tests::alloc_count::{self, Counting};
 use sdk_tests::ws_server::{Conn, WsServer, message_upserted};
 use serde_json::json;
-
-/// The system allocator, counting the bytes allocated now and the most at any time.
-struct Counting;
-
-static NOW: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-fn grew(by: usize) {
-    let now = NOW.fetch_add(by, Ordering::Relaxed) + by;
-    PEAK.fetch_max(now, Ordering::Relaxed);
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        grew(layout.size());
-        // SAFETY: forwarded as is.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        NOW.fetch_sub(layout.size(), Ordering::Relaxed);
-        // SAFETY: forwarded as is.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if new_size >= layout.size() {
-            grew(new_size - layout.size());
-        } else {
-            NOW.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
-        }
-        // SAFETY: forwarded as is.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
@@ -94,13 +58,11 @@ fn client(url: &str) -> Client {
 
 /// The most held at any time since `start` (the bytes allocated then).
 fn peak_since(start: usize) -> usize {
-    PEAK.load(Ordering::SeqCst).saturating_sub(start)
+    alloc_count::peak().saturating_sub(start)
 }
 
 fn start_counting() -> usize {
-    let now = NOW.load(Ordering::SeqCst);
-    PEAK.store(now, Ordering::SeqCst);
-    now
+    alloc_count::start_counting()
 }
 
 /// The budget, one frame being read past it, the frame the server is writing and the

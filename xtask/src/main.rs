@@ -49,6 +49,13 @@ commands:
                       the README example, built cold with the default features and
                       with default-features = false; prints debug build CPU time,
                       crates compiled and release binary size (takes minutes)
+  events-soak [EVENTS]
+                      the live event stream against a scripted hostile server
+                      (drops, gaps, malformed frames, frames cut short, a slow
+                      consumer, a dead peer), about a million events (default
+                      1000000) in release; prints the figures (events, resyncs
+                      against faults, peak memory against the byte budget) and
+                      fails if an event was lost silently
   oas31               write the Beeper spec as OpenAPI 3.1 into
                       xtask/tests/fixtures/beeper-desktop-api-3.1.json (a test
                       fixture; rerun it after changing the spec)
@@ -84,6 +91,7 @@ fn main() -> ExitCode {
             Some("--no-release") => xtask::user_build::run(&xtask::workspace_root(), false),
             Some(other) => Err(format!("bench-user-build: unknown option `{other}`")),
         },
+        Some("events-soak") => events_soak(&args[1..]),
         Some("oas31") => write_oas31(),
         Some("help") | Some("--help") | Some("-h") | None => {
             print!("{HELP}");
@@ -99,6 +107,35 @@ fn main() -> ExitCode {
             }
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `cargo run --release` of the `events-soak` binary of sdk-tests (without the
+/// generator, which it does not need), passing the number of events on.
+fn events_soak(args: &[String]) -> Result<(), String> {
+    if args.len() > 1 || args.first().is_some_and(|a| a.starts_with('-')) {
+        return Err("usage: cargo xtask events-soak [EVENTS]".into());
+    }
+    let status =
+        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .current_dir(xtask::workspace_root())
+            .args([
+                "run",
+                "--release",
+                "-p",
+                "sdk-tests",
+                "--no-default-features",
+                "--bin",
+                "events-soak",
+                "--",
+            ])
+            .args(args)
+            .status()
+            .map_err(|e| format!("events-soak: cannot run cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("events-soak: {status}"))
     }
 }
 
