@@ -126,6 +126,11 @@ impl Conn {
         while self.recv_json().await.is_some() {}
     }
 
+    /// Closes the connection with a close frame (code 1000), as a server shutting down.
+    pub async fn close(mut self) {
+        let _ = self.socket.close(None).await;
+    }
+
     /// Holds the connection without reading it: pings go unanswered.
     pub async fn go_silent(self) {
         std::future::pending::<()>().await;

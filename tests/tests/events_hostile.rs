@@ -59,12 +59,14 @@ fn huge_chat_list() -> Chats {
 }
 
 /// Connection 0 accepts the subscription, then holds the socket without reading it
-/// (pings unanswered, writes not taken); later connections are served normally.
+/// (pings unanswered, writes not taken); later connections accept the subscription
+/// sent again and the change that was waiting.
 async fn stops_reading(index: usize, mut conn: Conn) {
     conn.ready_and_subscribe().await;
     if index == 0 {
         conn.go_silent().await;
     } else {
+        conn.accept_subscription().await;
         conn.drain().await;
     }
 }
@@ -595,6 +597,34 @@ async fn resyncs_in_a_row_with_nothing_between_them_are_one() {
         tokio::time::sleep(Duration::from_millis(50)).await;
         assert!(matches!(next(&mut stream).await, Event::Resync(r) if r.chat_ids == ["*"]));
         assert_eq!(seq_of(&next(&mut stream).await), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_server_that_closes_the_connection_is_connected_to_again() {
+    guard(async {
+        let server = WsServer::start(TOKEN, |index, mut conn: Conn| async move {
+            conn.ready_and_subscribe().await;
+            conn.send_json(event("message.upserted", 1, "c")).await;
+            if index == 0 {
+                conn.close().await;
+            } else {
+                conn.drain().await;
+            }
+        })
+        .await;
+        let mut stream = builder(&server.url)
+            .build()
+            .unwrap()
+            .events()
+            .subscribe(Chats::All)
+            .await
+            .unwrap();
+        assert_eq!(seq_of(&next(&mut stream).await), 1);
+        assert!(matches!(next(&mut stream).await, Event::Resync(r) if r.reason == ResyncEventReason::Reconnected));
+        assert_eq!(seq_of(&next(&mut stream).await), 1);
+        assert_eq!(server.seen().upgrades.len(), 2);
     })
     .await;
 }
