@@ -181,3 +181,44 @@ async fn events_before_the_subscription_answer_count_against_the_budget() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn many_small_frames_are_held_within_the_budget_too() {
+    // 20,000 frames of about 250 bytes: what they cost in memory, their blocks and their
+    // places in the queue included, is what the budget counts.
+    const SMALL: i64 = 20_000;
+    let _one = ONE_AT_A_TIME.lock().await;
+    guard(async {
+        let server = WsServer::start(TOKEN, |_, mut conn: Conn| async move {
+            conn.ready_and_subscribe().await;
+            for seq in 1..=SMALL {
+                let frame = message_upserted(seq, "c", &format!("m{seq}"), json!({}));
+                conn.send_text(&frame.to_string()).await;
+            }
+            conn.drain().await;
+        })
+        .await;
+        let mut stream = client(&server.url)
+            .events()
+            .max_buffered_bytes(BUDGET)
+            .subscribe(Chats::All)
+            .await
+            .unwrap();
+        let start = start_counting();
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let held = peak_since(start);
+        for expected in 1..=SMALL {
+            match stream.next().await.unwrap().unwrap() {
+                Event::MessageUpserted(e) => assert_eq!(e.seq, expected),
+                other => panic!("event {expected}: {other:?}"),
+            }
+        }
+        assert!(
+            held <= BUDGET + MIB,
+            "{held} bytes held with a budget of {BUDGET}"
+        );
+        // The flood was more than the budget: the reader's pause was felt.
+        assert!(held >= BUDGET / 2, "{held} bytes held: the budget was not reached");
+    })
+    .await;
+}

@@ -49,13 +49,14 @@ commands:
                       the README example, built cold with the default features and
                       with default-features = false; prints debug build CPU time,
                       crates compiled and release binary size (takes minutes)
-  events-soak [EVENTS]
+  events-soak [EVENTS] [BUDGET_KIB]
                       the live event stream against a scripted hostile server
                       (drops, gaps, malformed frames, frames cut short, a slow
                       consumer, a dead peer), about a million events (default
-                      1000000) in release; prints the figures (events, resyncs
-                      against faults, peak memory against the byte budget) and
-                      fails if an event was lost silently
+                      1000000, byte budget 1024 KiB) in release; prints the
+                      figures (events, resyncs against faults, peak memory
+                      against the byte budget) and fails if an event was lost
+                      silently or memory went past the budget plus 1 MiB
   oas31               write the Beeper spec as OpenAPI 3.1 into
                       xtask/tests/fixtures/beeper-desktop-api-3.1.json (a test
                       fixture; rerun it after changing the spec)
@@ -113,8 +114,8 @@ fn main() -> ExitCode {
 /// `cargo run --release` of the `events-soak` binary of sdk-tests (without the
 /// generator, which it does not need), passing the number of events on.
 fn events_soak(args: &[String]) -> Result<(), String> {
-    if args.len() > 1 || args.first().is_some_and(|a| a.starts_with('-')) {
-        return Err("usage: cargo xtask events-soak [EVENTS]".into());
+    if args.len() > 2 || args.iter().any(|a| a.starts_with('-')) {
+        return Err("usage: cargo xtask events-soak [EVENTS] [BUDGET_KIB]".into());
     }
     let status =
         std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))

@@ -142,7 +142,7 @@ impl<E: DeserializeOwned> Events<E> {
     /// The most bytes of frames held for the reader (default 16 MiB): events not yet
     /// read (those read by [`EventStream::confirm_sent`] while it waits, and those that
     /// came before the subscription's answer, included), counted as their frames'
-    /// length plus 64 bytes each. When they are all held, the socket is not read until
+    /// length plus 128 bytes each. When they are all held, the socket is not read until
     /// the reader catches up, so that the server's writes wait in TCP: nothing is
     /// dropped, and the heartbeat pauses meanwhile (a slow reader is not a dead peer).
     /// At most one frame is read past the budget.

@@ -385,6 +385,15 @@ impl Task {
                 if envelope.ts.is_some() {
                     self.last_ts = envelope.ts;
                 }
+                // A frame shares the block tungstenite read it into (64 KiB), which stays
+                // as long as any frame of it does. A reader that keeps up takes each frame
+                // before the next one comes, and the blocks are reused; once frames wait,
+                // each is copied out, so that what waits is its own bytes, as counted.
+                let text = if self.budget.held() > 0 {
+                    Utf8Bytes::from(text.as_str().to_owned())
+                } else {
+                    text
+                };
                 let cost = text.len() + ITEM_OVERHEAD;
                 self.push(Item::Event(text), cost);
             }

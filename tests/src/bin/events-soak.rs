@@ -14,22 +14,26 @@ static ALLOCATOR: Counting = Counting;
 /// Memory allowed above the byte budget (see tests/events_soak.rs).
 const SLACK: usize = 1024 * 1024;
 
+const USAGE: &str =
+    "usage: events-soak [EVENTS (10,000 or more, default 1,000,000)] [BUDGET_KIB (default 1024)]";
+
 fn main() -> ExitCode {
-    let events = match std::env::args()
-        .nth(1)
-        .map(|a| a.replace('_', "").parse::<u64>())
-    {
-        None => 1_000_000,
-        Some(Ok(n)) if n >= 10_000 => n,
-        Some(_) => {
-            eprintln!("usage: events-soak [EVENTS (10,000 or more)]");
-            return ExitCode::FAILURE;
-        }
+    let number = |i: usize, default: u64| match std::env::args().nth(i) {
+        None => Some(default),
+        Some(a) => a.replace(['_', ','], "").parse::<u64>().ok(),
     };
+    let (Some(events), Some(budget_kib)) = (number(1, 1_000_000), number(2, 1024)) else {
+        eprintln!("{USAGE}");
+        return ExitCode::FAILURE;
+    };
+    if events < 10_000 || budget_kib == 0 {
+        eprintln!("{USAGE}");
+        return ExitCode::FAILURE;
+    }
     let plan = Plan {
         events,
         fault_every: 5_000,
-        budget: 1024 * 1024,
+        budget: budget_kib as usize * 1024,
         slow_pause: Duration::from_millis(300),
         ping: Duration::from_millis(50),
         pong: Duration::from_millis(100),
