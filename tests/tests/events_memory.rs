@@ -218,7 +218,10 @@ async fn many_small_frames_are_held_within_the_budget_too() {
             "{held} bytes held with a budget of {BUDGET}"
         );
         // The flood was more than the budget: the reader's pause was felt.
-        assert!(held >= BUDGET / 2, "{held} bytes held: the budget was not reached");
+        assert!(
+            held >= BUDGET / 2,
+            "{held} bytes held: the budget was not reached"
+        );
     })
     .await;
 }

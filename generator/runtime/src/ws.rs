@@ -11,14 +11,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::StreamExt;
 use futures_util::stream::SplitStream;
+use futures_util::{FutureExt, StreamExt};
 use serde_json::json;
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
-use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
+use tokio_tungstenite::tungstenite::{self, Message, Utf8Bytes};
 
 use super::budget::{Budget, ITEM_OVERHEAD};
 use super::error::{Error, TransportError};
@@ -26,6 +26,10 @@ use super::frame::{self, Control, Resync, STREAM};
 use super::retry::Backoff;
 use super::upgrade::{ConnectError, Connector, Socket};
 use super::ws_writer::Writer;
+
+/// The bytes held for the reader past which a frame is copied out of tungstenite's read
+/// block (see `on_text`).
+const COPY_PAST: usize = 128 * 1024;
 
 /// How long a closing connection waits for the server's close frame.
 const CLOSE_WAIT: Duration = Duration::from_secs(1);
@@ -105,6 +109,7 @@ pub(crate) async fn start(
         last_ts: None,
         failures: 0,
         last_problem: String::new(),
+        outbox: Vec::new(),
     };
     Ok(Started {
         items,
@@ -141,6 +146,8 @@ struct Task {
     failures: u32,
     /// Why the last connection was lost or not made, for the error that ends the stream.
     last_problem: String,
+    /// Items pushed and not yet handed to the reader (see `send_held`).
+    outbox: Vec<Held>,
 }
 
 /// How one connection ended.
@@ -158,7 +165,10 @@ impl Task {
                 End::Lost(why) => {
                     tracing::info!(path = self.connector.path(), why = %why, "event stream lost; connecting again");
                     self.last_problem = why;
-                    match self.reconnect().await {
+                    let again = self.reconnect().await;
+                    // A resync for the new connection, or the error that ends the stream.
+                    self.send_held();
+                    match again {
                         Some(again) => socket = again,
                         None => return,
                     }
@@ -200,19 +210,21 @@ impl Task {
                         healthy = true;
                         self.failures = 0;
                     }
-                    match frame {
-                        Some(Ok(Message::Text(text))) => self.on_text(text),
-                        Some(Ok(Message::Binary(_))) => self.push_error(Error::Connection(Box::new(TransportError {
-                            message: "the server sent a binary frame; events are text".into(),
-                            request: STREAM.into(),
-                            attempts: 1,
-                            source: None,
-                        }))),
-                        Some(Ok(Message::Close(_))) => return End::Lost("the server closed the connection".into()),
-                        Some(Ok(_)) => {}
-                        Some(Err(e)) => return End::Lost(e.to_string()),
-                        None => return End::Lost("the connection ended".into()),
+                    let mut next = Some(frame);
+                    // The frames already read come in one go: the reader is woken once
+                    // for all of them, not once each.
+                    while let Some(frame) = next {
+                        if let Some(end) = self.on_frame(frame) {
+                            self.send_held();
+                            return end;
+                        }
+                        next = if self.budget.has_room() {
+                            frames.next().now_or_never()
+                        } else {
+                            None
+                        };
                     }
+                    self.send_held();
                 },
                 () = self.budget.room(), if !room => {
                     // Reading again: a pong that waited unread is not late.
@@ -345,6 +357,28 @@ impl Task {
         });
     }
 
+    /// One frame, or the end of the connection.
+    fn on_frame(&mut self, frame: Option<Result<Message, tungstenite::Error>>) -> Option<End> {
+        match frame {
+            Some(Ok(Message::Text(text))) => self.on_text(text),
+            Some(Ok(Message::Binary(_))) => {
+                self.push_error(Error::Connection(Box::new(TransportError {
+                    message: "the server sent a binary frame; events are text".into(),
+                    request: STREAM.into(),
+                    attempts: 1,
+                    source: None,
+                })))
+            }
+            Some(Ok(Message::Close(_))) => {
+                return Some(End::Lost("the server closed the connection".into()));
+            }
+            Some(Ok(_)) => {}
+            Some(Err(e)) => return Some(End::Lost(e.to_string())),
+            None => return Some(End::Lost("the connection ended".into())),
+        }
+        None
+    }
+
     /// One text frame: a control message is answered here; anything else is the
     /// reader's to decode, after its `seq` has been checked for a gap (whether or not
     /// the frame decodes).
@@ -386,10 +420,11 @@ impl Task {
                     self.last_ts = envelope.ts;
                 }
                 // A frame shares the block tungstenite read it into (64 KiB), which stays
-                // as long as any frame of it does. A reader that keeps up takes each frame
-                // before the next one comes, and the blocks are reused; once frames wait,
-                // each is copied out, so that what waits is its own bytes, as counted.
-                let text = if self.budget.held() > 0 {
+                // as long as any frame of it does. While little waits for the reader (a
+                // reader that keeps up), the blocks are soon free and reused; past that,
+                // each frame is copied out, so that what waits is its own bytes, as
+                // counted, and at most a few blocks more.
+                let text = if self.budget.held() >= COPY_PAST {
                     Utf8Bytes::from(text.as_str().to_owned())
                 } else {
                     text
@@ -408,21 +443,29 @@ impl Task {
         Some(self.pending.remove(i))
     }
 
-    fn push(&self, item: Item, cost: usize) {
+    /// Holds an item for the reader: counted now, handed over by `send_held`.
+    fn push(&mut self, item: Item, cost: usize) {
         self.budget.take(cost);
-        if let Err(unsent) = self.items.send(Held { item, cost }) {
-            // The reader is gone: nothing is held for it.
-            self.budget.give_back(unsent.0.cost);
+        self.outbox.push(Held { item, cost });
+    }
+
+    /// Hands the items pushed since the last time to the reader, in order.
+    fn send_held(&mut self) {
+        for held in self.outbox.drain(..) {
+            if let Err(unsent) = self.items.send(held) {
+                // The reader is gone: nothing is held for it.
+                self.budget.give_back(unsent.0.cost);
+            }
         }
     }
 
-    fn push_error(&self, error: Error) {
+    fn push_error(&mut self, error: Error) {
         self.push(Item::Error(error), ITEM_OVERHEAD + 512);
     }
 
     /// What may have been missed since the last event: the subscription's chats after
     /// its `ts`.
-    fn push_resync(&self, reason: &'static str) {
+    fn push_resync(&mut self, reason: &'static str) {
         let chat_ids = self.confirmed.clone().unwrap_or_default();
         let cost = ITEM_OVERHEAD + chat_ids.iter().map(|c| c.len() + 24).sum::<usize>();
         let resync = Resync {
