@@ -10,14 +10,12 @@
 //! Hand-written (not generated). `tests/tests/examples.rs` runs [`log_in`] against a
 //! local server that plays a two-step login.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use beeper_desktop_api::models::{
     BridgesLoginSessionsStepsSubmitType, CurrentStep, LoginInputField, LoginSession,
     LoginSessionStatus,
 };
-use beeper_desktop_api::runtime::Secret;
 use beeper_desktop_api::{Client, Error};
 
 /// A bound on the steps, so that a bridge that never finishes cannot keep us here.
@@ -53,11 +51,11 @@ pub async fn log_in(
                 if let Some(text) = &step.instructions {
                     println!("{text}");
                 }
-                let values: BTreeMap<String, Secret<String>> = step
+                // Plain strings: the setter makes each value a `Secret`.
+                let values = step
                     .fields
                     .iter()
-                    .map(|field| (field.id.clone(), Secret::from(answer(field))))
-                    .collect();
+                    .map(|field| (field.id.clone(), answer(field)));
                 session = sessions
                     .steps()
                     .submit(

@@ -4,6 +4,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;
 
 pub mod resources;
@@ -12,6 +13,7 @@ pub mod resources;
 /// hooks, secrets, file parts and the escape hatch's request.
 pub use sdk_runtime as runtime;
 
+#[doc(inline)]
 pub use runtime::{
     ApiResponse, ByteStream, Error, ErrorBody, ErrorKind, FilePart, Items, Nullable,
     Pages, Request, RequestOptions, StatusError,
@@ -26,25 +28,36 @@ pub use runtime::{Chats, EventStream, SentMessage};
 /// [`ClientBuilder::http_client`] is of the same version.
 pub use runtime::reqwest;
 
-/// The version of the Beeper Desktop API's spec this crate was generated from. The crate's own version (`8.0.0`) follows semver of its Rust API instead.
+/// The version of the Beeper Desktop API's spec this crate was generated from. The crate's own version (`7.0.0`) follows semver of its Rust API instead.
 pub const API_VERSION: &str = "6.0.0";
 /// What the runtime needs to know about this API.
 static API: runtime::ApiInfo = runtime::ApiInfo::new(
-    "Beeper Desktop API",
-    "beeper-desktop-api/8.0.0 (rust)",
-    Some("http://localhost:23373"),
-    "BEEPER_BASE_URL",
-    &[
-        crate::runtime::SecuritySchemeInfo::new(
-            "bearerAuth",
-            crate::runtime::SchemeKind::Bearer,
-            &["BEEPER_ACCESS_TOKEN"],
-            "access_token",
-        ),
-    ],
-    &[&["bearerAuth"]],
-    false,
-);
+        "Beeper Desktop API",
+        "beeper-desktop-api/7.0.0 (rust)",
+        Some("http://localhost:23373"),
+        "BEEPER_BASE_URL",
+        &[
+            crate::runtime::SecuritySchemeInfo::new(
+                "bearerAuth",
+                crate::runtime::SchemeKind::Bearer,
+                &["BEEPER_ACCESS_TOKEN"],
+                "access_token",
+            ),
+        ],
+        &[&["bearerAuth"]],
+        false,
+    )
+    .with_secret_fields(
+        &[
+            "accessToken",
+            "data",
+            "existingRecoveryKey",
+            "fields",
+            "leadToken",
+            "recoveryKey",
+            "response",
+        ],
+    );
 runtime::sdk_client!(API);
 /// The credential of each security scheme of the spec.
 impl ClientBuilder {

@@ -42,7 +42,11 @@ fn snapshot_of(name: &str) -> String {
         // `from_env` reads; crate root: a builder method per scheme).
         let several_schemes = generated.api.security_schemes.len() > 1;
         let differs = match file.path.as_str() {
-            "src/lib.rs" => !generated.api.webhooks.is_empty() || several_schemes,
+            "src/lib.rs" => {
+                !generated.api.webhooks.is_empty()
+                    || several_schemes
+                    || !generated.api.secret_fields.is_empty()
+            }
             "README.md" => several_schemes,
             "Cargo.toml" | "LICENSE-MIT" | "LICENSE-APACHE" => false,
             _ => true,
@@ -90,5 +94,6 @@ construct!(
     pagination_inferred,
     pagination_explicit,
     pagination_near_misses,
-    best_effort
+    best_effort,
+    secrets
 );

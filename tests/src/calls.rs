@@ -3,7 +3,9 @@
 //! operations called with and without a token. Shared by the conformance runner and
 //! the per-operation tests, so that both run the same calls.
 
+use std::fmt::Debug;
 use std::future::Future;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use beeper_desktop_api::runtime::{Operation, Paginated, Request};
@@ -39,6 +41,42 @@ impl Clients {
     }
 }
 
+/// Where what the calls print goes, once a test asks for it ([`observe`]).
+static OBSERVER: OnceLock<fn(String)> = OnceLock::new();
+
+/// Hands `observer` everything the calls of this process can print of what the SDK
+/// gives them: `Debug` of each request before it is sent, of each response, page,
+/// item and stream, and of each error its `Display`, `Debug`, sources and the message
+/// of the panic an `unwrap()` of it raises (for the panic hook to see). For the canary
+/// test, which searches all of it for a secret; without it, nothing is formatted.
+pub fn observe(observer: fn(String)) {
+    let _ = OBSERVER.set(observer);
+}
+
+fn show(text: impl FnOnce() -> String) {
+    if let Some(observer) = OBSERVER.get() {
+        observer(text());
+    }
+}
+
+/// Everything a program may print of `error`: `Display`, `Debug`, each source's, and
+/// (through the panic hook) the message of an `unwrap()` of it.
+pub fn show_error(error: &Error) {
+    show(|| {
+        let mut text = format!("{error}\n{error:?}\n");
+        let mut source = std::error::Error::source(error);
+        while let Some(s) = source {
+            text.push_str(&format!("{s}\n{s:?}\n"));
+            source = s.source();
+        }
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let result: Result<(), &Error> = std::hint::black_box(Err(error));
+            result.unwrap();
+        }));
+        text
+    });
+}
+
 /// What a scenario reports: a short note on success, the error otherwise.
 pub type Outcome = Result<String, String>;
 
@@ -53,10 +91,17 @@ pub fn count(n: usize, what: &str) -> String {
 /// Sends one request, bounded in time; an error becomes its description. A success
 /// that carries Prism's `sl-violations` header (a request or response that does not
 /// match the spec, at any severity) is a failure too.
-pub async fn call<P: Operation>(request: impl Into<Request<P>>) -> Result<P::Output, String> {
-    let response = bounded(request.into().send_with_response())
-        .await?
-        .map_err(|e| describe(&e))?;
+pub async fn call<P: Operation + Debug>(request: impl Into<Request<P>>) -> Result<P::Output, String>
+where
+    P::Output: Debug,
+{
+    let request = request.into();
+    show(|| format!("{request:?}"));
+    let response = bounded(request.send_with_response()).await?.map_err(|e| {
+        show_error(&e);
+        describe(&e)
+    })?;
+    show(|| format!("{response:?}"));
     if let Some(violations) = violations(&response.headers) {
         return Err(format!(
             "{} with Prism violations: {violations}",
@@ -73,10 +118,13 @@ async fn bounded<T>(future: impl Future<Output = T>) -> Result<T, String> {
 }
 
 /// A public operation: with the token, then with the client that has none.
-pub async fn public<P: Operation>(
+pub async fn public<P: Operation + Debug>(
     with_token: impl Into<Request<P>>,
     without_token: impl Into<Request<P>>,
-) -> Outcome {
+) -> Outcome
+where
+    P::Output: Debug,
+{
     call(with_token).await?;
     call(without_token)
         .await
@@ -89,7 +137,11 @@ pub async fn public<P: Operation>(
 /// cursor, forever: a walk capped at `WALK_PAGES` pages must end there by itself, and
 /// an uncapped one must end with `RepeatedCursor` after the pages it could follow
 /// (the first request's cursor, then the example's), never loop.
-pub async fn paginated<P: Paginated>(request: impl Into<Request<P>>) -> Outcome {
+pub async fn paginated<P: Paginated + Debug>(request: impl Into<Request<P>>) -> Outcome
+where
+    P::Output: Debug,
+    P::Item: Debug,
+{
     let request = request.into();
     let page = call(request.clone()).await?;
     let per_page = P::into_items(page).len();
@@ -154,10 +206,19 @@ fn expect_end(
 
 /// Reads a whole stream of results (bounded in time and length): how many were `Ok`
 /// before it ended, and the error that ended it, if one did.
-async fn walk<T>(stream: impl Stream<Item = Result<T, Error>>) -> Result<WalkEnd, String> {
+async fn walk<T: Debug>(
+    stream: impl Stream<Item = Result<T, Error>> + Debug,
+) -> Result<WalkEnd, String> {
     // Far more than any walk here should yield: a walk that does not stop is an error.
     const LIMIT: usize = 10_000;
+    show(|| format!("{stream:?}"));
     let results: Vec<Result<T, Error>> = bounded(stream.take(LIMIT).collect()).await?;
+    for r in &results {
+        match r {
+            Ok(item) => show(|| format!("{item:?}")),
+            Err(e) => show_error(e),
+        }
+    }
     if results.len() == LIMIT {
         return Err(format!("did not end after {LIMIT} results"));
     }

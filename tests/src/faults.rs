@@ -75,9 +75,20 @@ pub struct Received {
     pub body: Vec<u8>,
 }
 
+/// Makes the reply to request number `n` (0 first).
+type MakeReply = dyn Fn(usize, &Received) -> Reply + Send + Sync;
+
+/// The replies of a server: a list played in order, or made per request.
+#[derive(Clone)]
+enum Script {
+    List(Arc<Vec<Reply>>),
+    /// Made from the request's number and the request; requests are not kept.
+    Made(Arc<MakeReply>),
+}
+
 pub struct FaultServer {
     pub url: String,
-    replies: Arc<Vec<Reply>>,
+    replies: Script,
     count: Arc<AtomicUsize>,
     received: Arc<Mutex<Vec<Received>>>,
     written: Arc<AtomicU64>,
@@ -87,11 +98,23 @@ impl FaultServer {
     /// Serves `replies` in order, one per request; the last one repeats.
     pub async fn start(replies: Vec<Reply>) -> FaultServer {
         assert!(!replies.is_empty());
+        FaultServer::serve(Script::List(Arc::new(replies))).await
+    }
+
+    /// Answers request number `n` (0 first) with `reply(n, &request)`. The requests are
+    /// not kept (`received` is empty), so that a long run holds no memory for them.
+    pub async fn with(
+        reply: impl Fn(usize, &Received) -> Reply + Send + Sync + 'static,
+    ) -> FaultServer {
+        FaultServer::serve(Script::Made(Arc::new(reply))).await
+    }
+
+    async fn serve(replies: Script) -> FaultServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("address"));
         let server = FaultServer {
             url,
-            replies: Arc::new(replies),
+            replies,
             count: Arc::new(AtomicUsize::new(0)),
             received: Arc::new(Mutex::new(Vec::new())),
             written: Arc::new(AtomicU64::new(0)),
@@ -128,7 +151,7 @@ impl FaultServer {
 
 #[derive(Clone)]
 struct Shared {
-    replies: Arc<Vec<Reply>>,
+    replies: Script,
     count: Arc<AtomicUsize>,
     received: Arc<Mutex<Vec<Received>>>,
     written: Arc<AtomicU64>,
@@ -156,8 +179,13 @@ async fn serve(mut stream: TcpStream, shared: Shared) {
             return;
         };
         let n = count.fetch_add(1, Ordering::SeqCst);
-        received.lock().expect("lock").push(request);
-        let reply = replies[n.min(replies.len() - 1)].clone();
+        let reply = match &replies {
+            Script::List(replies) => {
+                received.lock().expect("lock").push(request);
+                replies[n.min(replies.len() - 1)].clone()
+            }
+            Script::Made(reply) => reply(n, &request),
+        };
         match reply {
             Reply::Status {
                 status,

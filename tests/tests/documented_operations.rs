@@ -421,11 +421,8 @@ async fn bridges_login_sessions_steps_submit() {
             "x",
             BridgesLoginSessionsStepsSubmitType::Cookies,
         )
-        .fields(
-            [("session".to_string(), "abc".into())]
-                .into_iter()
-                .collect(),
-        )
+        // Plain strings: the map's secret values convert.
+        .fields([("session", "abc")])
         .last_url("https://web.whatsapp.com/")
         .source(BridgesLoginSessionsStepsSubmitSource::Webview)
         .await
@@ -443,4 +440,34 @@ async fn bridges_login_sessions_steps_submit() {
         json!({"type": "cookies", "fields": {"session": "abc"}, "lastURL": "https://web.whatsapp.com/", "source": "webview"})
     );
     assert_documented_login_session(&session);
+}
+
+/// The official SDKs send `{}` to notify-anyway; the spec declares that (empty, optional)
+/// JSON body, and this SDK sends the same bytes, with the JSON content type.
+#[tokio::test]
+async fn chats_notify_anyway_sends_an_empty_json_object() {
+    let t = TestServer::start().await;
+    t.respond(200, example("POST", "/v1/chats/{chatID}/notify-anyway"))
+        .await;
+
+    let chat = t
+        .client
+        .chats()
+        .notify_anyway("!chat1:beeper.local")
+        .await
+        .unwrap();
+
+    let req = t.only_request().await;
+    assert_request(
+        &req,
+        "POST",
+        "/v1/chats/!chat1:beeper.local/notify-anyway",
+        None,
+    );
+    assert_eq!(String::from_utf8_lossy(&req.body), "{}");
+    assert_eq!(
+        req.header_str("content-type").as_deref(),
+        Some("application/json")
+    );
+    assert_eq!(chat.id, "!chat1:beeper.local");
 }

@@ -225,6 +225,35 @@ async fn a_malformed_frame_is_an_error_item_and_the_stream_goes_on() {
     .await;
 }
 
+/// A frame that does not decode, or an error the server sends, keeps in its excerpt no
+/// value of a field the spec marks secret (`leadToken`, `recoveryKey`, `data`).
+#[tokio::test]
+async fn a_frame_excerpt_shows_no_secret_field() {
+    guard(async {
+        let server = WsServer::start(TOKEN, |_, mut conn: Conn| async move {
+            conn.ready_and_subscribe().await;
+            conn.send_json(json!({"type": "message.upserted", "recoveryKey": "RK-fr4me-1", "data": "QR-fr4me-2", "seq": 1, "ts": 1, "chatID": "c", "ids": "m1"}))
+                .await;
+            conn.send_json(json!({"type": "error", "code": "NO", "message": "refused", "details": {"leadToken": "LT-fr4me-3"}}))
+                .await;
+            conn.send_json(event("message.upserted", 2, "c")).await;
+            conn.drain().await;
+        })
+        .await;
+        let mut stream = subscribe(&server.url).await;
+        for _ in 0..2 {
+            let error = stream.next().await.unwrap().unwrap_err();
+            let shown = format!("{error}\n{error:?}");
+            for secret in ["RK-fr4me-1", "QR-fr4me-2", "LT-fr4me-3"] {
+                assert!(!shown.contains(secret), "{shown}");
+            }
+            assert!(shown.contains("chatID") || shown.contains("refused"), "{shown}");
+        }
+        assert_eq!(seq_of(&next(&mut stream).await), 2);
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn a_dropped_connection_is_made_again_resubscribed_and_announced() {
     guard(async {

@@ -266,6 +266,10 @@ fn check_request(op: &SpecOperation, request: &Request) -> Vec<String> {
             if request.body.is_empty() {
                 if required {
                     problems.push("no body, but the spec requires one".into());
+                } else if media.contains("json") {
+                    // The official SDKs send a declared JSON body even when it is
+                    // optional and nothing is set (`{}`, e.g. chats.notify_anyway).
+                    problems.push("no JSON body; the official SDKs send one (`{}`)".into());
                 }
                 return problems;
             }
@@ -283,7 +287,8 @@ fn check_request(op: &SpecOperation, request: &Request) -> Vec<String> {
     problems
 }
 
-/// The JSON body has every property its schema requires.
+/// The JSON body has every property its schema requires, and none it forbids
+/// (`additionalProperties: false`).
 fn check_json_body(request: &Request, schema: &Value, problems: &mut Vec<String>) {
     let Ok(sent) = serde_json::from_slice::<Value>(&request.body) else {
         problems.push("the body is not JSON".into());
@@ -293,6 +298,14 @@ fn check_json_body(request: &Request, schema: &Value, problems: &mut Vec<String>
         let key = key.as_str().unwrap_or_default();
         if sent.get(key).is_none() {
             problems.push(format!("required body property `{key}` missing in {sent}"));
+        }
+    }
+    if schema["additionalProperties"] == Value::Bool(false) {
+        let declared = schema["properties"].as_object();
+        for key in sent.as_object().into_iter().flat_map(|o| o.keys()) {
+            if !declared.is_some_and(|d| d.contains_key(key)) {
+                problems.push(format!("body property `{key}` the spec forbids in {sent}"));
+            }
         }
     }
 }

@@ -467,3 +467,74 @@ async fn to_builder_keeps_a_default_header_that_is_not_ascii() {
     assert_eq!(header(&received[0], "x-name"), Some("Zoë Café"));
     assert_eq!(header(&received[0], "x-app"), Some("my-app"));
 }
+
+/// A file name with CR and LF would end the part's `Content-Disposition` line for a
+/// parser that splits on LF and add a header of the name's choosing: refused before
+/// anything is sent, like a CR/LF in the media type. So is a form field name with them
+/// (an extra body field of a multipart request).
+#[tokio::test]
+async fn a_multipart_file_or_field_name_with_cr_lf_is_refused_before_sending() {
+    let server = FaultServer::start(vec![Reply::json(200, &json!({}))]).await;
+    let client = builder(&server.url).max_retries(0).build().unwrap();
+    for name in [
+        "photo.png\r\nContent-Type: text/html\r\nX-Injected: 1",
+        "photo.png\nX-Injected: 1",
+        "photo\0.png",
+    ] {
+        let file = beeper_desktop_api::FilePart::bytes(b"x".to_vec()).file_name(name);
+        let err = client.assets().upload(file).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{name:?}: {err}");
+        assert_eq!(err.attempts(), 0);
+    }
+    let file = beeper_desktop_api::FilePart::bytes(b"x".to_vec()).file_name("photo.png");
+    let err = client
+        .assets()
+        .upload(file)
+        .with_body_field("note\r\nX-Injected: 1", "x")
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
+    assert_eq!(server.attempts(), 0, "nothing was sent");
+    // A name without them still goes out.
+    let file = beeper_desktop_api::FilePart::bytes(b"x".to_vec()).file_name("ph\"oto.png");
+    client.assets().upload(file).await.unwrap();
+    assert_eq!(server.attempts(), 1);
+}
+
+/// A status outside 100–599 is no HTTP status a server may send: a protocol error at
+/// once, not a server error retried.
+#[tokio::test]
+async fn a_status_outside_100_to_599_is_a_protocol_error_not_retried() {
+    for status in [600, 999] {
+        let server = FaultServer::start(vec![Reply::json(status, &json!({"message": "?"}))]).await;
+        let err = builder(&server.url)
+            .max_retries(2)
+            .build()
+            .unwrap()
+            .accounts()
+            .list()
+            .await
+            .unwrap_err();
+        assert_eq!(server.attempts(), 1, "{status} was retried: {err}");
+        assert_eq!(format!("{:?}", err.kind()), "Protocol", "{err}");
+        assert!(err.to_string().contains(&status.to_string()), "{err}");
+    }
+}
+
+/// `CONNECT` through the escape hatch would go out as `CONNECT host:port`, dropping
+/// the path: refused before anything is sent.
+#[tokio::test]
+async fn a_connect_through_the_escape_hatch_is_refused_before_sending() {
+    let server = FaultServer::start(vec![Reply::json(200, &json!({}))]).await;
+    let err = builder(&server.url)
+        .max_retries(0)
+        .build()
+        .unwrap()
+        .request::<serde_json::Value>(beeper_desktop_api::reqwest::Method::CONNECT, "/v1/tunnel")
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
+    assert!(err.to_string().contains("CONNECT"), "{err}");
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(server.attempts(), 0, "nothing was sent");
+}

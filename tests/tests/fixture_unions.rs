@@ -5,7 +5,8 @@
 use serde_json::{Value, json};
 use unions_by_evidence::Client;
 use unions_by_evidence::models::{
-    Ambiguous, Change, Dog, Notification, Pet, Playing, PreferencesSnooze, PreferencesSnoozeForever,
+    Ambiguous, Change, Dog, Member, Notification, Pet, Playing, PreferencesSnooze,
+    PreferencesSnoozeForever, Priority, TicketSeverity,
 };
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -209,5 +210,87 @@ async fn a_discriminator_without_mapping_selects_by_the_one_value_a_variant_allo
     match client.playing().retrieve().await.unwrap() {
         Playing::Episode(episode) => assert_eq!(episode.show, "Radiolab"),
         other => panic!("an episode read as {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn integer_consts_named_by_title_are_an_enum_that_keeps_other_values() {
+    // `Priority` is `oneOf: [{title: LOW, const: 1}, ...]`: read as a union, each
+    // variant would take any integer and the first (`LOW`) would win every value.
+    let (_server, client) = serve(
+        "GET",
+        "/tickets/t-1",
+        json!({"id": "t-1", "priority": 3, "severity": 1}),
+    )
+    .await;
+    let ticket = client.tickets().retrieve("t-1").await.unwrap();
+    assert_eq!(ticket.priority, Priority::Urgent);
+    assert_eq!(ticket.severity, TicketSeverity::Minor);
+    assert_eq!(ticket.priority.value(), 3);
+    assert_eq!(ticket.priority.to_string(), "3");
+
+    // A value the SDK does not know is kept, and written back as it came; an absent
+    // field takes the spec's default.
+    let (_server, client) = serve("GET", "/tickets/t-2", json!({"id": "t-2", "priority": 7})).await;
+    let ticket = client.tickets().retrieve("t-2").await.unwrap();
+    assert_eq!(ticket.priority, Priority::Unknown(7));
+    assert_eq!(ticket.severity, TicketSeverity::Major);
+    assert_eq!(
+        serde_json::to_value(&ticket).unwrap(),
+        json!({"id": "t-2", "priority": 7, "severity": 2})
+    );
+    assert_eq!(Priority::from(2), Priority::Normal);
+    assert_eq!(i64::from(Priority::Low), 1);
+}
+
+#[tokio::test]
+async fn of_variants_that_declare_every_key_of_a_value_the_one_declaring_least_besides_wins() {
+    // `Agent` (first) declares every key of `Collaborator` and more, all optional: both
+    // read these values with no undeclared key and the same keys present, and the
+    // spec's order alone would make every one an `Agent`.
+    async fn member(body: Value) -> Member {
+        let (_server, client) = serve("GET", "/members/m-1", body).await;
+        client.members().retrieve("m-1").await.unwrap()
+    }
+    match member(json!({"id": "m-1", "parent": "team-1", "access_level": "admin"})).await {
+        Member::Collaborator(c) => assert_eq!(c.access_level.as_deref(), Some("admin")),
+        other => panic!("a collaborator read as {other:?}"),
+    }
+    match member(json!({"id": "m-1", "parent": "team-1"})).await {
+        Member::Collaborator(c) => assert_eq!(c.parent.as_deref(), Some("team-1")),
+        other => panic!("a collaborator read as {other:?}"),
+    }
+    // A key only `Agent` declares makes it the better fit.
+    match member(json!({"id": "m-1", "role": "planner"})).await {
+        Member::Agent(a) => assert_eq!(a.role.as_deref(), Some("planner")),
+        other => panic!("an agent read as {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_tag_value_mapped_to_the_base_itself_reads_the_bases_own_fields() {
+    // `pet` maps to `Pet`, the base, which is a union of its subtypes: without a
+    // variant of its own such a value would be `Unknown`, untyped.
+    match pet(json!({"petType": "pet", "name": "Generic", "size": "small"})).await {
+        Pet::Pet(base) => {
+            assert_eq!(base.name, "Generic");
+            assert_eq!(base.size.as_ref().map(|s| s.as_str()), Some("small"));
+            assert!(base.extra.is_empty(), "{:?}", base.extra);
+        }
+        other => panic!("the base read as {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_subtype_property_without_a_type_keeps_the_bases_type() {
+    // `Cat` gives `size` only an example; under `allOf` the base's enum still applies,
+    // so the value is that enum, not any JSON value.
+    match pet(json!({"petType": "Cat", "name": "Tom", "size": "large"})).await {
+        Pet::Cat(cat) => {
+            // As a JSON value it would print with its quotes.
+            let size = cat.size.expect("size read");
+            assert_eq!(size.to_string(), "large");
+        }
+        other => panic!("a cat read as {other:?}"),
     }
 }

@@ -432,6 +432,63 @@ async fn a_next_url_on_another_origin_is_not_followed() {
     );
 }
 
+// ---- a next URL on the operation's own server (`servers` of `GET /archived-things`)
+
+#[tokio::test]
+async fn a_walk_on_the_operations_own_server_follows_next_urls_on_that_origin_only() {
+    let base = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ok(json!({"results": items(&["stolen"])})))
+        .mount(&base)
+        .await;
+    let archive = MockServer::start().await;
+    let archive_uri = archive.uri();
+    let base_uri = base.uri();
+    Mock::given(method("GET"))
+        .and(path("/v2/archived-things"))
+        .respond_with(move |r: &Request| match q(r, "page").as_deref() {
+            None => ok(json!({"next_url": format!("{archive_uri}/v2/archived-things?page=2"), "results": items(&["a1"])})),
+            // The client's base URL is another origin than the request's.
+            Some("2") => ok(json!({"next_url": format!("{base_uri}/archived-things?page=3"), "results": items(&["a2"])})),
+            Some(other) => panic!("unexpected page {other}"),
+        })
+        .mount(&archive)
+        .await;
+    let client = Client::builder()
+        .base_url(base.uri())
+        .server_url(
+            "https://archive.example.com/v2",
+            format!("{}/v2", archive.uri()),
+        )
+        .access_token(TOKEN)
+        .build()
+        .expect("client builds");
+
+    let results: Vec<_> = bounded(client.urls().list_archived_things().stream().collect()).await;
+
+    assert_eq!(results.len(), 3, "two items, then the error: {results:?}");
+    assert_eq!(results[0].as_ref().unwrap().id, "a1");
+    assert_eq!(results[1].as_ref().unwrap().id, "a2");
+    assert_eq!(
+        results[2].as_ref().unwrap_err().kind(),
+        ErrorKind::ForeignNextPage
+    );
+    assert_eq!(
+        sent(&archive).await,
+        [
+            ("/v2/archived-things".into(), None),
+            ("/v2/archived-things".into(), Some("page=2".into())),
+        ]
+    );
+    assert!(
+        base.received_requests()
+            .await
+            .unwrap_or_default()
+            .is_empty(),
+        "nothing, and no token, reached the client's base URL"
+    );
+}
+
 #[tokio::test]
 async fn a_hal_next_link_that_cycles_ends_the_walk_with_repeated_cursor() {
     // /orders -> ?cursor=b -> back to /orders: the third page was already read.
@@ -548,4 +605,283 @@ async fn a_walk_pages_one_by_one_and_collect_all_agree() {
     .unwrap();
     assert_eq!(pages.len(), 2);
     assert_eq!(pages[1].data[0].id, "f2");
+}
+
+// ---- what the server says comes before counting, and a last page ends the walk
+
+/// The answer of a server that refuses a page asked for without what it said to send.
+fn refused(why: &str) -> ResponseTemplate {
+    ResponseTemplate::new(400).set_body_json(json!({"message": why}))
+}
+
+#[tokio::test]
+async fn a_relative_next_url_with_the_page_token_wins_over_page_numbers() {
+    // Twilio: `Page`, `PageSize` and `PageToken`; page 2 and on need the token the
+    // server put in `next_page_uri`. Counted by page numbers, page 2 had none.
+    let (server, client) = serve("/2010-04-01/Calls.json", |r, _| {
+        match (q(r, "Page").as_deref(), q(r, "PageToken").as_deref()) {
+            (None, None) => ok(json!({
+                "calls": items(&["CA1", "CA2"]), "page": 0, "page_size": 2,
+                "next_page_uri": "/2010-04-01/Calls.json?PageSize=2&Page=1&PageToken=PAx1",
+                "previous_page_uri": null
+            })),
+            (Some("1"), Some("PAx1")) => ok(json!({
+                "calls": items(&["CA3"]), "page": 1, "page_size": 2,
+                "next_page_uri": null,
+                "previous_page_uri": "/2010-04-01/Calls.json?PageSize=2&Page=0"
+            })),
+            _ => refused("PageToken is required past the first page"),
+        }
+    })
+    .await;
+
+    let all = bounded(client.urls().list_calls().page_size(2).collect_all())
+        .await
+        .unwrap();
+
+    assert_eq!(ids(&all), ["CA1", "CA2", "CA3"]);
+    assert_eq!(
+        sent(&server).await,
+        [
+            ("/2010-04-01/Calls.json".into(), Some("PageSize=2".into())),
+            (
+                "/2010-04-01/Calls.json".into(),
+                Some("PageSize=2&Page=1&PageToken=PAx1".into())
+            ),
+        ]
+    );
+
+    // The same shape, named otherwise: a `next…Href` ends when it is absent.
+    let (server, client) = serve("/reports", |r, _| {
+        match (
+            q(r, "pageNumber").as_deref(),
+            q(r, "resumeToken").as_deref(),
+        ) {
+            (None, None) => ok(json!({
+                "reports": items(&["r1"]), "nextResultsHref": "/reports?pageNumber=2&resumeToken=T2"
+            })),
+            (Some("2"), Some("T2")) => ok(json!({"reports": items(&["r2"])})),
+            _ => refused("resumeToken is required past the first page"),
+        }
+    })
+    .await;
+    let all = bounded(client.urls().list_reports().collect_all())
+        .await
+        .unwrap();
+    assert_eq!(ids(&all), ["r1", "r2"]);
+    assert_eq!(sent(&server).await.len(), 2);
+}
+
+#[tokio::test]
+async fn forward_links_in_a_union_lead_to_the_last_page_and_no_further() {
+    // DigitalOcean: `links.pages` is `anyOf: [forward links, backward links, {}]`; the
+    // last page has only backward links. Counted by page numbers until an empty page,
+    // the walk asked for a fourth page that does not exist.
+    let (server, client) = serve("/v2/droplets", |r, base| {
+        let url = |page: u32| format!("{base}/v2/droplets?page={page}&per_page=2");
+        let body = |ids: &[&str], pages: Value| {
+            ok(json!({"droplets": items(ids), "links": {"pages": pages}, "meta": {"total": 5}}))
+        };
+        match q(r, "page").as_deref() {
+            None => body(&["d1", "d2"], json!({"last": url(3), "next": url(2)})),
+            Some("2") => body(
+                &["d3", "d4"],
+                json!({"first": url(1), "prev": url(1), "last": url(3), "next": url(3)}),
+            ),
+            Some("3") => body(&["d5"], json!({"first": url(1), "prev": url(2)})),
+            Some(_) => body(&[], json!({})),
+        }
+    })
+    .await;
+
+    let all = bounded(client.urls().list_droplets().per_page(2).collect_all())
+        .await
+        .unwrap();
+
+    assert_eq!(ids(&all), ["d1", "d2", "d3", "d4", "d5"]);
+    assert_eq!(
+        sent(&server).await,
+        [
+            ("/v2/droplets".into(), Some("per_page=2".into())),
+            ("/v2/droplets".into(), Some("page=2&per_page=2".into())),
+            ("/v2/droplets".into(), Some("page=3&per_page=2".into())),
+        ]
+    );
+
+    // The same shape, named otherwise, with relative links.
+    let (server, client) = serve("/v2/volumes", |r, _| match q(r, "page").as_deref() {
+        None => ok(json!({
+            "volumes": items(&["v1"]), "nav": {"pages": {"next": "/v2/volumes?page=2", "last": "/v2/volumes?page=2"}},
+            "stats": {"count": 2}
+        })),
+        Some("2") => ok(json!({
+            "volumes": items(&["v2"]), "nav": {"pages": {"first": "/v2/volumes"}}, "stats": {"count": 2}
+        })),
+        Some(_) => ok(json!({"volumes": [], "nav": {}, "stats": {"count": 2}})),
+    })
+    .await;
+    let all = bounded(client.urls().list_volumes().collect_all())
+        .await
+        .unwrap();
+    assert_eq!(ids(&all), ["v1", "v2"]);
+    assert_eq!(sent(&server).await.len(), 2);
+}
+
+#[tokio::test]
+async fn an_offset_token_in_the_next_page_object_walks_until_that_object_is_null() {
+    // Asana: `offset` is an opaque token; `next_page` is null on the last page.
+    let (server, client) = serve("/tasks", |r, _| match q(r, "offset").as_deref() {
+        None => ok(json!({
+            "data": items(&["t1", "t2"]),
+            "next_page": {"offset": "eyJvIjoyfQ", "path": "/tasks?offset=eyJvIjoyfQ", "uri": "https://example.com/tasks?offset=eyJvIjoyfQ"}
+        })),
+        Some("eyJvIjoyfQ") => ok(json!({"data": items(&["t3"]), "next_page": null})),
+        Some(_) => refused("unknown offset"),
+    })
+    .await;
+
+    let all = bounded(client.cursors().list_tasks().limit(2).collect_all())
+        .await
+        .unwrap();
+
+    assert_eq!(ids(&all), ["t1", "t2", "t3"]);
+    assert_eq!(
+        sent(&server).await,
+        [
+            ("/tasks".into(), Some("limit=2".into())),
+            ("/tasks".into(), Some("offset=eyJvIjoyfQ&limit=2".into())),
+        ]
+    );
+
+    // The same shape, named otherwise.
+    let (server, client) = serve("/jobs", |r, _| match q(r, "resume_from").as_deref() {
+        None => ok(json!({"jobs": items(&["j1"]), "next_batch": {"resume_from": "k2"}})),
+        Some("k2") => ok(json!({"jobs": items(&["j2"]), "next_batch": {}})),
+        Some(_) => refused("unknown resume_from"),
+    })
+    .await;
+    let all = bounded(client.cursors().list_jobs().collect_all())
+        .await
+        .unwrap();
+    assert_eq!(ids(&all), ["j1", "j2"]);
+    assert_eq!(sent(&server).await.len(), 2);
+}
+
+#[tokio::test]
+async fn starting_after_from_the_next_page_object_walks_until_there_is_none() {
+    // Intercom: `pages.next.starting_after`, and no `has_more`.
+    let (server, client) = serve("/contacts", |r, _| {
+        match q(r, "starting_after").as_deref() {
+            None => ok(json!({
+                "type": "list", "data": items(&["c1", "c2"]), "total_count": 3,
+                "pages": {"type": "pages", "page": 1, "per_page": 2, "total_pages": 2,
+                          "next": {"page": 2, "starting_after": "WzE3XQ=="}}
+            })),
+            Some("WzE3XQ==") => ok(json!({
+                "type": "list", "data": items(&["c3"]), "total_count": 3,
+                "pages": {"type": "pages", "page": 2, "per_page": 2, "total_pages": 2}
+            })),
+            Some(_) => refused("unknown starting_after"),
+        }
+    })
+    .await;
+
+    let all = bounded(client.cursors().list_contacts().per_page(2).collect_all())
+        .await
+        .unwrap();
+
+    assert_eq!(ids(&all), ["c1", "c2", "c3"]);
+    assert_eq!(
+        sent(&server).await,
+        [
+            ("/contacts".into(), Some("per_page=2".into())),
+            (
+                "/contacts".into(),
+                Some("per_page=2&starting_after=WzE3XQ%3D%3D".into())
+            ),
+        ]
+    );
+
+    // The same shape, named otherwise.
+    let (server, client) = serve("/invoices", |r, _| {
+        match q(r, "continue_after").as_deref() {
+            None => ok(
+                json!({"invoices": items(&["i1"]), "paging": {"next": {"continue_after": "i1"}}}),
+            ),
+            Some("i1") => ok(json!({"invoices": items(&["i2"]), "paging": {}})),
+            Some(_) => refused("unknown continue_after"),
+        }
+    })
+    .await;
+    let all = bounded(client.cursors().list_invoices().collect_all())
+        .await
+        .unwrap();
+    assert_eq!(ids(&all), ["i1", "i2"]);
+    assert_eq!(sent(&server).await.len(), 2);
+}
+
+#[tokio::test]
+async fn page_numbers_up_to_a_page_count_beside_a_second_list() {
+    // The list is the one named after the path (`widgets`, not `tags`), and the walk
+    // stops at `pagination.pageCount` without asking for a page past it.
+    let (server, client) = serve("/widgets", |r, _| {
+        let page: u32 = q(r, "page").map_or(1, |p| p.parse().unwrap());
+        let id = format!("w{page}");
+        ok(json!({
+            "widgets": items(&[&id]), "tags": items(&["tag"]),
+            "pagination": {"page": page, "pageSize": 1, "pageCount": 3}
+        }))
+    })
+    .await;
+
+    let all = bounded(client.pages().list_widgets().collect_all())
+        .await
+        .unwrap();
+
+    assert_eq!(ids(&all), ["w1", "w2", "w3"]);
+    assert_eq!(
+        sent(&server).await,
+        [
+            ("/widgets".into(), None),
+            ("/widgets".into(), Some("page=2".into())),
+            ("/widgets".into(), Some("page=3".into())),
+        ]
+    );
+
+    // The same shape, named otherwise.
+    let (server, client) = serve("/gadgets", |r, _| {
+        let page: u32 = q(r, "pageNumber").map_or(1, |p| p.parse().unwrap());
+        let id = format!("g{page}");
+        ok(json!({"featured": items(&["f"]), "gadget": items(&[&id]), "paging": {"numPages": 2}}))
+    })
+    .await;
+    let all = bounded(client.pages().list_gadgets().collect_all())
+        .await
+        .unwrap();
+    assert_eq!(ids(&all), ["g1", "g2"]);
+    assert_eq!(sent(&server).await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_page_token_takes_the_pages_next_page_until_it_is_null() {
+    // Oxide: `page_token` <- `next_page`.
+    let (server, client) = serve("/instances", |r, _| match q(r, "page_token").as_deref() {
+        None => ok(json!({"items": items(&["i1", "i2"]), "next_page": "tok2"})),
+        Some("tok2") => ok(json!({"items": items(&["i3"]), "next_page": null})),
+        Some(_) => refused("unknown page_token"),
+    })
+    .await;
+
+    let all = bounded(client.cursors().list_instances().collect_all())
+        .await
+        .unwrap();
+
+    assert_eq!(ids(&all), ["i1", "i2", "i3"]);
+    assert_eq!(
+        sent(&server).await,
+        [
+            ("/instances".into(), None),
+            ("/instances".into(), Some("page_token=tok2".into())),
+        ]
+    );
 }

@@ -1,5 +1,5 @@
 //! `cargo xtask corpus`: every real-world spec in `../shared/specs/real/` (OpenAPI 3.0)
-//! and `../shared/specs/real-3.1/` generated into
+//! and `../shared/specs/real-3.1/` (OpenAPI 3.1) generated into
 //! a standalone crate under `target/corpus/`, built with `cargo check`, and reported
 //! in one table.
 
@@ -266,14 +266,31 @@ fn cargo_check(root: &Path, crate_dir: &Path) -> Compiles {
     }
 }
 
+/// The documents `--strict` fails on, each with why: an operation or webhook not
+/// generated, a crate that does not compile, or one that warns on its own build (a
+/// generated crate is clean under `cargo check`, as the Beeper SDK is under clippy).
+pub fn strict_failures(rows: &[Row]) -> Vec<String> {
+    rows.iter()
+        .filter_map(|r| {
+            let why = match &r.compiles {
+                _ if r.operations_generated != Some(r.operations) => "lost operations",
+                Compiles::Yes { warnings, .. } if *warnings > 0 => "warns on its build",
+                Compiles::Yes { .. } | Compiles::Skipped => return None,
+                Compiles::No { .. } | Compiles::NotGenerated => "does not compile",
+            };
+            Some(format!("{} ({why})", r.spec))
+        })
+        .collect()
+}
+
 /// The table, as Markdown.
 pub fn table(rows: &[Row]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "| spec | KiB | ops + webhooks | schemas | generated | schemas generated | untagged unions | ambiguous unions (warned) | paginated (inferred + x-sdk-pagination) | diagnostics | generation ms | compiles |"
+        "| spec | KiB | ops + webhooks | schemas | generated | schemas generated | untagged unions | ambiguous unions (warned) | paginated (inferred + x-sdk-pagination) | diagnostics | generation ms | compiles | crate warnings |"
     );
-    let _ = writeln!(out, "|---|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|---|");
+    let _ = writeln!(out, "|---|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|---|--:|");
     for r in rows {
         let diagnostics = if r.diagnostics.is_empty() {
             "none".to_string()
@@ -285,16 +302,15 @@ pub fn table(rows: &[Row]) -> String {
                 .join(", ")
         };
         let compiles = match &r.compiles {
-            Compiles::Yes {
-                warnings: 0,
-                seconds,
-            } => format!("yes ({seconds:.0} s)"),
-            Compiles::Yes { warnings, seconds } => {
-                format!("yes, {warnings} warnings ({seconds:.0} s)")
-            }
+            Compiles::Yes { seconds, .. } => format!("yes ({seconds:.0} s)"),
             Compiles::No { errors, first } => format!("**no**: {errors} errors, first: {first}"),
             Compiles::NotGenerated => "not generated".into(),
             Compiles::Skipped => "not checked".into(),
+        };
+        let crate_warnings = match &r.compiles {
+            Compiles::Yes { warnings: 0, .. } => "0".to_string(),
+            Compiles::Yes { warnings, .. } => format!("**{warnings}**"),
+            _ => "-".to_string(),
         };
         let opt = |v: Option<usize>| v.map_or("-".to_string(), |v| v.to_string());
         let paginated = match r.paginated {
@@ -304,7 +320,7 @@ pub fn table(rows: &[Row]) -> String {
         };
         let _ = writeln!(
             out,
-            "| {} | {:.0} | {} | {} | {} | {} | {} | {} | {paginated} | {} | {:.1} | {} |",
+            "| {} | {:.0} | {} | {} | {} | {} | {} | {} | {paginated} | {} | {:.1} | {} | {crate_warnings} |",
             r.spec,
             r.bytes as f64 / 1024.0,
             r.operations,
@@ -330,10 +346,73 @@ pub fn table(rows: &[Row]) -> String {
         .iter()
         .filter(|r| r.operations_generated == Some(r.operations))
         .count();
+    let warning = rows
+        .iter()
+        .filter(|r| matches!(r.compiles, Compiles::Yes { warnings, .. } if warnings > 0))
+        .count();
     let _ = writeln!(
         out,
-        "\n{} specs: {generated} generated, {compiling} compile, {all_ops} with every operation present.",
+        "\n{} specs: {generated} generated, {compiling} compile ({warning} with warnings), {all_ops} with every operation present.",
         rows.len()
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(spec: &str, compiles: Compiles) -> Row {
+        Row {
+            spec: spec.into(),
+            bytes: 0,
+            operations: 2,
+            schemas: 0,
+            operations_generated: Some(2),
+            schemas_generated: Some(0),
+            untagged_unions: Some(0),
+            ambiguous_unions: 0,
+            paginated: Some((0, 0)),
+            diagnostics: BTreeMap::new(),
+            generation: Duration::ZERO,
+            compiles,
+        }
+    }
+
+    #[test]
+    fn strict_fails_on_a_warning_in_a_generated_crate() {
+        let clean = row(
+            "clean.yaml",
+            Compiles::Yes {
+                warnings: 0,
+                seconds: 1.0,
+            },
+        );
+        let warns = row(
+            "warns.yaml",
+            Compiles::Yes {
+                warnings: 3,
+                seconds: 1.0,
+            },
+        );
+        let mut lost = row("lost.yaml", Compiles::Skipped);
+        lost.operations_generated = Some(1);
+        assert_eq!(
+            strict_failures(&[clean, warns, lost]),
+            [
+                "warns.yaml (warns on its build)",
+                "lost.yaml (lost operations)"
+            ]
+        );
+        let table = table(&[row(
+            "warns.yaml",
+            Compiles::Yes {
+                warnings: 3,
+                seconds: 1.0,
+            },
+        )]);
+        assert!(table.contains("| crate warnings |"), "{table}");
+        assert!(table.contains("| yes (1 s) | **3** |"), "{table}");
+        assert!(table.contains("1 compile (1 with warnings)"), "{table}");
+    }
 }

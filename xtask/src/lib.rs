@@ -6,8 +6,10 @@ pub mod codegen;
 pub mod conformance;
 pub mod corpus;
 pub mod corpus_drive;
+pub mod install_check;
 pub mod oas31;
 pub mod progenitor;
+pub mod readme_check;
 pub mod standalone;
 pub mod user_build;
 

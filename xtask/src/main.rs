@@ -21,17 +21,19 @@ commands:
                       the change did to the SDK's API since the spec at REV (HEAD);
                       --check writes nothing, prints a diff and fails if stale
   generate --spec PATH --out DIR [--crate-name NAME]
-                      a standalone crate (with its runtime) from any OpenAPI 3.0
-                      document
+                      a standalone crate from any OpenAPI 3.0 or 3.1 document,
+                      depending on this checkout's runtime (the sdk-generator
+                      binary does the same for any folder)
   check-spec [PATH]   load and lower a spec (default: the Beeper spec), print its
                       diagnostics and operations; writes nothing
   bench-codegen [--runs N] [SPEC...]
                       generation time per spec (load, lower, emit) against its size;
                       default: the Beeper spec and the real-world corpus
   corpus [--only NAME] [--no-check] [--strict]
-                      every spec of ../shared/specs/real generated into target/corpus,
-                      cargo-checked, and reported in a table; --strict fails if
-                      any loses an operation or does not compile
+                      every spec of ../shared/specs/real and real-3.1 generated into
+                      target/corpus, cargo-checked, and reported in a table; --strict
+                      fails if any loses an operation, does not compile or warns on
+                      its own build
   bench-progenitor [--runs N]
                       generation time and cargo check time against cargo-progenitor
                       0.15.1 (installed into target/tools), on the corpus
@@ -57,6 +59,12 @@ commands:
                       figures (events, resyncs against faults, peak memory
                       against the byte budget) and fails if an event was lost
                       silently or memory went past the budget plus 1 MiB
+  install-check       package sdk-generator, install the binary from the package
+                      outside the workspace, generate ../shared/specs/real/
+                      oai-petstore.yaml with it and cargo check the crate
+  readme-check        build every Rust block of generated/README.md as a reader
+                      pastes it: a fresh crate in target/readme-check with exactly
+                      the README's Install block (also a test of cargo test)
   oas31               write the Beeper spec as OpenAPI 3.1 into
                       xtask/tests/fixtures/beeper-desktop-api-3.1.json (a test
                       fixture; rerun it after changing the spec)
@@ -94,6 +102,14 @@ fn main() -> ExitCode {
         },
         Some("events-soak") => events_soak(&args[1..]),
         Some("oas31") => write_oas31(),
+        Some("readme-check") => match args.get(1) {
+            Some(other) => Err(format!("readme-check: unknown option `{other}`")),
+            None => xtask::readme_check::run(&xtask::workspace_root()).map(|out| print!("{out}")),
+        },
+        Some("install-check") => match args.get(1) {
+            Some(other) => Err(format!("install-check: unknown option `{other}`")),
+            None => xtask::install_check::run(&xtask::workspace_root()),
+        },
         Some("help") | Some("--help") | Some("-h") | None => {
             print!("{HELP}");
             Ok(())
@@ -316,21 +332,10 @@ fn run_corpus(args: &[String]) -> Result<(), String> {
     let root = xtask::workspace_root();
     let rows = xtask::corpus::run(&root, only.as_deref(), check)?;
     print!("{}", xtask::corpus::table(&rows));
-    let failed: Vec<&str> = rows
-        .iter()
-        .filter(|r| {
-            let compiled = matches!(
-                r.compiles,
-                xtask::corpus::Compiles::Yes { .. } | xtask::corpus::Compiles::Skipped
-            );
-            let complete = r.operations_generated == Some(r.operations);
-            !(compiled && complete)
-        })
-        .map(|r| r.spec.as_str())
-        .collect();
+    let failed = xtask::corpus::strict_failures(&rows);
     if strict && !failed.is_empty() {
         return Err(format!(
-            "corpus: {} document(s) lost operations or did not compile: {}",
+            "corpus: {} document(s) lost operations, did not compile or warn on their build: {}",
             failed.len(),
             failed.join(", ")
         ));

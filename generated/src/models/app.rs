@@ -1768,8 +1768,8 @@ impl<'de> serde::Deserialize<'de> for SetupRegistrationRequired {
 
 /// Either the user must create an account first, or sign-in is done. The variants share no property with fixed values, so the union is untagged; the one with the `registrationRequired` marker comes first.
 ///
-/// Read as the variant the value fits best (its fixed values, required keys, fewest undeclared keys), trying the next on failure; a value that fits none reads as `Unknown`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+/// Read as the variant the value fits best (its fixed values, required keys, fewest undeclared keys, then the most of its declared keys present and the fewest absent), trying the next on failure; a value that fits none reads as `Unknown`.
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
@@ -1823,6 +1823,26 @@ impl<'de> serde::Deserialize<'de> for SetupResponseResult {
             }
         }
         Ok(Self::Unknown(value))
+    }
+}
+
+/// The `Unknown` JSON is shown without the values of the secret
+/// fields of the variants.
+impl std::fmt::Debug for SetupResponseResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::SetupRegistrationRequired(v) => {
+                f.debug_tuple("SetupRegistrationRequired").field(v).finish()
+            }
+            Self::SetupSignedIn(v) => f.debug_tuple("SetupSignedIn").field(v).finish(),
+            Self::Unknown(v) => {
+                f.debug_tuple("Unknown")
+                    .field(
+                        &crate::runtime::ShownJson::new(v, &["accessToken", "leadToken"]),
+                    )
+                    .finish()
+            }
+        }
     }
 }
 

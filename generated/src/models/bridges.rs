@@ -39,9 +39,9 @@ impl ApiError {
     #[must_use]
     pub fn with_details(
         mut self,
-        value: std::collections::BTreeMap<String, serde_json::Value>,
+        value: impl IntoIterator<Item = (impl Into<String>, serde_json::Value)>,
     ) -> Self {
-        self.details = Some(value);
+        self.details = Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
         self
     }
 }
@@ -1054,9 +1054,13 @@ impl BridgesLoginSessionsStepsSubmitBody {
     #[must_use]
     pub fn with_fields(
         mut self,
-        value: std::collections::BTreeMap<String, crate::runtime::Secret<String>>,
+        value: impl IntoIterator<
+            Item = (impl Into<String>, impl Into<crate::runtime::Secret<String>>),
+        >,
     ) -> Self {
-        self.fields = Some(value);
+        self.fields = Some(
+            value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        );
         self
     }
 
@@ -4399,11 +4403,16 @@ pub struct ProvisioningCapabilities {
 impl ProvisioningCapabilities {
     /// A value with the required fields; the others are unset.
     pub fn new(
-        group_creation: std::collections::BTreeMap<String, GroupTypeCapabilities>,
+        group_creation: impl IntoIterator<
+            Item = (impl Into<String>, impl Into<GroupTypeCapabilities>),
+        >,
         resolve_identifier: impl Into<ResolveIdentifierCapabilities>,
     ) -> Self {
         Self {
-            group_creation,
+            group_creation: group_creation
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
             resolve_identifier: resolve_identifier.into(),
             image_pack_import: None,
             extra: std::collections::BTreeMap::new(),

@@ -16,7 +16,7 @@ use super::Label;
 use super::Message;
 use super::OutgoingAttachmentType;
 
-/// A chat in the chat list, with a preview of its last message.
+/// A chat in the chat list (`chats.list`): every field of `Chat`, plus `preview`, the chat's last message, which a chat list shows under each title. Only the list sends the preview; `chats.retrieve` and `chats.search` give a `Chat`, the same fields without it, so the two are types of their own (as `ChatListResponse` and `Chat` are in the official SDKs).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ChatListItem {
@@ -1045,6 +1045,47 @@ impl<'de> serde::Deserialize<'de> for ChatsMessagesReactionsAddBody {
     }
 }
 
+/// Empty; the operation takes no parameters in its body.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct ChatsNotifyAnywayBody {}
+impl ChatsNotifyAnywayBody {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+impl Default for ChatsNotifyAnywayBody {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatsNotifyAnywayBody {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ChatsNotifyAnywayBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ChatsNotifyAnywayBody`")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ChatsNotifyAnywayBody, __A::Error> {
+                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+                Ok(ChatsNotifyAnywayBody {})
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// When to be reminded of the chat.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -1898,9 +1939,13 @@ impl ChatsUpdateDraft {
     #[must_use]
     pub fn with_attachments(
         mut self,
-        value: std::collections::BTreeMap<String, DraftAttachmentInput>,
+        value: impl IntoIterator<
+            Item = (impl Into<String>, impl Into<DraftAttachmentInput>),
+        >,
     ) -> Self {
-        self.attachments = Some(value);
+        self.attachments = Some(
+            value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        );
         self
     }
 }

@@ -207,14 +207,14 @@ impl MessageSearchResults {
     pub fn new(
         items: Vec<Message>,
         has_more: bool,
-        chats: std::collections::BTreeMap<String, Chat>,
+        chats: impl IntoIterator<Item = (impl Into<String>, impl Into<Chat>)>,
     ) -> Self {
         Self {
             items,
             has_more,
             oldest_cursor: None,
             newest_cursor: None,
-            chats,
+            chats: chats.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
             extra: std::collections::BTreeMap::new(),
         }
     }

@@ -59,9 +59,11 @@ impl Account {
     #[must_use]
     pub fn with_capabilities(
         mut self,
-        value: std::collections::BTreeMap<String, serde_json::Value>,
+        value: impl IntoIterator<Item = (impl Into<String>, serde_json::Value)>,
     ) -> Self {
-        self.capabilities = Some(value);
+        self.capabilities = Some(
+            value.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+        );
         self
     }
 
@@ -612,9 +614,16 @@ pub struct AttachmentCapabilities {
 
 impl AttachmentCapabilities {
     /// A value with the required fields; the others are unset.
-    pub fn new(mime_types: std::collections::BTreeMap<String, CapabilityLevel>) -> Self {
+    pub fn new(
+        mime_types: impl IntoIterator<
+            Item = (impl Into<String>, impl Into<CapabilityLevel>),
+        >,
+    ) -> Self {
         Self {
-            mime_types,
+            mime_types: mime_types
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
             caption: None,
             max_caption_length: None,
             max_duration: None,
@@ -1079,7 +1088,7 @@ impl<'de> serde::Deserialize<'de> for BridgeProvider {
 /// How well a feature is supported: -2 rejected, -1 dropped, 0 unsupported, 1 partly supported, 2 fully supported.
 pub type CapabilityLevel = i64;
 
-/// A chat on one of the user's accounts.
+/// A chat on one of the user's accounts, as `chats.retrieve` and `chats.search` give it. `chats.list` gives a `ChatListItem` instead: the same fields plus `preview`, the chat's last message, which only the chat list sends.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Chat {
@@ -1644,9 +1653,13 @@ impl ChatCapabilities {
     #[must_use]
     pub fn with_attachments(
         mut self,
-        value: std::collections::BTreeMap<String, AttachmentCapabilities>,
+        value: impl IntoIterator<
+            Item = (impl Into<String>, impl Into<AttachmentCapabilities>),
+        >,
     ) -> Self {
-        self.attachments = Some(value);
+        self.attachments = Some(
+            value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        );
         self
     }
 
@@ -1727,9 +1740,11 @@ impl ChatCapabilities {
     #[must_use]
     pub fn with_formatting(
         mut self,
-        value: std::collections::BTreeMap<String, CapabilityLevel>,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<CapabilityLevel>)>,
     ) -> Self {
-        self.formatting = Some(value);
+        self.formatting = Some(
+            value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        );
         self
     }
 
@@ -2592,9 +2607,11 @@ impl ChatDraft {
     #[must_use]
     pub fn with_attachments(
         mut self,
-        value: std::collections::BTreeMap<String, DraftAttachment>,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<DraftAttachment>)>,
     ) -> Self {
-        self.attachments = Some(value);
+        self.attachments = Some(
+            value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        );
         self
     }
 }
@@ -5410,7 +5427,7 @@ impl<'de> serde::Deserialize<'de> for MessageDeletedEventType {
 
 /// Read receipts of a message, when known: true or false, the time it was read, or a map from user ID to either of those.
 ///
-/// Read as the variant the value fits best (its fixed values, required keys, fewest undeclared keys), trying the next on failure; a value that fits none reads as `Unknown`.
+/// Read as the variant the value fits best (its fixed values, required keys, fewest undeclared keys, then the most of its declared keys present and the fewest absent), trying the next on failure; a value that fits none reads as `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
@@ -5455,7 +5472,7 @@ impl<'de> serde::Deserialize<'de> for MessageSeen {
 
 /// One user's receipt: true or false, or the time they read the message.
 ///
-/// Read as the variant the value fits best (its fixed values, required keys, fewest undeclared keys), trying the next on failure; a value that fits none reads as `Unknown`.
+/// Read as the variant the value fits best (its fixed values, required keys, fewest undeclared keys, then the most of its declared keys present and the fewest absent), trying the next on failure; a value that fits none reads as `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]

@@ -23,6 +23,8 @@ impl<'a> Accounts<'a> {
     ///
     /// `GET /v1/accounts`
     ///
+    /// Returns a [`AccountsListRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let accounts = client.accounts().list().await?;
@@ -39,6 +41,8 @@ impl<'a> Accounts<'a> {
     ///
     /// `GET /v1/accounts/{accountID}`
     ///
+    /// Returns a [`AccountsRetrieveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let account = client.accounts().retrieve("account-1").await?;
@@ -53,7 +57,7 @@ impl<'a> Accounts<'a> {
     }
 }
 
-/// Parameters of `accounts.list` (`GET /v1/accounts`).
+/// Parameters of `accounts.list` (`GET /v1/accounts`), as a [`AccountsListRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AccountsListParams {}
@@ -80,6 +84,7 @@ impl crate::runtime::Operation for AccountsListParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -96,7 +101,7 @@ crate::runtime::operation_request! {
     pub struct AccountsListRequest(AccountsListParams);
 }
 
-/// Parameters of `accounts.retrieve` (`GET /v1/accounts/{accountID}`).
+/// Parameters of `accounts.retrieve` (`GET /v1/accounts/{accountID}`), as a [`AccountsRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AccountsRetrieveParams {
@@ -124,6 +129,7 @@ impl crate::runtime::Operation for AccountsRetrieveParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -153,6 +159,8 @@ impl<'a> AccountsContacts<'a> {
     ///
     /// `GET /v1/accounts/{accountID}/contacts`
     ///
+    /// Returns a [`AccountsContactsSearchRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let results = client.accounts().contacts().search("account-1", "query").await?;
@@ -178,6 +186,8 @@ impl<'a> AccountsContacts<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`AccountsContactsListRequest`] before it is awaited: [`cursor`](AccountsContactsListRequest::cursor), [`direction`](AccountsContactsListRequest::direction), [`limit`](AccountsContactsListRequest::limit), [`query`](AccountsContactsListRequest::query).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let page = client.accounts().contacts().list("account-1").await?;
@@ -192,7 +202,7 @@ impl<'a> AccountsContacts<'a> {
     }
 }
 
-/// Parameters of `accounts.contacts.search` (`GET /v1/accounts/{accountID}/contacts`).
+/// Parameters of `accounts.contacts.search` (`GET /v1/accounts/{accountID}/contacts`), as a [`AccountsContactsSearchRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AccountsContactsSearchParams {
@@ -224,9 +234,10 @@ impl crate::runtime::Operation for AccountsContactsSearchParams {
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query.push("query", &self.query, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("query", &self.query)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -243,7 +254,7 @@ crate::runtime::operation_request! {
     pub struct AccountsContactsSearchRequest(AccountsContactsSearchParams);
 }
 
-/// Parameters of `accounts.contacts.list` (`GET /v1/accounts/{accountID}/contacts/list`).
+/// Parameters of `accounts.contacts.list` (`GET /v1/accounts/{accountID}/contacts/list`), as a [`AccountsContactsListRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AccountsContactsListParams {
@@ -284,17 +295,13 @@ impl crate::runtime::Operation for AccountsContactsListParams {
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query.push("cursor", &self.cursor, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "direction",
-                &self.direction,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query.push("limit", &self.limit, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("query", &self.query, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("cursor", &self.cursor)?;
+        query.push_scalar("direction", &self.direction)?;
+        query.push_scalar("limit", &self.limit)?;
+        query.push_scalar("query", &self.query)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -303,12 +310,6 @@ impl crate::runtime::Operation for AccountsContactsListParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
-}
-
-crate::runtime::operation_request! {
-    #[doc =
-    " A `accounts.contacts.list` request (`GET /v1/accounts/{accountID}/contacts/list`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct AccountsContactsListRequest(AccountsContactsListParams); paginated
 }
 
 impl AccountsContactsListRequest {
@@ -335,6 +336,12 @@ impl AccountsContactsListRequest {
         self.params_mut().query = Some(value.into());
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `accounts.contacts.list` request (`GET /v1/accounts/{accountID}/contacts/list`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AccountsContactsListRequest(AccountsContactsListParams); paginated
 }
 
 impl crate::runtime::Paginated for AccountsContactsListParams {

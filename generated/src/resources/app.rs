@@ -43,6 +43,8 @@ impl<'a> AppSetup<'a> {
     ///
     /// `GET /v1/app/setup`
     ///
+    /// Returns a [`AppSetupRetrieveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let setup = client.app().setup().retrieve().await?;
@@ -62,6 +64,8 @@ impl<'a> AppSetup<'a> {
     ///
     /// `POST /v1/app/setup/start`
     ///
+    /// Returns a [`AppSetupStartRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.app().setup().start().await?;
@@ -77,6 +81,8 @@ impl<'a> AppSetup<'a> {
     /// Email a sign-in code to the user, for a setup request.
     ///
     /// `POST /v1/app/setup/email`
+    ///
+    /// Returns a [`AppSetupEmailRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -101,6 +107,8 @@ impl<'a> AppSetup<'a> {
     ///
     /// `POST /v1/app/setup/response`
     ///
+    /// Returns a [`AppSetupResponseRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.app().setup().response("response", "setupRequest-1").await?;
@@ -124,6 +132,8 @@ impl<'a> AppSetup<'a> {
     ///
     /// `POST /v1/app/setup/register`
     ///
+    /// Returns a [`AppSetupRegisterRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.app().setup().register("leadToken", "setupRequest-1", "username").await?;
@@ -143,7 +153,7 @@ impl<'a> AppSetup<'a> {
     }
 }
 
-/// Parameters of `app.setup.retrieve` (`GET /v1/app/setup`).
+/// Parameters of `app.setup.retrieve` (`GET /v1/app/setup`), as a [`AppSetupRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupRetrieveParams {}
@@ -170,6 +180,7 @@ impl crate::runtime::Operation for AppSetupRetrieveParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], true);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -186,7 +197,7 @@ crate::runtime::operation_request! {
     pub struct AppSetupRetrieveRequest(AppSetupRetrieveParams);
 }
 
-/// Parameters of `app.setup.start` (`POST /v1/app/setup/start`).
+/// Parameters of `app.setup.start` (`POST /v1/app/setup/start`), as a [`AppSetupStartRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupStartParams {}
@@ -212,6 +223,7 @@ impl crate::runtime::Operation for AppSetupStartParams {
             crate::runtime::reqwest::Method::POST,
             path,
         );
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -228,7 +240,7 @@ crate::runtime::operation_request! {
     pub struct AppSetupStartRequest(AppSetupStartParams);
 }
 
-/// Parameters of `app.setup.email` (`POST /v1/app/setup/email`).
+/// Parameters of `app.setup.email` (`POST /v1/app/setup/email`), as a [`AppSetupEmailRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupEmailParams {
@@ -256,6 +268,7 @@ impl crate::runtime::Operation for AppSetupEmailParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.accept("*/*");
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -272,7 +285,7 @@ crate::runtime::operation_request! {
     pub struct AppSetupEmailRequest(AppSetupEmailParams);
 }
 
-/// Parameters of `app.setup.response` (`POST /v1/app/setup/response`).
+/// Parameters of `app.setup.response` (`POST /v1/app/setup/response`), as a [`AppSetupResponseRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupResponseParams {
@@ -302,6 +315,7 @@ impl crate::runtime::Operation for AppSetupResponseParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
+        let parts = parts.secret_fields(&["accessToken", "leadToken", "response"]);
         Ok(parts)
     }
 
@@ -318,7 +332,7 @@ crate::runtime::operation_request! {
     pub struct AppSetupResponseRequest(AppSetupResponseParams);
 }
 
-/// Parameters of `app.setup.register` (`POST /v1/app/setup/register`).
+/// Parameters of `app.setup.register` (`POST /v1/app/setup/register`), as a [`AppSetupRegisterRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupRegisterParams {
@@ -353,6 +367,7 @@ impl crate::runtime::Operation for AppSetupRegisterParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
+        let parts = parts.secret_fields(&["accessToken", "leadToken"]);
         Ok(parts)
     }
 
@@ -396,6 +411,8 @@ impl<'a> AppSetupVerifications<'a> {
     ///
     /// `GET /v1/app/setup/verifications`
     ///
+    /// Returns a [`AppSetupVerificationsListRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let verifications = client.app().setup().verifications().list().await?;
@@ -415,6 +432,8 @@ impl<'a> AppSetupVerifications<'a> {
     ///
     /// `POST /v1/app/setup/verifications`
     ///
+    /// Optional parameters are set on the returned [`AppSetupVerificationsCreateRequest`] before it is awaited: [`purpose`](AppSetupVerificationsCreateRequest::purpose), [`user_id`](AppSetupVerificationsCreateRequest::user_id).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.app().setup().verifications().create().await?;
@@ -433,6 +452,8 @@ impl<'a> AppSetupVerifications<'a> {
     /// Get the current state of a device verification.
     ///
     /// `GET /v1/app/setup/verifications/{verificationID}`
+    ///
+    /// Returns a [`AppSetupVerificationsRetrieveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -456,6 +477,8 @@ impl<'a> AppSetupVerifications<'a> {
     ///
     /// `POST /v1/app/setup/verifications/{verificationID}/accept`
     ///
+    /// Returns a [`AppSetupVerificationsAcceptRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.app().setup().verifications().accept("verification-1").await?;
@@ -478,6 +501,8 @@ impl<'a> AppSetupVerifications<'a> {
     ///
     /// `POST /v1/app/setup/verifications/{verificationID}/cancel`
     ///
+    /// Optional parameters are set on the returned [`AppSetupVerificationsCancelRequest`] before it is awaited: [`code`](AppSetupVerificationsCancelRequest::code), [`reason`](AppSetupVerificationsCancelRequest::reason).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.app().setup().verifications().cancel("verification-1").await?;
@@ -495,7 +520,7 @@ impl<'a> AppSetupVerifications<'a> {
     }
 }
 
-/// Parameters of `app.setup.verifications.list` (`GET /v1/app/setup/verifications`).
+/// Parameters of `app.setup.verifications.list` (`GET /v1/app/setup/verifications`), as a [`AppSetupVerificationsListRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupVerificationsListParams {}
@@ -522,6 +547,7 @@ impl crate::runtime::Operation for AppSetupVerificationsListParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -538,7 +564,7 @@ crate::runtime::operation_request! {
     pub struct AppSetupVerificationsListRequest(AppSetupVerificationsListParams);
 }
 
-/// Parameters of `app.setup.verifications.create` (`POST /v1/app/setup/verifications`).
+/// Parameters of `app.setup.verifications.create` (`POST /v1/app/setup/verifications`), as a [`AppSetupVerificationsCreateRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupVerificationsCreateParams {
@@ -572,6 +598,7 @@ impl crate::runtime::Operation for AppSetupVerificationsCreateParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -580,12 +607,6 @@ impl crate::runtime::Operation for AppSetupVerificationsCreateParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
-}
-
-crate::runtime::operation_request! {
-    #[doc =
-    " A `app.setup.verifications.create` request (`POST /v1/app/setup/verifications`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct AppSetupVerificationsCreateRequest(AppSetupVerificationsCreateParams);
 }
 
 impl AppSetupVerificationsCreateRequest {
@@ -605,7 +626,13 @@ impl AppSetupVerificationsCreateRequest {
     }
 }
 
-/// Parameters of `app.setup.verifications.retrieve` (`GET /v1/app/setup/verifications/{verificationID}`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.verifications.create` request (`POST /v1/app/setup/verifications`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AppSetupVerificationsCreateRequest(AppSetupVerificationsCreateParams);
+}
+
+/// Parameters of `app.setup.verifications.retrieve` (`GET /v1/app/setup/verifications/{verificationID}`), as a [`AppSetupVerificationsRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupVerificationsRetrieveParams {
@@ -637,6 +664,7 @@ impl crate::runtime::Operation for AppSetupVerificationsRetrieveParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -653,7 +681,7 @@ crate::runtime::operation_request! {
     pub struct AppSetupVerificationsRetrieveRequest(AppSetupVerificationsRetrieveParams);
 }
 
-/// Parameters of `app.setup.verifications.accept` (`POST /v1/app/setup/verifications/{verificationID}/accept`).
+/// Parameters of `app.setup.verifications.accept` (`POST /v1/app/setup/verifications/{verificationID}/accept`), as a [`AppSetupVerificationsAcceptRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupVerificationsAcceptParams {
@@ -686,6 +714,7 @@ impl crate::runtime::Operation for AppSetupVerificationsAcceptParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -702,7 +731,7 @@ crate::runtime::operation_request! {
     pub struct AppSetupVerificationsAcceptRequest(AppSetupVerificationsAcceptParams);
 }
 
-/// Parameters of `app.setup.verifications.cancel` (`POST /v1/app/setup/verifications/{verificationID}/cancel`).
+/// Parameters of `app.setup.verifications.cancel` (`POST /v1/app/setup/verifications/{verificationID}/cancel`), as a [`AppSetupVerificationsCancelRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupVerificationsCancelParams {
@@ -739,6 +768,7 @@ impl crate::runtime::Operation for AppSetupVerificationsCancelParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -747,12 +777,6 @@ impl crate::runtime::Operation for AppSetupVerificationsCancelParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
-}
-
-crate::runtime::operation_request! {
-    #[doc =
-    " A `app.setup.verifications.cancel` request (`POST /v1/app/setup/verifications/{verificationID}/cancel`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct AppSetupVerificationsCancelRequest(AppSetupVerificationsCancelParams);
 }
 
 impl AppSetupVerificationsCancelRequest {
@@ -769,6 +793,12 @@ impl AppSetupVerificationsCancelRequest {
     }
 }
 
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.verifications.cancel` request (`POST /v1/app/setup/verifications/{verificationID}/cancel`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AppSetupVerificationsCancelRequest(AppSetupVerificationsCancelParams);
+}
+
 /// Device verification by QR code.
 #[derive(Debug, Clone, Copy)]
 pub struct AppSetupVerificationsQr<'a> {
@@ -781,6 +811,8 @@ impl<'a> AppSetupVerificationsQr<'a> {
     /// Confirm that the other device has scanned the QR code this device shows.
     ///
     /// `POST /v1/app/setup/verifications/{verificationID}/qr/confirm-scanned`
+    ///
+    /// Returns a [`AppSetupVerificationsQrConfirmScannedRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -804,6 +836,8 @@ impl<'a> AppSetupVerificationsQr<'a> {
     ///
     /// `POST /v1/app/setup/verifications/qr/scan`
     ///
+    /// Returns a [`AppSetupVerificationsQrScanRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.app().setup().verifications().qr().scan("data").await?;
@@ -821,7 +855,7 @@ impl<'a> AppSetupVerificationsQr<'a> {
     }
 }
 
-/// Parameters of `app.setup.verifications.qr.confirm_scanned` (`POST /v1/app/setup/verifications/{verificationID}/qr/confirm-scanned`).
+/// Parameters of `app.setup.verifications.qr.confirm_scanned` (`POST /v1/app/setup/verifications/{verificationID}/qr/confirm-scanned`), as a [`AppSetupVerificationsQrConfirmScannedRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupVerificationsQrConfirmScannedParams {
@@ -854,6 +888,7 @@ impl crate::runtime::Operation for AppSetupVerificationsQrConfirmScannedParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -871,7 +906,7 @@ crate::runtime::operation_request! {
     AppSetupVerificationsQrConfirmScannedRequest(AppSetupVerificationsQrConfirmScannedParams);
 }
 
-/// Parameters of `app.setup.verifications.qr.scan` (`POST /v1/app/setup/verifications/qr/scan`).
+/// Parameters of `app.setup.verifications.qr.scan` (`POST /v1/app/setup/verifications/qr/scan`), as a [`AppSetupVerificationsQrScanRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupVerificationsQrScanParams {
@@ -899,6 +934,7 @@ impl crate::runtime::Operation for AppSetupVerificationsQrScanParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&["data"]);
         Ok(parts)
     }
 
@@ -928,6 +964,8 @@ impl<'a> AppSetupVerificationsSas<'a> {
     ///
     /// `POST /v1/app/setup/verifications/{verificationID}/sas/start`
     ///
+    /// Returns a [`AppSetupVerificationsSasStartRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.app().setup().verifications().sas().start("verification-1").await?;
@@ -950,6 +988,8 @@ impl<'a> AppSetupVerificationsSas<'a> {
     ///
     /// `POST /v1/app/setup/verifications/{verificationID}/sas/confirm`
     ///
+    /// Returns a [`AppSetupVerificationsSasConfirmRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.app().setup().verifications().sas().confirm("verification-1").await?;
@@ -967,7 +1007,7 @@ impl<'a> AppSetupVerificationsSas<'a> {
     }
 }
 
-/// Parameters of `app.setup.verifications.sas.start` (`POST /v1/app/setup/verifications/{verificationID}/sas/start`).
+/// Parameters of `app.setup.verifications.sas.start` (`POST /v1/app/setup/verifications/{verificationID}/sas/start`), as a [`AppSetupVerificationsSasStartRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupVerificationsSasStartParams {
@@ -1000,6 +1040,7 @@ impl crate::runtime::Operation for AppSetupVerificationsSasStartParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -1016,7 +1057,7 @@ crate::runtime::operation_request! {
     pub struct AppSetupVerificationsSasStartRequest(AppSetupVerificationsSasStartParams);
 }
 
-/// Parameters of `app.setup.verifications.sas.confirm` (`POST /v1/app/setup/verifications/{verificationID}/sas/confirm`).
+/// Parameters of `app.setup.verifications.sas.confirm` (`POST /v1/app/setup/verifications/{verificationID}/sas/confirm`), as a [`AppSetupVerificationsSasConfirmRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupVerificationsSasConfirmParams {
@@ -1049,6 +1090,7 @@ impl crate::runtime::Operation for AppSetupVerificationsSasConfirmParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -1086,6 +1128,8 @@ impl<'a> AppSetupRecoveryKey<'a> {
     ///
     /// `POST /v1/app/setup/verification/recovery-key`
     ///
+    /// Returns a [`AppSetupRecoveryKeyVerifyRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.app().setup().recovery_key().verify("recoveryKey").await?;
@@ -1103,7 +1147,7 @@ impl<'a> AppSetupRecoveryKey<'a> {
     }
 }
 
-/// Parameters of `app.setup.recovery_key.verify` (`POST /v1/app/setup/verification/recovery-key`).
+/// Parameters of `app.setup.recovery_key.verify` (`POST /v1/app/setup/verification/recovery-key`), as a [`AppSetupRecoveryKeyVerifyRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupRecoveryKeyVerifyParams {
@@ -1131,6 +1175,7 @@ impl crate::runtime::Operation for AppSetupRecoveryKeyVerifyParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&["recoveryKey"]);
         Ok(parts)
     }
 
@@ -1160,6 +1205,8 @@ impl<'a> AppSetupRecoveryKeyReset<'a> {
     ///
     /// `POST /v1/app/setup/verification/recovery-key/reset`
     ///
+    /// Optional parameters are set on the returned [`AppSetupRecoveryKeyResetCreateRequest`] before it is awaited: [`existing_recovery_key`](AppSetupRecoveryKeyResetCreateRequest::existing_recovery_key).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.app().setup().recovery_key().reset().create().await?;
@@ -1179,6 +1226,8 @@ impl<'a> AppSetupRecoveryKeyReset<'a> {
     ///
     /// `POST /v1/app/setup/verification/recovery-key/reset/confirm`
     ///
+    /// Returns a [`AppSetupRecoveryKeyResetConfirmRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.app().setup().recovery_key().reset().confirm("recoveryKey").await?;
@@ -1196,7 +1245,7 @@ impl<'a> AppSetupRecoveryKeyReset<'a> {
     }
 }
 
-/// Parameters of `app.setup.recovery_key.reset.create` (`POST /v1/app/setup/verification/recovery-key/reset`).
+/// Parameters of `app.setup.recovery_key.reset.create` (`POST /v1/app/setup/verification/recovery-key/reset`), as a [`AppSetupRecoveryKeyResetCreateRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupRecoveryKeyResetCreateParams {
@@ -1230,6 +1279,7 @@ impl crate::runtime::Operation for AppSetupRecoveryKeyResetCreateParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&["existingRecoveryKey", "recoveryKey"]);
         Ok(parts)
     }
 
@@ -1238,13 +1288,6 @@ impl crate::runtime::Operation for AppSetupRecoveryKeyResetCreateParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
-}
-
-crate::runtime::operation_request! {
-    #[doc =
-    " A `app.setup.recovery_key.reset.create` request (`POST /v1/app/setup/verification/recovery-key/reset`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct
-    AppSetupRecoveryKeyResetCreateRequest(AppSetupRecoveryKeyResetCreateParams);
 }
 
 impl AppSetupRecoveryKeyResetCreateRequest {
@@ -1258,7 +1301,14 @@ impl AppSetupRecoveryKeyResetCreateRequest {
     }
 }
 
-/// Parameters of `app.setup.recovery_key.reset.confirm` (`POST /v1/app/setup/verification/recovery-key/reset/confirm`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `app.setup.recovery_key.reset.create` request (`POST /v1/app/setup/verification/recovery-key/reset`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct
+    AppSetupRecoveryKeyResetCreateRequest(AppSetupRecoveryKeyResetCreateParams);
+}
+
+/// Parameters of `app.setup.recovery_key.reset.confirm` (`POST /v1/app/setup/verification/recovery-key/reset/confirm`), as a [`AppSetupRecoveryKeyResetConfirmRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppSetupRecoveryKeyResetConfirmParams {
@@ -1286,6 +1336,7 @@ impl crate::runtime::Operation for AppSetupRecoveryKeyResetConfirmParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&["recoveryKey"]);
         Ok(parts)
     }
 

@@ -16,6 +16,8 @@ impl<'a> Assets<'a> {
     ///
     /// `POST /v1/assets/download`
     ///
+    /// Returns a [`AssetsDownloadRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.assets().download("url").await?;
@@ -32,6 +34,8 @@ impl<'a> Assets<'a> {
     ///
     /// `GET /v1/assets/serve`
     ///
+    /// Returns a [`AssetsServeRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.assets().serve("url").await?;
@@ -47,6 +51,8 @@ impl<'a> Assets<'a> {
     /// Upload a file to a temporary location as multipart/form-data. The returned upload ID can be used to send the file in a message or attach it to a draft.
     ///
     /// `POST /v1/assets/upload`
+    ///
+    /// Optional parameters are set on the returned [`AssetsUploadRequest`] before it is awaited: [`file_name`](AssetsUploadRequest::file_name), [`mime_type`](AssetsUploadRequest::mime_type).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -67,6 +73,8 @@ impl<'a> Assets<'a> {
     ///
     /// `POST /v1/assets/upload/base64`
     ///
+    /// Optional parameters are set on the returned [`AssetsUploadBase64Request`] before it is awaited: [`file_name`](AssetsUploadBase64Request::file_name), [`mime_type`](AssetsUploadBase64Request::mime_type).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.assets().upload_base64("content").await?;
@@ -84,7 +92,7 @@ impl<'a> Assets<'a> {
     }
 }
 
-/// Parameters of `assets.download` (`POST /v1/assets/download`).
+/// Parameters of `assets.download` (`POST /v1/assets/download`), as a [`AssetsDownloadRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AssetsDownloadParams {
@@ -113,6 +121,7 @@ impl crate::runtime::Operation for AssetsDownloadParams {
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
         let parts = parts.idempotent(true);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -129,7 +138,7 @@ crate::runtime::operation_request! {
     pub struct AssetsDownloadRequest(AssetsDownloadParams);
 }
 
-/// Parameters of `assets.serve` (`GET /v1/assets/serve`).
+/// Parameters of `assets.serve` (`GET /v1/assets/serve`), as a [`AssetsServeRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AssetsServeParams {
@@ -154,10 +163,11 @@ impl crate::runtime::Operation for AssetsServeParams {
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query.push("url", &self.url, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("url", &self.url)?;
         let parts = parts.query(query);
         let parts = parts.accept("application/octet-stream, */*");
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -174,7 +184,7 @@ crate::runtime::operation_request! {
     pub struct AssetsServeRequest(AssetsServeParams); streaming
 }
 
-/// Parameters of `assets.upload` (`POST /v1/assets/upload`).
+/// Parameters of `assets.upload` (`POST /v1/assets/upload`), as a [`AssetsUploadRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AssetsUploadParams {
@@ -202,6 +212,7 @@ impl crate::runtime::Operation for AssetsUploadParams {
         );
         let parts = parts.multipart(self.body.to_multipart()?);
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -210,12 +221,6 @@ impl crate::runtime::Operation for AssetsUploadParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
-}
-
-crate::runtime::operation_request! {
-    #[doc =
-    " A `assets.upload` request (`POST /v1/assets/upload`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct AssetsUploadRequest(AssetsUploadParams);
 }
 
 impl AssetsUploadRequest {
@@ -232,7 +237,13 @@ impl AssetsUploadRequest {
     }
 }
 
-/// Parameters of `assets.upload_base64` (`POST /v1/assets/upload/base64`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `assets.upload` request (`POST /v1/assets/upload`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AssetsUploadRequest(AssetsUploadParams);
+}
+
+/// Parameters of `assets.upload_base64` (`POST /v1/assets/upload/base64`), as a [`AssetsUploadBase64Request`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AssetsUploadBase64Params {
@@ -260,6 +271,7 @@ impl crate::runtime::Operation for AssetsUploadBase64Params {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -268,12 +280,6 @@ impl crate::runtime::Operation for AssetsUploadBase64Params {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
-}
-
-crate::runtime::operation_request! {
-    #[doc =
-    " A `assets.upload_base64` request (`POST /v1/assets/upload/base64`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct AssetsUploadBase64Request(AssetsUploadBase64Params);
 }
 
 impl AssetsUploadBase64Request {
@@ -288,4 +294,10 @@ impl AssetsUploadBase64Request {
         self.params_mut().body.mime_type = Some(value.into());
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `assets.upload_base64` request (`POST /v1/assets/upload/base64`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct AssetsUploadBase64Request(AssetsUploadBase64Params);
 }

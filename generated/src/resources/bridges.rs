@@ -37,6 +37,8 @@ impl<'a> Bridges<'a> {
     ///
     /// `GET /v1/bridges`
     ///
+    /// Returns a [`BridgesListRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let bridges = client.bridges().list().await?;
@@ -52,6 +54,8 @@ impl<'a> Bridges<'a> {
     /// Get one bridge, including the chat accounts connected through it.
     ///
     /// `GET /v1/bridges/{bridgeID}`
+    ///
+    /// Returns a [`BridgesRetrieveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -72,6 +76,8 @@ impl<'a> Bridges<'a> {
     ///
     /// `GET /v1/bridges/{bridgeID}/capabilities`
     ///
+    /// Returns a [`BridgesRetrieveCapabilitiesRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.bridges().retrieve_capabilities("bridge-1").await?;
@@ -89,7 +95,7 @@ impl<'a> Bridges<'a> {
     }
 }
 
-/// Parameters of `bridges.list` (`GET /v1/bridges`).
+/// Parameters of `bridges.list` (`GET /v1/bridges`), as a [`BridgesListRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesListParams {}
@@ -116,6 +122,7 @@ impl crate::runtime::Operation for BridgesListParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -132,7 +139,7 @@ crate::runtime::operation_request! {
     pub struct BridgesListRequest(BridgesListParams);
 }
 
-/// Parameters of `bridges.retrieve` (`GET /v1/bridges/{bridgeID}`).
+/// Parameters of `bridges.retrieve` (`GET /v1/bridges/{bridgeID}`), as a [`BridgesRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesRetrieveParams {
@@ -160,6 +167,7 @@ impl crate::runtime::Operation for BridgesRetrieveParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -176,7 +184,7 @@ crate::runtime::operation_request! {
     pub struct BridgesRetrieveRequest(BridgesRetrieveParams);
 }
 
-/// Parameters of `bridges.retrieve_capabilities` (`GET /v1/bridges/{bridgeID}/capabilities`).
+/// Parameters of `bridges.retrieve_capabilities` (`GET /v1/bridges/{bridgeID}/capabilities`), as a [`BridgesRetrieveCapabilitiesRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesRetrieveCapabilitiesParams {
@@ -205,6 +213,7 @@ impl crate::runtime::Operation for BridgesRetrieveCapabilitiesParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -234,6 +243,8 @@ impl<'a> BridgesLoginFlows<'a> {
     ///
     /// `GET /v1/bridges/{bridgeID}/login-flows`
     ///
+    /// Returns a [`BridgesLoginFlowsListRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let login_flows = client.bridges().login_flows().list("bridge-1").await?;
@@ -248,7 +259,7 @@ impl<'a> BridgesLoginFlows<'a> {
     }
 }
 
-/// Parameters of `bridges.login_flows.list` (`GET /v1/bridges/{bridgeID}/login-flows`).
+/// Parameters of `bridges.login_flows.list` (`GET /v1/bridges/{bridgeID}/login-flows`), as a [`BridgesLoginFlowsListRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesLoginFlowsListParams {
@@ -277,6 +288,7 @@ impl crate::runtime::Operation for BridgesLoginFlowsListParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -313,6 +325,8 @@ impl<'a> BridgesLoginSessions<'a> {
     ///
     /// `POST /v1/bridges/{bridgeID}/login-sessions`
     ///
+    /// Optional parameters are set on the returned [`BridgesLoginSessionsCreateRequest`] before it is awaited: [`account_id`](BridgesLoginSessionsCreateRequest::account_id), [`flow_id`](BridgesLoginSessionsCreateRequest::flow_id), [`login_id`](BridgesLoginSessionsCreateRequest::login_id).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.bridges().login_sessions().create("bridge-1").await?;
@@ -334,6 +348,8 @@ impl<'a> BridgesLoginSessions<'a> {
     /// Get the current state of a temporary bridge login session.
     ///
     /// `GET /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}`
+    ///
+    /// Returns a [`BridgesLoginSessionsRetrieveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -358,6 +374,8 @@ impl<'a> BridgesLoginSessions<'a> {
     ///
     /// `DELETE /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}`
     ///
+    /// Returns a [`BridgesLoginSessionsCancelRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.bridges().login_sessions().cancel("bridge-1", "loginSession-1").await?;
@@ -376,7 +394,7 @@ impl<'a> BridgesLoginSessions<'a> {
     }
 }
 
-/// Parameters of `bridges.login_sessions.create` (`POST /v1/bridges/{bridgeID}/login-sessions`).
+/// Parameters of `bridges.login_sessions.create` (`POST /v1/bridges/{bridgeID}/login-sessions`), as a [`BridgesLoginSessionsCreateRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesLoginSessionsCreateParams {
@@ -409,6 +427,7 @@ impl crate::runtime::Operation for BridgesLoginSessionsCreateParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -417,12 +436,6 @@ impl crate::runtime::Operation for BridgesLoginSessionsCreateParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
-}
-
-crate::runtime::operation_request! {
-    #[doc =
-    " A `bridges.login_sessions.create` request (`POST /v1/bridges/{bridgeID}/login-sessions`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct BridgesLoginSessionsCreateRequest(BridgesLoginSessionsCreateParams);
 }
 
 impl BridgesLoginSessionsCreateRequest {
@@ -445,7 +458,13 @@ impl BridgesLoginSessionsCreateRequest {
     }
 }
 
-/// Parameters of `bridges.login_sessions.retrieve` (`GET /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `bridges.login_sessions.create` request (`POST /v1/bridges/{bridgeID}/login-sessions`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct BridgesLoginSessionsCreateRequest(BridgesLoginSessionsCreateParams);
+}
+
+/// Parameters of `bridges.login_sessions.retrieve` (`GET /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}`), as a [`BridgesLoginSessionsRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesLoginSessionsRetrieveParams {
@@ -485,6 +504,7 @@ impl crate::runtime::Operation for BridgesLoginSessionsRetrieveParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -501,7 +521,7 @@ crate::runtime::operation_request! {
     pub struct BridgesLoginSessionsRetrieveRequest(BridgesLoginSessionsRetrieveParams);
 }
 
-/// Parameters of `bridges.login_sessions.cancel` (`DELETE /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}`).
+/// Parameters of `bridges.login_sessions.cancel` (`DELETE /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}`), as a [`BridgesLoginSessionsCancelRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesLoginSessionsCancelParams {
@@ -542,6 +562,7 @@ impl crate::runtime::Operation for BridgesLoginSessionsCancelParams {
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
         let parts = parts.idempotent(true);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -571,6 +592,8 @@ impl<'a> BridgesLoginSessionsSteps<'a> {
     ///
     /// `POST /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}/steps/{stepID}`
     ///
+    /// Optional parameters are set on the returned [`BridgesLoginSessionsStepsSubmitRequest`] before it is awaited: [`fields`](BridgesLoginSessionsStepsSubmitRequest::fields), [`last_url`](BridgesLoginSessionsStepsSubmitRequest::last_url), [`source`](BridgesLoginSessionsStepsSubmitRequest::source).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.bridges().login_sessions().steps().submit("bridge-1", "loginSession-1", "step-1", beeper_desktop_api::models::BridgesLoginSessionsStepsSubmitType::UserInput).await?;
@@ -596,7 +619,7 @@ impl<'a> BridgesLoginSessionsSteps<'a> {
     }
 }
 
-/// Parameters of `bridges.login_sessions.steps.submit` (`POST /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}/steps/{stepID}`).
+/// Parameters of `bridges.login_sessions.steps.submit` (`POST /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}/steps/{stepID}`), as a [`BridgesLoginSessionsStepsSubmitRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesLoginSessionsStepsSubmitParams {
@@ -647,6 +670,7 @@ impl crate::runtime::Operation for BridgesLoginSessionsStepsSubmitParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&["fields"]);
         Ok(parts)
     }
 
@@ -657,20 +681,17 @@ impl crate::runtime::Operation for BridgesLoginSessionsStepsSubmitParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `bridges.login_sessions.steps.submit` request (`POST /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}/steps/{stepID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct
-    BridgesLoginSessionsStepsSubmitRequest(BridgesLoginSessionsStepsSubmitParams);
-}
-
 impl BridgesLoginSessionsStepsSubmitRequest {
     /// Field values keyed by the field IDs from the current step.
     pub fn fields(
         mut self,
-        value: std::collections::BTreeMap<String, crate::runtime::Secret<String>>,
+        value: impl IntoIterator<
+            Item = (impl Into<String>, impl Into<crate::runtime::Secret<String>>),
+        >,
     ) -> Self {
-        self.params_mut().body.fields = Some(value);
+        self.params_mut().body.fields = Some(
+            value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        );
         self
     }
 
@@ -690,6 +711,13 @@ impl BridgesLoginSessionsStepsSubmitRequest {
     }
 }
 
+crate::runtime::operation_request! {
+    #[doc =
+    " A `bridges.login_sessions.steps.submit` request (`POST /v1/bridges/{bridgeID}/login-sessions/{loginSessionID}/steps/{stepID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct
+    BridgesLoginSessionsStepsSubmitRequest(BridgesLoginSessionsStepsSubmitParams);
+}
+
 /// Bridge logins: the identities signed in on a bridge, each holding one or more chat accounts.
 #[derive(Debug, Clone, Copy)]
 pub struct BridgesLogins<'a> {
@@ -702,6 +730,8 @@ impl<'a> BridgesLogins<'a> {
     /// List the logins of a bridge. A bridge login is one signed-in identity on the bridge; it can hold one or more chat accounts.
     ///
     /// `GET /v1/bridges/{bridgeID}/logins`
+    ///
+    /// Returns a [`BridgesLoginsListRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -721,6 +751,8 @@ impl<'a> BridgesLogins<'a> {
     /// Get one login of a bridge.
     ///
     /// `GET /v1/bridges/{bridgeID}/logins/{loginID}`
+    ///
+    /// Returns a [`BridgesLoginsRetrieveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -745,6 +777,8 @@ impl<'a> BridgesLogins<'a> {
     ///
     /// `POST /v1/bridges/{bridgeID}/logins/{loginID}/remove`
     ///
+    /// Returns a [`BridgesLoginsRemoveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.bridges().logins().remove("bridge-1", "login-1", beeper_desktop_api::models::LoginRemoveScope::CurrentDevice).await?;
@@ -764,7 +798,7 @@ impl<'a> BridgesLogins<'a> {
     }
 }
 
-/// Parameters of `bridges.logins.list` (`GET /v1/bridges/{bridgeID}/logins`).
+/// Parameters of `bridges.logins.list` (`GET /v1/bridges/{bridgeID}/logins`), as a [`BridgesLoginsListRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesLoginsListParams {
@@ -793,6 +827,7 @@ impl crate::runtime::Operation for BridgesLoginsListParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -809,7 +844,7 @@ crate::runtime::operation_request! {
     pub struct BridgesLoginsListRequest(BridgesLoginsListParams);
 }
 
-/// Parameters of `bridges.logins.retrieve` (`GET /v1/bridges/{bridgeID}/logins/{loginID}`).
+/// Parameters of `bridges.logins.retrieve` (`GET /v1/bridges/{bridgeID}/logins/{loginID}`), as a [`BridgesLoginsRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesLoginsRetrieveParams {
@@ -842,6 +877,7 @@ impl crate::runtime::Operation for BridgesLoginsRetrieveParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -858,7 +894,7 @@ crate::runtime::operation_request! {
     pub struct BridgesLoginsRetrieveRequest(BridgesLoginsRetrieveParams);
 }
 
-/// Parameters of `bridges.logins.remove` (`POST /v1/bridges/{bridgeID}/logins/{loginID}/remove`).
+/// Parameters of `bridges.logins.remove` (`POST /v1/bridges/{bridgeID}/logins/{loginID}/remove`), as a [`BridgesLoginsRemoveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BridgesLoginsRemoveParams {
@@ -900,6 +936,7 @@ impl crate::runtime::Operation for BridgesLoginsRemoveParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 

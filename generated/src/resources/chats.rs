@@ -32,6 +32,8 @@ impl<'a> Chats<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`ChatsListRequest`] before it is awaited: [`account_ids`](ChatsListRequest::account_ids), [`cursor`](ChatsListRequest::cursor), [`direction`](ChatsListRequest::direction), [`limit`](ChatsListRequest::limit).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let page = client.chats().list().await?;
@@ -47,6 +49,8 @@ impl<'a> Chats<'a> {
     /// Create a direct or a group chat with the given participants, and return the new chat.
     ///
     /// `POST /v1/chats`
+    ///
+    /// Optional parameters are set on the returned [`ChatsCreateRequest`] before it is awaited: [`message_text`](ChatsCreateRequest::message_text), [`title`](ChatsCreateRequest::title).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -74,9 +78,13 @@ impl<'a> Chats<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`ChatsSearchRequest`] before it is awaited: [`account_ids`](ChatsSearchRequest::account_ids), [`cursor`](ChatsSearchRequest::cursor), [`direction`](ChatsSearchRequest::direction), [`inbox`](ChatsSearchRequest::inbox), [`include_muted`](ChatsSearchRequest::include_muted), [`label_id`](ChatsSearchRequest::label_id), [`last_activity_after`](ChatsSearchRequest::last_activity_after), [`last_activity_before`](ChatsSearchRequest::last_activity_before), [`limit`](ChatsSearchRequest::limit), [`query`](ChatsSearchRequest::query), [`scope`](ChatsSearchRequest::scope), [`type`](ChatsSearchRequest#method.type), and 1 more.
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
-    /// let page = client.chats().search().await?;
+    /// let page = client.chats().search()
+    ///     .query("dinner")
+    ///     .await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -89,6 +97,8 @@ impl<'a> Chats<'a> {
     /// Find the best identifier for a user or contact and open a direct chat with them. An existing direct chat is reused and returned when there is one. Available in Beeper v4.2.808 and later.
     ///
     /// `POST /v1/chats/start`
+    ///
+    /// Optional parameters are set on the returned [`ChatsStartRequest`] before it is awaited: [`allow_invite`](ChatsStartRequest::allow_invite), [`message_text`](ChatsStartRequest::message_text).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client, user: beeper_desktop_api::models::ChatsStartUser) -> Result<(), beeper_desktop_api::Error> {
@@ -113,6 +123,8 @@ impl<'a> Chats<'a> {
     ///
     /// `GET /v1/chats/{chatID}`
     ///
+    /// Optional parameters are set on the returned [`ChatsRetrieveRequest`] before it is awaited: [`max_participant_count`](ChatsRetrieveRequest::max_participant_count).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let chat = client.chats().retrieve("chat-1").await?;
@@ -132,9 +144,13 @@ impl<'a> Chats<'a> {
     ///
     /// `PATCH /v1/chats/{chatID}`
     ///
+    /// Optional parameters are set on the returned [`ChatsUpdateRequest`] before it is awaited: [`description`](ChatsUpdateRequest::description), [`draft`](ChatsUpdateRequest::draft), [`img_url`](ChatsUpdateRequest::img_url), [`is_archived`](ChatsUpdateRequest::is_archived), [`is_low_priority`](ChatsUpdateRequest::is_low_priority), [`is_muted`](ChatsUpdateRequest::is_muted), [`is_pinned`](ChatsUpdateRequest::is_pinned), [`message_expiry_seconds`](ChatsUpdateRequest::message_expiry_seconds), [`title`](ChatsUpdateRequest::title).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
-    /// let response = client.chats().update("chat-1").await?;
+    /// let response = client.chats().update("chat-1")
+    ///     .title("Weekend trip")
+    ///     .await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -148,9 +164,13 @@ impl<'a> Chats<'a> {
     ///
     /// `POST /v1/chats/{chatID}/archive`
     ///
+    /// Optional parameters are set on the returned [`ChatsArchiveRequest`] before it is awaited: [`archived`](ChatsArchiveRequest::archived).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
-    /// let () = client.chats().archive("chat-1").await?;
+    /// let () = client.chats().archive("chat-1")
+    ///     .archived(true)
+    ///     .await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -163,6 +183,8 @@ impl<'a> Chats<'a> {
     /// Mark a chat as read, up to a given message if one is named.
     ///
     /// `POST /v1/chats/{chatID}/read`
+    ///
+    /// Optional parameters are set on the returned [`ChatsMarkReadRequest`] before it is awaited: [`message_id`](ChatsMarkReadRequest::message_id).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -183,6 +205,8 @@ impl<'a> Chats<'a> {
     ///
     /// `POST /v1/chats/{chatID}/unread`
     ///
+    /// Optional parameters are set on the returned [`ChatsMarkUnreadRequest`] before it is awaited: [`message_id`](ChatsMarkUnreadRequest::message_id).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.chats().mark_unread("chat-1").await?;
@@ -202,6 +226,8 @@ impl<'a> Chats<'a> {
     ///
     /// `POST /v1/chats/{chatID}/notify-anyway`
     ///
+    /// Returns a [`ChatsNotifyAnywayRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.chats().notify_anyway("chat-1").await?;
@@ -216,7 +242,7 @@ impl<'a> Chats<'a> {
     }
 }
 
-/// Parameters of `chats.list` (`GET /v1/chats`).
+/// Parameters of `chats.list` (`GET /v1/chats`), as a [`ChatsListRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsListParams {
@@ -259,21 +285,17 @@ impl crate::runtime::Operation for ChatsListParams {
         );
         let mut query = crate::runtime::Query::new();
         query
-            .push(
+            .push_list(
                 "accountIDs",
                 &self.account_ids,
                 crate::runtime::QueryStyle::FormExploded,
             )?;
-        query.push("cursor", &self.cursor, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "direction",
-                &self.direction,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query.push("limit", &self.limit, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("cursor", &self.cursor)?;
+        query.push_scalar("direction", &self.direction)?;
+        query.push_scalar("limit", &self.limit)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -282,12 +304,6 @@ impl crate::runtime::Operation for ChatsListParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
-}
-
-crate::runtime::operation_request! {
-    #[doc =
-    " A `chats.list` request (`GET /v1/chats`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct ChatsListRequest(ChatsListParams); paginated
 }
 
 impl ChatsListRequest {
@@ -321,6 +337,12 @@ impl ChatsListRequest {
     }
 }
 
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.list` request (`GET /v1/chats`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsListRequest(ChatsListParams); paginated
+}
+
 impl crate::runtime::Paginated for ChatsListParams {
     type Item = crate::models::ChatListItem;
     fn next_page(
@@ -350,7 +372,7 @@ impl crate::runtime::Paginated for ChatsListParams {
     }
 }
 
-/// Parameters of `chats.create` (`POST /v1/chats`).
+/// Parameters of `chats.create` (`POST /v1/chats`), as a [`ChatsCreateRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsCreateParams {
@@ -386,6 +408,7 @@ impl crate::runtime::Operation for ChatsCreateParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -394,12 +417,6 @@ impl crate::runtime::Operation for ChatsCreateParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
-}
-
-crate::runtime::operation_request! {
-    #[doc =
-    " A `chats.create` request (`POST /v1/chats`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct ChatsCreateRequest(ChatsCreateParams);
 }
 
 impl ChatsCreateRequest {
@@ -416,7 +433,13 @@ impl ChatsCreateRequest {
     }
 }
 
-/// Parameters of `chats.search` (`GET /v1/chats/search`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.create` request (`POST /v1/chats`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsCreateRequest(ChatsCreateParams);
+}
+
+/// Parameters of `chats.search` (`GET /v1/chats/search`), as a [`ChatsSearchRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsSearchParams {
@@ -486,50 +509,26 @@ impl crate::runtime::Operation for ChatsSearchParams {
         );
         let mut query = crate::runtime::Query::new();
         query
-            .push(
+            .push_list(
                 "accountIDs",
                 &self.account_ids,
                 crate::runtime::QueryStyle::FormExploded,
             )?;
-        query.push("cursor", &self.cursor, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "direction",
-                &self.direction,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query.push("inbox", &self.inbox, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "includeMuted",
-                &self.include_muted,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query.push("labelID", &self.label_id, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "lastActivityAfter",
-                &self.last_activity_after,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query
-            .push(
-                "lastActivityBefore",
-                &self.last_activity_before,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query.push("limit", &self.limit, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("query", &self.query, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("scope", &self.scope, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("type", &self.r#type, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "unreadOnly",
-                &self.unread_only,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
+        query.push_scalar("cursor", &self.cursor)?;
+        query.push_scalar("direction", &self.direction)?;
+        query.push_scalar("inbox", &self.inbox)?;
+        query.push_scalar("includeMuted", &self.include_muted)?;
+        query.push_scalar("labelID", &self.label_id)?;
+        query.push_scalar("lastActivityAfter", &self.last_activity_after)?;
+        query.push_scalar("lastActivityBefore", &self.last_activity_before)?;
+        query.push_scalar("limit", &self.limit)?;
+        query.push_scalar("query", &self.query)?;
+        query.push_scalar("scope", &self.scope)?;
+        query.push_scalar("type", &self.r#type)?;
+        query.push_scalar("unreadOnly", &self.unread_only)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -538,12 +537,6 @@ impl crate::runtime::Operation for ChatsSearchParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
-}
-
-crate::runtime::operation_request! {
-    #[doc =
-    " A `chats.search` request (`GET /v1/chats/search`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct ChatsSearchRequest(ChatsSearchParams); paginated
 }
 
 impl ChatsSearchRequest {
@@ -637,6 +630,12 @@ impl ChatsSearchRequest {
     }
 }
 
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.search` request (`GET /v1/chats/search`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsSearchRequest(ChatsSearchParams); paginated
+}
+
 impl crate::runtime::Paginated for ChatsSearchParams {
     type Item = crate::models::Chat;
     fn next_page(
@@ -666,7 +665,7 @@ impl crate::runtime::Paginated for ChatsSearchParams {
     }
 }
 
-/// Parameters of `chats.start` (`POST /v1/chats/start`).
+/// Parameters of `chats.start` (`POST /v1/chats/start`), as a [`ChatsStartRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsStartParams {
@@ -697,6 +696,7 @@ impl crate::runtime::Operation for ChatsStartParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -705,12 +705,6 @@ impl crate::runtime::Operation for ChatsStartParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
-}
-
-crate::runtime::operation_request! {
-    #[doc =
-    " A `chats.start` request (`POST /v1/chats/start`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct ChatsStartRequest(ChatsStartParams);
 }
 
 impl ChatsStartRequest {
@@ -727,7 +721,13 @@ impl ChatsStartRequest {
     }
 }
 
-/// Parameters of `chats.retrieve` (`GET /v1/chats/{chatID}`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.start` request (`POST /v1/chats/start`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsStartRequest(ChatsStartParams);
+}
+
+/// Parameters of `chats.retrieve` (`GET /v1/chats/{chatID}`), as a [`ChatsRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsRetrieveParams {
@@ -758,14 +758,10 @@ impl crate::runtime::Operation for ChatsRetrieveParams {
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query
-            .push(
-                "maxParticipantCount",
-                &self.max_participant_count,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
+        query.push_scalar("maxParticipantCount", &self.max_participant_count)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -776,12 +772,6 @@ impl crate::runtime::Operation for ChatsRetrieveParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `chats.retrieve` request (`GET /v1/chats/{chatID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct ChatsRetrieveRequest(ChatsRetrieveParams);
-}
-
 impl ChatsRetrieveRequest {
     /// Maximum number of participants to return: -1 for all, otherwise 0 to 500. The server's default is 100. List and search operations return at most 20 participants per chat.
     pub fn max_participant_count(mut self, value: i64) -> Self {
@@ -790,7 +780,13 @@ impl ChatsRetrieveRequest {
     }
 }
 
-/// Parameters of `chats.update` (`PATCH /v1/chats/{chatID}`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.retrieve` request (`GET /v1/chats/{chatID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsRetrieveRequest(ChatsRetrieveParams);
+}
+
+/// Parameters of `chats.update` (`PATCH /v1/chats/{chatID}`), as a [`ChatsUpdateRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsUpdateParams {
@@ -822,6 +818,7 @@ impl crate::runtime::Operation for ChatsUpdateParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -830,12 +827,6 @@ impl crate::runtime::Operation for ChatsUpdateParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
-}
-
-crate::runtime::operation_request! {
-    #[doc =
-    " A `chats.update` request (`PATCH /v1/chats/{chatID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct ChatsUpdateRequest(ChatsUpdateParams);
 }
 
 impl ChatsUpdateRequest {
@@ -936,7 +927,13 @@ impl ChatsUpdateRequest {
     }
 }
 
-/// Parameters of `chats.archive` (`POST /v1/chats/{chatID}/archive`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.update` request (`PATCH /v1/chats/{chatID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsUpdateRequest(ChatsUpdateParams);
+}
+
+/// Parameters of `chats.archive` (`POST /v1/chats/{chatID}/archive`), as a [`ChatsArchiveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsArchiveParams {
@@ -971,6 +968,7 @@ impl crate::runtime::Operation for ChatsArchiveParams {
         let parts = parts.accept("*/*");
         let parts = parts.auth(&[&["bearerAuth"]], false);
         let parts = parts.idempotent(true);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -981,12 +979,6 @@ impl crate::runtime::Operation for ChatsArchiveParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `chats.archive` request (`POST /v1/chats/{chatID}/archive`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct ChatsArchiveRequest(ChatsArchiveParams);
-}
-
 impl ChatsArchiveRequest {
     /// True to archive the chat, false to unarchive it.
     pub fn archived(mut self, value: bool) -> Self {
@@ -995,7 +987,13 @@ impl ChatsArchiveRequest {
     }
 }
 
-/// Parameters of `chats.mark_read` (`POST /v1/chats/{chatID}/read`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.archive` request (`POST /v1/chats/{chatID}/archive`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsArchiveRequest(ChatsArchiveParams);
+}
+
+/// Parameters of `chats.mark_read` (`POST /v1/chats/{chatID}/read`), as a [`ChatsMarkReadRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsMarkReadParams {
@@ -1029,6 +1027,7 @@ impl crate::runtime::Operation for ChatsMarkReadParams {
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
         let parts = parts.idempotent(true);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -1039,12 +1038,6 @@ impl crate::runtime::Operation for ChatsMarkReadParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `chats.mark_read` request (`POST /v1/chats/{chatID}/read`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct ChatsMarkReadRequest(ChatsMarkReadParams);
-}
-
 impl ChatsMarkReadRequest {
     /// Message up to which the chat is marked read.
     pub fn message_id(mut self, value: impl Into<String>) -> Self {
@@ -1053,7 +1046,13 @@ impl ChatsMarkReadRequest {
     }
 }
 
-/// Parameters of `chats.mark_unread` (`POST /v1/chats/{chatID}/unread`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.mark_read` request (`POST /v1/chats/{chatID}/read`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsMarkReadRequest(ChatsMarkReadParams);
+}
+
+/// Parameters of `chats.mark_unread` (`POST /v1/chats/{chatID}/unread`), as a [`ChatsMarkUnreadRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsMarkUnreadParams {
@@ -1087,6 +1086,7 @@ impl crate::runtime::Operation for ChatsMarkUnreadParams {
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
         let parts = parts.idempotent(true);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -1097,12 +1097,6 @@ impl crate::runtime::Operation for ChatsMarkUnreadParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `chats.mark_unread` request (`POST /v1/chats/{chatID}/unread`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct ChatsMarkUnreadRequest(ChatsMarkUnreadParams);
-}
-
 impl ChatsMarkUnreadRequest {
     /// Message from which the chat is marked unread.
     pub fn message_id(mut self, value: impl Into<String>) -> Self {
@@ -1111,18 +1105,29 @@ impl ChatsMarkUnreadRequest {
     }
 }
 
-/// Parameters of `chats.notify_anyway` (`POST /v1/chats/{chatID}/notify-anyway`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.mark_unread` request (`POST /v1/chats/{chatID}/unread`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsMarkUnreadRequest(ChatsMarkUnreadParams);
+}
+
+/// Parameters of `chats.notify_anyway` (`POST /v1/chats/{chatID}/notify-anyway`), as a [`ChatsNotifyAnywayRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsNotifyAnywayParams {
     /// Chat ID. This installation's local chat ID is accepted too, where there is one.
     pub chat_id: String,
+    /// Empty; the operation takes no parameters in its body.
+    pub body: crate::models::ChatsNotifyAnywayBody,
 }
 
 impl ChatsNotifyAnywayParams {
     /// Parameters with the required values; the optional ones are unset.
     pub fn new(chat_id: impl Into<String>) -> Self {
-        Self { chat_id: chat_id.into() }
+        Self {
+            chat_id: chat_id.into(),
+            body: crate::models::ChatsNotifyAnywayBody::new(),
+        }
     }
 }
 
@@ -1137,7 +1142,9 @@ impl crate::runtime::Operation for ChatsNotifyAnywayParams {
             crate::runtime::reqwest::Method::POST,
             path,
         );
+        let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -1167,6 +1174,8 @@ impl<'a> ChatsReminders<'a> {
     ///
     /// `POST /v1/chats/{chatID}/reminders`
     ///
+    /// Returns a [`ChatsRemindersCreateRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client, reminder: beeper_desktop_api::models::ChatsRemindersCreateReminder) -> Result<(), beeper_desktop_api::Error> {
     /// let () = client.chats().reminders().create("chat-1", reminder).await?;
@@ -1190,6 +1199,8 @@ impl<'a> ChatsReminders<'a> {
     ///
     /// `DELETE /v1/chats/{chatID}/reminders`
     ///
+    /// Returns a [`ChatsRemindersDeleteRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let () = client.chats().reminders().delete("chat-1").await?;
@@ -1204,7 +1215,7 @@ impl<'a> ChatsReminders<'a> {
     }
 }
 
-/// Parameters of `chats.reminders.create` (`POST /v1/chats/{chatID}/reminders`).
+/// Parameters of `chats.reminders.create` (`POST /v1/chats/{chatID}/reminders`), as a [`ChatsRemindersCreateRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsRemindersCreateParams {
@@ -1242,6 +1253,7 @@ impl crate::runtime::Operation for ChatsRemindersCreateParams {
         let parts = parts.accept("*/*");
         let parts = parts.auth(&[&["bearerAuth"]], false);
         let parts = parts.idempotent(true);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -1258,7 +1270,7 @@ crate::runtime::operation_request! {
     pub struct ChatsRemindersCreateRequest(ChatsRemindersCreateParams);
 }
 
-/// Parameters of `chats.reminders.delete` (`DELETE /v1/chats/{chatID}/reminders`).
+/// Parameters of `chats.reminders.delete` (`DELETE /v1/chats/{chatID}/reminders`), as a [`ChatsRemindersDeleteRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsRemindersDeleteParams {
@@ -1286,6 +1298,7 @@ impl crate::runtime::Operation for ChatsRemindersDeleteParams {
         );
         let parts = parts.accept("*/*");
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -1330,6 +1343,8 @@ impl<'a> ChatsMessagesReactions<'a> {
     ///
     /// `POST /v1/chats/{chatID}/messages/{messageID}/reactions`
     ///
+    /// Optional parameters are set on the returned [`ChatsMessagesReactionsAddRequest`] before it is awaited: [`transaction_id`](ChatsMessagesReactionsAddRequest::transaction_id).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.chats().messages().reactions().add("chat-1", "message-1", "reactionKey").await?;
@@ -1354,6 +1369,8 @@ impl<'a> ChatsMessagesReactions<'a> {
     ///
     /// `DELETE /v1/chats/{chatID}/messages/{messageID}/reactions/{reactionKey}`
     ///
+    /// Returns a [`ChatsMessagesReactionsDeleteRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.chats().messages().reactions().delete("chat-1", "message-1", "reactionKey").await?;
@@ -1373,7 +1390,7 @@ impl<'a> ChatsMessagesReactions<'a> {
     }
 }
 
-/// Parameters of `chats.messages.reactions.add` (`POST /v1/chats/{chatID}/messages/{messageID}/reactions`).
+/// Parameters of `chats.messages.reactions.add` (`POST /v1/chats/{chatID}/messages/{messageID}/reactions`), as a [`ChatsMessagesReactionsAddRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsMessagesReactionsAddParams {
@@ -1415,6 +1432,7 @@ impl crate::runtime::Operation for ChatsMessagesReactionsAddParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -1425,12 +1443,6 @@ impl crate::runtime::Operation for ChatsMessagesReactionsAddParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `chats.messages.reactions.add` request (`POST /v1/chats/{chatID}/messages/{messageID}/reactions`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct ChatsMessagesReactionsAddRequest(ChatsMessagesReactionsAddParams);
-}
-
 impl ChatsMessagesReactionsAddRequest {
     /// Optional ID of this request, used to avoid duplicates and to track the send.
     pub fn transaction_id(mut self, value: impl Into<String>) -> Self {
@@ -1439,7 +1451,13 @@ impl ChatsMessagesReactionsAddRequest {
     }
 }
 
-/// Parameters of `chats.messages.reactions.delete` (`DELETE /v1/chats/{chatID}/messages/{messageID}/reactions/{reactionKey}`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `chats.messages.reactions.add` request (`POST /v1/chats/{chatID}/messages/{messageID}/reactions`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ChatsMessagesReactionsAddRequest(ChatsMessagesReactionsAddParams);
+}
+
+/// Parameters of `chats.messages.reactions.delete` (`DELETE /v1/chats/{chatID}/messages/{messageID}/reactions/{reactionKey}`), as a [`ChatsMessagesReactionsDeleteRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatsMessagesReactionsDeleteParams {
@@ -1481,6 +1499,7 @@ impl crate::runtime::Operation for ChatsMessagesReactionsDeleteParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 

@@ -16,6 +16,8 @@ impl<'a> Info<'a> {
     ///
     /// `GET /v1/info`
     ///
+    /// Returns a [`InfoRetrieveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let info = client.info().retrieve().await?;
@@ -27,7 +29,7 @@ impl<'a> Info<'a> {
     }
 }
 
-/// Parameters of `info.retrieve` (`GET /v1/info`).
+/// Parameters of `info.retrieve` (`GET /v1/info`), as a [`InfoRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct InfoRetrieveParams {}
@@ -53,6 +55,7 @@ impl crate::runtime::Operation for InfoRetrieveParams {
             crate::runtime::reqwest::Method::GET,
             path,
         );
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 

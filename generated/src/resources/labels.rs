@@ -16,6 +16,8 @@ impl<'a> Labels<'a> {
     ///
     /// `GET /v1/labels`
     ///
+    /// Returns a [`LabelsListRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let labels = client.labels().list().await?;
@@ -27,7 +29,7 @@ impl<'a> Labels<'a> {
     }
 }
 
-/// Parameters of `labels.list` (`GET /v1/labels`).
+/// Parameters of `labels.list` (`GET /v1/labels`), as a [`LabelsListRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct LabelsListParams {}
@@ -54,6 +56,7 @@ impl crate::runtime::Operation for LabelsListParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 

@@ -18,6 +18,8 @@ impl<'a> Messages<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`MessagesListRequest`] before it is awaited: [`cursor`](MessagesListRequest::cursor), [`direction`](MessagesListRequest::direction).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let page = client.messages().list("chat-1").await?;
@@ -34,9 +36,13 @@ impl<'a> Messages<'a> {
     ///
     /// `POST /v1/chats/{chatID}/messages`
     ///
+    /// Optional parameters are set on the returned [`MessagesSendRequest`] before it is awaited: [`attachment`](MessagesSendRequest::attachment), [`reply_to_message_id`](MessagesSendRequest::reply_to_message_id), [`text`](MessagesSendRequest::text).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
-    /// let response = client.messages().send("chat-1").await?;
+    /// let response = client.messages().send("chat-1")
+    ///     .text("Hello from Rust!")
+    ///     .await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -49,6 +55,8 @@ impl<'a> Messages<'a> {
     /// Get one message by its final ID, its pending message ID or its Matrix event ID. The chat may be named by its Beeper chat ID or its local chat ID.
     ///
     /// `GET /v1/chats/{chatID}/messages/{messageID}`
+    ///
+    /// Returns a [`MessagesRetrieveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -73,6 +81,8 @@ impl<'a> Messages<'a> {
     ///
     /// `PUT /v1/chats/{chatID}/messages/{messageID}`
     ///
+    /// Returns a [`MessagesUpdateRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let response = client.messages().update("chat-1", "message-1", "text").await?;
@@ -96,6 +106,8 @@ impl<'a> Messages<'a> {
     /// Delete a message by its final ID. Pending message IDs are refused: a message cannot be deleted while it is being sent.
     ///
     /// `DELETE /v1/chats/{chatID}/messages/{messageID}`
+    ///
+    /// Optional parameters are set on the returned [`MessagesDeleteRequest`] before it is awaited: [`for_everyone`](MessagesDeleteRequest::for_everyone).
     ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
@@ -122,9 +134,13 @@ impl<'a> Messages<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`MessagesSearchRequest`] before it is awaited: [`account_ids`](MessagesSearchRequest::account_ids), [`chat_ids`](MessagesSearchRequest::chat_ids), [`chat_type`](MessagesSearchRequest::chat_type), [`cursor`](MessagesSearchRequest::cursor), [`date_after`](MessagesSearchRequest::date_after), [`date_before`](MessagesSearchRequest::date_before), [`direction`](MessagesSearchRequest::direction), [`exclude_low_priority`](MessagesSearchRequest::exclude_low_priority), [`include_muted`](MessagesSearchRequest::include_muted), [`limit`](MessagesSearchRequest::limit), [`media_types`](MessagesSearchRequest::media_types), [`query`](MessagesSearchRequest::query), and 1 more.
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
-    /// let page = client.messages().search().await?;
+    /// let page = client.messages().search()
+    ///     .query("dinner")
+    ///     .await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -133,7 +149,7 @@ impl<'a> Messages<'a> {
     }
 }
 
-/// Parameters of `messages.list` (`GET /v1/chats/{chatID}/messages`).
+/// Parameters of `messages.list` (`GET /v1/chats/{chatID}/messages`), as a [`MessagesListRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesListParams {
@@ -168,15 +184,11 @@ impl crate::runtime::Operation for MessagesListParams {
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query.push("cursor", &self.cursor, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "direction",
-                &self.direction,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
+        query.push_scalar("cursor", &self.cursor)?;
+        query.push_scalar("direction", &self.direction)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -185,12 +197,6 @@ impl crate::runtime::Operation for MessagesListParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
-}
-
-crate::runtime::operation_request! {
-    #[doc =
-    " A `messages.list` request (`GET /v1/chats/{chatID}/messages`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct MessagesListRequest(MessagesListParams); paginated
 }
 
 impl MessagesListRequest {
@@ -205,6 +211,12 @@ impl MessagesListRequest {
         self.params_mut().direction = Some(value.into());
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `messages.list` request (`GET /v1/chats/{chatID}/messages`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct MessagesListRequest(MessagesListParams); paginated
 }
 
 impl crate::runtime::Paginated for MessagesListParams {
@@ -236,7 +248,7 @@ impl crate::runtime::Paginated for MessagesListParams {
     }
 }
 
-/// Parameters of `messages.send` (`POST /v1/chats/{chatID}/messages`).
+/// Parameters of `messages.send` (`POST /v1/chats/{chatID}/messages`), as a [`MessagesSendRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesSendParams {
@@ -269,6 +281,7 @@ impl crate::runtime::Operation for MessagesSendParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -277,12 +290,6 @@ impl crate::runtime::Operation for MessagesSendParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
-}
-
-crate::runtime::operation_request! {
-    #[doc =
-    " A `messages.send` request (`POST /v1/chats/{chatID}/messages`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct MessagesSendRequest(MessagesSendParams);
 }
 
 impl MessagesSendRequest {
@@ -308,7 +315,13 @@ impl MessagesSendRequest {
     }
 }
 
-/// Parameters of `messages.retrieve` (`GET /v1/chats/{chatID}/messages/{messageID}`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `messages.send` request (`POST /v1/chats/{chatID}/messages`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct MessagesSendRequest(MessagesSendParams);
+}
+
+/// Parameters of `messages.retrieve` (`GET /v1/chats/{chatID}/messages/{messageID}`), as a [`MessagesRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesRetrieveParams {
@@ -341,6 +354,7 @@ impl crate::runtime::Operation for MessagesRetrieveParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -357,7 +371,7 @@ crate::runtime::operation_request! {
     pub struct MessagesRetrieveRequest(MessagesRetrieveParams);
 }
 
-/// Parameters of `messages.update` (`PUT /v1/chats/{chatID}/messages/{messageID}`).
+/// Parameters of `messages.update` (`PUT /v1/chats/{chatID}/messages/{messageID}`), as a [`MessagesUpdateRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesUpdateParams {
@@ -398,6 +412,7 @@ impl crate::runtime::Operation for MessagesUpdateParams {
         );
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -414,7 +429,7 @@ crate::runtime::operation_request! {
     pub struct MessagesUpdateRequest(MessagesUpdateParams);
 }
 
-/// Parameters of `messages.delete` (`DELETE /v1/chats/{chatID}/messages/{messageID}`).
+/// Parameters of `messages.delete` (`DELETE /v1/chats/{chatID}/messages/{messageID}`), as a [`MessagesDeleteRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesDeleteParams {
@@ -450,15 +465,11 @@ impl crate::runtime::Operation for MessagesDeleteParams {
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query
-            .push(
-                "forEveryone",
-                &self.for_everyone,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
+        query.push_scalar("forEveryone", &self.for_everyone)?;
         let parts = parts.query(query);
         let parts = parts.accept("*/*");
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -469,12 +480,6 @@ impl crate::runtime::Operation for MessagesDeleteParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `messages.delete` request (`DELETE /v1/chats/{chatID}/messages/{messageID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct MessagesDeleteRequest(MessagesDeleteParams);
-}
-
 impl MessagesDeleteRequest {
     /// True requests removal for all participants, where the network allows it; false removes the message for the signed-in user alone, where supported.
     pub fn for_everyone(mut self, value: bool) -> Self {
@@ -483,7 +488,13 @@ impl MessagesDeleteRequest {
     }
 }
 
-/// Parameters of `messages.search` (`GET /v1/messages/search`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `messages.delete` request (`DELETE /v1/chats/{chatID}/messages/{messageID}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct MessagesDeleteRequest(MessagesDeleteParams);
+}
+
+/// Parameters of `messages.search` (`GET /v1/messages/search`), as a [`MessagesSearchRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesSearchParams {
@@ -553,60 +564,36 @@ impl crate::runtime::Operation for MessagesSearchParams {
         );
         let mut query = crate::runtime::Query::new();
         query
-            .push(
+            .push_list(
                 "accountIDs",
                 &self.account_ids,
                 crate::runtime::QueryStyle::FormExploded,
             )?;
-        query.push("chatIDs", &self.chat_ids, crate::runtime::QueryStyle::FormExploded)?;
         query
-            .push(
-                "chatType",
-                &self.chat_type,
+            .push_list(
+                "chatIDs",
+                &self.chat_ids,
                 crate::runtime::QueryStyle::FormExploded,
             )?;
-        query.push("cursor", &self.cursor, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("chatType", &self.chat_type)?;
+        query.push_scalar("cursor", &self.cursor)?;
+        query.push_scalar("dateAfter", &self.date_after)?;
+        query.push_scalar("dateBefore", &self.date_before)?;
+        query.push_scalar("direction", &self.direction)?;
+        query.push_scalar("excludeLowPriority", &self.exclude_low_priority)?;
+        query.push_scalar("includeMuted", &self.include_muted)?;
+        query.push_scalar("limit", &self.limit)?;
         query
-            .push(
-                "dateAfter",
-                &self.date_after,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query
-            .push(
-                "dateBefore",
-                &self.date_before,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query
-            .push(
-                "direction",
-                &self.direction,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query
-            .push(
-                "excludeLowPriority",
-                &self.exclude_low_priority,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query
-            .push(
-                "includeMuted",
-                &self.include_muted,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query.push("limit", &self.limit, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
+            .push_list(
                 "mediaTypes",
                 &self.media_types,
                 crate::runtime::QueryStyle::FormExploded,
             )?;
-        query.push("query", &self.query, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("sender", &self.sender, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("query", &self.query)?;
+        query.push_scalar("sender", &self.sender)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -615,12 +602,6 @@ impl crate::runtime::Operation for MessagesSearchParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
-}
-
-crate::runtime::operation_request! {
-    #[doc =
-    " A `messages.search` request (`GET /v1/messages/search`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct MessagesSearchRequest(MessagesSearchParams); paginated
 }
 
 impl MessagesSearchRequest {
@@ -718,6 +699,12 @@ impl MessagesSearchRequest {
         self.params_mut().sender = Some(value.into());
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `messages.search` request (`GET /v1/messages/search`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct MessagesSearchRequest(MessagesSearchParams); paginated
 }
 
 impl crate::runtime::Paginated for MessagesSearchParams {

@@ -75,9 +75,13 @@ impl crate::Client {
     ///
     /// `POST /v1/focus`
     ///
+    /// Optional parameters are set on the returned [`FocusRequest`] before it is awaited: [`chat_id`](FocusRequest::chat_id), [`draft_attachment_path`](FocusRequest::draft_attachment_path), [`draft_text`](FocusRequest::draft_text), [`message_id`](FocusRequest::message_id).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
-    /// let response = client.focus().await?;
+    /// let response = client.focus()
+    ///     .chat_id("!chat1:beeper.local")
+    ///     .await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -91,6 +95,8 @@ impl crate::Client {
     ///
     /// `GET /v1/search`
     ///
+    /// Returns a [`SearchRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
     /// let results = client.search("query").await?;
@@ -102,7 +108,7 @@ impl crate::Client {
     }
 }
 
-/// Parameters of `focus` (`POST /v1/focus`).
+/// Parameters of `focus` (`POST /v1/focus`), as a [`FocusRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FocusParams {
@@ -137,6 +143,7 @@ impl crate::runtime::Operation for FocusParams {
         let parts = parts.json(&self.body, "application/json")?;
         let parts = parts.auth(&[&["bearerAuth"]], false);
         let parts = parts.idempotent(true);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -145,12 +152,6 @@ impl crate::runtime::Operation for FocusParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
-}
-
-crate::runtime::operation_request! {
-    #[doc =
-    " A `focus` request (`POST /v1/focus`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct FocusRequest(FocusParams);
 }
 
 impl FocusRequest {
@@ -179,7 +180,13 @@ impl FocusRequest {
     }
 }
 
-/// Parameters of `search` (`GET /v1/search`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `focus` request (`POST /v1/focus`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct FocusRequest(FocusParams);
+}
+
+/// Parameters of `search` (`GET /v1/search`), as a [`SearchRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SearchParams {
@@ -204,9 +211,10 @@ impl crate::runtime::Operation for SearchParams {
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query.push("query", &self.query, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("query", &self.query)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 

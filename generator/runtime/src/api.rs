@@ -20,6 +20,16 @@ pub struct ApiInfo {
     pub security_alternatives: &'static [&'static [&'static str]],
     /// Whether every operation needs credentials (none is public).
     pub credentials_required: bool,
+    /// Wire names of every field the spec marks secret, in any type: their values are
+    /// kept out of the excerpts of bodies whose schema the runtime does not know (the
+    /// escape hatch's responses, event frames). Operations give their own list
+    /// ([`RequestParts::secret_fields`](crate::RequestParts::secret_fields)). Until
+    /// [`ApiInfo::with_secret_fields`] sets it, it is [`WHOLE_BODY`](crate::WHOLE_BODY):
+    /// no excerpt shows anything of such a body.
+    pub secret_fields: &'static [&'static str],
+    /// The absolute servers operations have of their own (`servers` on an operation or
+    /// its path item), as the spec gives them: what `ClientBuilder::server_url` maps.
+    pub servers: &'static [&'static str],
 }
 
 impl ApiInfo {
@@ -42,7 +52,23 @@ impl ApiInfo {
             security_schemes,
             security_alternatives,
             credentials_required,
+            secret_fields: &[crate::WHOLE_BODY],
+            servers: &[],
         }
+    }
+
+    /// The API's secret wire names (see [`ApiInfo::secret_fields`]), as the generator
+    /// lists them.
+    pub const fn with_secret_fields(mut self, names: &'static [&'static str]) -> ApiInfo {
+        self.secret_fields = names;
+        self
+    }
+
+    /// The same facts, with the absolute servers the spec gives operations of their
+    /// own (see [`servers`](Self::servers)).
+    pub const fn with_servers(mut self, servers: &'static [&'static str]) -> ApiInfo {
+        self.servers = servers;
+        self
     }
 
     pub(crate) fn scheme(&self, name: &str) -> Option<&'static SecuritySchemeInfo> {

@@ -28,6 +28,8 @@ const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct ClientBuilder {
     info: &'static ApiInfo,
     base_url: Option<String>,
+    /// Servers of the spec's operations mapped to other URLs (`server_url`).
+    servers: Vec<(String, String)>,
     credentials: Credentials,
     timeout: Option<Duration>,
     connect_timeout: Duration,
@@ -55,7 +57,7 @@ impl fmt::Debug for ClientBuilder {
             .headers
             .iter()
             .map(|h| {
-                let value = if h.sensitive || redact::is_sensitive_header(&h.name) {
+                let value = if h.sensitive || redact::is_sensitive_name(&h.name) {
                     redact::REDACTED.to_string()
                 } else {
                     String::from_utf8_lossy(&h.value).into_owned()
@@ -65,6 +67,14 @@ impl fmt::Debug for ClientBuilder {
             .collect();
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url.as_deref().map(redact_url))
+            .field(
+                "servers",
+                &self
+                    .servers
+                    .iter()
+                    .map(|(server, url)| (server.as_str(), redact_url(url)))
+                    .collect::<Vec<_>>(),
+            )
             .field("credentials", &self.credentials)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
@@ -87,6 +97,7 @@ impl ClientBuilder {
         ClientBuilder {
             info,
             base_url: None,
+            servers: Vec::new(),
             credentials: Credentials::default(),
             timeout: Some(DEFAULT_TIMEOUT),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
@@ -138,6 +149,22 @@ impl ClientBuilder {
     /// `http://host/api` sends requests to `http://host/api/v1/...`.
     pub fn base_url(mut self, url: impl Into<String>) -> ClientBuilder {
         self.base_url = Some(url.into());
+        self
+    }
+
+    /// Sends the operations the spec gives `server` (an absolute server of an operation
+    /// or path item, as [`ApiInfo::servers`] lists it) to `url` instead. Without it,
+    /// such an operation goes to its own server while the base URL is the spec's
+    /// server, and to the base URL when the client is pointed elsewhere (a mock server,
+    /// a proxy), so that no request leaves for a server the user did not name. `url` is
+    /// checked like a base URL, and a `server` the spec does not name fails
+    /// [`build`](Self::build) with a `Config` error; the last mapping of a server wins.
+    pub fn server_url(
+        mut self,
+        server: impl Into<String>,
+        url: impl Into<String>,
+    ) -> ClientBuilder {
+        self.servers.push((server.into(), url.into()));
         self
     }
 
@@ -299,6 +326,7 @@ impl ClientBuilder {
     /// (`reqwest::ClientBuilder::tls_certs_merge`); [`build`](Self::build) refuses
     /// both together, as it refuses a certificate that cannot be read.
     #[cfg(any(feature = "rustls", feature = "native-tls"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "rustls", feature = "native-tls"))))]
     pub fn add_root_certificate(mut self, certificate: impl AsRef<[u8]>) -> ClientBuilder {
         self.root_certificates.push(certificate.as_ref().to_vec());
         self
@@ -311,6 +339,33 @@ impl ClientBuilder {
             Error::Config(format!("no base URL: the spec names no absolute server; set {} or call ClientBuilder::base_url", self.info.env_base_url))
         })?;
         let base_url = base_url::parse(base_url)?;
+        // The operations' own servers are used as the spec gives them only while the
+        // client talks to the spec's server.
+        let on_spec_server = self
+            .info
+            .default_base_url
+            .and_then(|d| base_url::parse(d).ok())
+            .is_some_and(|d| d.text == base_url.text);
+        let mut servers: Vec<(String, base_url::BaseUrl)> = Vec::new();
+        for (server, url) in &self.servers {
+            let server = server.trim().trim_end_matches('/');
+            if !self.info.servers.contains(&server) {
+                let known: Vec<String> =
+                    self.info.servers.iter().map(|s| format!("`{s}`")).collect();
+                return Err(Error::Config(format!(
+                    "`{}` is not a server of the spec's operations ({})",
+                    redact_url(server),
+                    if known.is_empty() {
+                        "it gives none".to_string()
+                    } else {
+                        format!("those are {}", known.join(", "))
+                    }
+                )));
+            }
+            let url = base_url::parse(url)?;
+            servers.retain(|(s, _)| s != server);
+            servers.push((server.to_string(), url));
+        }
         let mut headers = HeaderMap::new();
         for h in &self.headers {
             let name = &h.name;
@@ -319,8 +374,19 @@ impl ClientBuilder {
             let mut v = HeaderValue::from_bytes(&h.value).map_err(|_| {
                 Error::Config(format!("the value of header `{name}` cannot be sent"))
             })?;
-            v.set_sensitive(h.sensitive || redact::is_sensitive_header(name));
+            v.set_sensitive(h.sensitive || redact::is_sensitive_name(name));
             headers.append(n, v);
+        }
+        // Names `sensitive_header` hid that do not look like credentials: hidden on
+        // every request too, when a hook or `with_header` sets them.
+        let mut sensitive_names: Vec<HeaderName> = Vec::new();
+        for (k, v) in &headers {
+            if v.is_sensitive()
+                && !redact::is_sensitive_name(k.as_str())
+                && !sensitive_names.contains(k)
+            {
+                sensitive_names.push(k.clone());
+            }
         }
         let mut base_headers = HeaderMap::with_capacity(headers.len() + 4);
         base_headers.insert(
@@ -380,12 +446,15 @@ impl ClientBuilder {
                 info: self.info,
                 http,
                 base_url,
+                on_spec_server,
+                servers,
                 credentials: self.credentials,
                 timeout: self.timeout,
                 connect_timeout: self.connect_timeout,
                 max_retries: self.max_retries,
                 backoff: self.backoff,
                 headers,
+                sensitive_names,
                 base_headers,
                 body_limits: self.body_limits,
                 proxy: self.proxy,
@@ -431,6 +500,11 @@ impl Client {
         ClientBuilder {
             info: c.info,
             base_url: Some(c.base_url.text.clone()),
+            servers: c
+                .servers
+                .iter()
+                .map(|(server, url)| (server.clone(), url.text.clone()))
+                .collect(),
             credentials: c.credentials.clone(),
             timeout: c.timeout,
             connect_timeout: c.connect_timeout,

@@ -2,6 +2,7 @@
 //! one request's URL, headers and credentials are put together from them. Sending is
 //! in `send.rs`.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,8 +17,8 @@ use super::encoding::Query;
 use super::error::Error;
 use super::hook::Hooks;
 use super::options::RequestOptions;
-use super::parts::{Body, RequestParts};
-use super::redact::{ShownHeaders, redact_url};
+use super::parts::{Body, RequestParts, Server};
+use super::redact::{ShownHeaders, mark_sensitive_with, redact_url};
 use super::retry::Backoff;
 
 /// The runtime's client of one API: what generated code sends requests through. Cheap
@@ -33,6 +34,10 @@ pub(crate) struct Inner {
     pub(crate) info: &'static ApiInfo,
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: BaseUrl,
+    /// The base URL is the spec's server: operations with servers of their own go there.
+    pub(crate) on_spec_server: bool,
+    /// Servers of the spec's operations mapped to other URLs (`server_url`).
+    pub(crate) servers: Vec<(String, BaseUrl)>,
     pub(crate) credentials: Credentials,
     pub(crate) timeout: Option<Duration>,
     pub(crate) connect_timeout: Duration,
@@ -40,6 +45,9 @@ pub(crate) struct Inner {
     pub(crate) backoff: Backoff,
     /// The default headers; credential-carrying values are marked sensitive.
     pub(crate) headers: HeaderMap,
+    /// Header names hidden besides those that look like credentials (added with
+    /// `sensitive_header`).
+    pub(crate) sensitive_names: Vec<HeaderName>,
     /// What every request starts from: the user agent and the default headers.
     pub(crate) base_headers: HeaderMap,
     pub(crate) body_limits: BodyLimits,
@@ -52,6 +60,13 @@ impl fmt::Debug for Client {
         let c = &self.inner;
         f.debug_struct("Client")
             .field("base_url", &redact_url(&c.base_url.text))
+            .field(
+                "servers",
+                &c.servers
+                    .iter()
+                    .map(|(server, url)| (server.as_str(), redact_url(&url.text)))
+                    .collect::<Vec<_>>(),
+            )
             .field("credentials", &c.credentials)
             .field("timeout", &c.timeout)
             .field("max_retries", &c.max_retries)
@@ -104,31 +119,67 @@ impl Client {
         }
     }
 
-    /// The URL of a request: the page URL the server gave, or the base URL (the
-    /// request's own, else the client's), path and query; then credentials that go in
-    /// the query.
+    /// The server a request goes to, without a trailing `/`: the request's own base
+    /// URL; else the operation's server (mapped by `server_url`; used as the spec gives
+    /// it while the client's base URL is the spec's server, else replaced by the base
+    /// URL; a relative one resolved against the base URL); else the client's base URL.
+    pub(crate) fn base_for(
+        &self,
+        parts: &RequestParts,
+        options: &RequestOptions,
+    ) -> Result<Cow<'_, str>, Error> {
+        if let Some(b) = options.base_url.as_deref() {
+            return Ok(Cow::Owned(base_url::parse(b)?.text));
+        }
+        let c = &self.inner;
+        let base = c.base_url.text.as_str();
+        match parts.server {
+            None => Ok(Cow::Borrowed(base)),
+            Some(Server::Absolute(server)) => {
+                if let Some((_, url)) = c.servers.iter().find(|(s, _)| s == server) {
+                    Ok(Cow::Borrowed(url.text.as_str()))
+                } else if c.on_spec_server {
+                    Ok(Cow::Owned(base_url::parse(server)?.text))
+                } else {
+                    Ok(Cow::Borrowed(base))
+                }
+            }
+            Some(Server::Relative(server)) => {
+                let joined = reqwest::Url::parse(base)
+                    .and_then(|b| b.join(server))
+                    .map_err(|e| {
+                        Error::Config(format!(
+                            "the operation's server `{server}` cannot be resolved against the base URL: {e}"
+                        ))
+                    })?;
+                Ok(Cow::Owned(base_url::parse(joined.as_str())?.text))
+            }
+        }
+    }
+
+    /// The URL of a request: the page URL the server gave, or the request's server
+    /// (`base_for`), path and query; then credentials that go in the query.
     pub(crate) fn url_for(
         &self,
         parts: &RequestParts,
         options: &RequestOptions,
         auth_query: &[(&'static str, String)],
     ) -> Result<reqwest::Url, Error> {
-        let other_base;
-        let base = match options.base_url.as_deref() {
-            Some(b) => {
-                other_base = base_url::parse(b)?;
-                &other_base.text
-            }
-            None => &self.inner.base_url.text,
+        let base = match &parts.url {
+            // A page URL replaces the server, path and query.
+            Some(_) => Cow::Borrowed(""),
+            None => self.base_for(parts, options)?,
         };
-        let url = compose_url(base, parts, auth_query);
+        let url = compose_url(&base, parts, auth_query);
         reqwest::Url::parse(&url).map_err(|e| {
             Error::invalid_request(format!("the request's URL cannot be written: {e}"))
         })
     }
 
-    /// The headers of a request: the client's, `Accept` and `Content-Type`, the
-    /// credentials, the operation's header parameters, then the request's own.
+    /// The headers of a request: the client's and the body's `Content-Type`; the
+    /// operation's header parameters set on the call, each in place of the client's
+    /// header of its name; the credentials; the spec's defaults of header parameters
+    /// and `Accept`, where nothing above set them; then the request's own options.
     pub(crate) fn headers_for(
         &self,
         parts: &RequestParts,
@@ -140,9 +191,6 @@ impl Client {
         // largest cost of its own.
         let mut headers = self.inner.base_headers.clone();
         let defaults = &self.inner.headers;
-        if !defaults.contains_key(header::ACCEPT) {
-            headers.insert(header::ACCEPT, HeaderValue::from_static(parts.accept));
-        }
         if let Body::Bytes { content_type, .. } = &parts.body
             && !defaults.contains_key(header::CONTENT_TYPE)
         {
@@ -152,14 +200,37 @@ impl Client {
                     .map_err(|_| Error::invalid_request("invalid content type"))?,
             );
         }
+        let unsendable = |name: &str| {
+            Error::invalid_request(format!("header `{name}` has a value that cannot be sent"))
+        };
+        // A name from the spec that is not a header name fails the request, not the program.
+        let header_name = |name: &str| {
+            HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::invalid_request(format!("`{name}` is not a valid header name")))
+        };
+        let mut replaced: Vec<&str> = Vec::new();
+        for (name, value) in &parts.headers {
+            let value = HeaderValue::from_str(value).map_err(|_| unsendable(name))?;
+            let header = header_name(name)?;
+            // Cookie parameters add up; a header parameter's values replace the client's.
+            if *name != "cookie" && !replaced.contains(name) {
+                headers.remove(&header);
+                replaced.push(name);
+            }
+            headers.append(header, value);
+        }
         for (k, v) in auth {
             headers.insert(k, v);
         }
-        for (name, value) in &parts.headers {
-            let value = HeaderValue::from_str(value).map_err(|_| {
-                Error::invalid_request(format!("header `{name}` has a value that cannot be sent"))
-            })?;
-            headers.append(HeaderName::from_static(name), value);
+        for (name, value) in &parts.header_defaults {
+            let header = header_name(name)?;
+            if !headers.contains_key(&header) {
+                let value = HeaderValue::from_str(value).map_err(|_| unsendable(name))?;
+                headers.insert(header, value);
+            }
+        }
+        if !headers.contains_key(header::ACCEPT) {
+            headers.insert(header::ACCEPT, HeaderValue::from_static(parts.accept));
         }
         for (name, value) in &options.headers {
             let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
@@ -170,7 +241,15 @@ impl Client {
             })?;
             headers.insert(name, value);
         }
+        // Header parameters, `with_header` and the rest: a credential is hidden from
+        // every `Debug`, hooks' included, whoever set it.
+        mark_sensitive_with(&mut headers, &self.inner.sensitive_names);
         Ok(headers)
+    }
+
+    /// Header names hidden besides those that look like credentials.
+    pub(crate) fn sensitive_names(&self) -> &[HeaderName] {
+        &self.inner.sensitive_names
     }
 
     /// Headers and query pairs that carry the operation's credentials.
@@ -183,6 +262,28 @@ impl Client {
             .credentials
             .for_request(self.inner.info, parts, options)
     }
+}
+
+/// Takes the user-info out of `url`: its basic credentials as an `Authorization` value
+/// (marked sensitive), if it had any.
+pub(crate) fn take_userinfo(url: &mut reqwest::Url) -> Option<HeaderValue> {
+    if url.username().is_empty() && url.password().is_none() {
+        return None;
+    }
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(s)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    let user = decode(url.username());
+    let password = url.password().map(decode).unwrap_or_default();
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    use base64::Engine as _;
+    let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+    let mut value = HeaderValue::from_str(&format!("Basic {token}")).ok()?;
+    value.set_sensitive(true);
+    Some(value)
 }
 
 /// `base` + path + query, or the full URL a page gave; with the credentials that go in

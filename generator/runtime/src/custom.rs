@@ -13,6 +13,7 @@ use super::encoding::{Query, QueryStyle};
 use super::error::Error;
 use super::options::{RequestOptions, WalkLimits};
 use super::parts::RequestParts;
+use super::redact::ShownQuery;
 use super::request::{Operation, Request};
 use super::response::{ApiResponse, RawResponse};
 
@@ -98,7 +99,13 @@ impl<T> std::fmt::Debug for Custom<T> {
         f.debug_struct("Custom")
             .field("method", &self.method)
             .field("path", &self.path)
-            .field("query", &self.query.as_str())
+            .field(
+                "query",
+                &ShownQuery {
+                    query: self.query.as_str(),
+                    secrets: &[],
+                },
+            )
             .field("body_bytes", &self.body.as_ref().map(Bytes::len))
             .finish_non_exhaustive()
     }
@@ -110,6 +117,13 @@ impl<T> Custom<T> {
             return Err(Error::invalid_request(e.clone()));
         }
         check_path(&self.path)?;
+        // A CONNECT goes out as `CONNECT host:port`, without the path: a tunnel, not a
+        // request to the API.
+        if self.method == Method::CONNECT {
+            return Err(Error::invalid_request(
+                "CONNECT opens a tunnel to a host, not a request to a path of the API; it is not sent",
+            ));
+        }
         let mut parts = RequestParts::new("custom", self.method.clone(), self.path.clone())
             .query(self.query.clone())
             // Sent with the API's credentials when some are configured; whether the

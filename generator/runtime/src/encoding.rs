@@ -119,66 +119,135 @@ impl Query {
             .extend(utf8_percent_encode(value, QUERY_COMPONENT));
     }
 
+    /// A key, and a value whose delimiters are already in place (each item encoded).
+    fn pair_encoded(&mut self, key: &str, encoded_value: &str) {
+        if !self.encoded.is_empty() {
+            self.encoded.push('&');
+        }
+        self.encoded
+            .extend(utf8_percent_encode(key, QUERY_COMPONENT));
+        self.encoded.push('=');
+        self.encoded.push_str(encoded_value);
+    }
+
     /// Adds a raw, already-chosen key and value (credentials in the query).
     pub fn push_raw(&mut self, key: &str, value: &str) {
         self.pair(key, value);
     }
 
-    /// Adds a parameter; `None` (and `null`) adds nothing.
+    /// A parameter whose value is one value (a string, number, boolean or string
+    /// enum): `name=value`. `None` adds nothing.
+    pub fn push_scalar<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), Error> {
+        let value = to_value(name, value)?;
+        if let Some(text) = scalar_of(&value) {
+            self.pair(name, &text);
+        }
+        Ok(())
+    }
+
+    /// A parameter whose value is a list, written in `style`: `a=1&a=2` (form,
+    /// exploded, and `deepObject`, which has no list form), `a=1,2` (form), `a=1%202`
+    /// (space-delimited), `a=1%7C2` (pipe-delimited). The comma of the form style is
+    /// the delimiter, so it stays literal; a comma inside an item is encoded. `None`
+    /// adds nothing.
+    pub fn push_list<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+        style: QueryStyle,
+    ) -> Result<(), Error> {
+        let items = match to_value(name, value)? {
+            Value::Null => return Ok(()),
+            Value::Array(items) => items,
+            one => vec![one],
+        };
+        let texts: Vec<String> = items.iter().filter_map(scalar_of).collect();
+        let delimiter = match style {
+            QueryStyle::FormExploded | QueryStyle::DeepObject => {
+                texts.iter().for_each(|t| self.pair(name, t));
+                return Ok(());
+            }
+            QueryStyle::FormCompact => ",",
+            QueryStyle::SpaceDelimited => "%20",
+            QueryStyle::PipeDelimited => "%7C",
+        };
+        let joined: Vec<String> = texts
+            .iter()
+            .map(|t| utf8_percent_encode(t, QUERY_COMPONENT).to_string())
+            .collect();
+        self.pair_encoded(name, &joined.join(delimiter));
+        Ok(())
+    }
+
+    /// A parameter whose value is an object, written in `style`: `k1=v1&k2=v2` (form,
+    /// exploded), `o=k1,v1,k2,v2` (form), `o[k1]=v1&o[k2]=v2` (`deepObject`). `None`
+    /// adds nothing.
+    pub fn push_object<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+        style: QueryStyle,
+    ) -> Result<(), Error> {
+        let map = match to_value(name, value)? {
+            Value::Null => return Ok(()),
+            Value::Object(map) => map,
+            other => {
+                return Err(Error::invalid_request(format!(
+                    "parameter `{name}` must be an object, not `{other}`"
+                )));
+            }
+        };
+        match style {
+            QueryStyle::DeepObject => self.deep_object(name, &Value::Object(map)),
+            QueryStyle::FormCompact => {
+                let mut parts = Vec::new();
+                for (k, v) in &map {
+                    if let Some(t) = scalar_of(v) {
+                        parts.push(utf8_percent_encode(k, QUERY_COMPONENT).to_string());
+                        parts.push(utf8_percent_encode(&t, QUERY_COMPONENT).to_string());
+                    }
+                }
+                self.pair_encoded(name, &parts.join(","));
+            }
+            _ => {
+                for (k, v) in &map {
+                    match v {
+                        Value::Array(items) => items
+                            .iter()
+                            .filter_map(scalar_of)
+                            .for_each(|t| self.pair(k, &t)),
+                        v => {
+                            if let Some(t) = scalar_of(v) {
+                                self.pair(k, &t);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A parameter whose shape the generator could not know (a union, any JSON value,
+    /// the escape hatch's query): a list or an object is written as
+    /// [`push_list`](Self::push_list) or [`push_object`](Self::push_object) would, any
+    /// other value as [`push_scalar`](Self::push_scalar).
     pub fn push<T: Serialize + ?Sized>(
         &mut self,
         name: &str,
         value: &T,
         style: QueryStyle,
     ) -> Result<(), Error> {
-        match to_value(name, value)? {
-            Value::Null => {}
-            Value::Array(items) => {
-                let texts: Vec<String> = items.iter().filter_map(scalar_of).collect();
-                match style {
-                    QueryStyle::FormExploded | QueryStyle::DeepObject => {
-                        texts.iter().for_each(|t| self.pair(name, t))
-                    }
-                    QueryStyle::FormCompact => self.pair(name, &texts.join(",")),
-                    QueryStyle::SpaceDelimited => self.pair(name, &texts.join(" ")),
-                    QueryStyle::PipeDelimited => self.pair(name, &texts.join("|")),
-                }
-            }
-            Value::Object(map) => match style {
-                QueryStyle::DeepObject => self.deep_object(name, &Value::Object(map)),
-                QueryStyle::FormCompact => {
-                    let mut parts = Vec::new();
-                    for (k, v) in &map {
-                        if let Some(t) = scalar_of(v) {
-                            parts.push(k.clone());
-                            parts.push(t);
-                        }
-                    }
-                    self.pair(name, &parts.join(","));
-                }
-                _ => {
-                    for (k, v) in &map {
-                        match v {
-                            Value::Array(items) => items
-                                .iter()
-                                .filter_map(scalar_of)
-                                .for_each(|t| self.pair(k, &t)),
-                            v => {
-                                if let Some(t) = scalar_of(v) {
-                                    self.pair(k, &t);
-                                }
-                            }
-                        }
-                    }
-                }
-            },
-            v => {
-                if let Some(t) = scalar_of(&v) {
-                    self.pair(name, &t);
-                }
-            }
+        let value = to_value(name, value)?;
+        match &value {
+            Value::Array(_) => self.push_list(name, &value, style),
+            Value::Object(_) => self.push_object(name, &value, style),
+            _ => self.push_scalar(name, &value),
         }
-        Ok(())
     }
 
     /// `o[k]=v`, recursing into nested objects (`o[k][k2]=v`) and lists (`o[k][0]=v`).
@@ -297,7 +366,35 @@ mod tests {
         .unwrap();
         assert_eq!(
             q.as_str(),
-            "ids=a&ids=b%20c&flag=true&csv=1%2C2&pipe=x%7Cy&o%5Bk%5D=v&o%5Bn%5D%5Bm%5D=1"
+            "ids=a&ids=b%20c&flag=true&csv=1,2&pipe=x%7Cy&o%5Bk%5D=v&o%5Bn%5D%5Bm%5D=1"
+        );
+    }
+
+    #[test]
+    fn each_shape_is_written_as_the_generator_decided() {
+        let mut q = Query::new();
+        q.push_scalar("limit", &Some(10)).unwrap();
+        q.push_scalar("unset", &None::<i64>).unwrap();
+        q.push_list("ids", &["a,b", "c"], QueryStyle::FormCompact)
+            .unwrap();
+        q.push_list("words", &["x", "y z"], QueryStyle::SpaceDelimited)
+            .unwrap();
+        q.push_object(
+            "filter",
+            &serde_json::json!({"k": "v,w"}),
+            QueryStyle::FormCompact,
+        )
+        .unwrap();
+        q.push_object("f", &serde_json::json!({"a": 1}), QueryStyle::FormExploded)
+            .unwrap();
+        assert_eq!(
+            q.as_str(),
+            "limit=10&ids=a%2Cb,c&words=x%20y%20z&filter=k,v%2Cw&a=1"
+        );
+        assert!(
+            Query::new()
+                .push_object("o", &"text", QueryStyle::DeepObject)
+                .is_err()
         );
     }
 

@@ -6,7 +6,8 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 
-use super::redact::mark_sensitive;
+use super::redact::{excerpt, mark_sensitive, scrub_value, unquoted};
+use super::retry;
 
 /// Everything an SDK call can fail with. Branch on [`Error::kind`]; details are on
 /// the variants.
@@ -19,6 +20,8 @@ pub enum Error {
     Connection(Box<TransportError>),
     /// No complete response within the configured timeout.
     Timeout(Box<TransportError>),
+    /// The server broke the HTTP protocol (a status outside 100–599); not retried.
+    Protocol(Box<TransportError>),
     /// The response arrived but its body does not have the documented shape.
     Decode(Box<DecodeError>),
     /// The request could not be built; nothing was sent.
@@ -94,6 +97,8 @@ pub enum ErrorKind {
     Connection,
     /// No complete response within the configured timeout.
     Timeout,
+    /// The server broke the HTTP protocol (a status outside 100–599).
+    Protocol,
     /// The response body does not have the documented shape.
     Decode,
     /// The response body is larger than the client's limit.
@@ -122,7 +127,7 @@ impl ErrorKind {
             409 => ErrorKind::Conflict,
             422 => ErrorKind::UnprocessableEntity,
             429 => ErrorKind::RateLimited,
-            500.. => ErrorKind::Server,
+            500..=599 => ErrorKind::Server,
             _ => ErrorKind::OtherStatus,
         }
     }
@@ -135,6 +140,7 @@ impl Error {
             Error::Status(e) => ErrorKind::from_status(e.status),
             Error::Connection(_) => ErrorKind::Connection,
             Error::Timeout(_) => ErrorKind::Timeout,
+            Error::Protocol(_) => ErrorKind::Protocol,
             Error::Decode(_) => ErrorKind::Decode,
             Error::ResponseTooLarge { .. } => ErrorKind::ResponseTooLarge,
             Error::InvalidRequest(_) => ErrorKind::InvalidRequest,
@@ -154,6 +160,54 @@ impl Error {
         }
     }
 
+    /// Whether the client's retry rule would send the request again after this
+    /// failure, had it retries left: the failure may pass (no connection, a timeout, a
+    /// 408, 409, 429 or 5xx, or the server's `x-should-retry: true`), and sending again
+    /// cannot do twice what the server may have done once.
+    ///
+    /// For a GET (or HEAD, OPTIONS, TRACE) that is every such failure. For a POST,
+    /// PUT, PATCH or DELETE, only a failure where the server cannot have acted: the
+    /// connection was refused before the request went out, or the server answered
+    /// 408, 429 or 503 (or `x-should-retry: true`). So a POST that timed out, or got a
+    /// 500, is not retryable: the server may have sent the message already. An
+    /// operation the spec marks safe to repeat (`x-sdk-idempotent`), which the client
+    /// itself retries like a GET, counts as a POST here: the error does not record the
+    /// mark, and `false` errs on the side of not sending twice. Errors of other kinds
+    /// (a response of the wrong shape, a request refused before sending, a page walk
+    /// that stopped) are not retryable: the same request fails the same way.
+    ///
+    /// The client has already retried a retryable failure `max_retries` times when it
+    /// returns it ([`attempts`](Self::attempts) says how many); this tells code with
+    /// retries of its own (a queue, a later run) whether to try again.
+    ///
+    /// ```
+    /// # async fn example(request: impl std::future::IntoFuture<Output = Result<(), sdk_runtime::Error>>) -> Result<(), sdk_runtime::Error> {
+    /// match request.await {
+    ///     Err(e) if e.is_retryable() => { /* put it back on the queue */ }
+    ///     other => other?,
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Status(e) => {
+                retry::status_is_retryable(e.status, &e.headers, safe_method(&e.request))
+            }
+            Error::Connection(e) | Error::Timeout(e) => e.not_sent() || safe_method(&e.request),
+            // A status outside 100-599 is not retried: the peer does not speak HTTP.
+            Error::Protocol(_)
+            | Error::Decode(_)
+            | Error::ResponseTooLarge { .. }
+            | Error::InvalidRequest(_)
+            | Error::MissingCredentials(_)
+            | Error::Config(_)
+            | Error::RepeatedCursor { .. }
+            | Error::RepeatedPage { .. }
+            | Error::ForeignNextPage { .. } => false,
+        }
+    }
+
     /// The status error, if this is one.
     pub fn as_status(&self) -> Option<&StatusError> {
         match self {
@@ -167,7 +221,7 @@ impl Error {
     pub fn attempts(&self) -> u32 {
         match self {
             Error::Status(e) => e.attempts,
-            Error::Connection(e) | Error::Timeout(e) => e.attempts,
+            Error::Connection(e) | Error::Timeout(e) | Error::Protocol(e) => e.attempts,
             Error::Decode(e) => e.attempts,
             Error::ResponseTooLarge { .. } => 1,
             Error::InvalidRequest(_)
@@ -190,6 +244,7 @@ impl fmt::Display for Error {
             Error::Status(e) => e.fmt(f),
             Error::Connection(e) => write!(f, "connection error: {e}"),
             Error::Timeout(e) => write!(f, "timed out: {e}"),
+            Error::Protocol(e) => write!(f, "protocol error: {e}"),
             Error::Decode(e) => e.fmt(f),
             Error::ResponseTooLarge {
                 request,
@@ -228,7 +283,9 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Connection(e) | Error::Timeout(e) => e.source.as_deref().map(|s| s as _),
+            Error::Connection(e) | Error::Timeout(e) | Error::Protocol(e) => {
+                e.source.as_deref().map(|s| s as _)
+            }
             Error::Decode(e) => Some(&e.source),
             _ => None,
         }
@@ -246,6 +303,8 @@ pub struct StatusError {
     /// The API's error object, when the body is one.
     pub body: Option<ErrorBody>,
     /// The body as text (lossy UTF-8), possibly shortened; empty when there was none.
+    /// The values of fields the spec marks secret, and of keys named like credentials,
+    /// are `<redacted>`, here and in `body`.
     pub raw_body: String,
     /// `METHOD /path` of the request.
     pub request: String,
@@ -288,17 +347,21 @@ impl StatusError {
         self.body.as_ref()?.details.as_ref()
     }
 
+    /// The error of a response; `secrets` are the wire names whose values its body's
+    /// excerpt and JSON leave out (see `redact.rs`).
     pub(crate) fn new(
         status: StatusCode,
         headers: HeaderMap,
         body: &[u8],
         request: String,
         attempts: u32,
+        secrets: &[&str],
     ) -> StatusError {
         let mut headers = headers;
         // `set-cookie` and the like stay out of `Debug` output.
         mark_sensitive(&mut headers);
-        let parsed = serde_json::from_slice::<Value>(body).ok().map(|json| {
+        let parsed = serde_json::from_slice::<Value>(body).ok().map(|mut json| {
+            scrub_value(&mut json, secrets);
             // Some APIs nest the object: {"error": {"code": ..., "message": ...}}.
             let object = match json.get("error") {
                 Some(inner) if inner.is_object() => inner,
@@ -324,7 +387,7 @@ impl StatusError {
             status,
             headers,
             body: parsed,
-            raw_body: excerpt(body, 4096),
+            raw_body: excerpt(body, 4096, secrets).0,
             request,
             attempts,
         }
@@ -364,6 +427,26 @@ pub struct TransportError {
     pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
+impl TransportError {
+    /// The request never reached the server: the connection was refused or could not
+    /// be made.
+    fn not_sent(&self) -> bool {
+        self.source
+            .as_deref()
+            .and_then(|e| e.downcast_ref::<reqwest::Error>())
+            .is_some_and(reqwest::Error::is_connect)
+    }
+}
+
+/// Whether `request` (`METHOD /path`, as errors name an HTTP request) is of a method
+/// that changes nothing on the server, so that sending it again is always safe.
+fn safe_method(request: &str) -> bool {
+    matches!(
+        request.split(' ').next(),
+        Some("GET" | "HEAD" | "OPTIONS" | "TRACE")
+    )
+}
+
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.request, self.message)?;
@@ -382,14 +465,48 @@ pub struct DecodeError {
     pub status: StatusCode,
     /// Where in the body decoding failed, as a path: `items[3].accounts[0].status`.
     pub path: String,
-    /// The start of the body, for context.
+    /// The start of the body, for context. The values of fields the spec marks secret
+    /// for this response, and of keys named like credentials, are `<redacted>`.
     pub excerpt: String,
     /// `METHOD /path` of the request.
     pub request: String,
     /// How many times the request was sent.
     pub attempts: u32,
-    /// The JSON decoder's error.
+    /// The JSON decoder's error. When the body held a secret value, the values it
+    /// quotes are `<redacted>`.
     pub source: serde_json::Error,
+}
+
+impl DecodeError {
+    /// The error for `body`, which did not decode: an excerpt of at most `max` bytes,
+    /// and the decoder's message, without the values of `secrets` (see `redact.rs`).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        status: StatusCode,
+        path: String,
+        body: &[u8],
+        max: usize,
+        secrets: &[&str],
+        request: String,
+        attempts: u32,
+        source: serde_json::Error,
+    ) -> DecodeError {
+        let (excerpt, held_secret) = excerpt(body, max, secrets);
+        // The decoder quotes the value it could not read, which may be the secret (or
+        // hold it, in a union read from a buffered value): without values then.
+        let source = match held_secret {
+            true => <serde_json::Error as serde::de::Error>::custom(unquoted(&source.to_string())),
+            false => source,
+        };
+        DecodeError {
+            status,
+            path,
+            excerpt,
+            request,
+            attempts,
+            source,
+        }
+    }
 }
 
 impl fmt::Display for DecodeError {
@@ -404,17 +521,6 @@ impl fmt::Display for DecodeError {
         }
         Ok(())
     }
-}
-
-/// At most `max` bytes of the body as text, cut at a character boundary.
-pub(crate) fn excerpt(body: &[u8], max: usize) -> String {
-    let cut = &body[..body.len().min(max)];
-    let text = String::from_utf8_lossy(cut);
-    let mut s = text.into_owned();
-    if body.len() > max {
-        s.push('…');
-    }
-    s
 }
 
 fn one_line(text: &str, max_chars: usize) -> String {

@@ -37,6 +37,8 @@ pub struct EventStream<E> {
     held: VecDeque<Held>,
     budget: Arc<Budget>,
     info: &'static EventsInfo,
+    /// The API's secret wire names, left out of the excerpts of decode errors.
+    secrets: &'static [&'static str],
     commands: mpsc::Sender<Command>,
     command_timeout: Duration,
     task: Option<JoinHandle<()>>,
@@ -92,6 +94,7 @@ impl<E> EventStream<E> {
         task: JoinHandle<()>,
         budget: Arc<Budget>,
         info: &'static EventsInfo,
+        secrets: &'static [&'static str],
         command_timeout: Duration,
     ) -> EventStream<E> {
         EventStream {
@@ -99,6 +102,7 @@ impl<E> EventStream<E> {
             held: VecDeque::new(),
             budget,
             info,
+            secrets,
             commands,
             command_timeout,
             task: Some(task),
@@ -175,7 +179,7 @@ impl<E: DeserializeOwned> EventStream<E> {
     fn yield_item(&mut self, held: Held) -> Result<E, Error> {
         self.budget.give_back(held.cost);
         match held.item {
-            Item::Event(text) => decode_event(&text),
+            Item::Event(text) => decode_event(&text, self.secrets),
             Item::Error(e) => Err(e),
             Item::Resync(mut resync) => {
                 while let Some(next) = self.next_ready() {
@@ -232,7 +236,7 @@ impl<E: DeserializeOwned> EventStream<E> {
             };
             let found = match &held.item {
                 Item::Event(text) => confirmed_id(text, self.info.tag, chat_id, pending_message_id)
-                    .map(|id| (id, decode_event::<E>(text))),
+                    .map(|id| (id, decode_event::<E>(text, self.secrets))),
                 _ => None,
             };
             checked.push_back(held);

@@ -179,6 +179,7 @@ impl<E: DeserializeOwned> Events<E> {
             started.task,
             budget,
             self.info,
+            self.client.api_info().secret_fields,
             command_timeout,
         );
         let refused = match answer {

@@ -17,7 +17,7 @@ use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAn
 use serde_json::{Value, json};
 
 use super::de::Key;
-use super::error::{DecodeError, Error, StatusError, excerpt};
+use super::error::{DecodeError, Error, StatusError};
 
 /// What the generated code tells the runtime about the event stream.
 #[derive(Debug)]
@@ -106,19 +106,26 @@ pub(crate) const STREAM: &str = "WS events";
 /// Decodes one text frame. A frame that is not JSON, or an event of a known type
 /// with the wrong shape, is an [`Error::Decode`] with the JSON path that failed;
 /// an event of a type `E` does not know is decoded as `E`'s unknown variant.
+/// Without knowing the API's secret fields, no excerpt shows anything of the frame.
 pub fn decode_frame<E: DeserializeOwned>(text: &str) -> Result<Frame<E>, Error> {
+    let secrets = &[crate::WHOLE_BODY];
     let (envelope, _) = scan(text);
     match envelope.control {
-        Some(control) => Ok(control_frame(control, envelope, text)),
+        Some(control) => Ok(control_frame(control, envelope, text, secrets)),
         None => Ok(Frame::Event {
             seq: envelope.seq,
             ts: envelope.ts,
-            event: decode_event(text)?,
+            event: decode_event(text, secrets)?,
         }),
     }
 }
 
-fn control_frame<E>(control: Control, envelope: Envelope, text: &str) -> Frame<E> {
+fn control_frame<E>(
+    control: Control,
+    envelope: Envelope,
+    text: &str,
+    secrets: &[&str],
+) -> Frame<E> {
     match control {
         Control::Ready => Frame::Ready {
             chat_ids: envelope.chat_ids,
@@ -129,25 +136,28 @@ fn control_frame<E>(control: Control, envelope: Envelope, text: &str) -> Frame<E
         },
         Control::Refused => Frame::Refused {
             request_id: envelope.request_id,
-            error: refusal(text),
+            error: refusal(text, secrets),
         },
     }
 }
 
 /// The server's refusal of a command, as an [`Error::Status`] of kind `BadRequest`
-/// with its `code` and `message`.
-pub(crate) fn refusal(text: &str) -> Error {
+/// with its `code` and `message`; the values of `secrets` (the API's secret wire names,
+/// see `redact.rs`) are left out of its body.
+pub(crate) fn refusal(text: &str, secrets: &[&str]) -> Error {
     Error::Status(Box::new(StatusError::new(
         StatusCode::BAD_REQUEST,
         Default::default(),
         text.as_bytes(),
         STREAM.into(),
         1,
+        secrets,
     )))
 }
 
-/// Decodes an event frame as `E`; an error names the JSON path that failed.
-pub(crate) fn decode_event<E: DeserializeOwned>(text: &str) -> Result<E, Error> {
+/// Decodes an event frame as `E`; an error names the JSON path that failed, and its
+/// excerpt leaves out the values of `secrets`.
+pub(crate) fn decode_event<E: DeserializeOwned>(text: &str, secrets: &[&str]) -> Result<E, Error> {
     let source = match serde_json::from_str::<E>(text) {
         Ok(event) => return Ok(event),
         Err(source) => source,
@@ -160,14 +170,16 @@ pub(crate) fn decode_event<E: DeserializeOwned>(text: &str) -> Result<E, Error> 
         Err(e) => e.path().to_string().trim_end_matches(".?").to_string(),
         Ok(_) => ".".to_string(),
     };
-    Err(Error::Decode(Box::new(DecodeError {
-        status: StatusCode::SWITCHING_PROTOCOLS,
+    Err(Error::Decode(Box::new(DecodeError::new(
+        StatusCode::SWITCHING_PROTOCOLS,
         path,
-        excerpt: excerpt(text.as_bytes(), 512),
-        request: STREAM.into(),
-        attempts: 1,
+        text.as_bytes(),
+        512,
+        secrets,
+        STREAM.into(),
+        1,
         source,
-    })))
+    ))))
 }
 
 /// What may have been missed: the SDK's own event, made as `E`'s resync variant.
@@ -198,7 +210,7 @@ impl Resync {
         }
     }
 
-    /// As `E`, through its decoder like any event.
+    /// As `E`, through its decoder like any event (the SDK's own JSON: no secret in it).
     pub(crate) fn event<E: DeserializeOwned>(&self, info: &EventsInfo) -> Result<E, Error> {
         let mut value = json!({
             "reason": self.reason,
@@ -207,7 +219,7 @@ impl Resync {
             "lastSeq": self.last_seq,
         });
         value[info.tag] = Value::String(info.resync.to_string());
-        decode_event(&value.to_string())
+        decode_event(&value.to_string(), &[])
     }
 }
 

@@ -12,7 +12,8 @@ use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode, Url};
 
 use super::error::{Error, TransportError};
-use super::redact::{REDACTED, ShownHeaders, is_sensitive_header, mark_sensitive};
+use super::redact::{ShownHeaders, ShownUrl, mark_sensitive, mark_sensitive_with};
+use reqwest::header::HeaderName;
 
 /// The future a [`Hook`] method returns: `Box::pin(async move { .. })`.
 pub type HookFuture<'a, T = ()> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -111,13 +112,17 @@ pub enum AfterAttempt {
 }
 
 /// One attempt of a request, as a hook sees it. `Debug` output hides credential
-/// header values and credential-like query values.
+/// header values and credential-like or secret query values. Credential headers are
+/// marked sensitive before each hook sees them, those an earlier hook added included,
+/// so that the header map's own `Debug` hides them too.
 pub struct AttemptRequest {
     pub(crate) operation: &'static str,
     pub(crate) method: Method,
     pub(crate) url: Url,
     pub(crate) headers: HeaderMap,
     pub(crate) attempt: u32,
+    /// The operation's secret wire names, hidden from the query in `Debug`.
+    pub(crate) secrets: &'static [&'static str],
 }
 
 impl AttemptRequest {
@@ -142,7 +147,8 @@ impl AttemptRequest {
     }
 
     /// The headers to send; a header whose name looks like a credential is marked
-    /// sensitive after the hook returns, so it is never logged or shown.
+    /// sensitive after the hook returns (before the next hook sees it), so it is never
+    /// logged or shown.
     pub fn headers_mut(&mut self) -> &mut HeaderMap {
         &mut self.headers
     }
@@ -158,36 +164,22 @@ impl fmt::Debug for AttemptRequest {
         f.debug_struct("AttemptRequest")
             .field("operation", &self.operation)
             .field("method", &self.method)
-            .field("url", &shown_url(&self.url))
+            .field(
+                "url",
+                &ShownUrl {
+                    url: self.url.as_str(),
+                    secrets: self.secrets,
+                },
+            )
             .field("headers", &ShownHeaders(&self.headers))
             .field("attempt", &self.attempt)
             .finish()
     }
 }
 
-/// The URL with the values of credential-like query parameters redacted.
-fn shown_url(url: &Url) -> String {
-    if url.query().is_none() {
-        return url.as_str().to_string();
-    }
-    let mut shown = url.clone();
-    let pairs: Vec<(String, String)> = url
-        .query_pairs()
-        .map(|(k, v)| {
-            let v = if is_sensitive_header(&k) {
-                REDACTED.to_string()
-            } else {
-                v.into_owned()
-            };
-            (k.into_owned(), v)
-        })
-        .collect();
-    shown.query_pairs_mut().clear().extend_pairs(pairs);
-    shown.as_str().to_string()
-}
-
-/// How one attempt ended, as a hook sees it.
-#[derive(Debug)]
+/// How one attempt ended, as a hook sees it. Credential values of the response's
+/// headers (`set-cookie`, an `x-auth-token`) are marked sensitive and hidden from
+/// `Debug`.
 pub struct AttemptOutcome {
     pub(crate) status: Option<StatusCode>,
     pub(crate) headers: Option<HeaderMap>,
@@ -195,6 +187,19 @@ pub struct AttemptOutcome {
     pub(crate) timed_out: bool,
     pub(crate) elapsed: Duration,
     pub(crate) will_retry: bool,
+}
+
+impl fmt::Debug for AttemptOutcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AttemptOutcome")
+            .field("status", &self.status)
+            .field("headers", &self.headers.as_ref().map(ShownHeaders))
+            .field("error", &self.error)
+            .field("timed_out", &self.timed_out)
+            .field("elapsed", &self.elapsed)
+            .field("will_retry", &self.will_retry)
+            .finish()
+    }
 }
 
 impl AttemptOutcome {
@@ -266,6 +271,18 @@ impl AttemptOutcome {
 #[derive(Clone, Default)]
 pub(crate) struct Hooks(pub(crate) Vec<Arc<dyn Hook>>);
 
+/// What the hooks are told of one attempt besides the request itself.
+pub(crate) struct Attempt<'a> {
+    pub(crate) operation: &'static str,
+    pub(crate) number: u32,
+    pub(crate) timeout: Option<Duration>,
+    /// `METHOD /path`, for errors.
+    pub(crate) label: &'a str,
+    pub(crate) secrets: &'static [&'static str],
+    /// Header names the client hides besides those that look like credentials.
+    pub(crate) sensitive: &'a [HeaderName],
+}
+
 impl fmt::Debug for Hooks {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} hook(s)", self.0.len())
@@ -283,38 +300,43 @@ impl Hooks {
     pub(crate) async fn before_sending(
         &self,
         request: &mut reqwest::Request,
-        operation: &'static str,
-        attempt: u32,
-        timeout: Option<Duration>,
-        label: &str,
+        attempt: &Attempt<'_>,
     ) -> Result<Option<AttemptRequest>, Error> {
         if self.is_empty() {
             return Ok(None);
         }
         let mut seen = AttemptRequest {
-            operation,
+            operation: attempt.operation,
             method: request.method().clone(),
             url: request.url().clone(),
             headers: std::mem::take(request.headers_mut()),
-            attempt,
+            attempt: attempt.number,
+            secrets: attempt.secrets,
         };
-        self.before_attempt(&mut seen, timeout, label).await?;
+        self.before_attempt(&mut seen, attempt).await?;
         *request.headers_mut() = seen.headers.clone();
         Ok(Some(seen))
     }
 
-    /// Runs every hook's `before_attempt` on `request`, each within `timeout`.
+    /// Runs every hook's `before_attempt` on `request`, each within the timeout. The
+    /// credential headers are marked sensitive before each hook, so that a hook that
+    /// logs never sees in clear one an earlier hook added.
     async fn before_attempt(
         &self,
         request: &mut AttemptRequest,
-        timeout: Option<Duration>,
-        label: &str,
+        attempt: &Attempt<'_>,
     ) -> Result<(), Error> {
-        let attempt = request.attempt;
         for hook in &self.0 {
-            bounded(hook.before_attempt(request), timeout, label, attempt).await?;
+            mark_sensitive_with(&mut request.headers, attempt.sensitive);
+            bounded(
+                hook.before_attempt(request),
+                attempt.timeout,
+                attempt.label,
+                attempt.number,
+            )
+            .await?;
         }
-        mark_sensitive(&mut request.headers);
+        mark_sensitive_with(&mut request.headers, attempt.sensitive);
         Ok(())
     }
 
@@ -390,12 +412,13 @@ mod tests {
         let request = AttemptRequest {
             operation: "custom",
             method: Method::GET,
-            url: Url::parse("http://h/v1/x?api_key=q5ecret&page=2").unwrap(),
+            url: Url::parse("http://h/v1/x?api_key=q5ecret&page=2&data=qr5ecret").unwrap(),
             headers,
             attempt: 2,
+            secrets: &["data"],
         };
         let shown = format!("{request:?}");
-        for secret in ["s3cret", "k3y", "q5ecret"] {
+        for secret in ["s3cret", "k3y", "q5ecret", "qr5ecret"] {
             assert!(!shown.contains(secret), "{shown}");
         }
         for kept in ["t1", "page=2", "attempt: 2"] {

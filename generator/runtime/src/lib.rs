@@ -22,6 +22,8 @@
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// docs.rs (`--cfg docsrs`, nightly) marks what each feature adds.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod api;
 mod attempt;
@@ -75,10 +77,13 @@ pub use de::{BestEffort, Undecoded};
 pub use encoding::{Query, QueryStyle, push_path_param};
 pub use error::{DecodeError, Error, ErrorBody, ErrorKind, StatusError, TransportError};
 #[cfg(feature = "events")]
+#[cfg_attr(docsrs, doc(cfg(feature = "events")))]
 pub use event_stream::{EventStream, SentMessage};
 #[cfg(feature = "events")]
+#[cfg_attr(docsrs, doc(cfg(feature = "events")))]
 pub use events::Events;
 #[cfg(feature = "events")]
+#[cfg_attr(docsrs, doc(cfg(feature = "events")))]
 pub use frame::{Chats, EventsInfo, Frame, decode_frame};
 pub use hook::{AfterAttempt, AttemptOutcome, AttemptRequest, Hook, HookFuture};
 pub use multipart::{FilePart, Multipart};
@@ -89,7 +94,7 @@ pub use pagination::{
     next_page_number, to_i64,
 };
 pub use parts::RequestParts;
-pub use redact::Secret;
+pub use redact::{Secret, ShownJson, WHOLE_BODY};
 pub use request::{Operation, Request};
 pub use response::{ApiResponse, ByteStream, RawResponse};
 

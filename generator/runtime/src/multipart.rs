@@ -135,7 +135,7 @@ impl FilePart {
             }
         };
         let part = match &self.file_name {
-            Some(name) => part.file_name(name.clone()),
+            Some(name) => part.file_name(writable_name(name, "file name")?.to_string()),
             None => part.file_name("upload"),
         };
         let mime = self
@@ -144,6 +144,19 @@ impl FilePart {
             .unwrap_or("application/octet-stream");
         part.mime_str(mime)
             .map_err(|_| Error::invalid_request(format!("`{mime}` is not a media type")))
+    }
+}
+
+/// A name of a part (`name="…"`, `filename="…"`) that cannot end its header line: one
+/// with a control character (CR, LF, NUL, ...) is refused before anything is sent.
+/// reqwest writes a CR or LF with only a backslash before it, which a parser that
+/// splits lines on LF reads as the start of a header of the name's choosing.
+fn writable_name<'a>(name: &'a str, what: &str) -> Result<&'a str, Error> {
+    match name.chars().any(char::is_control) {
+        true => Err(Error::invalid_request(format!(
+            "the multipart {what} {name:?} holds a control character (CR, LF, NUL, ...), which could change the form's structure"
+        ))),
+        false => Ok(name),
     }
 }
 
@@ -239,6 +252,9 @@ impl Multipart {
     /// A fresh form for one attempt (a form is consumed when sent). Text fields come
     /// first, then files.
     pub(crate) async fn to_form(&self) -> Result<reqwest::multipart::Form, Error> {
+        for (name, _) in &self.fields {
+            writable_name(name, "field name")?;
+        }
         let mut form = reqwest::multipart::Form::new();
         for (name, field) in &self.fields {
             if let Field::Text(t) = field {

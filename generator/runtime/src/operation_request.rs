@@ -86,7 +86,7 @@ macro_rules! operation_request {
             }
 
             /// Sends this request to another server (checked like the client's base
-            /// URL).
+            /// URL), in place of the client's base URL or the operation's own server.
             pub fn with_base_url(self, base_url: impl ::core::convert::Into<::std::string::String>) -> $name {
                 $name {
                     request: self.request.with_base_url(base_url),

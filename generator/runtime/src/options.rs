@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::redact::{REDACTED, is_sensitive_header, redact_url};
+use super::redact::{REDACTED, is_secret_key, is_sensitive_name, redact_url, shown_field};
 
 /// Options of one request, over the client's.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -29,8 +29,31 @@ pub struct RequestOptions {
     pub extra_body: Vec<(String, serde_json::Value)>,
 }
 
+/// Credentials and secrets hidden: header values, extra query parameters and extra
+/// body fields whose names look like credentials, the access token, the base URL's
+/// password.
 impl std::fmt::Debug for RequestOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.fmt_hiding(f, &[])
+    }
+}
+
+impl RequestOptions {
+    /// `Debug` output that also hides the values of the extra query parameters and body
+    /// fields named in `secrets` (the API's secret wire names).
+    pub(crate) fn fmt_hiding(
+        &self,
+        f: &mut std::fmt::Formatter<'_>,
+        secrets: &[&str],
+    ) -> std::fmt::Result {
+        let query: Vec<(&str, &str)> = self
+            .extra_query
+            .iter()
+            .map(|(k, v)| match is_secret_key(k, secrets) {
+                true => (k.as_str(), REDACTED),
+                false => (k.as_str(), v.as_str()),
+            })
+            .collect();
         f.debug_struct("RequestOptions")
             .field("timeout", &self.timeout)
             .field("max_retries", &self.max_retries)
@@ -40,7 +63,7 @@ impl std::fmt::Debug for RequestOptions {
                     .headers
                     .iter()
                     .map(|(k, v)| {
-                        let v = if is_sensitive_header(k) { REDACTED } else { v };
+                        let v = if is_sensitive_name(k) { REDACTED } else { v };
                         (k, v)
                     })
                     .collect::<Vec<_>>(),
@@ -52,8 +75,15 @@ impl std::fmt::Debug for RequestOptions {
             )
             .field("max_response_size", &self.max_response_size)
             .field("idle_timeout", &self.idle_timeout)
-            .field("extra_query", &self.extra_query)
-            .field("extra_body", &self.extra_body)
+            .field("extra_query", &query)
+            .field(
+                "extra_body",
+                &self
+                    .extra_body
+                    .iter()
+                    .map(|(k, v)| (k, shown_field(k, v, secrets)))
+                    .collect::<Vec<_>>(),
+            )
             .finish()
     }
 }

@@ -2,7 +2,7 @@
 //! URL (in the body or the `Link` header), every walk with the same loop guard.
 
 use std::collections::HashSet;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasher, Hasher, RandomState};
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -12,8 +12,8 @@ use futures_util::{StreamExt, TryStreamExt, stream};
 use reqwest::Url;
 use reqwest::header::{HeaderMap, LINK};
 
-use super::base_url;
 use super::error::Error;
+use super::parts::RequestParts;
 use super::request::{Operation, Request};
 
 /// An operation that returns one page of a list. Implemented by the generated
@@ -149,12 +149,14 @@ pub fn link_next(headers: &HeaderMap) -> Option<String> {
 /// Where a walk is: the next request, and every page request it already sent.
 struct Walk<P> {
     next: Option<(Request<P>, Option<Url>)>,
-    /// The URL of each page requested: a request sent twice means the server handed
-    /// back a cursor, offset or URL the walk already followed.
-    followed: HashSet<String>,
+    /// The digest of each page's URL requested: a request sent twice means the server
+    /// handed back a cursor, offset or URL the walk already followed. 16 bytes a page
+    /// (about 40 with the table's room), whatever the cursors' size.
+    followed: HashSet<u128>,
     /// A digest of the last page's body: the same body again means a server that
     /// ignores the page parameter.
-    last_body: Option<u64>,
+    last_body: Option<u128>,
+    digest: Digest,
     /// An error to yield after the page just yielded, ending the walk.
     failed: Option<Error>,
     pages: usize,
@@ -186,18 +188,35 @@ fn page_key(base: &str, path: &str, query: &str) -> String {
     Url::parse(&text).map_or(text, |u| u.to_string())
 }
 
-/// The base URL a request is sent to, normalized as the client normalizes it.
-fn walk_base<P>(request: &Request<P>) -> String {
-    match &request.options.base_url {
-        Some(b) => base_url::parse(b).map_or_else(|_| b.clone(), |b| b.text),
-        None => request.client.base_url().to_string(),
+/// The server a walk's request is sent to (the operation's own, or the base URL),
+/// normalized as the client normalizes it: next-page URLs must stay on its origin.
+fn walk_base<P>(request: &Request<P>, parts: &RequestParts) -> String {
+    match request.client.base_for(parts, &request.options) {
+        Ok(base) => base.into_owned(),
+        // The request itself fails with this error; the text is never followed.
+        Err(_) => request.options.base_url.clone().unwrap_or_default(),
     }
 }
 
-fn digest(body: &[u8]) -> u64 {
-    let mut h = DefaultHasher::new();
-    body.hash(&mut h);
-    h.finish()
+/// A 128-bit digest keyed for one walk: two SipHash-1-3 whose keys are random (std's
+/// `RandomState`), so that a server, which cannot know them, cannot make two different
+/// pages look the same (a false `RepeatedCursor`) by a collision it computed; a chance
+/// one among a walk's pages is as likely as two random 128-bit numbers being equal.
+struct Digest(RandomState, RandomState);
+
+impl Digest {
+    fn new() -> Digest {
+        Digest(RandomState::new(), RandomState::new())
+    }
+
+    fn of(&self, bytes: &[u8]) -> u128 {
+        let half = |keys: &RandomState| {
+            let mut h = keys.build_hasher();
+            h.write(bytes);
+            h.finish()
+        };
+        (u128::from(half(&self.0)) << 64) | u128::from(half(&self.1))
+    }
 }
 
 impl<P: Paginated> Request<P> {
@@ -231,6 +250,7 @@ impl<P: Paginated> Request<P> {
             next: Some((self, None)),
             followed: HashSet::new(),
             last_body: None,
+            digest: Digest::new(),
             failed: None,
             pages: 0,
         };
@@ -247,7 +267,7 @@ impl<P: Paginated> Request<P> {
                 Err(e) => return Some((Err(e), walk)),
             };
             let label = format!("{} {}", parts.method, parts.path);
-            let base = walk_base(&request);
+            let base = walk_base(&request, &parts);
             let key = match url {
                 Some(url) => {
                     let key = url.to_string();
@@ -256,7 +276,7 @@ impl<P: Paginated> Request<P> {
                 }
                 None => page_key(&base, &parts.path, parts.query.as_str()),
             };
-            if !walk.followed.insert(key) {
+            if !walk.followed.insert(walk.digest.of(key.as_bytes())) {
                 let e = Error::RepeatedCursor {
                     request: label,
                     page: walk.pages + 1,
@@ -267,7 +287,7 @@ impl<P: Paginated> Request<P> {
                 Ok(raw) => raw,
                 Err(e) => return Some((Err(e), walk)),
             };
-            let body = digest(&raw.body);
+            let body = walk.digest.of(&raw.body);
             if walk.last_body.replace(body) == Some(body) && P::SAME_PAGE_ENDS_WALK {
                 let e = Error::RepeatedPage {
                     request: label,

@@ -26,14 +26,35 @@ pub trait Operation: Send + Sync + 'static {
 }
 
 /// A request ready to send: await it for the output, or set per-request options
-/// first. `P` is the operation's parameters type.
-#[derive(Debug, Clone)]
+/// first. `P` is the operation's parameters type. Its `Debug` output hides credentials
+/// and secrets: the parameters' secret fields, credential headers, and extra query
+/// parameters and body fields named like credentials or like the API's secret fields.
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct Request<P> {
     pub(crate) client: Client,
     pub(crate) params: P,
     pub(crate) options: RequestOptions,
     pub(crate) walk: WalkLimits,
+}
+
+impl<P: std::fmt::Debug> std::fmt::Debug for Request<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        /// The options, hiding the API's secret field names too.
+        struct Options<'a>(&'a RequestOptions, &'a [&'a str]);
+        impl std::fmt::Debug for Options<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt_hiding(f, self.1)
+            }
+        }
+        let secrets = self.client.api_info().secret_fields;
+        f.debug_struct("Request")
+            .field("client", &self.client)
+            .field("params", &self.params)
+            .field("options", &Options(&self.options, secrets))
+            .field("walk", &self.walk)
+            .finish()
+    }
 }
 
 impl<P: Operation> Request<P> {
@@ -82,7 +103,8 @@ impl<P: Operation> Request<P> {
         self
     }
 
-    /// Sends this request to another server.
+    /// Sends this request to another server, in place of the client's base URL or the
+    /// operation's own server.
     pub fn with_base_url(mut self, base_url: impl Into<String>) -> Request<P> {
         self.options.base_url = Some(base_url.into());
         self

@@ -12,21 +12,37 @@ use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
 use super::body::{BodyLimits, stream_body};
-use super::error::{DecodeError, Error, excerpt};
-use super::redact::mark_sensitive;
+use super::error::{DecodeError, Error};
+use super::redact::{ShownHeaders, mark_sensitive};
 
-/// A successful response, read in full.
-#[derive(Debug, Clone)]
+/// A successful response, read in full. Its `Debug` output shows the body's size, not
+/// the body.
+#[derive(Clone)]
 pub struct RawResponse {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
     pub(crate) request: String,
     pub(crate) attempts: u32,
+    /// The wire names whose values a decoding error's excerpt leaves out.
+    pub(crate) secrets: &'static [&'static str],
 }
 
-/// A decoded value with the status and headers of the response that carried it.
-#[derive(Debug, Clone)]
+impl std::fmt::Debug for RawResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RawResponse")
+            .field("status", &self.status)
+            .field("headers", &ShownHeaders(&self.headers))
+            .field("body_bytes", &self.body.len())
+            .field("request", &self.request)
+            .field("attempts", &self.attempts)
+            .finish()
+    }
+}
+
+/// A decoded value with the status and headers of the response that carried it. Its
+/// `Debug` output hides credential header values (`set-cookie`, `x-auth-token`).
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ApiResponse<T> {
     /// The response's status.
@@ -37,6 +53,17 @@ pub struct ApiResponse<T> {
     pub data: T,
     /// How many times the request was sent.
     pub attempts: u32,
+}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for ApiResponse<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiResponse")
+            .field("status", &self.status)
+            .field("headers", &ShownHeaders(&self.headers))
+            .field("data", &self.data)
+            .field("attempts", &self.attempts)
+            .finish()
+    }
 }
 
 impl<T> ApiResponse<T> {
@@ -89,14 +116,16 @@ impl RawResponse {
                     Err(e) => e.path().to_string().trim_end_matches(".?").to_string(),
                     Ok(_) => ".".to_string(),
                 };
-                Err(Error::Decode(Box::new(DecodeError {
-                    status: self.status,
+                Err(Error::Decode(Box::new(DecodeError::new(
+                    self.status,
                     path,
-                    excerpt: excerpt(&self.body, 200),
-                    request: self.request,
-                    attempts: self.attempts,
+                    &self.body,
+                    200,
+                    self.secrets,
+                    self.request,
+                    self.attempts,
                     source,
-                })))
+                ))))
             }
         }
     }
@@ -131,7 +160,7 @@ impl std::fmt::Debug for ByteStream {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ByteStream")
             .field("status", &self.status)
-            .field("headers", &self.headers)
+            .field("headers", &ShownHeaders(&self.headers))
             .finish_non_exhaustive()
     }
 }

@@ -55,7 +55,7 @@ pub fn status_is_retryable(status: StatusCode, headers: &HeaderMap, idempotent: 
     }
     let code = status.as_u16();
     if idempotent {
-        matches!(code, 408 | 409 | 429) || code >= 500
+        matches!(code, 408 | 409 | 429 | 500..=599)
     } else {
         // The server did not act on the request: it timed out waiting for it, limited
         // the rate, or was unavailable.

@@ -320,6 +320,7 @@ macro_rules! sdk_client {
             /// certificate that cannot be read, or one given with
             /// [`http_client`](Self::http_client), fails [`build`](Self::build).
             #[cfg(any(feature = "rustls", feature = "native-tls"))]
+            #[cfg_attr(docsrs, doc(cfg(any(feature = "rustls", feature = "native-tls"))))]
             pub fn add_root_certificate(
                 self,
                 certificate: impl ::core::convert::AsRef<[u8]>,

@@ -12,9 +12,10 @@ use super::attempt::Failure;
 use super::body::{self, BodyLimits, ReadError};
 use super::client::Client;
 use super::error::{Error, StatusError, TransportError};
-use super::hook::AttemptOutcome;
+use super::hook::{Attempt, AttemptOutcome};
 use super::options::RequestOptions;
 use super::parts::{Body, RequestParts};
+use super::redact::mark_sensitive;
 use super::response::{ByteStream, RawResponse};
 use super::retry;
 
@@ -62,6 +63,8 @@ struct Plan<'a> {
     mode: Mode,
     /// `METHOD /path`, as errors and hooks name the request.
     label: String,
+    /// The wire names whose values excerpts of the response body leave out.
+    secrets: &'static [&'static str],
 }
 
 /// How one attempt ended.
@@ -192,7 +195,8 @@ impl Client {
             } => {
                 let limits = self.body_limits(options);
                 let status = response.status();
-                let headers = response.headers().clone();
+                let mut headers = response.headers().clone();
+                mark_sensitive(&mut headers);
                 match body::read_body(response, limits).await {
                     Ok(body) => Ok(RawResponse {
                         status,
@@ -200,6 +204,7 @@ impl Client {
                         body,
                         request,
                         attempts,
+                        secrets: parts.secret_fields.unwrap_or(self.api_info().secret_fields),
                     }),
                     Err(e) => Err(e.into_error(request, limits.max_bytes, attempts)),
                 }
@@ -281,10 +286,14 @@ impl Client {
             let seen = hooks
                 .before_sending(
                     &mut request,
-                    parts.operation,
-                    attempt,
-                    plan.timeout,
-                    &plan.label,
+                    &Attempt {
+                        operation: parts.operation,
+                        number: attempt,
+                        timeout: plan.timeout,
+                        label: &plan.label,
+                        secrets: plan.secrets,
+                        sensitive: self.sensitive_names(),
+                    },
                 )
                 .await?;
             log(
@@ -362,8 +371,16 @@ impl Client {
         mode: Mode,
     ) -> Result<Plan<'a>, Error> {
         let auth = self.credentials_for(parts, options)?;
-        let url = self.url_for(parts, options, &auth.query)?;
-        let headers = self.headers_for(parts, options, auth.headers)?;
+        let mut url = self.url_for(parts, options, &auth.query)?;
+        let mut headers = self.headers_for(parts, options, auth.headers)?;
+        // A base URL's user-info goes as basic credentials (what reqwest's request
+        // builder does), never in the URL handed to the HTTP stack, whose logs (hyper's
+        // connection pool, at `trace`) show the URL's authority.
+        if let Some(basic) = super::client::take_userinfo(&mut url)
+            && !headers.contains_key(reqwest::header::AUTHORIZATION)
+        {
+            headers.insert(reqwest::header::AUTHORIZATION, basic);
+        }
         // A body read from a stream can only be sent once.
         let repeatable = match &parts.body {
             Body::Multipart(form) => form.is_repeatable(),
@@ -381,6 +398,7 @@ impl Client {
             },
             mode,
             label: format!("{} {}", parts.method, parts.path),
+            secrets: parts.secret_fields.unwrap_or(self.api_info().secret_fields),
         })
     }
 
@@ -436,6 +454,23 @@ impl Client {
                 };
             }
         };
+        // hyper reads any three digits; HTTP has 100–599 only. Not a server error to
+        // retry: a peer that does not speak HTTP.
+        if !(100..=599).contains(&response.status().as_u16()) {
+            let status = response.status();
+            return Attempted::Fatal {
+                error: Error::Protocol(Box::new(TransportError {
+                    message: format!(
+                        "the server answered with status {}, outside HTTP's 100–599",
+                        status.as_u16()
+                    ),
+                    request: plan.label.clone(),
+                    attempts: 0,
+                    source: None,
+                })),
+                status: Some((status, response.headers().clone())),
+            };
+        }
         if plan.mode.leaves_unread(response.status()) {
             return Attempted::Streaming(response);
         }
@@ -475,23 +510,38 @@ fn finish(attempted: Attempted, plan: &Plan<'_>, attempts: u32) -> Result<Delive
         }),
         Attempted::Response {
             status,
-            headers,
+            mut headers,
             body,
-        } if status.is_success() => Ok(Delivery::Read(RawResponse {
-            status,
-            headers,
-            body,
-            request,
-            attempts,
-        })),
+        } if status.is_success() => {
+            // `set-cookie` and the like stay out of `ApiResponse`'s `Debug`.
+            mark_sensitive(&mut headers);
+            Ok(Delivery::Read(RawResponse {
+                status,
+                headers,
+                body,
+                request,
+                attempts,
+                secrets: plan.secrets,
+            }))
+        }
         Attempted::Response {
             status,
             headers,
             body,
         } => Err(Error::Status(Box::new(StatusError::new(
-            status, headers, &body, request, attempts,
+            status,
+            headers,
+            &body,
+            request,
+            attempts,
+            plan.secrets,
         )))),
-        Attempted::Fatal { error, .. } => Err(error),
+        Attempted::Fatal { mut error, .. } => {
+            if let Error::Protocol(e) = &mut error {
+                e.attempts = attempts;
+            }
+            Err(error)
+        }
         Attempted::Failed(Failure {
             source,
             not_sent,

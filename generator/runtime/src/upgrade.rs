@@ -66,6 +66,11 @@ impl Connector {
         })
     }
 
+    /// The API's secret wire names, left out of what errors keep of frames.
+    pub(crate) fn secrets(&self) -> &'static [&'static str] {
+        self.client.api_info().secret_fields
+    }
+
     /// The path the stream connects to, for the log.
     pub(crate) fn path(&self) -> &'static str {
         self.info.path

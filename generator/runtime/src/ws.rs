@@ -395,7 +395,7 @@ impl Task {
                 }
             }
             Some(Control::Refused) => {
-                let error = frame::refusal(&text);
+                let error = frame::refusal(&text, self.connector.secrets());
                 match self.take_pending(envelope.request_id.as_deref()) {
                     Some(Pending {
                         reply: Some(reply), ..

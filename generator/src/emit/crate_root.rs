@@ -15,8 +15,8 @@ pub fn lib_rs(api: &Api) -> TokenStream {
     let user_agent = format!("{}/{} (rust)", api.crate_name, api.package.version);
     let api_version = api.version.as_str();
     let api_version_doc = format!(
-        " The version of the {title}'s spec this crate was generated from. The crate's own version (`{}`) follows semver of its Rust API instead.",
-        api.package.version
+        " The version of {}'s spec this crate was generated from. The crate's own version (`{}`) follows semver of its Rust API instead.",
+        api.title_phrase, api.package.version
     );
     let default_base = match &api.default_base_url {
         Some(u) => quote!(Some(#u)),
@@ -39,13 +39,23 @@ pub fn lib_rs(api: &Api) -> TokenStream {
     });
     let alternatives = api.security_alternatives.iter().map(|a| quote!(&[#(#a),*]));
     let credentials_required = api.credentials_required;
+    let secret_fields = &api.secret_fields;
     let setters = scheme_setters(api);
+    let absolute: Vec<&str> = api
+        .servers
+        .iter()
+        .filter(|s| !s.relative)
+        .map(|s| s.url.as_str())
+        .collect();
+    let with_servers = (!absolute.is_empty()).then(|| quote!(.with_servers(&[#(#absolute),*])));
+    let server_url = server_url_setter(&api.crate_ident, &absolute);
     let events = super::events::lib_items(api);
     quote! {
         #![doc = include_str!("../README.md")]
         #(#![doc = #docs])*
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]
+        #![cfg_attr(docsrs, feature(doc_cfg))]
 
         pub mod models;
         pub mod resources;
@@ -54,6 +64,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         /// hooks, secrets, file parts and the escape hatch's request.
         pub use sdk_runtime as runtime;
 
+        #[doc(inline)]
         pub use runtime::{
             ApiResponse, ByteStream, Error, ErrorBody, ErrorKind, FilePart, Items, Nullable, Pages, Request, RequestOptions, StatusError,
         };
@@ -75,10 +86,12 @@ pub fn lib_rs(api: &Api) -> TokenStream {
             &[#(#schemes),*],
             &[#(#alternatives),*],
             #credentials_required,
-        );
+        )
+        .with_secret_fields(&[#(#secret_fields),*])#with_servers;
 
         runtime::sdk_client!(API);
         #setters
+        #server_url
     }
 }
 
@@ -91,9 +104,13 @@ pub(super) fn env_doc_lines(api: &Api) -> Vec<String> {
         None => String::new(),
     };
     if let Some(t) = &api.env.access_token {
-        return vec![format!(
-            "`Client::from_env()` reads the access token from `{t}` and the server's URL from `{base_env}`{default_base}."
-        )];
+        return vec![
+            format!(
+                "`Client::from_env()` reads the access token from `{t}` and the server's URL from `{base_env}`{default_base}.",
+            ),
+            String::new(),
+            without_credentials(api, &format!("`{t}`")),
+        ];
     }
     if api.security_schemes.is_empty() {
         return vec![format!(
@@ -130,8 +147,111 @@ pub(super) fn env_doc_lines(api: &Api) -> Vec<String> {
         ));
     }
     docs.push(String::new());
-    docs.push("An operation sends every credential of one of the security requirements the spec gives it: the first whose credentials are all configured.".to_string());
+    docs.push(format!(
+        "An operation sends every credential of one of the security requirements the spec gives it: the first whose credentials are all configured. {}",
+        without_credentials(api, "the variables")
+    ));
     docs
+}
+
+/// What `Client::from_env` does when the environment sets no credential: fail at once
+/// when every operation needs one, else build a client for the operations that need
+/// none (`variables` names what the error names).
+fn without_credentials(api: &Api, variables: &str) -> String {
+    if api.credentials_required {
+        return format!(
+            "Without credentials `Client::from_env()` fails with `ErrorKind::MissingCredentials`, naming {variables}: every operation needs them."
+        );
+    }
+    let mut public = Vec::new();
+    collect_public(&api.root, &mut Vec::new(), &mut public);
+    let shown: Vec<String> = public.iter().take(3).map(|c| format!("`{c}`")).collect();
+    let more = if public.len() > shown.len() {
+        ", ..."
+    } else {
+        ""
+    };
+    format!(
+        "`Client::from_env()` succeeds without credentials, because {} operation{} need{} \
+         none ({}{more}): a program can call {} before it has any. Each operation that needs \
+         credentials then fails with `ErrorKind::MissingCredentials`, naming {variables}, \
+         before anything is sent.",
+        public.len(),
+        if public.len() == 1 { "" } else { "s" },
+        if public.len() == 1 { "s" } else { "" },
+        shown.join(", "),
+        if public.len() == 1 { "it" } else { "them" },
+    )
+}
+
+/// `client.info().retrieve()` for every operation that sends no credentials, or may.
+fn collect_public(resource: &crate::ir::Resource, chain: &mut Vec<String>, out: &mut Vec<String>) {
+    for op in &resource.operations {
+        let public = match &op.auth {
+            crate::ir::Auth::None => true,
+            crate::ir::Auth::Schemes { optional, .. } => *optional,
+        };
+        if public {
+            let mut call = String::from("client");
+            for accessor in chain.iter() {
+                call.push_str(&format!(".{accessor}()"));
+            }
+            let args = if super::operation::argument_decls(op).is_empty() {
+                "()"
+            } else {
+                "(..)"
+            };
+            call.push_str(&format!(".{}{args}", op.method_name.bare));
+            out.push(call);
+        }
+    }
+    for child in &resource.children {
+        chain.push(child.accessor.bare.clone());
+        collect_public(child, chain, out);
+        chain.pop();
+    }
+}
+
+/// `ClientBuilder::server_url`, for an API whose operations have servers of their own.
+fn server_url_setter(krate: &str, servers: &[&str]) -> TokenStream {
+    let Some(example) = servers.first() else {
+        return quote!();
+    };
+    let list: Vec<String> = servers.iter().map(|s| format!("`{s}`")).collect();
+    let docs = [
+        format!(
+            " Sends the operations the spec puts on `server` (its URL as the spec gives it: {}) to `url` instead.",
+            list.join(", ")
+        ),
+        String::new(),
+        " While the base URL is the spec's own server, each such operation goes to its server; a"
+            .to_string(),
+        " client pointed at another base URL (a mock server, a proxy) sends them there too, unless"
+            .to_string(),
+        " a server is mapped here. `url` is checked like a base URL; a `server` the spec does not"
+            .to_string(),
+        " name fails [`build`](Self::build) with `ErrorKind::Config`.".to_string(),
+        String::new(),
+        " ```no_run".to_string(),
+        " # fn example(mock: &str) -> Result<(), Box<dyn std::error::Error>> {".to_string(),
+        format!(" let client = {krate}::Client::builder()"),
+        "     .base_url(mock)".to_string(),
+        format!("     .server_url({example:?}, {example:?}) // keep these on their own server"),
+        "     .build()?;".to_string(),
+        " # let _ = client;".to_string(),
+        " # Ok(())".to_string(),
+        " # }".to_string(),
+        " ```".to_string(),
+    ];
+    quote! {
+        /// The servers the spec gives operations of their own.
+        impl ClientBuilder {
+            #(#[doc = #docs])*
+            pub fn server_url(self, server: impl Into<String>, url: impl Into<String>) -> ClientBuilder {
+                ClientBuilder::from(self.into_runtime().server_url(server, url))
+            }
+        }
+    }
 }
 
 /// One `ClientBuilder` method per security scheme, named after it.

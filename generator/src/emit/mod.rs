@@ -1,6 +1,7 @@
 //! Emit: IR -> Rust files. Printers only: every name and shape was decided by `lower`;
 //! nothing here looks at the spec.
 
+mod args;
 mod crate_root;
 mod deprecation;
 mod docs;
@@ -165,32 +166,13 @@ fn is_one_line_item(line: &str) -> bool {
         && t.ends_with(';')
 }
 
-/// An identifier from a name `lower` made valid; raw identifiers start with `r#`. A
-/// name that is still not an identifier (a bug upstream) is mended rather than allowed
-/// to panic: every use of the same name mends it the same way.
+/// The identifier of a name `lower` decided: `r#type` for a keyword. Lower hands out
+/// only valid identifiers (`lower/names.rs`, whose tests check it on arbitrary input);
+/// this prints them and mends nothing.
 pub(crate) fn ident(name: &str) -> Ident {
-    let (raw, bare) = match name.strip_prefix("r#") {
-        Some(b) => (true, b),
-        None => (false, name),
-    };
-    let valid = bare
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && bare.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && bare != "_";
-    if !valid {
-        let mended: String = bare
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-            .collect();
-        return Ident::new(&format!("_{mended}"), Span::call_site());
-    }
-    let cannot_be_raw = ["crate", "self", "Self", "super"].contains(&bare);
-    match (raw, cannot_be_raw) {
-        (true, false) => Ident::new_raw(bare, Span::call_site()),
-        (true, true) => Ident::new(&format!("{bare}_"), Span::call_site()),
-        (false, _) => Ident::new(bare, Span::call_site()),
+    match name.strip_prefix("r#") {
+        Some(bare) => Ident::new_raw(bare, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
     }
 }
 
@@ -227,6 +209,7 @@ pub(crate) fn ty_tokens(ty: &Ty, ctx: Ctx) -> TokenStream {
         Ty::Date => quote!(chrono::NaiveDate),
         // Binary inside JSON can only be text; file uploads use `FilePart` instead.
         Ty::Bytes => quote!(String),
+        Ty::File => quote!(crate::runtime::FilePart),
         Ty::Any => quote!(serde_json::Value),
         Ty::Object => quote!(serde_json::Map<String, serde_json::Value>),
         Ty::Named(name) => {
@@ -352,8 +335,9 @@ fn escape_doc_line(line: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
+            // `<` could open an HTML tag; `>` alone is text (and, leading a line, the
+            // blockquote the Markdown of the description means).
             '<' if !in_code => out.push_str("&lt;"),
-            '>' if !in_code => out.push_str("&gt;"),
             c => out.push(c),
         }
         i += c.len_utf8();
@@ -387,14 +371,29 @@ fn web_link_len(text: &str) -> Option<usize> {
         return is_url(&rest[..end]).then_some(end + 2);
     }
     let rest = text.strip_prefix('[')?;
-    let close = rest.find("](")?;
+    let close = label_end(rest)?;
     let label = &rest[..close];
-    if label.contains(['[', ']', '`']) || label.is_empty() {
+    if label.is_empty() || !rest[close..].starts_with("](") {
         return None;
     }
     let after = &rest[close + 2..];
     let end = after.find(')')?;
     is_url(&after[..end]).then_some(1 + close + 2 + end + 1)
+}
+
+/// Where the text of a link ends (its `]`): brackets inside code spans (`` [`a[0]`](..) ``)
+/// are the code's; one outside them, or a code span left open, is not a link's text.
+fn label_end(rest: &str) -> Option<usize> {
+    let mut in_code = false;
+    for (i, c) in rest.char_indices() {
+        match c {
+            '`' => in_code = !in_code,
+            ']' if !in_code => return Some(i),
+            '[' if !in_code => return None,
+            _ => {}
+        }
+    }
+    None
 }
 
 pub use docs::operations_table;
@@ -407,7 +406,7 @@ mod tests {
     fn docs_are_made_safe() {
         assert_eq!(
             doc_lines("A [link] and <b>.\n\n    indented"),
-            vec![" A \\[link\\] and &lt;b&gt;.", "", " indented"]
+            vec![" A \\[link\\] and &lt;b>.", "", " indented"]
         );
         assert_eq!(
             doc_lines("```\ncode\n```"),
@@ -425,6 +424,20 @@ mod tests {
         assert_eq!(
             doc_lines("See [the docs](https://x.io/a) or <https://x.io> [not](x)"),
             vec![" See [the docs](https://x.io/a) or <https://x.io> \\[not\\](x)"]
+        );
+        // A link whose text is code stays a link; brackets in the code are the code's.
+        assert_eq!(
+            doc_lines("Use [`Widget`](https://x.io/w) or [`a[0]` first](https://x.io/a)."),
+            vec![" Use [`Widget`](https://x.io/w) or [`a[0]` first](https://x.io/a)."]
+        );
+        assert_eq!(
+            doc_lines("[a `b` c](https://x.io), [`open](https://x.io)"),
+            vec![" [a `b` c](https://x.io), \\[`open](https://x.io)"]
+        );
+        // `>` is text: comparisons, arrows, a quote leading the line.
+        assert_eq!(
+            doc_lines("> Note: a -> b when n > 0, <b> stays text"),
+            vec![" > Note: a -> b when n > 0, &lt;b> stays text"]
         );
     }
 }

@@ -7,28 +7,51 @@ use serde_json::Value;
 
 use super::{Ctx, doc_attrs, field_init, ident, ty_tokens};
 use crate::ir::{
-    Additional, Api, Field, Presence, Resource, ResponseKind, StringEnum, Struct, Ty, TypeDef,
-    TypeKind,
+    Additional, Api, Enum, Field, Presence, Resource, ResponseKind, Struct, Ty, TypeDef, TypeKind,
 };
 
 /// `src/models/mod.rs`, which re-exports every file (so that `models::X` names
 /// every type), and each file of `models/` with its types, one item at a time.
 pub fn model_files(api: &Api) -> Vec<(String, Vec<TokenStream>)> {
     let modules: Vec<_> = api.model_files.iter().map(|f| ident(&f.module)).collect();
+    // The modules are public, to browse the types by resource; every type is also
+    // re-exported here, so that `models::Name` works as it always did.
+    let mut docs = vec![
+        " Request and response types of the API, by resource: each module holds the types"
+            .to_string(),
+        " of one resource's operations, and every type is also here, by its name alone".to_string(),
+    ];
+    match api
+        .model_files
+        .iter()
+        .find_map(|f| Some((&f.module, f.types.first()?)))
+    {
+        Some((module, ty)) => docs.push(format!(" (`models::{module}::{ty}` is `models::{ty}`).")),
+        None => docs.push(" too.".to_string()),
+    }
     let mut files = vec![(
         "src/models/mod.rs".to_string(),
         vec![quote! {
-            //! Request and response types of the API, in one file per resource.
-            #(mod #modules; pub use #modules::*;)*
+            #(#![doc = #docs])*
+            #(pub mod #modules; pub use #modules::*;)*
         }],
     )];
     let mut ops = Vec::new();
     collect_status_ops(&api.root, &mut ops);
     for file in &api.model_files {
         let docs = super::doc_lines(&file.doc);
-        let imports: Vec<_> = file.imports.iter().map(|n| ident(n)).collect();
-        // One line per import, so that a new one adds a line and reflows none.
-        let uses = quote!(#(use super::#imports;)*);
+        // One line per import, so that a new one adds a line and reflows none. A
+        // deprecated type is the crate's own to name: its import allows it.
+        let uses = file.imports.iter().map(|n| {
+            let i = ident(n);
+            let deprecated = api
+                .types
+                .binary_search_by(|t| t.name.cmp(n))
+                .is_ok_and(|k| api.types[k].deprecated);
+            let allow = deprecated.then(|| quote!(#[allow(deprecated)]));
+            quote!(#allow use super::#i;)
+        });
+        let uses = quote!(#(#uses)*);
         let mut items = vec![quote! { #(#![doc = #docs])* #uses }];
         for name in &file.types {
             if let Ok(i) = api.types.binary_search_by(|t| t.name.cmp(name)) {
@@ -52,6 +75,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     let tokens = match &def.kind {
         TypeKind::Struct(s) if s.multipart => multipart_struct(def, s),
         TypeKind::Struct(s) => struct_def(api, def, s),
+        TypeKind::Enum(e) if e.integer => integer_enum_def(def, e),
         TypeKind::Enum(e) => enum_def(def, e),
         TypeKind::Union(u) => super::unions::union_def(def, u),
         TypeKind::Alias(ty) => {
@@ -112,6 +136,21 @@ pub(crate) fn literal(value: &Value, ty: &Ty, api: &Api, ctx: Ctx) -> TokenStrea
                 quote!(#ty::from(#s))
             } else {
                 quote!(Default::default())
+            }
+        }
+        (Value::Number(n), Ty::Named(name)) => {
+            // An enum of integers, by its value.
+            let ty = ty_tokens(&Ty::Named(name.clone()), ctx);
+            let is_enum = api
+                .types
+                .iter()
+                .any(|t| t.name == *name && matches!(&t.kind, TypeKind::Enum(e) if e.integer));
+            match n.as_i64() {
+                Some(v) if is_enum => {
+                    let lit = proc_macro2::Literal::i64_suffixed(v);
+                    quote!(#ty::from(#lit))
+                }
+                _ => quote!(Default::default()),
             }
         }
         (Value::Number(n), Ty::Integer(f)) => {
@@ -182,13 +221,13 @@ fn struct_def(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream {
     let args: Vec<&Field> = s.fields.iter().filter(|f| f.is_argument()).collect();
     let params = args.iter().map(|f| {
         let n = ident(&f.name);
-        let (ty, _) = arg_type(f, Ctx::Models);
+        let (ty, _) = super::args::arg_type_of(&f.ty, Ctx::Models);
         quote!(#n: #ty)
     });
     let inits = s.fields.iter().map(|f| {
         let n = ident(&f.name);
         if f.is_argument() {
-            let (_, convert) = arg_type(f, Ctx::Models);
+            let (_, convert) = super::args::arg_type_of(&f.ty, Ctx::Models);
             let value = convert(quote!(#n));
             if f.boxed {
                 quote!(#n: Box::new(#value))
@@ -211,7 +250,7 @@ fn struct_def(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream {
         }
     });
     let deserialize = struct_deserialize(api, def, s);
-    let setters = super::model_setters::setters(&s.fields, false);
+    let setters = super::model_setters::setters(&s.fields);
     quote! {
         #docs
         #deprecated
@@ -234,35 +273,6 @@ fn struct_def(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream {
 
         #default_impl
         #deserialize
-    }
-}
-
-/// The argument type of a required field in a constructor or method, and how to turn
-/// the argument into the field's value.
-#[allow(clippy::type_complexity)]
-pub(crate) fn arg_type(
-    f: &Field,
-    ctx: Ctx,
-) -> (TokenStream, Box<dyn Fn(TokenStream) -> TokenStream>) {
-    arg_type_of(&f.ty, ctx)
-}
-
-#[allow(clippy::type_complexity)]
-pub(crate) fn arg_type_of(
-    ty: &Ty,
-    ctx: Ctx,
-) -> (TokenStream, Box<dyn Fn(TokenStream) -> TokenStream>) {
-    match ty {
-        Ty::String => (quote!(impl Into<String>), Box::new(|v| quote!(#v.into()))),
-        Ty::Named(_) | Ty::DateTime | Ty::Secret => {
-            let t = ty_tokens(ty, ctx);
-            (quote!(impl Into<#t>), Box::new(|v| quote!(#v.into())))
-        }
-        Ty::Array(inner) if **inner == Ty::String => (
-            quote!(impl IntoIterator<Item = impl Into<String>>),
-            Box::new(|v| quote!(#v.into_iter().map(Into::into).collect())),
-        ),
-        _ => (ty_tokens(ty, ctx), Box::new(|v| v)),
     }
 }
 
@@ -345,6 +355,23 @@ fn struct_deserialize(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream {
             quote!(),
         ),
     };
+    // The empty object (no fields, other keys dropped) reads past every key.
+    let read_keys = if arms.is_empty() && s.additional == Additional::Drop {
+        quote! {
+            while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+    } else {
+        quote! {
+            while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                match key.as_str() {
+                    #(#arms)*
+                    #other_arm
+                }
+            }
+        }
+    };
     // The decoder's own names (`__Visitor`, `__D`, `__A`) start with underscores, which
     // no type name from the spec does, so a schema cannot shadow them.
     quote! {
@@ -359,12 +386,7 @@ fn struct_deserialize(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream {
                     fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut map: __A) -> Result<#name, __A::Error> {
                         #(#locals)*
                         #extra_local
-                        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                            match key.as_str() {
-                                #(#arms)*
-                                #other_arm
-                            }
-                        }
+                        #read_keys
                         Ok(#name { #(#finals)* #extra_final })
                     }
                 }
@@ -378,7 +400,6 @@ fn struct_deserialize(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream {
 fn multipart_struct(def: &TypeDef, s: &Struct) -> TokenStream {
     let name = ident(&def.name);
     let docs = doc_attrs(def.doc.as_deref());
-    let is_file = |f: &Field| matches!(f.ty, Ty::Bytes);
     let mut fields = Vec::new();
     let mut pushes = Vec::new();
     let mut params = Vec::new();
@@ -388,31 +409,20 @@ fn multipart_struct(def: &TypeDef, s: &Struct) -> TokenStream {
         let wire = &f.wire;
         let docs = doc_attrs(f.doc.as_deref());
         let required = matches!(f.presence, Presence::Required);
-        let base = if is_file(f) {
-            quote!(crate::runtime::FilePart)
-        } else {
-            ty_tokens(&f.ty, Ctx::Models)
-        };
+        let base = ty_tokens(&f.ty, Ctx::Models);
         let ty = if required {
             base.clone()
         } else {
             quote!(Option<#base>)
         };
         fields.push(quote! { #docs pub #fname: #ty, });
-        pushes.push(match (is_file(f), required) {
+        pushes.push(match (f.ty == Ty::File, required) {
             (true, true) => quote!(let form = form.file(#wire, &self.#fname);),
             (true, false) => quote!(let form = form.file_opt(#wire, &self.#fname);),
             (false, _) => quote!(let form = form.text(#wire, &self.#fname)?;),
         });
         if required && f.constant.is_none() {
-            let (arg, convert) = if is_file(f) {
-                (
-                    quote!(impl Into<crate::runtime::FilePart>),
-                    Box::new(|v| quote!(#v.into())) as Box<dyn Fn(TokenStream) -> TokenStream>,
-                )
-            } else {
-                arg_type(f, Ctx::Models)
-            };
+            let (arg, convert) = super::args::arg_type_of(&f.ty, Ctx::Models);
             params.push(quote!(#fname: #arg));
             let v = convert(quote!(#fname));
             inits.push(field_init(&fname, v));
@@ -427,7 +437,7 @@ fn multipart_struct(def: &TypeDef, s: &Struct) -> TokenStream {
         }
     }
     let too_many = (params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let setters = super::model_setters::setters(&s.fields, true);
+    let setters = super::model_setters::setters(&s.fields);
     quote! {
         #docs
         #[derive(Debug, Clone)]
@@ -456,7 +466,7 @@ fn multipart_struct(def: &TypeDef, s: &Struct) -> TokenStream {
     }
 }
 
-fn enum_def(def: &TypeDef, e: &StringEnum) -> TokenStream {
+fn enum_def(def: &TypeDef, e: &Enum) -> TokenStream {
     let name = ident(&def.name);
     let docs = doc_attrs(def.doc.as_deref());
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
@@ -558,6 +568,99 @@ fn enum_def(def: &TypeDef, e: &StringEnum) -> TokenStream {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
                 crate::runtime::de::string_enum(deserializer, #expecting, Self::known, Self::Unknown)
+            }
+        }
+    }
+}
+
+/// An enum of integers (a `oneOf` of integer `const`s): named values, and `Unknown`
+/// for any other integer, kept as received and written back unchanged.
+fn integer_enum_def(def: &TypeDef, e: &Enum) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = doc_attrs(def.doc.as_deref());
+    let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
+    let value = |wire: &str| proc_macro2::Literal::i64_unsuffixed(wire.parse().unwrap_or_default());
+    let variants = e.variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        let doc = doc_attrs(Some(&v.doc));
+        quote! { #doc #vname, }
+    });
+    let values = e.variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        let n = value(&v.wire);
+        quote!(Self::#vname => #n,)
+    });
+    let known = e.variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        let n = value(&v.wire);
+        quote!(#n => Some(Self::#vname),)
+    });
+    let default_impl = (e.variants.len() == 1).then(|| {
+        let only = ident(&e.variants[0].name);
+        quote! {
+            /// The only value this enum documents.
+            impl Default for #name {
+                fn default() -> Self { Self::#only }
+            }
+        }
+    });
+    quote! {
+        #docs
+        #deprecated
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the SDK does not know, kept as received.
+            Unknown(i64),
+        }
+
+        impl #name {
+            /// The value as written on the wire.
+            pub fn value(&self) -> i64 {
+                match self {
+                    #(#values)*
+                    Self::Unknown(value) => *value,
+                }
+            }
+
+            fn known(value: i64) -> Option<Self> {
+                match value {
+                    #(#known)*
+                    _ => None,
+                }
+            }
+        }
+
+        #default_impl
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Display::fmt(&self.value(), f)
+            }
+        }
+
+        impl From<i64> for #name {
+            fn from(value: i64) -> Self {
+                Self::known(value).unwrap_or(Self::Unknown(value))
+            }
+        }
+
+        impl From<#name> for i64 {
+            fn from(value: #name) -> Self {
+                value.value()
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+                serializer.serialize_i64(self.value())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+                <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
             }
         }
     }

@@ -5,11 +5,11 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::models::{arg_type, arg_type_of};
+use super::args::{arg_type_of, assign};
 use super::{Ctx, doc_attrs, field_init, ident, ty_tokens};
 use crate::ir::{
     Auth, BodyMedia, ClearSetter, Field, Name, Operation, Param, ParamLocation, ParamStyle,
-    PathSegment, Presence, ResponseKind, SetterRole, Ty,
+    PathSegment, Presence, ResponseKind, SetterRole, Ty, ValueShape,
 };
 
 /// The arguments of an operation's method: path parameters, required parameters,
@@ -43,26 +43,6 @@ fn arguments(op: &Operation) -> Vec<Arg<'_>> {
     args
 }
 
-/// The argument type of a body field: files of a multipart body are `FilePart`s.
-#[allow(clippy::type_complexity)]
-fn body_field_arg(
-    op: &Operation,
-    f: &Field,
-) -> (TokenStream, Box<dyn Fn(TokenStream) -> TokenStream>) {
-    let multipart = op
-        .body
-        .as_ref()
-        .is_some_and(|b| b.media == BodyMedia::Multipart);
-    if multipart && f.ty == Ty::Bytes {
-        (
-            quote!(impl Into<crate::runtime::FilePart>),
-            Box::new(|v| quote!(#v.into())),
-        )
-    } else {
-        arg_type(f, Ctx::Elsewhere)
-    }
-}
-
 /// `(name: Type, name)` for each argument of an operation's method (and of its
 /// parameters' `new`).
 pub(super) fn argument_decls(op: &Operation) -> Vec<(TokenStream, TokenStream)> {
@@ -71,7 +51,7 @@ pub(super) fn argument_decls(op: &Operation) -> Vec<(TokenStream, TokenStream)> 
         .map(|a| {
             let (name, ty) = match a {
                 Arg::Param(p) => (ident(&p.name), arg_type_of(&p.ty, Ctx::Elsewhere).0),
-                Arg::BodyField(f, setter) => (ident(setter), body_field_arg(op, f).0),
+                Arg::BodyField(f, setter) => (ident(setter), arg_type_of(&f.ty, Ctx::Elsewhere).0),
                 Arg::Body => (ident("body"), body_arg_type(op).0),
             };
             (quote!(#name: #ty), quote!(#name))
@@ -214,8 +194,10 @@ pub(super) fn operation_items(op: &Operation) -> TokenStream {
 
         #default_impl
         #operation_impl
-        #request
+        // The operation's own setters come first on the request type's page, before
+        // the per-request options every request has.
         #setters
+        #request
         #pagination
     }
 }
@@ -239,7 +221,19 @@ fn operation_impl(op: &Operation) -> TokenStream {
     };
     let idempotent = (op.idempotent && !op.http_method.is_safe())
         .then(|| quote!(let parts = parts.idempotent(true);));
+    let server = op.server.as_ref().map(|s| {
+        let url = &s.url;
+        if s.relative {
+            quote!(let parts = parts.relative_server(#url);)
+        } else {
+            quote!(let parts = parts.server(#url);)
+        }
+    });
     let decode = decode_expr(op);
+    let secrets = &op.secret_fields;
+    // Every operation says which of its wire names are secret, none included: without
+    // it, the runtime would hide the API's whole list from its errors' excerpts.
+    let secrets = quote!(let parts = parts.secret_fields(&[#(#secrets),*]););
     quote! {
         impl crate::runtime::Operation for #name {
             type Output = #output;
@@ -252,7 +246,9 @@ fn operation_impl(op: &Operation) -> TokenStream {
                 #body
                 #accept
                 #auth
+                #server
                 #idempotent
+                #secrets
                 Ok(parts)
             }
 
@@ -300,14 +296,23 @@ fn query_statements(op: &Operation) -> TokenStream {
         .map(|p| {
             let n = ident(&p.name);
             let wire = &p.wire;
-            let style = match p.style {
-                ParamStyle::FormExploded | ParamStyle::Simple => quote!(FormExploded),
+            let Some(encoding) = &p.query else {
+                return quote!();
+            };
+            let style = match encoding.style {
+                ParamStyle::FormExploded => quote!(FormExploded),
                 ParamStyle::FormCompact => quote!(FormCompact),
                 ParamStyle::SpaceDelimited => quote!(SpaceDelimited),
                 ParamStyle::PipeDelimited => quote!(PipeDelimited),
                 ParamStyle::DeepObject => quote!(DeepObject),
             };
-            quote!(query.push(#wire, &self.#n, crate::runtime::QueryStyle::#style)?;)
+            let style = quote!(crate::runtime::QueryStyle::#style);
+            match encoding.shape {
+                ValueShape::Scalar => quote!(query.push_scalar(#wire, &self.#n)?;),
+                ValueShape::List => quote!(query.push_list(#wire, &self.#n, #style)?;),
+                ValueShape::Object => quote!(query.push_object(#wire, &self.#n, #style)?;),
+                ValueShape::Any => quote!(query.push(#wire, &self.#n, #style)?;),
+            }
         })
         .collect();
     if queries.is_empty() {
@@ -328,7 +333,14 @@ fn header_statements(op: &Operation) -> Vec<TokenStream> {
             let n = ident(&p.name);
             if p.location == ParamLocation::Header {
                 let wire = p.wire.to_ascii_lowercase();
-                quote!(let parts = parts.header(#wire, &self.#n)?;)
+                let default = p
+                    .default
+                    .as_ref()
+                    .map(|value| quote!(let parts = parts.header_default(#wire, #value);));
+                quote! {
+                    let parts = parts.header(#wire, &self.#n)?;
+                    #default
+                }
             } else {
                 let wire = &p.wire;
                 quote!(let parts = parts.cookie(#wire, &self.#n)?;)
@@ -476,7 +488,7 @@ fn setters(op: &Operation) -> TokenStream {
                     let SetterRole::Setter { clear } = &setter.role else {
                         continue;
                     };
-                    methods.extend(body_field_setters(op, f, &setter.name, clear.as_ref()));
+                    methods.extend(body_field_setters(f, &setter.name, clear.as_ref()));
                 }
             }
             None if !body.required => {
@@ -503,30 +515,14 @@ fn setters(op: &Operation) -> TokenStream {
 }
 
 /// The setter of an optional body field, and its `clear_` when it has one.
-fn body_field_setters(
-    op: &Operation,
-    f: &Field,
-    setter: &Name,
-    clear: Option<&ClearSetter>,
-) -> Vec<TokenStream> {
-    let multipart = op
-        .body
-        .as_ref()
-        .is_some_and(|b| b.media == BodyMedia::Multipart);
+fn body_field_setters(f: &Field, setter: &Name, clear: Option<&ClearSetter>) -> Vec<TokenStream> {
     let fname = ident(&f.name);
     let s = ident(setter);
     let docs = doc_attrs(f.doc.as_deref());
-    let (ty, convert) = body_field_arg(op, f);
+    let (ty, convert) = arg_type_of(&f.ty, Ctx::Elsewhere);
     let v = convert(quote!(value));
     let boxed = if f.boxed { quote!(Box::new(#v)) } else { v };
-    // Multipart bodies are plain structs: every optional field is an Option.
-    let assign = match f.presence {
-        Presence::Required => boxed,
-        _ if multipart => quote!(Some(#boxed)),
-        Presence::OptionalNullable => quote!(Some(crate::runtime::Nullable::Value(#boxed))),
-        Presence::Defaulted(_) => boxed,
-        Presence::Optional | Presence::RequiredNullable => quote!(Some(#boxed)),
-    };
+    let assign = assign(&f.presence, boxed);
     let mut out = vec![quote! {
         #docs
         pub fn #s(mut self, value: #ty) -> Self {

@@ -200,7 +200,9 @@ fn copied(path: &FieldPath) -> TokenStream {
         Some(split) => split,
         None => return quote!(None),
     };
-    if before.iter().all(|s| s.access == FieldAccess::Plain) {
+    if before.iter().all(|s| s.access == FieldAccess::Plain)
+        && path.steps.iter().all(|s| s.variant_of.is_none())
+    {
         let names = path.steps.iter().map(|s| ident(&s.rust));
         match last.access {
             FieldAccess::Plain => return quote!(Some(page #(.#names)*)),
@@ -220,6 +222,16 @@ fn field_ref(path: &FieldPath, root: TokenStream) -> TokenStream {
 fn chain(steps: &[FieldStep], start: Access) -> TokenStream {
     let mut at = start;
     for step in steps {
+        // A field of one variant of a union: that variant's struct, or nothing.
+        if let Some((union, variant)) = &step.variant_of {
+            let union = ty_tokens(&Ty::Named(union.clone()), Ctx::Elsewhere);
+            let variant = ident(variant);
+            let pick = quote!(match u { #union::#variant(v) => Some(v), _ => None });
+            at = match at {
+                Access::Definite(e) => Access::Maybe(quote!({ let u = &#e; #pick })),
+                Access::Maybe(e) => Access::Maybe(quote!(#e.and_then(|u| #pick))),
+            };
+        }
         let f = ident(&step.rust);
         at = match (at, step.access) {
             (Access::Definite(e), FieldAccess::Plain) => Access::Definite(quote!(#e.#f)),

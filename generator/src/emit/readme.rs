@@ -4,7 +4,7 @@
 //! variables, the operations it shows) and from what the runtime does (configuration,
 //! errors, retries, features), so that it cannot drift from either.
 
-use super::resources::{call_chain, example_args};
+use super::resources::example_call;
 use super::{EmitOptions, GENERATED_MARKER, manifest};
 use crate::ir::{Api, ExampleArg, Operation, Resource};
 
@@ -12,7 +12,7 @@ pub fn readme(api: &Api, options: &EmitOptions) -> String {
     let source_name = &options.source_name;
     let krate = api.crate_ident.as_str();
     let name = api.crate_name.as_str();
-    let title = &api.title;
+    let title = &api.title_phrase;
     let major = api.package.version.split('.').next().unwrap_or("0");
     // `0.x` releases break on the minor version: depend on that.
     let requirement = if major == "0" {
@@ -35,7 +35,7 @@ pub fn readme(api: &Api, options: &EmitOptions) -> String {
     md.line(&format!("# {name}"));
     md.blank();
     md.line(&format!(
-        "A Rust client of the {title}, generated from its OpenAPI spec: typed models, a \
+        "A Rust client of {title}, generated from its OpenAPI spec: typed models, a \
          client built from the environment, retries, timeouts, typed errors{}.",
         if ops.iter().any(|o| o.pagination.is_some()) {
             ", pagination"
@@ -61,19 +61,26 @@ pub fn readme(api: &Api, options: &EmitOptions) -> String {
     ));
 
     md.section("Install");
+    // Exactly what the blocks below need, `xtask/tests/readme_check.rs` checks: each is
+    // built as pasted, in a crate of its own with these dependencies.
     md.code(
         "toml",
         &format!(
             "[dependencies]\n{name} = \"{requirement}\"\n\
-             tokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n\
-             futures-util = \"0.3\" # for `.stream()`{}",
+             tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n\
+             {}serde_json = \"1\" # for JSON values beyond the spec",
             if api.events.is_some() {
-                " and the live events"
+                "futures-util = \"0.3\" # for `StreamExt` on the live events\n"
             } else {
                 ""
             }
         ),
     );
+    md.line(
+        "Every example below is a whole program: paste it into `src/main.rs` of a crate with \
+         these dependencies.",
+    );
+    md.blank();
     features(&mut md, api, name, &requirement);
 
     md.section("Quick start");
@@ -86,22 +93,14 @@ pub fn readme(api: &Api, options: &EmitOptions) -> String {
         .as_ref()
         .and_then(|call| ops.iter().find(|o| &o.example.call == call))
         .or(ops.first());
-    if let Some(op) = first.filter(|op| example_args(krate, &op.example.args).0.len() == 1) {
-        let (_, args) = example_args(krate, &op.example.args);
-        let call = format!("{}({})", call_chain(&op.example.call), args.join(", "));
+    let first = first.filter(|op| inline_call(krate, op).is_some());
+    if let Some(op) = first {
+        let call = inline_call(krate, op).unwrap_or_default();
         let body = match &op.example.binding {
-            Some(b) => format!("    let {b} = {call}.await?;\n    println!(\"{{{b}:?}}\");"),
-            None => format!("    {call}.await?;"),
+            Some(b) => format!("let {b} = {call}.await?;\nprintln!(\"{{{b}:?}}\");"),
+            None => format!("{call}.await?;"),
         };
-        md.code(
-            "rust,no_run",
-            &format!(
-                "use {krate}::Client;\n\n\
-                 #[tokio::main(flavor = \"current_thread\")]\n\
-                 async fn main() -> Result<(), {krate}::Error> {{\n    \
-                 let client = Client::from_env()?;\n{body}\n    Ok(())\n}}"
-            ),
-        );
+        md.code("rust,no_run", &program(krate, &[], &body));
     }
     md.line(
         "Every operation returns a request type of its own (its docs page lists the \
@@ -112,9 +111,14 @@ pub fn readme(api: &Api, options: &EmitOptions) -> String {
     );
 
     configuration(&mut md, api);
+    servers(&mut md, api);
+    header_defaults(&mut md, api);
     errors(&mut md, krate, first);
     retries(&mut md);
-    if let Some(op) = ops.iter().find(|o| o.pagination.is_some()) {
+    if let Some(op) = ops
+        .iter()
+        .find(|o| o.pagination.is_some() && inline_call(krate, o).is_some())
+    {
         pagination(&mut md, krate, op);
     }
     if let Some(op) = ops.iter().find(|o| {
@@ -122,6 +126,7 @@ pub fn readme(api: &Api, options: &EmitOptions) -> String {
             .args
             .iter()
             .any(|a| matches!(a, ExampleArg::File(_)))
+            && inline_call(krate, o).is_some()
     }) {
         uploads(&mut md, krate, op);
     }
@@ -165,6 +170,39 @@ impl Md {
         self.line("```");
         self.blank();
     }
+}
+
+/// A whole program, as every block of the README is (a reader pastes it as it is; no
+/// line is hidden): `uses`, then an async `main` that makes a client from the
+/// environment and runs `body`.
+fn program(krate: &str, uses: &[String], body: &str) -> String {
+    let mut out = String::new();
+    for u in uses {
+        out.push_str(&format!("use {u};\n"));
+    }
+    if !uses.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "#[tokio::main]\nasync fn main() -> Result<(), {krate}::Error> {{\n    \
+         let client = {krate}::Client::from_env()?;\n"
+    ));
+    for line in body.lines() {
+        if line.is_empty() {
+            out.push('\n');
+        } else {
+            out.push_str(&format!("    {line}\n"));
+        }
+    }
+    out.push_str("    Ok(())\n}");
+    out
+}
+
+/// An operation's example call without `.await`, when every argument is written inline
+/// (a program of the README has no parameters to take the others from).
+fn inline_call(krate: &str, op: &Operation) -> Option<String> {
+    let (params, call) = example_call(krate, &op.example);
+    (params.len() == 1).then_some(call)
 }
 
 fn operations(resource: &Resource) -> Vec<&Operation> {
@@ -214,22 +252,25 @@ fn configuration(md: &mut Md, api: &Api) {
         .as_deref()
         .unwrap_or("https://api.example.com");
     let token = credential_call(api, "…")
-        .map(|call| format!("\n    {call}"))
+        .map(|call| format!("\n        {call}"))
         .unwrap_or_default();
     md.code(
         "rust,no_run",
         &format!(
             "use std::time::Duration;\n\n\
-             # fn example() -> Result<(), {krate}::Error> {{\n\
-             let client = {krate}::Client::builder()\n    \
-             .base_url(\"{base}\"){token}\n    \
-             .timeout(Duration::from_secs(30))      // per attempt (the default)\n    \
-             .max_retries(2)                        // the default\n    \
-             .default_header(\"x-app\", \"my-app\")\n    \
-             .build()?;\n\n\
-             // Start from the environment, then override:\n\
-             let patient = {krate}::Client::builder().from_env().timeout(Duration::from_secs(120)).build()?;\n\
-             # let _ = (client, patient);\n# Ok(())\n# }}"
+             fn main() -> Result<(), {krate}::Error> {{\n    \
+             let client = {krate}::Client::builder()\n        \
+             .base_url(\"{base}\"){token}\n        \
+             .timeout(Duration::from_secs(30)) // per attempt (the default)\n        \
+             .max_retries(2) // the default\n        \
+             .default_header(\"x-app\", \"my-app\")\n        \
+             .build()?;\n\n    \
+             // Start from the environment, then override; or from a client, sharing its\n    \
+             // connection pool:\n    \
+             let patient = {krate}::Client::builder().from_env().timeout(Duration::from_secs(120)).build()?;\n    \
+             let eager = client.to_builder().max_retries(0).build()?;\n    \
+             println!(\"{{}} {{}} {{}}\", client.base_url(), patient.base_url(), eager.base_url());\n    \
+             Ok(())\n}}"
         ),
     );
     md.line(&format!(
@@ -248,6 +289,83 @@ fn configuration(md: &mut Md, api: &Api) {
     ));
 }
 
+/// The servers operations have of their own, and where a client pointed elsewhere
+/// sends them.
+fn servers(md: &mut Md, api: &Api) {
+    if api.servers.is_empty() {
+        return;
+    }
+    md.section("Servers");
+    md.line(&format!(
+        "Operations go to the client's base URL ({}), but for these, which the spec gives a \
+         server of their own:",
+        match &api.default_base_url {
+            Some(url) => format!(
+                "`{url}` unless `base_url(..)` or `{}` says otherwise",
+                api.env.base_url
+            ),
+            None => format!("set with `base_url(..)` or `{}`", api.env.base_url),
+        }
+    ));
+    md.blank();
+    for s in &api.servers {
+        const SHOWN: usize = 5;
+        let mut ops: Vec<String> = s
+            .operations
+            .iter()
+            .take(SHOWN)
+            .map(|o| format!("`{o}`"))
+            .collect();
+        if s.operations.len() > SHOWN {
+            ops.push(format!("and {} more", s.operations.len() - SHOWN));
+        }
+        let place = match (&s.default, s.relative) {
+            (_, false) => format!("`{}`", s.url),
+            (Some(d), true) => format!("`{}`, relative to the base URL (`{d}` by default)", s.url),
+            (None, true) => format!("`{}`, relative to the base URL", s.url),
+        };
+        md.line(&format!("- {place}: {}", ops.join(", ")));
+    }
+    md.blank();
+    let mapping = if api.servers.iter().any(|s| !s.relative) {
+        "; `ClientBuilder::server_url(server, url)` sends one server's operations to another \
+         URL instead (the server's URL as listed above)"
+    } else {
+        ""
+    };
+    md.line(&format!(
+        "While the client's base URL is the spec's server, each of these goes to its own. A \
+         client pointed at another base URL (a mock server in tests, a proxy, a staging \
+         deployment) sends them there too, so that no request (and no credential) goes to a \
+         server you did not name{mapping}. A relative server always follows the base URL, and \
+         `.with_base_url(..)` on a request sends that request to the URL given, whatever its \
+         server. Credentials go with each request to its server; redirects and next-page URLs \
+         are followed only on the origin the request went to."
+    ));
+}
+
+/// The headers the spec gives defaults, and how a user sends other values.
+fn header_defaults(md: &mut Md, api: &Api) {
+    let Some((name, _)) = api.header_defaults.first() else {
+        return;
+    };
+    md.section("Headers sent by default");
+    md.line(
+        "The spec gives these header parameters a default, which an operation that takes \
+         one sends when the call does not set it:",
+    );
+    md.blank();
+    for (name, value) in &api.header_defaults {
+        md.line(&format!("- `{name}: {value}`"));
+    }
+    md.blank();
+    md.line(&format!(
+        "A default header of the client with that name is sent instead, by every operation \
+         (`Client::builder().default_header(\"{name}\", \"…\")`), and a value set on the call \
+         (the operation's setter) wins over both."
+    ));
+}
+
 fn errors(md: &mut Md, krate: &str, op: Option<&&Operation>) {
     md.section("Errors");
     md.line(&format!(
@@ -257,29 +375,42 @@ fn errors(md: &mut Md, krate: &str, op: Option<&&Operation>) {
     md.line("| kind | when |");
     md.line("|---|---|");
     md.line("| `BadRequest`, `Authentication`, `PermissionDenied`, `NotFound`, `Conflict`, `UnprocessableEntity`, `RateLimited` | 400, 401, 403, 404, 409, 422, 429 |");
-    md.line("| `Server`, `OtherStatus` | 500 and above; any other status that is not a success |");
+    md.line("| `Server`, `OtherStatus` | 500 to 599; any other status that is not a success |");
+    md.line("| `Protocol` | the server broke HTTP: a status outside 100 to 599 (not retried) |");
     md.line("| `Connection`, `Timeout` | no complete response (after the retries) |");
     md.line("| `Decode` | the body does not have the documented shape (with the JSON path that failed) |");
     md.line("| `ResponseTooLarge` | the body is larger than the client's limit |");
     md.line("| `InvalidRequest`, `MissingCredentials`, `Config` | refused before sending |");
+    md.line("| `RepeatedCursor` | a page walk was handed a cursor (or offset, page, URL) it had already followed, or the same page twice: it stops instead of looping |");
+    md.line("| `ForeignNextPage` | a page walk was handed a next-page URL on another server: not followed, so that the credentials stay with the configured one |");
+    md.blank();
+    md.line(
+        "`error.is_retryable()` says whether the client's retry rule (below) would send the \
+         request again: a connection error, a timeout, or a 408, 409, 429 or 5xx for a GET; \
+         for a POST, PUT, PATCH or DELETE only when the server cannot have acted on it. The \
+         client has already retried such a failure `max_retries` times when it returns it; \
+         this is for retries of your own, later.",
+    );
     md.blank();
     let Some(op) = op else { return };
-    let (params, args) = example_args(krate, &op.example.args);
-    let call = format!("{}({})", call_chain(&op.example.call), args.join(", "));
+    let call = inline_call(krate, op).unwrap_or_default();
     md.code(
         "rust,no_run",
-        &format!(
-            "use {krate}::ErrorKind;\n\n\
-             # async fn example({}) {{\n\
-             match {call}.await {{\n    \
-             Ok(_) => println!(\"done\"),\n    \
-             Err(e) if e.kind() == ErrorKind::NotFound => println!(\"not there\"),\n    \
-             // The status, headers and the API's error body, if the server answered:\n    \
-             Err(e) => match e.as_status() {{\n        \
-             Some(status) => eprintln!(\"{{}}: {{:?}}\", status.status, status.message()),\n        \
-             None => eprintln!(\"{{e}}\"),\n    \
-             }},\n}}\n# }}",
-            params.join(", ")
+        &program(
+            krate,
+            &[format!("{krate}::ErrorKind")],
+            &format!(
+                "match {call}.await {{\n    \
+                 Ok(_) => println!(\"done\"),\n    \
+                 Err(e) if e.kind() == ErrorKind::NotFound => println!(\"not there\"),\n    \
+                 // Worth sending again later, by the retry rule below:\n    \
+                 Err(e) if e.is_retryable() => eprintln!(\"try again later: {{e}}\"),\n    \
+                 // The status, headers and the API's error body, if the server answered:\n    \
+                 Err(e) => match e.as_status() {{\n        \
+                 Some(status) => eprintln!(\"{{}}: {{:?}}\", status.status, status.message()),\n        \
+                 None => eprintln!(\"{{e}}\"),\n    \
+                 }},\n}}"
+            ),
         ),
     );
     md.line(
@@ -303,43 +434,46 @@ fn retries(md: &mut Md) {
 
 fn pagination(md: &mut Md, krate: &str, op: &Operation) {
     md.section("Pagination");
-    let (params, args) = example_args(krate, &op.example.args);
-    let call = format!("{}({})", call_chain(&op.example.call), args.join(", "));
-    md.line("Awaiting a paginated operation gives one page; `.stream()` yields every item of every page, fetching the next page as the stream is read.");
+    let call = inline_call(krate, op).unwrap_or_default();
+    md.line("Awaiting a paginated operation gives one page; `.stream()` yields every item of every page, fetching the next page as the loop goes (`.pages()` every page), and `.collect_all()` collects them.");
     md.blank();
     md.code(
         "rust,no_run",
-        &format!(
-            "use futures_util::TryStreamExt;\n\n\
-             # async fn example({}) -> Result<(), {krate}::Error> {{\n\
-             let page = {call}.await?;\n\
-             let everything: Vec<_> = {call}.stream().try_collect().await?;\n\
-             // At most 10 pages, collected:\n\
-             let some = {call}.max_pages(10).collect_all().await?;\n\
-             # let _ = (page, everything, some);\n# Ok(())\n# }}",
-            params.join(", ")
+        &program(
+            krate,
+            &[],
+            &format!(
+                "let page = {call}.await?;\n\
+                 println!(\"{{page:?}}\");\n\n\
+                 let mut items = {call}.stream();\n\
+                 while let Some(item) = items.try_next().await? {{\n    \
+                 println!(\"{{item:?}}\");\n\
+                 }}\n\n\
+                 // At most 10 pages, collected:\n\
+                 let some = {call}.max_pages(10).collect_all().await?;\n\
+                 println!(\"{{}} items\", some.len());"
+            ),
         ),
     );
-    md.line("`.pages()` yields whole pages. A walk stops at the last page, and with `ErrorKind::RepeatedCursor` if the server hands back a cursor it already followed.");
+    md.line("`.stream()` and `.pages()` are named types (`Items`, `Pages`) that can be stored in a struct; they are also `futures` streams. A walk stops at the last page, and with `ErrorKind::RepeatedCursor` if the server hands back a cursor it already followed.");
 }
 
 fn uploads(md: &mut Md, krate: &str, op: &Operation) {
     md.section("Uploads");
-    let (params, args) = example_args(krate, &op.example.args);
-    let call = format!("{}({})", call_chain(&op.example.call), args.join(", "));
+    let call = inline_call(krate, op).unwrap_or_default();
     md.line(&format!(
         "Files go as `{krate}::FilePart`: `FilePart::path(..)` streams a file from disk, \
          `FilePart::bytes(..)` sends bytes in memory, `FilePart::reader(..)` any `AsyncRead`; \
          `.file_name(..)` and `.mime_type(..)` set what the server is told."
     ));
     md.blank();
-    let binding = op.example.binding.as_deref().unwrap_or("_uploaded");
+    let binding = op.example.binding.as_deref().unwrap_or("uploaded");
     md.code(
         "rust,no_run",
-        &format!(
-            "# async fn example({}) -> Result<(), {krate}::Error> {{\n\
-             let {binding} = {call}.await?;\n# Ok(())\n# }}",
-            params.join(", ")
+        &program(
+            krate,
+            &[],
+            &format!("let {binding} = {call}.await?;\nprintln!(\"{{{binding}:?}}\");"),
         ),
     );
 }
@@ -362,16 +496,18 @@ fn events(md: &mut Md, api: &Api) {
     md.blank();
     md.code(
         "rust,no_run",
-        &format!(
-            "use futures_util::StreamExt;\n\n\
-             # async fn example(client: {krate}::Client) -> Result<(), {krate}::Error> {{\n\
-             let mut events = client.events().subscribe({krate}::Chats::All).await?;\n\
-             while let Some(event) = events.next().await {{\n    \
-             match event? {{\n        \
-             {krate}::models::{}::{}(resync) => println!(\"catch up: {{resync:?}}\"),\n        \
-             other => println!(\"{{other:?}}\"),\n    \
-             }}\n}}\n# Ok(())\n# }}",
-            events.event_type, events.resync_variant
+        &program(
+            krate,
+            &["futures_util::StreamExt".to_string()],
+            &format!(
+                "let mut events = client.events().subscribe({krate}::Chats::All).await?;\n\
+                 while let Some(event) = events.next().await {{\n    \
+                 match event? {{\n        \
+                 {krate}::models::{}::{}(resync) => println!(\"catch up: {{resync:?}}\"),\n        \
+                 other => println!(\"{{other:?}}\"),\n    \
+                 }}\n}}",
+                events.event_type, events.resync_variant
+            ),
         ),
     );
 }
@@ -388,10 +524,11 @@ fn beyond_the_spec(md: &mut Md, krate: &str) {
     md.blank();
     md.code(
         "rust,no_run",
-        &format!(
-            "# async fn example(client: {krate}::Client) -> Result<(), {krate}::Error> {{\n\
-             let value: serde_json::Value = client.get(\"/new-endpoint\").query(\"limit\", 10).await?;\n\
-             # let _ = value;\n# Ok(())\n# }}"
+        &program(
+            krate,
+            &["serde_json::Value".to_string()],
+            "let value: Value = client.get(\"/new-endpoint\").query(\"limit\", 10).await?;\n\
+             println!(\"{value}\");",
         ),
     );
     md.line(
@@ -420,7 +557,7 @@ fn credential_call(api: &Api, secret: &str) -> Option<String> {
 fn testing(md: &mut Md, api: &Api) {
     let krate = api.crate_ident.as_str();
     let credential = credential_call(api, "test-secret")
-        .map(|call| format!("\n    {call}"))
+        .map(|call| format!("\n        {call}"))
         .unwrap_or_default();
     md.section("Testing your code");
     md.line(
@@ -431,11 +568,14 @@ fn testing(md: &mut Md, api: &Api) {
     md.code(
         "rust,no_run",
         &format!(
-            "# fn example(mock_server_uri: &str) -> Result<(), {krate}::Error> {{\n\
-             let client = {krate}::Client::builder()\n    \
-             .base_url(mock_server_uri){credential}\n    \
-             .max_retries(0)\n    \
-             .build()?;\n# let _ = client;\n# Ok(())\n# }}"
+            "fn main() -> Result<(), {krate}::Error> {{\n    \
+             let mock_server_uri = \"http://127.0.0.1:8080\"; // e.g. wiremock's `MockServer::uri()`\n    \
+             let client = {krate}::Client::builder()\n        \
+             .base_url(mock_server_uri){credential}\n        \
+             .max_retries(0)\n        \
+             .build()?;\n    \
+             println!(\"{{}}\", client.base_url());\n    \
+             Ok(())\n}}"
         ),
     );
 }

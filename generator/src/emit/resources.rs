@@ -7,7 +7,7 @@ use quote::quote;
 
 use super::operation::{argument_decls, operation_items};
 use super::{Ctx, doc_attrs, ident, ty_tokens};
-use crate::ir::{Api, ExampleArg, Name, Operation, Resource, Ty};
+use crate::ir::{Api, Example, ExampleArg, Name, Operation, Resource, Ty};
 
 /// `(module name, chunks)` for `src/resources/<module>.rs`: `mod` for the root.
 pub fn resource_files(api: &Api) -> Vec<(String, Vec<TokenStream>)> {
@@ -149,27 +149,53 @@ fn operation_method(api: &Api, op: &Operation, is_root: bool) -> TokenStream {
 
 fn method_docs(api: &Api, op: &Operation) -> TokenStream {
     let mut attrs = doc_attrs(Some(&op.doc));
+    // Generated Markdown with intra-doc links: printed as it is, not escaped as prose.
+    let links =
+        std::iter::once(String::new()).chain(op.setters_doc.lines().map(|l| format!(" {l}")));
+    attrs.extend(quote!(#(#[doc = #links])*));
     let krate = &api.crate_ident;
-    let (hidden_params, call_args) = example_args(krate, &op.example.args);
-    let call = call_chain(&op.example.call);
+    let (hidden_params, call) = example_call(krate, &op.example);
     let binding = match &op.example.binding {
         Some(name) => format!("let {name}"),
         None => "let ()".to_string(),
     };
-    let example = [
+    let mut example = vec![
         "".to_string(),
         " ```no_run".to_string(),
         format!(
             " # async fn example({}) -> Result<(), {krate}::Error> {{",
             hidden_params.join(", ")
         ),
-        format!(" {binding} = {call}({}).await?;", call_args.join(", ")),
+    ];
+    example.extend(
+        format!("{binding} = {call}.await?;")
+            .lines()
+            .map(|l| format!(" {l}")),
+    );
+    example.extend([
         " # Ok(())".to_string(),
         " # }".to_string(),
         " ```".to_string(),
-    ];
+    ]);
     attrs.extend(quote!(#(#[doc = #example])*));
     attrs
+}
+
+/// An example's call as Rust, without `.await`: the method with its arguments, then its
+/// setters (one per line, indented, when there are any), and the parameters of the
+/// example function (the client, then the values too long to write inline).
+pub(crate) fn example_call(krate: &str, example: &Example) -> (Vec<String>, String) {
+    let (hidden_params, args) = example_args(krate, &example.args);
+    let mut call = format!("{}({})", call_chain(&example.call), args.join(", "));
+    let setters: Vec<String> = example
+        .setters
+        .iter()
+        .map(|s| format!(".{}({})", s.name.rust, arg_literal(krate, &s.value)))
+        .collect();
+    if !setters.is_empty() {
+        call = format!("{call}\n    {}\n    ", setters.join("\n    "));
+    }
+    (hidden_params, call)
 }
 
 /// The example's arguments as Rust, and the parameters of the example function: the
@@ -179,22 +205,33 @@ pub(crate) fn example_args(krate: &str, args: &[ExampleArg]) -> (Vec<String>, Ve
     let mut call_args = Vec::new();
     for arg in args {
         call_args.push(match arg {
-            ExampleArg::Str(s) => format!("{s:?}"),
-            ExampleArg::StrList(s) => format!("[{s:?}]"),
-            ExampleArg::Bool(b) => b.to_string(),
-            ExampleArg::Int(i) => i.to_string(),
-            ExampleArg::Number(n) => format!("{n:?}"),
-            ExampleArg::EnumVariant { ty, variant } => format!("{krate}::models::{ty}::{variant}"),
-            ExampleArg::File(path) => format!("{krate}::FilePart::path({path:?})"),
-            ExampleArg::Bytes => "vec![0u8; 4]".into(),
-            ExampleArg::Text(t) => format!("{t:?}"),
             ExampleArg::Variable { name, ty } => {
                 hidden_params.push(format!("{name}: {}", example_type(krate, ty)));
                 name.clone()
             }
+            literal => arg_literal(krate, literal),
         });
     }
     (hidden_params, call_args)
+}
+
+/// An example value as Rust; a `Variable` is its name.
+fn arg_literal(krate: &str, arg: &ExampleArg) -> String {
+    match arg {
+        ExampleArg::Str(s) => format!("{s:?}"),
+        ExampleArg::StrList(items) => {
+            let items: Vec<String> = items.iter().map(|s| format!("{s:?}")).collect();
+            format!("[{}]", items.join(", "))
+        }
+        ExampleArg::Bool(b) => b.to_string(),
+        ExampleArg::Int(i) => i.to_string(),
+        ExampleArg::Number(n) => format!("{n:?}"),
+        ExampleArg::EnumVariant { ty, variant } => format!("{krate}::models::{ty}::{variant}"),
+        ExampleArg::File(path) => format!("{krate}::FilePart::path({path:?})"),
+        ExampleArg::Bytes => "vec![0u8; 4]".into(),
+        ExampleArg::Text(t) => format!("{t:?}"),
+        ExampleArg::Variable { name, .. } => name.clone(),
+    }
 }
 
 /// `client.bridges().retrieve`: every accessor called, the method named.

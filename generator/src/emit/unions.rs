@@ -25,10 +25,40 @@ pub(super) fn union_def(def: &TypeDef, u: &Union) -> TokenStream {
         Some(tag) => tagged_decoding(&name, u, tag),
         None => untagged_decoding(&name, u),
     };
+    // A union whose variants hold secrets shows its `Unknown` JSON without their values;
+    // the others derive `Debug`.
+    let (derive_debug, debug_impl) = match u.secret_fields.as_slice() {
+        [] => (quote!(Debug,), quote!()),
+        secrets => {
+            let arms = u.variants.iter().map(|v| {
+                let vname = ident(&v.name);
+                let label = &v.name;
+                quote!(Self::#vname(v) => f.debug_tuple(#label).field(v).finish(),)
+            });
+            (
+                quote!(),
+                quote! {
+                    /// The `Unknown` JSON is shown without the values of the secret
+                    /// fields of the variants.
+                    impl std::fmt::Debug for #name {
+                        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                            match self {
+                                #(#arms)*
+                                Self::Unknown(v) => f
+                                    .debug_tuple("Unknown")
+                                    .field(&crate::runtime::ShownJson::new(v, &[#(#secrets),*]))
+                                    .finish(),
+                            }
+                        }
+                    }
+                },
+            )
+        }
+    };
     quote! {
         #docs
         #deprecated
-        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+        #[derive(#derive_debug Clone, PartialEq, serde::Serialize)]
         #[serde(untagged)]
         // Variants hold whole objects; boxing them would cost an allocation per value.
         #[allow(clippy::large_enum_variant)]
@@ -40,6 +70,8 @@ pub(super) fn union_def(def: &TypeDef, u: &Union) -> TokenStream {
         }
 
         #decoding
+
+        #debug_impl
     }
 }
 

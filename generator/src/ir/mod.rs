@@ -64,6 +64,9 @@ impl PartialEq<&str> for Name {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Api {
     pub title: String,
+    /// The title as prose names the API after a preposition: `the Stripe API`; a
+    /// title with its own article keeps it (`The Foo API` -> `the Foo API`).
+    pub title_phrase: String,
     pub version: String,
     pub description: Option<String>,
     /// The crate's name as in Cargo.toml (`beeper-desktop-api`).
@@ -94,6 +97,42 @@ pub struct Api {
     pub webhooks: Vec<Webhook>,
     /// What the crate's manifest says about the package.
     pub package: Package,
+    /// Wire names of every field the spec marks secret, in any type or parameter
+    /// (sorted): what the runtime keeps out of excerpts of bodies whose schema it does
+    /// not know (the escape hatch, the event stream). See `lower/secrets.rs`.
+    pub secret_fields: Vec<String>,
+    /// The header parameters' defaults, `(wire name, value)`, each pair once in the
+    /// order operations first use it: what the crate docs list as sent by default.
+    pub header_defaults: Vec<(String, String)>,
+    /// The servers operations have of their own (`Operation::server`), each once in
+    /// the order operations first use it.
+    pub servers: Vec<ServerUse>,
+}
+
+/// A server of its own that operations are sent to, and which ones.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerUse {
+    /// As in `OperationServer::url`.
+    pub url: String,
+    pub relative: bool,
+    pub default: Option<String>,
+    /// The operations sent to it, by `Operation::sdk_name`.
+    pub operations: Vec<String>,
+}
+
+/// The server an operation is sent to instead of the client's base URL: the first of
+/// its own `servers`, else of its path item's, when that is not the document's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationServer {
+    /// The URL with its variables at their defaults, without a trailing `/`: absolute
+    /// (`https://upload.box.com/api/2.0`), or relative (`/v2`), which the runtime
+    /// resolves against the client's base URL (RFC 3986), so that it follows it.
+    pub url: String,
+    pub relative: bool,
+    /// Where it points while the client's base URL is the document's server: `url`
+    /// itself when absolute; `None` for a relative one when the document names no
+    /// absolute server.
+    pub default: Option<String>,
 }
 
 /// The package metadata of the generated crate: `x-sdk` keys, else generic defaults.
@@ -183,8 +222,8 @@ pub struct TypeDef {
 #[derive(Debug, Clone, PartialEq)]
 pub enum TypeKind {
     Struct(Struct),
-    /// A string enum that keeps values it does not know.
-    Enum(StringEnum),
+    /// An enum of strings (or of integers) that keeps values it does not know.
+    Enum(Enum),
     Union(Union),
     /// `pub type Name = Ty;`
     Alias(Ty),
@@ -261,15 +300,19 @@ pub enum Presence {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StringEnum {
+pub struct Enum {
     pub variants: Vec<EnumVariant>,
+    /// The values are integers (a `oneOf` of integer `const`s, each named by its
+    /// `title`), written as JSON numbers; each variant's `wire` is its value in decimal.
+    pub integer: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnumVariant {
     pub name: String,
     pub wire: String,
-    /// The variant's documentation: its wire value.
+    /// The variant's documentation: its wire value, and the spec's description of it
+    /// when it has one (lower leaves that description here for the doc pass).
     pub doc: String,
 }
 
@@ -279,6 +322,9 @@ pub struct Union {
     /// which picks the variant the value fits best (see `Evidence`).
     pub tag: Option<String>,
     pub variants: Vec<UnionVariant>,
+    /// Wire names of the secret fields its variants reach (see `lower/secrets.rs`):
+    /// its `Unknown` JSON, a value no variant read, is shown without their values.
+    pub secret_fields: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -341,6 +387,8 @@ pub enum Ty {
     Date,
     /// Raw bytes (`format: binary`).
     Bytes,
+    /// A file of a multipart body (`format: binary` there): the runtime's `FilePart`.
+    File,
     /// Any JSON value.
     Any,
     /// A JSON object with any keys.
@@ -412,18 +460,28 @@ pub struct Operation {
     pub body: Option<RequestBody>,
     pub response: Response,
     pub auth: Auth,
+    /// A server of its own, instead of the client's base URL.
+    pub server: Option<OperationServer>,
     /// May be sent again after a failure where the server may have acted on it.
     pub idempotent: bool,
     pub pagination: Option<Pagination>,
     pub summary: Option<String>,
     pub description: Option<String>,
     /// The method's documentation: summary, description, the HTTP call, and how a
-    /// paginated result reads.
+    /// paginated result reads. Plain prose: emit escapes what rustdoc would read as
+    /// links or HTML.
     pub doc: String,
+    /// The paragraph after it that links the request type and each of its setters:
+    /// Markdown with intra-doc links, printed as it is.
+    pub setters_doc: String,
     /// The compiled example in the method's documentation.
     pub example: Example,
     pub deprecated: bool,
     pub source: String,
+    /// Wire names whose values are secret in this operation's parameters, request body
+    /// and responses (sorted), `*` when a whole body is: what the runtime keeps out of
+    /// the excerpts of its response bodies that errors hold. See `lower/secrets.rs`.
+    pub secret_fields: Vec<String>,
 }
 
 /// A call of an operation as its documentation shows it.
@@ -432,8 +490,18 @@ pub struct Example {
     /// Accessors from the client, then the method: `["bridges", "retrieve"]`.
     pub call: Vec<Name>,
     pub args: Vec<ExampleArg>,
+    /// The setters a caller most likely needs, called after the method: the optional
+    /// parameters and body fields the spec's own request examples set, at most three.
+    pub setters: Vec<ExampleSetter>,
     /// The variable the result is bound to (`accounts`, `page`); `None` for `()`.
     pub binding: Option<String>,
+}
+
+/// One setter of an example call: `.text("Hello from Rust!")`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExampleSetter {
+    pub name: Name,
+    pub value: ExampleArg,
 }
 
 /// One argument of an example call.
@@ -442,7 +510,7 @@ pub enum ExampleArg {
     /// `"account-1"`, derived from the wire name.
     Str(String),
     /// `["account-1"]`
-    StrList(String),
+    StrList(Vec<String>),
     Bool(bool),
     Int(i64),
     Number(f64),
@@ -515,9 +583,18 @@ pub struct Param {
     pub location: ParamLocation,
     pub ty: Ty,
     pub required: bool,
-    pub style: ParamStyle,
+    /// How a query parameter is written; `None` for path, header and cookie
+    /// parameters (one value, lists comma-separated).
+    pub query: Option<QueryEncoding>,
     pub doc: Option<String>,
     pub deprecated: bool,
+    /// The parameter's `example` (or its first inline `examples` entry), as the spec
+    /// gives it.
+    pub example: Option<serde_json::Value>,
+    /// A header parameter's default as the header's text (`2024-06-01`): sent when the
+    /// call does not set the parameter and the client has no default header of that
+    /// name. Such a parameter is never an argument of the method, even when required.
+    pub default: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -528,7 +605,28 @@ pub enum ParamLocation {
     Cookie,
 }
 
-/// How a query parameter's value is written.
+/// How a query parameter is written: its style, and the shape of its value, which
+/// decides which of the style's forms applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueryEncoding {
+    pub style: ParamStyle,
+    pub shape: ValueShape,
+}
+
+/// What a parameter's value is, as its type says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueShape {
+    /// A string, number, boolean or string enum.
+    Scalar,
+    /// A list (or tuple).
+    List,
+    /// A struct or map.
+    Object,
+    /// Unknown until run time: a union, or any JSON value.
+    Any,
+}
+
+/// How a query parameter's value is written (OpenAPI `style` and `explode`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamStyle {
     /// `a=1&a=2` for a list, `k1=v1&k2=v2` for an object.
@@ -541,8 +639,6 @@ pub enum ParamStyle {
     PipeDelimited,
     /// `o[k1]=v1&o[k2]=v2`.
     DeepObject,
-    /// Path and header values: a list is written `1,2`.
-    Simple,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -556,6 +652,9 @@ pub struct RequestBody {
     /// request builder, the required ones as arguments of the method.
     pub flattened: Option<FlattenedBody>,
     pub doc: Option<String>,
+    /// The media type's `example` (or its first inline `examples` entry): a request as
+    /// the spec's author would send it.
+    pub example: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -721,6 +820,10 @@ pub struct FieldStep {
     /// Settled once the types are final (a page's optional nullable fields become
     /// plain options then).
     pub access: FieldAccess,
+    /// The value before this step is a union, and the field is read from its variant
+    /// (union type, variant) whose struct is `owner`; another variant has no such field
+    /// (`links.pages.next` where `pages` is `anyOf` forward or backward links).
+    pub variant_of: Option<(String, String)>,
 }
 
 /// How a field's value is reached from its struct.

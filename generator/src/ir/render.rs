@@ -51,6 +51,9 @@ pub fn render(api: &Api) -> String {
             s.setter.rust
         );
     }
+    if !api.secret_fields.is_empty() {
+        let _ = writeln!(w, "secret fields: {}", api.secret_fields.join(", "));
+    }
     let _ = writeln!(w, "\ntypes ({}):", api.types.len());
     for t in &api.types {
         render_type(w, t);
@@ -103,6 +106,7 @@ pub fn ty(t: &Ty) -> String {
         Ty::DateTime => "DateTime".into(),
         Ty::Date => "Date".into(),
         Ty::Bytes => "Bytes".into(),
+        Ty::File => "File".into(),
         Ty::Any => "Any".into(),
         Ty::Object => "Object".into(),
         Ty::Named(n) => n.clone(),
@@ -143,7 +147,13 @@ fn render_type(w: &mut String, t: &TypeDef) {
             let values: Vec<String> = e
                 .variants
                 .iter()
-                .map(|v| format!("{} = {:?}", v.name, v.wire))
+                .map(|v| {
+                    if e.integer {
+                        format!("{} = {}", v.name, v.wire)
+                    } else {
+                        format!("{} = {:?}", v.name, v.wire)
+                    }
+                })
                 .collect();
             let _ = writeln!(
                 w,
@@ -159,6 +169,9 @@ fn render_type(w: &mut String, t: &TypeDef) {
                 None => "untagged, by evidence".into(),
             };
             let _ = writeln!(w, "  union {}{deprecated}  <- #{}, {how}", t.name, t.source);
+            if !u.secret_fields.is_empty() {
+                let _ = writeln!(w, "    secret fields: {}", u.secret_fields.join(", "));
+            }
             for v in &u.variants {
                 let tags = if v.tag_values.is_empty() {
                     String::new()
@@ -319,17 +332,39 @@ fn render_resource(w: &mut String, r: &Resource) {
             "      id {}, params {}, request {}, auth {auth}, {retry}",
             op.id, op.params_name, op.request_name
         );
+        if !op.secret_fields.is_empty() {
+            let _ = writeln!(w, "      secret fields: {}", op.secret_fields.join(", "));
+        }
+        if let Some(server) = &op.server {
+            let default = match (&server.default, server.relative) {
+                (_, false) => String::new(),
+                (Some(d), true) => format!(", relative to the base URL ({d} by default)"),
+                (None, true) => ", relative to the base URL".to_string(),
+            };
+            let _ = writeln!(w, "      server {}{default}", server.url);
+        }
         for p in &op.params {
-            let req = if p.required { "required" } else { "optional" };
+            let req = match (&p.default, p.required) {
+                (Some(d), _) => format!("optional, default {d:?} sent when unset"),
+                (None, true) => "required".to_string(),
+                (None, false) => "optional".to_string(),
+            };
+            let encoding = match &p.query {
+                Some(q) => format!(", {:?} {:?}", q.style, q.shape),
+                None => String::new(),
+            };
             let _ = writeln!(
                 w,
-                "      {:?} {} -> {}: {} ({req}, {:?})",
+                "      {:?} {} -> {}: {} ({req}{encoding})",
                 p.location,
                 p.wire,
                 p.name,
                 ty(&p.ty),
-                p.style
             );
+        }
+        if !op.example.setters.is_empty() {
+            let names: Vec<&str> = op.example.setters.iter().map(|s| s.name.as_str()).collect();
+            let _ = writeln!(w, "      example sets: {}", names.join(", "));
         }
         if let Some(b) = &op.body {
             let req = if b.required { "required" } else { "optional" };
@@ -361,11 +396,26 @@ fn render_resource(w: &mut String, r: &Resource) {
     }
 }
 
+/// A field's dotted wire path, with the union variants it is read through.
+fn path(f: &FieldPath) -> String {
+    let through: Vec<String> = f
+        .steps
+        .iter()
+        .filter_map(|s| s.variant_of.as_ref())
+        .map(|(u, v)| format!("{u}::{v}"))
+        .collect();
+    if through.is_empty() {
+        f.wire.clone()
+    } else {
+        format!("{} (in {})", f.wire, through.join(", "))
+    }
+}
+
 /// One line: where the items are, how the next page is found, and who said so.
 fn pagination(op: &Operation, p: &Pagination) -> String {
     let param = |i: &usize| op.params[*i].name.clone();
     let flag = |name: &str, f: &Option<FieldPath>| match f {
-        Some(f) => format!(", {name} {}", f.wire),
+        Some(f) => format!(", {name} {}", path(f)),
         None => String::new(),
     };
     let walk = match &p.walk {
@@ -376,8 +426,8 @@ fn pagination(op: &Operation, p: &Pagination) -> String {
             direction,
         } => {
             let next = match next {
-                CursorSource::Field(f) => format!("next {}", f.wire),
-                CursorSource::LastItem(f) => format!("next from the last item's {}", f.wire),
+                CursorSource::Field(f) => format!("next {}", path(f)),
+                CursorSource::LastItem(f) => format!("next from the last item's {}", path(f)),
             };
             let by = match direction {
                 Some((d, by)) => format!(
@@ -417,7 +467,7 @@ fn pagination(op: &Operation, p: &Pagination) -> String {
             flag("has more", has_more),
             flag("total pages", total_pages)
         ),
-        PageWalk::NextUrl { next } => format!("next URL {}", next.wire),
+        PageWalk::NextUrl { next } => format!("next URL {}", path(next)),
         PageWalk::LinkHeader => "next URL in the Link header".to_string(),
     };
     let items = match &p.items_field {

@@ -41,7 +41,7 @@ pub fn load(text: &str, diags: &mut Diagnostics) -> Option<Loaded> {
             diags.push(Diagnostic::error(
                 Kind::InvalidValue,
                 pointer,
-                format!("not a valid OpenAPI 3.0 document: {}", e.inner()),
+                format!("not a valid OpenAPI 3.0 or 3.1 document: {}", e.inner()),
             ));
             None
         }

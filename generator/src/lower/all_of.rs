@@ -175,7 +175,9 @@ impl<'a> Lowerer<'a> {
                 "only objects can be merged by `allOf`; this part is not an object and is left out (its fields are kept as JSON)",
             );
         }
-        // Later parts override earlier ones; `required` accumulates.
+        // Later parts override earlier ones; `required` accumulates. A later property
+        // that only annotates (`kind: {example: x}`) narrows nothing: under `allOf` both
+        // schemas apply, so the earlier one's type stands.
         let mut merged = ObjectPart {
             properties: Vec::new(),
             required: Vec::new(),
@@ -185,6 +187,7 @@ impl<'a> Lowerer<'a> {
         for part in parts {
             for (wire, prop, pp) in part.properties {
                 match merged.properties.iter_mut().find(|(w, _, _)| *w == wire) {
+                    Some(_) if is_typeless(prop) => {}
                     Some(slot) => *slot = (wire, prop, pp),
                     None => merged.properties.push((wire, prop, pp)),
                 }
@@ -197,6 +200,12 @@ impl<'a> Lowerer<'a> {
         }
         self.object_shape(merged, name)
     }
+}
+
+/// A property schema that says nothing of its values' type (only annotations such as
+/// `description` or `example`).
+fn is_typeless(prop: &ReferenceOr<Box<Schema>>) -> bool {
+    matches!(prop, ReferenceOr::Item(s) if matches!(&s.schema_kind, SchemaKind::Any(a) if *a == openapiv3::AnySchema::default()))
 }
 
 pub(super) fn props_pointer(pointer: &str, key: &str) -> String {

@@ -80,8 +80,11 @@ impl<'a> Lowerer<'a> {
         let flattened = match (&ty, flatten_candidate) {
             (Ty::Named(n), true) => match self.types.get(n).map(|t| &t.kind) {
                 Some(TypeKind::Struct(s)) => {
-                    let fields: Vec<Field> = s.fields.clone();
                     let multipart = media == BodyMedia::Multipart;
+                    let mut fields: Vec<Field> = s.fields.clone();
+                    if multipart {
+                        fields.iter_mut().for_each(as_multipart_field);
+                    }
                     let setters = fields
                         .iter()
                         .map(|f| body_setter(f, multipart, scope))
@@ -117,6 +120,8 @@ impl<'a> Lowerer<'a> {
             required: body.required,
             flattened,
             doc: doc_text,
+            // `examples` is folded into `example` by the loader.
+            example: mt.example.clone(),
         })
     }
 
@@ -249,15 +254,33 @@ impl<'a> Lowerer<'a> {
 
 /// How the builder sets a field of a flattened body: a required one as an argument of
 /// the method, an optional one by a setter (and a nullable one cleared by
-/// `clear_<setter>`, except in multipart bodies, which have no `null`); fixed and
-/// read-only ones not at all. A name a parameter already has takes `_body`.
-fn body_setter(f: &Field, multipart: bool, scope: &mut Scope) -> BodySetter {
-    let wanted = if scope.contains(&f.name) {
-        format!("{}_body", f.name.bare)
-    } else {
-        f.name.rust.clone()
+/// A field of a multipart body, which is a plain struct turned into a form: binary
+/// fields are files, and an optional field is a plain `Option` (a form has no `null`).
+pub(super) fn as_multipart_field(f: &mut Field) {
+    if f.ty == Ty::Bytes {
+        f.ty = Ty::File;
+    }
+    f.presence = match &f.presence {
+        Presence::Required => Presence::Required,
+        _ => Presence::Optional,
     };
-    let name = names::name(scope.claim(&wanted).0);
+}
+
+/// `clear_<setter>`, except in multipart bodies, which have no `null`); fixed and
+/// read-only ones not at all. A name a parameter already has takes `_body`. A field
+/// named `body` keeps its name: the builder's own `body` setter is only for bodies that
+/// are not set field by field, and no parameter can take the name.
+fn body_setter(f: &Field, multipart: bool, scope: &mut Scope) -> BodySetter {
+    let name = if f.name.rust == "body" {
+        names::name("body".to_string())
+    } else {
+        let wanted = if scope.contains(&f.name) {
+            format!("{}_body", f.name.bare)
+        } else {
+            f.name.rust.clone()
+        };
+        names::name(scope.claim(&wanted).0)
+    };
     let role = if f.is_argument() {
         SetterRole::Argument
     } else if f.read_only || (f.constant.is_some() && f.presence == Presence::Required) {

@@ -69,8 +69,14 @@ fn type_places(types: &[TypeDef], places: &mut HashMap<String, Place>) {
                             Ty::Map(_) => "values",
                             _ => "value",
                         };
+                        // A property merged from the schema that declares it (`allOf`)
+                        // is documented as that schema's, whichever type came first.
+                        let parent = super::types::declaring_key(&f.source)
+                            .map(|key| format!("/components/schemas/{key}"))
+                            .and_then(|source| types.iter().find(|t| t.source == source))
+                            .map_or(&def.name, |t| &t.name);
                         places.entry(n).or_insert(Place::Field {
-                            parent: def.name.clone(),
+                            parent: parent.clone(),
                             wire: f.wire.clone(),
                             part,
                         });
@@ -169,10 +175,16 @@ fn finish_type(def: &mut TypeDef, place: Option<&Place>, diags: &mut Diagnostics
         TypeKind::Struct(s) => finish_fields(&name, s, diags),
         TypeKind::Enum(e) => {
             for v in &mut e.variants {
-                v.doc = if v.wire.is_empty() {
+                let value = if v.wire.is_empty() {
                     "`\"\"`".to_string()
                 } else {
                     format!("`{}`", v.wire.replace('`', "'"))
+                };
+                // A description the spec gives the value follows it.
+                v.doc = if v.doc.trim().is_empty() {
+                    value
+                } else {
+                    format!("{value}: {}", v.doc.trim())
                 };
             }
         }
@@ -183,8 +195,9 @@ fn finish_type(def: &mut TypeDef, place: Option<&Place>, diags: &mut Diagnostics
                     "Told apart by `{tag}`; a value of `{tag}` this SDK does not know reads as `Unknown`."
                 ),
                 None => "Read as the variant the value fits best (its fixed values, required keys, \
-                         fewest undeclared keys), trying the next on failure; a value that fits none \
-                         reads as `Unknown`."
+                         fewest undeclared keys, then the most of its declared keys present and the \
+                         fewest absent), trying the next on failure; a value that fits none reads as \
+                         `Unknown`."
                     .to_string(),
             };
             let doc = def.doc.get_or_insert_default();
@@ -285,6 +298,7 @@ fn ty_phrase(ty: &Ty) -> String {
         Ty::DateTime => "a date and time".into(),
         Ty::Date => "a date".into(),
         Ty::Bytes => "bytes".into(),
+        Ty::File => "a file".into(),
         Ty::Any => "any JSON value".into(),
         Ty::Object | Ty::Map(_) => "an object".into(),
         Ty::Named(n) => format!("a `{n}`"),
@@ -307,11 +321,14 @@ fn finish_operation(op: &mut Operation, types: &[TypeDef], diags: &mut Diagnosti
     if op.summary.is_none() && op.description.is_none() {
         undocumented(diags, &op.source, format!("operation `{}`", op.id));
     }
+    // The request type is in the same module: linked by name, since its page (not this
+    // one) lists the setters.
     op.params_doc = format!(
-        "Parameters of `{}` (`{} {}`).",
+        "Parameters of `{}` (`{} {}`), as a [`{}`] sends them: its setters fill in the optional ones.",
         op.sdk_name,
         op.http_method.as_str(),
-        op.path
+        op.path,
+        op.request_name
     );
     op.request_doc = format!(
         "A `{}` request (`{} {}`), ready to send: await it for the result, or set its optional parameters and per-request options first.",
@@ -329,6 +346,20 @@ fn finish_operation(op: &mut Operation, types: &[TypeDef], diags: &mut Diagnosti
                 ParamLocation::Cookie => "cookie",
             };
             p.doc = Some(format!("The `{}` {location} parameter.", p.wire));
+        }
+        let body_type = p.location == ParamLocation::Header
+            && p.wire.eq_ignore_ascii_case("content-type")
+            && op.body.is_some();
+        if let (true, Some(doc)) = (body_type, &mut p.doc) {
+            doc.push_str("\n\nWithout it, the body's own media type is sent.");
+        }
+        if let (Some(value), Some(doc)) = (&p.default, &mut p.doc) {
+            doc.push_str(&format!(
+                "\n\nSent as `{value}` when not set (the spec's default). \
+                 `ClientBuilder::default_header(\"{}\", ..)` sends another value with every \
+                 request; a value set here wins over both.",
+                p.wire
+            ));
         }
     }
     if let Some(body) = &mut op.body {

@@ -1,13 +1,22 @@
 //! What the generated documentation says, decided once the tree and the types are
-//! final: each method's text, its compiled example (argument values, the variable the
-//! result is bound to), the crate's example call, and which bodies are multipart.
+//! final: each method's text, the links to its request type and setters, its compiled
+//! example (argument values, the setters shown, the variable the result is bound to),
+//! the crate's example call, and which bodies are multipart.
+
+use serde_json::Value;
 
 use crate::ir::{
-    BodyMedia, Example, ExampleArg, Name, Operation, Resource, ResponseKind, SetterRole, Ty,
-    TypeDef, TypeKind,
+    BodyMedia, Example, ExampleArg, ExampleSetter, Name, Operation, Resource, ResponseKind,
+    SetterRole, Ty, TypeDef, TypeKind,
 };
 
-/// Fills in each operation's `doc` and `example`, and returns the crate's example call.
+/// The most setters an example call shows.
+const MAX_EXAMPLE_SETTERS: usize = 3;
+/// The most setters a method's documentation links by name.
+const MAX_LINKED_SETTERS: usize = 12;
+
+/// Fills in each operation's `doc`, `setters_doc` and `example`, and returns the crate's
+/// example call.
 pub(super) fn document(root: &mut Resource, types: &[TypeDef]) -> Option<Vec<Name>> {
     let mut chain = Vec::new();
     document_resource(root, types, &mut chain);
@@ -17,6 +26,7 @@ pub(super) fn document(root: &mut Resource, types: &[TypeDef]) -> Option<Vec<Nam
 fn document_resource(resource: &mut Resource, types: &[TypeDef], chain: &mut Vec<Name>) {
     for op in &mut resource.operations {
         op.doc = method_doc(op);
+        op.setters_doc = setters_doc(op);
         op.example = example(op, types, chain);
     }
     for child in &mut resource.children {
@@ -36,6 +46,9 @@ pub(super) fn mark_multipart(resource: &Resource, types: &mut [TypeDef]) {
             && let TypeKind::Struct(s) = &mut types[i].kind
         {
             s.multipart = true;
+            s.fields
+                .iter_mut()
+                .for_each(super::bodies::as_multipart_field);
         }
     }
     for child in &resource.children {
@@ -60,24 +73,113 @@ fn method_doc(op: &Operation) -> String {
         text.push_str("\n\n");
     }
     text.push_str(&format!("`{} {}`", op.http_method.as_str(), op.path));
+    if let Some(server) = &op.server {
+        text.push_str(&match (&server.default, server.relative) {
+            (_, false) => format!(
+                " on `{}`, the operation's own server (see \"Servers\" in the crate docs)",
+                server.url
+            ),
+            (Some(d), true) => format!(
+                " on `{}`, relative to the client's base URL (`{d}` by default; see \"Servers\" in the crate docs)",
+                server.url
+            ),
+            (None, true) => format!(
+                " on `{}`, relative to the client's base URL (see \"Servers\" in the crate docs)",
+                server.url
+            ),
+        });
+    }
     if op.pagination.is_some() {
         text.push_str("\n\nAwait it for one page; `.stream()` walks every item of every page.");
     }
     text
 }
 
+/// The request type's page lists the operation's setters: linked from the method, each
+/// setter by name, so that a reader of the method finds them. The method and the request
+/// type are in the same module, so the links are by name.
+fn setters_doc(op: &Operation) -> String {
+    let request = &op.request_name;
+    let setters = optional_setters(op);
+    if setters.is_empty() {
+        return format!(
+            "Returns a [`{request}`]: await it for the result, or set per-request options on \
+             it first (`.with_timeout(..)`, `.with_header(..)`, ...)."
+        );
+    }
+    // A raw identifier cannot be a link's path (`r#type` reads as `r` and a fragment):
+    // those link to the method's anchor on the type's page, which has the bare name.
+    let links: Vec<String> = setters
+        .iter()
+        .map(|s| match s.rust.starts_with("r#") {
+            true => format!("[`{}`]({request}#method.{})", s.bare, s.bare),
+            false => format!("[`{}`]({request}::{})", s.bare, s.rust),
+        })
+        .collect();
+    // An operation with dozens of parameters lists the first few; its page has all.
+    let more = match links.len().saturating_sub(MAX_LINKED_SETTERS) {
+        0 => String::new(),
+        n => format!(", and {n} more"),
+    };
+    format!(
+        "Optional parameters are set on the returned [`{request}`] before it is awaited: {}{more}.",
+        links[..links.len().min(MAX_LINKED_SETTERS)].join(", ")
+    )
+}
+
+/// The setters of an operation's request, in order: optional parameters, then optional
+/// body fields (or the whole optional body).
+fn optional_setters(op: &Operation) -> Vec<Name> {
+    let mut out: Vec<Name> = op
+        .params
+        .iter()
+        .filter(|p| !p.required)
+        .map(|p| p.name.clone())
+        .collect();
+    if let Some(body) = &op.body {
+        match &body.flattened {
+            Some(flat) => out.extend(
+                flat.setters
+                    .iter()
+                    .filter(|s| matches!(s.role, SetterRole::Setter { .. }))
+                    .map(|s| s.name.clone()),
+            ),
+            // The whole body, when it is optional: its setter is `body` (the name the
+            // parameters leave free for it).
+            None if !body.required => out.push(Name {
+                rust: "body".into(),
+                bare: "body".into(),
+            }),
+            None => {}
+        }
+    }
+    out
+}
+
 /// The example call: simple arguments written out, others taken as parameters of the
 /// example function so that it stays short.
 fn example(op: &Operation, types: &[TypeDef], chain: &[Name]) -> Example {
     let mut args = Vec::new();
+    // The spec's own example of a value, when it fits its type; else one made up.
     for p in op.params.iter().filter(|p| p.required) {
+        let given = p
+            .example
+            .as_ref()
+            .and_then(|v| example_from(types, &p.ty, v));
         args.push(
-            example_value(types, &p.ty, &p.wire).unwrap_or_else(|| ExampleArg::Variable {
-                name: p.name.bare.clone(),
-                ty: p.ty.clone(),
-            }),
+            given
+                .or_else(|| example_value(types, &p.ty, &p.wire))
+                .unwrap_or_else(|| ExampleArg::Variable {
+                    name: p.name.bare.clone(),
+                    ty: p.ty.clone(),
+                }),
         );
     }
+    let body_example = op
+        .body
+        .as_ref()
+        .and_then(|b| b.example.as_ref())
+        .and_then(Value::as_object);
     if let Some(body) = &op.body {
         match &body.flattened {
             Some(flat) => {
@@ -87,15 +189,18 @@ fn example(op: &Operation, types: &[TypeDef], chain: &[Name]) -> Example {
                     .zip(&flat.setters)
                     .filter(|(_, s)| s.role == SetterRole::Argument);
                 for (f, setter) in arguments {
-                    let arg = if f.ty == Ty::Bytes && body.media == BodyMedia::Multipart {
+                    let given = body_example
+                        .and_then(|e| e.get(&f.wire))
+                        .and_then(|v| example_from(types, &f.ty, v));
+                    let arg = if f.ty == Ty::File {
                         ExampleArg::File("photo.png".into())
                     } else {
-                        example_value(types, &f.ty, &f.wire).unwrap_or_else(|| {
-                            ExampleArg::Variable {
+                        given
+                            .or_else(|| example_value(types, &f.ty, &f.wire))
+                            .unwrap_or_else(|| ExampleArg::Variable {
                                 name: setter.name.bare.clone(),
                                 ty: f.ty.clone(),
-                            }
-                        })
+                            })
                     };
                     args.push(arg);
                 }
@@ -120,7 +225,83 @@ fn example(op: &Operation, types: &[TypeDef], chain: &[Name]) -> Example {
     Example {
         call,
         args,
+        setters: example_setters(op, types),
         binding,
+    }
+}
+
+/// The setters a caller most likely needs: those the spec's own request examples set
+/// (a parameter's `example`, the keys of the body's `example`), with those values, in
+/// the order of the request's setters, at most `MAX_EXAMPLE_SETTERS`. A value that has
+/// no literal of the setter's type is left out; without examples, no setter is shown.
+fn example_setters(op: &Operation, types: &[TypeDef]) -> Vec<ExampleSetter> {
+    let mut out = Vec::new();
+    for p in op.params.iter().filter(|p| !p.required) {
+        if let Some(value) = p
+            .example
+            .as_ref()
+            .and_then(|v| example_from(types, &p.ty, v))
+        {
+            out.push(ExampleSetter {
+                name: p.name.clone(),
+                value,
+            });
+        }
+    }
+    if let Some(body) = &op.body
+        && let Some(flat) = &body.flattened
+        && let Some(Value::Object(example)) = &body.example
+    {
+        for (f, setter) in flat.fields.iter().zip(&flat.setters) {
+            if !matches!(setter.role, SetterRole::Setter { .. }) {
+                continue;
+            }
+            if let Some(value) = example
+                .get(&f.wire)
+                .and_then(|v| example_from(types, &f.ty, v))
+            {
+                out.push(ExampleSetter {
+                    name: setter.name.clone(),
+                    value,
+                });
+            }
+        }
+    }
+    out.truncate(MAX_EXAMPLE_SETTERS);
+    out
+}
+
+/// The literal of a spec example's value for a setter of type `ty`, when it has one.
+fn example_from(types: &[TypeDef], ty: &Ty, value: &Value) -> Option<ExampleArg> {
+    match (ty, value) {
+        (Ty::String | Ty::Secret, Value::String(s)) => Some(ExampleArg::Str(s.clone())),
+        (Ty::Bool, Value::Bool(b)) => Some(ExampleArg::Bool(*b)),
+        (Ty::Integer(_), Value::Number(n)) => n.as_i64().map(ExampleArg::Int),
+        (Ty::Number(_), Value::Number(n)) => n.as_f64().map(ExampleArg::Number),
+        (Ty::Array(inner), Value::Array(items)) if **inner == Ty::String => items
+            .iter()
+            .map(|v| v.as_str().map(str::to_string))
+            .collect::<Option<Vec<_>>>()
+            .map(ExampleArg::StrList),
+        (Ty::Named(n), Value::String(wire)) => {
+            let def = types
+                .binary_search_by(|t| t.name.as_str().cmp(n))
+                .ok()
+                .map(|i| &types[i])?;
+            match &def.kind {
+                TypeKind::Enum(e) => {
+                    e.variants
+                        .iter()
+                        .find(|v| &v.wire == wire)
+                        .map(|v| ExampleArg::EnumVariant {
+                            ty: n.clone(),
+                            variant: v.name.clone(),
+                        })
+                }
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }
 
@@ -159,7 +340,7 @@ fn example_value(types: &[TypeDef], ty: &Ty, wire: &str) -> Option<ExampleArg> {
             }
         }
         Ty::Array(inner) if **inner == Ty::String => {
-            Some(ExampleArg::StrList(example_string(wire)))
+            Some(ExampleArg::StrList(vec![example_string(wire)]))
         }
         _ => None,
     }

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::Lowerer;
 use crate::diagnostics::{Diagnostic, Kind};
-use crate::ir::{Evidence, JsonKind, Ty, UnionVariant};
+use crate::ir::{Evidence, IntFormat, JsonKind, NumFormat, Ty, UnionVariant};
 
 impl<'a> Lowerer<'a> {
     pub(super) fn variant_evidence(
@@ -130,11 +130,15 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Warns about variants that no value can tell apart: the decoder then takes the
-    /// first of them that reads the value, so the later ones are never chosen.
+    /// first of them that reads the value, so the later ones are never chosen. Every
+    /// such pair is named.
     pub(super) fn warn_indistinguishable(&mut self, variants: &[UnionVariant], pointer: &str) {
         let mut pairs = Vec::new();
         for (j, later) in variants.iter().enumerate() {
-            if let Some(earlier) = variants[..j].iter().find(|earlier| shadows(earlier, later)) {
+            for earlier in variants[..j]
+                .iter()
+                .filter(|earlier| shadows(earlier, later))
+            {
                 pairs.push(format!(
                     "`{}` is shadowed by `{}`",
                     later.name, earlier.name
@@ -190,34 +194,100 @@ fn json_kind(schema: &Schema) -> JsonKind {
     }
 }
 
-/// Whether every value `later` can take is read as `earlier`, which comes first.
+/// Whether every value `later` can take is read as `earlier`, which comes first: the
+/// decoder ranks the variants as `runtime::de::rank_variants` does (variants a value
+/// cannot be dropped; then most fixed values matched, most required keys, fewest
+/// undeclared keys, most declared keys present, fewest declared keys absent; the spec's
+/// order last), so `later` is chosen only for a value it reads that `earlier` cannot,
+/// or fits better.
 fn shadows(earlier: &UnionVariant, later: &UnionVariant) -> bool {
     let (a, b) = (&earlier.evidence, &later.evidence);
-    if a.kind != b.kind {
+    match (a.kind, b.kind) {
+        (JsonKind::Object, JsonKind::Object) => object_shadows(a, b),
+        // Any JSON value, with nothing to rank it by: it takes every value of a later
+        // variant that is not an object (an object is ranked by its keys).
+        (JsonKind::Any, kind) if earlier.ty == Ty::Any => kind != JsonKind::Object,
+        // Every integer is a number, and fits both equally.
+        (JsonKind::Number, JsonKind::Integer) => {
+            reads_all(&earlier.ty, &Ty::Number(NumFormat::F64))
+        }
+        (x, y) if x != y => false,
+        (JsonKind::String, _) if !(a.strings.is_empty() && b.strings.is_empty()) => {
+            // Enums take only their values, and are preferred for them: a later enum is
+            // shadowed only by an earlier one that takes all of its values.
+            !a.strings.is_empty()
+                && !b.strings.is_empty()
+                && b.strings.iter().all(|v| a.strings.contains(v))
+        }
+        // Scalars and lists: the first reads every value of the second when its type
+        // takes all of them (a plain string before a date-time, a number before an
+        // integer).
+        _ => reads_all(&earlier.ty, &later.ty),
+    }
+}
+
+/// Whether a value of type `earlier` can hold every value of type `later`.
+fn reads_all(earlier: &Ty, later: &Ty) -> bool {
+    match (earlier, later) {
+        (x, y) if x == y => true,
+        (Ty::Any, _) => true,
+        (Ty::String, Ty::String | Ty::Secret | Ty::DateTime | Ty::Date) => true,
+        (Ty::Number(NumFormat::F64), Ty::Number(_) | Ty::Integer(_)) => true,
+        (Ty::Integer(IntFormat::I64), Ty::Integer(IntFormat::I32 | IntFormat::U32)) => true,
+        (Ty::Array(x), Ty::Array(y)) | (Ty::Map(x), Ty::Map(y)) => reads_all(x, y),
+        _ => false,
+    }
+}
+
+/// Whether an object variant `b` is never chosen over `a`, which comes first: no value
+/// that `b` reads is one `a` cannot read, or fits `b` better. Each key adds to the
+/// difference of the two scores in one direction whatever the others are, so the
+/// value that favours `b` most is the one with `b`'s required and fixed keys, the keys
+/// only `b` declares, and an undeclared key when only `b` takes any key: `b` is
+/// shadowed if even that value fits `a` at least as well.
+fn object_shadows(a: &Evidence, b: &Evidence) -> bool {
+    use std::collections::BTreeSet;
+    fn set(v: &[String]) -> BTreeSet<&str> {
+        v.iter().map(String::as_str).collect()
+    }
+    let (a_known, b_known) = (set(&a.known), set(&b.known));
+    // A value without a key `a` requires, or with another value where `a` has a fixed
+    // one, is not `a`.
+    if !set(&a.required).is_subset(&set(&b.required)) {
         return false;
     }
-    if a.kind == JsonKind::Object {
-        let set = |v: &[String]| v.iter().cloned().collect::<std::collections::BTreeSet<_>>();
-        // Same keys whose values are of different kinds: reading tells them apart.
-        let kinds_differ = a.property_kinds.iter().any(|(k, kind)| {
-            b.property_kinds.iter().any(|(k2, kind2)| {
-                k == k2 && kind != kind2 && *kind != JsonKind::Any && *kind2 != JsonKind::Any
-            })
-        });
-        return set(&a.required) == set(&b.required)
-            && set(&a.known) == set(&b.known)
-            && a.open == b.open
-            && a.constants.len() == b.constants.len()
-            && a.constants.iter().all(|c| b.constants.contains(c))
-            && !kinds_differ;
+    if !a.constants.iter().all(|c| b.constants.contains(c)) {
+        return false;
     }
-    if a.kind == JsonKind::String && !(a.strings.is_empty() && b.strings.is_empty()) {
-        // Enums take only their values: shadowed only by one that takes all of them.
-        return !a.strings.is_empty()
-            && !b.strings.is_empty()
-            && b.strings.iter().all(|v| a.strings.contains(v));
+    // A key of both whose values are of different kinds: reading tells them apart.
+    let kinds_differ = a.property_kinds.iter().any(|(k, kind)| {
+        b.property_kinds.iter().any(|(k2, kind2)| {
+            k == k2 && kind != kind2 && *kind != JsonKind::Any && *kind2 != JsonKind::Any
+        })
+    });
+    if kinds_differ {
+        return false;
     }
-    // Scalars and lists: the same type, or a first one that takes every value of
-    // its kind (a plain string before a date-time).
-    earlier.ty == later.ty || matches!(earlier.ty, Ty::String | Ty::Number(_) | Ty::Bool)
+    // The value that favours `b` most.
+    let mut keys: BTreeSet<&str> = set(&b.required);
+    keys.extend(b.constants.iter().map(|(k, _)| k.as_str()));
+    keys.extend(b_known.difference(&a_known).copied());
+    let fresh = b.open && !a.open;
+    let score = |e: &Evidence, known: &BTreeSet<&str>| {
+        let present = keys.iter().filter(|k| known.contains(*k)).count();
+        let undeclared = if e.open {
+            0
+        } else {
+            keys.len() - present + usize::from(fresh)
+        };
+        let constants = e.constants.len();
+        (
+            constants,
+            e.required.len(),
+            -(undeclared as isize),
+            present,
+            -((known.len() - present) as isize),
+        )
+    };
+    score(b, &b_known) <= score(a, &a_known)
 }

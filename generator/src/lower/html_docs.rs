@@ -1,6 +1,6 @@
-//! Descriptions written in HTML (`<p>`, `<a href>`, `<code>`, lists, `<br>`, `<b>`,
-//! entities), as many real specs have them, turned into the Markdown rustdoc reads.
-//! Text without HTML is left exactly as it is.
+//! Descriptions written in HTML (`<p>`, `<a href>`, `<code>`, lists, tables, `<br>`,
+//! `<b>`, entities), as many real specs have them, turned into the Markdown rustdoc
+//! reads. Text without HTML is left exactly as it is.
 
 use crate::ir::{Resource, TypeDef, TypeKind};
 
@@ -47,7 +47,50 @@ pub(super) fn convert_opt(text: &mut Option<String>) {
 
 const TAGS: &[&str] = &[
     "p", "br", "a", "code", "tt", "pre", "b", "strong", "i", "em", "ul", "ol", "li", "h1", "h2",
-    "h3", "h4", "h5", "h6", "div", "span",
+    "h3", "h4", "h5", "h6", "div", "span", "hr",
+];
+
+/// Elements read as HTML only where the text also closes them (`<table>…</table>`), so
+/// that a placeholder such as `<label>` or `<summary>` in plain text stays text.
+const CLOSED_TAGS: &[&str] = &[
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "th",
+    "td",
+    "caption",
+    "kbd",
+    "samp",
+    "var",
+    "del",
+    "s",
+    "strike",
+    "u",
+    "ins",
+    "mark",
+    "sup",
+    "sub",
+    "small",
+    "big",
+    "font",
+    "center",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "nav",
+    "main",
+    "aside",
+    "blockquote",
+    "dl",
+    "dt",
+    "dd",
+    "abbr",
+    "cite",
+    "q",
+    "label",
 ];
 
 /// A tag the converter knows at `text[at..]` (which starts with `<`): its name, whether
@@ -71,7 +114,11 @@ fn tag_at(text: &str, at: usize) -> Option<(String, bool, Option<String>, usize)
         .take_while(char::is_ascii_alphanumeric)
         .collect::<String>()
         .to_ascii_lowercase();
-    if !TAGS.contains(&name.as_str()) {
+    let closed_elsewhere = || {
+        CLOSED_TAGS.contains(&name.as_str())
+            && text.to_ascii_lowercase().contains(&format!("</{name}"))
+    };
+    if !TAGS.contains(&name.as_str()) && !closed_elsewhere() {
         return None;
     }
     let after = &inner[name.len()..];
@@ -136,6 +183,9 @@ pub fn html_to_markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut links: Vec<(usize, Option<String>)> = Vec::new();
     let mut lists: Vec<Option<usize>> = Vec::new();
+    // Open emphasis: where its marker is in `out`, and the marker.
+    let mut emphasis: Vec<(usize, &'static str)> = Vec::new();
+    let mut tables: Vec<Table> = Vec::new();
     let mut in_code = 0usize;
     let mut in_pre = false;
     let mut i = 0;
@@ -186,8 +236,62 @@ pub fn html_to_markdown(text: &str) -> String {
                     in_code = in_code.saturating_sub(1);
                     out.push('`');
                 }
-                ("b" | "strong", _) => out.push_str("**"),
-                ("i" | "em", _) => out.push('*'),
+                ("b" | "strong", false) => {
+                    emphasis.push((out.len(), "**"));
+                    out.push_str("**");
+                }
+                ("i" | "em", false) => {
+                    emphasis.push((out.len(), "*"));
+                    out.push('*');
+                }
+                ("del" | "s" | "strike", false) => {
+                    emphasis.push((out.len(), "~~"));
+                    out.push_str("~~");
+                }
+                ("b" | "strong" | "i" | "em" | "del" | "s" | "strike", true) => {
+                    if let Some((start, marker)) = emphasis.pop() {
+                        close_emphasis(&mut out, start, marker);
+                    }
+                }
+                ("kbd" | "samp" | "var", false) => {
+                    in_code += 1;
+                    out.push('`');
+                }
+                ("kbd" | "samp" | "var", true) => {
+                    in_code = in_code.saturating_sub(1);
+                    out.push('`');
+                }
+                ("hr", _) => out.push_str("\n\n---\n\n"),
+                (
+                    "blockquote" | "dl" | "dt" | "dd" | "section" | "article" | "header" | "footer"
+                    | "nav" | "main" | "aside" | "center" | "caption",
+                    _,
+                ) => out.push_str("\n\n"),
+                ("table", false) => tables.push(Table::default()),
+                ("table", true) => {
+                    if let Some(mut table) = tables.pop() {
+                        table.end_cell(&mut out);
+                        table.end_row();
+                        out.push_str(&table.markdown());
+                    }
+                }
+                ("tr", _) => {
+                    if let Some(table) = tables.last_mut() {
+                        table.end_cell(&mut out);
+                        table.end_row();
+                    }
+                }
+                ("td" | "th", false) => {
+                    if let Some(table) = tables.last_mut() {
+                        table.end_cell(&mut out);
+                        table.cell = Some(out.len());
+                    }
+                }
+                ("td" | "th", true) => {
+                    if let Some(table) = tables.last_mut() {
+                        table.end_cell(&mut out);
+                    }
+                }
                 ("ul", false) => lists.push(None),
                 ("ol", false) => lists.push(Some(0)),
                 ("ul" | "ol", true) => {
@@ -228,6 +332,83 @@ pub fn html_to_markdown(text: &str) -> String {
         return out;
     }
     tidy(&out)
+}
+
+/// `**text**` from `**` at `start` to the end of `out`, with the white space inside
+/// moved outside (`**Label: **` is not bold in CommonMark; `**Label:** ` is), and no
+/// markers around nothing.
+fn close_emphasis(out: &mut String, start: usize, marker: &str) {
+    let inner = out[start + marker.len()..].to_string();
+    let trimmed = inner.trim();
+    out.truncate(start);
+    if trimmed.is_empty() {
+        out.push_str(&inner);
+        return;
+    }
+    let leading = &inner[..inner.len() - inner.trim_start().len()];
+    let trailing = &inner[inner.trim_end().len()..];
+    out.push_str(leading);
+    out.push_str(marker);
+    out.push_str(trimmed);
+    out.push_str(marker);
+    out.push_str(trailing);
+}
+
+/// An HTML table being read: its finished rows, and where the open cell's text starts
+/// in the output (cells are taken out of it and written as a Markdown table at the end).
+#[derive(Default)]
+struct Table {
+    rows: Vec<Vec<String>>,
+    row: Vec<String>,
+    cell: Option<usize>,
+}
+
+impl Table {
+    fn end_cell(&mut self, out: &mut String) {
+        if let Some(start) = self.cell.take() {
+            let text = out[start..]
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .replace('|', "\\|");
+            out.truncate(start);
+            self.row.push(text);
+        }
+    }
+
+    fn end_row(&mut self) {
+        if !self.row.is_empty() {
+            self.rows.push(std::mem::take(&mut self.row));
+        }
+    }
+
+    /// The table in Markdown: its first row is the header.
+    fn markdown(&self) -> String {
+        let columns = self.rows.iter().map(Vec::len).max().unwrap_or(0);
+        if columns == 0 {
+            return String::new();
+        }
+        let line = |cells: &[String]| {
+            let mut l = String::from("|");
+            for i in 0..columns {
+                l.push(' ');
+                l.push_str(cells.get(i).map_or("", String::as_str));
+                l.push_str(" |");
+            }
+            l.push('\n');
+            l
+        };
+        let mut md = String::from("\n\n");
+        md.push_str(&line(&self.rows[0]));
+        md.push('|');
+        md.push_str(&"---|".repeat(columns));
+        md.push('\n');
+        for row in &self.rows[1..] {
+            md.push_str(&line(row));
+        }
+        md.push('\n');
+        md
+    }
 }
 
 /// HTML's whitespace does not matter, Markdown's does: lines are trimmed (outside
@@ -284,6 +465,35 @@ mod tests {
             "<https://x.io>"
         );
         assert_eq!(md("It&#39;s &quot;quoted&quot;"), "It's \"quoted\"");
+    }
+
+    #[test]
+    fn emphasis_keeps_its_white_space_outside() {
+        assert_eq!(
+            md("<p><b>Label: </b>value, <i> spaced </i>, <b></b>.</p>"),
+            "**Label:** value, *spaced* , ."
+        );
+    }
+
+    #[test]
+    fn tables_become_markdown_tables() {
+        let html = "<p>Codes:</p><table>\n<thead><tr><th>Code</th><th>Meaning</th></tr></thead>\n\
+                    <tbody><tr><td><code>a|b</code></td><td>Both <b>at once</b></td></tr>\n\
+                    <tr><td>c</td></tr></tbody></table><p>After.</p>";
+        assert_eq!(
+            md(html),
+            "Codes:\n\n| Code | Meaning |\n|---|---|\n| `a\\|b` | Both **at once** |\n| c | |\n\nAfter."
+        );
+    }
+
+    #[test]
+    fn other_elements_are_read_when_closed_and_placeholders_stay_text() {
+        assert_eq!(
+            md("<p>Press <kbd>Enter</kbd>, <u>then</u> <del>wait</del>.</p>"),
+            "Press `Enter`, then ~~wait~~."
+        );
+        // `<summary>` is never closed: a placeholder, kept (and escaped when printed).
+        assert_eq!(md("<p>Use <summary> here</p>"), "Use <summary> here");
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! subtypes extend it (`Dog: {allOf: [{$ref: Pet}, {...}]}`), named by the `mapping`
 //! or, for subtypes the mapping leaves out, by their schema names. The base becomes a
 //! union tagged by the property, with one variant per subtype (each a struct with the
-//! base's fields and its own) and `Unknown` for a value of the tag the SDK does not know.
+//! base's fields and its own), one for the base itself when the mapping names it (a
+//! struct of its own fields, `<Base>Base`), and `Unknown` for a value of the tag the SDK
+//! does not know.
 
 use std::collections::BTreeMap;
 
@@ -11,15 +13,16 @@ use openapiv3::{ReferenceOr, Schema, SchemaKind};
 use super::Lowerer;
 use super::names::Scope;
 use super::types::COMPONENT_PREFIX;
-use crate::diagnostics::Kind;
-use crate::ir::{Evidence, Ty, TypeKind, Union, UnionVariant};
+use super::types::Shape;
+use crate::ir::{Evidence, Ty, TypeDef, TypeKind, Union, UnionVariant};
 use crate::json_pointer::{percent_decode, pointer_push, unescape_token};
 
 /// A base schema's discriminator: the tag property and its subtypes with their values.
 #[derive(Debug, Clone)]
 pub(crate) struct Inheritance {
     pub property: String,
-    /// Subtype component key -> the tag values that select it, in the mapping's order.
+    /// Subtype component key -> the tag values that select it, in the mapping's order;
+    /// the base's own key for values that map to the base itself.
     pub subtypes: Vec<(String, Vec<String>)>,
 }
 
@@ -81,19 +84,9 @@ impl<'a> Lowerer<'a> {
             {
                 continue;
             }
-            let pointer = pointer_push(&pointer_push("/components/schemas", key), "discriminator");
             let mut subtypes: Vec<(String, Vec<String>)> = Vec::new();
             for (value, target) in &d.mapping {
                 let target_key = component_key(target);
-                if &target_key == key {
-                    // The base itself: it has no struct of its own once it is a union.
-                    self.diags.warning(
-                        Kind::Unsupported,
-                        pointer_push(&pointer, "mapping"),
-                        format!("the value `{value}` maps to the base schema itself; such values are read as `Unknown`"),
-                    );
-                    continue;
-                }
                 if !components.schemas.contains_key(&target_key) {
                     continue;
                 }
@@ -108,7 +101,8 @@ impl<'a> Lowerer<'a> {
                     subtypes.push((child.clone(), vec![child.clone()]));
                 }
             }
-            if subtypes.is_empty() {
+            // Only the base itself: a plain struct, not a union.
+            if subtypes.iter().all(|(k, _)| k == key) {
                 continue;
             }
             self.inheritance.insert(
@@ -136,17 +130,34 @@ impl<'a> Lowerer<'a> {
             .any(|(k, _)| pointer == pointer_push("/components/schemas", k))
     }
 
-    /// The union a base schema becomes.
-    pub(super) fn inheritance_union(&mut self, base: &str) -> Option<TypeKind> {
+    /// The union a base schema becomes. A tag value mapped to the base itself selects a
+    /// struct of the base's own fields, lowered here as `<Base>Base`.
+    pub(super) fn inheritance_union(
+        &mut self,
+        base: &str,
+        schema: &Schema,
+        pointer: &str,
+    ) -> Option<TypeKind> {
         let inheritance = self.inheritance.get(base)?.clone();
         let mut scope = Scope::pascal_with_reserved(&["Unknown"]);
         let mut variants = Vec::with_capacity(inheritance.subtypes.len());
         for (key, values) in inheritance.subtypes {
-            let type_name = self.component_names.get(&key)?.clone();
-            let wanted = if type_name == "Unknown" {
+            let type_name = if key == base {
+                self.own_struct(base, schema, pointer)
+            } else {
+                self.component_names.get(&key).cloned()
+            };
+            // A base that is not an object has no struct of its own: its values stay
+            // `Unknown`.
+            let (Some(type_name), Some(variant)) =
+                (type_name, self.component_names.get(&key).cloned())
+            else {
+                continue;
+            };
+            let wanted = if variant == "Unknown" {
                 "UnknownValue".to_string()
             } else {
-                type_name.clone()
+                variant
             };
             let (name, _) = scope.claim(&wanted);
             variants.push(UnionVariant {
@@ -161,6 +172,29 @@ impl<'a> Lowerer<'a> {
         Some(TypeKind::Union(Union {
             tag: Some(inheritance.property),
             variants,
+            secret_fields: Vec::new(),
         }))
+    }
+
+    /// The base's own fields as a struct of their own, for tag values that map to the
+    /// base itself; its name, once lowered.
+    fn own_struct(&mut self, base: &str, schema: &Schema, pointer: &str) -> Option<String> {
+        let base_name = self.component_names.get(base)?.clone();
+        let (name, _) = self.type_names.claim(&format!("{base_name}Base"));
+        let Shape::Def(kind @ TypeKind::Struct(_)) = self.shape(schema, &name, pointer) else {
+            return None;
+        };
+        let facts = self.schema_facts(schema, pointer);
+        self.types.insert(
+            name.clone(),
+            TypeDef {
+                name: name.clone(),
+                source: pointer.to_string(),
+                doc: facts.description,
+                deprecated: facts.deprecated,
+                kind,
+            },
+        );
+        Some(name)
     }
 }

@@ -20,7 +20,9 @@ mod pagination_infer;
 mod params;
 mod path_template;
 mod refs;
+mod secrets;
 mod security;
+mod servers;
 mod tree;
 mod tuples;
 mod types;
@@ -80,11 +82,24 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
     let mut types = lowerer.finish_types();
     html_docs::convert_all(&mut root, &mut types);
     pagination::settle_access(&mut root, &types);
+    params::settle_shapes(&mut root, &types);
     docs::mark_multipart(&root, &mut types);
     let crate_example = docs::document(&mut root, &types);
     doc_text::finish(&mut root, &mut types, lowerer.diags);
     let model_files = model_files::model_files(&root, &types);
     let events = lowerer.events(&types, &security_schemes);
+    let secret_fields = secrets::mark(&mut root, &mut types);
+    let mut header_defaults: Vec<(String, String)> = Vec::new();
+    for p in root.all_operations().into_iter().flat_map(|op| &op.params) {
+        if let Some(value) = &p.default
+            && !header_defaults
+                .iter()
+                .any(|(n, v)| n == &p.wire && v == value)
+        {
+            header_defaults.push((p.wire.clone(), value.clone()));
+        }
+    }
+    let servers = servers::server_uses(&root);
     let auths = root.all_operations().into_iter().map(|op| &op.auth);
     let (security_alternatives, credentials_required) =
         security::alternatives(auths.chain(events.iter().map(|e| &e.auth)));
@@ -114,6 +129,7 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
     Api {
         package,
         title: doc.info.title.clone(),
+        title_phrase: package::title_phrase(&doc.info.title),
         version: doc.info.version.clone(),
         description: doc
             .info
@@ -124,7 +140,7 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
         crate_ident: crate_name.replace('-', "_"),
         crate_name,
         crate_example,
-        default_base_url: default_base_url(doc),
+        default_base_url: servers::default_base_url(doc),
         env,
         security_schemes,
         security_alternatives,
@@ -134,6 +150,9 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
         root,
         events,
         webhooks,
+        secret_fields,
+        header_defaults,
+        servers,
     }
 }
 
@@ -145,19 +164,6 @@ fn default_crate_name(title: &str) -> String {
     } else {
         name
     }
-}
-
-/// The first server's URL with its variables at their defaults, if it is absolute.
-fn default_base_url(doc: &OpenAPI) -> Option<String> {
-    let server = doc.servers.first()?;
-    let mut url = server.url.clone();
-    if let Some(vars) = &server.variables {
-        for (name, var) in vars {
-            url = url.replace(&format!("{{{name}}}"), &var.default);
-        }
-    }
-    let absolute = url.starts_with("http://") || url.starts_with("https://");
-    absolute.then(|| url.trim_end_matches('/').to_string())
 }
 
 pub(crate) struct Lowerer<'a> {
@@ -190,6 +196,9 @@ pub(crate) struct Lowerer<'a> {
     /// The names the properties of the object being lowered would give their types:
     /// a list's items do not take one of them (see `names::item_type_name`).
     pub sibling_types: std::collections::HashSet<String>,
+    /// The words every tag starts with, up to an API version (`api20100401` of
+    /// `Api20100401Call`): the resources are named without them.
+    pub tag_prefix: Vec<String>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -215,6 +224,7 @@ impl<'a> Lowerer<'a> {
             parent_enums: HashMap::new(),
             body_holders: HashMap::new(),
             sibling_types: std::collections::HashSet::new(),
+            tag_prefix: Vec::new(),
         }
     }
 }

@@ -242,6 +242,32 @@ fn number_words(n: u32) -> String {
     }
 }
 
+/// Words spelled in mixed case that are one word (`OAuth`, `GraphQL`), written so that
+/// they are not split at their inner capital (`o_auth2`, `DISCORD_O_AUTH2`).
+const ONE_WORD_BRANDS: &[(&str, &str)] = &[("OAuth", "Oauth"), ("GraphQL", "Graphql")];
+
+fn one_word_brands(raw: &str) -> std::borrow::Cow<'_, str> {
+    let mut out = std::borrow::Cow::Borrowed(raw);
+    for (mixed, word) in ONE_WORD_BRANDS {
+        if out.contains(mixed) {
+            out = std::borrow::Cow::Owned(out.replace(mixed, word));
+        }
+    }
+    out
+}
+
+/// Whether a word of a snake_case name is an API version: `v1`, `v2beta1`, `2010`,
+/// `20100401`, `api20100401`.
+pub fn is_version_word(word: &str) -> bool {
+    if let Some(rest) = word.strip_prefix('v')
+        && rest.starts_with(|c: char| c.is_ascii_digit())
+    {
+        return rest.chars().all(|c| c.is_ascii_alphanumeric());
+    }
+    let letters = word.trim_end_matches(|c: char| c.is_ascii_digit());
+    word.len() - letters.len() >= 4 && letters.chars().all(|c| c.is_ascii_lowercase())
+}
+
 /// `accountIDs` -> `accountIds`, so that the plural `s` stays with its acronym
 /// (`account_ids`, not `account_i_ds`).
 fn plural_acronyms(raw: &str) -> String {
@@ -296,9 +322,17 @@ pub fn type_name(raw: &str) -> String {
 /// (`VerificationMethods` -> `VerificationMethod`). A shorter form that is taken,
 /// by any type or by a sibling property's type, gives way to the long one; what
 /// still collides takes the next free number (`Scope::claim`).
+///
+/// A title that names no value of its own (`Default`, `None`: a word Rust's prelude
+/// already has, which a type would take only as `DefaultModel`) is not used.
 pub fn titled_type_name(title: Option<&str>, taken: &Scope) -> Option<String> {
-    let name = type_name(title?.trim());
-    (!title?.trim().is_empty() && !taken.contains(&name)).then_some(name)
+    let title = title?.trim();
+    let plain = words(title).to_upper_camel_case();
+    if title.is_empty() || PRELUDE_TYPES.contains(&plain.as_str()) || plain == "Self" {
+        return None;
+    }
+    let name = type_name(title);
+    (!taken.contains(&name)).then_some(name)
 }
 
 /// The prefix for the types of an object's properties: a request body's properties
@@ -354,9 +388,10 @@ pub fn variant_name(raw: &str) -> String {
     name
 }
 
-/// Field, parameter or method name: `accountID` -> `account_id`, `type` -> `r#type`.
+/// Field, parameter or method name: `accountID` -> `account_id`, `type` -> `r#type`,
+/// `OAuth2` -> `oauth2`.
 pub fn snake_name(raw: &str) -> String {
-    let mut name = words(raw).to_snake_case();
+    let mut name = words(&one_word_brands(raw)).to_snake_case();
     if name.is_empty() {
         name = "value".into();
     }
@@ -467,6 +502,32 @@ impl Scope {
 mod tests {
     use super::*;
 
+    /// What emit's `ident` needs: an ASCII identifier (`r#` before a keyword), never
+    /// one of the names that cannot be raw.
+    fn is_identifier(name: &str) -> bool {
+        let bare = name.strip_prefix("r#").unwrap_or(name);
+        bare.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && bare.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && bare != "_"
+            && !(name.starts_with("r#") && NOT_RAW.contains(&bare))
+            && (name.starts_with("r#") || !KEYWORDS.contains(&bare) || NOT_RAW.contains(&bare))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_name_is_an_identifier(raw in "\\PC{0,12}") {
+            for name in [snake_name(&raw), type_name(&raw), variant_name(&raw)] {
+                proptest::prop_assert!(is_identifier(&name), "{raw:?} gave {name:?}");
+            }
+            let mut scope = Scope::new();
+            let (a, _) = scope.claim(&snake_name(&raw));
+            let (b, _) = scope.claim(&snake_name(&raw));
+            proptest::prop_assert!(is_identifier(&a) && is_identifier(&b));
+        }
+    }
+
     #[test]
     fn names() {
         assert_eq!(type_name("accountID"), "AccountId");
@@ -519,6 +580,14 @@ mod tests {
         assert_eq!(snake_name("IDs"), "ids");
         assert_eq!(snake_name("status"), "status");
         assert_eq!(type_name("APIError"), "ApiError");
+        assert_eq!(snake_name("OAuth2"), "oauth2");
+        assert_eq!(snake_name("discordOAuth2Token"), "discord_oauth2_token");
+        assert_eq!(snake_name("GraphQLQuery"), "graphql_query");
+        assert_eq!(snake_name("oauth_client"), "oauth_client");
+        assert!(is_version_word("v1") && is_version_word("v2beta1"));
+        assert!(is_version_word("20100401") && is_version_word("api20100401"));
+        assert!(!is_version_word("ipv4") && !is_version_word("v") && !is_version_word("list"));
+        assert!(!is_version_word("s3") && !is_version_word("oauth2"));
     }
 
     #[test]
@@ -548,6 +617,13 @@ mod tests {
         assert_eq!(titled_type_name(Some("Account"), &taken), None);
         assert_eq!(titled_type_name(Some(" "), &taken), None);
         assert_eq!(titled_type_name(None, &taken), None);
+        // Titles that name nothing but a prelude word are not names.
+        assert_eq!(titled_type_name(Some("Default"), &taken), None);
+        assert_eq!(titled_type_name(Some("none"), &taken), None);
+        assert_eq!(
+            titled_type_name(Some("Options"), &taken),
+            Some("Options".into())
+        );
     }
 
     #[test]

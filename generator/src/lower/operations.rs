@@ -11,7 +11,7 @@ use openapiv3::{Operation as OaOperation, Parameter, ReferenceOr};
 use serde_json::Value;
 
 use super::Lowerer;
-use super::names::{Scope, bare, snake_name, type_name};
+use super::names::{self, Scope, bare, snake_name, type_name};
 use super::pagination::PagedOp;
 use super::path_template::{self, Part, TemplateError};
 use crate::diagnostics::{Diagnostic, Kind};
@@ -80,6 +80,20 @@ pub(super) const METHODS: [(&str, HttpMethod); 8] = [
     ("trace", HttpMethod::Trace),
 ];
 
+/// An operation of the document and the place decided for it.
+pub(super) struct OperationAt<'o> {
+    pub(super) path: &'o str,
+    pub(super) method: HttpMethod,
+    pub(super) op: &'o OaOperation,
+    pub(super) shared: &'o [ReferenceOr<Parameter>],
+    /// The path item's `servers`.
+    pub(super) servers: &'o [openapiv3::Server],
+    pub(super) pointer: &'o str,
+    pub(super) id: String,
+    pub(super) resource: Vec<String>,
+    pub(super) method_name: String,
+}
+
 /// An operation before the names that depend on its neighbours are settled.
 pub(super) struct Pending {
     pub(super) resource: Vec<String>,
@@ -90,7 +104,8 @@ pub(super) struct Pending {
 impl<'a> Lowerer<'a> {
     pub(super) fn lower_operations(&mut self, schemes: &[crate::ir::SecurityScheme]) -> Resource {
         let doc: &'a openapiv3::OpenAPI = self.doc;
-        let mut pending = Vec::new();
+        self.tag_prefix = tag_prefix(doc);
+        let mut placed = Vec::new();
         let mut seen_ids: HashMap<String, String> = HashMap::new();
         for (path, item) in &doc.paths.paths {
             let ReferenceOr::Item(item) = item else {
@@ -124,11 +139,43 @@ impl<'a> Lowerer<'a> {
                         seen_ids.insert(id.clone(), pointer.clone());
                     }
                 }
-                if let Some(p) =
-                    self.lower_operation(path, method, op, &item.parameters, &pointer, schemes)
-                {
-                    pending.push(p);
-                }
+                let id = op.operation_id.clone().unwrap_or_else(|| {
+                    let whole = [Part::Literal(path)];
+                    let template = path_template::parse(path);
+                    derived_id(method, template.as_deref().unwrap_or(&whole))
+                });
+                let place = self.placement(op, &id, &pointer);
+                placed.push((path, method, op, item, pointer, id, place));
+            }
+        }
+        // A name shortened by what it repeated, which another operation of the same
+        // resource also wants, stays whole (before any type is named after it).
+        let mut wanted: HashMap<(Vec<String>, String), usize> = HashMap::new();
+        for (.., (resource, method, _)) in &placed {
+            *wanted
+                .entry((resource.clone(), method.clone()))
+                .or_default() += 1;
+        }
+        let mut pending = Vec::new();
+        for (path, method, op, item, pointer, id, (resource, short, full)) in placed {
+            let method_name = if wanted[&(resource.clone(), short.clone())] > 1 {
+                full
+            } else {
+                short
+            };
+            let operation = OperationAt {
+                path,
+                method,
+                op,
+                shared: &item.parameters,
+                servers: &item.servers,
+                pointer: &pointer,
+                id,
+                resource,
+                method_name,
+            };
+            if let Some(p) = self.lower_operation(operation, schemes) {
+                pending.push(p);
             }
         }
         self.build_tree(pending)
@@ -136,13 +183,20 @@ impl<'a> Lowerer<'a> {
 
     pub(super) fn lower_operation(
         &mut self,
-        path: &str,
-        method: HttpMethod,
-        op: &OaOperation,
-        shared_params: &[ReferenceOr<Parameter>],
-        pointer: &str,
+        at: OperationAt<'_>,
         schemes: &[SecurityScheme],
     ) -> Option<Pending> {
+        let OperationAt {
+            path,
+            method,
+            op,
+            shared: shared_params,
+            servers: item_servers,
+            pointer,
+            id,
+            resource,
+            method_name: method_wanted,
+        } = at;
         // The template is parsed here, once; a malformed one is reported, and the rest of
         // the operation is still lowered so that its other faults show in the same run.
         let template = path_template::parse(path);
@@ -154,11 +208,6 @@ impl<'a> Lowerer<'a> {
                 format!("path `{path}` has a `{{` without a closing `}}`"),
             );
         }
-        let id = op.operation_id.clone().unwrap_or_else(|| {
-            let whole = [Part::Literal(path)];
-            derived_id(method, template.as_deref().unwrap_or(&whole))
-        });
-        let (resource, method_wanted) = self.placement(op, &id, pointer);
         let base = pascal_join(
             resource
                 .iter()
@@ -183,6 +232,7 @@ impl<'a> Lowerer<'a> {
         };
         let response = self.response(op, &base, &pointer_push(pointer, "responses"));
         let auth = self.auth(op, pointer, schemes);
+        let server = self.operation_server(&op.servers, item_servers, pointer);
         let idempotent = method.is_safe()
             || op
                 .extensions
@@ -219,25 +269,29 @@ impl<'a> Lowerer<'a> {
                 body,
                 response,
                 auth,
+                server,
                 idempotent,
                 pagination,
                 summary: op.summary.clone().filter(|s| !s.trim().is_empty()),
                 description: op.description.clone().filter(|s| !s.trim().is_empty()),
                 doc: String::new(),
+                setters_doc: String::new(),
                 example: Default::default(),
                 deprecated: op.deprecated,
                 source: pointer.to_string(),
+                secret_fields: Vec::new(),
             },
         })
     }
 
-    /// The resource path and method name for an operation.
+    /// The resource path and method name for an operation, and the method's name
+    /// before the words it repeats were taken off.
     pub(super) fn placement(
         &mut self,
         op: &OaOperation,
         id: &str,
         pointer: &str,
-    ) -> (Vec<String>, String) {
+    ) -> (Vec<String>, String, String) {
         if let Some(ext) = op.extensions.get("x-sdk-method") {
             let at = pointer_push(pointer, "x-sdk-method");
             match ext.as_str() {
@@ -245,7 +299,7 @@ impl<'a> Lowerer<'a> {
                     // Keywords (`type`) become raw identifiers like any other name.
                     let mut parts: Vec<String> = s.split('.').map(snake_name).collect();
                     let method = parts.pop().unwrap_or_default();
-                    return (parts, method);
+                    return (parts, method.clone(), method);
                 }
                 _ => self.diags.push(
                     Diagnostic::error(
@@ -262,19 +316,184 @@ impl<'a> Lowerer<'a> {
         let method = snake_name(id);
         match op.tags.first() {
             Some(tag) => {
-                let resource = snake_name(tag);
-                let resource = bare(&resource).to_string();
-                let stripped = bare(&method)
-                    .strip_prefix(&format!("{resource}_"))
-                    .map(snake_name);
-                (
-                    vec![resource],
-                    stripped.filter(|m| !m.is_empty()).unwrap_or(method),
-                )
+                let full_tag = bare(&snake_name(tag)).to_string();
+                let resource = self.resource_of_tag(tag);
+                // The operation id may repeat the tag, its API version or the resource:
+                // `conversations_v1_list_conversation` in `ConversationsV1Conversation`
+                // is `list`.
+                let repeats = [full_tag.as_str(), &self.tag_prefix.join("_"), &resource];
+                let stripped = strip_repeated(bare(&method), &repeats, bare(&resource));
+                (vec![resource], stripped, method)
             }
-            None => (Vec::new(), method),
+            None => {
+                let stripped = strip_repeated(bare(&method), &[], "");
+                (Vec::new(), stripped, method)
+            }
         }
     }
+
+    /// The resource a tag names: its snake_case name without the words every tag
+    /// starts with up to an API version (`api20100401_call` -> `call`).
+    pub(super) fn resource_of_tag(&self, tag: &str) -> String {
+        let name = bare(&snake_name(tag)).to_string();
+        let words: Vec<&str> = name.split('_').collect();
+        if !self.tag_prefix.is_empty()
+            && words.len() > self.tag_prefix.len()
+            && words.iter().zip(&self.tag_prefix).all(|(w, p)| w == p)
+        {
+            return bare(&snake_name(&words[self.tag_prefix.len()..].join("_"))).to_string();
+        }
+        name
+    }
+}
+
+/// The words that every operation's tag starts with, when they end in an API version
+/// word (`v1`, `20100401`): `conversations_v1` of `ConversationsV1Conversation` and
+/// `ConversationsV1Message`. Each tag keeps at least one word of its own.
+fn tag_prefix(doc: &openapiv3::OpenAPI) -> Vec<String> {
+    let mut tags: Vec<Vec<String>> = Vec::new();
+    for (_, item) in doc.paths.iter() {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for (_, op) in item.iter() {
+            if let Some(tag) = op.tags.first() {
+                let words: Vec<String> = bare(&snake_name(tag))
+                    .split('_')
+                    .map(str::to_owned)
+                    .collect();
+                if !tags.contains(&words) {
+                    tags.push(words);
+                }
+            }
+        }
+    }
+    let Some(first) = tags.first() else {
+        return Vec::new();
+    };
+    let mut common = first.len();
+    for words in &tags {
+        common = common.min(words.len().saturating_sub(1));
+        common = common.min(first.iter().zip(words).take_while(|(a, b)| a == b).count());
+    }
+    let mut prefix = first[..common].to_vec();
+    while prefix.last().is_some_and(|w| !names::is_version_word(w)) {
+        prefix.pop();
+    }
+    prefix
+}
+
+/// What an operation does, when its id is this word and the resource's name.
+const VERBS: &[&str] = &[
+    "list",
+    "get",
+    "fetch",
+    "retrieve",
+    "read",
+    "show",
+    "find",
+    "search",
+    "query",
+    "count",
+    "create",
+    "add",
+    "post",
+    "put",
+    "new",
+    "update",
+    "patch",
+    "edit",
+    "modify",
+    "replace",
+    "upsert",
+    "set",
+    "delete",
+    "remove",
+    "destroy",
+    "cancel",
+    "archive",
+    "restore",
+    "enable",
+    "disable",
+    "start",
+    "stop",
+    "send",
+    "upload",
+    "download",
+    "import",
+    "export",
+    "copy",
+    "move",
+    "merge",
+    "assign",
+    "unassign",
+    "approve",
+    "reject",
+    "submit",
+    "verify",
+    "validate",
+    "test",
+    "reset",
+    "revoke",
+    "refresh",
+    "sync",
+    "run",
+    "trigger",
+    "publish",
+    "unpublish",
+    "accept",
+    "decline",
+    "close",
+    "reopen",
+    "lock",
+    "unlock",
+    "subscribe",
+    "unsubscribe",
+    "follow",
+    "unfollow",
+    "register",
+    "deregister",
+    "attach",
+    "detach",
+    "invite",
+    "join",
+    "leave",
+];
+
+/// A method name without what it repeats: one of `repeats` (the tag, its version
+/// prefix, the resource) or an API version word in front, as long as a word is left;
+/// and the resource (or one of it) behind a lone verb (`list_calls`, `fetch_call` in
+/// `calls`; not `list_special_events` in `events`, where `special` says which, nor
+/// `silo_metric` in `metrics`).
+fn strip_repeated(method: &str, repeats: &[&str], resource: &str) -> String {
+    let mut name = method.to_string();
+    loop {
+        let before = name.clone();
+        for r in repeats.iter().filter(|r| !r.is_empty()) {
+            if let Some(rest) = name.strip_prefix(&format!("{r}_")) {
+                name = rest.to_string();
+            }
+        }
+        if let Some((first, rest)) = name.split_once('_')
+            && names::is_version_word(first)
+        {
+            name = rest.to_string();
+        }
+        if name == before {
+            break;
+        }
+    }
+    if !resource.is_empty() {
+        for end in [resource.to_string(), singular(resource)] {
+            if let Some(rest) = name.strip_suffix(&format!("_{end}"))
+                && VERBS.contains(&rest)
+            {
+                name = rest.to_string();
+                break;
+            }
+        }
+    }
+    snake_name(&name)
 }
 
 /// PascalCase words joined into one type name, valid even when the first word starts
@@ -291,6 +510,23 @@ fn is_snake_identifier(s: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
+/// The singular of a snake_case name whose last word reads as an English plural
+/// (`incidents` -> `incident`, `access_policies` -> `access_policy`).
+fn singular(name: &str) -> String {
+    if let Some(stem) = name.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if ["sses", "shes", "ches", "xes", "zes"]
+        .iter()
+        .any(|s| name.ends_with(s))
+    {
+        name[..name.len() - 2].to_string()
+    } else if ["ss", "us", "is", "os"].iter().any(|s| name.ends_with(s)) {
+        name.to_string()
+    } else {
+        name.strip_suffix('s').unwrap_or(name).to_string()
+    }
+}
+
 /// `GET /pets/{petId}` -> `get_pets_by_pet_id`.
 fn derived_id(method: HttpMethod, template: &[Part<'_>]) -> String {
     let mut words = vec![method.as_str().to_ascii_lowercase()];
@@ -305,4 +541,56 @@ fn derived_id(method: HttpMethod, template: &[Part<'_>]) -> String {
         }
     }
     words.join("_")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_tags_and_versions_are_left_out_of_names() {
+        let doc: openapiv3::OpenAPI = serde_json::from_value(serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/v1/Conversations": {"get": {"tags": ["ConversationsV1Conversation"], "responses": {}}},
+                "/v1/Messages": {"get": {"tags": ["ConversationsV1Message"], "responses": {}}},
+            },
+        }))
+        .unwrap();
+        assert_eq!(tag_prefix(&doc), ["conversations", "v1"]);
+        let repeats = [
+            "conversations_v1_conversation",
+            "conversations_v1",
+            "conversation",
+        ];
+        assert_eq!(
+            strip_repeated(
+                "conversations_v1_list_conversation",
+                &repeats,
+                "conversation"
+            ),
+            "list"
+        );
+        assert_eq!(
+            strip_repeated("list_conversation", &repeats, "conversation"),
+            "list"
+        );
+        assert_eq!(strip_repeated("v2_list_things", &[], ""), "list_things");
+        assert_eq!(strip_repeated("list_incidents", &[], "incidents"), "list");
+        assert_eq!(strip_repeated("get_incident", &[], "incidents"), "get");
+        // What is left must be the verb alone: `special` says which events.
+        assert_eq!(
+            strip_repeated("list_special_events", &[], "events"),
+            "list_special_events"
+        );
+        assert_eq!(strip_repeated("silo_metric", &[], "metrics"), "silo_metric");
+        // A word is always left.
+        assert_eq!(
+            strip_repeated("incidents", &["incidents"], "incidents"),
+            "incidents"
+        );
+        assert_eq!(singular("access_policies"), "access_policy");
+        assert_eq!(singular("status"), "status");
+    }
 }

@@ -67,8 +67,8 @@ pub(super) fn package(facts: Facts<'_>, diags: &mut Diagnostics) -> Package {
     };
     let description = reader.text("description").unwrap_or_else(|| {
         format!(
-            "Rust SDK for the {} (generated from its OpenAPI spec).",
-            title.replace('"', "'")
+            "Rust SDK for {} (generated from its OpenAPI spec).",
+            title_phrase(title).replace('"', "'")
         )
     });
     let repository = reader.url("repository");
@@ -248,6 +248,18 @@ fn api_crate_version(version: &str) -> String {
     }
 }
 
+/// `the Stripe API`; `The Foo API` keeps its own article (`the Foo API`), so that
+/// "Rust SDK for the The Foo API" cannot happen.
+pub(super) fn title_phrase(title: &str) -> String {
+    let title = title.trim();
+    match title.split_once(char::is_whitespace) {
+        Some((article, rest)) if article.eq_ignore_ascii_case("the") => {
+            format!("the {}", rest.trim_start())
+        }
+        _ => format!("the {title}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -307,6 +319,28 @@ mod tests {
         let prose = serde_json::json!({"name": "Proprietary, all rights reserved"});
         assert_eq!(license(facts(None, None, Some(&prose)), &mut diags), None);
         assert_eq!(diags.iter().count(), 1);
+    }
+
+    #[test]
+    fn a_title_with_its_own_article_is_not_given_another() {
+        let mut diags = Diagnostics::new();
+        let described = |title: &str, diags: &mut Diagnostics| {
+            let facts = Facts {
+                title,
+                ..facts(None, None, None)
+            };
+            package(facts, diags).description
+        };
+        assert_eq!(
+            described("The Pets API", &mut diags),
+            "Rust SDK for the Pets API (generated from its OpenAPI spec)."
+        );
+        assert_eq!(
+            described("Theory API", &mut diags),
+            "Rust SDK for the Theory API (generated from its OpenAPI spec)."
+        );
+        assert_eq!(title_phrase("the  Museum API"), "the Museum API");
+        assert_eq!(title_phrase("Stripe API"), "the Stripe API");
     }
 
     #[test]

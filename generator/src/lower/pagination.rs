@@ -391,6 +391,7 @@ pub(super) fn step(owner: &str, f: &Field) -> FieldStep {
         wire: f.wire.clone(),
         owner: owner.to_string(),
         access: access(&f.presence),
+        variant_of: None,
     }
 }
 

@@ -45,6 +45,7 @@ const NEXT_CURSOR_FIELDS: &[&str] = &[
     "nexttoken",
     "nextmarker",
     "nextpagecursor",
+    "nextpage",
     "endcursor",
     "lastid",
 ];
@@ -73,15 +74,12 @@ const TOTAL_FIELDS: &[&str] = &[
 ];
 const PAGE_PARAMS: &[&str] = &["page", "pagenumber"];
 const TOTAL_PAGES_FIELDS: &[&str] = &["totalpages", "pagecount", "numpages", "lastpage"];
-/// Fields that always hold a URL of the next page.
-const NEXT_URL_FIELDS: &[&str] = &[
-    "nexturl",
-    "nextpageurl",
-    "nextlink",
-    "odatanextlink",
-    "nextpagelink",
-    "nexthref",
-];
+/// Fields that always hold a URL of the next page: `next` + anything + one of these
+/// (`next_url`, `next_page_uri`, `nextLink`, `next_href`), or these names.
+const NEXT_URL_ENDINGS: &[&str] = &["url", "uri", "link", "href"];
+const NEXT_URL_FIELDS: &[&str] = &["odatanextlink"];
+/// Fields beside a `next` link in a set of links to other pages.
+const PAGE_LINK_SIBLINGS: &[&str] = &["previous", "prev", "first", "last"];
 /// Objects in which a `next` string is the next page's URL (`links.next`).
 const LINK_OBJECTS: &[&str] = &["links", "link", "paging", "pagination", "meta", "next"];
 
@@ -103,6 +101,8 @@ struct Within<'w> {
     prefix: &'w str,
     above: &'w [FieldStep],
     items: &'w FieldStep,
+    /// The struct is one variant of a union field: (union type, variant).
+    via: Option<(String, String)>,
 }
 
 impl Leaf {
@@ -122,13 +122,14 @@ impl<'a> Lowerer<'a> {
                 fields: Some((name, s)),
                 ..
             } => {
-                let wire = list_field(s)?;
+                let wire = list_field(s, t.path)?;
                 let (step, ty) = items_step(name, s, &wire).ok()?;
                 let mut leaves = Vec::new();
                 let top = Within {
                     prefix: "",
                     above: &[],
                     items: &step,
+                    via: None,
                 };
                 self.leaves(name, s, &top, &mut leaves);
                 (Some(step), ty, leaves)
@@ -176,7 +177,11 @@ impl<'a> Lowerer<'a> {
             let next_name = format!("next{n}");
             let leaf = one(
                 &|l| {
+                    let above = &l.names[..l.names.len().saturating_sub(1)];
                     l.name() == next_name
+                        // The parameter's own name in an object of the next page
+                        // (`next_page.offset`, `pages.next.starting_after`).
+                        || (l.name() == n && above.iter().any(|a| a.starts_with("next")))
                         || (known
                             && (NEXT_CURSOR_FIELDS.contains(&l.name())
                                 || (l.names.len() > 1 && l.name() == n)))
@@ -223,16 +228,19 @@ impl<'a> Lowerer<'a> {
         if found.is_none() {
             let leaf = one(
                 &|l| {
-                    NEXT_URL_FIELDS.contains(&l.name())
-                        || (l.name() == "next"
-                            && (l.names.len() > 1
-                                && LINK_OBJECTS.contains(&l.names[l.names.len() - 2].as_str())
-                                || l.siblings.iter().any(|s| s == "previous" || s == "prev")
-                                || l.doc.contains("url")
-                                || l.doc.contains("link")))
-                        || (l.name() == "href"
-                            && l.names.len() > 1
-                            && l.names[l.names.len() - 2] == "next")
+                    let name = l.name();
+                    let above = &l.names[..l.names.len().saturating_sub(1)];
+                    NEXT_URL_FIELDS.contains(&name)
+                        || (name.len() > 4
+                            && name.starts_with("next")
+                            && NEXT_URL_ENDINGS.iter().any(|e| name.ends_with(e)))
+                        || (name == "next"
+                            && (above.iter().any(|n| LINK_OBJECTS.contains(&n.as_str()))
+                                || l.siblings
+                                    .iter()
+                                    .any(|s| PAGE_LINK_SIBLINGS.contains(&s.as_str()))
+                                || ["url", "uri", "link"].iter().any(|w| l.doc.contains(w))))
+                        || (name == "href" && above.last().is_some_and(|n| n == "next"))
                 },
                 &Ty::String,
             );
@@ -339,16 +347,36 @@ impl<'a> Lowerer<'a> {
                 format!("{}.{}", at.prefix, f.wire)
             };
             let mut steps = at.above.to_vec();
-            steps.push(step(owner, f));
+            let mut this = step(owner, f);
+            this.variant_of.clone_from(&at.via);
+            steps.push(this);
             match &f.ty {
                 Ty::Named(name) if at.above.len() < 2 => {
-                    if let Some(TypeKind::Struct(inner)) = self.types.get(name).map(|t| &t.kind) {
-                        let within = Within {
-                            prefix: &dotted,
-                            above: &steps,
-                            items: at.items,
-                        };
-                        self.leaves(name, inner, &within, out);
+                    let within = Within {
+                        prefix: &dotted,
+                        above: &steps,
+                        items: at.items,
+                        via: None,
+                    };
+                    match self.types.get(name).map(|t| &t.kind) {
+                        Some(TypeKind::Struct(inner)) => self.leaves(name, inner, &within, out),
+                        // A union of objects (`anyOf: [forward links, backward links]`):
+                        // the fields of each variant, read through it.
+                        Some(TypeKind::Union(u)) => {
+                            for v in &u.variants {
+                                let Ty::Named(vn) = &v.ty else { continue };
+                                if let Some(TypeKind::Struct(inner)) =
+                                    self.types.get(vn).map(|t| &t.kind)
+                                {
+                                    let within = Within {
+                                        via: Some((name.clone(), v.name.clone())),
+                                        ..within
+                                    };
+                                    self.leaves(vn, inner, &within, out);
+                                }
+                            }
+                        }
+                        _ => {}
                     }
                 }
                 Ty::String | Ty::Bool | Ty::Integer(_) => out.push(Leaf {
@@ -390,8 +418,9 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-/// The page's list: its one list field, or the one with a list's name among several.
-fn list_field(s: &Struct) -> Option<String> {
+/// The page's list: its one list field; among several, the one named after what the
+/// path lists (`widgets` of `GET /v1/widgets`), else the one with a list's name.
+fn list_field(s: &Struct, path: &str) -> Option<String> {
     let lists: Vec<&str> = s
         .fields
         .iter()
@@ -401,12 +430,21 @@ fn list_field(s: &Struct) -> Option<String> {
     if let [one] = lists.as_slice() {
         return Some(one.to_string());
     }
-    let named: Vec<&&str> = lists
-        .iter()
-        .filter(|w| LIST_FIELDS.contains(&norm(w).as_str()))
-        .collect();
-    match named.as_slice() {
-        [one] => Some(one.to_string()),
-        _ => None,
+    let listed = path
+        .rsplit('/')
+        .find(|seg| !seg.is_empty() && !seg.starts_with('{'))
+        .map(|seg| norm(seg.split('.').next().unwrap_or(seg)));
+    let same = |a: &str, b: &str| {
+        a == b || a.strip_suffix('s') == Some(b) || b.strip_suffix('s') == Some(a)
+    };
+    let by_path = |w: &str| listed.as_deref().is_some_and(|l| same(&norm(w), l));
+    let by_name = |w: &str| LIST_FIELDS.contains(&norm(w).as_str());
+    let picks: [&dyn Fn(&str) -> bool; 2] = [&by_path, &by_name];
+    for pick in picks {
+        let named: Vec<&&str> = lists.iter().filter(|w| pick(w)).collect();
+        if let [one] = named.as_slice() {
+            return Some(one.to_string());
+        }
     }
+    None
 }

@@ -10,7 +10,10 @@ use super::Lowerer;
 use super::names::{self, Scope, bare, snake_name, type_name};
 use super::path_template::{self, Part};
 use crate::diagnostics::{Diagnostic, Kind};
-use crate::ir::{Param, ParamLocation, ParamStyle, PathSegment, Ty};
+use crate::ir::{
+    Param, ParamLocation, ParamStyle, PathSegment, QueryEncoding, Resource, Ty, TypeDef, TypeKind,
+    ValueShape,
+};
 use crate::json_pointer::pointer_push;
 
 impl<'a> Lowerer<'a> {
@@ -65,7 +68,7 @@ impl<'a> Lowerer<'a> {
                     if !matches!(style, PathStyle::Simple) {
                         self.diags.warning(Kind::Unsupported, pointer_push(&at, "style"), "path parameter styles other than `simple` are not supported; `simple` is used");
                     }
-                    (ParamLocation::Path, ParamStyle::Simple)
+                    (ParamLocation::Path, None)
                 }
                 Parameter::Query { style, .. } => {
                     let style = match style {
@@ -77,12 +80,28 @@ impl<'a> Lowerer<'a> {
                         QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
                         QueryStyle::DeepObject => ParamStyle::DeepObject,
                     };
-                    (ParamLocation::Query, style)
+                    // The shape is settled once the types are final (`settle_shapes`).
+                    let shape = ValueShape::Scalar;
+                    (ParamLocation::Query, Some(QueryEncoding { style, shape }))
                 }
-                Parameter::Header { .. } => (ParamLocation::Header, ParamStyle::Simple),
-                Parameter::Cookie { .. } => (ParamLocation::Cookie, ParamStyle::FormExploded),
+                Parameter::Header { .. } => (ParamLocation::Header, None),
+                Parameter::Cookie { .. } => (ParamLocation::Cookie, None),
             };
-            let required = data.required || location == ParamLocation::Path;
+            // The body's media type is its `Content-Type`: a parameter of that name
+            // beside a body replaces it when set, and has no default of its own.
+            let body_type = location == ParamLocation::Header
+                && op.request_body.is_some()
+                && data.name.eq_ignore_ascii_case("content-type");
+            let default = match (&data.format, location) {
+                (ParameterSchemaOrContent::Schema(schema), ParamLocation::Header) if !body_type => {
+                    let default = self.facts(schema, &pointer_push(&at, "schema")).default;
+                    self.header_default(default.as_ref(), &data.name, &at)
+                }
+                _ => None,
+            };
+            // A header with a default is always sent: the call need not give it.
+            let required = (data.required && default.is_none() && !body_type)
+                || location == ParamLocation::Path;
             if location == ParamLocation::Path && !data.required {
                 self.diags.warning(
                     Kind::InvalidValue,
@@ -130,9 +149,12 @@ impl<'a> Lowerer<'a> {
                 location,
                 ty,
                 required,
-                style,
+                query: style,
                 doc,
                 deprecated: data.deprecated.unwrap_or(false),
+                // `examples` is folded into `example` by the loader.
+                example: data.example.clone(),
+                default,
             });
         }
         self.enum_parent = outer_parent;
@@ -187,9 +209,11 @@ impl<'a> Lowerer<'a> {
                     location: ParamLocation::Path,
                     ty: Ty::String,
                     required: true,
-                    style: ParamStyle::Simple,
+                    query: None,
                     doc: None,
                     deprecated: false,
+                    example: None,
+                    default: None,
                 },
             );
         }
@@ -207,11 +231,87 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+impl Lowerer<'_> {
+    /// A header parameter's `default` as the text sent: a string as it is, a number or
+    /// boolean as JSON writes it. Anything else, or text a header cannot carry, is not
+    /// sent (a warning).
+    fn header_default(
+        &mut self,
+        default: Option<&serde_json::Value>,
+        name: &str,
+        at: &str,
+    ) -> Option<String> {
+        use serde_json::Value;
+        let text = match default? {
+            Value::String(s) => s.clone(),
+            v @ (Value::Number(_) | Value::Bool(_)) => v.to_string(),
+            Value::Null => return None,
+            _ => {
+                self.diags.warning(
+                    Kind::Unsupported,
+                    pointer_push(&pointer_push(at, "schema"), "default"),
+                    format!("the default of header `{name}` is not a string, number or boolean; it is not sent when unset"),
+                );
+                return None;
+            }
+        };
+        let sendable = text
+            .bytes()
+            .all(|b| b == b'\t' || (0x20..0x7f).contains(&b));
+        if text.trim().is_empty() || !sendable {
+            self.diags.warning(
+                Kind::InvalidValue,
+                pointer_push(&pointer_push(at, "schema"), "default"),
+                format!("the default of header `{name}` is empty or not printable ASCII; it is not sent when unset"),
+            );
+            return None;
+        }
+        Some(text)
+    }
+}
+
 fn location_word(location: ParamLocation) -> &'static str {
     match location {
         ParamLocation::Path => "path",
         ParamLocation::Query => "query",
         ParamLocation::Header => "header",
         ParamLocation::Cookie => "cookie",
+    }
+}
+
+/// Once the types are final: the shape of each query parameter's value, which decides
+/// how the runtime writes it.
+pub(super) fn settle_shapes(resource: &mut Resource, types: &[TypeDef]) {
+    for op in &mut resource.operations {
+        for p in &mut op.params {
+            if let Some(q) = &mut p.query {
+                q.shape = shape_of(&p.ty, types, 0);
+            }
+        }
+    }
+    for child in &mut resource.children {
+        settle_shapes(child, types);
+    }
+}
+
+fn shape_of(ty: &Ty, types: &[TypeDef], depth: usize) -> ValueShape {
+    match ty {
+        Ty::Array(_) | Ty::Tuple(_) => ValueShape::List,
+        Ty::Object | Ty::Map(_) => ValueShape::Object,
+        Ty::Any => ValueShape::Any,
+        Ty::Option(inner) => shape_of(inner, types, depth),
+        Ty::Named(name) if depth < 16 => {
+            match types.binary_search_by(|t| t.name.as_str().cmp(name)) {
+                Ok(i) => match &types[i].kind {
+                    TypeKind::Struct(_) => ValueShape::Object,
+                    TypeKind::Enum(_) => ValueShape::Scalar,
+                    TypeKind::Union(_) => ValueShape::Any,
+                    TypeKind::Alias(t) => shape_of(t, types, depth + 1),
+                },
+                Err(_) => ValueShape::Any,
+            }
+        }
+        Ty::Named(_) => ValueShape::Any,
+        _ => ValueShape::Scalar,
     }
 }

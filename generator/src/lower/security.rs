@@ -16,6 +16,8 @@ use crate::json_pointer::pointer_push;
 const BUILDER_METHODS: &[&str] = &[
     "from_env",
     "base_url",
+    // Generated for an API whose operations have servers of their own.
+    "server_url",
     "credential",
     "basic_credential",
     "timeout",

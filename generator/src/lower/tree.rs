@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use super::Lowerer;
-use super::names::{self, Scope, bare, snake_name};
+use super::names::{self, Scope, bare};
 use super::operations::{CLIENT_RESERVED, Pending, RESOURCE_RESERVED, pascal_join};
 use crate::diagnostics::Kind;
 use crate::ir::{Name, Presence, Resource, Ty, TypeKind};
@@ -112,7 +112,10 @@ impl<'a> Lowerer<'a> {
         let mut docs = HashMap::new();
         for tag in &self.doc.tags {
             if let Some(d) = &tag.description {
-                docs.insert(bare(&snake_name(&tag.name)).to_string(), d.clone());
+                docs.insert(
+                    bare(&self.resource_of_tag(&tag.name)).to_string(),
+                    d.clone(),
+                );
             }
         }
         if let Some(map) = self.raw.get("x-sdk-resources").and_then(Value::as_object) {
@@ -163,11 +166,14 @@ impl<'a> Lowerer<'a> {
     /// Final passes over the types: three-state fields only where requests need them,
     /// defaults only where they can be written, boxes where types nest in themselves.
     pub(super) fn finish_types(&mut self) -> Vec<crate::ir::TypeDef> {
-        let enums: std::collections::HashSet<String> = self
+        // Enums by name, and whether their values are integers.
+        let enums: HashMap<String, bool> = self
             .types
             .values()
-            .filter(|t| matches!(t.kind, TypeKind::Enum(_)))
-            .map(|t| t.name.clone())
+            .filter_map(|t| match &t.kind {
+                TypeKind::Enum(e) => Some((t.name.clone(), e.integer)),
+                _ => None,
+            })
             .collect();
         for def in self.types.values_mut() {
             if let TypeKind::Struct(s) = &mut def.kind {
@@ -175,8 +181,9 @@ impl<'a> Lowerer<'a> {
                     if f.presence == Presence::OptionalNullable && !s.in_request {
                         f.presence = Presence::Optional;
                     }
-                    if let (Presence::Defaulted(_), Ty::Named(n)) = (&f.presence, &f.ty)
-                        && !enums.contains(n)
+                    // A default is written for an enum whose values are of its kind.
+                    if let (Presence::Defaulted(v), Ty::Named(n)) = (&f.presence, &f.ty)
+                        && enums.get(n) != Some(&v.is_number())
                     {
                         f.presence = Presence::Optional;
                     }

@@ -18,10 +18,18 @@ use super::names::{self, Scope, type_name, variant_name};
 use super::refs::{RefOr, View};
 use crate::diagnostics::{Diagnostic, Kind};
 use crate::ir::{
-    Additional, EnumVariant, Field, IntFormat, NumFormat, Presence, StringEnum, Struct, Ty,
-    TypeDef, TypeKind,
+    Additional, Enum, EnumVariant, Field, IntFormat, NumFormat, Presence, Struct, Ty, TypeDef,
+    TypeKind,
 };
 use crate::json_pointer::pointer_push;
+
+/// One value of an integer enum written as a `oneOf` of `const`s: the value, the name
+/// the spec gives it, and its description.
+pub(super) struct IntegerValue {
+    pub value: i64,
+    pub name: Option<String>,
+    pub description: Option<String>,
+}
 
 /// The result of looking at one schema: a plain type, or a definition that needs a name.
 pub(super) enum Shape {
@@ -99,7 +107,7 @@ impl<'a> Lowerer<'a> {
                 }
                 ReferenceOr::Item(schema) if self.inheritance.contains_key(key.as_str()) => {
                     let kind = self
-                        .inheritance_union(key)
+                        .inheritance_union(key, schema, &pointer)
                         .unwrap_or(TypeKind::Alias(Ty::Any));
                     (kind, self.schema_facts(schema, &pointer))
                 }
@@ -478,7 +486,7 @@ impl<'a> Lowerer<'a> {
         &mut self,
         values: impl Iterator<Item = &'s str>,
         pointer: &str,
-    ) -> StringEnum {
+    ) -> Enum {
         let mut scope = Scope::pascal_with_reserved(&["Unknown"]);
         let mut seen = BTreeSet::new();
         let mut variants = Vec::new();
@@ -513,11 +521,57 @@ impl<'a> Lowerer<'a> {
                 doc: String::new(),
             });
         }
-        StringEnum { variants }
+        Enum {
+            variants,
+            integer: false,
+        }
+    }
+
+    /// An enum of integers: each value named by its `title` (else by its component's
+    /// name, else spelled out), documented by its description.
+    pub(super) fn integer_enum(&mut self, values: &[IntegerValue], pointer: &str) -> Enum {
+        let mut scope = Scope::pascal_with_reserved(&["Unknown"]);
+        let mut seen = BTreeSet::new();
+        let mut variants = Vec::new();
+        for v in values {
+            if !seen.insert(v.value) {
+                continue;
+            }
+            let wanted = match &v.name {
+                Some(name) => variant_name(name),
+                None => variant_name(&v.value.to_string()),
+            };
+            let wanted = if wanted == "Unknown" {
+                "UnknownValue".to_string()
+            } else {
+                wanted
+            };
+            let (name, changed) = scope.claim(&wanted);
+            if changed {
+                self.diags.warning(
+                    Kind::NameCollision,
+                    pointer,
+                    format!("two values are named `{wanted}`; `{}` is `{name}`", v.value),
+                );
+            }
+            variants.push(EnumVariant {
+                name,
+                wire: v.value.to_string(),
+                doc: v.description.clone().unwrap_or_default(),
+            });
+        }
+        Enum {
+            variants,
+            integer: true,
+        }
     }
 
     pub(super) fn object_shape(&mut self, part: ObjectPart<'_>, name: &str) -> Shape {
-        if part.properties.is_empty() {
+        // `additionalProperties: false` without properties is the empty object: a struct
+        // without fields (written `{}`, other keys dropped), not any object. An inline
+        // request body of that shape is then sent as `{}`, as an empty body struct.
+        let empty_object = matches!(part.additional, Some(AdditionalProperties::Any(false)));
+        if part.properties.is_empty() && !empty_object {
             return Shape::Ty(match part.additional {
                 Some(AdditionalProperties::Schema(s)) => {
                     let boxed = schema_box(s);
@@ -546,10 +600,20 @@ impl<'a> Lowerer<'a> {
         let mut fields = Vec::with_capacity(part.properties.len());
         let outer_parent = self.enum_parent.replace(name.to_string());
         let body_of = self.body_holders.get(name).cloned();
+        // A property merged from another schema (`allOf: [$ref Base, ...]`) names its
+        // type after that schema, where it is declared: every type that extends the
+        // base shares it, whichever of them is lowered first.
         let hints: Vec<String> = part
             .properties
             .iter()
-            .map(|(wire, _, _)| names::property_type_name(name, body_of.as_deref(), wire))
+            .map(
+                |(wire, _, pointer)| match self.declaring_component(pointer) {
+                    Some(holder) if holder != name => {
+                        names::property_type_name(&holder, None, wire)
+                    }
+                    _ => names::property_type_name(name, body_of.as_deref(), wire),
+                },
+            )
             .collect();
         // Nested objects set their own siblings and put these back when done.
         let outer = std::mem::replace(&mut self.sibling_types, hints.iter().cloned().collect());
@@ -609,6 +673,31 @@ impl<'a> Lowerer<'a> {
             multipart: false,
         }))
     }
+}
+
+impl Lowerer<'_> {
+    /// The type name of the component schema that declares the property at `pointer`,
+    /// when it is one of its own properties (`/components/schemas/Base/properties/x`,
+    /// also within the component's `allOf` parts).
+    fn declaring_component(&self, pointer: &str) -> Option<String> {
+        let key = declaring_key(pointer)?;
+        self.component_names
+            .get(&crate::json_pointer::unescape_token(key))
+            .cloned()
+    }
+}
+
+/// The key of the component schema a property pointer belongs to directly: `Base` of
+/// `/components/schemas/Base/properties/x` and `/components/schemas/Base/allOf/1/properties/x`.
+pub(super) fn declaring_key(pointer: &str) -> Option<&str> {
+    let rest = pointer.strip_prefix("/components/schemas/")?;
+    let (key, mut rest) = rest.split_once('/')?;
+    while let Some(after) = rest.strip_prefix("allOf/") {
+        let (_, next) = after.split_once('/')?;
+        rest = next;
+    }
+    let property = rest.strip_prefix("properties/")?;
+    (!property.contains('/')).then_some(key)
 }
 
 fn schema_box(s: &ReferenceOr<Schema>) -> ReferenceOr<Box<Schema>> {
@@ -671,9 +760,10 @@ fn default_fits(value: &Value, ty: &Ty) -> bool {
         (Value::Number(n), Ty::Integer(_)) => n.as_i64().is_some() || n.as_u64().is_some(),
         (Value::Number(_), Ty::Number(_)) => true,
         (Value::String(_), Ty::String) => true,
-        // Whether a named type is an enum is only known once all types exist; checked
-        // again in `finish_types`.
+        // Whether a named type is an enum (of strings, or of integers) is only known
+        // once all types exist; checked again in `finish_types`.
         (Value::String(_), Ty::Named(_)) => true,
+        (Value::Number(n), Ty::Named(_)) => n.as_i64().is_some(),
         _ => false,
     }
 }

@@ -9,7 +9,7 @@ use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
 use super::Lowerer;
 use super::facts::is_null_schema;
 use super::names::{Scope, variant_name};
-use super::types::{COMPONENT_PREFIX, Shape};
+use super::types::{COMPONENT_PREFIX, IntegerValue, Shape};
 use crate::diagnostics::Kind;
 use crate::ir::{Evidence, Ty, TypeKind, Union, UnionVariant};
 use crate::json_pointer::{percent_decode, pointer_push, unescape_token};
@@ -62,6 +62,11 @@ impl<'a> Lowerer<'a> {
                 self.string_enum(enum_values.iter().map(String::as_str), &list_pointer),
             ));
         }
+        // A oneOf of integer consts (OpenAPI 3.1 writes an integer enum with a name
+        // for each value this way) is one enum of integers.
+        if let Some(values) = self.integer_values(&members, &list_pointer) {
+            return Shape::Def(TypeKind::Enum(self.integer_enum(&values, &list_pointer)));
+        }
 
         let tag = self.union_tag(&members, schema, &list_pointer);
         let mut scope = Scope::pascal_with_reserved(&["Unknown"]);
@@ -102,7 +107,44 @@ impl<'a> Lowerer<'a> {
         Shape::Def(TypeKind::Union(Union {
             tag: tag.map(|(t, _)| t),
             variants: out,
+            secret_fields: Vec::new(),
         }))
+    }
+
+    /// Each variant's one integer value, name and description, when every variant is
+    /// an integer with a single allowed value (`{title: RED, const: 1}`).
+    fn integer_values(
+        &mut self,
+        members: &[(usize, &ReferenceOr<Schema>)],
+        list_pointer: &str,
+    ) -> Option<Vec<IntegerValue>> {
+        let mut values = Vec::with_capacity(members.len());
+        for (i, v) in members {
+            let (s, _) = self.resolve(*v, &pointer_push(list_pointer, &i.to_string()))?;
+            let SchemaKind::Type(Type::Integer(it)) = &s.schema_kind else {
+                return None;
+            };
+            let [Some(value)] = it.enumeration.as_slice() else {
+                return None;
+            };
+            let data = &s.schema_data;
+            let name = data
+                .title
+                .clone()
+                .filter(|t| !t.trim().is_empty())
+                .or_else(|| match v {
+                    ReferenceOr::Reference { reference } => reference
+                        .strip_prefix(COMPONENT_PREFIX)
+                        .map(|key| unescape_token(&percent_decode(key))),
+                    ReferenceOr::Item(_) => None,
+                });
+            values.push(IntegerValue {
+                value: *value,
+                name,
+                description: data.description.clone().filter(|d| !d.trim().is_empty()),
+            });
+        }
+        Some(values)
     }
 
     /// The property that tells the variants apart, and each variant's values of it:
@@ -254,7 +296,8 @@ impl<'a> Lowerer<'a> {
             .as_deref()
             .filter(|t| !t.trim().is_empty())
         {
-            return super::names::type_name(title);
+            // A variant name shadows nothing: `None` stays `None`.
+            return variant_name(title);
         }
         let evidence = self.variant_evidence(variant, pointer);
         let fixed: Vec<&str> = evidence

@@ -12,14 +12,10 @@ pub async fn drive(base_url: &str, report: &mut Report) {
     let Some((client, recorder)) = connect(base_url, report) else {
         return;
     };
-    let users = client.users().get_users().stream();
-    walk(
-        report,
-        "users.get_users().stream()",
-        &recorder,
-        users,
-        |_| Ok(String::new()),
-    )
+    let users = client.users().get().stream();
+    walk(report, "users.get().stream()", &recorder, users, |_| {
+        Ok(String::new())
+    })
     .await;
 
     let agent = client
@@ -37,7 +33,7 @@ pub async fn drive(base_url: &str, report: &mut Report) {
     };
     report.call("ai.get_ai_agent_default(Ask)", &recorder.take(), outcome);
 
-    let outcome = match client.search().get_search().query("contract").await {
+    let outcome = match client.search().get().query("contract").await {
         Ok(SearchResultsResponse::SearchResults(found)) => {
             let n = found.entries.as_ref().map_or(0, Vec::len);
             Ok(format!(
@@ -51,10 +47,10 @@ pub async fn drive(base_url: &str, report: &mut Report) {
         )),
         Err(e) => Err(format!("{:?}: {e}", e.kind())),
     };
-    report.call("search.get_search", &recorder.take(), outcome);
+    report.call("search.get", &recorder.take(), outcome);
 
-    rejected(report, base_url, "users.get_users", |c| async move {
-        c.users().get_users().await
+    rejected(report, base_url, "users.get", |c| async move {
+        c.users().get().await
     })
     .await;
 }

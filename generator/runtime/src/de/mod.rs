@@ -167,8 +167,10 @@ impl Evidence {
     /// `None` when the value cannot be this variant: the wrong kind, a required key
     /// missing, or a fixed value that differs. Otherwise a score that is higher the
     /// better the value fits: fixed values matched, then required keys present, then
-    /// fewer undeclared keys, then more declared keys present.
-    fn score(&self, value: &serde_json::Value) -> Option<(usize, usize, isize, usize)> {
+    /// fewer undeclared keys, then more declared keys present, then fewer declared
+    /// keys absent (of two variants that declare every key of the value, the one that
+    /// declares least besides).
+    fn score(&self, value: &serde_json::Value) -> Option<Score> {
         use serde_json::Value;
         let kind_fits = match (self.kind, value) {
             (JsonKind::Any, _) => true,
@@ -185,10 +187,13 @@ impl Evidence {
         }
         if let (false, Value::String(s)) = (self.strings.is_empty(), value) {
             // One of the enum's values is evidence; another string is not this variant.
-            return self.strings.contains(&s.as_str()).then_some((1, 0, 0, 0));
+            return self
+                .strings
+                .contains(&s.as_str())
+                .then_some((1, 0, 0, 0, 0));
         }
         let Value::Object(map) = value else {
-            return Some((0, 0, 0, 0));
+            return Some((0, 0, 0, 0, 0));
         };
         if !self.required.iter().all(|k| map.contains_key(*k)) {
             return None;
@@ -207,15 +212,25 @@ impl Evidence {
             .filter(|k| self.known.contains(&k.as_str()))
             .count();
         let unknown = if self.open { 0 } else { map.len() - known };
-        Some((constants, self.required.len(), -(unknown as isize), known))
+        let absent = self.known.len().saturating_sub(known);
+        Some((
+            constants,
+            self.required.len(),
+            -(unknown as isize),
+            known,
+            -(absent as isize),
+        ))
     }
 }
+
+/// How well a value fits a variant, compared in order (see `Evidence::score`).
+type Score = (usize, usize, isize, usize, isize);
 
 /// The variants a value may be, best fit first; variants that fit equally well keep
 /// the spec's order, so order decides only between variants the data cannot tell
 /// apart. Variants the value cannot be are left out.
 pub fn rank_variants(value: &serde_json::Value, variants: &[Evidence]) -> Vec<usize> {
-    let mut scored: Vec<(usize, (usize, usize, isize, usize))> = variants
+    let mut scored: Vec<(usize, Score)> = variants
         .iter()
         .enumerate()
         .filter_map(|(i, e)| Some((i, e.score(value)?)))

@@ -18,7 +18,8 @@ use serde_json::{Map, Value};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Kind, pointer_push};
 
-/// Returns false if the document cannot be read as OpenAPI 3.0 at all.
+/// Returns false if the document cannot be read as OpenAPI 3.0 (or 3.1 brought to its
+/// shape) at all.
 pub fn check_document(root: &mut Value, diags: &mut Diagnostics) -> bool {
     let mut c = Checker {
         diags,
@@ -64,41 +65,7 @@ pub fn check_document(root: &mut Value, diags: &mut Diagnostics) -> bool {
         c.tags(tags, "/tags");
     }
     c.external_docs_or_drop(doc, "");
-    // Servers: only an absolute URL with defaults for its variables is used (the
-    // default base URL); others are dropped rather than failing the document.
-    if let Some(servers) = doc.get_mut("servers") {
-        match servers.as_array_mut() {
-            Some(list) => {
-                let usable = |server: &Value| {
-                    server.get("url").is_some_and(Value::is_string)
-                        && server.get("variables").is_none_or(|vars| {
-                            vars.as_object().is_some_and(|m| {
-                                m.values()
-                                    .all(|v| v.get("default").is_some_and(Value::is_string))
-                            })
-                        })
-                };
-                for (i, server) in list.iter().enumerate() {
-                    if !usable(server) {
-                        c.diags.warning(
-                            Kind::InvalidValue,
-                            format!("/servers/{i}"),
-                            "a server needs a `url` string, and a string `default` for each variable; ignored",
-                        );
-                    }
-                }
-                list.retain(usable);
-            }
-            None => {
-                c.diags.warning(
-                    Kind::InvalidValue,
-                    "/servers",
-                    "`servers` must be a list; ignored",
-                );
-                doc.remove("servers");
-            }
-        }
-    }
+    c.servers(doc, "");
     let refs = refs::check_refs(doc);
     for d in refs {
         c.diags.push(d);
@@ -125,6 +92,58 @@ fn describe(v: &Value) -> String {
 }
 
 impl Checker<'_> {
+    /// The `servers` of the document, a path item or an operation: each needs a `url`
+    /// string and a string `default` for each variable; a server without them is
+    /// dropped with a warning rather than failing the document (lowering decides which
+    /// URLs it can use), as are a variable's `enum` and `description` of the wrong type.
+    fn servers(&mut self, map: &mut Map<String, Value>, pointer: &str) {
+        let at = pointer_push(pointer, "servers");
+        let Some(servers) = map.get_mut("servers") else {
+            return;
+        };
+        let Some(list) = servers.as_array_mut() else {
+            self.diags
+                .warning(Kind::InvalidValue, at, "`servers` must be a list; ignored");
+            map.remove("servers");
+            return;
+        };
+        let usable = |server: &Value| {
+            server.get("url").is_some_and(Value::is_string)
+                && server.get("variables").is_none_or(|vars| {
+                    vars.as_object().is_some_and(|m| {
+                        m.values()
+                            .all(|v| v.get("default").is_some_and(Value::is_string))
+                    })
+                })
+        };
+        for (i, server) in list.iter_mut().enumerate() {
+            let server_at = pointer_push(&at, &i.to_string());
+            if !usable(server) {
+                self.diags.warning(
+                    Kind::InvalidValue,
+                    server_at,
+                    "a server needs a `url` string, and a string `default` for each variable; ignored",
+                );
+                continue;
+            }
+            if let Some(server) = server.as_object_mut() {
+                self.string_or_drop(server, &server_at, "description");
+            }
+            let Some(vars) = server.get_mut("variables").and_then(Value::as_object_mut) else {
+                continue;
+            };
+            for (name, var) in vars.iter_mut() {
+                let var_at = pointer_push(&pointer_push(&server_at, "variables"), name);
+                let Some(var) = var.as_object_mut() else {
+                    continue;
+                };
+                self.string_list_or_drop(var, &var_at, "enum");
+                self.string_or_drop(var, &var_at, "description");
+            }
+        }
+        list.retain(usable);
+    }
+
     fn version(&mut self, doc: &mut Map<String, Value>) {
         match doc.get("openapi") {
             Some(Value::String(v)) if v.starts_with("3.0") => {}
@@ -133,7 +152,7 @@ impl Checker<'_> {
             Some(Value::String(v)) => self.diags.push(Diagnostic::error(
                 Kind::UnsupportedVersion,
                 "/openapi",
-                format!("OpenAPI version `{v}` is not supported; this generator reads OpenAPI 3.0"),
+                format!("OpenAPI version `{v}` is not supported; this generator reads OpenAPI 3.0 and 3.1"),
             )),
             Some(other) => self.diags.push(
                 Diagnostic::error(
@@ -150,9 +169,9 @@ impl Checker<'_> {
                 Diagnostic::error(
                     Kind::UnsupportedVersion,
                     "/swagger",
-                    "Swagger 2.0 documents are not supported; this generator reads OpenAPI 3.0",
+                    "Swagger 2.0 documents are not supported; this generator reads OpenAPI 3.0 and 3.1",
                 )
-                .with_hint("convert the document to OpenAPI 3.0 first"),
+                .with_hint("convert the document to OpenAPI 3.0 or 3.1 first"),
             ),
             None => self.diags.push(
                 Diagnostic::error(
@@ -205,10 +224,18 @@ impl Checker<'_> {
             }
         }
         self.string_or_drop(info, "/info", "description");
-        // Contact and license are not used by a client.
+        // Contact and terms are not used by a client; the licence may name the crate's
+        // (a `name`, and in 3.1 an SPDX `identifier`), and is dropped when it cannot.
         info.remove("contact");
-        info.remove("license");
         info.remove("termsOfService");
+        let licence_usable = info.get("license").is_some_and(|l| {
+            l.get("name").is_some_and(Value::is_string)
+                && l.get("url").is_none_or(Value::is_string)
+                && l.get("identifier").is_none_or(Value::is_string)
+        });
+        if !licence_usable {
+            info.remove("license");
+        }
     }
 
     fn tags(&mut self, tags: &mut Value, pointer: &str) {

@@ -83,7 +83,7 @@ impl Checker<'_> {
             map.clear();
             return;
         }
-        map.remove("servers");
+        self.servers(map, pointer);
         if let Some(params) = map.get_mut("parameters") {
             self.parameter_list(params, &pointer_push(pointer, "parameters"));
         }
@@ -107,7 +107,7 @@ impl Checker<'_> {
         };
         self.string_or_drop(map, pointer, "operationId");
         self.external_docs_or_drop(map, pointer);
-        map.remove("servers");
+        self.servers(map, pointer);
         self.string_or_drop(map, pointer, "summary");
         self.string_or_drop(map, pointer, "description");
         self.bool_or_drop(map, pointer, "deprecated");
@@ -218,7 +218,7 @@ impl Checker<'_> {
         }
         self.bool_or_drop(map, pointer, "required");
         self.bool_or_drop(map, pointer, "deprecated");
-        map.remove("examples");
+        promote_first_example(map);
         self.bool_or_drop(map, pointer, "explode");
         self.bool_or_drop(map, pointer, "allowEmptyValue");
         self.bool_or_drop(map, pointer, "allowReserved");
@@ -343,9 +343,9 @@ impl Checker<'_> {
                 self.schema(schema, &pointer_push(&p, "schema"));
             }
             // Neither is used by a client, and a malformed one would fail the whole
-            // document in openapiv3.
+            // document in openapiv3 (the first example's value is kept as `example`).
             mt.remove("encoding");
-            mt.remove("examples");
+            promote_first_example(mt);
         }
     }
 
@@ -457,5 +457,21 @@ impl Checker<'_> {
         } else if !h.contains_key("content") {
             h.insert("schema".into(), serde_json::json!({"type": "string"}));
         }
+    }
+}
+
+/// Keeps the value of the first inline entry of `examples` as `example`, when there is
+/// none (lowering shows it in the generated examples), and drops `examples`: its entries
+/// may be `$ref`s to `components.examples`, which is not kept, and a malformed one would
+/// fail the whole document in openapiv3. `example` is any JSON value, so it cannot.
+fn promote_first_example(map: &mut Map<String, Value>) {
+    let Some(Value::Object(examples)) = map.remove("examples") else {
+        return;
+    };
+    if map.contains_key("example") {
+        return;
+    }
+    if let Some(value) = examples.values().find_map(|e| e.get("value")) {
+        map.insert("example".to_string(), value.clone());
     }
 }

@@ -82,7 +82,7 @@ fn check_ref(doc: &Map<String, Value>, reference: &str, pointer: &str) -> Option
                         d = d.with_hint(format!("did you mean `{base}/{similar}`?"));
                     }
                 } else if tokens.first().map(String::as_str) == Some("definitions") {
-                    d = d.with_hint("`#/definitions` is Swagger 2.0; OpenAPI 3.0 keeps schemas under `#/components/schemas`");
+                    d = d.with_hint("`#/definitions` is Swagger 2.0; OpenAPI 3 keeps schemas under `#/components/schemas`");
                 }
                 return Some(d);
             }

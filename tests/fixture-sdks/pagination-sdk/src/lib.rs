@@ -4,6 +4,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;
 
 pub mod resources;
@@ -12,6 +13,7 @@ pub mod resources;
 /// hooks, secrets, file parts and the escape hatch's request.
 pub use sdk_runtime as runtime;
 
+#[doc(inline)]
 pub use runtime::{
     ApiResponse, ByteStream, Error, ErrorBody, ErrorKind, FilePart, Items, Nullable,
     Pages, Request, RequestOptions, StatusError,
@@ -24,21 +26,23 @@ pub use runtime::reqwest;
 pub const API_VERSION: &str = "1.0.0";
 /// What the runtime needs to know about this API.
 static API: runtime::ApiInfo = runtime::ApiInfo::new(
-    "Pagination Patterns",
-    "pagination-sdk/1.0.0 (rust)",
-    Some("https://api.example.com"),
-    "PAGINATION_SDK_BASE_URL",
-    &[
-        crate::runtime::SecuritySchemeInfo::new(
-            "token",
-            crate::runtime::SchemeKind::Bearer,
-            &["PAGINATION_SDK_ACCESS_TOKEN"],
-            "access_token",
-        ),
-    ],
-    &[&["token"]],
-    true,
-);
+        "Pagination Patterns",
+        "pagination-sdk/1.0.0 (rust)",
+        Some("https://api.example.com"),
+        "PAGINATION_SDK_BASE_URL",
+        &[
+            crate::runtime::SecuritySchemeInfo::new(
+                "token",
+                crate::runtime::SchemeKind::Bearer,
+                &["PAGINATION_SDK_ACCESS_TOKEN"],
+                "access_token",
+            ),
+        ],
+        &[&["token"]],
+        true,
+    )
+    .with_secret_fields(&[])
+    .with_servers(&["https://archive.example.com/v2"]);
 runtime::sdk_client!(API);
 /// The credential of each security scheme of the spec.
 impl ClientBuilder {
@@ -47,5 +51,33 @@ impl ClientBuilder {
     /// [`Client::from_env`](crate::Client::from_env) reads it from `PAGINATION_SDK_ACCESS_TOKEN`.
     pub fn access_token(self, value: impl Into<String>) -> ClientBuilder {
         self.credential("token", value)
+    }
+}
+
+/// The servers the spec gives operations of their own.
+impl ClientBuilder {
+    /// Sends the operations the spec puts on `server` (its URL as the spec gives it: `https://archive.example.com/v2`) to `url` instead.
+    ///
+    /// While the base URL is the spec's own server, each such operation goes to its server; a
+    /// client pointed at another base URL (a mock server, a proxy) sends them there too, unless
+    /// a server is mapped here. `url` is checked like a base URL; a `server` the spec does not
+    /// name fails [`build`](Self::build) with `ErrorKind::Config`.
+    ///
+    /// ```no_run
+    /// # fn example(mock: &str) -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = pagination_sdk::Client::builder()
+    ///     .base_url(mock)
+    ///     .server_url("https://archive.example.com/v2", "https://archive.example.com/v2") // keep these on their own server
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn server_url(
+        self,
+        server: impl Into<String>,
+        url: impl Into<String>,
+    ) -> ClientBuilder {
+        ClientBuilder::from(self.into_runtime().server_url(server, url))
     }
 }

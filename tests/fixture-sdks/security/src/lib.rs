@@ -4,6 +4,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;
 
 pub mod resources;
@@ -12,6 +13,7 @@ pub mod resources;
 /// hooks, secrets, file parts and the escape hatch's request.
 pub use sdk_runtime as runtime;
 
+#[doc(inline)]
 pub use runtime::{
     ApiResponse, ByteStream, Error, ErrorBody, ErrorKind, FilePart, Items, Nullable,
     Pages, Request, RequestOptions, StatusError,
@@ -24,79 +26,87 @@ pub use runtime::reqwest;
 pub const API_VERSION: &str = "1.0.0";
 /// What the runtime needs to know about this API.
 static API: runtime::ApiInfo = runtime::ApiInfo::new(
-    "Security fixture",
-    "fixture-security/1.0.0 (rust)",
-    Some("http://localhost:9999"),
-    "FIXTURE_SECURITY_BASE_URL",
-    &[
-        crate::runtime::SecuritySchemeInfo::new(
-            "clientId",
-            crate::runtime::SchemeKind::ApiKeyHeader("X-Client-Id"),
-            &["FIXTURE_SECURITY_CLIENT_ID"],
-            "client_id",
-        ),
-        crate::runtime::SecuritySchemeInfo::new(
-            "clientSecret",
-            crate::runtime::SchemeKind::ApiKeyHeader("X-Client-Secret"),
-            &["FIXTURE_SECURITY_CLIENT_SECRET"],
-            "client_secret",
-        ),
-        crate::runtime::SecuritySchemeInfo::new(
-            "apiVersion",
-            crate::runtime::SchemeKind::ApiKeyHeader("X-Api-Version"),
-            &["FIXTURE_SECURITY_API_VERSION"],
-            "api_version",
-        ),
-        crate::runtime::SecuritySchemeInfo::new(
-            "queryKey",
-            crate::runtime::SchemeKind::ApiKeyQuery("api_key"),
-            &["FIXTURE_SECURITY_QUERY_KEY"],
-            "query_key",
-        ),
-        crate::runtime::SecuritySchemeInfo::new(
-            "sessionCookie",
-            crate::runtime::SchemeKind::ApiKeyCookie("session"),
-            &["FIXTURE_SECURITY_SESSION_COOKIE"],
-            "session_cookie",
-        ),
-        crate::runtime::SecuritySchemeInfo::new(
-            "csrfCookie",
-            crate::runtime::SchemeKind::ApiKeyCookie("csrf"),
-            &["FIXTURE_SECURITY_CSRF_COOKIE"],
-            "csrf_cookie",
-        ),
-        crate::runtime::SecuritySchemeInfo::new(
-            "basicAuth",
-            crate::runtime::SchemeKind::Basic,
-            &[
-                "FIXTURE_SECURITY_BASIC_AUTH_USERNAME",
-                "FIXTURE_SECURITY_BASIC_AUTH_PASSWORD",
-            ],
-            "basic_auth",
-        ),
-        crate::runtime::SecuritySchemeInfo::new(
-            "bearerAuth",
-            crate::runtime::SchemeKind::Bearer,
-            &["FIXTURE_SECURITY_BEARER_AUTH"],
-            "bearer_auth",
-        ),
-        crate::runtime::SecuritySchemeInfo::new(
-            "timeout",
-            crate::runtime::SchemeKind::ApiKeyHeader("X-Timeout-Key"),
-            &["FIXTURE_SECURITY_TIMEOUT"],
-            "timeout_credential",
-        ),
-    ],
-    &[
-        &["clientId", "clientSecret", "apiVersion"],
-        &["bearerAuth"],
-        &["queryKey"],
-        &["sessionCookie", "csrfCookie"],
-        &["basicAuth", "queryKey"],
-        &["timeout"],
-    ],
-    false,
-);
+        "Security fixture",
+        "fixture-security/1.0.0 (rust)",
+        Some("http://localhost:9999"),
+        "FIXTURE_SECURITY_BASE_URL",
+        &[
+            crate::runtime::SecuritySchemeInfo::new(
+                "clientId",
+                crate::runtime::SchemeKind::ApiKeyHeader("X-Client-Id"),
+                &["FIXTURE_SECURITY_CLIENT_ID"],
+                "client_id",
+            ),
+            crate::runtime::SecuritySchemeInfo::new(
+                "clientSecret",
+                crate::runtime::SchemeKind::ApiKeyHeader("X-Client-Secret"),
+                &["FIXTURE_SECURITY_CLIENT_SECRET"],
+                "client_secret",
+            ),
+            crate::runtime::SecuritySchemeInfo::new(
+                "apiVersion",
+                crate::runtime::SchemeKind::ApiKeyHeader("X-Api-Version"),
+                &["FIXTURE_SECURITY_API_VERSION"],
+                "api_version",
+            ),
+            crate::runtime::SecuritySchemeInfo::new(
+                "queryKey",
+                crate::runtime::SchemeKind::ApiKeyQuery("api_key"),
+                &["FIXTURE_SECURITY_QUERY_KEY"],
+                "query_key",
+            ),
+            crate::runtime::SecuritySchemeInfo::new(
+                "sessionCookie",
+                crate::runtime::SchemeKind::ApiKeyCookie("session"),
+                &["FIXTURE_SECURITY_SESSION_COOKIE"],
+                "session_cookie",
+            ),
+            crate::runtime::SecuritySchemeInfo::new(
+                "csrfCookie",
+                crate::runtime::SchemeKind::ApiKeyCookie("csrf"),
+                &["FIXTURE_SECURITY_CSRF_COOKIE"],
+                "csrf_cookie",
+            ),
+            crate::runtime::SecuritySchemeInfo::new(
+                "basicAuth",
+                crate::runtime::SchemeKind::Basic,
+                &[
+                    "FIXTURE_SECURITY_BASIC_AUTH_USERNAME",
+                    "FIXTURE_SECURITY_BASIC_AUTH_PASSWORD",
+                ],
+                "basic_auth",
+            ),
+            crate::runtime::SecuritySchemeInfo::new(
+                "bearerAuth",
+                crate::runtime::SchemeKind::Bearer,
+                &["FIXTURE_SECURITY_BEARER_AUTH"],
+                "bearer_auth",
+            ),
+            crate::runtime::SecuritySchemeInfo::new(
+                "discordOAuth2Token",
+                crate::runtime::SchemeKind::Bearer,
+                &["FIXTURE_SECURITY_DISCORD_OAUTH2_TOKEN"],
+                "discord_oauth2_token",
+            ),
+            crate::runtime::SecuritySchemeInfo::new(
+                "timeout",
+                crate::runtime::SchemeKind::ApiKeyHeader("X-Timeout-Key"),
+                &["FIXTURE_SECURITY_TIMEOUT"],
+                "timeout_credential",
+            ),
+        ],
+        &[
+            &["clientId", "clientSecret", "apiVersion"],
+            &["bearerAuth"],
+            &["queryKey"],
+            &["sessionCookie", "csrfCookie"],
+            &["basicAuth", "queryKey"],
+            &["timeout"],
+        ],
+        false,
+    )
+    .with_secret_fields(&[])
+    .with_servers(&["http://eu.uploads.fixture.test/v2"]);
 runtime::sdk_client!(API);
 /// The credential of each security scheme of the spec.
 impl ClientBuilder {
@@ -162,10 +172,45 @@ impl ClientBuilder {
         self.credential("bearerAuth", value)
     }
 
+    /// The bearer token of the `discordOAuth2Token` scheme.
+    ///
+    /// [`Client::from_env`](crate::Client::from_env) reads it from `FIXTURE_SECURITY_DISCORD_OAUTH2_TOKEN`.
+    pub fn discord_oauth2_token(self, value: impl Into<String>) -> ClientBuilder {
+        self.credential("discordOAuth2Token", value)
+    }
+
     /// The API key of the `timeout` scheme, sent in the `X-Timeout-Key` header.
     ///
     /// [`Client::from_env`](crate::Client::from_env) reads it from `FIXTURE_SECURITY_TIMEOUT`.
     pub fn timeout_credential(self, value: impl Into<String>) -> ClientBuilder {
         self.credential("timeout", value)
+    }
+}
+
+/// The servers the spec gives operations of their own.
+impl ClientBuilder {
+    /// Sends the operations the spec puts on `server` (its URL as the spec gives it: `http://eu.uploads.fixture.test/v2`) to `url` instead.
+    ///
+    /// While the base URL is the spec's own server, each such operation goes to its server; a
+    /// client pointed at another base URL (a mock server, a proxy) sends them there too, unless
+    /// a server is mapped here. `url` is checked like a base URL; a `server` the spec does not
+    /// name fails [`build`](Self::build) with `ErrorKind::Config`.
+    ///
+    /// ```no_run
+    /// # fn example(mock: &str) -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = fixture_security::Client::builder()
+    ///     .base_url(mock)
+    ///     .server_url("http://eu.uploads.fixture.test/v2", "http://eu.uploads.fixture.test/v2") // keep these on their own server
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn server_url(
+        self,
+        server: impl Into<String>,
+        url: impl Into<String>,
+    ) -> ClientBuilder {
+        ClientBuilder::from(self.into_runtime().server_url(server, url))
     }
 }

@@ -4,6 +4,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;
 
 pub mod resources;
@@ -12,6 +13,7 @@ pub mod resources;
 /// hooks, secrets, file parts and the escape hatch's request.
 pub use sdk_runtime as runtime;
 
+#[doc(inline)]
 pub use runtime::{
     ApiResponse, ByteStream, Error, ErrorBody, ErrorKind, FilePart, Items, Nullable,
     Pages, Request, RequestOptions, StatusError,
@@ -24,12 +26,13 @@ pub use runtime::reqwest;
 pub const API_VERSION: &str = "1.0.0";
 /// What the runtime needs to know about this API.
 static API: runtime::ApiInfo = runtime::ApiInfo::new(
-    "Unions by evidence",
-    "unions-by-evidence/1.0.0 (rust)",
-    None,
-    "UNIONS_BY_EVIDENCE_BASE_URL",
-    &[],
-    &[],
-    false,
-);
+        "Unions by evidence",
+        "unions-by-evidence/1.0.0 (rust)",
+        None,
+        "UNIONS_BY_EVIDENCE_BASE_URL",
+        &[],
+        &[],
+        false,
+    )
+    .with_secret_fields(&[]);
 runtime::sdk_client!(API);

@@ -409,7 +409,7 @@ impl<'de> serde::Deserialize<'de> for BoxModel {
 
 /// A union whose variants are named like generated names.
 ///
-/// Read as the variant the value fits best (its fixed values, required keys, fewest undeclared keys), trying the next on failure; a value that fits none reads as `Unknown`.
+/// Read as the variant the value fits best (its fixed values, required keys, fewest undeclared keys, then the most of its declared keys present and the fewest absent), trying the next on failure; a value that fits none reads as `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]

@@ -8,6 +8,8 @@ impl crate::Client {
     ///
     /// `GET /things/{path}`
     ///
+    /// Optional parameters are set on the returned [`GetThingsRequest`] before it is awaited: [`visitor`](GetThingsRequest::visitor), [`d`](GetThingsRequest::d), [`a`](GetThingsRequest::a), [`s`](GetThingsRequest::s), [`e`](GetThingsRequest::e), [`t`](GetThingsRequest::t), [`string`](GetThingsRequest::string), [`option`](GetThingsRequest::option), [`result`](GetThingsRequest::result), [`vec`](GetThingsRequest::vec), [`box`](GetThingsRequest#method.box), [`some`](GetThingsRequest::some), and 74 more.
+    ///
     /// ```no_run
     /// # async fn example(client: fixture_hygiene::Client) -> Result<(), fixture_hygiene::Error> {
     /// let response = client.get_things("path").await?;
@@ -21,6 +23,8 @@ impl crate::Client {
     /// The `createThing` operation.
     ///
     /// `POST /things`
+    ///
+    /// Optional parameters are set on the returned [`CreateThingRequest`] before it is awaited: [`visitor`](CreateThingRequest::visitor), [`d`](CreateThingRequest::d), [`a`](CreateThingRequest::a), [`s`](CreateThingRequest::s), [`e`](CreateThingRequest::e), [`t`](CreateThingRequest::t), [`string`](CreateThingRequest::string), [`option`](CreateThingRequest::option), [`result`](CreateThingRequest::result), [`vec`](CreateThingRequest::vec), [`box`](CreateThingRequest#method.box), [`some`](CreateThingRequest::some), and 69 more.
     ///
     /// ```no_run
     /// # async fn example(client: fixture_hygiene::Client) -> Result<(), fixture_hygiene::Error> {
@@ -46,6 +50,8 @@ impl crate::Client {
     ///
     /// `GET /operators`
     ///
+    /// Returns a [`OperatorsRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: fixture_hygiene::Client) -> Result<(), fixture_hygiene::Error> {
     /// let response = client.operators(fixture_hygiene::models::Operators::Tilde).await?;
@@ -60,7 +66,7 @@ impl crate::Client {
     }
 }
 
-/// Parameters of `get_things` (`GET /things/{path}`).
+/// Parameters of `get_things` (`GET /things/{path}`), as a [`GetThingsRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetThingsParams {
@@ -346,214 +352,94 @@ impl crate::runtime::Operation for GetThingsParams {
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query.push("Visitor", &self.visitor, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("D", &self.d, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("A", &self.a, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("S", &self.s, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("E", &self.e, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("T", &self.t, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("String", &self.string, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("Option", &self.option, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("Result", &self.result, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("Vec", &self.vec, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("Box", &self.r#box, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("Some", &self.some, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("None", &self.none, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("Ok", &self.ok, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("Err", &self.err, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("Self", &self.self_, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("Value", &self.value, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("Default", &self.default, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("Debug", &self.debug, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push("Clone", &self.clone_query, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "Deserialize",
-                &self.deserialize,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query
-            .push(
-                "Serialize",
-                &self.serialize,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query
-            .push(
-                "Deserializer",
-                &self.deserializer,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query
-            .push(
-                "Serializer",
-                &self.serializer,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query
-            .push(
-                "Formatter",
-                &self.formatter,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query
-            .push(
-                "BTreeMap",
-                &self.b_tree_map,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query.push("Map", &self.map, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push("Nullable", &self.nullable, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("Secret", &self.secret, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("Unknown", &self.unknown, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "Client",
-                &self.client_query,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query
-            .push(
-                "ClientBuilder",
-                &self.client_builder,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query.push("Request", &self.request, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("Error", &self.error, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("Key", &self.key, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("Extra", &self.extra, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("Into", &self.into, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("From", &self.from, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push("Iterator", &self.iterator, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "IntoIterator",
-                &self.into_iterator,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query
-            .push(
-                "FilePart",
-                &self.file_part,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query
-            .push(
-                "Multipart",
-                &self.multipart,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query.push("Page", &self.page, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "ApiResponse",
-                &self.api_response,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query.push("Fn", &self.r#fn, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("crate", &self.crate_, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("core", &self.core, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("std", &self.std, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("serde", &self.serde, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "serde_json",
-                &self.serde_json,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query.push("self", &self.self_query, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("super", &self.super_, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("map", &self.map_query, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("key", &self.key_query, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push("value", &self.value_query, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "deserializer",
-                &self.deserializer_query,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query
-            .push(
-                "serializer",
-                &self.serializer_query,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query.push("f", &self.f, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push("extra", &self.extra_query, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("v_map", &self.v_map, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("parts", &self.parts, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("query", &self.query, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("body", &self.body_query, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "client",
-                &self.client_query2,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query
-            .push(
-                "request",
-                &self.request_query,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query
-            .push(
-                "options",
-                &self.options_query,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query.push("form", &self.form, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("type", &self.r#type, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("builder", &self.builder, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("fmt", &self.fmt_query, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("de", &self.de, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("runtime", &self.runtime, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("models", &self.models, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "resources",
-                &self.resources,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query
-            .push(
-                "unknown",
-                &self.unknown_query,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query.push("new", &self.new_query, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "default",
-                &self.default_query,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query.push("into", &self.into_query, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("from", &self.from_query, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("known", &self.known, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "result",
-                &self.result_query,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query.push("headers", &self.headers, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("accept", &self.accept, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push("1-click", &self.one_click, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "reservedIPv6",
-                &self.reserved_ipv6,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
+        query.push_scalar("Visitor", &self.visitor)?;
+        query.push_scalar("D", &self.d)?;
+        query.push_scalar("A", &self.a)?;
+        query.push_scalar("S", &self.s)?;
+        query.push_scalar("E", &self.e)?;
+        query.push_scalar("T", &self.t)?;
+        query.push_scalar("String", &self.string)?;
+        query.push_scalar("Option", &self.option)?;
+        query.push_scalar("Result", &self.result)?;
+        query.push_scalar("Vec", &self.vec)?;
+        query.push_scalar("Box", &self.r#box)?;
+        query.push_scalar("Some", &self.some)?;
+        query.push_scalar("None", &self.none)?;
+        query.push_scalar("Ok", &self.ok)?;
+        query.push_scalar("Err", &self.err)?;
+        query.push_scalar("Self", &self.self_)?;
+        query.push_scalar("Value", &self.value)?;
+        query.push_scalar("Default", &self.default)?;
+        query.push_scalar("Debug", &self.debug)?;
+        query.push_scalar("Clone", &self.clone_query)?;
+        query.push_scalar("Deserialize", &self.deserialize)?;
+        query.push_scalar("Serialize", &self.serialize)?;
+        query.push_scalar("Deserializer", &self.deserializer)?;
+        query.push_scalar("Serializer", &self.serializer)?;
+        query.push_scalar("Formatter", &self.formatter)?;
+        query.push_scalar("BTreeMap", &self.b_tree_map)?;
+        query.push_scalar("Map", &self.map)?;
+        query.push_scalar("Nullable", &self.nullable)?;
+        query.push_scalar("Secret", &self.secret)?;
+        query.push_scalar("Unknown", &self.unknown)?;
+        query.push_scalar("Client", &self.client_query)?;
+        query.push_scalar("ClientBuilder", &self.client_builder)?;
+        query.push_scalar("Request", &self.request)?;
+        query.push_scalar("Error", &self.error)?;
+        query.push_scalar("Key", &self.key)?;
+        query.push_scalar("Extra", &self.extra)?;
+        query.push_scalar("Into", &self.into)?;
+        query.push_scalar("From", &self.from)?;
+        query.push_scalar("Iterator", &self.iterator)?;
+        query.push_scalar("IntoIterator", &self.into_iterator)?;
+        query.push_scalar("FilePart", &self.file_part)?;
+        query.push_scalar("Multipart", &self.multipart)?;
+        query.push_scalar("Page", &self.page)?;
+        query.push_scalar("ApiResponse", &self.api_response)?;
+        query.push_scalar("Fn", &self.r#fn)?;
+        query.push_scalar("crate", &self.crate_)?;
+        query.push_scalar("core", &self.core)?;
+        query.push_scalar("std", &self.std)?;
+        query.push_scalar("serde", &self.serde)?;
+        query.push_scalar("serde_json", &self.serde_json)?;
+        query.push_scalar("self", &self.self_query)?;
+        query.push_scalar("super", &self.super_)?;
+        query.push_scalar("map", &self.map_query)?;
+        query.push_scalar("key", &self.key_query)?;
+        query.push_scalar("value", &self.value_query)?;
+        query.push_scalar("deserializer", &self.deserializer_query)?;
+        query.push_scalar("serializer", &self.serializer_query)?;
+        query.push_scalar("f", &self.f)?;
+        query.push_scalar("extra", &self.extra_query)?;
+        query.push_scalar("v_map", &self.v_map)?;
+        query.push_scalar("parts", &self.parts)?;
+        query.push_scalar("query", &self.query)?;
+        query.push_scalar("body", &self.body_query)?;
+        query.push_scalar("client", &self.client_query2)?;
+        query.push_scalar("request", &self.request_query)?;
+        query.push_scalar("options", &self.options_query)?;
+        query.push_scalar("form", &self.form)?;
+        query.push_scalar("type", &self.r#type)?;
+        query.push_scalar("builder", &self.builder)?;
+        query.push_scalar("fmt", &self.fmt_query)?;
+        query.push_scalar("de", &self.de)?;
+        query.push_scalar("runtime", &self.runtime)?;
+        query.push_scalar("models", &self.models)?;
+        query.push_scalar("resources", &self.resources)?;
+        query.push_scalar("unknown", &self.unknown_query)?;
+        query.push_scalar("new", &self.new_query)?;
+        query.push_scalar("default", &self.default_query)?;
+        query.push_scalar("into", &self.into_query)?;
+        query.push_scalar("from", &self.from_query)?;
+        query.push_scalar("known", &self.known)?;
+        query.push_scalar("result", &self.result_query)?;
+        query.push_scalar("headers", &self.headers)?;
+        query.push_scalar("accept", &self.accept)?;
+        query.push_scalar("1-click", &self.one_click)?;
+        query.push_scalar("reservedIPv6", &self.reserved_ipv6)?;
         let parts = parts.query(query);
         let parts = parts.header("visitor", &self.visitor_header)?;
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -562,12 +448,6 @@ impl crate::runtime::Operation for GetThingsParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
-}
-
-crate::runtime::operation_request! {
-    #[doc =
-    " A `get_things` request (`GET /things/{path}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct GetThingsRequest(GetThingsParams);
 }
 
 impl GetThingsRequest {
@@ -1088,7 +968,13 @@ impl GetThingsRequest {
     }
 }
 
-/// Parameters of `create_thing` (`POST /things`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `get_things` request (`GET /things/{path}`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct GetThingsRequest(GetThingsParams);
+}
+
+/// Parameters of `create_thing` (`POST /things`), as a [`CreateThingRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateThingParams {
@@ -1127,6 +1013,7 @@ impl crate::runtime::Operation for CreateThingParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -1135,12 +1022,6 @@ impl crate::runtime::Operation for CreateThingParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
-}
-
-crate::runtime::operation_request! {
-    #[doc =
-    " A `create_thing` request (`POST /things`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct CreateThingRequest(CreateThingParams);
 }
 
 impl CreateThingRequest {
@@ -1499,7 +1380,7 @@ impl CreateThingRequest {
     }
 
     /// The `body` of `CreateThingBody`.
-    pub fn body_body(mut self, value: impl Into<String>) -> Self {
+    pub fn body(mut self, value: impl Into<String>) -> Self {
         self.params_mut().body.body = Some(value.into());
         self
     }
@@ -1631,7 +1512,13 @@ impl CreateThingRequest {
     }
 }
 
-/// Parameters of `operators` (`GET /operators`).
+crate::runtime::operation_request! {
+    #[doc =
+    " A `create_thing` request (`POST /things`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct CreateThingRequest(CreateThingParams);
+}
+
+/// Parameters of `operators` (`GET /operators`), as a [`OperatorsRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OperatorsParams {
@@ -1656,8 +1543,9 @@ impl crate::runtime::Operation for OperatorsParams {
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query.push("op", &self.op, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("op", &self.op)?;
         let parts = parts.query(query);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 

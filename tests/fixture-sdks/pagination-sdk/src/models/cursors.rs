@@ -5,6 +5,334 @@
 
 use super::Named;
 
+/// The response of `cursors.list_contacts`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct CursorsListContactsResponse {
+    /// The `type` of `CursorsListContactsResponse`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The `data` of `CursorsListContactsResponse`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<Named>>,
+    /// The `total_count` of `CursorsListContactsResponse`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    /// The `pages` of `CursorsListContactsResponse`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<CursorsListContactsResponsePages>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl CursorsListContactsResponse {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            r#type: None,
+            data: None,
+            total_count: None,
+            pages: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `type` (`type` on the wire).
+    #[must_use]
+    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets `data` (`data` on the wire).
+    #[must_use]
+    pub fn with_data(mut self, value: Vec<Named>) -> Self {
+        self.data = Some(value);
+        self
+    }
+
+    /// Sets `total_count` (`total_count` on the wire).
+    #[must_use]
+    pub fn with_total_count(mut self, value: i64) -> Self {
+        self.total_count = Some(value);
+        self
+    }
+
+    /// Sets `pages` (`pages` on the wire).
+    #[must_use]
+    pub fn with_pages(
+        mut self,
+        value: impl Into<CursorsListContactsResponsePages>,
+    ) -> Self {
+        self.pages = Some(value.into());
+        self
+    }
+}
+
+impl Default for CursorsListContactsResponse {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CursorsListContactsResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CursorsListContactsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CursorsListContactsResponse`")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CursorsListContactsResponse, __A::Error> {
+                let mut v_type: Option<String> = None;
+                let mut v_data: Option<Vec<Named>> = None;
+                let mut v_total_count: Option<i64> = None;
+                let mut v_pages: Option<CursorsListContactsResponsePages> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "type" => v_type = map.next_value()?,
+                        "data" => v_data = map.next_value()?,
+                        "total_count" => v_total_count = map.next_value()?,
+                        "pages" => v_pages = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CursorsListContactsResponse {
+                    r#type: v_type,
+                    data: v_data,
+                    total_count: v_total_count,
+                    pages: v_pages,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+/// The `pages` of `CursorsListContactsResponse`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct CursorsListContactsResponsePages {
+    /// The `type` of `CursorsListContactsResponsePages`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The `page` of `CursorsListContactsResponsePages`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<i64>,
+    /// The `per_page` of `CursorsListContactsResponsePages`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per_page: Option<i64>,
+    /// The `total_pages` of `CursorsListContactsResponsePages`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_pages: Option<i64>,
+    /// The `next` of `CursorsListContactsResponsePages`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<CursorsListContactsResponsePagesNext>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl CursorsListContactsResponsePages {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            r#type: None,
+            page: None,
+            per_page: None,
+            total_pages: None,
+            next: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `type` (`type` on the wire).
+    #[must_use]
+    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets `page` (`page` on the wire).
+    #[must_use]
+    pub fn with_page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+
+    /// Sets `per_page` (`per_page` on the wire).
+    #[must_use]
+    pub fn with_per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+
+    /// Sets `total_pages` (`total_pages` on the wire).
+    #[must_use]
+    pub fn with_total_pages(mut self, value: i64) -> Self {
+        self.total_pages = Some(value);
+        self
+    }
+
+    /// Sets `next` (`next` on the wire).
+    #[must_use]
+    pub fn with_next(
+        mut self,
+        value: impl Into<CursorsListContactsResponsePagesNext>,
+    ) -> Self {
+        self.next = Some(value.into());
+        self
+    }
+}
+
+impl Default for CursorsListContactsResponsePages {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CursorsListContactsResponsePages {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CursorsListContactsResponsePages;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CursorsListContactsResponsePages`")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CursorsListContactsResponsePages, __A::Error> {
+                let mut v_type: Option<String> = None;
+                let mut v_page: Option<i64> = None;
+                let mut v_per_page: Option<i64> = None;
+                let mut v_total_pages: Option<i64> = None;
+                let mut v_next: Option<CursorsListContactsResponsePagesNext> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "type" => v_type = map.next_value()?,
+                        "page" => v_page = map.next_value()?,
+                        "per_page" => v_per_page = map.next_value()?,
+                        "total_pages" => v_total_pages = map.next_value()?,
+                        "next" => v_next = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CursorsListContactsResponsePages {
+                    r#type: v_type,
+                    page: v_page,
+                    per_page: v_per_page,
+                    total_pages: v_total_pages,
+                    next: v_next,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+/// The `next` of `CursorsListContactsResponsePages`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct CursorsListContactsResponsePagesNext {
+    /// The `page` of `CursorsListContactsResponsePagesNext`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<i64>,
+    /// The `starting_after` of `CursorsListContactsResponsePagesNext`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starting_after: Option<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl CursorsListContactsResponsePagesNext {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            page: None,
+            starting_after: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `page` (`page` on the wire).
+    #[must_use]
+    pub fn with_page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+
+    /// Sets `starting_after` (`starting_after` on the wire).
+    #[must_use]
+    pub fn with_starting_after(mut self, value: impl Into<String>) -> Self {
+        self.starting_after = Some(value.into());
+        self
+    }
+}
+
+impl Default for CursorsListContactsResponsePagesNext {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CursorsListContactsResponsePagesNext {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CursorsListContactsResponsePagesNext;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CursorsListContactsResponsePagesNext`")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CursorsListContactsResponsePagesNext, __A::Error> {
+                let mut v_page: Option<i64> = None;
+                let mut v_starting_after: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "page" => v_page = map.next_value()?,
+                        "starting_after" => v_starting_after = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CursorsListContactsResponsePagesNext {
+                    page: v_page,
+                    starting_after: v_starting_after,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The response of `cursors.list_conversations`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -447,6 +775,651 @@ impl<'de> serde::Deserialize<'de> for CursorsListFilesResponse {
                         .ok_or_else(|| crate::runtime::de::missing::<
                             __A::Error,
                         >("has_more"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+/// The response of `cursors.list_instances`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct CursorsListInstancesResponse {
+    /// The `items` of `CursorsListInstancesResponse`.
+    pub items: Vec<Named>,
+    /// The `next_page` of `CursorsListInstancesResponse`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_page: Option<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl CursorsListInstancesResponse {
+    /// A value with the required fields; the others are unset.
+    pub fn new(items: Vec<Named>) -> Self {
+        Self {
+            items,
+            next_page: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `next_page` (`next_page` on the wire).
+    #[must_use]
+    pub fn with_next_page(mut self, value: impl Into<String>) -> Self {
+        self.next_page = Some(value.into());
+        self
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CursorsListInstancesResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CursorsListInstancesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CursorsListInstancesResponse`")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CursorsListInstancesResponse, __A::Error> {
+                let mut v_items: Option<Vec<Named>> = None;
+                let mut v_next_page: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "items" => v_items = Some(map.next_value()?),
+                        "next_page" => v_next_page = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CursorsListInstancesResponse {
+                    items: v_items
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("items"))?,
+                    next_page: v_next_page,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+/// The response of `cursors.list_invoices`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct CursorsListInvoicesResponse {
+    /// The `invoices` of `CursorsListInvoicesResponse`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invoices: Option<Vec<Named>>,
+    /// The `paging` of `CursorsListInvoicesResponse`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paging: Option<CursorsListInvoicesResponsePaging>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl CursorsListInvoicesResponse {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            invoices: None,
+            paging: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `invoices` (`invoices` on the wire).
+    #[must_use]
+    pub fn with_invoices(mut self, value: Vec<Named>) -> Self {
+        self.invoices = Some(value);
+        self
+    }
+
+    /// Sets `paging` (`paging` on the wire).
+    #[must_use]
+    pub fn with_paging(
+        mut self,
+        value: impl Into<CursorsListInvoicesResponsePaging>,
+    ) -> Self {
+        self.paging = Some(value.into());
+        self
+    }
+}
+
+impl Default for CursorsListInvoicesResponse {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CursorsListInvoicesResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CursorsListInvoicesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CursorsListInvoicesResponse`")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CursorsListInvoicesResponse, __A::Error> {
+                let mut v_invoices: Option<Vec<Named>> = None;
+                let mut v_paging: Option<CursorsListInvoicesResponsePaging> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "invoices" => v_invoices = map.next_value()?,
+                        "paging" => v_paging = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CursorsListInvoicesResponse {
+                    invoices: v_invoices,
+                    paging: v_paging,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+/// The `paging` of `CursorsListInvoicesResponse`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct CursorsListInvoicesResponsePaging {
+    /// The `next` of `CursorsListInvoicesResponsePaging`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<CursorsListInvoicesResponsePagingNext>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl CursorsListInvoicesResponsePaging {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            next: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `next` (`next` on the wire).
+    #[must_use]
+    pub fn with_next(
+        mut self,
+        value: impl Into<CursorsListInvoicesResponsePagingNext>,
+    ) -> Self {
+        self.next = Some(value.into());
+        self
+    }
+}
+
+impl Default for CursorsListInvoicesResponsePaging {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CursorsListInvoicesResponsePaging {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CursorsListInvoicesResponsePaging;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CursorsListInvoicesResponsePaging`")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CursorsListInvoicesResponsePaging, __A::Error> {
+                let mut v_next: Option<CursorsListInvoicesResponsePagingNext> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "next" => v_next = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CursorsListInvoicesResponsePaging {
+                    next: v_next,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+/// The `next` of `CursorsListInvoicesResponsePaging`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct CursorsListInvoicesResponsePagingNext {
+    /// The `continue_after` of `CursorsListInvoicesResponsePagingNext`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub continue_after: Option<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl CursorsListInvoicesResponsePagingNext {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            continue_after: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `continue_after` (`continue_after` on the wire).
+    #[must_use]
+    pub fn with_continue_after(mut self, value: impl Into<String>) -> Self {
+        self.continue_after = Some(value.into());
+        self
+    }
+}
+
+impl Default for CursorsListInvoicesResponsePagingNext {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CursorsListInvoicesResponsePagingNext {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CursorsListInvoicesResponsePagingNext;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CursorsListInvoicesResponsePagingNext`")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CursorsListInvoicesResponsePagingNext, __A::Error> {
+                let mut v_continue_after: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "continue_after" => v_continue_after = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CursorsListInvoicesResponsePagingNext {
+                    continue_after: v_continue_after,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+/// The response of `cursors.list_jobs`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct CursorsListJobsResponse {
+    /// The `jobs` of `CursorsListJobsResponse`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jobs: Option<Vec<Named>>,
+    /// The `next_batch` of `CursorsListJobsResponse`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_batch: Option<CursorsListJobsResponseNextBatch>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl CursorsListJobsResponse {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            jobs: None,
+            next_batch: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `jobs` (`jobs` on the wire).
+    #[must_use]
+    pub fn with_jobs(mut self, value: Vec<Named>) -> Self {
+        self.jobs = Some(value);
+        self
+    }
+
+    /// Sets `next_batch` (`next_batch` on the wire).
+    #[must_use]
+    pub fn with_next_batch(
+        mut self,
+        value: impl Into<CursorsListJobsResponseNextBatch>,
+    ) -> Self {
+        self.next_batch = Some(value.into());
+        self
+    }
+}
+
+impl Default for CursorsListJobsResponse {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CursorsListJobsResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CursorsListJobsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CursorsListJobsResponse`")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CursorsListJobsResponse, __A::Error> {
+                let mut v_jobs: Option<Vec<Named>> = None;
+                let mut v_next_batch: Option<CursorsListJobsResponseNextBatch> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "jobs" => v_jobs = map.next_value()?,
+                        "next_batch" => v_next_batch = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CursorsListJobsResponse {
+                    jobs: v_jobs,
+                    next_batch: v_next_batch,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+/// The `next_batch` of `CursorsListJobsResponse`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct CursorsListJobsResponseNextBatch {
+    /// The `resume_from` of `CursorsListJobsResponseNextBatch`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resume_from: Option<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl CursorsListJobsResponseNextBatch {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            resume_from: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `resume_from` (`resume_from` on the wire).
+    #[must_use]
+    pub fn with_resume_from(mut self, value: impl Into<String>) -> Self {
+        self.resume_from = Some(value.into());
+        self
+    }
+}
+
+impl Default for CursorsListJobsResponseNextBatch {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CursorsListJobsResponseNextBatch {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CursorsListJobsResponseNextBatch;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CursorsListJobsResponseNextBatch`")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CursorsListJobsResponseNextBatch, __A::Error> {
+                let mut v_resume_from: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "resume_from" => v_resume_from = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CursorsListJobsResponseNextBatch {
+                    resume_from: v_resume_from,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+/// The response of `cursors.list_tasks`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct CursorsListTasksResponse {
+    /// The `data` of `CursorsListTasksResponse`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<Named>>,
+    /// The `next_page` of `CursorsListTasksResponse`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_page: Option<CursorsListTasksResponseNextPage>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl CursorsListTasksResponse {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            data: None,
+            next_page: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `data` (`data` on the wire).
+    #[must_use]
+    pub fn with_data(mut self, value: Vec<Named>) -> Self {
+        self.data = Some(value);
+        self
+    }
+
+    /// Sets `next_page` (`next_page` on the wire).
+    #[must_use]
+    pub fn with_next_page(
+        mut self,
+        value: impl Into<CursorsListTasksResponseNextPage>,
+    ) -> Self {
+        self.next_page = Some(value.into());
+        self
+    }
+}
+
+impl Default for CursorsListTasksResponse {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CursorsListTasksResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CursorsListTasksResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CursorsListTasksResponse`")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CursorsListTasksResponse, __A::Error> {
+                let mut v_data: Option<Vec<Named>> = None;
+                let mut v_next_page: Option<CursorsListTasksResponseNextPage> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "data" => v_data = map.next_value()?,
+                        "next_page" => v_next_page = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CursorsListTasksResponse {
+                    data: v_data,
+                    next_page: v_next_page,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+/// The `next_page` of `CursorsListTasksResponse`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct CursorsListTasksResponseNextPage {
+    /// The `offset` of `CursorsListTasksResponseNextPage`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<String>,
+    /// The `path` of `CursorsListTasksResponseNextPage`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// The `uri` of `CursorsListTasksResponseNextPage`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl CursorsListTasksResponseNextPage {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            offset: None,
+            path: None,
+            uri: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `offset` (`offset` on the wire).
+    #[must_use]
+    pub fn with_offset(mut self, value: impl Into<String>) -> Self {
+        self.offset = Some(value.into());
+        self
+    }
+
+    /// Sets `path` (`path` on the wire).
+    #[must_use]
+    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+
+    /// Sets `uri` (`uri` on the wire).
+    #[must_use]
+    pub fn with_uri(mut self, value: impl Into<String>) -> Self {
+        self.uri = Some(value.into());
+        self
+    }
+}
+
+impl Default for CursorsListTasksResponseNextPage {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CursorsListTasksResponseNextPage {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CursorsListTasksResponseNextPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CursorsListTasksResponseNextPage`")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CursorsListTasksResponseNextPage, __A::Error> {
+                let mut v_offset: Option<String> = None;
+                let mut v_path: Option<String> = None;
+                let mut v_uri: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "offset" => v_offset = map.next_value()?,
+                        "path" => v_path = map.next_value()?,
+                        "uri" => v_uri = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CursorsListTasksResponseNextPage {
+                    offset: v_offset,
+                    path: v_path,
+                    uri: v_uri,
                     extra,
                 })
             }

@@ -147,3 +147,373 @@ impl<'de> serde::Deserialize<'de> for PagesListArticlesResponseMeta {
         deserializer.deserialize_map(__Visitor)
     }
 }
+
+/// The response of `pages.list_gadgets`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct PagesListGadgetsResponse {
+    /// The `featured` of `PagesListGadgetsResponse`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub featured: Option<Vec<Named>>,
+    /// The `gadget` of `PagesListGadgetsResponse`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gadget: Option<Vec<Named>>,
+    /// The `paging` of `PagesListGadgetsResponse`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paging: Option<PagesListGadgetsResponsePaging>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl PagesListGadgetsResponse {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            featured: None,
+            gadget: None,
+            paging: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `featured` (`featured` on the wire).
+    #[must_use]
+    pub fn with_featured(mut self, value: Vec<Named>) -> Self {
+        self.featured = Some(value);
+        self
+    }
+
+    /// Sets `gadget` (`gadget` on the wire).
+    #[must_use]
+    pub fn with_gadget(mut self, value: Vec<Named>) -> Self {
+        self.gadget = Some(value);
+        self
+    }
+
+    /// Sets `paging` (`paging` on the wire).
+    #[must_use]
+    pub fn with_paging(
+        mut self,
+        value: impl Into<PagesListGadgetsResponsePaging>,
+    ) -> Self {
+        self.paging = Some(value.into());
+        self
+    }
+}
+
+impl Default for PagesListGadgetsResponse {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PagesListGadgetsResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PagesListGadgetsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PagesListGadgetsResponse`")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<PagesListGadgetsResponse, __A::Error> {
+                let mut v_featured: Option<Vec<Named>> = None;
+                let mut v_gadget: Option<Vec<Named>> = None;
+                let mut v_paging: Option<PagesListGadgetsResponsePaging> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "featured" => v_featured = map.next_value()?,
+                        "gadget" => v_gadget = map.next_value()?,
+                        "paging" => v_paging = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(PagesListGadgetsResponse {
+                    featured: v_featured,
+                    gadget: v_gadget,
+                    paging: v_paging,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+/// The `paging` of `PagesListGadgetsResponse`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct PagesListGadgetsResponsePaging {
+    /// The `numPages` of `PagesListGadgetsResponsePaging`.
+    #[serde(rename = "numPages", skip_serializing_if = "Option::is_none")]
+    pub num_pages: Option<i64>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl PagesListGadgetsResponsePaging {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            num_pages: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `num_pages` (`numPages` on the wire).
+    #[must_use]
+    pub fn with_num_pages(mut self, value: i64) -> Self {
+        self.num_pages = Some(value);
+        self
+    }
+}
+
+impl Default for PagesListGadgetsResponsePaging {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PagesListGadgetsResponsePaging {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PagesListGadgetsResponsePaging;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PagesListGadgetsResponsePaging`")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<PagesListGadgetsResponsePaging, __A::Error> {
+                let mut v_num_pages: Option<i64> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "numPages" => v_num_pages = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(PagesListGadgetsResponsePaging {
+                    num_pages: v_num_pages,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+/// The response of `pages.list_widgets`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct PagesListWidgetsResponse {
+    /// The `widgets` of `PagesListWidgetsResponse`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub widgets: Option<Vec<Named>>,
+    /// The `tags` of `PagesListWidgetsResponse`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Named>>,
+    /// The `pagination` of `PagesListWidgetsResponse`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<PagesListWidgetsResponsePagination>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl PagesListWidgetsResponse {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            widgets: None,
+            tags: None,
+            pagination: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `widgets` (`widgets` on the wire).
+    #[must_use]
+    pub fn with_widgets(mut self, value: Vec<Named>) -> Self {
+        self.widgets = Some(value);
+        self
+    }
+
+    /// Sets `tags` (`tags` on the wire).
+    #[must_use]
+    pub fn with_tags(mut self, value: Vec<Named>) -> Self {
+        self.tags = Some(value);
+        self
+    }
+
+    /// Sets `pagination` (`pagination` on the wire).
+    #[must_use]
+    pub fn with_pagination(
+        mut self,
+        value: impl Into<PagesListWidgetsResponsePagination>,
+    ) -> Self {
+        self.pagination = Some(value.into());
+        self
+    }
+}
+
+impl Default for PagesListWidgetsResponse {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PagesListWidgetsResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PagesListWidgetsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PagesListWidgetsResponse`")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<PagesListWidgetsResponse, __A::Error> {
+                let mut v_widgets: Option<Vec<Named>> = None;
+                let mut v_tags: Option<Vec<Named>> = None;
+                let mut v_pagination: Option<PagesListWidgetsResponsePagination> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "widgets" => v_widgets = map.next_value()?,
+                        "tags" => v_tags = map.next_value()?,
+                        "pagination" => v_pagination = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(PagesListWidgetsResponse {
+                    widgets: v_widgets,
+                    tags: v_tags,
+                    pagination: v_pagination,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+/// The `pagination` of `PagesListWidgetsResponse`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct PagesListWidgetsResponsePagination {
+    /// The `page` of `PagesListWidgetsResponsePagination`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<i64>,
+    /// The `pageSize` of `PagesListWidgetsResponsePagination`.
+    #[serde(rename = "pageSize", skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<i64>,
+    /// The `pageCount` of `PagesListWidgetsResponsePagination`.
+    #[serde(rename = "pageCount", skip_serializing_if = "Option::is_none")]
+    pub page_count: Option<i64>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl PagesListWidgetsResponsePagination {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            page: None,
+            page_size: None,
+            page_count: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `page` (`page` on the wire).
+    #[must_use]
+    pub fn with_page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+
+    /// Sets `page_size` (`pageSize` on the wire).
+    #[must_use]
+    pub fn with_page_size(mut self, value: i64) -> Self {
+        self.page_size = Some(value);
+        self
+    }
+
+    /// Sets `page_count` (`pageCount` on the wire).
+    #[must_use]
+    pub fn with_page_count(mut self, value: i64) -> Self {
+        self.page_count = Some(value);
+        self
+    }
+}
+
+impl Default for PagesListWidgetsResponsePagination {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PagesListWidgetsResponsePagination {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PagesListWidgetsResponsePagination;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PagesListWidgetsResponsePagination`")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<PagesListWidgetsResponsePagination, __A::Error> {
+                let mut v_page: Option<i64> = None;
+                let mut v_page_size: Option<i64> = None;
+                let mut v_page_count: Option<i64> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "page" => v_page = map.next_value()?,
+                        "pageSize" => v_page_size = map.next_value()?,
+                        "pageCount" => v_page_count = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(PagesListWidgetsResponsePagination {
+                    page: v_page,
+                    page_size: v_page_size,
+                    page_count: v_page_count,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}

@@ -3,6 +3,68 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Types used by more than one resource, or by no operation.
 
+use super::MetaMeta;
+use super::PageLinks;
+
+/// The `Meta` schema of the API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Meta {
+    /// The `meta` of `Meta`.
+    pub meta: MetaMeta,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl Meta {
+    /// A value with the required fields; the others are unset.
+    pub fn new(meta: impl Into<MetaMeta>) -> Self {
+        Self {
+            meta: meta.into(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Meta {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = Meta;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Meta`")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Meta, __A::Error> {
+                let mut v_meta: Option<MetaMeta> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "meta" => v_meta = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Meta {
+                    meta: v_meta
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("meta"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `Named` schema of the API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -66,6 +128,76 @@ impl<'de> serde::Deserialize<'de> for Named {
                     id: v_id
                         .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("id"))?,
                     name: v_name,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+/// The `Pagination` schema of the API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Pagination {
+    /// The `links` of `Pagination`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub links: Option<PageLinks>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl Pagination {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            links: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `links` (`links` on the wire).
+    #[must_use]
+    pub fn with_links(mut self, value: impl Into<PageLinks>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+}
+
+impl Default for Pagination {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Pagination {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = Pagination;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Pagination`")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Pagination, __A::Error> {
+                let mut v_links: Option<PageLinks> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "links" => v_links = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Pagination {
+                    links: v_links,
                     extra,
                 })
             }

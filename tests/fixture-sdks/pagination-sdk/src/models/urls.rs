@@ -5,6 +5,810 @@
 
 use super::Named;
 
+/// Ahead
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Ahead {
+    /// The address of the page after this one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// The `last` of `Ahead`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last: Option<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl Ahead {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            next: None,
+            last: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `next` (`next` on the wire).
+    #[must_use]
+    pub fn with_next(mut self, value: impl Into<String>) -> Self {
+        self.next = Some(value.into());
+        self
+    }
+
+    /// Sets `last` (`last` on the wire).
+    #[must_use]
+    pub fn with_last(mut self, value: impl Into<String>) -> Self {
+        self.last = Some(value.into());
+        self
+    }
+}
+
+impl Default for Ahead {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Ahead {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = Ahead;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Ahead`")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Ahead, __A::Error> {
+                let mut v_next: Option<String> = None;
+                let mut v_last: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "next" => v_next = map.next_value()?,
+                        "last" => v_last = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Ahead {
+                    next: v_next,
+                    last: v_last,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+/// The `BackwardLinks` schema of the API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct BackwardLinks {
+    /// URI of the first page of the results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first: Option<String>,
+    /// URI of the previous page of the results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prev: Option<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl BackwardLinks {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            first: None,
+            prev: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `first` (`first` on the wire).
+    #[must_use]
+    pub fn with_first(mut self, value: impl Into<String>) -> Self {
+        self.first = Some(value.into());
+        self
+    }
+
+    /// Sets `prev` (`prev` on the wire).
+    #[must_use]
+    pub fn with_prev(mut self, value: impl Into<String>) -> Self {
+        self.prev = Some(value.into());
+        self
+    }
+}
+
+impl Default for BackwardLinks {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BackwardLinks {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = BackwardLinks;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `BackwardLinks`")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<BackwardLinks, __A::Error> {
+                let mut v_first: Option<String> = None;
+                let mut v_prev: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "first" => v_first = map.next_value()?,
+                        "prev" => v_prev = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(BackwardLinks {
+                    first: v_first,
+                    prev: v_prev,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+/// Behind
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Behind {
+    /// The `first` of `Behind`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first: Option<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl Behind {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            first: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `first` (`first` on the wire).
+    #[must_use]
+    pub fn with_first(mut self, value: impl Into<String>) -> Self {
+        self.first = Some(value.into());
+        self
+    }
+}
+
+impl Default for Behind {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Behind {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = Behind;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Behind`")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Behind, __A::Error> {
+                let mut v_first: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "first" => v_first = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Behind { first: v_first, extra })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+/// The `ForwardLinks` schema of the API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct ForwardLinks {
+    /// URI of the last page of the results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last: Option<String>,
+    /// URI of the next page of the results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl ForwardLinks {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            last: None,
+            next: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `last` (`last` on the wire).
+    #[must_use]
+    pub fn with_last(mut self, value: impl Into<String>) -> Self {
+        self.last = Some(value.into());
+        self
+    }
+
+    /// Sets `next` (`next` on the wire).
+    #[must_use]
+    pub fn with_next(mut self, value: impl Into<String>) -> Self {
+        self.next = Some(value.into());
+        self
+    }
+}
+
+impl Default for ForwardLinks {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ForwardLinks {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ForwardLinks;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ForwardLinks`")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ForwardLinks, __A::Error> {
+                let mut v_last: Option<String> = None;
+                let mut v_next: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "last" => v_last = map.next_value()?,
+                        "next" => v_next = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ForwardLinks {
+                    last: v_last,
+                    next: v_next,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+/// The `meta` of `Meta`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct MetaMeta {
+    /// The `total` of `MetaMeta`.
+    pub total: i64,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl MetaMeta {
+    /// A value with the required fields; the others are unset.
+    pub fn new(total: i64) -> Self {
+        Self {
+            total,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MetaMeta {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = MetaMeta;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `MetaMeta`")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<MetaMeta, __A::Error> {
+                let mut v_total: Option<i64> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "total" => v_total = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(MetaMeta {
+                    total: v_total
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("total"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+/// The `PageLinks` schema of the API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct PageLinks {
+    /// The `pages` of `PageLinks`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<PageLinksPages>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl PageLinks {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            pages: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `pages` (`pages` on the wire).
+    #[must_use]
+    pub fn with_pages(mut self, value: impl Into<PageLinksPages>) -> Self {
+        self.pages = Some(value.into());
+        self
+    }
+}
+
+impl Default for PageLinks {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PageLinks {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PageLinks;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PageLinks`")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<PageLinks, __A::Error> {
+                let mut v_pages: Option<PageLinksPages> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "pages" => v_pages = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(PageLinks { pages: v_pages, extra })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+/// The `pages` of `PageLinks`.
+///
+/// Read as the variant the value fits best (its fixed values, required keys, fewest undeclared keys, then the most of its declared keys present and the fewest absent), trying the next on failure; a value that fits none reads as `Unknown`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
+pub enum PageLinksPages {
+    /// The value as a `ForwardLinks`.
+    ForwardLinks(ForwardLinks),
+    /// The value as a `BackwardLinks`.
+    BackwardLinks(BackwardLinks),
+    /// The value as any JSON value.
+    Value(serde_json::Value),
+    /// A value this version of the SDK does not know, kept as JSON.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for PageLinksPages {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        const EVIDENCE: &[crate::runtime::de::Evidence] = &[
+            crate::runtime::de::Evidence::object(&[], &[], &["last", "next"], false),
+            crate::runtime::de::Evidence::object(&[], &[], &["first", "prev"], false),
+            crate::runtime::de::Evidence::of(crate::runtime::de::JsonKind::Any),
+        ];
+        for candidate in crate::runtime::de::rank_variants(&value, EVIDENCE) {
+            let read: Result<Self, serde_json::Error> = match candidate {
+                0 => serde::Deserialize::deserialize(&value).map(Self::ForwardLinks),
+                1 => serde::Deserialize::deserialize(&value).map(Self::BackwardLinks),
+                2 => serde::Deserialize::deserialize(&value).map(Self::Value),
+                _ => continue,
+            };
+            if let Ok(read) = read {
+                return Ok(read);
+            }
+        }
+        Ok(Self::Unknown(value))
+    }
+}
+
+/// The response of `urls.list_archived_things`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct UrlsListArchivedThingsResponse {
+    /// The `next_url` of `UrlsListArchivedThingsResponse`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_url: Option<String>,
+    /// The `results` of `UrlsListArchivedThingsResponse`.
+    pub results: Vec<Named>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl UrlsListArchivedThingsResponse {
+    /// A value with the required fields; the others are unset.
+    pub fn new(results: Vec<Named>) -> Self {
+        Self {
+            next_url: None,
+            results,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `next_url` (`next_url` on the wire).
+    #[must_use]
+    pub fn with_next_url(mut self, value: impl Into<String>) -> Self {
+        self.next_url = Some(value.into());
+        self
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UrlsListArchivedThingsResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UrlsListArchivedThingsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UrlsListArchivedThingsResponse`")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UrlsListArchivedThingsResponse, __A::Error> {
+                let mut v_next_url: Option<String> = None;
+                let mut v_results: Option<Vec<Named>> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "next_url" => v_next_url = map.next_value()?,
+                        "results" => v_results = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UrlsListArchivedThingsResponse {
+                    next_url: v_next_url,
+                    results: v_results
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("results"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+/// The response of `urls.list_calls`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct UrlsListCallsResponse {
+    /// The `calls` of `UrlsListCallsResponse`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calls: Option<Vec<Named>>,
+    /// The `page` of `UrlsListCallsResponse`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<i64>,
+    /// The `page_size` of `UrlsListCallsResponse`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<i64>,
+    /// The `first_page_uri` of `UrlsListCallsResponse`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_page_uri: Option<String>,
+    /// The `next_page_uri` of `UrlsListCallsResponse`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_page_uri: Option<String>,
+    /// The `previous_page_uri` of `UrlsListCallsResponse`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_page_uri: Option<String>,
+    /// The `uri` of `UrlsListCallsResponse`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl UrlsListCallsResponse {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            calls: None,
+            page: None,
+            page_size: None,
+            first_page_uri: None,
+            next_page_uri: None,
+            previous_page_uri: None,
+            uri: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `calls` (`calls` on the wire).
+    #[must_use]
+    pub fn with_calls(mut self, value: Vec<Named>) -> Self {
+        self.calls = Some(value);
+        self
+    }
+
+    /// Sets `page` (`page` on the wire).
+    #[must_use]
+    pub fn with_page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+
+    /// Sets `page_size` (`page_size` on the wire).
+    #[must_use]
+    pub fn with_page_size(mut self, value: i64) -> Self {
+        self.page_size = Some(value);
+        self
+    }
+
+    /// Sets `first_page_uri` (`first_page_uri` on the wire).
+    #[must_use]
+    pub fn with_first_page_uri(mut self, value: impl Into<String>) -> Self {
+        self.first_page_uri = Some(value.into());
+        self
+    }
+
+    /// Sets `next_page_uri` (`next_page_uri` on the wire).
+    #[must_use]
+    pub fn with_next_page_uri(mut self, value: impl Into<String>) -> Self {
+        self.next_page_uri = Some(value.into());
+        self
+    }
+
+    /// Sets `previous_page_uri` (`previous_page_uri` on the wire).
+    #[must_use]
+    pub fn with_previous_page_uri(mut self, value: impl Into<String>) -> Self {
+        self.previous_page_uri = Some(value.into());
+        self
+    }
+
+    /// Sets `uri` (`uri` on the wire).
+    #[must_use]
+    pub fn with_uri(mut self, value: impl Into<String>) -> Self {
+        self.uri = Some(value.into());
+        self
+    }
+}
+
+impl Default for UrlsListCallsResponse {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UrlsListCallsResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UrlsListCallsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UrlsListCallsResponse`")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UrlsListCallsResponse, __A::Error> {
+                let mut v_calls: Option<Vec<Named>> = None;
+                let mut v_page: Option<i64> = None;
+                let mut v_page_size: Option<i64> = None;
+                let mut v_first_page_uri: Option<String> = None;
+                let mut v_next_page_uri: Option<String> = None;
+                let mut v_previous_page_uri: Option<String> = None;
+                let mut v_uri: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "calls" => v_calls = map.next_value()?,
+                        "page" => v_page = map.next_value()?,
+                        "page_size" => v_page_size = map.next_value()?,
+                        "first_page_uri" => v_first_page_uri = map.next_value()?,
+                        "next_page_uri" => v_next_page_uri = map.next_value()?,
+                        "previous_page_uri" => v_previous_page_uri = map.next_value()?,
+                        "uri" => v_uri = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UrlsListCallsResponse {
+                    calls: v_calls,
+                    page: v_page,
+                    page_size: v_page_size,
+                    first_page_uri: v_first_page_uri,
+                    next_page_uri: v_next_page_uri,
+                    previous_page_uri: v_previous_page_uri,
+                    uri: v_uri,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+/// The response of `urls.list_droplets`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct UrlsListDropletsResponse {
+    /// The `droplets` of `UrlsListDropletsResponse`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub droplets: Option<Vec<Named>>,
+    /// The `links` of `UrlsListDropletsResponse`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub links: Option<PageLinks>,
+    /// The `meta` of `UrlsListDropletsResponse`.
+    pub meta: MetaMeta,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl UrlsListDropletsResponse {
+    /// A value with the required fields; the others are unset.
+    pub fn new(meta: impl Into<MetaMeta>) -> Self {
+        Self {
+            droplets: None,
+            links: None,
+            meta: meta.into(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `droplets` (`droplets` on the wire).
+    #[must_use]
+    pub fn with_droplets(mut self, value: Vec<Named>) -> Self {
+        self.droplets = Some(value);
+        self
+    }
+
+    /// Sets `links` (`links` on the wire).
+    #[must_use]
+    pub fn with_links(mut self, value: impl Into<PageLinks>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UrlsListDropletsResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UrlsListDropletsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UrlsListDropletsResponse`")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UrlsListDropletsResponse, __A::Error> {
+                let mut v_droplets: Option<Vec<Named>> = None;
+                let mut v_links: Option<PageLinks> = None;
+                let mut v_meta: Option<MetaMeta> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "droplets" => v_droplets = map.next_value()?,
+                        "links" => v_links = map.next_value()?,
+                        "meta" => v_meta = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UrlsListDropletsResponse {
+                    droplets: v_droplets,
+                    links: v_links,
+                    meta: v_meta
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("meta"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The response of `urls.list_orders`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -232,6 +1036,90 @@ impl<'de> serde::Deserialize<'de> for UrlsListOrdersResponseLinksNext {
     }
 }
 
+/// The response of `urls.list_reports`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct UrlsListReportsResponse {
+    /// The `reports` of `UrlsListReportsResponse`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reports: Option<Vec<Named>>,
+    /// The `nextResultsHref` of `UrlsListReportsResponse`.
+    #[serde(rename = "nextResultsHref", skip_serializing_if = "Option::is_none")]
+    pub next_results_href: Option<String>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl UrlsListReportsResponse {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            reports: None,
+            next_results_href: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `reports` (`reports` on the wire).
+    #[must_use]
+    pub fn with_reports(mut self, value: Vec<Named>) -> Self {
+        self.reports = Some(value);
+        self
+    }
+
+    /// Sets `next_results_href` (`nextResultsHref` on the wire).
+    #[must_use]
+    pub fn with_next_results_href(mut self, value: impl Into<String>) -> Self {
+        self.next_results_href = Some(value.into());
+        self
+    }
+}
+
+impl Default for UrlsListReportsResponse {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UrlsListReportsResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UrlsListReportsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UrlsListReportsResponse`")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UrlsListReportsResponse, __A::Error> {
+                let mut v_reports: Option<Vec<Named>> = None;
+                let mut v_next_results_href: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "reports" => v_reports = map.next_value()?,
+                        "nextResultsHref" => v_next_results_href = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UrlsListReportsResponse {
+                    reports: v_reports,
+                    next_results_href: v_next_results_href,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The response of `urls.list_things`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -320,6 +1208,288 @@ impl<'de> serde::Deserialize<'de> for UrlsListThingsResponse {
                         .ok_or_else(|| crate::runtime::de::missing::<
                             __A::Error,
                         >("results"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+/// The response of `urls.list_volumes`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct UrlsListVolumesResponse {
+    /// The `volumes` of `UrlsListVolumesResponse`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub volumes: Option<Vec<Named>>,
+    /// The `nav` of `UrlsListVolumesResponse`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nav: Option<UrlsListVolumesResponseNav>,
+    /// The `stats` of `UrlsListVolumesResponse`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stats: Option<UrlsListVolumesResponseStats>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl UrlsListVolumesResponse {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            volumes: None,
+            nav: None,
+            stats: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `volumes` (`volumes` on the wire).
+    #[must_use]
+    pub fn with_volumes(mut self, value: Vec<Named>) -> Self {
+        self.volumes = Some(value);
+        self
+    }
+
+    /// Sets `nav` (`nav` on the wire).
+    #[must_use]
+    pub fn with_nav(mut self, value: impl Into<UrlsListVolumesResponseNav>) -> Self {
+        self.nav = Some(value.into());
+        self
+    }
+
+    /// Sets `stats` (`stats` on the wire).
+    #[must_use]
+    pub fn with_stats(mut self, value: impl Into<UrlsListVolumesResponseStats>) -> Self {
+        self.stats = Some(value.into());
+        self
+    }
+}
+
+impl Default for UrlsListVolumesResponse {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UrlsListVolumesResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UrlsListVolumesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UrlsListVolumesResponse`")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UrlsListVolumesResponse, __A::Error> {
+                let mut v_volumes: Option<Vec<Named>> = None;
+                let mut v_nav: Option<UrlsListVolumesResponseNav> = None;
+                let mut v_stats: Option<UrlsListVolumesResponseStats> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "volumes" => v_volumes = map.next_value()?,
+                        "nav" => v_nav = map.next_value()?,
+                        "stats" => v_stats = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UrlsListVolumesResponse {
+                    volumes: v_volumes,
+                    nav: v_nav,
+                    stats: v_stats,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+/// The `nav` of `UrlsListVolumesResponse`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct UrlsListVolumesResponseNav {
+    /// The `pages` of `UrlsListVolumesResponseNav`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<UrlsListVolumesResponseNavPages>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl UrlsListVolumesResponseNav {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            pages: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `pages` (`pages` on the wire).
+    #[must_use]
+    pub fn with_pages(
+        mut self,
+        value: impl Into<UrlsListVolumesResponseNavPages>,
+    ) -> Self {
+        self.pages = Some(value.into());
+        self
+    }
+}
+
+impl Default for UrlsListVolumesResponseNav {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UrlsListVolumesResponseNav {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UrlsListVolumesResponseNav;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UrlsListVolumesResponseNav`")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UrlsListVolumesResponseNav, __A::Error> {
+                let mut v_pages: Option<UrlsListVolumesResponseNavPages> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "pages" => v_pages = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UrlsListVolumesResponseNav {
+                    pages: v_pages,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+/// The `pages` of `UrlsListVolumesResponseNav`.
+///
+/// Read as the variant the value fits best (its fixed values, required keys, fewest undeclared keys, then the most of its declared keys present and the fewest absent), trying the next on failure; a value that fits none reads as `Unknown`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
+pub enum UrlsListVolumesResponseNavPages {
+    /// The value as a `Ahead`.
+    Ahead(Ahead),
+    /// The value as a `Behind`.
+    Behind(Behind),
+    /// A value this version of the SDK does not know, kept as JSON.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for UrlsListVolumesResponseNavPages {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        const EVIDENCE: &[crate::runtime::de::Evidence] = &[
+            crate::runtime::de::Evidence::object(&[], &[], &["next", "last"], false),
+            crate::runtime::de::Evidence::object(&[], &[], &["first"], false),
+        ];
+        for candidate in crate::runtime::de::rank_variants(&value, EVIDENCE) {
+            let read: Result<Self, serde_json::Error> = match candidate {
+                0 => serde::Deserialize::deserialize(&value).map(Self::Ahead),
+                1 => serde::Deserialize::deserialize(&value).map(Self::Behind),
+                _ => continue,
+            };
+            if let Ok(read) = read {
+                return Ok(read);
+            }
+        }
+        Ok(Self::Unknown(value))
+    }
+}
+
+/// The `stats` of `UrlsListVolumesResponse`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct UrlsListVolumesResponseStats {
+    /// The `count` of `UrlsListVolumesResponseStats`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl UrlsListVolumesResponseStats {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            count: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `count` (`count` on the wire).
+    #[must_use]
+    pub fn with_count(mut self, value: i64) -> Self {
+        self.count = Some(value);
+        self
+    }
+}
+
+impl Default for UrlsListVolumesResponseStats {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UrlsListVolumesResponseStats {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UrlsListVolumesResponseStats;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UrlsListVolumesResponseStats`")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UrlsListVolumesResponseStats, __A::Error> {
+                let mut v_count: Option<i64> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "count" => v_count = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UrlsListVolumesResponseStats {
+                    count: v_count,
                     extra,
                 })
             }

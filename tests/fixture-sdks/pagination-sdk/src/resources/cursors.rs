@@ -16,6 +16,8 @@ impl<'a> Cursors<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`CursorsListConversationsRequest`] before it is awaited: [`cursor`](CursorsListConversationsRequest::cursor), [`limit`](CursorsListConversationsRequest::limit).
+    ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
     /// let page = client.cursors().list_conversations().await?;
@@ -29,11 +31,34 @@ impl<'a> Cursors<'a> {
         )
     }
 
+    /// A page token and the page's `next_page` token (Oxide).
+    ///
+    /// `GET /instances`
+    ///
+    /// Await it for one page; `.stream()` walks every item of every page.
+    ///
+    /// Optional parameters are set on the returned [`CursorsListInstancesRequest`] before it is awaited: [`limit`](CursorsListInstancesRequest::limit), [`page_token`](CursorsListInstancesRequest::page_token).
+    ///
+    /// ```no_run
+    /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
+    /// let page = client.cursors().list_instances().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_instances(&self) -> CursorsListInstancesRequest {
+        CursorsListInstancesRequest::new(
+            self.client.runtime(),
+            CursorsListInstancesParams::new(),
+        )
+    }
+
     /// The last item's id while `has_more` (Stripe).
     ///
     /// `GET /customers`
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
+    ///
+    /// Optional parameters are set on the returned [`CursorsListCustomersRequest`] before it is awaited: [`starting_after`](CursorsListCustomersRequest::starting_after), [`limit`](CursorsListCustomersRequest::limit).
     ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
@@ -53,6 +78,8 @@ impl<'a> Cursors<'a> {
     /// `GET /customers/search`
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
+    ///
+    /// Optional parameters are set on the returned [`CursorsSearchCustomersRequest`] before it is awaited: [`page`](CursorsSearchCustomersRequest::page).
     ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
@@ -76,6 +103,8 @@ impl<'a> Cursors<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`CursorsListFilesRequest`] before it is awaited: [`after`](CursorsListFilesRequest::after), [`limit`](CursorsListFilesRequest::limit).
+    ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
     /// let page = client.cursors().list_files().await?;
@@ -88,9 +117,90 @@ impl<'a> Cursors<'a> {
             CursorsListFilesParams::new(),
         )
     }
+
+    /// An opaque offset token, and the next page's in an object that is null on the last page (Asana).
+    ///
+    /// `GET /tasks`
+    ///
+    /// Await it for one page; `.stream()` walks every item of every page.
+    ///
+    /// Optional parameters are set on the returned [`CursorsListTasksRequest`] before it is awaited: [`offset`](CursorsListTasksRequest::offset), [`limit`](CursorsListTasksRequest::limit).
+    ///
+    /// ```no_run
+    /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
+    /// let page = client.cursors().list_tasks().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_tasks(&self) -> CursorsListTasksRequest {
+        CursorsListTasksRequest::new(
+            self.client.runtime(),
+            CursorsListTasksParams::new(),
+        )
+    }
+
+    /// The same shape with names of its own.
+    ///
+    /// `GET /jobs`
+    ///
+    /// Await it for one page; `.stream()` walks every item of every page.
+    ///
+    /// Optional parameters are set on the returned [`CursorsListJobsRequest`] before it is awaited: [`resume_from`](CursorsListJobsRequest::resume_from).
+    ///
+    /// ```no_run
+    /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
+    /// let page = client.cursors().list_jobs().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_jobs(&self) -> CursorsListJobsRequest {
+        CursorsListJobsRequest::new(self.client.runtime(), CursorsListJobsParams::new())
+    }
+
+    /// `starting_after` from the next page's object, without `has_more` (Intercom).
+    ///
+    /// `GET /contacts`
+    ///
+    /// Await it for one page; `.stream()` walks every item of every page.
+    ///
+    /// Optional parameters are set on the returned [`CursorsListContactsRequest`] before it is awaited: [`per_page`](CursorsListContactsRequest::per_page), [`starting_after`](CursorsListContactsRequest::starting_after).
+    ///
+    /// ```no_run
+    /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
+    /// let page = client.cursors().list_contacts().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_contacts(&self) -> CursorsListContactsRequest {
+        CursorsListContactsRequest::new(
+            self.client.runtime(),
+            CursorsListContactsParams::new(),
+        )
+    }
+
+    /// The same shape with names of its own.
+    ///
+    /// `GET /invoices`
+    ///
+    /// Await it for one page; `.stream()` walks every item of every page.
+    ///
+    /// Optional parameters are set on the returned [`CursorsListInvoicesRequest`] before it is awaited: [`continue_after`](CursorsListInvoicesRequest::continue_after).
+    ///
+    /// ```no_run
+    /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
+    /// let page = client.cursors().list_invoices().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_invoices(&self) -> CursorsListInvoicesRequest {
+        CursorsListInvoicesRequest::new(
+            self.client.runtime(),
+            CursorsListInvoicesParams::new(),
+        )
+    }
 }
 
-/// Parameters of `cursors.list_conversations` (`GET /conversations`).
+/// Parameters of `cursors.list_conversations` (`GET /conversations`), as a [`CursorsListConversationsRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CursorsListConversationsParams {
@@ -123,10 +233,11 @@ impl crate::runtime::Operation for CursorsListConversationsParams {
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query.push("cursor", &self.cursor, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("limit", &self.limit, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("cursor", &self.cursor)?;
+        query.push_scalar("limit", &self.limit)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -135,12 +246,6 @@ impl crate::runtime::Operation for CursorsListConversationsParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
-}
-
-crate::runtime::operation_request! {
-    #[doc =
-    " A `cursors.list_conversations` request (`GET /conversations`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct CursorsListConversationsRequest(CursorsListConversationsParams); paginated
 }
 
 impl CursorsListConversationsRequest {
@@ -155,6 +260,12 @@ impl CursorsListConversationsRequest {
         self.params_mut().limit = Some(value);
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `cursors.list_conversations` request (`GET /conversations`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct CursorsListConversationsRequest(CursorsListConversationsParams); paginated
 }
 
 impl crate::runtime::Paginated for CursorsListConversationsParams {
@@ -184,7 +295,103 @@ impl crate::runtime::Paginated for CursorsListConversationsParams {
     }
 }
 
-/// Parameters of `cursors.list_customers` (`GET /customers`).
+/// Parameters of `cursors.list_instances` (`GET /instances`), as a [`CursorsListInstancesRequest`] sends them: its setters fill in the optional ones.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct CursorsListInstancesParams {
+    /// The `limit` query parameter.
+    pub limit: Option<i64>,
+    /// The `page_token` query parameter.
+    pub page_token: Option<String>,
+}
+
+impl CursorsListInstancesParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new() -> Self {
+        Self {
+            limit: None,
+            page_token: None,
+        }
+    }
+}
+
+impl Default for CursorsListInstancesParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl crate::runtime::Operation for CursorsListInstancesParams {
+    type Output = crate::models::CursorsListInstancesResponse;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let path = String::from("/instances");
+        let parts = crate::runtime::RequestParts::new(
+            "cursors.list_instances",
+            crate::runtime::reqwest::Method::GET,
+            path,
+        );
+        let mut query = crate::runtime::Query::new();
+        query.push_scalar("limit", &self.limit)?;
+        query.push_scalar("page_token", &self.page_token)?;
+        let parts = parts.query(query);
+        let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+impl CursorsListInstancesRequest {
+    /// The `limit` query parameter.
+    pub fn limit(mut self, value: i64) -> Self {
+        self.params_mut().limit = Some(value);
+        self
+    }
+
+    /// The `page_token` query parameter.
+    pub fn page_token(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().page_token = Some(value.into());
+        self
+    }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `cursors.list_instances` request (`GET /instances`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct CursorsListInstancesRequest(CursorsListInstancesParams); paginated
+}
+
+impl crate::runtime::Paginated for CursorsListInstancesParams {
+    type Item = crate::models::Named;
+    fn next_page(
+        &self,
+        page: &crate::models::CursorsListInstancesResponse,
+        _headers: &crate::runtime::reqwest::header::HeaderMap,
+    ) -> Option<crate::runtime::NextPage<Self>> {
+        let cursor = crate::runtime::next_cursor(
+            None,
+            page.items.is_empty(),
+            page.next_page.as_ref(),
+        )?;
+        Some(
+            crate::runtime::NextPage::Params(Self {
+                page_token: Some(cursor),
+                ..self.clone()
+            }),
+        )
+    }
+
+    fn into_items(page: crate::models::CursorsListInstancesResponse) -> Vec<Self::Item> {
+        page.items
+    }
+}
+
+/// Parameters of `cursors.list_customers` (`GET /customers`), as a [`CursorsListCustomersRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CursorsListCustomersParams {
@@ -220,15 +427,11 @@ impl crate::runtime::Operation for CursorsListCustomersParams {
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query
-            .push(
-                "starting_after",
-                &self.starting_after,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
-        query.push("limit", &self.limit, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("starting_after", &self.starting_after)?;
+        query.push_scalar("limit", &self.limit)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -237,12 +440,6 @@ impl crate::runtime::Operation for CursorsListCustomersParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
-}
-
-crate::runtime::operation_request! {
-    #[doc =
-    " A `cursors.list_customers` request (`GET /customers`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct CursorsListCustomersRequest(CursorsListCustomersParams); paginated
 }
 
 impl CursorsListCustomersRequest {
@@ -257,6 +454,12 @@ impl CursorsListCustomersRequest {
         self.params_mut().limit = Some(value);
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `cursors.list_customers` request (`GET /customers`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct CursorsListCustomersRequest(CursorsListCustomersParams); paginated
 }
 
 impl crate::runtime::Paginated for CursorsListCustomersParams {
@@ -284,7 +487,7 @@ impl crate::runtime::Paginated for CursorsListCustomersParams {
     }
 }
 
-/// Parameters of `cursors.search_customers` (`GET /customers/search`).
+/// Parameters of `cursors.search_customers` (`GET /customers/search`), as a [`CursorsSearchCustomersRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CursorsSearchCustomersParams {
@@ -314,10 +517,11 @@ impl crate::runtime::Operation for CursorsSearchCustomersParams {
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query.push("query", &self.query, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("page", &self.page, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("query", &self.query)?;
+        query.push_scalar("page", &self.page)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -328,18 +532,18 @@ impl crate::runtime::Operation for CursorsSearchCustomersParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `cursors.search_customers` request (`GET /customers/search`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct CursorsSearchCustomersRequest(CursorsSearchCustomersParams); paginated
-}
-
 impl CursorsSearchCustomersRequest {
     /// The `page` query parameter.
     pub fn page(mut self, value: impl Into<String>) -> Self {
         self.params_mut().page = Some(value.into());
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `cursors.search_customers` request (`GET /customers/search`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct CursorsSearchCustomersRequest(CursorsSearchCustomersParams); paginated
 }
 
 impl crate::runtime::Paginated for CursorsSearchCustomersParams {
@@ -369,7 +573,7 @@ impl crate::runtime::Paginated for CursorsSearchCustomersParams {
     }
 }
 
-/// Parameters of `cursors.list_files` (`GET /files`).
+/// Parameters of `cursors.list_files` (`GET /files`), as a [`CursorsListFilesRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CursorsListFilesParams {
@@ -402,10 +606,11 @@ impl crate::runtime::Operation for CursorsListFilesParams {
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query.push("after", &self.after, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("limit", &self.limit, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("after", &self.after)?;
+        query.push_scalar("limit", &self.limit)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -414,12 +619,6 @@ impl crate::runtime::Operation for CursorsListFilesParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
-}
-
-crate::runtime::operation_request! {
-    #[doc =
-    " A `cursors.list_files` request (`GET /files`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct CursorsListFilesRequest(CursorsListFilesParams); paginated
 }
 
 impl CursorsListFilesRequest {
@@ -434,6 +633,12 @@ impl CursorsListFilesRequest {
         self.params_mut().limit = Some(value);
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `cursors.list_files` request (`GET /files`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct CursorsListFilesRequest(CursorsListFilesParams); paginated
 }
 
 impl crate::runtime::Paginated for CursorsListFilesParams {
@@ -458,5 +663,370 @@ impl crate::runtime::Paginated for CursorsListFilesParams {
 
     fn into_items(page: crate::models::CursorsListFilesResponse) -> Vec<Self::Item> {
         page.data
+    }
+}
+
+/// Parameters of `cursors.list_tasks` (`GET /tasks`), as a [`CursorsListTasksRequest`] sends them: its setters fill in the optional ones.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct CursorsListTasksParams {
+    /// The `offset` query parameter.
+    pub offset: Option<String>,
+    /// The `limit` query parameter.
+    pub limit: Option<i64>,
+}
+
+impl CursorsListTasksParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new() -> Self {
+        Self { offset: None, limit: None }
+    }
+}
+
+impl Default for CursorsListTasksParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl crate::runtime::Operation for CursorsListTasksParams {
+    type Output = crate::models::CursorsListTasksResponse;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let path = String::from("/tasks");
+        let parts = crate::runtime::RequestParts::new(
+            "cursors.list_tasks",
+            crate::runtime::reqwest::Method::GET,
+            path,
+        );
+        let mut query = crate::runtime::Query::new();
+        query.push_scalar("offset", &self.offset)?;
+        query.push_scalar("limit", &self.limit)?;
+        let parts = parts.query(query);
+        let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+impl CursorsListTasksRequest {
+    /// The `offset` query parameter.
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().offset = Some(value.into());
+        self
+    }
+
+    /// The `limit` query parameter.
+    pub fn limit(mut self, value: i64) -> Self {
+        self.params_mut().limit = Some(value);
+        self
+    }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `cursors.list_tasks` request (`GET /tasks`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct CursorsListTasksRequest(CursorsListTasksParams); paginated
+}
+
+impl crate::runtime::Paginated for CursorsListTasksParams {
+    type Item = crate::models::Named;
+    fn next_page(
+        &self,
+        page: &crate::models::CursorsListTasksResponse,
+        _headers: &crate::runtime::reqwest::header::HeaderMap,
+    ) -> Option<crate::runtime::NextPage<Self>> {
+        let cursor = crate::runtime::next_cursor(
+            None,
+            page.data.as_ref().is_none_or(|items| items.is_empty()),
+            page.next_page.as_ref().and_then(|v| v.offset.as_ref()),
+        )?;
+        Some(
+            crate::runtime::NextPage::Params(Self {
+                offset: Some(cursor),
+                ..self.clone()
+            }),
+        )
+    }
+
+    fn into_items(page: crate::models::CursorsListTasksResponse) -> Vec<Self::Item> {
+        page.data.unwrap_or_default()
+    }
+}
+
+/// Parameters of `cursors.list_jobs` (`GET /jobs`), as a [`CursorsListJobsRequest`] sends them: its setters fill in the optional ones.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct CursorsListJobsParams {
+    /// The `resume_from` query parameter.
+    pub resume_from: Option<String>,
+}
+
+impl CursorsListJobsParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new() -> Self {
+        Self { resume_from: None }
+    }
+}
+
+impl Default for CursorsListJobsParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl crate::runtime::Operation for CursorsListJobsParams {
+    type Output = crate::models::CursorsListJobsResponse;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let path = String::from("/jobs");
+        let parts = crate::runtime::RequestParts::new(
+            "cursors.list_jobs",
+            crate::runtime::reqwest::Method::GET,
+            path,
+        );
+        let mut query = crate::runtime::Query::new();
+        query.push_scalar("resume_from", &self.resume_from)?;
+        let parts = parts.query(query);
+        let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+impl CursorsListJobsRequest {
+    /// The `resume_from` query parameter.
+    pub fn resume_from(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().resume_from = Some(value.into());
+        self
+    }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `cursors.list_jobs` request (`GET /jobs`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct CursorsListJobsRequest(CursorsListJobsParams); paginated
+}
+
+impl crate::runtime::Paginated for CursorsListJobsParams {
+    type Item = crate::models::Named;
+    fn next_page(
+        &self,
+        page: &crate::models::CursorsListJobsResponse,
+        _headers: &crate::runtime::reqwest::header::HeaderMap,
+    ) -> Option<crate::runtime::NextPage<Self>> {
+        let cursor = crate::runtime::next_cursor(
+            None,
+            page.jobs.as_ref().is_none_or(|items| items.is_empty()),
+            page.next_batch.as_ref().and_then(|v| v.resume_from.as_ref()),
+        )?;
+        Some(
+            crate::runtime::NextPage::Params(Self {
+                resume_from: Some(cursor),
+                ..self.clone()
+            }),
+        )
+    }
+
+    fn into_items(page: crate::models::CursorsListJobsResponse) -> Vec<Self::Item> {
+        page.jobs.unwrap_or_default()
+    }
+}
+
+/// Parameters of `cursors.list_contacts` (`GET /contacts`), as a [`CursorsListContactsRequest`] sends them: its setters fill in the optional ones.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct CursorsListContactsParams {
+    /// The `per_page` query parameter.
+    pub per_page: Option<i64>,
+    /// The `starting_after` query parameter.
+    pub starting_after: Option<String>,
+}
+
+impl CursorsListContactsParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new() -> Self {
+        Self {
+            per_page: None,
+            starting_after: None,
+        }
+    }
+}
+
+impl Default for CursorsListContactsParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl crate::runtime::Operation for CursorsListContactsParams {
+    type Output = crate::models::CursorsListContactsResponse;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let path = String::from("/contacts");
+        let parts = crate::runtime::RequestParts::new(
+            "cursors.list_contacts",
+            crate::runtime::reqwest::Method::GET,
+            path,
+        );
+        let mut query = crate::runtime::Query::new();
+        query.push_scalar("per_page", &self.per_page)?;
+        query.push_scalar("starting_after", &self.starting_after)?;
+        let parts = parts.query(query);
+        let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+impl CursorsListContactsRequest {
+    /// The `per_page` query parameter.
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.params_mut().per_page = Some(value);
+        self
+    }
+
+    /// The `starting_after` query parameter.
+    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().starting_after = Some(value.into());
+        self
+    }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `cursors.list_contacts` request (`GET /contacts`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct CursorsListContactsRequest(CursorsListContactsParams); paginated
+}
+
+impl crate::runtime::Paginated for CursorsListContactsParams {
+    type Item = crate::models::Named;
+    fn next_page(
+        &self,
+        page: &crate::models::CursorsListContactsResponse,
+        _headers: &crate::runtime::reqwest::header::HeaderMap,
+    ) -> Option<crate::runtime::NextPage<Self>> {
+        let cursor = crate::runtime::next_cursor(
+            None,
+            page.data.as_ref().is_none_or(|items| items.is_empty()),
+            page
+                .pages
+                .as_ref()
+                .and_then(|v| v.next.as_ref())
+                .and_then(|v| v.starting_after.as_ref()),
+        )?;
+        Some(
+            crate::runtime::NextPage::Params(Self {
+                starting_after: Some(cursor),
+                ..self.clone()
+            }),
+        )
+    }
+
+    fn into_items(page: crate::models::CursorsListContactsResponse) -> Vec<Self::Item> {
+        page.data.unwrap_or_default()
+    }
+}
+
+/// Parameters of `cursors.list_invoices` (`GET /invoices`), as a [`CursorsListInvoicesRequest`] sends them: its setters fill in the optional ones.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct CursorsListInvoicesParams {
+    /// The `continue_after` query parameter.
+    pub continue_after: Option<String>,
+}
+
+impl CursorsListInvoicesParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new() -> Self {
+        Self { continue_after: None }
+    }
+}
+
+impl Default for CursorsListInvoicesParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl crate::runtime::Operation for CursorsListInvoicesParams {
+    type Output = crate::models::CursorsListInvoicesResponse;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let path = String::from("/invoices");
+        let parts = crate::runtime::RequestParts::new(
+            "cursors.list_invoices",
+            crate::runtime::reqwest::Method::GET,
+            path,
+        );
+        let mut query = crate::runtime::Query::new();
+        query.push_scalar("continue_after", &self.continue_after)?;
+        let parts = parts.query(query);
+        let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+impl CursorsListInvoicesRequest {
+    /// The `continue_after` query parameter.
+    pub fn continue_after(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().continue_after = Some(value.into());
+        self
+    }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `cursors.list_invoices` request (`GET /invoices`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct CursorsListInvoicesRequest(CursorsListInvoicesParams); paginated
+}
+
+impl crate::runtime::Paginated for CursorsListInvoicesParams {
+    type Item = crate::models::Named;
+    fn next_page(
+        &self,
+        page: &crate::models::CursorsListInvoicesResponse,
+        _headers: &crate::runtime::reqwest::header::HeaderMap,
+    ) -> Option<crate::runtime::NextPage<Self>> {
+        let cursor = crate::runtime::next_cursor(
+            None,
+            page.invoices.as_ref().is_none_or(|items| items.is_empty()),
+            page
+                .paging
+                .as_ref()
+                .and_then(|v| v.next.as_ref())
+                .and_then(|v| v.continue_after.as_ref()),
+        )?;
+        Some(
+            crate::runtime::NextPage::Params(Self {
+                continue_after: Some(cursor),
+                ..self.clone()
+            }),
+        )
+    }
+
+    fn into_items(page: crate::models::CursorsListInvoicesResponse) -> Vec<Self::Item> {
+        page.invoices.unwrap_or_default()
     }
 }

@@ -16,6 +16,8 @@ impl<'a> Offsets<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`OffsetsListIncidentsRequest`] before it is awaited: [`offset`](OffsetsListIncidentsRequest::offset), [`limit`](OffsetsListIncidentsRequest::limit).
+    ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
     /// let page = client.offsets().list_incidents().await?;
@@ -35,6 +37,8 @@ impl<'a> Offsets<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`OffsetsListFolderItemsRequest`] before it is awaited: [`offset`](OffsetsListFolderItemsRequest::offset), [`limit`](OffsetsListFolderItemsRequest::limit).
+    ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
     /// let page = client.offsets().list_folder_items().await?;
@@ -49,7 +53,7 @@ impl<'a> Offsets<'a> {
     }
 }
 
-/// Parameters of `offsets.list_incidents` (`GET /incidents`).
+/// Parameters of `offsets.list_incidents` (`GET /incidents`), as a [`OffsetsListIncidentsRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OffsetsListIncidentsParams {
@@ -82,10 +86,11 @@ impl crate::runtime::Operation for OffsetsListIncidentsParams {
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query.push("offset", &self.offset, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("limit", &self.limit, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("offset", &self.offset)?;
+        query.push_scalar("limit", &self.limit)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -94,12 +99,6 @@ impl crate::runtime::Operation for OffsetsListIncidentsParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
-}
-
-crate::runtime::operation_request! {
-    #[doc =
-    " A `offsets.list_incidents` request (`GET /incidents`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct OffsetsListIncidentsRequest(OffsetsListIncidentsParams); paginated
 }
 
 impl OffsetsListIncidentsRequest {
@@ -114,6 +113,12 @@ impl OffsetsListIncidentsRequest {
         self.params_mut().limit = Some(value);
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `offsets.list_incidents` request (`GET /incidents`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct OffsetsListIncidentsRequest(OffsetsListIncidentsParams); paginated
 }
 
 impl crate::runtime::Paginated for OffsetsListIncidentsParams {
@@ -143,7 +148,7 @@ impl crate::runtime::Paginated for OffsetsListIncidentsParams {
     }
 }
 
-/// Parameters of `offsets.list_folder_items` (`GET /folder-items`).
+/// Parameters of `offsets.list_folder_items` (`GET /folder-items`), as a [`OffsetsListFolderItemsRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OffsetsListFolderItemsParams {
@@ -176,10 +181,11 @@ impl crate::runtime::Operation for OffsetsListFolderItemsParams {
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query.push("offset", &self.offset, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("limit", &self.limit, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("offset", &self.offset)?;
+        query.push_scalar("limit", &self.limit)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -188,12 +194,6 @@ impl crate::runtime::Operation for OffsetsListFolderItemsParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
-}
-
-crate::runtime::operation_request! {
-    #[doc =
-    " A `offsets.list_folder_items` request (`GET /folder-items`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct OffsetsListFolderItemsRequest(OffsetsListFolderItemsParams); paginated
 }
 
 impl OffsetsListFolderItemsRequest {
@@ -208,6 +208,12 @@ impl OffsetsListFolderItemsRequest {
         self.params_mut().limit = Some(value);
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `offsets.list_folder_items` request (`GET /folder-items`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct OffsetsListFolderItemsRequest(OffsetsListFolderItemsParams); paginated
 }
 
 impl crate::runtime::Paginated for OffsetsListFolderItemsParams {

@@ -16,6 +16,8 @@ impl<'a> Pages<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`PagesListArticlesRequest`] before it is awaited: [`page`](PagesListArticlesRequest::page), [`per_page`](PagesListArticlesRequest::per_page).
+    ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
     /// let page = client.pages().list_articles().await?;
@@ -35,6 +37,8 @@ impl<'a> Pages<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`PagesListLogsRequest`] before it is awaited: [`page`](PagesListLogsRequest::page), [`page_size`](PagesListLogsRequest::page_size).
+    ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
     /// let page = client.pages().list_logs().await?;
@@ -44,9 +48,51 @@ impl<'a> Pages<'a> {
     pub fn list_logs(&self) -> PagesListLogsRequest {
         PagesListLogsRequest::new(self.client.runtime(), PagesListLogsParams::new())
     }
+
+    /// Page numbers up to `pagination.pageCount`, the list beside a second list, named after the path.
+    ///
+    /// `GET /widgets`
+    ///
+    /// Await it for one page; `.stream()` walks every item of every page.
+    ///
+    /// Optional parameters are set on the returned [`PagesListWidgetsRequest`] before it is awaited: [`page`](PagesListWidgetsRequest::page), [`page_size`](PagesListWidgetsRequest::page_size).
+    ///
+    /// ```no_run
+    /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
+    /// let page = client.pages().list_widgets().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_widgets(&self) -> PagesListWidgetsRequest {
+        PagesListWidgetsRequest::new(
+            self.client.runtime(),
+            PagesListWidgetsParams::new(),
+        )
+    }
+
+    /// The same shape with names of its own.
+    ///
+    /// `GET /gadgets`
+    ///
+    /// Await it for one page; `.stream()` walks every item of every page.
+    ///
+    /// Optional parameters are set on the returned [`PagesListGadgetsRequest`] before it is awaited: [`page_number`](PagesListGadgetsRequest::page_number), [`per_page`](PagesListGadgetsRequest::per_page).
+    ///
+    /// ```no_run
+    /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
+    /// let page = client.pages().list_gadgets().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_gadgets(&self) -> PagesListGadgetsRequest {
+        PagesListGadgetsRequest::new(
+            self.client.runtime(),
+            PagesListGadgetsParams::new(),
+        )
+    }
 }
 
-/// Parameters of `pages.list_articles` (`GET /articles`).
+/// Parameters of `pages.list_articles` (`GET /articles`), as a [`PagesListArticlesRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PagesListArticlesParams {
@@ -79,11 +125,11 @@ impl crate::runtime::Operation for PagesListArticlesParams {
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query.push("page", &self.page, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push("per_page", &self.per_page, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("page", &self.page)?;
+        query.push_scalar("per_page", &self.per_page)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -92,12 +138,6 @@ impl crate::runtime::Operation for PagesListArticlesParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
-}
-
-crate::runtime::operation_request! {
-    #[doc =
-    " A `pages.list_articles` request (`GET /articles`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct PagesListArticlesRequest(PagesListArticlesParams); paginated
 }
 
 impl PagesListArticlesRequest {
@@ -112,6 +152,12 @@ impl PagesListArticlesRequest {
         self.params_mut().per_page = Some(value);
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `pages.list_articles` request (`GET /articles`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct PagesListArticlesRequest(PagesListArticlesParams); paginated
 }
 
 impl crate::runtime::Paginated for PagesListArticlesParams {
@@ -147,7 +193,7 @@ impl crate::runtime::Paginated for PagesListArticlesParams {
     }
 }
 
-/// Parameters of `pages.list_logs` (`GET /logs`).
+/// Parameters of `pages.list_logs` (`GET /logs`), as a [`PagesListLogsRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PagesListLogsParams {
@@ -183,15 +229,11 @@ impl crate::runtime::Operation for PagesListLogsParams {
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query.push("page", &self.page, crate::runtime::QueryStyle::FormExploded)?;
-        query
-            .push(
-                "page_size",
-                &self.page_size,
-                crate::runtime::QueryStyle::FormExploded,
-            )?;
+        query.push_scalar("page", &self.page)?;
+        query.push_scalar("page_size", &self.page_size)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -200,12 +242,6 @@ impl crate::runtime::Operation for PagesListLogsParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
-}
-
-crate::runtime::operation_request! {
-    #[doc =
-    " A `pages.list_logs` request (`GET /logs`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct PagesListLogsRequest(PagesListLogsParams); paginated
 }
 
 impl PagesListLogsRequest {
@@ -220,6 +256,12 @@ impl PagesListLogsRequest {
         self.params_mut().page_size = Some(value);
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `pages.list_logs` request (`GET /logs`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct PagesListLogsRequest(PagesListLogsParams); paginated
 }
 
 impl crate::runtime::Paginated for PagesListLogsParams {
@@ -247,5 +289,213 @@ impl crate::runtime::Paginated for PagesListLogsParams {
 
     fn into_items(page: Vec<crate::models::Named>) -> Vec<Self::Item> {
         page
+    }
+}
+
+/// Parameters of `pages.list_widgets` (`GET /widgets`), as a [`PagesListWidgetsRequest`] sends them: its setters fill in the optional ones.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct PagesListWidgetsParams {
+    /// The `page` query parameter.
+    pub page: Option<i64>,
+    /// The `pageSize` query parameter.
+    pub page_size: Option<i64>,
+}
+
+impl PagesListWidgetsParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new() -> Self {
+        Self {
+            page: None,
+            page_size: None,
+        }
+    }
+}
+
+impl Default for PagesListWidgetsParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl crate::runtime::Operation for PagesListWidgetsParams {
+    type Output = crate::models::PagesListWidgetsResponse;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let path = String::from("/widgets");
+        let parts = crate::runtime::RequestParts::new(
+            "pages.list_widgets",
+            crate::runtime::reqwest::Method::GET,
+            path,
+        );
+        let mut query = crate::runtime::Query::new();
+        query.push_scalar("page", &self.page)?;
+        query.push_scalar("pageSize", &self.page_size)?;
+        let parts = parts.query(query);
+        let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+impl PagesListWidgetsRequest {
+    /// The `page` query parameter.
+    pub fn page(mut self, value: i64) -> Self {
+        self.params_mut().page = Some(value);
+        self
+    }
+
+    /// The `pageSize` query parameter.
+    pub fn page_size(mut self, value: i64) -> Self {
+        self.params_mut().page_size = Some(value);
+        self
+    }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `pages.list_widgets` request (`GET /widgets`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct PagesListWidgetsRequest(PagesListWidgetsParams); paginated
+}
+
+impl crate::runtime::Paginated for PagesListWidgetsParams {
+    type Item = crate::models::Named;
+    const SAME_PAGE_ENDS_WALK: bool = true;
+    fn next_page(
+        &self,
+        page: &crate::models::PagesListWidgetsResponse,
+        _headers: &crate::runtime::reqwest::header::HeaderMap,
+    ) -> Option<crate::runtime::NextPage<Self>> {
+        let number = crate::runtime::next_page_number(
+            self.page.and_then(crate::runtime::to_i64),
+            1,
+            page.widgets.as_ref().is_none_or(|items| items.is_empty()),
+            None,
+            page
+                .pagination
+                .as_ref()
+                .and_then(|v| v.page_count.as_ref())
+                .copied()
+                .and_then(crate::runtime::to_i64),
+        )?;
+        Some(
+            crate::runtime::NextPage::Params(Self {
+                page: Some(crate::runtime::from_i64(number)?),
+                ..self.clone()
+            }),
+        )
+    }
+
+    fn into_items(page: crate::models::PagesListWidgetsResponse) -> Vec<Self::Item> {
+        page.widgets.unwrap_or_default()
+    }
+}
+
+/// Parameters of `pages.list_gadgets` (`GET /gadgets`), as a [`PagesListGadgetsRequest`] sends them: its setters fill in the optional ones.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct PagesListGadgetsParams {
+    /// The `pageNumber` query parameter.
+    pub page_number: Option<i64>,
+    /// The `perPage` query parameter.
+    pub per_page: Option<i64>,
+}
+
+impl PagesListGadgetsParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new() -> Self {
+        Self {
+            page_number: None,
+            per_page: None,
+        }
+    }
+}
+
+impl Default for PagesListGadgetsParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl crate::runtime::Operation for PagesListGadgetsParams {
+    type Output = crate::models::PagesListGadgetsResponse;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let path = String::from("/gadgets");
+        let parts = crate::runtime::RequestParts::new(
+            "pages.list_gadgets",
+            crate::runtime::reqwest::Method::GET,
+            path,
+        );
+        let mut query = crate::runtime::Query::new();
+        query.push_scalar("pageNumber", &self.page_number)?;
+        query.push_scalar("perPage", &self.per_page)?;
+        let parts = parts.query(query);
+        let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+impl PagesListGadgetsRequest {
+    /// The `pageNumber` query parameter.
+    pub fn page_number(mut self, value: i64) -> Self {
+        self.params_mut().page_number = Some(value);
+        self
+    }
+
+    /// The `perPage` query parameter.
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.params_mut().per_page = Some(value);
+        self
+    }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `pages.list_gadgets` request (`GET /gadgets`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct PagesListGadgetsRequest(PagesListGadgetsParams); paginated
+}
+
+impl crate::runtime::Paginated for PagesListGadgetsParams {
+    type Item = crate::models::Named;
+    const SAME_PAGE_ENDS_WALK: bool = true;
+    fn next_page(
+        &self,
+        page: &crate::models::PagesListGadgetsResponse,
+        _headers: &crate::runtime::reqwest::header::HeaderMap,
+    ) -> Option<crate::runtime::NextPage<Self>> {
+        let number = crate::runtime::next_page_number(
+            self.page_number.and_then(crate::runtime::to_i64),
+            1,
+            page.gadget.as_ref().is_none_or(|items| items.is_empty()),
+            None,
+            page
+                .paging
+                .as_ref()
+                .and_then(|v| v.num_pages.as_ref())
+                .copied()
+                .and_then(crate::runtime::to_i64),
+        )?;
+        Some(
+            crate::runtime::NextPage::Params(Self {
+                page_number: Some(crate::runtime::from_i64(number)?),
+                ..self.clone()
+            }),
+        )
+    }
+
+    fn into_items(page: crate::models::PagesListGadgetsResponse) -> Vec<Self::Item> {
+        page.gadget.unwrap_or_default()
     }
 }

@@ -16,6 +16,8 @@ impl<'a> Urls<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`UrlsListThingsRequest`] before it is awaited: [`page`](UrlsListThingsRequest::page).
+    ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
     /// let page = client.urls().list_things().await?;
@@ -26,11 +28,34 @@ impl<'a> Urls<'a> {
         UrlsListThingsRequest::new(self.client.runtime(), UrlsListThingsParams::new())
     }
 
+    /// A next URL walked on a server of the operation's own, not the document's.
+    ///
+    /// `GET /archived-things` on `https://archive.example.com/v2`, the operation's own server (see "Servers" in the crate docs)
+    ///
+    /// Await it for one page; `.stream()` walks every item of every page.
+    ///
+    /// Optional parameters are set on the returned [`UrlsListArchivedThingsRequest`] before it is awaited: [`page`](UrlsListArchivedThingsRequest::page).
+    ///
+    /// ```no_run
+    /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
+    /// let page = client.urls().list_archived_things().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_archived_things(&self) -> UrlsListArchivedThingsRequest {
+        UrlsListArchivedThingsRequest::new(
+            self.client.runtime(),
+            UrlsListArchivedThingsParams::new(),
+        )
+    }
+
     /// A next link in `_links` (HAL).
     ///
     /// `GET /orders`
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
+    ///
+    /// Returns a [`UrlsListOrdersRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
@@ -48,6 +73,8 @@ impl<'a> Urls<'a> {
     ///
     /// Await it for one page; `.stream()` walks every item of every page.
     ///
+    /// Optional parameters are set on the returned [`UrlsListReposRequest`] before it is awaited: [`per_page`](UrlsListReposRequest::per_page), [`page`](UrlsListReposRequest::page).
+    ///
     /// ```no_run
     /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
     /// let page = client.urls().list_repos().await?;
@@ -57,9 +84,84 @@ impl<'a> Urls<'a> {
     pub fn list_repos(&self) -> UrlsListReposRequest {
         UrlsListReposRequest::new(self.client.runtime(), UrlsListReposParams::new())
     }
+
+    /// A relative next URL that carries the page token the API requires, beside page numbers (Twilio).
+    ///
+    /// `GET /2010-04-01/Calls.json`
+    ///
+    /// Await it for one page; `.stream()` walks every item of every page.
+    ///
+    /// Optional parameters are set on the returned [`UrlsListCallsRequest`] before it is awaited: [`page`](UrlsListCallsRequest::page), [`page_size`](UrlsListCallsRequest::page_size), [`page_token`](UrlsListCallsRequest::page_token).
+    ///
+    /// ```no_run
+    /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
+    /// let page = client.urls().list_calls().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_calls(&self) -> UrlsListCallsRequest {
+        UrlsListCallsRequest::new(self.client.runtime(), UrlsListCallsParams::new())
+    }
+
+    /// The same shape with names of its own.
+    ///
+    /// `GET /reports`
+    ///
+    /// Await it for one page; `.stream()` walks every item of every page.
+    ///
+    /// Optional parameters are set on the returned [`UrlsListReportsRequest`] before it is awaited: [`page_number`](UrlsListReportsRequest::page_number), [`page_size`](UrlsListReportsRequest::page_size), [`resume_token`](UrlsListReportsRequest::resume_token).
+    ///
+    /// ```no_run
+    /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
+    /// let page = client.urls().list_reports().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_reports(&self) -> UrlsListReportsRequest {
+        UrlsListReportsRequest::new(self.client.runtime(), UrlsListReportsParams::new())
+    }
+
+    /// Links to other pages in a union of forward and backward links, and a total of items (DigitalOcean).
+    ///
+    /// `GET /v2/droplets`
+    ///
+    /// Await it for one page; `.stream()` walks every item of every page.
+    ///
+    /// Optional parameters are set on the returned [`UrlsListDropletsRequest`] before it is awaited: [`page`](UrlsListDropletsRequest::page), [`per_page`](UrlsListDropletsRequest::per_page).
+    ///
+    /// ```no_run
+    /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
+    /// let page = client.urls().list_droplets().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_droplets(&self) -> UrlsListDropletsRequest {
+        UrlsListDropletsRequest::new(
+            self.client.runtime(),
+            UrlsListDropletsParams::new(),
+        )
+    }
+
+    /// The same shape with names of its own.
+    ///
+    /// `GET /v2/volumes`
+    ///
+    /// Await it for one page; `.stream()` walks every item of every page.
+    ///
+    /// Optional parameters are set on the returned [`UrlsListVolumesRequest`] before it is awaited: [`page`](UrlsListVolumesRequest::page), [`size`](UrlsListVolumesRequest::size).
+    ///
+    /// ```no_run
+    /// # async fn example(client: pagination_sdk::Client) -> Result<(), pagination_sdk::Error> {
+    /// let page = client.urls().list_volumes().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_volumes(&self) -> UrlsListVolumesRequest {
+        UrlsListVolumesRequest::new(self.client.runtime(), UrlsListVolumesParams::new())
+    }
 }
 
-/// Parameters of `urls.list_things` (`GET /things`).
+/// Parameters of `urls.list_things` (`GET /things`), as a [`UrlsListThingsRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UrlsListThingsParams {
@@ -90,9 +192,10 @@ impl crate::runtime::Operation for UrlsListThingsParams {
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query.push("page", &self.page, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("page", &self.page)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -103,18 +206,18 @@ impl crate::runtime::Operation for UrlsListThingsParams {
     }
 }
 
-crate::runtime::operation_request! {
-    #[doc =
-    " A `urls.list_things` request (`GET /things`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct UrlsListThingsRequest(UrlsListThingsParams); paginated
-}
-
 impl UrlsListThingsRequest {
     /// The `page` query parameter.
     pub fn page(mut self, value: i64) -> Self {
         self.params_mut().page = Some(value);
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `urls.list_things` request (`GET /things`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct UrlsListThingsRequest(UrlsListThingsParams); paginated
 }
 
 impl crate::runtime::Paginated for UrlsListThingsParams {
@@ -133,7 +236,89 @@ impl crate::runtime::Paginated for UrlsListThingsParams {
     }
 }
 
-/// Parameters of `urls.list_orders` (`GET /orders`).
+/// Parameters of `urls.list_archived_things` (`GET /archived-things`), as a [`UrlsListArchivedThingsRequest`] sends them: its setters fill in the optional ones.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct UrlsListArchivedThingsParams {
+    /// The `page` query parameter.
+    pub page: Option<i64>,
+}
+
+impl UrlsListArchivedThingsParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new() -> Self {
+        Self { page: None }
+    }
+}
+
+impl Default for UrlsListArchivedThingsParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl crate::runtime::Operation for UrlsListArchivedThingsParams {
+    type Output = crate::models::UrlsListArchivedThingsResponse;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let path = String::from("/archived-things");
+        let parts = crate::runtime::RequestParts::new(
+            "urls.list_archived_things",
+            crate::runtime::reqwest::Method::GET,
+            path,
+        );
+        let mut query = crate::runtime::Query::new();
+        query.push_scalar("page", &self.page)?;
+        let parts = parts.query(query);
+        let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.server("https://archive.example.com/v2");
+        let parts = parts.secret_fields(&[]);
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+impl UrlsListArchivedThingsRequest {
+    /// The `page` query parameter.
+    pub fn page(mut self, value: i64) -> Self {
+        self.params_mut().page = Some(value);
+        self
+    }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `urls.list_archived_things` request (`GET /archived-things`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct UrlsListArchivedThingsRequest(UrlsListArchivedThingsParams); paginated
+}
+
+impl crate::runtime::Paginated for UrlsListArchivedThingsParams {
+    type Item = crate::models::Named;
+    fn next_page(
+        &self,
+        page: &crate::models::UrlsListArchivedThingsResponse,
+        _headers: &crate::runtime::reqwest::header::HeaderMap,
+    ) -> Option<crate::runtime::NextPage<Self>> {
+        crate::runtime::next_cursor(
+                None,
+                page.results.is_empty(),
+                page.next_url.as_ref(),
+            )
+            .map(crate::runtime::NextPage::Url)
+    }
+
+    fn into_items(
+        page: crate::models::UrlsListArchivedThingsResponse,
+    ) -> Vec<Self::Item> {
+        page.results
+    }
+}
+
+/// Parameters of `urls.list_orders` (`GET /orders`), as a [`UrlsListOrdersRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UrlsListOrdersParams {}
@@ -160,6 +345,7 @@ impl crate::runtime::Operation for UrlsListOrdersParams {
             path,
         );
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -200,7 +386,7 @@ impl crate::runtime::Paginated for UrlsListOrdersParams {
     }
 }
 
-/// Parameters of `urls.list_repos` (`GET /repos`).
+/// Parameters of `urls.list_repos` (`GET /repos`), as a [`UrlsListReposRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UrlsListReposParams {
@@ -233,11 +419,11 @@ impl crate::runtime::Operation for UrlsListReposParams {
             path,
         );
         let mut query = crate::runtime::Query::new();
-        query
-            .push("per_page", &self.per_page, crate::runtime::QueryStyle::FormExploded)?;
-        query.push("page", &self.page, crate::runtime::QueryStyle::FormExploded)?;
+        query.push_scalar("per_page", &self.per_page)?;
+        query.push_scalar("page", &self.page)?;
         let parts = parts.query(query);
         let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -246,12 +432,6 @@ impl crate::runtime::Operation for UrlsListReposParams {
     ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
         response.json()
     }
-}
-
-crate::runtime::operation_request! {
-    #[doc =
-    " A `urls.list_repos` request (`GET /repos`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
-    pub struct UrlsListReposRequest(UrlsListReposParams); paginated
 }
 
 impl UrlsListReposRequest {
@@ -266,6 +446,12 @@ impl UrlsListReposRequest {
         self.params_mut().page = Some(value);
         self
     }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `urls.list_repos` request (`GET /repos`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct UrlsListReposRequest(UrlsListReposParams); paginated
 }
 
 impl crate::runtime::Paginated for UrlsListReposParams {
@@ -284,5 +470,401 @@ impl crate::runtime::Paginated for UrlsListReposParams {
 
     fn into_items(page: Vec<crate::models::Named>) -> Vec<Self::Item> {
         page
+    }
+}
+
+/// Parameters of `urls.list_calls` (`GET /2010-04-01/Calls.json`), as a [`UrlsListCallsRequest`] sends them: its setters fill in the optional ones.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct UrlsListCallsParams {
+    /// The `Page` query parameter.
+    pub page: Option<i64>,
+    /// The `PageSize` query parameter.
+    pub page_size: Option<i64>,
+    /// The `PageToken` query parameter.
+    pub page_token: Option<String>,
+}
+
+impl UrlsListCallsParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new() -> Self {
+        Self {
+            page: None,
+            page_size: None,
+            page_token: None,
+        }
+    }
+}
+
+impl Default for UrlsListCallsParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl crate::runtime::Operation for UrlsListCallsParams {
+    type Output = crate::models::UrlsListCallsResponse;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let path = String::from("/2010-04-01/Calls.json");
+        let parts = crate::runtime::RequestParts::new(
+            "urls.list_calls",
+            crate::runtime::reqwest::Method::GET,
+            path,
+        );
+        let mut query = crate::runtime::Query::new();
+        query.push_scalar("Page", &self.page)?;
+        query.push_scalar("PageSize", &self.page_size)?;
+        query.push_scalar("PageToken", &self.page_token)?;
+        let parts = parts.query(query);
+        let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+impl UrlsListCallsRequest {
+    /// The `Page` query parameter.
+    pub fn page(mut self, value: i64) -> Self {
+        self.params_mut().page = Some(value);
+        self
+    }
+
+    /// The `PageSize` query parameter.
+    pub fn page_size(mut self, value: i64) -> Self {
+        self.params_mut().page_size = Some(value);
+        self
+    }
+
+    /// The `PageToken` query parameter.
+    pub fn page_token(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().page_token = Some(value.into());
+        self
+    }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `urls.list_calls` request (`GET /2010-04-01/Calls.json`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct UrlsListCallsRequest(UrlsListCallsParams); paginated
+}
+
+impl crate::runtime::Paginated for UrlsListCallsParams {
+    type Item = crate::models::Named;
+    fn next_page(
+        &self,
+        page: &crate::models::UrlsListCallsResponse,
+        _headers: &crate::runtime::reqwest::header::HeaderMap,
+    ) -> Option<crate::runtime::NextPage<Self>> {
+        crate::runtime::next_cursor(
+                None,
+                page.calls.as_ref().is_none_or(|items| items.is_empty()),
+                page.next_page_uri.as_ref(),
+            )
+            .map(crate::runtime::NextPage::Url)
+    }
+
+    fn into_items(page: crate::models::UrlsListCallsResponse) -> Vec<Self::Item> {
+        page.calls.unwrap_or_default()
+    }
+}
+
+/// Parameters of `urls.list_reports` (`GET /reports`), as a [`UrlsListReportsRequest`] sends them: its setters fill in the optional ones.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct UrlsListReportsParams {
+    /// The `pageNumber` query parameter.
+    pub page_number: Option<i64>,
+    /// The `pageSize` query parameter.
+    pub page_size: Option<i64>,
+    /// The `resumeToken` query parameter.
+    pub resume_token: Option<String>,
+}
+
+impl UrlsListReportsParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new() -> Self {
+        Self {
+            page_number: None,
+            page_size: None,
+            resume_token: None,
+        }
+    }
+}
+
+impl Default for UrlsListReportsParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl crate::runtime::Operation for UrlsListReportsParams {
+    type Output = crate::models::UrlsListReportsResponse;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let path = String::from("/reports");
+        let parts = crate::runtime::RequestParts::new(
+            "urls.list_reports",
+            crate::runtime::reqwest::Method::GET,
+            path,
+        );
+        let mut query = crate::runtime::Query::new();
+        query.push_scalar("pageNumber", &self.page_number)?;
+        query.push_scalar("pageSize", &self.page_size)?;
+        query.push_scalar("resumeToken", &self.resume_token)?;
+        let parts = parts.query(query);
+        let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+impl UrlsListReportsRequest {
+    /// The `pageNumber` query parameter.
+    pub fn page_number(mut self, value: i64) -> Self {
+        self.params_mut().page_number = Some(value);
+        self
+    }
+
+    /// The `pageSize` query parameter.
+    pub fn page_size(mut self, value: i64) -> Self {
+        self.params_mut().page_size = Some(value);
+        self
+    }
+
+    /// The `resumeToken` query parameter.
+    pub fn resume_token(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().resume_token = Some(value.into());
+        self
+    }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `urls.list_reports` request (`GET /reports`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct UrlsListReportsRequest(UrlsListReportsParams); paginated
+}
+
+impl crate::runtime::Paginated for UrlsListReportsParams {
+    type Item = crate::models::Named;
+    fn next_page(
+        &self,
+        page: &crate::models::UrlsListReportsResponse,
+        _headers: &crate::runtime::reqwest::header::HeaderMap,
+    ) -> Option<crate::runtime::NextPage<Self>> {
+        crate::runtime::next_cursor(
+                None,
+                page.reports.as_ref().is_none_or(|items| items.is_empty()),
+                page.next_results_href.as_ref(),
+            )
+            .map(crate::runtime::NextPage::Url)
+    }
+
+    fn into_items(page: crate::models::UrlsListReportsResponse) -> Vec<Self::Item> {
+        page.reports.unwrap_or_default()
+    }
+}
+
+/// Parameters of `urls.list_droplets` (`GET /v2/droplets`), as a [`UrlsListDropletsRequest`] sends them: its setters fill in the optional ones.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct UrlsListDropletsParams {
+    /// The `page` query parameter.
+    pub page: Option<i64>,
+    /// The `per_page` query parameter.
+    pub per_page: Option<i64>,
+}
+
+impl UrlsListDropletsParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new() -> Self {
+        Self { page: None, per_page: None }
+    }
+}
+
+impl Default for UrlsListDropletsParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl crate::runtime::Operation for UrlsListDropletsParams {
+    type Output = crate::models::UrlsListDropletsResponse;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let path = String::from("/v2/droplets");
+        let parts = crate::runtime::RequestParts::new(
+            "urls.list_droplets",
+            crate::runtime::reqwest::Method::GET,
+            path,
+        );
+        let mut query = crate::runtime::Query::new();
+        query.push_scalar("page", &self.page)?;
+        query.push_scalar("per_page", &self.per_page)?;
+        let parts = parts.query(query);
+        let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+impl UrlsListDropletsRequest {
+    /// The `page` query parameter.
+    pub fn page(mut self, value: i64) -> Self {
+        self.params_mut().page = Some(value);
+        self
+    }
+
+    /// The `per_page` query parameter.
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.params_mut().per_page = Some(value);
+        self
+    }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `urls.list_droplets` request (`GET /v2/droplets`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct UrlsListDropletsRequest(UrlsListDropletsParams); paginated
+}
+
+impl crate::runtime::Paginated for UrlsListDropletsParams {
+    type Item = crate::models::Named;
+    fn next_page(
+        &self,
+        page: &crate::models::UrlsListDropletsResponse,
+        _headers: &crate::runtime::reqwest::header::HeaderMap,
+    ) -> Option<crate::runtime::NextPage<Self>> {
+        crate::runtime::next_cursor(
+                None,
+                page.droplets.as_ref().is_none_or(|items| items.is_empty()),
+                page
+                    .links
+                    .as_ref()
+                    .and_then(|v| v.pages.as_ref())
+                    .and_then(|u| match u {
+                        crate::models::PageLinksPages::ForwardLinks(v) => Some(v),
+                        _ => None,
+                    })
+                    .and_then(|v| v.next.as_ref()),
+            )
+            .map(crate::runtime::NextPage::Url)
+    }
+
+    fn into_items(page: crate::models::UrlsListDropletsResponse) -> Vec<Self::Item> {
+        page.droplets.unwrap_or_default()
+    }
+}
+
+/// Parameters of `urls.list_volumes` (`GET /v2/volumes`), as a [`UrlsListVolumesRequest`] sends them: its setters fill in the optional ones.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct UrlsListVolumesParams {
+    /// The `page` query parameter.
+    pub page: Option<i64>,
+    /// The `size` query parameter.
+    pub size: Option<i64>,
+}
+
+impl UrlsListVolumesParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new() -> Self {
+        Self { page: None, size: None }
+    }
+}
+
+impl Default for UrlsListVolumesParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl crate::runtime::Operation for UrlsListVolumesParams {
+    type Output = crate::models::UrlsListVolumesResponse;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let path = String::from("/v2/volumes");
+        let parts = crate::runtime::RequestParts::new(
+            "urls.list_volumes",
+            crate::runtime::reqwest::Method::GET,
+            path,
+        );
+        let mut query = crate::runtime::Query::new();
+        query.push_scalar("page", &self.page)?;
+        query.push_scalar("size", &self.size)?;
+        let parts = parts.query(query);
+        let parts = parts.auth(&[&["token"]], false);
+        let parts = parts.secret_fields(&[]);
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+impl UrlsListVolumesRequest {
+    /// The `page` query parameter.
+    pub fn page(mut self, value: i64) -> Self {
+        self.params_mut().page = Some(value);
+        self
+    }
+
+    /// The `size` query parameter.
+    pub fn size(mut self, value: i64) -> Self {
+        self.params_mut().size = Some(value);
+        self
+    }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `urls.list_volumes` request (`GET /v2/volumes`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct UrlsListVolumesRequest(UrlsListVolumesParams); paginated
+}
+
+impl crate::runtime::Paginated for UrlsListVolumesParams {
+    type Item = crate::models::Named;
+    fn next_page(
+        &self,
+        page: &crate::models::UrlsListVolumesResponse,
+        _headers: &crate::runtime::reqwest::header::HeaderMap,
+    ) -> Option<crate::runtime::NextPage<Self>> {
+        crate::runtime::next_cursor(
+                None,
+                page.volumes.as_ref().is_none_or(|items| items.is_empty()),
+                page
+                    .nav
+                    .as_ref()
+                    .and_then(|v| v.pages.as_ref())
+                    .and_then(|u| match u {
+                        crate::models::UrlsListVolumesResponseNavPages::Ahead(v) => {
+                            Some(v)
+                        }
+                        _ => None,
+                    })
+                    .and_then(|v| v.next.as_ref()),
+            )
+            .map(crate::runtime::NextPage::Url)
+    }
+
+    fn into_items(page: crate::models::UrlsListVolumesResponse) -> Vec<Self::Item> {
+        page.volumes.unwrap_or_default()
     }
 }

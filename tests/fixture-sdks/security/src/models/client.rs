@@ -69,3 +69,28 @@ impl<'de> serde::Deserialize<'de> for Outcome {
         deserializer.deserialize_map(__Visitor)
     }
 }
+
+/// The request body of `upload_revision_notes`.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct UploadRevisionNotesBody {
+    /// The notes.
+    pub notes: String,
+}
+
+impl UploadRevisionNotesBody {
+    /// A body with the required fields; the others are unset.
+    pub fn new(notes: impl Into<String>) -> Self {
+        Self { notes: notes.into() }
+    }
+
+    /// The body as a multipart form (used by the operation that sends it).
+    #[doc(hidden)]
+    pub fn to_multipart(
+        &self,
+    ) -> Result<crate::runtime::Multipart, crate::runtime::Error> {
+        let form = crate::runtime::Multipart::new();
+        let form = form.text("notes", &self.notes)?;
+        Ok(form)
+    }
+}

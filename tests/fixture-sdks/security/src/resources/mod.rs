@@ -8,6 +8,8 @@ impl crate::Client {
     ///
     /// `GET /things`
     ///
+    /// Returns a [`ListThingsRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
     /// let response = client.list_things().await?;
@@ -21,6 +23,8 @@ impl crate::Client {
     /// An API key in the query.
     ///
     /// `GET /query`
+    ///
+    /// Returns a [`ByQueryRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
@@ -36,6 +40,8 @@ impl crate::Client {
     ///
     /// `GET /cookies`
     ///
+    /// Returns a [`ByCookiesRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
     /// let response = client.by_cookies().await?;
@@ -49,6 +55,8 @@ impl crate::Client {
     /// HTTP basic and a query key together, or the timeout key alone.
     ///
     /// `GET /basic`
+    ///
+    /// Returns a [`ByBasicAndQueryRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
@@ -64,6 +72,8 @@ impl crate::Client {
     ///
     /// `GET /public`
     ///
+    /// Returns a [`PublicRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
     /// let response = client.public().await?;
@@ -77,6 +87,8 @@ impl crate::Client {
     /// A bearer token if there is one, else nothing.
     ///
     /// `GET /optional`
+    ///
+    /// Returns a [`OptionalAuthRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
     ///
     /// ```no_run
     /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
@@ -92,6 +104,8 @@ impl crate::Client {
     ///
     /// `GET /undefined`
     ///
+    /// Returns a [`UndefinedSchemeRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
     /// let response = client.undefined_scheme().await?;
@@ -101,9 +115,111 @@ impl crate::Client {
     pub fn undefined_scheme(&self) -> UndefinedSchemeRequest {
         UndefinedSchemeRequest::new(self.runtime(), UndefinedSchemeParams::new())
     }
+
+    /// Header parameters with defaults, and one without.
+    ///
+    /// `GET /revisions`
+    ///
+    /// Optional parameters are set on the returned [`CurrentRevisionRequest`] before it is awaited: [`api_revision`](CurrentRevisionRequest::api_revision), [`x_sample_rate`](CurrentRevisionRequest::x_sample_rate), [`x_request_tag`](CurrentRevisionRequest::x_request_tag).
+    ///
+    /// ```no_run
+    /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
+    /// let response = client.current_revision().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn current_revision(&self) -> CurrentRevisionRequest {
+        CurrentRevisionRequest::new(self.runtime(), CurrentRevisionParams::new())
+    }
+
+    /// A multipart body beside a required `Content-Type` header parameter with a default (as PagerDuty writes them): the body's own type is sent, once, and the parameter is an optional setter that replaces it.
+    ///
+    /// `POST /revisions`
+    ///
+    /// Optional parameters are set on the returned [`UploadRevisionNotesRequest`] before it is awaited: [`api_revision`](UploadRevisionNotesRequest::api_revision), [`content_type`](UploadRevisionNotesRequest::content_type).
+    ///
+    /// ```no_run
+    /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
+    /// let response = client.upload_revision_notes("notes").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn upload_revision_notes(
+        &self,
+        notes: impl Into<String>,
+    ) -> UploadRevisionNotesRequest {
+        UploadRevisionNotesRequest::new(
+            self.runtime(),
+            UploadRevisionNotesParams::new(notes),
+        )
+    }
+
+    /// The operation's own server, relative to the base URL, over the path's.
+    ///
+    /// `GET /uploads` on `/v3/mirror`, relative to the client's base URL (`http://localhost:9999/v3/mirror` by default; see "Servers" in the crate docs)
+    ///
+    /// Returns a [`ListMirroredUploadsRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
+    /// ```no_run
+    /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
+    /// let response = client.list_mirrored_uploads().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_mirrored_uploads(&self) -> ListMirroredUploadsRequest {
+        ListMirroredUploadsRequest::new(self.runtime(), ListMirroredUploadsParams::new())
+    }
+
+    /// Sent to the path's own server, with the document's credentials.
+    ///
+    /// `POST /uploads` on `http://eu.uploads.fixture.test/v2`, the operation's own server (see "Servers" in the crate docs)
+    ///
+    /// Returns a [`UploadRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
+    /// ```no_run
+    /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
+    /// let response = client.upload("text").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn upload(&self, body: impl Into<String>) -> UploadRequest {
+        UploadRequest::new(self.runtime(), UploadParams::new(body))
+    }
+
+    /// Names the document's server as its own, so it goes to the base URL.
+    ///
+    /// `GET /archive`
+    ///
+    /// Returns a [`ArchiveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
+    /// ```no_run
+    /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
+    /// let response = client.archive().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn archive(&self) -> ArchiveRequest {
+        ArchiveRequest::new(self.runtime(), ArchiveParams::new())
+    }
+
+    /// A server that is not http(s), so the base URL.
+    ///
+    /// `GET /legacy`
+    ///
+    /// Returns a [`LegacyRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
+    /// ```no_run
+    /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
+    /// let response = client.legacy().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn legacy(&self) -> LegacyRequest {
+        LegacyRequest::new(self.runtime(), LegacyParams::new())
+    }
 }
 
-/// Parameters of `list_things` (`GET /things`).
+/// Parameters of `list_things` (`GET /things`), as a [`ListThingsRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ListThingsParams {}
@@ -134,6 +250,7 @@ impl crate::runtime::Operation for ListThingsParams {
                 &[&["clientId", "clientSecret", "apiVersion"], &["bearerAuth"]],
                 false,
             );
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -150,7 +267,7 @@ crate::runtime::operation_request! {
     pub struct ListThingsRequest(ListThingsParams);
 }
 
-/// Parameters of `by_query` (`GET /query`).
+/// Parameters of `by_query` (`GET /query`), as a [`ByQueryRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ByQueryParams {}
@@ -177,6 +294,7 @@ impl crate::runtime::Operation for ByQueryParams {
             path,
         );
         let parts = parts.auth(&[&["queryKey"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -193,7 +311,7 @@ crate::runtime::operation_request! {
     pub struct ByQueryRequest(ByQueryParams);
 }
 
-/// Parameters of `by_cookies` (`GET /cookies`).
+/// Parameters of `by_cookies` (`GET /cookies`), as a [`ByCookiesRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ByCookiesParams {}
@@ -220,6 +338,7 @@ impl crate::runtime::Operation for ByCookiesParams {
             path,
         );
         let parts = parts.auth(&[&["sessionCookie", "csrfCookie"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -236,7 +355,7 @@ crate::runtime::operation_request! {
     pub struct ByCookiesRequest(ByCookiesParams);
 }
 
-/// Parameters of `by_basic_and_query` (`GET /basic`).
+/// Parameters of `by_basic_and_query` (`GET /basic`), as a [`ByBasicAndQueryRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ByBasicAndQueryParams {}
@@ -263,6 +382,7 @@ impl crate::runtime::Operation for ByBasicAndQueryParams {
             path,
         );
         let parts = parts.auth(&[&["basicAuth", "queryKey"], &["timeout"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -279,7 +399,7 @@ crate::runtime::operation_request! {
     pub struct ByBasicAndQueryRequest(ByBasicAndQueryParams);
 }
 
-/// Parameters of `public` (`GET /public`).
+/// Parameters of `public` (`GET /public`), as a [`PublicRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PublicParams {}
@@ -305,6 +425,7 @@ impl crate::runtime::Operation for PublicParams {
             crate::runtime::reqwest::Method::GET,
             path,
         );
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -321,7 +442,7 @@ crate::runtime::operation_request! {
     pub struct PublicRequest(PublicParams);
 }
 
-/// Parameters of `optional_auth` (`GET /optional`).
+/// Parameters of `optional_auth` (`GET /optional`), as a [`OptionalAuthRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OptionalAuthParams {}
@@ -348,6 +469,7 @@ impl crate::runtime::Operation for OptionalAuthParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], true);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -364,7 +486,7 @@ crate::runtime::operation_request! {
     pub struct OptionalAuthRequest(OptionalAuthParams);
 }
 
-/// Parameters of `undefined_scheme` (`GET /undefined`).
+/// Parameters of `undefined_scheme` (`GET /undefined`), as a [`UndefinedSchemeRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UndefinedSchemeParams {}
@@ -391,6 +513,7 @@ impl crate::runtime::Operation for UndefinedSchemeParams {
             path,
         );
         let parts = parts.auth(&[&["bearerAuth"]], false);
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -405,4 +528,365 @@ crate::runtime::operation_request! {
     #[doc =
     " A `undefined_scheme` request (`GET /undefined`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
     pub struct UndefinedSchemeRequest(UndefinedSchemeParams);
+}
+
+/// Parameters of `current_revision` (`GET /revisions`), as a [`CurrentRevisionRequest`] sends them: its setters fill in the optional ones.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct CurrentRevisionParams {
+    /// The revision of the API the call is written against.
+    ///
+    /// Sent as `2024-06-01` when not set (the spec's default). `ClientBuilder::default_header("Api-Revision", ..)` sends another value with every request; a value set here wins over both.
+    pub api_revision: Option<String>,
+    /// How many of a hundred calls are traced.
+    ///
+    /// Sent as `5` when not set (the spec's default). `ClientBuilder::default_header("X-Sample-Rate", ..)` sends another value with every request; a value set here wins over both.
+    pub x_sample_rate: Option<i64>,
+    /// Sent only when set.
+    pub x_request_tag: Option<String>,
+}
+
+impl CurrentRevisionParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new() -> Self {
+        Self {
+            api_revision: None,
+            x_sample_rate: None,
+            x_request_tag: None,
+        }
+    }
+}
+
+impl Default for CurrentRevisionParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl crate::runtime::Operation for CurrentRevisionParams {
+    type Output = crate::models::Outcome;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let path = String::from("/revisions");
+        let parts = crate::runtime::RequestParts::new(
+            "current_revision",
+            crate::runtime::reqwest::Method::GET,
+            path,
+        );
+        let parts = parts.header("api-revision", &self.api_revision)?;
+        let parts = parts.header_default("api-revision", "2024-06-01");
+        let parts = parts.header("x-sample-rate", &self.x_sample_rate)?;
+        let parts = parts.header_default("x-sample-rate", "5");
+        let parts = parts.header("x-request-tag", &self.x_request_tag)?;
+        let parts = parts
+            .auth(
+                &[&["clientId", "clientSecret", "apiVersion"], &["bearerAuth"]],
+                false,
+            );
+        let parts = parts.secret_fields(&[]);
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+impl CurrentRevisionRequest {
+    /// The revision of the API the call is written against.
+    ///
+    /// Sent as `2024-06-01` when not set (the spec's default). `ClientBuilder::default_header("Api-Revision", ..)` sends another value with every request; a value set here wins over both.
+    pub fn api_revision(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().api_revision = Some(value.into());
+        self
+    }
+
+    /// How many of a hundred calls are traced.
+    ///
+    /// Sent as `5` when not set (the spec's default). `ClientBuilder::default_header("X-Sample-Rate", ..)` sends another value with every request; a value set here wins over both.
+    pub fn x_sample_rate(mut self, value: i64) -> Self {
+        self.params_mut().x_sample_rate = Some(value);
+        self
+    }
+
+    /// Sent only when set.
+    pub fn x_request_tag(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().x_request_tag = Some(value.into());
+        self
+    }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `current_revision` request (`GET /revisions`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct CurrentRevisionRequest(CurrentRevisionParams);
+}
+
+/// Parameters of `upload_revision_notes` (`POST /revisions`), as a [`UploadRevisionNotesRequest`] sends them: its setters fill in the optional ones.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct UploadRevisionNotesParams {
+    /// The revision of the API the call is written against.
+    ///
+    /// Sent as `2024-06-01` when not set (the spec's default). `ClientBuilder::default_header("Api-Revision", ..)` sends another value with every request; a value set here wins over both.
+    pub api_revision: Option<String>,
+    /// What the spec says the body is.
+    ///
+    /// Without it, the body's own media type is sent.
+    pub content_type: Option<String>,
+    /// The request body.
+    pub body: crate::models::UploadRevisionNotesBody,
+}
+
+impl UploadRevisionNotesParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new(notes: impl Into<String>) -> Self {
+        Self {
+            api_revision: None,
+            content_type: None,
+            body: crate::models::UploadRevisionNotesBody::new(notes),
+        }
+    }
+}
+
+impl crate::runtime::Operation for UploadRevisionNotesParams {
+    type Output = crate::models::Outcome;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let path = String::from("/revisions");
+        let parts = crate::runtime::RequestParts::new(
+            "upload_revision_notes",
+            crate::runtime::reqwest::Method::POST,
+            path,
+        );
+        let parts = parts.header("api-revision", &self.api_revision)?;
+        let parts = parts.header_default("api-revision", "2024-06-01");
+        let parts = parts.header("content-type", &self.content_type)?;
+        let parts = parts.multipart(self.body.to_multipart()?);
+        let parts = parts
+            .auth(
+                &[&["clientId", "clientSecret", "apiVersion"], &["bearerAuth"]],
+                false,
+            );
+        let parts = parts.secret_fields(&[]);
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+impl UploadRevisionNotesRequest {
+    /// The revision of the API the call is written against.
+    ///
+    /// Sent as `2024-06-01` when not set (the spec's default). `ClientBuilder::default_header("Api-Revision", ..)` sends another value with every request; a value set here wins over both.
+    pub fn api_revision(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().api_revision = Some(value.into());
+        self
+    }
+
+    /// What the spec says the body is.
+    ///
+    /// Without it, the body's own media type is sent.
+    pub fn content_type(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().content_type = Some(value.into());
+        self
+    }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `upload_revision_notes` request (`POST /revisions`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct UploadRevisionNotesRequest(UploadRevisionNotesParams);
+}
+
+/// Parameters of `list_mirrored_uploads` (`GET /uploads`), as a [`ListMirroredUploadsRequest`] sends them: its setters fill in the optional ones.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ListMirroredUploadsParams {}
+impl ListMirroredUploadsParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+impl Default for ListMirroredUploadsParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl crate::runtime::Operation for ListMirroredUploadsParams {
+    type Output = crate::models::Outcome;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let path = String::from("/uploads");
+        let parts = crate::runtime::RequestParts::new(
+            "list_mirrored_uploads",
+            crate::runtime::reqwest::Method::GET,
+            path,
+        );
+        let parts = parts
+            .auth(
+                &[&["clientId", "clientSecret", "apiVersion"], &["bearerAuth"]],
+                false,
+            );
+        let parts = parts.relative_server("/v3/mirror");
+        let parts = parts.secret_fields(&[]);
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `list_mirrored_uploads` request (`GET /uploads`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ListMirroredUploadsRequest(ListMirroredUploadsParams);
+}
+
+/// Parameters of `upload` (`POST /uploads`), as a [`UploadRequest`] sends them: its setters fill in the optional ones.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct UploadParams {
+    /// The request body.
+    pub body: String,
+}
+
+impl UploadParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new(body: impl Into<String>) -> Self {
+        Self { body: body.into() }
+    }
+}
+
+impl crate::runtime::Operation for UploadParams {
+    type Output = crate::models::Outcome;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let path = String::from("/uploads");
+        let parts = crate::runtime::RequestParts::new(
+            "upload",
+            crate::runtime::reqwest::Method::POST,
+            path,
+        );
+        let parts = parts.raw(bytes::Bytes::from(self.body.clone()), "text/plain");
+        let parts = parts
+            .auth(
+                &[&["clientId", "clientSecret", "apiVersion"], &["bearerAuth"]],
+                false,
+            );
+        let parts = parts.server("http://eu.uploads.fixture.test/v2");
+        let parts = parts.secret_fields(&[]);
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `upload` request (`POST /uploads`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct UploadRequest(UploadParams);
+}
+
+/// Parameters of `archive` (`GET /archive`), as a [`ArchiveRequest`] sends them: its setters fill in the optional ones.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ArchiveParams {}
+impl ArchiveParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+impl Default for ArchiveParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl crate::runtime::Operation for ArchiveParams {
+    type Output = crate::models::Outcome;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let path = String::from("/archive");
+        let parts = crate::runtime::RequestParts::new(
+            "archive",
+            crate::runtime::reqwest::Method::GET,
+            path,
+        );
+        let parts = parts
+            .auth(
+                &[&["clientId", "clientSecret", "apiVersion"], &["bearerAuth"]],
+                false,
+            );
+        let parts = parts.secret_fields(&[]);
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `archive` request (`GET /archive`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ArchiveRequest(ArchiveParams);
+}
+
+/// Parameters of `legacy` (`GET /legacy`), as a [`LegacyRequest`] sends them: its setters fill in the optional ones.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct LegacyParams {}
+impl LegacyParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+impl Default for LegacyParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl crate::runtime::Operation for LegacyParams {
+    type Output = crate::models::Outcome;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let path = String::from("/legacy");
+        let parts = crate::runtime::RequestParts::new(
+            "legacy",
+            crate::runtime::reqwest::Method::GET,
+            path,
+        );
+        let parts = parts.secret_fields(&[]);
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `legacy` request (`GET /legacy`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct LegacyRequest(LegacyParams);
 }

@@ -5,7 +5,7 @@
 
 /// Two shapes no value can tell apart, and two strings.
 ///
-/// Read as the variant the value fits best (its fixed values, required keys, fewest undeclared keys), trying the next on failure; a value that fits none reads as `Unknown`.
+/// Read as the variant the value fits best (its fixed values, required keys, fewest undeclared keys, then the most of its declared keys present and the fewest absent), trying the next on failure; a value that fits none reads as `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
@@ -54,7 +54,7 @@ impl<'de> serde::Deserialize<'de> for Ambiguous {
 
 /// Told apart by a fixed value that only some variants have; inline variants are named by `title`.
 ///
-/// Read as the variant the value fits best (its fixed values, required keys, fewest undeclared keys), trying the next on failure; a value that fits none reads as `Unknown`.
+/// Read as the variant the value fits best (its fixed values, required keys, fewest undeclared keys, then the most of its declared keys present and the fewest absent), trying the next on failure; a value that fits none reads as `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]

@@ -87,7 +87,7 @@ impl<'de> serde::Deserialize<'de> for Email {
 
 /// The all-optional `Preferences` comes first, yet an email or a text message is read as what it is.
 ///
-/// Read as the variant the value fits best (its fixed values, required keys, fewest undeclared keys), trying the next on failure; a value that fits none reads as `Unknown`.
+/// Read as the variant the value fits best (its fixed values, required keys, fewest undeclared keys, then the most of its declared keys present and the fewest absent), trying the next on failure; a value that fits none reads as `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
@@ -245,7 +245,7 @@ impl<'de> serde::Deserialize<'de> for Preferences {
 
 /// An enum listed before a plain string takes only its own values.
 ///
-/// Read as the variant the value fits best (its fixed values, required keys, fewest undeclared keys), trying the next on failure; a value that fits none reads as `Unknown`.
+/// Read as the variant the value fits best (its fixed values, required keys, fewest undeclared keys, then the most of its declared keys present and the fewest absent), trying the next on failure; a value that fits none reads as `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]

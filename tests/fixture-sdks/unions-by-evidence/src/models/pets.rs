@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Types of the `pets` resource.
 
-/// Named by its schema name, which the mapping leaves out.
+/// Named by its schema name, which the mapping leaves out; it gives an example of the base's `size` without a type, which keeps the base's.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Cat {
@@ -12,6 +12,9 @@ pub struct Cat {
     pub pet_type: String,
     /// The `name` of `Cat`.
     pub name: String,
+    /// The `size` of `Cat`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<PetSize>,
     /// The `lives` of `Cat`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lives: Option<i64>,
@@ -27,9 +30,17 @@ impl Cat {
         Self {
             pet_type: pet_type.into(),
             name: name.into(),
+            size: None,
             lives: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `size` (`size` on the wire).
+    #[must_use]
+    pub fn with_size(mut self, value: impl Into<PetSize>) -> Self {
+        self.size = Some(value.into());
+        self
     }
 
     /// Sets `lives` (`lives` on the wire).
@@ -56,12 +67,14 @@ impl<'de> serde::Deserialize<'de> for Cat {
             ) -> Result<Cat, __A::Error> {
                 let mut v_pet_type: Option<String> = None;
                 let mut v_name: Option<String> = None;
+                let mut v_size: Option<PetSize> = None;
                 let mut v_lives: Option<i64> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "petType" => v_pet_type = Some(map.next_value()?),
                         "name" => v_name = Some(map.next_value()?),
+                        "size" => v_size = map.next_value()?,
                         "lives" => v_lives = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
@@ -77,6 +90,7 @@ impl<'de> serde::Deserialize<'de> for Cat {
                         .ok_or_else(|| crate::runtime::de::missing::<
                             __A::Error,
                         >("name"))?,
+                    size: v_size,
                     lives: v_lives,
                     extra,
                 })
@@ -95,6 +109,9 @@ pub struct Dog {
     pub pet_type: String,
     /// The `name` of `Dog`.
     pub name: String,
+    /// The `size` of `Dog`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<PetSize>,
     /// The `barks` of `Dog`.
     pub barks: bool,
     /// Keys this version of the SDK does not know, kept as they arrived and
@@ -113,9 +130,17 @@ impl Dog {
         Self {
             pet_type: pet_type.into(),
             name: name.into(),
+            size: None,
             barks,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `size` (`size` on the wire).
+    #[must_use]
+    pub fn with_size(mut self, value: impl Into<PetSize>) -> Self {
+        self.size = Some(value.into());
+        self
     }
 }
 
@@ -135,12 +160,14 @@ impl<'de> serde::Deserialize<'de> for Dog {
             ) -> Result<Dog, __A::Error> {
                 let mut v_pet_type: Option<String> = None;
                 let mut v_name: Option<String> = None;
+                let mut v_size: Option<PetSize> = None;
                 let mut v_barks: Option<bool> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "petType" => v_pet_type = Some(map.next_value()?),
                         "name" => v_name = Some(map.next_value()?),
+                        "size" => v_size = map.next_value()?,
                         "barks" => v_barks = Some(map.next_value()?),
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
@@ -156,6 +183,7 @@ impl<'de> serde::Deserialize<'de> for Dog {
                         .ok_or_else(|| crate::runtime::de::missing::<
                             __A::Error,
                         >("name"))?,
+                    size: v_size,
                     barks: v_barks
                         .ok_or_else(|| crate::runtime::de::missing::<
                             __A::Error,
@@ -177,6 +205,9 @@ pub struct Lizard {
     pub pet_type: String,
     /// The `name` of `Lizard`.
     pub name: String,
+    /// The `size` of `Lizard`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<PetSize>,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.
     #[serde(flatten)]
@@ -189,8 +220,16 @@ impl Lizard {
         Self {
             pet_type: pet_type.into(),
             name: name.into(),
+            size: None,
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `size` (`size` on the wire).
+    #[must_use]
+    pub fn with_size(mut self, value: impl Into<PetSize>) -> Self {
+        self.size = Some(value.into());
+        self
     }
 }
 
@@ -210,11 +249,13 @@ impl<'de> serde::Deserialize<'de> for Lizard {
             ) -> Result<Lizard, __A::Error> {
                 let mut v_pet_type: Option<String> = None;
                 let mut v_name: Option<String> = None;
+                let mut v_size: Option<PetSize> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "petType" => v_pet_type = Some(map.next_value()?),
                         "name" => v_name = Some(map.next_value()?),
+                        "size" => v_size = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -229,6 +270,7 @@ impl<'de> serde::Deserialize<'de> for Lizard {
                         .ok_or_else(|| crate::runtime::de::missing::<
                             __A::Error,
                         >("name"))?,
+                    size: v_size,
                     extra,
                 })
             }
@@ -237,7 +279,7 @@ impl<'de> serde::Deserialize<'de> for Lizard {
     }
 }
 
-/// The base of every pet; `petType` says which.
+/// The base of every pet; `petType` says which, and `pet` is the base itself.
 ///
 /// Told apart by `petType`; a value of `petType` this SDK does not know reads as `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -247,6 +289,8 @@ impl<'de> serde::Deserialize<'de> for Lizard {
 pub enum Pet {
     /// `petType`: `dog`, `hound`
     Dog(Dog),
+    /// `petType`: `pet`
+    Pet(PetBase),
     /// `petType`: `Cat`
     Cat(Cat),
     /// `petType`: `Lizard`
@@ -268,8 +312,9 @@ impl crate::runtime::de::Tagged for Pet {
     fn variant(tag: &str) -> Option<u16> {
         match tag {
             "dog" | "hound" => Some(0),
-            "Cat" => Some(1),
-            "Lizard" => Some(2),
+            "pet" => Some(1),
+            "Cat" => Some(2),
+            "Lizard" => Some(3),
             _ => None,
         }
     }
@@ -280,13 +325,184 @@ impl crate::runtime::de::Tagged for Pet {
     ) -> Result<Self, __D::Error> {
         match variant {
             0 => serde::Deserialize::deserialize(deserializer).map(Self::Dog),
-            1 => serde::Deserialize::deserialize(deserializer).map(Self::Cat),
-            2 => serde::Deserialize::deserialize(deserializer).map(Self::Lizard),
+            1 => serde::Deserialize::deserialize(deserializer).map(Self::Pet),
+            2 => serde::Deserialize::deserialize(deserializer).map(Self::Cat),
+            3 => serde::Deserialize::deserialize(deserializer).map(Self::Lizard),
             _ => Err(serde::de::Error::custom("no such variant")),
         }
     }
 
     fn unknown(value: serde_json::Value) -> Self {
         Self::Unknown(value)
+    }
+}
+
+/// The base of every pet; `petType` says which, and `pet` is the base itself.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct PetBase {
+    /// The `petType` of `PetBase`.
+    #[serde(rename = "petType")]
+    pub pet_type: String,
+    /// The `name` of `PetBase`.
+    pub name: String,
+    /// The `size` of `PetBase`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<PetSize>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl PetBase {
+    /// A value with the required fields; the others are unset.
+    pub fn new(pet_type: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            pet_type: pet_type.into(),
+            name: name.into(),
+            size: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `size` (`size` on the wire).
+    #[must_use]
+    pub fn with_size(mut self, value: impl Into<PetSize>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PetBase {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PetBase;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PetBase`")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<PetBase, __A::Error> {
+                let mut v_pet_type: Option<String> = None;
+                let mut v_name: Option<String> = None;
+                let mut v_size: Option<PetSize> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "petType" => v_pet_type = Some(map.next_value()?),
+                        "name" => v_name = Some(map.next_value()?),
+                        "size" => v_size = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(PetBase {
+                    pet_type: v_pet_type
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("petType"))?,
+                    name: v_name
+                        .ok_or_else(|| crate::runtime::de::missing::<
+                            __A::Error,
+                        >("name"))?,
+                    size: v_size,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+/// The `size` of `Pet`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum PetSize {
+    /// `small`
+    Small,
+    /// `large`
+    Large,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+
+impl PetSize {
+    /// The value as written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Small => "small",
+            Self::Large => "large",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "small" => Some(Self::Small),
+            "large" => Some(Self::Large),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for PetSize {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for PetSize {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for PetSize {
+    fn from(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+impl From<String> for PetSize {
+    fn from(value: String) -> Self {
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for PetSize {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl serde::Serialize for PetSize {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PetSize {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::runtime::de::string_enum(
+            deserializer,
+            "a `PetSize` string",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }

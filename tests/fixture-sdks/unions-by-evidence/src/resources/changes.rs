@@ -14,6 +14,8 @@ impl<'a> Changes<'a> {
     ///
     /// `GET /changes`
     ///
+    /// Returns a [`ChangesListRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: unions_by_evidence::Client) -> Result<(), unions_by_evidence::Error> {
     /// let changes = client.changes().list().await?;
@@ -25,7 +27,7 @@ impl<'a> Changes<'a> {
     }
 }
 
-/// Parameters of `changes.list` (`GET /changes`).
+/// Parameters of `changes.list` (`GET /changes`), as a [`ChangesListRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChangesListParams {}
@@ -51,6 +53,7 @@ impl crate::runtime::Operation for ChangesListParams {
             crate::runtime::reqwest::Method::GET,
             path,
         );
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 

@@ -11,10 +11,16 @@ pub mod pets;
 
 pub mod playing;
 
+pub mod tickets;
+
+pub mod members;
+
 pub use notifications::Notifications;
 pub use changes::Changes;
 pub use pets::Pets;
 pub use playing::Playing;
+pub use tickets::Tickets;
+pub use members::Members;
 
 impl crate::Client {
     /// The `notifications` resource.
@@ -37,5 +43,15 @@ impl crate::Client {
     /// The `playing` resource.
     pub fn playing(&self) -> playing::Playing<'_> {
         playing::Playing { client: self }
+    }
+
+    /// The `tickets` resource.
+    pub fn tickets(&self) -> tickets::Tickets<'_> {
+        tickets::Tickets { client: self }
+    }
+
+    /// The `members` resource.
+    pub fn members(&self) -> members::Members<'_> {
+        members::Members { client: self }
     }
 }

@@ -14,6 +14,8 @@ impl<'a> Notifications<'a> {
     ///
     /// `GET /notifications/{id}`
     ///
+    /// Returns a [`NotificationsRetrieveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: unions_by_evidence::Client) -> Result<(), unions_by_evidence::Error> {
     /// let notification = client.notifications().retrieve("1").await?;
@@ -28,7 +30,7 @@ impl<'a> Notifications<'a> {
     }
 }
 
-/// Parameters of `notifications.retrieve` (`GET /notifications/{id}`).
+/// Parameters of `notifications.retrieve` (`GET /notifications/{id}`), as a [`NotificationsRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct NotificationsRetrieveParams {
@@ -53,6 +55,7 @@ impl crate::runtime::Operation for NotificationsRetrieveParams {
             crate::runtime::reqwest::Method::GET,
             path,
         );
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 

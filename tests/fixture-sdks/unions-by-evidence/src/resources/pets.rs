@@ -14,6 +14,8 @@ impl<'a> Pets<'a> {
     ///
     /// `GET /pets/{id}`
     ///
+    /// Returns a [`PetsRetrieveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: unions_by_evidence::Client) -> Result<(), unions_by_evidence::Error> {
     /// let pet = client.pets().retrieve("1").await?;
@@ -28,6 +30,8 @@ impl<'a> Pets<'a> {
     ///
     /// `POST /pets`
     ///
+    /// Returns a [`PetsCreateRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: unions_by_evidence::Client, body: unions_by_evidence::models::Pet) -> Result<(), unions_by_evidence::Error> {
     /// let response = client.pets().create(body).await?;
@@ -39,7 +43,7 @@ impl<'a> Pets<'a> {
     }
 }
 
-/// Parameters of `pets.retrieve` (`GET /pets/{id}`).
+/// Parameters of `pets.retrieve` (`GET /pets/{id}`), as a [`PetsRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PetsRetrieveParams {
@@ -64,6 +68,7 @@ impl crate::runtime::Operation for PetsRetrieveParams {
             crate::runtime::reqwest::Method::GET,
             path,
         );
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
@@ -80,7 +85,7 @@ crate::runtime::operation_request! {
     pub struct PetsRetrieveRequest(PetsRetrieveParams);
 }
 
-/// Parameters of `pets.create` (`POST /pets`).
+/// Parameters of `pets.create` (`POST /pets`), as a [`PetsCreateRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PetsCreateParams {
@@ -105,6 +110,7 @@ impl crate::runtime::Operation for PetsCreateParams {
             path,
         );
         let parts = parts.json(&self.body, "application/json")?;
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 

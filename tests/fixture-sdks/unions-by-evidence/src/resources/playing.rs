@@ -14,6 +14,8 @@ impl<'a> Playing<'a> {
     ///
     /// `GET /playing`
     ///
+    /// Returns a [`PlayingRetrieveRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
     /// ```no_run
     /// # async fn example(client: unions_by_evidence::Client) -> Result<(), unions_by_evidence::Error> {
     /// let playing = client.playing().retrieve().await?;
@@ -25,7 +27,7 @@ impl<'a> Playing<'a> {
     }
 }
 
-/// Parameters of `playing.retrieve` (`GET /playing`).
+/// Parameters of `playing.retrieve` (`GET /playing`), as a [`PlayingRetrieveRequest`] sends them: its setters fill in the optional ones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PlayingRetrieveParams {}
@@ -51,6 +53,7 @@ impl crate::runtime::Operation for PlayingRetrieveParams {
             crate::runtime::reqwest::Method::GET,
             path,
         );
+        let parts = parts.secret_fields(&[]);
         Ok(parts)
     }
 
