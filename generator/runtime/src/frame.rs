@@ -143,7 +143,7 @@ fn control_frame<E>(
 
 /// The server's refusal of a command, as an [`Error::Status`] of kind `BadRequest`
 /// with its `code` and `message`; the values of `secrets` (the API's secret wire names,
-/// see `redact.rs`) are left out of its body.
+/// see `redact/`) are left out of its body.
 pub(crate) fn refusal(text: &str, secrets: &[&str]) -> Error {
     Error::Status(Box::new(StatusError::new(
         StatusCode::BAD_REQUEST,
