@@ -4,13 +4,12 @@
 //! equal to this workspace's manifests, where the runtime and the SDK are built.
 
 use std::fs;
-use std::path::PathBuf;
 
 use sdk_generator::emit::{DIRECT_DEPENDENCIES, RUNTIME_CRATE, RUNTIME_VERSION, RUST_VERSION};
 
 fn read(relative: &str) -> String {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    fs::read_to_string(root.join(relative)).expect("a manifest of the workspace")
+    // The checkout the test runs in (`xtask::workspace_root`), as every command finds it.
+    fs::read_to_string(xtask::workspace_root().join(relative)).expect("a manifest of the workspace")
 }
 
 /// The value of `key = value` in `text`'s first line that sets it.

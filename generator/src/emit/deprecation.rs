@@ -64,8 +64,18 @@ pub fn operation_touches_deprecated(api: &Api, op: &Operation) -> bool {
 
 /// Adds `#[allow(deprecated)]` to every item of the tokens.
 pub fn allow_deprecated(tokens: TokenStream) -> TokenStream {
+    match allow_deprecated_file(tokens) {
+        Ok(file) => file.into_token_stream(),
+        Err(tokens) => tokens,
+    }
+}
+
+/// The tokens parsed, with `#[allow(deprecated)]` on every item; the tokens back if
+/// they do not parse. Formatting takes the parsed file as it is, where the tokens of
+/// [`allow_deprecated`] would be parsed a second time.
+pub fn allow_deprecated_file(tokens: TokenStream) -> Result<syn::File, TokenStream> {
     let Ok(mut file) = syn::parse2::<syn::File>(tokens.clone()) else {
-        return tokens;
+        return Err(tokens);
     };
     let allow: syn::Attribute = syn::parse_quote!(#[allow(deprecated)]);
     for item in &mut file.items {
@@ -79,5 +89,5 @@ pub fn allow_deprecated(tokens: TokenStream) -> TokenStream {
         };
         attrs.push(allow.clone());
     }
-    file.into_token_stream()
+    Ok(file)
 }

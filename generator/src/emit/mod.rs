@@ -6,6 +6,7 @@ mod crate_root;
 mod deprecation;
 mod docs;
 mod events;
+mod format;
 mod manifest;
 
 pub use manifest::{
@@ -24,6 +25,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::ir::{Api, IntFormat, NumFormat, Ty};
+use format::{Chunk, Unit};
 
 /// One output file, relative to the crate's root.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,14 +71,28 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Vec<File> {
         "// {GENERATED_MARKER} by sdk-generator from {}. Do not edit: change the spec and run `{}`.\n\n",
         options.source_name, options.regenerate_command
     );
-    let mut rust_files: Vec<(String, Vec<TokenStream>)> =
-        vec![("src/lib.rs".into(), vec![crate_root::lib_rs(api)])];
-    rust_files.extend(models::model_files(api));
-    if let Some(events) = events::events_rs(api) {
-        rust_files.push(("src/events.rs".into(), vec![events]));
-    }
-    for (module, items) in resources::resource_files(api) {
-        rust_files.push((format!("src/resources/{module}.rs"), items));
+    // The largest unit first (see `format_units`); the other files' chunks follow in
+    // their order within each file.
+    let mut units: Vec<Unit> = vec![
+        Box::new(|| {
+            resources::resource_files(api)
+                .into_iter()
+                .map(|(module, items)| {
+                    let chunks = items.into_iter().map(Chunk::from).collect();
+                    (format!("src/resources/{module}.rs"), chunks)
+                })
+                .collect()
+        }),
+        Box::new(|| vec![("src/lib.rs".into(), vec![crate_root::lib_rs(api).into()])]),
+    ];
+    units.extend(models::model_units(api));
+    if api.events.is_some() {
+        units.push(Box::new(|| {
+            events::events_rs(api)
+                .map(|events| ("src/events.rs".to_string(), vec![events.into()]))
+                .into_iter()
+                .collect()
+        }));
     }
     let mut files = vec![
         File {
@@ -88,82 +104,30 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Vec<File> {
             contents: readme::readme(api, options),
         },
     ];
-    for (path, items) in rust_files {
-        // Formatted one type or one operation at a time, which keeps each parse small.
-        let mut contents = String::new();
-        for tokens in items {
-            let text = format_chunk(tokens);
-            if !contents.is_empty() && !text.is_empty() {
-                contents.push('\n');
+    // Formatted one type or one operation at a time, which keeps each parse small.
+    // The files are formatted here, by prettyplease; rustfmt leaves them as they are,
+    // so that `cargo fmt` does not make them stale.
+    let start = format!("{header}#![cfg_attr(rustfmt, rustfmt::skip)]\n");
+    let mut rust_files: Vec<File> = Vec::new();
+    for (path, text) in format::format_units(&units).into_iter().flatten() {
+        let contents = match rust_files.last_mut() {
+            Some(last) if last.path == path => &mut last.contents,
+            _ => {
+                rust_files.push(File {
+                    path,
+                    contents: start.clone(),
+                });
+                &mut rust_files.last_mut().expect("just pushed").contents
             }
-            contents.push_str(&text);
+        };
+        if contents.len() > start.len() && !text.is_empty() {
+            contents.push('\n');
         }
-        // The files are formatted here, by prettyplease; rustfmt leaves them as they
-        // are, so that `cargo fmt` does not make them stale.
-        files.push(File {
-            path,
-            contents: format!("{header}#![cfg_attr(rustfmt, rustfmt::skip)]\n{contents}"),
-        });
+        contents.push_str(&text);
     }
+    files.extend(rust_files);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
-}
-
-fn format_chunk(tokens: TokenStream) -> String {
-    match syn::parse2::<syn::File>(tokens) {
-        Ok(file) => space_items(&prettyplease::unparse(&file)),
-        // A bug in an emitter, not in the spec: the compiler will point at it.
-        Err(e) => format!(
-            "compile_error!({:?});\n",
-            format!("sdk-generator emitted invalid Rust: {e}")
-        ),
-    }
-}
-
-/// prettyplease puts items right after one another; a blank line between items (and
-/// between the members of an impl) reads better in review.
-fn space_items(code: &str) -> String {
-    let lines: Vec<&str> = code.lines().collect();
-    let mut out = String::with_capacity(code.len() + code.len() / 16);
-    for (i, line) in lines.iter().enumerate() {
-        out.push_str(line);
-        out.push('\n');
-        let Some(next) = lines.get(i + 1) else {
-            continue;
-        };
-        let indent = line.len() - line.trim_start().len();
-        let next_indent = next.len() - next.trim_start().len();
-        let closes_item = line.trim() == "}" && indent <= 4;
-        let after_attrs_or_docs = next.trim_start().starts_with("//!");
-        let next_starts_item =
-            next_indent == indent && !next.trim().is_empty() && !next.trim_start().starts_with('}');
-        let inner_docs_end =
-            line.starts_with("//!") && !next.starts_with("//!") && !next.is_empty();
-        // A run of imports stays together.
-        let imports = is_import(line) && is_import(next);
-        if (closes_item && next_starts_item && !after_attrs_or_docs)
-            || inner_docs_end
-            || (is_one_line_item(line) && next_starts_item && indent == 0 && !imports)
-        {
-            out.push('\n');
-        }
-    }
-    out
-}
-
-fn is_import(line: &str) -> bool {
-    let t = line.trim();
-    (t.starts_with("use ") || t.starts_with("pub use ")) && t.ends_with(';')
-}
-
-fn is_one_line_item(line: &str) -> bool {
-    let t = line.trim();
-    (t.starts_with("pub use ")
-        || t.starts_with("pub mod ")
-        || t.starts_with("pub type ")
-        || t.starts_with("use ")
-        || t.starts_with("mod "))
-        && t.ends_with(';')
 }
 
 /// The identifier of a name `lower` decided: `r#type` for a keyword. Lower hands out
@@ -249,8 +213,34 @@ pub(crate) fn doc_attrs(text: Option<&str>) -> TokenStream {
     let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
         return TokenStream::new();
     };
-    let lines = doc_lines(text);
+    let lines = doc_lines(text).into_iter().map(|l| doc_literal(&l));
     quote!(#(#[doc = #lines])*)
+}
+
+/// A doc line as a string literal for `#[doc = ..]`: a raw string where it can be one.
+/// The text is the same either way; a raw literal is copied where a quoted one is
+/// escaped on the way in and unescaped twice on the way out (by syn's parse and by
+/// prettyplease), a cost that showed in profiles of large specs' long descriptions.
+pub(crate) fn doc_literal(line: &str) -> proc_macro2::Literal {
+    // A raw string cannot hold a lone carriage return; other control characters are
+    // left to the quoted form, which escapes them.
+    if !line.contains(char::is_control) {
+        let mut hashes = 0;
+        let mut run = None;
+        for c in line.chars() {
+            run = match (c, run) {
+                ('"', _) => Some(0),
+                ('#', Some(n)) => Some(n + 1),
+                _ => None,
+            };
+            hashes = hashes.max(run.map_or(0, |n| n + 1));
+        }
+        let hashes = "#".repeat(hashes);
+        if let Ok(literal) = format!("r{hashes}\"{line}\"{hashes}").parse() {
+            return literal;
+        }
+    }
+    proc_macro2::Literal::string(line)
 }
 
 pub(crate) fn doc_lines(text: &str) -> Vec<String> {
@@ -400,7 +390,38 @@ pub use docs::operations_table;
 
 #[cfg(test)]
 mod tests {
-    use super::doc_lines;
+    use super::{doc_lines, doc_literal};
+
+    /// A raw doc literal prints as the quoted one does.
+    #[test]
+    fn doc_literals_print_as_quoted_strings_do() {
+        let print = |docs: Vec<proc_macro2::Literal>| {
+            let file: syn::File = syn::parse2(quote::quote! {
+                #(#[doc = #docs])*
+                pub struct A;
+            })
+            .expect("valid");
+            prettyplease::unparse(&file)
+        };
+        let lines = [
+            " plain",
+            "",
+            " \"quoted\" and \"# and \"## a",
+            " trailing  ",
+            " é \\ `x` \u{200b}",
+            " a\rb",
+            " tab\tand nul\0",
+        ];
+        let raw = print(lines.iter().map(|l| doc_literal(l)).collect());
+        let quoted = print(
+            lines
+                .iter()
+                .map(|l| proc_macro2::Literal::string(l))
+                .collect(),
+        );
+        assert_eq!(raw, quoted);
+        assert!(doc_literal(" \"#").to_string().starts_with("r##\""));
+    }
 
     #[test]
     fn docs_are_made_safe() {

@@ -5,57 +5,79 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
+use super::format::{Chunk, Unit};
 use super::{Ctx, doc_attrs, field_init, ident, ty_tokens};
 use crate::ir::{
     Additional, Api, Enum, Field, Presence, Resource, ResponseKind, Struct, Ty, TypeDef, TypeKind,
 };
 
 /// `src/models/mod.rs`, which re-exports every file (so that `models::X` names
-/// every type), and each file of `models/` with its types, one item at a time.
-pub fn model_files(api: &Api) -> Vec<(String, Vec<TokenStream>)> {
-    let modules: Vec<_> = api.model_files.iter().map(|f| ident(&f.module)).collect();
-    // The modules are public, to browse the types by resource; every type is also
-    // re-exported here, so that `models::Name` works as it always did.
-    let mut docs = vec![
-        " Request and response types of the API, by resource: each module holds the types"
-            .to_string(),
-        " of one resource's operations, and every type is also here, by its name alone".to_string(),
-    ];
-    match api
-        .model_files
-        .iter()
-        .find_map(|f| Some((&f.module, f.types.first()?)))
-    {
-        Some((module, ty)) => docs.push(format!(" (`models::{module}::{ty}` is `models::{ty}`).")),
-        None => docs.push(" too.".to_string()),
-    }
-    let mut files = vec![(
-        "src/models/mod.rs".to_string(),
-        vec![quote! {
-            #(#![doc = #docs])*
-            #(pub mod #modules; pub use #modules::*;)*
-        }],
-    )];
+/// every type), and each file of `models/` with its types, one item at a time: a unit
+/// of formatting per type, in the order of the files.
+pub(super) fn model_units(api: &Api) -> Vec<Unit<'_>> {
+    let mut units: Vec<Unit<'_>> = vec![Box::new(|| {
+        let modules: Vec<_> = api.model_files.iter().map(|f| ident(&f.module)).collect();
+        // The modules are public, to browse the types by resource; every type is also
+        // re-exported here, so that `models::Name` works as it always did.
+        let mut docs = vec![
+            " Request and response types of the API, by resource: each module holds the types"
+                .to_string(),
+            " of one resource's operations, and every type is also here, by its name alone"
+                .to_string(),
+        ];
+        match api
+            .model_files
+            .iter()
+            .find_map(|f| Some((&f.module, f.types.first()?)))
+        {
+            Some((module, ty)) => {
+                docs.push(format!(" (`models::{module}::{ty}` is `models::{ty}`)."))
+            }
+            None => docs.push(" too.".to_string()),
+        }
+        vec![(
+            "src/models/mod.rs".to_string(),
+            vec![
+                quote! {
+                    #(#![doc = #docs])*
+                    #(pub mod #modules; pub use #modules::*;)*
+                }
+                .into(),
+            ],
+        )]
+    })];
     let mut ops = Vec::new();
     collect_status_ops(&api.root, &mut ops);
     for file in &api.model_files {
-        let docs = super::doc_lines(&file.doc);
-        // One line per import, so that a new one adds a line and reflows none. A
-        // deprecated type is the crate's own to name: its import allows it.
-        let uses = file.imports.iter().map(|n| {
-            let i = ident(n);
-            let deprecated = api
-                .types
-                .binary_search_by(|t| t.name.cmp(n))
-                .is_ok_and(|k| api.types[k].deprecated);
-            let allow = deprecated.then(|| quote!(#[allow(deprecated)]));
-            quote!(#allow use super::#i;)
-        });
-        let uses = quote!(#(#uses)*);
-        let mut items = vec![quote! { #(#![doc = #docs])* #uses }];
+        let path = format!("src/models/{}.rs", file.module);
+        units.push(Box::new({
+            let path = path.clone();
+            move || {
+                let docs = super::doc_lines(&file.doc);
+                // One line per import, so that a new one adds a line and reflows none.
+                // A deprecated type is the crate's own to name: its import allows it.
+                let uses = file.imports.iter().map(|n| {
+                    let i = ident(n);
+                    let deprecated = api
+                        .types
+                        .binary_search_by(|t| t.name.cmp(n))
+                        .is_ok_and(|k| api.types[k].deprecated);
+                    let allow = deprecated.then(|| quote!(#[allow(deprecated)]));
+                    quote!(#allow use super::#i;)
+                });
+                let uses = quote!(#(#uses)*);
+                vec![(
+                    path.clone(),
+                    vec![quote! { #(#![doc = #docs])* #uses }.into()],
+                )]
+            }
+        }));
         for name in &file.types {
             if let Ok(i) = api.types.binary_search_by(|t| t.name.cmp(name)) {
-                items.push(type_def(api, &api.types[i]));
+                let path = path.clone();
+                units.push(Box::new(move || {
+                    vec![(path.clone(), type_def(api, &api.types[i]))]
+                }));
             }
         }
         for name in &file.response_enums {
@@ -63,20 +85,41 @@ pub fn model_files(api: &Api) -> Vec<(String, Vec<TokenStream>)> {
                 .iter()
                 .find(|op| op.response.by_status_name.as_ref() == Some(name))
             {
-                items.push(status_enum(op));
+                let (path, op) = (path.clone(), *op);
+                units.push(Box::new(move || {
+                    vec![(path.clone(), vec![status_enum(op).into()])]
+                }));
             }
         }
-        files.push((format!("src/models/{}.rs", file.module), items));
     }
-    files
+    units
 }
 
-fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
+/// A type's items: one chunk, or two for a string enum, whose trait impls are the same
+/// for every enum but its name.
+fn type_def(api: &Api, def: &TypeDef) -> Vec<Chunk> {
+    if let TypeKind::Enum(e) = &def.kind
+        && !e.integer
+        && !super::deprecation::type_touches_deprecated(api, def)
+    {
+        return vec![
+            enum_def(def, e).into(),
+            Chunk::Named {
+                key: "enum_impls",
+                name: def.name.clone(),
+                tokens: enum_impls,
+            },
+        ];
+    }
     let tokens = match &def.kind {
         TypeKind::Struct(s) if s.multipart => multipart_struct(def, s),
         TypeKind::Struct(s) => struct_def(api, def, s),
         TypeKind::Enum(e) if e.integer => integer_enum_def(def, e),
-        TypeKind::Enum(e) => enum_def(def, e),
+        TypeKind::Enum(e) => {
+            let impls = enum_impls(&def.name);
+            let def = enum_def(def, e);
+            quote!(#def #impls)
+        }
         TypeKind::Union(u) => super::unions::union_def(def, u),
         TypeKind::Alias(ty) => {
             let name = ident(&def.name);
@@ -85,10 +128,12 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
             quote! { #docs pub type #name = #ty; }
         }
     };
-    if super::deprecation::type_touches_deprecated(api, def) {
-        super::deprecation::allow_deprecated(tokens)
-    } else {
-        tokens
+    if !super::deprecation::type_touches_deprecated(api, def) {
+        return vec![tokens.into()];
+    }
+    match super::deprecation::allow_deprecated_file(tokens) {
+        Ok(file) => vec![Chunk::File(file)],
+        Err(tokens) => vec![tokens.into()],
     }
 }
 
@@ -485,7 +530,6 @@ fn enum_def(def: &TypeDef, e: &Enum) -> TokenStream {
         let wire = &v.wire;
         quote!(#wire => Some(Self::#vname),)
     });
-    let expecting = format!("a `{}` string", def.name);
     let default_impl = (e.variants.len() == 1).then(|| {
         let only = ident(&e.variants[0].name);
         quote! {
@@ -524,7 +568,14 @@ fn enum_def(def: &TypeDef, e: &Enum) -> TokenStream {
         }
 
         #default_impl
+    }
+}
 
+/// The trait impls of the string enum `name`, which differ by the name alone.
+fn enum_impls(name: &str) -> TokenStream {
+    let expecting = format!("a `{name}` string");
+    let name = ident(name);
+    quote! {
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
@@ -703,6 +754,41 @@ fn status_enum(op: &crate::ir::Operation) -> TokenStream {
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::format::{Chunk, Named, format_chunk};
+    use super::enum_impls;
+
+    /// The trait impls of an enum formatted once per length of its name, then named,
+    /// are the impls formatted for the name, whatever the length (long names wrap).
+    #[test]
+    fn enum_impls_formatted_by_length_are_the_same() {
+        let long = "Long".repeat(30);
+        let mut cache = Named::default();
+        for len in [1, 2, 6, 20, 45, 60, 70, 80, 95, 120] {
+            for name in [
+                format!("Z{}", &long[..len - 1]),
+                format!("Q{}", &long[..len - 1]),
+            ] {
+                let mut direct = String::new();
+                format_chunk(
+                    Chunk::Tokens(enum_impls(&name)),
+                    &mut Named::default(),
+                    &mut direct,
+                );
+                let mut named = String::new();
+                let chunk = Chunk::Named {
+                    key: "enum_impls",
+                    name: name.clone(),
+                    tokens: enum_impls,
+                };
+                format_chunk(chunk, &mut cache, &mut named);
+                assert_eq!(named, direct, "{name}");
+            }
         }
     }
 }

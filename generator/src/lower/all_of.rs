@@ -5,9 +5,8 @@ use std::collections::HashSet;
 
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
 
-use super::Lowerer;
 use super::facts::is_annotation_only;
-use super::types::Shape;
+use super::{Lowerer, Shape};
 use crate::diagnostics::Kind;
 use crate::ir::Ty;
 use crate::json_pointer::pointer_push;

@@ -6,9 +6,8 @@ use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, OpenAPI, Parameter, ReferenceOr, Schema, SchemaKind, Type};
 use serde_json::Value;
 
+use super::refs::component_key;
 use crate::diagnostics::percent_decode;
-
-const COMPONENT_PREFIX: &str = "#/components/schemas/";
 
 /// Every local schema reference that does not point under `#/components/schemas`,
 /// with the schema found there (when it is one).
@@ -153,10 +152,7 @@ fn visit_parameter(p: &Parameter, out: &mut Vec<String>) {
 /// A reference to a schema that is not itself a component: anywhere else, or inside
 /// one (`#/components/schemas/Pet/properties/owner`).
 pub fn is_foreign(reference: &str) -> bool {
-    match reference.strip_prefix(COMPONENT_PREFIX) {
-        Some(rest) => rest.contains('/'),
-        None => reference.starts_with("#/"),
-    }
+    reference.starts_with("#/") && component_key::<Schema>(reference).is_none()
 }
 
 fn note(reference: &str, out: &mut Vec<String>) {

@@ -10,10 +10,9 @@ use std::collections::BTreeMap;
 
 use openapiv3::{ReferenceOr, Schema, SchemaKind};
 
-use super::Lowerer;
 use super::names::Scope;
-use super::types::COMPONENT_PREFIX;
-use super::types::Shape;
+use super::refs::component_key;
+use super::{Lowerer, Shape};
 use crate::ir::{Evidence, Ty, TypeDef, TypeKind, Union, UnionVariant};
 use crate::json_pointer::{percent_decode, pointer_push, unescape_token};
 
@@ -26,10 +25,9 @@ pub(crate) struct Inheritance {
     pub subtypes: Vec<(String, Vec<String>)>,
 }
 
-/// The component key a `$ref` (or a mapping's bare schema name) names.
-fn component_key(target: &str) -> String {
-    let key = target.strip_prefix(COMPONENT_PREFIX).unwrap_or(target);
-    unescape_token(&percent_decode(key))
+/// The component key a mapping's target names: a `$ref`, or a bare schema name.
+fn mapped_key(target: &str) -> String {
+    component_key::<Schema>(target).unwrap_or_else(|| unescape_token(&percent_decode(target)))
 }
 
 /// The components an `allOf` of this schema extends by `$ref`.
@@ -42,9 +40,7 @@ fn extended(schema: &Schema) -> Vec<String> {
     all_of
         .iter()
         .filter_map(|part| match part {
-            ReferenceOr::Reference { reference } if reference.starts_with(COMPONENT_PREFIX) => {
-                Some(component_key(reference))
-            }
+            ReferenceOr::Reference { reference } => component_key::<Schema>(reference),
             _ => None,
         })
         .collect()
@@ -86,7 +82,7 @@ impl<'a> Lowerer<'a> {
             }
             let mut subtypes: Vec<(String, Vec<String>)> = Vec::new();
             for (value, target) in &d.mapping {
-                let target_key = component_key(target);
+                let target_key = mapped_key(target);
                 if !components.schemas.contains_key(&target_key) {
                     continue;
                 }
@@ -118,10 +114,10 @@ impl<'a> Lowerer<'a> {
     /// Whether `pointer` is the schema of a subtype that extends `base` (so that an
     /// `allOf` of the base alone still makes the subtype its own struct).
     pub(super) fn is_subtype_of(&self, base_reference: &str, pointer: &str) -> bool {
-        let Some(base) = base_reference.strip_prefix(COMPONENT_PREFIX) else {
+        let Some(base) = component_key::<Schema>(base_reference) else {
             return false;
         };
-        let Some(inheritance) = self.inheritance.get(&component_key(base)) else {
+        let Some(inheritance) = self.inheritance.get(&base) else {
             return false;
         };
         inheritance

@@ -36,7 +36,7 @@ use openapiv3::{OpenAPI, ReferenceOr};
 use serde_json::Value;
 
 use crate::diagnostics::Diagnostics;
-use crate::ir::{Api, EnvVars, SecuritySchemeKind, TypeDef};
+use crate::ir::{Api, EnvVars, SecuritySchemeKind, Ty, TypeDef, TypeKind};
 use names::Scope;
 
 /// Settings that do not come from the spec.
@@ -164,6 +164,13 @@ fn default_crate_name(title: &str) -> String {
     } else {
         name
     }
+}
+
+/// The result of looking at one schema: a plain type, or a definition that needs a name.
+/// Here, not in `types`, because `all_of`, `unions` and `inheritance` build them too.
+pub(super) enum Shape {
+    Ty(Ty),
+    Def(TypeKind),
 }
 
 pub(crate) struct Lowerer<'a> {

@@ -31,20 +31,24 @@ pub(crate) trait Component: Sized + 'static {
     }
 }
 
+/// The key `#/components/<section>/<key>` names, decoded (`~1`, `%20`); `None` for a
+/// reference to anything else, including a place inside a component
+/// (`#/components/schemas/Pet/properties/owner`). Whether the key exists is not checked.
+pub(crate) fn component_key<T: Component>(reference: &str) -> Option<String> {
+    let rest = reference
+        .strip_prefix("#/components/")?
+        .strip_prefix(T::SECTION)?
+        .strip_prefix('/')?;
+    (!rest.contains('/')).then(|| unescape_token(&percent_decode(rest)))
+}
+
 /// `#/components/<section>/<key>` -> the key, the entry, and its pointer.
 fn in_components<'a, T: Component>(
     lowerer: &Lowerer<'a>,
     reference: &str,
 ) -> Option<(String, &'a ReferenceOr<T>, String)> {
     let doc: &'a openapiv3::OpenAPI = lowerer.doc;
-    let rest = reference
-        .strip_prefix("#/components/")?
-        .strip_prefix(T::SECTION)?
-        .strip_prefix('/')?;
-    if rest.contains('/') {
-        return None;
-    }
-    let key = unescape_token(&percent_decode(rest));
+    let key = component_key::<T>(reference)?;
     let target = T::section(doc.components.as_ref()?).get(&key)?;
     let pointer = pointer_push(&format!("/components/{}", T::SECTION), &key);
     Some((key, target, pointer))

@@ -11,11 +11,11 @@ use openapiv3::{
 };
 use serde_json::Value;
 
-use super::Lowerer;
 use super::all_of::ObjectPart;
 use super::facts::Facts;
 use super::names::{self, Scope, type_name, variant_name};
 use super::refs::{RefOr, View};
+use super::{Lowerer, Shape};
 use crate::diagnostics::{Diagnostic, Kind};
 use crate::ir::{
     Additional, Enum, EnumVariant, Field, IntFormat, NumFormat, Presence, Struct, Ty, TypeDef,
@@ -30,14 +30,6 @@ pub(super) struct IntegerValue {
     pub name: Option<String>,
     pub description: Option<String>,
 }
-
-/// The result of looking at one schema: a plain type, or a definition that needs a name.
-pub(super) enum Shape {
-    Ty(Ty),
-    Def(TypeKind),
-}
-
-pub(crate) const COMPONENT_PREFIX: &str = "#/components/schemas/";
 
 impl<'a> Lowerer<'a> {
     /// Gives every component schema its Rust name up front, so that references can be

@@ -6,13 +6,14 @@ use std::collections::{BTreeMap, HashSet};
 
 use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
 
-use super::Lowerer;
 use super::facts::is_null_schema;
 use super::names::{Scope, variant_name};
-use super::types::{COMPONENT_PREFIX, IntegerValue, Shape};
+use super::refs::component_key;
+use super::types::IntegerValue;
+use super::{Lowerer, Shape};
 use crate::diagnostics::Kind;
 use crate::ir::{Evidence, Ty, TypeKind, Union, UnionVariant};
-use crate::json_pointer::{percent_decode, pointer_push, unescape_token};
+use crate::json_pointer::{pointer_push, unescape_token};
 
 impl<'a> Lowerer<'a> {
     pub(super) fn union_shape(
@@ -133,9 +134,7 @@ impl<'a> Lowerer<'a> {
                 .clone()
                 .filter(|t| !t.trim().is_empty())
                 .or_else(|| match v {
-                    ReferenceOr::Reference { reference } => reference
-                        .strip_prefix(COMPONENT_PREFIX)
-                        .map(|key| unescape_token(&percent_decode(key))),
+                    ReferenceOr::Reference { reference } => component_key::<Schema>(reference),
                     ReferenceOr::Item(_) => None,
                 });
             values.push(IntegerValue {
@@ -203,18 +202,20 @@ impl<'a> Lowerer<'a> {
             for (((_, v), props), singles) in members.iter().zip(&fixed).zip(&optional_single) {
                 let mut values: Vec<String> = Vec::new();
                 if let ReferenceOr::Reference { reference } = v {
-                    let key = reference
-                        .strip_prefix(COMPONENT_PREFIX)
-                        .unwrap_or(reference);
+                    let key = component_key::<Schema>(reference);
                     for (value, target) in &d.mapping {
-                        let target_key = target.strip_prefix(COMPONENT_PREFIX).unwrap_or(target);
-                        if target == reference || target_key == key {
+                        // A mapping's target is a `$ref` or a bare schema name.
+                        let target_key =
+                            component_key::<Schema>(target).unwrap_or_else(|| target.clone());
+                        if target == reference || key.as_ref() == Some(&target_key) {
                             values.push(value.clone());
                         }
                     }
                     if values.is_empty() {
                         values = discriminator_values(props, singles, &d.property_name)
-                            .unwrap_or_else(|| vec![unescape_token(key)]);
+                            .unwrap_or_else(|| {
+                                vec![key.clone().unwrap_or_else(|| unescape_token(reference))]
+                            });
                     }
                 } else if let Some(v) = discriminator_values(props, singles, &d.property_name) {
                     values = v;
@@ -278,12 +279,10 @@ impl<'a> Lowerer<'a> {
         pointer: &str,
     ) -> String {
         if let ReferenceOr::Reference { reference } = variant
-            && let Some(key) = reference.strip_prefix(COMPONENT_PREFIX)
+            && let Some(key) = component_key::<Schema>(reference)
+            && let Some(name) = self.component_names.get(&key)
         {
-            let key = unescape_token(&percent_decode(key));
-            if let Some(name) = self.component_names.get(&key) {
-                return name.clone();
-            }
+            return name.clone();
         }
         let Some((s, _)) = self.resolve(variant, pointer) else {
             return "Value".into();
