@@ -135,3 +135,151 @@ impl AccountsRequests {
 struct NoOpHook;
 
 impl beeper_desktop_api::runtime::Hook for NoOpHook {}
+
+/// How many frames [`event_frames`] makes.
+pub const EVENT_FRAMES: usize = 10_000;
+
+/// The frames of the events benchmark: a mix like a busy account's, message upserts
+/// with their message, chat upserts, deletions, and a type this SDK does not know.
+pub fn event_frames() -> Vec<String> {
+    use sdk_tests::ws_server::{event, message_upserted};
+    (1..=EVENT_FRAMES as i64)
+        .map(|seq| {
+            let value = match seq % 4 {
+                0 | 1 => message_upserted(
+                    seq,
+                    "!chat:beeper.local",
+                    &format!("$m{seq}"),
+                    serde_json::json!({}),
+                ),
+                2 => event("chat.upserted", seq, "!chat:beeper.local"),
+                _ if seq % 8 == 3 => event("message.deleted", seq, "!chat:beeper.local"),
+                _ => event("typing.started", seq, "!chat:beeper.local"),
+            };
+            tag_first(value)
+        })
+        .collect()
+}
+
+/// The JSON of an event in the order the API documents (`type`, `seq`, `ts`, `chatID`,
+/// `ids`, then `entries`), which `serde_json::Value` would sort alphabetically, `type`
+/// last. `TAG_LAST=1` in the environment keeps that sorted order, to measure the
+/// decoders on it too.
+fn tag_first(value: serde_json::Value) -> String {
+    if std::env::var_os("TAG_LAST").is_some() {
+        return value.to_string();
+    }
+    let serde_json::Value::Object(mut object) = value else {
+        return value.to_string();
+    };
+    let mut parts = Vec::new();
+    for key in ["type", "seq", "ts", "chatID", "ids"] {
+        if let Some(v) = object.remove(key) {
+            parts.push(format!("{}:{v}", serde_json::Value::from(key)));
+        }
+    }
+    for (k, v) in object {
+        parts.push(format!("{}:{v}", serde_json::Value::from(k)));
+    }
+    format!("{{{}}}", parts.join(","))
+}
+
+/// The streaming benchmark's two sides, shared by the bench and the profiler example:
+/// [`EVENT_FRAMES`] events through a WebSocket on 127.0.0.1, read by the SDK's
+/// `EventStream` or by a bare tokio-tungstenite client that parses each frame into
+/// `Value`. The server has a runtime (and thread) of its own, as a server in another
+/// process would; the client side has a runtime with one worker thread, whatever runs in
+/// `block_on` on the calling thread.
+pub struct EventStreams {
+    pub runtime: tokio::runtime::Runtime,
+    /// Keeps the server's runtime running.
+    _server_runtime: tokio::runtime::Runtime,
+    client: beeper_desktop_api::Client,
+    ws_url: String,
+}
+
+impl EventStreams {
+    const TOKEN: &str = "bench-token";
+
+    pub fn start(frames: Vec<String>) -> EventStreams {
+        use sdk_tests::ws_server::{Conn, WsServer};
+        let server_runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let frames = std::sync::Arc::new(frames);
+        let server =
+            server_runtime.block_on(WsServer::start(Self::TOKEN, move |_, mut conn: Conn| {
+                let frames = frames.clone();
+                async move {
+                    conn.ready_and_subscribe().await;
+                    for f in frames.iter() {
+                        conn.send_text(f).await;
+                    }
+                    conn.drain().await;
+                }
+            }));
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let client = beeper_desktop_api::Client::builder()
+            .base_url(&server.url)
+            .access_token(Self::TOKEN)
+            .build()
+            .unwrap();
+        let ws_url = server.url.replace("http://", "ws://") + "/v1/ws";
+        EventStreams {
+            runtime,
+            _server_runtime: server_runtime,
+            client,
+            ws_url,
+        }
+    }
+
+    /// Connects, subscribes, reads `n` events as `Event`, closes.
+    pub fn sdk(&self, n: usize) {
+        use futures_util::StreamExt;
+        self.runtime.block_on(async {
+            let mut events = self
+                .client
+                .events()
+                .subscribe(beeper_desktop_api::Chats::All)
+                .await
+                .unwrap();
+            for _ in 0..n {
+                events.next().await.unwrap().unwrap();
+            }
+            events.close().await.unwrap();
+        })
+    }
+
+    /// The same with tokio-tungstenite alone, each frame parsed into `Value`.
+    pub fn bare(&self, n: usize) {
+        use futures_util::{SinkExt, StreamExt};
+        use tokio_tungstenite::tungstenite::Message;
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        self.runtime.block_on(async {
+            let mut request = self.ws_url.as_str().into_client_request().unwrap();
+            request.headers_mut().insert(
+                "authorization",
+                format!("Bearer {}", Self::TOKEN).parse().unwrap(),
+            );
+            let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+            let set = serde_json::json!({"type": "subscriptions.set", "requestID": "r1", "chatIDs": ["*"]});
+            socket.send(Message::text(set.to_string())).await.unwrap();
+            let mut seen = 0;
+            while seen < n {
+                if let Message::Text(t) = socket.next().await.unwrap().unwrap() {
+                    let v: serde_json::Value = serde_json::from_str(t.as_str()).unwrap();
+                    if v.get("seq").is_some() {
+                        seen += 1;
+                    }
+                }
+            }
+            socket.close(None).await.unwrap();
+        })
+    }
+}

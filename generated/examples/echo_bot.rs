@@ -10,6 +10,7 @@ use std::collections::{HashSet, VecDeque};
 use std::time::Duration;
 
 use beeper_desktop_api::models::Event;
+use beeper_desktop_api::runtime::BestEffort;
 use beeper_desktop_api::{Chats, Client, Error};
 use futures_util::StreamExt;
 
@@ -57,7 +58,9 @@ async fn main() -> Result<(), Error> {
         };
         match event {
             Event::MessageUpserted(upsert) => {
-                for message in upsert.entries.unwrap_or_default() {
+                // Best effort: a message that does not decode is kept as JSON; skip it.
+                let messages = upsert.entries.unwrap_or_default().into_iter();
+                for message in messages.filter_map(BestEffort::into_decoded) {
                     let is_ping = message.text.as_deref().map(str::trim) == Some("!ping");
                     if !is_ping
                         || message.is_sender == Some(true)

@@ -94,5 +94,6 @@ construct!(
     pagination_inferred,
     pagination_explicit,
     pagination_near_misses,
+    best_effort,
     secrets
 );

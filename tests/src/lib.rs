@@ -11,13 +11,17 @@ use serde_json::Value;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
+pub mod alloc_count;
 pub mod calls;
 #[cfg(feature = "coverage")]
 pub mod coverage;
 pub mod faults;
 pub mod log_capture;
+pub mod proxy;
 pub mod scenarios;
+pub mod soak;
 pub mod tls;
+pub mod ws_raw;
 pub mod ws_server;
 
 pub const TOKEN: &str = "test-token-3f9a";

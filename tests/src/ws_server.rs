@@ -9,12 +9,13 @@ use std::sync::{Arc, Mutex};
 
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
-use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, Response};
 use tokio_tungstenite::tungstenite::http::{HeaderMap, StatusCode};
+use tokio_tungstenite::tungstenite::protocol::Role;
 use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
 
 use crate::tls::TestCert;
@@ -22,7 +23,7 @@ use crate::tls::TestCert;
 type Script = Arc<dyn Fn(usize, Conn) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
 
 /// A TCP or TLS connection, whichever the server speaks.
-trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
+pub(crate) trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
 
 /// What the server saw of the session, for assertions.
@@ -34,6 +35,9 @@ pub struct Seen {
     pub frames: Vec<(usize, Value)>,
     /// Connections that ended with a close frame from the client.
     pub closed_cleanly: Vec<usize>,
+    /// The status code of each close frame from the client (`None`: a frame without one,
+    /// which the peer reads as 1005), by connection.
+    pub close_codes: Vec<(usize, Option<u16>)>,
 }
 
 /// One accepted connection, handed to the script.
@@ -44,6 +48,24 @@ pub struct Conn {
 }
 
 impl Conn {
+    /// A connection whose upgrade was answered elsewhere (the raw server).
+    pub(crate) async fn upgraded(index: usize, io: Box<dyn Io>, seen: Arc<Mutex<Seen>>) -> Conn {
+        let socket = WebSocketStream::from_raw_socket(io, Role::Server, None).await;
+        Conn {
+            index,
+            socket,
+            seen,
+        }
+    }
+
+    /// Writes bytes straight to the connection, under the WebSocket: a frame cut short,
+    /// a malformed one.
+    pub async fn write_raw(&mut self, bytes: &[u8]) {
+        let io = self.socket.get_mut();
+        let _ = io.write_all(bytes).await;
+        let _ = io.flush().await;
+    }
+
     pub async fn send_json(&mut self, value: Value) {
         self.send_text(&value.to_string()).await;
     }
@@ -69,8 +91,11 @@ impl Conn {
                         .push((self.index, value.clone()));
                     return Some(value);
                 }
-                Ok(Message::Close(_)) => {
-                    self.seen.lock().unwrap().closed_cleanly.push(self.index);
+                Ok(Message::Close(frame)) => {
+                    let mut seen = self.seen.lock().unwrap();
+                    seen.closed_cleanly.push(self.index);
+                    let code = frame.map(|f| u16::from(f.code));
+                    seen.close_codes.push((self.index, code));
                     return None;
                 }
                 Ok(_) => {}
@@ -99,6 +124,11 @@ impl Conn {
     /// Reads until the client closes or goes, answering pings.
     pub async fn drain(&mut self) {
         while self.recv_json().await.is_some() {}
+    }
+
+    /// Closes the connection with a close frame (code 1000), as a server shutting down.
+    pub async fn close(mut self) {
+        let _ = self.socket.close(None).await;
     }
 
     /// Holds the connection without reading it: pings go unanswered.
@@ -130,7 +160,7 @@ pub fn message_upserted(seq: i64, chat: &str, id: &str, extra: Value) -> Value {
 
 pub struct WsServer {
     pub url: String,
-    seen: Arc<Mutex<Seen>>,
+    pub(crate) seen: Arc<Mutex<Seen>>,
 }
 
 impl WsServer {

@@ -357,10 +357,10 @@ async fn ten_thousand_events_arrive_in_order_without_loss() {
             conn.drain().await;
         })
         .await;
-        // A small buffer: the reader is slower than the server, so backpressure is exercised.
+        // A small budget: the reader is slower than the server, so backpressure is exercised.
         let mut stream = client(&server.url)
             .events()
-            .buffer(16)
+            .max_buffered_bytes(16 * 1024)
             .subscribe(Chats::All)
             .await
             .unwrap();
@@ -368,7 +368,8 @@ async fn ten_thousand_events_arrive_in_order_without_loss() {
             match next(&mut stream).await {
                 Event::MessageUpserted(e) => {
                     assert_eq!(e.seq, expected);
-                    assert_eq!(e.entries.unwrap()[0].id, format!("m{expected}"));
+                    let entries = e.entries.unwrap();
+                    assert_eq!(entries[0].decoded().unwrap().id, format!("m{expected}"));
                 }
                 other => panic!("event {expected}: {other:?}"),
             }
@@ -457,6 +458,135 @@ async fn a_sent_message_is_confirmed_by_the_upsert_with_its_final_id() {
             .await
             .unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Timeout);
+    })
+    .await;
+}
+
+/// The JSON path of an error item, which must be an `Error::Decode`.
+fn decode_path(item: Option<Result<Event, beeper_desktop_api::Error>>) -> String {
+    decode_error(item).0
+}
+
+/// The JSON path and the message of an error item, which must be an `Error::Decode`.
+fn decode_error(item: Option<Result<Event, beeper_desktop_api::Error>>) -> (String, String) {
+    match item.expect("the stream goes on") {
+        Err(beeper_desktop_api::Error::Decode(e)) => (e.path.clone(), e.source.to_string()),
+        other => panic!("not a decode error: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_event_whose_entries_do_not_decode_still_arrives_with_its_envelope() {
+    guard(async {
+        let server = WsServer::start(TOKEN, |_, mut conn: Conn| async move {
+            conn.ready_and_subscribe().await;
+            let mut frame = message_upserted(1, "c", "m1", json!({}));
+            // Best effort: the second entry lacks what a Message requires.
+            frame["entries"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!({"id": "m2", "text": "half a message"}));
+            frame["ids"] = json!(["m1", "m2"]);
+            conn.send_json(frame).await;
+            // No `ts`: the envelope is `type`, `seq`, `chatID` and `ids`.
+            conn.send_json(json!({"type": "chat.deleted", "seq": 2, "chatID": "c", "ids": ["c"]}))
+                .await;
+            conn.drain().await;
+        })
+        .await;
+        let mut stream = subscribe(&server.url).await;
+        let Event::MessageUpserted(e) = next(&mut stream).await else {
+            panic!("the upsert")
+        };
+        assert_eq!(
+            (e.seq, e.chat_id.as_str(), e.ts),
+            (1, "c", Some(1_739_320_000_001))
+        );
+        assert_eq!(e.ids, ["m1", "m2"]);
+        let entries = e.entries.unwrap();
+        assert_eq!(entries[0].decoded().unwrap().id, "m1");
+        let kept = &entries[1];
+        assert!(kept.decoded().is_none());
+        let undecoded = kept.undecoded().unwrap();
+        assert_eq!(undecoded.value["text"], "half a message");
+        assert_eq!(undecoded.path, ".");
+        assert!(
+            undecoded.message.contains("accountID"),
+            "{}",
+            undecoded.message
+        );
+        let Event::ChatDeleted(e) = next(&mut stream).await else {
+            panic!("the deletion")
+        };
+        assert_eq!((e.seq, e.ts), (2, None));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn decode_errors_name_the_json_path_inside_the_event() {
+    guard(async {
+        let server = WsServer::start(TOKEN, |_, mut conn: Conn| async move {
+            conn.ready_and_subscribe().await;
+            conn.send_json(
+                json!({"type": "message.upserted", "seq": 1, "chatID": "c", "ids": ["m1", 2]}),
+            )
+            .await;
+            conn.send_json(json!({"type": "chat.upserted", "seq": 2, "chatID": 7, "ids": []}))
+                .await;
+            // The tag need not come first; what comes before it is named in the message.
+            conn.send_json(json!({"seq": 3, "chatID": "c", "ids": {}, "type": "message.deleted"}))
+                .await;
+            conn.drain().await;
+        })
+        .await;
+        let mut stream = subscribe(&server.url).await;
+        assert_eq!(decode_path(stream.next().await), "ids[1]");
+        assert_eq!(decode_path(stream.next().await), "chatID");
+        let (path, message) = decode_error(stream.next().await);
+        assert_eq!(path, ".");
+        assert!(
+            message.starts_with("at `ids`: invalid type: map"),
+            "{message}"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_gap_is_reported_before_an_undecodable_frame_even_when_nothing_follows() {
+    guard(async {
+        let server = WsServer::start(TOKEN, |_, mut conn: Conn| async move {
+            conn.ready_and_subscribe().await;
+            conn.send_json(event("message.upserted", 1, "c")).await;
+            // 2 is missing; 3 has the wrong shape; 4 is missing; 5 is cut short.
+            conn.send_json(
+                json!({"type": "message.upserted", "seq": 3, "chatID": "c", "ids": "m3"}),
+            )
+            .await;
+            conn.send_text(r#"{"type": "message.upserted", "seq": 5, "chatID": "c", "ids": ["m"#)
+                .await;
+            conn.drain().await;
+        })
+        .await;
+        let mut stream = subscribe(&server.url).await;
+        let next_item = async |stream: &mut EventStream<Event>| {
+            tokio::time::timeout(Duration::from_secs(2), stream.next())
+                .await
+                .expect("an item in time")
+        };
+        assert_eq!(seq_of(&next(&mut stream).await), 1);
+        // The frame cut short fails where it breaks.
+        for (missed_after, bad_path) in [(1, "ids"), (3, "ids[0]")] {
+            match next_item(&mut stream).await.unwrap() {
+                Ok(Event::Resync(r)) => {
+                    assert_eq!(r.reason, ResyncEventReason::Gap);
+                    assert_eq!(r.last_seq, Some(missed_after));
+                }
+                other => panic!("a resync for the gap after {missed_after}: {other:?}"),
+            }
+            assert_eq!(decode_path(next_item(&mut stream).await), bad_path);
+        }
     })
     .await;
 }

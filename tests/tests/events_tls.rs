@@ -1,16 +1,17 @@
 //! The SDK over TLS: an `https://` base URL, so `wss://` for the event stream, against
 //! local servers that present a certificate made for the test. The client trusts it
-//! only when told to (`add_root_certificate`, or its own `events_tls_config`).
+//! only when told to (`add_root_certificate`, or an own `http_client` that does): the
+//! event stream goes through the same HTTP client as every request, and so through the
+//! same proxy.
 
 use std::future::Future;
-use std::sync::Arc;
 use std::time::Duration;
 
 use beeper_desktop_api::models::Event;
-use beeper_desktop_api::runtime::rustls;
 use beeper_desktop_api::{Chats, Client, ClientBuilder, Error, ErrorKind};
 use futures_util::StreamExt;
 use sdk_tests::TOKEN;
+use sdk_tests::proxy::Proxy;
 use sdk_tests::tls::{HttpsServer, TestCert};
 use sdk_tests::ws_server::{Conn, WsServer, event, message_upserted};
 use serde_json::json;
@@ -53,7 +54,7 @@ async fn events_arrive_typed_over_wss_with_an_added_root_certificate() {
         match stream.next().await.unwrap().unwrap() {
             Event::MessageUpserted(e) => {
                 assert_eq!(e.seq, 1);
-                assert_eq!(e.entries.unwrap()[0].id, "m1");
+                assert_eq!(e.entries.unwrap()[0].decoded().unwrap().id, "m1");
             }
             other => panic!("not the upsert: {other:?}"),
         }
@@ -123,27 +124,17 @@ async fn an_untrusted_certificate_fails_subscribe_with_a_connection_error_withou
 }
 
 #[tokio::test]
-async fn events_tls_config_is_the_event_streams_tls_setup_even_with_an_own_http_client() {
+async fn the_event_stream_goes_through_an_own_http_client_and_its_tls_setup() {
     guard(async {
         let cert = TestCert::new();
         let server =
             WsServer::start_tls(TOKEN, &cert, |_, conn| two_events_and_a_change(conn)).await;
-        let mut roots = rustls::RootCertStore::empty();
-        roots.add(cert.der.clone().into()).unwrap();
-        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-        let mut config = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .unwrap()
-            .with_root_certificates(roots)
-            .with_no_client_auth();
-        // Not what a WebSocket upgrade goes over (the server only speaks HTTP/1.1): the
-        // SDK offers HTTP/1.1 instead.
-        config.alpn_protocols = vec![b"h2".to_vec()];
-        let client = builder(&server.url)
-            .http_client(reqwest::Client::new())
-            .events_tls_config(Arc::new(config))
+        // The certificate is trusted by the own client only, not by the SDK's builder.
+        let own = reqwest::Client::builder()
+            .tls_certs_merge([reqwest::Certificate::from_pem(cert.pem.as_bytes()).unwrap()])
             .build()
             .unwrap();
+        let client = builder(&server.url).http_client(own).build().unwrap();
         let mut stream = client.events().subscribe(Chats::All).await.unwrap();
         assert!(matches!(
             stream.next().await.unwrap().unwrap(),
@@ -152,6 +143,43 @@ async fn events_tls_config_is_the_event_streams_tls_setup_even_with_an_own_http_
         assert_eq!(
             server.seen().upgrades[0]["authorization"],
             format!("Bearer {TOKEN}")
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn ws_and_wss_go_through_the_configured_proxy() {
+    guard(async {
+        let cert = TestCert::new();
+        let one_event = |_, mut conn: Conn| async move {
+            conn.ready_and_subscribe().await;
+            conn.send_json(event("message.upserted", 1, "c")).await;
+            conn.drain().await;
+        };
+        let plain = WsServer::start(TOKEN, one_event).await;
+        let tls = WsServer::start_tls(TOKEN, &cert, one_event).await;
+        let proxy = Proxy::start().await;
+        for server in [&plain, &tls] {
+            let client = builder(&server.url)
+                .add_root_certificate(&cert.pem)
+                .proxy(&proxy.url)
+                .build()
+                .unwrap();
+            let mut stream = client.events().subscribe(Chats::All).await.unwrap();
+            assert!(matches!(
+                stream.next().await.unwrap().unwrap(),
+                Event::MessageUpserted(e) if e.seq == 1
+            ));
+            stream.close().await.unwrap();
+        }
+        let host = |url: &str| url.split("://").nth(1).unwrap().to_string();
+        assert_eq!(
+            proxy.requests(),
+            [
+                format!("GET {}/v1/ws HTTP/1.1", plain.url),
+                format!("CONNECT {} HTTP/1.1", host(&tls.url)),
+            ]
         );
     })
     .await;
@@ -185,6 +213,19 @@ async fn https_requests_trust_the_added_root_certificate_too() {
         assert_eq!(server.heads().len(), 1, "nothing reached the server");
     })
     .await;
+}
+
+#[test]
+fn a_root_certificate_beside_an_own_http_client_fails_build() {
+    // It would configure a client that is not used: refused rather than ignored.
+    let cert = TestCert::new();
+    let error = builder("https://example.invalid")
+        .http_client(reqwest::Client::new())
+        .add_root_certificate(&cert.pem)
+        .build()
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Config, "{error:?}");
+    assert!(error.to_string().contains("http_client"), "{error}");
 }
 
 #[test]

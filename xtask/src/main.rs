@@ -51,6 +51,14 @@ commands:
                       the README example, built cold with the default features and
                       with default-features = false; prints debug build CPU time,
                       crates compiled and release binary size (takes minutes)
+  events-soak [EVENTS] [BUDGET_KIB]
+                      the live event stream against a scripted hostile server
+                      (drops, gaps, malformed frames, frames cut short, a slow
+                      consumer, a dead peer), about a million events (default
+                      1000000, byte budget 1024 KiB) in release; prints the
+                      figures (events, resyncs against faults, peak memory
+                      against the byte budget) and fails if an event was lost
+                      silently or memory went past the budget plus 1 MiB
   install-check       package sdk-generator, install the binary from the package
                       outside the workspace, generate ../shared/specs/real/
                       oai-petstore.yaml with it and cargo check the crate
@@ -92,6 +100,7 @@ fn main() -> ExitCode {
             Some("--no-release") => xtask::user_build::run(&xtask::workspace_root(), false),
             Some(other) => Err(format!("bench-user-build: unknown option `{other}`")),
         },
+        Some("events-soak") => events_soak(&args[1..]),
         Some("oas31") => write_oas31(),
         Some("readme-check") => match args.get(1) {
             Some(other) => Err(format!("readme-check: unknown option `{other}`")),
@@ -115,6 +124,35 @@ fn main() -> ExitCode {
             }
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `cargo run --release` of the `events-soak` binary of sdk-tests (without the
+/// generator, which it does not need), passing the number of events on.
+fn events_soak(args: &[String]) -> Result<(), String> {
+    if args.len() > 2 || args.iter().any(|a| a.starts_with('-')) {
+        return Err("usage: cargo xtask events-soak [EVENTS] [BUDGET_KIB]".into());
+    }
+    let status =
+        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .current_dir(xtask::workspace_root())
+            .args([
+                "run",
+                "--release",
+                "-p",
+                "sdk-tests",
+                "--no-default-features",
+                "--bin",
+                "events-soak",
+                "--",
+            ])
+            .args(args)
+            .status()
+            .map_err(|e| format!("events-soak: cannot run cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("events-soak: {status}"))
     }
 }
 

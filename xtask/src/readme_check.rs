@@ -19,14 +19,6 @@ use std::process::{Command, Stdio};
 /// Where the crate is written and built, under the workspace's `target/`.
 pub const DIR: &str = "target/readme-check";
 
-/// README sections whose blocks are not built, and why. Each entry is a hook to remove:
-/// once it is gone, the section's blocks are checked like every other.
-pub const SKIPPED_SECTIONS: &[(&str, &str)] = &[(
-    "Live events",
-    "the event stream and this section are being rewritten (issue 19); remove this entry \
-     when that lands, so that its block is built like the others",
-)];
-
 /// A Rust block of the README.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Block {
@@ -46,8 +38,6 @@ pub struct Readme {
     /// The `[dependencies]` table of the Install section, as written.
     pub install: String,
     pub blocks: Vec<Block>,
-    /// Blocks left out by [`SKIPPED_SECTIONS`]: (section, line).
-    pub skipped: Vec<(String, usize)>,
 }
 
 /// The Install block and the Rust blocks of `readme`; or every problem a reader would
@@ -58,7 +48,6 @@ pub fn parse(readme: &str) -> Result<Readme, Vec<String>> {
     let mut section = String::new();
     let mut install = None;
     let mut blocks: Vec<Block> = Vec::new();
-    let mut skipped = Vec::new();
     let mut lines = readme.lines().enumerate();
     while let Some((i, line)) = lines.next() {
         if let Some(title) = line.strip_prefix("## ") {
@@ -83,10 +72,6 @@ pub fn parse(readme: &str) -> Result<Readme, Vec<String>> {
             continue;
         }
         if lang != "rust" {
-            continue;
-        }
-        if SKIPPED_SECTIONS.iter().any(|(s, _)| *s == section) {
-            skipped.push((section.clone(), at));
             continue;
         }
         for (j, code_line) in code.lines().enumerate() {
@@ -125,11 +110,7 @@ pub fn parse(readme: &str) -> Result<Readme, Vec<String>> {
     if !problems.is_empty() {
         return Err(problems);
     }
-    Ok(Readme {
-        install,
-        blocks,
-        skipped,
-    })
+    Ok(Readme { install, blocks })
 }
 
 /// `Beyond the spec` -> `beyond_the_spec`.
@@ -252,7 +233,7 @@ fn cargo(dir: &Path, target_dir: &Path, args: &[&str]) -> Result<String, String>
 }
 
 /// The whole check of the workspace's crate README: parse, then build. Says what was
-/// built and what was skipped.
+/// built.
 pub fn run(root: &Path) -> Result<String, String> {
     let generated = root.join(crate::codegen::OUT_DIR);
     let text = fs::read_to_string(generated.join("README.md"))
@@ -268,7 +249,7 @@ pub fn run(root: &Path) -> Result<String, String> {
         &readme.blocks,
         Some(&root.join("Cargo.lock")),
     )?;
-    let mut out = format!(
+    let out = format!(
         "readme-check: {} block(s) of {}/README.md build with its Install block: {}\n",
         readme.blocks.len(),
         crate::codegen::OUT_DIR,
@@ -279,16 +260,6 @@ pub fn run(root: &Path) -> Result<String, String> {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    for (section, line) in &readme.skipped {
-        let why = SKIPPED_SECTIONS
-            .iter()
-            .find(|(s, _)| s == section)
-            .map_or("", |(_, why)| why);
-        let _ = writeln!(
-            out,
-            "readme-check: skipped README.md:{line} (\"{section}\"): {why}"
-        );
-    }
     Ok(out)
 }
 

@@ -1571,32 +1571,37 @@ impl<'de> serde::Deserialize<'de> for CurrentStep {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match value.get("type").and_then(serde_json::Value::as_str) {
-            Some("user_input") => {
-                serde::Deserialize::deserialize(&value)
-                    .map(Self::UserInput)
-                    .map_err(serde::de::Error::custom)
-            }
-            Some("cookies") => {
-                serde::Deserialize::deserialize(&value)
-                    .map(Self::Cookies)
-                    .map_err(serde::de::Error::custom)
-            }
-            Some("display_and_wait") => {
-                serde::Deserialize::deserialize(&value)
-                    .map(Self::DisplayAndWait)
-                    .map_err(serde::de::Error::custom)
-            }
-            Some("complete") => {
-                serde::Deserialize::deserialize(&value)
-                    .map(Self::Complete)
-                    .map_err(serde::de::Error::custom)
-            }
-            _ => Ok(Self::Unknown(value)),
+        crate::runtime::de::tagged(deserializer)
+    }
+}
+
+impl crate::runtime::de::Tagged for CurrentStep {
+    const TAG: &'static str = "type";
+    fn variant(tag: &str) -> Option<u16> {
+        match tag {
+            "user_input" => Some(0),
+            "cookies" => Some(1),
+            "display_and_wait" => Some(2),
+            "complete" => Some(3),
+            _ => None,
         }
+    }
+
+    fn read<'de, __D: serde::Deserializer<'de>>(
+        variant: u16,
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        match variant {
+            0 => serde::Deserialize::deserialize(deserializer).map(Self::UserInput),
+            1 => serde::Deserialize::deserialize(deserializer).map(Self::Cookies),
+            2 => serde::Deserialize::deserialize(deserializer).map(Self::DisplayAndWait),
+            3 => serde::Deserialize::deserialize(deserializer).map(Self::Complete),
+            _ => Err(serde::de::Error::custom("no such variant")),
+        }
+    }
+
+    fn unknown(value: serde_json::Value) -> Self {
+        Self::Unknown(value)
     }
 }
 
@@ -2169,32 +2174,37 @@ impl<'de> serde::Deserialize<'de> for CurrentStepDisplayAndWaitDisplay {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match value.get("type").and_then(serde_json::Value::as_str) {
-            Some("qr") => {
-                serde::Deserialize::deserialize(&value)
-                    .map(Self::Qr)
-                    .map_err(serde::de::Error::custom)
-            }
-            Some("emoji") => {
-                serde::Deserialize::deserialize(&value)
-                    .map(Self::Emoji)
-                    .map_err(serde::de::Error::custom)
-            }
-            Some("code") => {
-                serde::Deserialize::deserialize(&value)
-                    .map(Self::Code)
-                    .map_err(serde::de::Error::custom)
-            }
-            Some("nothing") => {
-                serde::Deserialize::deserialize(&value)
-                    .map(Self::Nothing)
-                    .map_err(serde::de::Error::custom)
-            }
-            _ => Ok(Self::Unknown(value)),
+        crate::runtime::de::tagged(deserializer)
+    }
+}
+
+impl crate::runtime::de::Tagged for CurrentStepDisplayAndWaitDisplay {
+    const TAG: &'static str = "type";
+    fn variant(tag: &str) -> Option<u16> {
+        match tag {
+            "qr" => Some(0),
+            "emoji" => Some(1),
+            "code" => Some(2),
+            "nothing" => Some(3),
+            _ => None,
         }
+    }
+
+    fn read<'de, __D: serde::Deserializer<'de>>(
+        variant: u16,
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        match variant {
+            0 => serde::Deserialize::deserialize(deserializer).map(Self::Qr),
+            1 => serde::Deserialize::deserialize(deserializer).map(Self::Emoji),
+            2 => serde::Deserialize::deserialize(deserializer).map(Self::Code),
+            3 => serde::Deserialize::deserialize(deserializer).map(Self::Nothing),
+            _ => Err(serde::de::Error::custom("no such variant")),
+        }
+    }
+
+    fn unknown(value: serde_json::Value) -> Self {
+        Self::Unknown(value)
     }
 }
 

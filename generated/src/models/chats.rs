@@ -363,7 +363,15 @@ impl<'de> serde::Deserialize<'de> for ChatListItem {
                         "isPinned" => v_is_pinned = map.next_value()?,
                         "isReadOnly" => v_is_read_only = map.next_value()?,
                         "labels" => v_labels = map.next_value()?,
-                        "lastActivity" => v_last_activity = map.next_value()?,
+                        "lastActivity" => {
+                            v_last_activity = map
+                                .next_value::<
+                                    crate::runtime::de::Rfc3339<
+                                        Option<chrono::DateTime<chrono::Utc>>,
+                                    >,
+                                >()?
+                                .0;
+                        }
                         "lastReadMessageSortKey" => {
                             v_last_read_message_sort_key = map.next_value()?;
                         }
@@ -1193,7 +1201,15 @@ impl<'de> serde::Deserialize<'de> for ChatsRemindersCreateReminder {
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "remindAt" => v_remind_at = Some(map.next_value()?),
+                        "remindAt" => {
+                            v_remind_at = Some(
+                                map
+                                    .next_value::<
+                                        crate::runtime::de::Rfc3339<chrono::DateTime<chrono::Utc>>,
+                                    >()?
+                                    .0,
+                            );
+                        }
                         "dismissOnIncomingMessage" => {
                             v_dismiss_on_incoming_message = map.next_value()?;
                         }
@@ -2336,7 +2352,15 @@ impl<'de> serde::Deserialize<'de> for CreatedChat {
                         "isPinned" => v_is_pinned = map.next_value()?,
                         "isReadOnly" => v_is_read_only = map.next_value()?,
                         "labels" => v_labels = map.next_value()?,
-                        "lastActivity" => v_last_activity = map.next_value()?,
+                        "lastActivity" => {
+                            v_last_activity = map
+                                .next_value::<
+                                    crate::runtime::de::Rfc3339<
+                                        Option<chrono::DateTime<chrono::Utc>>,
+                                    >,
+                                >()?
+                                .0;
+                        }
                         "lastReadMessageSortKey" => {
                             v_last_read_message_sort_key = map.next_value()?;
                         }

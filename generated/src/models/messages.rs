@@ -854,9 +854,25 @@ impl<'de> serde::Deserialize<'de> for UpdatedMessage {
                         "chatID" => v_chat_id = Some(map.next_value()?),
                         "senderID" => v_sender_id = Some(map.next_value()?),
                         "sortKey" => v_sort_key = Some(map.next_value()?),
-                        "timestamp" => v_timestamp = Some(map.next_value()?),
+                        "timestamp" => {
+                            v_timestamp = Some(
+                                map
+                                    .next_value::<
+                                        crate::runtime::de::Rfc3339<chrono::DateTime<chrono::Utc>>,
+                                    >()?
+                                    .0,
+                            );
+                        }
                         "attachments" => v_attachments = map.next_value()?,
-                        "editedTimestamp" => v_edited_timestamp = map.next_value()?,
+                        "editedTimestamp" => {
+                            v_edited_timestamp = map
+                                .next_value::<
+                                    crate::runtime::de::Rfc3339<
+                                        Option<chrono::DateTime<chrono::Utc>>,
+                                    >,
+                                >()?
+                                .0;
+                        }
                         "isDeleted" => v_is_deleted = map.next_value()?,
                         "isHidden" => v_is_hidden = map.next_value()?,
                         "isSender" => v_is_sender = map.next_value()?,

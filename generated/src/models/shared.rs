@@ -1423,7 +1423,15 @@ impl<'de> serde::Deserialize<'de> for Chat {
                         "isPinned" => v_is_pinned = map.next_value()?,
                         "isReadOnly" => v_is_read_only = map.next_value()?,
                         "labels" => v_labels = map.next_value()?,
-                        "lastActivity" => v_last_activity = map.next_value()?,
+                        "lastActivity" => {
+                            v_last_activity = map
+                                .next_value::<
+                                    crate::runtime::de::Rfc3339<
+                                        Option<chrono::DateTime<chrono::Utc>>,
+                                    >,
+                                >()?
+                                .0;
+                        }
                         "lastReadMessageSortKey" => {
                             v_last_read_message_sort_key = map.next_value()?;
                         }
@@ -2383,8 +2391,9 @@ pub struct ChatDeletedEvent {
     pub r#type: ChatDeletedEventType,
     /// Sequence number, increasing by one per event on one connection; a gap means events were missed.
     pub seq: EventSeq,
-    /// Server time of the event, in milliseconds since the Unix epoch.
-    pub ts: EventTs,
+    /// Server time of the event, in milliseconds since the Unix epoch (absent from some events: the envelope every event has is `type`, `seq`, `chatID` and `ids`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ts: Option<EventTs>,
     /// The chat concerned.
     #[serde(rename = "chatID")]
     pub chat_id: String,
@@ -2400,18 +2409,24 @@ impl ChatDeletedEvent {
     /// A value with the required fields; the others are unset.
     pub fn new(
         seq: impl Into<EventSeq>,
-        ts: impl Into<EventTs>,
         chat_id: impl Into<String>,
         ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         Self {
             r#type: ChatDeletedEventType::from("chat.deleted"),
             seq: seq.into(),
-            ts: ts.into(),
+            ts: None,
             chat_id: chat_id.into(),
             ids: ids.into_iter().map(Into::into).collect(),
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `ts` (`ts` on the wire).
+    #[must_use]
+    pub fn with_ts(mut self, value: impl Into<EventTs>) -> Self {
+        self.ts = Some(value.into());
+        self
     }
 }
 
@@ -2439,7 +2454,7 @@ impl<'de> serde::Deserialize<'de> for ChatDeletedEvent {
                     match key.as_str() {
                         "type" => v_type = Some(map.next_value()?),
                         "seq" => v_seq = Some(map.next_value()?),
-                        "ts" => v_ts = Some(map.next_value()?),
+                        "ts" => v_ts = map.next_value()?,
                         "chatID" => v_chat_id = Some(map.next_value()?),
                         "ids" => v_ids = Some(map.next_value()?),
                         _ => {
@@ -2456,8 +2471,7 @@ impl<'de> serde::Deserialize<'de> for ChatDeletedEvent {
                         .ok_or_else(|| crate::runtime::de::missing::<
                             __A::Error,
                         >("seq"))?,
-                    ts: v_ts
-                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("ts"))?,
+                    ts: v_ts,
                     chat_id: v_chat_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             __A::Error,
@@ -2871,7 +2885,15 @@ impl<'de> serde::Deserialize<'de> for ChatReminder {
                         "dismissOnIncomingMessage" => {
                             v_dismiss_on_incoming_message = map.next_value()?;
                         }
-                        "remindAt" => v_remind_at = map.next_value()?,
+                        "remindAt" => {
+                            v_remind_at = map
+                                .next_value::<
+                                    crate::runtime::de::Rfc3339<
+                                        Option<chrono::DateTime<chrono::Utc>>,
+                                    >,
+                                >()?
+                                .0;
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -2960,8 +2982,24 @@ impl<'de> serde::Deserialize<'de> for ChatSnooze {
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "snoozeUntil" => v_snooze_until = map.next_value()?,
-                        "userSnoozedAt" => v_user_snoozed_at = map.next_value()?,
+                        "snoozeUntil" => {
+                            v_snooze_until = map
+                                .next_value::<
+                                    crate::runtime::de::Rfc3339<
+                                        Option<chrono::DateTime<chrono::Utc>>,
+                                    >,
+                                >()?
+                                .0;
+                        }
+                        "userSnoozedAt" => {
+                            v_user_snoozed_at = map
+                                .next_value::<
+                                    crate::runtime::de::Rfc3339<
+                                        Option<chrono::DateTime<chrono::Utc>>,
+                                    >,
+                                >()?
+                                .0;
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -3247,16 +3285,17 @@ pub struct ChatUpsertedEvent {
     pub r#type: ChatUpsertedEventType,
     /// Sequence number, increasing by one per event on one connection; a gap means events were missed.
     pub seq: EventSeq,
-    /// Server time of the event, in milliseconds since the Unix epoch.
-    pub ts: EventTs,
+    /// Server time of the event, in milliseconds since the Unix epoch (absent from some events: the envelope every event has is `type`, `seq`, `chatID` and `ids`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ts: Option<EventTs>,
     /// The chat concerned.
     #[serde(rename = "chatID")]
     pub chat_id: String,
     /// IDs of the changed chats.
     pub ids: Vec<String>,
-    /// The changed chats as the HTTP API returns them; best effort.
+    /// The changed chats as the HTTP API returns them; best effort: a chat that does not have the documented shape is kept as JSON.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub entries: Option<Vec<Chat>>,
+    pub entries: Option<Vec<crate::runtime::BestEffort<Chat>>>,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.
     #[serde(flatten)]
@@ -3267,14 +3306,13 @@ impl ChatUpsertedEvent {
     /// A value with the required fields; the others are unset.
     pub fn new(
         seq: impl Into<EventSeq>,
-        ts: impl Into<EventTs>,
         chat_id: impl Into<String>,
         ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         Self {
             r#type: ChatUpsertedEventType::from("chat.upserted"),
             seq: seq.into(),
-            ts: ts.into(),
+            ts: None,
             chat_id: chat_id.into(),
             ids: ids.into_iter().map(Into::into).collect(),
             entries: None,
@@ -3282,9 +3320,16 @@ impl ChatUpsertedEvent {
         }
     }
 
+    /// Sets `ts` (`ts` on the wire).
+    #[must_use]
+    pub fn with_ts(mut self, value: impl Into<EventTs>) -> Self {
+        self.ts = Some(value.into());
+        self
+    }
+
     /// Sets `entries` (`entries` on the wire).
     #[must_use]
-    pub fn with_entries(mut self, value: Vec<Chat>) -> Self {
+    pub fn with_entries(mut self, value: Vec<crate::runtime::BestEffort<Chat>>) -> Self {
         self.entries = Some(value);
         self
     }
@@ -3309,13 +3354,13 @@ impl<'de> serde::Deserialize<'de> for ChatUpsertedEvent {
                 let mut v_ts: Option<EventTs> = None;
                 let mut v_chat_id: Option<String> = None;
                 let mut v_ids: Option<Vec<String>> = None;
-                let mut v_entries: Option<Vec<Chat>> = None;
+                let mut v_entries: Option<Vec<crate::runtime::BestEffort<Chat>>> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => v_type = Some(map.next_value()?),
                         "seq" => v_seq = Some(map.next_value()?),
-                        "ts" => v_ts = Some(map.next_value()?),
+                        "ts" => v_ts = map.next_value()?,
                         "chatID" => v_chat_id = Some(map.next_value()?),
                         "ids" => v_ids = Some(map.next_value()?),
                         "entries" => v_entries = map.next_value()?,
@@ -3333,8 +3378,7 @@ impl<'de> serde::Deserialize<'de> for ChatUpsertedEvent {
                         .ok_or_else(|| crate::runtime::de::missing::<
                             __A::Error,
                         >("seq"))?,
-                    ts: v_ts
-                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("ts"))?,
+                    ts: v_ts,
                     chat_id: v_chat_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             __A::Error,
@@ -3812,44 +3856,46 @@ impl<'de> serde::Deserialize<'de> for Event {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match value.get("type").and_then(serde_json::Value::as_str) {
-            Some("chat.upserted") => {
-                serde::Deserialize::deserialize(&value)
-                    .map(Self::ChatUpserted)
-                    .map_err(serde::de::Error::custom)
-            }
-            Some("chat.deleted") => {
-                serde::Deserialize::deserialize(&value)
-                    .map(Self::ChatDeleted)
-                    .map_err(serde::de::Error::custom)
-            }
-            Some("message.upserted") => {
-                serde::Deserialize::deserialize(&value)
-                    .map(Self::MessageUpserted)
-                    .map_err(serde::de::Error::custom)
-            }
-            Some("message.deleted") => {
-                serde::Deserialize::deserialize(&value)
-                    .map(Self::MessageDeleted)
-                    .map_err(serde::de::Error::custom)
-            }
-            Some("resync") => {
-                serde::Deserialize::deserialize(&value)
-                    .map(Self::Resync)
-                    .map_err(serde::de::Error::custom)
-            }
-            _ => Ok(Self::Unknown(value)),
+        crate::runtime::de::tagged(deserializer)
+    }
+}
+
+impl crate::runtime::de::Tagged for Event {
+    const TAG: &'static str = "type";
+    fn variant(tag: &str) -> Option<u16> {
+        match tag {
+            "chat.upserted" => Some(0),
+            "chat.deleted" => Some(1),
+            "message.upserted" => Some(2),
+            "message.deleted" => Some(3),
+            "resync" => Some(4),
+            _ => None,
         }
+    }
+
+    fn read<'de, __D: serde::Deserializer<'de>>(
+        variant: u16,
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        match variant {
+            0 => serde::Deserialize::deserialize(deserializer).map(Self::ChatUpserted),
+            1 => serde::Deserialize::deserialize(deserializer).map(Self::ChatDeleted),
+            2 => serde::Deserialize::deserialize(deserializer).map(Self::MessageUpserted),
+            3 => serde::Deserialize::deserialize(deserializer).map(Self::MessageDeleted),
+            4 => serde::Deserialize::deserialize(deserializer).map(Self::Resync),
+            _ => Err(serde::de::Error::custom("no such variant")),
+        }
+    }
+
+    fn unknown(value: serde_json::Value) -> Self {
+        Self::Unknown(value)
     }
 }
 
 /// Sequence number, increasing by one per event on one connection; a gap means events were missed.
 pub type EventSeq = i64;
 
-/// Server time of the event, in milliseconds since the Unix epoch.
+/// Server time of the event, in milliseconds since the Unix epoch (absent from some events: the envelope every event has is `type`, `seq`, `chatID` and `ids`).
 pub type EventTs = i64;
 
 /// A command was refused.
@@ -5101,9 +5147,25 @@ impl<'de> serde::Deserialize<'de> for Message {
                         "chatID" => v_chat_id = Some(map.next_value()?),
                         "senderID" => v_sender_id = Some(map.next_value()?),
                         "sortKey" => v_sort_key = Some(map.next_value()?),
-                        "timestamp" => v_timestamp = Some(map.next_value()?),
+                        "timestamp" => {
+                            v_timestamp = Some(
+                                map
+                                    .next_value::<
+                                        crate::runtime::de::Rfc3339<chrono::DateTime<chrono::Utc>>,
+                                    >()?
+                                    .0,
+                            );
+                        }
                         "attachments" => v_attachments = map.next_value()?,
-                        "editedTimestamp" => v_edited_timestamp = map.next_value()?,
+                        "editedTimestamp" => {
+                            v_edited_timestamp = map
+                                .next_value::<
+                                    crate::runtime::de::Rfc3339<
+                                        Option<chrono::DateTime<chrono::Utc>>,
+                                    >,
+                                >()?
+                                .0;
+                        }
                         "isDeleted" => v_is_deleted = map.next_value()?,
                         "isHidden" => v_is_hidden = map.next_value()?,
                         "isSender" => v_is_sender = map.next_value()?,
@@ -5176,8 +5238,9 @@ pub struct MessageDeletedEvent {
     pub r#type: MessageDeletedEventType,
     /// Sequence number, increasing by one per event on one connection; a gap means events were missed.
     pub seq: EventSeq,
-    /// Server time of the event, in milliseconds since the Unix epoch.
-    pub ts: EventTs,
+    /// Server time of the event, in milliseconds since the Unix epoch (absent from some events: the envelope every event has is `type`, `seq`, `chatID` and `ids`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ts: Option<EventTs>,
     /// The chat of the messages.
     #[serde(rename = "chatID")]
     pub chat_id: String,
@@ -5193,18 +5256,24 @@ impl MessageDeletedEvent {
     /// A value with the required fields; the others are unset.
     pub fn new(
         seq: impl Into<EventSeq>,
-        ts: impl Into<EventTs>,
         chat_id: impl Into<String>,
         ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         Self {
             r#type: MessageDeletedEventType::from("message.deleted"),
             seq: seq.into(),
-            ts: ts.into(),
+            ts: None,
             chat_id: chat_id.into(),
             ids: ids.into_iter().map(Into::into).collect(),
             extra: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `ts` (`ts` on the wire).
+    #[must_use]
+    pub fn with_ts(mut self, value: impl Into<EventTs>) -> Self {
+        self.ts = Some(value.into());
+        self
     }
 }
 
@@ -5232,7 +5301,7 @@ impl<'de> serde::Deserialize<'de> for MessageDeletedEvent {
                     match key.as_str() {
                         "type" => v_type = Some(map.next_value()?),
                         "seq" => v_seq = Some(map.next_value()?),
-                        "ts" => v_ts = Some(map.next_value()?),
+                        "ts" => v_ts = map.next_value()?,
                         "chatID" => v_chat_id = Some(map.next_value()?),
                         "ids" => v_ids = Some(map.next_value()?),
                         _ => {
@@ -5249,8 +5318,7 @@ impl<'de> serde::Deserialize<'de> for MessageDeletedEvent {
                         .ok_or_else(|| crate::runtime::de::missing::<
                             __A::Error,
                         >("seq"))?,
-                    ts: v_ts
-                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("ts"))?,
+                    ts: v_ts,
                     chat_id: v_chat_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             __A::Error,
@@ -5570,16 +5638,17 @@ pub struct MessageUpsertedEvent {
     pub r#type: MessageUpsertedEventType,
     /// Sequence number, increasing by one per event on one connection; a gap means events were missed.
     pub seq: EventSeq,
-    /// Server time of the event, in milliseconds since the Unix epoch.
-    pub ts: EventTs,
+    /// Server time of the event, in milliseconds since the Unix epoch (absent from some events: the envelope every event has is `type`, `seq`, `chatID` and `ids`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ts: Option<EventTs>,
     /// The chat of the messages.
     #[serde(rename = "chatID")]
     pub chat_id: String,
     /// IDs of the changed messages.
     pub ids: Vec<String>,
-    /// The changed messages as the HTTP API returns them; best effort.
+    /// The changed messages as the HTTP API returns them; best effort: a message that does not have the documented shape is kept as JSON.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub entries: Option<Vec<Message>>,
+    pub entries: Option<Vec<crate::runtime::BestEffort<Message>>>,
     /// Keys this version of the SDK does not know, kept as they arrived and
     /// written back unchanged.
     #[serde(flatten)]
@@ -5590,14 +5659,13 @@ impl MessageUpsertedEvent {
     /// A value with the required fields; the others are unset.
     pub fn new(
         seq: impl Into<EventSeq>,
-        ts: impl Into<EventTs>,
         chat_id: impl Into<String>,
         ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         Self {
             r#type: MessageUpsertedEventType::from("message.upserted"),
             seq: seq.into(),
-            ts: ts.into(),
+            ts: None,
             chat_id: chat_id.into(),
             ids: ids.into_iter().map(Into::into).collect(),
             entries: None,
@@ -5605,9 +5673,19 @@ impl MessageUpsertedEvent {
         }
     }
 
+    /// Sets `ts` (`ts` on the wire).
+    #[must_use]
+    pub fn with_ts(mut self, value: impl Into<EventTs>) -> Self {
+        self.ts = Some(value.into());
+        self
+    }
+
     /// Sets `entries` (`entries` on the wire).
     #[must_use]
-    pub fn with_entries(mut self, value: Vec<Message>) -> Self {
+    pub fn with_entries(
+        mut self,
+        value: Vec<crate::runtime::BestEffort<Message>>,
+    ) -> Self {
         self.entries = Some(value);
         self
     }
@@ -5632,13 +5710,13 @@ impl<'de> serde::Deserialize<'de> for MessageUpsertedEvent {
                 let mut v_ts: Option<EventTs> = None;
                 let mut v_chat_id: Option<String> = None;
                 let mut v_ids: Option<Vec<String>> = None;
-                let mut v_entries: Option<Vec<Message>> = None;
+                let mut v_entries: Option<Vec<crate::runtime::BestEffort<Message>>> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "type" => v_type = Some(map.next_value()?),
                         "seq" => v_seq = Some(map.next_value()?),
-                        "ts" => v_ts = Some(map.next_value()?),
+                        "ts" => v_ts = map.next_value()?,
                         "chatID" => v_chat_id = Some(map.next_value()?),
                         "ids" => v_ids = Some(map.next_value()?),
                         "entries" => v_entries = map.next_value()?,
@@ -5656,8 +5734,7 @@ impl<'de> serde::Deserialize<'de> for MessageUpsertedEvent {
                         .ok_or_else(|| crate::runtime::de::missing::<
                             __A::Error,
                         >("seq"))?,
-                    ts: v_ts
-                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("ts"))?,
+                    ts: v_ts,
                     chat_id: v_chat_id
                         .ok_or_else(|| crate::runtime::de::missing::<
                             __A::Error,
@@ -6563,7 +6640,15 @@ impl<'de> serde::Deserialize<'de> for SendStatus {
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "status" => v_status = Some(map.next_value()?),
-                        "timestamp" => v_timestamp = Some(map.next_value()?),
+                        "timestamp" => {
+                            v_timestamp = Some(
+                                map
+                                    .next_value::<
+                                        crate::runtime::de::Rfc3339<chrono::DateTime<chrono::Utc>>,
+                                    >()?
+                                    .0,
+                            );
+                        }
                         "deliveredToUsers" => v_delivered_to_users = map.next_value()?,
                         "internalError" => v_internal_error = map.next_value()?,
                         "message" => v_message = map.next_value()?,

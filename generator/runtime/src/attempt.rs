@@ -9,6 +9,8 @@ pub(crate) struct Failure {
     /// The request never left: it is safe to send again whatever its method.
     pub(crate) not_sent: bool,
     pub(crate) timed_out: bool,
+    /// The server's TLS certificate is not trusted: trying again cannot help.
+    pub(crate) untrusted: bool,
     pub(crate) message: Option<String>,
 }
 
@@ -18,6 +20,7 @@ impl Failure {
             source,
             not_sent: false,
             timed_out: true,
+            untrusted: false,
             message: None,
         }
     }
@@ -46,13 +49,37 @@ impl Failure {
 
 impl From<reqwest::Error> for Failure {
     fn from(e: reqwest::Error) -> Failure {
+        let untrusted = untrusted_certificate(&e);
         Failure {
             not_sent: e.is_connect(),
             timed_out: e.is_timeout(),
+            untrusted,
+            message: untrusted.then(|| "the server's TLS certificate is not trusted".to_string()),
             source: Some(e),
-            message: None,
         }
     }
+}
+
+/// Whether `error`, or an error it wraps, is the TLS library's refusal of the server's
+/// certificate (rustls only: the platform's TLS does not say so in a type).
+pub(crate) fn untrusted_certificate(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(error);
+    while let Some(e) = next {
+        #[cfg(feature = "rustls")]
+        if let Some(rustls::Error::InvalidCertificate(_)) = e.downcast_ref::<rustls::Error>() {
+            return true;
+        }
+        // An I/O error's `source` skips the error it wraps: look at that one too.
+        if let Some(inner) = e
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+            && untrusted_certificate(inner)
+        {
+            return true;
+        }
+        next = e.source();
+    }
+    false
 }
 
 /// Redirects are followed within the origin (scheme, host and port) of the request, up

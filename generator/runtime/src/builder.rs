@@ -16,8 +16,6 @@ use super::error::Error;
 use super::hook::{Hook, Hooks};
 use super::redact::{self, Secret, redact_url};
 use super::retry::Backoff;
-#[cfg(feature = "rustls")]
-use super::ws_tls;
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -43,8 +41,6 @@ pub struct ClientBuilder {
     proxy: Option<String>,
     hooks: Hooks,
     root_certificates: Vec<Vec<u8>>,
-    #[cfg(feature = "rustls")]
-    events_tls_config: Option<Arc<rustls::ClientConfig>>,
 }
 
 /// A default header as configured: the value's bytes, kept exactly.
@@ -90,7 +86,6 @@ impl fmt::Debug for ClientBuilder {
             .field("proxy", &self.proxy.as_deref().map(redact_url))
             .field("hooks", &self.hooks)
             .field("root_certificates", &self.root_certificates.len())
-            .field("events_tls_config", &self.has_events_tls_config())
             .finish_non_exhaustive()
     }
 }
@@ -117,8 +112,6 @@ impl ClientBuilder {
             proxy: None,
             hooks: Hooks::default(),
             root_certificates: Vec::new(),
-            #[cfg(feature = "rustls")]
-            events_tls_config: None,
         }
     }
 
@@ -315,10 +308,11 @@ impl ClientBuilder {
     }
 
     /// Sends requests through an existing `reqwest::Client` (its proxy, redirect, TLS
-    /// and pool settings apply; the timeouts and limits set here still apply). The
-    /// event stream does not go through it: its TLS setup is
-    /// [`add_root_certificate`](Self::add_root_certificate) or
-    /// [`events_tls_config`](Self::events_tls_config).
+    /// and pool settings apply; the timeouts and limits set here still apply), the
+    /// event stream's upgrade request included. A WebSocket goes over HTTP/1.1: a
+    /// client that speaks HTTP/2 to the server (`http2_prior_knowledge`, or ALPN `h2`
+    /// over TLS) cannot open the event stream; `reqwest::ClientBuilder::http1_only`
+    /// keeps it to HTTP/1.1.
     pub fn http_client(mut self, client: reqwest::Client) -> ClientBuilder {
         self.http = Some(client);
         self
@@ -326,26 +320,15 @@ impl ClientBuilder {
 
     /// Trusts one more root certificate (PEM, one or more `CERTIFICATE` sections, or
     /// DER) besides the platform's, for `https://` requests and the `wss://` event
-    /// stream alike; e.g. the certificate of a proxy that serves a local API over
-    /// TLS. With [`http_client`](Self::http_client), that client's own settings apply
-    /// to requests, and this to the event stream only. A certificate that cannot be
-    /// read fails [`build`](Self::build).
-    #[cfg(feature = "rustls")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "rustls")))]
+    /// stream alike (one HTTP client carries both); e.g. the certificate of a proxy
+    /// that serves a local API over TLS. It configures the client the builder makes:
+    /// with [`http_client`](Self::http_client), give it to that client instead
+    /// (`reqwest::ClientBuilder::tls_certs_merge`); [`build`](Self::build) refuses
+    /// both together, as it refuses a certificate that cannot be read.
+    #[cfg(any(feature = "rustls", feature = "native-tls"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "rustls", feature = "native-tls"))))]
     pub fn add_root_certificate(mut self, certificate: impl AsRef<[u8]>) -> ClientBuilder {
         self.root_certificates.push(certificate.as_ref().to_vec());
-        self
-    }
-
-    /// The TLS setup of the `wss://` event stream, instead of the platform's roots
-    /// plus [`add_root_certificate`](Self::add_root_certificate) (the HTTP side's).
-    /// Its ALPN protocols are replaced by `http/1.1`, the one a WebSocket upgrade
-    /// goes over. Requests are not affected: give them the same setup through
-    /// [`http_client`](Self::http_client) (`reqwest::ClientBuilder::tls_backend_preconfigured`).
-    #[cfg(feature = "rustls")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "rustls")))]
-    pub fn events_tls_config(mut self, config: Arc<rustls::ClientConfig>) -> ClientBuilder {
-        self.events_tls_config = Some(config);
         self
     }
 
@@ -417,24 +400,21 @@ impl ClientBuilder {
         for (k, v) in &headers {
             base_headers.append(k.clone(), v.clone());
         }
-        #[cfg(feature = "rustls")]
-        let mut extra_roots = Vec::new();
-        #[cfg(feature = "rustls")]
-        for certificate in &self.root_certificates {
-            extra_roots.extend(ws_tls::parse_roots(certificate)?);
-        }
+        let roots = root_certificates(&self.root_certificates)?;
         let http = match self.http {
+            Some(_) if !roots.is_empty() => {
+                return Err(Error::Config(
+                    "add_root_certificate configures the HTTP client the builder makes; with http_client, add the root certificate to that client".into(),
+                ));
+            }
             Some(h) => h,
             None => {
                 let mut http = reqwest::Client::builder()
                     .connect_timeout(self.connect_timeout)
                     .pool_idle_timeout(Duration::from_secs(90))
                     .redirect(same_origin_redirects());
-                #[cfg(feature = "rustls")]
-                for root in &extra_roots {
-                    let root = reqwest::Certificate::from_der(root).map_err(|e| {
-                        Error::Config(format!("a root certificate cannot be used: {e}"))
-                    })?;
+                #[cfg(any(feature = "rustls", feature = "native-tls"))]
+                for root in roots.iter().cloned() {
                     http = http.add_root_certificate(root);
                 }
                 match &self.proxy {
@@ -451,8 +431,14 @@ impl ClientBuilder {
                     None if base_url.loopback => http = http.no_proxy(),
                     None => {}
                 }
-                http.build()
-                    .map_err(|e| Error::Config(format!("could not build the HTTP client: {e}")))?
+                let with = if roots.is_empty() {
+                    ""
+                } else {
+                    " with the root certificates added"
+                };
+                http.build().map_err(|e| {
+                    Error::Config(format!("could not build the HTTP client{with}: {e}"))
+                })?
             }
         };
         Ok(Client {
@@ -473,28 +459,37 @@ impl ClientBuilder {
                 body_limits: self.body_limits,
                 proxy: self.proxy,
                 hooks: self.hooks,
-                #[cfg(all(feature = "events", feature = "rustls"))]
-                events_tls: Arc::new(super::upgrade::WsTls::new(
-                    extra_roots,
-                    self.events_tls_config.as_ref(),
-                )),
-                #[cfg(all(feature = "events", not(feature = "rustls")))]
-                events_tls: Arc::new(super::upgrade::WsTls),
-                root_certificates: self.root_certificates,
-                #[cfg(feature = "rustls")]
-                events_tls_config: self.events_tls_config,
             }),
         })
     }
 }
 
-impl ClientBuilder {
-    fn has_events_tls_config(&self) -> bool {
-        #[cfg(feature = "rustls")]
-        return self.events_tls_config.is_some();
-        #[cfg(not(feature = "rustls"))]
-        false
+/// The root certificates given to `add_root_certificate`, each PEM (one or more
+/// `CERTIFICATE` sections) or one DER certificate. What the TLS library can tell is
+/// checked here; the rest when the HTTP client is built.
+#[cfg(any(feature = "rustls", feature = "native-tls"))]
+fn root_certificates(given: &[Vec<u8>]) -> Result<Vec<reqwest::Certificate>, Error> {
+    let bad = |why: String| Error::Config(format!("a root certificate cannot be used: {why}"));
+    let mut roots = Vec::new();
+    for bytes in given {
+        if bytes.trim_ascii_start().starts_with(b"-----BEGIN") {
+            let certs = reqwest::Certificate::from_pem_bundle(bytes)
+                .map_err(|e| bad(format!("bad PEM: {e}")))?;
+            if certs.is_empty() {
+                return Err(bad("the PEM has no CERTIFICATE section".into()));
+            }
+            roots.extend(certs);
+        } else {
+            roots.push(reqwest::Certificate::from_der(bytes).map_err(|e| bad(e.to_string()))?);
+        }
     }
+    Ok(roots)
+}
+
+/// Without TLS there is no root certificate to add.
+#[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+fn root_certificates(_: &[Vec<u8>]) -> Result<Vec<()>, Error> {
+    Ok(Vec::new())
 }
 
 impl Client {
@@ -529,9 +524,8 @@ impl Client {
             body_limits: c.body_limits,
             proxy: c.proxy.clone(),
             hooks: c.hooks.clone(),
-            root_certificates: c.root_certificates.clone(),
-            #[cfg(feature = "rustls")]
-            events_tls_config: c.events_tls_config.clone(),
+            // Already in the HTTP client above, which the new client shares.
+            root_certificates: Vec::new(),
         }
     }
 }

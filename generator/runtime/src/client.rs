@@ -53,12 +53,6 @@ pub(crate) struct Inner {
     pub(crate) body_limits: BodyLimits,
     pub(crate) proxy: Option<String>,
     pub(crate) hooks: Hooks,
-    /// The builder's TLS settings, kept for `to_builder`.
-    pub(crate) root_certificates: Vec<Vec<u8>>,
-    #[cfg(feature = "rustls")]
-    pub(crate) events_tls_config: Option<Arc<rustls::ClientConfig>>,
-    #[cfg(feature = "events")]
-    pub(crate) events_tls: Arc<super::upgrade::WsTls>,
 }
 
 impl fmt::Debug for Client {
@@ -96,8 +90,6 @@ impl Client {
         self.inner.info
     }
 
-    /// The HTTP client, for other transports of the crate (the event stream).
-    #[cfg_attr(not(feature = "events"), allow(dead_code))]
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.inner.http
     }
@@ -322,38 +314,4 @@ fn compose_url(base: &str, parts: &RequestParts, auth_query: &[(&'static str, St
         url.push_str(query.as_str());
     }
     url
-}
-
-// Read by the live event stream (`events.rs`, `ws.rs`), which opens its own connection
-// with the same base URL, default headers and credentials as every HTTP request.
-#[cfg(feature = "events")]
-impl Client {
-    /// The `http(s)://` URL and the headers of the WebSocket upgrade request to `path`.
-    /// The credential header is marked sensitive, so it is never logged.
-    pub(crate) fn upgrade_request(
-        &self,
-        path: &str,
-        auth: &'static [&'static [&'static str]],
-        auth_optional: bool,
-    ) -> Result<(String, HeaderMap), Error> {
-        let mut parts = RequestParts::new("events", reqwest::Method::GET, path.to_string());
-        parts.auth = auth;
-        parts.auth_optional = auth_optional;
-        let options = RequestOptions::default();
-        let auth = self.credentials_for(&parts, &options)?;
-        let url = compose_url(&self.inner.base_url.text, &parts, &auth.query);
-        let headers = self.headers_for(&parts, &options, auth.headers)?;
-        Ok((url, headers))
-    }
-
-    /// The TLS setup of `wss://` event streams, shared by the client's clones.
-    pub(crate) fn events_tls(&self) -> Arc<super::upgrade::WsTls> {
-        self.inner.events_tls.clone()
-    }
-
-    /// The retry settings, which the event stream's reconnection follows.
-    pub(crate) fn retry_settings(&self) -> (u32, Backoff, Option<Duration>) {
-        let c = &self.inner;
-        (c.max_retries, c.backoff, c.timeout)
-    }
 }

@@ -348,7 +348,7 @@ impl StatusError {
     }
 
     /// The error of a response; `secrets` are the wire names whose values its body's
-    /// excerpt and JSON leave out (see `redact.rs`).
+    /// excerpt and JSON leave out (see `redact/`).
     pub(crate) fn new(
         status: StatusCode,
         headers: HeaderMap,
@@ -479,7 +479,7 @@ pub struct DecodeError {
 
 impl DecodeError {
     /// The error for `body`, which did not decode: an excerpt of at most `max` bytes,
-    /// and the decoder's message, without the values of `secrets` (see `redact.rs`).
+    /// and the decoder's message, without the values of `secrets` (see `redact/`).
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
         status: StatusCode,

@@ -30,8 +30,10 @@ pub type HookFuture<'a, T = ()> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// held to the request's `max_retries` like any other retry.
 ///
 /// Hooks see the HTTP requests of operations and of the escape hatch
-/// ([`Client::request`](super::Client::request)); the event stream's WebSocket
-/// connection is not an HTTP request and is not seen.
+/// ([`Client::request`](super::Client::request)), and the upgrade request of every
+/// connection (and reconnection) of the event stream (operation `events`, answered by
+/// `101 Switching Protocols`); the WebSocket frames after it are not HTTP and are not
+/// seen.
 ///
 /// ```
 /// use std::sync::atomic::{AtomicU64, Ordering};
@@ -233,9 +235,12 @@ impl AttemptOutcome {
         self.headers.as_ref()
     }
 
-    /// Whether the attempt succeeded (a 2xx response).
+    /// Whether the attempt succeeded: a 2xx response, or `101 Switching Protocols` to
+    /// the event stream's upgrade request.
     pub fn is_success(&self) -> bool {
-        self.status.is_some_and(|s| s.is_success()) && self.error.is_none()
+        self.status
+            .is_some_and(|s| s.is_success() || s == StatusCode::SWITCHING_PROTOCOLS)
+            && self.error.is_none()
     }
 
     /// Why the attempt got no usable response (the connection failed, the time ran

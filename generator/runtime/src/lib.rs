@@ -12,9 +12,10 @@
 //! [`operation_request!`] define the SDK's client and one request type per operation.
 //!
 //! # Features
-//! - `rustls` (default): https through rustls.
-//! - `native-tls`: https through the platform's TLS.
-//! - `events` (default): live event streams over a WebSocket ([`Events`]).
+//! - `rustls` (default): https (and the event stream's wss) through rustls.
+//! - `native-tls`: https (and wss) through the platform's TLS.
+//! - `events` (default): live event streams over a WebSocket ([`Events`]), opened
+//!   through the same HTTP client as every request.
 //!
 //! Without a TLS feature, an https base URL is an [`ErrorKind::Config`] error before
 //! anything is sent.
@@ -28,6 +29,9 @@ mod api;
 mod attempt;
 mod base_url;
 mod body;
+// What an event stream holds for its reader, in bytes.
+#[cfg(feature = "events")]
+mod budget;
 mod builder;
 mod client;
 mod credentials;
@@ -35,10 +39,16 @@ mod custom;
 pub mod de;
 mod encoding;
 mod error;
-// The live event stream, with its WebSocket: the `events` feature.
+// The live event stream, with its WebSocket: the `events` feature. `events` (the
+// builder) starts `ws` (the connection task) through `upgrade` (the connection) and
+// returns an `event_stream` (the reader's end); `frame` is the protocol they share.
+#[cfg(feature = "events")]
+mod event_stream;
 #[cfg(feature = "events")]
 mod events;
 mod extras;
+#[cfg(feature = "events")]
+mod frame;
 mod hook;
 mod multipart;
 mod nullable;
@@ -56,19 +66,25 @@ mod send;
 mod upgrade;
 #[cfg(feature = "events")]
 mod ws;
-// rustls for `wss://` and for root certificates: the `rustls` feature.
-#[cfg(feature = "rustls")]
-mod ws_tls;
+#[cfg(feature = "events")]
+mod ws_writer;
 
 pub use api::{ApiInfo, SchemeKind, SecuritySchemeInfo};
 pub use builder::ClientBuilder;
 pub use client::Client;
 pub use custom::{Custom, FromResponse, RawBody};
+pub use de::{BestEffort, Undecoded};
 pub use encoding::{Query, QueryStyle, push_path_param};
 pub use error::{DecodeError, Error, ErrorBody, ErrorKind, StatusError, TransportError};
 #[cfg(feature = "events")]
 #[cfg_attr(docsrs, doc(cfg(feature = "events")))]
-pub use events::{Chats, EventStream, Events, EventsInfo, Frame, SentMessage, decode_frame};
+pub use event_stream::{EventStream, SentMessage};
+#[cfg(feature = "events")]
+#[cfg_attr(docsrs, doc(cfg(feature = "events")))]
+pub use events::Events;
+#[cfg(feature = "events")]
+#[cfg_attr(docsrs, doc(cfg(feature = "events")))]
+pub use frame::{Chats, EventsInfo, Frame, decode_frame};
 pub use hook::{AfterAttempt, AttemptOutcome, AttemptRequest, Hook, HookFuture};
 pub use multipart::{FilePart, Multipart};
 pub use nullable::Nullable;
@@ -86,9 +102,5 @@ pub use response::{ApiResponse, ByteStream, RawResponse};
 /// `HeaderMap`, and a `reqwest::Client` of the same version for
 /// `ClientBuilder::http_client`).
 pub use reqwest;
-/// The TLS library of `wss://` event streams, for `ClientBuilder::events_tls_config`.
-#[cfg(feature = "rustls")]
-#[cfg_attr(docsrs, doc(cfg(feature = "rustls")))]
-pub use rustls;
 /// The JSON library of bodies and extra fields.
 pub use serde_json;

@@ -304,7 +304,9 @@ macro_rules! sdk_client {
 
             /// Sends requests through an existing `reqwest::Client` (its proxy,
             /// redirect, TLS and pool settings apply; the timeouts and limits set here
-            /// still apply). It must be of the `reqwest` this crate re-exports.
+            /// still apply), the event stream's upgrade request included. It must be
+            /// of the `reqwest` this crate re-exports; the event stream needs it to
+            /// speak HTTP/1.1 to the server (`http1_only`, if it would use HTTP/2).
             pub fn http_client(self, client: $crate::reqwest::Client) -> ClientBuilder {
                 ClientBuilder {
                     inner: self.inner.http_client(client),
@@ -314,10 +316,11 @@ macro_rules! sdk_client {
             /// Trusts one more root certificate (PEM, one or more `CERTIFICATE`
             /// sections, or DER) besides the platform's, for `https://` requests (and
             /// a `wss://` event stream); e.g. the certificate of a proxy with its own
-            /// certificate authority. A certificate that cannot be read fails
-            /// [`build`](Self::build).
-            #[cfg(feature = "rustls")]
-            #[cfg_attr(docsrs, doc(cfg(feature = "rustls")))]
+            /// certificate authority. It configures the client the builder makes: a
+            /// certificate that cannot be read, or one given with
+            /// [`http_client`](Self::http_client), fails [`build`](Self::build).
+            #[cfg(any(feature = "rustls", feature = "native-tls"))]
+            #[cfg_attr(docsrs, doc(cfg(any(feature = "rustls", feature = "native-tls"))))]
             pub fn add_root_certificate(
                 self,
                 certificate: impl ::core::convert::AsRef<[u8]>,

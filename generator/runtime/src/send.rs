@@ -19,8 +19,30 @@ use super::redact::mark_sensitive;
 use super::response::{ByteStream, RawResponse};
 use super::retry;
 
+/// What a request waits for: a response read in full, a success whose body is left to
+/// stream, or an upgrade to another protocol (`101 Switching Protocols`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Read,
+    Stream,
+    // The event stream's upgrade: the `events` feature.
+    #[cfg_attr(not(feature = "events"), allow(dead_code))]
+    Upgrade,
+}
+
+impl Mode {
+    /// Whether a response with this status is the caller's to read.
+    fn leaves_unread(self, status: StatusCode) -> bool {
+        match self {
+            Mode::Read => false,
+            Mode::Stream => status.is_success(),
+            Mode::Upgrade => status == StatusCode::SWITCHING_PROTOCOLS,
+        }
+    }
+}
+
 /// What a request came to: a response read in full, or a success whose body is left
-/// to stream.
+/// to stream (or whose connection is left to upgrade).
 enum Delivery {
     Read(RawResponse),
     Streaming {
@@ -38,7 +60,7 @@ struct Plan<'a> {
     limits: BodyLimits,
     timeout: Option<Duration>,
     max_retries: u32,
-    streaming: bool,
+    mode: Mode,
     /// `METHOD /path`, as errors and hooks name the request.
     label: String,
     /// The wire names whose values excerpts of the response body leave out.
@@ -47,7 +69,8 @@ struct Plan<'a> {
 
 /// How one attempt ended.
 enum Attempted {
-    /// A success, its body left unread for the caller to stream.
+    /// A success, its body left unread for the caller to stream (or its connection to
+    /// upgrade).
     Streaming(reqwest::Response),
     /// A response, its body read.
     Response {
@@ -73,7 +96,8 @@ impl Attempted {
             Attempted::Response {
                 status, headers, ..
             } => !status.is_success() && retry::status_is_retryable(*status, headers, idempotent),
-            Attempted::Failed(f) => idempotent || f.not_sent,
+            // A certificate that is not trusted stays so.
+            Attempted::Failed(f) => !f.untrusted && (idempotent || f.not_sent),
             Attempted::Streaming(_) | Attempted::Fatal { .. } => false,
         }
     }
@@ -142,6 +166,9 @@ impl Attempted {
     /// What the log calls this ending: when retried, and when not.
     fn log_message(&self) -> (&'static str, &'static str) {
         match self {
+            Attempted::Streaming(r) if r.status() == StatusCode::SWITCHING_PROTOCOLS => {
+                ("", "switching protocols")
+            }
             Attempted::Streaming(_) => ("", "response, streaming its body"),
             Attempted::Response { status, .. } if status.is_success() => ("", "response"),
             Attempted::Response { .. } => ("retrying after error status", "error status"),
@@ -158,7 +185,7 @@ impl Client {
         parts: &RequestParts,
         options: &RequestOptions,
     ) -> Result<RawResponse, Error> {
-        match self.deliver(parts, options, false).await? {
+        match self.deliver(parts, options, Mode::Read).await? {
             Delivery::Read(raw) => Ok(raw),
             // Only a streaming request leaves a body unread.
             Delivery::Streaming {
@@ -194,7 +221,7 @@ impl Client {
         options: &RequestOptions,
     ) -> Result<ByteStream, Error> {
         let limits = self.body_limits(options);
-        match self.deliver(parts, options, true).await? {
+        match self.deliver(parts, options, Mode::Stream).await? {
             Delivery::Streaming {
                 response,
                 request,
@@ -207,13 +234,40 @@ impl Client {
         }
     }
 
-    /// Sends a request, retrying as the policy allows. With `streaming`, a success's
-    /// body is left unread and the timeout covers the wait for its headers only.
+    /// Like `execute`, for a request that asks to switch protocols (a WebSocket
+    /// upgrade): the `101` response, whose connection is the caller's to upgrade. The
+    /// timeout covers the wait for the response's headers; hooks see every attempt, and
+    /// may refresh credentials and ask for a retry, as with any request. Any other
+    /// answer is an error: a failure status as usual, and a success that did not switch
+    /// protocols as an [`Error::Connection`].
+    #[cfg(feature = "events")]
+    pub(crate) async fn execute_upgrade(
+        &self,
+        parts: &RequestParts,
+        options: &RequestOptions,
+    ) -> Result<reqwest::Response, Error> {
+        match self.deliver(parts, options, Mode::Upgrade).await? {
+            Delivery::Streaming { response, .. } => Ok(response),
+            Delivery::Read(raw) => Err(Error::Connection(Box::new(TransportError {
+                message: format!(
+                    "the server answered {} instead of switching protocols",
+                    raw.status
+                ),
+                request: raw.request,
+                attempts: raw.attempts,
+                source: None,
+            }))),
+        }
+    }
+
+    /// Sends a request, retrying as the policy allows. Unless `mode` is `Read`, the
+    /// response the caller reads (a success to stream, a `101` to upgrade) is left
+    /// unread and the timeout covers the wait for its headers only.
     async fn deliver(
         &self,
         parts: &RequestParts,
         options: &RequestOptions,
-        streaming: bool,
+        mode: Mode,
     ) -> Result<Delivery, Error> {
         let merged;
         let parts = if super::extras::any(options) {
@@ -222,7 +276,7 @@ impl Client {
         } else {
             parts
         };
-        let plan = self.plan(parts, options, streaming)?;
+        let plan = self.plan(parts, options, mode)?;
         let hooks = self.hooks();
         let mut attempt: u32 = 0;
         loop {
@@ -314,7 +368,7 @@ impl Client {
         &self,
         parts: &'a RequestParts,
         options: &RequestOptions,
-        streaming: bool,
+        mode: Mode,
     ) -> Result<Plan<'a>, Error> {
         let auth = self.credentials_for(parts, options)?;
         let mut url = self.url_for(parts, options, &auth.query)?;
@@ -342,7 +396,7 @@ impl Client {
                 true => options.max_retries.unwrap_or(self.max_retries()),
                 false => 0,
             },
-            streaming,
+            mode,
             label: format!("{} {}", parts.method, parts.path),
             secrets: parts.secret_fields.unwrap_or(self.api_info().secret_fields),
         })
@@ -370,7 +424,7 @@ impl Client {
                 request
             }
         };
-        if let (Some(t), false) = (plan.timeout, plan.streaming) {
+        if let (Some(t), Mode::Read) = (plan.timeout, plan.mode) {
             *request.timeout_mut() = Some(t);
         }
         Ok(request)
@@ -380,8 +434,9 @@ impl Client {
     /// to be streamed).
     async fn attempt(&self, request: reqwest::Request, plan: &Plan<'_>) -> Attempted {
         let sending = self.http().execute(request);
-        let sent = match (plan.streaming, plan.timeout) {
-            (true, Some(t)) => match tokio::time::timeout(t, sending).await {
+        let sent = match (plan.mode, plan.timeout) {
+            (Mode::Stream | Mode::Upgrade, Some(t)) => match tokio::time::timeout(t, sending).await
+            {
                 Ok(result) => result.map_err(Failure::from),
                 Err(_) => Err(Failure::timed_out(None)),
             },
@@ -416,7 +471,7 @@ impl Client {
                 status: Some((status, response.headers().clone())),
             };
         }
-        if plan.streaming && response.status().is_success() {
+        if plan.mode.leaves_unread(response.status()) {
             return Attempted::Streaming(response);
         }
         let status = response.status();
@@ -492,6 +547,7 @@ fn finish(attempted: Attempted, plan: &Plan<'_>, attempts: u32) -> Result<Delive
             not_sent,
             timed_out,
             message,
+            ..
         }) => {
             let message = message.unwrap_or_else(|| {
                 if timed_out {

@@ -1,232 +1,251 @@
-//! The WebSocket upgrade request, over plain TCP (`ws://`, what Beeper Desktop serves on
-//! localhost) or TLS (`wss://`), written here rather than by tungstenite: tungstenite's
-//! client handshake logs the whole request, the `Authorization` header included, at
-//! `trace` level. After the `101` answer the socket is handed to tungstenite as it is.
+//! Opening the event stream's WebSocket: an HTTP `GET` that asks to switch protocols,
+//! sent through the client's own HTTP stack like every request (its TLS, proxies, root
+//! certificates or the user's own `reqwest::Client`; its credentials, hooks, retries
+//! and log lines, none of which show the token), then checked as RFC 6455 (4.1) asks
+//! before the connection is handed to tungstenite.
 
-use std::io;
-use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::time::Duration;
 
-use reqwest::StatusCode;
-use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
-use tokio::net::TcpStream;
+use base64::Engine as _;
+use reqwest::Method;
+use reqwest::header::{self, HeaderMap};
 use tokio_tungstenite::WebSocketStream;
-use tokio_tungstenite::tungstenite::handshake::client::generate_key;
-use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 
-#[cfg(feature = "rustls")]
-pub(crate) use super::ws_tls::{TlsStream, WsTls};
+use super::attempt::untrusted_certificate;
+use super::client::Client;
+use super::error::{Error, TransportError};
+use super::frame::EventsInfo;
+use super::options::RequestOptions;
+use super::parts::RequestParts;
+use super::retry;
 
-/// Without the `rustls` feature there is no TLS for `wss://` (an https base URL is
-/// refused before any connection): these stand in, so that the rest reads the same.
-#[cfg(not(feature = "rustls"))]
-pub(crate) type TlsStream = TcpStream;
-#[cfg(not(feature = "rustls"))]
-#[derive(Debug, Default)]
-pub(crate) struct WsTls;
+/// An open event stream connection.
+pub(crate) type Socket = WebSocketStream<reqwest::Upgraded>;
 
-/// The longest answer head read, and the longest refusal body kept.
-const MAX_HEAD: usize = 16 * 1024;
-const MAX_BODY: usize = 64 * 1024;
-
-/// Why the upgrade failed.
-pub(crate) enum Refused {
-    /// The server answered with another status than 101.
-    Status {
-        status: StatusCode,
-        headers: HeaderMap,
-        body: Vec<u8>,
-    },
-    /// No connection, a broken one, or an answer that is not a WebSocket upgrade.
-    Transport(String, Option<io::Error>),
-    /// The server's TLS certificate is not trusted.
-    #[cfg_attr(not(feature = "rustls"), allow(dead_code))]
-    Untrusted(io::Error),
-    /// The TLS setup cannot be used.
-    Config(String),
+/// Why a connection could not be made: worth trying again later, or not.
+#[derive(Debug)]
+pub(crate) enum ConnectError {
+    Retry(Error),
+    Fatal(Error),
 }
 
-/// The connection under the WebSocket: TCP, or TLS over TCP.
-pub(crate) enum Stream {
-    Plain(TcpStream),
-    Tls(Box<TlsStream>),
-}
-
-impl AsyncRead for Stream {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        match self.get_mut() {
-            Stream::Plain(s) => Pin::new(s).poll_read(cx, buf),
-            Stream::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
-        }
-    }
-}
-
-impl AsyncWrite for Stream {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        match self.get_mut() {
-            Stream::Plain(s) => Pin::new(s).poll_write(cx, buf),
-            Stream::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
-        }
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        match self.get_mut() {
-            Stream::Plain(s) => Pin::new(s).poll_flush(cx),
-            Stream::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
-        }
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        match self.get_mut() {
-            Stream::Plain(s) => Pin::new(s).poll_shutdown(cx),
-            Stream::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
-        }
-    }
-}
-
-#[cfg(feature = "rustls")]
-async fn connect_tls(tls: &WsTls, host: &str, tcp: TcpStream) -> Result<TlsStream, Refused> {
-    super::ws_tls::connect(tls, host, tcp).await
-}
-
-#[cfg(not(feature = "rustls"))]
-async fn connect_tls(_: &WsTls, _: &str, _: TcpStream) -> Result<TlsStream, Refused> {
-    Err(Refused::Config("wss:// needs the `rustls` feature".into()))
-}
-
-fn broken(message: &str) -> Refused {
-    Refused::Transport(message.to_string(), None)
-}
-
-/// Connects to `url` (`ws://` or `wss://host[:port]/path`) and upgrades, sending
-/// `headers`.
-pub(crate) async fn open(
-    url: &str,
-    headers: &HeaderMap,
+/// What every (re)connection of one stream needs.
+#[derive(Debug, Clone)]
+pub(crate) struct Connector {
+    client: Client,
+    info: &'static EventsInfo,
     config: WebSocketConfig,
-    tls: &WsTls,
-) -> Result<WebSocketStream<Stream>, Refused> {
-    let parsed =
-        reqwest::Url::parse(url).map_err(|_| broken("the event stream URL is not a URL"))?;
-    let host = parsed
-        .host_str()
-        .ok_or_else(|| broken("the event stream URL has no host"))?;
-    let bare_host = host.trim_start_matches('[').trim_end_matches(']');
-    let secure = parsed.scheme() == "wss";
-    let port = parsed.port().unwrap_or(if secure { 443 } else { 80 });
-    let tcp = TcpStream::connect((bare_host, port))
-        .await
-        .map_err(|e| Refused::Transport("could not connect".into(), Some(e)))?;
-    let _ = tcp.set_nodelay(true);
-    let mut stream = if secure {
-        Stream::Tls(Box::new(connect_tls(tls, bare_host, tcp).await?))
+    timeout: Duration,
+}
+
+impl Connector {
+    /// Checks that the client's base URL can carry a WebSocket (`http` gives `ws`,
+    /// `https` gives `wss`, over the client's TLS).
+    pub(crate) fn new(
+        client: &Client,
+        info: &'static EventsInfo,
+        max_frame_bytes: usize,
+        timeout: Duration,
+    ) -> Result<Connector, Error> {
+        let base = client.base_url();
+        if base.starts_with("https://") && !cfg!(any(feature = "rustls", feature = "native-tls")) {
+            // The base URL's check refuses this already; the rule is kept here too.
+            return Err(Error::Config(
+                "the event stream needs a TLS feature (`rustls` or `native-tls`) for an https base URL".into(),
+            ));
+        }
+        let config = WebSocketConfig::default()
+            .max_message_size(Some(max_frame_bytes))
+            .max_frame_size(Some(max_frame_bytes));
+        Ok(Connector {
+            client: client.clone(),
+            info,
+            config,
+            timeout,
+        })
+    }
+
+    /// The API's secret wire names, left out of what errors keep of frames.
+    pub(crate) fn secrets(&self) -> &'static [&'static str] {
+        self.client.api_info().secret_fields
+    }
+
+    /// The path the stream connects to, for the log.
+    pub(crate) fn path(&self) -> &'static str {
+        self.info.path
+    }
+
+    /// Connects: the upgrade request, tried like an HTTP `GET` with `retries` retries,
+    /// through the client's hooks; then the checks of the answer.
+    pub(crate) async fn connect(&self, retries: u32) -> Result<Socket, ConnectError> {
+        let key =
+            base64::engine::general_purpose::STANDARD.encode(fastrand::u128(..).to_le_bytes());
+        let mut parts = RequestParts::new("events", Method::GET, self.info.path.to_string());
+        parts.auth = self.info.auth;
+        parts.auth_optional = self.info.auth_optional;
+        parts.headers = vec![
+            ("connection", "Upgrade".to_string()),
+            ("upgrade", "websocket".to_string()),
+            ("sec-websocket-version", "13".to_string()),
+            ("sec-websocket-key", key.clone()),
+        ];
+        let options = RequestOptions {
+            max_retries: Some(retries),
+            timeout: Some(self.timeout),
+            ..RequestOptions::default()
+        };
+        let response = self
+            .client
+            .execute_upgrade(&parts, &options)
+            .await
+            .map_err(classify)?;
+        let label = format!("GET {}", self.info.path);
+        check_handshake(response.headers(), &key)
+            .map_err(|why| ConnectError::Retry(broken(&label, why, None)))?;
+        let upgraded = response.upgrade().await.map_err(|e| {
+            ConnectError::Retry(broken(
+                &label,
+                "the connection could not be taken over after the upgrade".into(),
+                Some(Box::new(e.without_url())),
+            ))
+        })?;
+        Ok(WebSocketStream::from_raw_socket(upgraded, Role::Client, Some(self.config)).await)
+    }
+}
+
+/// Whether a failed upgrade is worth trying again: what HTTP would retry (failure
+/// statuses by the retry rule, broken connections, timeouts), but not a refusal of the
+/// credentials, an untrusted certificate, or a request that cannot be sent.
+fn classify(error: Error) -> ConnectError {
+    let retry = match &error {
+        Error::Status(s) => retry::status_is_retryable(s.status, &s.headers, true),
+        Error::Connection(t) | Error::Timeout(t) => !t
+            .source
+            .as_deref()
+            .is_some_and(|e| untrusted_certificate(e)),
+        _ => false,
+    };
+    if retry {
+        ConnectError::Retry(error)
     } else {
-        Stream::Plain(tcp)
-    };
+        ConnectError::Fatal(error)
+    }
+}
 
-    let key = generate_key();
-    let mut target = parsed.path().to_string();
-    if let Some(query) = parsed.query() {
-        target.push('?');
-        target.push_str(query);
-    }
-    let host_header = match parsed.port() {
-        Some(p) => format!("{host}:{p}"),
-        None => host.to_string(),
-    };
-    let mut request = format!(
-        "GET {target} HTTP/1.1\r\nHost: {host_header}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: {key}\r\n"
-    )
-    .into_bytes();
-    for (name, value) in headers {
-        // The handshake's own headers are the ones above.
-        if name == header::ACCEPT || name == header::HOST {
-            continue;
-        }
-        request.extend_from_slice(name.as_str().as_bytes());
-        request.extend_from_slice(b": ");
-        request.extend_from_slice(value.as_bytes());
-        request.extend_from_slice(b"\r\n");
-    }
-    request.extend_from_slice(b"\r\n");
-    let io = |e: io::Error| Refused::Transport("the upgrade request failed".into(), Some(e));
-    stream.write_all(&request).await.map_err(io)?;
-    // TLS keeps written data in its buffer until flushed.
-    stream.flush().await.map_err(io)?;
+fn broken(
+    label: &str,
+    message: String,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+) -> Error {
+    Error::Connection(Box::new(TransportError {
+        message,
+        request: label.to_string(),
+        attempts: 1,
+        source,
+    }))
+}
 
-    // The answer's head, and whatever came after it (frames, or a refusal's body).
-    let mut buf = Vec::with_capacity(1024);
-    let end = loop {
-        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break end;
-        }
-        if buf.len() > MAX_HEAD {
-            return Err(broken(
-                "the answer to the upgrade request has a head over 16 KiB",
-            ));
-        }
-        if stream.read_buf(&mut buf).await.map_err(io)? == 0 {
-            return Err(broken(
-                "the server closed the connection during the upgrade",
-            ));
-        }
+/// The checks of RFC 6455 (4.1) on the `101` answer: `Upgrade: websocket`, `Connection:
+/// Upgrade`, the accept value of the key sent, and no extension or subprotocol (none is
+/// asked for: one the server chose anyway would change the frames).
+fn check_handshake(headers: &HeaderMap, key: &str) -> Result<(), String> {
+    let values = |name: header::HeaderName| {
+        headers
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .collect::<Vec<_>>()
     };
-    let rest = buf.split_off(end + 4);
-    let head = String::from_utf8_lossy(&buf[..end]).into_owned();
-    let mut lines = head.split("\r\n");
-    let status = lines
-        .next()
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|s| s.parse::<u16>().ok())
-        .and_then(|s| StatusCode::from_u16(s).ok())
-        .ok_or_else(|| broken("the answer to the upgrade request is not HTTP"))?;
-    let mut answer = HeaderMap::new();
-    for line in lines {
-        if let Some((name, value)) = line.split_once(':')
-            && let (Ok(n), Ok(v)) = (
-                HeaderName::from_bytes(name.trim().as_bytes()),
-                HeaderValue::from_str(value.trim()),
-            )
-        {
-            answer.append(n, v);
-        }
+    if !values(header::UPGRADE)
+        .iter()
+        .any(|v| v.eq_ignore_ascii_case("websocket"))
+    {
+        return Err("the answer to the upgrade has no `Upgrade: websocket`".into());
     }
-
-    if status != StatusCode::SWITCHING_PROTOCOLS {
-        // Without a length, the body runs to the end of the connection.
-        let length = answer
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
-            .unwrap_or(MAX_BODY)
-            .min(MAX_BODY);
-        let mut body = rest;
-        while body.len() < length {
-            if stream.read_buf(&mut body).await.unwrap_or(0) == 0 {
-                break;
-            }
-        }
-        body.truncate(length);
-        return Err(Refused::Status {
-            status,
-            headers: answer,
-            body,
-        });
+    if !values(header::CONNECTION)
+        .iter()
+        .any(|v| v.eq_ignore_ascii_case("upgrade"))
+    {
+        return Err("the answer to the upgrade has no `Connection: Upgrade`".into());
     }
-    let accept = answer
-        .get("sec-websocket-accept")
+    let accept = headers
+        .get(header::SEC_WEBSOCKET_ACCEPT)
         .and_then(|v| v.to_str().ok());
-    if accept != Some(derive_accept_key(key.as_bytes()).as_str()) {
-        return Err(broken("the server did not accept the WebSocket upgrade"));
+    if accept != Some(accept_key(key).as_str()) {
+        return Err("the answer to the upgrade has a wrong `Sec-WebSocket-Accept`".into());
     }
-    Ok(WebSocketStream::from_partially_read(stream, rest, Role::Client, Some(config)).await)
+    if let Some(extensions) = values(header::SEC_WEBSOCKET_EXTENSIONS).first() {
+        return Err(format!(
+            "the server chose an extension that was not asked for (`{extensions}`)"
+        ));
+    }
+    if let Some(protocol) = values(header::SEC_WEBSOCKET_PROTOCOL).first() {
+        return Err(format!(
+            "the server chose a subprotocol that was not asked for (`{protocol}`)"
+        ));
+    }
+    Ok(())
+}
+
+/// `Sec-WebSocket-Accept` for a key: base64 of the SHA-1 of the key and the GUID of
+/// RFC 6455.
+fn accept_key(key: &str) -> String {
+    let mut sha1 = sha1_smol::Sha1::new();
+    sha1.update(key.as_bytes());
+    sha1.update(b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11");
+    base64::engine::general_purpose::STANDARD.encode(sha1.digest().bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.append(*k, v.parse().unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn the_accept_key_is_rfc_6455s() {
+        // The example of RFC 6455, 1.3.
+        assert_eq!(
+            accept_key("dGhlIHNhbXBsZSBub25jZQ=="),
+            "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
+        );
+    }
+
+    #[test]
+    fn the_handshake_check_takes_header_values_as_rfc_7230_lists_them() {
+        let key = "dGhlIHNhbXBsZSBub25jZQ==";
+        let accept = accept_key(key);
+        let good = headers(&[
+            ("upgrade", "WebSocket"),
+            ("connection", "keep-alive, Upgrade"),
+            ("sec-websocket-accept", &accept),
+        ]);
+        assert_eq!(check_handshake(&good, key), Ok(()));
+        let mut extended = good.clone();
+        extended.append("sec-websocket-extensions", "".parse().unwrap());
+        assert_eq!(
+            check_handshake(&extended, key),
+            Ok(()),
+            "an empty value is none"
+        );
+        extended.append(
+            "sec-websocket-extensions",
+            "permessage-deflate".parse().unwrap(),
+        );
+        assert!(
+            check_handshake(&extended, key)
+                .unwrap_err()
+                .contains("permessage-deflate")
+        );
+    }
 }

@@ -16,7 +16,7 @@ fn is_deprecated_type(api: &Api, name: &str) -> bool {
 fn ty_mentions(api: &Api, ty: &Ty) -> bool {
     match ty {
         Ty::Named(n) => is_deprecated_type(api, n),
-        Ty::Array(t) | Ty::Map(t) | Ty::Option(t) => ty_mentions(api, t),
+        Ty::Array(t) | Ty::Map(t) | Ty::Option(t) | Ty::BestEffort(t) => ty_mentions(api, t),
         Ty::Tuple(items) => items.iter().any(|t| ty_mentions(api, t)),
         _ => false,
     }

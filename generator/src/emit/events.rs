@@ -54,18 +54,6 @@ pub fn events_rs(api: &Api) -> Option<TokenStream> {
             }
         }
 
-        impl crate::ClientBuilder {
-            /// The TLS setup of the `wss://` event stream, instead of the platform's
-            /// roots plus [`add_root_certificate`](Self::add_root_certificate). Its ALPN
-            /// protocols are replaced by `http/1.1`, the one a WebSocket upgrade goes
-            /// over. Requests are not affected: give them the same setup through
-            /// [`http_client`](Self::http_client).
-            #[cfg(feature = "rustls")]
-            pub fn events_tls_config(self, config: std::sync::Arc<crate::runtime::rustls::ClientConfig>) -> crate::ClientBuilder {
-                crate::ClientBuilder::from(self.into_runtime().events_tls_config(config))
-            }
-        }
-
         static EVENTS: crate::runtime::EventsInfo = crate::runtime::EventsInfo {
             path: #path,
             tag: #tag,

@@ -195,6 +195,10 @@ pub(crate) fn ty_tokens(ty: &Ty, ctx: Ctx) -> TokenStream {
             let inner = ty_tokens(inner, ctx);
             quote!(Option<#inner>)
         }
+        Ty::BestEffort(inner) => {
+            let inner = ty_tokens(inner, ctx);
+            quote!(crate::runtime::BestEffort<#inner>)
+        }
         Ty::Tuple(items) => {
             let items = items.iter().map(|t| ty_tokens(t, ctx));
             quote!((#(#items,)*))

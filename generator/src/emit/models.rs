@@ -340,31 +340,46 @@ fn struct_deserialize(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream {
         if f.boxed {
             ty = quote!(Box<#ty>);
         }
+        // A date-time is read by the runtime's fast path (`de::Rfc3339`); `read(T)` reads
+        // a `T` in which the field's type stands for itself.
+        let date_time = f.ty == Ty::DateTime && !f.boxed;
+        let read = |wrapped: TokenStream| {
+            if date_time {
+                quote!(map.next_value::<crate::runtime::de::Rfc3339<#wrapped>>()?.0)
+            } else {
+                quote!(map.next_value()?)
+            }
+        };
         match &f.presence {
             Presence::Required => {
+                let read = read(quote!(#ty));
                 locals.push(quote!(let mut #local: Option<#ty> = None;));
-                arms.push(quote!(#wire => #local = Some(map.next_value()?),));
+                arms.push(quote!(#wire => #local = Some(#read),));
                 finals.push(quote!(#fname: #local.ok_or_else(|| crate::runtime::de::missing::<__A::Error>(#wire))?,));
             }
             Presence::RequiredNullable => {
+                let read = read(quote!(Option<#ty>));
                 locals.push(quote!(let mut #local: Option<Option<#ty>> = None;));
-                arms.push(quote!(#wire => #local = Some(map.next_value()?),));
+                arms.push(quote!(#wire => #local = Some(#read),));
                 finals.push(quote!(#fname: #local.ok_or_else(|| crate::runtime::de::missing::<__A::Error>(#wire))?,));
             }
             Presence::Optional => {
+                let read = read(quote!(Option<#ty>));
                 locals.push(quote!(let mut #local: Option<#ty> = None;));
-                arms.push(quote!(#wire => #local = map.next_value()?,));
+                arms.push(quote!(#wire => #local = #read,));
                 finals.push(quote!(#fname: #local,));
             }
             Presence::OptionalNullable => {
+                let read = read(quote!(crate::runtime::Nullable<#ty>));
                 locals.push(quote!(let mut #local: Option<crate::runtime::Nullable<#ty>> = None;));
-                arms.push(quote!(#wire => #local = Some(map.next_value()?),));
+                arms.push(quote!(#wire => #local = Some(#read),));
                 finals.push(quote!(#fname: #local,));
             }
             Presence::Defaulted(v) => {
                 let default = literal(v, &f.ty, api, Ctx::Models);
+                let read = read(quote!(Option<#ty>));
                 locals.push(quote!(let mut #local: Option<#ty> = None;));
-                arms.push(quote!(#wire => #local = map.next_value()?,));
+                arms.push(quote!(#wire => #local = #read,));
                 if matches!(v, Value::Bool(_) | Value::Number(_)) {
                     finals.push(quote!(#fname: #local.unwrap_or(#default),));
                 } else {

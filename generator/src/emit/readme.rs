@@ -219,7 +219,7 @@ fn features(md: &mut Md, api: &Api, name: &str, requirement: &str) {
     md.line("| feature | what it gives |");
     md.line("|---|---|");
     md.line("| `rustls` (default) | `https` base URLs, through rustls |");
-    md.line("| `native-tls` | `https` requests through the platform's TLS (OpenSSL on Linux); `wss://` events need `rustls` |");
+    md.line("| `native-tls` | `https` base URLs through the platform's TLS (OpenSSL on Linux) |");
     if api.events.is_some() {
         md.line(
             "| `events` (default) | `client.events()`, the live event stream over a WebSocket |",
@@ -483,24 +483,31 @@ fn events(md: &mut Md, api: &Api) {
     let krate = &api.crate_ident;
     md.section("Live events");
     md.line(&format!(
-        "`client.events()` (feature `events`) opens the WebSocket at `{}` with the client's \
-         base URL and credentials, and yields typed events. After a reconnect, or when events \
-         may have been missed, it yields `{}::{}`: list what changed since then to catch up.",
+        "`client.events()` (feature `events`) opens the WebSocket at `{}` with a request of the \
+         client's own HTTP client (its TLS, proxy, credentials and hooks), and yields typed \
+         events. After a reconnect, or when events may have been missed (a gap in `seq`), it \
+         yields `{}::{}` before the next item: list what changed since then to catch up. The \
+         stream connects again on its own (with a backoff that grows until a connection has \
+         stayed healthy), leaves a peer that stops answering pings or taking writes, holds at \
+         most `max_buffered_bytes` of frames for a reader that reads slowly (the socket is not \
+         read meanwhile, so nothing is dropped), and `close()` or a drop ends it within 2 s.",
         events.path, events.event_type, events.resync_variant
     ));
     md.blank();
     md.code(
         "rust,no_run",
-        &format!(
-            "use futures_util::StreamExt;\n\n\
-             # async fn example(client: {krate}::Client) -> Result<(), {krate}::Error> {{\n\
-             let mut events = client.events().subscribe({krate}::Chats::All).await?;\n\
-             while let Some(event) = events.next().await {{\n    \
-             match event? {{\n        \
-             {krate}::models::{}::{}(resync) => println!(\"catch up: {{resync:?}}\"),\n        \
-             other => println!(\"{{other:?}}\"),\n    \
-             }}\n}}\n# Ok(())\n# }}",
-            events.event_type, events.resync_variant
+        &program(
+            krate,
+            &["futures_util::StreamExt".to_string()],
+            &format!(
+                "let mut events = client.events().subscribe({krate}::Chats::All).await?;\n\
+                 while let Some(event) = events.next().await {{\n    \
+                 match event? {{\n        \
+                 {krate}::models::{}::{}(resync) => println!(\"catch up: {{resync:?}}\"),\n        \
+                 other => println!(\"{{other:?}}\"),\n    \
+                 }}\n}}",
+                events.event_type, events.resync_variant
+            ),
         ),
     );
 }

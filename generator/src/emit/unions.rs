@@ -21,45 +21,9 @@ pub(super) fn union_def(def: &TypeDef, u: &Union) -> TokenStream {
         let doc = doc_attrs(Some(&v.doc));
         quote! { #doc #vname(#ty), }
     });
-    let body = match &u.tag {
-        Some(tag) => {
-            let arms = u.variants.iter().map(|v| {
-                let vname = ident(&v.name);
-                let values = &v.tag_values;
-                quote! {
-                    #(Some(#values))|* => serde::Deserialize::deserialize(&value).map(Self::#vname).map_err(serde::de::Error::custom),
-                }
-            });
-            quote! {
-                match value.get(#tag).and_then(serde_json::Value::as_str) {
-                    #(#arms)*
-                    _ => Ok(Self::Unknown(value)),
-                }
-            }
-        }
-        None => {
-            let evidence = u.variants.iter().map(|v| evidence_tokens(&v.evidence));
-            let arms = u.variants.iter().enumerate().map(|(i, v)| {
-                let vname = ident(&v.name);
-                let i = proc_macro2::Literal::usize_unsuffixed(i);
-                quote! {
-                    #i => serde::Deserialize::deserialize(&value).map(Self::#vname),
-                }
-            });
-            quote! {
-                const EVIDENCE: &[crate::runtime::de::Evidence] = &[#(#evidence),*];
-                for candidate in crate::runtime::de::rank_variants(&value, EVIDENCE) {
-                    let read: Result<Self, serde_json::Error> = match candidate {
-                        #(#arms)*
-                        _ => continue,
-                    };
-                    if let Ok(read) = read {
-                        return Ok(read);
-                    }
-                }
-                Ok(Self::Unknown(value))
-            }
-        }
+    let decoding = match &u.tag {
+        Some(tag) => tagged_decoding(&name, u, tag),
+        None => untagged_decoding(&name, u),
     };
     // A union whose variants hold secrets shows its `Unknown` JSON without their values;
     // the others derive `Debug`.
@@ -105,14 +69,89 @@ pub(super) fn union_def(def: &TypeDef, u: &Union) -> TokenStream {
             Unknown(serde_json::Value),
         }
 
+        #decoding
+
+        #debug_impl
+    }
+}
+
+/// A tagged union reads the variant its tag names straight from the input, through
+/// the runtime's `de::tagged` (one pass, errors with their JSON path).
+fn tagged_decoding(name: &proc_macro2::Ident, u: &Union, tag: &str) -> TokenStream {
+    let choices = u
+        .variants
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| !v.tag_values.is_empty())
+        .map(|(i, v)| {
+            let values = &v.tag_values;
+            let i = proc_macro2::Literal::u16_unsuffixed(i as u16);
+            quote! { #(#values)|* => Some(#i), }
+        });
+    let reads = u.variants.iter().enumerate().map(|(i, v)| {
+        let vname = ident(&v.name);
+        let i = proc_macro2::Literal::u16_unsuffixed(i as u16);
+        quote! { #i => serde::Deserialize::deserialize(deserializer).map(Self::#vname), }
+    });
+    quote! {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                #body
+                crate::runtime::de::tagged(deserializer)
             }
         }
 
-        #debug_impl
+        impl crate::runtime::de::Tagged for #name {
+            const TAG: &'static str = #tag;
+
+            fn variant(tag: &str) -> Option<u16> {
+                match tag {
+                    #(#choices)*
+                    _ => None,
+                }
+            }
+
+            fn read<'de, __D: serde::Deserializer<'de>>(variant: u16, deserializer: __D) -> Result<Self, __D::Error> {
+                match variant {
+                    #(#reads)*
+                    _ => Err(serde::de::Error::custom("no such variant")),
+                }
+            }
+
+            fn unknown(value: serde_json::Value) -> Self {
+                Self::Unknown(value)
+            }
+        }
+    }
+}
+
+/// An untagged union reads the value as JSON, then the variants it fits, best fit
+/// first, by the evidence lowering recorded.
+fn untagged_decoding(name: &proc_macro2::Ident, u: &Union) -> TokenStream {
+    let evidence = u.variants.iter().map(|v| evidence_tokens(&v.evidence));
+    let arms = u.variants.iter().enumerate().map(|(i, v)| {
+        let vname = ident(&v.name);
+        let i = proc_macro2::Literal::usize_unsuffixed(i);
+        quote! {
+            #i => serde::Deserialize::deserialize(&value).map(Self::#vname),
+        }
+    });
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                const EVIDENCE: &[crate::runtime::de::Evidence] = &[#(#evidence),*];
+                for candidate in crate::runtime::de::rank_variants(&value, EVIDENCE) {
+                    let read: Result<Self, serde_json::Error> = match candidate {
+                        #(#arms)*
+                        _ => continue,
+                    };
+                    if let Ok(read) = read {
+                        return Ok(read);
+                    }
+                }
+                Ok(Self::Unknown(value))
+            }
+        }
     }
 }
 

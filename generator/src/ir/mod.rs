@@ -398,6 +398,10 @@ pub enum Ty {
     Map(Box<Ty>),
     /// A nullable value inside a collection.
     Option(Box<Ty>),
+    /// An item the API sends on a best-effort basis (the list's `x-sdk-best-effort`):
+    /// decoded when it has the documented shape, else kept as JSON with why
+    /// (`runtime::BestEffort`).
+    BestEffort(Box<Ty>),
     /// A JSON array of fixed length whose items have their own types (`prefixItems`).
     Tuple(Vec<Ty>),
 }

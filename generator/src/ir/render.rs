@@ -113,6 +113,7 @@ pub fn ty(t: &Ty) -> String {
         Ty::Array(i) => format!("Vec<{}>", ty(i)),
         Ty::Map(i) => format!("Map<{}>", ty(i)),
         Ty::Option(i) => format!("Option<{}>", ty(i)),
+        Ty::BestEffort(i) => format!("BestEffort<{}>", ty(i)),
         Ty::Tuple(items) => format!("({})", items.iter().map(ty).collect::<Vec<_>>().join(", ")),
     }
 }

@@ -11,7 +11,7 @@ use crate::ir::{Ty, TypeDef, TypeKind};
 fn direct_target(ty: &Ty) -> Vec<&str> {
     match ty {
         Ty::Named(n) => vec![n],
-        Ty::Option(inner) => direct_target(inner),
+        Ty::Option(inner) | Ty::BestEffort(inner) => direct_target(inner),
         Ty::Tuple(items) => items.iter().flat_map(direct_target).collect(),
         _ => Vec::new(),
     }

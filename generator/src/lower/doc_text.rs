@@ -53,7 +53,7 @@ fn inline_in(types: &[TypeDef], ty: &Ty, at: &str) -> Option<String> {
 fn named(ty: &Ty) -> Option<&str> {
     match ty {
         Ty::Named(n) => Some(n),
-        Ty::Array(t) | Ty::Map(t) | Ty::Option(t) => named(t),
+        Ty::Array(t) | Ty::Map(t) | Ty::Option(t) | Ty::BestEffort(t) => named(t),
         _ => None,
     }
 }
@@ -304,6 +304,7 @@ fn ty_phrase(ty: &Ty) -> String {
         Ty::Named(n) => format!("a `{n}`"),
         Ty::Array(_) | Ty::Tuple(_) => "a list".into(),
         Ty::Option(t) => format!("{} or null", ty_phrase(t)),
+        Ty::BestEffort(t) => format!("{}, or the JSON that is not one", ty_phrase(t)),
     }
 }
 

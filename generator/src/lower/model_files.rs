@@ -33,7 +33,7 @@ pub(super) fn model_files(root: &Resource, types: &[TypeDef]) -> Vec<ModelFile> 
         }
         while let Some(ty) = stack.pop() {
             let name = match ty {
-                Ty::Array(t) | Ty::Map(t) | Ty::Option(t) => {
+                Ty::Array(t) | Ty::Map(t) | Ty::Option(t) | Ty::BestEffort(t) => {
                     stack.push(t);
                     continue;
                 }
@@ -113,7 +113,7 @@ fn imports(
     let mut out = BTreeSet::new();
     while let Some(ty) = stack.pop() {
         match ty {
-            Ty::Array(t) | Ty::Map(t) | Ty::Option(t) => stack.push(t),
+            Ty::Array(t) | Ty::Map(t) | Ty::Option(t) | Ty::BestEffort(t) => stack.push(t),
             Ty::Tuple(items) => stack.extend(items),
             Ty::Named(n) if !names.contains(n) => {
                 out.insert(n.clone());

@@ -156,7 +156,7 @@ impl<'a> Lowerer<'a> {
                         TypeKind::Enum(_) => {}
                     }
                 }
-                Ty::Array(t) | Ty::Map(t) | Ty::Option(t) => stack.push(*t),
+                Ty::Array(t) | Ty::Map(t) | Ty::Option(t) | Ty::BestEffort(t) => stack.push(*t),
                 Ty::Tuple(items) => stack.extend(items),
                 _ => {}
             }

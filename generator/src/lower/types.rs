@@ -240,6 +240,15 @@ impl<'a> Lowerer<'a> {
     }
 
     pub(super) fn shape(&mut self, schema: &Schema, name: &str, pointer: &str) -> Shape {
+        let is_array = matches!(&schema.schema_kind, SchemaKind::Type(Type::Array(_)))
+            || matches!(&schema.schema_kind, SchemaKind::Any(a) if a.items.is_some() || a.typ.as_deref() == Some("array"));
+        if best_effort(schema) && !is_array {
+            self.diags.warning(
+                Kind::Unsupported,
+                pointer_push(pointer, "x-sdk-best-effort"),
+                "`x-sdk-best-effort` applies to arrays (their items) only; this value is decoded as usual",
+            );
+        }
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
                 let values: Vec<&String> = s.enumeration.iter().flatten().collect();
@@ -256,7 +265,7 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(Type::Number(n)) => Shape::Ty(Ty::Number(num_format(&n.format))),
             SchemaKind::Type(Type::Boolean(_)) => Shape::Ty(Ty::Bool),
             SchemaKind::Type(Type::Array(a)) => {
-                Shape::Ty(self.array_ty(a.items.as_ref(), name, pointer))
+                Shape::Ty(self.array_ty(a.items.as_ref(), best_effort(schema), name, pointer))
             }
             SchemaKind::Type(Type::Object(o)) => {
                 let part = ObjectPart::declared(
@@ -359,7 +368,12 @@ impl<'a> Lowerer<'a> {
             return self.object_shape(own_part(), name);
         }
         if any.items.is_some() || any.typ.as_deref() == Some("array") {
-            return Shape::Ty(self.array_ty(any.items.as_ref(), name, pointer));
+            return Shape::Ty(self.array_ty(
+                any.items.as_ref(),
+                best_effort(schema),
+                name,
+                pointer,
+            ));
         }
         let strings: Vec<&str> = any.enumeration.iter().filter_map(Value::as_str).collect();
         let all_strings = any.enumeration.iter().all(|v| v.is_string() || v.is_null());
@@ -413,15 +427,33 @@ impl<'a> Lowerer<'a> {
         ty
     }
 
+    /// A list: its items' type, each kept as JSON when it does not decode if the list
+    /// is `best_effort`.
     pub(super) fn array_ty(
         &mut self,
         items: Option<&ReferenceOr<Box<Schema>>>,
+        best_effort: bool,
         name: &str,
         pointer: &str,
     ) -> Ty {
         if let Some(tuple) = self.tuple_ty(name, pointer) {
             return tuple;
         }
+        let ty = self.list_ty(items, name, pointer);
+        match ty {
+            Ty::Array(item) if best_effort && *item != Ty::Any => {
+                Ty::Array(Box::new(Ty::BestEffort(item)))
+            }
+            ty => ty,
+        }
+    }
+
+    fn list_ty(
+        &mut self,
+        items: Option<&ReferenceOr<Box<Schema>>>,
+        name: &str,
+        pointer: &str,
+    ) -> Ty {
         match items {
             Some(items) => {
                 let singular = names::item_type_name(name);
@@ -726,4 +758,11 @@ fn default_fits(value: &Value, ty: &Ty) -> bool {
         (Value::Number(n), Ty::Named(_)) => n.as_i64().is_some(),
         _ => false,
     }
+}
+
+/// Whether the spec marks a list's items best effort (`x-sdk-best-effort: true`): each
+/// one that does not have the documented shape is kept as JSON instead of failing the
+/// object around it.
+fn best_effort(schema: &Schema) -> bool {
+    schema.schema_data.extensions.get("x-sdk-best-effort") == Some(&Value::Bool(true))
 }

@@ -303,32 +303,37 @@ impl<'de> serde::Deserialize<'de> for Pet {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match value.get("petType").and_then(serde_json::Value::as_str) {
-            Some("dog") | Some("hound") => {
-                serde::Deserialize::deserialize(&value)
-                    .map(Self::Dog)
-                    .map_err(serde::de::Error::custom)
-            }
-            Some("pet") => {
-                serde::Deserialize::deserialize(&value)
-                    .map(Self::Pet)
-                    .map_err(serde::de::Error::custom)
-            }
-            Some("Cat") => {
-                serde::Deserialize::deserialize(&value)
-                    .map(Self::Cat)
-                    .map_err(serde::de::Error::custom)
-            }
-            Some("Lizard") => {
-                serde::Deserialize::deserialize(&value)
-                    .map(Self::Lizard)
-                    .map_err(serde::de::Error::custom)
-            }
-            _ => Ok(Self::Unknown(value)),
+        crate::runtime::de::tagged(deserializer)
+    }
+}
+
+impl crate::runtime::de::Tagged for Pet {
+    const TAG: &'static str = "petType";
+    fn variant(tag: &str) -> Option<u16> {
+        match tag {
+            "dog" | "hound" => Some(0),
+            "pet" => Some(1),
+            "Cat" => Some(2),
+            "Lizard" => Some(3),
+            _ => None,
         }
+    }
+
+    fn read<'de, __D: serde::Deserializer<'de>>(
+        variant: u16,
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        match variant {
+            0 => serde::Deserialize::deserialize(deserializer).map(Self::Dog),
+            1 => serde::Deserialize::deserialize(deserializer).map(Self::Pet),
+            2 => serde::Deserialize::deserialize(deserializer).map(Self::Cat),
+            3 => serde::Deserialize::deserialize(deserializer).map(Self::Lizard),
+            _ => Err(serde::de::Error::custom("no such variant")),
+        }
+    }
+
+    fn unknown(value: serde_json::Value) -> Self {
+        Self::Unknown(value)
     }
 }
 

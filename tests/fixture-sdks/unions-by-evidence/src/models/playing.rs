@@ -181,22 +181,33 @@ impl<'de> serde::Deserialize<'de> for Playing {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match value.get("type").and_then(serde_json::Value::as_str) {
-            Some("track") => {
-                serde::Deserialize::deserialize(&value)
-                    .map(Self::Track)
-                    .map_err(serde::de::Error::custom)
-            }
-            Some("episode") => {
-                serde::Deserialize::deserialize(&value)
-                    .map(Self::Episode)
-                    .map_err(serde::de::Error::custom)
-            }
-            _ => Ok(Self::Unknown(value)),
+        crate::runtime::de::tagged(deserializer)
+    }
+}
+
+impl crate::runtime::de::Tagged for Playing {
+    const TAG: &'static str = "type";
+    fn variant(tag: &str) -> Option<u16> {
+        match tag {
+            "track" => Some(0),
+            "episode" => Some(1),
+            _ => None,
         }
+    }
+
+    fn read<'de, __D: serde::Deserializer<'de>>(
+        variant: u16,
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        match variant {
+            0 => serde::Deserialize::deserialize(deserializer).map(Self::Track),
+            1 => serde::Deserialize::deserialize(deserializer).map(Self::Episode),
+            _ => Err(serde::de::Error::custom("no such variant")),
+        }
+    }
+
+    fn unknown(value: serde_json::Value) -> Self {
+        Self::Unknown(value)
     }
 }
 

@@ -2,50 +2,26 @@
 //!
 //! Structs are read by hand-written visitors rather than `#[derive(Deserialize)]`
 //! with `#[serde(flatten)]`, so that unknown keys are kept without buffering the whole
-//! object: a response decodes about as fast as with a plain derive.
+//! object: a response decodes about as fast as with a plain derive. Tagged unions are
+//! read in one pass too ([`tagged`]), and a list the spec marks best effort keeps the
+//! items that do not decode as JSON ([`BestEffort`]). Date-times take a fast path for
+//! the common RFC 3339 form ([`Rfc3339`]).
 
-use std::borrow::Cow;
+mod best_effort;
+mod key;
+mod raw;
+mod tagged;
+mod time;
+
+pub use best_effort::{BestEffort, Undecoded};
+pub use key::Key;
+pub use tagged::{Tagged, tagged};
+pub use time::Rfc3339;
+
 use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::{self, Deserializer, Visitor};
-
-/// An object key, borrowed from the input when it can be.
-pub struct Key<'de>(Cow<'de, str>);
-
-impl<'de> Key<'de> {
-    /// The key's text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The key's text, owned.
-    pub fn into_string(self) -> String {
-        self.0.into_owned()
-    }
-}
-
-impl<'de> de::Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object key")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(v.to_owned())))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(v)))
-            }
-        }
-        deserializer.deserialize_identifier(KeyVisitor)
-    }
-}
 
 /// Reads a string enum: `known` maps the values the SDK knows, anything else is kept
 /// by `unknown`. Allocates only for unknown values.

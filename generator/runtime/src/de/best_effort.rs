@@ -1,0 +1,163 @@
+//! Values the API sends on a best-effort basis (the spec's `x-sdk-best-effort`): one
+//! that does not have the documented shape is kept as JSON, with why, instead of
+//! failing the object around it.
+
+use serde::de::{DeserializeOwned, Deserializer};
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::Value;
+
+use super::raw::{Captured, capture};
+
+/// A value decoded if it has the documented shape, else kept as it arrived.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum BestEffort<T> {
+    /// The value, decoded.
+    Decoded(T),
+    /// A value without the documented shape, as JSON.
+    Undecoded(Undecoded),
+}
+
+/// A value that did not decode: the JSON, and where and why decoding failed.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Undecoded {
+    /// The value as it arrived.
+    pub value: Value,
+    /// The JSON path, inside the value, where decoding failed (`.` for the value
+    /// itself, `sender.id`, `attachments[2].size`).
+    pub path: String,
+    /// Why it failed (`missing field \`accountID\``).
+    pub message: String,
+}
+
+impl<T> BestEffort<T> {
+    /// The decoded value, if it decoded.
+    pub fn decoded(&self) -> Option<&T> {
+        match self {
+            BestEffort::Decoded(t) => Some(t),
+            BestEffort::Undecoded(_) => None,
+        }
+    }
+
+    /// The decoded value, if it decoded.
+    pub fn into_decoded(self) -> Option<T> {
+        match self {
+            BestEffort::Decoded(t) => Some(t),
+            BestEffort::Undecoded(_) => None,
+        }
+    }
+
+    /// The value as it arrived and why it did not decode, if it did not.
+    pub fn undecoded(&self) -> Option<&Undecoded> {
+        match self {
+            BestEffort::Decoded(_) => None,
+            BestEffort::Undecoded(u) => Some(u),
+        }
+    }
+}
+
+impl<T> From<T> for BestEffort<T> {
+    fn from(value: T) -> Self {
+        BestEffort::Decoded(value)
+    }
+}
+
+/// The value's text is read once (without decoding it: borrowed from the input when
+/// the input is a string or bytes in memory) and then decoded; only a value that fails is
+/// read again, to find the path and keep the JSON.
+impl<'de, T: DeserializeOwned> Deserialize<'de> for BestEffort<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(match capture(deserializer)? {
+            Captured::Text(text) => match serde_json::from_str::<T>(&text) {
+                Ok(value) => BestEffort::Decoded(value),
+                Err(_) => {
+                    let mut reader = serde_json::Deserializer::from_str(&text);
+                    let failed = serde_path_to_error::deserialize::<_, T>(&mut reader).err();
+                    let value = serde_json::from_str(&text).unwrap_or(Value::Null);
+                    undecoded(value, failed)
+                }
+            },
+            Captured::Value(value) => match T::deserialize(&value) {
+                Ok(decoded) => BestEffort::Decoded(decoded),
+                Err(_) => {
+                    let failed = serde_path_to_error::deserialize::<_, T>(&value).err();
+                    undecoded(value, failed)
+                }
+            },
+        })
+    }
+}
+
+fn undecoded<T>(
+    value: Value,
+    failed: Option<serde_path_to_error::Error<serde_json::Error>>,
+) -> BestEffort<T> {
+    let (path, message) = match failed {
+        Some(e) => (e.path().to_string(), e.into_inner().to_string()),
+        // Decoded the second time (cannot happen: the same input and type).
+        None => (".".to_string(), "the value did not decode".to_string()),
+    };
+    BestEffort::Undecoded(Undecoded {
+        value,
+        path,
+        message,
+    })
+}
+
+/// Written back as it arrived: the decoded value, or the JSON kept.
+impl<T: Serialize> Serialize for BestEffort<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            BestEffort::Decoded(t) => t.serialize(serializer),
+            BestEffort::Undecoded(u) => u.value.serialize(serializer),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq, Deserialize, Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Entry {
+        id: String,
+        account_id: String,
+    }
+
+    #[test]
+    fn items_that_do_not_decode_are_kept_with_their_path_and_the_rest_decode() {
+        let text =
+            r#"[{"id": "a", "accountId": "x"}, {"id": "b"}, {"id": 3, "accountId": "y"}, 7]"#;
+        let items: Vec<BestEffort<Entry>> = serde_json::from_str(text).unwrap();
+        assert_eq!(
+            items[0].decoded(),
+            Some(&Entry {
+                id: "a".into(),
+                account_id: "x".into()
+            })
+        );
+        let missing = items[1].undecoded().unwrap();
+        assert_eq!(missing.value, serde_json::json!({"id": "b"}));
+        assert_eq!(missing.path, ".");
+        assert!(missing.message.contains("accountId"), "{}", missing.message);
+        assert_eq!(items[2].undecoded().unwrap().path, "id");
+        assert_eq!(items[3].undecoded().unwrap().value, 7);
+        // Written back as it arrived.
+        let back: Value = serde_json::to_value(&items).unwrap();
+        assert_eq!(back, serde_json::from_str::<Value>(text).unwrap());
+    }
+
+    #[test]
+    fn read_from_a_value_and_under_a_path_tracker_as_well() {
+        let value = serde_json::json!([{"id": "a"}]);
+        let items: Vec<BestEffort<Entry>> = serde_json::from_value(value.clone()).unwrap();
+        assert!(items[0].undecoded().is_some());
+        let items: Vec<BestEffort<Entry>> = Vec::deserialize(&value).unwrap();
+        assert!(items[0].undecoded().is_some());
+        let mut reader = serde_json::Deserializer::from_str(r#"[{"id": "a", "accountId": "x"}]"#);
+        let items: Vec<BestEffort<Entry>> = serde_path_to_error::deserialize(&mut reader).unwrap();
+        assert!(items[0].decoded().is_some());
+    }
+}
