@@ -500,7 +500,7 @@ fn events(md: &mut Md, api: &Api) {
             krate,
             &["futures_util::StreamExt".to_string()],
             &format!(
-                "let mut events = client.events().subscribe({krate}::Chats::All).await?;\n\
+                "let mut events = client.events().subscribe({krate}::ChatSubscription::All).await?;\n\
                  while let Some(event) = events.next().await {{\n    \
                  match event? {{\n        \
                  {krate}::models::{}::{}(resync) => println!(\"catch up: {{resync:?}}\"),\n        \
