@@ -60,7 +60,7 @@ const VARIANTS: [Variant; 5] = [
     },
 ];
 
-/// The README's example (`## Using the SDK`), in a `main`.
+/// The user guide's example (docs/using-the-sdk.md, `## Using the SDK`), in a `main`.
 const MAIN_RS: &str = r#"use beeper_desktop_api::{Client, ErrorKind};
 use futures_util::TryStreamExt;
 
