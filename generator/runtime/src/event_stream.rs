@@ -144,6 +144,12 @@ impl<E> EventStream<E> {
         // A full command queue (changes waiting) must not hold up the close: the task
         // then sees the queue close when the stream is dropped, or is ended below.
         let _ = self.commands.try_send(Command::Close);
+        // What waits for the reader is not read any more: freed now, not after the close.
+        self.held.clear();
+        self.items.close();
+        while let Ok(held) = self.items.try_recv() {
+            self.budget.give_back(held.cost);
+        }
         if let Some(mut task) = self.task.take()
             && tokio::time::timeout(CLOSE_BOUND, &mut task).await.is_err()
         {

@@ -31,6 +31,10 @@ use super::ws_writer::Writer;
 /// block (see `on_text`).
 const COPY_PAST: usize = 128 * 1024;
 
+/// The most items handed to the reader in one go (see `serve`): the outbox they wait in
+/// keeps its capacity, which the budget does not count, so it stays small.
+const MAX_BATCH: usize = 64;
+
 /// How long a closing connection waits for the server's close frame.
 const CLOSE_WAIT: Duration = Duration::from_secs(1);
 
@@ -211,14 +215,14 @@ impl Task {
                         self.failures = 0;
                     }
                     let mut next = Some(frame);
-                    // The frames already read come in one go: the reader is woken once
-                    // for all of them, not once each.
+                    // The frames already read come in one go, up to MAX_BATCH: the reader
+                    // is woken once for all of them, not once each.
                     while let Some(frame) = next {
                         if let Some(end) = self.on_frame(frame) {
                             self.send_held();
                             return end;
                         }
-                        next = if self.budget.has_room() {
+                        next = if self.budget.has_room() && self.outbox.len() < MAX_BATCH {
                             frames.next().now_or_never()
                         } else {
                             None
