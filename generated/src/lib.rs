@@ -44,12 +44,12 @@ pub type Chats = runtime::ChatSubscription;
 /// [`ClientBuilder::http_client`] is of the same version.
 pub use runtime::reqwest;
 
-/// The version of the Beeper Desktop API's spec this crate was generated from. The crate's own version (`7.0.0`) follows semver of its Rust API instead.
+/// The version of the Beeper Desktop API's spec this crate was generated from. The crate's own version (`8.0.0`) follows semver of its Rust API instead.
 pub const API_VERSION: &str = "6.0.0";
 /// What the runtime needs to know about this API.
 static API: runtime::ApiInfo = runtime::ApiInfo::new(
         "Beeper Desktop API",
-        "beeper-desktop-api/7.0.0 (rust)",
+        "beeper-desktop-api/8.0.0 (rust)",
         Some("http://localhost:23373"),
         "BEEPER_BASE_URL",
         &[

@@ -13,7 +13,7 @@ use crate::ir::Api;
 /// The runtime crate generated code calls, and the version this generator writes code
 /// for (the workspace's tests check it against `generator/runtime/Cargo.toml`).
 pub const RUNTIME_CRATE: &str = "sdk-runtime";
-pub const RUNTIME_VERSION: &str = "0.1.0";
+pub const RUNTIME_VERSION: &str = "1.0.0";
 /// The oldest Rust the runtime and the generated code build with.
 pub const RUST_VERSION: &str = "1.88";
 /// What the generated code names itself, as the workspace's manifest requires them
