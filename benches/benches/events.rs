@@ -63,7 +63,7 @@ fn stream(frames: Vec<String>) {
         9,
         1,
         &mut [
-            ("SDK EventStream<Event>", &mut || streams.sdk(N)),
+            ("SDK EventStream", &mut || streams.sdk(N)),
             ("bare tokio-tungstenite into Value", &mut || streams.bare(N)),
         ],
     );

@@ -246,7 +246,7 @@ impl EventStreams {
             let mut events = self
                 .client
                 .events()
-                .subscribe(beeper_desktop_api::Chats::All)
+                .subscribe(beeper_desktop_api::ChatSubscription::All)
                 .await
                 .unwrap();
             for _ in 0..n {

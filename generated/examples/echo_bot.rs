@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use beeper_desktop_api::models::Event;
 use beeper_desktop_api::runtime::BestEffort;
-use beeper_desktop_api::{Chats, Client, Error};
+use beeper_desktop_api::{ChatSubscription, Client, Error};
 use futures_util::StreamExt;
 
 /// Messages answered recently: an upsert can repeat a message (an edit, a status).
@@ -41,7 +41,7 @@ impl Answered {
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
     let client = Client::from_env()?;
-    let mut events = client.events().subscribe(Chats::All).await?;
+    let mut events = client.events().subscribe(ChatSubscription::All).await?;
     let mut answered = Answered {
         ids: HashSet::new(),
         order: VecDeque::new(),

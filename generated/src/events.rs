@@ -12,7 +12,7 @@ impl crate::Client {
     /// ```no_run
     /// use futures_util::StreamExt;
     /// # async fn example(client: beeper_desktop_api::Client) -> Result<(), beeper_desktop_api::Error> {
-    /// let mut events = client.events().subscribe(beeper_desktop_api::Chats::All).await?;
+    /// let mut events = client.events().subscribe(beeper_desktop_api::ChatSubscription::All).await?;
     /// while let Some(event) = events.next().await {
     ///     match event? {
     ///         beeper_desktop_api::models::Event::Resync(resync) => println!("catch up: {resync:?}"),
@@ -22,7 +22,7 @@ impl crate::Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn events(&self) -> crate::runtime::Events<crate::models::Event> {
+    pub fn events(&self) -> crate::Events {
         crate::runtime::Events::new(self.runtime(), &EVENTS)
     }
 }

@@ -22,18 +22,34 @@ pub use runtime::{
 mod events;
 
 #[cfg(feature = "events")]
-pub use runtime::{Chats, EventStream, SentMessage};
+pub use runtime::{ChatSubscription, SentMessage};
+
+/// The live event stream (`client.events().subscribe(..)`): a `Stream` of
+/// `Result<models::Event, Error>` that is `Unpin`, so that it can be stored in a
+/// struct and read with `while let Some(event) = stream.next().await`.
+#[cfg(feature = "events")]
+pub type EventStream = runtime::EventStream<models::Event>;
+
+/// What `client.events()` returns: the stream's settings, then `subscribe(..)`.
+#[cfg(feature = "events")]
+pub type Events = runtime::Events<models::Event>;
+
+/// The old name of [`ChatSubscription`], which `client.chats()` (the chats
+/// resource) made confusing.
+#[cfg(feature = "events")]
+#[deprecated(note = "renamed `ChatSubscription`")]
+pub type Chats = runtime::ChatSubscription;
 
 /// The HTTP client this crate uses, re-exported so that a client passed to
 /// [`ClientBuilder::http_client`] is of the same version.
 pub use runtime::reqwest;
 
-/// The version of the Beeper Desktop API's spec this crate was generated from. The crate's own version (`7.0.0`) follows semver of its Rust API instead.
+/// The version of the Beeper Desktop API's spec this crate was generated from. The crate's own version (`8.0.0`) follows semver of its Rust API instead.
 pub const API_VERSION: &str = "6.0.0";
 /// What the runtime needs to know about this API.
 static API: runtime::ApiInfo = runtime::ApiInfo::new(
         "Beeper Desktop API",
-        "beeper-desktop-api/7.0.0 (rust)",
+        "beeper-desktop-api/8.0.0 (rust)",
         Some("http://localhost:23373"),
         "BEEPER_BASE_URL",
         &[

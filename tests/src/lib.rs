@@ -1,8 +1,8 @@
 //! Helpers shared by the workspace tests: the spec's examples, and a local HTTP server
 //! with an SDK client pointed at it.
 //!
-//! The README is included below so that its examples are compiled as doctests.
-#![doc = include_str!("../../README.md")]
+//! The user guide (docs/using-the-sdk.md) is included below so that its examples are compiled as doctests.
+#![doc = include_str!("../../docs/using-the-sdk.md")]
 
 use std::sync::OnceLock;
 

@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use beeper_desktop_api::models::Event;
-use beeper_desktop_api::{Chats, Client, ErrorKind};
+use beeper_desktop_api::{ChatSubscription, Client, ErrorKind};
 use futures_util::StreamExt;
 
 use crate::TOKEN;
@@ -334,7 +334,7 @@ pub async fn run(plan: Plan) -> Figures {
         .ping_interval(plan.ping)
         .pong_timeout(plan.pong)
         .max_buffered_bytes(plan.budget)
-        .subscribe(Chats::All)
+        .subscribe(ChatSubscription::All)
         .await
         .expect("subscribed");
     let mut figures = Figures {

@@ -33,7 +33,7 @@ use std::time::{Duration, Instant};
 
 use beeper_desktop_api::models::{Event, RecoveryKeyResetResult};
 use beeper_desktop_api::runtime::{AfterAttempt, AttemptOutcome, AttemptRequest, Hook, HookFuture};
-use beeper_desktop_api::{Chats, Client, ClientBuilder, ErrorKind};
+use beeper_desktop_api::{ChatSubscription, Client, ClientBuilder, ErrorKind};
 use futures_util::StreamExt;
 use sdk_generator::ir::{Additional, Api, ResponseKind, Ty, TypeDef, TypeKind};
 use sdk_tests::calls::{Clients, observe, show_error};
@@ -656,10 +656,13 @@ async fn event_stream() {
         .pong_timeout(Duration::from_millis(200))
         .timeout(Duration::from_secs(5));
     print(format!("{events:?}"));
-    let mut stream = tokio::time::timeout(Duration::from_secs(10), events.subscribe(Chats::All))
-        .await
-        .expect("subscribed in time")
-        .expect("subscribed");
+    let mut stream = tokio::time::timeout(
+        Duration::from_secs(10),
+        events.subscribe(ChatSubscription::All),
+    )
+    .await
+    .expect("subscribed in time")
+    .expect("subscribed");
     print(format!("{stream:?}"));
     let mut items = 0;
     let mut reconnected = false;
@@ -678,7 +681,9 @@ async fn event_stream() {
         }
         assert!(items < 50, "the stream did not reconnect");
     }
-    let refused = stream.set_chats(Chats::only(["!a:beeper.local"])).await;
+    let refused = stream
+        .set_chats(ChatSubscription::only(["!a:beeper.local"]))
+        .await;
     if let Err(e) = &refused {
         show_error(e);
     }
@@ -705,11 +710,11 @@ async fn event_stream() {
 
 async fn clients_events(
     url: &str,
-) -> Result<beeper_desktop_api::EventStream<Event>, beeper_desktop_api::Error> {
+) -> Result<beeper_desktop_api::EventStream, beeper_desktop_api::Error> {
     clients(url)
         .client
         .events()
         .timeout(Duration::from_secs(5))
-        .subscribe(Chats::All)
+        .subscribe(ChatSubscription::All)
         .await
 }

@@ -6,7 +6,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use beeper_desktop_api::models::{Event, ResyncEventReason};
-use beeper_desktop_api::{Chats, Client, ErrorKind, EventStream};
+use beeper_desktop_api::{ChatSubscription, Client, ErrorKind, EventStream};
 use futures_util::StreamExt;
 use sdk_tests::ws_server::{Conn, WsServer, event, message_upserted};
 use sdk_tests::{TOKEN, TestServer};
@@ -28,18 +28,18 @@ fn client(url: &str) -> Client {
         .unwrap()
 }
 
-async fn subscribe(url: &str) -> EventStream<Event> {
+async fn subscribe(url: &str) -> EventStream {
     client(url)
         .events()
         .ping_interval(Duration::from_millis(20))
         .pong_timeout(Duration::from_millis(50))
         .timeout(Duration::from_secs(5))
-        .subscribe(Chats::All)
+        .subscribe(ChatSubscription::All)
         .await
         .expect("subscribed")
 }
 
-async fn next(stream: &mut EventStream<Event>) -> Event {
+async fn next(stream: &mut EventStream) -> Event {
     stream
         .next()
         .await
@@ -65,7 +65,7 @@ async fn the_token_and_default_headers_go_in_the_upgrade_request_and_nowhere_els
         .await;
         let events = client(&server.url).events();
         let shown = format!("{events:?}");
-        let stream = events.subscribe(Chats::All).await.unwrap();
+        let stream = events.subscribe(ChatSubscription::All).await.unwrap();
         let seen = server.seen();
         let headers = &seen.upgrades[0];
         assert_eq!(headers["authorization"], format!("Bearer {TOKEN}"));
@@ -86,7 +86,11 @@ async fn the_token_and_default_headers_go_in_the_upgrade_request_and_nowhere_els
             .access_token("wrong")
             .build()
             .unwrap();
-        let error = wrong.events().subscribe(Chats::All).await.unwrap_err();
+        let error = wrong
+            .events()
+            .subscribe(ChatSubscription::All)
+            .await
+            .unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Authentication);
         assert_eq!(error.as_status().unwrap().code(), Some("UNAUTHORIZED"));
         assert!(!format!("{error} {error:?}").contains(TOKEN));
@@ -108,11 +112,14 @@ async fn subscription_changes_round_trip_with_the_servers_answer() {
         .await;
         let mut stream = subscribe(&server.url).await;
         assert_eq!(
-            stream.set_chats(Chats::only(["a", "b"])).await.unwrap(),
+            stream
+                .set_chats(ChatSubscription::only(["a", "b"]))
+                .await
+                .unwrap(),
             vec!["a", "b"]
         );
         assert_eq!(
-            stream.set_chats(Chats::Paused).await.unwrap(),
+            stream.set_chats(ChatSubscription::Paused).await.unwrap(),
             Vec::<String>::new()
         );
         assert!(matches!(next(&mut stream).await, Event::ChatUpserted(e) if e.chat_id == "a"));
@@ -144,7 +151,7 @@ async fn a_refused_subscription_is_the_servers_error_and_the_stream_goes_on() {
         })
         .await;
         let mut stream = subscribe(&server.url).await;
-        let error = stream.set_chats(Chats::only(["*", "x"])).await.unwrap_err();
+        let error = stream.set_chats(ChatSubscription::only(["*", "x"])).await.unwrap_err();
         assert_eq!(error.kind(), ErrorKind::BadRequest);
         let status = error.as_status().unwrap();
         assert_eq!(status.code(), Some("INVALID_PAYLOAD"));
@@ -165,7 +172,7 @@ async fn a_refused_first_subscription_fails_subscribe() {
         .await;
         let error = client(&server.url)
             .events()
-            .subscribe(Chats::only(["*", "x"]))
+            .subscribe(ChatSubscription::only(["*", "x"]))
             .await
             .unwrap_err();
         assert_eq!(error.as_status().unwrap().code(), Some("INVALID_PAYLOAD"));
@@ -275,7 +282,10 @@ async fn a_dropped_connection_is_made_again_resubscribed_and_announced() {
         })
         .await;
         let mut stream = subscribe(&server.url).await;
-        stream.set_chats(Chats::only(["a"])).await.unwrap();
+        stream
+            .set_chats(ChatSubscription::only(["a"]))
+            .await
+            .unwrap();
         assert_eq!(seq_of(&next(&mut stream).await), 1);
         assert_eq!(seq_of(&next(&mut stream).await), 2);
         let Event::Resync(resync) = next(&mut stream).await else {
@@ -361,7 +371,7 @@ async fn ten_thousand_events_arrive_in_order_without_loss() {
         let mut stream = client(&server.url)
             .events()
             .max_buffered_bytes(16 * 1024)
-            .subscribe(Chats::All)
+            .subscribe(ChatSubscription::All)
             .await
             .unwrap();
         for expected in 1..=N {
@@ -570,7 +580,7 @@ async fn a_gap_is_reported_before_an_undecodable_frame_even_when_nothing_follows
         })
         .await;
         let mut stream = subscribe(&server.url).await;
-        let next_item = async |stream: &mut EventStream<Event>| {
+        let next_item = async |stream: &mut EventStream| {
             tokio::time::timeout(Duration::from_secs(2), stream.next())
                 .await
                 .expect("an item in time")
@@ -589,4 +599,19 @@ async fn a_gap_is_reported_before_an_undecodable_frame_even_when_nothing_follows
         }
     })
     .await;
+}
+
+/// The stream has a name without a type parameter and can be kept in a struct; the
+/// subscription's old name still compiles, with a deprecation warning.
+#[test]
+fn the_stream_is_a_named_unpin_type_and_the_old_selector_name_still_compiles() {
+    struct Bot {
+        _events: beeper_desktop_api::EventStream,
+    }
+    fn unpin<T: Unpin>() {}
+    unpin::<beeper_desktop_api::EventStream>();
+    unpin::<Bot>();
+    #[allow(deprecated)]
+    let old = beeper_desktop_api::Chats::only(["a"]);
+    assert_eq!(old, ChatSubscription::Only(vec!["a".to_string()]));
 }

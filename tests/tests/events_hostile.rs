@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use beeper_desktop_api::models::{Event, ResyncEventReason};
 use beeper_desktop_api::runtime::{AfterAttempt, AttemptOutcome, AttemptRequest, Hook, HookFuture};
-use beeper_desktop_api::{Chats, Client, ClientBuilder, ErrorKind, EventStream};
+use beeper_desktop_api::{ChatSubscription, Client, ClientBuilder, ErrorKind, EventStream};
 use futures_util::StreamExt;
 use sdk_tests::TOKEN;
 use sdk_tests::ws_raw::RawConn;
@@ -36,7 +36,7 @@ async fn until(mut check: impl FnMut() -> bool) {
     }
 }
 
-async fn next(stream: &mut EventStream<Event>) -> Event {
+async fn next(stream: &mut EventStream) -> Event {
     stream
         .next()
         .await
@@ -54,8 +54,8 @@ fn seq_of(e: &Event) -> i64 {
 
 /// A subscription change too large for the socket buffers of a peer that reads
 /// nothing (8 MiB): its write cannot finish.
-fn huge_chat_list() -> Chats {
-    Chats::only((0..1024).map(|i| format!("!{i:04}{}:beeper.local", "x".repeat(8192))))
+fn huge_chat_list() -> ChatSubscription {
+    ChatSubscription::only((0..1024).map(|i| format!("!{i:04}{}:beeper.local", "x".repeat(8192))))
 }
 
 /// Connection 0 accepts the subscription, then holds the socket without reading it
@@ -81,7 +81,7 @@ async fn a_write_the_peer_does_not_take_does_not_stop_the_heartbeat() {
             .events()
             .ping_interval(Duration::from_millis(300))
             .pong_timeout(Duration::from_millis(700))
-            .subscribe(Chats::All)
+            .subscribe(ChatSubscription::All)
             .await
             .unwrap();
         let stream = Arc::new(stream);
@@ -110,7 +110,7 @@ async fn a_write_that_does_not_finish_within_the_write_timeout_breaks_the_connec
             .events()
             .ping_interval(Duration::from_secs(60))
             .write_timeout(Duration::from_millis(300))
-            .subscribe(Chats::All)
+            .subscribe(ChatSubscription::All)
             .await
             .unwrap();
         let stream = Arc::new(stream);
@@ -135,7 +135,7 @@ async fn close_returns_within_two_seconds_while_a_write_is_stuck() {
             .build()
             .unwrap()
             .events()
-            .subscribe(Chats::All)
+            .subscribe(ChatSubscription::All)
             .await
             .unwrap();
         let set = stream.set_chats(huge_chat_list());
@@ -170,7 +170,7 @@ async fn close_returns_within_two_seconds_during_a_stalled_reconnect() {
             .build()
             .unwrap()
             .events()
-            .subscribe(Chats::All)
+            .subscribe(ChatSubscription::All)
             .await
             .unwrap();
         until(|| server.seen().upgrades.len() >= 2).await;
@@ -194,9 +194,17 @@ async fn close_and_drop_send_close_code_1000() {
         })
         .await;
         let client = builder(&server.url).build().unwrap();
-        let stream = client.events().subscribe(Chats::All).await.unwrap();
+        let stream = client
+            .events()
+            .subscribe(ChatSubscription::All)
+            .await
+            .unwrap();
         stream.close().await.unwrap();
-        let stream = client.events().subscribe(Chats::All).await.unwrap();
+        let stream = client
+            .events()
+            .subscribe(ChatSubscription::All)
+            .await
+            .unwrap();
         drop(stream);
         until(|| server.seen().close_codes.len() >= 2).await;
         let mut codes = server.seen().close_codes;
@@ -219,7 +227,7 @@ async fn a_refused_first_subscription_is_closed_with_a_close_frame() {
             .build()
             .unwrap()
             .events()
-            .subscribe(Chats::only(["*", "x"]))
+            .subscribe(ChatSubscription::only(["*", "x"]))
             .await
             .unwrap_err();
         assert_eq!(error.kind(), ErrorKind::BadRequest);
@@ -242,7 +250,7 @@ async fn a_server_that_accepts_and_drops_at_once_meets_a_growing_backoff() {
             .unwrap()
             .events()
             .reconnect_backoff(Duration::from_millis(20), Duration::from_secs(2))
-            .subscribe(Chats::All)
+            .subscribe(ChatSubscription::All)
             .await
             .unwrap();
         let mut resyncs = 0;
@@ -302,7 +310,7 @@ async fn the_backoff_starts_over_once_a_connection_stayed_healthy() {
             .ping_interval(Duration::from_millis(20))
             .reconnect_backoff(Duration::from_millis(40), Duration::from_secs(5))
             .healthy_after(Duration::from_millis(200))
-            .subscribe(Chats::All)
+            .subscribe(ChatSubscription::All)
             .await
             .unwrap();
         tokio::spawn(async move { while stream.next().await.is_some() {} });
@@ -396,7 +404,7 @@ async fn a_reconnect_sends_the_current_token_through_the_hooks_and_refreshes_on_
             .hook(hook.clone())
             .build()
             .unwrap();
-        let mut stream: EventStream<Event> = client.events().subscribe(Chats::All).await.unwrap();
+        let mut stream: EventStream = client.events().subscribe(ChatSubscription::All).await.unwrap();
         assert_eq!(seq_of(&next(&mut stream).await), 1);
         assert!(
             matches!(next(&mut stream).await, Event::Resync(r) if r.reason == ResyncEventReason::Reconnected)
@@ -455,7 +463,7 @@ async fn an_upgrade_answer_that_is_not_a_complete_handshake_is_refused() {
                 .unwrap()
                 .events()
                 .connect_retries(0)
-                .subscribe(Chats::All)
+                .subscribe(ChatSubscription::All)
                 .await;
             let error = result.err().unwrap_or_else(|| panic!("{bad}: accepted"));
             assert_eq!(error.kind(), ErrorKind::Connection, "{bad}: {error}");
@@ -472,7 +480,7 @@ async fn an_upgrade_answer_that_is_not_a_complete_handshake_is_refused() {
             .unwrap()
             .events()
             .connect_retries(0)
-            .subscribe(Chats::All)
+            .subscribe(ChatSubscription::All)
             .await;
         assert!(stream.is_ok(), "{:?}", stream.err());
     })
@@ -489,7 +497,11 @@ async fn a_401_on_reconnect_without_a_refresh_ends_the_stream_with_that_error() 
             .retry_backoff(Duration::from_millis(1), Duration::from_millis(5))
             .build()
             .unwrap();
-        let mut stream = client.events().subscribe(Chats::All).await.unwrap();
+        let mut stream = client
+            .events()
+            .subscribe(ChatSubscription::All)
+            .await
+            .unwrap();
         assert_eq!(seq_of(&next(&mut stream).await), 1);
         let error = stream.next().await.expect("the error").unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Authentication, "{error}");
@@ -519,7 +531,7 @@ async fn the_first_connection_is_tried_like_an_http_get() {
             .build()
             .unwrap()
             .events()
-            .subscribe(Chats::All)
+            .subscribe(ChatSubscription::All)
             .await;
         assert!(stream.is_ok(), "{:?}", stream.err());
         assert_eq!(server.seen().upgrades.len(), 2);
@@ -533,7 +545,7 @@ async fn the_first_connection_is_tried_like_an_http_get() {
             .unwrap()
             .events()
             .connect_retries(0)
-            .subscribe(Chats::All)
+            .subscribe(ChatSubscription::All)
             .await
             .unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Server, "{error}");
@@ -561,7 +573,7 @@ async fn max_reconnects_ends_the_stream_after_that_many_attempts_without_a_healt
             .events()
             .connect_retries(0)
             .max_reconnects(Some(3))
-            .subscribe(Chats::All)
+            .subscribe(ChatSubscription::All)
             .await
             .unwrap();
         let error = stream.next().await.expect("the error").unwrap_err();
@@ -589,7 +601,7 @@ async fn resyncs_in_a_row_with_nothing_between_them_are_one() {
             .build()
             .unwrap()
             .events()
-            .subscribe(Chats::All)
+            .subscribe(ChatSubscription::All)
             .await
             .unwrap();
         // The reader reads nothing until the last connection has come.
@@ -618,7 +630,7 @@ async fn a_server_that_closes_the_connection_is_connected_to_again() {
             .build()
             .unwrap()
             .events()
-            .subscribe(Chats::All)
+            .subscribe(ChatSubscription::All)
             .await
             .unwrap();
         assert_eq!(seq_of(&next(&mut stream).await), 1);
@@ -648,7 +660,7 @@ async fn a_frame_over_max_frame_size_breaks_the_connection_which_is_made_again()
             .unwrap()
             .events()
             .max_frame_size(1024)
-            .subscribe(Chats::All)
+            .subscribe(ChatSubscription::All)
             .await
             .unwrap();
         assert!(matches!(next(&mut stream).await, Event::Resync(_)));
@@ -682,10 +694,10 @@ async fn a_refused_change_leaves_the_previous_subscription_which_a_reconnect_sen
             .build()
             .unwrap()
             .events()
-            .subscribe(Chats::only(["a"]))
+            .subscribe(ChatSubscription::only(["a"]))
             .await
             .unwrap();
-        let error = stream.set_chats(Chats::only(["*", "b"])).await.unwrap_err();
+        let error = stream.set_chats(ChatSubscription::only(["*", "b"])).await.unwrap_err();
         assert_eq!(error.kind(), ErrorKind::BadRequest);
         assert!(matches!(next(&mut stream).await, Event::Resync(r) if r.chat_ids == ["a"]));
         assert_eq!(seq_of(&next(&mut stream).await), 1);

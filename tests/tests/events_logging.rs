@@ -6,7 +6,7 @@
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
-use beeper_desktop_api::{Chats, Client};
+use beeper_desktop_api::{ChatSubscription, Client};
 use futures_util::StreamExt;
 use sdk_tests::TOKEN;
 use sdk_tests::log_capture::Capture;
@@ -75,7 +75,11 @@ async fn the_token_is_in_no_log_of_the_event_stream() {
         .retry_backoff(Duration::from_millis(1), Duration::from_millis(5))
         .build()
         .unwrap();
-    let mut stream = client.events().subscribe(Chats::All).await.unwrap();
+    let mut stream = client
+        .events()
+        .subscribe(ChatSubscription::All)
+        .await
+        .unwrap();
     for _ in 0..3 {
         stream.next().await.unwrap().unwrap();
     }
@@ -111,7 +115,11 @@ async fn the_token_is_in_no_log_of_a_wss_event_stream() {
         .add_root_certificate(&cert.pem)
         .build()
         .unwrap();
-    let mut stream = client.events().subscribe(Chats::All).await.unwrap();
+    let mut stream = client
+        .events()
+        .subscribe(ChatSubscription::All)
+        .await
+        .unwrap();
     stream.next().await.unwrap().unwrap();
     stream.close().await.unwrap();
     // The token did go to the server, over TLS.

@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 use std::time::Duration;
 
 use beeper_desktop_api::models::Event;
-use beeper_desktop_api::{Chats, Client, ErrorKind, EventStream};
+use beeper_desktop_api::{ChatSubscription, Client, ErrorKind, EventStream};
 use futures_util::StreamExt;
 use sdk_tests::TOKEN;
 use sdk_tests::alloc_count::{self, Counting};
@@ -80,7 +80,7 @@ fn bound() -> usize {
     BUDGET + 3 * FRAME + 2 * MIB
 }
 
-async fn read_all_in_order(stream: &mut EventStream<Event>, from: i64) {
+async fn read_all_in_order(stream: &mut EventStream, from: i64) {
     for expected in from..=FRAMES {
         let item = tokio::time::timeout(Duration::from_secs(5), stream.next())
             .await
@@ -109,7 +109,7 @@ async fn a_slow_reader_holds_at_most_the_byte_budget_and_is_not_taken_for_a_dead
             // Pings every 20 ms, 50 ms to answer: the pause below is far longer.
             .ping_interval(Duration::from_millis(20))
             .pong_timeout(Duration::from_millis(50))
-            .subscribe(Chats::All)
+            .subscribe(ChatSubscription::All)
             .await
             .unwrap();
         let start = start_counting();
@@ -140,7 +140,7 @@ async fn what_confirm_sent_reads_while_it_waits_counts_against_the_budget() {
         let mut stream = client(&server.url)
             .events()
             .max_buffered_bytes(BUDGET)
-            .subscribe(Chats::All)
+            .subscribe(ChatSubscription::All)
             .await
             .unwrap();
         let start = start_counting();
@@ -177,7 +177,7 @@ async fn events_before_the_subscription_answer_count_against_the_budget() {
             .events()
             .max_buffered_bytes(BUDGET)
             .timeout(Duration::from_secs(1))
-            .subscribe(Chats::All)
+            .subscribe(ChatSubscription::All)
             .await;
         let held = peak_since(start);
         assert!(
@@ -210,7 +210,7 @@ async fn many_small_frames_are_held_within_the_budget_too() {
         let mut stream = client(&server.url)
             .events()
             .max_buffered_bytes(BUDGET)
-            .subscribe(Chats::All)
+            .subscribe(ChatSubscription::All)
             .await
             .unwrap();
         let start = start_counting();

@@ -8,7 +8,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use beeper_desktop_api::models::Event;
-use beeper_desktop_api::{Chats, Client, ClientBuilder, Error, ErrorKind};
+use beeper_desktop_api::{ChatSubscription, Client, ClientBuilder, Error, ErrorKind};
 use futures_util::StreamExt;
 use sdk_tests::TOKEN;
 use sdk_tests::proxy::Proxy;
@@ -50,7 +50,11 @@ async fn events_arrive_typed_over_wss_with_an_added_root_certificate() {
             .add_root_certificate(&cert.pem)
             .build()
             .unwrap();
-        let mut stream = client.events().subscribe(Chats::All).await.unwrap();
+        let mut stream = client
+            .events()
+            .subscribe(ChatSubscription::All)
+            .await
+            .unwrap();
         match stream.next().await.unwrap().unwrap() {
             Event::MessageUpserted(e) => {
                 assert_eq!(e.seq, 1);
@@ -63,7 +67,10 @@ async fn events_arrive_typed_over_wss_with_an_added_root_certificate() {
             Event::ChatUpserted(e) if e.seq == 2 && e.chat_id == "c"
         ));
         assert_eq!(
-            stream.set_chats(Chats::only(["c"])).await.unwrap(),
+            stream
+                .set_chats(ChatSubscription::only(["c"]))
+                .await
+                .unwrap(),
             vec!["c"]
         );
         stream.close().await.unwrap();
@@ -104,7 +111,7 @@ async fn an_untrusted_certificate_fails_subscribe_with_a_connection_error_withou
             let error = client
                 .events()
                 .connect_retries(3)
-                .subscribe(Chats::All)
+                .subscribe(ChatSubscription::All)
                 .await
                 .unwrap_err();
             assert_eq!(error.kind(), ErrorKind::Connection, "{error:?}");
@@ -135,7 +142,11 @@ async fn the_event_stream_goes_through_an_own_http_client_and_its_tls_setup() {
             .build()
             .unwrap();
         let client = builder(&server.url).http_client(own).build().unwrap();
-        let mut stream = client.events().subscribe(Chats::All).await.unwrap();
+        let mut stream = client
+            .events()
+            .subscribe(ChatSubscription::All)
+            .await
+            .unwrap();
         assert!(matches!(
             stream.next().await.unwrap().unwrap(),
             Event::MessageUpserted(e) if e.seq == 1
@@ -166,7 +177,11 @@ async fn ws_and_wss_go_through_the_configured_proxy() {
                 .proxy(&proxy.url)
                 .build()
                 .unwrap();
-            let mut stream = client.events().subscribe(Chats::All).await.unwrap();
+            let mut stream = client
+                .events()
+                .subscribe(ChatSubscription::All)
+                .await
+                .unwrap();
             assert!(matches!(
                 stream.next().await.unwrap().unwrap(),
                 Event::MessageUpserted(e) if e.seq == 1

@@ -14,24 +14,53 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// One build to measure: the dependency line's extra keys.
+/// One build to measure: the SDK dependency line's extra keys, any other dependencies the
+/// candidate needs, and the first line of `main` it needs.
 struct Variant {
     name: &'static str,
     dependency: &'static str,
+    extra_dependencies: &'static str,
+    setup: &'static str,
 }
 
-const VARIANTS: [Variant; 2] = [
+/// The candidates for the SDK's default features: the defaults as they are, each
+/// feature set a user could choose, and rustls with ring instead of aws-lc (reqwest's
+/// `rustls-no-provider` with rustls's `ring`, which needs a provider installed at start).
+const VARIANTS: [Variant; 5] = [
     Variant {
         name: "default features",
         dependency: "",
+        extra_dependencies: "",
+        setup: "",
     },
     Variant {
-        name: "default-features = false",
+        name: "`rustls` (aws-lc) + `events`",
+        dependency: ", default-features = false, features = [\"rustls\", \"events\"]",
+        extra_dependencies: "",
+        setup: "",
+    },
+    Variant {
+        name: "rustls with ring + `events`",
+        dependency: ", default-features = false, features = [\"events\"]",
+        extra_dependencies: "reqwest = { version = \"0.13\", default-features = false, features = [\"rustls-no-provider\"] }\n\
+                             rustls = { version = \"0.23\", default-features = false, features = [\"ring\", \"std\", \"tls12\"] }\n",
+        setup: "    rustls::crypto::ring::default_provider().install_default().ok();\n",
+    },
+    Variant {
+        name: "`events` (no TLS)",
+        dependency: ", default-features = false, features = [\"events\"]",
+        extra_dependencies: "",
+        setup: "",
+    },
+    Variant {
+        name: "no features",
         dependency: ", default-features = false",
+        extra_dependencies: "",
+        setup: "",
     },
 ];
 
-/// The README's example (`## Using the SDK`), in a `main`.
+/// The user guide's example (docs/using-the-sdk.md, `## Using the SDK`), in a `main`.
 const MAIN_RS: &str = r#"use beeper_desktop_api::{Client, ErrorKind};
 use futures_util::TryStreamExt;
 
@@ -54,7 +83,7 @@ async fn example() -> Result<(), beeper_desktop_api::Error> {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    if let Err(e) = example().await {
+{setup}    if let Err(e) = example().await {
         eprintln!("{e}");
     }
 }
@@ -100,16 +129,20 @@ fn measure(root: &Path, dir: &Path, variant: &Variant, release: bool) -> Result<
         "[package]\nname = \"user-app\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n\
          [dependencies]\nbeeper-desktop-api = {{ path = {:?}{} }}\n\
          tokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n\
-         futures-util = \"0.3\"\n\n\
+         futures-util = \"0.3\"\n{}\n\
          # Not part of the SDK's workspace.\n[workspace]\n",
         generated.display().to_string(),
-        variant.dependency
+        variant.dependency,
+        variant.extra_dependencies,
     );
     let write = |path: PathBuf, text: &str| {
         fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))
     };
     write(dir.join("Cargo.toml"), &manifest)?;
-    write(dir.join("src/main.rs"), MAIN_RS)?;
+    write(
+        dir.join("src/main.rs"),
+        &MAIN_RS.replace("{setup}", variant.setup),
+    )?;
     fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))
         .map_err(|e| format!("Cargo.lock: {e}"))?;
     // Downloads are not what a build costs: fetched first, from the cache if it can.
@@ -230,7 +263,7 @@ fn table(results: &[Measured]) -> String {
             r.binary_bytes.map_or("-".into(), mb),
         ));
     }
-    if let [full, lean] = results {
+    if let [first, rest @ ..] = results {
         let ratio = |a: f64, b: f64| {
             if b > 0.0 {
                 format!("{:.2}x", a / b)
@@ -238,15 +271,19 @@ fn table(results: &[Measured]) -> String {
                 "-".into()
             }
         };
-        out.push_str(&format!(
-            "\nlean / default: debug CPU {}, crates {}, release binary {}\n",
-            ratio(lean.debug_cpu.as_secs_f64(), full.debug_cpu.as_secs_f64()),
-            ratio(lean.crates as f64, full.crates as f64),
-            match (lean.binary_bytes, full.binary_bytes) {
-                (Some(l), Some(f)) => ratio(l as f64, f as f64),
-                _ => "-".into(),
-            }
-        ));
+        out.push_str(&format!("\nagainst the first row ({}):\n", first.name));
+        for r in rest {
+            out.push_str(&format!(
+                "- {}: debug CPU {}, crates {}, release binary {}\n",
+                r.name,
+                ratio(r.debug_cpu.as_secs_f64(), first.debug_cpu.as_secs_f64()),
+                ratio(r.crates as f64, first.crates as f64),
+                match (r.binary_bytes, first.binary_bytes) {
+                    (Some(l), Some(f)) => ratio(l as f64, f as f64),
+                    _ => "-".into(),
+                }
+            ));
+        }
     }
     out
 }

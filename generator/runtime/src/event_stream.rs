@@ -17,7 +17,7 @@ use tokio::task::JoinHandle;
 
 use super::budget::Budget;
 use super::error::{Error, TransportError};
-use super::frame::{Chats, EventsInfo, decode_event};
+use super::frame::{ChatSubscription, EventsInfo, decode_event};
 use super::ws::{Command, Held, Item};
 
 /// How long `close` (and a drop) may take, whatever state the stream is in.
@@ -115,7 +115,7 @@ impl<E> EventStream<E> {
     /// `BadRequest` with the server's `code` and `message`; the previous subscription
     /// stays in force. If the connection is being made again, the change is sent once
     /// it is back, and the answer comes then.
-    pub async fn set_chats(&self, chats: Chats) -> Result<Vec<String>, Error> {
+    pub async fn set_chats(&self, chats: ChatSubscription) -> Result<Vec<String>, Error> {
         let (reply, answer) = oneshot::channel();
         let command = Command::SetChats {
             chats: chats.wire(),

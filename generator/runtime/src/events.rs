@@ -13,7 +13,7 @@ use super::budget::Budget;
 use super::client::Client;
 use super::error::{Error, TransportError};
 use super::event_stream::EventStream;
-use super::frame::{Chats, EventsInfo, STREAM};
+use super::frame::{ChatSubscription, EventsInfo, STREAM};
 use super::retry::Backoff;
 use super::upgrade::Connector;
 use super::ws::{self, Settings};
@@ -162,7 +162,7 @@ impl<E: DeserializeOwned> Events<E> {
     /// accepted it. A refused subscription is an [`Error::Status`] of kind
     /// `BadRequest` with the server's `code` and `message` (the connection is closed
     /// with a close frame).
-    pub async fn subscribe(self, chats: Chats) -> Result<EventStream<E>, Error> {
+    pub async fn subscribe(self, chats: ChatSubscription) -> Result<EventStream<E>, Error> {
         let connector = Connector::new(
             &self.client,
             self.info,

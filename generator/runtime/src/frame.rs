@@ -1,5 +1,5 @@
 //! The event stream's protocol: what generated code says about it ([`EventsInfo`]),
-//! the subscription ([`Chats`]), and what one frame from the server is.
+//! the subscription ([`ChatSubscription`]), and what one frame from the server is.
 //!
 //! The client sends `{"type": "subscriptions.set", "requestID", "chatIDs"}`; the server
 //! sends `ready`, `subscriptions.updated` and `error` control messages, and domain events
@@ -38,7 +38,7 @@ pub struct EventsInfo {
 /// Which chats to receive events of.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum Chats {
+pub enum ChatSubscription {
     /// Every chat (`["*"]` on the wire).
     All,
     /// Just these chats. The server refuses `*` mixed with IDs.
@@ -47,21 +47,21 @@ pub enum Chats {
     Paused,
 }
 
-impl Chats {
+impl ChatSubscription {
     /// Just these chats.
-    pub fn only<I, S>(ids: I) -> Chats
+    pub fn only<I, S>(ids: I) -> ChatSubscription
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        Chats::Only(ids.into_iter().map(Into::into).collect())
+        ChatSubscription::Only(ids.into_iter().map(Into::into).collect())
     }
 
     pub(crate) fn wire(&self) -> Vec<String> {
         match self {
-            Chats::All => vec!["*".to_string()],
-            Chats::Only(ids) => ids.clone(),
-            Chats::Paused => Vec::new(),
+            ChatSubscription::All => vec!["*".to_string()],
+            ChatSubscription::Only(ids) => ids.clone(),
+            ChatSubscription::Paused => Vec::new(),
         }
     }
 }

@@ -84,7 +84,7 @@ pub use event_stream::{EventStream, SentMessage};
 pub use events::Events;
 #[cfg(feature = "events")]
 #[cfg_attr(docsrs, doc(cfg(feature = "events")))]
-pub use frame::{Chats, EventsInfo, Frame, decode_frame};
+pub use frame::{ChatSubscription, EventsInfo, Frame, decode_frame};
 pub use hook::{AfterAttempt, AttemptOutcome, AttemptRequest, Hook, HookFuture};
 pub use multipart::{FilePart, Multipart};
 pub use nullable::Nullable;

@@ -20,7 +20,6 @@ pub fn events_rs(api: &Api) -> Option<TokenStream> {
         auth,
         doc,
     } = events;
-    let event = ident(event_type);
     let mut docs = doc.as_deref().map(doc_lines).unwrap_or_default();
     if !docs.is_empty() {
         docs.push(String::new());
@@ -32,7 +31,7 @@ pub fn events_rs(api: &Api) -> Option<TokenStream> {
         " ```no_run".to_string(),
         " use futures_util::StreamExt;".to_string(),
         format!(" # async fn example(client: {krate}::Client) -> Result<(), {krate}::Error> {{"),
-        format!(" let mut events = client.events().subscribe({krate}::Chats::All).await?;"),
+        format!(" let mut events = client.events().subscribe({krate}::ChatSubscription::All).await?;"),
         " while let Some(event) = events.next().await {".to_string(),
         "     match event? {".to_string(),
         format!("         {krate}::models::{event_type}::{resync_variant}(resync) => println!(\"catch up: {{resync:?}}\"),"),
@@ -49,7 +48,7 @@ pub fn events_rs(api: &Api) -> Option<TokenStream> {
 
         impl crate::Client {
             #(#[doc = #docs])*
-            pub fn events(&self) -> crate::runtime::Events<crate::models::#event> {
+            pub fn events(&self) -> crate::Events {
                 crate::runtime::Events::new(self.runtime(), &EVENTS)
             }
         }
@@ -66,13 +65,36 @@ pub fn events_rs(api: &Api) -> Option<TokenStream> {
 
 /// Items of `lib.rs` for the stream: its module and the runtime types users name.
 pub fn lib_items(api: &Api) -> TokenStream {
-    if api.events.is_none() {
+    let Some(events) = &api.events else {
         return TokenStream::new();
-    }
+    };
+    let event = ident(&events.event_type);
+    let stream_doc = [
+        " The live event stream (`client.events().subscribe(..)`): a `Stream` of".to_string(),
+        format!(
+            " `Result<models::{}, Error>` that is `Unpin`, so that it can be stored in a",
+            events.event_type
+        ),
+        " struct and read with `while let Some(event) = stream.next().await`.".to_string(),
+    ];
     quote! {
         #[cfg(feature = "events")]
         mod events;
         #[cfg(feature = "events")]
-        pub use runtime::{Chats, EventStream, SentMessage};
+        pub use runtime::{ChatSubscription, SentMessage};
+
+        #(#[doc = #stream_doc])*
+        #[cfg(feature = "events")]
+        pub type EventStream = runtime::EventStream<models::#event>;
+
+        /// What `client.events()` returns: the stream's settings, then `subscribe(..)`.
+        #[cfg(feature = "events")]
+        pub type Events = runtime::Events<models::#event>;
+
+        /// The old name of [`ChatSubscription`], which `client.chats()` (the chats
+        /// resource) made confusing.
+        #[cfg(feature = "events")]
+        #[deprecated(note = "renamed `ChatSubscription`")]
+        pub type Chats = runtime::ChatSubscription;
     }
 }

@@ -3,8 +3,9 @@
 //! A generated crate depends on the runtime crate (`sdk-runtime`), which brings the
 //! HTTP client, TLS and the event stream, and directly only on what its own code names:
 //! serde for the derives, serde_json, chrono and bytes for field types. Its features
-//! choose the runtime's: TLS (`rustls` by default, or `native-tls`), and `events` for an
-//! API whose spec describes an event stream.
+//! choose the runtime's: TLS (`rustls`, a default unless every server of the spec is
+//! plain http, or `native-tls`), and `events` for an API whose spec describes an event
+//! stream.
 
 use super::{EmitOptions, GENERATED_MARKER};
 use crate::ir::Api;
@@ -12,7 +13,7 @@ use crate::ir::Api;
 /// The runtime crate generated code calls, and the version this generator writes code
 /// for (the workspace's tests check it against `generator/runtime/Cargo.toml`).
 pub const RUNTIME_CRATE: &str = "sdk-runtime";
-pub const RUNTIME_VERSION: &str = "0.1.0";
+pub const RUNTIME_VERSION: &str = "1.0.0";
 /// The oldest Rust the runtime and the generated code build with.
 pub const RUST_VERSION: &str = "1.88";
 /// What the generated code names itself, as the workspace's manifest requires them
@@ -92,7 +93,10 @@ pub fn cargo_toml(api: &Api, options: &EmitOptions) -> String {
     let docs_rs = "\n[package.metadata.docs.rs]\nall-features = true\nrustdoc-args = [\"--cfg\", \"docsrs\"]\n";
 
     let events = api.events.is_some();
-    let mut default = vec!["rustls"];
+    let mut default = Vec::new();
+    if api.package.tls_by_default {
+        default.push("rustls");
+    }
     if events {
         default.push("events");
     }

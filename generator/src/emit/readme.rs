@@ -214,30 +214,49 @@ fn operations(resource: &Resource) -> Vec<&Operation> {
 }
 
 fn features(md: &mut Md, api: &Api, name: &str, requirement: &str) {
+    let tls_default = api.package.tls_by_default;
     md.line("Features (the default ones are marked):");
     md.blank();
     md.line("| feature | what it gives |");
     md.line("|---|---|");
-    md.line("| `rustls` (default) | `https` base URLs, through rustls |");
-    md.line("| `native-tls` | `https` base URLs through the platform's TLS (OpenSSL on Linux) |");
+    md.line(&format!(
+        "| `rustls`{} | `https` base URLs (and `wss://`), through rustls |",
+        if tls_default { " (default)" } else { "" }
+    ));
+    md.line("| `native-tls` | `https` base URLs (and `wss://`) through the platform's TLS (OpenSSL on Linux) |");
     if api.events.is_some() {
         md.line(
             "| `events` (default) | `client.events()`, the live event stream over a WebSocket |",
         );
     }
     md.blank();
-    md.line(&format!(
-        "A server on plain HTTP needs no TLS: without the default features the build is \
-         lighter (fewer crates, a shorter build, a smaller binary), and an `https` base URL is \
-         an `ErrorKind::Config` error. `{}::reqwest` is the `reqwest` this crate uses, for \
-         passing your own client to `ClientBuilder::http_client`.",
-        name.replace('-', "_")
-    ));
-    md.blank();
-    md.code(
-        "toml",
-        &format!("{name} = {{ version = \"{requirement}\", default-features = false }}"),
-    );
+    let krate = name.replace('-', "_");
+    if tls_default {
+        md.line(&format!(
+            "A server on plain HTTP needs no TLS: without the default features the build is \
+             lighter (fewer crates, a shorter build, a smaller binary), and an `https` base URL is \
+             an `ErrorKind::Config` error. `{krate}::reqwest` is the `reqwest` this crate uses, for \
+             passing your own client to `ClientBuilder::http_client`."
+        ));
+        md.blank();
+        md.code(
+            "toml",
+            &format!("{name} = {{ version = \"{requirement}\", default-features = false }}"),
+        );
+    } else {
+        md.line(&format!(
+            "Every server the API describes is plain HTTP, so TLS is not a default feature: \
+             the build is lighter (fewer crates, a shorter build, a smaller binary). An `https` \
+             base URL needs `rustls` or `native-tls`; without either it is an \
+             `ErrorKind::Config` error that says so. `{krate}::reqwest` is the `reqwest` this \
+             crate uses, for passing your own client to `ClientBuilder::http_client`."
+        ));
+        md.blank();
+        md.code(
+            "toml",
+            &format!("{name} = {{ version = \"{requirement}\", features = [\"rustls\"] }}"),
+        );
+    }
     md.line(&format!(
         "The oldest Rust it builds with is {}.",
         manifest::RUST_VERSION
@@ -500,7 +519,7 @@ fn events(md: &mut Md, api: &Api) {
             krate,
             &["futures_util::StreamExt".to_string()],
             &format!(
-                "let mut events = client.events().subscribe({krate}::Chats::All).await?;\n\
+                "let mut events = client.events().subscribe({krate}::ChatSubscription::All).await?;\n\
                  while let Some(event) = events.next().await {{\n    \
                  match event? {{\n        \
                  {krate}::models::{}::{}(resync) => println!(\"catch up: {{resync:?}}\"),\n        \

@@ -151,6 +151,9 @@ pub struct Package {
     /// The crate's licence, an SPDX expression (`--license`, `x-sdk.license`, or
     /// `info.license`); `None` leaves the manifest without one.
     pub license: Option<String>,
+    /// Whether the default features include TLS (`rustls`): not when every server of
+    /// the document is plain `http://` (see `lower/servers.rs`).
+    pub tls_by_default: bool,
 }
 
 /// One file of the models, `src/models/<module>.rs`.

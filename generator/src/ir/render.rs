@@ -16,13 +16,14 @@ pub fn render(api: &Api) -> String {
     let p = &api.package;
     let _ = writeln!(
         w,
-        "package: version {}, keywords {:?}, categories {:?}, repository {}, homepage {}, docs {}",
+        "package: version {}, keywords {:?}, categories {:?}, repository {}, homepage {}, docs {}, tls by default {}",
         p.version,
         p.keywords,
         p.categories,
         p.repository.as_deref().unwrap_or("(none)"),
         p.homepage.as_deref().unwrap_or("(none)"),
         p.documentation.as_deref().unwrap_or("(none)"),
+        if p.tls_by_default { "yes" } else { "no" },
     );
     let _ = writeln!(
         w,

@@ -113,7 +113,7 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
     };
 
     let info_license = raw.pointer("/info/license");
-    let package = package::package(
+    let mut package = package::package(
         package::Facts {
             sdk,
             title: &doc.info.title,
@@ -125,6 +125,7 @@ pub fn lower(doc: &OpenAPI, raw: &Value, options: &Options, diags: &mut Diagnost
         },
         lowerer.diags,
     );
+    package.tls_by_default = servers::tls_by_default(doc, &servers);
 
     Api {
         package,

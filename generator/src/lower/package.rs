@@ -108,6 +108,8 @@ pub(super) fn package(facts: Facts<'_>, diags: &mut Diagnostics) -> Package {
         documentation,
         keywords: keywords.into_iter().take(MAX_KEYWORDS).collect(),
         categories,
+        // Decided with the servers (`servers::tls_by_default`).
+        tls_by_default: true,
     }
 }
 

@@ -32,6 +32,18 @@ pub(super) fn default_base_url(doc: &OpenAPI) -> Option<String> {
     is_absolute(&url).then_some(url)
 }
 
+/// Whether the crate's default features include TLS: yes unless every server the
+/// document names (its own and the operations') is plain `http://`, as an API on the
+/// user's own machine is. Without servers, or with a relative one, the scheme is unknown,
+/// and TLS stays.
+pub(super) fn tls_by_default(doc: &OpenAPI, uses: &[ServerUse]) -> bool {
+    let plain = |url: &str| url.to_ascii_lowercase().starts_with("http://");
+    let own: Vec<String> = doc.servers.iter().map(with_defaults).collect();
+    own.is_empty()
+        || !own.iter().all(|u| plain(u))
+        || !uses.iter().all(|u| !u.relative && plain(&u.url))
+}
+
 impl Lowerer<'_> {
     /// The server an operation is sent to when the spec gives it one of its own: the
     /// first of the operation's `servers`, else of its path item's. `None` when neither
