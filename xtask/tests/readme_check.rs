@@ -19,19 +19,38 @@ fn the_crate_readme_builds_as_pasted_with_its_install_block() {
     }
 }
 
-const INSTALL: &str = "## Install
+/// The SDK's major version: what an Install block asks for, which the crate in
+/// `generated/` (patched in for the build) must satisfy.
+fn major() -> String {
+    let manifest =
+        std::fs::read_to_string(xtask::workspace_root().join("generated/Cargo.toml")).unwrap();
+    let version = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("version = \""))
+        .expect("a version in generated/Cargo.toml");
+    version.split('.').next().unwrap().to_string()
+}
+
+/// An Install section with the old tokio features (`macros`, `rt`).
+fn install_section() -> String {
+    format!(
+        "## Install
 
 ```toml
 [dependencies]
-beeper-desktop-api = \"7\"
-tokio = { version = \"1\", features = [\"macros\", \"rt\"] }
+beeper-desktop-api = \"{}\"
+tokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}
 ```
-";
+",
+        major()
+    )
+}
 
 #[test]
 fn hidden_lines_snippets_and_a_missing_install_block_are_refused() {
+    let head = install_section();
     let readme = format!(
-        "{INSTALL}
+        "{head}
 ## Errors
 
 ```rust,no_run
@@ -83,8 +102,9 @@ async fn main() {{}}
 
 #[test]
 fn blocks_are_named_by_section() {
+    let head = install_section();
     let readme = format!(
-        "{INSTALL}
+        "{head}
 ## Beyond the spec
 
 ```rust
@@ -103,7 +123,8 @@ fn main() {{}}
 "
     );
     let Readme { install, blocks } = parse(&readme).unwrap();
-    assert!(install.starts_with("[dependencies]\nbeeper-desktop-api = \"7\"\n"));
+    let asked = format!("[dependencies]\nbeeper-desktop-api = \"{}\"\n", major());
+    assert!(install.starts_with(&asked), "{install}");
     let names: Vec<&str> = blocks.iter().map(|b| b.name.as_str()).collect();
     assert_eq!(
         names,
@@ -116,8 +137,9 @@ fn main() {{}}
 /// SDK depends on it, the reader's crate does not). Doctests pass both.
 #[test]
 fn a_block_needing_what_the_install_block_lacks_fails_and_names_the_block() {
+    let head = install_section();
     let readme = format!(
-        "{INSTALL}
+        "{head}
 ## Quick start
 
 ```rust,no_run
