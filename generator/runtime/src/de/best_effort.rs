@@ -4,9 +4,12 @@
 
 use serde::de::{DeserializeOwned, Deserializer};
 use serde::{Deserialize, Serialize, Serializer};
+use std::fmt;
+
 use serde_json::Value;
 
 use super::raw::{Captured, capture};
+use crate::redact::{REDACTED, ShownJson};
 
 /// A value decoded if it has the documented shape, else kept as it arrived.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,7 +22,13 @@ pub enum BestEffort<T> {
 }
 
 /// A value that did not decode: the JSON, and where and why decoding failed.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Its `Debug` output hides the values of keys named like credentials (`password`,
+/// `token`, `apiKey`, ...) at any depth, and the values serde quotes in `message`
+/// (`invalid type: string "…"`), as every excerpt of a body does: the value did not
+/// decode, so its type cannot say which of its fields the spec marks secret. The fields
+/// themselves hold what arrived.
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Undecoded {
     /// The value as it arrived.
@@ -29,6 +38,31 @@ pub struct Undecoded {
     pub path: String,
     /// Why it failed (`missing field \`accountID\``).
     pub message: String,
+}
+
+impl fmt::Debug for Undecoded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Undecoded")
+            .field("value", &ShownJson::new(&self.value, &[]))
+            .field("path", &self.path)
+            .field("message", &without_quoted_values(&self.message))
+            .finish()
+    }
+}
+
+/// `message` with its double-quoted parts (where serde writes a value it could not
+/// read) replaced; the field names it writes in backticks stay.
+fn without_quoted_values(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut parts = message.split('"');
+    out.push_str(parts.next().unwrap_or_default());
+    let mut quoted = true;
+    for part in parts {
+        out.push('"');
+        out.push_str(if quoted { REDACTED } else { part });
+        quoted = !quoted;
+    }
+    out
 }
 
 impl<T> BestEffort<T> {
@@ -159,5 +193,27 @@ mod tests {
         let mut reader = serde_json::Deserializer::from_str(r#"[{"id": "a", "accountId": "x"}]"#);
         let items: Vec<BestEffort<Entry>> = serde_path_to_error::deserialize(&mut reader).unwrap();
         assert!(items[0].decoded().is_some());
+    }
+
+    /// A reader of every Debug line: an item that did not decode shows neither a
+    /// credential-like field nor a value serde quotes in its message.
+    #[test]
+    fn an_undecoded_item_shows_no_credential_in_debug() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Account {
+            id: String,
+            token_count: i64,
+        }
+        let text = r#"[{"id": "a", "password": "hunter2", "nested": {"apiToken": "tok-9"}, "token_count": "sk-live-1"}]"#;
+        let items: Vec<BestEffort<Account>> = serde_json::from_str(text).unwrap();
+        let shown = format!("{items:?}");
+        for secret in ["hunter2", "tok-9", "sk-live-1"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(shown.contains("path: \"token_count\""), "{shown}");
+        assert!(shown.contains("expected i64"), "{shown}");
+        // What arrived is still there for the program.
+        assert_eq!(items[0].undecoded().unwrap().value["password"], "hunter2");
     }
 }
