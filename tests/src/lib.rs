@@ -15,6 +15,7 @@ pub mod alloc_count;
 pub mod calls;
 #[cfg(feature = "coverage")]
 pub mod coverage;
+pub mod events_reading;
 pub mod faults;
 pub mod log_capture;
 pub mod proxy;

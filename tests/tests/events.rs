@@ -2,21 +2,15 @@
 //! Intervals are a few milliseconds so that nothing waits for seconds; the outer
 //! `guard` only turns a hang into a failure.
 
-use std::future::Future;
 use std::time::Duration;
 
 use beeper_desktop_api::models::{Event, ResyncEventReason};
 use beeper_desktop_api::{ChatSubscription, Client, ErrorKind, EventStream};
 use futures_util::StreamExt;
+use sdk_tests::events_reading::{guard, next_event as next, seq_of};
 use sdk_tests::ws_server::{Conn, WsServer, event, message_upserted};
 use sdk_tests::{TOKEN, TestServer};
 use serde_json::json;
-
-async fn guard<T>(f: impl Future<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(20), f)
-        .await
-        .expect("the test hung")
-}
 
 fn client(url: &str) -> Client {
     Client::builder()
@@ -37,22 +31,6 @@ async fn subscribe(url: &str) -> EventStream {
         .subscribe(ChatSubscription::All)
         .await
         .expect("subscribed")
-}
-
-async fn next(stream: &mut EventStream) -> Event {
-    stream
-        .next()
-        .await
-        .expect("the stream goes on")
-        .expect("an event")
-}
-
-fn seq_of(e: &Event) -> i64 {
-    match e {
-        Event::MessageUpserted(e) => e.seq,
-        Event::ChatUpserted(e) => e.seq,
-        other => panic!("not a domain event: {other:?}"),
-    }
 }
 
 #[tokio::test]

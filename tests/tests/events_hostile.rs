@@ -4,7 +4,6 @@
 //! changes between connections. Raw TCP where tungstenite cannot misbehave enough.
 //! Every wait is bounded (`guard`), so a failing test fails instead of hanging.
 
-use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -13,14 +12,9 @@ use beeper_desktop_api::runtime::{AfterAttempt, AttemptOutcome, AttemptRequest, 
 use beeper_desktop_api::{ChatSubscription, Client, ClientBuilder, ErrorKind, EventStream};
 use futures_util::StreamExt;
 use sdk_tests::TOKEN;
+use sdk_tests::events_reading::{guard, next_event as next, seq_of};
 use sdk_tests::ws_raw::RawConn;
 use sdk_tests::ws_server::{Conn, WsServer, event};
-
-async fn guard<T>(f: impl Future<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(15), f)
-        .await
-        .expect("the test hung")
-}
 
 fn builder(url: &str) -> ClientBuilder {
     Client::builder()
@@ -33,22 +27,6 @@ fn builder(url: &str) -> ClientBuilder {
 async fn until(mut check: impl FnMut() -> bool) {
     while !check() {
         tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-}
-
-async fn next(stream: &mut EventStream) -> Event {
-    stream
-        .next()
-        .await
-        .expect("the stream goes on")
-        .expect("an event")
-}
-
-fn seq_of(e: &Event) -> i64 {
-    match e {
-        Event::MessageUpserted(e) => e.seq,
-        Event::ChatUpserted(e) => e.seq,
-        other => panic!("not a domain event: {other:?}"),
     }
 }
 

@@ -4,23 +4,17 @@
 //! event stream goes through the same HTTP client as every request, and so through the
 //! same proxy.
 
-use std::future::Future;
 use std::time::Duration;
 
 use beeper_desktop_api::models::Event;
 use beeper_desktop_api::{ChatSubscription, Client, ClientBuilder, Error, ErrorKind};
 use futures_util::StreamExt;
 use sdk_tests::TOKEN;
+use sdk_tests::events_reading::guard;
 use sdk_tests::proxy::Proxy;
 use sdk_tests::tls::{HttpsServer, TestCert};
 use sdk_tests::ws_server::{Conn, WsServer, event, message_upserted};
 use serde_json::json;
-
-async fn guard<T>(f: impl Future<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(20), f)
-        .await
-        .expect("the test hung")
-}
 
 fn builder(url: &str) -> ClientBuilder {
     Client::builder()
