@@ -40,8 +40,6 @@ commands:
   conformance         check that every operation of the spec has a scenario,
                       install Prism 5.14.2 into target/prism (npm), mock the spec,
                       play every operation's scenario against it, stop Prism
-  conformance         install Prism 5.14.2 into target/prism (npm), mock the spec,
-                      call all 60 operations against it, stop Prism
   corpus-drive        SDKs of three corpus documents (OpenAI, Box, Spotify) built
                       with a driver (tests/corpus-drive) and run against Prism on
                       each document: a paginated walk, a union response, calls with
