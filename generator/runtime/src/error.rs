@@ -428,6 +428,17 @@ pub struct TransportError {
 }
 
 impl TransportError {
+    /// A failure of one attempt with no underlying error: what the event stream reports
+    /// about its own protocol (a binary frame, an answer that did not come).
+    pub(crate) fn once(request: impl Into<String>, message: impl Into<String>) -> Box<Self> {
+        Box::new(TransportError {
+            message: message.into(),
+            request: request.into(),
+            attempts: 1,
+            source: None,
+        })
+    }
+
     /// The request never reached the server: the connection was refused or could not
     /// be made.
     fn not_sent(&self) -> bool {

@@ -127,12 +127,10 @@ impl<E> EventStream<E> {
         match tokio::time::timeout(self.command_timeout, answer).await {
             Ok(Ok(result)) => result,
             Ok(Err(_)) => Err(stream_ended("subscriptions.set")),
-            Err(_) => Err(Error::Timeout(Box::new(TransportError {
-                message: format!("no answer within {:?}", self.command_timeout),
-                request: "subscriptions.set".into(),
-                attempts: 1,
-                source: None,
-            }))),
+            Err(_) => Err(Error::Timeout(TransportError::once(
+                "subscriptions.set",
+                format!("no answer within {:?}", self.command_timeout),
+            ))),
         }
     }
 
@@ -230,14 +228,12 @@ impl<E: DeserializeOwned> EventStream<E> {
                 Ok(Some(held)) => held,
                 Ok(None) => break Err(stream_ended("waiting for the sent message")),
                 Err(_) => {
-                    break Err(Error::Timeout(Box::new(TransportError {
-                        message: format!(
+                    break Err(Error::Timeout(TransportError::once(
+                        "messages.send",
+                        format!(
                             "no message.upserted confirmed `{pending_message_id}` within {timeout:?}"
                         ),
-                        request: "messages.send".into(),
-                        attempts: 1,
-                        source: None,
-                    })));
+                    )));
                 }
             };
             let found = match &held.item {
@@ -316,10 +312,5 @@ fn confirmed_id(text: &str, tag: &str, chat_id: &str, pending: &str) -> Option<S
 }
 
 fn stream_ended(request: &str) -> Error {
-    Error::Connection(Box::new(TransportError {
-        message: "the event stream has ended".into(),
-        request: request.into(),
-        attempts: 1,
-        source: None,
-    }))
+    Error::Connection(TransportError::once(request, "the event stream has ended"))
 }

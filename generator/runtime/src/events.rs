@@ -186,19 +186,15 @@ impl<E: DeserializeOwned> Events<E> {
             Ok(Ok(Ok(_))) => return Ok(stream),
             Ok(Ok(Err(refusal))) => refusal,
             Ok(Err(_)) => stream.final_error().unwrap_or_else(|| {
-                Error::Connection(Box::new(TransportError {
-                    message: "the event stream ended before the subscription was set".into(),
-                    request: STREAM.into(),
-                    attempts: 1,
-                    source: None,
-                }))
+                Error::Connection(TransportError::once(
+                    STREAM,
+                    "the event stream ended before the subscription was set",
+                ))
             }),
-            Err(_) => Error::Timeout(Box::new(TransportError {
-                message: format!("no answer to the subscription within {command_timeout:?}"),
-                request: STREAM.into(),
-                attempts: 1,
-                source: None,
-            })),
+            Err(_) => Error::Timeout(TransportError::once(
+                STREAM,
+                format!("no answer to the subscription within {command_timeout:?}"),
+            )),
         };
         // The stream's own end: a close frame, within the close bound.
         stream.close().await?;

@@ -365,14 +365,9 @@ impl Task {
     fn on_frame(&mut self, frame: Option<Result<Message, tungstenite::Error>>) -> Option<End> {
         match frame {
             Some(Ok(Message::Text(text))) => self.on_text(text),
-            Some(Ok(Message::Binary(_))) => {
-                self.push_error(Error::Connection(Box::new(TransportError {
-                    message: "the server sent a binary frame; events are text".into(),
-                    request: STREAM.into(),
-                    attempts: 1,
-                    source: None,
-                })))
-            }
+            Some(Ok(Message::Binary(_))) => self.push_error(Error::Connection(
+                TransportError::once(STREAM, "the server sent a binary frame; events are text"),
+            )),
             Some(Ok(Message::Close(_))) => {
                 return Some(End::Lost("the server closed the connection".into()));
             }
