@@ -49,6 +49,17 @@ async fn stops_reading(index: usize, mut conn: Conn) {
     }
 }
 
+/// Starts a subscription change that a peer running `stops_reading` never takes, and
+/// checks that the stream connects again within `limit`.
+async fn a_stuck_change_reconnects_within(server: &WsServer, stream: EventStream, limit: Duration) {
+    let stream = Arc::new(stream);
+    let changing = stream.clone();
+    tokio::spawn(async move { changing.set_chats(huge_chat_list()).await });
+    let started = Instant::now();
+    until(|| server.seen().upgrades.len() >= 2).await;
+    assert!(started.elapsed() < limit, "{:?}", started.elapsed());
+}
+
 #[tokio::test]
 async fn a_write_the_peer_does_not_take_does_not_stop_the_heartbeat() {
     guard(async {
@@ -62,17 +73,8 @@ async fn a_write_the_peer_does_not_take_does_not_stop_the_heartbeat() {
             .subscribe(ChatSubscription::All)
             .await
             .unwrap();
-        let stream = Arc::new(stream);
-        let changing = stream.clone();
-        tokio::spawn(async move { changing.set_chats(huge_chat_list()).await });
         // The unanswered ping is noticed although the write is stuck: connected again.
-        let started = Instant::now();
-        until(|| server.seen().upgrades.len() >= 2).await;
-        assert!(
-            started.elapsed() < Duration::from_secs(5),
-            "{:?}",
-            started.elapsed()
-        );
+        a_stuck_change_reconnects_within(&server, stream, Duration::from_secs(5)).await;
     })
     .await;
 }
@@ -91,16 +93,7 @@ async fn a_write_that_does_not_finish_within_the_write_timeout_breaks_the_connec
             .subscribe(ChatSubscription::All)
             .await
             .unwrap();
-        let stream = Arc::new(stream);
-        let changing = stream.clone();
-        tokio::spawn(async move { changing.set_chats(huge_chat_list()).await });
-        let started = Instant::now();
-        until(|| server.seen().upgrades.len() >= 2).await;
-        assert!(
-            started.elapsed() < Duration::from_secs(3),
-            "{:?}",
-            started.elapsed()
-        );
+        a_stuck_change_reconnects_within(&server, stream, Duration::from_secs(3)).await;
     })
     .await;
 }
