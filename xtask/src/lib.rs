@@ -14,7 +14,23 @@ pub mod standalone;
 pub mod user_build;
 
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::sync::OnceLock;
+
+/// `cargo` as a user's shell runs it, in `dir` with `target_dir`: none of the
+/// workspace's build settings (`RUSTFLAGS` and the like) and no stdin. For the checks
+/// that build a fresh crate the way a user would (readme-check, bench-user-build).
+pub fn user_cargo(dir: &Path, target_dir: &Path) -> Command {
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target_dir)
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_BUILD_RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .stdin(Stdio::null());
+    command
+}
 
 /// The workspace root (the folder of the top-level Cargo.toml) of the checkout the
 /// command runs in: the nearest folder, from the current directory up, that

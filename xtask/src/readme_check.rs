@@ -14,7 +14,6 @@
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 /// Where the crate is written and built, under the workspace's `target/`.
 pub const DIR: &str = "target/readme-check";
@@ -206,17 +205,9 @@ pub fn build(
 
 /// Runs `cargo <args>` in `dir`; its stderr as the error when it fails.
 fn cargo(dir: &Path, target_dir: &Path, args: &[&str]) -> Result<String, String> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let output = Command::new(&cargo)
+    let output = crate::user_cargo(dir, target_dir)
         .args(args)
         .arg("--quiet")
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target_dir)
-        // What a user's shell has: none of the workspace's build settings.
-        .env_remove("RUSTFLAGS")
-        .env_remove("CARGO_BUILD_RUSTFLAGS")
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .stdin(Stdio::null())
         .output()
         .map_err(|e| format!("could not run cargo: {e}"))?;
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();

@@ -11,7 +11,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 /// One build to measure: the SDK dependency line's extra keys, any other dependencies the
@@ -182,23 +182,15 @@ fn measure(root: &Path, dir: &Path, variant: &Variant, release: bool) -> Result<
 /// Runs cargo in `dir` with its own target directory; returns the CPU time of the
 /// process tree (user + system), the wall time, and stdout.
 fn cargo(dir: &Path, args: &[&str]) -> Result<(Duration, Duration, String), String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let before = children_cpu();
     let start = Instant::now();
-    let output = Command::new(&cargo)
+    let output = crate::user_cargo(dir, &dir.join("target"))
         .args(args)
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", dir.join("target"))
-        // What a user's shell has: none of the workspace's build settings.
-        .env_remove("RUSTFLAGS")
-        .env_remove("CARGO_BUILD_RUSTFLAGS")
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
         // Incremental files of the one local crate would only cost disk here.
         .env("CARGO_INCREMENTAL", "0")
-        .stdin(Stdio::null())
         .stderr(Stdio::inherit())
         .output()
-        .map_err(|e| format!("could not run {cargo}: {e}"))?;
+        .map_err(|e| format!("could not run cargo: {e}"))?;
     let wall = start.elapsed();
     let cpu = children_cpu().saturating_sub(before);
     if !output.status.success() {
