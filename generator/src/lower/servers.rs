@@ -181,7 +181,45 @@ pub(super) fn server_uses(root: &Resource) -> Vec<ServerUse> {
 
 #[cfg(test)]
 mod tests {
-    use super::resolve;
+    use super::{resolve, tls_by_default};
+    use crate::ir::ServerUse;
+
+    fn doc(servers: &str) -> openapiv3::OpenAPI {
+        let text = format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\nservers: {servers}\n"
+        );
+        serde_yaml::from_str(&text).unwrap()
+    }
+
+    fn own(url: &str, relative: bool) -> ServerUse {
+        ServerUse {
+            url: url.into(),
+            relative,
+            default: None,
+            operations: vec!["op".into()],
+        }
+    }
+
+    /// TLS leaves the defaults only when every server named is plain http; a scheme
+    /// the document does not give (no servers, a relative one) keeps it.
+    #[test]
+    fn tls_is_a_default_unless_every_server_is_plain_http() {
+        let local =
+            doc("[{url: 'http://localhost:{port}', variables: {port: {default: '23373'}}}]");
+        assert!(!tls_by_default(&local, &[]));
+        assert!(!tls_by_default(&local, &[own("HTTP://files.local", false)]));
+        assert!(tls_by_default(
+            &local,
+            &[own("https://files.example", false)]
+        ));
+        assert!(tls_by_default(&local, &[own("/files", true)]));
+        assert!(tls_by_default(&doc("[]"), &[]));
+        assert!(tls_by_default(&doc("[{url: /api}]"), &[]));
+        assert!(tls_by_default(
+            &doc("[{url: 'http://a.example'}, {url: 'https://b.example'}]"),
+            &[]
+        ));
+    }
 
     /// The same answers as `url::Url::join`, which the runtime uses.
     #[test]
