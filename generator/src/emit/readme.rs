@@ -231,32 +231,28 @@ fn features(md: &mut Md, api: &Api, name: &str, requirement: &str) {
     }
     md.blank();
     let krate = name.replace('-', "_");
-    if tls_default {
-        md.line(&format!(
+    let (why, dependency) = if tls_default {
+        (
             "A server on plain HTTP needs no TLS: without the default features the build is \
              lighter (fewer crates, a shorter build, a smaller binary), and an `https` base URL is \
-             an `ErrorKind::Config` error. `{krate}::reqwest` is the `reqwest` this crate uses, for \
-             passing your own client to `ClientBuilder::http_client`."
-        ));
-        md.blank();
-        md.code(
-            "toml",
-            &format!("{name} = {{ version = \"{requirement}\", default-features = false }}"),
-        );
+             an `ErrorKind::Config` error.",
+            format!("{name} = {{ version = \"{requirement}\", default-features = false }}"),
+        )
     } else {
-        md.line(&format!(
+        (
             "Every server the API describes is plain HTTP, so TLS is not a default feature: \
              the build is lighter (fewer crates, a shorter build, a smaller binary). An `https` \
              base URL needs `rustls` or `native-tls`; without either it is an \
-             `ErrorKind::Config` error that says so. `{krate}::reqwest` is the `reqwest` this \
-             crate uses, for passing your own client to `ClientBuilder::http_client`."
-        ));
-        md.blank();
-        md.code(
-            "toml",
-            &format!("{name} = {{ version = \"{requirement}\", features = [\"rustls\"] }}"),
-        );
-    }
+             `ErrorKind::Config` error that says so.",
+            format!("{name} = {{ version = \"{requirement}\", features = [\"rustls\"] }}"),
+        )
+    };
+    md.line(&format!(
+        "{why} `{krate}::reqwest` is the `reqwest` this crate uses, for passing your own client \
+         to `ClientBuilder::http_client`."
+    ));
+    md.blank();
+    md.code("toml", &dependency);
     md.line(&format!(
         "The oldest Rust it builds with is {}.",
         manifest::RUST_VERSION
