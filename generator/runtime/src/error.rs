@@ -430,6 +430,7 @@ pub struct TransportError {
 impl TransportError {
     /// A failure of one attempt with no underlying error: what the event stream reports
     /// about its own protocol (a binary frame, an answer that did not come).
+    #[cfg(feature = "events")]
     pub(crate) fn once(request: impl Into<String>, message: impl Into<String>) -> Box<Self> {
         Box::new(TransportError {
             message: message.into(),
