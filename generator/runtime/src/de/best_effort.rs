@@ -23,12 +23,12 @@ pub enum BestEffort<T> {
 
 /// A value that did not decode: the JSON, and where and why decoding failed.
 ///
-/// Its `Debug` output hides the values of keys named like credentials (`password`,
-/// `token`, `apiKey`, ...) at any depth, and the values serde quotes in `message`
-/// (`invalid type: string "…"`), as every excerpt of a body does: the value did not
-/// decode, so its type cannot say which of its fields the spec marks secret. The fields
-/// themselves hold what arrived.
-#[derive(Clone, PartialEq)]
+/// Its `Debug` output hides, at any depth, the values of the fields the spec marks
+/// secret in the documented type (the generated model that read it names them), of
+/// keys named like credentials (`password`, `token`, `apiKey`, ...), and the values
+/// serde quotes in `message` (`invalid type: string "…"`), as every excerpt of a body
+/// does. The fields themselves hold what arrived.
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Undecoded {
     /// The value as it arrived.
@@ -38,12 +38,23 @@ pub struct Undecoded {
     pub path: String,
     /// Why it failed (`missing field \`accountID\``).
     pub message: String,
+    /// Wire names whose values `Debug` hides: the secret fields the documented type
+    /// reaches, set by the model that read the value ([`hide_secrets`]).
+    secrets: &'static [&'static str],
+}
+
+/// Equal when what arrived and why it failed are: which names `Debug` hides is not part
+/// of the value.
+impl PartialEq for Undecoded {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value && self.path == other.path && self.message == other.message
+    }
 }
 
 impl fmt::Debug for Undecoded {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Undecoded")
-            .field("value", &ShownJson::new(&self.value, &[]))
+            .field("value", &ShownJson::new(&self.value, self.secrets))
             .field("path", &self.path)
             .field("message", &without_quoted_values(&self.message))
             .finish()
@@ -136,7 +147,63 @@ fn undecoded<T>(
         value,
         path,
         message,
+        secrets: &[],
     })
+}
+
+/// Tells the items that did not decode in `value` (a best-effort list, possibly
+/// optional) which wire names their `Debug` output hides: the secret fields of the
+/// documented type, which the generated model knows and the runtime does not. Generated
+/// models call it on each best-effort field whose items reach a secret field.
+#[doc(hidden)]
+pub fn hide_secrets<V: HoldsUndecoded>(mut value: V, secrets: &'static [&'static str]) -> V {
+    value.hide(secrets);
+    value
+}
+
+/// A value that may hold [`Undecoded`] items: what [`hide_secrets`] reaches into.
+#[doc(hidden)]
+pub trait HoldsUndecoded {
+    /// Sets the names that the `Debug` output of every `Undecoded` inside hides.
+    fn hide(&mut self, secrets: &'static [&'static str]);
+}
+
+impl<T> HoldsUndecoded for BestEffort<T> {
+    fn hide(&mut self, secrets: &'static [&'static str]) {
+        if let BestEffort::Undecoded(u) = self {
+            u.secrets = secrets;
+        }
+    }
+}
+
+impl<V: HoldsUndecoded> HoldsUndecoded for Vec<V> {
+    fn hide(&mut self, secrets: &'static [&'static str]) {
+        for item in self {
+            item.hide(secrets);
+        }
+    }
+}
+
+impl<V: HoldsUndecoded> HoldsUndecoded for Option<V> {
+    fn hide(&mut self, secrets: &'static [&'static str]) {
+        if let Some(v) = self {
+            v.hide(secrets);
+        }
+    }
+}
+
+impl<V: HoldsUndecoded> HoldsUndecoded for crate::Nullable<V> {
+    fn hide(&mut self, secrets: &'static [&'static str]) {
+        if let crate::Nullable::Value(v) = self {
+            v.hide(secrets);
+        }
+    }
+}
+
+impl<V: HoldsUndecoded> HoldsUndecoded for Box<V> {
+    fn hide(&mut self, secrets: &'static [&'static str]) {
+        (**self).hide(secrets);
+    }
 }
 
 /// Written back as it arrived: the decoded value, or the JSON kept.
@@ -215,5 +282,27 @@ mod tests {
         assert!(shown.contains("expected i64"), "{shown}");
         // What arrived is still there for the program.
         assert_eq!(items[0].undecoded().unwrap().value["password"], "hunter2");
+    }
+
+    /// A field the spec marks secret under a name no credential rule knows: hidden once
+    /// the model that read the list names it, at any depth; the rest still shows.
+    #[test]
+    fn an_undecoded_item_hides_the_secret_fields_its_model_names() {
+        let text = r#"[{"id": "a", "pin": "4321", "inner": {"pin": "8765"}, "note": "hello"}]"#;
+        let items: Vec<BestEffort<Entry>> = serde_json::from_str(text).unwrap();
+        let before = format!("{items:?}");
+        assert!(before.contains("4321"), "no rule hides it yet: {before}");
+        let items = Some(items);
+        let items = hide_secrets(items, &["pin"]);
+        let shown = format!("{items:?}");
+        for secret in ["4321", "8765"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(shown.contains("hello"), "{shown}");
+        let item = items.as_ref().unwrap()[0].undecoded().unwrap();
+        assert_eq!(item.value["pin"], "4321");
+        // Which names are hidden is not part of equality.
+        let plain: Vec<BestEffort<Entry>> = serde_json::from_str(text).unwrap();
+        assert_eq!(plain[0].undecoded().unwrap(), item);
     }
 }

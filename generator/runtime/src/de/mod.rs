@@ -13,7 +13,7 @@ mod raw;
 mod tagged;
 mod time;
 
-pub use best_effort::{BestEffort, Undecoded};
+pub use best_effort::{BestEffort, HoldsUndecoded, Undecoded, hide_secrets};
 pub use key::Key;
 pub use tagged::{Tagged, tagged};
 pub use time::Rfc3339;
