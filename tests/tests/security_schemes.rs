@@ -195,3 +195,53 @@ async fn secrets_stay_out_of_debug_output() {
     }
     assert!(shown.contains("<redacted>"), "{shown}");
 }
+
+/// A reader of every Debug line, on a best-effort list: a grant that does not decode is
+/// kept as JSON, and its Debug hides `code`, which the spec marks secret under a name
+/// no credential rule knows; a body that does not decode at all hides it in the error.
+#[tokio::test]
+async fn a_secret_field_of_an_undecoded_best_effort_item_stays_out_of_debug_output() {
+    let body = json!({"grants": [
+        {"id": "g1", "code": "code-secret-1"},
+        {"code": "code-secret-2", "note": "no id"},
+        {"id": 7, "code": "code-secret-3", "nested": {"code": "code-secret-4"}},
+    ]});
+    let s = FaultServer::start(vec![Reply::json(200, &body)]).await;
+    let client = Client::builder()
+        .base_url(&s.url)
+        .bearer_auth("tok")
+        .build()
+        .unwrap();
+    let grants = client.list_grants().await.unwrap().grants.unwrap();
+    assert!(grants[0].decoded().is_some());
+    let (missing, wrong) = (
+        grants[1].undecoded().unwrap(),
+        grants[2].undecoded().unwrap(),
+    );
+    // What arrived is still there for the program.
+    assert_eq!(missing.value["code"], "code-secret-2");
+    assert_eq!(wrong.path, "id");
+    let shown = format!("{grants:?} {missing:?} {wrong:?}");
+    for secret in [
+        "code-secret-1",
+        "code-secret-2",
+        "code-secret-3",
+        "code-secret-4",
+    ] {
+        assert!(!shown.contains(secret), "{secret} in {shown}");
+    }
+    assert!(shown.contains("no id"), "the rest still shows: {shown}");
+
+    // The list itself of the wrong type: a Decode error, whose excerpt hides `code` too.
+    let body = json!({"grants": {"code": "code-secret-5"}});
+    let s = FaultServer::start(vec![Reply::json(200, &body)]).await;
+    let client = Client::builder()
+        .base_url(&s.url)
+        .bearer_auth("tok")
+        .build()
+        .unwrap();
+    let err = client.list_grants().await.unwrap_err();
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains("code-secret-5"), "{shown}");
+    assert!(shown.contains("grants"), "{shown}");
+}

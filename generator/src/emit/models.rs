@@ -343,9 +343,14 @@ fn struct_deserialize(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream {
         // A date-time is read by the runtime's fast path (`de::Rfc3339`); `read(T)` reads
         // a `T` in which the field's type stands for itself.
         let date_time = f.ty == Ty::DateTime && !f.boxed;
+        // A best-effort list whose items reach secret fields tells the items that did
+        // not decode which names their `Debug` hides.
+        let secrets = &f.undecoded_secrets;
         let read = |wrapped: TokenStream| {
             if date_time {
                 quote!(map.next_value::<crate::runtime::de::Rfc3339<#wrapped>>()?.0)
+            } else if !secrets.is_empty() {
+                quote!(crate::runtime::de::hide_secrets(map.next_value()?, &[#(#secrets),*]))
             } else {
                 quote!(map.next_value()?)
             }

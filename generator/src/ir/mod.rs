@@ -279,6 +279,10 @@ pub struct Field {
     /// of `new`, so that a `#[non_exhaustive]` struct can still be built outside the
     /// crate; `None` for arguments and constants.
     pub setter: Option<Name>,
+    /// For a best-effort list, the wire names of the secret fields its item type
+    /// reaches (`*` when an item is a secret itself): an item that does not decode is
+    /// kept as JSON, and its `Debug` hides them. See `lower/secrets.rs`.
+    pub undecoded_secrets: Vec<String>,
 }
 
 impl Field {

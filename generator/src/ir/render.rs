@@ -264,6 +264,12 @@ fn field(f: &Field) -> String {
     if let Some(setter) = &f.setter {
         notes.push(format!("set by {setter}"));
     }
+    if !f.undecoded_secrets.is_empty() {
+        notes.push(format!(
+            "undecoded items hide {}",
+            f.undecoded_secrets.join(", ")
+        ));
+    }
     format!(
         "{}: {} = {:?} ({})",
         f.name,

@@ -13,7 +13,9 @@
 //! name; `*` stands for a body that is a secret as a whole. The API gets every name of
 //! every type and parameter, for bodies whose schema the runtime does not know. A union
 //! gets the names its variants reach: its `Unknown` JSON (a value no variant read, such
-//! as a secret of an unexpected type) is shown without their values.
+//! as a secret of an unexpected type) is shown without their values; so is the JSON
+//! of a best-effort list's item that did not decode, by the names its item type reaches
+//! (the struct field's `undecoded_secrets`).
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -35,6 +37,11 @@ pub(super) fn mark(root: &mut Resource, types: &mut [TypeDef]) -> Vec<String> {
         let mut names = BTreeSet::new();
         finder.collect(&Ty::Named(t.name.clone()), &mut names, &mut HashSet::new());
         every.extend(names.iter().cloned());
+        if let TypeKind::Struct(s) = &mut t.kind {
+            for f in &mut s.fields {
+                f.undecoded_secrets = finder.of_best_effort(&f.ty);
+            }
+        }
         if let TypeKind::Union(u) = &mut t.kind {
             // A variant that is a secret itself: a value none read may be one.
             if finder.holds_secret(&Ty::Named(t.name.clone()), &mut HashSet::new()) {
@@ -93,6 +100,23 @@ impl Finder<'_> {
         names.into_iter().collect()
     }
 
+    /// The names the undecoded items of a best-effort list of type `ty` hide (empty
+    /// when it is none or its items reach no secret): what their type reaches, `*` when
+    /// an item is a secret as a whole.
+    fn of_best_effort(&self, ty: &Ty) -> Vec<String> {
+        let item = match ty {
+            Ty::BestEffort(item) => item,
+            Ty::Array(t) | Ty::Map(t) | Ty::Option(t) => return self.of_best_effort(t),
+            _ => return Vec::new(),
+        };
+        let mut names = BTreeSet::new();
+        self.collect(item, &mut names, &mut HashSet::new());
+        if self.holds_secret(item, &mut HashSet::new()) {
+            names.insert(WHOLE_BODY.to_string());
+        }
+        names.into_iter().collect()
+    }
+
     /// Adds the wire names of the secret fields of every type `ty` reaches.
     fn collect(&self, ty: &Ty, names: &mut BTreeSet<String>, seen: &mut HashSet<String>) {
         match ty {
@@ -124,7 +148,9 @@ impl Finder<'_> {
                     TypeKind::Enum(_) => {}
                 }
             }
-            Ty::Array(t) | Ty::Map(t) | Ty::Option(t) => self.collect(t, names, seen),
+            Ty::Array(t) | Ty::Map(t) | Ty::Option(t) | Ty::BestEffort(t) => {
+                self.collect(t, names, seen)
+            }
             Ty::Tuple(items) => {
                 for t in items {
                     self.collect(t, names, seen);
@@ -139,7 +165,9 @@ impl Finder<'_> {
     fn holds_secret(&self, ty: &Ty, guard: &mut HashSet<String>) -> bool {
         match ty {
             Ty::Secret => true,
-            Ty::Array(t) | Ty::Map(t) | Ty::Option(t) => self.holds_secret(t, guard),
+            Ty::Array(t) | Ty::Map(t) | Ty::Option(t) | Ty::BestEffort(t) => {
+                self.holds_secret(t, guard)
+            }
             Ty::Tuple(items) => items.iter().any(|t| self.holds_secret(t, guard)),
             Ty::Named(name) => {
                 if !guard.insert(name.clone()) {

@@ -651,6 +651,7 @@ impl<'a> Lowerer<'a> {
                 boxed: false,
                 constant: facts.constant,
                 setter: None,
+                undecoded_secrets: Vec::new(),
             });
         }
         self.enum_parent = outer_parent;

@@ -105,7 +105,7 @@ static API: runtime::ApiInfo = runtime::ApiInfo::new(
         ],
         false,
     )
-    .with_secret_fields(&[])
+    .with_secret_fields(&["code"])
     .with_servers(&["http://eu.uploads.fixture.test/v2"]);
 runtime::sdk_client!(API);
 /// The credential of each security scheme of the spec.

@@ -3,6 +3,152 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Types of the client's own operations.
 
+/// A grant.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Grant {
+    /// Its id.
+    pub id: String,
+    /// Its code, a secret.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<crate::runtime::Secret<String>>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl Grant {
+    /// A value with the required fields; the others are unset.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            code: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `code` (`code` on the wire).
+    #[must_use]
+    pub fn with_code(
+        mut self,
+        value: impl Into<crate::runtime::Secret<String>>,
+    ) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Grant {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = Grant;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Grant`")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Grant, __A::Error> {
+                let mut v_id: Option<String> = None;
+                let mut v_code: Option<crate::runtime::Secret<String>> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v_id = Some(map.next_value()?),
+                        "code" => v_code = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Grant {
+                    id: v_id
+                        .ok_or_else(|| crate::runtime::de::missing::<__A::Error>("id"))?,
+                    code: v_code,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+/// Grants, each with a code that is a secret under a name no credential rule knows.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Grants {
+    /// Filled on a best-effort basis; a grant that does not decode is kept as JSON.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grants: Option<Vec<crate::runtime::BestEffort<Grant>>>,
+    /// Keys this version of the SDK does not know, kept as they arrived and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl Grants {
+    /// A value with the required fields; the others are unset.
+    pub fn new() -> Self {
+        Self {
+            grants: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `grants` (`grants` on the wire).
+    #[must_use]
+    pub fn with_grants(mut self, value: Vec<crate::runtime::BestEffort<Grant>>) -> Self {
+        self.grants = Some(value);
+        self
+    }
+}
+
+impl Default for Grants {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Grants {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = Grants;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Grants`")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Grants, __A::Error> {
+                let mut v_grants: Option<Vec<crate::runtime::BestEffort<Grant>>> = None;
+                let mut extra = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "grants" => {
+                            v_grants = crate::runtime::de::hide_secrets(
+                                map.next_value()?,
+                                &["code"],
+                            );
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Grants { grants: v_grants, extra })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// What the server says.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]

@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request and response types of the API, by resource: each module holds the types
 //! of one resource's operations, and every type is also here, by its name alone
-//! (`models::client::Outcome` is `models::Outcome`).
+//! (`models::client::Grant` is `models::Grant`).
 
 pub mod client;
 

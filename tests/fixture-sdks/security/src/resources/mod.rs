@@ -68,6 +68,22 @@ impl crate::Client {
         ByBasicAndQueryRequest::new(self.runtime(), ByBasicAndQueryParams::new())
     }
 
+    /// Secrets inside a best-effort list.
+    ///
+    /// `GET /grants`
+    ///
+    /// Returns a [`ListGrantsRequest`]: await it for the result, or set per-request options on it first (`.with_timeout(..)`, `.with_header(..)`, ...).
+    ///
+    /// ```no_run
+    /// # async fn example(client: fixture_security::Client) -> Result<(), fixture_security::Error> {
+    /// let response = client.list_grants().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_grants(&self) -> ListGrantsRequest {
+        ListGrantsRequest::new(self.runtime(), ListGrantsParams::new())
+    }
+
     /// Sends no credentials.
     ///
     /// `GET /public`
@@ -397,6 +413,54 @@ crate::runtime::operation_request! {
     #[doc =
     " A `by_basic_and_query` request (`GET /basic`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
     pub struct ByBasicAndQueryRequest(ByBasicAndQueryParams);
+}
+
+/// Parameters of `list_grants` (`GET /grants`), as a [`ListGrantsRequest`] sends them: its setters fill in the optional ones.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ListGrantsParams {}
+impl ListGrantsParams {
+    /// Parameters with the required values; the optional ones are unset.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+impl Default for ListGrantsParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl crate::runtime::Operation for ListGrantsParams {
+    type Output = crate::models::Grants;
+    fn build(&self) -> Result<crate::runtime::RequestParts, crate::runtime::Error> {
+        let path = String::from("/grants");
+        let parts = crate::runtime::RequestParts::new(
+            "list_grants",
+            crate::runtime::reqwest::Method::GET,
+            path,
+        );
+        let parts = parts
+            .auth(
+                &[&["clientId", "clientSecret", "apiVersion"], &["bearerAuth"]],
+                false,
+            );
+        let parts = parts.secret_fields(&["code"]);
+        Ok(parts)
+    }
+
+    fn decode(
+        response: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::ApiResponse<Self::Output>, crate::runtime::Error> {
+        response.json()
+    }
+}
+
+crate::runtime::operation_request! {
+    #[doc =
+    " A `list_grants` request (`GET /grants`), ready to send: await it for the result, or set its optional parameters and per-request options first."]
+    pub struct ListGrantsRequest(ListGrantsParams);
 }
 
 /// Parameters of `public` (`GET /public`), as a [`PublicRequest`] sends them: its setters fill in the optional ones.
