@@ -196,22 +196,28 @@ async fn secrets_stay_out_of_debug_output() {
     assert!(shown.contains("<redacted>"), "{shown}");
 }
 
-/// A reader of every Debug line, on a best-effort list: a grant that does not decode is
-/// kept as JSON, and its Debug hides `code`, which the spec marks secret under a name
-/// no credential rule knows; a body that does not decode at all hides it in the error.
-#[tokio::test]
-async fn a_secret_field_of_an_undecoded_best_effort_item_stays_out_of_debug_output() {
-    let body = json!({"grants": [
-        {"id": "g1", "code": "code-secret-1"},
-        {"code": "code-secret-2", "note": "no id"},
-        {"id": 7, "code": "code-secret-3", "nested": {"code": "code-secret-4"}},
-    ]});
+/// A client of a server that answers `GET /grants` once with `body`.
+async fn grants_answering(body: serde_json::Value) -> (FaultServer, Client) {
     let s = FaultServer::start(vec![Reply::json(200, &body)]).await;
     let client = Client::builder()
         .base_url(&s.url)
         .bearer_auth("tok")
         .build()
         .unwrap();
+    (s, client)
+}
+
+/// A reader of every Debug line, on a best-effort list: a grant that does not decode is
+/// kept as JSON, and its Debug hides `code`, which the spec marks secret under a name
+/// no credential rule knows; a body that does not decode at all hides it in the error.
+#[tokio::test]
+async fn a_secret_field_of_an_undecoded_best_effort_item_stays_out_of_debug_output() {
+    let (_s, client) = grants_answering(json!({"grants": [
+        {"id": "g1", "code": "code-secret-1"},
+        {"code": "code-secret-2", "note": "no id"},
+        {"id": 7, "code": "code-secret-3", "nested": {"code": "code-secret-4"}},
+    ]}))
+    .await;
     let grants = client.list_grants().await.unwrap().grants.unwrap();
     assert!(grants[0].decoded().is_some());
     let (missing, wrong) = (
@@ -233,13 +239,7 @@ async fn a_secret_field_of_an_undecoded_best_effort_item_stays_out_of_debug_outp
     assert!(shown.contains("no id"), "the rest still shows: {shown}");
 
     // The list itself of the wrong type: a Decode error, whose excerpt hides `code` too.
-    let body = json!({"grants": {"code": "code-secret-5"}});
-    let s = FaultServer::start(vec![Reply::json(200, &body)]).await;
-    let client = Client::builder()
-        .base_url(&s.url)
-        .bearer_auth("tok")
-        .build()
-        .unwrap();
+    let (_s, client) = grants_answering(json!({"grants": {"code": "code-secret-5"}})).await;
     let err = client.list_grants().await.unwrap_err();
     let shown = format!("{err} {err:?}");
     assert!(!shown.contains("code-secret-5"), "{shown}");
