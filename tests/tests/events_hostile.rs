@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use beeper_desktop_api::models::{Event, ResyncEventReason};
 use beeper_desktop_api::runtime::{AfterAttempt, AttemptOutcome, AttemptRequest, Hook, HookFuture};
-use beeper_desktop_api::{ChatSubscription, Client, ClientBuilder, ErrorKind, EventStream};
+use beeper_desktop_api::{ChatSubscription, Client, ClientBuilder, ErrorKind, EventStream, Events};
 use futures_util::StreamExt;
 use sdk_tests::TOKEN;
 use sdk_tests::events_reading::{guard, next_event as next, seq_of};
@@ -21,6 +21,11 @@ fn builder(url: &str) -> ClientBuilder {
         .base_url(url)
         .access_token(TOKEN)
         .retry_backoff(Duration::from_millis(1), Duration::from_millis(5))
+}
+
+/// The event-stream builder of a client of `url` with [`builder`]'s settings.
+fn events(url: &str) -> Events {
+    builder(url).build().unwrap().events()
 }
 
 /// Waits (bounded by the test's guard) until `check` holds.
@@ -64,10 +69,7 @@ async fn a_stuck_change_reconnects_within(server: &WsServer, stream: EventStream
 async fn a_write_the_peer_does_not_take_does_not_stop_the_heartbeat() {
     guard(async {
         let server = WsServer::start(TOKEN, stops_reading).await;
-        let stream = builder(&server.url)
-            .build()
-            .unwrap()
-            .events()
+        let stream = events(&server.url)
             .ping_interval(Duration::from_millis(300))
             .pong_timeout(Duration::from_millis(700))
             .subscribe(ChatSubscription::All)
@@ -84,10 +86,7 @@ async fn a_write_that_does_not_finish_within_the_write_timeout_breaks_the_connec
     guard(async {
         let server = WsServer::start(TOKEN, stops_reading).await;
         // No ping within the test: only the write deadline can notice.
-        let stream = builder(&server.url)
-            .build()
-            .unwrap()
-            .events()
+        let stream = events(&server.url)
             .ping_interval(Duration::from_secs(60))
             .write_timeout(Duration::from_millis(300))
             .subscribe(ChatSubscription::All)
@@ -102,10 +101,7 @@ async fn a_write_that_does_not_finish_within_the_write_timeout_breaks_the_connec
 async fn close_returns_within_two_seconds_while_a_write_is_stuck() {
     guard(async {
         let server = WsServer::start(TOKEN, stops_reading).await;
-        let stream = builder(&server.url)
-            .build()
-            .unwrap()
-            .events()
+        let stream = events(&server.url)
             .subscribe(ChatSubscription::All)
             .await
             .unwrap();
@@ -137,10 +133,7 @@ async fn close_returns_within_two_seconds_during_a_stalled_reconnect() {
         })
         .await;
         // The default 30 s to connect: close must not wait for it.
-        let stream = builder(&server.url)
-            .build()
-            .unwrap()
-            .events()
+        let stream = events(&server.url)
             .subscribe(ChatSubscription::All)
             .await
             .unwrap();
@@ -194,10 +187,7 @@ async fn a_refused_first_subscription_is_closed_with_a_close_frame() {
             conn.drain().await;
         })
         .await;
-        let error = builder(&server.url)
-            .build()
-            .unwrap()
-            .events()
+        let error = events(&server.url)
             .subscribe(ChatSubscription::only(["*", "x"]))
             .await
             .unwrap_err();
@@ -216,10 +206,7 @@ async fn a_server_that_accepts_and_drops_at_once_meets_a_growing_backoff() {
             // Dropped at once, every time.
         })
         .await;
-        let mut stream = builder(&server.url)
-            .build()
-            .unwrap()
-            .events()
+        let mut stream = events(&server.url)
             .reconnect_backoff(Duration::from_millis(20), Duration::from_secs(2))
             .subscribe(ChatSubscription::All)
             .await
@@ -274,10 +261,7 @@ async fn the_backoff_starts_over_once_a_connection_stayed_healthy() {
             }
         })
         .await;
-        let mut stream = builder(&server.url)
-            .build()
-            .unwrap()
-            .events()
+        let mut stream = events(&server.url)
             .ping_interval(Duration::from_millis(20))
             .reconnect_backoff(Duration::from_millis(40), Duration::from_secs(5))
             .healthy_after(Duration::from_millis(200))
@@ -429,10 +413,7 @@ async fn an_upgrade_answer_that_is_not_a_complete_handshake_is_refused() {
             "a subprotocol",
         ] {
             let server = WsServer::start_raw(move |_, raw| answer_with(raw, bad)).await;
-            let result = builder(&server.url)
-                .build()
-                .unwrap()
-                .events()
+            let result = events(&server.url)
                 .connect_retries(0)
                 .subscribe(ChatSubscription::All)
                 .await;
@@ -511,10 +492,7 @@ async fn the_first_connection_is_tried_like_an_http_get() {
             raw.refuse("503 Service Unavailable", "{}").await;
         })
         .await;
-        let error = builder(&server.url)
-            .build()
-            .unwrap()
-            .events()
+        let error = events(&server.url)
             .connect_retries(0)
             .subscribe(ChatSubscription::All)
             .await
@@ -538,10 +516,7 @@ async fn max_reconnects_ends_the_stream_after_that_many_attempts_without_a_healt
             }
         })
         .await;
-        let mut stream = builder(&server.url)
-            .build()
-            .unwrap()
-            .events()
+        let mut stream = events(&server.url)
             .connect_retries(0)
             .max_reconnects(Some(3))
             .subscribe(ChatSubscription::All)
@@ -568,10 +543,7 @@ async fn resyncs_in_a_row_with_nothing_between_them_are_one() {
             }
         })
         .await;
-        let mut stream = builder(&server.url)
-            .build()
-            .unwrap()
-            .events()
+        let mut stream = events(&server.url)
             .subscribe(ChatSubscription::All)
             .await
             .unwrap();
@@ -597,10 +569,7 @@ async fn a_server_that_closes_the_connection_is_connected_to_again() {
             }
         })
         .await;
-        let mut stream = builder(&server.url)
-            .build()
-            .unwrap()
-            .events()
+        let mut stream = events(&server.url)
             .subscribe(ChatSubscription::All)
             .await
             .unwrap();
@@ -626,10 +595,7 @@ async fn a_frame_over_max_frame_size_breaks_the_connection_which_is_made_again()
             conn.drain().await;
         })
         .await;
-        let mut stream = builder(&server.url)
-            .build()
-            .unwrap()
-            .events()
+        let mut stream = events(&server.url)
             .max_frame_size(1024)
             .subscribe(ChatSubscription::All)
             .await
@@ -661,10 +627,7 @@ async fn a_refused_change_leaves_the_previous_subscription_which_a_reconnect_sen
             }
         })
         .await;
-        let mut stream = builder(&server.url)
-            .build()
-            .unwrap()
-            .events()
+        let mut stream = events(&server.url)
             .subscribe(ChatSubscription::only(["a"]))
             .await
             .unwrap();
