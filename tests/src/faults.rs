@@ -75,6 +75,23 @@ pub struct Received {
     pub body: Vec<u8>,
 }
 
+impl Received {
+    /// The one value of header `name` (in any case), if it was sent; a header sent more
+    /// than once fails the test.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let mut values = self
+            .headers
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case(name));
+        let first = values.next().map(|(_, v)| v.as_str());
+        assert!(
+            values.next().is_none(),
+            "`{name}` sent more than once: {self:?}"
+        );
+        first
+    }
+}
+
 /// Makes the reply to request number `n` (0 first).
 type MakeReply = dyn Fn(usize, &Received) -> Reply + Send + Sync;
 

@@ -8,23 +8,13 @@
 //! each request went and with which credentials.
 
 use fixture_security::{Client, ErrorKind};
-use sdk_tests::faults::{FaultServer, Received, Reply};
+use sdk_tests::faults::{FaultServer, Reply};
 use serde_json::json;
 
 const UPLOADS: &str = "http://eu.uploads.fixture.test/v2";
 
 async fn server() -> FaultServer {
     FaultServer::start(vec![Reply::json(200, &json!({"ok": true}))]).await
-}
-
-fn header<'a>(r: &'a Received, name: &str) -> Option<&'a str> {
-    let mut values = r
-        .headers
-        .iter()
-        .filter(|(k, _)| k.eq_ignore_ascii_case(name));
-    let first = values.next().map(|(_, v)| v.as_str());
-    assert!(values.next().is_none(), "`{name}` sent more than once");
-    first
 }
 
 /// The request targets a server received, in order.
@@ -65,10 +55,10 @@ async fn each_operation_goes_to_its_own_server_while_the_base_url_is_the_specs()
     assert_eq!(targets(&proxy), [expected.clone(), expected].concat());
     // The operation's credentials go with it to its own server.
     assert_eq!(received[0].method, "POST");
-    assert_eq!(header(&received[0], "authorization"), Some("Bearer tok"));
+    assert_eq!(received[0].header("authorization"), Some("Bearer tok"));
     assert_eq!(received[0].body, b"bytes");
     // `legacy` is public (`security: []`).
-    assert_eq!(header(&received[4], "authorization"), None);
+    assert_eq!(received[4].header("authorization"), None);
 }
 
 #[tokio::test]
@@ -90,7 +80,7 @@ async fn a_client_pointed_elsewhere_takes_every_operation_along() {
         "the relative server resolves against the base URL (RFC 3986)"
     );
     for r in mock.received() {
-        assert_eq!(header(&r, "authorization"), Some("Bearer tok"));
+        assert_eq!(r.header("authorization"), Some("Bearer tok"));
     }
 }
 
@@ -111,7 +101,7 @@ async fn server_url_sends_one_servers_operations_to_another_url() {
     client.list_mirrored_uploads().await.unwrap();
     assert_eq!(targets(&uploads), ["/v2/uploads"]);
     assert_eq!(
-        header(&uploads.received()[0], "authorization"),
+        uploads.received()[0].header("authorization"),
         Some("Bearer tok")
     );
     assert_eq!(targets(&base), ["/things", "/v3/mirror/uploads"]);

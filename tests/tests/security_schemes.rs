@@ -11,16 +11,6 @@ async fn server() -> FaultServer {
     FaultServer::start(vec![Reply::json(200, &json!({"ok": true}))]).await
 }
 
-fn header<'a>(r: &'a Received, name: &str) -> Option<&'a str> {
-    let mut values = r
-        .headers
-        .iter()
-        .filter(|(k, _)| k.eq_ignore_ascii_case(name));
-    let first = values.next().map(|(_, v)| v.as_str());
-    assert!(values.next().is_none(), "`{name}` sent more than once");
-    first
-}
-
 fn only(server: &FaultServer) -> Received {
     let mut received = server.received();
     assert_eq!(received.len(), 1, "{received:?}");
@@ -40,10 +30,10 @@ async fn a_requirement_naming_three_headers_sends_all_three() {
     assert!(client.list_things().await.unwrap().ok.unwrap());
     let r = only(&s);
     assert_eq!(r.target, "/things");
-    assert_eq!(header(&r, "x-client-id"), Some("id-1"));
-    assert_eq!(header(&r, "x-client-secret"), Some("secret-2"));
-    assert_eq!(header(&r, "x-api-version"), Some("2024-01-01"));
-    assert_eq!(header(&r, "authorization"), None);
+    assert_eq!(r.header("x-client-id"), Some("id-1"));
+    assert_eq!(r.header("x-client-secret"), Some("secret-2"));
+    assert_eq!(r.header("x-api-version"), Some("2024-01-01"));
+    assert_eq!(r.header("authorization"), None);
 }
 
 #[tokio::test]
@@ -59,8 +49,8 @@ async fn an_incomplete_requirement_falls_back_to_the_next_alternative() {
         .unwrap();
     client.list_things().await.unwrap();
     let r = only(&s);
-    assert_eq!(header(&r, "authorization"), Some("Bearer tok"));
-    assert_eq!(header(&r, "x-client-id"), None);
+    assert_eq!(r.header("authorization"), Some("Bearer tok"));
+    assert_eq!(r.header("x-client-id"), None);
 }
 
 #[tokio::test]
@@ -76,8 +66,8 @@ async fn the_first_complete_alternative_wins() {
         .unwrap();
     client.list_things().await.unwrap();
     let r = only(&s);
-    assert_eq!(header(&r, "x-client-id"), Some("id-1"));
-    assert_eq!(header(&r, "authorization"), None);
+    assert_eq!(r.header("x-client-id"), Some("id-1"));
+    assert_eq!(r.header("authorization"), None);
 }
 
 #[tokio::test]
@@ -94,10 +84,10 @@ async fn api_keys_in_the_query_and_in_two_cookies() {
     client.by_cookies().await.unwrap();
     let received = s.received();
     assert_eq!(received[0].target, "/query?api_key=k%26y%3D1");
-    assert_eq!(header(&received[0], "cookie"), None);
+    assert_eq!(received[0].header("cookie"), None);
     assert_eq!(received[1].target, "/cookies");
     assert_eq!(
-        header(&received[1], "cookie"),
+        received[1].header("cookie"),
         Some("session=sess; csrf=xsrf")
     );
 }
@@ -115,8 +105,8 @@ async fn basic_and_a_query_key_together_or_the_other_alternative() {
     client.by_basic_and_query().await.unwrap();
     let r = only(&s);
     assert_eq!(r.target, "/basic?api_key=qk");
-    assert_eq!(header(&r, "authorization"), Some("Basic dXNlcjpwYXNz"));
-    assert_eq!(header(&r, "x-timeout-key"), None);
+    assert_eq!(r.header("authorization"), Some("Basic dXNlcjpwYXNz"));
+    assert_eq!(r.header("x-timeout-key"), None);
 
     // Without the query key, the timeout key of the second alternative is sent.
     let s = server().await;
@@ -129,8 +119,8 @@ async fn basic_and_a_query_key_together_or_the_other_alternative() {
     client.by_basic_and_query().await.unwrap();
     let r = only(&s);
     assert_eq!(r.target, "/basic");
-    assert_eq!(header(&r, "authorization"), None);
-    assert_eq!(header(&r, "x-timeout-key"), Some("tk"));
+    assert_eq!(r.header("authorization"), None);
+    assert_eq!(r.header("x-timeout-key"), Some("tk"));
 }
 
 #[tokio::test]
@@ -149,11 +139,11 @@ async fn public_and_optional_operations() {
     with_token.optional_auth().await.unwrap();
     let received = s.received();
     assert_eq!(received.len(), 4);
-    assert_eq!(header(&received[0], "authorization"), None);
-    assert_eq!(header(&received[1], "authorization"), None);
-    assert_eq!(header(&received[2], "authorization"), None);
-    assert_eq!(header(&received[2], "x-client-id"), None);
-    assert_eq!(header(&received[3], "authorization"), Some("Bearer tok"));
+    assert_eq!(received[0].header("authorization"), None);
+    assert_eq!(received[1].header("authorization"), None);
+    assert_eq!(received[2].header("authorization"), None);
+    assert_eq!(received[2].header("x-client-id"), None);
+    assert_eq!(received[3].header("authorization"), Some("Bearer tok"));
 }
 
 #[tokio::test]
