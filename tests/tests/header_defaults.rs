@@ -13,6 +13,15 @@ async fn server() -> FaultServer {
     FaultServer::start(vec![Reply::json(200, &json!({"ok": true}))]).await
 }
 
+/// A client of `server` with a bearer token and nothing else set.
+fn client_of(server: &FaultServer) -> Client {
+    Client::builder()
+        .base_url(&server.url)
+        .bearer_auth("tok")
+        .build()
+        .unwrap()
+}
+
 fn last(server: &FaultServer) -> Received {
     server.received().pop().expect("a request arrived")
 }
@@ -20,11 +29,7 @@ fn last(server: &FaultServer) -> Received {
 #[tokio::test]
 async fn a_header_default_is_sent_when_nothing_sets_the_header() {
     let s = server().await;
-    let client = Client::builder()
-        .base_url(&s.url)
-        .bearer_auth("tok")
-        .build()
-        .unwrap();
+    let client = client_of(&s);
     client.current_revision().await.unwrap();
     let r = last(&s);
     assert_eq!(r.target, "/revisions");
@@ -75,11 +80,7 @@ async fn the_clients_default_header_wins_over_the_spec_and_the_call_over_both() 
 #[tokio::test]
 async fn an_operation_without_the_parameter_sends_no_default() {
     let s = server().await;
-    let client = Client::builder()
-        .base_url(&s.url)
-        .bearer_auth("tok")
-        .build()
-        .unwrap();
+    let client = client_of(&s);
     client.list_things().await.unwrap();
     assert_eq!(last(&s).header("api-revision"), None);
 }
@@ -87,11 +88,7 @@ async fn an_operation_without_the_parameter_sends_no_default() {
 #[tokio::test]
 async fn a_multipart_body_keeps_its_own_content_type_over_a_header_default() {
     let s = server().await;
-    let client = Client::builder()
-        .base_url(&s.url)
-        .bearer_auth("tok")
-        .build()
-        .unwrap();
+    let client = client_of(&s);
     client.upload_revision_notes("n").await.unwrap();
     let r = last(&s);
     let content_type = r.header("content-type").unwrap_or_default();
