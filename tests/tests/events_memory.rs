@@ -93,16 +93,21 @@ async fn read_all_in_order(stream: &mut EventStream, from: i64) {
     }
 }
 
+/// A server that confirms the subscription, then sends the whole flood at once.
+async fn flooding_server() -> WsServer {
+    WsServer::start(TOKEN, |_, mut conn: Conn| async move {
+        conn.ready_and_subscribe().await;
+        flood(&mut conn).await;
+        conn.drain().await;
+    })
+    .await
+}
+
 #[tokio::test]
 async fn a_slow_reader_holds_at_most_the_byte_budget_and_is_not_taken_for_a_dead_peer() {
     let _one = ONE_AT_A_TIME.lock().await;
     guard(async {
-        let server = WsServer::start(TOKEN, |_, mut conn: Conn| async move {
-            conn.ready_and_subscribe().await;
-            flood(&mut conn).await;
-            conn.drain().await;
-        })
-        .await;
+        let server = flooding_server().await;
         let mut stream = client(&server.url)
             .events()
             .max_buffered_bytes(BUDGET)
@@ -131,12 +136,7 @@ async fn a_slow_reader_holds_at_most_the_byte_budget_and_is_not_taken_for_a_dead
 async fn what_confirm_sent_reads_while_it_waits_counts_against_the_budget() {
     let _one = ONE_AT_A_TIME.lock().await;
     guard(async {
-        let server = WsServer::start(TOKEN, |_, mut conn: Conn| async move {
-            conn.ready_and_subscribe().await;
-            flood(&mut conn).await;
-            conn.drain().await;
-        })
-        .await;
+        let server = flooding_server().await;
         let mut stream = client(&server.url)
             .events()
             .max_buffered_bytes(BUDGET)
