@@ -9,23 +9,16 @@ use std::time::{Duration, Instant};
 
 use beeper_desktop_api::models::{Event, ResyncEventReason};
 use beeper_desktop_api::runtime::{AfterAttempt, AttemptOutcome, AttemptRequest, Hook, HookFuture};
-use beeper_desktop_api::{ChatSubscription, Client, ClientBuilder, ErrorKind, EventStream, Events};
+use beeper_desktop_api::{ChatSubscription, Client, ErrorKind, EventStream, Events};
 use futures_util::StreamExt;
 use sdk_tests::TOKEN;
-use sdk_tests::events_reading::{guard, next_event as next, seq_of};
+use sdk_tests::events_reading::{client_builder, guard, next_event as next, seq_of};
 use sdk_tests::ws_raw::RawConn;
 use sdk_tests::ws_server::{Conn, WsServer, event};
 
-fn builder(url: &str) -> ClientBuilder {
-    Client::builder()
-        .base_url(url)
-        .access_token(TOKEN)
-        .retry_backoff(Duration::from_millis(1), Duration::from_millis(5))
-}
-
 /// The event-stream builder of a client of `url` with [`builder`]'s settings.
 fn events(url: &str) -> Events {
-    builder(url).build().unwrap().events()
+    client_builder(url).build().unwrap().events()
 }
 
 /// Waits (bounded by the test's guard) until `check` holds.
@@ -157,7 +150,7 @@ async fn close_and_drop_send_close_code_1000() {
             conn.drain().await;
         })
         .await;
-        let client = builder(&server.url).build().unwrap();
+        let client = client_builder(&server.url).build().unwrap();
         let stream = client
             .events()
             .subscribe(ChatSubscription::All)
@@ -427,7 +420,7 @@ async fn an_upgrade_answer_that_is_not_a_complete_handshake_is_refused() {
             conn.drain().await;
         })
         .await;
-        let stream = builder(&good.url)
+        let stream = client_builder(&good.url)
             .build()
             .unwrap()
             .events()
@@ -478,7 +471,7 @@ async fn the_first_connection_is_tried_like_an_http_get() {
             }
         })
         .await;
-        let stream = builder(&server.url)
+        let stream = client_builder(&server.url)
             .max_retries(1)
             .build()
             .unwrap()

@@ -4,11 +4,11 @@
 //! both tests; each checks everything logged so far).
 
 use std::sync::{Mutex, OnceLock};
-use std::time::Duration;
 
 use beeper_desktop_api::{ChatSubscription, Client};
 use futures_util::StreamExt;
 use sdk_tests::TOKEN;
+use sdk_tests::events_reading::client_builder;
 use sdk_tests::log_capture::Capture;
 use sdk_tests::tls::TestCert;
 use sdk_tests::ws_server::{Conn, WsServer, event};
@@ -69,12 +69,7 @@ async fn the_token_is_in_no_log_of_the_event_stream() {
         // The first connection drops: the reconnection is logged too.
     })
     .await;
-    let client = Client::builder()
-        .base_url(&server.url)
-        .access_token(TOKEN)
-        .retry_backoff(Duration::from_millis(1), Duration::from_millis(5))
-        .build()
-        .unwrap();
+    let client = client_builder(&server.url).build().unwrap();
     let mut stream = client
         .events()
         .subscribe(ChatSubscription::All)

@@ -15,6 +15,7 @@ use beeper_desktop_api::{ChatSubscription, Client, ErrorKind, EventStream};
 use futures_util::StreamExt;
 use sdk_tests::TOKEN;
 use sdk_tests::alloc_count::{self, Counting};
+use sdk_tests::events_reading::client_builder;
 use sdk_tests::ws_server::{Conn, WsServer, message_upserted};
 use serde_json::json;
 use tokio_tungstenite::tungstenite::Utf8Bytes;
@@ -57,12 +58,7 @@ async fn flood(conn: &mut Conn) {
 }
 
 fn client(url: &str) -> Client {
-    Client::builder()
-        .base_url(url)
-        .access_token(TOKEN)
-        .retry_backoff(Duration::from_millis(1), Duration::from_millis(5))
-        .build()
-        .unwrap()
+    client_builder(url).build().unwrap()
 }
 
 /// The most held at any time since `start` (the bytes allocated then).

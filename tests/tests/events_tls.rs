@@ -7,21 +7,14 @@
 use std::time::Duration;
 
 use beeper_desktop_api::models::Event;
-use beeper_desktop_api::{ChatSubscription, Client, ClientBuilder, Error, ErrorKind};
+use beeper_desktop_api::{ChatSubscription, Error, ErrorKind};
 use futures_util::StreamExt;
 use sdk_tests::TOKEN;
-use sdk_tests::events_reading::guard;
+use sdk_tests::events_reading::{client_builder, guard};
 use sdk_tests::proxy::Proxy;
 use sdk_tests::tls::{HttpsServer, TestCert};
 use sdk_tests::ws_server::{Conn, WsServer, event, message_upserted};
 use serde_json::json;
-
-fn builder(url: &str) -> ClientBuilder {
-    Client::builder()
-        .base_url(url)
-        .access_token(TOKEN)
-        .retry_backoff(Duration::from_millis(1), Duration::from_millis(5))
-}
 
 /// Accepts the subscription, sends two events, then answers one subscription change.
 async fn two_events_and_a_change(mut conn: Conn) {
@@ -40,7 +33,7 @@ async fn events_arrive_typed_over_wss_with_an_added_root_certificate() {
         let server =
             WsServer::start_tls(TOKEN, &cert, |_, conn| two_events_and_a_change(conn)).await;
         assert!(server.url.starts_with("https://"));
-        let client = builder(&server.url)
+        let client = client_builder(&server.url)
             .add_root_certificate(&cert.pem)
             .build()
             .unwrap();
@@ -95,8 +88,8 @@ async fn an_untrusted_certificate_fails_subscribe_with_a_connection_error_withou
         // Neither the platform's roots nor another certificate make this one trusted.
         // A retry would wait a minute: the guard would fail the test.
         for client in [
-            builder(&server.url),
-            builder(&server.url).add_root_certificate(&another.pem),
+            client_builder(&server.url),
+            client_builder(&server.url).add_root_certificate(&another.pem),
         ] {
             let client = client
                 .retry_backoff(Duration::from_secs(60), Duration::from_secs(60))
@@ -135,7 +128,10 @@ async fn the_event_stream_goes_through_an_own_http_client_and_its_tls_setup() {
             .tls_certs_merge([reqwest::Certificate::from_pem(cert.pem.as_bytes()).unwrap()])
             .build()
             .unwrap();
-        let client = builder(&server.url).http_client(own).build().unwrap();
+        let client = client_builder(&server.url)
+            .http_client(own)
+            .build()
+            .unwrap();
         let mut stream = client
             .events()
             .subscribe(ChatSubscription::All)
@@ -166,7 +162,7 @@ async fn ws_and_wss_go_through_the_configured_proxy() {
         let tls = WsServer::start_tls(TOKEN, &cert, one_event).await;
         let proxy = Proxy::start().await;
         for server in [&plain, &tls] {
-            let client = builder(&server.url)
+            let client = client_builder(&server.url)
                 .add_root_certificate(&cert.pem)
                 .proxy(&proxy.url)
                 .build()
@@ -200,7 +196,7 @@ async fn https_requests_trust_the_added_root_certificate_too() {
         let cert = TestCert::new();
         let server = HttpsServer::start(&cert, r#"{"success":true}"#).await;
         // DER this time; PEM above.
-        let client = builder(&server.url)
+        let client = client_builder(&server.url)
             .add_root_certificate(&cert.der)
             .build()
             .unwrap();
@@ -216,7 +212,7 @@ async fn https_requests_trust_the_added_root_certificate_too() {
             "{heads:?}"
         );
 
-        let untrusting = builder(&server.url).max_retries(0).build().unwrap();
+        let untrusting = client_builder(&server.url).max_retries(0).build().unwrap();
         let error = untrusting.focus().await.unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Connection, "{error:?}");
         assert_eq!(server.heads().len(), 1, "nothing reached the server");
@@ -228,7 +224,7 @@ async fn https_requests_trust_the_added_root_certificate_too() {
 fn a_root_certificate_beside_an_own_http_client_fails_build() {
     // It would configure a client that is not used: refused rather than ignored.
     let cert = TestCert::new();
-    let error = builder("https://example.invalid")
+    let error = client_builder("https://example.invalid")
         .http_client(reqwest::Client::new())
         .add_root_certificate(&cert.pem)
         .build()
@@ -244,7 +240,7 @@ fn a_root_certificate_that_cannot_be_read_fails_build() {
         b"-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n",
         b"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
     ] {
-        let error = builder("https://example.invalid")
+        let error = client_builder("https://example.invalid")
             .add_root_certificate(bad)
             .build()
             .unwrap_err();
